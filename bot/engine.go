@@ -1,0 +1,192 @@
+// Package bot is the understanding engine and its decision policy. A message goes
+// through normalisation (case, accents, elisions, SMS shorthand, spelling
+// correction against the knowledge base's own vocabulary, Snowball stemming),
+// retrieval over every entry's question and alternatives (and, weighted, answers),
+// an averaged perceptron trained on those phrasings, a calibrated confidence, and a
+// decision: ANSWERED, CLARIFY, UNANSWERED, SMALLTALK or HANDOFF.
+//
+// The [Engine] holds the current [Index] behind an atomic pointer: a new knowledge
+// base version is indexed aside and swapped in, so the next message uses it and no
+// message waits.
+package bot
+
+import (
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// Outcome is the kind of decision taken on a message.
+type Outcome string
+
+// Outcomes, as in the GraphQL schema.
+const (
+	Answered   Outcome = "ANSWERED"
+	Clarify    Outcome = "CLARIFY"
+	Unanswered Outcome = "UNANSWERED"
+	Smalltalk  Outcome = "SMALLTALK"
+	Handoff    Outcome = "HANDOFF"
+)
+
+// Config holds the decision thresholds. The zero value is not useful: start from
+// [DefaultConfig].
+type Config struct {
+	// AnswerThreshold is the confidence from which the best entry is given at once.
+	AnswerThreshold float64
+	// ClarifyThreshold is the confidence from which close candidates are offered
+	// as choices rather than admitting the question is not understood.
+	ClarifyThreshold float64
+	// ClarifyBand is how close (in combined score, relative to the best) a
+	// candidate must be to be offered as a choice.
+	ClarifyBand float64
+	// MaxChoices bounds the choices of a CLARIFY (2 or 3).
+	MaxChoices int
+}
+
+// DefaultConfig returns the thresholds tuned on the project's dev set (see README).
+func DefaultConfig() Config {
+	return Config{AnswerThreshold: 0.65, ClarifyThreshold: 0.45, ClarifyBand: 0.85, MaxChoices: 3}
+}
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	switch {
+	case c.AnswerThreshold <= 0 || c.AnswerThreshold > 1:
+		return fmt.Errorf("bot: answer threshold %v must be in (0, 1]", c.AnswerThreshold)
+	case c.ClarifyThreshold <= 0 || c.ClarifyThreshold > c.AnswerThreshold:
+		return fmt.Errorf("bot: clarify threshold %v must be in (0, answer threshold]", c.ClarifyThreshold)
+	case c.ClarifyBand <= 0 || c.ClarifyBand >= 1:
+		return fmt.Errorf("bot: clarify band %v must be in (0, 1)", c.ClarifyBand)
+	case c.MaxChoices < 2 || c.MaxChoices > 3:
+		return fmt.Errorf("bot: max choices %d must be 2 or 3", c.MaxChoices)
+	}
+	return nil
+}
+
+// Decision is what the engine decided on one message, with what it considered.
+type Decision struct {
+	Outcome    Outcome
+	Confidence float64
+	Entry      *kb.Entry   // the chosen entry (ANSWERED, SMALLTALK, HANDOFF)
+	Choices    []*kb.Entry // the choices offered (CLARIFY)
+	Candidates []Candidate // the best candidates, best first, whatever the outcome
+	KBVersion  string
+	Latency    time.Duration
+	Terms      string // the analyzed stems, for analysts
+}
+
+// Engine decides on messages against the current knowledge base. It is safe for
+// concurrent use.
+type Engine struct {
+	cfg   Config
+	known map[string]bool
+	cur   atomic.Pointer[snapshot]
+}
+
+type snapshot struct {
+	ix      *Index
+	version string
+}
+
+// New returns an engine over entries. known is a list of correct French words that
+// spelling correction must leave alone (see [Lexicon]); it may be nil.
+func New(cfg Config, entries []kb.Entry, version string, known map[string]bool) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{cfg: cfg, known: known}
+	e.Swap(entries, version)
+	return e, nil
+}
+
+// Swap indexes a new version of the knowledge base and makes it current. Messages
+// being decided finish on the version they started with.
+func (e *Engine) Swap(entries []kb.Entry, version string) {
+	e.cur.Store(&snapshot{ix: NewIndex(entries, e.known), version: version})
+}
+
+// Index returns the current index.
+func (e *Engine) Index() *Index { return e.cur.Load().ix }
+
+// Version returns the current knowledge base version.
+func (e *Engine) Version() string { return e.cur.Load().version }
+
+// Decide takes a decision on one citizen message.
+func (e *Engine) Decide(text string, audience kb.Audience) Decision {
+	start := time.Now()
+	snap := e.cur.Load()
+	d := e.decide(snap.ix, text, audience)
+	d.KBVersion = snap.version
+	d.Latency = time.Since(start)
+	return d
+}
+
+func (e *Engine) decide(ix *Index, text string, audience kb.Audience) Decision {
+	a := ix.analyze(text)
+	d := Decision{Outcome: Unanswered, Terms: a.describe()}
+	d.Candidates = ix.search(a, audience, 5)
+	if len(d.Candidates) == 0 {
+		return d
+	}
+	best := d.Candidates[0]
+	d.Confidence = confidence(a, d.Candidates)
+	switch {
+	case d.Confidence >= e.cfg.AnswerThreshold:
+		d.Entry = best.Entry
+		d.Outcome = outcomeOf(best.Entry)
+	case d.Confidence >= e.cfg.ClarifyThreshold:
+		for _, c := range d.Candidates {
+			if c.Score < e.cfg.ClarifyBand*best.Score || len(d.Choices) == e.cfg.MaxChoices {
+				break
+			}
+			if c.Entry.Kind == kb.KindAnswer {
+				d.Choices = append(d.Choices, c.Entry)
+			}
+		}
+		if len(d.Choices) >= 2 {
+			d.Outcome = Clarify
+		} else {
+			d.Choices = nil
+		}
+	}
+	return d
+}
+
+func outcomeOf(e *kb.Entry) Outcome {
+	switch e.Kind {
+	case kb.KindSmalltalk:
+		return Smalltalk
+	case kb.KindHandoff:
+		return Handoff
+	}
+	return Answered
+}
+
+// confidence maps the best candidate's scores to a probability that it is right,
+// with a logistic model fitted on the dev set (bot/testdata/dev.jsonl, see
+// calibrate_test.go): its inputs are [confidenceInputs].
+func confidence(a analyzed, cs []Candidate) float64 {
+	z := calibration[0]
+	for i, x := range confidenceInputs(a, cs) {
+		z += calibration[i+1] * x
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// confidenceInputs are the combined score of the best candidate, its margin over
+// the runner-up, the share of the message it explains, its best phrasing
+// similarity, and the share of the message made of the knowledge base's vocabulary.
+func confidenceInputs(a analyzed, cs []Candidate) []float64 {
+	s1 := cs[0].Score
+	margin := s1
+	if len(cs) > 1 {
+		margin = s1 - cs[1].Score
+	}
+	return []float64{s1, margin, cs[0].Coverage, cs[0].Phrasing, a.known}
+}
+
+// calibration holds the intercept and the weights of [confidenceInputs].
+var calibration = []float64{-3.28, 1.52, 1.12, 2.17, 1.68, 1.42}

@@ -1,0 +1,280 @@
+package bot
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// answerWeight is how much a word of an entry's answer counts, against 1 for a word
+// of its question or alternatives: answers are long and mention much in passing.
+const answerWeight = 0.3
+
+// Index is an immutable search structure over the answering entries of a knowledge
+// base. It is safe for concurrent use; a new KB version builds a new Index, which
+// the [Engine] swaps in atomically.
+type Index struct {
+	entries    []*kb.Entry
+	byID       map[string]int
+	spell      *speller
+	idf        map[string]float64 // stem → inverse entry frequency
+	maxIDF     float64
+	phrasings  []phrasing
+	postings   map[string][]int32     // stem → phrasings holding it
+	entryTerms []map[string]float64   // entry → stem → weight (1 phrasing, answerWeight answer only)
+	clf        *perceptron            // trained on the phrasings
+	courtesy   map[int]bool           // smalltalk entries reachable by courtesy words alone
+}
+
+type phrasing struct {
+	entry int32
+	terms []string
+	mass  float64 // Σ idf of its terms
+}
+
+// analyzed is a message reduced to what the engine compares.
+type analyzed struct {
+	terms     []string           // stems, in order, without repeats
+	weight    map[string]float64 // stem → weight (lower when spell-corrected)
+	mass      float64            // Σ weight·idf, unknown stems at the highest idf
+	known     float64            // share of the mass made of KB vocabulary
+	courtesy  bool               // the message held greetings or thanks
+	corrected []string           // "from→to" spelling corrections, for explanations
+}
+
+// NewIndex builds the index of the entries that may answer citizens.
+func NewIndex(entries []kb.Entry, known map[string]bool) *Index {
+	ix := &Index{byID: map[string]int{}, postings: map[string][]int32{}, courtesy: map[int]bool{}}
+	freq := map[string]int{}
+	for i := range entries {
+		e := &entries[i]
+		if !e.Answering() {
+			continue
+		}
+		ix.byID[e.ID] = len(ix.entries)
+		ix.entries = append(ix.entries, e)
+		for _, p := range e.Phrasings() {
+			for _, w := range words(p) {
+				freq[w]++
+			}
+		}
+		for _, w := range words(e.Answer) {
+			if _, ok := freq[w]; !ok {
+				freq[w] = 0
+			}
+		}
+	}
+	for w := range freq {
+		if stopwords[w] {
+			delete(freq, w)
+		}
+	}
+	ix.spell = newSpeller(freq, known)
+
+	// Document frequency over entries: a stem that many entries share says little.
+	ix.entryTerms = make([]map[string]float64, len(ix.entries))
+	df := map[string]int{}
+	for i, e := range ix.entries {
+		terms := map[string]float64{}
+		for _, w := range words(e.Answer) {
+			if !stopwords[w] {
+				terms[stem(w)] = answerWeight
+			}
+		}
+		for _, p := range e.Phrasings() {
+			for _, w := range words(p) {
+				if !stopwords[w] {
+					terms[stem(w)] = 1
+				}
+			}
+		}
+		ix.entryTerms[i] = terms
+		for t, w := range terms {
+			if w == 1 {
+				df[t]++
+			}
+		}
+	}
+	n := float64(len(ix.entries))
+	ix.idf = map[string]float64{}
+	for t, d := range df {
+		ix.idf[t] = math.Log(1 + (n-float64(d)+0.5)/(float64(d)+0.5))
+	}
+	ix.maxIDF = math.Log(1 + (n+0.5)/0.5)
+	for i, e := range ix.entries {
+		for t := range ix.entryTerms[i] {
+			if _, ok := ix.idf[t]; !ok {
+				ix.idf[t] = ix.maxIDF * 0.8 // answer-only words
+			}
+		}
+		for _, p := range e.Phrasings() {
+			a := ix.analyzeWords(words(p), false)
+			if len(a.terms) == 0 {
+				if e.Kind == kb.KindSmalltalk {
+					ix.courtesy[i] = true
+				}
+				continue
+			}
+			ph := phrasing{entry: int32(i), terms: a.terms}
+			for _, t := range a.terms {
+				ph.mass += ix.idf[t]
+				ix.postings[t] = append(ix.postings[t], int32(len(ix.phrasings)))
+			}
+			ix.phrasings = append(ix.phrasings, ph)
+		}
+	}
+	ix.clf = trainPerceptron(ix)
+	return ix
+}
+
+// Len is the number of answering entries.
+func (ix *Index) Len() int { return len(ix.entries) }
+
+// Entry returns the entry with that id.
+func (ix *Index) Entry(id string) (*kb.Entry, bool) {
+	i, ok := ix.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return ix.entries[i], true
+}
+
+// analyze reduces a citizen message to weighted stems.
+func (ix *Index) analyze(text string) analyzed {
+	return ix.analyzeWords(words(text), true)
+}
+
+func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
+	a := analyzed{weight: map[string]float64{}}
+	var courtesyTerms []string
+	for _, w := range ws {
+		if stopwords[w] {
+			continue
+		}
+		weight := 1.0
+		if correct {
+			if c, ok := ix.spell.correct(w); ok {
+				a.corrected = append(a.corrected, w+"→"+c)
+				w, weight = c, 0.85
+				if stopwords[w] {
+					continue
+				}
+			}
+		}
+		t := stem(w)
+		if courtesy[w] {
+			a.courtesy = true
+			courtesyTerms = append(courtesyTerms, t)
+			continue
+		}
+		if old, ok := a.weight[t]; !ok {
+			a.terms = append(a.terms, t)
+			a.weight[t] = weight
+		} else if weight > old {
+			a.weight[t] = weight
+		}
+	}
+	if len(a.terms) == 0 {
+		// Greetings or thanks alone: they are the content.
+		for _, t := range courtesyTerms {
+			if _, ok := a.weight[t]; !ok {
+				a.terms = append(a.terms, t)
+				a.weight[t] = 1
+			}
+		}
+	}
+	var knownMass float64
+	for _, t := range a.terms {
+		idf, ok := ix.idf[t]
+		if !ok {
+			idf = ix.maxIDF
+		} else {
+			knownMass += a.weight[t] * idf
+		}
+		a.mass += a.weight[t] * idf
+	}
+	if a.mass > 0 {
+		a.known = knownMass / a.mass
+	}
+	return a
+}
+
+// Candidate is one entry considered for a message, with the scores that ranked it.
+type Candidate struct {
+	Entry *kb.Entry
+	Score float64 // combined score, 0..1
+	// The parts of the score, kept so that a decision can be explained.
+	Phrasing   float64 // best phrasing similarity (Dice over idf-weighted stems)
+	Coverage   float64 // share of the message explained by the entry
+	Classifier float64 // classifier score relative to the best
+}
+
+// Scoring weights of the combined score.
+const (
+	wPhrasing   = 0.45
+	wCoverage   = 0.35
+	wClassifier = 0.20
+)
+
+// search ranks the entries for an analyzed message and returns the best k.
+func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
+	if len(a.terms) == 0 || a.mass == 0 {
+		return nil
+	}
+	match := map[int32]float64{}
+	for _, t := range a.terms {
+		w := a.weight[t] * ix.idf[t]
+		for _, p := range ix.postings[t] {
+			match[p] += w
+		}
+	}
+	best := map[int]float64{}
+	for p, m := range match {
+		ph := &ix.phrasings[p]
+		dice := 2 * m / (a.mass + ph.mass)
+		if dice > best[int(ph.entry)] {
+			best[int(ph.entry)] = dice
+		}
+	}
+	clf := ix.clf.scores(a)
+	cands := make([]Candidate, 0, len(best))
+	for e, dice := range best {
+		var cov float64
+		for _, t := range a.terms {
+			if w, ok := ix.entryTerms[e][t]; ok {
+				cov += w * a.weight[t] * ix.idf[t]
+			}
+		}
+		cov /= a.mass
+		c := Candidate{Entry: ix.entries[e], Phrasing: dice, Coverage: cov, Classifier: clf[e]}
+		c.Score = wPhrasing*dice + wCoverage*cov + wClassifier*clf[e]
+		if audience != "" && len(c.Entry.Audiences) > 0 && !containsAudience(c.Entry.Audiences, audience) {
+			c.Score *= 0.9
+		}
+		cands = append(cands, c)
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].Score != cands[j].Score {
+			return cands[i].Score > cands[j].Score
+		}
+		return cands[i].Entry.ID < cands[j].Entry.ID
+	})
+	if len(cands) > k {
+		cands = cands[:k]
+	}
+	return cands
+}
+
+func containsAudience(as []kb.Audience, a kb.Audience) bool {
+	for _, x := range as {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// describe returns the analyzed stems, for logs and explanations.
+func (a analyzed) describe() string { return strings.Join(a.terms, " ") }

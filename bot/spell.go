@@ -1,0 +1,126 @@
+package bot
+
+// speller corrects words against the knowledge base's own vocabulary with the
+// symmetric-delete method: every vocabulary word is indexed under the strings made
+// by deleting up to two of its letters, so a misspelt word finds its candidates by
+// looking up its own deletions, without scanning the vocabulary.
+type speller struct {
+	freq    map[string]int      // vocabulary word → occurrences in the KB
+	deletes map[string][]string // deletion variant → vocabulary words
+	known   map[string]bool     // correct words outside the KB, never corrected
+}
+
+const maxEdit = 2
+
+// minCorrect is the shortest word that gets corrected: shorter words have too many
+// neighbours at one edit ("stop" and "trop") to guess right.
+const minCorrect = 5
+
+func newSpeller(freq map[string]int, known map[string]bool) *speller {
+	s := &speller{freq: freq, deletes: map[string][]string{}, known: known}
+	for w := range freq {
+		if len(w) < 4 {
+			continue
+		}
+		for _, d := range deletions(w, maxEdit) {
+			s.deletes[d] = append(s.deletes[d], w)
+		}
+	}
+	return s
+}
+
+// correct returns the vocabulary word closest to w, or w itself when w is known,
+// too short to correct safely, or has no close vocabulary word.
+func (s *speller) correct(w string) (string, bool) {
+	if _, ok := s.freq[w]; ok || len(w) < minCorrect || s.known[w] || isNumber(w) {
+		return w, false
+	}
+	limit := 1
+	if len(w) >= 8 {
+		limit = 2
+	}
+	best, bestDist, bestFreq := "", limit+1, 0
+	seen := map[string]bool{}
+	for _, d := range deletions(w, limit) {
+		for _, cand := range s.deletes[d] {
+			if seen[cand] {
+				continue
+			}
+			seen[cand] = true
+			dist := osaDistance(w, cand, limit)
+			if dist < bestDist || dist == bestDist && s.freq[cand] > bestFreq {
+				best, bestDist, bestFreq = cand, dist, s.freq[cand]
+			}
+		}
+	}
+	if best == "" {
+		return w, false
+	}
+	return best, true
+}
+
+func isNumber(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// deletions returns w and every string made by deleting up to n bytes of it.
+// Words are folded to ASCII letters and digits, so bytes are characters.
+func deletions(w string, n int) []string {
+	out := []string{w}
+	frontier := []string{w}
+	seen := map[string]bool{w: true}
+	for range n {
+		var next []string
+		for _, s := range frontier {
+			for i := 0; i < len(s); i++ {
+				d := s[:i] + s[i+1:]
+				if !seen[d] {
+					seen[d] = true
+					next = append(next, d)
+				}
+			}
+		}
+		out = append(out, next...)
+		frontier = next
+	}
+	return out
+}
+
+// osaDistance is the optimal string alignment distance (Levenshtein plus
+// transpositions of adjacent letters), cut off above limit.
+func osaDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

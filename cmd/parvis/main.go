@@ -1,0 +1,67 @@
+// Command parvis is the Parvis binary: the citizen chatbot and conversation
+// analytics of a French local authority. It only parses flags and wires the
+// packages together; each subcommand lives in its own file.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// errUsage marks bad input from the command line: exit status 2.
+var errUsage = errors.New("usage")
+
+const usage = `parvis — assistant citoyen et analyse des conversations
+
+Usage:
+  parvis serve   [--data DIR] [--addr HOST:PORT] [--demo] [--kafka BROKERS --clickhouse DSN] [--role api,projector]
+  parvis eval    --kb SRC [--kb SRC...] --cases FILE.jsonl [--json]
+  parvis kb import FILE... | parvis kb export
+  parvis replay
+
+'parvis COMMAND -h' shows the options of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+func run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:])
+	case "eval":
+		err = evalCmd(args[1:])
+	case "kb":
+		err = kbCmd(ctx, args[1:])
+	case "replay":
+		err = replayCmd(ctx, args[1:])
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+		return 0
+	default:
+		fmt.Fprintf(os.Stderr, "parvis: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(os.Stderr, "parvis %s: %v\n", args[0], err)
+		return 2
+	default:
+		fmt.Fprintf(os.Stderr, "parvis %s: %v\n", args[0], err)
+		return 1
+	}
+}

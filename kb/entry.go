@@ -1,0 +1,106 @@
+// Package kb holds the knowledge base: the entries that the town's business experts
+// write and validate, the file formats they come in (YAML, CSV, JSONL), the sources
+// they come from (the town's own entries, service-public.fr fiches, FAQ files) and
+// their lifecycle (draft, validated, published, retired).
+//
+// Data flows one way: files are parsed into [Entry] values with every problem
+// reported by file, line and field ([Load]); a [Base] holds the entries that the bot
+// answers from. In `serve`, entries travel as kb.* events on the log, and the bot's
+// Base is rebuilt from them.
+package kb
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Audience is who the citizen speaks for.
+type Audience string
+
+// The audiences of the contract.
+const (
+	Particulier Audience = "particulier"
+	Entreprise  Audience = "entreprise"
+	Association Audience = "association"
+)
+
+// Audiences lists every audience, in display order.
+var Audiences = []Audience{Particulier, Entreprise, Association}
+
+// ParseAudience accepts an audience in any case, with or without accents.
+func ParseAudience(s string) (Audience, error) {
+	a := Audience(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(Audiences, a) {
+		return a, nil
+	}
+	return "", fmt.Errorf("unknown audience %q (want particulier, entreprise or association)", s)
+}
+
+// Kind says what kind of decision an entry makes when it is chosen.
+type Kind string
+
+// Entry kinds.
+const (
+	KindAnswer    Kind = "answer"    // an answer to a question (ANSWERED)
+	KindSmalltalk Kind = "smalltalk" // greetings, thanks (SMALLTALK)
+	KindHandoff   Kind = "handoff"   // asks for a person (HANDOFF)
+)
+
+// Status is where an entry stands in its lifecycle.
+type Status string
+
+// Entry statuses.
+const (
+	Draft     Status = "draft"
+	Validated Status = "validated"
+	Published Status = "published"
+	Retired   Status = "retired"
+)
+
+// Link is a labelled link shown under an answer, usually to an online service.
+type Link struct {
+	Label string `yaml:"label" json:"label"`
+	URL   string `yaml:"url" json:"url"`
+}
+
+// Entry is one validated piece of knowledge: a question, the ways citizens ask it,
+// and the answer.
+type Entry struct {
+	ID           string   `yaml:"id" json:"id"`
+	Question     string   `yaml:"question" json:"question"`
+	Alternatives []string `yaml:"alternatives,omitempty" json:"alternatives,omitempty"`
+	Answer       string   `yaml:"answer" json:"answer"`
+	// AudienceAnswers replaces Answer for one audience when the answer differs.
+	AudienceAnswers map[Audience]string `yaml:"audience_answers,omitempty" json:"audience_answers,omitempty"`
+	Audiences       []Audience          `yaml:"audiences,omitempty" json:"audiences,omitempty"`
+	Service         string              `yaml:"service,omitempty" json:"service,omitempty"`
+	Theme           string              `yaml:"theme,omitempty" json:"theme,omitempty"`
+	Source          string              `yaml:"source,omitempty" json:"source,omitempty"`
+	Links           []Link              `yaml:"links,omitempty" json:"links,omitempty"`
+	Kind            Kind                `yaml:"kind,omitempty" json:"kind,omitempty"`
+	// National marks a question whose answer is the same everywhere in France:
+	// another source may answer it in place of the town's entry.
+	National bool `yaml:"national,omitempty" json:"national,omitempty"`
+	// Demande is the kind of request a citizen can file from this entry.
+	Demande string `yaml:"demande,omitempty" json:"demande,omitempty"`
+	Status  Status `yaml:"status,omitempty" json:"status,omitempty"`
+}
+
+// AnswerFor returns the answer adapted to the audience, or the general answer.
+func (e *Entry) AnswerFor(a Audience) string {
+	if s, ok := e.AudienceAnswers[a]; ok && s != "" {
+		return s
+	}
+	return e.Answer
+}
+
+// Phrasings returns the question followed by its alternatives.
+func (e *Entry) Phrasings() []string {
+	return append([]string{e.Question}, e.Alternatives...)
+}
+
+// Answering reports whether the entry may be used to answer citizens.
+func (e *Entry) Answering() bool {
+	return e.Status == "" || e.Status == Published
+}

@@ -1,0 +1,388 @@
+package kb
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Problem is one thing wrong in a KB file, located by file, line and field.
+type Problem struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	if p.Field != "" {
+		fmt.Fprintf(&b, ": %s", p.Field)
+	}
+	fmt.Fprintf(&b, ": %s", p.Msg)
+	return b.String()
+}
+
+// Problems is the error of a file that was refused: every problem found, in order.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return fmt.Sprintf("kb: %d problem(s):\n  %s", len(ps), strings.Join(lines, "\n  "))
+}
+
+// Limits of what one file may hold, so that a bad file cannot exhaust memory.
+const (
+	MaxFileSize    = 64 << 20
+	maxFieldLength = 20000
+)
+
+// LoadFile reads a KB file, choosing the format by its extension (.yaml, .yml,
+// .csv, .jsonl, .json). A file with any problem loads nothing: the error is a
+// [Problems] listing them all.
+func LoadFile(path string) ([]Entry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("kb: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("kb: read %s: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, Problems{{File: path, Msg: fmt.Sprintf("file larger than %d MiB", MaxFileSize>>20)}}
+	}
+	return Parse(path, data)
+}
+
+// Parse parses data in the format named by the extension of name.
+func Parse(name string, data []byte) ([]Entry, error) {
+	if !utf8.Valid(data) {
+		return nil, Problems{{File: name, Msg: "not valid UTF-8 text"}}
+	}
+	var (
+		entries []Entry
+		lines   []fieldLines
+		probs   Problems
+	)
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml":
+		entries, lines, probs = parseYAML(name, data)
+	case ".csv":
+		entries, lines, probs = parseCSV(name, data)
+	case ".jsonl", ".json", ".ndjson":
+		entries, lines, probs = parseJSONL(name, data)
+	default:
+		return nil, Problems{{File: name, Msg: "unknown format: use .yaml, .csv or .jsonl"}}
+	}
+	probs = append(probs, validate(name, entries, lines)...)
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	return entries, nil
+}
+
+// fieldLines maps a field name to its line in the file; "" is the entry's line.
+type fieldLines map[string]int
+
+func (fl fieldLines) at(field string) int {
+	if n, ok := fl[field]; ok {
+		return n
+	}
+	return fl[""]
+}
+
+type yamlFile struct {
+	Source  string      `yaml:"source"`
+	Entries []yaml.Node `yaml:"entries"`
+}
+
+func parseYAML(name string, data []byte) ([]Entry, []fieldLines, Problems) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, nil, Problems{yamlProblem(name, err)}
+	}
+	if len(root.Content) == 0 {
+		return nil, nil, Problems{{File: name, Msg: "empty file"}}
+	}
+	doc := root.Content[0]
+	var (
+		source string
+		nodes  []*yaml.Node
+	)
+	switch doc.Kind {
+	case yaml.SequenceNode:
+		nodes = doc.Content
+	case yaml.MappingNode:
+		var f yamlFile
+		if err := doc.Decode(&f); err != nil {
+			return nil, nil, Problems{yamlProblem(name, err)}
+		}
+		source = f.Source
+		for i := range f.Entries {
+			nodes = append(nodes, &f.Entries[i])
+		}
+	default:
+		return nil, nil, Problems{{File: name, Line: doc.Line, Msg: "expected a list of entries or a mapping with 'entries'"}}
+	}
+	var (
+		entries []Entry
+		lines   []fieldLines
+		probs   Problems
+	)
+	for _, n := range nodes {
+		fl := fieldLines{"": n.Line}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				fl[n.Content[i].Value] = n.Content[i].Line
+			}
+		}
+		var e Entry
+		if err := strictYAML(n, &e); err != nil {
+			probs = append(probs, yamlProblem(name, err))
+			continue
+		}
+		if e.Source == "" {
+			e.Source = source
+		}
+		entries = append(entries, e)
+		lines = append(lines, fl)
+	}
+	return entries, lines, probs
+}
+
+// strictYAML decodes one entry and refuses unknown keys, so that a misspelt field
+// ("alternative") is reported instead of silently ignored.
+func strictYAML(n *yaml.Node, e *Entry) error {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	if err := enc.Encode(n); err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(&buf)
+	dec.KnownFields(true)
+	err := dec.Decode(e)
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		// Line numbers of the re-encoded node are relative to it: shift them.
+		for i, m := range te.Errors {
+			te.Errors[i] = shiftYAMLLine(m, n.Line-1)
+		}
+	}
+	return err
+}
+
+func shiftYAMLLine(msg string, by int) string {
+	var line int
+	var rest string
+	if _, err := fmt.Sscanf(msg, "line %d:", &line); err == nil {
+		if i := strings.Index(msg, ":"); i >= 0 {
+			rest = msg[i+1:]
+		}
+		return fmt.Sprintf("line %d:%s", line+by, rest)
+	}
+	return msg
+}
+
+func yamlProblem(name string, err error) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil {
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	} else if _, e := fmt.Sscanf(msg, "unmarshal errors:\n  line %d:", &line); e == nil {
+		msg = strings.TrimSpace(msg[strings.Index(msg, "line"):])
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	}
+	return Problem{File: name, Line: line, Msg: msg}
+}
+
+// csvColumns are the columns a CSV file may have; others are ignored, since
+// spreadsheets often carry working columns of their own.
+var csvColumns = map[string]bool{"id": true, "question": true, "answer": true, "alternatives": true,
+	"theme": true, "audience": true, "audiences": true, "url": true, "source": true, "service": true}
+
+func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, nil, Problems{{File: name, Line: 1, Msg: "no header row: " + err.Error()}}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if csvColumns[h] {
+			col[h] = i
+		}
+	}
+	var probs Problems
+	for _, req := range []string{"id", "question", "answer"} {
+		if _, ok := col[req]; !ok {
+			probs = append(probs, Problem{File: name, Line: 1, Field: req, Msg: "required column missing (need id,question,answer)"})
+		}
+	}
+	if len(probs) > 0 {
+		return nil, nil, probs
+	}
+	var (
+		entries []Entry
+		lines   []fieldLines
+	)
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				probs = append(probs, Problem{File: name, Line: pe.Line, Msg: pe.Err.Error()})
+			} else {
+				probs = append(probs, Problem{File: name, Msg: err.Error()})
+			}
+			break
+		}
+		line, _ := r.FieldPos(0)
+		get := func(k string) string {
+			if i, ok := col[k]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		if len(rec) == 1 && rec[0] == "" {
+			continue
+		}
+		e := Entry{ID: get("id"), Question: get("question"), Answer: get("answer"),
+			Theme: get("theme"), Source: get("source"), Service: get("service")}
+		for _, a := range strings.Split(get("alternatives"), "|") {
+			if a = strings.TrimSpace(a); a != "" {
+				e.Alternatives = append(e.Alternatives, a)
+			}
+		}
+		fl := fieldLines{"": line}
+		aud := get("audience") + "," + get("audiences")
+		for _, a := range strings.FieldsFunc(aud, func(r rune) bool { return r == ',' || r == '|' || r == ';' }) {
+			if a = strings.TrimSpace(a); a != "" {
+				e.Audiences = append(e.Audiences, Audience(a))
+			}
+		}
+		if u := get("url"); u != "" {
+			e.Links = []Link{{Label: "En savoir plus", URL: u}}
+		}
+		entries = append(entries, e)
+		lines = append(lines, fl)
+	}
+	return entries, lines, probs
+}
+
+func parseJSONL(name string, data []byte) ([]Entry, []fieldLines, Problems) {
+	var (
+		entries []Entry
+		lines   []fieldLines
+		probs   Problems
+	)
+	for i, raw := range bytes.Split(data, []byte("\n")) {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		var e Entry
+		if err := dec.Decode(&e); err != nil {
+			probs = append(probs, Problem{File: name, Line: i + 1, Msg: "invalid JSON: " + err.Error()})
+			continue
+		}
+		entries = append(entries, e)
+		lines = append(lines, fieldLines{"": i + 1})
+	}
+	return entries, lines, probs
+}
+
+// validate checks what every format must satisfy.
+func validate(name string, entries []Entry, lines []fieldLines) Problems {
+	var probs Problems
+	seen := map[string]int{}
+	for i := range entries {
+		e := &entries[i]
+		fl := lines[i]
+		bad := func(field, msg string) {
+			probs = append(probs, Problem{File: name, Line: fl.at(field), Field: field, Msg: msg})
+		}
+		e.ID = strings.TrimSpace(e.ID)
+		switch {
+		case e.ID == "":
+			bad("id", "empty id")
+		case len(e.ID) > 128 || strings.ContainsAny(e.ID, " \t\n\r"):
+			bad("id", fmt.Sprintf("id %q must be at most 128 characters without spaces", e.ID))
+		default:
+			if prev, ok := seen[e.ID]; ok {
+				bad("id", fmt.Sprintf("duplicate id %q (first at line %d)", e.ID, prev))
+			} else {
+				seen[e.ID] = fl.at("id")
+			}
+		}
+		if strings.TrimSpace(e.Question) == "" {
+			bad("question", "empty question")
+		}
+		if strings.TrimSpace(e.Answer) == "" {
+			bad("answer", "empty answer")
+		}
+		for _, s := range append(e.Phrasings(), e.Answer) {
+			if len(s) > maxFieldLength {
+				bad("", fmt.Sprintf("text longer than %d characters", maxFieldLength))
+				break
+			}
+		}
+		for j, a := range e.Audiences {
+			p, err := ParseAudience(string(a))
+			if err != nil {
+				bad("audiences", err.Error())
+				continue
+			}
+			e.Audiences[j] = p
+		}
+		for a := range e.AudienceAnswers {
+			if _, err := ParseAudience(string(a)); err != nil {
+				bad("audience_answers", err.Error())
+			}
+		}
+		switch e.Kind {
+		case "":
+			e.Kind = KindAnswer
+		case KindAnswer, KindSmalltalk, KindHandoff:
+		default:
+			bad("kind", fmt.Sprintf("unknown kind %q (want answer, smalltalk or handoff)", e.Kind))
+		}
+		switch e.Status {
+		case "", Draft, Validated, Published, Retired:
+		default:
+			bad("status", fmt.Sprintf("unknown status %q (want draft, validated, published or retired)", e.Status))
+		}
+		for _, l := range e.Links {
+			u, err := url.Parse(l.URL)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				bad("links", fmt.Sprintf("link %q is not an http(s) address", l.URL))
+			}
+		}
+	}
+	return probs
+}

@@ -1,0 +1,133 @@
+package kb
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+//go:embed demo/montclar.yaml
+var montclarYAML []byte
+
+//go:embed demo/spf_qr_questions.csv
+var servicePublicCSV []byte
+
+// Source names shown with each answer.
+const (
+	SourceServicePublic = "DILA, service-public.fr"
+)
+
+// Demo returns the demo town's own entries (Ville de Montclar), one for every
+// intent of its catalogue.
+func Demo() []Entry {
+	entries, err := Parse("montclar.yaml", montclarYAML)
+	if err != nil {
+		panic("kb: the embedded demo knowledge base is invalid: " + err.Error())
+	}
+	return entries
+}
+
+// DemandeKinds returns the kinds of request that the entries offer, in order of
+// first appearance.
+func DemandeKinds(entries []Entry) []string {
+	var kinds []string
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if e.Demande != "" && !seen[e.Demande] {
+			seen[e.Demande] = true
+			kinds = append(kinds, e.Demande)
+		}
+	}
+	return kinds
+}
+
+// ServicePublic returns the service-public.fr question fiches (DILA, Licence
+// Ouverte 2.0) as national entries, each answer a summary of the fiche crediting
+// DILA and linking to it.
+func ServicePublic() []Entry {
+	entries, err := parseServicePublic(bytes.NewReader(servicePublicCSV))
+	if err != nil {
+		panic("kb: the embedded service-public.fr data is invalid: " + err.Error())
+	}
+	return entries
+}
+
+func parseServicePublic(r io.Reader) ([]Entry, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, err
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	var out []Entry
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		id := rec[col["fiche_id"]]
+		out = append(out, Entry{
+			ID:       "spf-" + id,
+			Question: rec[col["question"]],
+			Answer:   summarize(rec[col["answer_text"]], 600) + "\n\nSource : DILA, service-public.fr.",
+			Theme:    rec[col["theme"]],
+			Service:  rec[col["dossier"]],
+			Source:   SourceServicePublic,
+			National: true,
+			Kind:     KindAnswer,
+			Links: []Link{{Label: "Fiche service-public.fr",
+				URL: fmt.Sprintf("https://www.service-public.fr/particuliers/vosdroits/%s", id)}},
+		})
+	}
+}
+
+// summarize keeps the first whole sentences of text, up to about n bytes.
+func summarize(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if len(text) <= n {
+		return text
+	}
+	cut := strings.LastIndexAny(text[:n], ".!?")
+	if cut < n/3 {
+		cut = strings.LastIndex(text[:n], " ")
+		return text[:cut] + "…"
+	}
+	return text[:cut+1]
+}
+
+var (
+	lexiconOnce sync.Once
+	lexicon     map[string]bool
+)
+
+// FrenchWords returns the lowercase words that occur at least twice in the
+// service-public.fr fiches: a lexicon of correct administrative French that spelling
+// correction must not "correct" into a word of the knowledge base.
+func FrenchWords() map[string]bool {
+	lexiconOnce.Do(func() {
+		counts := map[string]int{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(string(servicePublicCSV)), func(r rune) bool {
+			return !unicode.IsLetter(r)
+		}) {
+			counts[w]++
+		}
+		lexicon = map[string]bool{}
+		for w, c := range counts {
+			if c >= 2 {
+				lexicon[w] = true
+			}
+		}
+	})
+	return lexicon
+}
