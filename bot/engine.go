@@ -190,3 +190,14 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 
 // calibration holds the intercept and the weights of [confidenceInputs].
 var calibration = []float64{-3.28, 1.52, 1.12, 2.17, 1.68, 1.42}
+
+// Handoff returns the entry that puts a citizen in touch with a person, if the
+// knowledge base has one.
+func (e *Engine) Handoff() (*kb.Entry, bool) {
+	for _, en := range e.Index().entries {
+		if en.Kind == kb.KindHandoff {
+			return en, true
+		}
+	}
+	return nil, false
+}

@@ -278,3 +278,16 @@ func containsAudience(as []kb.Audience, a kb.Audience) bool {
 
 // describe returns the analyzed stems, for logs and explanations.
 func (a analyzed) describe() string { return strings.Join(a.terms, " ") }
+
+// Entries returns the answering entries, in knowledge base order.
+func (ix *Index) Entries() []*kb.Entry { return ix.entries }
+
+// Search returns the entries that best match text, best first, for lookups by
+// people (analysts, experts) rather than decisions.
+func (ix *Index) Search(text string, k int) []*kb.Entry {
+	var out []*kb.Entry
+	for _, c := range ix.search(ix.analyze(text), "", k) {
+		out = append(out, c.Entry)
+	}
+	return out
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// config is the configuration of `parvis serve`, from flags and PARVIS_*
+// variables (a flag wins over its variable).
+type config struct {
+	Data         string
+	Addr         string
+	Demo         bool
+	Kafka        string
+	ClickHouse   string
+	BrokerListen string
+	Roles        []string
+	AdminToken   string
+	Tenant       string
+	MaxMessage   int
+	ChatRate     int
+	Origins      string
+	ShutdownWait time.Duration
+}
+
+var knownRoles = []string{"api", "projector"}
+
+func parseServe(args []string) (config, error) {
+	c := config{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.Data, "data", env("PARVIS_DATA", "./data"), "data directory (embedded broker, embedded ClickHouse, outbox)")
+	fs.StringVar(&c.Addr, "addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "HTTP address")
+	fs.BoolVar(&c.Demo, "demo", false, "load the demo town's knowledge base if none is loaded")
+	fs.StringVar(&c.Kafka, "kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (host:port,...); empty: embedded broker")
+	fs.StringVar(&c.ClickHouse, "clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN clickhouse://user:pass@host:9000/db; empty: embedded")
+	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker")
+	roles := fs.String("role", env("PARVIS_ROLE", "api,projector"), "roles to run: api, projector")
+	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on every event")
+	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
+	fs.IntVar(&c.ChatRate, "chat-rate-limit", 30, "messages a minute allowed per client address (0: no limit)")
+	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any)")
+	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return c, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	for _, r := range strings.Split(*roles, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			c.Roles = append(c.Roles, r)
+		}
+	}
+	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
+	return c, c.Validate()
+}
+
+// Validate reports a configuration that cannot run, saying which setting is wrong.
+func (c config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q: want HOST:PORT", c.Addr))
+	}
+	if c.Kafka == "" {
+		if _, _, err := net.SplitHostPort(c.BrokerListen); err != nil {
+			errs = append(errs, fmt.Errorf("--broker-listen %q: want HOST:PORT", c.BrokerListen))
+		}
+	}
+	if c.ClickHouse != "" && !strings.HasPrefix(c.ClickHouse, "clickhouse://") && !strings.HasPrefix(c.ClickHouse, "tcp://") {
+		errs = append(errs, fmt.Errorf("--clickhouse %q: want clickhouse://user:pass@host:9000/db", c.ClickHouse))
+	}
+	if len(c.Roles) == 0 {
+		errs = append(errs, errors.New("--role: name at least one role (api, projector)"))
+	}
+	for _, r := range c.Roles {
+		if !slices.Contains(knownRoles, r) {
+			errs = append(errs, fmt.Errorf("--role: unknown role %q (want %s)", r, strings.Join(knownRoles, ", ")))
+		}
+	}
+	if c.ClickHouse == "" && len(c.Roles) < len(knownRoles) {
+		errs = append(errs, errors.New("--role: the embedded ClickHouse cannot be shared, run every role in one process or give --clickhouse"))
+	}
+	if c.MaxMessage < 1 || c.MaxMessage > 100000 {
+		errs = append(errs, fmt.Errorf("--max-message %d: want 1 to 100000", c.MaxMessage))
+	}
+	if c.ChatRate < 0 {
+		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+func (c config) has(role string) bool { return slices.Contains(c.Roles, role) }
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,171 @@
+package eventlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// KBState is the knowledge base as the log says it is: every entry in its latest
+// state. It is safe for concurrent use.
+type KBState struct {
+	mu      sync.Mutex
+	entries map[string]kb.Entry
+	order   []string
+	version string // id of the last applied event
+}
+
+// NewKBState returns an empty state.
+func NewKBState() *KBState { return &KBState{entries: map[string]kb.Entry{}} }
+
+// Apply applies one kb.* event.
+func (s *KBState) Apply(env events.Envelope, p *events.KBEntryChanged) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := p.Entry
+	switch env.Type {
+	case events.TypeKBEntryDrafted:
+		e.Status = kb.Draft
+	case events.TypeKBEntryValidated:
+		e.Status = kb.Validated
+	case events.TypeKBEntryPublished:
+		e.Status = kb.Published
+	case events.TypeKBEntryRetired:
+		e.Status = kb.Retired
+	}
+	if _, ok := s.entries[e.ID]; !ok {
+		s.order = append(s.order, e.ID)
+	}
+	s.entries[e.ID] = e
+	s.version = env.ID
+}
+
+// Published returns the published entries in order of first appearance, and the
+// version of the state.
+func (s *KBState) Published() ([]kb.Entry, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []kb.Entry
+	for _, id := range s.order {
+		if e := s.entries[id]; e.Status == kb.Published {
+			out = append(out, e)
+		}
+	}
+	return out, s.version
+}
+
+// Len returns the number of entries in any state.
+func (s *KBState) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.entries)
+}
+
+// FollowKB reads the knowledge base topic from its beginning into state and keeps
+// following it. onChange is called once the log has been read up to its end as it
+// was at start (ready), and then after each change, at most every debounce.
+func FollowKB(ctx context.Context, brokers []string, state *KBState, onChange func(), log *slog.Logger) error {
+	end, err := topicEnd(ctx, brokers, events.TopicKB)
+	if err != nil {
+		return err
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: events.TopicKB, Partition: 0,
+		MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 100 * time.Millisecond})
+	defer r.Close()
+	if err := r.SetOffset(kafka.FirstOffset); err != nil {
+		return err
+	}
+	caughtUp := end == 0
+	if caughtUp {
+		onChange()
+	}
+	dirty := false
+	for {
+		fctx, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
+		m, err := r.ReadMessage(fctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if !errors.Is(err, context.DeadlineExceeded) {
+				log.Warn("kb: read the knowledge base topic", slog.Any("error", err))
+				time.Sleep(time.Second)
+			}
+			if dirty && caughtUp {
+				onChange()
+				dirty = false
+			}
+			continue
+		}
+		env, p, err := events.Decode(m.Value)
+		if kbe, ok := p.(*events.KBEntryChanged); err == nil && ok {
+			state.Apply(env, kbe)
+			dirty = true
+		} else if err != nil {
+			log.Warn("kb: invalid event skipped", slog.Int64("offset", m.Offset), slog.Any("error", err))
+		}
+		if !caughtUp && m.Offset >= end-1 {
+			caughtUp = true
+		}
+		if caughtUp && dirty && r.Lag() == 0 {
+			onChange()
+			dirty = false
+		}
+	}
+}
+
+// topicEnd returns the end offset of partition 0 of topic.
+func topicEnd(ctx context.Context, brokers []string, topic string) (int64, error) {
+	var lastErr error
+	for attempt := 0; attempt < 30; attempt++ {
+		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, 0)
+		if err == nil {
+			_, last, err := conn.ReadOffsets()
+			conn.Close()
+			if err == nil {
+				return last, nil
+			}
+			lastErr = err
+		} else {
+			lastErr = err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	return 0, fmt.Errorf("eventlog: end of %s: %w", topic, lastErr)
+}
+
+// PublishEntries appends entries to the log as kb.entry.published events, the way
+// an import or the demo start-up loads a knowledge base.
+func PublishEntries(ctx context.Context, pub *Publisher, tenant string, entries []kb.Entry, by string) error {
+	now := time.Now()
+	evs := make([]events.Envelope, 0, len(entries))
+	for _, e := range entries {
+		e.Status = kb.Published
+		ev, err := events.New(tenant, "", now, events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: e, By: by})
+		if err != nil {
+			return err
+		}
+		evs = append(evs, ev)
+	}
+	for len(evs) > 0 {
+		n := min(len(evs), 200)
+		if err := pub.Publish(ctx, evs[:n]...); err != nil {
+			return err
+		}
+		evs = evs[n:]
+	}
+	return nil
+}

@@ -1,0 +1,210 @@
+package eventlog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parvis-civic/parvis/events"
+)
+
+// Publisher appends events to the log. [Publisher.Publish] returns once every
+// event is acknowledged by all in-sync replicas, or, when the broker cannot be
+// reached in time, once the events are fsync'd in the local [Outbox]; a background
+// loop then delivers the outbox in order. An event accepted by Publish is never
+// lost. It is safe for concurrent use.
+type Publisher struct {
+	w       *kafka.Writer
+	outbox  *Outbox
+	timeout time.Duration
+	log     *slog.Logger
+	wake    chan struct{}
+	done    chan struct{}
+	wg      sync.WaitGroup
+}
+
+// PublisherConfig configures a [Publisher].
+type PublisherConfig struct {
+	Brokers []string
+	// OutboxDir is where the outbox lives (in the data directory).
+	OutboxDir string
+	// Timeout bounds how long a publish waits for the broker before it falls back
+	// to the outbox.
+	Timeout time.Duration
+	Logger  *slog.Logger
+}
+
+// NewPublisher starts a publisher and its outbox delivery loop.
+func NewPublisher(cfg PublisherConfig) (*Publisher, error) {
+	if len(cfg.Brokers) == 0 {
+		return nil, errors.New("eventlog: no broker address")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 2 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	ob, err := OpenOutbox(cfg.OutboxDir)
+	if err != nil {
+		return nil, err
+	}
+	p := &Publisher{
+		w: &kafka.Writer{
+			Addr:                   kafka.TCP(cfg.Brokers...),
+			Balancer:               &kafka.Hash{},
+			RequiredAcks:           kafka.RequireAll,
+			BatchTimeout:           time.Millisecond, // the citizen waits for the ack
+			BatchSize:              500,
+			MaxAttempts:            3,
+			WriteBackoffMin:        20 * time.Millisecond,
+			WriteBackoffMax:        200 * time.Millisecond,
+			AllowAutoTopicCreation: true,
+		},
+		outbox:  ob,
+		timeout: cfg.Timeout,
+		log:     cfg.Logger,
+		wake:    make(chan struct{}, 1),
+		done:    make(chan struct{}),
+	}
+	outboxDepth.Set(float64(ob.Pending()))
+	p.wg.Add(1)
+	go p.deliverLoop()
+	return p, nil
+}
+
+// Publish appends events, in order.
+func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
+	msgs := make([]kafka.Message, len(evs))
+	recs := make([][]byte, len(evs))
+	for i, e := range evs {
+		b, err := e.Marshal()
+		if err != nil {
+			return fmt.Errorf("eventlog: encode %s: %w", e.Type, err)
+		}
+		recs[i] = b
+		msgs[i] = kafka.Message{Topic: e.Topic(), Key: e.Key(), Value: b}
+	}
+	// While older events wait in the outbox, newer ones queue behind them so that
+	// a conversation's events reach the log in order.
+	if p.outbox.Pending() == 0 {
+		if err := p.write(ctx, msgs); err == nil {
+			return nil
+		} else {
+			p.log.Warn("broker unreachable, events kept in the outbox", slog.Any("error", err), slog.Int("events", len(msgs)))
+		}
+	}
+	if err := p.outbox.Append(recs...); err != nil {
+		return err
+	}
+	outboxDepth.Set(float64(p.outbox.Pending()))
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (p *Publisher) write(ctx context.Context, msgs []kafka.Message) error {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	start := time.Now()
+	if err := p.w.WriteMessages(ctx, msgs...); err != nil {
+		publishFailures.Inc()
+		return err
+	}
+	publishLatency.Observe(time.Since(start).Seconds())
+	for _, m := range msgs {
+		published.WithLabelValues(m.Topic).Inc()
+	}
+	return nil
+}
+
+// deliverLoop sends the outbox to the broker, oldest first, backing off while the
+// broker is down.
+func (p *Publisher) deliverLoop() {
+	defer p.wg.Done()
+	backoff := 100 * time.Millisecond
+	for {
+		if p.outbox.Pending() == 0 {
+			select {
+			case <-p.done:
+				return
+			case <-p.wake:
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		recs, pos, err := p.outbox.Peek(500)
+		if err == nil && len(recs) > 0 {
+			msgs := make([]kafka.Message, 0, len(recs))
+			for _, r := range recs {
+				var e events.Envelope
+				if jerr := json.Unmarshal(r, &e); jerr != nil {
+					// Cannot happen for records we wrote; keep them on the log's
+					// dead-letter topic rather than lose them.
+					msgs = append(msgs, kafka.Message{Topic: events.TopicDeadLetter, Value: r})
+					continue
+				}
+				msgs = append(msgs, kafka.Message{Topic: e.Topic(), Key: e.Key(), Value: r})
+			}
+			if err = p.write(context.Background(), msgs); err == nil {
+				err = p.outbox.Ack(pos, len(recs))
+				outboxDepth.Set(float64(p.outbox.Pending()))
+				backoff = 100 * time.Millisecond
+				if err == nil {
+					p.log.Info("outbox delivered", slog.Int("events", len(recs)), slog.Int("pending", p.outbox.Pending()))
+					continue
+				}
+			}
+		}
+		if err != nil {
+			p.log.Debug("outbox delivery failed", slog.Any("error", err))
+		}
+		select {
+		case <-p.done:
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// Pending returns the number of events waiting in the outbox.
+func (p *Publisher) Pending() int { return p.outbox.Pending() }
+
+// DeadLetter sends a raw message that could not be decoded to the dead-letter
+// topic, with the reason and where it came from in its headers.
+func (p *Publisher) DeadLetter(ctx context.Context, m kafka.Message, reason string) error {
+	dl := kafka.Message{
+		Topic: events.TopicDeadLetter, Key: m.Key, Value: m.Value,
+		Headers: []kafka.Header{
+			{Key: "reason", Value: []byte(reason)},
+			{Key: "topic", Value: []byte(m.Topic)},
+			{Key: "partition", Value: fmt.Appendf(nil, "%d", m.Partition)},
+			{Key: "offset", Value: fmt.Appendf(nil, "%d", m.Offset)},
+		},
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	if err := p.w.WriteMessages(ctx, dl); err != nil {
+		return fmt.Errorf("eventlog: dead-letter: %w", err)
+	}
+	deadLettered.Inc()
+	return nil
+}
+
+// Close stops the delivery loop, flushes the writer and closes the outbox. Events
+// still in the outbox stay there for the next start.
+func (p *Publisher) Close() error {
+	close(p.done)
+	p.wg.Wait()
+	err := p.w.Close()
+	return errors.Join(err, p.outbox.Close())
+}

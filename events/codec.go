@@ -1,0 +1,72 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// ErrInvalid is wrapped by every decoding error: the event does not belong on the
+// log and goes to the dead-letter topic.
+var ErrInvalid = errors.New("invalid event")
+
+// Decode decodes and checks an event: envelope fields present, known type and
+// version, payload of the right shape with no unknown field.
+func Decode(data []byte) (Envelope, Payload, error) {
+	var e Envelope
+	if err := strict(data, &e); err != nil {
+		return e, nil, fmt.Errorf("events: %w: envelope: %v", ErrInvalid, err)
+	}
+	switch {
+	case e.ID == "":
+		return e, nil, fmt.Errorf("events: %w: missing id", ErrInvalid)
+	case e.Type == "":
+		return e, nil, fmt.Errorf("events: %w: missing type", ErrInvalid)
+	case e.At.IsZero():
+		return e, nil, fmt.Errorf("events: %w: missing at", ErrInvalid)
+	case len(e.Payload) == 0:
+		return e, nil, fmt.Errorf("events: %w: missing payload", ErrInvalid)
+	}
+	v, ok := versions[e.Type]
+	if !ok {
+		return e, nil, fmt.Errorf("events: %w: unknown type %q", ErrInvalid, e.Type)
+	}
+	if e.V != v {
+		return e, nil, fmt.Errorf("events: %w: %s version %d not supported (want %d)", ErrInvalid, e.Type, e.V, v)
+	}
+	var p Payload
+	switch e.Type {
+	case TypeConversationStarted:
+		p = new(ConversationStarted)
+	case TypeUtteranceReceived:
+		p = new(UtteranceReceived)
+	case TypeBotDecision:
+		p = new(BotDecision)
+	case TypeFeedbackGiven:
+		p = new(FeedbackGiven)
+	case TypeConversationEnded:
+		p = new(ConversationEnded)
+	default: // kb.entry.*
+		p = &KBEntryChanged{Type: e.Type}
+	}
+	if err := strict(e.Payload, p); err != nil {
+		return e, nil, fmt.Errorf("events: %w: %s payload: %v", ErrInvalid, e.Type, err)
+	}
+	if e.Topic() == TopicConversations && e.ConversationID == "" {
+		return e, nil, fmt.Errorf("events: %w: %s without conversation_id", ErrInvalid, e.Type)
+	}
+	return e, p, nil
+}
+
+func strict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data after the JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+// Package events holds the event types of the log, their envelope, their codec and
+// their topics. Every citizen utterance and every bot decision is an event; the
+// knowledge base travels as events too. Producers build an [Envelope] with [New];
+// consumers decode with [Decode], which is strict: an unknown type or version, or a
+// malformed event, is an error that the consumer sends to the dead-letter topic.
+package events
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// Topics of the log. Events are keyed by conversation id (KB events by entry id),
+// so that one conversation stays in order on one partition.
+const (
+	TopicConversations = "parvis.conversations"
+	TopicKB            = "parvis.kb"
+	TopicDeadLetter    = "parvis.deadletter"
+)
+
+// Topics lists every topic, for creating them.
+var Topics = []string{TopicConversations, TopicKB, TopicDeadLetter}
+
+// Envelope is what every event on the log looks like.
+type Envelope struct {
+	ID             string          `json:"id"`
+	Type           string          `json:"type"`
+	V              int             `json:"v"`
+	At             time.Time       `json:"at"`
+	ConversationID string          `json:"conversation_id"`
+	Tenant         string          `json:"tenant"`
+	Payload        json.RawMessage `json:"payload"`
+}
+
+var (
+	entropyMu sync.Mutex
+	entropy   = ulid.Monotonic(rand.Reader, 0)
+)
+
+// NewID returns a unique id that sorts by creation time (a ULID).
+func NewID(at time.Time) string {
+	entropyMu.Lock()
+	defer entropyMu.Unlock()
+	return ulid.MustNew(ulid.Timestamp(at), entropy).String()
+}
+
+// New wraps a payload in an envelope with a fresh id, its type and schema version.
+func New(tenant, conversationID string, at time.Time, p Payload) (Envelope, error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("events: encode %s: %w", p.EventType(), err)
+	}
+	at = at.UTC().Truncate(time.Millisecond)
+	return Envelope{
+		ID: NewID(at), Type: p.EventType(), V: versions[p.EventType()], At: at,
+		ConversationID: conversationID, Tenant: tenant, Payload: raw,
+	}, nil
+}
+
+// Topic returns the topic an event belongs on.
+func (e Envelope) Topic() string {
+	if len(e.Type) > 3 && e.Type[:3] == "kb." {
+		return TopicKB
+	}
+	return TopicConversations
+}
+
+// Key returns the partitioning key of the event: the conversation id, and one key
+// for the whole knowledge base so that its lifecycle events stay in order.
+func (e Envelope) Key() []byte {
+	if e.Topic() == TopicKB {
+		return []byte("kb")
+	}
+	return []byte(e.ConversationID)
+}
+
+// Marshal encodes the envelope as JSON.
+func (e Envelope) Marshal() ([]byte, error) { return json.Marshal(e) }

@@ -1,0 +1,91 @@
+package events
+
+import "github.com/parvis-civic/parvis/kb"
+
+// Payload is the body of an event of one type.
+type Payload interface {
+	EventType() string
+}
+
+// Event types.
+const (
+	TypeConversationStarted = "conversation.started"
+	TypeUtteranceReceived   = "utterance.received"
+	TypeBotDecision         = "bot.decision"
+	TypeFeedbackGiven       = "feedback.given"
+	TypeConversationEnded   = "conversation.ended"
+	TypeKBEntryDrafted      = "kb.entry.drafted"
+	TypeKBEntryValidated    = "kb.entry.validated"
+	TypeKBEntryPublished    = "kb.entry.published"
+	TypeKBEntryRetired      = "kb.entry.retired"
+)
+
+// versions holds the current schema version of each type; [Decode] refuses others.
+var versions = map[string]int{
+	TypeConversationStarted: 1,
+	TypeUtteranceReceived:   1,
+	TypeBotDecision:         1,
+	TypeFeedbackGiven:       1,
+	TypeConversationEnded:   1,
+	TypeKBEntryDrafted:      1,
+	TypeKBEntryValidated:    1,
+	TypeKBEntryPublished:    1,
+	TypeKBEntryRetired:      1,
+}
+
+// ConversationStarted opens a conversation.
+type ConversationStarted struct {
+	Audience string `json:"audience,omitempty"` // particulier, entreprise, association or ""
+	Channel  string `json:"channel,omitempty"`  // widget, app, test...
+	Campaign string `json:"campaign,omitempty"` // test campaign token, if any
+}
+
+// UtteranceReceived is a citizen message, already redacted.
+type UtteranceReceived struct {
+	Text       string         `json:"text"`
+	Redactions map[string]int `json:"redactions,omitempty"` // kind → count
+}
+
+// Candidate is an entry the bot considered, with its score.
+type Candidate struct {
+	EntryID string  `json:"entry_id"`
+	Score   float64 `json:"score"`
+}
+
+// BotDecision is what the bot decided on an utterance.
+type BotDecision struct {
+	UtteranceID string      `json:"utterance_id"`
+	Outcome     string      `json:"outcome"`
+	Confidence  float64     `json:"confidence"`
+	EntryID     string      `json:"entry_id,omitempty"`
+	Choices     []string    `json:"choices,omitempty"`
+	Candidates  []Candidate `json:"candidates"`
+	KBVersion   string      `json:"kb_version"`
+	LatencyMs   float64     `json:"latency_ms"`
+	Reply       string      `json:"reply"`
+}
+
+// FeedbackGiven is the citizen's answer to "Cette réponse vous a-t-elle aidé ?".
+type FeedbackGiven struct {
+	Helpful bool   `json:"helpful"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// ConversationEnded closes a conversation after inactivity.
+type ConversationEnded struct {
+	Reason string `json:"reason"`
+}
+
+// KBEntryChanged carries one knowledge base entry at a step of its lifecycle.
+type KBEntryChanged struct {
+	Type  string   `json:"-"`
+	Entry kb.Entry `json:"entry"`
+	By    string   `json:"by,omitempty"` // who made the change
+}
+
+func (ConversationStarted) EventType() string { return TypeConversationStarted }
+func (UtteranceReceived) EventType() string   { return TypeUtteranceReceived }
+func (BotDecision) EventType() string         { return TypeBotDecision }
+func (FeedbackGiven) EventType() string       { return TypeFeedbackGiven }
+func (ConversationEnded) EventType() string   { return TypeConversationEnded }
+func (k KBEntryChanged) EventType() string    { return k.Type }

@@ -1,0 +1,88 @@
+package graphql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/parvis-civic/parvis/ingest"
+)
+
+// Error codes in extensions.code.
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeRateLimited     = "RATE_LIMITED"
+	CodeInternal        = "INTERNAL"
+)
+
+// userError is an error whose message is meant for the caller, in French.
+type userError struct {
+	code, msg string
+}
+
+func (e *userError) Error() string { return e.msg }
+
+var (
+	errUnauthenticated = &userError{CodeUnauthenticated, "Authentification requise : fournissez un jeton (Authorization: Bearer …)."}
+	errForbidden       = &userError{CodeForbidden, "Votre rôle ne permet pas d'accéder à cette information."}
+)
+
+func badInput(msg string) error { return &userError{CodeBadUserInput, msg} }
+
+// chatError turns an ingest error into a message for the citizen.
+func chatError(err error) error {
+	var tooLong *ingest.TooLongError
+	switch {
+	case errors.Is(err, ingest.ErrEmpty):
+		return badInput("Votre message est vide.")
+	case errors.As(err, &tooLong):
+		return badInput(fmt.Sprintf("Votre message est trop long (%d caractères, %d au maximum) : merci de le raccourcir.", tooLong.Runes, tooLong.Max))
+	case errors.Is(err, ingest.ErrInvalidText):
+		return badInput("Votre message contient des caractères illisibles.")
+	case errors.Is(err, ingest.ErrUnknownConversation):
+		return badInput("Cette conversation n'existe pas ou a expiré : commencez-en une nouvelle.")
+	}
+	return err
+}
+
+// presentError gives every error an extensions.code and hides internal details.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var ue *userError
+		if errors.As(err, &ue) {
+			gerr := graphql.DefaultErrorPresenter(ctx, err)
+			gerr.Message = ue.msg
+			gerr.Extensions = map[string]any{"code": ue.code}
+			return gerr
+		}
+		var gerr *gqlerror.Error
+		if errors.As(err, &gerr) && gerr.Extensions != nil && gerr.Extensions["code"] != nil {
+			// Validation and parse errors from gqlgen: bad input from the caller.
+			if c, _ := gerr.Extensions["code"].(string); c == "GRAPHQL_VALIDATION_FAILED" || c == "GRAPHQL_PARSE_FAILED" {
+				gerr.Extensions["code"] = CodeBadUserInput
+			}
+			return gerr
+		}
+		if errors.As(err, &gerr) && gerr.Rule != "" {
+			gerr.Extensions = map[string]any{"code": CodeBadUserInput}
+			return gerr
+		}
+		log.Error("graphql: internal error", slog.Any("error", err), slog.Any("path", graphql.GetPath(ctx)))
+		gerr = graphql.DefaultErrorPresenter(ctx, errors.New("Erreur interne : réessayez dans un instant."))
+		gerr.Extensions = map[string]any{"code": CodeInternal}
+		return gerr
+	}
+}
+
+func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.Error("graphql: panic in a resolver", slog.Any("panic", p), slog.Any("path", graphql.GetPath(ctx)))
+		return errors.New("internal error")
+	}
+}

@@ -1,0 +1,21 @@
+package graphql
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/projections"
+)
+
+// Resolver holds what the resolvers need. It is written by hand; gqlgen
+// generates the rest.
+type Resolver struct {
+	Chat    *ingest.Service
+	Engine  *bot.Engine
+	Queries *projections.Queries
+	// Replay rebuilds the projections; nil when this process does not run them.
+	Replay func(ctx context.Context) (projections.ReplayReport, error)
+	Logger *slog.Logger
+}

@@ -1,0 +1,31 @@
+package projections
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+var (
+	projected = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "projector", Name: "events_total",
+		Help: "Events projected into ClickHouse, by type.",
+	}, []string{"type"})
+	batchSize = promauto.NewHistogram(prometheus.HistogramOpts{
+		Namespace: "parvis", Subsystem: "projector", Name: "batch_events",
+		Help:    "Events per projected batch.",
+		Buckets: prometheus.ExponentialBuckets(1, 2, 12),
+	})
+	insertLatency = promauto.NewHistogram(prometheus.HistogramOpts{
+		Namespace: "parvis", Subsystem: "projector", Name: "insert_duration_seconds",
+		Help:    "Time to insert one batch into every table it feeds.",
+		Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+	})
+	insertFailures = promauto.NewCounter(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "projector", Name: "insert_failures_total",
+		Help: "Batch inserts that ClickHouse refused or did not answer (retried).",
+	})
+	lagSeconds = promauto.NewGauge(prometheus.GaugeOpts{
+		Namespace: "parvis", Subsystem: "projector", Name: "lag_seconds",
+		Help: "Age of the newest projected event when its batch was committed.",
+	})
+)

@@ -1,0 +1,139 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Queries answers the questions of the API, the dashboards and the bot's context
+// from the projection tables. Every count reads the tables with FINAL, so an event
+// delivered twice counts once.
+type Queries struct {
+	s Store
+}
+
+// NewQueries returns the query layer over s.
+func NewQueries(s Store) *Queries { return &Queries{s: s} }
+
+// Overview is the headline figures of a period.
+type Overview struct {
+	Conversations int
+	Messages      int
+	Answered      int
+	Clarified     int
+	Unanswered    int
+	Feedback      int
+	Helpful       int
+}
+
+// AnswerRate is the share of questions answered at once, among those that were
+// answered, clarified or not answered (greetings and hand-offs left out).
+func (o Overview) AnswerRate() float64 {
+	if n := o.Answered + o.Clarified + o.Unanswered; n > 0 {
+		return float64(o.Answered) / float64(n)
+	}
+	return 0
+}
+
+// HelpfulRate is the share of "helpful" feedback, or nil without feedback.
+func (o Overview) HelpfulRate() *float64 {
+	if o.Feedback == 0 {
+		return nil
+	}
+	r := float64(o.Helpful) / float64(o.Feedback)
+	return &r
+}
+
+// notCampaign excludes conversations of citizen test campaigns.
+const notCampaign = "conversation_id NOT IN (SELECT conversation_id FROM conversations FINAL WHERE campaign != '')"
+
+// Overview counts the conversations and messages of [from, to).
+func (q *Queries) Overview(ctx context.Context, from, to time.Time) (Overview, error) {
+	period := fmt.Sprintf("at >= %s AND at < %s", TimeLit(from), TimeLit(to))
+	var o Overview
+	var conv []struct {
+		N uint64 `ch:"n"`
+	}
+	if err := q.s.Select(ctx, &conv, fmt.Sprintf(
+		"SELECT count() AS n FROM conversations FINAL WHERE started_at >= %s AND started_at < %s AND campaign = ''",
+		TimeLit(from), TimeLit(to))); err != nil {
+		return o, err
+	}
+	var msgs []struct {
+		Citizen    uint64 `ch:"citizen"`
+		Answered   uint64 `ch:"answered"`
+		Clarified  uint64 `ch:"clarified"`
+		Unanswered uint64 `ch:"unanswered"`
+	}
+	if err := q.s.Select(ctx, &msgs, fmt.Sprintf(`SELECT
+		countIf(role = 'citizen') AS citizen,
+		countIf(outcome = 'ANSWERED') AS answered,
+		countIf(outcome = 'CLARIFY') AS clarified,
+		countIf(outcome = 'UNANSWERED') AS unanswered
+		FROM messages FINAL WHERE %s AND %s`, period, notCampaign)); err != nil {
+		return o, err
+	}
+	var fb []struct {
+		N       uint64 `ch:"n"`
+		Helpful uint64 `ch:"helpful"`
+	}
+	if err := q.s.Select(ctx, &fb, fmt.Sprintf(
+		"SELECT count() AS n, countIf(helpful = 1) AS helpful FROM feedback FINAL WHERE %s AND %s", period, notCampaign)); err != nil {
+		return o, err
+	}
+	if len(conv) > 0 {
+		o.Conversations = int(conv[0].N)
+	}
+	if len(msgs) > 0 {
+		o.Messages, o.Answered = int(msgs[0].Citizen), int(msgs[0].Answered)
+		o.Clarified, o.Unanswered = int(msgs[0].Clarified), int(msgs[0].Unanswered)
+	}
+	if len(fb) > 0 {
+		o.Feedback, o.Helpful = int(fb[0].N), int(fb[0].Helpful)
+	}
+	return o, nil
+}
+
+// Message is one message of a conversation.
+type Message struct {
+	EventID    string    `ch:"event_id"`
+	At         time.Time `ch:"at"`
+	Role       string    `ch:"role"`
+	Text       string    `ch:"text"`
+	Outcome    string    `ch:"outcome"`
+	Confidence float64   `ch:"confidence"`
+	EntryID    string    `ch:"entry_id"`
+}
+
+// Conversation returns the messages of a conversation in order, and whether the
+// conversation is known.
+func (q *Queries) Conversation(ctx context.Context, id string) ([]Message, bool, error) {
+	var conv []struct {
+		N uint64 `ch:"n"`
+	}
+	if err := q.s.Select(ctx, &conv, "SELECT count() AS n FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
+		return nil, false, err
+	}
+	var msgs []Message
+	if err := q.s.Select(ctx, &msgs, `SELECT event_id, at, role, text, outcome, confidence, entry_id
+		FROM messages FINAL WHERE conversation_id = `+Quote(id)+` ORDER BY event_id`); err != nil {
+		return nil, false, err
+	}
+	return msgs, len(conv) > 0 && conv[0].N > 0 || len(msgs) > 0, nil
+}
+
+// ConversationAudience returns the audience a conversation was started with, and
+// whether it exists. It lets a restarted process continue a citizen's conversation.
+func (q *Queries) ConversationAudience(ctx context.Context, id string) (string, bool, error) {
+	var rows []struct {
+		Audience string `ch:"audience"`
+	}
+	if err := q.s.Select(ctx, &rows, "SELECT audience FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
+		return "", false, err
+	}
+	if len(rows) == 0 {
+		return "", false, nil
+	}
+	return rows[0].Audience, true, nil
+}

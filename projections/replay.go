@@ -1,0 +1,135 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parvis-civic/parvis/events"
+)
+
+// ReplayReport says what a replay did.
+type ReplayReport struct {
+	Events   int           // events projected
+	Invalid  int           // events skipped because they do not decode
+	Duration time.Duration // wall time
+}
+
+const replaySuffix = "_replay"
+
+// Replay rebuilds every projection from the beginning of the log: it creates
+// fresh tables, projects every event up to the end of each partition into them,
+// and swaps them in place of the live tables. When a live projector p runs in this
+// process, it is held between batches for the duration, so that nothing it
+// projects is lost in the swap (its next batch goes into the new tables; any
+// overlap is deduplicated by event id). p may be nil.
+func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *slog.Logger) (ReplayReport, error) {
+	start := time.Now()
+	if log == nil {
+		log = slog.Default()
+	}
+	if p != nil {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+	}
+	var rep ReplayReport
+	for _, t := range Tables {
+		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+replaySuffix); err != nil {
+			return rep, err
+		}
+	}
+	if err := migrate(ctx, s, replaySuffix, false); err != nil {
+		return rep, err
+	}
+	for _, topic := range []string{events.TopicConversations, events.TopicKB} {
+		parts, err := partitions(ctx, brokers, topic)
+		if err != nil {
+			return rep, err
+		}
+		for _, part := range parts {
+			if err := replayPartition(ctx, s, brokers, topic, part, &rep); err != nil {
+				return rep, err
+			}
+		}
+	}
+	// Swap: live → old, fresh → live, then drop the old tables.
+	for _, t := range Tables {
+		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+"_old"); err != nil {
+			return rep, err
+		}
+		if err := s.Exec(ctx, fmt.Sprintf("RENAME TABLE %s TO %s_old, %s%s TO %s", t, t, t, replaySuffix, t)); err != nil {
+			return rep, fmt.Errorf("projections: swap %s: %w", t, err)
+		}
+		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+"_old"); err != nil {
+			return rep, err
+		}
+	}
+	rep.Duration = time.Since(start)
+	log.Info("replay done", slog.Int("events", rep.Events), slog.Int("invalid", rep.Invalid), slog.Duration("took", rep.Duration))
+	return rep, nil
+}
+
+func partitions(ctx context.Context, brokers []string, topic string) ([]kafka.Partition, error) {
+	conn, err := kafka.DialContext(ctx, "tcp", brokers[0])
+	if err != nil {
+		return nil, fmt.Errorf("projections: replay: dial %s: %w", brokers[0], err)
+	}
+	defer conn.Close()
+	parts, err := conn.ReadPartitions(topic)
+	if err != nil {
+		return nil, fmt.Errorf("projections: replay: partitions of %s: %w", topic, err)
+	}
+	return parts, nil
+}
+
+func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, rep *ReplayReport) error {
+	leader, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, part.ID)
+	if err != nil {
+		return fmt.Errorf("projections: replay: dial leader of %s/%d: %w", topic, part.ID, err)
+	}
+	first, last, err := leader.ReadOffsets()
+	leader.Close()
+	if err != nil {
+		return fmt.Errorf("projections: replay: offsets of %s/%d: %w", topic, part.ID, err)
+	}
+	if last <= first {
+		return nil
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: part.ID, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 100 * time.Millisecond})
+	defer r.Close()
+	if err := r.SetOffset(first); err != nil {
+		return err
+	}
+	b := batch{}
+	flush := func() error {
+		if err := insertBatch(ctx, s, b, replaySuffix); err != nil {
+			return fmt.Errorf("projections: replay: %w", err)
+		}
+		clear(b)
+		return nil
+	}
+	for {
+		m, err := r.ReadMessage(ctx)
+		if err != nil {
+			return fmt.Errorf("projections: replay: read %s/%d: %w", topic, part.ID, err)
+		}
+		env, payload, err := events.Decode(m.Value)
+		if err != nil {
+			rep.Invalid++
+		} else {
+			b.project(env, payload)
+			rep.Events++
+		}
+		if b.size() >= 5000 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if m.Offset >= last-1 {
+			return flush()
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package projections
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Tables lists the projection tables, all rebuilt by [Replay].
+var Tables = []string{"events", "conversations", "messages", "decisions", "feedback", "kb_entries"}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+var placeholder = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+func migrations() ([]migration, error) {
+	files, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, f := range files {
+		base := strings.TrimPrefix(f, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("projections: migration %s: name must start with its number", base)
+		}
+		b, err := migrationFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// render replaces {table} placeholders by the table names of this set, so that
+// the same migrations build the live tables and the fresh tables of a replay.
+func render(sql, suffix string) string {
+	return placeholder.ReplaceAllString(sql, "${1}"+suffix)
+}
+
+// Migrate applies the migrations not yet applied, in order. Applied versions are
+// recorded in schema_migrations; every statement is also idempotent, so a
+// migration interrupted half-way is safe to run again.
+func Migrate(ctx context.Context, s Store) error {
+	return migrate(ctx, s, "", true)
+}
+
+func migrate(ctx context.Context, s Store, suffix string, record bool) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	if err := s.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime) ENGINE = ReplacingMergeTree() ORDER BY version`); err != nil {
+		return fmt.Errorf("projections: create schema_migrations: %w", err)
+	}
+	applied := map[int]bool{}
+	if record {
+		var rows []struct {
+			Version uint32 `ch:"version"`
+		}
+		if err := s.Select(ctx, &rows, "SELECT version FROM schema_migrations"); err != nil {
+			return fmt.Errorf("projections: read schema_migrations: %w", err)
+		}
+		for _, r := range rows {
+			applied[int(r.Version)] = true
+		}
+	}
+	for _, m := range ms {
+		if applied[m.version] {
+			continue
+		}
+		for _, stmt := range statements(render(m.sql, suffix)) {
+			if err := s.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("projections: migration %s: %w", m.name, err)
+			}
+		}
+		if record {
+			if err := s.Insert(ctx, "schema_migrations", []string{"version", "name", "applied_at"},
+				[][]any{{uint32(m.version), m.name, time.Now().UTC()}}); err != nil {
+				return fmt.Errorf("projections: record migration %s: %w", m.name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// statements splits a migration file into statements, dropping comments.
+func statements(sql string) []string {
+	var lines []string
+	for _, l := range strings.Split(sql, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+			lines = append(lines, l)
+		}
+	}
+	var out []string
+	for _, s := range strings.Split(strings.Join(lines, "\n"), ";") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
