@@ -1,6 +1,9 @@
 package bot
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"slices"
+)
 
 // perceptron is an averaged multiclass perceptron over stems and pairs of adjacent
 // stems, trained on the entries' phrasings. Where retrieval weighs a word by how
@@ -10,6 +13,10 @@ type perceptron struct {
 	features map[string]int32
 	weights  [][]classWeight // feature → (class, averaged weight)
 	classes  int
+	// typical is the median score of a training phrasing for its own entry: scores
+	// are reported relative to it, so that a message with only weak evidence gets
+	// low scores everywhere instead of a best class at 1.
+	typical float64
 }
 
 type classWeight struct {
@@ -106,11 +113,28 @@ func trainPerceptron(ix *Index) *perceptron {
 			}
 		}
 	}
+	own := make([]float64, 0, len(examples))
+	for _, ex := range examples {
+		var s float64
+		for _, f := range ex.fs {
+			for _, cw := range p.weights[f] {
+				if cw.class == ex.class {
+					s += cw.w
+				}
+			}
+		}
+		own = append(own, s)
+	}
+	slices.Sort(own)
+	p.typical = 1
+	if len(own) > 0 && own[len(own)/2] > 0 {
+		p.typical = own[len(own)/2]
+	}
 	return p
 }
 
-// scores returns, per class, its score relative to the best class (1 for the best,
-// 0 for classes at or below zero).
+// scores returns, per class, its score relative to the typical score of a
+// training phrasing for its own entry, clamped to [0, 1].
 func (p *perceptron) scores(a analyzed) []float64 {
 	out := make([]float64, p.classes)
 	for _, f := range features(a.terms) {
@@ -122,16 +146,8 @@ func (p *perceptron) scores(a analyzed) []float64 {
 			out[cw.class] += cw.w
 		}
 	}
-	var best float64
-	for _, v := range out {
-		best = max(best, v)
-	}
 	for i, v := range out {
-		if v <= 0 || best == 0 {
-			out[i] = 0
-		} else {
-			out[i] = v / best
-		}
+		out[i] = min(1, max(0, v/p.typical))
 	}
 	return out
 }

@@ -189,7 +189,7 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-3.28, 1.52, 1.12, 2.17, 1.68, 1.42}
+var calibration = []float64{-3.14, 1.84, 1.23, 2.05, 1.53, 1.33}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.

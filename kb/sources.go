@@ -17,6 +17,9 @@ var montclarYAML []byte
 //go:embed demo/spf_qr_questions.csv
 var servicePublicCSV []byte
 
+//go:embed demo/spf_fiches_theme_tree.csv
+var servicePublicTreeCSV []byte
+
 // Source names shown with each answer.
 const (
 	SourceServicePublic = "DILA, service-public.fr"
@@ -111,20 +114,22 @@ var (
 	lexicon     map[string]bool
 )
 
-// FrenchWords returns the lowercase words that occur at least twice in the
-// service-public.fr fiches: a lexicon of correct administrative French that spelling
-// correction must not "correct" into a word of the knowledge base.
+// FrenchWords returns the lowercase words of the service-public.fr fiches and of
+// their 2,897 titles: a lexicon of correct administrative French (edited text,
+// Licence Ouverte) that spelling correction must not "correct" into a word of the
+// knowledge base.
 func FrenchWords() map[string]bool {
 	lexiconOnce.Do(func() {
 		counts := map[string]int{}
-		for _, w := range strings.FieldsFunc(strings.ToLower(string(servicePublicCSV)), func(r rune) bool {
+		text := strings.ToLower(string(servicePublicCSV) + string(servicePublicTreeCSV))
+		for _, w := range strings.FieldsFunc(text, func(r rune) bool {
 			return !unicode.IsLetter(r)
 		}) {
 			counts[w]++
 		}
 		lexicon = map[string]bool{}
 		for w, c := range counts {
-			if c >= 2 {
+			if c >= 1 && len(w) > 1 {
 				lexicon[w] = true
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -37,10 +38,25 @@ var (
 	chdbResultRowsRead func(result unsafe.Pointer) uint64
 )
 
-// ChDBLibrary returns the path where the library is looked for.
+// ChDBVersion is the chDB release that `make deps` fetches.
+const ChDBVersion = "26.5.3"
+
+// ChDBLibrary returns the path where the library is looked for: CHDB_LIB_PATH,
+// else the cache that `make deps` fills, else the system's library path.
 func ChDBLibrary() string {
 	if p := os.Getenv("CHDB_LIB_PATH"); p != "" {
 		return p
+	}
+	cache := os.Getenv("PARVIS_CACHE")
+	if cache == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			cache = filepath.Join(home, ".cache", "parvis")
+		}
+	}
+	if p := filepath.Join(cache, "chdb-"+ChDBVersion, "libchdb.so"); cache != "" {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
 	}
 	return "libchdb.so"
 }

@@ -1,0 +1,36 @@
+# Parvis — make demo, make test. See README.md.
+SHELL := /bin/bash
+GO ?= go
+PARVIS_CACHE ?= $(HOME)/.cache/parvis
+export PARVIS_CACHE
+export CHDB_LIB_PATH ?= $(PARVIS_CACHE)/chdb-26.5.3/libchdb.so
+DATA ?= ./data
+ADDR ?= 127.0.0.1:8080
+
+.PHONY: deps build demo test test-short bench generate vet clean
+
+deps: ## fetch Go modules and the embedded ClickHouse library (once, checksum verified)
+	@scripts/deps.sh >/dev/null
+
+build: ## bin/parvis
+	$(GO) build -trimpath -o bin/parvis ./cmd/parvis
+
+demo: deps build ## start the demo town on the embedded default
+	@echo "Parvis (démo Ville de Montclar) :"
+	@echo "  API GraphQL   http://$(ADDR)/graphql"
+	@echo "  Métriques     http://$(ADDR)/metrics"
+	@echo "  Santé         http://$(ADDR)/healthz  http://$(ADDR)/readyz"
+	bin/parvis serve --data $(DATA) --addr $(ADDR) --demo
+
+test: deps build ## the whole suite; server-backed tests run when PARVIS_TEST_CLICKHOUSE is set
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+
+bench: deps build ## benchmarks with figures and ratios against the machine's limits
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m ./bench/... ./bot/...
+
+generate: ## regenerate the GraphQL code from the schema
+	$(GO) generate ./...
+
+clean:
+	rm -rf bin

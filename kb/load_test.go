@@ -1,0 +1,141 @@
+package kb
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestLoadReportsEveryProblemWithLine(t *testing.T) {
+	_, err := LoadFile("testdata/bad.yaml")
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("LoadFile = %v, want Problems", err)
+	}
+	want := []string{
+		"testdata/bad.yaml:6: id: duplicate id \"a\" (first at line 3)",
+		"testdata/bad.yaml:11: answer: empty answer",
+		"testdata/bad.yaml:15: audiences: unknown audience \"touristes\"",
+		"testdata/bad.yaml:19: field alternative not found",
+	}
+	got := err.Error()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("error lacks %q:\n%s", w, got)
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	tests := []struct {
+		name, file, data string
+		wantIDs          []string
+		wantErr          string
+	}{
+		{"csv", "faq.csv", "id,question,answer,alternatives,audience,url\nq1,Q ?,R.,a|b,entreprise,https://x.fr/a\n", []string{"q1"}, ""},
+		{"csv missing column", "faq.csv", "id,question\nq1,Q ?\n", nil, "faq.csv:1: answer: required column missing"},
+		{"csv bad quote", "faq.csv", "id,question,answer\nq1,\"Q ?,R.\n", nil, "faq.csv:2"},
+		{"jsonl", "kb.jsonl", `{"id":"j1","question":"Q ?","answer":"R."}` + "\n\n" + `{"id":"j2","question":"Q2 ?","answer":"R2."}`, []string{"j1", "j2"}, ""},
+		{"jsonl bad line", "kb.jsonl", `{"id":"j1","question":"Q ?","answer":"R."}` + "\n" + `{"id":`, nil, "kb.jsonl:2: invalid JSON"},
+		{"jsonl unknown field", "kb.jsonl", `{"id":"j1","question":"Q ?","answer":"R.","anwser":"x"}`, nil, "unknown field"},
+		{"yaml list", "kb.yaml", "- id: y1\n  question: Q ?\n  answer: R.\n", []string{"y1"}, ""},
+		{"yaml syntax", "kb.yaml", "- id: y1\n  question: [oops\n", nil, "kb.yaml:"},
+		{"bad link", "kb.yaml", "- id: y1\n  question: Q ?\n  answer: R.\n  links: [{label: x, url: 'javascript:alert(1)'}]\n", nil, "links"},
+		{"unknown format", "kb.txt", "hello", nil, "unknown format"},
+		{"not utf8", "kb.csv", "id,question,answer\nq,\xff,r\n", nil, "UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es, err := Parse(tt.file, []byte(tt.data))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Parse = %v, want error with %q", err, tt.wantErr)
+				}
+				if es != nil {
+					t.Errorf("a bad file loaded %d entries", len(es))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, e := range es {
+				ids = append(ids, e.ID)
+			}
+			if strings.Join(ids, ",") != strings.Join(tt.wantIDs, ",") {
+				t.Errorf("ids = %v, want %v", ids, tt.wantIDs)
+			}
+		})
+	}
+}
+
+func TestCSVFields(t *testing.T) {
+	es, err := LoadFile("testdata/faq.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || es[0].Theme != "Enfance" || es[0].Kind != KindAnswer {
+		t.Errorf("entries = %+v", es)
+	}
+}
+
+func TestDemoCoversTheCatalogue(t *testing.T) {
+	es := Demo()
+	if len(es) < 53 {
+		t.Fatalf("demo has %d entries", len(es))
+	}
+	kinds := map[string]bool{}
+	for _, k := range DemandeKinds(es) {
+		kinds[k] = true
+	}
+	for _, k := range []string{"voirie", "encombrants", "salle_association"} {
+		if !kinds[k] {
+			t.Errorf("demo KB does not declare the demande kind %q", k)
+		}
+	}
+	for _, e := range es {
+		if e.Source == "" || len(e.Alternatives) < 5 {
+			t.Errorf("entry %s: source %q, %d alternatives", e.ID, e.Source, len(e.Alternatives))
+		}
+	}
+}
+
+func TestServicePublicCreditsDILA(t *testing.T) {
+	es := ServicePublic()
+	if len(es) != 535 {
+		t.Fatalf("%d fiches, want 535", len(es))
+	}
+	for _, e := range es[:20] {
+		if e.Source != SourceServicePublic || !e.National || !strings.Contains(e.Answer, "DILA") ||
+			len(e.Links) != 1 || !strings.HasPrefix(e.Links[0].URL, "https://www.service-public.fr/particuliers/vosdroits/F") {
+			t.Errorf("fiche %s not credited and linked: %+v", e.ID, e)
+		}
+		if len(e.Answer) > 800 {
+			t.Errorf("fiche %s answer not summarized: %d bytes", e.ID, len(e.Answer))
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("kb.yaml", []byte("- id: a\n  question: q\n  answer: r\n"))
+	f.Add("kb.csv", []byte("id,question,answer\na,q,r\n"))
+	f.Add("kb.jsonl", []byte(`{"id":"a","question":"q","answer":"r"}`))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		es, err := Parse(name, data)
+		if err != nil {
+			var probs Problems
+			if !errors.As(err, &probs) || len(probs) == 0 {
+				t.Fatalf("error is not a list of problems: %v", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, e := range es {
+			if e.ID == "" || strings.TrimSpace(e.Answer) == "" || seen[e.ID] {
+				t.Fatalf("accepted an invalid entry: %+v", e)
+			}
+			seen[e.ID] = true
+		}
+	})
+}
