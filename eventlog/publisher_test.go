@@ -1,0 +1,132 @@
+package eventlog
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parvis-civic/parvis/events"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// readAll reads every event of the conversations topic, all partitions.
+func readAll(t *testing.T, brokers []string, want int) []events.Envelope {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out []events.Envelope
+	for p := range conversationPartitions {
+		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], events.TopicConversations, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, last, err := conn.ReadOffsets()
+		conn.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last <= first {
+			continue
+		}
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: events.TopicConversations, Partition: p, MaxWait: 50 * time.Millisecond})
+		r.SetOffset(first)
+		for {
+			m, err := r.ReadMessage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env, _, err := events.Decode(m.Value)
+			if err != nil {
+				t.Fatalf("offset %d: %v", m.Offset, err)
+			}
+			out = append(out, env)
+			if m.Offset >= last-1 {
+				break
+			}
+		}
+		r.Close()
+	}
+	if len(out) != want {
+		t.Fatalf("read %d events, want %d", len(out), want)
+	}
+	return out
+}
+
+func utterances(t *testing.T, conv string, n int) []events.Envelope {
+	evs := make([]events.Envelope, n)
+	for i := range evs {
+		ev, err := events.New("t", conv, time.Now(), events.UtteranceReceived{Text: fmt.Sprintf("message %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs[i] = ev
+	}
+	return evs
+}
+
+func TestOutboxKeepsEventsWhileTheBrokerIsDown(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox"), Timeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	ctx := context.Background()
+	evs := utterances(t, "conv-1", 30)
+	if err := pub.Publish(ctx, evs[:10]...); err != nil {
+		t.Fatal(err)
+	}
+
+	broker.Close() // the broker goes away
+	for i := 10; i < 20; i++ {
+		if err := pub.Publish(ctx, evs[i]); err != nil {
+			t.Fatalf("publish while the broker is down: %v", err)
+		}
+	}
+	if pub.Pending() == 0 {
+		t.Fatal("nothing in the outbox while the broker is down")
+	}
+
+	broker, err = StartEmbedded(filepath.Join(dir, "kafka"), addr) // back, same log
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broker.Close()
+	for i := 20; i < 30; i++ {
+		if err := pub.Publish(ctx, evs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for pub.Pending() > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if pub.Pending() > 0 {
+		t.Fatalf("outbox not delivered: %d pending", pub.Pending())
+	}
+	got := readAll(t, []string{addr}, 30)
+	for i, e := range got {
+		if e.ID != evs[i].ID {
+			t.Fatalf("event %d is %s, want %s: order lost", i, e.ID, evs[i].ID)
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package projections
+
+import (
+	"context"
+	"net"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
+)
+
+func TestProjectorAndReplay(t *testing.T) {
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			l, _ := net.Listen("tcp", "127.0.0.1:0")
+			addr := l.Addr().String()
+			l.Close()
+			broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer broker.Close()
+			brokers := []string{addr}
+			pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: brokers, OutboxDir: filepath.Join(dir, "outbox")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pub.Close()
+
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			p := NewProjector(ProjectorConfig{Brokers: brokers, Group: "test-" + name, Flush: 50 * time.Millisecond}, s, pub)
+			done := make(chan error, 1)
+			go func() { done <- p.Run(ctx) }()
+
+			at := time.Now().UTC().Truncate(time.Second)
+			evs := conversationEvents(t, 20, 5, at)
+			if err := pub.Publish(ctx, evs...); err != nil {
+				t.Fatal(err)
+			}
+			// A malformed event on the topic: dead-lettered, and the projector goes on.
+			w := &kafka.Writer{Addr: kafka.TCP(addr), AllowAutoTopicCreation: true}
+			if err := w.WriteMessages(ctx, kafka.Message{Topic: events.TopicConversations, Key: []byte("x"), Value: []byte(`{"type":"nope"}`)}); err != nil {
+				t.Fatal(err)
+			}
+			w.Close()
+			more := conversationEvents(t, 1, 5, at)
+			for i := range more {
+				more[i].ConversationID = "conv-late"
+			}
+			if err := pub.Publish(ctx, more...); err != nil {
+				t.Fatal(err)
+			}
+
+			q := NewQueries(s)
+			want := Overview{Conversations: 21, Messages: 105}
+			waitOverview(t, q, at, want)
+
+			rep, err := Replay(ctx, s, brokers, p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Events != len(evs)+len(more) || rep.Invalid != 1 {
+				t.Errorf("replay = %+v, want %d events and 1 invalid", rep, len(evs)+len(more))
+			}
+			waitOverview(t, q, at, want)
+
+			// Events after the replay still reach the swapped-in tables.
+			after := conversationEvents(t, 1, 1, at)
+			for i := range after {
+				after[i].ConversationID = "conv-after"
+			}
+			if err := pub.Publish(ctx, after...); err != nil {
+				t.Fatal(err)
+			}
+			waitOverview(t, q, at, Overview{Conversations: 22, Messages: 106})
+
+			dl := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: events.TopicDeadLetter, Partition: 0, MaxWait: 50 * time.Millisecond})
+			defer dl.Close()
+			rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
+			defer rcancel()
+			m, err := dl.ReadMessage(rctx)
+			if err != nil {
+				t.Fatalf("dead-letter topic: %v", err)
+			}
+			if string(m.Value) != `{"type":"nope"}` || len(m.Headers) == 0 || m.Headers[0].Key != "reason" {
+				t.Errorf("dead letter = %s %v", m.Value, m.Headers)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("projector: %v", err)
+			}
+		})
+	}
+}
+
+func waitOverview(t *testing.T, q *Queries, at time.Time, want Overview) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var o Overview
+	var err error
+	for time.Now().Before(deadline) {
+		o, err = q.Overview(context.Background(), at.Add(-time.Hour), at.Add(time.Hour))
+		if err == nil && o.Conversations == want.Conversations && o.Messages == want.Messages {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("overview = %+v (%v), want %d conversations and %d messages", o, err, want.Conversations, want.Messages)
+}
