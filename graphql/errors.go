@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/ingest"
 )
 
@@ -59,6 +60,13 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gerr := graphql.DefaultErrorPresenter(ctx, err)
 			gerr.Message = ue.msg
 			gerr.Extensions = map[string]any{"code": ue.code}
+			return gerr
+		}
+		var ie *model.InputError
+		if errors.As(err, &ie) {
+			gerr := graphql.DefaultErrorPresenter(ctx, err)
+			gerr.Message = ie.Msg
+			gerr.Extensions = map[string]any{"code": CodeBadUserInput}
 			return gerr
 		}
 		var gerr *gqlerror.Error

@@ -1,14 +1,170 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/projections"
 )
 
+const kbUsage = `Usage:
+  parvis kb import [--kafka BROKERS] FILE...   publish the entries of KB files (.yaml, .csv, .jsonl)
+  parvis kb export [--kafka BROKERS]           print the published knowledge base as YAML
+
+BROKERS defaults to PARVIS_KAFKA, else the embedded broker of a running
+'parvis serve' (127.0.0.1:9092).`
+
 func kbCmd(ctx context.Context, args []string) error {
-	return fmt.Errorf("%w: kb import/export are not available yet", errUsage)
+	if len(args) == 0 {
+		return fmt.Errorf("%w: want import or export\n%s", errUsage, kbUsage)
+	}
+	fs := flag.NewFlagSet("kb", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	brokers := fs.String("kafka", env("PARVIS_KAFKA", "127.0.0.1:9092"), "Kafka brokers")
+	tenant := fs.String("tenant", env("PARVIS_TENANT", "montclar"), "tenant id")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	addrs := strings.Split(*brokers, ",")
+	switch args[0] {
+	case "import":
+		if fs.NArg() == 0 {
+			return fmt.Errorf("%w: name at least one KB file", errUsage)
+		}
+		var all []kb.Entry
+		for _, f := range fs.Args() {
+			entries, err := kb.LoadFile(f)
+			if err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+			all = append(all, entries...)
+		}
+		if err := eventlog.Ping(ctx, addrs); err != nil {
+			return fmt.Errorf("no Kafka broker at %s (start 'parvis serve' or give --kafka): %v", *brokers, err)
+		}
+		dir, err := os.MkdirTemp("", "parvis-kb-import-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: addrs, OutboxDir: dir, Timeout: 10 * time.Second})
+		if err != nil {
+			return err
+		}
+		err = eventlog.PublishEntries(ctx, pub, *tenant, all, "parvis kb import")
+		if cerr := pub.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		if pub.Pending() > 0 {
+			return fmt.Errorf("the broker did not acknowledge %d entries; nothing is lost but run the import again", pub.Pending())
+		}
+		fmt.Printf("%d entrées publiées.\n", len(all))
+		return nil
+	case "export":
+		if err := eventlog.Ping(ctx, addrs); err != nil {
+			return fmt.Errorf("no Kafka broker at %s (start 'parvis serve' or give --kafka): %v", *brokers, err)
+		}
+		state := eventlog.NewKBState()
+		rctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		ready := make(chan struct{})
+		go eventlog.FollowKB(rctx, addrs, state, func() {
+			select {
+			case <-ready:
+			default:
+				close(ready)
+			}
+		}, nilLogger())
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		entries, _ := state.Published()
+		return yaml.NewEncoder(os.Stdout).Encode(map[string]any{"entries": entries})
+	}
+	return fmt.Errorf("%w: unknown kb command %q\n%s", errUsage, args[0], kbUsage)
 }
 
+// replayCmd rebuilds the projections: through a running 'parvis serve' (which
+// holds the embedded ClickHouse), or directly against --kafka and --clickhouse.
 func replayCmd(ctx context.Context, args []string) error {
-	return fmt.Errorf("%w: replay is not available yet", errUsage)
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addr := fs.String("addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "address of the running parvis serve")
+	brokers := fs.String("kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (with --clickhouse: replay without a running serve)")
+	dsn := fs.String("clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *brokers != "" && *dsn != "" {
+		store, err := projections.OpenServer(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if err := projections.Migrate(ctx, store); err != nil {
+			return err
+		}
+		rep, err := projections.Replay(ctx, store, strings.Split(*brokers, ","), nil, nilLogger())
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d événements rejoués (%d invalides) en %.1f s.\n", rep.Events, rep.Invalid, rep.Duration.Seconds())
+		return nil
+	}
+	token := os.Getenv("PARVIS_ADMIN_TOKEN")
+	if token == "" {
+		return fmt.Errorf("%w: set PARVIS_ADMIN_TOKEN to the admin token of the running serve", errUsage)
+	}
+	body, _ := json.Marshal(map[string]string{"query": "mutation { replayProjections { events invalid seconds } }"})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+*addr+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := (&http.Client{Timeout: 30 * time.Minute}).Do(req)
+	if err != nil {
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			return fmt.Errorf("no parvis serve at %s: start it (the embedded ClickHouse belongs to it), or give --kafka and --clickhouse", *addr)
+		}
+		return err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct {
+			ReplayProjections struct {
+				Events, Invalid int
+				Seconds         float64
+			}
+		}
+		Errors []struct{ Message string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return fmt.Errorf("unexpected answer from %s: %v", *addr, err)
+	}
+	if len(out.Errors) > 0 {
+		return errors.New(out.Errors[0].Message)
+	}
+	r := out.Data.ReplayProjections
+	fmt.Printf("%d événements rejoués (%d invalides) en %.1f s.\n", r.Events, r.Invalid, r.Seconds)
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -65,3 +67,5 @@ func run(ctx context.Context, args []string) int {
 		return 1
 	}
 }
+
+func nilLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -1,0 +1,135 @@
+package integration
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var questions = []string{
+	"bjr c koi les horaires d la mairie svp",
+	"ma fille a 16 ans elle doit se faire recenser ou ?",
+	"jai perdu ma carte didentite",
+	"comment inscrire mon fils a la cantine",
+	"mon adresse mail est jean.dupont@example.org et mon tel 06 12 34 56 78, passeport perdu",
+	"qui a gagné le match hier soir",
+	"un lampadaire est en panne dans ma rue",
+	"merci",
+}
+
+// TestSpine sends 200 messages through GraphQL, checks that overview counts them
+// exactly, kills the process, restarts it on the same data, replays, and reads the
+// log with kcat.
+func TestSpine(t *testing.T) {
+	spine(t)
+}
+
+// TestSpineClickHouseServer is the same pipeline with clickhouse-go against a
+// ClickHouse server.
+func TestSpineClickHouseServer(t *testing.T) {
+	dsn := os.Getenv("PARVIS_TEST_CLICKHOUSE")
+	if dsn == "" {
+		t.Skip("SKIP: PARVIS_TEST_CLICKHOUSE is not set (a ClickHouse server DSN, e.g. clickhouse://default:@127.0.0.1:9000/parvis_test); .ci/run starts one")
+	}
+	db := fmt.Sprintf("parvis_it_%d", time.Now().UnixNano())
+	spine(t, "--clickhouse", strings.TrimSuffix(dsn[:strings.LastIndex(dsn, "/")+1], "/")+"/"+db)
+}
+
+func spine(t *testing.T, extra ...string) {
+	data := t.TempDir()
+	s := startServer(t, data, extra...)
+
+	const convs, perConv = 100, 2
+	var wg sync.WaitGroup
+	errs := make(chan string, convs)
+	for c := range convs {
+		wg.Go(func() {
+			id := s.startConversation()
+			for i := range perConv {
+				q := questions[(c*perConv+i)%len(questions)]
+				r, gerrs := s.send(id, q)
+				if len(gerrs) > 0 || r.Text == "" || r.Outcome == "" {
+					errs <- fmt.Sprintf("send %q: %v %+v", q, gerrs, r)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+	before := s.waitMessages(convs*perConv, 10*time.Second)
+	if before.Conversations != convs || before.Answered == 0 || before.Unanswered == 0 {
+		t.Errorf("overview = %+v", before)
+	}
+
+	s.kill()
+	s.start()
+	if after := s.overview(); after != before {
+		t.Errorf("after kill -9 and restart: %+v, want %+v", after, before)
+	}
+
+	if !strings.Contains(s.run("replay", "--addr", s.addr), "événements rejoués") {
+		t.Error("replay said nothing")
+	}
+	if after := s.overview(); after != before {
+		t.Errorf("after replay: %+v, want %+v", after, before)
+	}
+
+	kcat, err := exec.LookPath("kcat")
+	if err != nil {
+		t.Log("SKIP kcat check: kcat is not installed (apt-get install kcat)")
+		return
+	}
+	out, err := exec.Command(kcat, "-C", "-b", s.broker, "-t", "parvis.conversations", "-e", "-q", "-f", "%s\n").CombinedOutput()
+	if err != nil {
+		t.Fatalf("kcat: %v\n%s", err, out)
+	}
+	log := string(out)
+	if n := strings.Count(log, `"type":"utterance.received"`); n != convs*perConv {
+		t.Errorf("kcat read %d utterance.received, want %d", n, convs*perConv)
+	}
+	if n := strings.Count(log, `"type":"bot.decision"`); n != convs*perConv {
+		t.Errorf("kcat read %d bot.decision, want %d", n, convs*perConv)
+	}
+	for _, pii := range []string{"jean.dupont@example.org", "06 12 34 56 78"} {
+		if strings.Contains(log, pii) {
+			t.Errorf("%q is on the log", pii)
+		}
+	}
+}
+
+func TestBadInputKeepsServing(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	id := s.startConversation()
+	tests := []struct {
+		name, conv, text, code string
+	}{
+		{"empty", id, "   ", "BAD_USER_INPUT"},
+		{"too long", id, strings.Repeat("a", 3000), "BAD_USER_INPUT"},
+		{"unknown conversation", "01ABCDEF", "bonjour", "BAD_USER_INPUT"},
+	}
+	for _, tt := range tests {
+		_, errs := s.send(tt.conv, tt.text)
+		if len(errs) == 0 || errs[0].Extensions["code"] != tt.code {
+			t.Errorf("%s: errors %v, want %s", tt.name, errs, tt.code)
+		}
+	}
+	if errs := s.gql("", `{ overview(from: "2026-01-01T00:00:00Z" to: "x") { messages } }`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" {
+		t.Errorf("malformed time: %v", errs)
+	}
+	if errs := s.gql("", `{ overview(`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" {
+		t.Errorf("malformed query: %v", errs)
+	}
+	if errs := s.gql("", `{ conversation(id: "x") { id } }`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "UNAUTHENTICATED" {
+		t.Errorf("no token: %v", errs)
+	}
+	if r, errs := s.send(id, "passeport perdu"); len(errs) > 0 || r.Outcome != "ANSWERED" {
+		t.Errorf("after bad input: %+v %v", r, errs)
+	}
+}
