@@ -119,7 +119,7 @@ func TestSwapIsUsedByTheNextMessage(t *testing.T) {
 	}
 	entries := append(kb.Demo(), kb.Entry{ID: "marche_noel", Question: "Quand a lieu le marché de Noël ?",
 		Alternatives: []string{"horaires du marché de noël", "marché de noël de Montclar", "chalets de noël place du Parvis"},
-		Answer: "Du 1er au 24 décembre, place du Parvis.", Kind: kb.KindAnswer})
+		Answer:       "Du 1er au 24 décembre, place du Parvis.", Kind: kb.KindAnswer})
 	e.Swap(entries, "v2")
 	d := e.Decide(q, "")
 	if d.Entry == nil || d.Entry.ID != "marche_noel" || d.KBVersion != "v2" {

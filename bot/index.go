@@ -22,10 +22,10 @@ type Index struct {
 	idf        map[string]float64 // stem → inverse entry frequency
 	maxIDF     float64
 	phrasings  []phrasing
-	postings   map[string][]int32     // stem → phrasings holding it
-	entryTerms []map[string]float64   // entry → stem → weight (1 phrasing, answerWeight answer only)
-	clf        *perceptron            // trained on the phrasings
-	courtesy   map[int]bool           // smalltalk entries reachable by courtesy words alone
+	postings   map[string][]int32   // stem → phrasings holding it
+	entryTerms []map[string]float64 // entry → stem → weight (1 phrasing, answerWeight answer only)
+	clf        *perceptron          // trained on the phrasings
+	courtesy   map[int]bool         // smalltalk entries reachable by courtesy words alone
 }
 
 type phrasing struct {
