@@ -46,6 +46,8 @@ func chatError(err error) error {
 		return badInput(fmt.Sprintf("Votre message est trop long (%d caractères, %d au maximum) : merci de le raccourcir.", tooLong.Runes, tooLong.Max))
 	case errors.Is(err, ingest.ErrInvalidText):
 		return badInput("Votre message contient des caractères illisibles.")
+	case errors.Is(err, ingest.ErrRateLimited):
+		return &userError{CodeRateLimited, "Vous envoyez des messages trop vite : patientez quelques secondes avant de réessayer."}
 	case errors.Is(err, ingest.ErrUnknownConversation):
 		return badInput("Cette conversation n'existe pas ou a expiré : commencez-en une nouvelle.")
 	}

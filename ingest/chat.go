@@ -54,7 +54,10 @@ type Config struct {
 	Tenant    string
 	MaxRunes  int           // longest message accepted; default 2000
 	IdleAfter time.Duration // a conversation idle this long is ended; default 30 min
-	Logger    *slog.Logger
+	// RatePerMinute is the messages a minute allowed per client address (0: no
+	// limit).
+	RatePerMinute int
+	Logger        *slog.Logger
 }
 
 // Service runs conversations. It is safe for concurrent use; the messages of one
@@ -64,6 +67,8 @@ type Service struct {
 	engine *bot.Engine
 	pub    Publisher
 	lookup ConversationLookup
+
+	limiter *Limiter
 
 	mu    sync.Mutex
 	convs map[string]*conversation
@@ -91,7 +96,8 @@ func NewService(cfg Config, engine *bot.Engine, pub Publisher, lookup Conversati
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{cfg: cfg, engine: engine, pub: pub, lookup: lookup, convs: map[string]*conversation{}}
+	return &Service{cfg: cfg, engine: engine, pub: pub, lookup: lookup, convs: map[string]*conversation{},
+		limiter: NewLimiter(cfg.RatePerMinute)}
 }
 
 // Conversation is a started conversation.
@@ -184,6 +190,10 @@ func (s *Service) MaxRunes() int { return s.cfg.MaxRunes }
 // Send decides on a citizen's message, logs the utterance (redacted) and the
 // decision, and returns the reply.
 func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply, error) {
+	if !s.limiter.Allow(ClientAddr(ctx)) {
+		rateLimited.Inc()
+		return Reply{}, ErrRateLimited
+	}
 	text, err := s.Clean(text)
 	if err != nil {
 		return Reply{}, err

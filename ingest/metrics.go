@@ -19,6 +19,10 @@ var (
 		Help:    "Time for the understanding engine to decide on a message.",
 		Buckets: prometheus.ExponentialBuckets(0.00005, 2, 14),
 	})
+	rateLimited = promauto.NewCounter(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "chat", Name: "rate_limited_total",
+		Help: "Messages refused because their client sent too fast.",
+	})
 	redactions = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "parvis", Subsystem: "ingest", Name: "redactions_total",
 		Help: "Personal data replaced by placeholders before logging, by kind.",

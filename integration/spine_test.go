@@ -2,6 +2,7 @@ package integration
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -131,5 +132,26 @@ func TestBadInputKeepsServing(t *testing.T) {
 	}
 	if r, errs := s.send(id, "passeport perdu"); len(errs) > 0 || r.Outcome != "ANSWERED" {
 		t.Errorf("after bad input: %+v %v", r, errs)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	s := startServer(t, t.TempDir(), "--chat-rate-limit", "20")
+	id := s.startConversation()
+	limited := 0
+	for range 100 {
+		if _, errs := s.send(id, "horaires de la mairie"); len(errs) > 0 {
+			if errs[0].Extensions["code"] != "RATE_LIMITED" {
+				t.Fatalf("error %v, want RATE_LIMITED", errs)
+			}
+			limited++
+		}
+	}
+	if limited < 80 {
+		t.Errorf("%d of 100 burst messages limited, want at least 80", limited)
+	}
+	resp, err := http.Get("http://" + s.addr + "/readyz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("not ready after the burst: %v %v", resp, err)
 	}
 }

@@ -113,7 +113,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 
 	queries := projections.NewQueries(store)
-	chat := ingest.NewService(ingest.Config{Tenant: cfg.Tenant, MaxRunes: cfg.MaxMessage, Logger: log}, engine, pub, queries)
+	chat := ingest.NewService(ingest.Config{Tenant: cfg.Tenant, MaxRunes: cfg.MaxMessage, RatePerMinute: cfg.ChatRate, Logger: log}, engine, pub, queries)
 	wg.Go(func() { chat.RunJanitor(ctx) })
 
 	mux := http.NewServeMux()
@@ -124,8 +124,9 @@ func serve(ctx context.Context, args []string) error {
 				return projections.Replay(ctx, store, brokers, projector, log)
 			}
 		}
-		mux.Handle("POST /graphql", graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken}))
-		mux.Handle("GET /graphql", graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken}))
+		api := ingest.WithClientAddr(graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken}))
+		mux.Handle("POST /graphql", api)
+		mux.Handle("GET /graphql", api)
 	}
 	mux.Handle("GET /metrics", promhttp.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })

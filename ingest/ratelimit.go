@@ -1,0 +1,79 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// ErrRateLimited is returned when a client sends faster than allowed.
+var ErrRateLimited = errors.New("ingest: rate limited")
+
+// Limiter allows each client address a number of messages a minute, with a burst
+// of a fifth of that. It is safe for concurrent use; idle clients are forgotten.
+type Limiter struct {
+	perMinute int
+	mu        sync.Mutex
+	clients   map[string]*client
+	lastSweep time.Time
+}
+
+type client struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// NewLimiter returns a limiter; perMinute 0 means no limit.
+func NewLimiter(perMinute int) *Limiter {
+	return &Limiter{perMinute: perMinute, clients: map[string]*client{}, lastSweep: time.Now()}
+}
+
+// Allow reports whether the client at addr may send a message now.
+func (l *Limiter) Allow(addr string) bool {
+	if l == nil || l.perMinute <= 0 {
+		return true
+	}
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) > time.Minute {
+		for k, c := range l.clients {
+			if now.Sub(c.seen) > 10*time.Minute {
+				delete(l.clients, k)
+			}
+		}
+		l.lastSweep = now
+	}
+	c, ok := l.clients[addr]
+	if !ok {
+		c = &client{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), max(1, l.perMinute/5))}
+		l.clients[addr] = c
+	}
+	c.seen = now
+	return c.lim.AllowN(now, 1)
+}
+
+type clientKey struct{}
+
+// WithClientAddr records the client's address (without port) in the request
+// context, for rate limiting.
+func WithClientAddr(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, host)))
+	})
+}
+
+// ClientAddr returns the address recorded by [WithClientAddr].
+func ClientAddr(ctx context.Context) string {
+	s, _ := ctx.Value(clientKey{}).(string)
+	return s
+}
