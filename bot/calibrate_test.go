@@ -4,50 +4,150 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/parvis-civic/parvis/kb"
 )
 
-var calibrate = flag.Bool("calibrate", false, "fit the confidence model on the dev set and print it")
+var calibrate = flag.Bool("calibrate", false, "fit the confidence model and print it")
 
-// TestCalibrate fits the logistic confidence model on the dev set: a case is
-// positive when the best candidate is the expected entry. Run it with
-// `go test ./bot -run TestCalibrate -calibrate` and copy the printed weights into
-// engine.go.
+// The confidence model is fitted on data made from the knowledge base itself, not
+// on the dev set, so that it carries over to messages we have not seen:
+//   - positives and confusions: 5-fold cross-validation over the demo KB's
+//     alternatives (each fold's phrasings are removed from the index and asked),
+//     each also wrapped in the context citizens add and roughened (no accents,
+//     typos, SMS shorthand);
+//   - negatives: service-public.fr questions of themes the town does not handle
+//     (work, money, justice, transport, foreigners, health, leisure), raw and
+//     wrapped the same way; the background then holds the fiche titles only.
+// Run `go test ./bot -run TestCalibrate -calibrate -v` and copy the printed
+// weights into engine.go.
+
+var (
+	prefixes = []string{"", "Bonjour, ", "bjr ", "Bonjour madame, je me permets de vous écrire car j'ai une question. ",
+		"Salut, petite question : ", "Alors voilà, je ne sais pas à qui m'adresser. ", "Bonsoir, excusez-moi de vous déranger, ",
+		"on m'a dit de demander ici : ", "J'habite Montclar depuis peu. "}
+	suffixes = []string{"", " Merci d'avance.", " svp", " Je vous remercie pour votre réponse, bonne journée.",
+		" c'est assez urgent", " ?", " merci"}
+)
+
+// roughen writes text as citizens do: sometimes without accents, with a typo, in
+// lower case.
+func roughen(rng *rand.Rand, text string) string {
+	if rng.IntN(2) == 0 {
+		text = strings.Join(strings.Fields(fold(text)), " ")
+	}
+	if rng.IntN(3) == 0 {
+		text = strings.ToLower(text)
+	}
+	words := strings.Fields(text)
+	if rng.IntN(2) == 0 && len(words) > 0 {
+		i := rng.IntN(len(words))
+		if w := []rune(words[i]); len(w) > 5 {
+			j := 1 + rng.IntN(len(w)-3)
+			w[j], w[j+1] = w[j+1], w[j]
+			words[i] = string(w)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func wrap(rng *rand.Rand, text string) string {
+	return prefixes[rng.IntN(len(prefixes))] + text + suffixes[rng.IntN(len(suffixes))]
+}
+
+type sample struct {
+	x []float64
+	y float64
+}
+
+func calibrationSamples(t *testing.T) []sample {
+	rng := rand.New(rand.NewPCG(7, 11))
+	// The background holds the fiche titles only: the negatives below are the
+	// fiches' questions, which must not be in it.
+	lex := NewLanguage(kb.FrenchWords(), kb.ServicePublicTitles())
+	demo := kb.Demo()
+	var out []sample
+	const folds = 5
+	for f := range folds {
+		var train []kb.Entry
+		type held struct{ text, id string }
+		var asked []held
+		for _, e := range demo {
+			e.Alternatives = nil
+			for i, alt := range demoEntry(demo, e.ID).Alternatives {
+				if i%folds == f {
+					asked = append(asked, held{alt, e.ID})
+				} else {
+					e.Alternatives = append(e.Alternatives, alt)
+				}
+			}
+			train = append(train, e)
+		}
+		ix := NewIndex(train, lex)
+		for _, h := range asked {
+			for _, text := range []string{h.text, roughen(rng, h.text), wrap(rng, roughen(rng, h.text))} {
+				a := ix.analyze(text)
+				cs := ix.search(a, "", 5)
+				if len(cs) == 0 {
+					continue
+				}
+				y := 0.0
+				if cs[0].Entry.ID == h.id {
+					y = 1
+				}
+				out = append(out, sample{confidenceInputs(a, cs), y})
+			}
+		}
+	}
+	ix := NewIndex(demo, lex)
+	outOfScope := map[string]bool{"Travail": true, "Argent": true, "Justice": true, "Transports": true,
+		"Étranger": true, "Social - Santé": true, "Loisirs": true}
+	for _, e := range kb.ServicePublic() {
+		if !outOfScope[e.Theme] {
+			continue
+		}
+		for _, text := range []string{e.Question, wrap(rng, roughen(rng, e.Question))} {
+			a := ix.analyze(text)
+			if cs := ix.search(a, "", 5); len(cs) > 0 {
+				out = append(out, sample{confidenceInputs(a, cs), 0})
+			}
+		}
+	}
+	return out
+}
+
+func demoEntry(es []kb.Entry, id string) kb.Entry {
+	for _, e := range es {
+		if e.ID == id {
+			return e
+		}
+	}
+	return kb.Entry{}
+}
+
 func TestCalibrate(t *testing.T) {
 	if !*calibrate {
 		t.Skip("run with -calibrate to fit the confidence model")
 	}
-	e := demoEngine(t)
-	f, err := os.Open("testdata/dev.jsonl")
-	if err != nil {
-		t.Fatal(err)
+	samples := calibrationSamples(t)
+	var pos int
+	xs := make([][]float64, len(samples))
+	ys := make([]float64, len(samples))
+	for i, s := range samples {
+		xs[i], ys[i] = s.x, s.y
+		pos += int(s.y)
 	}
-	defer f.Close()
-	cases, err := ReadCases(f, nil)
-	if err != nil {
-		t.Fatal(err)
+	w := fitLogistic(xs, ys, 0.001, 30000)
+	fmt.Printf("%d samples, %d positive\n", len(samples), pos)
+	parts := make([]string, len(w))
+	for i, v := range w {
+		parts[i] = fmt.Sprintf("%.3f", v)
 	}
-	var xs [][]float64
-	var ys []float64
-	ix := e.Index()
-	for _, c := range cases {
-		a := ix.analyze(c.Text)
-		cs := ix.search(a, "", 5)
-		if len(cs) == 0 {
-			continue
-		}
-		xs = append(xs, confidenceInputs(a, cs))
-		y := 0.0
-		if cs[0].Entry.ID == c.Expected {
-			y = 1
-		}
-		ys = append(ys, y)
-	}
-	w := fitLogistic(xs, ys, 0.01, 20000)
-	fmt.Printf("var calibration = %#v\n", w)
+	fmt.Printf("var calibration = []float64{%s}\n", strings.Join(parts, ", "))
 }
 
 // fitLogistic fits weights (intercept first) by gradient descent with L2
@@ -56,7 +156,7 @@ func fitLogistic(xs [][]float64, ys []float64, lambda float64, iters int) []floa
 	d := len(xs[0]) + 1
 	w := make([]float64, d)
 	grad := make([]float64, d)
-	lr := 0.5
+	lr := 1.0
 	for range iters {
 		clear(grad)
 		for i, x := range xs {
@@ -84,41 +184,45 @@ func fitLogistic(xs [][]float64, ys []float64, lambda float64, iters int) []floa
 
 func demoEngine(t testing.TB) *Engine {
 	t.Helper()
-	e, err := New(DefaultConfig(), kb.Demo(), "test", Lexicon(kb.FrenchWords()))
+	e, err := New(DefaultConfig(), kb.Demo(), "test", NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return e
 }
 
-// TestThresholds prints the figures of the dev set for a range of thresholds.
+// TestThresholds prints the figures of the dev and held-out sets for a range of
+// thresholds. Thresholds are chosen on the dev set only.
 func TestThresholds(t *testing.T) {
 	if !*calibrate {
 		t.Skip("run with -calibrate to print figures per threshold")
 	}
-	f, err := os.Open("testdata/dev.jsonl")
-	if err != nil {
-		t.Fatal(err)
+	sets := map[string][]Case{}
+	for _, name := range []string{"dev", "holdout"} {
+		f, err := os.Open("testdata/" + name + ".jsonl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases, err := ReadCases(f, nil)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets[name] = cases
 	}
-	defer f.Close()
-	cases, err := ReadCases(f, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, at := range []float64{0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85} {
-		for _, ct := range []float64{0.3, 0.4, 0.5} {
-			if ct > at {
-				continue
-			}
+	for _, at := range []float64{0.4, 0.5, 0.6, 0.7, 0.8} {
+		for _, ct := range []float64{0.2, 0.3, 0.4} {
 			cfg := DefaultConfig()
 			cfg.AnswerThreshold, cfg.ClarifyThreshold = at, ct
-			e, err := New(cfg, kb.Demo(), "t", Lexicon(kb.FrenchWords()))
+			e, err := New(cfg, kb.Demo(), "t", NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := Evaluate(e, cases)
-			fmt.Printf("answer %.2f clarify %.2f: correct %.3f resolved %.3f accuracy %.3f none P %.3f R %.3f\n",
-				at, ct, r.AnsweredCorrect, r.Resolved, r.AnsweredAccuracy, r.NonePrecision, r.NoneRecall)
+			for _, name := range []string{"dev", "holdout"} {
+				r := Evaluate(e, sets[name])
+				fmt.Printf("%-7s answer %.2f clarify %.2f: top1 %.3f correct %.3f resolved %.3f accuracy %.3f none P %.3f R %.3f\n",
+					name, at, ct, r.Top1, r.AnsweredCorrect, r.Resolved, r.AnsweredAccuracy, r.NonePrecision, r.NoneRecall)
+			}
 		}
 	}
 }

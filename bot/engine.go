@@ -48,7 +48,7 @@ type Config struct {
 
 // DefaultConfig returns the thresholds tuned on the project's dev set (see README).
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.65, ClarifyThreshold: 0.45, ClarifyBand: 0.85, MaxChoices: 3}
+	return Config{AnswerThreshold: 0.7, ClarifyThreshold: 0.4, ClarifyBand: 0.85, MaxChoices: 3}
 }
 
 // Validate reports a configuration that cannot work.
@@ -81,9 +81,9 @@ type Decision struct {
 // Engine decides on messages against the current knowledge base. It is safe for
 // concurrent use.
 type Engine struct {
-	cfg   Config
-	known map[string]bool
-	cur   atomic.Pointer[snapshot]
+	cfg  Config
+	lang *Language
+	cur  atomic.Pointer[snapshot]
 }
 
 type snapshot struct {
@@ -91,13 +91,12 @@ type snapshot struct {
 	version string
 }
 
-// New returns an engine over entries. known is a list of correct French words that
-// spelling correction must leave alone (see [Lexicon]); it may be nil.
-func New(cfg Config, entries []kb.Entry, version string, known map[string]bool) (*Engine, error) {
+// New returns an engine over entries. lang may be nil (see [NewLanguage]).
+func New(cfg Config, entries []kb.Entry, version string, lang *Language) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	e := &Engine{cfg: cfg, known: known}
+	e := &Engine{cfg: cfg, lang: lang}
 	e.Swap(entries, version)
 	return e, nil
 }
@@ -105,7 +104,7 @@ func New(cfg Config, entries []kb.Entry, version string, known map[string]bool) 
 // Swap indexes a new version of the knowledge base and makes it current. Messages
 // being decided finish on the version they started with.
 func (e *Engine) Swap(entries []kb.Entry, version string) {
-	e.cur.Store(&snapshot{ix: NewIndex(entries, e.known), version: version})
+	e.cur.Store(&snapshot{ix: NewIndex(entries, e.lang), version: version})
 }
 
 // Index returns the current index.
@@ -178,18 +177,23 @@ func confidence(a analyzed, cs []Candidate) float64 {
 
 // confidenceInputs are the combined score of the best candidate, its margin over
 // the runner-up, the share of the message it explains, its best phrasing
-// similarity, and the share of the message made of the knowledge base's vocabulary.
+// similarity, the share of its best phrasing found in the message, the share of
+// the message made of the knowledge base's vocabulary, the message's length in
+// content words (log), the rarity of the rarest word it shares with the entry's
+// phrasings, the classifier's score, and the similarity of the message to the
+// closest question outside the knowledge base.
 func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 	s1 := cs[0].Score
 	margin := s1
 	if len(cs) > 1 {
 		margin = s1 - cs[1].Score
 	}
-	return []float64{s1, margin, cs[0].Coverage, cs[0].Phrasing, a.known}
+	return []float64{s1, margin, cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
+		cs[0].Strongest, cs[0].Classifier, cs[0].Background}
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-3.14, 1.84, 1.23, 2.05, 1.53, 1.33}
+var calibration = []float64{-1.002, 1.217, 2.307, 2.236, 0.350, 1.884, 0.621, -0.524, 0.157, 1.386, -4.017}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.

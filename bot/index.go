@@ -22,11 +22,22 @@ type Index struct {
 	idf        map[string]float64 // stem → inverse entry frequency
 	maxIDF     float64
 	phrasings  []phrasing
-	postings   map[string][]int32   // stem → phrasings holding it
+	postings   map[string][]posting // stem → phrasings holding it
 	entryTerms []map[string]float64 // entry → stem → weight (1 phrasing, answerWeight answer only)
 	clf        *perceptron          // trained on the phrasings
+	bg         *background          // questions outside the knowledge base
 	courtesy   map[int]bool         // smalltalk entries reachable by courtesy words alone
 }
+
+// posting is one phrasing holding a stem, with the word that gave the stem there.
+type posting struct {
+	phrasing int32
+	word     string
+}
+
+// stemOnly is the weight of a match on the stem alone ("taxi" and "taxe" both stem
+// to "tax"), against 1 for the same word.
+const stemOnly = 0.75
 
 type phrasing struct {
 	entry int32
@@ -37,6 +48,7 @@ type phrasing struct {
 // analyzed is a message reduced to what the engine compares.
 type analyzed struct {
 	terms     []string           // stems, in order, without repeats
+	words     map[string]string  // stem → the (corrected) word that gave it
 	weight    map[string]float64 // stem → weight (lower when spell-corrected)
 	mass      float64            // Σ weight·idf, unknown stems at the highest idf
 	known     float64            // share of the mass made of KB vocabulary
@@ -45,8 +57,8 @@ type analyzed struct {
 }
 
 // NewIndex builds the index of the entries that may answer citizens.
-func NewIndex(entries []kb.Entry, known map[string]bool) *Index {
-	ix := &Index{byID: map[string]int{}, postings: map[string][]int32{}, courtesy: map[int]bool{}}
+func NewIndex(entries []kb.Entry, lang *Language) *Index {
+	ix := &Index{byID: map[string]int{}, postings: map[string][]posting{}, courtesy: map[int]bool{}}
 	freq := map[string]int{}
 	for i := range entries {
 		e := &entries[i]
@@ -71,7 +83,7 @@ func NewIndex(entries []kb.Entry, known map[string]bool) *Index {
 			delete(freq, w)
 		}
 	}
-	ix.spell = newSpeller(freq, known)
+	ix.spell = newSpeller(freq, lang.knownWords())
 
 	// Document frequency over entries: a stem that many entries share says little.
 	ix.entryTerms = make([]map[string]float64, len(ix.entries))
@@ -120,13 +132,23 @@ func NewIndex(entries []kb.Entry, known map[string]bool) *Index {
 			ph := phrasing{entry: int32(i), terms: a.terms}
 			for _, t := range a.terms {
 				ph.mass += ix.idf[t]
-				ix.postings[t] = append(ix.postings[t], int32(len(ix.phrasings)))
+				ix.postings[t] = append(ix.postings[t], posting{int32(len(ix.phrasings)), a.words[t]})
 			}
 			ix.phrasings = append(ix.phrasings, ph)
 		}
 	}
 	ix.clf = trainPerceptron(ix)
+	ix.bg = newBackground(ix, lang.backgroundQuestions())
 	return ix
+}
+
+// idfOrMax returns the idf of a stem, or the highest idf for a stem the knowledge
+// base does not know.
+func (ix *Index) idfOrMax(t string) float64 {
+	if idf, ok := ix.idf[t]; ok {
+		return idf
+	}
+	return ix.maxIDF
 }
 
 // Len is the number of answering entries.
@@ -147,7 +169,7 @@ func (ix *Index) analyze(text string) analyzed {
 }
 
 func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
-	a := analyzed{weight: map[string]float64{}}
+	a := analyzed{weight: map[string]float64{}, words: map[string]string{}}
 	var courtesyTerms []string
 	for _, w := range ws {
 		if stopwords[w] {
@@ -172,6 +194,7 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		if old, ok := a.weight[t]; !ok {
 			a.terms = append(a.terms, t)
 			a.weight[t] = weight
+			a.words[t] = w
 		} else if weight > old {
 			a.weight[t] = weight
 		}
@@ -182,6 +205,7 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			if _, ok := a.weight[t]; !ok {
 				a.terms = append(a.terms, t)
 				a.weight[t] = 1
+				a.words[t] = t
 			}
 		}
 	}
@@ -208,6 +232,9 @@ type Candidate struct {
 	// The parts of the score, kept so that a decision can be explained.
 	Phrasing   float64 // best phrasing similarity (Dice over idf-weighted stems)
 	Coverage   float64 // share of the message explained by the entry
+	Matched    float64 // share of the entry's best-matching phrasing found in the message
+	Strongest  float64 // idf of the rarest word shared with its phrasings, relative to the rarest possible
+	Background float64 // similarity of the message to the closest question outside the knowledge base
 	Classifier float64 // classifier score relative to the best
 }
 
@@ -227,28 +254,40 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 	for _, t := range a.terms {
 		w := a.weight[t] * ix.idf[t]
 		for _, p := range ix.postings[t] {
-			match[p] += w
+			if p.word == a.words[t] {
+				match[p.phrasing] += w
+			} else {
+				match[p.phrasing] += stemOnly * w
+			}
 		}
 	}
 	best := map[int]float64{}
+	matched := map[int]float64{}
 	for p, m := range match {
 		ph := &ix.phrasings[p]
-		dice := 2 * m / (a.mass + ph.mass)
-		if dice > best[int(ph.entry)] {
-			best[int(ph.entry)] = dice
+		e := int(ph.entry)
+		if dice := 2 * m / (a.mass + ph.mass); dice > best[e] {
+			best[e] = dice
+		}
+		if share := m / ph.mass; share > matched[e] {
+			matched[e] = share
 		}
 	}
 	clf := ix.clf.scores(a)
+	bg := ix.bg.best(ix, a)
 	cands := make([]Candidate, 0, len(best))
 	for e, dice := range best {
-		var cov float64
+		var cov, strongest float64
 		for _, t := range a.terms {
 			if w, ok := ix.entryTerms[e][t]; ok {
 				cov += w * a.weight[t] * ix.idf[t]
+				if w == 1 {
+					strongest = max(strongest, a.weight[t]*ix.idf[t]/ix.maxIDF)
+				}
 			}
 		}
 		cov /= a.mass
-		c := Candidate{Entry: ix.entries[e], Phrasing: dice, Coverage: cov, Classifier: clf[e]}
+		c := Candidate{Entry: ix.entries[e], Phrasing: dice, Coverage: cov, Matched: min(1, matched[e]), Strongest: strongest, Background: bg, Classifier: clf[e]}
 		c.Score = wPhrasing*dice + wCoverage*cov + wClassifier*clf[e]
 		if audience != "" && len(c.Entry.Audiences) > 0 && !containsAudience(c.Entry.Audiences, audience) {
 			c.Score *= 0.9

@@ -136,3 +136,39 @@ func FrenchWords() map[string]bool {
 	})
 	return lexicon
 }
+
+// BackgroundQuestions returns the service-public.fr questions and fiche titles:
+// the administrative questions of the whole country, against which the engine
+// tells what the knowledge base does not cover.
+func BackgroundQuestions() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, e := range ServicePublic() {
+		add(e.Question)
+	}
+	for _, t := range ServicePublicTitles() {
+		add(t)
+	}
+	return out
+}
+
+// ServicePublicTitles returns the titles of the 2,897 service-public.fr fiches
+// of the theme tree.
+func ServicePublicTitles() []string {
+	var out []string
+	r := csv.NewReader(bytes.NewReader(servicePublicTreeCSV))
+	recs, err := r.ReadAll()
+	if err != nil {
+		panic("kb: the embedded service-public.fr theme tree is invalid: " + err.Error())
+	}
+	for _, rec := range recs[1:] {
+		out = append(out, rec[1])
+	}
+	return out
+}

@@ -35,7 +35,7 @@ func evalCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	engine, err := bot.New(bot.DefaultConfig(), entries, "eval", bot.Lexicon(kb.FrenchWords()))
+	engine, err := bot.New(bot.DefaultConfig(), entries, "eval", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
 	if err != nil {
 		return err
 	}

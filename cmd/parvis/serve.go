@@ -81,7 +81,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 
 	// The knowledge base, followed on the log; the engine swaps its index on change.
-	engine, err := bot.New(bot.DefaultConfig(), nil, "", bot.Lexicon(kb.FrenchWords()))
+	engine, err := bot.New(bot.DefaultConfig(), nil, "", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,53 @@
+package bot
+
+// background is an index of questions the knowledge base does not answer:
+// national administrative questions (service-public.fr titles) minus those an
+// entry already covers. A message that one of them explains better than any
+// entry is most likely outside the knowledge base.
+type background struct {
+	docs     []phrasing
+	postings map[string][]int32
+}
+
+// coveredDice is the phrasing similarity from which a background question counts
+// as covered by an entry, and is left out.
+const coveredDice = 0.6
+
+func newBackground(ix *Index, questions []string) *background {
+	bg := &background{postings: map[string][]int32{}}
+	for _, q := range questions {
+		a := ix.analyzeWords(words(q), false)
+		if len(a.terms) == 0 {
+			continue
+		}
+		if cs := ix.search(a, "", 1); len(cs) > 0 && cs[0].Phrasing >= coveredDice {
+			continue
+		}
+		doc := phrasing{entry: -1, terms: a.terms}
+		for _, t := range a.terms {
+			doc.mass += ix.idfOrMax(t)
+			bg.postings[t] = append(bg.postings[t], int32(len(bg.docs)))
+		}
+		bg.docs = append(bg.docs, doc)
+	}
+	return bg
+}
+
+// best returns the highest similarity of the message to a background question.
+func (bg *background) best(ix *Index, a analyzed) float64 {
+	if bg == nil || len(bg.docs) == 0 || a.mass == 0 {
+		return 0
+	}
+	match := map[int32]float64{}
+	for _, t := range a.terms {
+		w := a.weight[t] * ix.idfOrMax(t)
+		for _, d := range bg.postings[t] {
+			match[d] += w
+		}
+	}
+	var best float64
+	for d, m := range match {
+		best = max(best, 2*m/(a.mass+bg.docs[d].mass))
+	}
+	return best
+}
