@@ -9,9 +9,12 @@ type background struct {
 	postings map[string][]int32
 }
 
-// coveredDice is the phrasing similarity from which a background question counts
-// as covered by an entry, and is left out.
-const coveredDice = 0.6
+// A background question is covered by an entry, and left out, when it is close to
+// one of the entry's phrasings or when the entry explains most of it.
+const (
+	coveredDice     = 0.6
+	coveredCoverage = 0.75
+)
 
 func newBackground(ix *Index, questions []string) *background {
 	bg := &background{postings: map[string][]int32{}}
@@ -20,7 +23,7 @@ func newBackground(ix *Index, questions []string) *background {
 		if len(a.terms) == 0 {
 			continue
 		}
-		if cs := ix.search(a, "", 1); len(cs) > 0 && cs[0].Phrasing >= coveredDice {
+		if cs := ix.search(a, "", 1); len(cs) > 0 && (cs[0].Phrasing >= coveredDice || cs[0].Coverage >= coveredCoverage) {
 			continue
 		}
 		doc := phrasing{entry: -1, terms: a.terms}

@@ -300,10 +300,32 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		}
 		return cands[i].Entry.ID < cands[j].Entry.ID
 	})
+	preferLocal(cands)
 	if len(cands) > k {
 		cands = cands[:k]
 	}
 	return cands
+}
+
+// localBand is how close (relative to the best score) an entry that is not
+// national must be to take precedence over a national one.
+const localBand = 0.85
+
+// preferLocal puts first the best entry that is not national when it is close to
+// a national best: when the town and a national source both answer, the town's own
+// entry wins unless the question is national.
+func preferLocal(cands []Candidate) {
+	if len(cands) < 2 || !cands[0].Entry.National {
+		return
+	}
+	for i := 1; i < len(cands) && cands[i].Score >= localBand*cands[0].Score; i++ {
+		if !cands[i].Entry.National {
+			c := cands[i]
+			copy(cands[1:i+1], cands[:i])
+			cands[0] = c
+			return
+		}
+	}
 }
 
 func containsAudience(as []kb.Audience, a kb.Audience) bool {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,6 +20,10 @@ const maxNormalizedRunes = 4000
 func fold(s string) string {
 	if n := utf8.RuneCountInString(s); n > maxNormalizedRunes {
 		s = string([]rune(s)[:maxNormalizedRunes])
+	}
+	// Redaction placeholders ("[EMAIL]") say nothing of the question.
+	if strings.Contains(s, "[") {
+		s = placeholder.ReplaceAllString(s, " ")
 	}
 	s = norm.NFD.String(strings.ToValidUTF8(s, " "))
 	var b strings.Builder
@@ -45,6 +50,8 @@ func fold(s string) string {
 	}
 	return b.String()
 }
+
+var placeholder = regexp.MustCompile(`\[[A-Z_]+\]`)
 
 // words folds s and splits it into words, expanding SMS shorthand and oral forms.
 func words(s string) []string {
