@@ -1,3 +1,5 @@
+// Package integration holds the end-to-end tests: the parvis binary built and run
+// as a user would, with its real parts.
 package integration
 
 import (
@@ -9,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parvis-civic/parvis/integration/parvistest"
 )
 
 var questions = []string{
@@ -42,17 +46,17 @@ func TestSpineClickHouseServer(t *testing.T) {
 
 func spine(t *testing.T, extra ...string) {
 	data := t.TempDir()
-	s := startServer(t, data, extra...)
+	s := parvistest.Start(t, data, extra...)
 
 	const convs, perConv = 100, 2
 	var wg sync.WaitGroup
 	errs := make(chan string, convs)
 	for c := range convs {
 		wg.Go(func() {
-			id := s.startConversation()
+			id := s.StartConversation()
 			for i := range perConv {
 				q := questions[(c*perConv+i)%len(questions)]
-				r, gerrs := s.send(id, q)
+				r, gerrs := s.Send(id, q)
 				if len(gerrs) > 0 || r.Text == "" || r.Outcome == "" {
 					errs <- fmt.Sprintf("send %q: %v %+v", q, gerrs, r)
 				}
@@ -64,21 +68,21 @@ func spine(t *testing.T, extra ...string) {
 	for e := range errs {
 		t.Fatal(e)
 	}
-	before := s.waitMessages(convs*perConv, 10*time.Second)
+	before := s.WaitMessages(convs*perConv, 10*time.Second)
 	if before.Conversations != convs || before.Answered == 0 || before.Unanswered == 0 {
 		t.Errorf("overview = %+v", before)
 	}
 
-	s.kill()
-	s.start()
-	if after := s.overview(); after != before {
+	s.Kill()
+	s.Restart()
+	if after := s.Overview(); after != before {
 		t.Errorf("after kill -9 and restart: %+v, want %+v", after, before)
 	}
 
-	if !strings.Contains(s.run("replay", "--addr", s.addr), "événements rejoués") {
+	if !strings.Contains(s.Run("replay", "--addr", s.Addr), "événements rejoués") {
 		t.Error("replay said nothing")
 	}
-	if after := s.overview(); after != before {
+	if after := s.Overview(); after != before {
 		t.Errorf("after replay: %+v, want %+v", after, before)
 	}
 
@@ -87,7 +91,7 @@ func spine(t *testing.T, extra ...string) {
 		t.Log("SKIP kcat check: kcat is not installed (apt-get install kcat)")
 		return
 	}
-	out, err := exec.Command(kcat, "-C", "-b", s.broker, "-t", "parvis.conversations", "-e", "-q", "-f", "%s\n").CombinedOutput()
+	out, err := exec.Command(kcat, "-C", "-b", s.Broker, "-t", "parvis.conversations", "-e", "-q", "-f", "%s\n").CombinedOutput()
 	if err != nil {
 		t.Fatalf("kcat: %v\n%s", err, out)
 	}
@@ -106,8 +110,8 @@ func spine(t *testing.T, extra ...string) {
 }
 
 func TestBadInputKeepsServing(t *testing.T) {
-	s := startServer(t, t.TempDir())
-	id := s.startConversation()
+	s := parvistest.Start(t, t.TempDir())
+	id := s.StartConversation()
 	tests := []struct {
 		name, conv, text, code string
 	}{
@@ -116,31 +120,31 @@ func TestBadInputKeepsServing(t *testing.T) {
 		{"unknown conversation", "01ABCDEF", "bonjour", "BAD_USER_INPUT"},
 	}
 	for _, tt := range tests {
-		_, errs := s.send(tt.conv, tt.text)
+		_, errs := s.Send(tt.conv, tt.text)
 		if len(errs) == 0 || errs[0].Extensions["code"] != tt.code {
 			t.Errorf("%s: errors %v, want %s", tt.name, errs, tt.code)
 		}
 	}
-	if errs := s.gql("", `{ overview(from: "2026-01-01T00:00:00Z" to: "x") { messages } }`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" {
+	if errs := s.GQL("", `{ overview(from: "2026-01-01T00:00:00Z" to: "x") { messages } }`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" {
 		t.Errorf("malformed time: %v", errs)
 	}
-	if errs := s.gql("", `{ overview(`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" {
+	if errs := s.GQL("", `{ overview(`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" {
 		t.Errorf("malformed query: %v", errs)
 	}
-	if errs := s.gql("", `{ conversation(id: "x") { id } }`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "UNAUTHENTICATED" {
+	if errs := s.GQL("", `{ conversation(id: "x") { id } }`, nil, nil); len(errs) == 0 || errs[0].Extensions["code"] != "UNAUTHENTICATED" {
 		t.Errorf("no token: %v", errs)
 	}
-	if r, errs := s.send(id, "passeport perdu"); len(errs) > 0 || r.Outcome != "ANSWERED" {
+	if r, errs := s.Send(id, "passeport perdu"); len(errs) > 0 || r.Outcome != "ANSWERED" {
 		t.Errorf("after bad input: %+v %v", r, errs)
 	}
 }
 
 func TestRateLimit(t *testing.T) {
-	s := startServer(t, t.TempDir(), "--chat-rate-limit", "20")
-	id := s.startConversation()
+	s := parvistest.Start(t, t.TempDir(), "--chat-rate-limit", "20")
+	id := s.StartConversation()
 	limited := 0
 	for range 100 {
-		if _, errs := s.send(id, "horaires de la mairie"); len(errs) > 0 {
+		if _, errs := s.Send(id, "horaires de la mairie"); len(errs) > 0 {
 			if errs[0].Extensions["code"] != "RATE_LIMITED" {
 				t.Fatalf("error %v, want RATE_LIMITED", errs)
 			}
@@ -150,8 +154,10 @@ func TestRateLimit(t *testing.T) {
 	if limited < 80 {
 		t.Errorf("%d of 100 burst messages limited, want at least 80", limited)
 	}
-	resp, err := http.Get("http://" + s.addr + "/readyz")
+	resp, err := http.Get("http://" + s.Addr + "/readyz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Errorf("not ready after the burst: %v %v", resp, err)
 	}
 }
+
+func TestMain(m *testing.M) { parvistest.Main(m, "../cmd/parvis") }

@@ -1,0 +1,217 @@
+// Package parvistest runs the parvis binary as a user would, for the end-to-end
+// tests and the benchmarks: built once, started with its real parts (embedded
+// broker, embedded ClickHouse, or a ClickHouse server), driven over HTTP, killed
+// and restarted. Production code never imports it.
+package parvistest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var binary string
+
+// Main builds the binary from cmdDir (the path from the test's package to
+// cmd/parvis), runs the tests, and cleans up. Call it from TestMain.
+func Main(m *testing.M, cmdDir string) {
+	dir, err := os.MkdirTemp("", "parvis-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "parvis")
+	out, err := exec.Command("go", "build", "-o", binary, cmdDir).CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build parvis: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// AdminToken is the PARVIS_ADMIN_TOKEN of the servers started here.
+const AdminToken = "test-admin-token"
+
+// FreePort returns a free loopback address.
+func FreePort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// Server is a running `parvis serve`.
+type Server struct {
+	t      testing.TB
+	cmd    *exec.Cmd
+	Addr   string // HTTP
+	Broker string // embedded Kafka broker
+	args   []string
+	log    *bytes.Buffer
+}
+
+// Start starts `parvis serve --demo` on data, with extra flags, and waits until it
+// is ready. The process is killed when the test ends.
+func Start(t testing.TB, data string, extra ...string) *Server {
+	t.Helper()
+	s := &Server{t: t, Addr: FreePort(t), Broker: FreePort(t)}
+	s.args = append([]string{"serve", "--data", data, "--addr", s.Addr, "--broker-listen", s.Broker, "--demo",
+		"--chat-rate-limit", "0"}, extra...)
+	s.Restart()
+	return s
+}
+
+// Restart starts the process again on the same data and waits until it is ready.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.log = &bytes.Buffer{}
+	s.cmd = exec.Command(binary, s.args...)
+	s.cmd.Env = append(os.Environ(), "PARVIS_ADMIN_TOKEN="+AdminToken)
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { s.Kill() })
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get("http://" + s.Addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("parvis not ready after 60 s:\n%s", s.log)
+}
+
+// Kill stops the process without a clean shutdown (SIGKILL).
+func (s *Server) Kill() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Signal(syscall.SIGKILL)
+		s.cmd.Wait()
+		s.cmd = nil
+	}
+}
+
+// GQLError is one error of a GraphQL answer.
+type GQLError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// GQL runs a GraphQL request and decodes its data into out.
+func (s *Server) GQL(token, query string, vars map[string]any, out any) []GQLError {
+	s.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, "http://"+s.Addr+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []GQLError      `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		s.t.Fatalf("decode answer: %v", err)
+	}
+	if out != nil && len(r.Data) > 0 && string(r.Data) != "null" {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return r.Errors
+}
+
+// Overview holds the figures of the overview query.
+type Overview struct {
+	Conversations, Messages, Answered, Unanswered int
+}
+
+// Overview reads the overview of the last day.
+func (s *Server) Overview() Overview {
+	s.t.Helper()
+	var out struct{ Overview Overview }
+	from := time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339)
+	to := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	if errs := s.GQL(AdminToken, `query($from: Time!, $to: Time!) { overview(from: $from, to: $to) { conversations messages answered unanswered } }`,
+		map[string]any{"from": from, "to": to}, &out); len(errs) > 0 {
+		s.t.Fatalf("overview: %v", errs)
+	}
+	return out.Overview
+}
+
+// WaitMessages polls overview until it counts want messages, and returns it.
+func (s *Server) WaitMessages(want int, within time.Duration) Overview {
+	s.t.Helper()
+	deadline := time.Now().Add(within)
+	var o Overview
+	for time.Now().Before(deadline) {
+		if o = s.Overview(); o.Messages == want {
+			return o
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("overview.messages = %d after %s, want %d", o.Messages, within, want)
+	return o
+}
+
+// StartConversation starts a conversation and returns its id.
+func (s *Server) StartConversation() string {
+	s.t.Helper()
+	var out struct{ StartConversation struct{ ID string } }
+	if errs := s.GQL("", `mutation { startConversation(audience: PARTICULIER, channel: "test") { id } }`, nil, &out); len(errs) > 0 {
+		s.t.Fatalf("startConversation: %v", errs)
+	}
+	return out.StartConversation.ID
+}
+
+// Reply is the answer to sendMessage.
+type Reply struct {
+	Text       string
+	Outcome    string
+	Confidence float64
+	Entry      *struct{ ID, Source string }
+}
+
+// Send sends a citizen message.
+func (s *Server) Send(conv, text string) (Reply, []GQLError) {
+	s.t.Helper()
+	var out struct{ SendMessage Reply }
+	errs := s.GQL("", `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { text outcome confidence entry { id source } } }`,
+		map[string]any{"c": conv, "t": text}, &out)
+	return out.SendMessage, errs
+}
+
+// Run runs another parvis command and returns its output.
+func (s *Server) Run(args ...string) string {
+	s.t.Helper()
+	cmd := exec.CommandContext(context.Background(), binary, args...)
+	cmd.Env = append(os.Environ(), "PARVIS_ADMIN_TOKEN="+AdminToken)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("parvis %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
