@@ -57,10 +57,12 @@ func NewPublisher(cfg PublisherConfig) (*Publisher, error) {
 	}
 	p := &Publisher{
 		w: &kafka.Writer{
-			Addr:                   kafka.TCP(cfg.Brokers...),
-			Balancer:               &kafka.Hash{},
-			RequiredAcks:           kafka.RequireAll,
-			BatchTimeout:           time.Millisecond, // the citizen waits for the ack
+			Addr:         kafka.TCP(cfg.Brokers...),
+			Balancer:     &kafka.Hash{},
+			RequiredAcks: kafka.RequireAll,
+			// The citizen waits for the acknowledgement: a short linger, long enough
+			// for concurrent conversations to share a produce request.
+			BatchTimeout:           2 * time.Millisecond,
 			BatchSize:              500,
 			MaxAttempts:            3,
 			WriteBackoffMin:        20 * time.Millisecond,

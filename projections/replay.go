@@ -36,12 +36,7 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 		defer p.mu.Unlock()
 	}
 	var rep ReplayReport
-	for _, t := range Tables {
-		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+replaySuffix); err != nil {
-			return rep, err
-		}
-	}
-	if err := migrate(ctx, s, replaySuffix, false); err != nil {
+	if err := CreateFresh(ctx, s, replaySuffix); err != nil {
 		return rep, err
 	}
 	for _, topic := range []string{events.TopicConversations, events.TopicKB} {

@@ -1,0 +1,282 @@
+// Package bench holds the benchmarks of the spine, each measured against what the
+// machine allows: our publishing against kcat producing the same messages to the
+// same broker, our projection against one bulk insert of the same rows, the chat
+// path's latency under 50 concurrent clients, and the freshness of the counts.
+// Run them with `make bench`; they print their figures and ratios.
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/integration/parvistest"
+	"github.com/parvis-civic/parvis/projections"
+)
+
+func TestMain(m *testing.M) { parvistest.Main(m, "../cmd/parvis") }
+
+func freeAddr(b *testing.B) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// sampleEvents makes n conversation events of a realistic size (~450 bytes).
+func sampleEvents(b *testing.B, n int) []events.Envelope {
+	out := make([]events.Envelope, 0, n)
+	now := time.Now()
+	for i := 0; len(out) < n; i++ {
+		conv := fmt.Sprintf("conv-%06d", i)
+		u, _ := events.New("montclar", conv, now, events.UtteranceReceived{Text: "bonjour, je voudrais savoir quels sont les horaires de la mairie le samedi matin svp"})
+		d, _ := events.New("montclar", conv, now, events.BotDecision{UtteranceID: u.ID, Outcome: "ANSWERED", Confidence: 0.93,
+			EntryID: "horaires_mairie", KBVersion: "01J", LatencyMs: 0.1, Reply: "L'hôtel de ville est ouvert du lundi au vendredi.",
+			Candidates: []events.Candidate{{EntryID: "horaires_mairie", Score: 0.9}, {EntryID: "piscine", Score: 0.4}}})
+		out = append(out, u, d)
+	}
+	return out[:n]
+}
+
+// BenchmarkPublishVsKcat publishes the same messages with our Publisher (64
+// concurrent callers, each waiting for the acknowledgement, as the chat path does)
+// and with kcat (acks=all), to the same embedded broker.
+func BenchmarkPublishVsKcat(b *testing.B) {
+	publishers := 64
+	if v := os.Getenv("PUBLISHERS"); v != "" {
+		fmt.Sscan(v, &publishers)
+	}
+	kcat, err := exec.LookPath("kcat")
+	if err != nil {
+		b.Skip("SKIP: kcat is not installed (apt-get install kcat)")
+	}
+	const n = 20000
+	dir := b.TempDir()
+	addr := freeAddr(b)
+	broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer broker.Close()
+	evs := sampleEvents(b, n)
+
+	// kcat: key<TAB>value lines from a file.
+	file := filepath.Join(dir, "messages.txt")
+	f, _ := os.Create(file)
+	w := bufio.NewWriter(f)
+	for _, e := range evs {
+		v, _ := e.Marshal()
+		fmt.Fprintf(w, "%s\t%s\n", e.Key(), v)
+	}
+	w.Flush()
+	f.Close()
+	start := time.Now()
+	out, err := exec.Command(kcat, "-P", "-b", addr, "-t", "parvis.bench-kcat", "-K", "\t", "-X", "acks=all", "-l", file).CombinedOutput()
+	if err != nil {
+		b.Fatalf("kcat: %v\n%s", err, out)
+	}
+	kcatRate := n / time.Since(start).Seconds()
+
+	pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pub.Close()
+	ctx := context.Background()
+	pub.Publish(ctx, evs[0]) // connect
+	start = time.Now()
+	var wg sync.WaitGroup
+	work := make(chan events.Envelope, 1024)
+	for range publishers {
+		wg.Go(func() {
+			for e := range work {
+				if err := pub.Publish(ctx, e); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	for _, e := range evs {
+		work <- e
+	}
+	close(work)
+	wg.Wait()
+	chatRate := n / time.Since(start).Seconds()
+
+	// Bulk: the same events in calls of 500 from 4 callers, as the outbox
+	// delivery and the knowledge base import publish.
+	start = time.Now()
+	chunks := make(chan []events.Envelope, 64)
+	for range 4 {
+		wg.Go(func() {
+			for c := range chunks {
+				if err := pub.Publish(ctx, c...); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	for i := 0; i < n; i += 500 {
+		chunks <- evs[i:min(n, i+500)]
+	}
+	close(chunks)
+	wg.Wait()
+	bulkRate := n / time.Since(start).Seconds()
+	if pub.Pending() > 0 {
+		b.Errorf("%d events fell back to the outbox", pub.Pending())
+	}
+	b.ReportMetric(bulkRate, "events/s")
+	b.ReportMetric(chatRate, "chat-events/s")
+	b.ReportMetric(kcatRate, "kcat-events/s")
+	b.ReportMetric(bulkRate/kcatRate, "ratio")
+	fmt.Printf("publish, same %d events, same broker, acks=all: kcat %.0f events/s; parvis bulk (4 callers × 500) %.0f events/s, ratio %.2f; parvis chat path (%d callers × 1 event, each waiting) %.0f events/s, ratio %.2f\n",
+		n, kcatRate, bulkRate, bulkRate/kcatRate, publishers, chatRate, chatRate/kcatRate)
+}
+
+// BenchmarkProjectionVsBulkInsert projects events from the log into chDB with the
+// projector, and compares with one bulk insert of the same rows.
+func BenchmarkProjectionVsBulkInsert(b *testing.B) {
+	const n = 50000
+	dir := b.TempDir()
+	store, err := projections.OpenChDB(filepath.Join(dir, "clickhouse"))
+	if err != nil {
+		b.Skip("SKIP: ", err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	if err := projections.Migrate(ctx, store); err != nil {
+		b.Fatal(err)
+	}
+	addr := freeAddr(b)
+	broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer broker.Close()
+	pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pub.Close()
+	evs := sampleEvents(b, n)
+	for i := 0; i < n; i += 1000 {
+		if err := pub.Publish(ctx, evs[i:min(n, i+1000)]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	// Bulk: the same rows, one insert per table, into fresh tables.
+	bulk := projections.Rows(evs)
+	if err := projections.CreateFresh(ctx, store, "_bulk"); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := projections.InsertRows(ctx, store, bulk, "_bulk"); err != nil {
+		b.Fatal(err)
+	}
+	bulkTime := time.Since(start)
+
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	p := projections.NewProjector(projections.ProjectorConfig{Brokers: []string{addr}, Group: "bench", Batch: 5000}, store, pub)
+	start = time.Now()
+	done := make(chan error, 1)
+	go func() { done <- p.Run(pctx) }()
+	defer func() { cancel(); <-done }()
+	for {
+		var rows []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := store.Select(ctx, &rows, "SELECT count() AS n FROM events"); err != nil {
+			b.Fatal(err)
+		}
+		if rows[0].N >= n {
+			break
+		}
+		if time.Since(start) > 5*time.Minute {
+			b.Fatalf("projected %d of %d events in 5 minutes", rows[0].N, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	projTime := time.Since(start)
+	ours, limit := n/projTime.Seconds(), n/bulkTime.Seconds()
+	b.ReportMetric(ours, "events/s")
+	b.ReportMetric(limit, "bulk-events/s")
+	b.ReportMetric(ours/limit, "ratio")
+	fmt.Printf("projection: parvis %.0f events/s (consume, decode, insert, commit), one bulk insert %.0f events/s: ratio %.2f\n", ours, limit, ours/limit)
+}
+
+func percentile(d []time.Duration, p float64) time.Duration {
+	slices.Sort(d)
+	return d[int(float64(len(d)-1)*p+0.5)]
+}
+
+// BenchmarkSendMessage50Clients measures sendMessage through HTTP and GraphQL with
+// 50 concurrent clients on the embedded default, and then the freshness of the
+// counts: the time from sendMessage to overview counting the message.
+func BenchmarkSendMessage50Clients(b *testing.B) {
+	s := parvistest.Start(b, b.TempDir())
+	const clients, each = 50, 40
+	questions := []string{"bjr c koi les horaires d la mairie svp", "passeport perdu", "inscrire ma fille a la cantine",
+		"mon voisin fait trop de bruit", "qui a gagné le match hier"}
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := range clients {
+		wg.Go(func() {
+			id := s.StartConversation()
+			for i := range each {
+				t0 := time.Now()
+				if _, errs := s.Send(id, questions[(c+i)%len(questions)]); len(errs) > 0 {
+					b.Error(errs)
+					return
+				}
+				mu.Lock()
+				lat = append(lat, time.Since(t0))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+	p50, p99 := percentile(lat, 0.5), percentile(lat, 0.99)
+	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(len(lat))/took.Seconds(), "msgs/s")
+	fmt.Printf("sendMessage, 50 concurrent clients: p50 %.1f ms, p99 %.1f ms, %.0f messages/s\n",
+		float64(p50.Microseconds())/1000, float64(p99.Microseconds())/1000, float64(len(lat))/took.Seconds())
+
+	// Freshness, one message at a time.
+	base := s.WaitMessages(clients*each, 30*time.Second).Messages
+	id := s.StartConversation()
+	var fresh []time.Duration
+	for i := range 50 {
+		t0 := time.Now()
+		if _, errs := s.Send(id, "horaires de la piscine"); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+		for s.Overview().Messages < base+i+1 {
+			if time.Since(t0) > 30*time.Second {
+				b.Fatal("message not counted after 30 s")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		fresh = append(fresh, time.Since(t0))
+	}
+	f50, f99 := percentile(fresh, 0.5), percentile(fresh, 0.99)
+	b.ReportMetric(float64(f99.Milliseconds()), "freshness-p99-ms")
+	fmt.Printf("freshness (sendMessage → counted by overview): p50 %d ms, p99 %d ms (aim ≤ 2000 ms)\n", f50.Milliseconds(), f99.Milliseconds())
+}
