@@ -24,6 +24,8 @@ demo: deps build ## start the demo town on the embedded default
 
 test: deps build ## the whole suite; server-backed tests run when PARVIS_TEST_CLICKHOUSE is set
 	$(GO) vet ./...
+	@if [ -d .git ]; then $(GO) generate ./graphql/ && git diff --exit-code --stat -- graphql/ \
+		|| { echo "graphql: generated code is not current: run make generate and commit"; exit 1; }; fi
 	$(GO) test -count=1 -timeout 15m ./...
 
 bench: deps build ## benchmarks with figures and ratios against the machine's limits
