@@ -161,3 +161,57 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { parvistest.Main(m, "../cmd/parvis") }
+
+// TestKBImportIsLive imports a new entry into a running server: the next messages
+// use it, without restart.
+func TestKBImportIsLive(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	file := t.TempDir() + "/noel.yaml"
+	os.WriteFile(file, []byte(`entries:
+- id: marche_noel
+  question: Quand a lieu le marché de Noël ?
+  alternatives: [horaires du marché de noël, chalets de noël place du Parvis, marché de noël de Montclar]
+  answer: Le marché de Noël se tient place du Parvis du 1er au 24 décembre, de 10 h à 20 h.
+  audiences: [particulier]
+`), 0o644)
+	id := s.StartConversation()
+	if r, _ := s.Send(id, "c quand le marché de noel"); r.Entry != nil && r.Entry.ID == "marche_noel" {
+		t.Fatal("answered with the entry before it was imported")
+	}
+	if out := s.Run("kb", "import", "--kafka", s.Broker, file); !strings.Contains(out, "1 entrées publiées") {
+		t.Fatalf("kb import said %q", out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, errs := s.Send(id, "c quand le marché de noel")
+		if len(errs) == 0 && r.Entry != nil && r.Entry.ID == "marche_noel" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the imported entry is not used after 10 s: %+v %v", r, errs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if out := s.Run("kb", "export", "--kafka", s.Broker); !strings.Contains(out, "marche_noel") || !strings.Contains(out, "horaires_mairie") {
+		t.Errorf("kb export lacks entries:\n%.300s", out)
+	}
+}
+
+func TestAnswersAdaptToTheAudience(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	ask := func(audience string) parvistest.Reply {
+		var out struct{ StartConversation struct{ ID string } }
+		s.GQL("", `mutation($a: Audience) { startConversation(audience: $a) { id } }`, map[string]any{"a": audience}, &out)
+		r, errs := s.Send(out.StartConversation.ID, "horaires de la déchetterie")
+		if len(errs) > 0 || r.Entry == nil || r.Entry.ID != "decheterie" {
+			t.Fatalf("%s: %+v %v", audience, r, errs)
+		}
+		return r
+	}
+	if pro := ask("ENTREPRISE"); !strings.Contains(pro.Text, "professionnels") || !strings.Contains(pro.Text, "Kbis") {
+		t.Errorf("entreprise got the general answer: %s", pro.Text)
+	}
+	if part := ask("PARTICULIER"); strings.Contains(part.Text, "Kbis") {
+		t.Errorf("particulier got the professional answer: %s", part.Text)
+	}
+}
