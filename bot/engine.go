@@ -48,7 +48,7 @@ type Config struct {
 
 // DefaultConfig returns the thresholds tuned on the project's dev set (see README).
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.7, ClarifyThreshold: 0.4, ClarifyBand: 0.85, MaxChoices: 3}
+	return Config{AnswerThreshold: 0.45, ClarifyThreshold: 0.25, ClarifyBand: 0.85, MaxChoices: 3}
 }
 
 // Validate reports a configuration that cannot work.
@@ -199,7 +199,7 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-0.912, 1.169, 2.338, 2.022, 0.375, 1.930, 0.548, -0.546, 0.189, 1.465, -4.108}
+var calibration = []float64{-3.691, 0.850, 1.858, 2.123, 0.056, 1.022, 3.362, -0.508, 0.110, 0.407, -2.080}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.

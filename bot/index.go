@@ -47,13 +47,14 @@ type phrasing struct {
 
 // analyzed is a message reduced to what the engine compares.
 type analyzed struct {
-	terms     []string           // stems, in order, without repeats
-	words     map[string]string  // stem → the (corrected) word that gave it
-	weight    map[string]float64 // stem → weight (lower when spell-corrected)
-	mass      float64            // Σ weight·idf, unknown stems at the highest idf
-	known     float64            // share of the mass made of KB vocabulary
-	courtesy  bool               // the message held greetings or thanks
-	corrected []string           // "from→to" spelling corrections, for explanations
+	terms     []string            // stems, in order, without repeats
+	words     map[string]string   // stem → the (corrected) word that gave it
+	alts      map[string][]string // stem → stems of its synonyms
+	weight    map[string]float64  // stem → weight (lower when spell-corrected)
+	mass      float64             // Σ weight·idf, unknown stems at the highest idf
+	known     float64             // share of the mass made of KB vocabulary
+	courtesy  bool                // the message held greetings or thanks
+	corrected []string            // "from→to" spelling corrections, for explanations
 }
 
 // NewIndex builds the index of the entries that may answer citizens.
@@ -169,14 +170,16 @@ func (ix *Index) analyze(text string) analyzed {
 }
 
 func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
-	a := analyzed{weight: map[string]float64{}, words: map[string]string{}}
+	a := analyzed{weight: map[string]float64{}, words: map[string]string{}, alts: map[string][]string{}}
 	var courtesyTerms []string
 	for _, w := range ws {
 		if stopwords[w] {
 			continue
 		}
 		weight := 1.0
-		if correct {
+		// A word whose stem the knowledge base knows ("voler" for "vol") is a
+		// form of a known word, not a typo.
+		if _, known := ix.idf[stem(w)]; correct && !known {
 			if c, ok := ix.spell.correct(w); ok {
 				a.corrected = append(a.corrected, w+"→"+c)
 				w, weight = c, 0.85
@@ -195,6 +198,13 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			a.terms = append(a.terms, t)
 			a.weight[t] = weight
 			a.words[t] = w
+			if correct {
+				for _, syn := range synonyms[w] {
+					if st := stem(syn); st != t {
+						a.alts[t] = append(a.alts[t], st)
+					}
+				}
+			}
 		} else if weight > old {
 			a.weight[t] = weight
 		}
@@ -251,14 +261,29 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		return nil
 	}
 	match := map[int32]float64{}
+	termMatch := map[int32]float64{} // this term's best contribution per phrasing
 	for _, t := range a.terms {
+		clear(termMatch)
 		w := a.weight[t] * ix.idf[t]
 		for _, p := range ix.postings[t] {
 			if p.word == a.words[t] {
-				match[p.phrasing] += w
+				termMatch[p.phrasing] = w
 			} else {
-				match[p.phrasing] += stemOnly * w
+				termMatch[p.phrasing] = stemOnly * w
 			}
+		}
+		// A synonym counts where the word itself does not, and never for more
+		// than the word would.
+		for _, alt := range a.alts[t] {
+			sw := synonymWeight * a.weight[t] * min(ix.idf[alt], ix.idfOrMax(t))
+			for _, p := range ix.postings[alt] {
+				if sw > termMatch[p.phrasing] {
+					termMatch[p.phrasing] = sw
+				}
+			}
+		}
+		for p, m := range termMatch {
+			match[p] += m
 		}
 	}
 	best := map[int]float64{}
@@ -279,12 +304,19 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 	for e, dice := range best {
 		var cov, strongest float64
 		for _, t := range a.terms {
+			var c float64
 			if w, ok := ix.entryTerms[e][t]; ok {
-				cov += w * a.weight[t] * ix.idf[t]
+				c = w * a.weight[t] * ix.idf[t]
 				if w == 1 {
 					strongest = max(strongest, a.weight[t]*ix.idf[t]/ix.maxIDF)
 				}
 			}
+			for _, alt := range a.alts[t] {
+				if w, ok := ix.entryTerms[e][alt]; ok {
+					c = max(c, synonymWeight*w*a.weight[t]*min(ix.idf[alt], ix.idfOrMax(t)))
+				}
+			}
+			cov += c
 		}
 		cov /= a.mass
 		c := Candidate{Entry: ix.entries[e], Phrasing: dice, Coverage: cov, Matched: min(1, matched[e]), Strongest: strongest, Background: bg, Classifier: clf[e]}

@@ -100,7 +100,7 @@ var shorthand = map[string]string{
 	"hr": "heure", "hrs": "heures", "h": "heure", "mn": "minutes", "min": "minutes",
 	"nn": "non", "ouai": "oui", "ouais": "oui", "wi": "oui", "ok": "ok", "oki": "ok", "dac": "d accord", "dacc": "d accord",
 	"msg": "message", "tel": "telephone", "tél": "telephone", "num": "numero", "n°": "numero", "no": "numero",
-	"cni": "carte identite", "ci": "carte identite", "idcard": "carte identite", "pi": "piece identite",
+	"cni": "carte identite", "idcard": "carte identite",
 	"jdc": "journee defense citoyennete", "caf": "caf", "plu": "plu", "pc": "permis construire", "dp": "declaration prealable",
 	"bb": "bebe", "bebe": "bebe", "gosse": "enfant", "gosses": "enfants", "gamin": "enfant", "gamins": "enfants",
 	"gamine": "enfant", "mome": "enfant", "momes": "enfants", "mioche": "enfant", "petiot": "enfant",
@@ -124,7 +124,7 @@ depuis dois doit doivent donc dont du e elle elles en encore entre es est et eta
 etions etre eu eue eues eurent eus eusse eut eux f faire fais fait faut g h hein i ici il ils j je jusqu l la
 laquelle le lequel les lesquelles lesquels leur leurs lui m ma mais me meme mes moi mon n ne ni nos notre nous o on
 ont ou oui ouf p par parce pendant peu peut peuvent peux pouvez pouvons puis puisqu q qu quand que quel quelle
-quelles quels qui quoi r s sa sans sauf se sera serai seraient serais serait seras serez seriez serions serons
+quelles quels qui quoi r s sa sauf se sera serai seraient serais serait seras serez seriez serions serons
 seront ses si sien soi soient sois soit sommes son sont sous soyez soyons suis sur t ta te tes toi ton tous tout
 toute toutes tres tu u un une unes uns v va vais vas vers voila vont vos votre vous vu w x y z
 voudrais voudrait voudrions voulais voulait voulez voulons veux veut veulent vouloir savoir sais sait

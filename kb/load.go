@@ -51,7 +51,7 @@ func (ps Problems) Error() string {
 // Limits of what one file may hold, so that a bad file cannot exhaust memory.
 const (
 	MaxFileSize    = 64 << 20
-	maxFieldLength = 20000
+	maxFieldLength = 200000
 )
 
 // LoadFile reads a KB file, choosing the format by its extension (.yaml, .yml,

@@ -1,0 +1,86 @@
+package bot
+
+import "strings"
+
+// synonymGroups are words citizens use for the same thing in administrative and
+// everyday French. A message's word also matches the other words of its group, at
+// a lower weight, so that "viré" finds "licenciement" and "appart" finds
+// "logement". Words are folded (no accents); groups are small and unambiguous on
+// purpose: a word with several senses ("poste", "femme") is left out.
+var synonymGroups = `
+logement appartement maison domicile habitation logis
+voiture vehicule auto automobile
+travail emploi
+licencie licenciement vire renvoye congedie
+salaire paye paie remuneration remunere payee
+pret credit emprunt
+impot impots taxe
+enfant fils fille ado adolescent
+mere maman
+pere papa
+mari epoux conjoint compagnon concubin
+medecin docteur toubib
+poubelle poubelles bac bacs conteneur
+ordures dechets detritus
+papiers documents pieces justificatifs
+demenager demenagement emmenager emmenagement
+horaires heures
+prix tarif tarifs cout coute
+gratuit gratuite gratuitement
+perdu egare paume perdue
+vole vol derobe pique volee
+bruit bruits tapage nuisance nuisances vacarme
+chien chiens toutou
+chat chats minou
+cantine restauration
+nounou assistante
+aide aides soutien allocation
+deces mort decede morte deceder
+enterrement obseques inhumation funerailles
+tombe sepulture caveau
+route chaussee voie
+trou trous crevasse
+lampadaire lampadaires reverbere eclairage
+travaux chantier
+cloture grillage palissade
+bibliotheque mediatheque
+livre livres bouquin
+association asso associations club
+subvention financement
+salle local locaux
+fete soiree evenement manifestation
+magasin boutique commerce
+cafe bar bistrot
+alcool boissons
+stage stagiaire
+voter vote election elections scrutin
+inscrire inscription
+renouveler refaire renouvellement
+perime expire expiree perimee
+urgent urgence
+telephone numero appeler joindre
+suivi suivre avancement statut
+signaler signalement
+enlever enlevement ramasser ramassage
+jeter debarrasser
+jardin terrain
+`
+
+// synonymWeight is the weight of a match through a synonym, against 1 for the
+// word itself.
+const synonymWeight = 0.7
+
+var synonyms = func() map[string][]string {
+	m := map[string][]string{}
+	for _, line := range strings.Split(synonymGroups, "\n") {
+		group := strings.Fields(line)
+		for _, w := range group {
+			for _, o := range group {
+				if o != w {
+					m[w] = append(m[w], o)
+				}
+			}
+		}
+	}
+	return m
+}()
