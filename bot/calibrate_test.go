@@ -257,7 +257,7 @@ func TestThresholds(t *testing.T) {
 		}
 		sets[name] = cases
 	}
-	for _, at := range []float64{0.35, 0.4, 0.45, 0.5} {
+	for _, at := range []float64{0.35, 0.4, 0.45, 0.5, 0.55} {
 		for _, ct := range []float64{0.2, 0.25, 0.3} {
 			cfg := DefaultConfig()
 			cfg.AnswerThreshold, cfg.ClarifyThreshold = at, ct

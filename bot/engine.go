@@ -199,7 +199,7 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-3.691, 0.850, 1.858, 2.123, 0.056, 1.022, 3.362, -0.508, 0.110, 0.407, -2.080}
+var calibration = []float64{-2.989, 0.960, 1.792, 2.231, 0.338, 1.205, 3.234, -0.532, -0.638, 0.133, -2.392}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.

@@ -37,7 +37,7 @@ func TestFold(t *testing.T) {
 func TestShorthandAndSpelling(t *testing.T) {
 	ix := demo(t).Index()
 	tests := []struct{ in, want string }{
-		{"bjr c koi les horaires d la mairie svp", "horair mair"},
+		{"bjr c koi les horaires d la mairie svp", "horair mair bonjour"},
 		{"pasport", "passeport"},
 		{"inscrir ma fille a l'ecol", "inscrir fill ecol"},
 		{"panneau stop", "panneau stop"}, // short words are never "corrected"
@@ -169,4 +169,48 @@ func FuzzDecide(f *testing.F) {
 			t.Fatalf("CLARIFY with %d choices", len(d.Choices))
 		}
 	})
+}
+
+// TestCrossValidation holds out each fifth of the demo KB's alternatives in turn,
+// builds the index without them and asks them: the figure says how well the
+// engine generalises from the phrasings that experts write.
+func TestCrossValidation(t *testing.T) {
+	demo := kb.Demo()
+	lang := NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
+	const folds = 5
+	var asked, top1, top3 int
+	for f := range folds {
+		var train []kb.Entry
+		type held struct{ text, id string }
+		var test []held
+		for _, e := range demo {
+			alts := e.Alternatives
+			e.Alternatives = nil
+			for i, alt := range alts {
+				if i%folds == f {
+					test = append(test, held{alt, e.ID})
+				} else {
+					e.Alternatives = append(e.Alternatives, alt)
+				}
+			}
+			train = append(train, e)
+		}
+		ix := NewIndex(train, lang)
+		for _, h := range test {
+			asked++
+			for i, c := range ix.search(ix.analyze(h.text), "", 3) {
+				if c.Entry.ID == h.id {
+					top3++
+					if i == 0 {
+						top1++
+					}
+				}
+			}
+		}
+	}
+	r1, r3 := float64(top1)/float64(asked), float64(top3)/float64(asked)
+	t.Logf("5-fold cross-validation on %d alternatives: top1 %.3f, top3 %.3f", asked, r1, r3)
+	if r1 < 0.75 || r3 < 0.85 {
+		t.Errorf("cross-validation top1 %.3f top3 %.3f, below 0.75 / 0.85", r1, r3)
+	}
 }

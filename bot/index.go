@@ -26,7 +26,6 @@ type Index struct {
 	entryTerms []map[string]float64 // entry → stem → weight (1 phrasing, answerWeight answer only)
 	clf        *perceptron          // trained on the phrasings
 	bg         *background          // questions outside the knowledge base
-	courtesy   map[int]bool         // smalltalk entries reachable by courtesy words alone
 }
 
 // posting is one phrasing holding a stem, with the word that gave the stem there.
@@ -34,6 +33,10 @@ type posting struct {
 	phrasing int32
 	word     string
 }
+
+// courtesyWeight is the weight of a greeting or a thanks in a message that also
+// asks something.
+const courtesyWeight = 0.3
 
 // stemOnly is the weight of a match on the stem alone ("taxi" and "taxe" both stem
 // to "tax"), against 1 for the same word.
@@ -59,7 +62,7 @@ type analyzed struct {
 
 // NewIndex builds the index of the entries that may answer citizens.
 func NewIndex(entries []kb.Entry, lang *Language) *Index {
-	ix := &Index{byID: map[string]int{}, postings: map[string][]posting{}, courtesy: map[int]bool{}}
+	ix := &Index{byID: map[string]int{}, postings: map[string][]posting{}}
 	freq := map[string]int{}
 	for i := range entries {
 		e := &entries[i]
@@ -125,9 +128,6 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 		for _, p := range e.Phrasings() {
 			a := ix.analyzeWords(words(p), false)
 			if len(a.terms) == 0 {
-				if e.Kind == kb.KindSmalltalk {
-					ix.courtesy[i] = true
-				}
 				continue
 			}
 			ph := phrasing{entry: int32(i), terms: a.terms}
@@ -179,7 +179,7 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		weight := 1.0
 		// A word whose stem the knowledge base knows ("voler" for "vol") is a
 		// form of a known word, not a typo.
-		if _, known := ix.idf[stem(w)]; correct && !known {
+		if _, known := ix.idf[stem(w)]; correct && !known && !courtesy[w] {
 			if c, ok := ix.spell.correct(w); ok {
 				a.corrected = append(a.corrected, w+"→"+c)
 				w, weight = c, 0.85
@@ -191,7 +191,7 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		t := stem(w)
 		if courtesy[w] {
 			a.courtesy = true
-			courtesyTerms = append(courtesyTerms, t)
+			courtesyTerms = append(courtesyTerms, w)
 			continue
 		}
 		if old, ok := a.weight[t]; !ok {
@@ -209,13 +209,22 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			a.weight[t] = weight
 		}
 	}
-	if len(a.terms) == 0 {
-		// Greetings or thanks alone: they are the content.
-		for _, t := range courtesyTerms {
-			if _, ok := a.weight[t]; !ok {
-				a.terms = append(a.terms, t)
-				a.weight[t] = 1
-				a.words[t] = t
+	// Greetings and thanks are the content of a message that holds nothing else;
+	// around a question they count little, and in a phrasing they count fully.
+	courtesyW := 1.0
+	if correct && len(a.terms) > 0 {
+		courtesyW = courtesyWeight
+	}
+	for _, w := range courtesyTerms {
+		t := stem(w)
+		if _, ok := a.weight[t]; !ok {
+			a.terms = append(a.terms, t)
+			a.weight[t] = courtesyW
+			a.words[t] = w
+			if correct {
+				for _, syn := range synonyms[w] {
+					a.alts[t] = append(a.alts[t], stem(syn))
+				}
 			}
 		}
 	}

@@ -57,7 +57,11 @@ var placeholder = regexp.MustCompile(`\[[A-Z_]+\]`)
 func words(s string) []string {
 	raw := strings.Fields(fold(s))
 	out := make([]string, 0, len(raw))
-	for _, w := range raw {
+	for i, w := range raw {
+		// "rendez-vous" is one word, whose halves mean something else.
+		if w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous" {
+			w = "rendezvous"
+		}
 		if exp, ok := shorthand[w]; ok {
 			out = append(out, strings.Fields(exp)...)
 			continue
@@ -90,7 +94,7 @@ var shorthand = map[string]string{
 	"jveux": "je veux", "jveu": "je veux", "veu": "veux", "vx": "veux", "jpeux": "je peux", "jpe": "je peux", "pe": "peux", "peu": "peux",
 	"jai": "j ai", "g": "j ai", "jdois": "je dois", "jsais": "je sais", "chai": "je sais", "jcrois": "je crois",
 	"ya": "il y a", "yen": "il y en", "yaura": "il y aura", "ptet": "peut etre", "ptetre": "peut etre",
-	"cb": "combien", "cbien": "combien", "combi1": "combien", "rdv": "rendez vous", "rdvs": "rendez vous",
+	"cb": "combien", "cbien": "combien", "combi1": "combien", "rdv": "rendezvous", "rdvs": "rendezvous",
 	"ac": "avec", "avc": "avec", "ak": "avec", "mm": "meme", "tjrs": "toujours", "tjr": "toujours", "tjs": "toujours",
 	"qqch": "quelque chose", "qqc": "quelque chose", "qqn": "quelqu un", "qq1": "quelqu un", "qlq": "quelques",
 	"pb": "probleme", "pbm": "probleme", "pblm": "probleme", "prob": "probleme", "pbs": "problemes",
@@ -132,12 +136,13 @@ svp plait please stp madame monsieur mme mr mlle
 svp aimerais aimerait souhaite souhaiterais souhaitons besoin peut etre possible dire
 renseignement renseignements information informations question questions
 mon ma mes notre nos quelqu chose truc trucs machin oui non ok accord
-est-ce estce quoi comment ou quand combien pourquoi`)
+est-ce estce quoi comment ou quand combien pourquoi
+aller prendre`)
 
 // courtesy words are greetings and thanks: content when a message holds nothing
 // else ("bonjour"), noise around a question ("bonjour, mon passeport est perdu").
 var courtesy = setOf(`bonjour bonsoir salut coucou hello hi allo merci remercie remercier remerciements
-bonne journee soiree cordialement`)
+bonne journee soiree cordialement super parfait genial cool nickel top impeccable`)
 
 func setOf(s string) map[string]bool {
 	m := map[string]bool{}

@@ -64,6 +64,8 @@ signaler signalement
 enlever enlevement ramasser ramassage
 jeter debarrasser
 jardin terrain
+bonjour bonsoir salut coucou hello hi allo
+merci remercie remercier remerciements
 `
 
 // synonymWeight is the weight of a match through a synonym, against 1 for the
