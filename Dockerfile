@@ -1,0 +1,14 @@
+# Parvis for production roles (api, projector) against Kafka and a ClickHouse
+# server: a static binary, no chDB library needed.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -o /out/parvis ./cmd/parvis
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/parvis /parvis
+EXPOSE 8080
+ENTRYPOINT ["/parvis"]
+CMD ["serve", "--addr", "0.0.0.0:8080"]
