@@ -147,14 +147,23 @@ func topicEnd(ctx context.Context, brokers []string, topic string) (int64, error
 	return 0, fmt.Errorf("eventlog: end of %s: %w", topic, lastErr)
 }
 
-// PublishEntries appends entries to the log as kb.entry.published events, the way
-// an import or the demo start-up loads a knowledge base.
+// lifecycle maps an entry's status to the event that puts it there.
+var lifecycle = map[kb.Status]string{
+	kb.Draft: events.TypeKBEntryDrafted, kb.Validated: events.TypeKBEntryValidated,
+	kb.Published: events.TypeKBEntryPublished, kb.Retired: events.TypeKBEntryRetired,
+}
+
+// PublishEntries appends entries to the log, the way an import or the demo
+// start-up loads a knowledge base: each as the kb.entry.* event of its status
+// (published when the file gives none; retired takes an entry out of the bot).
 func PublishEntries(ctx context.Context, pub *Publisher, tenant string, entries []kb.Entry, by string) error {
 	now := time.Now()
 	evs := make([]events.Envelope, 0, len(entries))
 	for _, e := range entries {
-		e.Status = kb.Published
-		ev, err := events.New(tenant, "", now, events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: e, By: by})
+		if e.Status == "" {
+			e.Status = kb.Published
+		}
+		ev, err := events.New(tenant, "", now, events.KBEntryChanged{Type: lifecycle[e.Status], Entry: e, By: by})
 		if err != nil {
 			return err
 		}

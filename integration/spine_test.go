@@ -215,3 +215,27 @@ func TestAnswersAdaptToTheAudience(t *testing.T) {
 		t.Errorf("particulier got the professional answer: %s", part.Text)
 	}
 }
+
+// TestKBRetire retires an entry by importing it with status retired: the bot no
+// longer answers with it.
+func TestKBRetire(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	id := s.StartConversation()
+	if r, _ := s.Send(id, "horaires de la piscine municipale"); r.Entry == nil || r.Entry.ID != "piscine" {
+		t.Fatalf("before: %+v", r)
+	}
+	file := t.TempDir() + "/retire.yaml"
+	os.WriteFile(file, []byte("- id: piscine\n  question: Piscine\n  answer: Fermée.\n  status: retired\n"), 0o644)
+	s.Run("kb", "import", "--kafka", s.Broker, file)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, _ := s.Send(id, "horaires de la piscine municipale")
+		if r.Entry == nil || r.Entry.ID != "piscine" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the retired entry still answers after 10 s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
