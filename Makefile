@@ -12,7 +12,7 @@ ADDR ?= 127.0.0.1:8080
 deps: ## fetch Go modules and the embedded ClickHouse library (once, checksum verified)
 	@scripts/deps.sh >/dev/null
 
-build: ## bin/parvis
+build: deps ## bin/parvis (fetches the embedded ClickHouse library first, once)
 	$(GO) build -trimpath -o bin/parvis ./cmd/parvis
 
 demo: deps build ## start the demo town on the embedded default

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/integration/parvistest"
 )
 
@@ -237,5 +238,47 @@ func TestKBRetire(t *testing.T) {
 			t.Fatal("the retired entry still answers after 10 s")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestBrokerOutage runs parvis against a broker that goes away: citizens still get
+// answers, the events wait in the outbox, and once the broker is back every event
+// reaches the log and ClickHouse, counted once.
+func TestBrokerOutage(t *testing.T) {
+	dir := t.TempDir()
+	brokerAddr := parvistest.FreePort(t)
+	broker, err := eventlog.StartEmbedded(dir+"/external-kafka", brokerAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := parvistest.Start(t, dir+"/data", "--kafka", brokerAddr)
+	id := s.StartConversation()
+	for range 5 {
+		if _, errs := s.Send(id, "passeport perdu"); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	s.WaitMessages(5, 10*time.Second)
+
+	broker.Close()
+	for i := range 10 {
+		r, errs := s.Send(id, fmt.Sprintf("horaires de la mairie %d", i))
+		if len(errs) > 0 || r.Outcome == "" {
+			t.Fatalf("no answer while the broker is down: %v", errs)
+		}
+	}
+	broker, err = eventlog.StartEmbedded(dir+"/external-kafka", brokerAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broker.Close()
+	o := s.WaitMessages(15, 60*time.Second)
+	if o.Conversations != 1 {
+		t.Errorf("overview = %+v", o)
+	}
+	// Nothing counted twice, a while later.
+	time.Sleep(time.Second)
+	if o := s.Overview(); o.Messages != 15 {
+		t.Errorf("overview.messages = %d, want 15", o.Messages)
 	}
 }
