@@ -78,20 +78,7 @@ func calibrationSamples(t *testing.T) []sample {
 	var out []sample
 	const folds = 5
 	for f := range folds {
-		var train []kb.Entry
-		type held struct{ text, id string }
-		var asked []held
-		for _, e := range demo {
-			e.Alternatives = nil
-			for i, alt := range demoEntry(demo, e.ID).Alternatives {
-				if i%folds == f {
-					asked = append(asked, held{alt, e.ID})
-				} else {
-					e.Alternatives = append(e.Alternatives, alt)
-				}
-			}
-			train = append(train, e)
-		}
+		train, asked := splitFold(demo, f, folds)
 		ix := NewIndex(train, lex)
 		for _, h := range asked {
 			if swapped, ok := swapTopic(rng, ix, h.text, foreign); ok {
@@ -165,15 +152,6 @@ func swapTopic(rng *rand.Rand, ix *Index, text string, foreign []string) (string
 	}
 	ws[best] = foreign[rng.IntN(len(foreign))]
 	return strings.Join(ws, " "), true
-}
-
-func demoEntry(es []kb.Entry, id string) kb.Entry {
-	for _, e := range es {
-		if e.ID == id {
-			return e
-		}
-	}
-	return kb.Entry{}
 }
 
 func TestCalibrate(t *testing.T) {

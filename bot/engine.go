@@ -199,7 +199,7 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-2.989, 0.960, 1.792, 2.231, 0.338, 1.205, 3.234, -0.532, -0.638, 0.133, -2.392}
+var calibration = []float64{-2.990, 0.960, 1.789, 2.232, 0.338, 1.206, 3.234, -0.532, -0.638, 0.134, -2.391}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.

@@ -180,21 +180,7 @@ func TestCrossValidation(t *testing.T) {
 	const folds = 5
 	var asked, top1, top3 int
 	for f := range folds {
-		var train []kb.Entry
-		type held struct{ text, id string }
-		var test []held
-		for _, e := range demo {
-			alts := e.Alternatives
-			e.Alternatives = nil
-			for i, alt := range alts {
-				if i%folds == f {
-					test = append(test, held{alt, e.ID})
-				} else {
-					e.Alternatives = append(e.Alternatives, alt)
-				}
-			}
-			train = append(train, e)
-		}
+		train, test := splitFold(demo, f, folds)
 		ix := NewIndex(train, lang)
 		for _, h := range test {
 			asked++
@@ -213,4 +199,25 @@ func TestCrossValidation(t *testing.T) {
 	if r1 < 0.75 || r3 < 0.85 {
 		t.Errorf("cross-validation top1 %.3f top3 %.3f, below 0.75 / 0.85", r1, r3)
 	}
+}
+
+// heldOut is an alternative taken out of its entry for cross-validation.
+type heldOut struct{ text, id string }
+
+// splitFold splits the entries' alternatives: the f-th of every k goes to test, the
+// rest stays in the returned copies of the entries.
+func splitFold(entries []kb.Entry, f, k int) (train []kb.Entry, test []heldOut) {
+	for _, e := range entries {
+		alts := e.Alternatives
+		e.Alternatives = nil
+		for i, alt := range alts {
+			if i%k == f {
+				test = append(test, heldOut{alt, e.ID})
+			} else {
+				e.Alternatives = append(e.Alternatives, alt)
+			}
+		}
+		train = append(train, e)
+	}
+	return train, test
 }

@@ -195,16 +195,7 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			continue
 		}
 		if old, ok := a.weight[t]; !ok {
-			a.terms = append(a.terms, t)
-			a.weight[t] = weight
-			a.words[t] = w
-			if correct {
-				for _, syn := range synonyms[w] {
-					if st := stem(syn); st != t {
-						a.alts[t] = append(a.alts[t], st)
-					}
-				}
-			}
+			a.add(t, w, weight, correct)
 		} else if weight > old {
 			a.weight[t] = weight
 		}
@@ -216,16 +207,8 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		courtesyW = courtesyWeight
 	}
 	for _, w := range courtesyTerms {
-		t := stem(w)
-		if _, ok := a.weight[t]; !ok {
-			a.terms = append(a.terms, t)
-			a.weight[t] = courtesyW
-			a.words[t] = w
-			if correct {
-				for _, syn := range synonyms[w] {
-					a.alts[t] = append(a.alts[t], stem(syn))
-				}
-			}
+		if t := stem(w); a.weight[t] == 0 {
+			a.add(t, w, courtesyW, correct)
 		}
 	}
 	var knownMass float64
@@ -242,6 +225,21 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		a.known = knownMass / a.mass
 	}
 	return a
+}
+
+// add records the stem t of word w with its weight and, for a message, the stems
+// of its synonyms.
+func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
+	a.terms = append(a.terms, t)
+	a.weight[t] = weight
+	a.words[t] = w
+	if withSynonyms {
+		for _, syn := range synonyms[w] {
+			if st := stem(syn); st != t {
+				a.alts[t] = append(a.alts[t], st)
+			}
+		}
+	}
 }
 
 // Candidate is one entry considered for a message, with the scores that ranked it.
