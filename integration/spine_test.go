@@ -4,6 +4,7 @@ package integration
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -280,5 +281,34 @@ func TestBrokerOutage(t *testing.T) {
 	time.Sleep(time.Second)
 	if o := s.Overview(); o.Messages != 15 {
 		t.Errorf("overview.messages = %d, want 15", o.Messages)
+	}
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	id := s.StartConversation()
+	s.Send(id, "horaires de la mairie")
+	s.WaitMessages(1, 10*time.Second)
+	for path, want := range map[string][]string{
+		"/healthz": {"ok"},
+		"/readyz":  {"prêt"},
+		"/metrics": {"parvis_events_published_total", "parvis_events_publish_duration_seconds", "parvis_events_outbox_depth",
+			"parvis_projector_batch_events", "parvis_projector_insert_duration_seconds", "parvis_projector_lag_seconds",
+			"parvis_bot_decision_duration_seconds", `parvis_chat_messages_total{outcome="ANSWERED"} 1`},
+	} {
+		resp, err := http.Get("http://" + s.Addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(body), w) {
+				t.Errorf("%s lacks %q", path, w)
+			}
+		}
 	}
 }

@@ -2,6 +2,8 @@ package projections
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"net"
 	"path/filepath"
 	"testing"
@@ -112,4 +114,67 @@ func waitOverview(t *testing.T, q *Queries, at time.Time, want Overview) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("overview = %+v (%v), want %d conversations and %d messages", o, err, want.Conversations, want.Messages)
+}
+
+// flaky fails the first inserts, as a ClickHouse that is down for a while.
+type flaky struct {
+	Store
+	mu       sync.Mutex
+	failures int
+}
+
+func (f *flaky) Insert(ctx context.Context, table string, cols []string, rows [][]any) error {
+	f.mu.Lock()
+	if f.failures > 0 {
+		f.failures--
+		f.mu.Unlock()
+		return errors.New("clickhouse: connection refused")
+	}
+	f.mu.Unlock()
+	return f.Store.Insert(ctx, table, cols, rows)
+}
+
+func TestProjectorRetriesWhileClickHouseIsDown(t *testing.T) {
+	s := sharedChDB(t)
+	reset(t, "chdb", s)
+	dir := t.TempDir()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broker.Close()
+	pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	at := time.Now().UTC().Truncate(time.Second)
+	if err := pub.Publish(context.Background(), conversationEvents(t, 5, 4, at)...); err != nil {
+		t.Fatal(err)
+	}
+	down := &flaky{Store: s, failures: 4}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := NewProjector(ProjectorConfig{Brokers: []string{addr}, Group: "flaky", Flush: 50 * time.Millisecond}, down, pub)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	waitOverview(t, NewQueries(s), at, Overview{Conversations: 5, Messages: 20})
+	cancel()
+	<-done
+	if down.failures != 0 {
+		t.Errorf("%d failures left: the projector did not retry", down.failures)
+	}
+	// A second projector of the same group starts after the committed offsets:
+	// nothing is projected twice (and FINAL would hide it anyway).
+	var rows []struct {
+		N uint64 `ch:"n"`
+	}
+	if err := s.Select(context.Background(), &rows, "SELECT count() AS n FROM events"); err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].N != 45 {
+		t.Errorf("events table holds %d rows, want 45", rows[0].N)
+	}
 }
