@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
@@ -68,7 +70,8 @@ type Service struct {
 	pub    Publisher
 	lookup ConversationLookup
 
-	limiter *Limiter
+	limiter     *Limiter // per client address
+	convLimiter *Limiter // per conversation, whatever the address
 
 	mu    sync.Mutex
 	convs map[string]*conversation
@@ -97,7 +100,7 @@ func NewService(cfg Config, engine *bot.Engine, pub Publisher, lookup Conversati
 		cfg.Logger = slog.Default()
 	}
 	return &Service{cfg: cfg, engine: engine, pub: pub, lookup: lookup, convs: map[string]*conversation{},
-		limiter: NewLimiter(cfg.RatePerMinute)}
+		limiter: NewLimiter(cfg.RatePerMinute), convLimiter: NewLimiter(cfg.RatePerMinute)}
 }
 
 // Conversation is a started conversation.
@@ -165,6 +168,7 @@ func (s *Service) Clean(text string) (string, error) {
 	if !utf8.ValidString(text) {
 		return "", ErrInvalidText
 	}
+	text = norm.NFC.String(text)
 	text = strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {
 			return ' '
@@ -190,7 +194,7 @@ func (s *Service) MaxRunes() int { return s.cfg.MaxRunes }
 // Send decides on a citizen's message, logs the utterance (redacted) and the
 // decision, and returns the reply.
 func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply, error) {
-	if !s.limiter.Allow(ClientAddr(ctx)) {
+	if !s.limiter.Allow(ClientAddr(ctx)) || !s.convLimiter.Allow(conversationID) {
 		rateLimited.Inc()
 		return Reply{}, ErrRateLimited
 	}
