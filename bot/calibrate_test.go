@@ -26,7 +26,9 @@ var calibrate = flag.Bool("calibrate", false, "fit the confidence model and prin
 //     wrapped the same way; the background then holds the fiche titles only;
 //   - negatives: the held-out phrasings with their rarest word swapped for a
 //     French word the knowledge base does not know ("horaires de la piscine" →
-//     "horaires de la patinoire"): the same question about something else.
+//     "horaires de la patinoire"): the same question about something else;
+//   - negatives: a word that several entries share, alone ("horaires", "carte"):
+//     the citizen must be asked which one they mean, not answered at random.
 // Run `go test ./bot -run TestCalibrate -calibrate -v` and copy the printed
 // weights into engine.go.
 
@@ -104,6 +106,12 @@ func calibrationSamples(t *testing.T) []sample {
 		}
 	}
 	ix := NewIndex(demo, lex)
+	for _, w := range sharedWords(demo) {
+		a := ix.analyze(w)
+		if cs := ix.search(a, "", 5); len(cs) > 0 {
+			out = append(out, sample{confidenceInputs(a, cs), 0})
+		}
+	}
 	outOfScope := map[string]bool{"Travail": true, "Argent": true, "Justice": true, "Transports": true,
 		"Étranger": true, "Social - Santé": true, "Loisirs": true}
 	for _, e := range kb.ServicePublic() {
@@ -117,6 +125,33 @@ func calibrationSamples(t *testing.T) []sample {
 			}
 		}
 	}
+	return out
+}
+
+// sharedWords returns the words that the phrasings of three entries or more use,
+// sorted.
+func sharedWords(entries []kb.Entry) []string {
+	users := map[string]map[string]bool{}
+	for _, e := range entries {
+		for _, p := range e.Phrasings() {
+			for _, w := range words(p) {
+				if stopwords[w] || courtesy[w] || len(w) < 4 {
+					continue
+				}
+				if users[w] == nil {
+					users[w] = map[string]bool{}
+				}
+				users[w][e.ID] = true
+			}
+		}
+	}
+	var out []string
+	for w, ids := range users {
+		if len(ids) >= 3 {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

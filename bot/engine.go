@@ -66,6 +66,9 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// ambiguousBand is the clarify band of a message made of one shared word.
+const ambiguousBand = 0.5
+
 // Decision is what the engine decided on one message, with what it considered.
 type Decision struct {
 	Outcome    Outcome
@@ -132,13 +135,19 @@ func (e *Engine) decide(ix *Index, text string, audience kb.Audience) Decision {
 	}
 	best := d.Candidates[0]
 	d.Confidence = confidence(a, d.Candidates)
+	band := e.cfg.ClarifyBand
+	if ix.ambiguous(a) {
+		// One word that several entries share: ask which one, from a wider set.
+		d.Confidence = min(d.Confidence, (e.cfg.AnswerThreshold+e.cfg.ClarifyThreshold)/2)
+		band = ambiguousBand
+	}
 	switch {
 	case d.Confidence >= e.cfg.AnswerThreshold:
 		d.Entry = best.Entry
 		d.Outcome = outcomeOf(best.Entry)
 	case d.Confidence >= e.cfg.ClarifyThreshold:
 		for _, c := range d.Candidates {
-			if c.Score < e.cfg.ClarifyBand*best.Score || len(d.Choices) == e.cfg.MaxChoices {
+			if c.Score < band*best.Score || len(d.Choices) == e.cfg.MaxChoices {
 				break
 			}
 			if c.Entry.Kind == kb.KindAnswer {
@@ -199,7 +208,7 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-2.990, 0.960, 1.789, 2.232, 0.338, 1.206, 3.234, -0.532, -0.638, 0.134, -2.391}
+var calibration = []float64{-3.904, 0.639, 2.943, 0.802, 0.704, 1.206, 3.112, -0.096, 0.092, 0.210, -2.239}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.

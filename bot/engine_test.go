@@ -99,12 +99,11 @@ func TestDecisions(t *testing.T) {
 }
 
 func TestClarifyOffersChoices(t *testing.T) {
-	d := demo(t).Decide("inscription", "")
-	if d.Outcome != Clarify {
-		t.Skipf("'inscription' decided %s; the clarify path is covered by the dev set figures", d.Outcome)
-	}
-	if len(d.Choices) < 2 || len(d.Choices) > 3 {
-		t.Errorf("CLARIFY with %d choices", len(d.Choices))
+	for _, q := range []string{"horaires", "acte", "tarifs"} {
+		d := demo(t).Decide(q, "")
+		if d.Outcome != Clarify || len(d.Choices) < 2 || len(d.Choices) > 3 {
+			t.Errorf("Decide(%q) = %s with %d choices, want CLARIFY with 2 or 3", q, d.Outcome, len(d.Choices))
+		}
 	}
 }
 

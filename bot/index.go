@@ -20,6 +20,7 @@ type Index struct {
 	byID       map[string]int
 	spell      *speller
 	idf        map[string]float64 // stem → inverse entry frequency
+	df         map[string]int     // stem → entries whose phrasings hold it
 	maxIDF     float64
 	phrasings  []phrasing
 	postings   map[string][]posting // stem → phrasings holding it
@@ -92,6 +93,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	// Document frequency over entries: a stem that many entries share says little.
 	ix.entryTerms = make([]map[string]float64, len(ix.entries))
 	df := map[string]int{}
+	ix.df = df
 	for i, e := range ix.entries {
 		terms := map[string]float64{}
 		for _, w := range words(e.Answer) {
@@ -240,6 +242,15 @@ func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
 			}
 		}
 	}
+}
+
+// sharedTerms is how many entries must use a word for it to be ambiguous alone.
+const sharedTerms = 3
+
+// ambiguous reports a message made of one word that several entries share
+// ("horaires", "acte"): it is not answered at once, whatever the scores say.
+func (ix *Index) ambiguous(a analyzed) bool {
+	return len(a.terms) == 1 && !a.courtesy && ix.df[a.terms[0]] >= sharedTerms
 }
 
 // Candidate is one entry considered for a message, with the scores that ranked it.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fetches what Parvis needs to build and run, once, into a cache outside the repo:
-# the Go modules, and libchdb.so (the embedded ClickHouse) from the npm registry,
-# checksum verified. Prints the library path on the last line.
+# Fetches what Parvis needs to build, run and test, once, into a cache outside the
+# repo: the Go modules, libchdb.so (the embedded ClickHouse) and axe-core (for the
+# accessibility tests) from the npm registry, checksum verified. Prints the
+# library path on the last line.
 set -euo pipefail
 
 CHDB_VERSION=26.5.3
@@ -12,6 +13,19 @@ LIB="$CACHE/chdb-$CHDB_VERSION/libchdb.so"
 
 cd "$(dirname "$0")/.."
 go mod download
+
+# axe-core, for the accessibility audits of the browser tests (never shipped).
+AXE_VERSION=4.14.1
+AXE_SHA256=e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
+AXE="$CACHE/axe-core-$AXE_VERSION/axe.min.js"
+if [ ! -f "$AXE" ]; then
+  command -v npm >/dev/null || { echo "deps: npm is needed (apt-get install npm)" >&2; exit 1; }
+  mkdir -p "$CACHE/axe-core-$AXE_VERSION"
+  AXE_TGZ="$CACHE/axe-core-$AXE_VERSION.tgz"
+  [ -f "$AXE_TGZ" ] || (cd "$CACHE" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null)
+  echo "$AXE_SHA256  $AXE_TGZ" | sha256sum -c --quiet || { echo "deps: checksum mismatch for $AXE_TGZ" >&2; rm -f "$AXE_TGZ"; exit 1; }
+  tar -xzf "$AXE_TGZ" -C "$CACHE/axe-core-$AXE_VERSION" --strip-components=1 package/axe.min.js
+fi
 
 if [ -f "$LIB" ] && [ -f "$LIB.ok" ]; then
   echo "$LIB"

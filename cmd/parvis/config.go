@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -91,6 +92,11 @@ func (c config) Validate() error {
 	if c.MaxMessage < 1 || c.MaxMessage > 100000 {
 		errs = append(errs, fmt.Errorf("--max-message %d: want 1 to 100000", c.MaxMessage))
 	}
+	for _, o := range c.AllowedOrigins() {
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "") {
+			errs = append(errs, fmt.Errorf("--allowed-origins: %q is not an origin like https://www.ville.fr (or *)", o))
+		}
+	}
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))
 	}
@@ -101,6 +107,17 @@ func (c config) Validate() error {
 }
 
 func (c config) has(role string) bool { return slices.Contains(c.Roles, role) }
+
+// AllowedOrigins returns the origins allowed to embed the widget.
+func (c config) AllowedOrigins() []string {
+	var out []string
+	for _, o := range strings.Split(c.Origins, ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
 
 func env(name, def string) string {
 	if v := os.Getenv(name); v != "" {

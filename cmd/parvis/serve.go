@@ -124,9 +124,17 @@ func serve(ctx context.Context, args []string) error {
 				return projections.Replay(ctx, store, brokers, projector, log)
 			}
 		}
-		api := ingest.WithClientAddr(graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken}))
+		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken})))
 		mux.Handle("POST /graphql", api)
 		mux.Handle("GET /graphql", api)
+		mux.Handle("OPTIONS /graphql", api)
+		mux.Handle("GET /widget.js", ingest.WidgetHandler())
+		if cfg.Demo {
+			site := ingest.DemoSite()
+			mux.Handle("GET /{$}", site)
+			mux.Handle("GET /confidentialite", site)
+			mux.Handle("GET /site.css", site)
+		}
 	}
 	mux.Handle("GET /metrics", promhttp.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
@@ -157,6 +165,9 @@ func serve(ctx context.Context, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
+	if cfg.Demo {
+		log.Info("demo town site", slog.String("url", "http://"+cfg.Addr+"/"))
+	}
 	log.Info("parvis is serving", slog.String("graphql", "http://"+cfg.Addr+"/graphql"),
 		slog.String("metrics", "http://"+cfg.Addr+"/metrics"), slog.String("roles", strings.Join(cfg.Roles, ",")))
 	select {

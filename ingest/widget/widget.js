@@ -1,0 +1,348 @@
+/*
+ * Parvis — widget de conversation citoyenne.
+ *
+ * One tag on any page:
+ *   <script src="https://parvis.example/widget.js" defer
+ *           data-title="Assistant de la Ville" data-colour="#1d4e89"
+ *           data-position="right" data-tenant="montclar"
+ *           data-privacy-url="https://ville.example/confidentialite"></script>
+ *
+ * Everything lives in a shadow root: no global variable, no CSS leaking in or
+ * out. Styles go through a constructed stylesheet, so a host page with a strict
+ * Content-Security-Policy (no 'unsafe-inline') only needs to allow this origin in
+ * script-src and connect-src. The conversation is kept in localStorage for 30
+ * minutes, so it survives navigation between the site's pages.
+ */
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  if (!script || document.querySelector("parvis-chat")) return;
+
+  const base = new URL(script.src, location.href).origin;
+  const data = script.dataset;
+  const title = data.title || "Une question ? L'assistant de la ville";
+  const position = data.position === "left" ? "left" : "right";
+  const colour = /^#[0-9a-f]{6}$/i.test(data.colour || "") ? data.colour : "#1d4e89";
+  const privacyURL = data.privacyUrl || base + "/confidentialite";
+  const storeKey = "parvis:" + base + ":" + (data.tenant || "");
+  const maxLength = 2000;
+  const keepFor = 30 * 60 * 1000;
+
+  // Text on the accent colour: white or near black, whichever reads better.
+  const luminance = (hex) => {
+    const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const onAccent = (1.05 / (luminance(colour) + 0.05)) >= 4.5 ? "#ffffff" : "#111111";
+
+  const css = `
+    :host { all: initial; }
+    * { box-sizing: border-box; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+    .launcher { position: fixed; bottom: 16px; ${position}: 16px; z-index: 2147483000;
+      background: ${colour}; color: ${onAccent}; border: 2px solid transparent; border-radius: 999px;
+      padding: 12px 18px; font-size: 16px; font-weight: 600; cursor: pointer;
+      box-shadow: 0 4px 14px rgba(0,0,0,.25); display: flex; align-items: center; gap: 8px; }
+    .launcher:focus-visible, button:focus-visible, a:focus-visible, textarea:focus-visible {
+      outline: 3px solid #ffbf47; outline-offset: 2px; }
+    .panel { position: fixed; bottom: 16px; ${position}: 16px; z-index: 2147483001;
+      width: min(400px, calc(100vw - 16px)); height: min(640px, calc(100vh - 32px));
+      background: #fff; color: #1a1a1a; border-radius: 12px; box-shadow: 0 8px 30px rgba(0,0,0,.3);
+      display: flex; flex-direction: column; overflow: hidden; font-size: 16px; line-height: 1.45; }
+    @media (max-width: 480px) { .panel { bottom: 0; ${position}: 0; width: 100vw; height: 100vh; border-radius: 0; } }
+    .panel[hidden], [hidden] { display: none !important; }
+    header { background: ${colour}; color: ${onAccent}; padding: 12px 12px 12px 16px;
+      display: flex; align-items: center; justify-content: space-between; gap: 8px; }
+    header h2 { font-size: 17px; margin: 0; font-weight: 700; }
+    header button { background: transparent; color: ${onAccent}; border: 2px solid currentColor;
+      border-radius: 8px; min-width: 44px; min-height: 44px; font-size: 20px; cursor: pointer; }
+    .privacy { font-size: 14px; background: #f3f5f8; padding: 10px 16px; margin: 0; border-bottom: 1px solid #d8dde6; }
+    .privacy a { color: #0b4a8b; }
+    .log { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 10px; }
+    .msg { max-width: 88%; padding: 10px 12px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .msg.citizen { align-self: flex-end; background: ${colour}; color: ${onAccent}; border-bottom-right-radius: 4px; }
+    .msg.bot { align-self: flex-start; background: #eef1f5; color: #1a1a1a; border-bottom-left-radius: 4px; }
+    .msg.notice { align-self: center; background: #fff4e5; color: #5c3b00; border: 1px solid #e8b26a; font-size: 15px; }
+    .source { display: block; margin-top: 6px; font-size: 13px; color: #4a4f57; }
+    .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
+    .actions button, .actions a { display: inline-flex; align-items: center; min-height: 44px; padding: 8px 12px;
+      border-radius: 8px; border: 2px solid ${colour}; background: #fff; color: #0b3b6f; font-size: 15px;
+      text-decoration: none; cursor: pointer; text-align: left; }
+    .actions a::after { content: " ↗"; }
+    .typing { align-self: flex-start; color: #4a4f57; font-style: italic; font-size: 15px; }
+    form { border-top: 1px solid #d8dde6; padding: 10px 12px; display: flex; gap: 8px; align-items: flex-end; }
+    textarea { flex: 1; resize: none; min-height: 44px; max-height: 120px; padding: 10px; font-size: 16px;
+      border: 2px solid #6b7280; border-radius: 8px; color: #1a1a1a; background: #fff; }
+    form button { min-height: 44px; min-width: 44px; padding: 0 14px; border-radius: 8px; border: 2px solid transparent;
+      background: ${colour}; color: ${onAccent}; font-size: 16px; font-weight: 600; cursor: pointer; }
+    form button[disabled] { opacity: .6; cursor: not-allowed; }
+    .footer { display: flex; justify-content: space-between; align-items: center; gap: 8px; padding: 0 12px 10px; font-size: 14px; }
+    .footer button { background: none; border: none; color: #0b4a8b; text-decoration: underline; cursor: pointer;
+      font-size: 14px; min-height: 32px; padding: 4px; }
+    .counter { color: #4a4f57; }
+    .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+      clip: rect(0,0,0,0); white-space: nowrap; border: 0; }
+    @media (prefers-reduced-motion: no-preference) { .panel:not([hidden]) { animation: rise .18s ease-out; } }
+    @keyframes rise { from { transform: translateY(12px); opacity: 0; } to { transform: none; opacity: 1; } }
+  `;
+
+  const host = document.createElement("parvis-chat");
+  const root = host.attachShadow({ mode: "open" });
+  if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    const style = document.createElement("style");
+    style.textContent = css;
+    root.appendChild(style);
+  }
+
+  // DOM helper: el("button", {class: "x", onclick: f}, "text", child...).
+  const el = (tag, attrs, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else if (k === "text") e.textContent = v;
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c) e.append(c);
+    return e;
+  };
+
+  const launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "parvis-panel" },
+    el("span", { "aria-hidden": "true", text: "💬" }), el("span", { text: "Une question ?" }));
+  const closeBtn = el("button", { type: "button", "aria-label": "Fermer l'assistant", text: "×" });
+  const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
+  const typing = el("p", { class: "typing", role: "status", hidden: true, text: "L'assistant écrit…" });
+  const input = el("textarea", { id: "parvis-input", rows: "1", maxlength: String(maxLength), autocomplete: "off",
+    "aria-describedby": "parvis-hint" });
+  const send = el("button", { type: "submit", text: "Envoyer" });
+  const counter = el("span", { class: "counter", id: "parvis-hint", "aria-live": "polite" });
+  const humanBtn = el("button", { type: "button", text: "Parler à un agent" });
+  const restartBtn = el("button", { type: "button", text: "Nouvelle conversation" });
+  const form = el("form", { "aria-label": "Écrire un message" },
+    el("label", { for: "parvis-input", class: "sr-only", text: "Votre question" }), input, send);
+  const panel = el("div", { class: "panel", id: "parvis-panel", role: "dialog", "aria-modal": "false",
+    "aria-labelledby": "parvis-title", hidden: true },
+    el("header", {}, el("h2", { id: "parvis-title", text: title }), closeBtn),
+    el("p", { class: "privacy" },
+      "Vos messages servent à vous répondre et à améliorer le service. N'indiquez pas de données personnelles : elles sont masquées automatiquement. ",
+      el("a", { href: privacyURL, target: "_blank", rel: "noopener", text: "Vos données (RGPD)" })),
+    log, typing, form, el("div", { class: "footer" }, humanBtn, counter, restartBtn));
+  root.append(launcher, panel);
+
+  // State, kept across pages.
+  let state = load();
+  function load() {
+    try {
+      const s = JSON.parse(localStorage.getItem(storeKey) || "null");
+      if (s && Date.now() - s.savedAt < keepFor) return s;
+    } catch (_) { /* storage unavailable or corrupt: start afresh */ }
+    return { conversationId: null, audience: null, items: [], open: false, savedAt: Date.now() };
+  }
+  function save() {
+    state.savedAt = Date.now();
+    state.items = state.items.slice(-60);
+    try { localStorage.setItem(storeKey, JSON.stringify(state)); } catch (_) { /* private mode: no persistence */ }
+  }
+
+  async function gql(query, variables) {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), 20000);
+    try {
+      const res = await fetch(base + "/graphql", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ query, variables }), signal: ctl.signal, credentials: "omit",
+      });
+      const body = await res.json();
+      if (body.errors && body.errors.length) {
+        const e = new Error(body.errors[0].message);
+        e.code = (body.errors[0].extensions || {}).code;
+        throw e;
+      }
+      return body.data;
+    } catch (e) {
+      if (!e.code) e.code = "NETWORK";
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // Rendering: every item of the conversation is drawn from state.items, so a
+  // page load redraws the same conversation.
+  function render(item, live) {
+    let node;
+    switch (item.kind) {
+      case "citizen":
+        node = el("div", { class: "msg citizen" }, el("span", { class: "sr-only", text: "Vous : " }), item.text);
+        break;
+      case "notice":
+        node = el("div", { class: "msg notice", role: live ? "alert" : null }, item.text,
+          item.retry ? el("div", { class: "actions" }, el("button", { type: "button", text: "Réessayer", onclick: () => ask(item.retry) })) : null);
+        break;
+      case "audience":
+        node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }),
+          "Bonjour ! Pour mieux vous répondre, vous êtes :",
+          el("div", { class: "actions", role: "group", "aria-label": "Vous êtes" },
+            ...[["PARTICULIER", "Un particulier"], ["ENTREPRISE", "Une entreprise"], ["ASSOCIATION", "Une association"]]
+              .map(([value, label]) => el("button", { type: "button", text: label, disabled: !!state.audience, onclick: () => chooseAudience(value, label) }))));
+        break;
+      default: {
+        const r = item.reply;
+        const actions = [];
+        for (const s of r.suggestions || []) {
+          actions.push(el("button", { type: "button", text: s.question, onclick: () => ask(s.question) }));
+        }
+        for (const l of (r.entry && r.entry.links) || []) {
+          actions.push(el("a", { href: l.url, target: "_blank", rel: "noopener", text: l.label }));
+        }
+        node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }), r.text,
+          r.entry && r.entry.source && r.outcome === "ANSWERED" ? el("span", { class: "source", text: "Source : " + r.entry.source }) : null,
+          actions.length ? el("div", { class: "actions" }, ...actions) : null,
+          r.outcome === "ANSWERED" ? feedback(item) : null);
+      }
+    }
+    log.append(node);
+    if (live) log.scrollTop = log.scrollHeight;
+    return node;
+  }
+
+  function feedback(item) {
+    if (item.feedback) return el("p", { class: "source", text: "Merci pour votre retour." });
+    const box = el("div", { class: "actions", role: "group", "aria-label": "Cette réponse vous a-t-elle aidé ?" },
+      el("span", { text: "Cette réponse vous a-t-elle aidé ?" }));
+    const answer = async (helpful) => {
+      item.feedback = helpful ? "oui" : "non";
+      save();
+      box.replaceChildren(el("span", { role: "status", text: "Merci pour votre retour." }));
+      try {
+        await gql("mutation($c: ID!, $h: Boolean!) { giveFeedback(conversationId: $c, helpful: $h) }", { c: state.conversationId, h: helpful });
+      } catch (_) { /* feedback is best effort */ }
+      if (!helpful) add({ kind: "notice", text: "Désolé. Vous pouvez reformuler votre question, ou choisir « Parler à un agent »." });
+    };
+    box.append(el("button", { type: "button", text: "Oui", onclick: () => answer(true) }),
+      el("button", { type: "button", text: "Non", onclick: () => answer(false) }));
+    return box;
+  }
+
+  function add(item) {
+    state.items.push(item);
+    save();
+    return render(item, true);
+  }
+
+  function redraw() {
+    log.replaceChildren();
+    for (const item of state.items) render(item, false);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  async function ensureConversation() {
+    if (state.conversationId) return state.conversationId;
+    const d = await gql("mutation($a: Audience, $ch: String) { startConversation(audience: $a, channel: $ch) { id } }",
+      { a: state.audience, ch: "widget" });
+    state.conversationId = d.startConversation.id;
+    save();
+    return state.conversationId;
+  }
+
+  async function chooseAudience(value, label) {
+    state.audience = value;
+    add({ kind: "citizen", text: label });
+    redraw();
+    add({ kind: "bot", reply: { text: "Merci. Posez votre question, je vous réponds tout de suite.", outcome: "SMALLTALK", suggestions: [] } });
+    input.focus();
+  }
+
+  let busy = false;
+  async function ask(text) {
+    text = (text || "").trim();
+    if (!text || busy) return;
+    if (text.length > maxLength) {
+      add({ kind: "notice", text: `Votre message est trop long (${text.length} caractères, ${maxLength} au maximum).` });
+      return;
+    }
+    busy = true;
+    send.disabled = true;
+    typing.hidden = false;
+    add({ kind: "citizen", text });
+    const query = `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) {
+      text outcome confidence entry { id question source links { label url } } suggestions { id question } } }`;
+    try {
+      let reply;
+      try {
+        reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
+      } catch (e) {
+        if (e.code !== "BAD_USER_INPUT" || !/conversation/i.test(e.message)) throw e;
+        state.conversationId = null; // expired on the server: start a new one
+        reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
+      }
+      add({ kind: "bot", reply });
+    } catch (e) {
+      if (e.code === "RATE_LIMITED") add({ kind: "notice", text: e.message });
+      else if (e.code === "NETWORK") add({ kind: "notice", text: "Connexion impossible avec le service. Vérifiez votre connexion Internet, puis réessayez.", retry: text });
+      else if (e.code === "BAD_USER_INPUT") add({ kind: "notice", text: e.message });
+      else add({ kind: "notice", text: "Le service rencontre un problème. Réessayez dans un instant.", retry: text });
+    } finally {
+      busy = false;
+      send.disabled = false;
+      typing.hidden = true;
+    }
+  }
+
+  function open() {
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    state.open = true;
+    if (!state.items.length) state.items.push({ kind: "audience" });
+    save();
+    redraw();
+    const first = state.audience ? input : log.querySelector(".actions button:not([disabled])");
+    (first || input).focus();
+  }
+  function close() {
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    state.open = false;
+    save();
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", open);
+  closeBtn.addEventListener("click", close);
+  panel.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.preventDefault(); close(); } });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = input.value;
+    input.value = "";
+    counter.textContent = "";
+    ask(text);
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+  });
+  input.addEventListener("input", () => {
+    const left = maxLength - input.value.length;
+    counter.textContent = left < 200 ? `${left} caractères restants` : "";
+  });
+  humanBtn.addEventListener("click", () => ask("Je voudrais parler à un agent"));
+  restartBtn.addEventListener("click", () => {
+    state = { conversationId: null, audience: null, items: [{ kind: "audience" }], open: true, savedAt: Date.now() };
+    save();
+    redraw();
+    const first = log.querySelector(".actions button");
+    if (first) first.focus();
+  });
+  window.addEventListener("online", () => {
+    const last = state.items[state.items.length - 1];
+    if (last && last.kind === "notice" && last.retry) add({ kind: "notice", text: "Connexion rétablie : vous pouvez réessayer." });
+  });
+
+  (document.body || document.documentElement).appendChild(host);
+  if (state.open) open();
+})();
