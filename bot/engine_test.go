@@ -41,6 +41,7 @@ func TestShorthandAndSpelling(t *testing.T) {
 		{"pasport", "passeport"},
 		{"inscrir ma fille a l'ecol", "inscrir fill ecol"},
 		{"panneau stop", "panneau stop"}, // short words are never "corrected"
+		{"mon tel [TELEPHONE] et mon iban [IBAN], passeport perdu", "passeport perdu"},
 	}
 	for _, tt := range tests {
 		a := ix.analyze(tt.in)

@@ -21,9 +21,10 @@ func fold(s string) string {
 	if n := utf8.RuneCountInString(s); n > maxNormalizedRunes {
 		s = string([]rune(s)[:maxNormalizedRunes])
 	}
-	// Redaction placeholders ("[EMAIL]") say nothing of the question.
+	// Redaction placeholders ("[EMAIL]") say nothing of the question; words()
+	// drops them with the label that introduced them ("mon tel [TELEPHONE]").
 	if strings.Contains(s, "[") {
-		s = placeholder.ReplaceAllString(s, " ")
+		s = placeholder.ReplaceAllString(s, " "+redacted+" ")
 	}
 	s = norm.NFD.String(strings.ToValidUTF8(s, " "))
 	var b strings.Builder
@@ -53,11 +54,23 @@ func fold(s string) string {
 
 var placeholder = regexp.MustCompile(`\[[A-Z_]+\]`)
 
+// redacted stands for a placeholder between fold and words.
+const redacted = "zzredacted"
+
+// piiLabels are the words that introduce a piece of personal data.
+var piiLabels = setOf(`mail email courriel adresse tel telephone portable numero secu nir iban rib carte cb bancaire`)
+
 // words folds s and splits it into words, expanding SMS shorthand and oral forms.
 func words(s string) []string {
 	raw := strings.Fields(fold(s))
 	out := make([]string, 0, len(raw))
 	for i, w := range raw {
+		if w == redacted {
+			for len(out) > 0 && (piiLabels[out[len(out)-1]] || stopwords[out[len(out)-1]]) {
+				out = out[:len(out)-1]
+			}
+			continue
+		}
 		// "rendez-vous" is one word, whose halves mean something else.
 		if w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous" {
 			w = "rendezvous"

@@ -312,3 +312,43 @@ func TestMetricsAndHealth(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonalDataNeverLogged sends an e-mail address, a phone number, a NIR and
+// an IBAN: none reaches ClickHouse or the log; the placeholders do.
+func TestPersonalDataNeverLogged(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	id := s.StartConversation()
+	secrets := []string{"marie.curie@example.org", "06 12 34 56 78", "1 85 05 78 006 084 91", "FR76 3000 6000 0112 3456 7890 189"}
+	msg := "Bonjour, je suis " + secrets[0] + ", tel " + secrets[1] + ", sécu " + secrets[2] + ", IBAN " + secrets[3] + ", mon passeport est perdu"
+	if r, errs := s.Send(id, msg); len(errs) > 0 || r.Entry == nil || r.Entry.ID != "perte_vol_papiers" {
+		t.Fatalf("reply %+v %v", r, errs)
+	}
+	s.WaitMessages(1, 10*time.Second)
+	var out struct {
+		Conversation struct{ Messages []struct{ Role, Text string } }
+	}
+	if errs := s.GQL(parvistest.AdminToken, `query($id: ID!) { conversation(id: $id) { messages { role text } } }`, map[string]any{"id": id}, &out); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	stored := out.Conversation.Messages[0].Text
+	for _, p := range []string{"[EMAIL]", "[TELEPHONE]", "[NIR]", "[IBAN]"} {
+		if !strings.Contains(stored, p) {
+			t.Errorf("stored text %q lacks %s", stored, p)
+		}
+	}
+	var log string
+	if kcat, err := exec.LookPath("kcat"); err == nil {
+		b, err := exec.Command(kcat, "-C", "-b", s.Broker, "-t", "parvis.conversations", "-e", "-q").CombinedOutput()
+		if err != nil {
+			t.Fatalf("kcat: %v\n%s", err, b)
+		}
+		log = string(b)
+	} else {
+		t.Log("SKIP log check: kcat is not installed")
+	}
+	for _, secret := range secrets {
+		if strings.Contains(stored, secret) || strings.Contains(log, secret) {
+			t.Errorf("%q was logged", secret)
+		}
+	}
+}

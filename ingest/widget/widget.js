@@ -83,7 +83,7 @@
     .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
       clip: rect(0,0,0,0); white-space: nowrap; border: 0; }
     @media (prefers-reduced-motion: no-preference) { .panel:not([hidden]) { animation: rise .18s ease-out; } }
-    @keyframes rise { from { transform: translateY(12px); opacity: 0; } to { transform: none; opacity: 1; } }
+    @keyframes rise { from { transform: translateY(12px); } to { transform: none; } }
   `;
 
   const host = document.createElement("parvis-chat");
@@ -111,6 +111,8 @@
     return e;
   };
 
+  // The privacy notice in full until the conversation starts, then its link only.
+  const privacyText = el("span", { text: "Vos messages servent à vous répondre et à améliorer le service. N'indiquez pas de données personnelles : elles sont masquées automatiquement. " });
   const launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "parvis-panel" },
     el("span", { "aria-hidden": "true", text: "💬" }), el("span", { text: "Une question ?" }));
   const closeBtn = el("button", { type: "button", "aria-label": "Fermer l'assistant", text: "×" });
@@ -127,8 +129,7 @@
   const panel = el("div", { class: "panel", id: "parvis-panel", role: "dialog", "aria-modal": "false",
     "aria-labelledby": "parvis-title", hidden: true },
     el("header", {}, el("h2", { id: "parvis-title", text: title }), closeBtn),
-    el("p", { class: "privacy" },
-      "Vos messages servent à vous répondre et à améliorer le service. N'indiquez pas de données personnelles : elles sont masquées automatiquement. ",
+    el("p", { class: "privacy" }, privacyText,
       el("a", { href: privacyURL, target: "_blank", rel: "noopener", text: "Vos données (RGPD)" })),
     log, typing, form, el("div", { class: "footer" }, humanBtn, counter, restartBtn));
   root.append(launcher, panel);
@@ -218,6 +219,7 @@
       item.feedback = helpful ? "oui" : "non";
       save();
       box.replaceChildren(el("span", { role: "status", text: "Merci pour votre retour." }));
+      input.focus(); // the pressed button is gone: keep the focus in the panel
       try {
         await gql("mutation($c: ID!, $h: Boolean!) { giveFeedback(conversationId: $c, helpful: $h) }", { c: state.conversationId, h: helpful });
       } catch (_) { /* feedback is best effort */ }
@@ -235,6 +237,7 @@
   }
 
   function redraw() {
+    privacyText.hidden = !!state.audience;
     log.replaceChildren();
     for (const item of state.items) render(item, false);
     log.scrollTop = log.scrollHeight;

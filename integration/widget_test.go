@@ -1,0 +1,166 @@
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/parvis-civic/parvis/integration/parvistest"
+)
+
+// shadow evaluates a JavaScript expression with `root` bound to the widget's
+// shadow root.
+func shadow[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](`(() => { const root = document.querySelector("parvis-chat").shadowRoot; return ` + expr + `; })()`))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// waitFor polls a boolean expression on the shadow root.
+func waitFor(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const h = document.querySelector("parvis-chat"); if (!h) return false; const root = h.shadowRoot; return !!(` + expr + `); })()`))
+		if err == nil && v {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	parvistest.Screenshot(t, ctx, "failure-"+strings.ReplaceAll(t.Name(), "/", "-"))
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func keys(t *testing.T, ctx context.Context, k string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(k)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// focused describes the element that has the keyboard focus inside the widget.
+const focused = `(root.activeElement ? (root.activeElement.className || root.activeElement.id || root.activeElement.textContent) : "")`
+
+const botMessages = `root.querySelectorAll(".msg.bot")`
+
+// TestWidgetKeyboardJourney drives the demo site as a keyboard user: open the
+// widget, choose an audience, ask, pick a CLARIFY choice, give feedback, close,
+// reload and find the conversation; then audit accessibility and take
+// screenshots at 320 px and on a desktop.
+func TestWidgetKeyboardJourney(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	ctx := parvistest.Browser(t, 1280, 900)
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the launcher", `root.querySelector(".launcher")`)
+
+	// Tab through the page until the launcher has the focus.
+	for i := 0; ; i++ {
+		if i == 40 {
+			t.Fatal("the launcher is not reachable with Tab")
+		}
+		keys(t, ctx, kb.Tab)
+		if v, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement && document.activeElement.tagName === "PARVIS-CHAT" && document.querySelector("parvis-chat").shadowRoot.activeElement.classList.contains("launcher")`)); v {
+			break
+		}
+	}
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the open panel with the focus on the first audience", `!root.querySelector(".panel").hidden && root.activeElement && root.activeElement.textContent === "Un particulier"`)
+
+	keys(t, ctx, kb.Enter) // Un particulier
+	waitFor(t, ctx, "the focus in the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+
+	keys(t, ctx, "bjr c koi les horaires d la mairie svp")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the answer on the town hall's hours", botMessages+`.length >= 2 && [...`+botMessages+`].pop().textContent.includes("place du Parvis")`)
+	if src := shadow[string](t, ctx, `[...`+botMessages+`].pop().querySelector(".source").textContent`); !strings.Contains(src, "Ville de Montclar") {
+		t.Errorf("the answer does not say its source: %q", src)
+	}
+
+	// An ambiguous word: the bot offers choices as buttons.
+	keys(t, ctx, "horaires")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "CLARIFY choices", `[...`+botMessages+`].pop().textContent.includes("porte-t-elle sur")`)
+	choice := shadow[string](t, ctx, `[...`+botMessages+`].pop().querySelector(".actions button").textContent`)
+	shadow[bool](t, ctx, `([...`+botMessages+`].pop().querySelector(".actions button").focus(), true)`)
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the answer to the chosen entry", `[...root.querySelectorAll(".msg.citizen")].pop().textContent.includes(`+jsString(choice)+`) && [...`+botMessages+`].pop().querySelector(".source")`)
+
+	// Feedback on the last answer, with the keyboard.
+	shadow[bool](t, ctx, `([...root.querySelectorAll(".actions[aria-label] button")].filter(b => b.textContent === "Oui").pop().focus(), true)`)
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the thanks for the feedback", `root.textContent.includes("Merci pour votre retour")`)
+
+	// Accessibility audit of the page with the widget open.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](parvistest.AxeScript(t)+";true")); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe: %v", err)
+	}
+	var violations []map[string]any
+	json.Unmarshal([]byte(raw), &violations)
+	if len(violations) > 0 {
+		t.Errorf("axe-core reports WCAG 2.1 A/AA violations: %s", raw)
+	}
+	parvistest.Screenshot(t, ctx, "widget-desktop")
+
+	// Escape closes and gives the focus back to the launcher.
+	keys(t, ctx, kb.Escape)
+	waitFor(t, ctx, "the focus back on the launcher", `root.querySelector(".panel").hidden && root.activeElement && root.activeElement.classList.contains("launcher")`)
+
+	// The conversation survives a reload.
+	before := shadow[int](t, ctx, `root.querySelectorAll(".msg").length`)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the launcher after reload", `root.querySelector(".launcher")`)
+	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
+	waitFor(t, ctx, "the restored conversation", `root.querySelectorAll(".msg").length === `+fmt.Sprint(before))
+
+	// A phone screen, 320 px wide.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 640)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the panel within 320 px", `root.querySelector(".panel").getBoundingClientRect().width <= 320`)
+	parvistest.Screenshot(t, ctx, "widget-320px")
+}
+
+// TestWidgetOnAPlainPage puts only the script tag on a page of another site: the
+// launcher shows and a question gets an answer across origins.
+func TestWidgetOnAPlainPage(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><title>Page</title></head><body><h1>Une page</h1><script src="http://%s/widget.js" defer></script></body></html>`, s.Addr)
+	}))
+	defer page.Close()
+	ctx := parvistest.Browser(t, 1024, 768)
+	if err := chromedp.Do(ctx, chromedp.Navigate(page.URL)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the launcher", `root.querySelector(".launcher") && root.querySelector(".launcher").getBoundingClientRect().width > 0`)
+	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
+	shadow[bool](t, ctx, `(root.querySelector(".actions button").click(), true)`)
+	waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+	keys(t, ctx, "passeport perdu")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "an answer", `[...`+botMessages+`].pop().textContent.includes("ANTS")`)
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
