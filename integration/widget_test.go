@@ -131,6 +131,13 @@ func TestWidgetKeyboardJourney(t *testing.T) {
 	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
 	waitFor(t, ctx, "the restored conversation", `root.querySelectorAll(".msg").length === `+fmt.Sprint(before))
 
+	// A desktop at 200 % zoom: 640 × 450 CSS pixels; the message box stays on screen.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(640, 450)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the message box on screen at 200 %", `(() => { const r = root.querySelector("textarea").getBoundingClientRect(); return r.bottom <= innerHeight && r.right <= innerWidth && r.top >= 0; })()`)
+	parvistest.Screenshot(t, ctx, "widget-zoom200")
+
 	// A phone screen, 320 px wide.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 640)); err != nil {
 		t.Fatal(err)
