@@ -164,3 +164,20 @@ func setOf(s string) map[string]bool {
 	}
 	return m
 }
+
+// Terms reduces a text to the stems of its content words, without spelling
+// correction (which needs a knowledge base) but with synonyms brought to one
+// word of their group: the representation that mining groups questions by.
+func Terms(text string) []string {
+	var out []string
+	for _, w := range words(text) {
+		if stopwords[w] || courtesy[w] {
+			continue
+		}
+		if syn, ok := canonical[w]; ok {
+			w = syn
+		}
+		out = append(out, stem(w))
+	}
+	return out
+}

@@ -86,3 +86,15 @@ var synonyms = func() map[string][]string {
 	}
 	return m
 }()
+
+// canonical maps every word of a synonym group to the group's first word.
+var canonical = func() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(synonymGroups, "\n") {
+		group := strings.Fields(line)
+		for _, w := range group[min(1, len(group)):] {
+			m[w] = group[0]
+		}
+	}
+	return m
+}()

@@ -19,17 +19,24 @@ import (
 type KBState struct {
 	mu      sync.Mutex
 	entries map[string]kb.Entry
+	last    map[string]string // entry → id of its last applied event
 	order   []string
 	version string // id of the last applied event
 }
 
 // NewKBState returns an empty state.
-func NewKBState() *KBState { return &KBState{entries: map[string]kb.Entry{}} }
+func NewKBState() *KBState { return &KBState{entries: map[string]kb.Entry{}, last: map[string]string{}} }
 
-// Apply applies one kb.* event.
+// Apply applies one kb.* event. An event older than the last one applied to the
+// same entry is ignored: a writer applies its own events at once, and reading the
+// log back must not undo them.
 func (s *KBState) Apply(env events.Envelope, p *events.KBEntryChanged) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if last, ok := s.last[p.Entry.ID]; ok && env.ID <= last {
+		return
+	}
+	s.last[p.Entry.ID] = env.ID
 	e := p.Entry
 	switch env.Type {
 	case events.TypeKBEntryDrafted:
@@ -45,7 +52,9 @@ func (s *KBState) Apply(env events.Envelope, p *events.KBEntryChanged) {
 		s.order = append(s.order, e.ID)
 	}
 	s.entries[e.ID] = e
-	s.version = env.ID
+	if env.ID > s.version {
+		s.version = env.ID
+	}
 }
 
 // Published returns the published entries in order of first appearance, and the

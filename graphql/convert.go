@@ -1,6 +1,7 @@
 package graphql
 
 import (
+	"context"
 	"strings"
 
 	"github.com/parvis-civic/parvis/graphql/model"
@@ -26,6 +27,10 @@ func toEntry(e *kb.Entry) *model.KbEntry {
 		ID: e.ID, Question: e.Question, Answer: e.Answer, Source: optional(e.Source),
 		Alternatives: append([]string{}, e.Alternatives...), Service: optional(e.Service), Theme: optional(e.Theme),
 		Demande: optional(e.Demande), Audiences: []model.Audience{}, Links: []*model.Link{},
+		Status: string(e.Status), ClusterID: optional(e.Cluster),
+	}
+	if out.Status == "" {
+		out.Status = string(kb.Published)
 	}
 	for _, a := range e.Audiences {
 		out.Audiences = append(out.Audiences, model.Audience(strings.ToUpper(string(a))))
@@ -34,4 +39,34 @@ func toEntry(e *kb.Entry) *model.KbEntry {
 		out.Links = append(out.Links, &model.Link{Label: l.Label, URL: l.URL})
 	}
 	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func principalName(ctx context.Context) string {
+	if p, ok := PrincipalFrom(ctx); ok {
+		return p.Name
+	}
+	return ""
+}
+
+// townSource is the source written on entries drafted here: the source of most of
+// the town's own (not national) entries.
+func (r *Resolver) townSource() string {
+	counts := map[string]int{}
+	best := ""
+	for _, e := range r.Engine.Index().Entries() {
+		if !e.National && e.Source != "" {
+			counts[e.Source]++
+			if counts[e.Source] > counts[best] {
+				best = e.Source
+			}
+		}
+	}
+	return best
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/ingest"
 )
@@ -95,4 +97,17 @@ func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 		log.Error("graphql: panic in a resolver", slog.Any("panic", p), slog.Any("path", graphql.GetPath(ctx)))
 		return errors.New("internal error")
 	}
+}
+
+// kbError explains a refused knowledge base change.
+func kbError(err error) error {
+	switch {
+	case errors.Is(err, eventlog.ErrNoEntry):
+		return badInput("Cette entrée n'existe pas.")
+	case errors.Is(err, eventlog.ErrWrongStatus):
+		return badInput("Cette entrée n'est pas à la bonne étape : un brouillon se valide, une entrée validée se publie.")
+	case errors.Is(err, eventlog.ErrInvalidEntry):
+		return badInput("Entrée invalide : " + strings.TrimPrefix(err.Error(), eventlog.ErrInvalidEntry.Error()+": ") + ".")
+	}
+	return err
 }

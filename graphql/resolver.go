@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/projections"
 )
@@ -15,6 +16,7 @@ type Resolver struct {
 	Chat    *ingest.Service
 	Engine  *bot.Engine
 	Queries *projections.Queries
+	KB      *eventlog.KBWriter
 	// Replay rebuilds the projections; nil when this process does not run them.
 	Replay func(ctx context.Context) (projections.ReplayReport, error)
 	Logger *slog.Logger

@@ -7,10 +7,13 @@ package graphql
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/parvis-civic/parvis/graphql/generated"
 	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/projections"
 )
 
 // StartConversation is the resolver for the startConversation field.
@@ -74,6 +77,49 @@ func (r *mutationResolver) ReplayProjections(ctx context.Context) (*model.Replay
 	return &model.ReplayReport{Events: rep.Events, Invalid: rep.Invalid, Seconds: rep.Duration.Seconds()}, nil
 }
 
+// DraftKbEntry is the resolver for the draftKbEntry field.
+func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error) {
+	e := kb.Entry{Question: input.Question, Answer: input.Answer, Alternatives: input.Alternatives,
+		Source: r.townSource(), Cluster: deref(input.ClusterID)}
+	for _, a := range input.Audiences {
+		e.Audiences = append(e.Audiences, kb.Audience(strings.ToLower(string(a))))
+	}
+	if e.Cluster != "" && input.Alternatives == nil {
+		qs, err := r.Queries.ClusterQuestions(ctx, e.Cluster, 20)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range qs {
+			if q != e.Question {
+				e.Alternatives = append(e.Alternatives, q)
+			}
+		}
+	}
+	e, err := r.KB.Draft(ctx, e, principalName(ctx))
+	if err != nil {
+		return nil, kbError(err)
+	}
+	return toEntry(&e), nil
+}
+
+// ValidateKbEntry is the resolver for the validateKbEntry field.
+func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
+	e, err := r.KB.Validate(ctx, id, principalName(ctx))
+	if err != nil {
+		return nil, kbError(err)
+	}
+	return toEntry(&e), nil
+}
+
+// PublishKbEntry is the resolver for the publishKbEntry field.
+func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
+	e, err := r.KB.Publish(ctx, id, principalName(ctx))
+	if err != nil {
+		return nil, kbError(err)
+	}
+	return toEntry(&e), nil
+}
+
 // Overview is the resolver for the overview field.
 func (r *queryResolver) Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error) {
 	if !to.After(from) {
@@ -129,6 +175,52 @@ func (r *queryResolver) KbEntries(ctx context.Context, search *string, first *in
 			break
 		}
 		out = append(out, toEntry(e))
+	}
+	return out, nil
+}
+
+// UnansweredClusters is the resolver for the unansweredClusters field.
+func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason) ([]*model.UnansweredCluster, error) {
+	if !to.After(from) {
+		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	}
+	n := 20
+	if limit != nil {
+		n = *limit
+	}
+	if n < 1 || n > 200 {
+		return nil, badInput("« limit » doit être entre 1 et 200.")
+	}
+	f := projections.ClusterFilter{}
+	if audience != nil {
+		f.Audience = strings.ToLower(string(*audience))
+	}
+	if reason != nil {
+		f.Reason = strings.ToLower(string(*reason))
+	}
+	cs, err := r.Queries.UnansweredClusters(ctx, from, to, n, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.UnansweredCluster, len(cs))
+	for i, c := range cs {
+		out[i] = &model.UnansweredCluster{ID: c.ID, Label: c.Label, Size: c.Size, Growth: c.Growth(),
+			Examples: c.Examples, Covered: c.Covered, CoveredBy: optional(c.CoveredBy), Conversations: c.Conversations,
+			FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Audiences: []model.Audience{}}
+		for _, a := range c.Audiences {
+			out[i].Audiences = append(out[i].Audiences, model.Audience(strings.ToUpper(a)))
+		}
+	}
+	return out, nil
+}
+
+// KbQueue is the resolver for the kbQueue field.
+func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
+	out := []*model.KbEntry{}
+	for _, e := range r.KB.State.Entries() {
+		if e.Status == kb.Draft || e.Status == kb.Validated {
+			out = append(out, toEntry(&e))
+		}
 	}
 	return out, nil
 }

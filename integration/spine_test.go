@@ -43,7 +43,7 @@ func TestSpineClickHouseServer(t *testing.T) {
 		t.Skip("SKIP: PARVIS_TEST_CLICKHOUSE is not set (a ClickHouse server DSN, e.g. clickhouse://default:@127.0.0.1:9000/parvis_test); .ci/run starts one")
 	}
 	db := fmt.Sprintf("parvis_it_%d", time.Now().UnixNano())
-	spine(t, "--clickhouse", strings.TrimSuffix(dsn[:strings.LastIndex(dsn, "/")+1], "/")+"/"+db)
+	spine(t, "--clickhouse", dsn[:strings.LastIndex(dsn, "/")+1]+db)
 }
 
 func spine(t *testing.T, extra ...string) {

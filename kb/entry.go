@@ -84,6 +84,8 @@ type Entry struct {
 	National bool `yaml:"national,omitempty" json:"national,omitempty"`
 	// Demande is the kind of request a citizen can file from this entry.
 	Demande string `yaml:"demande,omitempty" json:"demande,omitempty"`
+	// Cluster is the group of unanswered questions the entry was drafted from.
+	Cluster string `yaml:"cluster,omitempty" json:"cluster,omitempty"`
 	Status  Status `yaml:"status,omitempty" json:"status,omitempty"`
 }
 

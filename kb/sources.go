@@ -162,13 +162,27 @@ func BackgroundQuestions() []string {
 // of the theme tree.
 func ServicePublicTitles() []string {
 	var out []string
+	for _, f := range ServicePublicTree() {
+		out = append(out, f.Title)
+	}
+	return out
+}
+
+// Fiche is a service-public.fr fiche's place in the theme tree.
+type Fiche struct {
+	ID, Title, Theme, Dossier string
+}
+
+// ServicePublicTree returns the fiches of the theme tree (2,902 rows).
+func ServicePublicTree() []Fiche {
 	r := csv.NewReader(bytes.NewReader(servicePublicTreeCSV))
 	recs, err := r.ReadAll()
 	if err != nil {
 		panic("kb: the embedded service-public.fr theme tree is invalid: " + err.Error())
 	}
+	out := make([]Fiche, 0, len(recs))
 	for _, rec := range recs[1:] {
-		out = append(out, rec[1])
+		out = append(out, Fiche{ID: rec[0], Title: rec[1], Theme: rec[3], Dossier: rec[5]})
 	}
 	return out
 }

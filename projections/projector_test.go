@@ -3,9 +3,9 @@ package projections
 import (
 	"context"
 	"errors"
-	"sync"
 	"net"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,11 @@ var migrationFS embed.FS
 
 // Tables lists the projection tables, all rebuilt by [Replay].
 var Tables = []string{"events", "conversations", "messages", "decisions", "feedback", "kb_entries"}
+
+// MiningTables are written by the miner from the projections; a replay keeps
+// them, and the miner rebuilds them from the replayed projections, keeping its
+// group ids.
+var MiningTables = []string{"mining_signals", "mining_assignments", "mining_clusters"}
 
 type migration struct {
 	version int
@@ -50,8 +56,15 @@ func migrations() ([]migration, error) {
 
 // render replaces {table} placeholders by the table names of this set, so that
 // the same migrations build the live tables and the fresh tables of a replay.
+// Only the replayed tables take the suffix.
 func render(sql, suffix string) string {
-	return placeholder.ReplaceAllString(sql, "${1}"+suffix)
+	return placeholder.ReplaceAllStringFunc(sql, func(m string) string {
+		name := m[1 : len(m)-1]
+		if slices.Contains(Tables, name) {
+			return name + suffix
+		}
+		return name
+	})
 }
 
 // Migrate applies the migrations not yet applied, in order. Applied versions are

@@ -51,7 +51,7 @@ func sharedChDB(t *testing.T) *ChDB {
 func reset(t *testing.T, name string, s Store) {
 	t.Helper()
 	ctx := context.Background()
-	for _, tbl := range append(Tables, "schema_migrations") {
+	for _, tbl := range append(append(Tables, MiningTables...), "schema_migrations") {
 		for _, suffix := range []string{"", replaySuffix, "_old"} {
 			if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+tbl+suffix); err != nil {
 				t.Fatalf("%s: %v", name, err)

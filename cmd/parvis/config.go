@@ -29,9 +29,10 @@ type config struct {
 	ChatRate     int
 	Origins      string
 	ShutdownWait time.Duration
+	RegroupEvery time.Duration
 }
 
-var knownRoles = []string{"api", "projector"}
+var knownRoles = []string{"api", "projector", "miner"}
 
 func parseServe(args []string) (config, error) {
 	c := config{}
@@ -43,7 +44,8 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.Kafka, "kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (host:port,...); empty: embedded broker")
 	fs.StringVar(&c.ClickHouse, "clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN clickhouse://user:pass@host:9000/db; empty: embedded")
 	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker")
-	roles := fs.String("role", env("PARVIS_ROLE", "api,projector"), "roles to run: api, projector")
+	roles := fs.String("role", env("PARVIS_ROLE", "api,projector,miner"), "roles to run: api, projector, miner")
+	fs.DurationVar(&c.RegroupEvery, "regroup-every", time.Hour, "how often the miner regroups every unanswered question")
 	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on every event")
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
 	fs.IntVar(&c.ChatRate, "chat-rate-limit", 30, "messages a minute allowed per client address (0: no limit)")
@@ -79,7 +81,7 @@ func (c config) Validate() error {
 		errs = append(errs, fmt.Errorf("--clickhouse %q: want clickhouse://user:pass@host:9000/db", c.ClickHouse))
 	}
 	if len(c.Roles) == 0 {
-		errs = append(errs, errors.New("--role: name at least one role (api, projector)"))
+		errs = append(errs, errors.New("--role: name at least one role (api, projector, miner)"))
 	}
 	for _, r := range c.Roles {
 		if !slices.Contains(knownRoles, r) {
@@ -96,6 +98,9 @@ func (c config) Validate() error {
 		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "") {
 			errs = append(errs, fmt.Errorf("--allowed-origins: %q is not an origin like https://www.ville.fr (or *)", o))
 		}
+	}
+	if c.RegroupEvery < time.Minute {
+		errs = append(errs, fmt.Errorf("--regroup-every %s: at least 1m", c.RegroupEvery))
 	}
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))

@@ -19,6 +19,7 @@ import (
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
 )
 
@@ -113,15 +114,29 @@ func serve(ctx context.Context, args []string) error {
 	}
 
 	queries := projections.NewQueries(store)
+	var miner *mining.Miner
+	if cfg.has("miner") {
+		miner = mining.NewMiner(mining.Config{RegroupEvery: cfg.RegroupEvery, Logger: log}, queries)
+		wg.Go(func() {
+			if err := miner.Run(ctx); err != nil {
+				log.Error("miner stopped", slog.Any("error", err))
+			}
+		})
+	}
 	chat := ingest.NewService(ingest.Config{Tenant: cfg.Tenant, MaxRunes: cfg.MaxMessage, RatePerMinute: cfg.ChatRate, Logger: log}, engine, pub, queries)
 	wg.Go(func() { chat.RunJanitor(ctx) })
 
 	mux := http.NewServeMux()
 	if cfg.has("api") {
-		res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: queries, Logger: log}
+		res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: queries, Logger: log,
+			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}}
 		if projector != nil {
 			res.Replay = func(ctx context.Context) (projections.ReplayReport, error) {
-				return projections.Replay(ctx, store, brokers, projector, log)
+				rep, err := projections.Replay(ctx, store, brokers, projector, log)
+				if err == nil && miner != nil {
+					err = miner.Rebuild(ctx) // the mining tables derive from the replayed ones
+				}
+				return rep, err
 			}
 		}
 		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken})))

@@ -56,12 +56,14 @@ type ComplexityRoot struct {
 		Alternatives func(childComplexity int) int
 		Answer       func(childComplexity int) int
 		Audiences    func(childComplexity int) int
+		ClusterID    func(childComplexity int) int
 		Demande      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Links        func(childComplexity int) int
 		Question     func(childComplexity int) int
 		Service      func(childComplexity int) int
 		Source       func(childComplexity int) int
+		Status       func(childComplexity int) int
 		Theme        func(childComplexity int) int
 	}
 
@@ -78,10 +80,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		DraftKbEntry      func(childComplexity int, input model.KbEntryInput) int
 		GiveFeedback      func(childComplexity int, conversationID string, helpful bool, comment *string) int
+		PublishKbEntry    func(childComplexity int, id string) int
 		ReplayProjections func(childComplexity int) int
 		SendMessage       func(childComplexity int, conversationID string, text string) int
 		StartConversation func(childComplexity int, audience *model.Audience, channel *string) int
+		ValidateKbEntry   func(childComplexity int, id string) int
 	}
 
 	Overview struct {
@@ -94,15 +99,31 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Conversation func(childComplexity int, id string) int
-		KbEntries    func(childComplexity int, search *string, first *int) int
-		Overview     func(childComplexity int, from time.Time, to time.Time) int
+		Conversation       func(childComplexity int, id string) int
+		KbEntries          func(childComplexity int, search *string, first *int) int
+		KbQueue            func(childComplexity int) int
+		Overview           func(childComplexity int, from time.Time, to time.Time) int
+		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason) int
 	}
 
 	ReplayReport struct {
 		Events  func(childComplexity int) int
 		Invalid func(childComplexity int) int
 		Seconds func(childComplexity int) int
+	}
+
+	UnansweredCluster struct {
+		Audiences     func(childComplexity int) int
+		Conversations func(childComplexity int) int
+		Covered       func(childComplexity int) int
+		CoveredBy     func(childComplexity int) int
+		Examples      func(childComplexity int) int
+		FirstSeen     func(childComplexity int) int
+		Growth        func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Label         func(childComplexity int) int
+		LastSeen      func(childComplexity int) int
+		Size          func(childComplexity int) int
 	}
 }
 
@@ -115,11 +136,16 @@ type MutationResolver interface {
 	SendMessage(ctx context.Context, conversationID string, text string) (*model.BotReply, error)
 	GiveFeedback(ctx context.Context, conversationID string, helpful bool, comment *string) (bool, error)
 	ReplayProjections(ctx context.Context) (*model.ReplayReport, error)
+	DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error)
+	ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
+	PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 }
 type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error)
 	Conversation(ctx context.Context, id string) (*model.Conversation, error)
 	KbEntries(ctx context.Context, search *string, first *int) ([]*model.KbEntry, error)
+	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason) ([]*model.UnansweredCluster, error)
+	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -208,6 +234,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Audiences(childComplexity), true
+	case "KbEntry.clusterId":
+		if e.ComplexityRoot.KbEntry.ClusterID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbEntry.ClusterID(childComplexity), true
 	case "KbEntry.demande":
 		if e.ComplexityRoot.KbEntry.Demande == nil {
 			break
@@ -244,6 +276,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Source(childComplexity), true
+	case "KbEntry.status":
+		if e.ComplexityRoot.KbEntry.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbEntry.Status(childComplexity), true
 	case "KbEntry.theme":
 		if e.ComplexityRoot.KbEntry.Theme == nil {
 			break
@@ -289,6 +327,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Message.Text(childComplexity), true
 
+	case "Mutation.draftKbEntry":
+		if e.ComplexityRoot.Mutation.DraftKbEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_draftKbEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DraftKbEntry(childComplexity, args["input"].(model.KbEntryInput)), true
 	case "Mutation.giveFeedback":
 		if e.ComplexityRoot.Mutation.GiveFeedback == nil {
 			break
@@ -300,6 +349,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GiveFeedback(childComplexity, args["conversationId"].(string), args["helpful"].(bool), args["comment"].(*string)), true
+	case "Mutation.publishKbEntry":
+		if e.ComplexityRoot.Mutation.PublishKbEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishKbEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishKbEntry(childComplexity, args["id"].(string)), true
 	case "Mutation.replayProjections":
 		if e.ComplexityRoot.Mutation.ReplayProjections == nil {
 			break
@@ -328,6 +388,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartConversation(childComplexity, args["audience"].(*model.Audience), args["channel"].(*string)), true
+	case "Mutation.validateKbEntry":
+		if e.ComplexityRoot.Mutation.ValidateKbEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_validateKbEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ValidateKbEntry(childComplexity, args["id"].(string)), true
 
 	case "Overview.answerRate":
 		if e.ComplexityRoot.Overview.AnswerRate == nil {
@@ -389,6 +460,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KbEntries(childComplexity, args["search"].(*string), args["first"].(*int)), true
+	case "Query.kbQueue":
+		if e.ComplexityRoot.Query.KbQueue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.KbQueue(childComplexity), true
 	case "Query.overview":
 		if e.ComplexityRoot.Query.Overview == nil {
 			break
@@ -400,6 +477,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Overview(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.unansweredClusters":
+		if e.ComplexityRoot.Query.UnansweredClusters == nil {
+			break
+		}
+
+		args, err := ec.field_Query_unansweredClusters_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason)), true
 
 	case "ReplayReport.events":
 		if e.ComplexityRoot.ReplayReport.Events == nil {
@@ -420,6 +508,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReplayReport.Seconds(childComplexity), true
 
+	case "UnansweredCluster.audiences":
+		if e.ComplexityRoot.UnansweredCluster.Audiences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Audiences(childComplexity), true
+	case "UnansweredCluster.conversations":
+		if e.ComplexityRoot.UnansweredCluster.Conversations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Conversations(childComplexity), true
+	case "UnansweredCluster.covered":
+		if e.ComplexityRoot.UnansweredCluster.Covered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Covered(childComplexity), true
+	case "UnansweredCluster.coveredBy":
+		if e.ComplexityRoot.UnansweredCluster.CoveredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.CoveredBy(childComplexity), true
+	case "UnansweredCluster.examples":
+		if e.ComplexityRoot.UnansweredCluster.Examples == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Examples(childComplexity), true
+	case "UnansweredCluster.firstSeen":
+		if e.ComplexityRoot.UnansweredCluster.FirstSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.FirstSeen(childComplexity), true
+	case "UnansweredCluster.growth":
+		if e.ComplexityRoot.UnansweredCluster.Growth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Growth(childComplexity), true
+	case "UnansweredCluster.id":
+		if e.ComplexityRoot.UnansweredCluster.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.ID(childComplexity), true
+	case "UnansweredCluster.label":
+		if e.ComplexityRoot.UnansweredCluster.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Label(childComplexity), true
+	case "UnansweredCluster.lastSeen":
+		if e.ComplexityRoot.UnansweredCluster.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.LastSeen(childComplexity), true
+	case "UnansweredCluster.size":
+		if e.ComplexityRoot.UnansweredCluster.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Size(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -428,7 +583,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("KbEntryInput", ec.unmarshalInputKbEntryInput),
+		)
 	}
 	first := true
 
@@ -524,6 +681,41 @@ type Query {
   conversation(id: ID!): Conversation @auth(roles: [ADMIN, ANALYST])
   "Published knowledge base entries, optionally those matching a search."
   kbEntries(search: String, first: Int = 50): [KbEntry!]!
+  "Groups of questions the town does not answer yet, largest first."
+  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST])
+  "Entries waiting for an expert: drafts and validated entries not yet published."
+  kbQueue: [KbEntry!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+"Why a question shows unmet demand."
+enum SignalReason { NON_REPONDU CLARIFICATION CONFIANCE_FAIBLE PAS_UTILE REFORMULATION ABANDON }
+
+type UnansweredCluster {
+  id: ID!
+  "The most typical real question of the group."
+  label: String!
+  "Questions in the period."
+  size: Int!
+  "Change against the previous period of the same length; null for a new group."
+  growth: Float
+  "Real questions, redacted."
+  examples: [String!]!
+  "A published entry was drafted from this group."
+  covered: Boolean!
+  coveredBy: ID
+  conversations: Int!
+  firstSeen: Time!
+  lastSeen: Time!
+  audiences: [Audience!]!
+}
+
+input KbEntryInput {
+  question: String!
+  alternatives: [String!]
+  answer: String!
+  audiences: [Audience!]
+  "The group of unanswered questions the entry answers; its questions become alternatives when none are given."
+  clusterId: ID
 }
 
 type Mutation {
@@ -532,6 +724,12 @@ type Mutation {
   giveFeedback(conversationId: ID!, helpful: Boolean!, comment: String): Boolean!
   "Rebuild every projection from the event log."
   replayProjections: ReplayReport! @auth(roles: [ADMIN])
+  "Draft a knowledge base entry (from a group of unanswered questions, with clusterId)."
+  draftKbEntry(input: KbEntryInput!): KbEntry! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  "An expert validates a draft."
+  validateKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
+  "An expert publishes a validated entry: the bot answers with it on the next message."
+  publishKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
 }
 
 type BotReply {
@@ -571,6 +769,10 @@ type KbEntry {
   links: [Link!]!
   "A kind of request (demande) that can be filed from this entry."
   demande: String
+  "draft, validated, published or retired"
+  status: String!
+  "The group of unanswered questions it was drafted from."
+  clusterId: ID
 }
 
 type Link { label: String!, url: String! }
@@ -648,6 +850,10 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_links(ctx, field)
 	case "demande":
 		return ec.fieldContext_KbEntry_demande(ctx, field)
+	case "status":
+		return ec.fieldContext_KbEntry_status(ctx, field)
+	case "clusterId":
+		return ec.fieldContext_KbEntry_clusterId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KbEntry", field.Name)
 }
@@ -704,6 +910,34 @@ func (ec *executionContext) childFields_ReplayReport(ctx context.Context, field 
 		return ec.fieldContext_ReplayReport_seconds(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReplayReport", field.Name)
+}
+
+func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UnansweredCluster_id(ctx, field)
+	case "label":
+		return ec.fieldContext_UnansweredCluster_label(ctx, field)
+	case "size":
+		return ec.fieldContext_UnansweredCluster_size(ctx, field)
+	case "growth":
+		return ec.fieldContext_UnansweredCluster_growth(ctx, field)
+	case "examples":
+		return ec.fieldContext_UnansweredCluster_examples(ctx, field)
+	case "covered":
+		return ec.fieldContext_UnansweredCluster_covered(ctx, field)
+	case "coveredBy":
+		return ec.fieldContext_UnansweredCluster_coveredBy(ctx, field)
+	case "conversations":
+		return ec.fieldContext_UnansweredCluster_conversations(ctx, field)
+	case "firstSeen":
+		return ec.fieldContext_UnansweredCluster_firstSeen(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_UnansweredCluster_lastSeen(ctx, field)
+	case "audiences":
+		return ec.fieldContext_UnansweredCluster_audiences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnansweredCluster", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -836,6 +1070,20 @@ func (ec *executionContext) dir_auth_args(ctx context.Context, rawArgs map[strin
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_draftKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.KbEntryInput, error) {
+			return ec.unmarshalNKbEntryInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_giveFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -863,6 +1111,20 @@ func (ec *executionContext) field_Mutation_giveFeedback_args(ctx context.Context
 		return nil, err
 	}
 	args["comment"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -907,6 +1169,20 @@ func (ec *executionContext) field_Mutation_startConversation_args(ctx context.Co
 		return nil, err
 	}
 	args["channel"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_validateKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -979,6 +1255,52 @@ func (ec *executionContext) field_Query_overview_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_unansweredClusters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*model.Audience, error) {
+			return ec.unmarshalOAudience2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*model.SignalReason, error) {
+			return ec.unmarshalOSignalReason2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReason(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg4
 	return args, nil
 }
 
@@ -1506,6 +1828,52 @@ func (ec *executionContext) fieldContext_KbEntry_demande(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _KbEntry_status(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbEntry_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbEntry_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbEntry_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbEntry_clusterId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClusterID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KbEntry_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Link_label(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1826,6 +2194,192 @@ func (ec *executionContext) fieldContext_Mutation_replayProjections(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_draftKbEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_draftKbEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DraftKbEntry(ctx, fc.Args["input"].(model.KbEntryInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_draftKbEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_draftKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_validateKbEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_validateKbEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ValidateKbEntry(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_validateKbEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_validateKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishKbEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishKbEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishKbEntry(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishKbEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Overview_conversations(ctx context.Context, field graphql.CollectedField, obj *model.Overview) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2132,6 +2686,118 @@ func (ec *executionContext) fieldContext_Query_kbEntries(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_unansweredClusters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unansweredClusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST"})
+				if err != nil {
+					var zeroVal []*model.UnansweredCluster
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.UnansweredCluster
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UnansweredCluster) graphql.Marshaler {
+			return ec.marshalNUnansweredCluster2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUnansweredClusterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unansweredClusters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnansweredCluster(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unansweredClusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kbQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().KbQueue(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbQueue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2275,6 +2941,259 @@ func (ec *executionContext) _ReplayReport_seconds(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ReplayReport_seconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _UnansweredCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UnansweredCluster_label(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnansweredCluster_size(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnansweredCluster_growth(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_growth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Growth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_growth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Float")
+}
+
+func (ec *executionContext) _UnansweredCluster_examples(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_examples(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Examples, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_examples(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnansweredCluster_covered(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_covered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Covered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_covered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UnansweredCluster_coveredBy(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_coveredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoveredBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_coveredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UnansweredCluster_conversations(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_conversations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_conversations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnansweredCluster_firstSeen(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_firstSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_firstSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UnansweredCluster_lastSeen(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_lastSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UnansweredCluster_audiences(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_audiences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audiences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Audience) graphql.Marshaler {
+			return ec.marshalNAudience2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_audiences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Audience")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -3350,6 +4269,76 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj any) (model.KbEntryInput, error) {
+	var it model.KbEntryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "question":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("question"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Question = data
+		case "alternatives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternatives"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alternatives = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		case "audiences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audiences"))
+			data, err := ec.unmarshalOAudience2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audiences = data
+		case "clusterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clusterId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClusterID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKbEntryInput unmarshals raw into the KbEntryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKbEntryInput(ctx context.Context, raw any) (model.KbEntryInput, error) {
+	var out model.KbEntryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KbEntryInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -3515,6 +4504,16 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "status":
+			out.Values[i] = ec._KbEntry_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clusterId":
+			out.Values[i] = ec._KbEntry_clusterId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3665,6 +4664,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "draftKbEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_draftKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validateKbEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_validateKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishKbEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3777,6 +4797,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kbEntries(ctx, field)
 				})
+		case "unansweredClusters":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unansweredClusters(ctx, field)
+				})
+		case "kbQueue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbQueue(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -3831,6 +4863,89 @@ func (ec *executionContext) _ReplayReport(ctx context.Context, sel ast.Selection
 			}
 		case "seconds":
 			out.Values[i] = ec._ReplayReport_seconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unansweredClusterImplementors = []string{"UnansweredCluster"}
+
+func (ec *executionContext) _UnansweredCluster(ctx context.Context, sel ast.SelectionSet, obj *model.UnansweredCluster) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unansweredClusterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnansweredCluster")
+		case "id":
+			out.Values[i] = ec._UnansweredCluster_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._UnansweredCluster_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._UnansweredCluster_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "growth":
+			out.Values[i] = ec._UnansweredCluster_growth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "examples":
+			out.Values[i] = ec._UnansweredCluster_examples(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covered":
+			out.Values[i] = ec._UnansweredCluster_covered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coveredBy":
+			out.Values[i] = ec._UnansweredCluster_coveredBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conversations":
+			out.Values[i] = ec._UnansweredCluster_conversations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstSeen":
+			out.Values[i] = ec._UnansweredCluster_firstSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSeen":
+			out.Values[i] = ec._UnansweredCluster_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "audiences":
+			out.Values[i] = ec._UnansweredCluster_audiences(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -4349,6 +5464,11 @@ func (ec *executionContext) marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 	return ec._KbEntry(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNKbEntryInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryInput(ctx context.Context, v any) (model.KbEntryInput, error) {
+	res, err := ec.unmarshalInputKbEntryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Link) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -4520,6 +5640,30 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNUnansweredCluster2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUnansweredClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnansweredCluster) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnansweredCluster2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUnansweredCluster(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnansweredCluster2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUnansweredCluster(ctx context.Context, sel ast.SelectionSet, v *model.UnansweredCluster) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnansweredCluster!")
+		return graphql.Null
+	}
+	return ec._UnansweredCluster(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -4662,6 +5806,42 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAudience2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceᚄ(ctx context.Context, v any) ([]model.Audience, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Audience, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAudience2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAudience2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Audience) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAudience2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOAudience2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx context.Context, v any) (*model.Audience, error) {
 	if v == nil {
 		return nil, nil
@@ -4732,6 +5912,24 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -4771,6 +5969,57 @@ func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOSignalReason2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReason(ctx context.Context, v any) (*model.SignalReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SignalReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSignalReason2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReason(ctx context.Context, sel ast.SelectionSet, v *model.SignalReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

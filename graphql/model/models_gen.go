@@ -41,6 +41,19 @@ type KbEntry struct {
 	Links        []*Link    `json:"links"`
 	// A kind of request (demande) that can be filed from this entry.
 	Demande *string `json:"demande,omitempty"`
+	// draft, validated, published or retired
+	Status string `json:"status"`
+	// The group of unanswered questions it was drafted from.
+	ClusterID *string `json:"clusterId,omitempty"`
+}
+
+type KbEntryInput struct {
+	Question     string     `json:"question"`
+	Alternatives []string   `json:"alternatives,omitempty"`
+	Answer       string     `json:"answer"`
+	Audiences    []Audience `json:"audiences,omitempty"`
+	// The group of unanswered questions the entry answers; its questions become alternatives when none are given.
+	ClusterID *string `json:"clusterId,omitempty"`
 }
 
 type Link struct {
@@ -78,6 +91,25 @@ type ReplayReport struct {
 	Events  int     `json:"events"`
 	Invalid int     `json:"invalid"`
 	Seconds float64 `json:"seconds"`
+}
+
+type UnansweredCluster struct {
+	ID string `json:"id"`
+	// The most typical real question of the group.
+	Label string `json:"label"`
+	// Questions in the period.
+	Size int `json:"size"`
+	// Change against the previous period of the same length; null for a new group.
+	Growth *float64 `json:"growth,omitempty"`
+	// Real questions, redacted.
+	Examples []string `json:"examples"`
+	// A published entry was drafted from this group.
+	Covered       bool       `json:"covered"`
+	CoveredBy     *string    `json:"coveredBy,omitempty"`
+	Conversations int        `json:"conversations"`
+	FirstSeen     time.Time  `json:"firstSeen"`
+	LastSeen      time.Time  `json:"lastSeen"`
+	Audiences     []Audience `json:"audiences"`
 }
 
 type Audience string
@@ -254,6 +286,70 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a question shows unmet demand.
+type SignalReason string
+
+const (
+	SignalReasonNonRepondu      SignalReason = "NON_REPONDU"
+	SignalReasonClarification   SignalReason = "CLARIFICATION"
+	SignalReasonConfianceFaible SignalReason = "CONFIANCE_FAIBLE"
+	SignalReasonPasUtile        SignalReason = "PAS_UTILE"
+	SignalReasonReformulation   SignalReason = "REFORMULATION"
+	SignalReasonAbandon         SignalReason = "ABANDON"
+)
+
+var AllSignalReason = []SignalReason{
+	SignalReasonNonRepondu,
+	SignalReasonClarification,
+	SignalReasonConfianceFaible,
+	SignalReasonPasUtile,
+	SignalReasonReformulation,
+	SignalReasonAbandon,
+}
+
+func (e SignalReason) IsValid() bool {
+	switch e {
+	case SignalReasonNonRepondu, SignalReasonClarification, SignalReasonConfianceFaible, SignalReasonPasUtile, SignalReasonReformulation, SignalReasonAbandon:
+		return true
+	}
+	return false
+}
+
+func (e SignalReason) String() string {
+	return string(e)
+}
+
+func (e *SignalReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SignalReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SignalReason", str)
+	}
+	return nil
+}
+
+func (e SignalReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SignalReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SignalReason) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -85,7 +85,13 @@ func (s *Server) Restart() {
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
-	s.t.Cleanup(func() { s.Kill() })
+	s.t.Cleanup(func() {
+		s.Kill()
+		if s.t.Failed() {
+			out := s.log.String()
+			s.t.Logf("parvis serve said (last 4 KB):\n%s", out[max(0, len(out)-4096):])
+		}
+	})
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get("http://" + s.Addr + "/readyz")

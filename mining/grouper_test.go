@@ -1,0 +1,120 @@
+package mining
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/parvis-civic/parvis/mining/miningtest"
+)
+
+func TestParaphrasesGroupTogether(t *testing.T) {
+	g := NewGrouper(0)
+	topics := [][]string{
+		{"Où trouver un défibrillateur ?", "y a t il des defibrilateurs en ville", "défibrillateur le plus proche de chez moi",
+			"ou est le defibrillateur du quartier", "liste des défibrillateurs à Montclar", "defibrillateur mairie ou ?", "un défibrillateur dans le parc ?"},
+		{"Quand ouvre la patinoire ?", "horaires patinoire", "la patinoire est ouverte quand", "patinoire ouverte le dimanche ?",
+			"c'est quand l'ouverture de la patinoire", "patinoir horaires svp", "tarifs et horaires de la patinoire"},
+	}
+	var items []Item
+	var truth []int
+	for ti, qs := range topics {
+		for _, q := range qs {
+			items = append(items, Item{Text: q})
+			truth = append(truth, ti)
+		}
+	}
+	noise := []string{"qui a gagné le match", "recette de crêpes", "prix de l'essence", "xkcd blorp"}
+	for i, q := range noise {
+		items = append(items, Item{Text: q})
+		truth = append(truth, 10+i)
+	}
+	res := g.Regroup(items)
+	for ti, qs := range topics {
+		counts := map[string]int{}
+		for i := range items {
+			if truth[i] == ti {
+				counts[res.Of[i]]++
+			}
+		}
+		best, bestID := 0, ""
+		for id, n := range counts {
+			if n > best {
+				best, bestID = n, id
+			}
+		}
+		if float64(best) < 0.8*float64(len(qs)) {
+			t.Errorf("topic %d: %d of %d in one group (%v)", ti, best, len(qs), counts)
+		}
+		var label string
+		for _, gr := range res.Groups {
+			if gr.ID == bestID {
+				label = gr.Label
+			}
+		}
+		found := false
+		for _, q := range qs {
+			found = found || q == label
+		}
+		if !found {
+			t.Errorf("topic %d: label %q is not one of its questions", ti, label)
+		}
+	}
+	if res.Groups[0].Size < 6 || res.Groups[1].Size < 6 {
+		t.Errorf("the topics are not the largest groups: %+v", res.Groups[:3])
+	}
+
+	// A new paraphrase joins its topic's group.
+	if id := g.Assign("défibrillateur près de la gare ?"); id != res.Of[0] {
+		t.Errorf("new paraphrase went to %s, not %s", id, res.Of[0])
+	}
+}
+
+func TestRegroupKeepsIDs(t *testing.T) {
+	qs := miningtest.Titles(1, 2000, 100)
+	items := make([]Item, len(qs))
+	for i, q := range qs {
+		items[i] = Item{Text: q.Text}
+	}
+	g := NewGrouper(0)
+	first := g.Regroup(items)
+	for i := range items {
+		items[i].Group = first.Of[i]
+	}
+	more := miningtest.Titles(2, 200, 100)
+	for _, q := range more {
+		items = append(items, Item{Text: q.Text, Group: g.Assign(q.Text)})
+	}
+	second := g.Regroup(items)
+	same := 0
+	for i := range first.Of {
+		if first.Of[i] == second.Of[i] {
+			same++
+		}
+	}
+	if r := float64(same) / float64(len(first.Of)); r < 0.95 {
+		t.Errorf("only %.2f of the questions kept their group id across a regrouping", r)
+	}
+}
+
+func TestSyntheticQuality(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		qs   []miningtest.Question
+	}{
+		{"titles", miningtest.Titles(3, 5000, 300)},
+		{"dossiers", miningtest.Dossiers(4, 5000)},
+	} {
+		items := make([]Item, len(tt.qs))
+		truth := make([]int, len(tt.qs))
+		for i, q := range tt.qs {
+			items[i], truth[i] = Item{Text: q.Text}, q.Topic
+		}
+		res := NewGrouper(0).Regroup(items)
+		p, ari := miningtest.Purity(res.Of, truth), miningtest.AdjustedRand(res.Of, truth)
+		t.Logf("%s: %d questions, %d groups, purity %.3f, adjusted Rand %.3f", tt.name, len(items), len(res.Groups), p, ari)
+		if tt.name == "titles" && (p < 0.85 || ari < 0.6) {
+			t.Errorf("%s: purity %.3f, ARI %.3f", tt.name, p, ari)
+		}
+	}
+	_ = fmt.Sprint()
+}

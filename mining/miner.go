@@ -1,0 +1,199 @@
+package mining
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/parvis-civic/parvis/projections"
+)
+
+var (
+	signalsFound = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "mining", Name: "signals_total",
+		Help: "Questions found to show unmet demand, by reason.",
+	}, []string{"reason"})
+	regroupDuration = promauto.NewHistogram(prometheus.HistogramOpts{
+		Namespace: "parvis", Subsystem: "mining", Name: "regroup_duration_seconds",
+		Help:    "Time to regroup every unanswered question.",
+		Buckets: prometheus.ExponentialBuckets(0.01, 2, 14),
+	})
+	groupsGauge = promauto.NewGauge(prometheus.GaugeOpts{
+		Namespace: "parvis", Subsystem: "mining", Name: "groups",
+		Help: "Groups of unanswered questions.",
+	})
+)
+
+// Config configures the [Miner].
+type Config struct {
+	Every        time.Duration // how often new questions are read; default 2 s
+	RegroupEvery time.Duration // how often everything is regrouped; default 1 h
+	Threshold    float64       // similarity to join a group; default DefaultThreshold
+	Logger       *slog.Logger
+}
+
+// Miner reads the projections, finds the signals of unmet demand, groups the
+// questions and writes the groups back. New questions join groups within
+// seconds; everything is regrouped on a schedule and after a replay.
+type Miner struct {
+	cfg     Config
+	q       *projections.Queries
+	grouper *Grouper
+
+	mu       sync.Mutex // one pass at a time
+	assigned map[string]bool
+	since    time.Time
+}
+
+// overlapWindow is how far back each pass looks again, so that events projected
+// late (an outbox delivered after an outage) are not missed.
+const overlapWindow = 15 * time.Minute
+
+// NewMiner returns a miner over the query layer.
+func NewMiner(cfg Config, q *projections.Queries) *Miner {
+	if cfg.Every <= 0 {
+		cfg.Every = 2 * time.Second
+	}
+	if cfg.RegroupEvery <= 0 {
+		cfg.RegroupEvery = time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Miner{cfg: cfg, q: q, grouper: NewGrouper(cfg.Threshold), assigned: map[string]bool{}}
+}
+
+// Run mines until ctx is done: a full rebuild first, then passes and regroupings.
+func (m *Miner) Run(ctx context.Context) error {
+	if err := m.Rebuild(ctx); err != nil && ctx.Err() == nil {
+		m.cfg.Logger.Warn("mining: first rebuild", slog.Any("error", err))
+	}
+	tick := time.NewTicker(m.cfg.Every)
+	defer tick.Stop()
+	regroup := time.NewTicker(m.cfg.RegroupEvery)
+	defer regroup.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			if err := m.Pass(ctx); err != nil && ctx.Err() == nil {
+				m.cfg.Logger.Warn("mining: pass", slog.Any("error", err))
+			}
+		case <-regroup.C:
+			if err := m.Regroup(ctx); err != nil && ctx.Err() == nil {
+				m.cfg.Logger.Warn("mining: regroup", slog.Any("error", err))
+			}
+		}
+	}
+}
+
+// Pass reads the questions since the last pass, finds their signals and puts the
+// new ones into groups.
+func (m *Miner) Pass(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.pass(ctx, m.since.Add(-overlapWindow))
+}
+
+func (m *Miner) pass(ctx context.Context, since time.Time) error {
+	started := time.Now()
+	turns, fb, ends, err := m.q.MiningInput(ctx, since)
+	if err != nil {
+		return err
+	}
+	signals := Signals(turns, fb, ends)
+	var assigns []projections.Assignment
+	var labels []projections.ClusterLabel
+	for _, s := range signals {
+		if m.assigned[s.UtteranceID] {
+			continue
+		}
+		for _, r := range s.Reasons {
+			signalsFound.WithLabelValues(r).Inc()
+		}
+		before := m.grouper.Len()
+		id := m.grouper.Assign(s.Text)
+		if id == "" {
+			continue
+		}
+		m.assigned[s.UtteranceID] = true
+		assigns = append(assigns, projections.Assignment{UtteranceID: s.UtteranceID, ClusterID: id, At: s.At})
+		if m.grouper.Len() > before {
+			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1})
+		}
+	}
+	if len(signals) > 0 {
+		// Signals are rewritten each pass (their reasons can grow: a "not
+		// helpful" comes after the answer); assignments only for new questions.
+		if err := m.q.WriteMining(ctx, signals, assigns, labels); err != nil {
+			return err
+		}
+	}
+	m.since = started
+	groupsGauge.Set(float64(m.grouper.Len()))
+	return nil
+}
+
+// Regroup groups every signalled question from scratch, keeping group ids.
+func (m *Miner) Regroup(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.regroup(ctx)
+}
+
+func (m *Miner) regroup(ctx context.Context) error {
+	start := time.Now()
+	qs, err := m.q.MinedQuestions(ctx)
+	if err != nil {
+		return err
+	}
+	items := make([]Item, len(qs))
+	for i, q := range qs {
+		items[i] = Item{Text: q.Text, Group: q.ClusterID}
+	}
+	res := m.grouper.Regroup(items)
+	var assigns []projections.Assignment
+	m.assigned = map[string]bool{}
+	for i, q := range qs {
+		if res.Of[i] == "" {
+			continue
+		}
+		m.assigned[q.UtteranceID] = true
+		if res.Of[i] != q.ClusterID {
+			assigns = append(assigns, projections.Assignment{UtteranceID: q.UtteranceID, ClusterID: res.Of[i], At: q.At})
+		}
+	}
+	labels := make([]projections.ClusterLabel, len(res.Groups))
+	for i, g := range res.Groups {
+		labels[i] = projections.ClusterLabel{ID: g.ID, Label: g.Label, Size: g.Size}
+	}
+	if err := m.q.WriteMining(ctx, nil, assigns, labels); err != nil {
+		return err
+	}
+	regroupDuration.Observe(time.Since(start).Seconds())
+	groupsGauge.Set(float64(len(res.Groups)))
+	m.cfg.Logger.Info("mining: regrouped", slog.Int("questions", len(qs)), slog.Int("groups", len(res.Groups)),
+		slog.Int("moved", len(assigns)), slog.Duration("took", time.Since(start)))
+	return nil
+}
+
+// Rebuild finds the signals of the whole history again and regroups: after a
+// replay, or at start.
+func (m *Miner) Rebuild(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.assigned = map[string]bool{}
+	if err := m.regroup(ctx); err != nil { // restore the groups and their ids first
+		return fmt.Errorf("mining: %w", err)
+	}
+	if err := m.pass(ctx, time.Time{}); err != nil {
+		return fmt.Errorf("mining: %w", err)
+	}
+	return nil
+}

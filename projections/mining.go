@@ -1,0 +1,251 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Turn is a citizen question with the bot's decision on it, the material of
+// mining.
+type Turn struct {
+	UtteranceID    string    `ch:"utterance_id"`
+	ConversationID string    `ch:"conversation_id"`
+	Tenant         string    `ch:"tenant"`
+	At             time.Time `ch:"at"`
+	Outcome        string    `ch:"outcome"`
+	Confidence     float64   `ch:"confidence"`
+	EntryID        string    `ch:"entry_id"`
+	Text           string    `ch:"text"`
+	Audience       string    `ch:"audience"`
+}
+
+// Feedback is one "Cette réponse vous a-t-elle aidé ?" answer.
+type Feedback struct {
+	ConversationID string    `ch:"conversation_id"`
+	At             time.Time `ch:"at"`
+	Helpful        uint8     `ch:"helpful"`
+}
+
+// Ending is the end of a conversation after inactivity.
+type Ending struct {
+	ConversationID string    `ch:"conversation_id"`
+	At             time.Time `ch:"at"`
+}
+
+// MiningInput returns the turns, feedback and endings since a time, test
+// campaigns left out. Turns come in conversation order.
+func (q *Queries) MiningInput(ctx context.Context, since time.Time) ([]Turn, []Feedback, []Ending, error) {
+	if floor := time.Unix(86400, 0); since.Before(floor) {
+		since = floor // DateTime starts in 1970
+	}
+	s := TimeLit(since)
+	var turns []Turn
+	// One join a level: version-neutral SQL.
+	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience
+		FROM (
+			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text
+			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id FROM decisions FINAL WHERE at >= %s) AS d
+			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %s) AS m USING utterance_id
+		) AS dm
+		ANY LEFT JOIN (SELECT conversation_id, audience, campaign FROM conversations FINAL) AS c USING conversation_id
+		WHERE campaign = ''
+		ORDER BY conversation_id, utterance_id`, s, TimeLit(since.Add(-time.Hour)))); err != nil {
+		return nil, nil, nil, fmt.Errorf("projections: mining turns: %w", err)
+	}
+	var fb []Feedback
+	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= "+s+" ORDER BY conversation_id, event_id"); err != nil {
+		return nil, nil, nil, fmt.Errorf("projections: mining feedback: %w", err)
+	}
+	var ends []Ending
+	if err := q.s.Select(ctx, &ends, "SELECT conversation_id, at FROM events FINAL WHERE type = 'conversation.ended' AND at >= "+s); err != nil {
+		return nil, nil, nil, fmt.Errorf("projections: mining endings: %w", err)
+	}
+	return turns, fb, ends, nil
+}
+
+// Signal is a question showing unmet demand, with why.
+type Signal struct {
+	Turn
+	Reasons []string
+}
+
+// Assignment puts a question in a group.
+type Assignment struct {
+	UtteranceID string
+	ClusterID   string
+	At          time.Time
+}
+
+// ClusterLabel names a group.
+type ClusterLabel struct {
+	ID    string
+	Label string
+	Size  int
+}
+
+// WriteMining writes signals, assignments and group labels, as a new version of
+// their rows.
+func (q *Queries) WriteMining(ctx context.Context, signals []Signal, assigns []Assignment, labels []ClusterLabel) error {
+	v := uint64(time.Now().UnixNano())
+	now := time.Now().UTC()
+	var rows [][]any
+	for _, s := range signals {
+		rows = append(rows, []any{s.UtteranceID, s.ConversationID, s.Tenant, s.At, s.Text, s.Audience,
+			strings.Join(s.Reasons, ","), s.Confidence, s.EntryID, v})
+	}
+	if err := q.s.Insert(ctx, "mining_signals", []string{"utterance_id", "conversation_id", "tenant", "at", "text", "audience",
+		"reasons", "confidence", "entry_id", "version"}, rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for _, a := range assigns {
+		rows = append(rows, []any{a.UtteranceID, a.ClusterID, a.At, v})
+	}
+	if err := q.s.Insert(ctx, "mining_assignments", []string{"utterance_id", "cluster_id", "at", "version"}, rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for _, l := range labels {
+		rows = append(rows, []any{l.ID, l.Label, uint32(l.Size), now, v})
+	}
+	return q.s.Insert(ctx, "mining_clusters", []string{"cluster_id", "label", "size", "updated_at", "version"}, rows)
+}
+
+// MinedQuestion is a signalled question with its current group.
+type MinedQuestion struct {
+	UtteranceID string    `ch:"utterance_id"`
+	Text        string    `ch:"text"`
+	At          time.Time `ch:"at"`
+	ClusterID   string    `ch:"cluster_id"`
+}
+
+// MinedQuestions returns every signalled question with its group, oldest first.
+func (q *Queries) MinedQuestions(ctx context.Context) ([]MinedQuestion, error) {
+	var out []MinedQuestion
+	err := q.s.Select(ctx, &out, `SELECT utterance_id, text, at, cluster_id
+		FROM (SELECT utterance_id, text, at FROM mining_signals FINAL) AS s
+		ANY LEFT JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
+		ORDER BY utterance_id`)
+	if err != nil {
+		return nil, fmt.Errorf("projections: mined questions: %w", err)
+	}
+	return out, nil
+}
+
+// Cluster is a group of unanswered questions over a period.
+type Cluster struct {
+	ID            string
+	Label         string
+	Size          int
+	Conversations int
+	FirstSeen     time.Time
+	LastSeen      time.Time
+	Previous      int // size over the previous period of the same length
+	Examples      []string
+	Audiences     []string
+	Covered       bool
+	CoveredBy     string // the published entry drafted from the group
+}
+
+// Growth is the change against the previous period, or nil when the group is new.
+func (c Cluster) Growth() *float64 {
+	if c.Previous == 0 {
+		return nil
+	}
+	g := float64(c.Size-c.Previous) / float64(c.Previous)
+	return &g
+}
+
+// ClusterFilter narrows the groups.
+type ClusterFilter struct {
+	Audience string // particulier, entreprise, association, or "" for all
+	Reason   string // one signal reason, or "" for all
+}
+
+// UnansweredClusters returns the groups of unanswered questions of [from, to),
+// largest first, then fastest growing.
+func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, limit int, f ClusterFilter) ([]Cluster, error) {
+	prevFrom := from.Add(-to.Sub(from))
+	where := ""
+	if f.Audience != "" {
+		where += " AND audience = " + Quote(f.Audience)
+	}
+	if f.Reason != "" {
+		where += " AND position(reasons, " + Quote(f.Reason) + ") > 0"
+	}
+	var rows []struct {
+		ID            string    `ch:"cluster_id"`
+		Size          uint64    `ch:"size"`
+		Conversations uint64    `ch:"conversations"`
+		First         time.Time `ch:"first_seen"`
+		Last          time.Time `ch:"last_seen"`
+		Examples      []string  `ch:"examples"`
+		Audiences     []string  `ch:"audiences"`
+		Previous      uint64    `ch:"previous"`
+		Label         string    `ch:"label"`
+		CoveredBy     string    `ch:"covered_by"`
+	}
+	sql := fmt.Sprintf(`SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous, label, covered_by
+		FROM (
+			SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous, label
+			FROM (
+				SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous
+				FROM (
+					SELECT cluster_id,
+						countIf(at >= %[1]s) AS size,
+						uniqExactIf(conversation_id, at >= %[1]s) AS conversations,
+						minIf(at, at >= %[1]s) AS first_seen,
+						maxIf(at, at >= %[1]s) AS last_seen,
+						groupArrayIf(5)(text, at >= %[1]s) AS examples,
+						groupUniqArrayIf(audience, at >= %[1]s AND audience != '') AS audiences,
+						countIf(at < %[1]s) AS previous
+					FROM (
+						SELECT utterance_id, conversation_id, at, text, audience
+						FROM mining_signals FINAL
+						WHERE at >= %[3]s AND at < %[2]s %[4]s
+					) AS s
+					ANY INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
+					GROUP BY cluster_id
+				) AS g
+				WHERE size > 0
+			) AS sized
+			ANY LEFT JOIN (SELECT cluster_id, label FROM mining_clusters FINAL) AS l USING cluster_id
+		) AS labelled
+		ANY LEFT JOIN (SELECT cluster_id, entry_id AS covered_by FROM kb_entries FINAL WHERE status = 'published' AND cluster_id != '') AS k USING cluster_id
+		ORDER BY size DESC, previous ASC, cluster_id
+		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit)
+	if err := q.s.Select(ctx, &rows, sql); err != nil {
+		return nil, fmt.Errorf("projections: unanswered clusters: %w", err)
+	}
+	out := make([]Cluster, len(rows))
+	for i, r := range rows {
+		out[i] = Cluster{ID: r.ID, Label: r.Label, Size: int(r.Size), Conversations: int(r.Conversations),
+			FirstSeen: r.First, LastSeen: r.Last, Previous: int(r.Previous), Examples: r.Examples,
+			Audiences: r.Audiences, Covered: r.CoveredBy != "", CoveredBy: r.CoveredBy}
+		if out[i].Label == "" && len(r.Examples) > 0 {
+			out[i].Label = r.Examples[0]
+		}
+	}
+	return out, nil
+}
+
+// ClusterQuestions returns the distinct questions of a group, most asked first.
+func (q *Queries) ClusterQuestions(ctx context.Context, id string, limit int) ([]string, error) {
+	var rows []struct {
+		Text string `ch:"text"`
+	}
+	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT text FROM (
+			SELECT utterance_id, text FROM mining_signals FINAL
+		) AS s ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
+		GROUP BY text ORDER BY count() DESC, text LIMIT %d`, Quote(id), limit))
+	if err != nil {
+		return nil, fmt.Errorf("projections: questions of group %s: %w", id, err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Text
+	}
+	return out, nil
+}
