@@ -25,7 +25,9 @@ type KBState struct {
 }
 
 // NewKBState returns an empty state.
-func NewKBState() *KBState { return &KBState{entries: map[string]kb.Entry{}, last: map[string]string{}} }
+func NewKBState() *KBState {
+	return &KBState{entries: map[string]kb.Entry{}, last: map[string]string{}}
+}
 
 // Apply applies one kb.* event. An event older than the last one applied to the
 // same entry is ignored: a writer applies its own events at once, and reading the

@@ -37,7 +37,7 @@ func TestCORS(t *testing.T) {
 		{"POST", "https://www.montclar.example", 200, "https://www.montclar.example"},
 		{"OPTIONS", "https://evil.example", 403, ""},
 		{"POST", "https://evil.example", 200, ""}, // no CORS header: the browser refuses the answer
-		{"POST", "", 200, ""},                     // not a browser
+		{"POST", "", 200, ""}, // not a browser
 	}
 	for _, tt := range tests {
 		req := httptest.NewRequest(tt.method, "/graphql", nil)

@@ -111,7 +111,12 @@ func miningLoop(t *testing.T, extra ...string) {
 	}
 
 	// The loop: draft from the group, validate, publish; the bot answers.
-	var draft struct{ DraftKbEntry struct{ ID, Status string; Alternatives []string } }
+	var draft struct {
+		DraftKbEntry struct {
+			ID, Status   string
+			Alternatives []string
+		}
+	}
 	if errs := s.GQL(parvistest.AdminToken, `mutation($c: ID!) { draftKbEntry(input: {question: "Où trouver un défibrillateur à Montclar ?",
 		answer: "Montclar compte 24 défibrillateurs en accès libre : hôtel de ville, gymnases, piscine, gare. La carte est sur le site de la ville.",
 		clusterId: $c}) { id status alternatives } }`, map[string]any{"c": byTopic["defib"].ID}, &draft); len(errs) > 0 {

@@ -20,7 +20,7 @@ import (
 // shadow root.
 func shadow[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](`(() => { const root = document.querySelector("parvis-chat").shadowRoot; return ` + expr + `; })()`))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](`(() => { const root = document.querySelector("parvis-chat").shadowRoot; return `+expr+`; })()`))
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", expr, err)
 	}
@@ -32,7 +32,7 @@ func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const h = document.querySelector("parvis-chat"); if (!h) return false; const root = h.shadowRoot; return !!(` + expr + `); })()`))
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const h = document.querySelector("parvis-chat"); if (!h) return false; const root = h.shadowRoot; return !!(`+expr+`); })()`))
 		if err == nil && v {
 			return
 		}
