@@ -18,7 +18,7 @@ const answerWeight = 0.3
 type Index struct {
 	entries    []*kb.Entry
 	byID       map[string]int
-	spell      *speller
+	spell      *Speller
 	idf        map[string]float64 // stem → inverse entry frequency
 	df         map[string]int     // stem → entries whose phrasings hold it
 	maxIDF     float64
@@ -88,7 +88,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			delete(freq, w)
 		}
 	}
-	ix.spell = newSpeller(freq, lang.knownWords())
+	ix.spell = NewSpeller(freq, lang.knownWords())
 
 	// Document frequency over entries: a stem that many entries share says little.
 	ix.entryTerms = make([]map[string]float64, len(ix.entries))
@@ -182,7 +182,7 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		// A word whose stem the knowledge base knows ("voler" for "vol") is a
 		// form of a known word, not a typo.
 		if _, known := ix.idf[stem(w)]; correct && !known && !courtesy[w] {
-			if c, ok := ix.spell.correct(w); ok {
+			if c, ok := ix.spell.Correct(w); ok {
 				a.corrected = append(a.corrected, w+"→"+c)
 				w, weight = c, 0.85
 				if stopwords[w] {

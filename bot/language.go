@@ -36,3 +36,6 @@ func (l *Language) backgroundQuestions() []string {
 	}
 	return l.background
 }
+
+// Known reports whether w (folded) is a correct French word of the lexicon.
+func (l *Language) Known(w string) bool { return l != nil && l.known[w] }

@@ -165,10 +165,10 @@ func setOf(s string) map[string]bool {
 	return m
 }
 
-// Terms reduces a text to the stems of its content words, without spelling
-// correction (which needs a knowledge base) but with synonyms brought to one
-// word of their group: the representation that mining groups questions by.
-func Terms(text string) []string {
+// ContentWords reduces a text to its content words, folded, SMS shorthand
+// expanded, synonyms brought to one word of their group: with [Stem], the
+// representation that mining groups questions by.
+func ContentWords(text string) []string {
 	var out []string
 	for _, w := range words(text) {
 		if stopwords[w] || courtesy[w] {
@@ -177,7 +177,10 @@ func Terms(text string) []string {
 		if syn, ok := canonical[w]; ok {
 			w = syn
 		}
-		out = append(out, stem(w))
+		out = append(out, w)
 	}
 	return out
 }
+
+// Stem reduces a folded word to its Snowball French stem.
+func Stem(w string) string { return stem(w) }

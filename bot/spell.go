@@ -1,10 +1,10 @@
 package bot
 
-// speller corrects words against the knowledge base's own vocabulary with the
-// symmetric-delete method: every vocabulary word is indexed under the strings made
+// Speller corrects words against a vocabulary (the knowledge base's own, or the
+// frequent words of a corpus) with the symmetric-delete method: every vocabulary word is indexed under the strings made
 // by deleting up to two of its letters, so a misspelt word finds its candidates by
 // looking up its own deletions, without scanning the vocabulary.
-type speller struct {
+type Speller struct {
 	freq    map[string]int      // vocabulary word → occurrences in the KB
 	deletes map[string][]string // deletion variant → vocabulary words
 	known   map[string]bool     // correct words outside the KB, never corrected
@@ -16,8 +16,10 @@ const maxEdit = 2
 // neighbours at one edit ("stop" and "trop") to guess right.
 const minCorrect = 5
 
-func newSpeller(freq map[string]int, known map[string]bool) *speller {
-	s := &speller{freq: freq, deletes: map[string][]string{}, known: known}
+// NewSpeller indexes a vocabulary (folded word → frequency); known words outside
+// it are never corrected. It is safe for concurrent use once built.
+func NewSpeller(freq map[string]int, known map[string]bool) *Speller {
+	s := &Speller{freq: freq, deletes: map[string][]string{}, known: known}
 	for w := range freq {
 		if len(w) < 4 {
 			continue
@@ -29,9 +31,9 @@ func newSpeller(freq map[string]int, known map[string]bool) *speller {
 	return s
 }
 
-// correct returns the vocabulary word closest to w, or w itself when w is known,
+// Correct returns the vocabulary word closest to w, or w itself when w is known,
 // too short to correct safely, or has no close vocabulary word.
-func (s *speller) correct(w string) (string, bool) {
+func (s *Speller) Correct(w string) (string, bool) {
 	if _, ok := s.freq[w]; ok || len(w) < minCorrect || s.known[w] || isNumber(w) {
 		return w, false
 	}

@@ -7,26 +7,21 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/kb"
 )
 
-// featurizer turns a normalised question into a TF-IDF vector over its stems
-// and the character trigrams of its stems: the stems carry the meaning, the
-// trigrams tie together spellings that the stemmer keeps apart
-// ("defibrilateur", "défibrillateur").
+// featurizer turns a normalised question into a TF-IDF vector over its stems.
+// Spellings are tied together before, by the vocabulary (see [vocabulary]).
 type featurizer struct {
 	index map[string]int32
 	df    []int
 	docs  int
 }
 
-// gramWeight is the weight of a trigram against 1 for a stem.
-const gramWeight = 0.35
-
 type vector struct {
-	idx  []int32
-	val  []float32
-	word []bool // a stem, not a trigram
+	idx []int32
+	val []float32
 }
 
 func newFeaturizer() *featurizer {
@@ -37,7 +32,7 @@ func newFeaturizer() *featurizer {
 	background.once.Do(func() {
 		bg := &featurizer{index: map[string]int32{}}
 		for _, q := range kb.BackgroundQuestions() {
-			if k := Key(q); k != "" {
+			if k := (*vocabulary)(nil).key(q); k != "" {
 				bg.observe(k)
 			}
 		}
@@ -58,13 +53,6 @@ func features(key string) map[string]float64 {
 	out := map[string]float64{}
 	for _, w := range strings.Fields(key) {
 		out[w] = 1
-		padded := "^" + w + "$"
-		for i := 0; i+3 <= len(padded); i++ {
-			g := "#" + padded[i:i+3]
-			if _, ok := out[g]; !ok {
-				out[g] = gramWeight
-			}
-		}
 	}
 	return out
 }
@@ -95,7 +83,6 @@ func (f *featurizer) vector(key string) vector {
 		x := w * math.Log(1+float64(f.docs+1)/float64(f.df[id]+1))
 		v.idx = append(v.idx, id)
 		v.val = append(v.val, float32(x))
-		v.word = append(v.word, feat[0] != '#')
 		sq += x * x
 	}
 	if n := math.Sqrt(sq); n > 0 {
@@ -107,3 +94,58 @@ func (f *featurizer) vector(key string) vector {
 }
 
 func splitKey(key string) []string { return strings.Fields(key) }
+
+// vocabulary ties a corpus's spellings together: a rare word near a frequent one
+// is taken for a typo of it ("defibrilateur" → "defibrillateur"), unless it is a
+// correct French word of the lexicon.
+type vocabulary struct {
+	sp *bot.Speller
+}
+
+// minFrequent is how often a word must occur to be a correction target.
+const minFrequent = 3
+
+func newVocabulary(counts map[string]int) *vocabulary {
+	frequent := map[string]int{}
+	for w, n := range counts {
+		if n >= minFrequent {
+			frequent[w] = n
+		}
+	}
+	return &vocabulary{sp: bot.NewSpeller(frequent, lexicon())}
+}
+
+// key normalises a question: content words, corrected, stemmed. A nil
+// vocabulary corrects nothing.
+func (v *vocabulary) key(text string) string {
+	ws := bot.ContentWords(text)
+	for i, w := range ws {
+		if v != nil {
+			if c, ok := v.sp.Correct(w); ok {
+				w = c
+			}
+		}
+		ws[i] = bot.Stem(w)
+	}
+	return strings.Join(ws, " ")
+}
+
+var (
+	lexiconOnce sync.Once
+	lexiconSet  map[string]bool
+)
+
+func lexicon() map[string]bool {
+	lexiconOnce.Do(func() {
+		lang := bot.NewLanguage(kb.FrenchWords(), nil)
+		lexiconSet = map[string]bool{}
+		for w := range kb.FrenchWords() {
+			for _, f := range bot.ContentWords(w) {
+				if lang.Known(f) {
+					lexiconSet[f] = true
+				}
+			}
+		}
+	})
+	return lexiconSet
+}

@@ -15,6 +15,7 @@ import (
 	"crypto/sha1"
 	"encoding/base32"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +32,7 @@ type Grouper struct {
 	mu        sync.Mutex
 	threshold float64
 	feat      *featurizer
+	vocab     *vocabulary       // from the last regrouping
 	groups    map[string]*group // id → group
 	byKey     map[string]string // normalised question → group id
 	postings  map[int32][]*group
@@ -53,21 +55,21 @@ func NewGrouper(threshold float64) *Grouper {
 		byKey: map[string]string{}, postings: map[int32][]*group{}}
 }
 
-// Key returns the normalised form of a question: questions with the same key are
-// the same question.
+// Key returns the normalised form of a question, without typo correction:
+// questions with the same key are the same question.
 func Key(text string) string {
-	return strings.Join(bot.Terms(text), " ")
+	return (*vocabulary)(nil).key(text)
 }
 
 // Assign puts a question into the closest group, or a new one, and returns the
 // group's id. An empty key (nothing but stopwords) returns "".
 func (g *Grouper) Assign(text string) string {
-	key := Key(text)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	key := g.vocab.key(text)
 	if key == "" {
 		return ""
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	if id, ok := g.byKey[key]; ok {
 		if gr := g.groups[id]; gr != nil {
 			gr.size++
@@ -91,22 +93,20 @@ func (g *Grouper) Assign(text string) string {
 
 // maxCandidates bounds the groups compared with a question, taken from the
 // postings of its rarest words.
-const maxCandidates = 400
+const maxCandidates = 100
 
 func (g *Grouper) closest(v vector) (*group, float64) {
-	// Candidate groups share one of the question's six strongest words.
-	order := make([]int, 0, len(v.idx))
-	for i := range v.idx {
-		if v.word[i] {
-			order = append(order, i)
-		}
+	// Candidate groups share one of the question's strongest words.
+	order := make([]int, len(v.idx))
+	for i := range order {
+		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool { return v.val[order[a]] > v.val[order[b]] })
 	seen := map[*group]bool{}
 	var best *group
 	bestScore := 0.0
 	scanned := 0
-	for _, i := range order[:min(6, len(order))] {
+	for _, i := range order[:min(4, len(order))] {
 		for _, gr := range g.postings[v.idx[i]] {
 			if seen[gr] {
 				continue
@@ -146,8 +146,8 @@ func (g *Grouper) add(gr *group, v vector, n int) {
 		sq += x * x
 	}
 	gr.norm = math.Sqrt(sq)
-	for i, f := range v.idx {
-		if v.word[i] && !gr.indexed[f] && len(gr.indexed) < 12 {
+	for _, f := range v.idx {
+		if !gr.indexed[f] && len(gr.indexed) < 12 {
 			gr.indexed[f] = true
 			g.postings[f] = append(g.postings[f], gr)
 		}
@@ -184,11 +184,12 @@ func (g *Grouper) Regroup(items []Item) Result {
 		items []int
 		count int
 	}
+	vocab, keys := keysOf(items)
 	byKey := map[string]*uniq{}
 	var uniqs []*uniq
 	feat := newFeaturizer()
 	for i, it := range items {
-		k := Key(it.Text)
+		k := keys[i]
 		if k == "" {
 			continue
 		}
@@ -273,7 +274,7 @@ func (g *Grouper) Regroup(items []Item) Result {
 	res := Result{Of: make([]string, len(items))}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.feat, g.groups, g.byKey, g.postings = feat, map[string]*group{}, map[string]string{}, map[int32][]*group{}
+	g.feat, g.vocab, g.groups, g.byKey, g.postings = feat, vocab, map[string]*group{}, map[string]string{}, map[int32][]*group{}
 	for _, b := range all {
 		votes := map[string]int{}
 		for _, ui := range b.uniqs {
@@ -310,6 +311,62 @@ func (g *Grouper) Regroup(items []Item) Result {
 		res.Groups = append(res.Groups, Group{ID: id, Label: b.label, Size: b.size})
 	}
 	return res
+}
+
+// keysOf normalises every item: each distinct text once, on every core; the
+// words are counted to build the corpus's vocabulary, which then corrects typos.
+func keysOf(items []Item) (*vocabulary, []string) {
+	distinct := map[string]int{}
+	var texts []string
+	idx := make([]int, len(items))
+	for i, it := range items {
+		j, ok := distinct[it.Text]
+		if !ok {
+			j = len(texts)
+			distinct[it.Text] = j
+			texts = append(texts, it.Text)
+		}
+		idx[i] = j
+	}
+	words := make([][]string, len(texts))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for j := w; j < len(texts); j += workers {
+				words[j] = bot.ContentWords(texts[j])
+			}
+		})
+	}
+	wg.Wait()
+	counts := map[string]int{}
+	for _, j := range idx {
+		for _, w := range words[j] {
+			counts[w]++
+		}
+	}
+	vocab := newVocabulary(counts)
+	keyOf := make([]string, len(texts))
+	for w := range workers {
+		wg.Go(func() {
+			for j := w; j < len(texts); j += workers {
+				ws := make([]string, len(words[j]))
+				for k, word := range words[j] {
+					if c, ok := vocab.sp.Correct(word); ok && counts[word] < minFrequent {
+						word = c
+					}
+					ws[k] = bot.Stem(word)
+				}
+				keyOf[j] = strings.Join(ws, " ")
+			}
+		})
+	}
+	wg.Wait()
+	keys := make([]string, len(items))
+	for i, j := range idx {
+		keys[i] = keyOf[j]
+	}
+	return vocab, keys
 }
 
 func mostFrequent(texts map[string]int) string {
