@@ -202,11 +202,22 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	daily, err := r.Queries.Daily(ctx, ids, from, to)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*model.UnansweredCluster, len(cs))
 	for i, c := range cs {
 		out[i] = &model.UnansweredCluster{ID: c.ID, Label: c.Label, Size: c.Size, Growth: c.Growth(),
 			Examples: c.Examples, Covered: c.Covered, CoveredBy: optional(c.CoveredBy), Conversations: c.Conversations,
-			FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Audiences: []model.Audience{}}
+			FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Audiences: []model.Audience{}, Daily: daily[c.ID]}
+		if out[i].Daily == nil {
+			out[i].Daily = []int{}
+		}
 		for _, a := range c.Audiences {
 			out[i].Audiences = append(out[i].Audiences, model.Audience(strings.ToUpper(a)))
 		}

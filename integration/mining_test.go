@@ -46,34 +46,7 @@ func TestMiningLoopClickHouseServer(t *testing.T) {
 
 func miningLoop(t *testing.T, extra ...string) {
 	s := parvistest.Start(t, t.TempDir(), extra...)
-	topics := map[string][]string{
-		"defib": {"Où trouver un défibrillateur ?", "y a t il des defibrilateurs en ville", "défibrillateur le plus proche de chez moi",
-			"ou est le defibrillateur du quartier", "liste des défibrillateurs à Montclar", "un défibrillateur dans le gymnase ?", "defibrillateur accessible la nuit"},
-		"patinoire": {"Quand ouvre la patinoire ?", "horaires de la patinoire", "la patinoire est ouverte quand", "patinoire ouverte le dimanche ?",
-			"c'est quand l'ouverture de la patinoire", "patinoir horaires svp", "prix de la patinoire municipale", "location de patins à la patinoire"},
-	}
-	answered := []string{"passeport perdu", "horaires de la mairie", "inscrire ma fille a la cantine", "ma poubelle est cassée"}
-	noise := []string{"qui a gagné le match hier", "recette de la tarte tatin", "xkcd blorp zzz", "quel temps demain"}
-	var msgs []string
-	for i := 0; i < 8; i++ {
-		for _, name := range []string{"defib", "patinoire"} {
-			if i < len(topics[name]) {
-				msgs = append(msgs, topics[name][i])
-			}
-		}
-		if i < len(answered) {
-			msgs = append(msgs, answered[i])
-		}
-		if i < len(noise) {
-			msgs = append(msgs, noise[i])
-		}
-	}
-	for _, m := range msgs {
-		id := s.StartConversation()
-		if _, errs := s.Send(id, m); len(errs) > 0 {
-			t.Fatal(errs)
-		}
-	}
+	topics := sendUnmetDemand(t, s)
 
 	var cs []cluster
 	deadline := time.Now().Add(30 * time.Second)
@@ -163,4 +136,42 @@ func miningLoop(t *testing.T, extra ...string) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// unmetTopics are two needs the demo town does not answer, 7-8 paraphrases each.
+var unmetTopics = map[string][]string{
+	"defib": {"Où trouver un défibrillateur ?", "y a t il des defibrilateurs en ville", "défibrillateur le plus proche de chez moi",
+		"ou est le defibrillateur du quartier", "liste des défibrillateurs à Montclar", "un défibrillateur dans le gymnase ?", "defibrillateur accessible la nuit"},
+	"patinoire": {"Quand ouvre la patinoire ?", "horaires de la patinoire", "la patinoire est ouverte quand", "patinoire ouverte le dimanche ?",
+		"c'est quand l'ouverture de la patinoire", "patinoir horaires svp", "prix de la patinoire municipale", "location de patins à la patinoire"},
+}
+
+// sendUnmetDemand sends the unmet topics mixed with answered questions and noise,
+// one conversation each, and returns the topics.
+func sendUnmetDemand(t *testing.T, s *parvistest.Server) map[string][]string {
+	t.Helper()
+	topics := unmetTopics
+	answered := []string{"passeport perdu", "horaires de la mairie", "inscrire ma fille a la cantine", "ma poubelle est cassée"}
+	noise := []string{"qui a gagné le match hier", "recette de la tarte tatin", "xkcd blorp zzz", "quel temps demain"}
+	var msgs []string
+	for i := 0; i < 8; i++ {
+		for _, name := range []string{"defib", "patinoire"} {
+			if i < len(topics[name]) {
+				msgs = append(msgs, topics[name][i])
+			}
+		}
+		if i < len(answered) {
+			msgs = append(msgs, answered[i])
+		}
+		if i < len(noise) {
+			msgs = append(msgs, noise[i])
+		}
+	}
+	for _, m := range msgs {
+		id := s.StartConversation()
+		if _, errs := s.Send(id, m); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	return topics
 }

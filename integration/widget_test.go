@@ -171,3 +171,85 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestWorkbench drives the communications team's workbench: sign in with a token,
+// see the groups, open one, draft an entry from it, validate and publish it.
+func TestWorkbench(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	sendUnmetDemand(t, s)
+	ctx := parvistest.Browser(t, 1280, 1000)
+	page := func(expr string) bool {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		return err == nil && v
+	}
+	wait := func(what, expr string) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !page(expr) {
+			if time.Now().After(deadline) {
+				parvistest.Screenshot(t, ctx, "failure-workbench")
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/dashboards/")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the sign-in form", `!document.querySelector("#login").hidden`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#token", parvistest.AdminToken+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	// Refresh the list, as a user would, until the miner has grouped the questions.
+	deadline := time.Now().Add(30 * time.Second)
+	for !page(`document.querySelectorAll("#groups tbody tr").length >= 2 && Number(document.querySelector("#groups tbody tr td.num").textContent) >= 6`) {
+		if time.Now().After(deadline) {
+			parvistest.Screenshot(t, ctx, "failure-workbench")
+			t.Fatal("the groups do not show")
+		}
+		page(`(document.querySelector("#filters button[type=submit]").click(), false)`)
+		time.Sleep(time.Second)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Click("#groups tbody tr .label-btn")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the group's detail", `!document.querySelector("#detail").hidden && document.querySelectorAll("#examples li").length >= 3`)
+	if !page(`document.querySelector("#d-alternatives").value.split("\n").length >= 3`) {
+		t.Error("the draft form is not prefilled with the group's questions")
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#d-answer", "Réponse rédigée depuis l'atelier."),
+		chromedp.Click("#draft button[type=submit]")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the draft in the queue", `document.querySelector("#status").textContent.includes("Brouillon") && [...document.querySelectorAll("#queue button")].some(b => b.textContent === "Valider")`)
+	if err := chromedp.Do(ctx, chromedp.Click("#queue tbody button")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the validated entry", `[...document.querySelectorAll("#queue button")].some(b => b.textContent === "Publier")`)
+	if err := chromedp.Do(ctx, chromedp.Click("#queue tbody button")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the publication", `document.querySelector("#status").textContent.includes("publiée")`)
+	deadline = time.Now().Add(15 * time.Second)
+	for !page(`[...document.querySelectorAll("#groups .tag")].some(x => x.textContent === "Couvert")`) {
+		if time.Now().After(deadline) {
+			t.Fatal("the group is not shown covered")
+		}
+		page(`(document.querySelector("#filters button[type=submit]").click(), false)`)
+		time.Sleep(500 * time.Millisecond)
+	}
+
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](parvistest.AxeScript(t)+";true")); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw != "[]" {
+		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the workbench: %s", raw)
+	}
+	page(`(window.scrollTo(0, 0), false)`)
+	parvistest.Screenshot(t, ctx, "workbench")
+}

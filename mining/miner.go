@@ -32,7 +32,7 @@ var (
 // Config configures the [Miner].
 type Config struct {
 	Every        time.Duration // how often new questions are read; default 2 s
-	RegroupEvery time.Duration // how often everything is regrouped; default 1 h
+	RegroupEvery time.Duration // how often everything is regrouped; default 10 min
 	Threshold    float64       // similarity to join a group; default DefaultThreshold
 	Logger       *slog.Logger
 }
@@ -60,7 +60,7 @@ func NewMiner(cfg Config, q *projections.Queries) *Miner {
 		cfg.Every = 2 * time.Second
 	}
 	if cfg.RegroupEvery <= 0 {
-		cfg.RegroupEvery = time.Hour
+		cfg.RegroupEvery = 10 * time.Minute
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

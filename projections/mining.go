@@ -249,3 +249,37 @@ func (q *Queries) ClusterQuestions(ctx context.Context, id string, limit int) ([
 	}
 	return out, nil
 }
+
+// Daily returns, for each group, its questions a day over [from, to), oldest day
+// first.
+func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (map[string][]int, error) {
+	out := map[string][]int{}
+	days := int(to.Sub(from).Hours()/24 + 0.999)
+	if len(ids) == 0 || days <= 0 {
+		return out, nil
+	}
+	days = min(days, 400)
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = Quote(id)
+		out[id] = make([]int, days)
+	}
+	var rows []struct {
+		ID  string `ch:"cluster_id"`
+		Day uint32 `ch:"day"`
+		N   uint64 `ch:"n"`
+	}
+	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT cluster_id, toUInt32(intDiv(toUInt32(at) - %d, 86400)) AS day, count() AS n
+		FROM (SELECT utterance_id, at FROM mining_signals FINAL WHERE at >= %s AND at < %s) AS s
+		ANY INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL WHERE cluster_id IN (%s)) AS a USING utterance_id
+		GROUP BY cluster_id, day`, from.Unix(), TimeLit(from), TimeLit(to), strings.Join(quoted, ", ")))
+	if err != nil {
+		return nil, fmt.Errorf("projections: daily series: %w", err)
+	}
+	for _, r := range rows {
+		if s := out[r.ID]; int(r.Day) < len(s) {
+			s[r.Day] = int(r.N)
+		}
+	}
+	return out, nil
+}

@@ -45,7 +45,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.ClickHouse, "clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN clickhouse://user:pass@host:9000/db; empty: embedded")
 	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker")
 	roles := fs.String("role", env("PARVIS_ROLE", "api,projector,miner"), "roles to run: api, projector, miner")
-	fs.DurationVar(&c.RegroupEvery, "regroup-every", time.Hour, "how often the miner regroups every unanswered question")
+	fs.DurationVar(&c.RegroupEvery, "regroup-every", 10*time.Minute, "how often the miner regroups every unanswered question")
 	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on every event")
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
 	fs.IntVar(&c.ChatRate, "chat-rate-limit", 30, "messages a minute allowed per client address (0: no limit)")

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/dashboards"
 	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
@@ -144,6 +145,7 @@ func serve(ctx context.Context, args []string) error {
 		mux.Handle("GET /graphql", api)
 		mux.Handle("OPTIONS /graphql", api)
 		mux.Handle("GET /widget.js", ingest.WidgetHandler())
+		mux.Handle("GET /dashboards/", dashboards.Handler())
 		if cfg.Demo {
 			site := ingest.DemoSite()
 			mux.Handle("GET /{$}", site)
@@ -183,6 +185,7 @@ func serve(ctx context.Context, args []string) error {
 	if cfg.Demo {
 		log.Info("demo town site", slog.String("url", "http://"+cfg.Addr+"/"))
 	}
+	log.Info("workbench", slog.String("url", "http://"+cfg.Addr+"/dashboards/"))
 	log.Info("parvis is serving", slog.String("graphql", "http://"+cfg.Addr+"/graphql"),
 		slog.String("metrics", "http://"+cfg.Addr+"/metrics"), slog.String("roles", strings.Join(cfg.Roles, ",")))
 	select {

@@ -117,6 +117,7 @@ type ComplexityRoot struct {
 		Conversations func(childComplexity int) int
 		Covered       func(childComplexity int) int
 		CoveredBy     func(childComplexity int) int
+		Daily         func(childComplexity int) int
 		Examples      func(childComplexity int) int
 		FirstSeen     func(childComplexity int) int
 		Growth        func(childComplexity int) int
@@ -532,6 +533,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnansweredCluster.CoveredBy(childComplexity), true
+	case "UnansweredCluster.daily":
+		if e.ComplexityRoot.UnansweredCluster.Daily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Daily(childComplexity), true
 	case "UnansweredCluster.examples":
 		if e.ComplexityRoot.UnansweredCluster.Examples == nil {
 			break
@@ -707,6 +714,8 @@ type UnansweredCluster {
   firstSeen: Time!
   lastSeen: Time!
   audiences: [Audience!]!
+  "Questions a day over the period, oldest first (for sparklines)."
+  daily: [Int!]!
 }
 
 input KbEntryInput {
@@ -936,6 +945,8 @@ func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, f
 		return ec.fieldContext_UnansweredCluster_lastSeen(ctx, field)
 	case "audiences":
 		return ec.fieldContext_UnansweredCluster_audiences(ctx, field)
+	case "daily":
+		return ec.fieldContext_UnansweredCluster_daily(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnansweredCluster", field.Name)
 }
@@ -3196,6 +3207,29 @@ func (ec *executionContext) fieldContext_UnansweredCluster_audiences(_ context.C
 	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Audience")
 }
 
+func (ec *executionContext) _UnansweredCluster_daily(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_daily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Daily, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_daily(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Int")
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4949,6 +4983,11 @@ func (ec *executionContext) _UnansweredCluster(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "daily":
+			out.Values[i] = ec._UnansweredCluster_daily(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5438,6 +5477,35 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNKbEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbEntry) graphql.Marshaler {

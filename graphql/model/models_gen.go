@@ -110,6 +110,8 @@ type UnansweredCluster struct {
 	FirstSeen     time.Time  `json:"firstSeen"`
 	LastSeen      time.Time  `json:"lastSeen"`
 	Audiences     []Audience `json:"audiences"`
+	// Questions a day over the period, oldest first (for sparklines).
+	Daily []int `json:"daily"`
 }
 
 type Audience string

@@ -1,0 +1,205 @@
+// Workbench of unmet demand: groups of unanswered questions, their examples, CSV
+// export, drafting an entry from a group, and the experts' validation queue. Talks
+// to /graphql with the token kept in this tab (sessionStorage).
+(() => {
+  "use strict";
+  const $ = (sel) => document.querySelector(sel);
+  const status = $("#status");
+  let token = sessionStorage.getItem("parvis-token") || "";
+  let groups = [];
+  let current = null;
+
+  const say = (text, error) => { status.textContent = text; status.classList.toggle("error", !!error); };
+
+  async function gql(query, variables) {
+    const res = await fetch("/graphql", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await res.json();
+    if (body.errors && body.errors.length) {
+      const e = new Error(body.errors[0].message);
+      e.code = (body.errors[0].extensions || {}).code;
+      throw e;
+    }
+    return body.data;
+  }
+
+  const el = (tag, attrs, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else if (k === "text") e.textContent = v;
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  };
+
+  function sparkline(values) {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "spark");
+    svg.setAttribute("viewBox", "0 0 120 28");
+    svg.setAttribute("role", "img");
+    const total = values.reduce((a, b) => a + b, 0);
+    svg.setAttribute("aria-label", `${total} questions sur ${values.length} jours, au plus ${Math.max(0, ...values)} par jour`);
+    if (values.length > 1) {
+      const max = Math.max(1, ...values);
+      const d = values.map((v, i) => `${i ? "L" : "M"}${(i * 118 / (values.length - 1) + 1).toFixed(1)},${(26 - v * 24 / max).toFixed(1)}`).join(" ");
+      const path = document.createElementNS(ns, "path");
+      path.setAttribute("d", d);
+      svg.append(path);
+    }
+    return svg;
+  }
+
+  const growth = (g) => {
+    if (g === null || g === undefined) return el("span", { class: "tag", text: "nouveau" });
+    const pct = Math.round(g * 100);
+    return el("span", { class: pct > 0 ? "up" : pct < 0 ? "down" : "", text: (pct > 0 ? "+" : "") + pct + " %" });
+  };
+
+  function period() {
+    const days = Number($("#period").value);
+    const to = new Date();
+    const from = new Date(to.getTime() - days * 86400000);
+    return { from: from.toISOString().replace(/\.\d+Z$/, "Z"), to: to.toISOString().replace(/\.\d+Z$/, "Z") };
+  }
+
+  async function loadGroups(quiet) {
+    if (!quiet) say("Chargement…");
+    const { from, to } = period();
+    const vars = { f: from, t: to, a: $("#audience").value || null, r: $("#reason").value || null };
+    try {
+      const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason) {
+        unansweredClusters(from: $f, to: $t, limit: 100, audience: $a, reason: $r) {
+          id label size growth examples covered coveredBy conversations firstSeen lastSeen audiences daily } }`, vars);
+      groups = d.unansweredClusters;
+      renderGroups();
+      if (!quiet) say(groups.length ? `${groups.length} groupes sur la période.` : "Aucune question sans réponse sur la période.");
+    } catch (e) {
+      handle(e);
+    }
+  }
+
+  function renderGroups() {
+    const body = $("#groups tbody");
+    body.replaceChildren(...groups.map((g) => el("tr", { "aria-selected": current && current.id === g.id ? "true" : "false", onclick: () => show(g) },
+      el("td", {}, el("button", { type: "button", class: "label-btn", text: g.label, onclick: (e) => { e.stopPropagation(); show(g); } })),
+      el("td", { class: "num", text: String(g.size) }),
+      el("td", { class: "num" }, growth(g.growth)),
+      el("td", {}, sparkline(g.daily)),
+      el("td", {}, el("span", { class: g.covered ? "tag covered" : "tag", text: g.covered ? "Couvert" : "À traiter" })))));
+  }
+
+  function show(g) {
+    current = g;
+    renderGroups();
+    $("#detail").hidden = false;
+    $("#detail-title").textContent = g.label;
+    const fmt = (s) => new Date(s).toLocaleDateString("fr-FR");
+    $("#detail-meta").textContent = `${g.size} questions dans ${g.conversations} conversations, du ${fmt(g.firstSeen)} au ${fmt(g.lastSeen)}` +
+      (g.covered ? ` — couvert par l'entrée ${g.coveredBy}` : "");
+    $("#examples").replaceChildren(...g.examples.map((x) => el("li", { text: x })));
+    $("#d-question").value = g.label;
+    $("#d-alternatives").value = [...new Set(g.examples)].filter((x) => x !== g.label).join("\n");
+    $("#d-answer").value = "";
+    $("#d-question").focus();
+  }
+
+  async function draft(e) {
+    e.preventDefault();
+    if (!current) return;
+    const input = {
+      question: $("#d-question").value.trim(),
+      answer: $("#d-answer").value.trim(),
+      alternatives: $("#d-alternatives").value.split("\n").map((s) => s.trim()).filter(Boolean),
+      audiences: [...document.querySelectorAll("input[name=aud]:checked")].map((c) => c.value),
+      clusterId: current.id,
+    };
+    try {
+      const d = await gql(`mutation($i: KbEntryInput!) { draftKbEntry(input: $i) { id } }`, { i: input });
+      await loadQueue();
+      say(`Brouillon ${d.draftKbEntry.id} créé : il attend la validation d'un expert.`);
+    } catch (err) {
+      handle(err);
+    }
+  }
+
+  async function loadQueue() {
+    try {
+      const d = await gql(`{ kbQueue { id question answer status } }`);
+      const body = $("#queue tbody");
+      body.replaceChildren(...d.kbQueue.map((x) => el("tr", {},
+        el("td", { text: x.question }), el("td", { text: x.answer }),
+        el("td", { text: x.status === "draft" ? "Brouillon" : "Validée" }),
+        el("td", {}, el("button", { type: "button", text: x.status === "draft" ? "Valider" : "Publier",
+          onclick: () => step(x.status === "draft" ? "validateKbEntry" : "publishKbEntry", x.id) })))));
+      if (!d.kbQueue.length) body.append(el("tr", {}, el("td", { colspan: "4", text: "Rien à valider." })));
+    } catch (e) {
+      handle(e);
+    }
+  }
+
+  async function step(mutation, id) {
+    try {
+      await gql(`mutation($id: ID!) { ${mutation}(id: $id) { id status } }`, { id });
+      await Promise.all([loadQueue(), loadGroups(true)]);
+      say(mutation === "publishKbEntry" ? "Entrée publiée : l'assistant l'utilise dès le prochain message." : "Entrée validée : elle peut être publiée.");
+    } catch (e) {
+      handle(e);
+    }
+  }
+
+  function csv() {
+    const q = (s) => `"${String(s).replace(/"/g, '""')}"`;
+    const rows = [["id", "question_type", "questions", "evolution", "conversations", "premiere", "derniere", "couvert", "exemples"]]
+      .concat(groups.map((g) => [g.id, g.label, g.size, g.growth === null ? "" : g.growth.toFixed(3), g.conversations,
+        g.firstSeen, g.lastSeen, g.covered ? "oui" : "non", g.examples.join(" | ")]));
+    const blob = new Blob(["\ufeff" + rows.map((r) => r.map(q).join(";")).join("\r\n")], { type: "text/csv;charset=utf-8" });
+    const a = el("a", { href: URL.createObjectURL(blob), download: "demandes-sans-reponse.csv" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  function handle(e) {
+    if (e.code === "UNAUTHENTICATED" || e.code === "FORBIDDEN") {
+      say(e.code === "FORBIDDEN" ? "Votre rôle ne donne pas accès à cette page." : "Connectez-vous avec votre jeton d'accès.", true);
+      if (e.code === "UNAUTHENTICATED") logout();
+      return;
+    }
+    say(e.message || "Le service ne répond pas. Réessayez dans un instant.", true);
+  }
+
+  function logout() {
+    token = "";
+    sessionStorage.removeItem("parvis-token");
+    $("#login").hidden = false;
+    $("#who").hidden = true;
+  }
+
+  function start() {
+    $("#login").hidden = true;
+    $("#who").hidden = false;
+    $("#who-text").textContent = "Connecté";
+    loadGroups();
+    loadQueue();
+  }
+
+  $("#login").addEventListener("submit", (e) => {
+    e.preventDefault();
+    token = $("#token").value.trim();
+    sessionStorage.setItem("parvis-token", token);
+    $("#token").value = "";
+    start();
+  });
+  $("#logout").addEventListener("click", logout);
+  $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadGroups(); });
+  $("#csv").addEventListener("click", csv);
+  $("#draft").addEventListener("submit", draft);
+  if (token) start(); else logout();
+})();

@@ -1,0 +1,36 @@
+// Package dashboards serves the pages of the people who run Parvis, in French:
+// the communications team's workbench of unmet demand (groups of unanswered
+// questions, examples, CSV export, drafting an entry from a group) and the
+// experts' validation queue. Pages are static files embedded in the binary; they
+// read and write through the GraphQL API with the user's token, under a strict
+// Content-Security-Policy.
+package dashboards
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+)
+
+//go:embed assets
+var assets embed.FS
+
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// Handler serves /dashboards/.
+func Handler() http.Handler {
+	sub, err := fs.Sub(assets, "assets")
+	if err != nil {
+		panic(err)
+	}
+	files := http.StripPrefix("/dashboards/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}
