@@ -3,36 +3,21 @@ package projections
 import (
 	"context"
 	"errors"
-	"net"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 
-	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
 )
 
 func TestProjectorAndReplay(t *testing.T) {
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			l, _ := net.Listen("tcp", "127.0.0.1:0")
-			addr := l.Addr().String()
-			l.Close()
-			broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer broker.Close()
+			addr, pub := eventlogtest.Start(t)
 			brokers := []string{addr}
-			pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: brokers, OutboxDir: filepath.Join(dir, "outbox")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pub.Close()
 
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -137,20 +122,7 @@ func (f *flaky) Insert(ctx context.Context, table string, cols []string, rows []
 func TestProjectorRetriesWhileClickHouseIsDown(t *testing.T) {
 	s := sharedChDB(t)
 	reset(t, "chdb", s)
-	dir := t.TempDir()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
-	broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
-	pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close()
+	addr, pub := eventlogtest.Start(t)
 	at := time.Now().UTC().Truncate(time.Second)
 	if err := pub.Publish(context.Background(), conversationEvents(t, 5, 4, at)...); err != nil {
 		t.Fatal(err)
