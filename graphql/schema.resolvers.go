@@ -180,7 +180,7 @@ func (r *queryResolver) KbEntries(ctx context.Context, search *string, first *in
 }
 
 // UnansweredClusters is the resolver for the unansweredClusters field.
-func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason) ([]*model.UnansweredCluster, error) {
+func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) ([]*model.UnansweredCluster, error) {
 	if !to.After(from) {
 		return nil, badInput("La période est vide : « to » doit être après « from ».")
 	}
@@ -197,6 +197,9 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 	}
 	if reason != nil {
 		f.Reason = strings.ToLower(string(*reason))
+	}
+	if theme != nil {
+		f.Theme = *theme
 	}
 	cs, err := r.Queries.UnansweredClusters(ctx, from, to, n, f)
 	if err != nil {
@@ -223,6 +226,41 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 		}
 	}
 	return out, nil
+}
+
+// UnansweredCluster is the resolver for the unansweredCluster field.
+func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time) (*model.UnansweredClusterDetail, error) {
+	if !to.After(from) {
+		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	}
+	d, err := r.Queries.ClusterDetail(ctx, id, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.UnansweredClusterDetail{ID: id, Questions: []*model.MinedQuestion{},
+		AnswerRateBefore: d.AnswerRateBefore, AnswerRateAfter: d.AnswerRateAfter}
+	if !d.CoveredAt.IsZero() {
+		out.CoveredAt = &d.CoveredAt
+	}
+	for _, q := range d.Questions {
+		mq := &model.MinedQuestion{Text: q.Text, At: q.At, ConversationID: q.ConversationID, Reasons: []model.SignalReason{}}
+		for _, r := range strings.Split(q.Reasons, ",") {
+			if r != "" {
+				mq.Reasons = append(mq.Reasons, model.SignalReason(strings.ToUpper(r)))
+			}
+		}
+		if q.Outcome != "" {
+			o := model.Outcome(q.Outcome)
+			mq.Outcome = &o
+		}
+		out.Questions = append(out.Questions, mq)
+	}
+	return out, nil
+}
+
+// UnansweredThemes is the resolver for the unansweredThemes field.
+func (r *queryResolver) UnansweredThemes(ctx context.Context) ([]string, error) {
+	return r.Queries.Themes(ctx)
 }
 
 // KbQueue is the resolver for the kbQueue field.

@@ -136,6 +136,36 @@ func miningLoop(t *testing.T, extra ...string) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// The group's detail: its questions link to their conversations, and once
+	// covered, the answer rate after the entry shows its effect.
+	var detail struct {
+		UnansweredCluster struct {
+			Questions []struct {
+				Text, ConversationID string
+				Reasons              []string
+			}
+			CoveredAt        *string
+			AnswerRateBefore *float64
+			AnswerRateAfter  *float64
+		}
+	}
+	from := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	to := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if errs := s.GQL(parvistest.AdminToken, `query($id: ID!, $f: Time!, $t: Time!) { unansweredCluster(id: $id, from: $f, to: $t) {
+			questions { text conversationId reasons } coveredAt answerRateBefore answerRateAfter } }`,
+			map[string]any{"id": byTopic["defib"].ID, "f": from, "t": to}, &detail); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if detail.UnansweredCluster.AnswerRateAfter != nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	d := detail.UnansweredCluster
+	if len(d.Questions) < 5 || d.Questions[0].ConversationID == "" || len(d.Questions[0].Reasons) == 0 || d.CoveredAt == nil ||
+		d.AnswerRateAfter == nil || *d.AnswerRateAfter <= 0 {
+		t.Errorf("group detail %+v", d)
+	}
 }
 
 // unmetTopics are two needs the demo town does not answer, 7-8 paraphrases each.

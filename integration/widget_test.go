@@ -218,6 +218,12 @@ func TestWorkbench(t *testing.T) {
 	if !page(`document.querySelector("#d-alternatives").value.split("\n").length >= 3`) {
 		t.Error("the draft form is not prefilled with the group's questions")
 	}
+	// A question leads to its conversation.
+	wait("the group's questions with their reasons", `!!document.querySelector("#examples .why")`)
+	if err := chromedp.Do(ctx, chromedp.Click("#examples .label-btn")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the conversation", `!document.querySelector("#transcript").hidden && document.querySelectorAll("#transcript-list li").length >= 2`)
 	if err := chromedp.Do(ctx, chromedp.SendKeys("#d-answer", "Réponse rédigée depuis l'atelier."),
 		chromedp.Click("#draft button[type=submit]")); err != nil {
 		t.Fatal(err)

@@ -108,6 +108,15 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 		return err
 	}
 	signals := Signals(turns, fb, ends)
+	if len(signals) > 0 {
+		themes, err := m.q.EntryThemes(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range signals {
+			signals[i].Theme = themes[signals[i].TopCandidate]
+		}
+	}
 	var assigns []projections.Assignment
 	var labels []projections.ClusterLabel
 	for _, s := range signals {

@@ -19,6 +19,7 @@ type Turn struct {
 	EntryID        string    `ch:"entry_id"`
 	Text           string    `ch:"text"`
 	Audience       string    `ch:"audience"`
+	TopCandidate   string    `ch:"top_candidate"` // the entry that came closest
 }
 
 // Feedback is one "Cette réponse vous a-t-elle aidé ?" answer.
@@ -43,10 +44,11 @@ func (q *Queries) MiningInput(ctx context.Context, since time.Time) ([]Turn, []F
 	s := TimeLit(since)
 	var turns []Turn
 	// One join a level: version-neutral SQL.
-	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience
+	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience, top_candidate
 		FROM (
-			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text
-			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id FROM decisions FINAL WHERE at >= %s) AS d
+			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate
+			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, candidates[1] AS top_candidate
+				FROM decisions FINAL WHERE at >= %s) AS d
 			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %s) AS m USING utterance_id
 		) AS dm
 		ANY LEFT JOIN (SELECT conversation_id, audience, campaign FROM conversations FINAL) AS c USING conversation_id
@@ -69,6 +71,7 @@ func (q *Queries) MiningInput(ctx context.Context, since time.Time) ([]Turn, []F
 type Signal struct {
 	Turn
 	Reasons []string
+	Theme   string
 }
 
 // Assignment puts a question in a group.
@@ -93,10 +96,10 @@ func (q *Queries) WriteMining(ctx context.Context, signals []Signal, assigns []A
 	var rows [][]any
 	for _, s := range signals {
 		rows = append(rows, []any{s.UtteranceID, s.ConversationID, s.Tenant, s.At, s.Text, s.Audience,
-			strings.Join(s.Reasons, ","), s.Confidence, s.EntryID, v})
+			strings.Join(s.Reasons, ","), s.Confidence, s.EntryID, v, s.Theme})
 	}
 	if err := q.s.Insert(ctx, "mining_signals", []string{"utterance_id", "conversation_id", "tenant", "at", "text", "audience",
-		"reasons", "confidence", "entry_id", "version"}, rows); err != nil {
+		"reasons", "confidence", "entry_id", "version", "theme"}, rows); err != nil {
 		return err
 	}
 	rows = rows[:0]
@@ -162,6 +165,7 @@ func (c Cluster) Growth() *float64 {
 type ClusterFilter struct {
 	Audience string // particulier, entreprise, association, or "" for all
 	Reason   string // one signal reason, or "" for all
+	Theme    string // the theme of the closest entry, or "" for all
 }
 
 // UnansweredClusters returns the groups of unanswered questions of [from, to),
@@ -174,6 +178,9 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 	}
 	if f.Reason != "" {
 		where += " AND position(reasons, " + Quote(f.Reason) + ") > 0"
+	}
+	if f.Theme != "" {
+		where += " AND theme = " + Quote(f.Theme)
 	}
 	var rows []struct {
 		ID            string    `ch:"cluster_id"`
@@ -282,4 +289,113 @@ func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (
 		}
 	}
 	return out, nil
+}
+
+// EntryThemes returns the theme of every knowledge base entry.
+func (q *Queries) EntryThemes(ctx context.Context) (map[string]string, error) {
+	var rows []struct {
+		ID    string `ch:"entry_id"`
+		Theme string `ch:"theme"`
+	}
+	if err := q.s.Select(ctx, &rows, "SELECT entry_id, theme FROM kb_entries FINAL"); err != nil {
+		return nil, fmt.Errorf("projections: entry themes: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Theme
+	}
+	return out, nil
+}
+
+// Themes returns the themes that unanswered questions fall under, most frequent
+// first.
+func (q *Queries) Themes(ctx context.Context) ([]string, error) {
+	var rows []struct {
+		Theme string `ch:"theme"`
+	}
+	if err := q.s.Select(ctx, &rows, "SELECT theme FROM mining_signals FINAL WHERE theme != '' GROUP BY theme ORDER BY count() DESC, theme"); err != nil {
+		return nil, fmt.Errorf("projections: themes: %w", err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Theme
+	}
+	return out, nil
+}
+
+// MinedQuestionDetail is one question of a group, with where it comes from.
+type MinedQuestionDetail struct {
+	UtteranceID    string    `ch:"utterance_id"`
+	ConversationID string    `ch:"conversation_id"`
+	At             time.Time `ch:"at"`
+	Text           string    `ch:"text"`
+	Reasons        string    `ch:"reasons"`
+	Outcome        string    `ch:"outcome"`
+}
+
+// ClusterDetail is a group with its questions and, once covered, the effect of
+// the entry drafted from it.
+type ClusterDetail struct {
+	Questions []MinedQuestionDetail
+	// CoveredAt is when the entry drafted from the group was published.
+	CoveredAt time.Time
+	// AnswerRateBefore is the share of the group's questions answered before the
+	// entry; AnswerRateAfter the share of the topic's questions answered since,
+	// counting the answers given with the entry. Both nil when unknown.
+	AnswerRateBefore, AnswerRateAfter *float64
+}
+
+// ClusterDetail returns a group's questions of [from, to), newest first (500 at
+// most), and the answer rates before and after its coverage.
+func (q *Queries) ClusterDetail(ctx context.Context, id string, from, to time.Time) (ClusterDetail, error) {
+	var d ClusterDetail
+	err := q.s.Select(ctx, &d.Questions, fmt.Sprintf(`SELECT utterance_id, conversation_id, at, text, reasons, outcome
+		FROM (
+			SELECT utterance_id, conversation_id, at, text, reasons
+			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %s AND at < %s) AS s
+			ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
+		) AS q
+		ANY LEFT JOIN (SELECT utterance_id, outcome FROM decisions FINAL) AS d USING utterance_id
+		ORDER BY at DESC, utterance_id LIMIT 500`, TimeLit(from), TimeLit(to), Quote(id)))
+	if err != nil {
+		return d, fmt.Errorf("projections: group %s: %w", id, err)
+	}
+	var cov []struct {
+		Entry string    `ch:"entry_id"`
+		At    time.Time `ch:"updated_at"`
+	}
+	if err := q.s.Select(ctx, &cov, "SELECT entry_id, updated_at FROM kb_entries FINAL WHERE status = 'published' AND cluster_id = "+Quote(id)); err != nil {
+		return d, fmt.Errorf("projections: coverage of %s: %w", id, err)
+	}
+	var before, answeredBefore, after int
+	for _, qu := range d.Questions {
+		if len(cov) == 0 || qu.At.Before(cov[0].At) {
+			before++
+			if qu.Outcome == "ANSWERED" {
+				answeredBefore++
+			}
+		} else {
+			after++
+		}
+	}
+	if before > 0 {
+		r := float64(answeredBefore) / float64(before)
+		d.AnswerRateBefore = &r
+	}
+	if len(cov) == 0 {
+		return d, nil
+	}
+	d.CoveredAt = cov[0].At
+	var answered []struct {
+		N uint64 `ch:"n"`
+	}
+	if err := q.s.Select(ctx, &answered, fmt.Sprintf("SELECT count() AS n FROM decisions FINAL WHERE entry_id = %s AND outcome = 'ANSWERED' AND at >= %s AND at < %s",
+		Quote(cov[0].Entry), TimeLit(cov[0].At), TimeLit(to))); err != nil {
+		return d, fmt.Errorf("projections: answers with %s: %w", cov[0].Entry, err)
+	}
+	if n := int(answered[0].N); n+after > 0 {
+		r := float64(n) / float64(n+after)
+		d.AnswerRateAfter = &r
+	}
+	return d, nil
 }

@@ -98,8 +98,11 @@ func migrate(ctx context.Context, s Store, suffix string, record bool) error {
 		if applied[m.version] {
 			continue
 		}
-		for _, stmt := range statements(render(m.sql, suffix)) {
-			if err := s.Exec(ctx, stmt); err != nil {
+		for _, stmt := range statements(m.sql) {
+			if suffix != "" && !replayed(stmt) {
+				continue // a replay rebuilds the replayed tables only
+			}
+			if err := s.Exec(ctx, render(stmt, suffix)); err != nil {
 				return fmt.Errorf("projections: migration %s: %w", m.name, err)
 			}
 		}
@@ -111,6 +114,16 @@ func migrate(ctx context.Context, s Store, suffix string, record bool) error {
 		}
 	}
 	return nil
+}
+
+// replayed reports whether a statement touches a table that replays rebuild.
+func replayed(stmt string) bool {
+	for _, m := range placeholder.FindAllStringSubmatch(stmt, -1) {
+		if slices.Contains(Tables, m[1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // statements splits a migration file into statements, dropping comments.

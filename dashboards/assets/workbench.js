@@ -72,10 +72,10 @@
   async function loadGroups(quiet) {
     if (!quiet) say("Chargement…");
     const { from, to } = period();
-    const vars = { f: from, t: to, a: $("#audience").value || null, r: $("#reason").value || null };
+    const vars = { f: from, t: to, a: $("#audience").value || null, r: $("#reason").value || null, th: $("#theme").value || null };
     try {
-      const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason) {
-        unansweredClusters(from: $f, to: $t, limit: 100, audience: $a, reason: $r) {
+      const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason, $th: String) {
+        unansweredClusters(from: $f, to: $t, limit: 100, audience: $a, reason: $r, theme: $th) {
           id label size growth examples covered coveredBy conversations firstSeen lastSeen audiences daily } }`, vars);
       groups = d.unansweredClusters;
       renderGroups();
@@ -95,19 +95,62 @@
       el("td", {}, el("span", { class: g.covered ? "tag covered" : "tag", text: g.covered ? "Couvert" : "À traiter" })))));
   }
 
-  function show(g) {
+  const reasonLabels = { NON_REPONDU: "sans réponse", CLARIFICATION: "choix proposés", CONFIANCE_FAIBLE: "réponse incertaine",
+    PAS_UTILE: "jugée pas utile", REFORMULATION: "reformulée", ABANDON: "abandon" };
+  const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + " %");
+
+  async function show(g) {
     current = g;
     renderGroups();
     $("#detail").hidden = false;
+    $("#transcript").hidden = true;
     $("#detail-title").textContent = g.label;
     const fmt = (s) => new Date(s).toLocaleDateString("fr-FR");
     $("#detail-meta").textContent = `${g.size} questions dans ${g.conversations} conversations, du ${fmt(g.firstSeen)} au ${fmt(g.lastSeen)}` +
       (g.covered ? ` — couvert par l'entrée ${g.coveredBy}` : "");
     $("#examples").replaceChildren(...g.examples.map((x) => el("li", { text: x })));
+    const { from, to } = period();
+    gql(`query($id: ID!, $f: Time!, $t: Time!) { unansweredCluster(id: $id, from: $f, to: $t) {
+        questions { text at conversationId reasons } coveredAt answerRateBefore answerRateAfter } }`, { id: g.id, f: from, t: to })
+      .then((d) => {
+        const det = d.unansweredCluster;
+        if (!det || current !== g) return;
+        $("#examples").replaceChildren(...det.questions.slice(0, 30).map((q) => el("li", {},
+          el("button", { type: "button", class: "label-btn", text: q.text, onclick: () => transcript(q.conversationId) }),
+          el("span", { class: "why", text: " — " + q.reasons.map((r) => reasonLabels[r] || r).join(", ") + ", le " + new Date(q.at).toLocaleString("fr-FR") }))));
+        const effect = $("#effect");
+        effect.hidden = !det.coveredAt;
+        if (det.coveredAt) {
+          effect.textContent = `Entrée publiée le ${new Date(det.coveredAt).toLocaleString("fr-FR")} : taux de réponse ${pct(det.answerRateBefore)} avant, ${pct(det.answerRateAfter)} après.`;
+        }
+      }).catch(handle);
     $("#d-question").value = g.label;
     $("#d-alternatives").value = [...new Set(g.examples)].filter((x) => x !== g.label).join("\n");
     $("#d-answer").value = "";
     $("#d-question").focus();
+  }
+
+  async function transcript(id) {
+    try {
+      const d = await gql(`query($id: ID!) { conversation(id: $id) { messages { role text outcome at } } }`, { id });
+      const list = $("#transcript-list");
+      list.replaceChildren(...((d.conversation && d.conversation.messages) || []).map((m) =>
+        el("li", { class: m.role }, el("strong", { text: m.role === "citizen" ? "Habitant : " : "Assistant : " }), m.text)));
+      $("#transcript").hidden = false;
+      $("#transcript-title").focus();
+    } catch (e) {
+      handle(e);
+    }
+  }
+
+  async function loadThemes() {
+    try {
+      const d = await gql(`{ unansweredThemes }`);
+      const sel = $("#theme");
+      const keep = sel.value;
+      sel.replaceChildren(el("option", { value: "", text: "Tous" }), ...d.unansweredThemes.map((t) => el("option", { value: t, text: t })));
+      sel.value = keep;
+    } catch (_) { /* the filter stays at « Tous » */ }
   }
 
   async function draft(e) {
@@ -186,6 +229,7 @@
     $("#login").hidden = true;
     $("#who").hidden = false;
     $("#who-text").textContent = "Connecté";
+    loadThemes();
     loadGroups();
     loadQueue();
   }

@@ -79,6 +79,14 @@ type ComplexityRoot struct {
 		Text    func(childComplexity int) int
 	}
 
+	MinedQuestion struct {
+		At             func(childComplexity int) int
+		ConversationID func(childComplexity int) int
+		Outcome        func(childComplexity int) int
+		Reasons        func(childComplexity int) int
+		Text           func(childComplexity int) int
+	}
+
 	Mutation struct {
 		DraftKbEntry      func(childComplexity int, input model.KbEntryInput) int
 		GiveFeedback      func(childComplexity int, conversationID string, helpful bool, comment *string) int
@@ -103,7 +111,9 @@ type ComplexityRoot struct {
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbQueue            func(childComplexity int) int
 		Overview           func(childComplexity int, from time.Time, to time.Time) int
-		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason) int
+		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time) int
+		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) int
+		UnansweredThemes   func(childComplexity int) int
 	}
 
 	ReplayReport struct {
@@ -126,6 +136,14 @@ type ComplexityRoot struct {
 		LastSeen      func(childComplexity int) int
 		Size          func(childComplexity int) int
 	}
+
+	UnansweredClusterDetail struct {
+		AnswerRateAfter  func(childComplexity int) int
+		AnswerRateBefore func(childComplexity int) int
+		CoveredAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Questions        func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -145,7 +163,9 @@ type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error)
 	Conversation(ctx context.Context, id string) (*model.Conversation, error)
 	KbEntries(ctx context.Context, search *string, first *int) ([]*model.KbEntry, error)
-	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason) ([]*model.UnansweredCluster, error)
+	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) ([]*model.UnansweredCluster, error)
+	UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time) (*model.UnansweredClusterDetail, error)
+	UnansweredThemes(ctx context.Context) ([]string, error)
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
 }
 
@@ -328,6 +348,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Message.Text(childComplexity), true
 
+	case "MinedQuestion.at":
+		if e.ComplexityRoot.MinedQuestion.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MinedQuestion.At(childComplexity), true
+	case "MinedQuestion.conversationId":
+		if e.ComplexityRoot.MinedQuestion.ConversationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MinedQuestion.ConversationID(childComplexity), true
+	case "MinedQuestion.outcome":
+		if e.ComplexityRoot.MinedQuestion.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MinedQuestion.Outcome(childComplexity), true
+	case "MinedQuestion.reasons":
+		if e.ComplexityRoot.MinedQuestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MinedQuestion.Reasons(childComplexity), true
+	case "MinedQuestion.text":
+		if e.ComplexityRoot.MinedQuestion.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MinedQuestion.Text(childComplexity), true
+
 	case "Mutation.draftKbEntry":
 		if e.ComplexityRoot.Mutation.DraftKbEntry == nil {
 			break
@@ -478,6 +529,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Overview(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.unansweredCluster":
+		if e.ComplexityRoot.Query.UnansweredCluster == nil {
+			break
+		}
+
+		args, err := ec.field_Query_unansweredCluster_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnansweredCluster(childComplexity, args["id"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.unansweredClusters":
 		if e.ComplexityRoot.Query.UnansweredClusters == nil {
 			break
@@ -488,7 +550,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason)), true
+		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason), args["theme"].(*string)), true
+	case "Query.unansweredThemes":
+		if e.ComplexityRoot.Query.UnansweredThemes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.UnansweredThemes(childComplexity), true
 
 	case "ReplayReport.events":
 		if e.ComplexityRoot.ReplayReport.Events == nil {
@@ -581,6 +649,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnansweredCluster.Size(childComplexity), true
+
+	case "UnansweredClusterDetail.answerRateAfter":
+		if e.ComplexityRoot.UnansweredClusterDetail.AnswerRateAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredClusterDetail.AnswerRateAfter(childComplexity), true
+	case "UnansweredClusterDetail.answerRateBefore":
+		if e.ComplexityRoot.UnansweredClusterDetail.AnswerRateBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredClusterDetail.AnswerRateBefore(childComplexity), true
+	case "UnansweredClusterDetail.coveredAt":
+		if e.ComplexityRoot.UnansweredClusterDetail.CoveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredClusterDetail.CoveredAt(childComplexity), true
+	case "UnansweredClusterDetail.id":
+		if e.ComplexityRoot.UnansweredClusterDetail.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredClusterDetail.ID(childComplexity), true
+	case "UnansweredClusterDetail.questions":
+		if e.ComplexityRoot.UnansweredClusterDetail.Questions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredClusterDetail.Questions(childComplexity), true
 
 	}
 	return 0, false
@@ -689,7 +788,11 @@ type Query {
   "Published knowledge base entries, optionally those matching a search."
   kbEntries(search: String, first: Int = 50): [KbEntry!]!
   "Groups of questions the town does not answer yet, largest first."
-  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST])
+  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST])
+  "A group's questions over a period, with links to their conversations, and the effect of the entry drafted from it."
+  unansweredCluster(id: ID!, from: Time!, to: Time!): UnansweredClusterDetail @auth(roles: [ADMIN, ANALYST])
+  "The themes unanswered questions fall under (the theme of the closest entry), most frequent first."
+  unansweredThemes: [String!]! @auth(roles: [ADMIN, ANALYST])
   "Entries waiting for an expert: drafts and validated entries not yet published."
   kbQueue: [KbEntry!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
 }
@@ -716,6 +819,25 @@ type UnansweredCluster {
   audiences: [Audience!]!
   "Questions a day over the period, oldest first (for sparklines)."
   daily: [Int!]!
+}
+
+type UnansweredClusterDetail {
+  id: ID!
+  questions: [MinedQuestion!]!
+  "When the entry drafted from the group was published."
+  coveredAt: Time
+  "Share of the group's questions answered before the entry."
+  answerRateBefore: Float
+  "Share of the topic's questions answered since the entry, its own answers included."
+  answerRateAfter: Float
+}
+
+type MinedQuestion {
+  text: String!
+  at: Time!
+  conversationId: ID!
+  reasons: [SignalReason!]!
+  outcome: Outcome
 }
 
 input KbEntryInput {
@@ -891,6 +1013,22 @@ func (ec *executionContext) childFields_Message(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Message", field.Name)
 }
 
+func (ec *executionContext) childFields_MinedQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_MinedQuestion_text(ctx, field)
+	case "at":
+		return ec.fieldContext_MinedQuestion_at(ctx, field)
+	case "conversationId":
+		return ec.fieldContext_MinedQuestion_conversationId(ctx, field)
+	case "reasons":
+		return ec.fieldContext_MinedQuestion_reasons(ctx, field)
+	case "outcome":
+		return ec.fieldContext_MinedQuestion_outcome(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MinedQuestion", field.Name)
+}
+
 func (ec *executionContext) childFields_Overview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "conversations":
@@ -949,6 +1087,22 @@ func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, f
 		return ec.fieldContext_UnansweredCluster_daily(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnansweredCluster", field.Name)
+}
+
+func (ec *executionContext) childFields_UnansweredClusterDetail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UnansweredClusterDetail_id(ctx, field)
+	case "questions":
+		return ec.fieldContext_UnansweredClusterDetail_questions(ctx, field)
+	case "coveredAt":
+		return ec.fieldContext_UnansweredClusterDetail_coveredAt(ctx, field)
+	case "answerRateBefore":
+		return ec.fieldContext_UnansweredClusterDetail_answerRateBefore(ctx, field)
+	case "answerRateAfter":
+		return ec.fieldContext_UnansweredClusterDetail_answerRateAfter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnansweredClusterDetail", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1269,6 +1423,36 @@ func (ec *executionContext) field_Query_overview_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_unansweredCluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_unansweredClusters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1312,6 +1496,14 @@ func (ec *executionContext) field_Query_unansweredClusters_args(ctx context.Cont
 		return nil, err
 	}
 	args["reason"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "theme",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["theme"] = arg5
 	return args, nil
 }
 
@@ -2023,6 +2215,121 @@ func (ec *executionContext) fieldContext_Message_at(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Message", field, false, false, "Time")
 }
 
+func (ec *executionContext) _MinedQuestion_text(ctx context.Context, field graphql.CollectedField, obj *model.MinedQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MinedQuestion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MinedQuestion_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MinedQuestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _MinedQuestion_at(ctx context.Context, field graphql.CollectedField, obj *model.MinedQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MinedQuestion_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MinedQuestion_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MinedQuestion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MinedQuestion_conversationId(ctx context.Context, field graphql.CollectedField, obj *model.MinedQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MinedQuestion_conversationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MinedQuestion_conversationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MinedQuestion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MinedQuestion_reasons(ctx context.Context, field graphql.CollectedField, obj *model.MinedQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MinedQuestion_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SignalReason) graphql.Marshaler {
+			return ec.marshalNSignalReason2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MinedQuestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MinedQuestion", field, false, false, "SignalReason")
+}
+
+func (ec *executionContext) _MinedQuestion_outcome(ctx context.Context, field graphql.CollectedField, obj *model.MinedQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MinedQuestion_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Outcome) graphql.Marshaler {
+			return ec.marshalOOutcome2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MinedQuestion_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MinedQuestion", field, false, false, "Outcome")
+}
+
 func (ec *executionContext) _Mutation_startConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2707,7 +3014,7 @@ func (ec *executionContext) _Query_unansweredClusters(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason))
+			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason), fc.Args["theme"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -2757,6 +3064,109 @@ func (ec *executionContext) fieldContext_Query_unansweredClusters(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_unansweredCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unansweredCluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnansweredCluster(ctx, fc.Args["id"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST"})
+				if err != nil {
+					var zeroVal *model.UnansweredClusterDetail
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.UnansweredClusterDetail
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnansweredClusterDetail) graphql.Marshaler {
+			return ec.marshalOUnansweredClusterDetail2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUnansweredClusterDetail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unansweredCluster(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnansweredClusterDetail(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unansweredCluster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_unansweredThemes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unansweredThemes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().UnansweredThemes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST"})
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unansweredThemes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
 }
 
 func (ec *executionContext) _Query_kbQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3228,6 +3638,130 @@ func (ec *executionContext) _UnansweredCluster_daily(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_UnansweredCluster_daily(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnansweredClusterDetail_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredClusterDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredClusterDetail_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredClusterDetail_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredClusterDetail", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UnansweredClusterDetail_questions(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredClusterDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredClusterDetail_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Questions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MinedQuestion) graphql.Marshaler {
+			return ec.marshalNMinedQuestion2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐMinedQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredClusterDetail_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnansweredClusterDetail",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MinedQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnansweredClusterDetail_coveredAt(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredClusterDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredClusterDetail_coveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredClusterDetail_coveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredClusterDetail", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UnansweredClusterDetail_answerRateBefore(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredClusterDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredClusterDetail_answerRateBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerRateBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredClusterDetail_answerRateBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredClusterDetail", field, false, false, "Float")
+}
+
+func (ec *executionContext) _UnansweredClusterDetail_answerRateAfter(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredClusterDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredClusterDetail_answerRateAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerRateAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredClusterDetail_answerRateAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredClusterDetail", field, false, false, "Float")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -4651,6 +5185,59 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var minedQuestionImplementors = []string{"MinedQuestion"}
+
+func (ec *executionContext) _MinedQuestion(ctx context.Context, sel ast.SelectionSet, obj *model.MinedQuestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, minedQuestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MinedQuestion")
+		case "text":
+			out.Values[i] = ec._MinedQuestion_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._MinedQuestion_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversationId":
+			out.Values[i] = ec._MinedQuestion_conversationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MinedQuestion_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._MinedQuestion_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -4837,6 +5424,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_unansweredClusters(ctx, field)
 				})
+		case "unansweredCluster":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unansweredCluster(ctx, field)
+				})
+		case "unansweredThemes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unansweredThemes(ctx, field)
+				})
 		case "kbQueue":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -4986,6 +5585,59 @@ func (ec *executionContext) _UnansweredCluster(ctx context.Context, sel ast.Sele
 		case "daily":
 			out.Values[i] = ec._UnansweredCluster_daily(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unansweredClusterDetailImplementors = []string{"UnansweredClusterDetail"}
+
+func (ec *executionContext) _UnansweredClusterDetail(ctx context.Context, sel ast.SelectionSet, obj *model.UnansweredClusterDetail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unansweredClusterDetailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnansweredClusterDetail")
+		case "id":
+			out.Values[i] = ec._UnansweredClusterDetail_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "questions":
+			out.Values[i] = ec._UnansweredClusterDetail_questions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coveredAt":
+			out.Values[i] = ec._UnansweredClusterDetail_coveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "answerRateBefore":
+			out.Values[i] = ec._UnansweredClusterDetail_answerRateBefore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "answerRateAfter":
+			out.Values[i] = ec._UnansweredClusterDetail_answerRateAfter(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -5585,6 +6237,30 @@ func (ec *executionContext) marshalNMessage2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 	return ec._Message(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMinedQuestion2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐMinedQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MinedQuestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMinedQuestion2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐMinedQuestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMinedQuestion2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐMinedQuestion(ctx context.Context, sel ast.SelectionSet, v *model.MinedQuestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MinedQuestion!")
+		return graphql.Null
+	}
+	return ec._MinedQuestion(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNOutcome2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐOutcome(ctx context.Context, v any) (model.Outcome, error) {
 	var res model.Outcome
 	err := res.UnmarshalGQL(v)
@@ -5640,6 +6316,46 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparv
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSignalReason2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReason(ctx context.Context, v any) (model.SignalReason, error) {
+	var res model.SignalReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignalReason2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReason(ctx context.Context, sel ast.SelectionSet, v model.SignalReason) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSignalReason2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReasonᚄ(ctx context.Context, v any) ([]model.SignalReason, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SignalReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSignalReason2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSignalReason2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SignalReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignalReason2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReason(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -6106,6 +6822,31 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOUnansweredClusterDetail2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUnansweredClusterDetail(ctx context.Context, sel ast.SelectionSet, v *model.UnansweredClusterDetail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnansweredClusterDetail(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -69,6 +69,14 @@ type Message struct {
 	At      time.Time `json:"at"`
 }
 
+type MinedQuestion struct {
+	Text           string         `json:"text"`
+	At             time.Time      `json:"at"`
+	ConversationID string         `json:"conversationId"`
+	Reasons        []SignalReason `json:"reasons"`
+	Outcome        *Outcome       `json:"outcome,omitempty"`
+}
+
 type Mutation struct {
 }
 
@@ -112,6 +120,17 @@ type UnansweredCluster struct {
 	Audiences     []Audience `json:"audiences"`
 	// Questions a day over the period, oldest first (for sparklines).
 	Daily []int `json:"daily"`
+}
+
+type UnansweredClusterDetail struct {
+	ID        string           `json:"id"`
+	Questions []*MinedQuestion `json:"questions"`
+	// When the entry drafted from the group was published.
+	CoveredAt *time.Time `json:"coveredAt,omitempty"`
+	// Share of the group's questions answered before the entry.
+	AnswerRateBefore *float64 `json:"answerRateBefore,omitempty"`
+	// Share of the topic's questions answered since the entry, its own answers included.
+	AnswerRateAfter *float64 `json:"answerRateAfter,omitempty"`
 }
 
 type Audience string
