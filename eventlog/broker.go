@@ -51,7 +51,7 @@ func StartEmbedded(dir, listen string) (*Embedded, error) {
 		kfake.DataDir(dir),
 		kfake.SyncWrites(),
 		kfake.SeedTopics(conversationPartitions, events.TopicConversations),
-		kfake.SeedTopics(1, events.TopicKB, events.TopicDeadLetter),
+		kfake.SeedTopics(1, events.TopicKB, events.TopicAudit, events.TopicDeadLetter),
 		kfake.AllowAutoTopicCreation(),
 		kfake.ClusterID("parvis"),
 	)

@@ -81,14 +81,25 @@ func (s *KBState) Len() int {
 }
 
 // FollowKB reads the knowledge base topic from its beginning into state and keeps
-// following it. onChange is called once the log has been read up to its end as it
-// was at start (ready), and then after each change, at most every debounce.
+// following it; see [Follow] for onChange.
 func FollowKB(ctx context.Context, brokers []string, state *KBState, onChange func(), log *slog.Logger) error {
-	end, err := topicEnd(ctx, brokers, events.TopicKB)
+	return Follow(ctx, brokers, events.TopicKB, func(env events.Envelope, p events.Payload) {
+		if kbe, ok := p.(*events.KBEntryChanged); ok {
+			state.Apply(env, kbe)
+		}
+	}, onChange, log)
+}
+
+// Follow reads a single-partition topic (the knowledge base, the audit log) from
+// its beginning, applying each valid event, and keeps following it. onChange is
+// called once the topic has been read up to its end as it was at start (ready),
+// then after each batch of changes.
+func Follow(ctx context.Context, brokers []string, topic string, apply func(events.Envelope, events.Payload), onChange func(), log *slog.Logger) error {
+	end, err := topicEnd(ctx, brokers, topic)
 	if err != nil {
 		return err
 	}
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: events.TopicKB, Partition: 0,
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: 0,
 		MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 100 * time.Millisecond})
 	defer r.Close()
 	if err := r.SetOffset(kafka.FirstOffset); err != nil {
@@ -108,7 +119,7 @@ func FollowKB(ctx context.Context, brokers []string, state *KBState, onChange fu
 				return nil
 			}
 			if !errors.Is(err, context.DeadlineExceeded) {
-				log.Warn("kb: read the knowledge base topic", slog.Any("error", err))
+				log.Warn("eventlog: read "+topic, slog.Any("error", err))
 				time.Sleep(time.Second)
 			}
 			if dirty && caughtUp {
@@ -118,11 +129,11 @@ func FollowKB(ctx context.Context, brokers []string, state *KBState, onChange fu
 			continue
 		}
 		env, p, err := events.Decode(m.Value)
-		if kbe, ok := p.(*events.KBEntryChanged); err == nil && ok {
-			state.Apply(env, kbe)
+		if err == nil {
+			apply(env, p)
 			dirty = true
-		} else if err != nil {
-			log.Warn("kb: invalid event skipped", slog.Int64("offset", m.Offset), slog.Any("error", err))
+		} else {
+			log.Warn("eventlog: invalid event skipped", slog.String("topic", topic), slog.Int64("offset", m.Offset), slog.Any("error", err))
 		}
 		if !caughtUp && m.Offset >= end-1 {
 			caughtUp = true

@@ -47,6 +47,10 @@ func Decode(data []byte) (Envelope, Payload, error) {
 		p = new(FeedbackGiven)
 	case TypeConversationEnded:
 		p = new(ConversationEnded)
+	case TypeTokenCreated:
+		p = new(TokenCreated)
+	case TypeTokenRevoked:
+		p = new(TokenRevoked)
 	default: // kb.entry.*
 		p = &KBEntryChanged{Type: e.Type}
 	}

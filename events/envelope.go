@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,10 +22,11 @@ const (
 	TopicConversations = "parvis.conversations"
 	TopicKB            = "parvis.kb"
 	TopicDeadLetter    = "parvis.deadletter"
+	TopicAudit         = "parvis.audit" // administrators' actions: tokens created and revoked
 )
 
 // Topics lists every topic, for creating them.
-var Topics = []string{TopicConversations, TopicKB, TopicDeadLetter}
+var Topics = []string{TopicConversations, TopicKB, TopicAudit, TopicDeadLetter}
 
 // Envelope is what every event on the log looks like.
 type Envelope struct {
@@ -64,8 +66,11 @@ func New(tenant, conversationID string, at time.Time, p Payload) (Envelope, erro
 
 // Topic returns the topic an event belongs on.
 func (e Envelope) Topic() string {
-	if len(e.Type) > 3 && e.Type[:3] == "kb." {
+	switch {
+	case strings.HasPrefix(e.Type, "kb."):
 		return TopicKB
+	case strings.HasPrefix(e.Type, "auth."):
+		return TopicAudit
 	}
 	return TopicConversations
 }
@@ -73,8 +78,11 @@ func (e Envelope) Topic() string {
 // Key returns the partitioning key of the event: the conversation id, and one key
 // for the whole knowledge base so that its lifecycle events stay in order.
 func (e Envelope) Key() []byte {
-	if e.Topic() == TopicKB {
+	switch e.Topic() {
+	case TopicKB:
 		return []byte("kb")
+	case TopicAudit:
+		return []byte("audit")
 	}
 	return []byte(e.ConversationID)
 }

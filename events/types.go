@@ -18,6 +18,8 @@ const (
 	TypeKBEntryValidated    = "kb.entry.validated"
 	TypeKBEntryPublished    = "kb.entry.published"
 	TypeKBEntryRetired      = "kb.entry.retired"
+	TypeTokenCreated        = "auth.token.created"
+	TypeTokenRevoked        = "auth.token.revoked"
 )
 
 // versions holds the current schema version of each type; [Decode] refuses others.
@@ -31,6 +33,8 @@ var versions = map[string]int{
 	TypeKBEntryValidated:    1,
 	TypeKBEntryPublished:    1,
 	TypeKBEntryRetired:      1,
+	TypeTokenCreated:        1,
+	TypeTokenRevoked:        1,
 }
 
 // ConversationStarted opens a conversation.
@@ -83,6 +87,23 @@ type KBEntryChanged struct {
 	By    string   `json:"by,omitempty"` // who made the change
 }
 
+// TokenCreated records an API token: its hash only, never the token.
+type TokenCreated struct {
+	TokenID string `json:"token_id"`
+	Name    string `json:"name"`
+	Role    string `json:"role"`
+	Hash    string `json:"hash"` // hex SHA-256 of the token
+	By      string `json:"by"`
+}
+
+// TokenRevoked ends an API token.
+type TokenRevoked struct {
+	TokenID string `json:"token_id"`
+	By      string `json:"by"`
+}
+
+func (TokenCreated) EventType() string        { return TypeTokenCreated }
+func (TokenRevoked) EventType() string        { return TypeTokenRevoked }
 func (ConversationStarted) EventType() string { return TypeConversationStarted }
 func (UtteranceReceived) EventType() string   { return TypeUtteranceReceived }
 func (BotDecision) EventType() string         { return TypeBotDecision }

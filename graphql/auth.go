@@ -8,6 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/graphql/model"
 )
 
@@ -27,7 +28,8 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 
 // Authenticator resolves bearer tokens to principals.
 type Authenticator struct {
-	AdminToken string // PARVIS_ADMIN_TOKEN, accepted as an admin token when set
+	AdminToken string           // PARVIS_ADMIN_TOKEN, accepted as an admin token when set
+	Tokens     *eventlog.Tokens // API tokens created with createApiToken; may be nil
 }
 
 // Middleware puts the caller of each request in its context. A request without a
@@ -47,6 +49,11 @@ func (a Authenticator) Middleware(next http.Handler) http.Handler {
 func (a Authenticator) resolve(token string) (Principal, bool) {
 	if a.AdminToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(a.AdminToken)) == 1 {
 		return Principal{Name: "admin (PARVIS_ADMIN_TOKEN)", Role: model.RoleAdmin}, true
+	}
+	if a.Tokens != nil {
+		if t, ok := a.Tokens.Lookup(token); ok {
+			return Principal{Name: t.Name, Role: model.Role(t.Role)}, true
+		}
 	}
 	return Principal{}, false
 }

@@ -17,6 +17,7 @@ type Resolver struct {
 	Engine  *bot.Engine
 	Queries *projections.Queries
 	KB      *eventlog.KBWriter
+	Tokens  *eventlog.Tokens
 	// Replay rebuilds the projections; nil when this process does not run them.
 	Replay func(ctx context.Context) (projections.ReplayReport, error)
 	Logger *slog.Logger

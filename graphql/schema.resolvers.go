@@ -7,9 +7,11 @@ package graphql
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
+	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/graphql/generated"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/kb"
@@ -75,6 +77,27 @@ func (r *mutationResolver) ReplayProjections(ctx context.Context) (*model.Replay
 		return nil, err
 	}
 	return &model.ReplayReport{Events: rep.Events, Invalid: rep.Invalid, Seconds: rep.Duration.Seconds()}, nil
+}
+
+// CreateAPIToken is the resolver for the createApiToken field.
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return "", badInput("Donnez au jeton un nom de 1 à 100 caractères (la personne ou le service qui l'utilise).")
+	}
+	token, _, err := r.Tokens.Create(ctx, string(role), name, principalName(ctx))
+	return token, err
+}
+
+// RevokeAPIToken is the resolver for the revokeApiToken field.
+func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (bool, error) {
+	if err := r.Tokens.Revoke(ctx, id, principalName(ctx)); err != nil {
+		if errors.Is(err, eventlog.ErrNoToken) {
+			return false, badInput("Ce jeton n'existe pas.")
+		}
+		return false, err
+	}
+	return true, nil
 }
 
 // DraftKbEntry is the resolver for the draftKbEntry field.
@@ -261,6 +284,29 @@ func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from t
 // UnansweredThemes is the resolver for the unansweredThemes field.
 func (r *queryResolver) UnansweredThemes(ctx context.Context) ([]string, error) {
 	return r.Queries.Themes(ctx)
+}
+
+// Me is the resolver for the me field.
+func (r *queryResolver) Me(ctx context.Context) (*model.Caller, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return nil, nil
+	}
+	return &model.Caller{Name: p.Name, Role: p.Role}, nil
+}
+
+// APITokens is the resolver for the apiTokens field.
+func (r *queryResolver) APITokens(ctx context.Context) ([]*model.APIToken, error) {
+	out := []*model.APIToken{}
+	for _, t := range r.Tokens.List() {
+		tok := &model.APIToken{ID: t.ID, Name: t.Name, Role: model.Role(t.Role), CreatedAt: t.Created, CreatedBy: t.CreatedBy, Revoked: t.Revoked}
+		if !t.LastUsed.IsZero() {
+			lu := t.LastUsed
+			tok.LastUsedAt = &lu
+		}
+		out = append(out, tok)
+	}
+	return out, nil
 }
 
 // KbQueue is the resolver for the kbQueue field.

@@ -39,7 +39,7 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	if err := CreateFresh(ctx, s, replaySuffix); err != nil {
 		return rep, err
 	}
-	for _, topic := range []string{events.TopicConversations, events.TopicKB} {
+	for _, topic := range []string{events.TopicConversations, events.TopicKB, events.TopicAudit} {
 		parts, err := partitions(ctx, brokers, topic)
 		if err != nil {
 			return rep, err

@@ -17,6 +17,7 @@ import (
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/dashboards"
 	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
@@ -114,6 +115,14 @@ func serve(ctx context.Context, args []string) error {
 		log.Info("demo knowledge base published", slog.Int("entries", len(demo)))
 	}
 
+	// API tokens, followed on the audit topic.
+	tokens := eventlog.NewTokens(pub, cfg.Tenant)
+	wg.Go(func() {
+		if err := eventlog.Follow(ctx, brokers, events.TopicAudit, tokens.Apply, func() {}, log); err != nil {
+			log.Error("audit follower stopped", slog.Any("error", err))
+		}
+	})
+
 	queries := projections.NewQueries(store)
 	var miner *mining.Miner
 	if cfg.has("miner") {
@@ -130,7 +139,7 @@ func serve(ctx context.Context, args []string) error {
 	mux := http.NewServeMux()
 	if cfg.has("api") {
 		res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: queries, Logger: log,
-			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}}
+			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}, Tokens: tokens}
 		if projector != nil {
 			res.Replay = func(ctx context.Context) (projections.ReplayReport, error) {
 				rep, err := projections.Replay(ctx, store, brokers, projector, log)
@@ -140,7 +149,7 @@ func serve(ctx context.Context, args []string) error {
 				return rep, err
 			}
 		}
-		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken})))
+		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens})))
 		mux.Handle("POST /graphql", api)
 		mux.Handle("GET /graphql", api)
 		mux.Handle("OPTIONS /graphql", api)

@@ -10,6 +10,16 @@ import (
 	"time"
 )
 
+type APIToken struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Role       Role       `json:"role"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	CreatedBy  string     `json:"createdBy"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	Revoked    bool       `json:"revoked"`
+}
+
 type BotReply struct {
 	// What the citizen sees.
 	Text    string  `json:"text"`
@@ -20,6 +30,11 @@ type BotReply struct {
 	Entry *KbEntry `json:"entry,omitempty"`
 	// Choices offered (CLARIFY) or related entries.
 	Suggestions []*KbEntry `json:"suggestions"`
+}
+
+type Caller struct {
+	Name string `json:"name"`
+	Role Role   `json:"role"`
 }
 
 type Conversation struct {
