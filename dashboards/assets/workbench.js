@@ -229,6 +229,11 @@
     $("#login").hidden = true;
     $("#who").hidden = false;
     $("#who-text").textContent = "Connecté";
+    gql(`{ me { name role } }`).then((d) => {
+      if (!d.me) return handle(Object.assign(new Error(""), { code: "UNAUTHENTICATED" }));
+      const roles = { ADMIN: "administrateur", ANALYST: "analyste", EXPERT: "expert", ELECTED: "élu", AGENT: "agent" };
+      $("#who-text").textContent = `${d.me.name} (${roles[d.me.role] || d.me.role})`;
+    }).catch(handle);
     loadThemes();
     loadGroups();
     loadQueue();
