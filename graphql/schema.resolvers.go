@@ -152,9 +152,13 @@ func (r *queryResolver) Overview(ctx context.Context, from time.Time, to time.Ti
 	if err != nil {
 		return nil, err
 	}
+	served, err := r.Queries.Served(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
 	return &model.Overview{
 		Conversations: o.Conversations, Messages: o.Messages, Answered: o.Answered, Unanswered: o.Unanswered,
-		AnswerRate: o.AnswerRate(), HelpfulRate: o.HelpfulRate(),
+		AnswerRate: o.AnswerRate(), HelpfulRate: o.HelpfulRate(), Served: served,
 	}, nil
 }
 
@@ -284,6 +288,77 @@ func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from t
 // UnansweredThemes is the resolver for the unansweredThemes field.
 func (r *queryResolver) UnansweredThemes(ctx context.Context) ([]string, error) {
 	return r.Queries.Themes(ctx)
+}
+
+// Usage is the resolver for the usage field.
+func (r *queryResolver) Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket) ([]*model.UsagePoint, error) {
+	if !to.After(from) {
+		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	}
+	ps, err := r.Queries.Usage(ctx, from, to, bucket != nil && *bucket == model.BucketWeek)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.UsagePoint, len(ps))
+	for i, p := range ps {
+		out[i] = &model.UsagePoint{Start: p.Start, Conversations: p.Conversations, Messages: p.Messages, Answered: p.Answered, Unanswered: p.Unanswered}
+	}
+	return out, nil
+}
+
+// Needs is the resolver for the needs field.
+func (r *queryResolver) Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int) ([]*model.Need, error) {
+	if !to.After(from) {
+		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	}
+	n := 10
+	if limit != nil {
+		n = *limit
+	}
+	if n < 1 || n > 100 {
+		return nil, badInput("« limit » doit être entre 1 et 100.")
+	}
+	ns, err := r.Queries.Needs(ctx, from, to, by == model.NeedDimensionService, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Need, len(ns))
+	for i, x := range ns {
+		out[i] = &model.Need{Name: x.Name, Messages: int(x.Messages), Answered: int(x.Answered)}
+	}
+	return out, nil
+}
+
+// AudienceSplit is the resolver for the audienceSplit field.
+func (r *queryResolver) AudienceSplit(ctx context.Context, from time.Time, to time.Time) ([]*model.AudienceCount, error) {
+	if !to.After(from) {
+		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	}
+	as, err := r.Queries.Audiences(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.AudienceCount, len(as))
+	for i, a := range as {
+		out[i] = &model.AudienceCount{Audience: a.Audience, Conversations: int(a.Conversations)}
+	}
+	return out, nil
+}
+
+// Activity is the resolver for the activity field.
+func (r *queryResolver) Activity(ctx context.Context, from time.Time, to time.Time) ([]*model.HeatCell, error) {
+	if !to.After(from) {
+		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	}
+	cells, err := r.Queries.Activity(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.HeatCell, len(cells))
+	for i, c := range cells {
+		out[i] = &model.HeatCell{Weekday: int(c.Weekday), Hour: int(c.Hour), Messages: int(c.Messages)}
+	}
+	return out, nil
 }
 
 // Me is the resolver for the me field.

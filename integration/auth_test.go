@@ -1,6 +1,8 @@
 package integration
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +116,72 @@ func TestTokensAndRoles(t *testing.T) {
 	huge.WriteString(" }")
 	if got := code("", huge.String()); got == "" {
 		t.Error("a query of huge complexity was not refused")
+	}
+}
+
+const dashboardQuery = `query($f: Time!, $t: Time!, $pf: Time!) {
+	cur: overview(from: $f, to: $t) { conversations served messages answered unanswered answerRate helpfulRate }
+	prev: overview(from: $pf, to: $f) { conversations served }
+	day: usage(from: $f, to: $t, bucket: DAY) { start messages answered unanswered conversations }
+	week: usage(from: $f, to: $t, bucket: WEEK) { start messages }
+	themes: needs(from: $f, to: $t, by: THEME) { name messages answered }
+	services: needs(from: $f, to: $t, by: SERVICE) { name messages }
+	unansweredClusters(from: $f, to: $t, limit: 10) { label size growth }
+	audienceSplit(from: $f, to: $t) { audience conversations }
+	activity(from: $f, to: $t) { weekday hour messages }
+}`
+
+// TestDashboardQueries runs the dashboard's queries on the embedded ClickHouse
+// and, when given, on a ClickHouse server.
+func TestDashboardQueries(t *testing.T) {
+	dashboardQueries(t)
+}
+
+func TestDashboardQueriesClickHouseServer(t *testing.T) {
+	dsn := os.Getenv("PARVIS_TEST_CLICKHOUSE")
+	if dsn == "" {
+		t.Skip("SKIP: PARVIS_TEST_CLICKHOUSE is not set (a ClickHouse server DSN); .ci/run starts one")
+	}
+	dashboardQueries(t, "--clickhouse", dsn[:strings.LastIndex(dsn, "/")+1]+fmt.Sprintf("parvis_dash_%d", time.Now().UnixNano()))
+}
+
+func dashboardQueries(t *testing.T, extra ...string) {
+	s := parvistest.Start(t, t.TempDir(), extra...)
+	for _, q := range []string{"passeport perdu", "horaires de la piscine", "qui a gagné le match", "inscrire mon fils à la cantine"} {
+		if _, errs := s.Send(s.StartConversation(), q); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	s.WaitMessages(4, 10*time.Second)
+	now := time.Now().UTC()
+	var out struct {
+		Cur    struct{ Conversations, Served, Messages, Answered int }
+		Day    []struct{ Messages, Answered int }
+		Week   []struct{ Messages int }
+		Themes []struct {
+			Name     string
+			Messages int
+		}
+		Services      []struct{ Name string }
+		Activity      []struct{ Weekday, Hour, Messages int }
+		AudienceSplit []struct {
+			Audience      string
+			Conversations int
+		}
+	}
+	if errs := s.GQL(parvistest.AdminToken, dashboardQuery, map[string]any{
+		"f": now.Add(-7 * 24 * time.Hour).Format(time.RFC3339), "t": now.Add(time.Hour).Format(time.RFC3339),
+		"pf": now.Add(-14 * 24 * time.Hour).Format(time.RFC3339)}, &out); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	sum := func(xs []struct{ Weekday, Hour, Messages int }) (n int) {
+		for _, x := range xs {
+			n += x.Messages
+		}
+		return
+	}
+	if out.Cur.Messages != 4 || out.Cur.Served < 3 || len(out.Day) == 0 || out.Day[len(out.Day)-1].Messages != 4 ||
+		len(out.Week) == 0 || len(out.Themes) < 3 || len(out.Services) < 3 || sum(out.Activity) != 4 || len(out.AudienceSplit) != 1 {
+		t.Errorf("dashboard figures %+v", out)
 	}
 }

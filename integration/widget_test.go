@@ -259,3 +259,54 @@ func TestWorkbench(t *testing.T) {
 	page(`(window.scrollTo(0, 0), false)`)
 	parvistest.Screenshot(t, ctx, "workbench")
 }
+
+// TestElectedDashboard opens the elected officials' dashboard with an elected
+// token: figures, charts with their tables, the largest unmet demands; audits it
+// and takes screenshots on a desktop and a tablet.
+func TestElectedDashboard(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	sendUnmetDemand(t, s)
+	var tok struct{ CreateAPIToken string }
+	if errs := s.GQL(parvistest.AdminToken, `mutation { createApiToken(role: ELECTED, name: "Maire adjoint") }`, nil, &tok); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	s.WaitMessages(23, 10*time.Second)
+	ctx := parvistest.Browser(t, 1280, 1000)
+	page := func(expr string) bool {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		return err == nil && v
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/dashboards/elus.html"),
+		chromedp.WaitVisible("#token"), chromedp.SendKeys("#token", tok.CreateAPIToken+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !page(`document.querySelectorAll("#kpis li").length === 4 && document.querySelectorAll("#trend-table tbody tr").length > 0 &&
+		document.querySelectorAll("#unmet tbody tr").length >= 2 && typeof Chart !== "undefined" && !!Chart.getChart(document.querySelector("#trend"))`) {
+		if time.Now().After(deadline) {
+			parvistest.Screenshot(t, ctx, "failure-elus")
+			t.Fatal("the dashboard does not show its figures and charts")
+		}
+		page(`(document.querySelector("#filters button[type=submit]").click(), false)`)
+		time.Sleep(time.Second)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#kpis li .value").textContent`)); v != "23" {
+		t.Errorf("conversations shown: %q, want 23", v)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](parvistest.AxeScript(t)+";true")); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw != "[]" {
+		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the dashboard: %s", raw)
+	}
+	parvistest.Screenshot(t, ctx, "elus-desktop")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(768, 1024)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	parvistest.Screenshot(t, ctx, "elus-tablet")
+}

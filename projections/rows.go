@@ -14,7 +14,7 @@ var columns = map[string][]string{
 	"decisions": {"event_id", "conversation_id", "utterance_id", "tenant", "at", "outcome", "confidence", "entry_id",
 		"candidates", "scores", "kb_version", "latency_ms"},
 	"feedback":   {"event_id", "conversation_id", "tenant", "at", "helpful", "comment"},
-	"kb_entries": {"entry_id", "status", "question", "answer", "source", "entry", "updated_at", "event_id", "version", "cluster_id", "theme"},
+	"kb_entries": {"entry_id", "status", "question", "answer", "source", "entry", "updated_at", "event_id", "version", "cluster_id", "theme", "service"},
 }
 
 // batch holds rows per table, ready to insert.
@@ -52,7 +52,7 @@ func (b batch) project(e events.Envelope, p events.Payload) {
 			events.TypeKBEntryPublished: "published", events.TypeKBEntryRetired: "retired",
 		}[e.Type]
 		b.add("kb_entries", p.Entry.ID, status, p.Entry.Question, p.Entry.Answer, p.Entry.Source, string(entry),
-			e.At, e.ID, uint64(e.At.UnixMilli()), p.Entry.Cluster, p.Entry.Theme)
+			e.At, e.ID, uint64(e.At.UnixMilli()), p.Entry.Cluster, p.Entry.Theme, p.Entry.Service)
 	}
 }
 

@@ -48,6 +48,11 @@ type ComplexityRoot struct {
 		Role       func(childComplexity int) int
 	}
 
+	AudienceCount struct {
+		Audience      func(childComplexity int) int
+		Conversations func(childComplexity int) int
+	}
+
 	BotReply struct {
 		Confidence  func(childComplexity int) int
 		Entry       func(childComplexity int) int
@@ -65,6 +70,12 @@ type ComplexityRoot struct {
 		Audience func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Messages func(childComplexity int) int
+	}
+
+	HeatCell struct {
+		Hour     func(childComplexity int) int
+		Messages func(childComplexity int) int
+		Weekday  func(childComplexity int) int
 	}
 
 	KbEntry struct {
@@ -114,25 +125,36 @@ type ComplexityRoot struct {
 		ValidateKbEntry   func(childComplexity int, id string) int
 	}
 
+	Need struct {
+		Answered func(childComplexity int) int
+		Messages func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
 	Overview struct {
 		AnswerRate    func(childComplexity int) int
 		Answered      func(childComplexity int) int
 		Conversations func(childComplexity int) int
 		HelpfulRate   func(childComplexity int) int
 		Messages      func(childComplexity int) int
+		Served        func(childComplexity int) int
 		Unanswered    func(childComplexity int) int
 	}
 
 	Query struct {
 		APITokens          func(childComplexity int) int
+		Activity           func(childComplexity int, from time.Time, to time.Time) int
+		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
 		Conversation       func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbQueue            func(childComplexity int) int
 		Me                 func(childComplexity int) int
+		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int) int
 		Overview           func(childComplexity int, from time.Time, to time.Time) int
 		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time) int
 		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) int
 		UnansweredThemes   func(childComplexity int) int
+		Usage              func(childComplexity int, from time.Time, to time.Time, bucket *model.Bucket) int
 	}
 
 	ReplayReport struct {
@@ -163,6 +185,14 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		Questions        func(childComplexity int) int
 	}
+
+	UsagePoint struct {
+		Answered      func(childComplexity int) int
+		Conversations func(childComplexity int) int
+		Messages      func(childComplexity int) int
+		Start         func(childComplexity int) int
+		Unanswered    func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -187,6 +217,10 @@ type QueryResolver interface {
 	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) ([]*model.UnansweredCluster, error)
 	UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time) (*model.UnansweredClusterDetail, error)
 	UnansweredThemes(ctx context.Context) ([]string, error)
+	Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket) ([]*model.UsagePoint, error)
+	Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int) ([]*model.Need, error)
+	AudienceSplit(ctx context.Context, from time.Time, to time.Time) ([]*model.AudienceCount, error)
+	Activity(ctx context.Context, from time.Time, to time.Time) ([]*model.HeatCell, error)
 	Me(ctx context.Context) (*model.Caller, error)
 	APITokens(ctx context.Context) ([]*model.APIToken, error)
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
@@ -253,6 +287,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiToken.Role(childComplexity), true
 
+	case "AudienceCount.audience":
+		if e.ComplexityRoot.AudienceCount.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AudienceCount.Audience(childComplexity), true
+	case "AudienceCount.conversations":
+		if e.ComplexityRoot.AudienceCount.Conversations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AudienceCount.Conversations(childComplexity), true
+
 	case "BotReply.confidence":
 		if e.ComplexityRoot.BotReply.Confidence == nil {
 			break
@@ -315,6 +362,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Messages(childComplexity), true
+
+	case "HeatCell.hour":
+		if e.ComplexityRoot.HeatCell.Hour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeatCell.Hour(childComplexity), true
+	case "HeatCell.messages":
+		if e.ComplexityRoot.HeatCell.Messages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeatCell.Messages(childComplexity), true
+	case "HeatCell.weekday":
+		if e.ComplexityRoot.HeatCell.Weekday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeatCell.Weekday(childComplexity), true
 
 	case "KbEntry.alternatives":
 		if e.ComplexityRoot.KbEntry.Alternatives == nil {
@@ -553,6 +619,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.ValidateKbEntry(childComplexity, args["id"].(string)), true
 
+	case "Need.answered":
+		if e.ComplexityRoot.Need.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Answered(childComplexity), true
+	case "Need.messages":
+		if e.ComplexityRoot.Need.Messages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Messages(childComplexity), true
+	case "Need.name":
+		if e.ComplexityRoot.Need.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Name(childComplexity), true
+
 	case "Overview.answerRate":
 		if e.ComplexityRoot.Overview.AnswerRate == nil {
 			break
@@ -583,6 +668,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Overview.Messages(childComplexity), true
+	case "Overview.served":
+		if e.ComplexityRoot.Overview.Served == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overview.Served(childComplexity), true
 	case "Overview.unanswered":
 		if e.ComplexityRoot.Overview.Unanswered == nil {
 			break
@@ -596,6 +687,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APITokens(childComplexity), true
+	case "Query.activity":
+		if e.ComplexityRoot.Query.Activity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_activity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Activity(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.audienceSplit":
+		if e.ComplexityRoot.Query.AudienceSplit == nil {
+			break
+		}
+
+		args, err := ec.field_Query_audienceSplit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AudienceSplit(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.conversation":
 		if e.ComplexityRoot.Query.Conversation == nil {
 			break
@@ -631,6 +744,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.needs":
+		if e.ComplexityRoot.Query.Needs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_needs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Needs(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["by"].(model.NeedDimension), args["limit"].(*int)), true
 	case "Query.overview":
 		if e.ComplexityRoot.Query.Overview == nil {
 			break
@@ -670,6 +794,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.UnansweredThemes(childComplexity), true
+	case "Query.usage":
+		if e.ComplexityRoot.Query.Usage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_usage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["bucket"].(*model.Bucket)), true
 
 	case "ReplayReport.events":
 		if e.ComplexityRoot.ReplayReport.Events == nil {
@@ -794,6 +929,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnansweredClusterDetail.Questions(childComplexity), true
 
+	case "UsagePoint.answered":
+		if e.ComplexityRoot.UsagePoint.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsagePoint.Answered(childComplexity), true
+	case "UsagePoint.conversations":
+		if e.ComplexityRoot.UsagePoint.Conversations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsagePoint.Conversations(childComplexity), true
+	case "UsagePoint.messages":
+		if e.ComplexityRoot.UsagePoint.Messages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsagePoint.Messages(childComplexity), true
+	case "UsagePoint.start":
+		if e.ComplexityRoot.UsagePoint.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsagePoint.Start(childComplexity), true
+	case "UsagePoint.unanswered":
+		if e.ComplexityRoot.UsagePoint.Unanswered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsagePoint.Unanswered(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -901,11 +1067,19 @@ type Query {
   "Published knowledge base entries, optionally those matching a search."
   kbEntries(search: String, first: Int = 50): [KbEntry!]!
   "Groups of questions the town does not answer yet, largest first."
-  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST])
+  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "A group's questions over a period, with links to their conversations, and the effect of the entry drafted from it."
   unansweredCluster(id: ID!, from: Time!, to: Time!): UnansweredClusterDetail @auth(roles: [ADMIN, ANALYST])
   "The themes unanswered questions fall under (the theme of the closest entry), most frequent first."
   unansweredThemes: [String!]! @auth(roles: [ADMIN, ANALYST])
+  "Activity by day or week (Europe/Paris), test campaigns left out."
+  usage(from: Time!, to: Time!, bucket: Bucket = DAY): [UsagePoint!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  "What citizens ask about, by theme or service of the closest entry, most asked first."
+  needs(from: Time!, to: Time!, by: NeedDimension!, limit: Int = 10): [Need!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  "Conversations by audience."
+  audienceSplit(from: Time!, to: Time!): [AudienceCount!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  "Citizens' messages by weekday (1 Monday … 7 Sunday) and hour, Europe/Paris."
+  activity(from: Time!, to: Time!): [HeatCell!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "Who is calling: null without a valid token."
   me: Caller
   "Every API token (never the tokens themselves)."
@@ -998,6 +1172,8 @@ type BotReply {
 
 type Overview {
   conversations: Int!
+  "Conversations in which the citizen got at least one answer."
+  served: Int!
   "Citizen messages."
   messages: Int!
   answered: Int!
@@ -1043,6 +1219,13 @@ type Message {
   at: Time!
 }
 
+enum Bucket { DAY WEEK }
+enum NeedDimension { THEME SERVICE }
+type UsagePoint { start: Time!, conversations: Int!, messages: Int!, answered: Int!, unanswered: Int! }
+type Need { name: String!, messages: Int!, answered: Int! }
+type AudienceCount { "particulier, entreprise, association, or empty when not said" audience: String!, conversations: Int! }
+type HeatCell { weekday: Int!, hour: Int!, messages: Int! }
+
 type Caller { name: String!, role: Role! }
 
 type ApiToken {
@@ -1084,6 +1267,16 @@ func (ec *executionContext) childFields_ApiToken(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type ApiToken", field.Name)
 }
 
+func (ec *executionContext) childFields_AudienceCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "audience":
+		return ec.fieldContext_AudienceCount_audience(ctx, field)
+	case "conversations":
+		return ec.fieldContext_AudienceCount_conversations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AudienceCount", field.Name)
+}
+
 func (ec *executionContext) childFields_BotReply(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "text":
@@ -1120,6 +1313,18 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_messages(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
+}
+
+func (ec *executionContext) childFields_HeatCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekday":
+		return ec.fieldContext_HeatCell_weekday(ctx, field)
+	case "hour":
+		return ec.fieldContext_HeatCell_hour(ctx, field)
+	case "messages":
+		return ec.fieldContext_HeatCell_messages(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HeatCell", field.Name)
 }
 
 func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1192,10 +1397,24 @@ func (ec *executionContext) childFields_MinedQuestion(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type MinedQuestion", field.Name)
 }
 
+func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Need_name(ctx, field)
+	case "messages":
+		return ec.fieldContext_Need_messages(ctx, field)
+	case "answered":
+		return ec.fieldContext_Need_answered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Need", field.Name)
+}
+
 func (ec *executionContext) childFields_Overview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "conversations":
 		return ec.fieldContext_Overview_conversations(ctx, field)
+	case "served":
+		return ec.fieldContext_Overview_served(ctx, field)
 	case "messages":
 		return ec.fieldContext_Overview_messages(ctx, field)
 	case "answered":
@@ -1266,6 +1485,22 @@ func (ec *executionContext) childFields_UnansweredClusterDetail(ctx context.Cont
 		return ec.fieldContext_UnansweredClusterDetail_answerRateAfter(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnansweredClusterDetail", field.Name)
+}
+
+func (ec *executionContext) childFields_UsagePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_UsagePoint_start(ctx, field)
+	case "conversations":
+		return ec.fieldContext_UsagePoint_conversations(ctx, field)
+	case "messages":
+		return ec.fieldContext_UsagePoint_messages(ctx, field)
+	case "answered":
+		return ec.fieldContext_UsagePoint_answered(ctx, field)
+	case "unanswered":
+		return ec.fieldContext_UsagePoint_unanswered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UsagePoint", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1564,6 +1799,50 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_activity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_audienceSplit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_conversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1597,6 +1876,44 @@ func (ec *executionContext) field_Query_kbEntries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_needs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (model.NeedDimension, error) {
+			return ec.unmarshalNNeedDimension2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐNeedDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg3
 	return args, nil
 }
 
@@ -1703,6 +2020,36 @@ func (ec *executionContext) field_Query_unansweredClusters_args(ctx context.Cont
 		return nil, err
 	}
 	args["theme"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_usage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "bucket",
+		func(ctx context.Context, v any) (*model.Bucket, error) {
+			return ec.unmarshalOBucket2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBucket(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bucket"] = arg2
 	return args, nil
 }
 
@@ -1939,6 +2286,52 @@ func (ec *executionContext) _ApiToken_revoked(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ApiToken_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AudienceCount_audience(ctx context.Context, field graphql.CollectedField, obj *model.AudienceCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AudienceCount_audience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audience, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AudienceCount_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AudienceCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _AudienceCount_conversations(ctx context.Context, field graphql.CollectedField, obj *model.AudienceCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AudienceCount_conversations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AudienceCount_conversations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AudienceCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _BotReply_text(ctx context.Context, field graphql.CollectedField, obj *model.BotReply) (ret graphql.Marshaler) {
@@ -2196,6 +2589,75 @@ func (ec *executionContext) fieldContext_Conversation_messages(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _HeatCell_weekday(ctx context.Context, field graphql.CollectedField, obj *model.HeatCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeatCell_weekday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weekday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeatCell_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeatCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeatCell_hour(ctx context.Context, field graphql.CollectedField, obj *model.HeatCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeatCell_hour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeatCell_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeatCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeatCell_messages(ctx context.Context, field graphql.CollectedField, obj *model.HeatCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeatCell_messages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Messages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeatCell_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeatCell", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KbEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
@@ -3228,6 +3690,75 @@ func (ec *executionContext) fieldContext_Mutation_publishKbEntry(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Need_name(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "String")
+}
+
+func (ec *executionContext) _Need_messages(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_messages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Messages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Need_answered(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Overview_conversations(ctx context.Context, field graphql.CollectedField, obj *model.Overview) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3248,6 +3779,29 @@ func (ec *executionContext) _Overview_conversations(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Overview_conversations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Overview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Overview_served(ctx context.Context, field graphql.CollectedField, obj *model.Overview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overview_served(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Served, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overview_served(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Overview", field, false, false, "Int")
 }
 
@@ -3550,7 +4104,7 @@ func (ec *executionContext) _Query_unansweredClusters(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST"})
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED"})
 				if err != nil {
 					var zeroVal []*model.UnansweredCluster
 					return zeroVal, err
@@ -3697,6 +4251,254 @@ func (ec *executionContext) _Query_unansweredThemes(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Query_unansweredThemes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_usage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Usage(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["bucket"].(*model.Bucket))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED"})
+				if err != nil {
+					var zeroVal []*model.UsagePoint
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.UsagePoint
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UsagePoint) graphql.Marshaler {
+			return ec.marshalNUsagePoint2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUsagePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_usage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsagePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_usage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Needs(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["by"].(model.NeedDimension), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED"})
+				if err != nil {
+					var zeroVal []*model.Need
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.Need
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐNeedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_needs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_audienceSplit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_audienceSplit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AudienceSplit(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED"})
+				if err != nil {
+					var zeroVal []*model.AudienceCount
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.AudienceCount
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AudienceCount) graphql.Marshaler {
+			return ec.marshalNAudienceCount2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_audienceSplit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AudienceCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_audienceSplit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_activity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Activity(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED"})
+				if err != nil {
+					var zeroVal []*model.HeatCell
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.HeatCell
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.HeatCell) graphql.Marshaler {
+			return ec.marshalNHeatCell2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐHeatCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_activity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeatCell(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_activity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4374,6 +5176,121 @@ func (ec *executionContext) _UnansweredClusterDetail_answerRateAfter(ctx context
 }
 func (ec *executionContext) fieldContext_UnansweredClusterDetail_answerRateAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnansweredClusterDetail", field, false, false, "Float")
+}
+
+func (ec *executionContext) _UsagePoint_start(ctx context.Context, field graphql.CollectedField, obj *model.UsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsagePoint_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsagePoint_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsagePoint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UsagePoint_conversations(ctx context.Context, field graphql.CollectedField, obj *model.UsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsagePoint_conversations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsagePoint_conversations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsagePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UsagePoint_messages(ctx context.Context, field graphql.CollectedField, obj *model.UsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsagePoint_messages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Messages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsagePoint_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsagePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UsagePoint_answered(ctx context.Context, field graphql.CollectedField, obj *model.UsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsagePoint_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsagePoint_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsagePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UsagePoint_unanswered(ctx context.Context, field graphql.CollectedField, obj *model.UsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsagePoint_unanswered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unanswered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsagePoint_unanswered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsagePoint", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5590,6 +6507,44 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var audienceCountImplementors = []string{"AudienceCount"}
+
+func (ec *executionContext) _AudienceCount(ctx context.Context, sel ast.SelectionSet, obj *model.AudienceCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, audienceCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AudienceCount")
+		case "audience":
+			out.Values[i] = ec._AudienceCount_audience(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversations":
+			out.Values[i] = ec._AudienceCount_conversations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var botReplyImplementors = []string{"BotReply"}
 
 func (ec *executionContext) _BotReply(ctx context.Context, sel ast.SelectionSet, obj *model.BotReply) graphql.Marshaler {
@@ -5704,6 +6659,49 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 			}
 		case "messages":
 			out.Values[i] = ec._Conversation_messages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var heatCellImplementors = []string{"HeatCell"}
+
+func (ec *executionContext) _HeatCell(ctx context.Context, sel ast.SelectionSet, obj *model.HeatCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, heatCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HeatCell")
+		case "weekday":
+			out.Values[i] = ec._HeatCell_weekday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hour":
+			out.Values[i] = ec._HeatCell_hour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messages":
+			out.Values[i] = ec._HeatCell_messages(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6050,6 +7048,49 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var needImplementors = []string{"Need"}
+
+func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj *model.Need) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Need")
+		case "name":
+			out.Values[i] = ec._Need_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messages":
+			out.Values[i] = ec._Need_messages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answered":
+			out.Values[i] = ec._Need_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var overviewImplementors = []string{"Overview"}
 
 func (ec *executionContext) _Overview(ctx context.Context, sel ast.SelectionSet, obj *model.Overview) graphql.Marshaler {
@@ -6063,6 +7104,11 @@ func (ec *executionContext) _Overview(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("Overview")
 		case "conversations":
 			out.Values[i] = ec._Overview_conversations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "served":
+			out.Values[i] = ec._Overview_served(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6162,6 +7208,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_unansweredThemes(ctx, field)
+				})
+		case "usage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_usage(ctx, field)
+				})
+		case "needs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_needs(ctx, field)
+				})
+		case "audienceSplit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_audienceSplit(ctx, field)
+				})
+		case "activity":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_activity(ctx, field)
 				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -6377,6 +7447,59 @@ func (ec *executionContext) _UnansweredClusterDetail(ctx context.Context, sel as
 		case "answerRateAfter":
 			out.Values[i] = ec._UnansweredClusterDetail_answerRateAfter(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var usagePointImplementors = []string{"UsagePoint"}
+
+func (ec *executionContext) _UsagePoint(ctx context.Context, sel ast.SelectionSet, obj *model.UsagePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usagePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UsagePoint")
+		case "start":
+			out.Values[i] = ec._UsagePoint_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversations":
+			out.Values[i] = ec._UsagePoint_conversations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messages":
+			out.Values[i] = ec._UsagePoint_messages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answered":
+			out.Values[i] = ec._UsagePoint_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unanswered":
+			out.Values[i] = ec._UsagePoint_unanswered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -6822,6 +7945,30 @@ func (ec *executionContext) marshalNAudience2ᚕgithubᚗcomᚋparvisᚑcivicᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNAudienceCount2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AudienceCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAudienceCount2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAudienceCount2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceCount(ctx context.Context, sel ast.SelectionSet, v *model.AudienceCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AudienceCount!")
+		return graphql.Null
+	}
+	return ec._AudienceCount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6864,6 +8011,30 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNHeatCell2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐHeatCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HeatCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHeatCell2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐHeatCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHeatCell2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐHeatCell(ctx context.Context, sel ast.SelectionSet, v *model.HeatCell) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HeatCell!")
+		return graphql.Null
+	}
+	return ec._HeatCell(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -7022,6 +8193,40 @@ func (ec *executionContext) marshalNMinedQuestion2ᚖgithubᚗcomᚋparvisᚑciv
 		return graphql.Null
 	}
 	return ec._MinedQuestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeed2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐNeedᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Need) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeed2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐNeed(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNeed2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐNeed(ctx context.Context, sel ast.SelectionSet, v *model.Need) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Need!")
+		return graphql.Null
+	}
+	return ec._Need(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNeedDimension2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐNeedDimension(ctx context.Context, v any) (model.NeedDimension, error) {
+	var res model.NeedDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNeedDimension2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐNeedDimension(ctx context.Context, sel ast.SelectionSet, v model.NeedDimension) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNOutcome2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐOutcome(ctx context.Context, v any) (model.Outcome, error) {
@@ -7209,6 +8414,30 @@ func (ec *executionContext) marshalNUnansweredCluster2ᚖgithubᚗcomᚋparvis�
 		return graphql.Null
 	}
 	return ec._UnansweredCluster(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUsagePoint2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUsagePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UsagePoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUsagePoint2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUsagePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUsagePoint2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUsagePoint(ctx context.Context, sel ast.SelectionSet, v *model.UsagePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UsagePoint!")
+		return graphql.Null
+	}
+	return ec._UsagePoint(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -7433,6 +8662,22 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOBucket2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBucket(ctx context.Context, v any) (*model.Bucket, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Bucket)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBucket2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBucket(ctx context.Context, sel ast.SelectionSet, v *model.Bucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOCaller2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCaller(ctx context.Context, sel ast.SelectionSet, v *model.Caller) graphql.Marshaler {

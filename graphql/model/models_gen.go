@@ -20,6 +20,12 @@ type APIToken struct {
 	Revoked    bool       `json:"revoked"`
 }
 
+type AudienceCount struct {
+	// particulier, entreprise, association, or empty when not said
+	Audience      string `json:"audience"`
+	Conversations int    `json:"conversations"`
+}
+
 type BotReply struct {
 	// What the citizen sees.
 	Text    string  `json:"text"`
@@ -41,6 +47,12 @@ type Conversation struct {
 	ID       string     `json:"id"`
 	Audience *Audience  `json:"audience,omitempty"`
 	Messages []*Message `json:"messages"`
+}
+
+type HeatCell struct {
+	Weekday  int `json:"weekday"`
+	Hour     int `json:"hour"`
+	Messages int `json:"messages"`
 }
 
 type KbEntry struct {
@@ -95,8 +107,16 @@ type MinedQuestion struct {
 type Mutation struct {
 }
 
+type Need struct {
+	Name     string `json:"name"`
+	Messages int    `json:"messages"`
+	Answered int    `json:"answered"`
+}
+
 type Overview struct {
 	Conversations int `json:"conversations"`
+	// Conversations in which the citizen got at least one answer.
+	Served int `json:"served"`
 	// Citizen messages.
 	Messages   int `json:"messages"`
 	Answered   int `json:"answered"`
@@ -146,6 +166,14 @@ type UnansweredClusterDetail struct {
 	AnswerRateBefore *float64 `json:"answerRateBefore,omitempty"`
 	// Share of the topic's questions answered since the entry, its own answers included.
 	AnswerRateAfter *float64 `json:"answerRateAfter,omitempty"`
+}
+
+type UsagePoint struct {
+	Start         time.Time `json:"start"`
+	Conversations int       `json:"conversations"`
+	Messages      int       `json:"messages"`
+	Answered      int       `json:"answered"`
+	Unanswered    int       `json:"unanswered"`
 }
 
 type Audience string
@@ -200,6 +228,116 @@ func (e *Audience) UnmarshalJSON(b []byte) error {
 }
 
 func (e Audience) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Bucket string
+
+const (
+	BucketDay  Bucket = "DAY"
+	BucketWeek Bucket = "WEEK"
+)
+
+var AllBucket = []Bucket{
+	BucketDay,
+	BucketWeek,
+}
+
+func (e Bucket) IsValid() bool {
+	switch e {
+	case BucketDay, BucketWeek:
+		return true
+	}
+	return false
+}
+
+func (e Bucket) String() string {
+	return string(e)
+}
+
+func (e *Bucket) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Bucket(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Bucket", str)
+	}
+	return nil
+}
+
+func (e Bucket) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Bucket) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Bucket) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type NeedDimension string
+
+const (
+	NeedDimensionTheme   NeedDimension = "THEME"
+	NeedDimensionService NeedDimension = "SERVICE"
+)
+
+var AllNeedDimension = []NeedDimension{
+	NeedDimensionTheme,
+	NeedDimensionService,
+}
+
+func (e NeedDimension) IsValid() bool {
+	switch e {
+	case NeedDimensionTheme, NeedDimensionService:
+		return true
+	}
+	return false
+}
+
+func (e NeedDimension) String() string {
+	return string(e)
+}
+
+func (e *NeedDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NeedDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NeedDimension", str)
+	}
+	return nil
+}
+
+func (e NeedDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NeedDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NeedDimension) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,184 @@
+// Elected officials' dashboard: a period compared with the previous one, trends,
+// needs, the largest unmet demands, audiences, hours of use. Every chart has its
+// data table; the page prints and exports to CSV.
+(() => {
+  "use strict";
+  const $ = (sel) => document.querySelector(sel);
+  const status = $("#status");
+  let token = sessionStorage.getItem("parvis-token") || "";
+  const charts = {};
+  let data = null;
+
+  const say = (text, error) => { status.textContent = text; status.classList.toggle("error", !!error); };
+  const el = (tag, attrs, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+    }
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  };
+  const nf = new Intl.NumberFormat("fr-FR");
+  const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + " %");
+
+  async function gql(query, variables) {
+    const res = await fetch("/graphql", {
+      method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await res.json();
+    if (body.errors && body.errors.length) {
+      const e = new Error(body.errors[0].message);
+      e.code = (body.errors[0].extensions || {}).code;
+      throw e;
+    }
+    return body.data;
+  }
+
+  const iso = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
+  function periods() {
+    const days = Number($("#period").value);
+    const to = new Date();
+    const from = new Date(to.getTime() - days * 86400000);
+    const prevFrom = new Date(from.getTime() - days * 86400000);
+    return { days, from: iso(from), to: iso(to), prevFrom: iso(prevFrom) };
+  }
+
+  async function load() {
+    say("Chargement…");
+    const p = periods();
+    $("#period-title").textContent = $("#period").selectedOptions[0].textContent.replace(/^./, (c) => c.toUpperCase());
+    try {
+      data = await gql(`query($f: Time!, $t: Time!, $pf: Time!, $b: Bucket, $by: NeedDimension!) {
+        cur: overview(from: $f, to: $t) { conversations served messages answered unanswered answerRate helpfulRate }
+        prev: overview(from: $pf, to: $f) { conversations served messages answered unanswered answerRate helpfulRate }
+        usage(from: $f, to: $t, bucket: $b) { start messages answered unanswered conversations }
+        needs(from: $f, to: $t, by: $by, limit: 10) { name messages answered }
+        unansweredClusters(from: $f, to: $t, limit: 10) { label size growth }
+        audienceSplit(from: $f, to: $t) { audience conversations }
+        activity(from: $f, to: $t) { weekday hour messages }
+      }`, { f: p.from, t: p.to, pf: p.prevFrom, b: p.days > 60 ? "WEEK" : "DAY", by: $("#needs-by").value });
+      render();
+      say(`Données du ${new Date(p.from).toLocaleDateString("fr-FR")} au ${new Date(p.to).toLocaleDateString("fr-FR")}, comparées à la période précédente.`);
+    } catch (e) {
+      handle(e);
+    }
+  }
+
+  function kpi(name, cur, prev, fmt, higherIsBetter = true) {
+    let delta = "";
+    if (prev !== null && prev !== undefined && cur !== null && cur !== undefined) {
+      const diff = cur - prev;
+      const arrow = diff > 0 ? "▲" : diff < 0 ? "▼" : "=";
+      const good = diff === 0 ? "" : (diff > 0) === higherIsBetter ? "down" : "up";
+      delta = el("span", { class: "delta " + good, text: `${arrow} ${fmt === pct ? Math.round(diff * 100) + " points" : nf.format(diff)} (avant : ${fmt(prev)})` });
+    }
+    return el("li", {}, el("span", { class: "name", text: name }), el("span", { class: "value", text: fmt(cur) }), delta);
+  }
+
+  function table(id, head, rows) {
+    const t = $(id);
+    t.replaceChildren(el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c, i) => el(i ? "td" : "th", i ? { class: typeof c === "number" ? "num" : null, text: typeof c === "number" ? nf.format(c) : c } : { scope: "row", text: c }))))));
+  }
+
+  function chart(id, config) {
+    if (typeof Chart === "undefined") return;
+    if (charts[id]) charts[id].destroy();
+    config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: matchMedia("(prefers-reduced-motion: reduce)").matches ? false : undefined }, config.options || {});
+    charts[id] = new Chart($(id), config);
+  }
+
+  const audienceNames = { particulier: "Particuliers", entreprise: "Entreprises", association: "Associations", "": "Non précisé" };
+  const days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+
+  function render() {
+    const c = data.cur, p = data.prev;
+    const n = (x) => nf.format(x);
+    $("#kpis").replaceChildren(
+      kpi("Conversations", c.conversations, p.conversations, n),
+      kpi("Habitants servis (au moins une réponse)", c.served, p.served, n),
+      kpi("Taux de réponse", c.answerRate, p.conversations ? p.answerRate : null, pct),
+      kpi("Réponses jugées utiles", c.helpfulRate, p.helpfulRate, pct));
+
+    const label = (s) => new Date(s).toLocaleDateString("fr-FR", { day: "numeric", month: "short" });
+    chart("#trend", { type: "bar", data: { labels: data.usage.map((u) => label(u.start)), datasets: [
+      { label: "Questions", data: data.usage.map((u) => u.messages), backgroundColor: "#9db8df" },
+      { label: "Répondues", data: data.usage.map((u) => u.answered), backgroundColor: "#1d4e89" }] } });
+    table("#trend-table", ["Période", "Questions", "Répondues", "Sans réponse", "Conversations"],
+      data.usage.map((u) => [label(u.start), u.messages, u.answered, u.unanswered, u.conversations]));
+
+    chart("#needs", { type: "bar", data: { labels: data.needs.map((x) => x.name), datasets: [
+      { label: "Questions", data: data.needs.map((x) => x.messages), backgroundColor: "#1d4e89" }] }, options: { indexAxis: "y" } });
+    table("#needs-table", ["Besoin", "Questions", "Répondues"], data.needs.map((x) => [x.name, x.messages, x.answered]));
+
+    table("#unmet", ["Demande", "Questions", "Évolution"], data.unansweredClusters.map((u) =>
+      [u.label, u.size, u.growth === null ? "nouveau" : (u.growth > 0 ? "+" : "") + Math.round(u.growth * 100) + " %"]));
+    if (!data.unansweredClusters.length) $("#unmet").replaceChildren(el("caption", { text: "Aucune demande sans réponse sur la période." }));
+
+    chart("#audience", { type: "doughnut", data: { labels: data.audienceSplit.map((a) => audienceNames[a.audience] || a.audience),
+      datasets: [{ data: data.audienceSplit.map((a) => a.conversations), backgroundColor: ["#1d4e89", "#5f8ac4", "#9db8df", "#c9d8ee"] }] } });
+    table("#audience-table", ["Public", "Conversations"], data.audienceSplit.map((a) => [audienceNames[a.audience] || a.audience, a.conversations]));
+
+    const grid = Array.from({ length: 7 }, () => Array(24).fill(0));
+    let max = 0;
+    for (const h of data.activity) { grid[h.weekday - 1][h.hour] = h.messages; max = Math.max(max, h.messages); }
+    const heat = $("#heat");
+    heat.replaceChildren(el("caption", { class: "sr-only", text: "Messages des habitants par jour de la semaine et par heure" }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Jour" }), ...Array.from({ length: 24 }, (_, h) => el("th", { scope: "col", text: h + " h" })))),
+      el("tbody", {}, ...grid.map((row, d) => el("tr", {}, el("th", { scope: "row", text: days[d] }),
+        ...row.map((v) => el("td", { class: v ? "l" + Math.min(5, 1 + Math.floor(4 * v / Math.max(1, max))) : null, text: v ? String(v) : "" }))))));
+  }
+
+  function csv() {
+    if (!data) return;
+    const q = (s) => `"${String(s).replace(/"/g, '""')}"`;
+    const rows = [["indicateur", "periode", "valeur"]];
+    for (const [k, v] of Object.entries(data.cur)) rows.push([k, "periode", v ?? ""]);
+    for (const [k, v] of Object.entries(data.prev)) rows.push([k, "periode precedente", v ?? ""]);
+    for (const u of data.usage) rows.push(["questions", u.start, u.messages], ["repondues", u.start, u.answered]);
+    for (const x of data.needs) rows.push(["besoin:" + x.name, "periode", x.messages]);
+    for (const u of data.unansweredClusters) rows.push(["sans reponse:" + u.label, "periode", u.size]);
+    for (const a of data.audienceSplit) rows.push(["public:" + (a.audience || "non precise"), "periode", a.conversations]);
+    const blob = new Blob(["\ufeff" + rows.map((r) => r.map(q).join(";")).join("\r\n")], { type: "text/csv;charset=utf-8" });
+    const a = el("a", { href: URL.createObjectURL(blob), download: "parvis-tableau-de-bord.csv" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  function handle(e) {
+    if (e.code === "UNAUTHENTICATED") { say("Connectez-vous avec votre jeton d'accès.", true); logout(); return; }
+    if (e.code === "FORBIDDEN") { say("Votre rôle ne donne pas accès à ce tableau de bord.", true); return; }
+    say(e.message || "Le service ne répond pas. Réessayez dans un instant.", true);
+  }
+  function logout() {
+    token = "";
+    sessionStorage.removeItem("parvis-token");
+    $("#login").hidden = false;
+    $("#who").hidden = true;
+  }
+  function start() {
+    $("#login").hidden = true;
+    $("#who").hidden = false;
+    gql(`{ me { name role } }`).then((d) => {
+      if (!d.me) return handle(Object.assign(new Error(""), { code: "UNAUTHENTICATED" }));
+      $("#who-text").textContent = d.me.name;
+      load();
+    }).catch(handle);
+  }
+  $("#login").addEventListener("submit", (e) => {
+    e.preventDefault();
+    token = $("#token").value.trim();
+    sessionStorage.setItem("parvis-token", token);
+    $("#token").value = "";
+    start();
+  });
+  $("#logout").addEventListener("click", logout);
+  $("#filters").addEventListener("submit", (e) => { e.preventDefault(); load(); });
+  $("#needs-by").addEventListener("change", load);
+  $("#print").addEventListener("click", () => window.print());
+  $("#csv").addEventListener("click", csv);
+  if (token) start(); else logout();
+})();
