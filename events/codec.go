@@ -51,6 +51,10 @@ func Decode(data []byte) (Envelope, Payload, error) {
 		p = new(TokenCreated)
 	case TypeTokenRevoked:
 		p = new(TokenRevoked)
+	case TypeAccountCreated:
+		p = new(AccountCreated)
+	case TypeAccountDisabled:
+		p = new(AccountDisabled)
 	default: // kb.entry.*
 		p = &KBEntryChanged{Type: e.Type}
 	}

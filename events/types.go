@@ -20,6 +20,8 @@ const (
 	TypeKBEntryRetired      = "kb.entry.retired"
 	TypeTokenCreated        = "auth.token.created"
 	TypeTokenRevoked        = "auth.token.revoked"
+	TypeAccountCreated      = "auth.account.created"
+	TypeAccountDisabled     = "auth.account.disabled"
 )
 
 // versions holds the current schema version of each type; [Decode] refuses others.
@@ -35,6 +37,8 @@ var versions = map[string]int{
 	TypeKBEntryRetired:      1,
 	TypeTokenCreated:        1,
 	TypeTokenRevoked:        1,
+	TypeAccountCreated:      1,
+	TypeAccountDisabled:     1,
 }
 
 // ConversationStarted opens a conversation.
@@ -102,6 +106,25 @@ type TokenRevoked struct {
 	By      string `json:"by"`
 }
 
+// AccountCreated records a local account for the dashboards: its password's
+// bcrypt hash only.
+type AccountCreated struct {
+	AccountID    string `json:"account_id"`
+	Login        string `json:"login"`
+	Name         string `json:"name"`
+	Role         string `json:"role"`
+	PasswordHash string `json:"password_hash"`
+	By           string `json:"by"`
+}
+
+// AccountDisabled ends an account's access.
+type AccountDisabled struct {
+	AccountID string `json:"account_id"`
+	By        string `json:"by"`
+}
+
+func (AccountCreated) EventType() string      { return TypeAccountCreated }
+func (AccountDisabled) EventType() string     { return TypeAccountDisabled }
 func (TokenCreated) EventType() string        { return TypeTokenCreated }
 func (TokenRevoked) EventType() string        { return TypeTokenRevoked }
 func (ConversationStarted) EventType() string { return TypeConversationStarted }

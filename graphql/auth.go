@@ -28,8 +28,9 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 
 // Authenticator resolves bearer tokens to principals.
 type Authenticator struct {
-	AdminToken string           // PARVIS_ADMIN_TOKEN, accepted as an admin token when set
-	Tokens     *eventlog.Tokens // API tokens created with createApiToken; may be nil
+	AdminToken string             // PARVIS_ADMIN_TOKEN, accepted as an admin token when set
+	Tokens     *eventlog.Tokens   // API tokens created with createApiToken; may be nil
+	Accounts   *eventlog.Accounts // local accounts and their browser sessions; may be nil
 }
 
 // Middleware puts the caller of each request in its context. A request without a
@@ -41,6 +42,8 @@ func (a Authenticator) Middleware(next http.Handler) http.Handler {
 			if p, ok := a.resolve(strings.TrimSpace(tok)); ok {
 				r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 			}
+		} else if p, ok := a.fromSession(r); ok {
+			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 		}
 		next.ServeHTTP(w, r)
 	})

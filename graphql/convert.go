@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/kb"
 )
@@ -69,4 +70,8 @@ func (r *Resolver) townSource() string {
 		}
 	}
 	return best
+}
+
+func toAccount(a eventlog.Account) *model.Account {
+	return &model.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: model.Role(a.Role), CreatedAt: a.Created, Disabled: a.Disabled}
 }

@@ -18,6 +18,7 @@ type Resolver struct {
 	Queries *projections.Queries
 	KB      *eventlog.KBWriter
 	Tokens  *eventlog.Tokens
+	Users   *eventlog.Accounts // local accounts
 	// Replay rebuilds the projections; nil when this process does not run them.
 	Replay func(ctx context.Context) (projections.ReplayReport, error)
 	Logger *slog.Logger

@@ -100,6 +100,28 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (bool,
 	return true, nil
 }
 
+// CreateAccount is the resolver for the createAccount field.
+func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name string, role model.Role, password string) (*model.Account, error) {
+	acc, err := r.Users.Create(ctx, login, name, string(role), password, principalName(ctx))
+	if errors.Is(err, eventlog.ErrAccount) {
+		return nil, badInput("Compte refusé : " + strings.TrimPrefix(err.Error(), eventlog.ErrAccount.Error()+": ") + ".")
+	} else if err != nil {
+		return nil, err
+	}
+	return toAccount(acc), nil
+}
+
+// DisableAccount is the resolver for the disableAccount field.
+func (r *mutationResolver) DisableAccount(ctx context.Context, id string) (bool, error) {
+	if err := r.Users.Disable(ctx, id, principalName(ctx)); err != nil {
+		if errors.Is(err, eventlog.ErrAccount) {
+			return false, badInput("Ce compte n'existe pas.")
+		}
+		return false, err
+	}
+	return true, nil
+}
+
 // DraftKbEntry is the resolver for the draftKbEntry field.
 func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error) {
 	e := kb.Entry{Question: input.Question, Answer: input.Answer, Alternatives: input.Alternatives,
@@ -368,6 +390,15 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Caller, error) {
 		return nil, nil
 	}
 	return &model.Caller{Name: p.Name, Role: p.Role}, nil
+}
+
+// Accounts is the resolver for the accounts field.
+func (r *queryResolver) Accounts(ctx context.Context) ([]*model.Account, error) {
+	out := []*model.Account{}
+	for _, a := range r.Users.List() {
+		out = append(out, toAccount(a))
+	}
+	return out, nil
 }
 
 // APITokens is the resolver for the apiTokens field.

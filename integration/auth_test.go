@@ -1,7 +1,10 @@
 package integration
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -183,5 +186,70 @@ func dashboardQueries(t *testing.T, extra ...string) {
 	if out.Cur.Messages != 4 || out.Cur.Served < 3 || len(out.Day) == 0 || out.Day[len(out.Day)-1].Messages != 4 ||
 		len(out.Week) == 0 || len(out.Themes) < 3 || len(out.Services) < 3 || sum(out.Activity) != 4 || len(out.AudienceSplit) != 1 {
 		t.Errorf("dashboard figures %+v", out)
+	}
+}
+
+// TestSessions signs in to the dashboards with an account: a wrong password is
+// refused, the session cookie is HttpOnly and SameSite, API calls need the CSRF
+// token, a disabled account is signed out.
+func TestSessions(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	s.CreateAccount("dominique", "Dominique Petit", "ANALYST", "correct horse battery")
+	if errs := s.GQL(parvistest.AdminToken, `mutation { createAccount(login: "x", name: "x", role: ELECTED, password: "court") { id } }`, nil, nil); len(errs) == 0 ||
+		errs[0].Extensions["code"] != "BAD_USER_INPUT" {
+		t.Errorf("a short password: %v", errs)
+	}
+	post := func(path, body string, cookie *http.Cookie, csrf string) *http.Response {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+s.Addr+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		if csrf != "" {
+			req.Header.Set("X-CSRF-Token", csrf)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if resp := post("/auth/login", `{"login":"dominique","password":"wrong password!!"}`, nil, ""); resp.StatusCode != 401 {
+		t.Errorf("wrong password: %d", resp.StatusCode)
+	}
+	resp := post("/auth/login", `{"login":"Dominique","password":"correct horse battery"}`, nil, "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	var info struct{ Role, CSRF string }
+	json.NewDecoder(resp.Body).Decode(&info)
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "parvis_session" {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || info.Role != "ANALYST" || info.CSRF == "" {
+		t.Fatalf("session cookie %+v, info %+v", cookie, info)
+	}
+	query := `{"query":"{ me { name role } }"}`
+	body := func(r *http.Response) string { b, _ := io.ReadAll(r.Body); return string(b) }
+	if got := body(post("/graphql", query, cookie, info.CSRF)); !strings.Contains(got, `"role":"ANALYST"`) {
+		t.Errorf("with cookie and CSRF: %s", got)
+	}
+	if got := body(post("/graphql", query, cookie, "")); !strings.Contains(got, `"me":null`) {
+		t.Errorf("without the CSRF token the cookie must not count: %s", got)
+	}
+	var accounts struct{ Accounts []struct{ ID, Login string } }
+	s.GQL(parvistest.AdminToken, `{ accounts { id login } }`, nil, &accounts)
+	if len(accounts.Accounts) != 1 {
+		t.Fatalf("accounts %+v", accounts)
+	}
+	s.GQL(parvistest.AdminToken, `mutation($id: ID!) { disableAccount(id: $id) }`, map[string]any{"id": accounts.Accounts[0].ID}, nil)
+	if got := body(post("/graphql", query, cookie, info.CSRF)); !strings.Contains(got, `"me":null`) {
+		t.Errorf("a disabled account's session still works: %s", got)
+	}
+	if resp := post("/auth/login", `{"login":"dominique","password":"correct horse battery"}`, nil, ""); resp.StatusCode != 401 {
+		t.Errorf("a disabled account signs in: %d", resp.StatusCode)
 	}
 }

@@ -177,6 +177,9 @@ func jsString(s string) string {
 func TestWorkbench(t *testing.T) {
 	s := parvistest.Start(t, t.TempDir())
 	sendUnmetDemand(t, s)
+	// The communications officer signs in with an account; an expert role is
+	// needed to validate, so the test uses an administrator's.
+	s.CreateAccount("camille", "Camille Martin", "ADMIN", "un mot de passe solide")
 	ctx := parvistest.Browser(t, 1280, 1000)
 	page := func(expr string) bool {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
@@ -197,7 +200,7 @@ func TestWorkbench(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait("the sign-in form", `!document.querySelector("#login").hidden`)
-	if err := chromedp.Do(ctx, chromedp.SendKeys("#token", parvistest.AdminToken+"\n")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#user", "camille"), chromedp.SendKeys("#password", "un mot de passe solide\n")); err != nil {
 		t.Fatal(err)
 	}
 	// Refresh the list, as a user would, until the miner has grouped the questions.
@@ -266,10 +269,7 @@ func TestWorkbench(t *testing.T) {
 func TestElectedDashboard(t *testing.T) {
 	s := parvistest.Start(t, t.TempDir())
 	sendUnmetDemand(t, s)
-	var tok struct{ CreateAPIToken string }
-	if errs := s.GQL(parvistest.AdminToken, `mutation { createApiToken(role: ELECTED, name: "Maire adjoint") }`, nil, &tok); len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	s.CreateAccount("adjoint", "Maire adjoint", "ELECTED", "mot de passe de l'élu")
 	s.WaitMessages(23, 10*time.Second)
 	ctx := parvistest.Browser(t, 1280, 1000)
 	page := func(expr string) bool {
@@ -277,7 +277,7 @@ func TestElectedDashboard(t *testing.T) {
 		return err == nil && v
 	}
 	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/dashboards/elus.html"),
-		chromedp.WaitVisible("#token"), chromedp.SendKeys("#token", tok.CreateAPIToken+"\n")); err != nil {
+		chromedp.WaitVisible("#user"), chromedp.SendKeys("#user", "adjoint"), chromedp.SendKeys("#password", "mot de passe de l'élu\n")); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(30 * time.Second)
@@ -309,4 +309,17 @@ func TestElectedDashboard(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	parvistest.Screenshot(t, ctx, "elus-tablet")
+
+	// The elected official's role refuses the workbench.
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/dashboards/")); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for !page(`document.querySelector("#status").textContent.includes("rôle ne donne pas accès")`) {
+		if time.Now().After(deadline) {
+			parvistest.Screenshot(t, ctx, "failure-elus-refused")
+			t.Fatal("the workbench does not refuse an elected official")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -115,10 +115,12 @@ func serve(ctx context.Context, args []string) error {
 		log.Info("demo knowledge base published", slog.Int("entries", len(demo)))
 	}
 
-	// API tokens, followed on the audit topic.
+	// API tokens and accounts, followed on the audit topic.
 	tokens := eventlog.NewTokens(pub, cfg.Tenant)
+	accounts := eventlog.NewAccounts(pub, cfg.Tenant)
+	audit := func(env events.Envelope, p events.Payload) { tokens.Apply(env, p); accounts.Apply(env, p) }
 	wg.Go(func() {
-		if err := eventlog.Follow(ctx, brokers, events.TopicAudit, tokens.Apply, func() {}, log); err != nil {
+		if err := eventlog.Follow(ctx, brokers, events.TopicAudit, audit, func() {}, log); err != nil {
 			log.Error("audit follower stopped", slog.Any("error", err))
 		}
 	})
@@ -139,7 +141,7 @@ func serve(ctx context.Context, args []string) error {
 	mux := http.NewServeMux()
 	if cfg.has("api") {
 		res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: queries, Logger: log,
-			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}, Tokens: tokens}
+			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}, Tokens: tokens, Users: accounts}
 		if projector != nil {
 			res.Replay = func(ctx context.Context) (projections.ReplayReport, error) {
 				rep, err := projections.Replay(ctx, store, brokers, projector, log)
@@ -149,7 +151,9 @@ func serve(ctx context.Context, args []string) error {
 				return rep, err
 			}
 		}
-		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, graphql.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens})))
+		auth := graphql.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens, Accounts: accounts}
+		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, auth)))
+		mux.Handle("/auth/", auth.SessionHandler())
 		mux.Handle("POST /graphql", api)
 		mux.Handle("GET /graphql", api)
 		mux.Handle("OPTIONS /graphql", api)

@@ -5,7 +5,6 @@
   "use strict";
   const $ = (sel) => document.querySelector(sel);
   const status = $("#status");
-  let token = sessionStorage.getItem("parvis-token") || "";
   const charts = {};
   let data = null;
 
@@ -22,19 +21,7 @@
   const nf = new Intl.NumberFormat("fr-FR");
   const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + " %");
 
-  async function gql(query, variables) {
-    const res = await fetch("/graphql", {
-      method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = await res.json();
-    if (body.errors && body.errors.length) {
-      const e = new Error(body.errors[0].message);
-      e.code = (body.errors[0].extensions || {}).code;
-      throw e;
-    }
-    return body.data;
-  }
+  const gql = window.parvis.gql;
 
   const iso = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
   function periods() {
@@ -148,37 +135,17 @@
     a.remove();
   }
 
+  let signedOut = () => {};
+
   function handle(e) {
-    if (e.code === "UNAUTHENTICATED") { say("Connectez-vous avec votre jeton d'accès.", true); logout(); return; }
+    if (e.code === "UNAUTHENTICATED") { say("Connectez-vous avec votre compte.", true); signedOut(); return; }
     if (e.code === "FORBIDDEN") { say("Votre rôle ne donne pas accès à ce tableau de bord.", true); return; }
     say(e.message || "Le service ne répond pas. Réessayez dans un instant.", true);
   }
-  function logout() {
-    token = "";
-    sessionStorage.removeItem("parvis-token");
-    $("#login").hidden = false;
-    $("#who").hidden = true;
-  }
-  function start() {
-    $("#login").hidden = true;
-    $("#who").hidden = false;
-    gql(`{ me { name role } }`).then((d) => {
-      if (!d.me) return handle(Object.assign(new Error(""), { code: "UNAUTHENTICATED" }));
-      $("#who-text").textContent = d.me.name;
-      load();
-    }).catch(handle);
-  }
-  $("#login").addEventListener("submit", (e) => {
-    e.preventDefault();
-    token = $("#token").value.trim();
-    sessionStorage.setItem("parvis-token", token);
-    $("#token").value = "";
-    start();
-  });
-  $("#logout").addEventListener("click", logout);
+
   $("#filters").addEventListener("submit", (e) => { e.preventDefault(); load(); });
   $("#needs-by").addEventListener("change", load);
   $("#print").addEventListener("click", () => window.print());
   $("#csv").addEventListener("click", csv);
-  if (token) start(); else logout();
+  signedOut = window.parvis.wire(load, handle);
 })();

@@ -1,30 +1,16 @@
 // Workbench of unmet demand: groups of unanswered questions, their examples, CSV
 // export, drafting an entry from a group, and the experts' validation queue. Talks
-// to /graphql with the token kept in this tab (sessionStorage).
+// to /graphql with the signed-in session (see session.js).
 (() => {
   "use strict";
   const $ = (sel) => document.querySelector(sel);
   const status = $("#status");
-  let token = sessionStorage.getItem("parvis-token") || "";
   let groups = [];
   let current = null;
 
   const say = (text, error) => { status.textContent = text; status.classList.toggle("error", !!error); };
 
-  async function gql(query, variables) {
-    const res = await fetch("/graphql", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = await res.json();
-    if (body.errors && body.errors.length) {
-      const e = new Error(body.errors[0].message);
-      e.code = (body.errors[0].extensions || {}).code;
-      throw e;
-    }
-    return body.data;
-  }
+  const gql = window.parvis.gql;
 
   const el = (tag, attrs, ...children) => {
     const e = document.createElement(tag);
@@ -209,46 +195,27 @@
     a.remove();
   }
 
+  let signedOut = () => {};
+
   function handle(e) {
     if (e.code === "UNAUTHENTICATED" || e.code === "FORBIDDEN") {
-      say(e.code === "FORBIDDEN" ? "Votre rôle ne donne pas accès à cette page." : "Connectez-vous avec votre jeton d'accès.", true);
-      if (e.code === "UNAUTHENTICATED") logout();
+      say(e.code === "FORBIDDEN" ? "Votre rôle ne donne pas accès à cette page." : "Connectez-vous avec votre compte.", true);
+      if (e.code === "UNAUTHENTICATED") signedOut();
       return;
     }
     say(e.message || "Le service ne répond pas. Réessayez dans un instant.", true);
   }
 
-  function logout() {
-    token = "";
-    sessionStorage.removeItem("parvis-token");
-    $("#login").hidden = false;
-    $("#who").hidden = true;
-  }
-
-  function start() {
-    $("#login").hidden = true;
-    $("#who").hidden = false;
-    $("#who-text").textContent = "Connecté";
-    gql(`{ me { name role } }`).then((d) => {
-      if (!d.me) return handle(Object.assign(new Error(""), { code: "UNAUTHENTICATED" }));
-      const roles = { ADMIN: "administrateur", ANALYST: "analyste", EXPERT: "expert", ELECTED: "élu", AGENT: "agent" };
-      $("#who-text").textContent = `${d.me.name} (${roles[d.me.role] || d.me.role})`;
-    }).catch(handle);
-    loadThemes();
-    loadGroups();
-    loadQueue();
-  }
-
-  $("#login").addEventListener("submit", (e) => {
-    e.preventDefault();
-    token = $("#token").value.trim();
-    sessionStorage.setItem("parvis-token", token);
-    $("#token").value = "";
-    start();
-  });
-  $("#logout").addEventListener("click", logout);
   $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadGroups(); });
   $("#csv").addEventListener("click", csv);
   $("#draft").addEventListener("submit", draft);
-  if (token) start(); else logout();
+  signedOut = window.parvis.wire((info) => {
+    if (!["ADMIN", "ANALYST", "EXPERT"].includes(info.role)) {
+      say("Votre rôle ne donne pas accès à cette page : elle est réservée à l'équipe communication et aux experts.", true);
+      return;
+    }
+    loadThemes();
+    loadGroups();
+    loadQueue();
+  }, handle);
 })();

@@ -10,6 +10,15 @@ import (
 	"time"
 )
 
+type Account struct {
+	ID        string    `json:"id"`
+	Login     string    `json:"login"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"createdAt"`
+	Disabled  bool      `json:"disabled"`
+}
+
 type APIToken struct {
 	ID         string     `json:"id"`
 	Name       string     `json:"name"`

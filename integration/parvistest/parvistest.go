@@ -221,3 +221,12 @@ func (s *Server) Run(args ...string) string {
 	}
 	return string(out)
 }
+
+// CreateAccount creates a local account with the admin token.
+func (s *Server) CreateAccount(login, name, role, password string) {
+	s.t.Helper()
+	if errs := s.GQL(AdminToken, `mutation($l: String!, $n: String!, $r: Role!, $p: String!) { createAccount(login: $l, name: $n, role: $r, password: $p) { id } }`,
+		map[string]any{"l": login, "n": name, "r": role, "p": password}, nil); len(errs) > 0 {
+		s.t.Fatalf("createAccount: %v", errs)
+	}
+}

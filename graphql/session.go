@@ -1,0 +1,101 @@
+package graphql
+
+import (
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+
+	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/ingest"
+)
+
+// sessionCookie carries a browser's session id; the session's CSRF token must
+// come back in the csrfHeader of every API request made with the cookie.
+const (
+	sessionCookie = "parvis_session"
+	csrfHeader    = "X-CSRF-Token"
+)
+
+type sessionInfo struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+	CSRF string `json:"csrf"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// SessionHandler serves /auth/login, /auth/session and /auth/logout: the
+// dashboards' sign-in with a local account. Attempts are rate-limited per
+// address.
+func (a Authenticator) SessionHandler() http.Handler {
+	limiter := ingest.NewLimiter(30) // a person mistyping is fine; guessing is not
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if !limiter.Allow(host) {
+			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Trop de tentatives : patientez une minute."})
+			return
+		}
+		var in struct{ Login, Password string }
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Requête illisible."})
+			return
+		}
+		s, err := a.Accounts.SignIn(in.Login, in.Password)
+		if errors.Is(err, eventlog.ErrBadCredentials) {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Identifiant ou mot de passe incorrect."})
+			return
+		} else if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Erreur interne : réessayez."})
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.ID, Path: "/", HttpOnly: true,
+			Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", SameSite: http.SameSiteStrictMode,
+			MaxAge: int(eventlog.SessionLength.Seconds())})
+		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: s.Role, CSRF: s.CSRF})
+	})
+	mux.HandleFunc("GET /auth/session", func(w http.ResponseWriter, r *http.Request) {
+		s, ok := a.session(r)
+		if !ok {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Non connecté."})
+			return
+		}
+		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: s.Role, CSRF: s.CSRF})
+	})
+	mux.HandleFunc("POST /auth/logout", func(w http.ResponseWriter, r *http.Request) {
+		if s, ok := a.session(r); ok && r.Header.Get(csrfHeader) == s.CSRF {
+			a.Accounts.SignOut(s.ID)
+		}
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return mux
+}
+
+func (a Authenticator) session(r *http.Request) (eventlog.Session, bool) {
+	if a.Accounts == nil {
+		return eventlog.Session{}, false
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return eventlog.Session{}, false
+	}
+	return a.Accounts.Session(c.Value)
+}
+
+// fromSession returns the principal of a request signed in with a cookie, when
+// it carries the session's CSRF token.
+func (a Authenticator) fromSession(r *http.Request) (Principal, bool) {
+	s, ok := a.session(r)
+	if !ok || r.Header.Get(csrfHeader) != s.CSRF {
+		return Principal{}, false
+	}
+	return Principal{Name: s.Name, Role: model.Role(s.Role)}, true
+}
