@@ -10,6 +10,7 @@ import (
 
 	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/ingest"
 )
 
 // Principal is who calls the API.
@@ -31,6 +32,8 @@ type Authenticator struct {
 	AdminToken string             // PARVIS_ADMIN_TOKEN, accepted as an admin token when set
 	Tokens     *eventlog.Tokens   // API tokens created with createApiToken; may be nil
 	Accounts   *eventlog.Accounts // local accounts and their browser sessions; may be nil
+	// Limit bounds the requests a minute of each token or account; nil: none.
+	Limit *ingest.Limiter
 }
 
 // Middleware puts the caller of each request in its context. A request without a
@@ -38,11 +41,20 @@ type Authenticator struct {
 // fields that need a role refuse it.
 func (a Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			if p, ok := a.resolve(strings.TrimSpace(tok)); ok {
-				r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		var p Principal
+		var ok bool
+		if tok, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); bearer {
+			p, ok = a.resolve(strings.TrimSpace(tok))
+		} else {
+			p, ok = a.fromSession(r)
+		}
+		if ok {
+			if !a.Limit.Allow(p.Name + "/" + string(p.Role)) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusTooManyRequests)
+				w.Write([]byte(`{"errors":[{"message":"Trop de requêtes pour ce jeton : patientez une minute.","extensions":{"code":"RATE_LIMITED"}}]}`))
+				return
 			}
-		} else if p, ok := a.fromSession(r); ok {
 			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 		}
 		next.ServeHTTP(w, r)

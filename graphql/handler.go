@@ -26,8 +26,9 @@ const (
 )
 
 // NewHandler returns the HTTP handler of /graphql: POST JSON (and GET for
-// queries), complexity-limited, with every error carrying extensions.code.
-func NewHandler(r *Resolver, auth Authenticator) http.Handler {
+// queries), complexity- and depth-limited, with every error carrying
+// extensions.code. Introspection is off unless asked for.
+func NewHandler(r *Resolver, auth Authenticator, introspection bool) http.Handler {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective
 	// Lists cost what they may return, so that many aliases of a long list add up.
@@ -43,6 +44,9 @@ func NewHandler(r *Resolver, auth Authenticator) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.Use(extension.FixedComplexityLimit(maxComplexity))
 	srv.AroundOperations(limitDepth)
+	if introspection {
+		srv.Use(extension.Introspection{})
+	}
 	srv.SetErrorPresenter(presentError(r.Logger))
 	srv.SetRecoverFunc(recoverFunc(r.Logger))
 	h := http.MaxBytesHandler(srv, maxBodyBytes)

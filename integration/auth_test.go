@@ -253,3 +253,23 @@ func TestSessions(t *testing.T) {
 		t.Errorf("a disabled account signs in: %d", resp.StatusCode)
 	}
 }
+
+func TestIntrospectionAndTokenRate(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir(), "--token-rate-limit", "20")
+	if errs := s.GQL("", `{ __schema { types { name } } }`, nil, nil); len(errs) == 0 {
+		t.Error("introspection answers without --graphql-introspection")
+	}
+	limited := 0
+	for range 40 {
+		if errs := s.GQL(parvistest.AdminToken, overviewQuery, nil, nil); len(errs) > 0 && errs[0].Extensions["code"] == "RATE_LIMITED" {
+			limited++
+		}
+	}
+	if limited < 20 {
+		t.Errorf("%d of 40 requests limited, want at least 20", limited)
+	}
+	on := parvistest.Start(t, t.TempDir(), "--graphql-introspection")
+	if errs := on.GQL("", `{ __schema { types { name } } }`, nil, nil); len(errs) > 0 {
+		t.Errorf("introspection with --graphql-introspection: %v", errs)
+	}
+}

@@ -16,20 +16,22 @@ import (
 // config is the configuration of `parvis serve`, from flags and PARVIS_*
 // variables (a flag wins over its variable).
 type config struct {
-	Data         string
-	Addr         string
-	Demo         bool
-	Kafka        string
-	ClickHouse   string
-	BrokerListen string
-	Roles        []string
-	AdminToken   string
-	Tenant       string
-	MaxMessage   int
-	ChatRate     int
-	Origins      string
-	ShutdownWait time.Duration
-	RegroupEvery time.Duration
+	Data          string
+	Addr          string
+	Demo          bool
+	Kafka         string
+	ClickHouse    string
+	BrokerListen  string
+	Roles         []string
+	AdminToken    string
+	Tenant        string
+	MaxMessage    int
+	ChatRate      int
+	Origins       string
+	ShutdownWait  time.Duration
+	RegroupEvery  time.Duration
+	Introspection bool
+	TokenRate     int
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -50,6 +52,8 @@ func parseServe(args []string) (config, error) {
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
 	fs.IntVar(&c.ChatRate, "chat-rate-limit", 30, "messages a minute allowed per client address (0: no limit)")
 	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any)")
+	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection)")
+	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit)")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %v", errUsage, err)

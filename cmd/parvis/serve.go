@@ -151,8 +151,8 @@ func serve(ctx context.Context, args []string) error {
 				return rep, err
 			}
 		}
-		auth := graphql.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens, Accounts: accounts}
-		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, auth)))
+		auth := graphql.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens, Accounts: accounts, Limit: ingest.NewLimiter(cfg.TokenRate)}
+		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, auth, cfg.Introspection)))
 		mux.Handle("/auth/", auth.SessionHandler())
 		mux.Handle("POST /graphql", api)
 		mux.Handle("GET /graphql", api)

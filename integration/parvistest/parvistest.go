@@ -70,7 +70,7 @@ func Start(t testing.TB, data string, extra ...string) *Server {
 	t.Helper()
 	s := &Server{t: t, Addr: FreePort(t), Broker: FreePort(t)}
 	s.args = append([]string{"serve", "--data", data, "--addr", s.Addr, "--broker-listen", s.Broker, "--demo",
-		"--chat-rate-limit", "0"}, extra...)
+		"--chat-rate-limit", "0", "--token-rate-limit", "0"}, extra...)
 	s.Restart()
 	return s
 }
