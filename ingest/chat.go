@@ -57,7 +57,9 @@ type Config struct {
 	MaxRunes  int           // longest message accepted; default 2000
 	IdleAfter time.Duration // a conversation idle this long is ended; default 30 min
 	// RatePerMinute is the messages a minute allowed per client address (0: no
-	// limit).
+	// limit at all). A burst of two thirds of it is allowed, so that a building
+	// behind one address is not throttled; one conversation is limited to what a
+	// person can type (30 a minute, 10 at once).
 	RatePerMinute int
 	Logger        *slog.Logger
 }
@@ -100,7 +102,7 @@ func NewService(cfg Config, engine *bot.Engine, pub Publisher, lookup Conversati
 		cfg.Logger = slog.Default()
 	}
 	return &Service{cfg: cfg, engine: engine, pub: pub, lookup: lookup, convs: map[string]*conversation{},
-		limiter: NewLimiter(cfg.RatePerMinute), convLimiter: NewLimiter(cfg.RatePerMinute)}
+		limiter: NewBurstLimiter(cfg.RatePerMinute, cfg.RatePerMinute*2/3), convLimiter: conversationLimiter(cfg.RatePerMinute)}
 }
 
 // Conversation is a started conversation.
@@ -247,6 +249,13 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	c.last = now
 	messages.WithLabelValues(string(d.Outcome)).Inc()
 	return Reply{Text: replyText, Decision: d}, nil
+}
+
+func conversationLimiter(perAddress int) *Limiter {
+	if perAddress == 0 {
+		return NewLimiter(0)
+	}
+	return NewBurstLimiter(30, 10)
 }
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }

@@ -94,6 +94,16 @@ func TestLimiter(t *testing.T) {
 	if !l.Allow("5.6.7.8") {
 		t.Error("another client is limited by the first one")
 	}
+	b := NewBurstLimiter(120, 80)
+	allowed = 0
+	for range 100 {
+		if b.Allow("1.2.3.4") {
+			allowed++
+		}
+	}
+	if allowed < 80 || allowed > 82 {
+		t.Errorf("burst limiter allowed %d of 100, want about 80", allowed)
+	}
 	if !NewLimiter(0).Allow("x") {
 		t.Error("no limit should allow")
 	}

@@ -14,10 +14,12 @@ import (
 // ErrRateLimited is returned when a client sends faster than allowed.
 var ErrRateLimited = errors.New("ingest: rate limited")
 
-// Limiter allows each client address a number of messages a minute, with a burst
-// of a fifth of that. It is safe for concurrent use; idle clients are forgotten.
+// Limiter allows each client (an address, a conversation, a token) a number of
+// requests a minute, with a burst. It is safe for concurrent use; idle clients
+// are forgotten.
 type Limiter struct {
 	perMinute int
+	burst     int
 	mu        sync.Mutex
 	clients   map[string]*client
 	lastSweep time.Time
@@ -28,9 +30,15 @@ type client struct {
 	seen time.Time
 }
 
-// NewLimiter returns a limiter; perMinute 0 means no limit.
+// NewLimiter returns a limiter with a burst of a fifth of the rate a minute;
+// perMinute 0 means no limit.
 func NewLimiter(perMinute int) *Limiter {
-	return &Limiter{perMinute: perMinute, clients: map[string]*client{}, lastSweep: time.Now()}
+	return NewBurstLimiter(perMinute, max(1, perMinute/5))
+}
+
+// NewBurstLimiter returns a limiter with its burst; perMinute 0 means no limit.
+func NewBurstLimiter(perMinute, burst int) *Limiter {
+	return &Limiter{perMinute: perMinute, burst: max(1, burst), clients: map[string]*client{}, lastSweep: time.Now()}
 }
 
 // Allow reports whether the client at addr may send a message now.
@@ -51,7 +59,7 @@ func (l *Limiter) Allow(addr string) bool {
 	}
 	c, ok := l.clients[addr]
 	if !ok {
-		c = &client{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), max(1, l.perMinute/5))}
+		c = &client{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.burst)}
 		l.clients[addr] = c
 	}
 	c.seen = now

@@ -142,19 +142,32 @@ func TestBadInputKeepsServing(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	s := parvistest.Start(t, t.TempDir(), "--chat-rate-limit", "20")
-	id := s.StartConversation()
+	s := parvistest.Start(t, t.TempDir(), "--chat-rate-limit", "120")
 	limited := 0
-	for range 100 {
-		if _, errs := s.Send(id, "horaires de la mairie"); len(errs) > 0 {
+	for i := range 100 {
+		// A burst from one client over many conversations: the per-address limit.
+		id := s.StartConversation()
+		if _, errs := s.Send(id, fmt.Sprintf("horaires de la mairie %d", i)); len(errs) > 0 {
 			if errs[0].Extensions["code"] != "RATE_LIMITED" {
 				t.Fatalf("error %v, want RATE_LIMITED", errs)
 			}
 			limited++
 		}
 	}
-	if limited < 80 {
-		t.Errorf("%d of 100 burst messages limited, want at least 80", limited)
+	if limited < 15 {
+		t.Errorf("%d of 100 burst messages limited, want at least 15", limited)
+	}
+	// A burst on one conversation: the per-conversation limit.
+	id := s.StartConversation()
+	limited = 0
+	time.Sleep(time.Second)
+	for range 30 {
+		if _, errs := s.Send(id, "horaires de la mairie"); len(errs) > 0 && errs[0].Extensions["code"] == "RATE_LIMITED" {
+			limited++
+		}
+	}
+	if limited < 15 {
+		t.Errorf("%d of 30 messages on one conversation limited, want at least 15", limited)
 	}
 	resp, err := http.Get("http://" + s.Addr + "/readyz")
 	if err != nil || resp.StatusCode != 200 {

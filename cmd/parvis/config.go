@@ -50,7 +50,7 @@ func parseServe(args []string) (config, error) {
 	fs.DurationVar(&c.RegroupEvery, "regroup-every", 10*time.Minute, "how often the miner regroups every unanswered question")
 	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on every event")
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
-	fs.IntVar(&c.ChatRate, "chat-rate-limit", 30, "messages a minute allowed per client address (0: no limit)")
+	fs.IntVar(&c.ChatRate, "chat-rate-limit", 120, "messages a minute allowed per client address (0: no limit)")
 	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any)")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection)")
 	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit)")
