@@ -1,0 +1,63 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/parvis-civic/parvis/projections"
+)
+
+// BenchmarkDashboardQueries fills chDB with synthetic projected rows (10 million
+// events: conversations, citizen messages, bot replies, decisions) and measures
+// the dashboard's queries: overview, usage, needs, audiences, activity.
+// Target: p95 ≤ 300 ms.
+func BenchmarkDashboardQueries(b *testing.B) {
+	store, err := projections.OpenChDB(filepath.Join(b.TempDir(), "clickhouse"))
+	if err != nil {
+		b.Skip("SKIP: ", err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	if err := projections.Migrate(ctx, store); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	n, err := projections.SeedSynthetic(ctx, store, 10_000_000, time.Now().Add(-90*24*time.Hour), time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	seeded := time.Since(start)
+	q := projections.NewQueries(store)
+	to := time.Now()
+	from := to.Add(-30 * 24 * time.Hour)
+	queries := map[string]func() error{
+		"overview":  func() error { _, err := q.Overview(ctx, from, to); return err },
+		"served":    func() error { _, err := q.Served(ctx, from, to); return err },
+		"usage":     func() error { _, err := q.Usage(ctx, from, to, false); return err },
+		"needs":     func() error { _, err := q.Needs(ctx, from, to, false, 10); return err },
+		"audiences": func() error { _, err := q.Audiences(ctx, from, to); return err },
+		"activity":  func() error { _, err := q.Activity(ctx, from, to); return err },
+	}
+	var all []time.Duration
+	for name, f := range queries {
+		var lat []time.Duration
+		for range 10 {
+			t0 := time.Now()
+			if err := f(); err != nil {
+				b.Fatalf("%s: %v", name, err)
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		slices.Sort(lat)
+		all = append(all, lat...)
+		fmt.Printf("dashboard query %-9s p50 %4d ms, p95 %4d ms\n", name, lat[len(lat)/2].Milliseconds(), lat[len(lat)*95/100].Milliseconds())
+	}
+	slices.Sort(all)
+	p95 := all[len(all)*95/100]
+	b.ReportMetric(float64(p95.Milliseconds()), "p95-ms")
+	fmt.Printf("dashboard queries over %d events (seeded in %.0f s): p95 %d ms (target ≤ 300)\n", n, seeded.Seconds(), p95.Milliseconds())
+}
