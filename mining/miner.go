@@ -45,10 +45,19 @@ type Miner struct {
 	q       *projections.Queries
 	grouper *Grouper
 
-	mu       sync.Mutex // one pass at a time
-	assigned map[string]bool
-	since    time.Time
+	mu          sync.Mutex // one pass at a time
+	assigned    map[string]bool
+	since       time.Time
+	fresh       int       // questions assigned since the last regrouping
+	lastRegroup time.Time // when
 }
+
+// While the traffic is small, regrouping is cheap and ties typos together sooner
+// than the schedule would: a regrouping follows new questions after this delay.
+const (
+	eagerRegroupAfter = 30 * time.Second
+	eagerRegroupUpTo  = 100_000 // questions
+)
 
 // overlapWindow is how far back each pass looks again, so that events projected
 // late (an outbox delivered after an outage) are not missed.
@@ -84,6 +93,11 @@ func (m *Miner) Run(ctx context.Context) error {
 		case <-tick.C:
 			if err := m.Pass(ctx); err != nil && ctx.Err() == nil {
 				m.cfg.Logger.Warn("mining: pass", slog.Any("error", err))
+			}
+			if m.eager() {
+				if err := m.Regroup(ctx); err != nil && ctx.Err() == nil {
+					m.cfg.Logger.Warn("mining: regroup", slog.Any("error", err))
+				}
 			}
 		case <-regroup.C:
 			if err := m.Regroup(ctx); err != nil && ctx.Err() == nil {
@@ -132,6 +146,7 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 			continue
 		}
 		m.assigned[s.UtteranceID] = true
+		m.fresh++
 		assigns = append(assigns, projections.Assignment{UtteranceID: s.UtteranceID, ClusterID: id, At: s.At})
 		if m.grouper.Len() > before {
 			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1})
@@ -147,6 +162,13 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 	m.since = started
 	groupsGauge.Set(float64(m.grouper.Len()))
 	return nil
+}
+
+// eager reports whether new questions call for an early regrouping.
+func (m *Miner) eager() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.fresh > 0 && time.Since(m.lastRegroup) >= eagerRegroupAfter && len(m.assigned) <= eagerRegroupUpTo
 }
 
 // Regroup groups every signalled question from scratch, keeping group ids.
@@ -185,6 +207,7 @@ func (m *Miner) regroup(ctx context.Context) error {
 	if err := m.q.WriteMining(ctx, nil, assigns, labels); err != nil {
 		return err
 	}
+	m.fresh, m.lastRegroup = 0, time.Now()
 	regroupDuration.Observe(time.Since(start).Seconds())
 	groupsGauge.Set(float64(len(res.Groups)))
 	m.cfg.Logger.Info("mining: regrouped", slog.Int("questions", len(qs)), slog.Int("groups", len(res.Groups)),
