@@ -104,16 +104,7 @@ func TestWidgetKeyboardJourney(t *testing.T) {
 	waitFor(t, ctx, "the thanks for the feedback", `root.textContent.includes("Merci pour votre retour")`)
 
 	// Accessibility audit of the page with the widget open.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](parvistest.AxeScript(t)+";true")); err != nil {
-		t.Fatalf("inject axe-core: %v", err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}))))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe: %v", err)
-	}
-	var violations []map[string]any
-	json.Unmarshal([]byte(raw), &violations)
-	if len(violations) > 0 {
+	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
 		t.Errorf("axe-core reports WCAG 2.1 A/AA violations: %s", raw)
 	}
 	parvistest.Screenshot(t, ctx, "widget-desktop")
@@ -249,14 +240,7 @@ func TestWorkbench(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](parvistest.AxeScript(t)+";true")); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}))))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if raw != "[]" {
+	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
 		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the workbench: %s", raw)
 	}
 	page(`(window.scrollTo(0, 0), false)`)
@@ -293,14 +277,7 @@ func TestElectedDashboard(t *testing.T) {
 	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#kpis li .value").textContent`)); v != "23" {
 		t.Errorf("conversations shown: %q, want 23", v)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](parvistest.AxeScript(t)+";true")); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}))))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if raw != "[]" {
+	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
 		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the dashboard: %s", raw)
 	}
 	parvistest.Screenshot(t, ctx, "elus-desktop")

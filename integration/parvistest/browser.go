@@ -88,3 +88,17 @@ func moduleRoot() string {
 	}
 	return dir
 }
+
+// AxeViolations injects axe-core into the page and returns its WCAG 2.1 A and AA
+// violations as JSON ("[]" when there are none).
+func AxeViolations(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](AxeScript(t)+";true")); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe: %v", err)
+	}
+	return raw
+}
