@@ -157,7 +157,7 @@ func miningLoop(t *testing.T, extra ...string) {
 			map[string]any{"id": byTopic["defib"].ID, "f": from, "t": to}, &detail); len(errs) > 0 {
 			t.Fatal(errs)
 		}
-		if detail.UnansweredCluster.AnswerRateAfter != nil || time.Now().After(deadline) {
+		if r := detail.UnansweredCluster.AnswerRateAfter; r != nil && *r > 0 || time.Now().After(deadline) {
 			break
 		}
 	}
