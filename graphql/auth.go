@@ -34,6 +34,8 @@ type Authenticator struct {
 	Accounts   *eventlog.Accounts // local accounts and their browser sessions; may be nil
 	// Limit bounds the requests a minute of each token or account; nil: none.
 	Limit *ingest.Limiter
+	// OIDC tells the pages that the authority's identity provider signs in too.
+	OIDC bool
 }
 
 // Middleware puts the caller of each request in its context. A request without a

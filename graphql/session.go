@@ -61,6 +61,9 @@ func (a Authenticator) SessionHandler() http.Handler {
 			MaxAge: int(eventlog.SessionLength.Seconds())})
 		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: s.Role, CSRF: s.CSRF})
 	})
+	mux.HandleFunc("GET /auth/config", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]bool{"oidc": a.OIDC})
+	})
 	mux.HandleFunc("GET /auth/session", func(w http.ResponseWriter, r *http.Request) {
 		s, ok := a.session(r)
 		if !ok {

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/parvis-civic/parvis/graphql"
 )
 
 // config is the configuration of `parvis serve`, from flags and PARVIS_*
@@ -32,6 +34,7 @@ type config struct {
 	RegroupEvery  time.Duration
 	Introspection bool
 	TokenRate     int
+	OIDC          graphql.OIDCConfig
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -54,6 +57,11 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any)")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection)")
 	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit)")
+	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", env("PARVIS_OIDC_ISSUER", ""), "OpenID Connect provider of the authority (empty: local accounts only)")
+	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", env("PARVIS_OIDC_CLIENT_ID", ""), "client id registered at the provider")
+	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider (empty: from the request's host)")
+	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role")
+	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %v", errUsage, err)
@@ -67,6 +75,7 @@ func parseServe(args []string) (config, error) {
 		}
 	}
 	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
+	c.OIDC.ClientSecret = os.Getenv("PARVIS_OIDC_CLIENT_SECRET")
 	return c, c.Validate()
 }
 
@@ -102,6 +111,12 @@ func (c config) Validate() error {
 		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "") {
 			errs = append(errs, fmt.Errorf("--allowed-origins: %q is not an origin like https://www.ville.fr (or *)", o))
 		}
+	}
+	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
+		errs = append(errs, errors.New("--oidc-client-id: needed with --oidc-issuer"))
+	}
+	if r := c.OIDC.DefaultRole; r != "" && !slices.Contains([]string{"ADMIN", "ANALYST", "EXPERT", "ELECTED", "AGENT"}, strings.ToUpper(r)) {
+		errs = append(errs, fmt.Errorf("--oidc-default-role %q: want ADMIN, ANALYST, EXPERT, ELECTED or AGENT", r))
 	}
 	if c.RegroupEvery < time.Minute {
 		errs = append(errs, fmt.Errorf("--regroup-every %s: at least 1m", c.RegroupEvery))

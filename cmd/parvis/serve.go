@@ -151,7 +151,15 @@ func serve(ctx context.Context, args []string) error {
 				return rep, err
 			}
 		}
-		auth := graphql.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens, Accounts: accounts, Limit: ingest.NewLimiter(cfg.TokenRate)}
+		auth := graphql.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens, Accounts: accounts,
+			Limit: ingest.NewLimiter(cfg.TokenRate), OIDC: cfg.OIDC.Issuer != ""}
+		if cfg.OIDC.Issuer != "" {
+			sso, err := graphql.NewOIDC(ctx, cfg.OIDC, accounts, log)
+			if err != nil {
+				return err
+			}
+			mux.Handle("/auth/oidc/", sso.Handler())
+		}
 		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, auth, cfg.Introspection)))
 		mux.Handle("/auth/", auth.SessionHandler())
 		mux.Handle("POST /graphql", api)

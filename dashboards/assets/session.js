@@ -70,6 +70,7 @@ window.parvis = (() => {
       }
     });
     $("#logout").addEventListener("click", async () => { await logout(); signedOut(); });
+    fetch("/auth/config").then((r) => r.json()).then((c) => { $("#sso").hidden = !c.oidc; }).catch(() => {});
     resume().then((info) => (info ? show(info) : signedOut())).catch(signedOut);
     return signedOut;
   }
