@@ -55,6 +55,8 @@ func Decode(data []byte) (Envelope, Payload, error) {
 		p = new(AccountCreated)
 	case TypeAccountDisabled:
 		p = new(AccountDisabled)
+	case TypeReplayRequested:
+		p = new(ReplayRequested)
 	default: // kb.entry.*
 		p = &KBEntryChanged{Type: e.Type}
 	}

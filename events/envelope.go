@@ -69,7 +69,7 @@ func (e Envelope) Topic() string {
 	switch {
 	case strings.HasPrefix(e.Type, "kb."):
 		return TopicKB
-	case strings.HasPrefix(e.Type, "auth."):
+	case strings.HasPrefix(e.Type, "auth."), strings.HasPrefix(e.Type, "admin."):
 		return TopicAudit
 	}
 	return TopicConversations

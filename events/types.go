@@ -22,6 +22,7 @@ const (
 	TypeTokenRevoked        = "auth.token.revoked"
 	TypeAccountCreated      = "auth.account.created"
 	TypeAccountDisabled     = "auth.account.disabled"
+	TypeReplayRequested     = "admin.replay.requested"
 )
 
 // versions holds the current schema version of each type; [Decode] refuses others.
@@ -39,6 +40,7 @@ var versions = map[string]int{
 	TypeTokenRevoked:        1,
 	TypeAccountCreated:      1,
 	TypeAccountDisabled:     1,
+	TypeReplayRequested:     1,
 }
 
 // ConversationStarted opens a conversation.
@@ -123,6 +125,12 @@ type AccountDisabled struct {
 	By        string `json:"by"`
 }
 
+// ReplayRequested records that an administrator rebuilt the projections.
+type ReplayRequested struct {
+	By string `json:"by"`
+}
+
+func (ReplayRequested) EventType() string     { return TypeReplayRequested }
 func (AccountCreated) EventType() string      { return TypeAccountCreated }
 func (AccountDisabled) EventType() string     { return TypeAccountDisabled }
 func (TokenCreated) EventType() string        { return TypeTokenCreated }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/projections"
 )
@@ -21,5 +22,7 @@ type Resolver struct {
 	Users   *eventlog.Accounts // local accounts
 	// Replay rebuilds the projections; nil when this process does not run them.
 	Replay func(ctx context.Context) (projections.ReplayReport, error)
+	// Audit appends an administrator's action to the audit log.
+	Audit  func(ctx context.Context, p events.Payload) error
 	Logger *slog.Logger
 }

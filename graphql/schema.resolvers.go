@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/graphql/generated"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/kb"
@@ -71,6 +72,9 @@ func (r *mutationResolver) GiveFeedback(ctx context.Context, conversationID stri
 func (r *mutationResolver) ReplayProjections(ctx context.Context) (*model.ReplayReport, error) {
 	if r.Replay == nil {
 		return nil, badInput("Ce processus ne gère pas les projections (rôle projector).")
+	}
+	if err := r.Audit(ctx, events.ReplayRequested{By: principalName(ctx)}); err != nil {
+		return nil, err
 	}
 	rep, err := r.Replay(ctx)
 	if err != nil {

@@ -109,6 +109,10 @@ func spine(t *testing.T, extra ...string) {
 			t.Errorf("%q is on the log", pii)
 		}
 	}
+	audit, err := exec.Command(kcat, "-C", "-b", s.Broker, "-t", "parvis.audit", "-e", "-q").CombinedOutput()
+	if err != nil || !strings.Contains(string(audit), `"type":"admin.replay.requested"`) {
+		t.Errorf("the replay is not on the audit log: %v\n%s", err, audit)
+	}
 }
 
 func TestBadInputKeepsServing(t *testing.T) {

@@ -141,7 +141,14 @@ func serve(ctx context.Context, args []string) error {
 	mux := http.NewServeMux()
 	if cfg.has("api") {
 		res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: queries, Logger: log,
-			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}, Tokens: tokens, Users: accounts}
+			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}, Tokens: tokens, Users: accounts,
+			Audit: func(ctx context.Context, p events.Payload) error {
+				ev, err := events.New(cfg.Tenant, "", time.Now(), p)
+				if err != nil {
+					return err
+				}
+				return pub.Publish(ctx, ev)
+			}}
 		if projector != nil {
 			res.Replay = func(ctx context.Context) (projections.ReplayReport, error) {
 				rep, err := projections.Replay(ctx, store, brokers, projector, log)
