@@ -14,6 +14,9 @@ import (
 type Server struct {
 	conn driver.Conn
 	db   string
+	// finalByPartition is set when the server can merge FINAL within partitions
+	// (ClickHouse 21.10 and later), as chDB does.
+	finalByPartition bool
 }
 
 // OpenServer connects to a server given a DSN such as
@@ -46,7 +49,11 @@ func OpenServer(ctx context.Context, dsn string) (*Server, error) {
 	if conn, err = clickhouse.Open(opts); err != nil {
 		return nil, fmt.Errorf("projections: connect to ClickHouse: %w", err)
 	}
-	return &Server{conn: conn, db: db}, nil
+	srv := &Server{conn: conn, db: db}
+	if v, err := conn.ServerVersion(); err == nil && (v.Version.Major > 21 || v.Version.Major == 21 && v.Version.Minor >= 10) {
+		srv.finalByPartition = true
+	}
+	return srv, nil
 }
 
 // Exec implements [Store].
@@ -81,6 +88,9 @@ func (s *Server) Insert(ctx context.Context, table string, columns []string, row
 
 // Select implements [Store].
 func (s *Server) Select(ctx context.Context, dest any, sql string) error {
+	if s.finalByPartition {
+		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"do_not_merge_across_partitions_select_final": 1}))
+	}
 	if err := s.conn.Select(ctx, dest, sql); err != nil {
 		return fmt.Errorf("projections: %w", err)
 	}
