@@ -156,6 +156,15 @@ func TestWidgetOnAPlainPage(t *testing.T) {
 	keys(t, ctx, "passeport perdu")
 	keys(t, ctx, kb.Enter)
 	waitFor(t, ctx, "an answer", `[...`+botMessages+`].pop().textContent.includes("ANTS")`)
+
+	// The service goes away: the citizen is told, and can try again once it is back.
+	s.Kill()
+	keys(t, ctx, "horaires de la mairie")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the network-loss notice", `[...root.querySelectorAll(".msg.notice")].some(n => n.textContent.includes("Connexion impossible")) && !!root.querySelector(".msg.notice button")`)
+	s.Restart()
+	shadow[bool](t, ctx, `([...root.querySelectorAll(".msg.notice button")].pop().click(), true)`)
+	waitFor(t, ctx, "the answer after the retry", `[...`+botMessages+`].pop().textContent.includes("place du Parvis")`)
 }
 
 func jsString(s string) string {
