@@ -19,9 +19,9 @@ demo: deps build ## start the demo town on the embedded default
 	@echo "Parvis (démo Ville de Montclar) :"
 	@echo "  Site et widget      http://$(ADDR)/"
 	@echo "  Tableaux de bord    http://$(ADDR)/dashboards/  (comptes : voir README, « Accès et rôles »)"
-	@echo "  API GraphQL   http://$(ADDR)/graphql"
-	@echo "  Métriques     http://$(ADDR)/metrics"
-	@echo "  Santé         http://$(ADDR)/healthz  http://$(ADDR)/readyz"
+	@echo "  API GraphQL         http://$(ADDR)/graphql"
+	@echo "  Métriques           http://$(ADDR)/metrics"
+	@echo "  Santé               http://$(ADDR)/healthz  http://$(ADDR)/readyz"
 	bin/parvis serve --data $(DATA) --addr $(ADDR) --demo
 
 test: deps build ## the whole suite; server-backed tests run when PARVIS_TEST_CLICKHOUSE is set
