@@ -48,7 +48,7 @@ type Config struct {
 
 // DefaultConfig returns the thresholds tuned on the project's dev set (see README).
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.45, ClarifyThreshold: 0.25, ClarifyBand: 0.85, MaxChoices: 3}
+	return Config{AnswerThreshold: 0.5, ClarifyThreshold: 0.25, ClarifyBand: 0.85, MaxChoices: 3}
 }
 
 // Validate reports a configuration that cannot work.
@@ -208,7 +208,7 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-3.904, 0.639, 2.943, 0.802, 0.704, 1.206, 3.112, -0.096, 0.092, 0.210, -2.239}
+var calibration = []float64{-4.653, 0.687, 3.288, 0.891, 0.868, 1.121, 3.272, -0.058, 0.698, -0.076, -1.936}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.
