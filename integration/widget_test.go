@@ -286,6 +286,15 @@ func TestElectedDashboard(t *testing.T) {
 	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#kpis li .value").textContent`)); v != "23" {
 		t.Errorf("conversations shown: %q, want 23", v)
 	}
+	// CSV export: catch the file the page hands to the browser.
+	page(`(() => { window.__csv = ""; const make = URL.createObjectURL; URL.createObjectURL = (b) => { b.text().then(t => window.__csv = t); return make(b); }; document.querySelector("#csv").click(); return false; })()`)
+	deadline = time.Now().Add(5 * time.Second)
+	for !page(`window.__csv.includes('"indicateur";"période";"valeur"') && window.__csv.includes('"conversations";"période";"23"') && window.__csv.includes('"sans réponse : ')`) {
+		if time.Now().After(deadline) {
+			t.Fatal("the CSV export is missing or incomplete")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
 		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the dashboard: %s", raw)
 	}

@@ -119,6 +119,7 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 	defer p.mu.Unlock()
 	b := batch{}
 	types := map[string]int{}
+	touched := map[time.Time]bool{} // hours whose rollup changes
 	for _, m := range msgs {
 		env, payload, err := events.Decode(m.Value)
 		if err != nil {
@@ -135,11 +136,21 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 		}
 		b.project(env, payload)
 		types[env.Type]++
+		if env.Type == events.TypeBotDecision {
+			touched[env.At.Truncate(time.Hour)] = true
+		}
+	}
+	hours := make([]time.Time, 0, len(touched))
+	for h := range touched {
+		hours = append(hours, h)
 	}
 	backoff := 100 * time.Millisecond
 	for {
 		start := time.Now()
 		err := insertBatch(ctx, p.store, b, "")
+		if err == nil {
+			err = rollUp(ctx, p.store, hours, "")
+		}
 		if err == nil {
 			insertLatency.Observe(time.Since(start).Seconds())
 			batchSize.Observe(float64(len(msgs)))

@@ -50,6 +50,9 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 			}
 		}
 	}
+	if err := rollUpAll(ctx, s, replaySuffix); err != nil {
+		return rep, err
+	}
 	// Swap: live → old, fresh → live, then drop the old tables.
 	for _, t := range Tables {
 		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+"_old"); err != nil {

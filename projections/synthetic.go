@@ -52,7 +52,10 @@ func SeedSynthetic(ctx context.Context, s Store, n int, from, to time.Time) (int
 			}
 		}
 	}
-	return events, flush()
+	if err := flush(); err != nil {
+		return events, err
+	}
+	return events, rollUpAll(ctx, s, "")
 }
 
 func batch0() batch { return batch{} }

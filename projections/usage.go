@@ -19,41 +19,57 @@ type UsagePoint struct {
 }
 
 // Usage returns the activity of [from, to) by day or by week (weeks start on
-// Monday), test campaigns left out.
+// Monday), test campaigns left out. Questions come from the hourly rollup (whole
+// hours), conversations from the conversations started.
 func (q *Queries) Usage(ctx context.Context, from, to time.Time, weekly bool) ([]UsagePoint, error) {
-	bucket := fmt.Sprintf("toDate(at, '%s')", Local)
-	if weekly {
-		bucket = fmt.Sprintf("toMonday(toDate(at, '%s'))", Local)
+	bucket := func(col string) string {
+		if weekly {
+			return fmt.Sprintf("toDateTime(toMonday(toDate(%s, '%s')))", col, Local)
+		}
+		return fmt.Sprintf("toDateTime(toDate(%s, '%s'))", col, Local)
 	}
-	var rows []struct {
+	var qs []struct {
 		Day        time.Time `ch:"day"`
-		Convs      uint64    `ch:"conversations"`
-		Messages   uint64    `ch:"messages"`
+		Messages   uint64    `ch:"asked"`
 		Answered   uint64    `ch:"answered"`
 		Unanswered uint64    `ch:"unanswered"`
 	}
-	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT toDateTime(%[1]s) AS day,
-			uniqExact(conversation_id) AS conversations,
-			countIf(role = 'citizen') AS messages,
-			countIf(outcome = 'ANSWERED') AS answered,
-			countIf(outcome = 'UNANSWERED') AS unanswered
-		FROM messages FINAL
-		WHERE at >= %[2]s AND at < %[3]s AND %[4]s
-		GROUP BY day ORDER BY day`, bucket, TimeLit(from), TimeLit(to), notCampaign))
+	err := q.s.Select(ctx, &qs, fmt.Sprintf(`SELECT %s AS day, sum(messages) AS asked,
+			sumIf(messages, outcome = 'ANSWERED') AS answered, sumIf(messages, outcome = 'UNANSWERED') AS unanswered
+		FROM usage_hourly FINAL WHERE %s
+		GROUP BY day ORDER BY day`, bucket("hour"), hours(from, to)))
 	if err != nil {
 		return nil, fmt.Errorf("projections: usage: %w", err)
 	}
-	out := make([]UsagePoint, len(rows))
-	for i, r := range rows {
-		out[i] = UsagePoint{Start: r.Day, Conversations: int(r.Convs), Messages: int(r.Messages), Answered: int(r.Answered), Unanswered: int(r.Unanswered)}
+	var cs []struct {
+		Day   time.Time `ch:"day"`
+		Convs uint64    `ch:"conversations"`
+	}
+	err = q.s.Select(ctx, &cs, fmt.Sprintf(`SELECT %s AS day, count() AS conversations FROM conversations FINAL
+		WHERE started_at >= %s AND started_at < %s AND campaign = '' GROUP BY day`, bucket("started_at"), TimeLit(from), TimeLit(to)))
+	if err != nil {
+		return nil, fmt.Errorf("projections: usage: %w", err)
+	}
+	convs := map[int64]int{}
+	for _, c := range cs {
+		convs[c.Day.Unix()] = int(c.Convs)
+	}
+	out := make([]UsagePoint, len(qs))
+	for i, r := range qs {
+		out[i] = UsagePoint{Start: r.Day, Conversations: convs[r.Day.Unix()], Messages: int(r.Messages), Answered: int(r.Answered), Unanswered: int(r.Unanswered)}
 	}
 	return out, nil
+}
+
+// hours selects the rollup rows of the whole hours that meet [from, to).
+func hours(from, to time.Time) string {
+	return fmt.Sprintf("hour >= %s AND hour < %s", TimeLit(from.Truncate(time.Hour)), TimeLit(to))
 }
 
 // Need is a theme or a service with the citizens' questions about it.
 type Need struct {
 	Name     string `ch:"name"`
-	Messages uint64 `ch:"messages"`
+	Messages uint64 `ch:"asked"`
 	Answered uint64 `ch:"answered"`
 }
 
@@ -65,13 +81,13 @@ func (q *Queries) Needs(ctx context.Context, from, to time.Time, byService bool,
 		col = "service"
 	}
 	var out []Need
-	err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT name, count() AS messages, countIf(outcome = 'ANSWERED') AS answered
+	err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT name, sum(messages) AS asked, sumIf(messages, outcome = 'ANSWERED') AS answered
 		FROM (
-			SELECT candidates[1] AS entry_id, outcome FROM decisions FINAL
-			WHERE at >= %[2]s AND at < %[3]s AND %[4]s AND outcome != 'SMALLTALK'
+			SELECT entry_id, outcome, messages FROM usage_hourly FINAL
+			WHERE %[2]s AND outcome != 'SMALLTALK'
 		) AS d
 		ANY INNER JOIN (SELECT entry_id, %[1]s AS name FROM kb_entries FINAL WHERE %[1]s != '') AS k USING entry_id
-		GROUP BY name ORDER BY messages DESC, name LIMIT %[5]d`, col, TimeLit(from), TimeLit(to), notCampaign, limit))
+		GROUP BY name ORDER BY asked DESC, name LIMIT %[3]d`, col, hours(from, to), limit))
 	if err != nil {
 		return nil, fmt.Errorf("projections: needs: %w", err)
 	}
@@ -100,16 +116,16 @@ func (q *Queries) Audiences(ctx context.Context, from, to time.Time) ([]Audience
 // Sunday), local time.
 type HeatCell struct {
 	Weekday  uint8  `ch:"weekday"`
-	Hour     uint8  `ch:"hour"`
-	Messages uint64 `ch:"messages"`
+	Hour     uint8  `ch:"local_hour"`
+	Messages uint64 `ch:"asked"`
 }
 
 // Activity returns the citizens' messages of [from, to) by weekday and hour.
 func (q *Queries) Activity(ctx context.Context, from, to time.Time) ([]HeatCell, error) {
 	var out []HeatCell
-	err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT toDayOfWeek(toDateTime(at, '%[1]s')) AS weekday, toHour(toDateTime(at, '%[1]s')) AS hour, count() AS messages
-		FROM messages FINAL WHERE role = 'citizen' AND at >= %[2]s AND at < %[3]s AND %[4]s
-		GROUP BY weekday, hour ORDER BY weekday, hour`, Local, TimeLit(from), TimeLit(to), notCampaign))
+	err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT toDayOfWeek(toDateTime(hour, '%[1]s')) AS weekday, toHour(toDateTime(hour, '%[1]s')) AS local_hour, sum(messages) AS asked
+		FROM usage_hourly FINAL WHERE %[2]s
+		GROUP BY weekday, local_hour ORDER BY weekday, local_hour`, Local, hours(from, to)))
 	if err != nil {
 		return nil, fmt.Errorf("projections: activity: %w", err)
 	}

@@ -121,13 +121,15 @@
   function csv() {
     if (!data) return;
     const q = (s) => `"${String(s).replace(/"/g, '""')}"`;
-    const rows = [["indicateur", "periode", "valeur"]];
-    for (const [k, v] of Object.entries(data.cur)) rows.push([k, "periode", v ?? ""]);
-    for (const [k, v] of Object.entries(data.prev)) rows.push([k, "periode precedente", v ?? ""]);
-    for (const u of data.usage) rows.push(["questions", u.start, u.messages], ["repondues", u.start, u.answered]);
-    for (const x of data.needs) rows.push(["besoin:" + x.name, "periode", x.messages]);
-    for (const u of data.unansweredClusters) rows.push(["sans reponse:" + u.label, "periode", u.size]);
-    for (const a of data.audienceSplit) rows.push(["public:" + (a.audience || "non precise"), "periode", a.conversations]);
+    const names = { conversations: "conversations", served: "habitants servis", messages: "questions", answered: "répondues",
+      unanswered: "sans réponse", answerRate: "taux de réponse", helpfulRate: "réponses utiles" };
+    const rows = [["indicateur", "période", "valeur"]];
+    for (const [k, v] of Object.entries(data.cur)) rows.push([names[k] || k, "période", v ?? ""]);
+    for (const [k, v] of Object.entries(data.prev)) rows.push([names[k] || k, "période précédente", v ?? ""]);
+    for (const u of data.usage) rows.push(["questions", u.start, u.messages], ["répondues", u.start, u.answered]);
+    for (const x of data.needs) rows.push(["besoin : " + x.name, "période", x.messages]);
+    for (const u of data.unansweredClusters) rows.push(["sans réponse : " + u.label, "période", u.size]);
+    for (const a of data.audienceSplit) rows.push(["public : " + (audienceNames[a.audience] || a.audience), "période", a.conversations]);
     const blob = new Blob(["\ufeff" + rows.map((r) => r.map(q).join(";")).join("\r\n")], { type: "text/csv;charset=utf-8" });
     const a = el("a", { href: URL.createObjectURL(blob), download: "parvis-tableau-de-bord.csv" });
     document.body.append(a);
