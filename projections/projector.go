@@ -97,7 +97,10 @@ func (p *Projector) Run(ctx context.Context) error {
 		}
 		if len(msgs) > 0 {
 			if err := p.project(ctx, msgs); err != nil {
-				return err // ctx done while ClickHouse was down: nothing committed
+				if ctx.Err() != nil {
+					return nil // shutting down mid-batch: nothing committed, redelivered at start
+				}
+				return err
 			}
 			if err := r.CommitMessages(ctx, msgs...); err != nil {
 				if ctx.Err() != nil {
