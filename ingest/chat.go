@@ -84,7 +84,6 @@ type conversation struct {
 	id       string
 	audience kb.Audience
 	last     time.Time
-	ended    bool
 }
 
 // NewService returns a chat service. lookup may be nil.

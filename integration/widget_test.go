@@ -49,9 +49,6 @@ func keys(t *testing.T, ctx context.Context, k string) {
 	}
 }
 
-// focused describes the element that has the keyboard focus inside the widget.
-const focused = `(root.activeElement ? (root.activeElement.className || root.activeElement.id || root.activeElement.textContent) : "")`
-
 const botMessages = `root.querySelectorAll(".msg.bot")`
 
 // TestWidgetKeyboardJourney drives the demo site as a keyboard user: open the

@@ -93,8 +93,6 @@ func (f *featurizer) vector(key string) vector {
 	return v
 }
 
-func splitKey(key string) []string { return strings.Fields(key) }
-
 // vocabulary ties a corpus's spellings together: a rare word near a frequent one
 // is taken for a typo of it ("defibrilateur" → "defibrillateur"), unless it is a
 // correct French word of the lexicon.

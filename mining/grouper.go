@@ -16,7 +16,6 @@ import (
 	"encoding/base32"
 	"math"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -392,16 +391,4 @@ func (g *Grouper) Len() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return len(g.groups)
-}
-
-// sortedIDs is for tests: the group ids, sorted.
-func (g *Grouper) sortedIDs() []string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var out []string
-	for id := range g.groups {
-		out = append(out, id)
-	}
-	slices.Sort(out)
-	return out
 }

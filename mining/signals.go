@@ -1,6 +1,7 @@
 package mining
 
 import (
+	"strings"
 	"time"
 
 	"github.com/parvis-civic/parvis/projections"
@@ -91,10 +92,10 @@ func Signals(turns []projections.Turn, feedback []projections.Feedback, endings 
 // overlap is the Jaccard similarity of two questions' normalised words.
 func overlap(a, b string) float64 {
 	wa, wb := map[string]bool{}, map[string]bool{}
-	for _, w := range splitKey(Key(a)) {
+	for _, w := range strings.Fields(Key(a)) {
 		wa[w] = true
 	}
-	for _, w := range splitKey(Key(b)) {
+	for _, w := range strings.Fields(Key(b)) {
 		wb[w] = true
 	}
 	if len(wa) == 0 || len(wb) == 0 {

@@ -36,8 +36,7 @@ type Projector struct {
 	store Store
 	dl    DeadLetterer
 
-	mu      sync.Mutex // held while a batch is being projected; Replay takes it
-	running sync.WaitGroup
+	mu sync.Mutex // held while a batch is being projected; Replay takes it
 }
 
 // NewProjector returns a projector; [Projector.Run] starts it.

@@ -17,8 +17,8 @@ func SeedSynthetic(ctx context.Context, s Store, n int, from, to time.Time) (int
 	audiences := []string{"particulier", "particulier", "particulier", "entreprise", "association", ""}
 	outcomes := []string{"ANSWERED", "ANSWERED", "ANSWERED", "ANSWERED", "CLARIFY", "UNANSWERED"}
 	span := to.Sub(from)
-	const batch = 200_000
-	b := batch0()
+	const perInsert = 200_000
+	b := batch{}
 	themes := []string{"Papiers", "Papiers", "Mairie", "Enfance", "Déchets", "Sports et loisirs", "Urbanisme", "Etat civil"}
 	for i, e := range entries {
 		b.add("kb_entries", e, "published", e, "réponse", "Ville de Montclar", "{}", from, "kb"+e, uint64(from.UnixMilli()), "", themes[i], "Service "+themes[i])
@@ -28,7 +28,7 @@ func SeedSynthetic(ctx context.Context, s Store, n int, from, to time.Time) (int
 		if err := insertBatch(ctx, s, b, ""); err != nil {
 			return err
 		}
-		b = batch0()
+		b = batch{}
 		return nil
 	}
 	for c := 0; events < n; c++ {
@@ -46,7 +46,7 @@ func SeedSynthetic(ctx context.Context, s Store, n int, from, to time.Time) (int
 			b.add("decisions", u+"d", conv, u, "montclar", at, o, 0.8, e, []string{e}, []float64{0.8}, "v1", 0.1)
 			events += 3
 		}
-		if b.size() >= batch {
+		if b.size() >= perInsert {
 			if err := flush(); err != nil {
 				return events, err
 			}
@@ -57,5 +57,3 @@ func SeedSynthetic(ctx context.Context, s Store, n int, from, to time.Time) (int
 	}
 	return events, rollUpAll(ctx, s, "")
 }
-
-func batch0() batch { return batch{} }
