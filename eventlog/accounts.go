@@ -2,8 +2,6 @@ package eventlog
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"sort"
@@ -109,11 +107,8 @@ func (a *Accounts) Create(ctx context.Context, login, name, role, password, by s
 		return Account{}, err
 	}
 	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: strings.TrimSpace(name), Role: role, PasswordHash: string(hash), By: by}
-	env, err := events.New(a.Tenant, "", time.Now(), p)
+	env, err := a.Pub.Emit(ctx, a.Tenant, "", p)
 	if err != nil {
-		return Account{}, err
-	}
-	if err := a.Pub.Publish(ctx, env); err != nil {
 		return Account{}, err
 	}
 	a.Apply(env, &p)
@@ -131,11 +126,8 @@ func (a *Accounts) Disable(ctx context.Context, id, by string) error {
 		return fmt.Errorf("%w: no account %s", ErrAccount, id)
 	}
 	p := events.AccountDisabled{AccountID: id, By: by}
-	env, err := events.New(a.Tenant, "", time.Now(), p)
+	env, err := a.Pub.Emit(ctx, a.Tenant, "", p)
 	if err != nil {
-		return err
-	}
-	if err := a.Pub.Publish(ctx, env); err != nil {
 		return err
 	}
 	a.Apply(env, &p)
@@ -157,7 +149,7 @@ func (a *Accounts) SignIn(login, password string) (Session, error) {
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !ok || acc.Disabled {
 		return Session{}, ErrBadCredentials
 	}
-	s := Session{ID: randomToken(), CSRF: randomToken(), Name: acc.Name, Role: acc.Role, AccountID: acc.ID, Expires: time.Now().Add(SessionLength)}
+	s := Session{ID: NewSecret(), CSRF: NewSecret(), Name: acc.Name, Role: acc.Role, AccountID: acc.ID, Expires: time.Now().Add(SessionLength)}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.sessions[s.ID] = &s
@@ -168,7 +160,7 @@ func (a *Accounts) SignIn(login, password string) (Session, error) {
 // vouched for (OpenID Connect): no local account, the role comes from the
 // provider.
 func (a *Accounts) OpenSession(name, role, subject string) Session {
-	s := Session{ID: randomToken(), CSRF: randomToken(), Name: name, Role: role, AccountID: "oidc:" + subject, Expires: time.Now().Add(SessionLength)}
+	s := Session{ID: NewSecret(), CSRF: NewSecret(), Name: name, Role: role, AccountID: "oidc:" + subject, Expires: time.Now().Add(SessionLength)}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.sessions[s.ID] = &s
@@ -208,12 +200,4 @@ func (a *Accounts) List() []Account {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
-}
-
-func randomToken() string {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:])
 }

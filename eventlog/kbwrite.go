@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -101,16 +100,13 @@ func (w *KBWriter) move(ctx context.Context, id string, from, to kb.Status, typ,
 }
 
 func (w *KBWriter) emit(ctx context.Context, typ string, e kb.Entry, by string) error {
-	ev, err := events.New(w.Tenant, "", time.Now(), events.KBEntryChanged{Type: typ, Entry: e, By: by})
+	p := events.KBEntryChanged{Type: typ, Entry: e, By: by}
+	ev, err := w.Pub.Emit(ctx, w.Tenant, "", p)
 	if err != nil {
-		return err
-	}
-	if err := w.Pub.Publish(ctx, ev); err != nil {
 		return err
 	}
 	// Apply at once, so that the next step sees it even before the follower
 	// reads the log back.
-	p := events.KBEntryChanged{Type: typ, Entry: e, By: by}
 	w.State.Apply(ev, &p)
 	return nil
 }

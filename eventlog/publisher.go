@@ -2,6 +2,8 @@ package eventlog
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -111,6 +113,26 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
 	default:
 	}
 	return nil
+}
+
+// Emit wraps a payload in a new envelope, publishes it, and returns the
+// envelope: how an administrator's or an expert's action becomes an event.
+func (p *Publisher) Emit(ctx context.Context, tenant, conversationID string, payload events.Payload) (events.Envelope, error) {
+	env, err := events.New(tenant, conversationID, time.Now(), payload)
+	if err != nil {
+		return env, err
+	}
+	return env, p.Publish(ctx, env)
+}
+
+// NewSecret returns 32 random bytes, URL-safe base64: API tokens, session ids,
+// CSRF tokens, OpenID Connect state and nonce.
+func NewSecret() string {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("eventlog: no randomness: " + err.Error()) // the system is unusable
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 func (p *Publisher) write(ctx context.Context, msgs []kafka.Message) error {

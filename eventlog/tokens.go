@@ -2,9 +2,7 @@ package eventlog
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"sort"
@@ -88,17 +86,10 @@ func (t *Tokens) Lookup(token string) (Token, bool) {
 // Create makes a token for a role; the token is returned once and only its hash
 // is kept.
 func (t *Tokens) Create(ctx context.Context, role, name, by string) (string, Token, error) {
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
-		return "", Token{}, err
-	}
-	token := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	token := TokenPrefix + NewSecret()
 	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: role, Hash: hashToken(token), By: by}
-	env, err := events.New(t.Tenant, "", time.Now(), p)
+	env, err := t.Pub.Emit(ctx, t.Tenant, "", p)
 	if err != nil {
-		return "", Token{}, err
-	}
-	if err := t.Pub.Publish(ctx, env); err != nil {
 		return "", Token{}, err
 	}
 	t.Apply(env, &p)
@@ -115,11 +106,8 @@ func (t *Tokens) Revoke(ctx context.Context, id, by string) error {
 		return ErrNoToken
 	}
 	p := events.TokenRevoked{TokenID: id, By: by}
-	env, err := events.New(t.Tenant, "", time.Now(), p)
+	env, err := t.Pub.Emit(ctx, t.Tenant, "", p)
 	if err != nil {
-		return err
-	}
-	if err := t.Pub.Publish(ctx, env); err != nil {
 		return err
 	}
 	t.Apply(env, &p)

@@ -2,8 +2,6 @@ package graphql
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -69,9 +67,9 @@ const flowCookie = "parvis_oidc"
 func (o *OIDC) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /auth/oidc/login", func(w http.ResponseWriter, r *http.Request) {
-		state, nonce := random(), random()
+		state, nonce := eventlog.NewSecret(), eventlog.NewSecret()
 		http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: state + "." + nonce, Path: "/auth/oidc/", HttpOnly: true,
-			Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", SameSite: http.SameSiteLaxMode, MaxAge: 600})
+			Secure: overHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
 		conf := o.config(r)
 		http.Redirect(w, r, conf.AuthCodeURL(state, oidc.Nonce(nonce)), http.StatusFound)
 	})
@@ -84,9 +82,7 @@ func (o *OIDC) Handler() http.Handler {
 		}
 		s := o.accounts.OpenSession(name, role, subject)
 		http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: "", Path: "/auth/oidc/", MaxAge: -1})
-		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.ID, Path: "/", HttpOnly: true,
-			Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", SameSite: http.SameSiteStrictMode,
-			MaxAge: int(eventlog.SessionLength.Seconds())})
+		setSessionCookie(w, r, s.ID)
 		// A page of our own finishes the sign-in: a Strict cookie set on a
 		// redirect from another site is only sent from the next navigation.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -148,7 +144,7 @@ func (o *OIDC) config(r *http.Request) oauth2.Config {
 	c := o.oauth
 	if c.RedirectURL == "" {
 		scheme := "http"
-		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		if overHTTPS(r) {
 			scheme = "https"
 		}
 		c.RedirectURL = scheme + "://" + r.Host + "/auth/oidc/callback"
@@ -179,10 +175,4 @@ func (o *OIDC) role(claim any) string {
 		return string(d)
 	}
 	return ""
-}
-
-func random() string {
-	var b [24]byte
-	rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
 }

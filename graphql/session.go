@@ -56,9 +56,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Erreur interne : réessayez."})
 			return
 		}
-		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.ID, Path: "/", HttpOnly: true,
-			Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", SameSite: http.SameSiteStrictMode,
-			MaxAge: int(eventlog.SessionLength.Seconds())})
+		setSessionCookie(w, r, s.ID)
 		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: s.Role, CSRF: s.CSRF})
 	})
 	mux.HandleFunc("GET /auth/config", func(w http.ResponseWriter, r *http.Request) {
@@ -80,6 +78,19 @@ func (a Authenticator) SessionHandler() http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
+}
+
+// overHTTPS reports whether the browser reached us over HTTPS, directly or
+// through a proxy: cookies are then marked Secure.
+func overHTTPS(r *http.Request) bool {
+	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
+// setSessionCookie gives the browser its session: HttpOnly, SameSite=Strict,
+// Secure over HTTPS, as long as a session lasts.
+func setSessionCookie(w http.ResponseWriter, r *http.Request, id string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true,
+		Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: int(eventlog.SessionLength.Seconds())})
 }
 
 func (a Authenticator) session(r *http.Request) (eventlog.Session, bool) {

@@ -143,11 +143,8 @@ func serve(ctx context.Context, args []string) error {
 		res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: queries, Logger: log,
 			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}, Tokens: tokens, Users: accounts,
 			Audit: func(ctx context.Context, p events.Payload) error {
-				ev, err := events.New(cfg.Tenant, "", time.Now(), p)
-				if err != nil {
-					return err
-				}
-				return pub.Publish(ctx, ev)
+				_, err := pub.Emit(ctx, cfg.Tenant, "", p)
+				return err
 			}}
 		if projector != nil {
 			res.Replay = func(ctx context.Context) (projections.ReplayReport, error) {
