@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,6 +48,7 @@ type Miner struct {
 
 	mu          sync.Mutex // one pass at a time
 	assigned    map[string]bool
+	written     map[string]string // the last pass's window: utterance → reasons written
 	since       time.Time
 	fresh       int       // questions assigned since the last regrouping
 	lastRegroup time.Time // when
@@ -122,18 +124,29 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 		return err
 	}
 	signals := Signals(turns, fb, ends)
-	if len(signals) > 0 {
+	// Each pass reads the whole window again; only signals that are new or
+	// whose reasons grew (a "not helpful" comes after the answer) are written.
+	window := make(map[string]string, len(signals))
+	var changed []projections.Signal
+	for _, s := range signals {
+		reasons := strings.Join(s.Reasons, ",")
+		window[s.UtteranceID] = reasons
+		if m.written[s.UtteranceID] != reasons {
+			changed = append(changed, s)
+		}
+	}
+	if len(changed) > 0 {
 		themes, err := m.q.EntryThemes(ctx)
 		if err != nil {
 			return err
 		}
-		for i := range signals {
-			signals[i].Theme = themes[signals[i].TopCandidate]
+		for i := range changed {
+			changed[i].Theme = themes[changed[i].TopCandidate]
 		}
 	}
 	var assigns []projections.Assignment
 	var labels []projections.ClusterLabel
-	for _, s := range signals {
+	for _, s := range changed {
 		if m.assigned[s.UtteranceID] {
 			continue
 		}
@@ -152,13 +165,12 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1})
 		}
 	}
-	if len(signals) > 0 {
-		// Signals are rewritten each pass (their reasons can grow: a "not
-		// helpful" comes after the answer); assignments only for new questions.
-		if err := m.q.WriteMining(ctx, signals, assigns, labels); err != nil {
+	if len(changed) > 0 {
+		if err := m.q.WriteMining(ctx, changed, assigns, labels); err != nil {
 			return err
 		}
 	}
+	m.written = window
 	m.since = started
 	groupsGauge.Set(float64(m.grouper.Len()))
 	return nil
@@ -220,7 +232,7 @@ func (m *Miner) regroup(ctx context.Context) error {
 func (m *Miner) Rebuild(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.assigned = map[string]bool{}
+	m.assigned, m.written = map[string]bool{}, nil
 	if err := m.regroup(ctx); err != nil { // restore the groups and their ids first
 		return fmt.Errorf("mining: %w", err)
 	}
