@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/kb"
