@@ -1,8 +1,11 @@
-// Package eventlog is the event log on Kafka: the embedded Kafka-protocol broker
-// that `parvis serve` runs by default, the [Publisher] that appends events (through
-// a durable local [Outbox] when the broker cannot be reached), and the dead-letter
-// path. Producers and consumers speak the Kafka protocol through kafka-go, against
-// the embedded broker or a real cluster alike.
+// Package eventlog is the event log on Kafka, transport only: the embedded
+// Kafka-protocol broker that `parvis serve` runs by default, the [Publisher] that
+// appends events (through a durable local [Outbox] when the broker cannot be
+// reached), [Follow] to read a single-partition topic (the knowledge base, the
+// audit log) into a state of the caller's, and the dead-letter path. What the
+// events mean belongs to the packages that apply them (kb, auth, projections).
+// Producers and consumers speak the Kafka protocol through kafka-go, against the
+// embedded broker or a real cluster alike.
 package eventlog
 
 import (

@@ -28,38 +28,14 @@ func Decode(data []byte) (Envelope, Payload, error) {
 	case len(e.Payload) == 0:
 		return e, nil, fmt.Errorf("events: %w: missing payload", ErrInvalid)
 	}
-	v, ok := versions[e.Type]
+	reg, ok := registry[e.Type]
 	if !ok {
 		return e, nil, fmt.Errorf("events: %w: unknown type %q", ErrInvalid, e.Type)
 	}
-	if e.V != v {
-		return e, nil, fmt.Errorf("events: %w: %s version %d not supported (want %d)", ErrInvalid, e.Type, e.V, v)
+	if e.V != reg.version {
+		return e, nil, fmt.Errorf("events: %w: %s version %d not supported (want %d)", ErrInvalid, e.Type, e.V, reg.version)
 	}
-	var p Payload
-	switch e.Type {
-	case TypeConversationStarted:
-		p = new(ConversationStarted)
-	case TypeUtteranceReceived:
-		p = new(UtteranceReceived)
-	case TypeBotDecision:
-		p = new(BotDecision)
-	case TypeFeedbackGiven:
-		p = new(FeedbackGiven)
-	case TypeConversationEnded:
-		p = new(ConversationEnded)
-	case TypeTokenCreated:
-		p = new(TokenCreated)
-	case TypeTokenRevoked:
-		p = new(TokenRevoked)
-	case TypeAccountCreated:
-		p = new(AccountCreated)
-	case TypeAccountDisabled:
-		p = new(AccountDisabled)
-	case TypeReplayRequested:
-		p = new(ReplayRequested)
-	default: // kb.entry.*
-		p = &KBEntryChanged{Type: e.Type}
-	}
+	p := reg.payload()
 	if err := strict(e.Payload, p); err != nil {
 		return e, nil, fmt.Errorf("events: %w: %s payload: %v", ErrInvalid, e.Type, err)
 	}

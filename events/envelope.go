@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -53,24 +52,26 @@ func NewID(at time.Time) string {
 
 // New wraps a payload in an envelope with a fresh id, its type and schema version.
 func New(tenant, conversationID string, at time.Time, p Payload) (Envelope, error) {
+	reg, ok := registry[p.EventType()]
+	if !ok {
+		return Envelope{}, fmt.Errorf("events: unknown type %q", p.EventType())
+	}
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return Envelope{}, fmt.Errorf("events: encode %s: %w", p.EventType(), err)
 	}
 	at = at.UTC().Truncate(time.Millisecond)
 	return Envelope{
-		ID: NewID(at), Type: p.EventType(), V: versions[p.EventType()], At: at,
+		ID: NewID(at), Type: p.EventType(), V: reg.version, At: at,
 		ConversationID: conversationID, Tenant: tenant, Payload: raw,
 	}, nil
 }
 
-// Topic returns the topic an event belongs on.
+// Topic returns the topic an event belongs on; an unknown type belongs with the
+// conversations.
 func (e Envelope) Topic() string {
-	switch {
-	case strings.HasPrefix(e.Type, "kb."):
-		return TopicKB
-	case strings.HasPrefix(e.Type, "auth."), strings.HasPrefix(e.Type, "admin."):
-		return TopicAudit
+	if reg, ok := registry[e.Type]; ok {
+		return reg.topic
 	}
 	return TopicConversations
 }

@@ -1,7 +1,5 @@
 package events
 
-import "github.com/parvis-civic/parvis/kb"
-
 // Payload is the body of an event of one type.
 type Payload interface {
 	EventType() string
@@ -24,24 +22,6 @@ const (
 	TypeAccountDisabled     = "auth.account.disabled"
 	TypeReplayRequested     = "admin.replay.requested"
 )
-
-// versions holds the current schema version of each type; [Decode] refuses others.
-var versions = map[string]int{
-	TypeConversationStarted: 1,
-	TypeUtteranceReceived:   1,
-	TypeBotDecision:         1,
-	TypeFeedbackGiven:       1,
-	TypeConversationEnded:   1,
-	TypeKBEntryDrafted:      1,
-	TypeKBEntryValidated:    1,
-	TypeKBEntryPublished:    1,
-	TypeKBEntryRetired:      1,
-	TypeTokenCreated:        1,
-	TypeTokenRevoked:        1,
-	TypeAccountCreated:      1,
-	TypeAccountDisabled:     1,
-	TypeReplayRequested:     1,
-}
 
 // ConversationStarted opens a conversation.
 type ConversationStarted struct {
@@ -86,11 +66,12 @@ type ConversationEnded struct {
 	Reason string `json:"reason"`
 }
 
-// KBEntryChanged carries one knowledge base entry at a step of its lifecycle.
+// KBEntryChanged carries one knowledge base entry at a step of its lifecycle;
+// the step is the event's type.
 type KBEntryChanged struct {
-	Type  string   `json:"-"`
-	Entry kb.Entry `json:"entry"`
-	By    string   `json:"by,omitempty"` // who made the change
+	Type  string  `json:"-"`
+	Entry KBEntry `json:"entry"`
+	By    string  `json:"by,omitempty"` // who made the change
 }
 
 // TokenCreated records an API token: its hash only, never the token.

@@ -10,9 +10,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/kb"
 )
 
 // Error codes in extensions.code.
@@ -102,12 +102,12 @@ func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 // kbError explains a refused knowledge base change.
 func kbError(err error) error {
 	switch {
-	case errors.Is(err, eventlog.ErrNoEntry):
+	case errors.Is(err, kb.ErrNoEntry):
 		return badInput("Cette entrée n'existe pas.")
-	case errors.Is(err, eventlog.ErrWrongStatus):
+	case errors.Is(err, kb.ErrWrongStatus):
 		return badInput("Cette entrée n'est pas à la bonne étape : un brouillon se valide, une entrée validée se publie.")
-	case errors.Is(err, eventlog.ErrInvalidEntry):
-		return badInput("Entrée invalide : " + strings.TrimPrefix(err.Error(), eventlog.ErrInvalidEntry.Error()+": ") + ".")
+	case errors.Is(err, kb.ErrInvalidEntry):
+		return badInput("Entrée invalide : " + strings.TrimPrefix(err.Error(), kb.ErrInvalidEntry.Error()+": ") + ".")
 	}
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
 )
 
@@ -17,7 +18,7 @@ type Resolver struct {
 	Chat    *ingest.Service
 	Engine  *bot.Engine
 	Queries *projections.Queries
-	KB      *eventlog.KBWriter
+	KB      *kb.Writer
 	Tokens  *eventlog.Tokens
 	Users   *eventlog.Accounts // local accounts
 	// Replay rebuilds the projections; nil when this process does not run them.

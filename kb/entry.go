@@ -4,9 +4,10 @@
 // their lifecycle (draft, validated, published, retired).
 //
 // Data flows one way: files are parsed into [Entry] values with every problem
-// reported by file, line and field ([Load]); a [Base] holds the entries that the bot
-// answers from. In `serve`, entries travel as kb.* events on the log, and the bot's
-// Base is rebuilt from them.
+// reported by file, line and field ([Load]). In `serve`, entries travel as kb.*
+// events on the log ([PublishEntries], [Writer]); a [State] applies them in order
+// and the bot answers from its published entries. The wire form of an entry is
+// events.KBEntry; [Entry.Wire] and [FromWire] convert.
 package kb
 
 import (

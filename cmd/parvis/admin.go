@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
 )
@@ -65,7 +66,7 @@ func kbCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		err = eventlog.PublishEntries(ctx, pub, *tenant, all, "parvis kb import")
+		err = kb.PublishEntries(ctx, pub, *tenant, all, "parvis kb import")
 		if cerr := pub.Close(); err == nil {
 			err = cerr
 		}
@@ -81,11 +82,11 @@ func kbCmd(ctx context.Context, args []string) error {
 		if err := eventlog.Ping(ctx, addrs); err != nil {
 			return fmt.Errorf("no Kafka broker at %s (start 'parvis serve' or give --kafka): %v", *brokers, err)
 		}
-		state := eventlog.NewKBState()
+		state := kb.NewState()
 		rctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		ready := make(chan struct{})
-		go eventlog.FollowKB(rctx, addrs, state, func() {
+		go eventlog.Follow(rctx, addrs, events.TopicKB, state.Apply, func() {
 			select {
 			case <-ready:
 			default:

@@ -88,11 +88,11 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	state := eventlog.NewKBState()
+	state := kb.NewState()
 	kbReady := make(chan struct{})
 	var readyOnce sync.Once
 	wg.Go(func() {
-		err := eventlog.FollowKB(ctx, brokers, state, func() {
+		err := eventlog.Follow(ctx, brokers, events.TopicKB, state.Apply, func() {
 			entries, version := state.Published()
 			engine.Swap(entries, version)
 			log.Info("knowledge base loaded", slog.Int("entries", len(entries)), slog.String("version", version))
@@ -109,7 +109,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	if cfg.Demo && state.Len() == 0 {
 		demo := append(kb.Demo(), kb.ServicePublic()...)
-		if err := eventlog.PublishEntries(ctx, pub, cfg.Tenant, demo, "demo"); err != nil {
+		if err := kb.PublishEntries(ctx, pub, cfg.Tenant, demo, "demo"); err != nil {
 			return fmt.Errorf("load the demo knowledge base: %w", err)
 		}
 		log.Info("demo knowledge base published", slog.Int("entries", len(demo)))
@@ -141,7 +141,7 @@ func serve(ctx context.Context, args []string) error {
 	mux := http.NewServeMux()
 	if cfg.has("api") {
 		res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: queries, Logger: log,
-			KB: &eventlog.KBWriter{Pub: pub, State: state, Tenant: cfg.Tenant}, Tokens: tokens, Users: accounts,
+			KB: &kb.Writer{Log: pub, State: state, Tenant: cfg.Tenant}, Tokens: tokens, Users: accounts,
 			Audit: func(ctx context.Context, p events.Payload) error {
 				_, err := pub.Emit(ctx, cfg.Tenant, "", p)
 				return err

@@ -1,0 +1,92 @@
+package eventlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parvis-civic/parvis/events"
+)
+
+// Follow reads a single-partition topic (the knowledge base, the audit log) from
+// its beginning, applying each valid event, and keeps following it. onChange is
+// called once the topic has been read up to its end as it was at start (ready),
+// then after each batch of changes.
+func Follow(ctx context.Context, brokers []string, topic string, apply func(events.Envelope, events.Payload), onChange func(), log *slog.Logger) error {
+	end, err := topicEnd(ctx, brokers, topic)
+	if err != nil {
+		return err
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: 0,
+		MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 100 * time.Millisecond})
+	defer r.Close()
+	if err := r.SetOffset(kafka.FirstOffset); err != nil {
+		return err
+	}
+	caughtUp := end == 0
+	if caughtUp {
+		onChange()
+	}
+	dirty := false
+	for {
+		fctx, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
+		m, err := r.ReadMessage(fctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if !errors.Is(err, context.DeadlineExceeded) {
+				log.Warn("eventlog: read "+topic, slog.Any("error", err))
+				time.Sleep(time.Second)
+			}
+			if dirty && caughtUp {
+				onChange()
+				dirty = false
+			}
+			continue
+		}
+		env, p, err := events.Decode(m.Value)
+		if err == nil {
+			apply(env, p)
+			dirty = true
+		} else {
+			log.Warn("eventlog: invalid event skipped", slog.String("topic", topic), slog.Int64("offset", m.Offset), slog.Any("error", err))
+		}
+		if !caughtUp && m.Offset >= end-1 {
+			caughtUp = true
+		}
+		if caughtUp && dirty && r.Lag() == 0 {
+			onChange()
+			dirty = false
+		}
+	}
+}
+
+// topicEnd returns the end offset of partition 0 of topic.
+func topicEnd(ctx context.Context, brokers []string, topic string) (int64, error) {
+	var lastErr error
+	for attempt := 0; attempt < 30; attempt++ {
+		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, 0)
+		if err == nil {
+			_, last, err := conn.ReadOffsets()
+			conn.Close()
+			if err == nil {
+				return last, nil
+			}
+			lastErr = err
+		} else {
+			lastErr = err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	return 0, fmt.Errorf("eventlog: end of %s: %w", topic, lastErr)
+}

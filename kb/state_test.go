@@ -1,0 +1,112 @@
+package kb_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
+	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// TestWireKeepsEveryField: an entry survives the trip to the log and back.
+func TestWireKeepsEveryField(t *testing.T) {
+	for _, e := range kb.Demo() {
+		if got := kb.FromWire(e.Wire()); !reflect.DeepEqual(got, e) {
+			t.Fatalf("%s changed on the wire:\n got %#v\nwant %#v", e.ID, got, e)
+		}
+	}
+}
+
+// TestWriterLifecycleOnTheLog drafts, validates and publishes an entry through a
+// real broker; a state that follows the log from its start ends where the
+// writer's own state is.
+func TestWriterLifecycleOnTheLog(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	addr, pub := eventlogtest.Start(t)
+	w := &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"}
+
+	e, err := w.Draft(ctx, kb.Entry{Question: "  Où garer mon vélo ?  ", Answer: "Arceaux place du marché.",
+		Audiences: []kb.Audience{kb.Particulier}}, "analyste")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Question != "Où garer mon vélo ?" || e.Status != kb.Draft || e.Kind != kb.KindAnswer || e.ID == "" {
+		t.Fatalf("draft = %+v", e)
+	}
+	if _, err := w.Publish(ctx, e.ID, "expert"); !errors.Is(err, kb.ErrWrongStatus) {
+		t.Errorf("publishing a draft: %v, want ErrWrongStatus", err)
+	}
+	if _, err := w.Draft(ctx, kb.Entry{ID: e.ID, Question: "q", Answer: "a"}, "analyste"); !errors.Is(err, kb.ErrInvalidEntry) {
+		t.Errorf("a taken id: %v, want ErrInvalidEntry", err)
+	}
+	if _, err := w.Validate(ctx, "nope", "expert"); !errors.Is(err, kb.ErrNoEntry) {
+		t.Errorf("validating nothing: %v, want ErrNoEntry", err)
+	}
+	if _, err := w.Validate(ctx, e.ID, "expert"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Publish(ctx, e.ID, "expert"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := w.State.Published(); len(got) != 1 || got[0].ID != e.ID {
+		t.Fatalf("writer's published entries = %+v", got)
+	}
+
+	follower := kb.NewState()
+	done := make(chan struct{})
+	fctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		defer close(done)
+		eventlog.Follow(fctx, []string{addr}, events.TopicKB, follower.Apply, func() {}, slog.Default())
+	}()
+	for {
+		if got, ok := follower.Entry(e.ID); ok && got.Status == kb.Published {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the follower never saw the entry published")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if !reflect.DeepEqual(follower.Entries(), w.State.Entries()) {
+		t.Errorf("follower %+v\nwriter %+v", follower.Entries(), w.State.Entries())
+	}
+	stop()
+	<-done
+}
+
+// TestStateIgnoresOlderEvents: reading the log back never undoes a step the
+// writer applied at once.
+func TestStateIgnoresOlderEvents(t *testing.T) {
+	s := kb.NewState()
+	entry := kb.Entry{ID: "a", Question: "q", Answer: "r"}.Wire()
+	at := time.Now()
+	drafted, _ := events.New("t", "", at, events.KBEntryChanged{Type: events.TypeKBEntryDrafted, Entry: entry})
+	published, _ := events.New("t", "", at.Add(time.Second), events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: entry})
+	apply := func(env events.Envelope) {
+		raw, _ := env.Marshal()
+		env, p, err := events.Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Apply(env, p)
+	}
+	apply(published)
+	apply(drafted)
+	s.Apply(drafted, &events.FeedbackGiven{}) // another kind: ignored
+	if e, _ := s.Entry("a"); e.Status != kb.Published {
+		t.Errorf("status %s after an older draft event, want published", e.Status)
+	}
+	if got, version := s.Published(); len(got) != 1 || version != published.ID {
+		t.Errorf("published %v version %s", got, version)
+	}
+}

@@ -1,0 +1,157 @@
+package kb
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/parvis-civic/parvis/events"
+)
+
+// Errors of the knowledge base lifecycle, for callers to explain.
+var (
+	ErrNoEntry      = errors.New("kb: no such entry")
+	ErrWrongStatus  = errors.New("kb: the entry is not at the right step")
+	ErrInvalidEntry = errors.New("kb: invalid entry")
+)
+
+// Emitter appends one event made of a payload to the log and returns its
+// envelope once the log holds it; eventlog.Publisher satisfies it.
+type Emitter interface {
+	Emit(ctx context.Context, tenant, conversationID string, p events.Payload) (events.Envelope, error)
+}
+
+// Publisher appends events to the log, in order, once they are durable;
+// eventlog.Publisher satisfies it.
+type Publisher interface {
+	Publish(ctx context.Context, evs ...events.Envelope) error
+}
+
+// Writer changes the knowledge base through its events: an analyst drafts, an
+// expert validates, then publishes. The bot follows the log and answers with a
+// published entry on the next message.
+type Writer struct {
+	Log    Emitter
+	State  *State
+	Tenant string
+}
+
+// Draft records a new entry as a draft, with an id made from its question.
+func (w *Writer) Draft(ctx context.Context, e Entry, by string) (Entry, error) {
+	e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
+	switch {
+	case e.Question == "":
+		return e, fmt.Errorf("%w: empty question", ErrInvalidEntry)
+	case e.Answer == "":
+		return e, fmt.Errorf("%w: empty answer", ErrInvalidEntry)
+	case len(e.Question) > 500 || len(e.Answer) > 20000 || len(e.Alternatives) > 200:
+		return e, fmt.Errorf("%w: too long", ErrInvalidEntry)
+	}
+	if e.ID == "" {
+		e.ID = slug(e.Question)
+	}
+	if _, exists := w.State.Entry(e.ID); exists {
+		return e, fmt.Errorf("%w: id %q is taken", ErrInvalidEntry, e.ID)
+	}
+	if e.Kind == "" {
+		e.Kind = KindAnswer
+	}
+	e.Status = Draft
+	return e, w.emit(ctx, events.TypeKBEntryDrafted, e, by)
+}
+
+// Validate moves a draft to validated.
+func (w *Writer) Validate(ctx context.Context, id, by string) (Entry, error) {
+	return w.move(ctx, id, Draft, Validated, by)
+}
+
+// Publish moves a validated entry to published: the bot answers with it.
+func (w *Writer) Publish(ctx context.Context, id, by string) (Entry, error) {
+	return w.move(ctx, id, Validated, Published, by)
+}
+
+func (w *Writer) move(ctx context.Context, id string, from, to Status, by string) (Entry, error) {
+	e, ok := w.State.Entry(id)
+	if !ok {
+		return e, ErrNoEntry
+	}
+	if e.Status != from {
+		return e, fmt.Errorf("%w: %s is %s, not %s", ErrWrongStatus, id, e.Status, from)
+	}
+	e.Status = to
+	if err := w.emit(ctx, lifecycle[to], e, by); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+func (w *Writer) emit(ctx context.Context, typ string, e Entry, by string) error {
+	p := events.KBEntryChanged{Type: typ, Entry: e.Wire(), By: by}
+	ev, err := w.Log.Emit(ctx, w.Tenant, "", p)
+	if err != nil {
+		return err
+	}
+	// Apply at once, so that the next step sees it even before the follower
+	// reads the log back.
+	w.State.Apply(ev, &p)
+	return nil
+}
+
+// lifecycle maps an entry's status to the event that puts it there.
+var lifecycle = map[Status]string{
+	Draft: events.TypeKBEntryDrafted, Validated: events.TypeKBEntryValidated,
+	Published: events.TypeKBEntryPublished, Retired: events.TypeKBEntryRetired,
+}
+
+// PublishEntries appends entries to the log, the way an import or the demo
+// start-up loads a knowledge base: each as the kb.entry.* event of its status
+// (published when the file gives none; retired takes an entry out of the bot).
+func PublishEntries(ctx context.Context, log Publisher, tenant string, entries []Entry, by string) error {
+	now := time.Now()
+	evs := make([]events.Envelope, 0, len(entries))
+	for _, e := range entries {
+		if e.Status == "" {
+			e.Status = Published
+		}
+		ev, err := events.New(tenant, "", now, events.KBEntryChanged{Type: lifecycle[e.Status], Entry: e.Wire(), By: by})
+		if err != nil {
+			return err
+		}
+		evs = append(evs, ev)
+	}
+	for len(evs) > 0 {
+		n := min(len(evs), 200)
+		if err := log.Publish(ctx, evs[:n]...); err != nil {
+			return err
+		}
+		evs = evs[n:]
+	}
+	return nil
+}
+
+// slug makes an entry id from a question: lower case, no accents, words joined by
+// underscores, and a short hash so that two similar questions differ.
+func slug(q string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(q)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "_"):
+			b.WriteByte('_')
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	sum := sha1.Sum([]byte(q))
+	return strings.Trim(b.String(), "_") + "_" + hex.EncodeToString(sum[:3])
+}
