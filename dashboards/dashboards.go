@@ -10,13 +10,12 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+
+	"github.com/parvis-civic/parvis/web"
 )
 
 //go:embed assets
 var assets embed.FS
-
-const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // Handler serves /dashboards/.
 func Handler() http.Handler {
@@ -27,7 +26,7 @@ func Handler() http.Handler {
 	files := http.StripPrefix("/dashboards/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
+		h.Set("Content-Security-Policy", web.PageCSP)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-cache")

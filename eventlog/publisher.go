@@ -2,8 +2,6 @@ package eventlog
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -123,16 +121,6 @@ func (p *Publisher) Emit(ctx context.Context, tenant, conversationID string, pay
 		return env, err
 	}
 	return env, p.Publish(ctx, env)
-}
-
-// NewSecret returns 32 random bytes, URL-safe base64: API tokens, session ids,
-// CSRF tokens, OpenID Connect state and nonce.
-func NewSecret() string {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("eventlog: no randomness: " + err.Error()) // the system is unusable
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 func (p *Publisher) write(ctx context.Context, msgs []kafka.Message) error {

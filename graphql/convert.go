@@ -1,10 +1,9 @@
 package graphql
 
 import (
-	"context"
 	"strings"
 
-	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/kb"
 )
@@ -49,13 +48,6 @@ func deref(s *string) string {
 	return *s
 }
 
-func principalName(ctx context.Context) string {
-	if p, ok := PrincipalFrom(ctx); ok {
-		return p.Name
-	}
-	return ""
-}
-
 // townSource is the source written on entries drafted here: the source of most of
 // the town's own (not national) entries.
 func (r *Resolver) townSource() string {
@@ -72,6 +64,6 @@ func (r *Resolver) townSource() string {
 	return best
 }
 
-func toAccount(a eventlog.Account) *model.Account {
+func toAccount(a auth.Account) *model.Account {
 	return &model.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: model.Role(a.Role), CreatedAt: a.Created, Disabled: a.Disabled}
 }

@@ -8,8 +8,10 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
+	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/graphql/generated"
 	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/web"
 )
 
 func pageSize(n *int, def int) int {
@@ -28,7 +30,7 @@ const (
 // NewHandler returns the HTTP handler of /graphql: POST JSON (and GET for
 // queries), complexity- and depth-limited, with every error carrying
 // extensions.code. Introspection is off unless asked for.
-func NewHandler(r *Resolver, auth Authenticator, introspection bool) http.Handler {
+func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.Handler {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective
 	// Lists cost what they may return, so that many aliases of a long list add up.
@@ -49,7 +51,6 @@ func NewHandler(r *Resolver, auth Authenticator, introspection bool) http.Handle
 	}
 	srv.SetErrorPresenter(presentError(r.Logger))
 	srv.SetRecoverFunc(recoverFunc(r.Logger))
-	h := http.MaxBytesHandler(srv, maxBodyBytes)
-	h = http.TimeoutHandler(h, 15*time.Second, `{"errors":[{"message":"Délai dépassé.","extensions":{"code":"TIMEOUT"}}]}`)
-	return auth.Middleware(h)
+	return authn.Middleware(web.Bounded(srv, maxBodyBytes, 15*time.Second,
+		`{"errors":[{"message":"Délai dépassé.","extensions":{"code":"TIMEOUT"}}]}`))
 }

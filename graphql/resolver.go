@@ -4,8 +4,8 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
-	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
@@ -19,8 +19,8 @@ type Resolver struct {
 	Engine  *bot.Engine
 	Queries *projections.Queries
 	KB      *kb.Writer
-	Tokens  *eventlog.Tokens
-	Users   *eventlog.Accounts // local accounts
+	Tokens  *auth.Tokens
+	Users   *auth.Accounts // local accounts
 	// Replay rebuilds the projections; nil when this process does not run them.
 	Replay func(ctx context.Context) (projections.ReplayReport, error)
 	// Audit appends an administrator's action to the audit log.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/graphql/generated"
 	"github.com/parvis-civic/parvis/graphql/model"
@@ -89,14 +89,14 @@ func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, 
 	if name == "" || len(name) > 100 {
 		return "", badInput("Donnez au jeton un nom de 1 à 100 caractères (la personne ou le service qui l'utilise).")
 	}
-	token, _, err := r.Tokens.Create(ctx, string(role), name, principalName(ctx))
+	token, _, err := r.Tokens.Create(ctx, auth.Role(role), name, principalName(ctx))
 	return token, err
 }
 
 // RevokeAPIToken is the resolver for the revokeApiToken field.
 func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (bool, error) {
 	if err := r.Tokens.Revoke(ctx, id, principalName(ctx)); err != nil {
-		if errors.Is(err, eventlog.ErrNoToken) {
+		if errors.Is(err, auth.ErrNoToken) {
 			return false, badInput("Ce jeton n'existe pas.")
 		}
 		return false, err
@@ -106,9 +106,9 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (bool,
 
 // CreateAccount is the resolver for the createAccount field.
 func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name string, role model.Role, password string) (*model.Account, error) {
-	acc, err := r.Users.Create(ctx, login, name, string(role), password, principalName(ctx))
-	if errors.Is(err, eventlog.ErrAccount) {
-		return nil, badInput("Compte refusé : " + strings.TrimPrefix(err.Error(), eventlog.ErrAccount.Error()+": ") + ".")
+	acc, err := r.Users.Create(ctx, login, name, auth.Role(role), password, principalName(ctx))
+	if errors.Is(err, auth.ErrAccount) {
+		return nil, badInput("Compte refusé : " + strings.TrimPrefix(err.Error(), auth.ErrAccount.Error()+": ") + ".")
 	} else if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name
 // DisableAccount is the resolver for the disableAccount field.
 func (r *mutationResolver) DisableAccount(ctx context.Context, id string) (bool, error) {
 	if err := r.Users.Disable(ctx, id, principalName(ctx)); err != nil {
-		if errors.Is(err, eventlog.ErrAccount) {
+		if errors.Is(err, auth.ErrAccount) {
 			return false, badInput("Ce compte n'existe pas.")
 		}
 		return false, err
@@ -389,11 +389,11 @@ func (r *queryResolver) Activity(ctx context.Context, from time.Time, to time.Ti
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.Caller, error) {
-	p, ok := PrincipalFrom(ctx)
+	p, ok := auth.PrincipalFrom(ctx)
 	if !ok {
 		return nil, nil
 	}
-	return &model.Caller{Name: p.Name, Role: p.Role}, nil
+	return &model.Caller{Name: p.Name, Role: model.Role(p.Role)}, nil
 }
 
 // Accounts is the resolver for the accounts field.

@@ -20,6 +20,7 @@ import (
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/web"
 )
 
 // Errors that callers turn into messages for the citizen.
@@ -28,6 +29,7 @@ var (
 	ErrTooLong             = errors.New("ingest: message too long")
 	ErrInvalidText         = errors.New("ingest: message is not valid text")
 	ErrUnknownConversation = errors.New("ingest: unknown conversation")
+	ErrRateLimited         = errors.New("ingest: rate limited") // a client sends faster than allowed
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -72,8 +74,8 @@ type Service struct {
 	pub    Publisher
 	lookup ConversationLookup
 
-	limiter     *Limiter // per client address
-	convLimiter *Limiter // per conversation, whatever the address
+	limiter     *web.Limiter // per client address
+	convLimiter *web.Limiter // per conversation, whatever the address
 
 	mu    sync.Mutex
 	convs map[string]*conversation
@@ -101,7 +103,7 @@ func NewService(cfg Config, engine *bot.Engine, pub Publisher, lookup Conversati
 		cfg.Logger = slog.Default()
 	}
 	return &Service{cfg: cfg, engine: engine, pub: pub, lookup: lookup, convs: map[string]*conversation{},
-		limiter: NewBurstLimiter(cfg.RatePerMinute, cfg.RatePerMinute*2/3), convLimiter: conversationLimiter(cfg.RatePerMinute)}
+		limiter: web.NewBurstLimiter(cfg.RatePerMinute, cfg.RatePerMinute*2/3), convLimiter: conversationLimiter(cfg.RatePerMinute)}
 }
 
 // Conversation is a started conversation.
@@ -195,7 +197,7 @@ func (s *Service) MaxRunes() int { return s.cfg.MaxRunes }
 // Send decides on a citizen's message, logs the utterance (redacted) and the
 // decision, and returns the reply.
 func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply, error) {
-	if !s.limiter.Allow(ClientAddr(ctx)) || !s.convLimiter.Allow(conversationID) {
+	if !s.limiter.Allow(web.ClientAddr(ctx)) || !s.convLimiter.Allow(conversationID) {
 		rateLimited.Inc()
 		return Reply{}, ErrRateLimited
 	}
@@ -250,11 +252,11 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	return Reply{Text: replyText, Decision: d}, nil
 }
 
-func conversationLimiter(perAddress int) *Limiter {
+func conversationLimiter(perAddress int) *web.Limiter {
 	if perAddress == 0 {
-		return NewLimiter(0)
+		return web.NewLimiter(0)
 	}
-	return NewBurstLimiter(30, 10)
+	return web.NewBurstLimiter(30, 10)
 }
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }

@@ -79,32 +79,3 @@ func TestClean(t *testing.T) {
 		t.Errorf("TooLongError = %+v", tl)
 	}
 }
-
-func TestLimiter(t *testing.T) {
-	l := NewLimiter(60) // burst of 12
-	allowed := 0
-	for range 50 {
-		if l.Allow("1.2.3.4") {
-			allowed++
-		}
-	}
-	if allowed < 12 || allowed > 14 {
-		t.Errorf("allowed %d of a burst of 50, want about 12", allowed)
-	}
-	if !l.Allow("5.6.7.8") {
-		t.Error("another client is limited by the first one")
-	}
-	b := NewBurstLimiter(120, 80)
-	allowed = 0
-	for range 100 {
-		if b.Allow("1.2.3.4") {
-			allowed++
-		}
-	}
-	if allowed < 80 || allowed > 82 {
-		t.Errorf("burst limiter allowed %d of 100, want about 80", allowed)
-	}
-	if !NewLimiter(0).Allow("x") {
-		t.Error("no limit should allow")
-	}
-}

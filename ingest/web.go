@@ -3,17 +3,13 @@ package ingest
 import (
 	"embed"
 	"net/http"
-	"slices"
 	"strings"
+
+	"github.com/parvis-civic/parvis/web"
 )
 
 //go:embed widget/widget.js widget/site
 var assets embed.FS
-
-// pageCSP is the Content-Security-Policy of the pages Parvis serves: nothing but
-// its own scripts, styles and API. The widget itself needs no 'unsafe-inline'.
-const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // WidgetHandler serves /widget.js, the embeddable chat widget.
 func WidgetHandler() http.Handler {
@@ -53,36 +49,10 @@ func DemoSite() http.Handler {
 			h.Set("Content-Type", "text/css; charset=utf-8")
 		} else {
 			h.Set("Content-Type", "text/html; charset=utf-8")
-			h.Set("Content-Security-Policy", pageCSP)
+			h.Set("Content-Security-Policy", web.PageCSP)
 			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		w.Write(b)
-	})
-}
-
-// CORS lets the widget call the API from the sites allowed to embed it
-// ("*": any site). Requests from other origins get no CORS headers, so browsers
-// refuse them; requests without an Origin (curl, servers) are not concerned.
-func CORS(allowed []string, next http.Handler) http.Handler {
-	any := slices.Contains(allowed, "*")
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := r.Header.Get("Origin")
-		if origin != "" && (any || slices.Contains(allowed, origin)) {
-			h := w.Header()
-			h.Set("Access-Control-Allow-Origin", origin)
-			h.Add("Vary", "Origin")
-			h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
-			h.Set("Access-Control-Max-Age", "600")
-		} else if origin != "" && r.Method == http.MethodOptions {
-			http.Error(w, "origine non autorisée", http.StatusForbidden)
-			return
-		}
-		if r.Method == http.MethodOptions {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
 }

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis-civic/parvis/graphql"
+	"github.com/parvis-civic/parvis/auth"
 )
 
 // config is the configuration of `parvis serve`, from flags and PARVIS_*
@@ -34,7 +34,7 @@ type config struct {
 	RegroupEvery  time.Duration
 	Introspection bool
 	TokenRate     int
-	OIDC          graphql.OIDCConfig
+	OIDC          auth.OIDCConfig
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -115,8 +115,8 @@ func (c config) Validate() error {
 	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
 		errs = append(errs, errors.New("--oidc-client-id: needed with --oidc-issuer"))
 	}
-	if r := c.OIDC.DefaultRole; r != "" && !slices.Contains([]string{"ADMIN", "ANALYST", "EXPERT", "ELECTED", "AGENT"}, strings.ToUpper(r)) {
-		errs = append(errs, fmt.Errorf("--oidc-default-role %q: want ADMIN, ANALYST, EXPERT, ELECTED or AGENT", r))
+	if _, ok := auth.ParseRole(c.OIDC.DefaultRole); c.OIDC.DefaultRole != "" && !ok {
+		errs = append(errs, fmt.Errorf("--oidc-default-role %q: want ADMIN, ANALYST, EXPERT, ELECTED or AGENT", c.OIDC.DefaultRole))
 	}
 	if c.RegroupEvery < time.Minute {
 		errs = append(errs, fmt.Errorf("--regroup-every %s: at least 1m", c.RegroupEvery))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/dashboards"
 	"github.com/parvis-civic/parvis/eventlog"
@@ -23,6 +24,7 @@ import (
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/web"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -116,8 +118,8 @@ func serve(ctx context.Context, args []string) error {
 	}
 
 	// API tokens and accounts, followed on the audit topic.
-	tokens := eventlog.NewTokens(pub, cfg.Tenant)
-	accounts := eventlog.NewAccounts(pub, cfg.Tenant)
+	tokens := auth.NewTokens(pub, cfg.Tenant)
+	accounts := auth.NewAccounts(pub, cfg.Tenant)
 	audit := func(env events.Envelope, p events.Payload) { tokens.Apply(env, p); accounts.Apply(env, p) }
 	wg.Go(func() {
 		if err := eventlog.Follow(ctx, brokers, events.TopicAudit, audit, func() {}, log); err != nil {
@@ -155,17 +157,17 @@ func serve(ctx context.Context, args []string) error {
 				return rep, err
 			}
 		}
-		auth := graphql.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens, Accounts: accounts,
-			Limit: ingest.NewLimiter(cfg.TokenRate), OIDC: cfg.OIDC.Issuer != ""}
+		authn := auth.Authenticator{AdminToken: cfg.AdminToken, Tokens: tokens, Accounts: accounts,
+			Limit: web.NewLimiter(cfg.TokenRate), OIDC: cfg.OIDC.Issuer != ""}
 		if cfg.OIDC.Issuer != "" {
-			sso, err := graphql.NewOIDC(ctx, cfg.OIDC, accounts, log)
+			sso, err := auth.NewOIDC(ctx, cfg.OIDC, accounts, log)
 			if err != nil {
 				return err
 			}
 			mux.Handle("/auth/oidc/", sso.Handler())
 		}
-		api := ingest.CORS(cfg.AllowedOrigins(), ingest.WithClientAddr(graphql.NewHandler(res, auth, cfg.Introspection)))
-		mux.Handle("/auth/", auth.SessionHandler())
+		api := web.CORS(cfg.AllowedOrigins(), web.WithClientAddr(graphql.NewHandler(res, authn, cfg.Introspection)))
+		mux.Handle("/auth/", authn.SessionHandler())
 		mux.Handle("POST /graphql", api)
 		mux.Handle("GET /graphql", api)
 		mux.Handle("OPTIONS /graphql", api)

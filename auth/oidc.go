@@ -1,19 +1,16 @@
-package graphql
+package auth
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/parvis-civic/parvis/web"
 	"golang.org/x/oauth2"
-
-	"github.com/parvis-civic/parvis/eventlog"
-	"github.com/parvis-civic/parvis/graphql/model"
 )
 
 // OIDCConfig is the authority's identity provider, for signing in to the
@@ -39,15 +36,15 @@ type OIDC struct {
 	cfg      OIDCConfig
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
-	accounts *eventlog.Accounts
+	accounts *Accounts
 	log      *slog.Logger
 }
 
 // NewOIDC discovers the provider.
-func NewOIDC(ctx context.Context, cfg OIDCConfig, accounts *eventlog.Accounts, log *slog.Logger) (*OIDC, error) {
+func NewOIDC(ctx context.Context, cfg OIDCConfig, accounts *Accounts, log *slog.Logger) (*OIDC, error) {
 	provider, err := oidc.NewProvider(ctx, cfg.Issuer)
 	if err != nil {
-		return nil, fmt.Errorf("graphql: OpenID Connect provider %s: %w", cfg.Issuer, err)
+		return nil, fmt.Errorf("auth: OpenID Connect provider %s: %w", cfg.Issuer, err)
 	}
 	if cfg.RoleClaim == "" {
 		cfg.RoleClaim = "parvis_role"
@@ -67,7 +64,7 @@ const flowCookie = "parvis_oidc"
 func (o *OIDC) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /auth/oidc/login", func(w http.ResponseWriter, r *http.Request) {
-		state, nonce := eventlog.NewSecret(), eventlog.NewSecret()
+		state, nonce := NewSecret(), NewSecret()
 		http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: state + "." + nonce, Path: "/auth/oidc/", HttpOnly: true,
 			Secure: overHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
 		conf := o.config(r)
@@ -86,14 +83,14 @@ func (o *OIDC) Handler() http.Handler {
 		// A page of our own finishes the sign-in: a Strict cookie set on a
 		// redirect from another site is only sent from the next navigation.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'")
+		w.Header().Set("Content-Security-Policy", web.BareCSP)
 		fmt.Fprint(w, `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Connexion réussie</title>`+
 			`<p>Connexion réussie. <a href="/dashboards/">Ouvrir les tableaux de bord</a></p></html>`)
 	})
 	return mux
 }
 
-func (o *OIDC) callback(r *http.Request) (name, role, subject string, err error) {
+func (o *OIDC) callback(r *http.Request) (name string, role Role, subject string, err error) {
 	c, err := r.Cookie(flowCookie)
 	if err != nil {
 		return "", "", "", fmt.Errorf("session de connexion expirée, recommencez")
@@ -153,8 +150,8 @@ func (o *OIDC) config(r *http.Request) oauth2.Config {
 }
 
 // role reads a role claim: a string or a list of strings, whichever first names a
-// Parvis role.
-func (o *OIDC) role(claim any) string {
+// Parvis role; else the default role, if any.
+func (o *OIDC) role(claim any) Role {
 	var values []string
 	switch v := claim.(type) {
 	case string:
@@ -167,12 +164,10 @@ func (o *OIDC) role(claim any) string {
 		}
 	}
 	for _, v := range values {
-		if r := model.Role(strings.ToUpper(v)); r.IsValid() {
-			return string(r)
+		if r, ok := ParseRole(v); ok {
+			return r
 		}
 	}
-	if d := model.Role(strings.ToUpper(o.cfg.DefaultRole)); slices.Contains(model.AllRole, d) {
-		return string(d)
-	}
-	return ""
+	r, _ := ParseRole(o.cfg.DefaultRole)
+	return r
 }

@@ -1,22 +1,15 @@
-package ingest
+package web
 
 import (
-	"context"
-	"errors"
-	"net"
-	"net/http"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// ErrRateLimited is returned when a client sends faster than allowed.
-var ErrRateLimited = errors.New("ingest: rate limited")
-
 // Limiter allows each client (an address, a conversation, a token) a number of
 // requests a minute, with a burst. It is safe for concurrent use; idle clients
-// are forgotten.
+// are forgotten. A nil *Limiter allows everything.
 type Limiter struct {
 	perMinute int
 	burst     int
@@ -41,8 +34,8 @@ func NewBurstLimiter(perMinute, burst int) *Limiter {
 	return &Limiter{perMinute: perMinute, burst: max(1, burst), clients: map[string]*client{}, lastSweep: time.Now()}
 }
 
-// Allow reports whether the client at addr may send a message now.
-func (l *Limiter) Allow(addr string) bool {
+// Allow reports whether the client named key may make a request now.
+func (l *Limiter) Allow(key string) bool {
 	if l == nil || l.perMinute <= 0 {
 		return true
 	}
@@ -57,31 +50,11 @@ func (l *Limiter) Allow(addr string) bool {
 		}
 		l.lastSweep = now
 	}
-	c, ok := l.clients[addr]
+	c, ok := l.clients[key]
 	if !ok {
 		c = &client{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.burst)}
-		l.clients[addr] = c
+		l.clients[key] = c
 	}
 	c.seen = now
 	return c.lim.AllowN(now, 1)
-}
-
-type clientKey struct{}
-
-// WithClientAddr records the client's address (without port) in the request
-// context, for rate limiting.
-func WithClientAddr(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, host)))
-	})
-}
-
-// ClientAddr returns the address recorded by [WithClientAddr].
-func ClientAddr(ctx context.Context) string {
-	s, _ := ctx.Value(clientKey{}).(string)
-	return s
 }

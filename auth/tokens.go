@@ -1,4 +1,4 @@
-package eventlog
+package auth
 
 import (
 	"context"
@@ -14,21 +14,22 @@ import (
 )
 
 // ErrNoToken is returned when revoking a token that does not exist.
-var ErrNoToken = errors.New("eventlog: no such token")
+var ErrNoToken = errors.New("auth: no such token")
 
 // Token is an API token as the audit log knows it: never the token itself, only
 // its hash.
 type Token struct {
-	ID, Name, Role, CreatedBy string
-	Created, LastUsed         time.Time
-	Revoked                   bool
-	hash                      string
+	ID, Name, CreatedBy string
+	Role                Role
+	Created, LastUsed   time.Time
+	Revoked             bool
+	hash                string
 }
 
 // Tokens holds the API tokens, built from the audit topic, and creates and
 // revokes them through it. It is safe for concurrent use.
 type Tokens struct {
-	Pub    *Publisher
+	Log    Emitter
 	Tenant string
 
 	mu     sync.Mutex
@@ -37,8 +38,8 @@ type Tokens struct {
 }
 
 // NewTokens returns an empty set; [Tokens.Apply] fills it from the audit topic.
-func NewTokens(pub *Publisher, tenant string) *Tokens {
-	return &Tokens{Pub: pub, Tenant: tenant, byHash: map[string]*Token{}, byID: map[string]*Token{}}
+func NewTokens(log Emitter, tenant string) *Tokens {
+	return &Tokens{Log: log, Tenant: tenant, byHash: map[string]*Token{}, byID: map[string]*Token{}}
 }
 
 // TokenPrefix starts every token, so that one found in a file or a log is
@@ -59,7 +60,7 @@ func (t *Tokens) Apply(env events.Envelope, p events.Payload) {
 		if _, ok := t.byID[p.TokenID]; ok {
 			return
 		}
-		tok := &Token{ID: p.TokenID, Name: p.Name, Role: p.Role, CreatedBy: p.By, Created: env.At, hash: p.Hash}
+		tok := &Token{ID: p.TokenID, Name: p.Name, Role: Role(p.Role), CreatedBy: p.By, Created: env.At, hash: p.Hash}
 		t.byID[p.TokenID], t.byHash[p.Hash] = tok, tok
 	case *events.TokenRevoked:
 		if tok, ok := t.byID[p.TokenID]; ok {
@@ -85,10 +86,10 @@ func (t *Tokens) Lookup(token string) (Token, bool) {
 
 // Create makes a token for a role; the token is returned once and only its hash
 // is kept.
-func (t *Tokens) Create(ctx context.Context, role, name, by string) (string, Token, error) {
+func (t *Tokens) Create(ctx context.Context, role Role, name, by string) (string, Token, error) {
 	token := TokenPrefix + NewSecret()
-	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: role, Hash: hashToken(token), By: by}
-	env, err := t.Pub.Emit(ctx, t.Tenant, "", p)
+	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: string(role), Hash: hashToken(token), By: by}
+	env, err := t.Log.Emit(ctx, t.Tenant, "", p)
 	if err != nil {
 		return "", Token{}, err
 	}
@@ -106,7 +107,7 @@ func (t *Tokens) Revoke(ctx context.Context, id, by string) error {
 		return ErrNoToken
 	}
 	p := events.TokenRevoked{TokenID: id, By: by}
-	env, err := t.Pub.Emit(ctx, t.Tenant, "", p)
+	env, err := t.Log.Emit(ctx, t.Tenant, "", p)
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,11 @@
-package graphql
+package auth
 
 import (
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 
-	"github.com/parvis-civic/parvis/eventlog"
-	"github.com/parvis-civic/parvis/graphql/model"
-	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/web"
 )
 
 // sessionCookie carries a browser's session id; the session's CSRF token must
@@ -35,11 +32,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // dashboards' sign-in with a local account. Attempts are rate-limited per
 // address.
 func (a Authenticator) SessionHandler() http.Handler {
-	limiter := ingest.NewLimiter(30) // a person mistyping is fine; guessing is not
+	limiter := web.NewLimiter(30) // a person mistyping is fine; guessing is not
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		if !limiter.Allow(host) {
+		if !limiter.Allow(web.RemoteHost(r)) {
 			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Trop de tentatives : patientez une minute."})
 			return
 		}
@@ -49,7 +45,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			return
 		}
 		s, err := a.Accounts.SignIn(in.Login, in.Password)
-		if errors.Is(err, eventlog.ErrBadCredentials) {
+		if errors.Is(err, ErrBadCredentials) {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Identifiant ou mot de passe incorrect."})
 			return
 		} else if err != nil {
@@ -57,7 +53,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			return
 		}
 		setSessionCookie(w, r, s.ID)
-		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: s.Role, CSRF: s.CSRF})
+		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: string(s.Role), CSRF: s.CSRF})
 	})
 	mux.HandleFunc("GET /auth/config", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"oidc": a.OIDC})
@@ -68,7 +64,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Non connecté."})
 			return
 		}
-		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: s.Role, CSRF: s.CSRF})
+		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: string(s.Role), CSRF: s.CSRF})
 	})
 	mux.HandleFunc("POST /auth/logout", func(w http.ResponseWriter, r *http.Request) {
 		if s, ok := a.session(r); ok && r.Header.Get(csrfHeader) == s.CSRF {
@@ -90,16 +86,16 @@ func overHTTPS(r *http.Request) bool {
 // Secure over HTTPS, as long as a session lasts.
 func setSessionCookie(w http.ResponseWriter, r *http.Request, id string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true,
-		Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: int(eventlog.SessionLength.Seconds())})
+		Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: int(SessionLength.Seconds())})
 }
 
-func (a Authenticator) session(r *http.Request) (eventlog.Session, bool) {
+func (a Authenticator) session(r *http.Request) (Session, bool) {
 	if a.Accounts == nil {
-		return eventlog.Session{}, false
+		return Session{}, false
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
-		return eventlog.Session{}, false
+		return Session{}, false
 	}
 	return a.Accounts.Session(c.Value)
 }
@@ -111,5 +107,5 @@ func (a Authenticator) fromSession(r *http.Request) (Principal, bool) {
 	if !ok || r.Header.Get(csrfHeader) != s.CSRF {
 		return Principal{}, false
 	}
-	return Principal{Name: s.Name, Role: model.Role(s.Role)}, true
+	return Principal{Name: s.Name, Role: s.Role}, true
 }

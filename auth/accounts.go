@@ -1,0 +1,136 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/parvis-civic/parvis/events"
+)
+
+// Errors of accounts and sessions.
+var (
+	ErrBadCredentials = errors.New("auth: wrong login or password")
+	ErrAccount        = errors.New("auth: invalid account")
+)
+
+// Account is a local account of the dashboards.
+type Account struct {
+	ID, Login, Name, CreatedBy string
+	Role                       Role
+	Created                    time.Time
+	Disabled                   bool
+	hash                       []byte
+}
+
+// Accounts holds the local accounts, built from the audit topic, and the live
+// sessions (in memory: a restart signs everyone out). It is safe for concurrent
+// use.
+type Accounts struct {
+	Log    Emitter
+	Tenant string
+
+	mu       sync.Mutex
+	byID     map[string]*Account
+	byLogin  map[string]*Account
+	sessions map[string]*Session
+}
+
+// NewAccounts returns an empty set; [Accounts.Apply] fills it from the audit topic.
+func NewAccounts(log Emitter, tenant string) *Accounts {
+	return &Accounts{Log: log, Tenant: tenant, byID: map[string]*Account{}, byLogin: map[string]*Account{}, sessions: map[string]*Session{}}
+}
+
+// Apply applies one audit event.
+func (a *Accounts) Apply(env events.Envelope, p events.Payload) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch p := p.(type) {
+	case *events.AccountCreated:
+		if _, ok := a.byID[p.AccountID]; ok {
+			return
+		}
+		acc := &Account{ID: p.AccountID, Login: p.Login, Name: p.Name, Role: Role(p.Role), CreatedBy: p.By, Created: env.At, hash: []byte(p.PasswordHash)}
+		a.byID[acc.ID] = acc
+		a.byLogin[strings.ToLower(acc.Login)] = acc
+	case *events.AccountDisabled:
+		if acc, ok := a.byID[p.AccountID]; ok {
+			acc.Disabled = true
+			for id, s := range a.sessions {
+				if s.AccountID == acc.ID {
+					delete(a.sessions, id)
+				}
+			}
+		}
+	}
+}
+
+// MinPassword is the shortest password accepted.
+const MinPassword = 12
+
+// Create makes an account; the password is kept as a bcrypt hash.
+func (a *Accounts) Create(ctx context.Context, login, name string, role Role, password, by string) (Account, error) {
+	login = strings.TrimSpace(login)
+	switch {
+	case login == "" || len(login) > 100 || strings.ContainsAny(login, " \t\n"):
+		return Account{}, fmt.Errorf("%w: login of 1 to 100 characters without spaces", ErrAccount)
+	case len([]rune(password)) < MinPassword:
+		return Account{}, fmt.Errorf("%w: password of %d characters at least", ErrAccount, MinPassword)
+	case len(password) > 72:
+		return Account{}, fmt.Errorf("%w: password of 72 bytes at most", ErrAccount)
+	}
+	a.mu.Lock()
+	_, taken := a.byLogin[strings.ToLower(login)]
+	a.mu.Unlock()
+	if taken {
+		return Account{}, fmt.Errorf("%w: login %q is taken", ErrAccount, login)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), 12)
+	if err != nil {
+		return Account{}, err
+	}
+	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: strings.TrimSpace(name), Role: string(role), PasswordHash: string(hash), By: by}
+	env, err := a.Log.Emit(ctx, a.Tenant, "", p)
+	if err != nil {
+		return Account{}, err
+	}
+	a.Apply(env, &p)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return *a.byID[p.AccountID], nil
+}
+
+// Disable ends an account's access and its sessions.
+func (a *Accounts) Disable(ctx context.Context, id, by string) error {
+	a.mu.Lock()
+	_, ok := a.byID[id]
+	a.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%w: no account %s", ErrAccount, id)
+	}
+	p := events.AccountDisabled{AccountID: id, By: by}
+	env, err := a.Log.Emit(ctx, a.Tenant, "", p)
+	if err != nil {
+		return err
+	}
+	a.Apply(env, &p)
+	return nil
+}
+
+// List returns every account, oldest first.
+func (a *Accounts) List() []Account {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]Account, 0, len(a.byID))
+	for _, acc := range a.byID {
+		out = append(out, *acc)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

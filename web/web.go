@@ -1,0 +1,37 @@
+// Package web holds the HTTP middleware that the API, the widget and the
+// dashboards share: who the client is ([RemoteHost], [WithClientAddr]), how often
+// it may call ([Limiter]), which sites may call from a browser ([CORS]), what a
+// page may load ([PageCSP]) and the bounds of a request and of the server
+// ([Bounded], [NewServer]). It knows nothing of chat, sign-in or GraphQL.
+package web
+
+import (
+	"net/http"
+	"time"
+)
+
+// PageCSP is the Content-Security-Policy of every page Parvis serves (the demo
+// site, the dashboards): nothing but its own scripts, styles and API, no inline
+// script or style.
+const PageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// BareCSP is the policy of a page that loads nothing at all (a message after a
+// sign-in).
+const BareCSP = "default-src 'none'"
+
+// Bounded limits a handler's request body to maxBody bytes and its run to
+// timeout, after which the client gets timeoutBody (with status 503).
+func Bounded(h http.Handler, maxBody int64, timeout time.Duration, timeoutBody string) http.Handler {
+	return http.TimeoutHandler(http.MaxBytesHandler(h, maxBody), timeout, timeoutBody)
+}
+
+// NewServer returns an HTTP server with explicit timeouts, so that a slow or
+// silent client cannot hold a connection for ever.
+func NewServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr: addr, Handler: h,
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 20 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
+	}
+}
