@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -37,6 +38,15 @@ var (
 )
 
 func badInput(msg string) error { return &userError{CodeBadUserInput, msg} }
+
+// checkPeriod refuses an empty or reversed period, the argument of every
+// dashboard field.
+func checkPeriod(from, to time.Time) error {
+	if !to.After(from) {
+		return badInput("La période est vide : « to » doit être après « from ».")
+	}
+	return nil
+}
 
 // chatError turns an ingest error into a message for the citizen.
 func chatError(err error) error {

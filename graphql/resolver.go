@@ -12,10 +12,17 @@ import (
 	"github.com/parvis-civic/parvis/projections"
 )
 
+// Chat runs citizens' conversations; ingest.Service is the one in production.
+type Chat interface {
+	Start(ctx context.Context, audience kb.Audience, channel, campaign string) (ingest.Conversation, error)
+	Send(ctx context.Context, conversationID, text string) (ingest.Reply, error)
+	Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error
+}
+
 // Resolver holds what the resolvers need. It is written by hand; gqlgen
 // generates the rest.
 type Resolver struct {
-	Chat    *ingest.Service
+	Chat    Chat
 	Engine  *bot.Engine
 	Queries *projections.Queries
 	KB      *kb.Writer

@@ -171,8 +171,8 @@ func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*mode
 
 // Overview is the resolver for the overview field.
 func (r *queryResolver) Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error) {
-	if !to.After(from) {
-		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	o, err := r.Queries.Overview(ctx, from, to)
 	if err != nil {
@@ -234,8 +234,8 @@ func (r *queryResolver) KbEntries(ctx context.Context, search *string, first *in
 
 // UnansweredClusters is the resolver for the unansweredClusters field.
 func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) ([]*model.UnansweredCluster, error) {
-	if !to.After(from) {
-		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	n := 20
 	if limit != nil {
@@ -283,8 +283,8 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 
 // UnansweredCluster is the resolver for the unansweredCluster field.
 func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time) (*model.UnansweredClusterDetail, error) {
-	if !to.After(from) {
-		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	d, err := r.Queries.ClusterDetail(ctx, id, from, to)
 	if err != nil {
@@ -318,8 +318,8 @@ func (r *queryResolver) UnansweredThemes(ctx context.Context) ([]string, error) 
 
 // Usage is the resolver for the usage field.
 func (r *queryResolver) Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket) ([]*model.UsagePoint, error) {
-	if !to.After(from) {
-		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	ps, err := r.Queries.Usage(ctx, from, to, bucket != nil && *bucket == model.BucketWeek)
 	if err != nil {
@@ -334,8 +334,8 @@ func (r *queryResolver) Usage(ctx context.Context, from time.Time, to time.Time,
 
 // Needs is the resolver for the needs field.
 func (r *queryResolver) Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int) ([]*model.Need, error) {
-	if !to.After(from) {
-		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	n := 10
 	if limit != nil {
@@ -357,8 +357,8 @@ func (r *queryResolver) Needs(ctx context.Context, from time.Time, to time.Time,
 
 // AudienceSplit is the resolver for the audienceSplit field.
 func (r *queryResolver) AudienceSplit(ctx context.Context, from time.Time, to time.Time) ([]*model.AudienceCount, error) {
-	if !to.After(from) {
-		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	as, err := r.Queries.Audiences(ctx, from, to)
 	if err != nil {
@@ -373,8 +373,8 @@ func (r *queryResolver) AudienceSplit(ctx context.Context, from time.Time, to ti
 
 // Activity is the resolver for the activity field.
 func (r *queryResolver) Activity(ctx context.Context, from time.Time, to time.Time) ([]*model.HeatCell, error) {
-	if !to.After(from) {
-		return nil, badInput("La période est vide : « to » doit être après « from ».")
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	cells, err := r.Queries.Activity(ctx, from, to)
 	if err != nil {

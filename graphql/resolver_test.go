@@ -1,0 +1,121 @@
+package graphql_test
+
+import (
+	"encoding/json"
+	"log/slog"
+	"testing"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
+	"github.com/parvis-civic/parvis/graphql"
+	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/web"
+)
+
+const adminToken = "pvs_test-admin-token-of-at-least-32-characters"
+
+// newClient serves the API in process over the demo town's knowledge base, with
+// a real broker behind the chat.
+func newClient(t *testing.T) *client.Client {
+	t.Helper()
+	_, pub := eventlogtest.Start(t)
+	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat := ingest.NewService(ingest.Config{Tenant: "montclar", RatePerMinute: 0}, engine, pub, nil)
+	res := &graphql.Resolver{Chat: chat, Engine: engine, Logger: slog.Default(),
+		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar")}
+	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
+	return client.New(web.WithClientAddr(h))
+}
+
+// codes returns the extensions.code of each error of a response.
+func codes(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
+	var errs []struct {
+		Extensions struct{ Code string } `json:"extensions"`
+	}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &errs); err != nil {
+			t.Fatalf("errors %s: %v", raw, err)
+		}
+	}
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Extensions.Code)
+	}
+	return out
+}
+
+func TestChatInProcess(t *testing.T) {
+	c := newClient(t)
+	var start struct{ StartConversation struct{ ID string } }
+	c.MustPost(`mutation { startConversation(audience: PARTICULIER) { id } }`, &start)
+	if start.StartConversation.ID == "" {
+		t.Fatal("no conversation id")
+	}
+	var send struct {
+		SendMessage struct {
+			Outcome string
+			Entry   *struct{ ID string }
+		}
+	}
+	c.MustPost(`mutation($c: ID!) { sendMessage(conversationId: $c, text: "je veux refaire mon passeport") { outcome entry { id } } }`,
+		&send, client.Var("c", start.StartConversation.ID))
+	if send.SendMessage.Outcome != "ANSWERED" || send.SendMessage.Entry == nil || send.SendMessage.Entry.ID != "passeport" {
+		t.Errorf("reply %+v, want ANSWERED with passeport", send.SendMessage)
+	}
+
+	tests := []struct {
+		name, query, token, want string
+	}{
+		{"empty message", `mutation { sendMessage(conversationId: "` + start.StartConversation.ID + `", text: "   ") { text } }`, "", "BAD_USER_INPUT"},
+		{"unknown conversation", `mutation { sendMessage(conversationId: "nope", text: "bonjour") { text } }`, "", "BAD_USER_INPUT"},
+		{"overview signed out", `{ overview(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { messages } }`, "", "UNAUTHENTICATED"},
+		{"wrong token", `{ overview(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { messages } }`, "pvs_wrong", "UNAUTHENTICATED"},
+		{"reversed period", `{ overview(from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { messages } }`, adminToken, "BAD_USER_INPUT"},
+		{"empty period", `{ usage(from: "2026-02-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { messages } }`, adminToken, "BAD_USER_INPUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var opts []client.Option
+			if tt.token != "" {
+				opts = append(opts, client.AddHeader("Authorization", "Bearer "+tt.token))
+			}
+			resp, err := c.RawPost(tt.query, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := codes(t, resp.Errors); len(got) != 1 || got[0] != tt.want {
+				t.Errorf("codes %v, want [%s]", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRolesInProcess: a token made by the admin carries its role, and the schema's
+// @auth refuses what the role may not do.
+func TestRolesInProcess(t *testing.T) {
+	c := newClient(t)
+	var created struct{ CreateAPIToken string }
+	c.MustPost(`mutation { createApiToken(role: ELECTED, name: "Maire") }`, &created,
+		client.AddHeader("Authorization", "Bearer "+adminToken))
+	elected := client.AddHeader("Authorization", "Bearer "+created.CreateAPIToken)
+	var me struct{ Me struct{ Name, Role string } }
+	c.MustPost(`{ me { name role } }`, &me, elected)
+	if me.Me.Name != "Maire" || me.Me.Role != "ELECTED" {
+		t.Errorf("me = %+v", me.Me)
+	}
+	resp, err := c.RawPost(`mutation { createApiToken(role: ADMIN, name: "escalade") }`, elected)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "FORBIDDEN" {
+		t.Errorf("an elected official creating a token: codes %v, want [FORBIDDEN]", got)
+	}
+}
