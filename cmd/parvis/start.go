@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/dashboards"
+	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/graphql"
+	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/mining"
+	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/web"
+)
+
+// server holds the parts of `parvis serve`, each set by its start function.
+type server struct {
+	cfg config
+	log *slog.Logger
+
+	brokers   []string
+	pub       *eventlog.Publisher
+	store     projections.Store
+	queries   *projections.Queries
+	projector *projections.Projector // nil without the projector role
+	engine    *bot.Engine
+	kb        *kb.State
+	tokens    *auth.Tokens
+	accounts  *auth.Accounts
+	miner     *mining.Miner // nil without the miner role
+	chat      *ingest.Service
+	mux       *http.ServeMux // every route, served by listen
+
+	wg      sync.WaitGroup // background loops
+	closers []func()       // run in reverse order by stop
+}
+
+// goRun runs a background loop until ctx ends, logging why it stopped early.
+func (s *server) goRun(what string, run func() error) {
+	s.wg.Go(func() {
+		if err := run(); err != nil {
+			s.log.Error(what+" stopped", slog.Any("error", err))
+		}
+	})
+}
+
+// stop ends the background loops, then closes the parts, last started first.
+func (s *server) stop(cancel context.CancelFunc) {
+	cancel()
+	s.wg.Wait()
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+}
+
+// startLog starts the embedded broker unless --kafka names a cluster, and the
+// publisher with its outbox in the data directory.
+func (s *server) startLog(context.Context) error {
+	s.brokers = strings.Split(s.cfg.Kafka, ",")
+	if s.cfg.Kafka == "" {
+		b, err := eventlog.StartEmbedded(filepath.Join(s.cfg.Data, "kafka"), s.cfg.BrokerListen)
+		if err != nil {
+			return err
+		}
+		s.closers = append(s.closers, b.Close)
+		s.brokers = []string{b.Addr()}
+		s.log.Info("embedded Kafka broker", slog.String("addr", b.Addr()))
+	}
+	pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: s.brokers, OutboxDir: filepath.Join(s.cfg.Data, "outbox"), Logger: s.log})
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, func() { pub.Close() })
+	s.pub = pub
+	return nil
+}
+
+// startStore opens ClickHouse (a server with --clickhouse, else the embedded one)
+// and brings its schema up to date.
+func (s *server) startStore(ctx context.Context) error {
+	var err error
+	if s.cfg.ClickHouse != "" {
+		s.store, err = projections.OpenServer(ctx, s.cfg.ClickHouse)
+	} else {
+		s.store, err = projections.OpenChDB(filepath.Join(s.cfg.Data, "clickhouse"))
+	}
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, func() { s.store.Close() })
+	s.queries = projections.NewQueries(s.store)
+	return projections.Migrate(ctx, s.store)
+}
+
+// startProjector projects the log into ClickHouse (projector role).
+func (s *server) startProjector(ctx context.Context) error {
+	if !s.cfg.has("projector") {
+		return nil
+	}
+	s.projector = projections.NewProjector(projections.ProjectorConfig{Brokers: s.brokers, Logger: s.log}, s.store, s.pub)
+	s.goRun("projector", func() error { return s.projector.Run(ctx) })
+	return nil
+}
+
+// startKB follows the knowledge base on the log, swapping the engine's index on
+// every change, and waits until the log has been read once; with --demo, it
+// publishes the demo town's entries when the log holds none.
+func (s *server) startKB(ctx context.Context) error {
+	engine, err := bot.New(bot.DefaultConfig(), nil, "", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
+	if err != nil {
+		return err
+	}
+	s.engine, s.kb = engine, kb.NewState()
+	ready := make(chan struct{})
+	var once sync.Once
+	s.goRun("knowledge base follower", func() error {
+		return eventlog.Follow(ctx, s.brokers, events.TopicKB, s.kb.Apply, func() {
+			entries, version := s.kb.Published()
+			engine.Swap(entries, version)
+			s.log.Info("knowledge base loaded", slog.Int("entries", len(entries)), slog.String("version", version))
+			once.Do(func() { close(ready) })
+		}, s.log)
+	})
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if s.cfg.Demo && s.kb.Len() == 0 {
+		demo := append(kb.Demo(), kb.ServicePublic()...)
+		if err := kb.PublishEntries(ctx, s.pub, s.cfg.Tenant, demo, "demo"); err != nil {
+			return fmt.Errorf("load the demo knowledge base: %w", err)
+		}
+		s.log.Info("demo knowledge base published", slog.Int("entries", len(demo)))
+	}
+	return nil
+}
+
+// startAudit follows the audit topic into the API tokens and local accounts.
+func (s *server) startAudit(ctx context.Context) error {
+	s.tokens = auth.NewTokens(s.pub, s.cfg.Tenant)
+	s.accounts = auth.NewAccounts(s.pub, s.cfg.Tenant)
+	apply := func(env events.Envelope, p events.Payload) { s.tokens.Apply(env, p); s.accounts.Apply(env, p) }
+	s.goRun("audit follower", func() error {
+		return eventlog.Follow(ctx, s.brokers, events.TopicAudit, apply, func() {}, s.log)
+	})
+	return nil
+}
+
+// startMiner groups unmet demand (miner role).
+func (s *server) startMiner(ctx context.Context) error {
+	if !s.cfg.has("miner") {
+		return nil
+	}
+	s.miner = mining.NewMiner(mining.Config{RegroupEvery: s.cfg.RegroupEvery, Logger: s.log}, s.queries)
+	s.goRun("miner", func() error { return s.miner.Run(ctx) })
+	return nil
+}
+
+// startChat runs conversations, ending the idle ones.
+func (s *server) startChat(ctx context.Context) error {
+	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, MaxRunes: s.cfg.MaxMessage, RatePerMinute: s.cfg.ChatRate, Logger: s.log}, s.engine, s.pub, s.queries)
+	s.wg.Go(func() { s.chat.RunJanitor(ctx) })
+	return nil
+}
+
+// startAPI mounts GraphQL, sign-in, the widget, the dashboards and, with --demo,
+// the demo town's site (api role).
+func (s *server) startAPI(ctx context.Context) error {
+	if !s.cfg.has("api") {
+		return nil
+	}
+	res := &graphql.Resolver{Chat: s.chat, Engine: s.engine, Queries: s.queries, Logger: s.log,
+		KB: &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}, Tokens: s.tokens, Users: s.accounts,
+		Audit: func(ctx context.Context, p events.Payload) error {
+			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
+			return err
+		}}
+	if s.projector != nil {
+		res.Replay = func(ctx context.Context) (projections.ReplayReport, error) {
+			rep, err := projections.Replay(ctx, s.store, s.brokers, s.projector, s.log)
+			if err == nil && s.miner != nil {
+				err = s.miner.Rebuild(ctx) // the mining tables derive from the replayed ones
+			}
+			return rep, err
+		}
+	}
+	authn := auth.Authenticator{AdminToken: s.cfg.AdminToken, Tokens: s.tokens, Accounts: s.accounts,
+		Limit: web.NewLimiter(s.cfg.TokenRate), OIDC: s.cfg.OIDC.Issuer != ""}
+	if s.cfg.OIDC.Issuer != "" {
+		sso, err := auth.NewOIDC(ctx, s.cfg.OIDC, s.accounts, s.log)
+		if err != nil {
+			return err
+		}
+		s.mux.Handle("/auth/oidc/", sso.Handler())
+	}
+	api := web.CORS(s.cfg.AllowedOrigins(), web.WithClientAddr(graphql.NewHandler(res, authn, s.cfg.Introspection)))
+	s.mux.Handle("/auth/", authn.SessionHandler())
+	s.mux.Handle("POST /graphql", api)
+	s.mux.Handle("GET /graphql", api)
+	s.mux.Handle("OPTIONS /graphql", api)
+	s.mux.Handle("GET /widget.js", ingest.WidgetHandler())
+	s.mux.Handle("GET /dashboards/", dashboards.Handler())
+	if s.cfg.Demo {
+		site := ingest.DemoSite()
+		s.mux.Handle("GET /{$}", site)
+		s.mux.Handle("GET /confidentialite", site)
+		s.mux.Handle("GET /site.css", site)
+	}
+	return nil
+}
+
+// startProbes mounts /metrics, /healthz and /readyz (every role).
+func (s *server) startProbes(context.Context) error {
+	s.mux.Handle("GET /metrics", promhttp.Handler())
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		var problems []string
+		if err := s.store.Ping(rctx); err != nil {
+			problems = append(problems, "ClickHouse injoignable")
+		}
+		if err := eventlog.Ping(rctx, s.brokers); err != nil {
+			problems = append(problems, "broker Kafka injoignable")
+		}
+		if s.engine.Index().Len() == 0 {
+			problems = append(problems, "base de connaissances vide")
+		}
+		if len(problems) > 0 {
+			http.Error(w, "pas prêt : "+strings.Join(problems, ", "), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "prêt")
+	})
+	return nil
+}
