@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/projections/projectionstest"
 )
 
 // BenchmarkDashboardQueries fills chDB with synthetic projected rows (10 million
@@ -26,7 +27,7 @@ func BenchmarkDashboardQueries(b *testing.B) {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	n, err := projections.SeedSynthetic(ctx, store, 10_000_000, time.Now().Add(-90*24*time.Hour), time.Now())
+	n, err := projectionstest.SeedSynthetic(ctx, store, 10_000_000, time.Now().Add(-90*24*time.Hour), time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/integration/parvistest"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/projections/projectionstest"
 )
 
 func TestMain(m *testing.M) { parvistest.Main(m, "../cmd/parvis") }
@@ -178,12 +179,12 @@ func BenchmarkProjectionVsBulkInsert(b *testing.B) {
 	}
 
 	// Bulk: the same rows, one insert per table, into fresh tables.
-	bulk := projections.Rows(evs)
+	bulk := projectionstest.Rows(evs)
 	if err := projections.CreateFresh(ctx, store, "_bulk"); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	if err := projections.InsertRows(ctx, store, bulk, "_bulk"); err != nil {
+	if err := bulk.Insert(ctx, store, "_bulk"); err != nil {
 		b.Fatal(err)
 	}
 	bulkTime := time.Since(start)

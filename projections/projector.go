@@ -119,7 +119,7 @@ func (p *Projector) Run(ctx context.Context) error {
 func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	b := batch{}
+	b := Batch{}
 	types := map[string]int{}
 	touched := map[time.Time]bool{} // hours whose rollup changes
 	for _, m := range msgs {
@@ -136,7 +136,7 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 			}
 			continue
 		}
-		b.project(env, payload)
+		b.Project(env, payload)
 		types[env.Type]++
 		if env.Type == events.TypeBotDecision {
 			touched[env.At.Truncate(time.Hour)] = true
@@ -149,7 +149,7 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 	backoff := 100 * time.Millisecond
 	for {
 		start := time.Now()
-		err := insertBatch(ctx, p.store, b, "")
+		err := b.Insert(ctx, p.store, "")
 		if err == nil {
 			err = rollUp(ctx, p.store, hours, "")
 		}
@@ -168,18 +168,6 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 		}
 		backoff = min(2*backoff, 10*time.Second)
 	}
-}
-
-// insertBatch inserts the rows of every table, into the tables named with suffix.
-func insertBatch(ctx context.Context, s Store, b batch, suffix string) error {
-	for _, table := range Tables {
-		if rows := b[table]; len(rows) > 0 {
-			if err := s.Insert(ctx, table+suffix, columns[table], rows); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

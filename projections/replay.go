@@ -50,7 +50,7 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 			}
 		}
 	}
-	if err := rollUpAll(ctx, s, replaySuffix); err != nil {
+	if err := RollUpAll(ctx, s, replaySuffix); err != nil {
 		return rep, err
 	}
 	// Swap: live → old, fresh → live, then drop the old tables.
@@ -101,9 +101,9 @@ func replayPartition(ctx context.Context, s Store, brokers []string, topic strin
 	if err := r.SetOffset(first); err != nil {
 		return err
 	}
-	b := batch{}
+	b := Batch{}
 	flush := func() error {
-		if err := insertBatch(ctx, s, b, replaySuffix); err != nil {
+		if err := b.Insert(ctx, s, replaySuffix); err != nil {
 			return fmt.Errorf("projections: replay: %w", err)
 		}
 		clear(b)
@@ -118,10 +118,10 @@ func replayPartition(ctx context.Context, s Store, brokers []string, topic strin
 		if err != nil {
 			rep.Invalid++
 		} else {
-			b.project(env, payload)
+			b.Project(env, payload)
 			rep.Events++
 		}
-		if b.size() >= 5000 {
+		if b.Len() >= 5000 {
 			if err := flush(); err != nil {
 				return err
 			}

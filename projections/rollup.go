@@ -40,8 +40,10 @@ func rollUpRange(ctx context.Context, s Store, from, to time.Time, suffix string
 	return nil
 }
 
-// rollUpAll recomputes every hour (after a replay).
-func rollUpAll(ctx context.Context, s Store, suffix string) error {
+// RollUpAll recomputes every hour of usage_hourly (tables named with suffix)
+// from the FINAL decisions and conversations, as [Replay] does once it has
+// projected the whole log.
+func RollUpAll(ctx context.Context, s Store, suffix string) error {
 	var rows []struct {
 		First time.Time `ch:"first"`
 		Last  time.Time `ch:"last"`

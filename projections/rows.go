@@ -1,12 +1,13 @@
 package projections
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/parvis-civic/parvis/events"
 )
 
-// columns of each table, in the order rowsOf produces values.
+// columns of each table, in the order [Batch.Project] produces values.
 var columns = map[string][]string{
 	"events":        {"id", "type", "v", "at", "conversation_id", "tenant", "payload"},
 	"conversations": {"conversation_id", "tenant", "started_at", "audience", "channel", "campaign", "event_id"},
@@ -17,49 +18,66 @@ var columns = map[string][]string{
 	"kb_entries": {"entry_id", "status", "question", "answer", "source", "entry", "updated_at", "event_id", "version", "cluster_id", "theme", "service"},
 }
 
-// batch holds rows per table, ready to insert.
-type batch map[string][][]any
+// Batch holds rows per table, each row's values in the order of its table's
+// columns, ready to insert: what the [Projector] and [Replay] make of the events
+// they read.
+type Batch map[string][][]any
 
-func (b batch) add(table string, row ...any) { b[table] = append(b[table], row) }
+// Add appends a row to table.
+func (b Batch) Add(table string, row ...any) { b[table] = append(b[table], row) }
 
-// project maps one decoded event to the rows of every table it feeds.
-func (b batch) project(e events.Envelope, p events.Payload) {
-	b.add("events", e.ID, e.Type, uint16(e.V), e.At, e.ConversationID, e.Tenant, string(e.Payload))
+// Project maps one decoded event to the rows of every table it feeds.
+func (b Batch) Project(e events.Envelope, p events.Payload) {
+	b.Add("events", e.ID, e.Type, uint16(e.V), e.At, e.ConversationID, e.Tenant, string(e.Payload))
 	switch p := p.(type) {
 	case *events.ConversationStarted:
-		b.add("conversations", e.ConversationID, e.Tenant, e.At, p.Audience, p.Channel, p.Campaign, e.ID)
+		b.Add("conversations", e.ConversationID, e.Tenant, e.At, p.Audience, p.Channel, p.Campaign, e.ID)
 	case *events.UtteranceReceived:
-		b.add("messages", e.ConversationID, e.ID, e.Tenant, e.At, "citizen", p.Text, "", 0.0, "")
+		b.Add("messages", e.ConversationID, e.ID, e.Tenant, e.At, "citizen", p.Text, "", 0.0, "")
 	case *events.BotDecision:
-		b.add("messages", e.ConversationID, e.ID, e.Tenant, e.At, "bot", p.Reply, p.Outcome, p.Confidence, p.EntryID)
+		b.Add("messages", e.ConversationID, e.ID, e.Tenant, e.At, "bot", p.Reply, p.Outcome, p.Confidence, p.EntryID)
 		ids := make([]string, len(p.Candidates))
 		scores := make([]float64, len(p.Candidates))
 		for i, c := range p.Candidates {
 			ids[i], scores[i] = c.EntryID, c.Score
 		}
-		b.add("decisions", e.ID, e.ConversationID, p.UtteranceID, e.Tenant, e.At, p.Outcome, p.Confidence, p.EntryID,
+		b.Add("decisions", e.ID, e.ConversationID, p.UtteranceID, e.Tenant, e.At, p.Outcome, p.Confidence, p.EntryID,
 			ids, scores, p.KBVersion, p.LatencyMs)
 	case *events.FeedbackGiven:
 		var helpful uint8
 		if p.Helpful {
 			helpful = 1
 		}
-		b.add("feedback", e.ID, e.ConversationID, e.Tenant, e.At, helpful, p.Comment)
+		b.Add("feedback", e.ID, e.ConversationID, e.Tenant, e.At, helpful, p.Comment)
 	case *events.KBEntryChanged:
 		entry, _ := json.Marshal(p.Entry)
 		status := map[string]string{
 			events.TypeKBEntryDrafted: "draft", events.TypeKBEntryValidated: "validated",
 			events.TypeKBEntryPublished: "published", events.TypeKBEntryRetired: "retired",
 		}[e.Type]
-		b.add("kb_entries", p.Entry.ID, status, p.Entry.Question, p.Entry.Answer, p.Entry.Source, string(entry),
+		b.Add("kb_entries", p.Entry.ID, status, p.Entry.Question, p.Entry.Answer, p.Entry.Source, string(entry),
 			e.At, e.ID, uint64(e.At.UnixMilli()), p.Entry.Cluster, p.Entry.Theme, p.Entry.Service)
 	}
 }
 
-func (b batch) size() int {
+// Len returns the number of rows, all tables together.
+func (b Batch) Len() int {
 	n := 0
 	for _, rows := range b {
 		n += len(rows)
 	}
 	return n
+}
+
+// Insert inserts the rows of every table into the tables named with suffix: ""
+// for the live tables, the replay's suffix for the tables that [Replay] fills.
+func (b Batch) Insert(ctx context.Context, s Store, suffix string) error {
+	for _, table := range Tables {
+		if rows := b[table]; len(rows) > 0 {
+			if err := s.Insert(ctx, table+suffix, columns[table], rows); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

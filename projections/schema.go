@@ -74,6 +74,17 @@ func Migrate(ctx context.Context, s Store) error {
 	return migrate(ctx, s, "", true)
 }
 
+// CreateFresh (re)creates empty projection tables named with suffix, the tables
+// that [Replay] fills before it swaps them in place of the live ones.
+func CreateFresh(ctx context.Context, s Store, suffix string) error {
+	for _, t := range Tables {
+		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+suffix); err != nil {
+			return err
+		}
+	}
+	return migrate(ctx, s, suffix, false)
+}
+
 func migrate(ctx context.Context, s Store, suffix string, record bool) error {
 	ms, err := migrations()
 	if err != nil {

@@ -94,16 +94,16 @@ func conversationEvents(t *testing.T, n, m int, at time.Time) []events.Envelope 
 
 func projectAll(t *testing.T, s Store, evs []events.Envelope) {
 	t.Helper()
-	b := batch{}
+	b := Batch{}
 	for _, e := range evs {
 		raw, _ := e.Marshal()
 		env, p, err := events.Decode(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b.project(env, p)
+		b.Project(env, p)
 	}
-	if err := insertBatch(context.Background(), s, b, ""); err != nil {
+	if err := b.Insert(context.Background(), s, ""); err != nil {
 		t.Fatal(err)
 	}
 }
