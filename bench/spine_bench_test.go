@@ -9,7 +9,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/integration/parvistest"
 	"github.com/parvis-civic/parvis/projections"
@@ -26,15 +25,6 @@ import (
 )
 
 func TestMain(m *testing.M) { parvistest.Main(m, "../cmd/parvis") }
-
-func freeAddr(b *testing.B) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
 
 // sampleEvents makes n conversation events of a realistic size (~450 bytes).
 func sampleEvents(b *testing.B, n int) []events.Envelope {
@@ -65,12 +55,7 @@ func BenchmarkPublishVsKcat(b *testing.B) {
 	}
 	const n = 20000
 	dir := b.TempDir()
-	addr := freeAddr(b)
-	broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer broker.Close()
+	addr, pub := eventlogtest.Start(b)
 	evs := sampleEvents(b, n)
 
 	// kcat: key<TAB>value lines from a file.
@@ -90,11 +75,6 @@ func BenchmarkPublishVsKcat(b *testing.B) {
 	}
 	kcatRate := n / time.Since(start).Seconds()
 
-	pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pub.Close()
 	ctx := context.Background()
 	pub.Publish(ctx, evs[0]) // connect
 	start = time.Now()
@@ -160,17 +140,7 @@ func BenchmarkProjectionVsBulkInsert(b *testing.B) {
 	if err := projections.Migrate(ctx, store); err != nil {
 		b.Fatal(err)
 	}
-	addr := freeAddr(b)
-	broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer broker.Close()
-	pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pub.Close()
+	addr, pub := eventlogtest.Start(b)
 	evs := sampleEvents(b, n)
 	for i := 0; i < n; i += 1000 {
 		if err := pub.Publish(ctx, evs[i:min(n, i+1000)]...); err != nil {
