@@ -1,5 +1,7 @@
 package bot
 
+import "github.com/parvis-civic/parvis/french"
+
 // background is an index of questions the knowledge base does not answer:
 // national administrative questions (service-public.fr titles) minus those an
 // entry already covers. A message that one of them explains better than any
@@ -19,7 +21,7 @@ const (
 func newBackground(ix *Index, questions []string) *background {
 	bg := &background{postings: map[string][]int32{}}
 	for _, q := range questions {
-		a := ix.analyzeWords(words(q), false)
+		a := ix.analyzeWords(french.Words(q), false)
 		if len(a.terms) == 0 {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -44,7 +45,7 @@ var (
 // lower case.
 func roughen(rng *rand.Rand, text string) string {
 	if rng.IntN(2) == 0 {
-		text = strings.Join(strings.Fields(fold(text)), " ")
+		text = strings.Join(strings.Fields(french.Fold(text)), " ")
 	}
 	if rng.IntN(3) == 0 {
 		text = strings.ToLower(text)
@@ -76,7 +77,7 @@ func calibrationSamples(t *testing.T) []sample {
 	// fiches' questions, which must not be in it.
 	lex := NewLanguage(kb.FrenchWords(), kb.ServicePublicTitles())
 	demo := kb.Demo()
-	foreign := foreignWords(lex, demo)
+	foreign := foreignWords(kb.FrenchWords(), demo)
 	var out []sample
 	const folds = 5
 	for f := range folds {
@@ -134,8 +135,8 @@ func sharedWords(entries []kb.Entry) []string {
 	users := map[string]map[string]bool{}
 	for _, e := range entries {
 		for _, p := range e.Phrasings() {
-			for _, w := range words(p) {
-				if stopwords[w] || courtesy[w] || len(w) < 4 {
+			for _, w := range french.Words(p) {
+				if french.IsStopword(w) || french.IsCourtesy(w) || len(w) < 4 {
 					continue
 				}
 				if users[w] == nil {
@@ -155,14 +156,18 @@ func sharedWords(entries []kb.Entry) []string {
 	return out
 }
 
-// foreignWords returns lexicon words of 5 letters or more that the knowledge base
-// does not use, sorted for determinism.
-func foreignWords(lang *Language, entries []kb.Entry) []string {
+// foreignWords returns the folded words of the lexicon of 5 letters or more that
+// the knowledge base does not use, sorted for determinism.
+func foreignWords(lexicon map[string]bool, entries []kb.Entry) []string {
 	ix := NewIndex(entries, nil)
+	seen := map[string]bool{}
 	var out []string
-	for w := range lang.known {
-		if _, known := ix.idf[stem(w)]; len(w) >= 5 && !known && !stopwords[w] {
-			out = append(out, w)
+	for word := range lexicon {
+		for _, w := range strings.Fields(french.Fold(word)) {
+			if _, known := ix.idf[french.Stem(w)]; len(w) >= 5 && !known && !french.IsStopword(w) && !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
 		}
 	}
 	slices.Sort(out)
@@ -172,13 +177,13 @@ func foreignWords(lang *Language, entries []kb.Entry) []string {
 // swapTopic replaces the rarest word of text (by the index's idf) with a foreign
 // word.
 func swapTopic(rng *rand.Rand, ix *Index, text string, foreign []string) (string, bool) {
-	ws := strings.Fields(fold(text))
+	ws := strings.Fields(french.Fold(text))
 	best, bestIDF := -1, 0.0
 	for i, w := range ws {
-		if stopwords[w] {
+		if french.IsStopword(w) {
 			continue
 		}
-		if idf := ix.idf[stem(w)]; idf > bestIDF {
+		if idf := ix.idf[french.Stem(w)]; idf > bestIDF {
 			best, bestIDF = i, idf
 		}
 	}

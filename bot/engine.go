@@ -5,6 +5,11 @@
 // an averaged perceptron trained on those phrasings, a calibrated confidence, and a
 // decision: ANSWERED, CLARIFY, UNANSWERED, SMALLTALK or HANDOFF.
 //
+// The French text handling itself (folding, words, shorthand, stopwords, synonyms,
+// the speller, the stemmer, the lexicon of correct words) lives in package french,
+// which mining reads questions with too; this package decides how much each step
+// weighs (a corrected word, a synonym, a stem-only match, a greeting).
+//
 // The [Engine] holds the current [Index] behind an atomic pointer: a new knowledge
 // base version is indexed aside and swapped in, so the next message uses it and no
 // message waits.

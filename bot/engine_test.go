@@ -20,20 +20,6 @@ func demo(t testing.TB) *Engine {
 	return sharedEngine
 }
 
-func TestFold(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"Déclaration d'Œuvre", "declaration d oeuvre"},
-		{"CARTE D’IDENTITÉ !!", "carte d identite"},
-		{"né(e) à Montclar", "ne e a montclar"},
-		{"\xff\xfebad", "bad"},
-	}
-	for _, tt := range tests {
-		if got := strings.Join(strings.Fields(fold(tt.in)), " "); got != tt.want {
-			t.Errorf("fold(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestShorthandAndSpelling(t *testing.T) {
 	ix := demo(t).Index()
 	tests := []struct{ in, want string }{
@@ -47,21 +33,6 @@ func TestShorthandAndSpelling(t *testing.T) {
 		a := ix.analyze(tt.in)
 		if got := a.describe(); got != tt.want {
 			t.Errorf("analyze(%q) = %q (corrections %v), want %q", tt.in, got, a.corrected, tt.want)
-		}
-	}
-}
-
-func TestOsaDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"passeport", "passeport", 0}, {"pasport", "passeport", 2}, {"mairei", "mairie", 1},
-		{"abc", "xyzxyz", 3},
-	}
-	for _, tt := range tests {
-		if got := osaDistance(tt.a, tt.b, 2); got != min(tt.want, 3) {
-			t.Errorf("osaDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

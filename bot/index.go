@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -18,7 +19,7 @@ const answerWeight = 0.3
 type Index struct {
 	entries    []*kb.Entry
 	byID       map[string]int
-	spell      *Speller
+	spell      *french.Speller
 	idf        map[string]float64 // stem → inverse entry frequency
 	df         map[string]int     // stem → entries whose phrasings hold it
 	maxIDF     float64
@@ -38,6 +39,12 @@ type posting struct {
 // courtesyWeight is the weight of a greeting or a thanks in a message that also
 // asks something.
 const courtesyWeight = 0.3
+
+// synonymWeight is the weight of a match through a synonym (see
+// [french.Synonyms]), against 1 for the word itself. It belongs to the engine's
+// scoring, like stemOnly, not to the synonym table: changing it changes the
+// scores that the confidence model was fitted on.
+const synonymWeight = 0.7
 
 // stemOnly is the weight of a match on the stem alone ("taxi" and "taxe" both stem
 // to "tax"), against 1 for the same word.
@@ -73,22 +80,22 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 		ix.byID[e.ID] = len(ix.entries)
 		ix.entries = append(ix.entries, e)
 		for _, p := range e.Phrasings() {
-			for _, w := range words(p) {
+			for _, w := range french.Words(p) {
 				freq[w]++
 			}
 		}
-		for _, w := range words(e.Answer) {
+		for _, w := range french.Words(e.Answer) {
 			if _, ok := freq[w]; !ok {
 				freq[w] = 0
 			}
 		}
 	}
 	for w := range freq {
-		if stopwords[w] {
+		if french.IsStopword(w) {
 			delete(freq, w)
 		}
 	}
-	ix.spell = NewSpeller(freq, lang.knownWords())
+	ix.spell = french.NewSpeller(freq, lang.lexicon())
 
 	// Document frequency over entries: a stem that many entries share says little.
 	ix.entryTerms = make([]map[string]float64, len(ix.entries))
@@ -96,15 +103,15 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	ix.df = df
 	for i, e := range ix.entries {
 		terms := map[string]float64{}
-		for _, w := range words(e.Answer) {
-			if !stopwords[w] {
-				terms[stem(w)] = answerWeight
+		for _, w := range french.Words(e.Answer) {
+			if !french.IsStopword(w) {
+				terms[french.Stem(w)] = answerWeight
 			}
 		}
 		for _, p := range e.Phrasings() {
-			for _, w := range words(p) {
-				if !stopwords[w] {
-					terms[stem(w)] = 1
+			for _, w := range french.Words(p) {
+				if !french.IsStopword(w) {
+					terms[french.Stem(w)] = 1
 				}
 			}
 		}
@@ -128,7 +135,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			}
 		}
 		for _, p := range e.Phrasings() {
-			a := ix.analyzeWords(words(p), false)
+			a := ix.analyzeWords(french.Words(p), false)
 			if len(a.terms) == 0 {
 				continue
 			}
@@ -168,30 +175,30 @@ func (ix *Index) Entry(id string) (*kb.Entry, bool) {
 
 // analyze reduces a citizen message to weighted stems.
 func (ix *Index) analyze(text string) analyzed {
-	return ix.analyzeWords(words(text), true)
+	return ix.analyzeWords(french.Words(text), true)
 }
 
 func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 	a := analyzed{weight: map[string]float64{}, words: map[string]string{}, alts: map[string][]string{}}
 	var courtesyTerms []string
 	for _, w := range ws {
-		if stopwords[w] {
+		if french.IsStopword(w) {
 			continue
 		}
 		weight := 1.0
 		// A word whose stem the knowledge base knows ("voler" for "vol") is a
 		// form of a known word, not a typo.
-		if _, known := ix.idf[stem(w)]; correct && !known && !courtesy[w] {
+		if _, known := ix.idf[french.Stem(w)]; correct && !known && !french.IsCourtesy(w) {
 			if c, ok := ix.spell.Correct(w); ok {
 				a.corrected = append(a.corrected, w+"→"+c)
 				w, weight = c, 0.85
-				if stopwords[w] {
+				if french.IsStopword(w) {
 					continue
 				}
 			}
 		}
-		t := stem(w)
-		if courtesy[w] {
+		t := french.Stem(w)
+		if french.IsCourtesy(w) {
 			a.courtesy = true
 			courtesyTerms = append(courtesyTerms, w)
 			continue
@@ -209,7 +216,7 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		courtesyW = courtesyWeight
 	}
 	for _, w := range courtesyTerms {
-		if t := stem(w); a.weight[t] == 0 {
+		if t := french.Stem(w); a.weight[t] == 0 {
 			a.add(t, w, courtesyW, correct)
 		}
 	}
@@ -236,8 +243,8 @@ func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
 	a.weight[t] = weight
 	a.words[t] = w
 	if withSynonyms {
-		for _, syn := range synonyms[w] {
-			if st := stem(syn); st != t {
+		for syn := range french.Synonyms(w) {
+			if st := french.Stem(syn); st != t {
 				a.alts[t] = append(a.alts[t], st)
 			}
 		}

@@ -1,8 +1,9 @@
 // Package ingest is the citizen's way in: it validates what a citizen sends,
-// redacts personal data before anything becomes an event, asks the bot for a
-// decision and appends the conversation's events to the log before answering.
-// The citizen waits for the decision and the log's acknowledgement, never for
-// ClickHouse.
+// redacts personal data before anything becomes an event (with [redact.Redact],
+// in the leaf package ingest/redact, which also defines the placeholders that the
+// French text analysis recognises), asks the bot for a decision and appends the
+// conversation's events to the log before answering. The citizen waits for the
+// decision and the log's acknowledgement, never for ClickHouse.
 package ingest
 
 import (
@@ -19,6 +20,7 @@ import (
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/web"
 )
@@ -212,7 +214,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
-	redacted, counts := Redact(text)
+	redacted, counts := redact.Redact(text)
 	for kind, n := range counts {
 		redactions.WithLabelValues(kind).Add(float64(n))
 	}
@@ -299,7 +301,7 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 		if comment, err = s.Clean(comment); err != nil && !errors.Is(err, ErrEmpty) {
 			return err
 		}
-		comment, _ = Redact(comment)
+		comment, _ = redact.Redact(comment)
 	}
 	ev, err := events.New(s.cfg.Tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment})
 	if err != nil {

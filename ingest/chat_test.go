@@ -8,6 +8,7 @@ import (
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -73,7 +74,7 @@ func TestConversationEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u := p.(*events.UtteranceReceived); u.Text != "horaires de la déchetterie, mon mail est [EMAIL]" || u.Redactions[KindEmail] != 1 {
+	if u := p.(*events.UtteranceReceived); u.Text != "horaires de la déchetterie, mon mail est [EMAIL]" || u.Redactions[redact.KindEmail] != 1 {
 		t.Errorf("utterance %+v", u)
 	}
 	_, p, _ = events.Decode(mustMarshal(t, rec.evs[2]))

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -97,7 +97,7 @@ func (f *featurizer) vector(key string) vector {
 // is taken for a typo of it ("defibrilateur" → "defibrillateur"), unless it is a
 // correct French word of the lexicon.
 type vocabulary struct {
-	sp *bot.Speller
+	sp *french.Speller
 }
 
 // minFrequent is how often a word must occur to be a correction target.
@@ -110,40 +110,44 @@ func newVocabulary(counts map[string]int) *vocabulary {
 			frequent[w] = n
 		}
 	}
-	return &vocabulary{sp: bot.NewSpeller(frequent, lexicon())}
+	return &vocabulary{sp: french.NewSpeller(frequent, lexicon())}
 }
 
 // key normalises a question: content words, corrected, stemmed. A nil
 // vocabulary corrects nothing.
 func (v *vocabulary) key(text string) string {
-	ws := bot.ContentWords(text)
+	ws := french.ContentWords(text)
 	for i, w := range ws {
 		if v != nil {
 			if c, ok := v.sp.Correct(w); ok {
 				w = c
 			}
 		}
-		ws[i] = bot.Stem(w)
+		ws[i] = french.Stem(w)
 	}
 	return strings.Join(ws, " ")
 }
 
 var (
 	lexiconOnce sync.Once
-	lexiconSet  map[string]bool
+	lexiconSet  *french.Lexicon
 )
 
-func lexicon() map[string]bool {
+// lexicon returns the correct French words as the vocabulary sees them: the
+// content words of the lexicon's words, each synonym brought to the first word of
+// its group, that are correct words themselves.
+func lexicon() *french.Lexicon {
 	lexiconOnce.Do(func() {
-		lang := bot.NewLanguage(kb.FrenchWords(), nil)
-		lexiconSet = map[string]bool{}
+		all := french.NewLexicon(maps.Keys(kb.FrenchWords()))
+		content := map[string]bool{}
 		for w := range kb.FrenchWords() {
-			for _, f := range bot.ContentWords(w) {
-				if lang.Known(f) {
-					lexiconSet[f] = true
+			for _, f := range french.ContentWords(w) {
+				if all.Known(f) {
+					content[f] = true
 				}
 			}
 		}
+		lexiconSet = french.NewLexicon(maps.Keys(content))
 	})
 	return lexiconSet
 }

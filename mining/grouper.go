@@ -6,6 +6,11 @@
 // groups back to ClickHouse, where the GraphQL API reads their volume, growth and
 // examples.
 //
+// A question is compared by its key: its content words (package french: folded,
+// shorthand expanded, stopwords and greetings dropped, synonyms brought to one
+// word), typos corrected against the corpus's frequent words, stemmed. The same
+// French handling as the bot's, so that both see the same words.
+//
 // The [Grouper] is incremental (a new question joins the closest group in well
 // under a millisecond) and regroups everything on a schedule, keeping a group's
 // id when it is the same group.
@@ -20,7 +25,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/french"
 )
 
 // DefaultThreshold is the cosine similarity from which a question joins a group.
@@ -333,7 +338,7 @@ func keysOf(items []Item) (*vocabulary, []string) {
 	for w := range workers {
 		wg.Go(func() {
 			for j := w; j < len(texts); j += workers {
-				words[j] = bot.ContentWords(texts[j])
+				words[j] = french.ContentWords(texts[j])
 			}
 		})
 	}
@@ -354,7 +359,7 @@ func keysOf(items []Item) (*vocabulary, []string) {
 					if c, ok := vocab.sp.Correct(word); ok && counts[word] < minFrequent {
 						word = c
 					}
-					ws[k] = bot.Stem(word)
+					ws[k] = french.Stem(word)
 				}
 				keyOf[j] = strings.Join(ws, " ")
 			}

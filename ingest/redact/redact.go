@@ -1,4 +1,17 @@
-package ingest
+// Package redact replaces personal data in a citizen's text (e-mail addresses,
+// phone numbers, social security numbers, IBANs, card numbers, street addresses)
+// by typed placeholders such as "[EMAIL]", before the text becomes an event: what
+// reaches Kafka and ClickHouse never holds it.
+//
+// A candidate is found by a pattern and, for numbers that carry a checksum (IBAN,
+// NIR, card), confirmed by it, so that an order number is not taken for an IBAN.
+// The placeholder format is defined here and only here: [Placeholder] makes one,
+// [ReplacePlaceholders] finds them again, for readers of redacted text (the French
+// word splitter drops them with the label that introduced them).
+//
+// The package is a leaf: it imports nothing of the project, so that both the way
+// in (ingest) and the text analysis (french) can use it.
+package redact
 
 import (
 	"math/big"
@@ -7,8 +20,8 @@ import (
 	"unicode"
 )
 
-// Redaction placeholders, by kind. They replace personal data in a citizen's text
-// before it becomes an event: what reaches Kafka and ClickHouse never holds it.
+// Kinds of personal data, as they appear in placeholders and in the counts that
+// [Redact] returns.
 const (
 	KindEmail   = "EMAIL"
 	KindPhone   = "TELEPHONE"
@@ -17,6 +30,22 @@ const (
 	KindCard    = "CARTE"
 	KindAddress = "ADRESSE"
 )
+
+// Placeholder returns the text that stands for personal data of a kind: "[EMAIL]".
+func Placeholder(kind string) string { return "[" + kind + "]" }
+
+// placeholders matches any upper-case word in brackets, not only the kinds above:
+// a placeholder written by an earlier or later version of the list is still one.
+var placeholders = regexp.MustCompile(`\[[A-Z_]+\]`)
+
+// ReplacePlaceholders replaces every placeholder in text by with.
+func ReplacePlaceholders(text, with string) string {
+	// Most text holds no bracket: skip the regular expression.
+	if !strings.Contains(text, "[") {
+		return text
+	}
+	return placeholders.ReplaceAllString(text, with)
+}
 
 // A redactor finds candidates with a pattern; check, when set, confirms a
 // candidate (a checksum), so that an order number is not taken for an IBAN.
@@ -58,7 +87,7 @@ func Redact(text string) (string, map[string]int) {
 				counts = map[string]int{}
 			}
 			counts[r.kind]++
-			return "[" + r.kind + "]"
+			return Placeholder(r.kind)
 		})
 	}
 	return strings.TrimSpace(text), counts

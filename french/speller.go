@@ -1,13 +1,15 @@
-package bot
+package french
 
 // Speller corrects words against a vocabulary (the knowledge base's own, or the
-// frequent words of a corpus) with the symmetric-delete method: every vocabulary word is indexed under the strings made
-// by deleting up to two of its letters, so a misspelt word finds its candidates by
-// looking up its own deletions, without scanning the vocabulary.
+// frequent words of a corpus) with the symmetric-delete method: every vocabulary
+// word is indexed under the strings made by deleting up to two of its letters, so
+// a misspelt word finds its candidates by looking up its own deletions, without
+// scanning the vocabulary. Candidates are ranked by optimal string alignment
+// distance, then by frequency.
 type Speller struct {
-	freq    map[string]int      // vocabulary word → occurrences in the KB
+	freq    map[string]int      // vocabulary word → occurrences
 	deletes map[string][]string // deletion variant → vocabulary words
-	known   map[string]bool     // correct words outside the KB, never corrected
+	known   *Lexicon            // correct words outside the vocabulary, never corrected
 }
 
 const maxEdit = 2
@@ -16,9 +18,10 @@ const maxEdit = 2
 // neighbours at one edit ("stop" and "trop") to guess right.
 const minCorrect = 5
 
-// NewSpeller indexes a vocabulary (folded word → frequency); known words outside
-// it are never corrected. It is safe for concurrent use once built.
-func NewSpeller(freq map[string]int, known map[string]bool) *Speller {
+// NewSpeller indexes a vocabulary (folded word → frequency); words of the lexicon
+// known, which may be nil, are never corrected. The Speller keeps freq, which the
+// caller must not change afterwards. It is safe for concurrent use.
+func NewSpeller(freq map[string]int, known *Lexicon) *Speller {
 	s := &Speller{freq: freq, deletes: map[string][]string{}, known: known}
 	for w := range freq {
 		if len(w) < 4 {
@@ -34,7 +37,7 @@ func NewSpeller(freq map[string]int, known map[string]bool) *Speller {
 // Correct returns the vocabulary word closest to w, or w itself when w is known,
 // too short to correct safely, or has no close vocabulary word.
 func (s *Speller) Correct(w string) (string, bool) {
-	if _, ok := s.freq[w]; ok || len(w) < minCorrect || s.known[w] || isNumber(w) {
+	if _, ok := s.freq[w]; ok || len(w) < minCorrect || s.known.Known(w) || isNumber(w) {
 		return w, false
 	}
 	limit := 1

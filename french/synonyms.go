@@ -1,12 +1,17 @@
-package bot
+package french
 
-import "strings"
+import (
+	"iter"
+	"slices"
+	"strings"
+)
 
 // synonymGroups are words citizens use for the same thing in administrative and
-// everyday French. A message's word also matches the other words of its group, at
-// a lower weight, so that "viré" finds "licenciement" and "appart" finds
-// "logement". Words are folded (no accents); groups are small and unambiguous on
-// purpose: a word with several senses ("poste", "femme") is left out.
+// everyday French, one group a line. The engine lets a message's word match the
+// other words of its group, at a lower weight, so that "viré" finds "licenciement"
+// and "appart" finds "logement"; mining puts a group's words under its first one.
+// Words are folded (no accents); groups are small and unambiguous on purpose: a
+// word with several senses ("poste", "femme") is left out.
 var synonymGroups = `
 logement appartement maison domicile habitation logis
 voiture vehicule auto automobile
@@ -68,10 +73,6 @@ bonjour bonsoir salut coucou hello hi allo
 merci remercie remercier remerciements
 `
 
-// synonymWeight is the weight of a match through a synonym, against 1 for the
-// word itself.
-const synonymWeight = 0.7
-
 var synonyms = func() map[string][]string {
 	m := map[string][]string{}
 	for _, line := range strings.Split(synonymGroups, "\n") {
@@ -87,7 +88,7 @@ var synonyms = func() map[string][]string {
 	return m
 }()
 
-// canonical maps every word of a synonym group to the group's first word.
+// canonical maps every word of a synonym group but the first to the first.
 var canonical = func() map[string]string {
 	m := map[string]string{}
 	for _, line := range strings.Split(synonymGroups, "\n") {
@@ -98,3 +99,16 @@ var canonical = func() map[string]string {
 	}
 	return m
 }()
+
+// Synonyms returns the other words of w's synonym group, if w is in one. Words are
+// folded, as [Words] gives them.
+func Synonyms(w string) iter.Seq[string] { return slices.Values(synonyms[w]) }
+
+// Canonical returns the first word of w's synonym group ("appartement" →
+// "logement"), or w itself when it is in no group.
+func Canonical(w string) string {
+	if c, ok := canonical[w]; ok {
+		return c
+	}
+	return w
+}

@@ -1,0 +1,55 @@
+package french
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/parvis-civic/parvis/ingest/redact"
+)
+
+// maxRunes bounds the work done on one text: past it, the rest is ignored (the
+// ingest layer refuses such messages anyway).
+const maxRunes = 4000
+
+// Fold lowercases s, removes accents and ligatures, and turns every character that
+// is neither a letter nor a digit into a space. Apostrophes split elisions
+// ("l'acte" → "l acte"). Invalid UTF-8 is dropped, and so are redaction
+// placeholders ("[EMAIL]"): they stand for personal data, not for words. Only the
+// first 4,000 characters of s are read.
+func Fold(s string) string { return fold(s, " ") }
+
+// fold is [Fold] with each redaction placeholder replaced by placeholderAs, so that
+// [Words] can tell where one stood.
+func fold(s, placeholderAs string) string {
+	if n := utf8.RuneCountInString(s); n > maxRunes {
+		s = string([]rune(s)[:maxRunes])
+	}
+	s = redact.ReplacePlaceholders(s, placeholderAs)
+	s = norm.NFD.String(strings.ToValidUTF8(s, " "))
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// combining accent: dropped
+		case r == 'œ' || r == 'Œ':
+			b.WriteString("oe")
+		case r == 'æ' || r == 'Æ':
+			b.WriteString("ae")
+		case r == 'ß':
+			b.WriteString("ss")
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
+			b.WriteRune(r)
+		case r < utf8.RuneSelf && r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+		case unicode.IsLetter(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}

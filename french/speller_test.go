@@ -1,0 +1,48 @@
+package french
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestSpeller(t *testing.T) {
+	vocabulary := map[string]int{"passeport": 5, "mairie": 3, "inscription": 2, "piscine": 4, "ecole": 2}
+	sp := NewSpeller(vocabulary, NewLexicon(slices.Values([]string{"Piscines"})))
+	tests := []struct {
+		in, want  string
+		corrected bool
+	}{
+		{"pasport", "passeport", true},
+		{"mairei", "mairie", true},
+		{"inscripton", "inscription", true},
+		{"pisicne", "piscine", true},
+		{"mairie", "mairie", false},     // in the vocabulary
+		{"piscines", "piscines", false}, // a correct word of the lexicon
+		{"ecol", "ecol", false},         // too short to guess right
+		{"12345", "12345", false},       // numbers are never words
+		{"zzzzzzz", "zzzzzzz", false},   // nothing close
+	}
+	for _, tt := range tests {
+		if got, ok := sp.Correct(tt.in); got != tt.want || ok != tt.corrected {
+			t.Errorf("Correct(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.corrected)
+		}
+	}
+	if got, ok := NewSpeller(vocabulary, nil).Correct("piscines"); got != "piscine" || !ok {
+		t.Errorf("without a lexicon, Correct(%q) = %q, %v; want %q, true", "piscines", got, ok, "piscine")
+	}
+}
+
+func TestOsaDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"passeport", "passeport", 0}, {"pasport", "passeport", 2}, {"mairei", "mairie", 1},
+		{"abc", "xyzxyz", 3},
+	}
+	for _, tt := range tests {
+		if got := osaDistance(tt.a, tt.b, 2); got != min(tt.want, 3) {
+			t.Errorf("osaDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package french
+
+import "strings"
+
+// stopwords are French function words that carry no topic. They are removed before
+// retrieval. Words that change the meaning of a municipal question ("pas", "sans",
+// "nouveau") are deliberately kept.
+var stopwords = setOf(`a à ai aie aient aies ait al alors as au aucun aucune aupres auquel aura aurai auraient
+aurais aurait auras aurez auriez aurions aurons auront aussi autre aux auxquelles auxquels avaient avais avait avant
+avec avez aviez avions avoir avons ayant ayez ayons b bah ben bien bon bonne c ca car ce ceci cela celle celles celui
+cependant certain certaine certaines certains ces cet cette ceux chaque chez ci comme comment d dans de des deja
+depuis dois doit doivent donc dont du e elle elles en encore entre es est et etaient etais etait etant ete etes etiez
+etions etre eu eue eues eurent eus eusse eut eux f faire fais fait faut g h hein i ici il ils j je jusqu l la
+laquelle le lequel les lesquelles lesquels leur leurs lui m ma mais me meme mes moi mon n ne ni nos notre nous o on
+ont ou oui ouf p par parce pendant peu peut peuvent peux pouvez pouvons puis puisqu q qu quand que quel quelle
+quelles quels qui quoi r s sa sauf se sera serai seraient serais serait seras serez seriez serions serons
+seront ses si sien soi soient sois soit sommes son sont sous soyez soyons suis sur t ta te tes toi ton tous tout
+toute toutes tres tu u un une unes uns v va vais vas vers voila vont vos votre vous vu w x y z
+voudrais voudrait voudrions voulais voulait voulez voulons veux veut veulent vouloir savoir sais sait
+svp plait please stp madame monsieur mme mr mlle
+svp aimerais aimerait souhaite souhaiterais souhaitons besoin peut etre possible dire
+renseignement renseignements information informations question questions
+mon ma mes notre nos quelqu chose truc trucs machin oui non ok accord
+est-ce estce quoi comment ou quand combien pourquoi
+aller prendre`)
+
+// courtesy words are greetings and thanks: content when a message holds nothing
+// else ("bonjour"), noise around a question ("bonjour, mon passeport est perdu").
+var courtesy = setOf(`bonjour bonsoir salut coucou hello hi allo merci remercie remercier remerciements
+bonne journee soiree cordialement super parfait genial cool nickel top impeccable`)
+
+// IsStopword reports whether w, a word of [Words], is a function word that carries
+// no topic.
+func IsStopword(w string) bool { return stopwords[w] }
+
+// IsCourtesy reports whether w, a word of [Words], is a greeting or a thanks.
+func IsCourtesy(w string) bool { return courtesy[w] }
+
+// setOf makes a set of the folded words of s.
+func setOf(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[Fold(w)] = true
+	}
+	return m
+}

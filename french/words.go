@@ -1,0 +1,52 @@
+package french
+
+import "strings"
+
+// placeholderMark stands for a redaction placeholder between fold and [Words]: a
+// word that folding cannot otherwise produce from French text.
+const placeholderMark = "zzredacted"
+
+// piiLabels are the words that introduce a piece of personal data.
+var piiLabels = setOf(`mail email courriel adresse tel telephone portable numero secu nir iban rib carte cb bancaire`)
+
+// Words folds s (see [Fold]) and splits it into words, expanding SMS shorthand and
+// oral forms ("bjr" → "bonjour", "jsuis" → "je suis"). A redaction placeholder is
+// dropped with the label and function words before it: "mon tel [TELEPHONE]" says
+// nothing of the question. No word is empty.
+func Words(s string) []string {
+	raw := strings.Fields(fold(s, " "+placeholderMark+" "))
+	out := make([]string, 0, len(raw))
+	for i, w := range raw {
+		if w == placeholderMark {
+			for len(out) > 0 && (piiLabels[out[len(out)-1]] || stopwords[out[len(out)-1]]) {
+				out = out[:len(out)-1]
+			}
+			continue
+		}
+		// "rendez-vous" is one word, whose halves mean something else.
+		if w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous" {
+			w = "rendezvous"
+		}
+		if exp, ok := shorthand[w]; ok {
+			out = append(out, strings.Fields(exp)...)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// ContentWords reduces a text to its content words: [Words] without stopwords and
+// courtesy words, each synonym brought to the [Canonical] word of its group. With
+// spelling correction and [Stem], it is the representation by which mining groups
+// questions.
+func ContentWords(text string) []string {
+	var out []string
+	for _, w := range Words(text) {
+		if stopwords[w] || courtesy[w] {
+			continue
+		}
+		out = append(out, Canonical(w))
+	}
+	return out
+}

@@ -1,0 +1,94 @@
+package french
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+func TestWords(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"bjr c koi les horaires d la mairie svp",
+			[]string{"bonjour", "c", "est", "quoi", "les", "horaires", "d", "la", "mairie", "s", "il", "vous", "plait"}},
+		{"jsuis à la mairi", []string{"je", "suis", "a", "la", "mairie"}},
+		{"l'acte", []string{"l", "acte"}},
+		{"prendre rendez-vous", []string{"prendre", "rendezvous", "vous"}},
+		// A placeholder goes with the label and function words that introduce it.
+		{"mon tel [TELEPHONE] et mon iban [IBAN], passeport perdu", []string{"passeport", "perdu"}},
+		{"écrivez à [EMAIL] merci", []string{"ecrivez", "merci"}},
+		{"", []string{}},
+		{"🤔 !!", []string{}},
+	}
+	for _, tt := range tests {
+		if got := Words(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Words(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestContentWords(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"bjr c koi les horaires d la mairie svp", []string{"horaires", "mairie"}},
+		{"Bonjour, j'ai perdu mon appart", []string{"perdu", "logement"}},
+		{"merci beaucoup", []string{"beaucoup"}},
+		{"mon tel [TELEPHONE]", nil},
+	}
+	for _, tt := range tests {
+		if got := ContentWords(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("ContentWords(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestStopwordsAndCourtesy(t *testing.T) {
+	for _, w := range []string{"le", "est", "svp", "ou", "quand"} {
+		if !IsStopword(w) {
+			t.Errorf("IsStopword(%q) = false", w)
+		}
+	}
+	// Words that change the meaning of a municipal question stay.
+	for _, w := range []string{"pas", "sans", "nouveau", "bonjour", "passeport"} {
+		if IsStopword(w) {
+			t.Errorf("IsStopword(%q) = true", w)
+		}
+	}
+	for _, w := range []string{"bonjour", "merci", "cordialement"} {
+		if !IsCourtesy(w) {
+			t.Errorf("IsCourtesy(%q) = false", w)
+		}
+	}
+	if IsCourtesy("passeport") {
+		t.Error(`IsCourtesy("passeport") = true`)
+	}
+}
+
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"bjr c koi", "mon tel [TELEPHONE] merci", "rendez-vous", "l'l'l'", "", "🤔",
+		"\x00\xff", "Œuvre ÆSTHÈTE Straße", "[EMAIL][IBAN]", strings.Repeat("é ", 3000), "ǅ İ ẞ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, w := range Words(s) {
+			if w == "" || w == placeholderMark {
+				t.Fatalf("Words(%q) holds %q", s, w)
+			}
+			if !utf8.ValidString(w) {
+				t.Fatalf("Words(%q) holds invalid UTF-8 %q", s, w)
+			}
+			for _, r := range w {
+				ascii := r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
+				if !ascii && (r < utf8.RuneSelf || !unicode.IsLetter(r)) {
+					t.Fatalf("Words(%q) holds %q, not folded: %q", s, w, r)
+				}
+			}
+		}
+	})
+}
