@@ -35,7 +35,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 	limiter := web.NewLimiter(30) // a person mistyping is fine; guessing is not
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
-		if !limiter.Allow(web.RemoteHost(r)) {
+		if !limiter.Allow(web.ClientAddr(r.Context())) {
 			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Trop de tentatives : patientez une minute."})
 			return
 		}

@@ -50,6 +50,13 @@ func NewID(at time.Time) string {
 	return ulid.MustNew(ulid.Timestamp(at), entropy).String()
 }
 
+// ValidID reports whether s is an id made by [NewID]: what a client sends as a
+// conversation id is checked before anything is looked up or kept under it.
+func ValidID(s string) bool {
+	_, err := ulid.ParseStrict(s)
+	return err == nil
+}
+
 // New wraps a payload in an envelope with a fresh id, its type and schema version.
 func New(tenant, conversationID string, at time.Time, p Payload) (Envelope, error) {
 	reg, ok := registry[p.EventType()]

@@ -1,6 +1,7 @@
 package graphql
 
 import (
+	"context"
 	"strings"
 
 	"github.com/parvis-civic/parvis/auth"
@@ -22,12 +23,19 @@ func optional(s string) *string {
 	return &s
 }
 
-func toEntry(e *kb.Entry) *model.KbEntry {
+// toEntry shows an entry to the caller. Its alternatives and the group it was
+// drafted from are for the staff who write entries: alternatives drafted from a
+// group are citizens' own questions, never public.
+func toEntry(ctx context.Context, e *kb.Entry) *model.KbEntry {
 	out := &model.KbEntry{
 		ID: e.ID, Question: e.Question, Answer: e.Answer, Source: optional(e.Source),
-		Alternatives: append([]string{}, e.Alternatives...), Service: optional(e.Service), Theme: optional(e.Theme),
+		Alternatives: []string{}, Service: optional(e.Service), Theme: optional(e.Theme),
 		Demande: optional(e.Demande), Audiences: []model.Audience{}, Links: []*model.Link{},
-		Status: string(e.Status), ClusterID: optional(e.Cluster),
+		Status: string(e.Status),
+	}
+	if p, ok := auth.PrincipalFrom(ctx); ok && (p.Role == auth.Admin || p.Role == auth.Analyst || p.Role == auth.Expert) {
+		out.Alternatives = append(out.Alternatives, e.Alternatives...)
+		out.ClusterID = optional(e.Cluster)
 	}
 	if out.Status == "" {
 		out.Status = string(kb.Published)

@@ -35,6 +35,7 @@ func (e *userError) Error() string { return e.msg }
 var (
 	errUnauthenticated = &userError{CodeUnauthenticated, "Authentification requise : fournissez un jeton (Authorization: Bearer …)."}
 	errForbidden       = &userError{CodeForbidden, "Votre rôle ne permet pas d'accéder à cette information."}
+	errRateLimited     = &userError{CodeRateLimited, "Trop de demandes depuis votre adresse : patientez quelques secondes avant de réessayer."}
 )
 
 func badInput(msg string) error { return &userError{CodeBadUserInput, msg} }
@@ -60,6 +61,8 @@ func chatError(err error) error {
 		return badInput("Votre message contient des caractères illisibles.")
 	case errors.Is(err, ingest.ErrRateLimited):
 		return &userError{CodeRateLimited, "Vous envoyez des messages trop vite : patientez quelques secondes avant de réessayer."}
+	case errors.Is(err, ingest.ErrNothingToRate):
+		return badInput("Vous avez déjà donné votre avis sur les réponses de cette conversation.")
 	case errors.Is(err, ingest.ErrUnknownConversation):
 		return badInput("Cette conversation n'existe pas ou a expiré : commencez-en une nouvelle.")
 	}
@@ -85,8 +88,12 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		var gerr *gqlerror.Error
 		if errors.As(err, &gerr) && gerr.Extensions != nil && gerr.Extensions["code"] != nil {
-			// Validation and parse errors from gqlgen: bad input from the caller.
-			if c, _ := gerr.Extensions["code"].(string); c == "GRAPHQL_VALIDATION_FAILED" || c == "GRAPHQL_PARSE_FAILED" {
+			// Validation, parse and cost errors from gqlgen: bad input from the caller.
+			switch c, _ := gerr.Extensions["code"].(string); c {
+			case "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED":
+				gerr.Extensions["code"] = CodeBadUserInput
+			case "COMPLEXITY_LIMIT_EXCEEDED": // extension.FixedComplexityLimit
+				gerr.Message = "Requête trop coûteuse : demandez moins d'informations à la fois."
 				gerr.Extensions["code"] = CodeBadUserInput
 			}
 			return gerr

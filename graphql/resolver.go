@@ -10,6 +10,7 @@ import (
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/web"
 )
 
 // Chat runs citizens' conversations; ingest.Service is the one in production.
@@ -31,6 +32,10 @@ type Resolver struct {
 	// Replay rebuilds the projections; nil when this process does not run them.
 	Replay func(ctx context.Context) (projections.ReplayReport, error)
 	// Audit appends an administrator's action to the audit log.
-	Audit  func(ctx context.Context, p events.Payload) error
+	Audit func(ctx context.Context, p events.Payload) error
+	// Public bounds the public operations a minute of each client address
+	// (conversations started, messages, feedback, searches; every alias counts);
+	// nil: no limit.
+	Public *web.Limiter
 	Logger *slog.Logger
 }

@@ -2,7 +2,9 @@ package graphql_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -19,19 +21,25 @@ import (
 const adminToken = "pvs_test-admin-token-of-at-least-32-characters"
 
 // newClient serves the API in process over the demo town's knowledge base, with
-// a real broker behind the chat.
+// a real broker behind the chat, without limits.
 func newClient(t *testing.T) *client.Client {
+	t.Helper()
+	return newLimitedClient(t, nil)
+}
+
+// newLimitedClient is newClient with a budget of public operations per address.
+func newLimitedClient(t *testing.T, public *web.Limiter) *client.Client {
 	t.Helper()
 	_, pub := eventlogtest.Start(t)
 	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	chat := ingest.NewService(ingest.Config{Tenant: "montclar", RatePerMinute: 0}, engine, pub, nil)
+	chat := ingest.NewService(ingest.Config{Tenant: "montclar"}, engine, pub, nil)
 	res := &graphql.Resolver{Chat: chat, Engine: engine, Logger: slog.Default(),
-		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar")}
+		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar"), Public: public}
 	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
-	return client.New(web.WithClientAddr(h))
+	return client.New(web.WithClientAddr(nil, h))
 }
 
 // codes returns the extensions.code of each error of a response.
@@ -117,5 +125,115 @@ func TestRolesInProcess(t *testing.T) {
 	}
 	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "FORBIDDEN" {
 		t.Errorf("an elected official creating a token: codes %v, want [FORBIDDEN]", got)
+	}
+}
+
+// aliases repeats a field n times under aliases a0, a1...
+func aliases(n int, field string) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "a%d: %s\n", i, field)
+	}
+	return b.String()
+}
+
+func count(codes []string, code string) int {
+	n := 0
+	for _, c := range codes {
+		if c == code {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAliasesPayEach: every aliased public operation is paid from the address's
+// budget, and fields that query ClickHouse are refused by cost before any runs.
+func TestAliasesPayEach(t *testing.T) {
+	c := newLimitedClient(t, web.NewBurstLimiter(120, 80))
+	resp, err := c.RawPost("mutation {\n" + aliases(200, "startConversation { id }") + "}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if limited := count(codes(t, resp.Errors), "RATE_LIMITED"); limited < 115 || limited > 125 {
+		t.Errorf("%d of 200 aliased startConversation refused, want about 120 (a burst of 80 passes)", limited)
+	}
+	resp, err = c.RawPost(`{ kbEntries(search: "passeport") { id } }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "RATE_LIMITED" {
+		t.Errorf("a search once the budget is spent: codes %v, want [RATE_LIMITED]", got)
+	}
+
+	// Queries is nil here: any overview that ran would fail as an internal error.
+	resp, err = c.RawPost("{\n"+aliases(400, `overview(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { messages }`)+"}",
+		client.AddHeader("Authorization", "Bearer "+adminToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
+		t.Errorf("400 aliased overview: codes %v, want one BAD_USER_INPUT before any runs", got)
+	}
+}
+
+// TestOneFeedbackPerAnswer: feedback counts once for each answer given.
+func TestOneFeedbackPerAnswer(t *testing.T) {
+	c := newClient(t)
+	var start struct{ StartConversation struct{ ID string } }
+	c.MustPost(`mutation { startConversation { id } }`, &start)
+	id := client.Var("c", start.StartConversation.ID)
+	resp, err := c.RawPost(`mutation($c: ID!) { giveFeedback(conversationId: $c, helpful: false) }`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
+		t.Errorf("feedback before any answer: codes %v", got)
+	}
+	var send struct{ SendMessage struct{ Outcome string } }
+	c.MustPost(`mutation($c: ID!) { sendMessage(conversationId: $c, text: "horaires de la mairie") { outcome } }`, &send, id)
+	if send.SendMessage.Outcome != "ANSWERED" {
+		t.Fatalf("outcome %s, want ANSWERED", send.SendMessage.Outcome)
+	}
+	resp, err = c.RawPost("mutation($c: ID!) {\n"+aliases(50, "giveFeedback(conversationId: $c, helpful: true)")+"}", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refused := count(codes(t, resp.Errors), "BAD_USER_INPUT"); refused != 49 {
+		t.Errorf("50 aliased feedbacks on one answer: %d refused, want 49", refused)
+	}
+}
+
+// TestPublicEntries: what anyone reads of the knowledge base holds no citizen's
+// words (alternatives drafted from their questions), and searches are short.
+func TestPublicEntries(t *testing.T) {
+	c := newClient(t)
+	type entries struct {
+		KbEntries []struct {
+			ID           string
+			Alternatives []string
+		}
+	}
+	const query = `{ kbEntries(search: "passeport perdu", first: 3) { id alternatives } }`
+	var anon, staff entries
+	c.MustPost(query, &anon)
+	c.MustPost(query, &staff, client.AddHeader("Authorization", "Bearer "+adminToken))
+	if len(anon.KbEntries) == 0 || len(staff.KbEntries) != len(anon.KbEntries) {
+		t.Fatalf("anonymous %+v, admin %+v", anon, staff)
+	}
+	for i, e := range anon.KbEntries {
+		if len(e.Alternatives) != 0 {
+			t.Errorf("%s shows its alternatives to anyone: %v", e.ID, e.Alternatives)
+		}
+		if len(staff.KbEntries[i].Alternatives) == 0 {
+			t.Errorf("%s hides its alternatives from the admin", e.ID)
+		}
+	}
+	resp, err := c.RawPost(`query($s: String!) { kbEntries(search: $s) { id } }`, client.Var("s", strings.Repeat("passeport ", 21)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
+		t.Errorf("a 210-character search: codes %v", got)
 	}
 }

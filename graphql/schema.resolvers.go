@@ -8,8 +8,10 @@ package graphql
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/events"
@@ -48,10 +50,10 @@ func (r *mutationResolver) SendMessage(ctx context.Context, conversationID strin
 		Suggestions: []*model.KbEntry{},
 	}
 	if d.Entry != nil {
-		out.Entry = toEntry(d.Entry)
+		out.Entry = toEntry(ctx, d.Entry)
 	}
 	for _, e := range d.Choices {
-		out.Suggestions = append(out.Suggestions, toEntry(e))
+		out.Suggestions = append(out.Suggestions, toEntry(ctx, e))
 	}
 	return out, nil
 }
@@ -148,7 +150,7 @@ func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntry
 	if err != nil {
 		return nil, kbError(err)
 	}
-	return toEntry(&e), nil
+	return toEntry(ctx, &e), nil
 }
 
 // ValidateKbEntry is the resolver for the validateKbEntry field.
@@ -157,7 +159,7 @@ func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*mod
 	if err != nil {
 		return nil, kbError(err)
 	}
-	return toEntry(&e), nil
+	return toEntry(ctx, &e), nil
 }
 
 // PublishKbEntry is the resolver for the publishKbEntry field.
@@ -166,7 +168,7 @@ func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*mode
 	if err != nil {
 		return nil, kbError(err)
 	}
-	return toEntry(&e), nil
+	return toEntry(ctx, &e), nil
 }
 
 // Overview is the resolver for the overview field.
@@ -215,11 +217,14 @@ func (r *queryResolver) KbEntries(ctx context.Context, search *string, first *in
 	if n < 0 || n > 500 {
 		return nil, badInput("« first » doit être entre 0 et 500.")
 	}
+	if search != nil && utf8.RuneCountInString(*search) > maxSearch {
+		return nil, badInput(fmt.Sprintf("La recherche est trop longue : %d caractères au plus.", maxSearch))
+	}
 	ix := r.Engine.Index()
 	out := []*model.KbEntry{}
 	if search != nil && *search != "" {
 		for _, e := range ix.Search(*search, n) {
-			out = append(out, toEntry(e))
+			out = append(out, toEntry(ctx, e))
 		}
 		return out, nil
 	}
@@ -227,7 +232,7 @@ func (r *queryResolver) KbEntries(ctx context.Context, search *string, first *in
 		if len(out) == n {
 			break
 		}
-		out = append(out, toEntry(e))
+		out = append(out, toEntry(ctx, e))
 	}
 	return out, nil
 }
@@ -424,7 +429,7 @@ func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
 	out := []*model.KbEntry{}
 	for _, e := range r.KB.State.Entries() {
 		if e.Status == kb.Draft || e.Status == kb.Validated {
-			out = append(out, toEntry(&e))
+			out = append(out, toEntry(ctx, &e))
 		}
 	}
 	return out, nil

@@ -32,6 +32,7 @@ var (
 	ErrInvalidText         = errors.New("ingest: message is not valid text")
 	ErrUnknownConversation = errors.New("ingest: unknown conversation")
 	ErrRateLimited         = errors.New("ingest: rate limited") // a client sends faster than allowed
+	ErrNothingToRate       = errors.New("ingest: every answer of the conversation is rated already")
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -60,12 +61,11 @@ type Config struct {
 	Tenant    string
 	MaxRunes  int           // longest message accepted; default 2000
 	IdleAfter time.Duration // a conversation idle this long is ended; default 30 min
-	// RatePerMinute is the messages a minute allowed per client address (0: no
-	// limit at all). A burst of two thirds of it is allowed, so that a building
-	// behind one address is not throttled; one conversation is limited to what a
-	// person can type (30 a minute, 10 at once).
-	RatePerMinute int
-	Logger        *slog.Logger
+	// ConversationRate bounds the messages a minute of one conversation, a third
+	// of them at once: what a person can type (0: no limit, for load tests). The
+	// client address's budget of every public operation is the API's (graphql).
+	ConversationRate int
+	Logger           *slog.Logger
 }
 
 // Service runs conversations. It is safe for concurrent use; the messages of one
@@ -76,7 +76,6 @@ type Service struct {
 	pub    Publisher
 	lookup ConversationLookup
 
-	limiter     *web.Limiter // per client address
 	convLimiter *web.Limiter // per conversation, whatever the address
 
 	mu    sync.Mutex
@@ -88,6 +87,7 @@ type conversation struct {
 	id       string
 	audience kb.Audience
 	last     time.Time
+	unrated  int // answers not yet rated: one feedback per answer
 }
 
 // NewService returns a chat service. lookup may be nil.
@@ -105,7 +105,7 @@ func NewService(cfg Config, engine *bot.Engine, pub Publisher, lookup Conversati
 		cfg.Logger = slog.Default()
 	}
 	return &Service{cfg: cfg, engine: engine, pub: pub, lookup: lookup, convs: map[string]*conversation{},
-		limiter: web.NewBurstLimiter(cfg.RatePerMinute, cfg.RatePerMinute*2/3), convLimiter: conversationLimiter(cfg.RatePerMinute)}
+		convLimiter: web.NewBurstLimiter(cfg.ConversationRate, cfg.ConversationRate/3)}
 }
 
 // Conversation is a started conversation.
@@ -141,7 +141,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if ok {
 		return c, nil
 	}
-	if s.lookup == nil || id == "" || len(id) > 64 {
+	if s.lookup == nil || !events.ValidID(id) {
 		return nil, ErrUnknownConversation
 	}
 	aud, found, err := s.lookup.ConversationAudience(ctx, id)
@@ -156,7 +156,8 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if c, ok := s.convs[id]; ok {
 		return c, nil
 	}
-	c = &conversation{id: id, audience: kb.Audience(aud), last: time.Now()}
+	// Its answers before are unknown here: one of them may be rated.
+	c = &conversation{id: id, audience: kb.Audience(aud), last: time.Now(), unrated: 1}
 	s.convs[id] = c
 	return c, nil
 }
@@ -199,15 +200,17 @@ func (s *Service) MaxRunes() int { return s.cfg.MaxRunes }
 // Send decides on a citizen's message, logs the utterance (redacted) and the
 // decision, and returns the reply.
 func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply, error) {
-	if !s.limiter.Allow(web.ClientAddr(ctx)) || !s.convLimiter.Allow(conversationID) {
-		rateLimited.Inc()
-		return Reply{}, ErrRateLimited
-	}
-	text, err := s.Clean(text)
+	// The conversation is found before it is limited: an id is never kept
+	// unless it names a conversation.
+	c, err := s.conversation(ctx, conversationID)
 	if err != nil {
 		return Reply{}, err
 	}
-	c, err := s.conversation(ctx, conversationID)
+	if !s.convLimiter.Allow(c.id) {
+		rateLimited.Inc()
+		return Reply{}, ErrRateLimited
+	}
+	text, err = s.Clean(text)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -250,15 +253,11 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 		return Reply{}, err
 	}
 	c.last = now
+	if d.Outcome == bot.Answered {
+		c.unrated++
+	}
 	messages.WithLabelValues(string(d.Outcome)).Inc()
 	return Reply{Text: replyText, Decision: d}, nil
-}
-
-func conversationLimiter(perAddress int) *web.Limiter {
-	if perAddress == 0 {
-		return web.NewLimiter(0)
-	}
-	return web.NewBurstLimiter(30, 10)
 }
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }
@@ -291,11 +290,16 @@ func (s *Service) compose(d bot.Decision, audience kb.Audience) string {
 	return b.String()
 }
 
-// Feedback records whether an answer helped.
+// Feedback records whether an answer helped: once per answer given.
 func (s *Service) Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error {
 	c, err := s.conversation(ctx, conversationID)
 	if err != nil {
 		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.unrated == 0 {
+		return ErrNothingToRate
 	}
 	if comment != "" {
 		if comment, err = s.Clean(comment); err != nil && !errors.Is(err, ErrEmpty) {
@@ -307,7 +311,11 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 	if err != nil {
 		return err
 	}
-	return s.pub.Publish(ctx, ev)
+	if err := s.pub.Publish(ctx, ev); err != nil {
+		return err
+	}
+	c.unrated--
+	return nil
 }
 
 // EndIdle ends the conversations idle for longer than the configured time, with a

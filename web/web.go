@@ -20,11 +20,22 @@ const PageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 // sign-in).
 const BareCSP = "default-src 'none'"
 
-// Bounded limits a handler's request body to maxBody bytes and its run to
-// timeout, after which the client gets timeoutBody (with status 503).
+// Bounded limits a handler's request to maxBody bytes, in its body or in its
+// query string (a GET carries its request there), and its run to timeout, after
+// which the client gets timeoutBody (with status 503).
 func Bounded(h http.Handler, maxBody int64, timeout time.Duration, timeoutBody string) http.Handler {
-	return http.TimeoutHandler(http.MaxBytesHandler(h, maxBody), timeout, timeoutBody)
+	h = http.TimeoutHandler(http.MaxBytesHandler(h, maxBody), timeout, timeoutBody)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if int64(len(r.URL.RawQuery)) > maxBody {
+			http.Error(w, "requête trop longue", http.StatusRequestURITooLong)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
+
+// maxHeaderBytes bounds a request's line and headers (Go's default is 1 MB).
+const maxHeaderBytes = 128 << 10
 
 // NewServer returns an HTTP server with explicit timeouts, so that a slow or
 // silent client cannot hold a connection for ever.
@@ -33,5 +44,6 @@ func NewServer(addr string, h http.Handler) *http.Server {
 		Addr: addr, Handler: h,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 20 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
+		MaxHeaderBytes: maxHeaderBytes,
 	}
 }

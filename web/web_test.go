@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -68,15 +69,41 @@ func TestLimiter(t *testing.T) {
 }
 
 func TestClientAddr(t *testing.T) {
-	tests := map[string]string{"192.0.2.7:51234": "192.0.2.7", "[2001:db8::1]:443": "2001:db8::1", "@unix": "@unix"}
-	for remote, want := range tests {
-		req := httptest.NewRequest("POST", "/graphql", nil)
-		req.RemoteAddr = remote
-		var got string
-		WithClientAddr(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = ClientAddr(r.Context()) })).
-			ServeHTTP(httptest.NewRecorder(), req)
-		if got != want || RemoteHost(req) != want {
-			t.Errorf("%s: context %q, RemoteHost %q, want %q", remote, got, RemoteHost(req), want)
-		}
+	proxies, err := ParseProxies("10.0.0.0/8, 192.0.2.1,2001:db8:ffff::/48")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, remote, xff, want string
+	}{
+		{"IPv4 peer", "198.51.100.7:51234", "", "198.51.100.7"},
+		{"IPv6 peer keyed by its /64", "[2001:db8:1:2:aaaa::1]:443", "", "2001:db8:1:2::/64"},
+		{"same /64, same client", "[2001:db8:1:2:bbbb::9]:443", "", "2001:db8:1:2::/64"},
+		{"IPv4-mapped IPv6", "[::ffff:198.51.100.7]:80", "", "198.51.100.7"},
+		{"forwarded header from an untrusted peer is ignored", "198.51.100.7:1", "203.0.113.9", "198.51.100.7"},
+		{"trusted proxy", "10.1.2.3:1", "203.0.113.9", "203.0.113.9"},
+		{"forged entries left of the real client", "10.1.2.3:1", "1.1.1.1, 203.0.113.9", "203.0.113.9"},
+		{"chain of trusted proxies", "10.1.2.3:1", "203.0.113.9, 192.0.2.1, 10.9.9.9", "203.0.113.9"},
+		{"garbage before the proxy", "192.0.2.1:1", "nonsense", "192.0.2.1"},
+		{"IPv6 client through a proxy", "[2001:db8:ffff::1]:1", "2001:db8:5:6::7", "2001:db8:5:6::/64"},
+		{"unix socket", "@", "", "@"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/graphql", nil)
+			req.RemoteAddr = tt.remote
+			if tt.xff != "" {
+				req.Header.Set("X-Forwarded-For", tt.xff)
+			}
+			var got string
+			WithClientAddr(proxies, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = ClientAddr(r.Context()) })).
+				ServeHTTP(httptest.NewRecorder(), req)
+			if got != tt.want {
+				t.Errorf("client %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if _, err := ParseProxies("10.0.0.0/8,proxy.ville.fr"); err == nil || !strings.Contains(err.Error(), "proxy.ville.fr") {
+		t.Errorf("a host name: %v", err)
 	}
 }

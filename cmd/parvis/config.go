@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/web"
 )
 
 // config is the configuration of `parvis serve`, from flags and PARVIS_*
@@ -34,6 +36,8 @@ type config struct {
 	RegroupEvery  time.Duration
 	Introspection bool
 	TokenRate     int
+	Proxies       string // --trusted-proxies
+	MetricsAddr   string
 	OIDC          auth.OIDCConfig
 }
 
@@ -57,6 +61,8 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any)")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection)")
 	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit)")
+	fs.StringVar(&c.Proxies, "trusted-proxies", env("PARVIS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For tells the client's address (addresses or CIDR prefixes, comma-separated)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("PARVIS_METRICS_ADDR", ""), "serve /metrics on this internal HOST:PORT only (empty: on --addr)")
 	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", env("PARVIS_OIDC_ISSUER", ""), "OpenID Connect provider of the authority (empty: local accounts only)")
 	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", env("PARVIS_OIDC_CLIENT_ID", ""), "client id registered at the provider")
 	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider (empty: from the request's host)")
@@ -121,6 +127,17 @@ func (c config) Validate() error {
 	if c.RegroupEvery < time.Minute {
 		errs = append(errs, fmt.Errorf("--regroup-every %s: at least 1m", c.RegroupEvery))
 	}
+	if n := len(c.AdminToken); n > 0 && n < minAdminToken {
+		errs = append(errs, fmt.Errorf("PARVIS_ADMIN_TOKEN: %d characters, want %d at least (e.g. openssl rand -base64 32)", n, minAdminToken))
+	}
+	if _, err := web.ParseProxies(c.Proxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies: %v", err))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil || c.MetricsAddr == c.Addr {
+			errs = append(errs, fmt.Errorf("--metrics-addr %q: want a HOST:PORT other than --addr", c.MetricsAddr))
+		}
+	}
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))
 	}
@@ -128,6 +145,16 @@ func (c config) Validate() error {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	return nil
+}
+
+// minAdminToken is the shortest PARVIS_ADMIN_TOKEN accepted: the bootstrap admin
+// token is a password with every right, it must not be guessable.
+const minAdminToken = 32
+
+// TrustedProxies returns the parsed --trusted-proxies (checked by Validate).
+func (c config) TrustedProxies() []netip.Prefix {
+	p, _ := web.ParseProxies(c.Proxies)
+	return p
 }
 
 func (c config) has(role string) bool { return slices.Contains(c.Roles, role) }

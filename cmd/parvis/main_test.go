@@ -74,6 +74,8 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--role", "api,cook", "--clickhouse", "clickhouse://h:9000/db", "--kafka", "k:9092"}, "unknown role"},
 		{[]string{"--clickhouse", "mysql://x"}, "--clickhouse"},
 		{[]string{"--max-message", "0"}, "--max-message"},
+		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.ville.fr"}, "--trusted-proxies"},
+		{[]string{"--metrics-addr", "nowhere"}, "--metrics-addr"},
 	}
 	for _, tt := range tests {
 		_, err := parseServe(tt.args)
@@ -81,6 +83,11 @@ func TestServeConfigValidation(t *testing.T) {
 			t.Errorf("parseServe(%v) = %v, want an error about %s", tt.args, err, tt.want)
 		}
 	}
+	t.Setenv("PARVIS_ADMIN_TOKEN", "change-me")
+	if _, err := parseServe(nil); err == nil || !strings.Contains(err.Error(), "PARVIS_ADMIN_TOKEN") {
+		t.Errorf("a 9-character admin token: %v", err)
+	}
+	t.Setenv("PARVIS_ADMIN_TOKEN", strings.Repeat("k", 32))
 	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") {
 		t.Errorf("defaults: %+v %v", c, err)
 	}

@@ -58,15 +58,22 @@ func serve(ctx context.Context, args []string) error {
 // listen serves HTTP until ctx ends or the listener fails, then shuts the
 // server down, letting requests in flight finish within the configured time.
 func (s *server) listen(ctx context.Context, cancel context.CancelFunc) error {
-	srv := web.NewServer(s.cfg.Addr, s.mux)
-	errc := make(chan error, 1)
+	// Every handler sees the client's address (rate limits, sign-in attempts).
+	srv := web.NewServer(s.cfg.Addr, web.WithClientAddr(s.cfg.TrustedProxies(), s.mux))
+	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
+	if s.internal != nil {
+		metrics := web.NewServer(s.cfg.MetricsAddr, s.internal)
+		go func() { errc <- metrics.ListenAndServe() }()
+		defer metrics.Close()
+		s.log.Info("metrics", slog.String("url", "http://"+s.cfg.MetricsAddr+"/metrics"))
+	}
 	if s.cfg.Demo {
 		s.log.Info("demo town site", slog.String("url", "http://"+s.cfg.Addr+"/"))
 	}
 	s.log.Info("workbench", slog.String("url", "http://"+s.cfg.Addr+"/dashboards/"))
 	s.log.Info("parvis is serving", slog.String("graphql", "http://"+s.cfg.Addr+"/graphql"),
-		slog.String("metrics", "http://"+s.cfg.Addr+"/metrics"), slog.String("roles", strings.Join(s.cfg.Roles, ",")))
+		slog.String("roles", strings.Join(s.cfg.Roles, ",")))
 	select {
 	case err := <-errc:
 		cancel()

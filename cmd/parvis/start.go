@@ -42,6 +42,7 @@ type server struct {
 	miner     *mining.Miner // nil without the miner role
 	chat      *ingest.Service
 	mux       *http.ServeMux // every route, served by listen
+	internal  *http.ServeMux // /metrics alone on --metrics-addr; nil without it
 
 	wg      sync.WaitGroup // background loops
 	closers []func()       // run in reverse order by stop
@@ -171,7 +172,12 @@ func (s *server) startMiner(ctx context.Context) error {
 
 // startChat runs conversations, ending the idle ones.
 func (s *server) startChat(ctx context.Context) error {
-	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, MaxRunes: s.cfg.MaxMessage, RatePerMinute: s.cfg.ChatRate, Logger: s.log}, s.engine, s.pub, s.queries)
+	perConversation := 0
+	if s.cfg.ChatRate > 0 {
+		perConversation = 30 // what a person can type, whatever the address's budget
+	}
+	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, MaxRunes: s.cfg.MaxMessage,
+		ConversationRate: perConversation, Logger: s.log}, s.engine, s.pub, s.queries)
 	s.wg.Go(func() { s.chat.RunJanitor(ctx) })
 	return nil
 }
@@ -183,6 +189,9 @@ func (s *server) startAPI(ctx context.Context) error {
 		return nil
 	}
 	res := &graphql.Resolver{Chat: s.chat, Engine: s.engine, Queries: s.queries, Logger: s.log,
+		// A burst of two thirds of the minute's budget, so that a building behind
+		// one address is not throttled.
+		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
 		KB: &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}, Tokens: s.tokens, Users: s.accounts,
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
@@ -198,7 +207,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		}
 	}
 	authn := auth.Authenticator{AdminToken: s.cfg.AdminToken, Tokens: s.tokens, Accounts: s.accounts,
-		Limit: web.NewLimiter(s.cfg.TokenRate), OIDC: s.cfg.OIDC.Issuer != ""}
+		Limit: web.NewLimiter(s.cfg.TokenRate), Failures: web.NewBurstLimiter(10, 10), OIDC: s.cfg.OIDC.Issuer != ""}
 	if s.cfg.OIDC.Issuer != "" {
 		sso, err := auth.NewOIDC(ctx, s.cfg.OIDC, s.accounts, s.log)
 		if err != nil {
@@ -206,7 +215,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		}
 		s.mux.Handle("/auth/oidc/", sso.Handler())
 	}
-	api := web.CORS(s.cfg.AllowedOrigins(), web.WithClientAddr(graphql.NewHandler(res, authn, s.cfg.Introspection)))
+	api := web.CORS(s.cfg.AllowedOrigins(), graphql.NewHandler(res, authn, s.cfg.Introspection))
 	s.mux.Handle("/auth/", authn.SessionHandler())
 	s.mux.Handle("POST /graphql", api)
 	s.mux.Handle("GET /graphql", api)
@@ -222,9 +231,15 @@ func (s *server) startAPI(ctx context.Context) error {
 	return nil
 }
 
-// startProbes mounts /metrics, /healthz and /readyz (every role).
+// startProbes mounts /metrics (on --metrics-addr when given, so that it can stay
+// internal), /healthz and /readyz (every role).
 func (s *server) startProbes(context.Context) error {
-	s.mux.Handle("GET /metrics", promhttp.Handler())
+	if s.cfg.MetricsAddr != "" {
+		s.internal = http.NewServeMux()
+		s.internal.Handle("GET /metrics", promhttp.Handler())
+	} else {
+		s.mux.Handle("GET /metrics", promhttp.Handler())
+	}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

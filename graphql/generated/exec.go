@@ -1276,6 +1276,7 @@ type KbEntry {
   answer: String!
   "Where the answer comes from (the town, DILA service-public.fr...)."
   source: String
+  "Other ways citizens ask it: shown to analysts, experts and admins only, empty for others."
   alternatives: [String!]!
   audiences: [Audience!]!
   service: String
@@ -1285,7 +1286,7 @@ type KbEntry {
   demande: String
   "draft, validated, published or retired"
   status: String!
-  "The group of unanswered questions it was drafted from."
+  "The group of unanswered questions it was drafted from (analysts, experts and admins only)."
   clusterId: ID
 }
 

@@ -69,7 +69,8 @@ type KbEntry struct {
 	Question string `json:"question"`
 	Answer   string `json:"answer"`
 	// Where the answer comes from (the town, DILA service-public.fr...).
-	Source       *string    `json:"source,omitempty"`
+	Source *string `json:"source,omitempty"`
+	// Other ways citizens ask it: shown to analysts, experts and admins only, empty for others.
 	Alternatives []string   `json:"alternatives"`
 	Audiences    []Audience `json:"audiences"`
 	Service      *string    `json:"service,omitempty"`
@@ -79,7 +80,7 @@ type KbEntry struct {
 	Demande *string `json:"demande,omitempty"`
 	// draft, validated, published or retired
 	Status string `json:"status"`
-	// The group of unanswered questions it was drafted from.
+	// The group of unanswered questions it was drafted from (analysts, experts and admins only).
 	ClusterID *string `json:"clusterId,omitempty"`
 }
 

@@ -41,7 +41,7 @@ func Main(m *testing.M, cmdDir string) {
 }
 
 // AdminToken is the PARVIS_ADMIN_TOKEN of the servers started here.
-const AdminToken = "test-admin-token"
+const AdminToken = "test-admin-token-of-at-least-32-characters"
 
 // FreePort returns a free loopback address.
 func FreePort(t testing.TB) string {

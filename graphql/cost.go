@@ -1,0 +1,77 @@
+package graphql
+
+import (
+	"context"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/parvis-civic/parvis/graphql/generated"
+	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/web"
+)
+
+// Limits of what one request may ask.
+const (
+	maxComplexity = 20000
+	maxBodyBytes  = 64 << 10
+	// queryCost is the complexity of a field that queries ClickHouse: at most
+	// twenty of them in one request, however they are aliased.
+	queryCost = 1000
+	// maxSearch is the longest text searched in the knowledge base: a question,
+	// not a document.
+	maxSearch = 200
+)
+
+func pageSize(n *int, def int) int {
+	if n == nil {
+		return def
+	}
+	return max(1, *n)
+}
+
+// setCosts gives fields the complexity of what they do, so that the limit is
+// reached before a request asks for too much: lists cost what they may return
+// (many aliases of a long list add up), and fields that query ClickHouse cost a
+// query each.
+func setCosts(c *generated.ComplexityRoot) {
+	q := &c.Query
+	q.KbEntries = func(child int, _ *string, first *int) int { return 1 + child*pageSize(first, 50) }
+	q.UnansweredClusters = func(child int, _, _ time.Time, limit *int, _ *model.Audience, _ *model.SignalReason, _ *string) int {
+		return queryCost + child*pageSize(limit, 20)
+	}
+	period := func(child int, _, _ time.Time) int { return queryCost + child }
+	q.Overview, q.AudienceSplit, q.Activity = period, period, period
+	q.Usage = func(child int, _, _ time.Time, _ *model.Bucket) int { return queryCost + child }
+	q.Needs = func(child int, _, _ time.Time, _ model.NeedDimension, limit *int) int {
+		return queryCost + child*pageSize(limit, 10)
+	}
+	q.Conversation = func(child int, _ string) int { return queryCost + child }
+	q.UnansweredCluster = func(child int, _ string, _, _ time.Time) int { return queryCost + child }
+	q.UnansweredThemes = func(child int) int { return queryCost + child }
+}
+
+// publicOps are the fields anyone may call that make something happen or search:
+// each one, every alias counted, is paid for from the caller's address budget.
+var publicOps = map[string]func(args map[string]any) bool{
+	"startConversation": always,
+	"sendMessage":       always,
+	"giveFeedback":      always,
+	"kbEntries":         func(args map[string]any) bool { s, _ := args["search"].(*string); return s != nil && *s != "" },
+}
+
+func always(map[string]any) bool { return true }
+
+// limitPublic charges the public operations to the client's address (set by
+// web.WithClientAddr) before they run; nil limits nothing.
+func limitPublic(limit *web.Limiter) graphql.FieldMiddleware {
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if fc != nil && (fc.Object == "Mutation" || fc.Object == "Query") {
+			if charged, ok := publicOps[fc.Field.Name]; ok && charged(fc.Args) && !limit.Allow(web.ClientAddr(ctx)) {
+				return nil, errRateLimited
+			}
+		}
+		return next(ctx)
+	}
+}
