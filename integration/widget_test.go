@@ -118,6 +118,11 @@ func TestWidgetKeyboardJourney(t *testing.T) {
 	waitFor(t, ctx, "the launcher after reload", `root.querySelector(".launcher")`)
 	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
 	waitFor(t, ctx, "the restored conversation", `root.querySelectorAll(".msg").length === `+fmt.Sprint(before))
+	// The host site's storage holds the bot's side only, never what the citizen wrote.
+	if stored, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(localStorage)`)); err != nil ||
+		!strings.Contains(stored, "place du Parvis") || strings.Contains(stored, "koi les horaires") {
+		t.Errorf("localStorage holds the citizen's words (or not the answers): %v %.300s", err, stored)
+	}
 
 	// A desktop at 200 % zoom: 640 × 450 CSS pixels; the message box stays on screen.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(640, 450)); err != nil {
@@ -289,6 +294,16 @@ func TestElectedDashboard(t *testing.T) {
 	for !page(`window.__csv.includes('"indicateur";"période";"valeur"') && window.__csv.includes('"conversations";"période";"23"') && window.__csv.includes('"sans réponse : ')`) {
 		if time.Now().After(deadline) {
 			t.Fatal("the CSV export is missing or incomplete")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// A citizen's words that a spreadsheet would run as a formula are kept as text.
+	page(`(window.__csv = "", parvis.downloadCSV([["=HYPERLINK(\"http://x\")", "-12", "@SOMME(A1)", "+33 6"]], "t.csv"), false)`)
+	deadline = time.Now().Add(5 * time.Second)
+	for !page(`window.__csv.includes('"\'=HYPERLINK(""http://x"")";"-12";"\'@SOMME(A1)";"\'+33 6"')`) {
+		if time.Now().After(deadline) {
+			v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__csv`))
+			t.Fatalf("formula cells not neutralised: %q", v)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

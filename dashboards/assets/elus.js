@@ -120,7 +120,6 @@
 
   function csv() {
     if (!data) return;
-    const q = (s) => `"${String(s).replace(/"/g, '""')}"`;
     const names = { conversations: "conversations", served: "habitants servis", messages: "questions", answered: "répondues",
       unanswered: "sans réponse", answerRate: "taux de réponse", helpfulRate: "réponses utiles" };
     const rows = [["indicateur", "période", "valeur"]];
@@ -130,11 +129,7 @@
     for (const x of data.needs) rows.push(["besoin : " + x.name, "période", x.messages]);
     for (const u of data.unansweredClusters) rows.push(["sans réponse : " + u.label, "période", u.size]);
     for (const a of data.audienceSplit) rows.push(["public : " + (audienceNames[a.audience] || a.audience), "période", a.conversations]);
-    const blob = new Blob(["\ufeff" + rows.map((r) => r.map(q).join(";")).join("\r\n")], { type: "text/csv;charset=utf-8" });
-    const a = el("a", { href: URL.createObjectURL(blob), download: "parvis-tableau-de-bord.csv" });
-    document.body.append(a);
-    a.click();
-    a.remove();
+    parvis.downloadCSV(rows, "parvis-tableau-de-bord.csv");
   }
 
   let signedOut = () => {};

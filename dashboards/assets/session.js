@@ -75,5 +75,23 @@ window.parvis = (() => {
     return signedOut;
   }
 
-  return { gql, wire };
+  // downloadCSV saves rows as a CSV file for a spreadsheet (semicolons, BOM for
+  // Excel). A cell that a spreadsheet would run as a formula (= + - @, tab,
+  // carriage return first) is prefixed with a quote: citizens' words are data.
+  function downloadCSV(rows, filename) {
+    const cell = (v) => {
+      let s = String(v ?? "");
+      if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+([.,]\d+)?$/.test(s)) s = "'" + s;
+      return `"${s.replace(/"/g, '""')}"`;
+    };
+    const blob = new Blob(["\ufeff" + rows.map((r) => r.map(cell).join(";")).join("\r\n")], { type: "text/csv;charset=utf-8" });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  return { gql, wire, downloadCSV };
 })();

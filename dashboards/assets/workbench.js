@@ -184,15 +184,10 @@
   }
 
   function csv() {
-    const q = (s) => `"${String(s).replace(/"/g, '""')}"`;
     const rows = [["id", "question_type", "questions", "evolution", "conversations", "premiere", "derniere", "couvert", "exemples"]]
       .concat(groups.map((g) => [g.id, g.label, g.size, g.growth === null ? "" : g.growth.toFixed(3), g.conversations,
         g.firstSeen, g.lastSeen, g.covered ? "oui" : "non", g.examples.join(" | ")]));
-    const blob = new Blob(["\ufeff" + rows.map((r) => r.map(q).join(";")).join("\r\n")], { type: "text/csv;charset=utf-8" });
-    const a = el("a", { href: URL.createObjectURL(blob), download: "demandes-sans-reponse.csv" });
-    document.body.append(a);
-    a.click();
-    a.remove();
+    parvis.downloadCSV(rows, "demandes-sans-reponse.csv");
   }
 
   let signedOut = () => {};

@@ -11,7 +11,9 @@
  * out. Styles go through a constructed stylesheet, so a host page with a strict
  * Content-Security-Policy (no 'unsafe-inline') only needs to allow this origin in
  * script-src and connect-src. The conversation is kept in localStorage for 30
- * minutes, so it survives navigation between the site's pages.
+ * minutes, so it survives navigation between the site's pages; what the citizen
+ * wrote is never stored there (the host site's scripts can read it), only the
+ * bot's side, and an expired state is deleted.
  */
 (() => {
   "use strict";
@@ -61,6 +63,7 @@
     .log { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 10px; }
     .msg { max-width: 88%; padding: 10px 12px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
     .msg.citizen { align-self: flex-end; background: ${colour}; color: ${onAccent}; border-bottom-right-radius: 4px; }
+    .msg.earlier { font-style: italic; }
     .msg.bot { align-self: flex-start; background: #eef1f5; color: #1a1a1a; border-bottom-left-radius: 4px; }
     .msg.notice { align-self: center; background: #fff4e5; color: #5c3b00; border: 1px solid #e8b26a; font-size: 15px; }
     .source { display: block; margin-top: 6px; font-size: 13px; color: #4a4f57; }
@@ -140,13 +143,17 @@
     try {
       const s = JSON.parse(localStorage.getItem(storeKey) || "null");
       if (s && Date.now() - s.savedAt < keepFor) return s;
-    } catch (_) { /* storage unavailable or corrupt: start afresh */ }
+      localStorage.removeItem(storeKey); // expired or corrupt: nothing is left behind
+    } catch (_) { /* storage unavailable: start afresh */ }
     return { conversationId: null, audience: null, items: [], open: false, savedAt: Date.now() };
   }
   function save() {
     state.savedAt = Date.now();
     state.items = state.items.slice(-60);
-    try { localStorage.setItem(storeKey, JSON.stringify(state)); } catch (_) { /* private mode: no persistence */ }
+    // The citizen's own words stay in this page's memory only.
+    const kept = { ...state, items: state.items.map((it) =>
+      it.kind === "citizen" ? { kind: "citizen" } : it.retry ? { ...it, retry: undefined } : it) };
+    try { localStorage.setItem(storeKey, JSON.stringify(kept)); } catch (_) { /* private mode: no persistence */ }
   }
 
   async function gql(query, variables) {
@@ -178,7 +185,9 @@
     let node;
     switch (item.kind) {
       case "citizen":
-        node = el("div", { class: "msg citizen" }, el("span", { class: "sr-only", text: "Vous : " }), item.text);
+        node = item.text === undefined
+          ? el("div", { class: "msg citizen earlier" }, el("span", { class: "sr-only", text: "Vous : " }), "Votre message (non conservé d'une page à l'autre)")
+          : el("div", { class: "msg citizen" }, el("span", { class: "sr-only", text: "Vous : " }), item.text);
         break;
       case "notice":
         node = el("div", { class: "msg notice", role: live ? "alert" : null }, item.text,
