@@ -7,7 +7,7 @@ export CHDB_LIB_PATH ?= $(PARVIS_CACHE)/chdb-26.5.3/libchdb.so
 DATA ?= ./data
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: deps build demo test test-short bench generate vet clean
+.PHONY: deps build demo test test-short fuzz bench generate vet clean
 
 deps: ## fetch Go modules and the embedded ClickHouse library (once, checksum verified)
 	@scripts/deps.sh >/dev/null
@@ -29,6 +29,10 @@ test: deps build ## the whole suite; server-backed tests run when PARVIS_TEST_CL
 	@if [ -d .git ]; then $(GO) generate ./graphql/ && git diff --exit-code --stat -- graphql/ \
 		|| { echo "graphql: generated code is not current: run make generate and commit"; exit 1; }; fi
 	$(GO) test -count=1 -timeout 15m ./...
+	@scripts/fuzz.sh
+
+fuzz: deps ## every fuzz target for FUZZTIME each (default 10s; make test runs them too)
+	@scripts/fuzz.sh
 
 bench: deps build ## benchmarks with figures and ratios against the machine's limits
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m ./bench/... ./bot/... ./mining/...

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -106,4 +107,33 @@ func TestClientAddr(t *testing.T) {
 	if _, err := ParseProxies("10.0.0.0/8,proxy.ville.fr"); err == nil || !strings.Contains(err.Error(), "proxy.ville.fr") {
 		t.Errorf("a host name: %v", err)
 	}
+}
+
+// FuzzClientAddr: whatever a client sends as its address chain, the key is
+// short, and a forged header from an untrusted peer changes nothing.
+func FuzzClientAddr(f *testing.F) {
+	f.Add("10.1.2.3:1", "203.0.113.9, 192.0.2.1")
+	f.Add("[2001:db8::1]:443", "::ffff:1.2.3.4,garbage,,")
+	f.Add("198.51.100.7:9", strings.Repeat("1.1.1.1,", 100))
+	proxies, _ := ParseProxies("10.0.0.0/8,192.0.2.1")
+	f.Fuzz(func(t *testing.T, remote, xff string) {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.RemoteAddr = remote
+		req.Header.Set("X-Forwarded-For", xff)
+		got := clientAddr(req, proxies)
+		if p, ok := parseAddr(remote); ok {
+			if len(got) > len("ffff:ffff:ffff:ffff::/64") {
+				t.Fatalf("key %q for %q / %q", got, remote, xff)
+			}
+			if !isTrusted(p, proxies) && got != keyOf(p) {
+				t.Fatalf("untrusted peer %q took %q from its header", remote, got)
+			}
+		}
+	})
+}
+
+func keyOf(a netip.Addr) string {
+	req := httptest.NewRequest("GET", "/", nil)
+	req.RemoteAddr = netip.AddrPortFrom(a, 1).String()
+	return clientAddr(req, nil)
 }
