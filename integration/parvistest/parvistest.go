@@ -124,6 +124,16 @@ type GQLError struct {
 // GQL runs a GraphQL request and decodes its data into out.
 func (s *Server) GQL(token, query string, vars map[string]any, out any) []GQLError {
 	s.t.Helper()
+	errs, err := s.TryGQL(token, query, vars, out)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return errs
+}
+
+// TryGQL is GQL for callers that expect the server to go away (a goroutine of a
+// fault test): a failed request is an error, not the end of the test.
+func (s *Server) TryGQL(token, query string, vars map[string]any, out any) ([]GQLError, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, "http://"+s.Addr+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -132,7 +142,7 @@ func (s *Server) GQL(token, query string, vars map[string]any, out any) []GQLErr
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatal(err)
+		return nil, err
 	}
 	defer resp.Body.Close()
 	var r struct {
@@ -140,14 +150,14 @@ func (s *Server) GQL(token, query string, vars map[string]any, out any) []GQLErr
 		Errors []GQLError      `json:"errors"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		s.t.Fatalf("decode answer: %v", err)
+		return nil, fmt.Errorf("decode answer: %w", err)
 	}
 	if out != nil && len(r.Data) > 0 && string(r.Data) != "null" {
 		if err := json.Unmarshal(r.Data, out); err != nil {
-			s.t.Fatal(err)
+			return nil, err
 		}
 	}
-	return r.Errors
+	return r.Errors, nil
 }
 
 // Overview holds the figures of the overview query.
