@@ -24,6 +24,7 @@ Usage:
   parvis eval    --kb SRC [--kb SRC...] --cases FILE.jsonl [--json]
   parvis kb import FILE... | parvis kb export
   parvis replay
+  parvis broker  [--data DIR] [--listen HOST:PORT]   the embedded broker alone (development, tests)
 
 'parvis COMMAND -h' shows the options of a command.
 `
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string) int {
 		err = kbCmd(ctx, args[1:])
 	case "replay":
 		err = replayCmd(ctx, args[1:])
+	case "broker":
+		err = brokerCmd(ctx, args[1:])
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return 0

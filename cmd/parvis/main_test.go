@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/parvis-civic/parvis/eventlog"
 )
 
 // capture runs the command and returns its exit code and standard output.
@@ -90,5 +94,33 @@ func TestServeConfigValidation(t *testing.T) {
 	t.Setenv("PARVIS_ADMIN_TOKEN", strings.Repeat("k", 32))
 	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") {
 		t.Errorf("defaults: %+v %v", c, err)
+	}
+}
+
+// TestBrokerCommand runs `parvis broker` until its context ends: any Kafka
+// client reaches it meanwhile.
+func TestBrokerCommand(t *testing.T) {
+	if code, _ := capture(t, "broker", "--listen", "nowhere"); code != 2 {
+		t.Errorf("a bad --listen: exit %d, want 2", code)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"broker", "--data", t.TempDir(), "--listen", addr}) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for eventlog.Ping(ctx, []string{addr}) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the broker does not answer")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d after the context ended, want 0", code)
 	}
 }

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/parvis-civic/parvis/eventlog"
+)
+
+// brokerCmd runs the embedded Kafka-protocol broker as its own process, for
+// development and tests where parvis roles run apart (not for production: one
+// node, no replication).
+func brokerCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("broker", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String("data", env("PARVIS_DATA", "./data"), "data directory (the log goes to DATA/kafka)")
+	listen := fs.String("listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address the broker listens on")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if _, _, err := net.SplitHostPort(*listen); err != nil {
+		return fmt.Errorf("%w: --listen %q: want HOST:PORT", errUsage, *listen)
+	}
+	b, err := eventlog.StartEmbedded(filepath.Join(*data, "kafka"), *listen)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	fmt.Fprintf(os.Stderr, "broker Kafka embarqué sur %s (données : %s) ; Ctrl-C pour l'arrêter\n", b.Addr(), filepath.Join(*data, "kafka"))
+	<-ctx.Done()
+	return nil
+}
