@@ -77,9 +77,9 @@ func (o *OIDC) Handler() http.Handler {
 			http.Error(w, "Connexion refusée : "+err.Error(), http.StatusForbidden)
 			return
 		}
-		s := o.accounts.OpenSession(name, role, subject)
+		s := o.accounts.OpenSession(name, role, subject, deviceOf(r))
 		http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: "", Path: "/auth/oidc/", MaxAge: -1})
-		setSessionCookie(w, r, s.ID)
+		setSessionCookie(w, r, s)
 		// A page of our own finishes the sign-in: a Strict cookie set on a
 		// redirect from another site is only sent from the next navigation.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -35,6 +35,7 @@ type config struct {
 	Introspection bool
 	TokenRate     int
 	OIDC          auth.OIDCConfig
+	SessionMaxAge time.Duration
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -62,6 +63,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider (empty: from the request's host)")
 	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role")
 	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
+	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %v", errUsage, err)
@@ -114,6 +116,9 @@ func (c config) Validate() error {
 	}
 	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
 		errs = append(errs, errors.New("--oidc-client-id: needed with --oidc-issuer"))
+	}
+	if c.SessionMaxAge < time.Minute || c.SessionMaxAge > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("--session-max-age %s: want 1m to 168h", c.SessionMaxAge))
 	}
 	if _, ok := auth.ParseRole(c.OIDC.DefaultRole); c.OIDC.DefaultRole != "" && !ok {
 		errs = append(errs, fmt.Errorf("--oidc-default-role %q: want ADMIN, ANALYST, EXPERT, ELECTED or AGENT", c.OIDC.DefaultRole))

@@ -74,6 +74,7 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--role", "api,cook", "--clickhouse", "clickhouse://h:9000/db", "--kafka", "k:9092"}, "unknown role"},
 		{[]string{"--clickhouse", "mysql://x"}, "--clickhouse"},
 		{[]string{"--max-message", "0"}, "--max-message"},
+		{[]string{"--session-max-age", "0s"}, "--session-max-age"},
 	}
 	for _, tt := range tests {
 		_, err := parseServe(tt.args)
