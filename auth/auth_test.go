@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -198,6 +199,40 @@ func TestRevokeSessions(t *testing.T) {
 	}
 	if got := accounts.Sessions(); len(got) != 0 {
 		t.Errorf("sessions left: %+v", got)
+	}
+}
+
+// TestLoginNeedsJSON: a form on another site can post text/plain or a form
+// body without the browser asking first, and would sign the victim in to the
+// attacker's account (login CSRF); only JSON is accepted.
+func TestLoginNeedsJSON(t *testing.T) {
+	accounts, _ := newAccounts(t)
+	h := auth.Authenticator{Accounts: accounts}.SessionHandler()
+	body := `{"login":"elue","password":"` + password + `"}`
+	tests := []struct {
+		contentType string
+		want        int
+	}{
+		{"application/json", http.StatusOK},
+		{"application/json; charset=utf-8", http.StatusOK},
+		{"text/plain", http.StatusUnsupportedMediaType},
+		{"text/plain; charset=utf-8", http.StatusUnsupportedMediaType},
+		{"application/x-www-form-urlencoded", http.StatusUnsupportedMediaType},
+		{"multipart/form-data; boundary=x", http.StatusUnsupportedMediaType},
+		{"", http.StatusUnsupportedMediaType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.contentType, func(t *testing.T) {
+			resp := do(h, "POST", "http://parvis.test/auth/login", tt.contentType, body, nil, "")
+			var out map[string]string
+			json.NewDecoder(resp.Body).Decode(&out)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+			if tt.want != http.StatusOK && (len(resp.Cookies()) > 0 || !strings.Contains(out["error"], "JSON")) {
+				t.Errorf("refused with cookies %v and %v", resp.Cookies(), out)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package auth
 import (
 	"encoding/json"
 	"errors"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -38,6 +39,13 @@ func (a Authenticator) SessionHandler() http.Handler {
 	limiter := web.NewLimiter(30) // a person mistyping is fine; guessing is not
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
+		// A form on another site may post text/plain without asking us first,
+		// and so sign a browser in to the account of the form's author (login
+		// CSRF); JSON can only come from a script of this site.
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "Format refusé : la connexion s'envoie en JSON (Content-Type: application/json)."})
+			return
+		}
 		if !limiter.Allow(web.RemoteHost(r)) {
 			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Trop de tentatives : patientez une minute."})
 			return
