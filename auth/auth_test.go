@@ -236,6 +236,59 @@ func TestLoginNeedsJSON(t *testing.T) {
 	}
 }
 
+// TestSessionCookie: over HTTPS (direct or through a proxy) the cookie has the
+// __Host- prefix, so no sibling subdomain or plain-HTTP page can plant one, and
+// a cookie without it does not count; the cookie lasts until the session's end;
+// signing out clears the cookie the browser holds.
+func TestSessionCookie(t *testing.T) {
+	accounts, _ := newAccounts(t)
+	h := auth.Authenticator{Accounts: accounts}.SessionHandler()
+	body := `{"login":"elue","password":"` + password + `"}`
+	tests := []struct {
+		name, url, proto, cookie string
+		secure                   bool
+	}{
+		{"HTTP", "http://parvis.test", "", "parvis_session", false},
+		{"HTTPS", "https://parvis.test", "", "__Host-parvis_session", true},
+		{"HTTPS proxy", "http://parvis.test", "https", "__Host-parvis_session", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := func(method, path, contentType, body string, c *http.Cookie, csrf string) *http.Response {
+				r := httptest.NewRequest(method, tt.url+path, strings.NewReader(body))
+				if tt.proto != "" {
+					r.Header.Set("X-Forwarded-Proto", tt.proto)
+				}
+				return serveRequest(h, r, contentType, c, csrf)
+			}
+			resp := req("POST", "/auth/login", "application/json", body, nil, "")
+			var info struct{ CSRF string }
+			json.NewDecoder(resp.Body).Decode(&info)
+			c := cookie(resp, tt.cookie)
+			if c == nil || !c.HttpOnly || c.Secure != tt.secure || c.Path != "/" || c.Domain != "" || c.SameSite != http.SameSiteStrictMode ||
+				c.MaxAge < int((auth.DefaultSessionMaxAge-time.Minute).Seconds()) || c.MaxAge > int(auth.DefaultSessionMaxAge.Seconds()) {
+				t.Fatalf("session cookie %+v among %v", c, resp.Cookies())
+			}
+			if resp := req("GET", "/auth/session", "", "", c, ""); resp.StatusCode != http.StatusOK {
+				t.Errorf("the session with its cookie: %d", resp.StatusCode)
+			}
+			if tt.secure { // a cookie planted over HTTP or by a subdomain
+				planted := &http.Cookie{Name: "parvis_session", Value: c.Value}
+				if resp := req("GET", "/auth/session", "", "", planted, ""); resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("over HTTPS, a cookie without the __Host- prefix counts: %d", resp.StatusCode)
+				}
+			}
+			resp = req("POST", "/auth/logout", "", "", c, info.CSRF)
+			if gone := cookie(resp, tt.cookie); resp.StatusCode != http.StatusNoContent || gone == nil || gone.MaxAge >= 0 || gone.Secure != tt.secure {
+				t.Errorf("sign-out: %d, clearing %+v", resp.StatusCode, gone)
+			}
+			if resp := req("GET", "/auth/session", "", "", c, ""); resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("the session after sign-out: %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
 // TestSignOutEverywhere: someone who has lost a laptop signs out everywhere from
 // their phone, with the session's CSRF token.
 func TestSignOutEverywhere(t *testing.T) {
@@ -313,6 +366,16 @@ func serveRequest(h http.Handler, r *http.Request, contentType string, c *http.C
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w.Result()
+}
+
+// cookie returns the cookie of that name a response sets.
+func cookie(resp *http.Response, name string) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // recorder keeps the events it emits, to apply them elsewhere.

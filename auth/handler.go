@@ -13,8 +13,13 @@ import (
 
 // sessionCookie carries a browser's session secret; the session's CSRF token
 // must come back in the csrfHeader of every API request made with the cookie.
+// Over HTTPS the cookie is hostCookie: browsers only take a cookie of that
+// prefix when it is Secure, for the whole site and set by this very host, so
+// that neither a sibling subdomain nor a plain-HTTP page can plant a session
+// of its own choosing in the browser.
 const (
 	sessionCookie = "parvis_session"
+	hostCookie    = "__Host-" + sessionCookie
 	csrfHeader    = "X-CSRF-Token"
 )
 
@@ -85,7 +90,8 @@ func (a Authenticator) SessionHandler() http.Handler {
 				a.Accounts.SignOut(s.Secret)
 			}
 		}
-		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+		http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: "", Path: "/", HttpOnly: true,
+			Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: -1})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
@@ -97,10 +103,18 @@ func overHTTPS(r *http.Request) bool {
 	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
+// cookieName is the name of the session cookie on a request's scheme.
+func cookieName(r *http.Request) string {
+	if overHTTPS(r) {
+		return hostCookie
+	}
+	return sessionCookie
+}
+
 // setSessionCookie gives the browser its session: HttpOnly, SameSite=Strict,
-// Secure over HTTPS, kept until the session's end at the latest.
+// Secure and __Host- over HTTPS, kept until the session's end at the latest.
 func setSessionCookie(w http.ResponseWriter, r *http.Request, s Session) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.Secret, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: s.Secret, Path: "/", HttpOnly: true,
 		Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: int(time.Until(s.Ends).Seconds())})
 }
 
@@ -117,7 +131,7 @@ func (a Authenticator) session(r *http.Request) (Session, bool) {
 	if a.Accounts == nil {
 		return Session{}, false
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(cookieName(r))
 	if err != nil || c.Value == "" {
 		return Session{}, false
 	}
