@@ -40,16 +40,17 @@ type Accounts struct {
 	// used; zero: [DefaultSessionMaxAge]. Set it before use.
 	SessionMaxAge time.Duration
 
-	mu       sync.Mutex
-	byID     map[string]*Account
-	byLogin  map[string]*Account
-	sessions map[[sha256.Size]byte]*Session // by [sessionKey]
+	mu        sync.Mutex
+	byID      map[string]*Account
+	byLogin   map[string]*Account
+	sessions  map[[sha256.Size]byte]*Session // by [sessionKey]
+	notBefore map[string]time.Time           // an account of the provider → when its sessions were revoked
 }
 
 // NewAccounts returns an empty set; [Accounts.Apply] fills it from the audit topic.
 func NewAccounts(log Emitter, tenant string) *Accounts {
 	return &Accounts{Log: log, Tenant: tenant, byID: map[string]*Account{}, byLogin: map[string]*Account{},
-		sessions: map[[sha256.Size]byte]*Session{}}
+		sessions: map[[sha256.Size]byte]*Session{}, notBefore: map[string]time.Time{}}
 }
 
 // Apply applies one audit event.

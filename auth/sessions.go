@@ -171,13 +171,16 @@ func (a *Accounts) Sessions() []Session {
 	return out
 }
 
-// RevokeSession ends one session, named by its ID.
+// RevokeSession ends one session, named by its ID. For a session of the
+// identity provider, the person's next sign-in there must be a fresh
+// authentication, as after [Accounts.SignOutEverywhere].
 func (a *Accounts) RevokeSession(id string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for key, s := range a.sessions {
 		if s.ID == id {
 			delete(a.sessions, key)
+			a.revoked(s.AccountID)
 			return nil
 		}
 	}
@@ -186,11 +189,18 @@ func (a *Accounts) RevokeSession(id string) error {
 
 // SignOutEverywhere ends every session of an account ([Session.AccountID]: a
 // local account's id, or "oidc:" and the provider's subject) and returns how
-// many it ended. A local account's password may be saved in a lost laptop's
-// browser: disable the account ([Accounts.Disable]).
+// many it ended.
+//
+// A stolen laptop may still be signed in at the identity provider, where one
+// click would open a new session: for an account of the provider, the next
+// sign-in must therefore come from an authentication made after this call (the
+// provider is asked to authenticate the person again, and the ID token's
+// auth_time is checked). A local account's password may be saved in the
+// laptop's browser: disable the account ([Accounts.Disable]).
 func (a *Accounts) SignOutEverywhere(accountID string) int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.revoked(accountID)
 	return a.endSessions(accountID)
 }
 
@@ -204,6 +214,24 @@ func (a *Accounts) endSessions(accountID string) int {
 		}
 	}
 	return n
+}
+
+// revoked records that the sessions of an account of the identity provider
+// were revoked now; a.mu is held.
+func (a *Accounts) revoked(accountID string) {
+	if strings.HasPrefix(accountID, oidcAccount) {
+		a.notBefore[accountID] = time.Now()
+	}
+}
+
+// revokedAt returns when a subject of the identity provider last had
+// its sessions revoked: a new session needs an authentication at the provider
+// made after that.
+func (a *Accounts) revokedAt(subject string) (time.Time, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t, ok := a.notBefore[oidcAccount+subject]
+	return t, ok
 }
 
 // RunJanitor forgets expired sessions every minute until ctx ends, so that the

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parvis-civic/parvis/auth"
 )
 
 // capture runs the command and returns its exit code and standard output.
@@ -74,6 +76,8 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--role", "api,cook", "--clickhouse", "clickhouse://h:9000/db", "--kafka", "k:9092"}, "unknown role"},
 		{[]string{"--clickhouse", "mysql://x"}, "--clickhouse"},
 		{[]string{"--max-message", "0"}, "--max-message"},
+		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis"}, "--oidc-redirect-url: needed with --oidc-issuer"},
+		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr"}, "--oidc-redirect-url"},
 		{[]string{"--session-max-age", "0s"}, "--session-max-age"},
 	}
 	for _, tt := range tests {
@@ -84,5 +88,9 @@ func TestServeConfigValidation(t *testing.T) {
 	}
 	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") {
 		t.Errorf("defaults: %+v %v", c, err)
+	}
+	signIn := []string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr/auth/oidc/callback"}
+	if c, err := parseServe(signIn); err != nil || c.SessionMaxAge != auth.DefaultSessionMaxAge {
+		t.Errorf("sign-in with the identity provider: %v, session max age %s", err, c.SessionMaxAge)
 	}
 }
