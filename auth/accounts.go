@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sort"
@@ -35,16 +36,21 @@ type Account struct {
 type Accounts struct {
 	Log    Emitter
 	Tenant string
+	// SessionMaxAge ends a session this long after sign-in, however often it is
+	// used; zero: [DefaultSessionMaxAge]. Set it before use.
+	SessionMaxAge time.Duration
 
-	mu       sync.Mutex
-	byID     map[string]*Account
-	byLogin  map[string]*Account
-	sessions map[string]*Session
+	mu        sync.Mutex
+	byID      map[string]*Account
+	byLogin   map[string]*Account
+	sessions  map[[sha256.Size]byte]*Session // by [sessionKey]
+	notBefore map[string]time.Time           // an account of the provider → when its sessions were revoked
 }
 
 // NewAccounts returns an empty set; [Accounts.Apply] fills it from the audit topic.
 func NewAccounts(log Emitter, tenant string) *Accounts {
-	return &Accounts{Log: log, Tenant: tenant, byID: map[string]*Account{}, byLogin: map[string]*Account{}, sessions: map[string]*Session{}}
+	return &Accounts{Log: log, Tenant: tenant, byID: map[string]*Account{}, byLogin: map[string]*Account{},
+		sessions: map[[sha256.Size]byte]*Session{}, notBefore: map[string]time.Time{}}
 }
 
 // Apply applies one audit event.
@@ -62,11 +68,7 @@ func (a *Accounts) Apply(env events.Envelope, p events.Payload) {
 	case *events.AccountDisabled:
 		if acc, ok := a.byID[p.AccountID]; ok {
 			acc.Disabled = true
-			for id, s := range a.sessions {
-				if s.AccountID == acc.ID {
-					delete(a.sessions, id)
-				}
-			}
+			a.endSessions(acc.ID)
 		}
 	}
 }

@@ -6,8 +6,10 @@
 // Tokens and accounts are built from the audit topic of the log: an
 // administrator's action is an event ([Emitter]), applied at once by the process
 // that made it and by every other process that follows the topic ([Tokens.Apply],
-// [Accounts.Apply]). Only hashes are kept: SHA-256 of a token, bcrypt of a
-// password. Sessions live in memory: a restart signs everyone out.
+// [Accounts.Apply]). Only hashes are kept: SHA-256 of a token or of a session's
+// secret, bcrypt of a password. Sessions live in memory (a restart signs
+// everyone out) for 8 hours without use and 12 hours at most after sign-in;
+// administrators list them and revoke one, or all of an account's.
 package auth
 
 import (

@@ -2,11 +2,14 @@ package auth_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
@@ -76,47 +79,303 @@ func TestSessionsAndMiddleware(t *testing.T) {
 	if _, err := accounts.Create(ctx, "elue", "Mme la Maire", auth.Elected, "court", "admin"); !errors.Is(err, auth.ErrAccount) {
 		t.Errorf("a short password: %v, want ErrAccount", err)
 	}
-	acc, err := accounts.Create(ctx, "elue", "Mme la Maire", auth.Elected, "un mot de passe long", "admin")
+	acc, err := accounts.Create(ctx, "elue", "Mme la Maire", auth.Elected, password, "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := accounts.SignIn("ELUE", "mauvais mot de passe"); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := accounts.SignIn("ELUE", "mauvais mot de passe", auth.Device{}); !errors.Is(err, auth.ErrBadCredentials) {
 		t.Errorf("a wrong password: %v", err)
 	}
-	s, err := accounts.SignIn("ELUE", "un mot de passe long")
+	s, err := accounts.SignIn("ELUE", password, auth.Device{})
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	var seen auth.Principal
-	var signedIn bool
-	h := auth.Authenticator{Accounts: accounts}.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seen, signedIn = auth.PrincipalFrom(r.Context())
-	}))
-	call := func(csrf string) {
-		req := httptest.NewRequest("POST", "/graphql", nil)
-		req.AddCookie(&http.Cookie{Name: "parvis_session", Value: s.ID})
-		if csrf != "" {
-			req.Header.Set("X-CSRF-Token", csrf)
+	if p, ok := principal(accounts, s.Secret, s.CSRF); !ok || p.Role != auth.Elected || p.Name != "Mme la Maire" {
+		t.Errorf("with cookie and CSRF token: %+v %v", p, ok)
+	}
+	for _, csrf := range []string{"", s.CSRF[:len(s.CSRF)-1], s.CSRF + "x"} {
+		if _, ok := principal(accounts, s.Secret, csrf); ok {
+			t.Errorf("CSRF token %q signs in: cross-site requests would too", csrf)
 		}
-		seen, signedIn = auth.Principal{}, false
-		h.ServeHTTP(httptest.NewRecorder(), req)
-	}
-	call(s.CSRF)
-	if !signedIn || seen.Role != auth.Elected || seen.Name != "Mme la Maire" {
-		t.Errorf("with cookie and CSRF token: %+v %v", seen, signedIn)
-	}
-	call("")
-	if signedIn {
-		t.Error("a cookie without the CSRF token signs in: cross-site requests would too")
 	}
 	if err := accounts.Disable(ctx, acc.ID, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	call(s.CSRF)
-	if signedIn {
+	if _, ok := principal(accounts, s.Secret, s.CSRF); ok {
 		t.Error("a disabled account's session still signs in")
 	}
+}
+
+// TestSessionLifetime: a session ends 8 hours after its last use and, however
+// often it is used, SessionMaxAge after sign-in (a stolen cookie used every few
+// hours does not live for ever); expired sessions are forgotten, by the lookup
+// or, for those nobody comes back to, by the janitor.
+func TestSessionLifetime(t *testing.T) {
+	accounts, _ := newAccounts(t)
+	accounts.SessionMaxAge = 12 * time.Hour
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go accounts.RunJanitor(ctx)
+		used, idle, left := signIn(t, accounts, "a"), signIn(t, accounts, "b"), signIn(t, accounts, "c")
+		if want := used.Started.Add(12 * time.Hour); !used.Ends.Equal(want) || !used.Expires.Equal(used.Started.Add(auth.IdleTimeout)) {
+			t.Errorf("a new session ends %s and expires %s", used.Ends, used.Expires)
+		}
+		for i := range 3 { // used every 3 hours: the idle timeout alone would keep it for ever
+			time.Sleep(3 * time.Hour)
+			if _, ok := accounts.Session(used.Secret); !ok {
+				t.Fatalf("a session used every 3 hours is refused after %s", time.Since(used.Started))
+			}
+			if i == 1 { // and then left alone until it ends
+				if _, ok := accounts.Session(left.Secret); !ok {
+					t.Fatal("a session used 6 hours after sign-in is refused")
+				}
+			}
+		}
+		synctest.Wait()
+		if n := accounts.StoredSessions(); n != 2 {
+			t.Errorf("9 hours on, %d sessions held, want 2: the one unused for 8 hours is still there", n)
+		}
+		if _, ok := accounts.Session(idle.Secret); ok {
+			t.Error("a session unused for 8 hours is accepted")
+		}
+		time.Sleep(2*time.Hour + 59*time.Minute)
+		if _, ok := accounts.Session(used.Secret); !ok {
+			t.Fatal("a session is refused before its end")
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if _, ok := accounts.Session(used.Secret); ok {
+			t.Error("a session is accepted 12 hours after sign-in")
+		}
+		if n := accounts.StoredSessions(); n != 0 {
+			t.Errorf("%d sessions held 12 hours after sign-in, want 0 (the janitor forgets the one last used 6 hours ago)", n)
+		}
+		if got := accounts.Sessions(); len(got) != 0 {
+			t.Errorf("expired sessions listed: %+v", got)
+		}
+	})
+}
+
+// TestRevokeSessions: an administrator sees who is signed in and from where,
+// without anything that would let them act as that person, and ends one
+// session (the stolen laptop's) or every session of an account, local or of
+// the identity provider.
+func TestRevokeSessions(t *testing.T) {
+	accounts, acc := newAccounts(t)
+	laptop, phone := signIn(t, accounts, "Firefox (portable)"), signIn(t, accounts, "Safari (téléphone)")
+	agent := accounts.OpenSession("Alex Durand", auth.Analyst, "agent-42", auth.Device{Address: "192.0.2.7", UserAgent: "Chrome"})
+	list := accounts.Sessions()
+	if len(list) != 3 || list[0].ID != agent.ID {
+		t.Fatalf("sessions, most recently used first: %+v", list)
+	}
+	for _, s := range list {
+		if s.Secret != "" || s.CSRF != "" {
+			t.Errorf("the list gives away a session's secret or CSRF token: %+v", s)
+		}
+		if s.ID == laptop.ID && (s.Device.UserAgent != "Firefox (portable)" || s.Device.Address != "192.0.2.1" || s.AccountID != acc.ID || s.Name != "Mme la Maire") {
+			t.Errorf("the laptop's session: %+v", s)
+		}
+		if s.ID == laptop.Secret || s.ID == phone.Secret || s.ID == agent.Secret {
+			t.Error("a session's ID is its secret")
+		}
+	}
+	live := func(s auth.Session) bool { _, ok := principal(accounts, s.Secret, s.CSRF); return ok }
+
+	if err := accounts.RevokeSession("nope"); !errors.Is(err, auth.ErrNoSession) {
+		t.Errorf("revoking nothing: %v", err)
+	}
+	if err := accounts.RevokeSession(laptop.ID); err != nil {
+		t.Fatal(err)
+	}
+	if live(laptop) || !live(phone) {
+		t.Errorf("after revoking the laptop's session: laptop %v, phone %v", live(laptop), live(phone))
+	}
+	if n := accounts.SignOutEverywhere(acc.ID); n != 1 || live(phone) || !live(agent) {
+		t.Errorf("signing the account out everywhere ended %d sessions: phone %v, another person %v", n, live(phone), live(agent))
+	}
+	if n := accounts.SignOutEverywhere(agent.AccountID); n != 1 || live(agent) || agent.AccountID != "oidc:agent-42" {
+		t.Errorf("signing an account of the identity provider out everywhere (%s) ended %d sessions", agent.AccountID, n)
+	}
+	if got := accounts.Sessions(); len(got) != 0 {
+		t.Errorf("sessions left: %+v", got)
+	}
+}
+
+// TestLoginNeedsJSON: a form on another site can post text/plain or a form
+// body without the browser asking first, and would sign the victim in to the
+// attacker's account (login CSRF); only JSON is accepted.
+func TestLoginNeedsJSON(t *testing.T) {
+	accounts, _ := newAccounts(t)
+	h := auth.Authenticator{Accounts: accounts}.SessionHandler()
+	body := `{"login":"elue","password":"` + password + `"}`
+	tests := []struct {
+		contentType string
+		want        int
+	}{
+		{"application/json", http.StatusOK},
+		{"application/json; charset=utf-8", http.StatusOK},
+		{"text/plain", http.StatusUnsupportedMediaType},
+		{"text/plain; charset=utf-8", http.StatusUnsupportedMediaType},
+		{"application/x-www-form-urlencoded", http.StatusUnsupportedMediaType},
+		{"multipart/form-data; boundary=x", http.StatusUnsupportedMediaType},
+		{"", http.StatusUnsupportedMediaType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.contentType, func(t *testing.T) {
+			resp := do(h, "POST", "http://parvis.test/auth/login", tt.contentType, body, nil, "")
+			var out map[string]string
+			json.NewDecoder(resp.Body).Decode(&out)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+			if tt.want != http.StatusOK && (len(resp.Cookies()) > 0 || !strings.Contains(out["error"], "JSON")) {
+				t.Errorf("refused with cookies %v and %v", resp.Cookies(), out)
+			}
+		})
+	}
+}
+
+// TestSessionCookie: over HTTPS (direct or through a proxy) the cookie has the
+// __Host- prefix, so no sibling subdomain or plain-HTTP page can plant one, and
+// a cookie without it does not count; the cookie lasts until the session's end;
+// signing out clears the cookie the browser holds.
+func TestSessionCookie(t *testing.T) {
+	accounts, _ := newAccounts(t)
+	h := auth.Authenticator{Accounts: accounts}.SessionHandler()
+	body := `{"login":"elue","password":"` + password + `"}`
+	tests := []struct {
+		name, url, proto, cookie string
+		secure                   bool
+	}{
+		{"HTTP", "http://parvis.test", "", "parvis_session", false},
+		{"HTTPS", "https://parvis.test", "", "__Host-parvis_session", true},
+		{"HTTPS proxy", "http://parvis.test", "https", "__Host-parvis_session", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := func(method, path, contentType, body string, c *http.Cookie, csrf string) *http.Response {
+				r := httptest.NewRequest(method, tt.url+path, strings.NewReader(body))
+				if tt.proto != "" {
+					r.Header.Set("X-Forwarded-Proto", tt.proto)
+				}
+				return serveRequest(h, r, contentType, c, csrf)
+			}
+			resp := req("POST", "/auth/login", "application/json", body, nil, "")
+			var info struct{ CSRF string }
+			json.NewDecoder(resp.Body).Decode(&info)
+			c := cookie(resp, tt.cookie)
+			if c == nil || !c.HttpOnly || c.Secure != tt.secure || c.Path != "/" || c.Domain != "" || c.SameSite != http.SameSiteStrictMode ||
+				c.MaxAge < int((auth.DefaultSessionMaxAge-time.Minute).Seconds()) || c.MaxAge > int(auth.DefaultSessionMaxAge.Seconds()) {
+				t.Fatalf("session cookie %+v among %v", c, resp.Cookies())
+			}
+			if resp := req("GET", "/auth/session", "", "", c, ""); resp.StatusCode != http.StatusOK {
+				t.Errorf("the session with its cookie: %d", resp.StatusCode)
+			}
+			if tt.secure { // a cookie planted over HTTP or by a subdomain
+				planted := &http.Cookie{Name: "parvis_session", Value: c.Value}
+				if resp := req("GET", "/auth/session", "", "", planted, ""); resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("over HTTPS, a cookie without the __Host- prefix counts: %d", resp.StatusCode)
+				}
+			}
+			resp = req("POST", "/auth/logout", "", "", c, info.CSRF)
+			if gone := cookie(resp, tt.cookie); resp.StatusCode != http.StatusNoContent || gone == nil || gone.MaxAge >= 0 || gone.Secure != tt.secure {
+				t.Errorf("sign-out: %d, clearing %+v", resp.StatusCode, gone)
+			}
+			if resp := req("GET", "/auth/session", "", "", c, ""); resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("the session after sign-out: %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
+// TestSignOutEverywhere: someone who has lost a laptop signs out everywhere from
+// their phone, with the session's CSRF token.
+func TestSignOutEverywhere(t *testing.T) {
+	accounts, _ := newAccounts(t)
+	h := auth.Authenticator{Accounts: accounts}.SessionHandler()
+	laptop, phone := signIn(t, accounts, "portable"), signIn(t, accounts, "téléphone")
+	other := accounts.OpenSession("Alex Durand", auth.Analyst, "agent-42", auth.Device{})
+	c := &http.Cookie{Name: "parvis_session", Value: phone.Secret}
+	do(h, "POST", "http://parvis.test/auth/logout?everywhere=1", "", "", c, "")
+	if _, ok := accounts.Session(laptop.Secret); !ok {
+		t.Fatal("signing out everywhere without the CSRF token ends sessions")
+	}
+	do(h, "POST", "http://parvis.test/auth/logout?everywhere=1", "", "", c, phone.CSRF)
+	for _, s := range []auth.Session{laptop, phone} {
+		if _, ok := accounts.Session(s.Secret); ok {
+			t.Errorf("the session of the %s survives signing out everywhere", s.Device.UserAgent)
+		}
+	}
+	if _, ok := accounts.Session(other.Secret); !ok {
+		t.Error("signing out everywhere ends someone else's session")
+	}
+}
+
+const password = "un mot de passe long"
+
+// newAccounts returns the accounts of a real embedded broker, with one local
+// account, "elue".
+func newAccounts(t *testing.T) (*auth.Accounts, auth.Account) {
+	_, pub := eventlogtest.Start(t)
+	accounts := auth.NewAccounts(pub, "montclar")
+	acc, err := accounts.Create(context.Background(), "elue", "Mme la Maire", auth.Elected, password, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return accounts, acc
+}
+
+// signIn opens a session of "elue" from a device named by its User-Agent.
+func signIn(t *testing.T, accounts *auth.Accounts, userAgent string) auth.Session {
+	t.Helper()
+	s, err := accounts.SignIn("elue", password, auth.Device{Address: "192.0.2.1", UserAgent: userAgent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// principal calls the API through the middleware with a session cookie and a
+// CSRF token, and returns who the request was made by.
+func principal(accounts *auth.Accounts, secret, csrf string) (auth.Principal, bool) {
+	var p auth.Principal
+	var ok bool
+	h := auth.Authenticator{Accounts: accounts}.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok = auth.PrincipalFrom(r.Context())
+	}))
+	do(h, "POST", "http://parvis.test/graphql", "application/json", "{}", &http.Cookie{Name: "parvis_session", Value: secret}, csrf)
+	return p, ok
+}
+
+// do serves one request.
+func do(h http.Handler, method, url, contentType, body string, c *http.Cookie, csrf string) *http.Response {
+	return serveRequest(h, httptest.NewRequest(method, url, strings.NewReader(body)), contentType, c, csrf)
+}
+
+func serveRequest(h http.Handler, r *http.Request, contentType string, c *http.Cookie, csrf string) *http.Response {
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	if c != nil {
+		r.AddCookie(c)
+	}
+	if csrf != "" {
+		r.Header.Set("X-CSRF-Token", csrf)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w.Result()
+}
+
+// cookie returns the cookie of that name a response sets.
+func cookie(resp *http.Response, name string) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // recorder keeps the events it emits, to apply them elsewhere.

@@ -3,15 +3,23 @@ package auth
 import (
 	"encoding/json"
 	"errors"
+	"mime"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/parvis-civic/parvis/web"
 )
 
-// sessionCookie carries a browser's session id; the session's CSRF token must
-// come back in the csrfHeader of every API request made with the cookie.
+// sessionCookie carries a browser's session secret; the session's CSRF token
+// must come back in the csrfHeader of every API request made with the cookie.
+// Over HTTPS the cookie is hostCookie: browsers only take a cookie of that
+// prefix when it is Secure, for the whole site and set by this very host, so
+// that neither a sibling subdomain nor a plain-HTTP page can plant a session
+// of its own choosing in the browser.
 const (
 	sessionCookie = "parvis_session"
+	hostCookie    = "__Host-" + sessionCookie
 	csrfHeader    = "X-CSRF-Token"
 )
 
@@ -30,11 +38,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // SessionHandler serves /auth/login, /auth/session and /auth/logout: the
 // dashboards' sign-in with a local account. Attempts are rate-limited per
-// address.
+// address. POST /auth/logout?everywhere=1 ends every session of the account,
+// for someone who has lost a device.
 func (a Authenticator) SessionHandler() http.Handler {
 	limiter := web.NewLimiter(30) // a person mistyping is fine; guessing is not
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
+		// A form on another site may post text/plain without asking us first,
+		// and so sign a browser in to the account of the form's author (login
+		// CSRF); JSON can only come from a script of this site.
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "Format refusé : la connexion s'envoie en JSON (Content-Type: application/json)."})
+			return
+		}
 		if !limiter.Allow(web.ClientAddr(r.Context())) {
 			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Trop de tentatives : patientez une minute."})
 			return
@@ -44,7 +60,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Requête illisible."})
 			return
 		}
-		s, err := a.Accounts.SignIn(in.Login, in.Password)
+		s, err := a.Accounts.SignIn(in.Login, in.Password, deviceOf(r))
 		if errors.Is(err, ErrBadCredentials) {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Identifiant ou mot de passe incorrect."})
 			return
@@ -52,7 +68,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Erreur interne : réessayez."})
 			return
 		}
-		setSessionCookie(w, r, s.ID)
+		setSessionCookie(w, r, s)
 		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: string(s.Role), CSRF: s.CSRF})
 	})
 	mux.HandleFunc("GET /auth/config", func(w http.ResponseWriter, r *http.Request) {
@@ -67,10 +83,15 @@ func (a Authenticator) SessionHandler() http.Handler {
 		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: string(s.Role), CSRF: s.CSRF})
 	})
 	mux.HandleFunc("POST /auth/logout", func(w http.ResponseWriter, r *http.Request) {
-		if s, ok := a.session(r); ok && r.Header.Get(csrfHeader) == s.CSRF {
-			a.Accounts.SignOut(s.ID)
+		if s, ok := a.session(r); ok && sameSecret(r.Header.Get(csrfHeader), s.CSRF) {
+			if r.URL.Query().Get("everywhere") != "" {
+				a.Accounts.SignOutEverywhere(s.AccountID)
+			} else {
+				a.Accounts.SignOut(s.Secret)
+			}
 		}
-		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+		http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: "", Path: "/", HttpOnly: true,
+			Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: -1})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
@@ -82,18 +103,35 @@ func overHTTPS(r *http.Request) bool {
 	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
+// cookieName is the name of the session cookie on a request's scheme.
+func cookieName(r *http.Request) string {
+	if overHTTPS(r) {
+		return hostCookie
+	}
+	return sessionCookie
+}
+
 // setSessionCookie gives the browser its session: HttpOnly, SameSite=Strict,
-// Secure over HTTPS, as long as a session lasts.
-func setSessionCookie(w http.ResponseWriter, r *http.Request, id string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true,
-		Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: int(SessionLength.Seconds())})
+// Secure and __Host- over HTTPS, kept until the session's end at the latest.
+func setSessionCookie(w http.ResponseWriter, r *http.Request, s Session) {
+	http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: s.Secret, Path: "/", HttpOnly: true,
+		Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: int(time.Until(s.Ends).Seconds())})
+}
+
+// deviceOf describes the browser of a sign-in, for the list of sessions.
+func deviceOf(r *http.Request) Device {
+	ua := r.UserAgent()
+	if len(ua) > 200 {
+		ua = strings.ToValidUTF8(ua[:200], "")
+	}
+	return Device{Address: web.ClientAddr(r.Context()), UserAgent: ua}
 }
 
 func (a Authenticator) session(r *http.Request) (Session, bool) {
 	if a.Accounts == nil {
 		return Session{}, false
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(cookieName(r))
 	if err != nil || c.Value == "" {
 		return Session{}, false
 	}
@@ -104,7 +142,7 @@ func (a Authenticator) session(r *http.Request) (Session, bool) {
 // it carries the session's CSRF token.
 func (a Authenticator) fromSession(r *http.Request) (Principal, bool) {
 	s, ok := a.session(r)
-	if !ok || r.Header.Get(csrfHeader) != s.CSRF {
+	if !ok || !sameSecret(r.Header.Get(csrfHeader), s.CSRF) {
 		return Principal{}, false
 	}
 	return Principal{Name: s.Name, Role: s.Role}, true

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -20,8 +21,9 @@ type OIDCConfig struct {
 	ClientID     string
 	ClientSecret string
 	// RedirectURL is this server's callback as the provider knows it:
-	// https://parvis.ville.fr/auth/oidc/callback. Empty: made from the request's
-	// host.
+	// https://parvis.ville.fr/auth/oidc/callback. Required: a callback made from
+	// the request's Host header would send the provider's code wherever a
+	// forged header says.
 	RedirectURL string
 	// RoleClaim names the ID token claim holding the Parvis role (a string, or a
 	// list whose first Parvis role is taken); DefaultRole applies without it ("":
@@ -30,8 +32,8 @@ type OIDCConfig struct {
 	DefaultRole string
 }
 
-// OIDC signs people in through the identity provider (authorisation code flow,
-// state and nonce checked) and opens a dashboard session.
+// OIDC signs people in through the identity provider (authorisation code flow
+// with PKCE, state and nonce checked) and opens a dashboard session.
 type OIDC struct {
 	cfg      OIDCConfig
 	oauth    oauth2.Config
@@ -42,6 +44,9 @@ type OIDC struct {
 
 // NewOIDC discovers the provider.
 func NewOIDC(ctx context.Context, cfg OIDCConfig, accounts *Accounts, log *slog.Logger) (*OIDC, error) {
+	if cfg.RedirectURL == "" {
+		return nil, errors.New("auth: OpenID Connect needs the redirect URL registered at the provider")
+	}
 	provider, err := oidc.NewProvider(ctx, cfg.Issuer)
 	if err != nil {
 		return nil, fmt.Errorf("auth: OpenID Connect provider %s: %w", cfg.Issuer, err)
@@ -60,26 +65,55 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig, accounts *Accounts, log *slog.
 
 const flowCookie = "parvis_oidc"
 
+// flow is what the browser keeps between its trip to the provider and the
+// callback, in a short-lived HttpOnly cookie: the state and nonce that tie the
+// callback to this browser, the PKCE verifier without which the code is worth
+// nothing to whoever intercepts it, and whether the provider was asked to
+// authenticate the person again.
+type flow struct {
+	state, nonce, verifier string
+	reauth                 bool
+}
+
+func (f flow) String() string {
+	s := f.state + "." + f.nonce + "." + f.verifier
+	if f.reauth {
+		s += ".reauth"
+	}
+	return s
+}
+
+func parseFlow(v string) (flow, bool) {
+	parts := strings.Split(v, ".")
+	if len(parts) < 3 || len(parts) > 4 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return flow{}, false
+	}
+	return flow{state: parts[0], nonce: parts[1], verifier: parts[2], reauth: len(parts) == 4}, true
+}
+
 // Handler serves /auth/oidc/login and /auth/oidc/callback.
 func (o *OIDC) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /auth/oidc/login", func(w http.ResponseWriter, r *http.Request) {
-		state, nonce := NewSecret(), NewSecret()
-		http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: state + "." + nonce, Path: "/auth/oidc/", HttpOnly: true,
-			Secure: overHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
-		conf := o.config(r)
-		http.Redirect(w, r, conf.AuthCodeURL(state, oidc.Nonce(nonce)), http.StatusFound)
+		o.redirect(w, r, false)
 	})
 	mux.HandleFunc("GET /auth/oidc/callback", func(w http.ResponseWriter, r *http.Request) {
-		name, role, subject, err := o.callback(r)
+		who, f, err := o.callback(r)
+		if err == nil && o.stale(who) {
+			if !f.reauth {
+				o.redirect(w, r, true)
+				return
+			}
+			err = errors.New("le fournisseur d'identité ne vous a pas authentifié à nouveau depuis la révocation de vos sessions")
+		}
+		http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: "", Path: "/auth/oidc/", MaxAge: -1})
 		if err != nil {
 			o.log.Warn("OpenID Connect sign-in refused", slog.Any("error", err))
 			http.Error(w, "Connexion refusée : "+err.Error(), http.StatusForbidden)
 			return
 		}
-		s := o.accounts.OpenSession(name, role, subject)
-		http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: "", Path: "/auth/oidc/", MaxAge: -1})
-		setSessionCookie(w, r, s.ID)
+		s := o.accounts.OpenSession(who.name, who.role, who.subject, deviceOf(r))
+		setSessionCookie(w, r, s)
 		// A page of our own finishes the sign-in: a Strict cookie set on a
 		// redirect from another site is only sent from the next navigation.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -90,63 +124,82 @@ func (o *OIDC) Handler() http.Handler {
 	return mux
 }
 
-func (o *OIDC) callback(r *http.Request) (name string, role Role, subject string, err error) {
+// redirect sends the browser to the provider with a new flow; with reauth, the
+// provider is asked to authenticate the person again, whatever session it holds.
+func (o *OIDC) redirect(w http.ResponseWriter, r *http.Request, reauth bool) {
+	f := flow{state: NewSecret(), nonce: NewSecret(), verifier: oauth2.GenerateVerifier(), reauth: reauth}
+	http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: f.String(), Path: "/auth/oidc/", HttpOnly: true,
+		Secure: overHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(f.nonce), oauth2.S256ChallengeOption(f.verifier)}
+	if reauth {
+		// max_age also obliges the provider to say in auth_time when it did.
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
+	}
+	http.Redirect(w, r, o.oauth.AuthCodeURL(f.state, opts...), http.StatusFound)
+}
+
+// stale reports whether the provider last authenticated someone before their
+// sessions were revoked ([Accounts.RevokeSession],
+// [Accounts.SignOutEverywhere]): perhaps on a stolen laptop still signed in
+// there. auth_time counts in seconds.
+func (o *OIDC) stale(who identity) bool {
+	since, revoked := o.accounts.revokedAt(who.subject)
+	return revoked && who.authTime.Before(since.Truncate(time.Second))
+}
+
+// identity is whom the provider vouched for, and when it last authenticated
+// them (zero when it does not say).
+type identity struct {
+	name, subject string
+	role          Role
+	authTime      time.Time
+}
+
+func (o *OIDC) callback(r *http.Request) (identity, flow, error) {
 	c, err := r.Cookie(flowCookie)
 	if err != nil {
-		return "", "", "", fmt.Errorf("session de connexion expirée, recommencez")
+		return identity{}, flow{}, errors.New("session de connexion expirée, recommencez")
 	}
-	state, nonce, _ := strings.Cut(c.Value, ".")
-	if r.URL.Query().Get("state") != state || state == "" {
-		return "", "", "", fmt.Errorf("état de connexion invalide")
+	f, ok := parseFlow(c.Value)
+	if !ok || !sameSecret(r.URL.Query().Get("state"), f.state) {
+		return identity{}, f, errors.New("état de connexion invalide")
 	}
 	if e := r.URL.Query().Get("error"); e != "" {
-		return "", "", "", fmt.Errorf("le fournisseur d'identité a refusé (%s)", e)
+		return identity{}, f, fmt.Errorf("le fournisseur d'identité a refusé (%s)", e)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
 	defer cancel()
-	conf := o.config(r)
-	tok, err := conf.Exchange(ctx, r.URL.Query().Get("code"))
+	tok, err := o.oauth.Exchange(ctx, r.URL.Query().Get("code"), oauth2.VerifierOption(f.verifier))
 	if err != nil {
-		return "", "", "", fmt.Errorf("échange du code refusé")
+		return identity{}, f, errors.New("échange du code refusé")
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := o.verifier.Verify(ctx, raw)
 	if err != nil {
-		return "", "", "", fmt.Errorf("jeton d'identité invalide")
+		return identity{}, f, errors.New("jeton d'identité invalide")
 	}
-	if idt.Nonce != nonce {
-		return "", "", "", fmt.Errorf("nonce invalide")
+	if !sameSecret(idt.Nonce, f.nonce) {
+		return identity{}, f, errors.New("nonce invalide")
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
-		return "", "", "", fmt.Errorf("jeton d'identité illisible")
+		return identity{}, f, errors.New("jeton d'identité illisible")
 	}
-	role = o.role(claims[o.cfg.RoleClaim])
-	if role == "" {
-		return "", "", "", fmt.Errorf("aucun rôle Parvis pour ce compte")
+	who := identity{subject: idt.Subject, role: o.role(claims[o.cfg.RoleClaim])}
+	if who.role == "" {
+		return identity{}, f, errors.New("aucun rôle Parvis pour ce compte")
 	}
-	name, _ = claims["name"].(string)
-	if name == "" {
-		name, _ = claims["email"].(string)
+	if at, ok := claims["auth_time"].(float64); ok {
+		who.authTime = time.Unix(int64(at), 0)
 	}
-	if name == "" {
-		name = idt.Subject
+	who.name, _ = claims["name"].(string)
+	if who.name == "" {
+		who.name, _ = claims["email"].(string)
 	}
-	return name, role, idt.Subject, nil
-}
-
-// config returns the OAuth2 configuration, with the callback made from the
-// request when none is configured.
-func (o *OIDC) config(r *http.Request) oauth2.Config {
-	c := o.oauth
-	if c.RedirectURL == "" {
-		scheme := "http"
-		if overHTTPS(r) {
-			scheme = "https"
-		}
-		c.RedirectURL = scheme + "://" + r.Host + "/auth/oidc/callback"
+	if who.name == "" {
+		who.name = idt.Subject
 	}
-	return c
+	return who, f, nil
 }
 
 // role reads a role claim: a string or a list of strings, whichever first names a

@@ -196,8 +196,8 @@ func dashboardQueries(t *testing.T, extra ...string) {
 }
 
 // TestSessions signs in to the dashboards with an account: a wrong password is
-// refused, the session cookie is HttpOnly and SameSite, API calls need the CSRF
-// token, a disabled account is signed out.
+// refused, and so is a login that is not JSON; the session cookie is HttpOnly
+// and SameSite, API calls need the CSRF token, a disabled account is signed out.
 func TestSessions(t *testing.T) {
 	s := parvistest.Start(t, t.TempDir())
 	s.CreateAccount("dominique", "Dominique Petit", "ANALYST", "correct horse battery")
@@ -223,7 +223,15 @@ func TestSessions(t *testing.T) {
 	if resp := post("/auth/login", `{"login":"dominique","password":"wrong password!!"}`, nil, ""); resp.StatusCode != 401 {
 		t.Errorf("wrong password: %d", resp.StatusCode)
 	}
-	resp := post("/auth/login", `{"login":"Dominique","password":"correct horse battery"}`, nil, "")
+	// A cross-site form can post text/plain without asking: login CSRF.
+	resp, err := http.Post("http://"+s.Addr+"/auth/login", "text/plain", strings.NewReader(`{"login":"dominique","password":"correct horse battery"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusUnsupportedMediaType || len(resp.Cookies()) > 0 {
+		t.Errorf("login posted as text/plain: %d %v", resp.StatusCode, resp.Cookies())
+	}
+	resp = post("/auth/login", `{"login":"Dominique","password":"correct horse battery"}`, nil, "")
 	if resp.StatusCode != 200 {
 		t.Fatalf("login: %d", resp.StatusCode)
 	}

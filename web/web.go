@@ -1,5 +1,5 @@
 // Package web holds the HTTP middleware that the API, the widget and the
-// dashboards share: who the client is ([RemoteHost], [WithClientAddr]), how often
+// dashboards share: who the client is ([WithClientAddr], [ClientAddr]), how often
 // it may call ([Limiter]), which sites may call from a browser ([CORS]), what a
 // page may load ([PageCSP]) and the bounds of a request and of the server
 // ([Bounded], [NewServer]). It knows nothing of chat, sign-in or GraphQL.

@@ -39,6 +39,7 @@ type config struct {
 	Proxies       string // --trusted-proxies
 	MetricsAddr   string
 	OIDC          auth.OIDCConfig
+	SessionMaxAge time.Duration
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -65,9 +66,10 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("PARVIS_METRICS_ADDR", ""), "serve /metrics on this internal HOST:PORT only (empty: on --addr)")
 	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", env("PARVIS_OIDC_ISSUER", ""), "OpenID Connect provider of the authority (empty: local accounts only)")
 	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", env("PARVIS_OIDC_CLIENT_ID", ""), "client id registered at the provider")
-	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider (empty: from the request's host)")
+	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider, https://HOST/auth/oidc/callback (needed with --oidc-issuer)")
 	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role")
 	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
+	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %v", errUsage, err)
@@ -120,6 +122,15 @@ func (c config) Validate() error {
 	}
 	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
 		errs = append(errs, errors.New("--oidc-client-id: needed with --oidc-issuer"))
+	}
+	if c.OIDC.Issuer != "" && c.OIDC.RedirectURL == "" {
+		errs = append(errs, errors.New("--oidc-redirect-url: needed with --oidc-issuer (the callback registered at the provider, like https://parvis.ville.fr/auth/oidc/callback)"))
+	} else if u, err := url.Parse(c.OIDC.RedirectURL); c.OIDC.RedirectURL != "" &&
+		(err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.HasSuffix(u.Path, "/auth/oidc/callback")) {
+		errs = append(errs, fmt.Errorf("--oidc-redirect-url %q: want a URL like https://parvis.ville.fr/auth/oidc/callback", c.OIDC.RedirectURL))
+	}
+	if c.SessionMaxAge < time.Minute || c.SessionMaxAge > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("--session-max-age %s: want 1m to 168h", c.SessionMaxAge))
 	}
 	if _, ok := auth.ParseRole(c.OIDC.DefaultRole); c.OIDC.DefaultRole != "" && !ok {
 		errs = append(errs, fmt.Errorf("--oidc-default-role %q: want ADMIN, ANALYST, EXPERT, ELECTED or AGENT", c.OIDC.DefaultRole))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/eventlog"
 )
 
@@ -80,6 +81,9 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--max-message", "0"}, "--max-message"},
 		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.ville.fr"}, "--trusted-proxies"},
 		{[]string{"--metrics-addr", "nowhere"}, "--metrics-addr"},
+		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis"}, "--oidc-redirect-url: needed with --oidc-issuer"},
+		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr"}, "--oidc-redirect-url"},
+		{[]string{"--session-max-age", "0s"}, "--session-max-age"},
 	}
 	for _, tt := range tests {
 		_, err := parseServe(tt.args)
@@ -94,6 +98,10 @@ func TestServeConfigValidation(t *testing.T) {
 	t.Setenv("PARVIS_ADMIN_TOKEN", strings.Repeat("k", 32))
 	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") {
 		t.Errorf("defaults: %+v %v", c, err)
+	}
+	signIn := []string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr/auth/oidc/callback"}
+	if c, err := parseServe(signIn); err != nil || c.SessionMaxAge != auth.DefaultSessionMaxAge {
+		t.Errorf("sign-in with the identity provider: %v, session max age %s", err, c.SessionMaxAge)
 	}
 }
 

@@ -153,6 +153,8 @@ func (s *server) startKB(ctx context.Context) error {
 func (s *server) startAudit(ctx context.Context) error {
 	s.tokens = auth.NewTokens(s.pub, s.cfg.Tenant)
 	s.accounts = auth.NewAccounts(s.pub, s.cfg.Tenant)
+	s.accounts.SessionMaxAge = s.cfg.SessionMaxAge
+	s.wg.Go(func() { s.accounts.RunJanitor(ctx) })
 	apply := func(env events.Envelope, p events.Payload) { s.tokens.Apply(env, p); s.accounts.Apply(env, p) }
 	s.goRun("audit follower", func() error {
 		return eventlog.Follow(ctx, s.brokers, events.TopicAudit, apply, func() {}, s.log)
