@@ -14,11 +14,19 @@ import (
 	"github.com/parvis-civic/parvis/events"
 )
 
-// Publisher appends events to the log. [Publisher.Publish] returns once every
-// event is acknowledged by all in-sync replicas, or, when the broker cannot be
-// reached in time, once the events are fsync'd in the local [Outbox]; a background
-// loop then delivers the outbox in order. An event accepted by Publish is never
-// lost. It is safe for concurrent use.
+// Publisher appends events to the log.
+//
+// The promise: when [Publisher.Publish] returns nil, every event it was given is
+// either acknowledged by all in-sync replicas or, when the broker cannot be
+// reached in time, stored durably in the local [Outbox], from which a background
+// loop delivers it, in order, once the broker is back. Such an event is never
+// lost, across crashes of the process or the machine included. It may reach the
+// log more than once (a broker acknowledgement lost in a timeout, an outbox batch
+// sent again after a crash): every event carries a unique id and consumers drop
+// repeats. When Publish returns an error, the events were not accepted and the
+// caller must say so (the citizen is told the message was not recorded).
+//
+// It is safe for concurrent use.
 type Publisher struct {
 	w       *kafka.Writer
 	outbox  *Outbox
@@ -45,15 +53,20 @@ func NewPublisher(cfg PublisherConfig) (*Publisher, error) {
 	if len(cfg.Brokers) == 0 {
 		return nil, errors.New("eventlog: no broker address")
 	}
+	ob, err := OpenOutbox(cfg.OutboxDir)
+	if err != nil {
+		return nil, err
+	}
+	return startPublisher(cfg, ob), nil
+}
+
+// startPublisher starts a publisher on an open outbox, which it then owns.
+func startPublisher(cfg PublisherConfig, ob *Outbox) *Publisher {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 2 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
-	}
-	ob, err := OpenOutbox(cfg.OutboxDir)
-	if err != nil {
-		return nil, err
 	}
 	p := &Publisher{
 		w: &kafka.Writer{
@@ -78,10 +91,13 @@ func NewPublisher(cfg PublisherConfig) (*Publisher, error) {
 	outboxDepth.Set(float64(ob.Pending()))
 	p.wg.Add(1)
 	go p.deliverLoop()
-	return p, nil
+	return p
 }
 
-// Publish appends events, in order.
+// Publish appends events, in order, and returns nil once they are accepted as
+// [Publisher] describes. When the broker cannot be reached and the outbox cannot
+// store the events either, the error says so and wraps the cause
+// (errors.Is(err, syscall.ENOSPC) for a full disk).
 func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
 	msgs := make([]kafka.Message, len(evs))
 	recs := make([][]byte, len(evs))
@@ -103,7 +119,7 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
 		}
 	}
 	if err := p.outbox.Append(recs...); err != nil {
-		return err
+		return err // "eventlog: outbox could not store N events: ..."
 	}
 	outboxDepth.Set(float64(p.outbox.Pending()))
 	select {
@@ -174,6 +190,8 @@ func (p *Publisher) deliverLoop() {
 					p.log.Info("outbox delivered", slog.Int("events", len(recs)), slog.Int("pending", p.outbox.Pending()))
 					continue
 				}
+				// Delivered all the same; a restart may send them again.
+				p.log.Warn("outbox position not saved", slog.Any("error", err))
 			}
 		}
 		if err != nil {

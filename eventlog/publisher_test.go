@@ -2,9 +2,12 @@ package eventlog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -128,5 +131,31 @@ func TestOutboxKeepsEventsWhileTheBrokerIsDown(t *testing.T) {
 		if e.ID != evs[i].ID {
 			t.Fatalf("event %d is %s, want %s: order lost", i, e.ID, evs[i].ID)
 		}
+	}
+}
+
+// When the broker cannot be reached and the outbox cannot store the events
+// either, Publish says so: the citizen must not be told the message was recorded.
+func TestPublishReportsOutboxFailure(t *testing.T) {
+	m, ob := openMem(t)
+	m.free = 0 // a full disk
+	pub := startPublisher(PublisherConfig{Brokers: []string{freeAddr(t)}, Timeout: 300 * time.Millisecond}, ob)
+	defer pub.Close()
+	ctx := context.Background()
+	err := pub.Publish(ctx, utterances(t, "conv-1", 2)...)
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "outbox could not store 2 events") {
+		t.Fatalf("Publish with no broker and a full disk: %v", err)
+	}
+	if pub.Pending() != 0 {
+		t.Errorf("pending %d after a refused publish", pub.Pending())
+	}
+	m.mu.Lock()
+	m.free = -1 // space is back
+	m.mu.Unlock()
+	if err := pub.Publish(ctx, utterances(t, "conv-1", 2)...); err != nil {
+		t.Fatalf("Publish with no broker and space back: %v", err)
+	}
+	if pub.Pending() != 2 {
+		t.Errorf("pending %d, want the 2 events in the outbox", pub.Pending())
 	}
 }
