@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -22,7 +20,8 @@ import (
 	"github.com/parvis-civic/parvis/projections"
 )
 
-const kbUsage = `Usage:
+const kbUsage = `parvis kb import|export [--kafka BROKERS] [--tenant T]
+
   parvis kb import [--kafka BROKERS] FILE...   publish the entries of KB files (.yaml, .csv, .jsonl)
   parvis kb export [--kafka BROKERS]           print the published knowledge base as YAML
 
@@ -30,15 +29,18 @@ BROKERS defaults to PARVIS_KAFKA, else the embedded broker of a running
 'parvis serve' (127.0.0.1:9092).`
 
 func kbCmd(ctx context.Context, args []string) error {
+	fs := newFlags("kb", kbUsage)
+	brokers := fs.String("kafka", env("PARVIS_KAFKA", "127.0.0.1:9092"), "Kafka brokers [PARVIS_KAFKA]")
+	tenant := fs.String("tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on the entries' events [PARVIS_TENANT]")
 	if len(args) == 0 {
-		return fmt.Errorf("%w: want import or export\n%s", errUsage, kbUsage)
+		return fmt.Errorf("%w: want import or export\nUsage: %s", errUsage, kbUsage)
 	}
-	fs := flag.NewFlagSet("kb", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	brokers := fs.String("kafka", env("PARVIS_KAFKA", "127.0.0.1:9092"), "Kafka brokers")
-	tenant := fs.String("tenant", env("PARVIS_TENANT", "montclar"), "tenant id")
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if args[0] == "-h" || args[0] == "--help" {
+		fs.Usage()
+		return errHelp
+	}
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
 	}
 	addrs := strings.Split(*brokers, ",")
 	switch args[0] {
@@ -101,19 +103,20 @@ func kbCmd(ctx context.Context, args []string) error {
 		entries, _ := state.Published()
 		return yaml.NewEncoder(os.Stdout).Encode(map[string]any{"entries": entries})
 	}
-	return fmt.Errorf("%w: unknown kb command %q\n%s", errUsage, args[0], kbUsage)
+	return fmt.Errorf("%w: unknown kb command %q\nUsage: %s", errUsage, args[0], kbUsage)
 }
 
 // replayCmd rebuilds the projections: through a running 'parvis serve' (which
 // holds the embedded ClickHouse), or directly against --kafka and --clickhouse.
 func replayCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	addr := fs.String("addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "address of the running parvis serve")
-	brokers := fs.String("kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (with --clickhouse: replay without a running serve)")
-	dsn := fs.String("clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	fs := newFlags("replay", "parvis replay [--addr HOST:PORT] | parvis replay --kafka BROKERS --clickhouse DSN\n\n"+
+		"Rebuilds every ClickHouse projection from the event log: through the running serve\n"+
+		"(which holds the embedded ClickHouse; needs PARVIS_ADMIN_TOKEN), or directly against a server.")
+	addr := fs.String("addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "address of the running parvis serve [PARVIS_ADDR]")
+	brokers := fs.String("kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (with --clickhouse: replay without a running serve) [PARVIS_KAFKA]")
+	dsn := fs.String("clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN [PARVIS_CLICKHOUSE]")
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *brokers != "" && *dsn != "" {
 		store, err := projections.OpenServer(ctx, *dsn)

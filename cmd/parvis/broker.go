@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -16,12 +14,12 @@ import (
 // development and tests where parvis roles run apart (not for production: one
 // node, no replication).
 func brokerCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("broker", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	data := fs.String("data", env("PARVIS_DATA", "./data"), "data directory (the log goes to DATA/kafka)")
-	listen := fs.String("listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address the broker listens on")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	fs := newFlags("broker", "parvis broker [--data DIR] [--listen HOST:PORT]\n\n"+
+		"The embedded Kafka-protocol broker alone, for development and tests (one node, no replication).")
+	data := fs.String("data", env("PARVIS_DATA", "./data"), "data directory (the log goes to DATA/kafka) [PARVIS_DATA]")
+	listen := fs.String("listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address the broker listens on [PARVIS_BROKER_LISTEN]")
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))

@@ -2,9 +2,7 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
 	"net/url"
@@ -46,33 +44,34 @@ var knownRoles = []string{"api", "projector", "miner"}
 
 func parseServe(args []string) (config, error) {
 	c := config{}
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.Data, "data", env("PARVIS_DATA", "./data"), "data directory (embedded broker, embedded ClickHouse, outbox)")
-	fs.StringVar(&c.Addr, "addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "HTTP address")
+	fs := newFlags("serve", "parvis serve [--data DIR] [--addr HOST:PORT] [--demo] [--kafka BROKERS --clickhouse DSN] [--role api,projector,miner]\n\n"+
+		"Everything in one process by default (embedded broker and ClickHouse under --data).\n"+
+		"Secrets come from the environment only: PARVIS_ADMIN_TOKEN (32 characters at least), PARVIS_OIDC_CLIENT_SECRET.")
+	fs.StringVar(&c.Data, "data", env("PARVIS_DATA", "./data"), "data directory (embedded broker, embedded ClickHouse, outbox) [PARVIS_DATA]")
+	fs.StringVar(&c.Addr, "addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "HTTP address [PARVIS_ADDR]")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo town's knowledge base if none is loaded")
-	fs.StringVar(&c.Kafka, "kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (host:port,...); empty: embedded broker")
-	fs.StringVar(&c.ClickHouse, "clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN clickhouse://user:pass@host:9000/db; empty: embedded")
-	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker")
-	roles := fs.String("role", env("PARVIS_ROLE", "api,projector,miner"), "roles to run: api, projector, miner")
+	fs.StringVar(&c.Kafka, "kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (host:port,...); empty: embedded broker [PARVIS_KAFKA]")
+	fs.StringVar(&c.ClickHouse, "clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN clickhouse://user:pass@host:9000/db; empty: embedded [PARVIS_CLICKHOUSE]")
+	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker [PARVIS_BROKER_LISTEN]")
+	roles := fs.String("role", env("PARVIS_ROLE", "api,projector,miner"), "roles to run: api, projector, miner [PARVIS_ROLE]")
 	fs.DurationVar(&c.RegroupEvery, "regroup-every", 10*time.Minute, "how often the miner regroups every unanswered question")
-	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on every event")
+	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on every event [PARVIS_TENANT]")
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
 	fs.IntVar(&c.ChatRate, "chat-rate-limit", 120, "messages a minute allowed per client address (0: no limit)")
-	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any)")
+	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any) [PARVIS_ALLOWED_ORIGINS]")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection)")
 	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit)")
-	fs.StringVar(&c.Proxies, "trusted-proxies", env("PARVIS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For tells the client's address (addresses or CIDR prefixes, comma-separated)")
-	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("PARVIS_METRICS_ADDR", ""), "serve /metrics on this internal HOST:PORT only (empty: on --addr)")
-	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", env("PARVIS_OIDC_ISSUER", ""), "OpenID Connect provider of the authority (empty: local accounts only)")
-	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", env("PARVIS_OIDC_CLIENT_ID", ""), "client id registered at the provider")
-	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider, https://HOST/auth/oidc/callback (needed with --oidc-issuer)")
+	fs.StringVar(&c.Proxies, "trusted-proxies", env("PARVIS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For tells the client's address (addresses or CIDR prefixes, comma-separated) [PARVIS_TRUSTED_PROXIES]")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("PARVIS_METRICS_ADDR", ""), "serve /metrics on this internal HOST:PORT only (empty: on --addr) [PARVIS_METRICS_ADDR]")
+	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", env("PARVIS_OIDC_ISSUER", ""), "OpenID Connect provider of the authority (empty: local accounts only) [PARVIS_OIDC_ISSUER]")
+	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", env("PARVIS_OIDC_CLIENT_ID", ""), "client id registered at the provider [PARVIS_OIDC_CLIENT_ID]")
+	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider, https://HOST/auth/oidc/callback (needed with --oidc-issuer) [PARVIS_OIDC_REDIRECT_URL]")
 	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role")
 	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
-	if err := fs.Parse(args); err != nil {
-		return c, fmt.Errorf("%w: %v", errUsage, err)
+	if err := parseFlags(fs, args); err != nil {
+		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))

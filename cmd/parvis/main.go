@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string) int {
 		return 2
 	}
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelp):
 		return 0
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(os.Stderr, "parvis %s: %v\n", args[0], err)

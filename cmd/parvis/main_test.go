@@ -132,3 +132,17 @@ func TestBrokerCommand(t *testing.T) {
 		t.Errorf("exit %d after the context ended, want 0", code)
 	}
 }
+
+// TestHelp: every command prints its flags, with their variables and defaults,
+// and exits 0.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"serve", "-h"}, {"kb", "-h"}, {"kb", "import", "-h"}, {"replay", "--help"}, {"broker", "-h"}} {
+		code, out := capture(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage: parvis "+args[0]) || !strings.Contains(out, "(default") {
+			t.Errorf("parvis %s: exit %d\n%s", strings.Join(args, " "), code, out)
+		}
+	}
+	if _, out := capture(t, "serve", "-h"); !strings.Contains(out, "[PARVIS_ADDR]") || !strings.Contains(out, "PARVIS_ADMIN_TOKEN") {
+		t.Errorf("serve -h does not name the variables:\n%s", out)
+	}
+}

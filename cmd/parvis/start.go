@@ -194,7 +194,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		// A burst of two thirds of the minute's budget, so that a building behind
 		// one address is not throttled.
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
-		KB: &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}, Tokens: s.tokens, Users: s.accounts,
+		KB:     &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}, Tokens: s.tokens, Users: s.accounts,
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
 			return err
