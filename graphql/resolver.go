@@ -31,6 +31,11 @@ type Resolver struct {
 	// Replay rebuilds the projections; nil when this process does not run them.
 	Replay func(ctx context.Context) (projections.ReplayReport, error)
 	// Audit appends an administrator's action to the audit log.
-	Audit  func(ctx context.Context, p events.Payload) error
-	Logger *slog.Logger
+	Audit func(ctx context.Context, p events.Payload) error
+	// Erasures is the set of erased conversations (nil: none known).
+	Erasures *projections.Erasures
+	// RetentionDays is how long conversations are kept (0: for ever), told in
+	// exports.
+	RetentionDays int
+	Logger        *slog.Logger
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ type config struct {
 	Introspection bool
 	TokenRate     int
 	OIDC          auth.OIDCConfig
+	// RetentionDays is how long conversations are kept, in ClickHouse and on
+	// the embedded broker's log; 0 keeps them for ever.
+	RetentionDays int
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -63,6 +67,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role")
 	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
+	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever)")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -74,6 +79,11 @@ func parseServe(args []string) (config, error) {
 			c.Roles = append(c.Roles, r)
 		}
 	}
+	days, err := strconv.Atoi(*retention)
+	if err != nil {
+		return c, fmt.Errorf("%w: --retention-days %q: want a number of days (0: for ever)", errUsage, *retention)
+	}
+	c.RetentionDays = days
 	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
 	c.OIDC.ClientSecret = os.Getenv("PARVIS_OIDC_CLIENT_SECRET")
 	return c, c.Validate()
@@ -120,6 +130,9 @@ func (c config) Validate() error {
 	}
 	if c.RegroupEvery < time.Minute {
 		errs = append(errs, fmt.Errorf("--regroup-every %s: at least 1m", c.RegroupEvery))
+	}
+	if c.RetentionDays < 0 {
+		errs = append(errs, fmt.Errorf("--retention-days %d: want 0 (keep for ever) or more", c.RetentionDays))
 	}
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))

@@ -74,6 +74,8 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--role", "api,cook", "--clickhouse", "clickhouse://h:9000/db", "--kafka", "k:9092"}, "unknown role"},
 		{[]string{"--clickhouse", "mysql://x"}, "--clickhouse"},
 		{[]string{"--max-message", "0"}, "--max-message"},
+		{[]string{"--retention-days", "-1"}, "--retention-days"},
+		{[]string{"--retention-days", "un an"}, "--retention-days"},
 	}
 	for _, tt := range tests {
 		_, err := parseServe(tt.args)
@@ -81,7 +83,17 @@ func TestServeConfigValidation(t *testing.T) {
 			t.Errorf("parseServe(%v) = %v, want an error about %s", tt.args, err, tt.want)
 		}
 	}
-	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") {
+	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") || c.RetentionDays != 365 {
 		t.Errorf("defaults: %+v %v", c, err)
+	}
+}
+
+func TestServeRetentionDays(t *testing.T) {
+	t.Setenv("PARVIS_RETENTION_DAYS", "90")
+	if c, err := parseServe(nil); err != nil || c.RetentionDays != 90 {
+		t.Errorf("PARVIS_RETENTION_DAYS=90: %d %v", c.RetentionDays, err)
+	}
+	if c, err := parseServe([]string{"--retention-days", "0"}); err != nil || c.RetentionDays != 0 {
+		t.Errorf("--retention-days 0 (for ever) wins over the variable: %d %v", c.RetentionDays, err)
 	}
 }
