@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -31,9 +32,30 @@ type Embedded struct {
 // Partitions of the conversations topic: enough for a few projector instances.
 const conversationPartitions = 3
 
+// Option configures the embedded broker.
+type Option func(*options)
+
+type options struct {
+	retention time.Duration
+}
+
+// Retention keeps the conversations' events for d on the log (0, the default:
+// for ever). The knowledge base, the audit log and the dead letters are kept for
+// ever: they are the town's content and its administrators' record, and the
+// erasures that replays need.
+func Retention(d time.Duration) Option {
+	return func(o *options) { o.retention = d }
+}
+
 // StartEmbedded starts the broker listening on listen (HOST:PORT), its log and
-// group offsets persisted (and fsync'd on every write) under dir.
-func StartEmbedded(dir, listen string) (*Embedded, error) {
+// group offsets persisted (and fsync'd on every write) under dir. The topics'
+// retention is set as it starts (again at each start, so that a changed period
+// applies to a log created before); the broker applies it every hour.
+func StartEmbedded(dir, listen string, opts ...Option) (*Embedded, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	host, portStr, err := net.SplitHostPort(listen)
 	if err != nil {
 		return nil, fmt.Errorf("eventlog: broker address %q: %w", listen, err)
@@ -57,6 +79,9 @@ func StartEmbedded(dir, listen string) (*Embedded, error) {
 		kfake.SeedTopics(1, events.TopicKB, events.TopicAudit, events.TopicDeadLetter),
 		kfake.AllowAutoTopicCreation(),
 		kfake.ClusterID("parvis"),
+		// Kafka's default keeps a topic 7 days: here a topic that says nothing
+		// (one created by a client) is kept for ever.
+		kfake.BrokerConfigs(map[string]string{"log.retention.ms": "-1"}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("eventlog: start embedded broker on %s: %w", listen, err)
@@ -68,7 +93,43 @@ func StartEmbedded(dir, listen string) (*Embedded, error) {
 	if port == 0 {
 		addr = c.ListenAddrs()[0]
 	}
+	keep := map[string]time.Duration{events.TopicConversations: o.retention, events.TopicKB: 0, events.TopicAudit: 0, events.TopicDeadLetter: 0}
+	if err := setRetention(addr, keep); err != nil {
+		c.Close()
+		return nil, err
+	}
 	return &Embedded{cluster: c, addr: addr}, nil
+}
+
+// setRetention sets the retention.ms of topics (-1, for ever, for 0).
+func setRetention(addr string, topics map[string]time.Duration) error {
+	req := &kafka.AlterConfigsRequest{}
+	for topic, d := range topics {
+		ms := "-1"
+		if d > 0 {
+			ms = strconv.FormatInt(d.Milliseconds(), 10)
+		}
+		req.Resources = append(req.Resources, kafka.AlterConfigRequestResource{ResourceType: kafka.ResourceTypeTopic, ResourceName: topic,
+			Configs: []kafka.AlterConfigRequestConfig{{Name: "retention.ms", Value: ms}}})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// A transport of its own: the default one keeps connections to an address,
+	// which a broker restarted on the same address has closed.
+	tr := &kafka.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&kafka.Client{Addr: kafka.TCP(addr), Transport: tr}).AlterConfigs(ctx, req)
+	if err == nil {
+		for _, e := range resp.Errors {
+			if e != nil {
+				err = e
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("eventlog: set the retention of the topics: %w", err)
+	}
+	return nil
 }
 
 // Addr returns the address clients connect to.

@@ -21,7 +21,7 @@ const (
 	TopicConversations = "parvis.conversations"
 	TopicKB            = "parvis.kb"
 	TopicDeadLetter    = "parvis.deadletter"
-	TopicAudit         = "parvis.audit" // administrators' actions: tokens created and revoked
+	TopicAudit         = "parvis.audit" // administrators' actions: tokens, accounts, replays, erasures
 )
 
 // Topics lists every topic, for creating them.

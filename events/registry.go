@@ -24,6 +24,7 @@ var registry = map[string]registration{
 	TypeAccountCreated:      {1, TopicAudit, func() Payload { return new(AccountCreated) }},
 	TypeAccountDisabled:     {1, TopicAudit, func() Payload { return new(AccountDisabled) }},
 	TypeReplayRequested:     {1, TopicAudit, func() Payload { return new(ReplayRequested) }},
+	TypeConversationErased:  {1, TopicAudit, func() Payload { return new(ConversationErased) }},
 }
 
 // kbChange makes the empty payload of one step of an entry's lifecycle: the

@@ -1,7 +1,9 @@
 package events
 
 import (
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -31,6 +33,7 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		AccountCreated{AccountID: "a1", Login: "l", Name: "n", Role: "EXPERT", PasswordHash: "h", By: "b"},
 		AccountDisabled{AccountID: "a1", By: "b"},
 		ReplayRequested{By: "b"},
+		ConversationErased{ConversationID: "c1", By: "b"},
 	}
 	seen := map[string]bool{}
 	for _, p := range examples {
@@ -69,5 +72,33 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 func TestNewRefusesAnUnregisteredType(t *testing.T) {
 	if _, err := New("t", "c", time.Now(), KBEntryChanged{Type: "kb.entry.shredded"}); err == nil {
 		t.Error("New accepted an unregistered type")
+	}
+}
+
+// TestSecretsArePublicWithout: the payloads that carry a secret say so, and their
+// public form has neither the secret nor its key.
+func TestSecretsArePublicWithout(t *testing.T) {
+	tests := []struct {
+		p      Payload
+		secret string
+	}{
+		{TokenCreated{TokenID: "t1", Name: "n", Role: "ADMIN", Hash: "5e3f", By: "b"}, `"hash"`},
+		{AccountCreated{AccountID: "a1", Login: "l", Role: "EXPERT", PasswordHash: "$2a$10$x", By: "b"}, `"password_hash"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.p.EventType(), func(t *testing.T) {
+			full, _ := json.Marshal(tt.p)
+			if !strings.Contains(string(full), tt.secret) {
+				t.Fatalf("the log form lost its secret: %s", full)
+			}
+			s, ok := tt.p.(Secretive)
+			if !ok {
+				t.Fatalf("%T does not say it carries a secret", tt.p)
+			}
+			pub, _ := json.Marshal(s.Public())
+			if strings.Contains(string(pub), tt.secret) || !strings.Contains(string(pub), `"by":"b"`) {
+				t.Errorf("public form %s", pub)
+			}
+		})
 	}
 }

@@ -21,6 +21,7 @@ const (
 	TypeAccountCreated      = "auth.account.created"
 	TypeAccountDisabled     = "auth.account.disabled"
 	TypeReplayRequested     = "admin.replay.requested"
+	TypeConversationErased  = "conversation.erased"
 )
 
 // ConversationStarted opens a conversation.
@@ -79,7 +80,7 @@ type TokenCreated struct {
 	TokenID string `json:"token_id"`
 	Name    string `json:"name"`
 	Role    string `json:"role"`
-	Hash    string `json:"hash"` // hex SHA-256 of the token
+	Hash    string `json:"hash,omitempty"` // hex SHA-256 of the token; see [Secretive]
 	By      string `json:"by"`
 }
 
@@ -96,7 +97,7 @@ type AccountCreated struct {
 	Login        string `json:"login"`
 	Name         string `json:"name"`
 	Role         string `json:"role"`
-	PasswordHash string `json:"password_hash"`
+	PasswordHash string `json:"password_hash,omitempty"` // see [Secretive]
 	By           string `json:"by"`
 }
 
@@ -111,6 +112,32 @@ type ReplayRequested struct {
 	By string `json:"by"`
 }
 
+// ConversationErased records that an administrator erased a conversation at the
+// citizen's request: from then on it is in no projection, and every projector and
+// replay skips its events. It travels on the audit topic, which every process
+// follows, and names the conversation in its payload (the envelope's
+// conversation_id stays empty, like every audit event's).
+type ConversationErased struct {
+	ConversationID string `json:"conversation_id"`
+	By             string `json:"by"`
+}
+
+// Secretive is a payload that carries a secret (the hash of a token or of a
+// password): the audit followers need it to check who signs in, nothing else may
+// keep it. Public returns the payload without its secrets, the form in which
+// analytics store it.
+type Secretive interface {
+	Payload
+	Public() Payload
+}
+
+// Public implements [Secretive].
+func (t TokenCreated) Public() Payload { t.Hash = ""; return t }
+
+// Public implements [Secretive].
+func (a AccountCreated) Public() Payload { a.PasswordHash = ""; return a }
+
+func (ConversationErased) EventType() string  { return TypeConversationErased }
 func (ReplayRequested) EventType() string     { return TypeReplayRequested }
 func (AccountCreated) EventType() string      { return TypeAccountCreated }
 func (AccountDisabled) EventType() string     { return TypeAccountDisabled }

@@ -3,10 +3,12 @@ package graphql
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/projections"
 )
 
 func kbAudience(a *model.Audience) kb.Audience {
@@ -74,4 +76,12 @@ func (r *Resolver) townSource() string {
 
 func toAccount(a auth.Account) *model.Account {
 	return &model.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: model.Role(a.Role), CreatedAt: a.Created, Disabled: a.Disabled}
+}
+
+// export is the document of exportConversation: what is held, when it was
+// exported, and how long it is kept (0: for ever).
+type export struct {
+	projections.Record
+	ExportedAt    time.Time `json:"exported_at"`
+	RetentionDays int       `json:"retention_days"`
 }

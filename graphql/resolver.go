@@ -37,5 +37,10 @@ type Resolver struct {
 	// (conversations started, messages, feedback, searches; every alias counts);
 	// nil: no limit.
 	Public *web.Limiter
-	Logger *slog.Logger
+	// Erasures is the set of erased conversations (nil: none known).
+	Erasures *projections.Erasures
+	// RetentionDays is how long conversations are kept (0: for ever), told in
+	// exports.
+	RetentionDays int
+	Logger        *slog.Logger
 }

@@ -126,6 +126,16 @@ func TestRolesInProcess(t *testing.T) {
 	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "FORBIDDEN" {
 		t.Errorf("an elected official creating a token: codes %v, want [FORBIDDEN]", got)
 	}
+	// Citizens' rights are the administrator's to exercise.
+	for _, q := range []string{`mutation { eraseConversation(id: "c1") }`, `{ exportConversation(id: "c1") }`} {
+		resp, err := c.RawPost(q, elected)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "FORBIDDEN" {
+			t.Errorf("%s by an elected official: codes %v, want [FORBIDDEN]", q, got)
+		}
+	}
 }
 
 // aliases repeats a field n times under aliases a0, a1...

@@ -7,6 +7,7 @@ package graphql
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -169,6 +170,23 @@ func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*mode
 		return nil, kbError(err)
 	}
 	return toEntry(ctx, &e), nil
+}
+
+// EraseConversation is the resolver for the eraseConversation field.
+func (r *mutationResolver) EraseConversation(ctx context.Context, id string) (bool, error) {
+	if r.Erasures.Has(id) {
+		return true, nil
+	}
+	if _, held, err := r.Queries.Record(ctx, id); err != nil {
+		return false, err
+	} else if !held {
+		return false, badInput("Aucune conversation ne porte cet identifiant : rien à effacer (elle a peut-être déjà été effacée, ou a dépassé la durée de conservation).")
+	}
+	if err := r.Audit(ctx, events.ConversationErased{ConversationID: id, By: principalName(ctx)}); err != nil {
+		return false, err
+	}
+	r.Erasures.Add(id) // at once here; every other process learns it from the audit log
+	return true, nil
 }
 
 // Overview is the resolver for the overview field.
@@ -433,6 +451,23 @@ func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
 		}
 	}
 	return out, nil
+}
+
+// ExportConversation is the resolver for the exportConversation field.
+func (r *queryResolver) ExportConversation(ctx context.Context, id string) (string, error) {
+	nothing := badInput("Aucune donnée n'est conservée sur cette conversation (identifiant inconnu, conversation effacée ou expirée).")
+	if r.Erasures.Has(id) {
+		return "", nothing
+	}
+	rec, held, err := r.Queries.Record(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if !held {
+		return "", nothing
+	}
+	out, err := json.MarshalIndent(export{Record: rec, ExportedAt: time.Now().UTC(), RetentionDays: r.RetentionDays}, "", "  ")
+	return string(out), err
 }
 
 // Mutation returns generated.MutationResolver implementation.

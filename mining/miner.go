@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,7 +36,10 @@ type Config struct {
 	Every        time.Duration // how often new questions are read; default 2 s
 	RegroupEvery time.Duration // how often everything is regrouped; default 10 min
 	Threshold    float64       // similarity to join a group; default DefaultThreshold
-	Logger       *slog.Logger
+	// Erased is the set of erased conversations: their questions are left out,
+	// and deleted from the mining tables as they join it. Nil: none.
+	Erased *projections.Erasures
+	Logger *slog.Logger
 }
 
 // Miner reads the projections, finds the signals of unmet demand, groups the
@@ -79,8 +83,27 @@ func NewMiner(cfg Config, q *projections.Queries) *Miner {
 	return &Miner{cfg: cfg, q: q, grouper: NewGrouper(cfg.Threshold), assigned: map[string]bool{}}
 }
 
-// Run mines until ctx is done: a full rebuild first, then passes and regroupings.
+// Run mines until ctx is done: a full rebuild first, then passes and regroupings,
+// and erasures as they come.
 func (m *Miner) Run(ctx context.Context) error {
+	// Erasures: those made before the start first, then each as it comes; a
+	// failure is retried a little later.
+	var n int
+	var changed <-chan struct{}
+	var retry <-chan time.Time
+	eraseNew := func() {
+		ids, next, ch := m.cfg.Erased.Since(n)
+		changed, retry = ch, nil
+		if err := m.Erase(ctx, ids); err != nil {
+			if ctx.Err() == nil {
+				m.cfg.Logger.Warn("mining: erase, retrying", slog.Any("error", err))
+				retry = time.After(10 * time.Second)
+			}
+			return
+		}
+		n = next
+	}
+	eraseNew()
 	if err := m.Rebuild(ctx); err != nil && ctx.Err() == nil {
 		m.cfg.Logger.Warn("mining: first rebuild", slog.Any("error", err))
 	}
@@ -92,6 +115,10 @@ func (m *Miner) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-changed:
+			eraseNew()
+		case <-retry:
+			eraseNew()
 		case <-tick.C:
 			if err := m.Pass(ctx); err != nil && ctx.Err() == nil {
 				m.cfg.Logger.Warn("mining: pass", slog.Any("error", err))
@@ -123,6 +150,7 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 	if err != nil {
 		return err
 	}
+	turns = slices.DeleteFunc(turns, func(t projections.Turn) bool { return m.cfg.Erased.Has(t.ConversationID) })
 	signals := Signals(turns, fb, ends)
 	// Each pass reads the whole window again; only signals that are new or
 	// whose reasons grew (a "not helpful" comes after the answer) are written.
@@ -196,6 +224,7 @@ func (m *Miner) regroup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	qs = slices.DeleteFunc(qs, func(q projections.MinedQuestion) bool { return m.cfg.Erased.Has(q.ConversationID) })
 	items := make([]Item, len(qs))
 	for i, q := range qs {
 		items[i] = Item{Text: q.Text, Group: q.ClusterID}
@@ -213,10 +242,17 @@ func (m *Miner) regroup(ctx context.Context) error {
 		}
 	}
 	labels := make([]projections.ClusterLabel, len(res.Groups))
+	ids := make([]string, len(res.Groups))
 	for i, g := range res.Groups {
 		labels[i] = projections.ClusterLabel{ID: g.ID, Label: g.Label, Size: g.Size}
+		ids[i] = g.ID
 	}
 	if err := m.q.WriteMining(ctx, nil, assigns, labels); err != nil {
+		return err
+	}
+	// Groups that no question holds any more (erased, expired, merged) go with
+	// their labels, which are citizens' questions.
+	if err := m.q.DropClusters(ctx, ids); err != nil {
 		return err
 	}
 	m.fresh, m.lastRegroup = 0, time.Now()
@@ -225,6 +261,21 @@ func (m *Miner) regroup(ctx context.Context) error {
 	m.cfg.Logger.Info("mining: regrouped", slog.Int("questions", len(qs)), slog.Int("groups", len(res.Groups)),
 		slog.Int("moved", len(assigns)), slog.Duration("took", time.Since(start)))
 	return nil
+}
+
+// Erase deletes what the mining tables hold of the conversations, and regroups
+// without their questions so that no group is labelled with one of them.
+func (m *Miner) Erase(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	found, err := m.q.EraseMining(ctx, ids)
+	if err != nil || !found {
+		return err
+	}
+	return m.regroup(ctx)
 }
 
 // Rebuild finds the signals of the whole history again and regroups: after a

@@ -24,6 +24,14 @@ var (
 		Namespace: "parvis", Subsystem: "projector", Name: "insert_failures_total",
 		Help: "Batch inserts that ClickHouse refused or did not answer (retried).",
 	})
+	erased = promauto.NewCounter(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "projector", Name: "erased_conversations_total",
+		Help: "Conversations erased from the projections at a citizen's request.",
+	})
+	skippedErased = promauto.NewCounter(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "projector", Name: "skipped_erased_events_total",
+		Help: "Events not projected because their conversation is erased.",
+	})
 	lagSeconds = promauto.NewGauge(prometheus.GaugeOpts{
 		Namespace: "parvis", Subsystem: "projector", Name: "lag_seconds",
 		Help: "Age of the newest projected event when its batch was committed.",

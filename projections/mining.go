@@ -118,23 +118,92 @@ func (q *Queries) WriteMining(ctx context.Context, signals []Signal, assigns []A
 
 // MinedQuestion is a signalled question with its current group.
 type MinedQuestion struct {
-	UtteranceID string    `ch:"utterance_id"`
-	Text        string    `ch:"text"`
-	At          time.Time `ch:"at"`
-	ClusterID   string    `ch:"cluster_id"`
+	UtteranceID    string    `ch:"utterance_id"`
+	ConversationID string    `ch:"conversation_id"`
+	Text           string    `ch:"text"`
+	At             time.Time `ch:"at"`
+	ClusterID      string    `ch:"cluster_id"`
 }
 
 // MinedQuestions returns every signalled question with its group, oldest first.
 func (q *Queries) MinedQuestions(ctx context.Context) ([]MinedQuestion, error) {
 	var out []MinedQuestion
-	err := q.s.Select(ctx, &out, `SELECT utterance_id, text, at, cluster_id
-		FROM (SELECT utterance_id, text, at FROM mining_signals FINAL) AS s
+	err := q.s.Select(ctx, &out, `SELECT utterance_id, conversation_id, text, at, cluster_id
+		FROM (SELECT utterance_id, conversation_id, text, at FROM mining_signals FINAL) AS s
 		ANY LEFT JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
 		ORDER BY utterance_id`)
 	if err != nil {
 		return nil, fmt.Errorf("projections: mined questions: %w", err)
 	}
 	return out, nil
+}
+
+// EraseMining deletes what the mining tables hold of the conversations: their
+// signals, the groups their questions are assigned to, and the group labels that
+// are one of their questions (the miner's next regrouping labels the groups
+// again). It waits until the deletions are done, and reports whether there was
+// anything to delete.
+func (q *Queries) EraseMining(ctx context.Context, ids []string) (bool, error) {
+	found := false
+	for _, chunk := range chunks(ids, 1000) {
+		in := "conversation_id IN (" + quoteAll(chunk) + ")"
+		var rows []struct {
+			UtteranceID string `ch:"utterance_id"`
+			Text        string `ch:"text"`
+		}
+		if err := q.s.Select(ctx, &rows, "SELECT utterance_id, text FROM mining_signals WHERE "+in); err != nil {
+			return found, fmt.Errorf("projections: erase mining: %w", err)
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		found = true
+		uids, texts := make([]string, len(rows)), make([]string, len(rows))
+		for i, r := range rows {
+			uids[i], texts[i] = r.UtteranceID, r.Text
+		}
+		for _, stmt := range []string{
+			"ALTER TABLE mining_assignments DELETE WHERE utterance_id IN (" + quoteAll(uids) + ")",
+			"ALTER TABLE mining_clusters DELETE WHERE label IN (" + quoteAll(texts) + ")",
+			"ALTER TABLE mining_signals DELETE WHERE " + in,
+		} {
+			if err := q.s.Exec(ctx, stmt); err != nil {
+				return found, fmt.Errorf("projections: erase mining: %w", err)
+			}
+		}
+	}
+	if !found {
+		return false, nil
+	}
+	return true, waitMutations(ctx, q.s, MiningTables)
+}
+
+// DropClusters deletes the groups other than keep (the groups of the latest
+// regrouping) with their labels: groups whose questions were all erased or
+// expired.
+func (q *Queries) DropClusters(ctx context.Context, keep []string) error {
+	var rows []struct {
+		ID string `ch:"cluster_id"`
+	}
+	if err := q.s.Select(ctx, &rows, "SELECT DISTINCT cluster_id FROM mining_clusters"); err != nil {
+		return fmt.Errorf("projections: groups: %w", err)
+	}
+	kept := make(map[string]bool, len(keep))
+	for _, id := range keep {
+		kept[id] = true
+	}
+	var stale []string
+	for _, r := range rows {
+		if !kept[r.ID] {
+			stale = append(stale, r.ID)
+		}
+	}
+	for _, chunk := range chunks(stale, 1000) {
+		if err := q.s.Exec(ctx, "ALTER TABLE mining_clusters DELETE WHERE cluster_id IN ("+quoteAll(chunk)+")"); err != nil {
+			return fmt.Errorf("projections: drop groups: %w", err)
+		}
+	}
+	return nil
 }
 
 // Cluster is a group of unanswered questions over a period.

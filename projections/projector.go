@@ -24,7 +24,11 @@ type ProjectorConfig struct {
 	Group   string        // consumer group; default "parvis-projector"
 	Batch   int           // events per insert at most; default 1000
 	Flush   time.Duration // a partial batch is inserted after this; default 200ms
-	Logger  *slog.Logger
+	// Erased is the set of erased conversations, complete up to the audit log's
+	// end before Run starts: their events are skipped, their rows deleted. Nil:
+	// none.
+	Erased *Erasures
+	Logger *slog.Logger
 }
 
 // Projector consumes the log into the store. A batch is inserted into every table
@@ -57,7 +61,14 @@ func NewProjector(cfg ProjectorConfig, store Store, dl DeadLetterer) *Projector 
 }
 
 // Run consumes until ctx is done, then commits what it has inserted and returns.
+// Meanwhile it erases the conversations of [ProjectorConfig.Erased] as they join
+// the set, those erased before it started first.
 func (p *Projector) Run(ctx context.Context) error {
+	if p.cfg.Erased != nil {
+		var wg sync.WaitGroup
+		wg.Go(func() { p.eraseLoop(ctx) })
+		defer wg.Wait()
+	}
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:        p.cfg.Brokers,
 		GroupID:        p.cfg.Group,
@@ -115,13 +126,19 @@ func (p *Projector) Run(ctx context.Context) error {
 }
 
 // project decodes a batch, sends undecodable events to the dead-letter topic and
-// inserts the rest, retrying with back-off while ClickHouse refuses or is down.
+// inserts the rest but those of erased conversations, retrying with back-off
+// while ClickHouse refuses or is down.
 func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	b := Batch{}
 	types := map[string]int{}
 	touched := map[time.Time]bool{} // hours whose rollup changes
+	type decoded struct {
+		env     events.Envelope
+		payload events.Payload
+	}
+	evs := make([]decoded, 0, len(msgs))
 	for _, m := range msgs {
 		env, payload, err := events.Decode(m.Value)
 		if err != nil {
@@ -136,7 +153,17 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 			}
 			continue
 		}
-		b.Project(env, payload)
+		// An erasure in this batch counts for the events before it in the batch.
+		p.cfg.Erased.Apply(env, payload)
+		evs = append(evs, decoded{env, payload})
+	}
+	for _, ev := range evs {
+		env := ev.env
+		if p.cfg.Erased.Has(env.ConversationID) {
+			skippedErased.Inc()
+			continue
+		}
+		b.Project(env, ev.payload)
 		types[env.Type]++
 		if env.Type == events.TypeBotDecision {
 			touched[env.At.Truncate(time.Hour)] = true

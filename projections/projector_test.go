@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -88,17 +89,13 @@ func TestProjectorAndReplay(t *testing.T) {
 
 func waitOverview(t *testing.T, q *Queries, at time.Time, want Overview) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	var o Overview
-	var err error
-	for time.Now().Before(deadline) {
-		o, err = q.Overview(context.Background(), at.Add(-time.Hour), at.Add(time.Hour))
-		if err == nil && o.Conversations == want.Conversations && o.Messages == want.Messages {
-			return
+	eventually(t, "overview", func() error {
+		o, err := q.Overview(context.Background(), at.Add(-time.Hour), at.Add(time.Hour))
+		if err == nil && (o.Conversations != want.Conversations || o.Messages != want.Messages) {
+			err = fmt.Errorf("%+v, want %d conversations and %d messages", o, want.Conversations, want.Messages)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("overview = %+v (%v), want %d conversations and %d messages", o, err, want.Conversations, want.Messages)
+		return err
+	})
 }
 
 // flaky fails the first inserts, as a ClickHouse that is down for a while.

@@ -97,13 +97,13 @@ func (q *Queries) Overview(ctx context.Context, from, to time.Time) (Overview, e
 
 // Message is one message of a conversation.
 type Message struct {
-	EventID    string    `ch:"event_id"`
-	At         time.Time `ch:"at"`
-	Role       string    `ch:"role"`
-	Text       string    `ch:"text"`
-	Outcome    string    `ch:"outcome"`
-	Confidence float64   `ch:"confidence"`
-	EntryID    string    `ch:"entry_id"`
+	EventID    string    `ch:"event_id" json:"id"`
+	At         time.Time `ch:"at" json:"at"`
+	Role       string    `ch:"role" json:"role"`
+	Text       string    `ch:"text" json:"text"`
+	Outcome    string    `ch:"outcome" json:"outcome,omitempty"`
+	Confidence float64   `ch:"confidence" json:"confidence,omitempty"`
+	EntryID    string    `ch:"entry_id" json:"entry_id,omitempty"`
 }
 
 // Conversation returns the messages of a conversation in order, and whether the

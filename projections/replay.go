@@ -15,6 +15,7 @@ import (
 type ReplayReport struct {
 	Events   int           // events projected
 	Invalid  int           // events skipped because they do not decode
+	Erased   int           // events skipped because their conversation is erased
 	Duration time.Duration // wall time
 }
 
@@ -22,7 +23,8 @@ const replaySuffix = "_replay"
 
 // Replay rebuilds every projection from the beginning of the log: it creates
 // fresh tables, projects every event up to the end of each partition into them,
-// and swaps them in place of the live tables. When a live projector p runs in this
+// but those of erased conversations (the audit topic is read first, and p's set
+// of erasures used when p is given), and swaps them in place of the live tables. When a live projector p runs in this
 // process, it is held between batches for the duration, so that nothing it
 // projects is lost in the swap (its next batch goes into the new tables; any
 // overlap is deduplicated by event id). p may be nil.
@@ -39,13 +41,19 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	if err := CreateFresh(ctx, s, replaySuffix); err != nil {
 		return rep, err
 	}
-	for _, topic := range []string{events.TopicConversations, events.TopicKB, events.TopicAudit} {
+	// The audit log first: its erasures are known before any conversation is
+	// read, and their events are skipped.
+	erased := NewErasures()
+	if p != nil && p.cfg.Erased != nil {
+		erased = p.cfg.Erased
+	}
+	for _, topic := range []string{events.TopicAudit, events.TopicConversations, events.TopicKB} {
 		parts, err := partitions(ctx, brokers, topic)
 		if err != nil {
 			return rep, err
 		}
 		for _, part := range parts {
-			if err := replayPartition(ctx, s, brokers, topic, part, &rep); err != nil {
+			if err := replayPartition(ctx, s, brokers, topic, part, erased, &rep); err != nil {
 				return rep, err
 			}
 		}
@@ -66,7 +74,8 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 		}
 	}
 	rep.Duration = time.Since(start)
-	log.Info("replay done", slog.Int("events", rep.Events), slog.Int("invalid", rep.Invalid), slog.Duration("took", rep.Duration))
+	log.Info("replay done", slog.Int("events", rep.Events), slog.Int("invalid", rep.Invalid), slog.Int("erased", rep.Erased),
+		slog.Duration("took", rep.Duration))
 	return rep, nil
 }
 
@@ -83,7 +92,7 @@ func partitions(ctx context.Context, brokers []string, topic string) ([]kafka.Pa
 	return parts, nil
 }
 
-func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, rep *ReplayReport) error {
+func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, erased *Erasures, rep *ReplayReport) error {
 	leader, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, part.ID)
 	if err != nil {
 		return fmt.Errorf("projections: replay: dial leader of %s/%d: %w", topic, part.ID, err)
@@ -115,9 +124,13 @@ func replayPartition(ctx context.Context, s Store, brokers []string, topic strin
 			return fmt.Errorf("projections: replay: read %s/%d: %w", topic, part.ID, err)
 		}
 		env, payload, err := events.Decode(m.Value)
-		if err != nil {
+		switch {
+		case err != nil:
 			rep.Invalid++
-		} else {
+		case erased.Has(env.ConversationID):
+			rep.Erased++
+		default:
+			erased.Apply(env, payload)
 			b.Project(env, payload)
 			rep.Events++
 		}

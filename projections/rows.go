@@ -26,9 +26,15 @@ type Batch map[string][][]any
 // Add appends a row to table.
 func (b Batch) Add(table string, row ...any) { b[table] = append(b[table], row) }
 
-// Project maps one decoded event to the rows of every table it feeds.
+// Project maps one decoded event to the rows of every table it feeds. The events
+// table keeps the envelope and the payload, without its secrets.
 func (b Batch) Project(e events.Envelope, p events.Payload) {
-	b.Add("events", e.ID, e.Type, uint16(e.V), e.At, e.ConversationID, e.Tenant, string(e.Payload))
+	payload := string(e.Payload)
+	if s, ok := p.(events.Secretive); ok {
+		public, _ := json.Marshal(s.Public())
+		payload = string(public)
+	}
+	b.Add("events", e.ID, e.Type, uint16(e.V), e.At, e.ConversationID, e.Tenant, payload)
 	switch p := p.(type) {
 	case *events.ConversationStarted:
 		b.Add("conversations", e.ConversationID, e.Tenant, e.At, p.Audience, p.Channel, p.Campaign, e.ID)

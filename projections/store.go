@@ -6,6 +6,10 @@
 // commits its offsets. Tables are ReplacingMergeTree keyed by event id and read with
 // FINAL, so a redelivered or replayed event never counts twice. [Replay] rebuilds
 // every table from the beginning of the log into fresh tables and swaps them in.
+// A conversation erased at a citizen's request (in [Erasures], from the audit
+// topic) is skipped by both, and its rows deleted; [RunRetention] deletes what is
+// older than the retention period. [Queries.Record] gathers what is held about a
+// conversation, for a citizen's access request.
 //
 // Two Store drivers share one SQL dialect: chDB, the embedded ClickHouse (the
 // default of `parvis serve`), and clickhouse-go over the native protocol (a

@@ -162,3 +162,21 @@ func TestRedeliveryNeverCountsTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestRollupCountsEveryQuestion: the hourly rollup counts each question, not one
+// per conversation.
+func TestRollupCountsEveryQuestion(t *testing.T) {
+	at := time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			projectAll(t, s, conversationEvents(t, 3, 3, at))
+			if err := RollUpAll(context.Background(), s, ""); err != nil {
+				t.Fatal(err)
+			}
+			u, err := NewQueries(s).Usage(context.Background(), at.Add(-time.Hour), at.Add(time.Hour), false)
+			if err != nil || len(u) != 1 || u[0].Messages != 9 || u[0].Answered != 6 || u[0].Unanswered != 3 {
+				t.Errorf("usage = %+v %v, want 9 questions, 6 answered, 3 not", u, err)
+			}
+		})
+	}
+}

@@ -86,7 +86,7 @@ func (q *Queries) Needs(ctx context.Context, from, to time.Time, byService bool,
 			SELECT entry_id, outcome, messages FROM usage_hourly FINAL
 			WHERE %[2]s AND outcome != 'SMALLTALK'
 		) AS d
-		ANY INNER JOIN (SELECT entry_id, %[1]s AS name FROM kb_entries FINAL WHERE %[1]s != '') AS k USING entry_id
+		ALL INNER JOIN (SELECT entry_id, %[1]s AS name FROM kb_entries FINAL WHERE %[1]s != '') AS k USING entry_id
 		GROUP BY name ORDER BY asked DESC, name LIMIT %[3]d`, col, hours(from, to), limit))
 	if err != nil {
 		return nil, fmt.Errorf("projections: needs: %w", err)

@@ -42,7 +42,6 @@ func kbCmd(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	addrs := strings.Split(*brokers, ",")
 	switch args[0] {
 	case "import":
 		if fs.NArg() == 0 {
@@ -56,49 +55,25 @@ func kbCmd(ctx context.Context, args []string) error {
 			}
 			all = append(all, entries...)
 		}
-		if err := eventlog.Ping(ctx, addrs); err != nil {
-			return fmt.Errorf("no Kafka broker at %s (start 'parvis serve' or give --kafka): %v", *brokers, err)
-		}
-		dir, err := os.MkdirTemp("", "parvis-kb-import-")
+		log, err := dialLog(ctx, *brokers)
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: addrs, OutboxDir: dir, Timeout: 10 * time.Second})
-		if err != nil {
+		if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
+			return kb.PublishEntries(ctx, pub, *tenant, all, "parvis kb import")
+		}); err != nil {
 			return err
-		}
-		err = kb.PublishEntries(ctx, pub, *tenant, all, "parvis kb import")
-		if cerr := pub.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
-		if pub.Pending() > 0 {
-			return fmt.Errorf("the broker did not acknowledge %d entries; nothing is lost but run the import again", pub.Pending())
 		}
 		fmt.Printf("%d entrées publiées.\n", len(all))
 		return nil
 	case "export":
-		if err := eventlog.Ping(ctx, addrs); err != nil {
-			return fmt.Errorf("no Kafka broker at %s (start 'parvis serve' or give --kafka): %v", *brokers, err)
+		log, err := dialLog(ctx, *brokers)
+		if err != nil {
+			return err
 		}
 		state := kb.NewState()
-		rctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		ready := make(chan struct{})
-		go eventlog.Follow(rctx, addrs, events.TopicKB, state.Apply, func() {
-			select {
-			case <-ready:
-			default:
-				close(ready)
-			}
-		}, nilLogger())
-		select {
-		case <-ready:
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := log.read(ctx, events.TopicKB, state.Apply); err != nil {
+			return err
 		}
 		entries, _ := state.Published()
 		return yaml.NewEncoder(os.Stdout).Encode(map[string]any{"entries": entries})

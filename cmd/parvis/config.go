@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,9 @@ type config struct {
 	MetricsAddr   string
 	OIDC          auth.OIDCConfig
 	SessionMaxAge time.Duration
+	// RetentionDays is how long conversations are kept, in ClickHouse and on
+	// the embedded broker's log; 0 keeps them for ever.
+	RetentionDays int
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -70,6 +74,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
+	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
@@ -81,6 +86,11 @@ func parseServe(args []string) (config, error) {
 			c.Roles = append(c.Roles, r)
 		}
 	}
+	days, err := strconv.Atoi(*retention)
+	if err != nil {
+		return c, fmt.Errorf("%w: --retention-days %q: want a number of days (0: for ever)", errUsage, *retention)
+	}
+	c.RetentionDays = days
 	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
 	c.OIDC.ClientSecret = os.Getenv("PARVIS_OIDC_CLIENT_SECRET")
 	return c, c.Validate()
@@ -147,6 +157,9 @@ func (c config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil || c.MetricsAddr == c.Addr {
 			errs = append(errs, fmt.Errorf("--metrics-addr %q: want a HOST:PORT other than --addr", c.MetricsAddr))
 		}
+	}
+	if c.RetentionDays < 0 {
+		errs = append(errs, fmt.Errorf("--retention-days %d: want 0 (keep for ever) or more", c.RetentionDays))
 	}
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))

@@ -84,6 +84,8 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis"}, "--oidc-redirect-url: needed with --oidc-issuer"},
 		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr"}, "--oidc-redirect-url"},
 		{[]string{"--session-max-age", "0s"}, "--session-max-age"},
+		{[]string{"--retention-days", "-1"}, "--retention-days"},
+		{[]string{"--retention-days", "un an"}, "--retention-days"},
 	}
 	for _, tt := range tests {
 		_, err := parseServe(tt.args)
@@ -96,7 +98,7 @@ func TestServeConfigValidation(t *testing.T) {
 		t.Errorf("a 9-character admin token: %v", err)
 	}
 	t.Setenv("PARVIS_ADMIN_TOKEN", strings.Repeat("k", 32))
-	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") {
+	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") || c.RetentionDays != 365 {
 		t.Errorf("defaults: %+v %v", c, err)
 	}
 	signIn := []string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr/auth/oidc/callback"}
@@ -144,5 +146,15 @@ func TestHelp(t *testing.T) {
 	}
 	if _, out := capture(t, "serve", "-h"); !strings.Contains(out, "[PARVIS_ADDR]") || !strings.Contains(out, "PARVIS_ADMIN_TOKEN") {
 		t.Errorf("serve -h does not name the variables:\n%s", out)
+	}
+}
+
+func TestServeRetentionDays(t *testing.T) {
+	t.Setenv("PARVIS_RETENTION_DAYS", "90")
+	if c, err := parseServe(nil); err != nil || c.RetentionDays != 90 {
+		t.Errorf("PARVIS_RETENTION_DAYS=90: %d %v", c.RetentionDays, err)
+	}
+	if c, err := parseServe([]string{"--retention-days", "0"}); err != nil || c.RetentionDays != 0 {
+		t.Errorf("--retention-days 0 (for ever) wins over the variable: %d %v", c.RetentionDays, err)
 	}
 }

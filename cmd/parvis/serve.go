@@ -36,9 +36,9 @@ func serve(ctx context.Context, args []string) error {
 	}{
 		{"event log", s.startLog},
 		{"store", s.startStore},
+		{"accounts, tokens and erasures", s.startAudit},
 		{"projector", s.startProjector},
 		{"knowledge base", s.startKB},
-		{"accounts and tokens", s.startAudit},
 		{"miner", s.startMiner},
 		{"chat", s.startChat},
 		{"API", s.startAPI},

@@ -39,6 +39,7 @@ type server struct {
 	kb        *kb.State
 	tokens    *auth.Tokens
 	accounts  *auth.Accounts
+	erasures  *projections.Erasures
 	miner     *mining.Miner // nil without the miner role
 	chat      *ingest.Service
 	mux       *http.ServeMux // every route, served by listen
@@ -71,7 +72,8 @@ func (s *server) stop(cancel context.CancelFunc) {
 func (s *server) startLog(context.Context) error {
 	s.brokers = strings.Split(s.cfg.Kafka, ",")
 	if s.cfg.Kafka == "" {
-		b, err := eventlog.StartEmbedded(filepath.Join(s.cfg.Data, "kafka"), s.cfg.BrokerListen)
+		b, err := eventlog.StartEmbedded(filepath.Join(s.cfg.Data, "kafka"), s.cfg.BrokerListen,
+			eventlog.Retention(time.Duration(s.cfg.RetentionDays)*24*time.Hour))
 		if err != nil {
 			return err
 		}
@@ -105,13 +107,18 @@ func (s *server) startStore(ctx context.Context) error {
 	return projections.Migrate(ctx, s.store)
 }
 
-// startProjector projects the log into ClickHouse (projector role).
+// startProjector projects the log into ClickHouse, erasing the erased
+// conversations, and deletes what is older than the retention period (projector
+// role).
 func (s *server) startProjector(ctx context.Context) error {
 	if !s.cfg.has("projector") {
 		return nil
 	}
-	s.projector = projections.NewProjector(projections.ProjectorConfig{Brokers: s.brokers, Logger: s.log}, s.store, s.pub)
+	s.projector = projections.NewProjector(projections.ProjectorConfig{Brokers: s.brokers, Logger: s.log, Erased: s.erasures}, s.store, s.pub)
 	s.goRun("projector", func() error { return s.projector.Run(ctx) })
+	if s.cfg.RetentionDays > 0 {
+		s.goRun("retention", func() error { return projections.RunRetention(ctx, s.store, s.cfg.RetentionDays, s.log) })
+	}
 	return nil
 }
 
@@ -124,20 +131,12 @@ func (s *server) startKB(ctx context.Context) error {
 		return err
 	}
 	s.engine, s.kb = engine, kb.NewState()
-	ready := make(chan struct{})
-	var once sync.Once
-	s.goRun("knowledge base follower", func() error {
-		return eventlog.Follow(ctx, s.brokers, events.TopicKB, s.kb.Apply, func() {
-			entries, version := s.kb.Published()
-			engine.Swap(entries, version)
-			s.log.Info("knowledge base loaded", slog.Int("entries", len(entries)), slog.String("version", version))
-			once.Do(func() { close(ready) })
-		}, s.log)
-	})
-	select {
-	case <-ready:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := s.follow(ctx, "knowledge base follower", events.TopicKB, s.kb.Apply, func() {
+		entries, version := s.kb.Published()
+		engine.Swap(entries, version)
+		s.log.Info("knowledge base loaded", slog.Int("entries", len(entries)), slog.String("version", version))
+	}); err != nil {
+		return err
 	}
 	if s.cfg.Demo && s.kb.Len() == 0 {
 		demo := append(kb.Demo(), kb.ServicePublic()...)
@@ -149,17 +148,41 @@ func (s *server) startKB(ctx context.Context) error {
 	return nil
 }
 
-// startAudit follows the audit topic into the API tokens and local accounts.
+// startAudit follows the audit topic into the API tokens, the local accounts
+// and the erased conversations, and waits until the log has been read once: the
+// projector starts with every erasure known.
 func (s *server) startAudit(ctx context.Context) error {
 	s.tokens = auth.NewTokens(s.pub, s.cfg.Tenant)
 	s.accounts = auth.NewAccounts(s.pub, s.cfg.Tenant)
 	s.accounts.SessionMaxAge = s.cfg.SessionMaxAge
 	s.wg.Go(func() { s.accounts.RunJanitor(ctx) })
-	apply := func(env events.Envelope, p events.Payload) { s.tokens.Apply(env, p); s.accounts.Apply(env, p) }
-	s.goRun("audit follower", func() error {
-		return eventlog.Follow(ctx, s.brokers, events.TopicAudit, apply, func() {}, s.log)
+	s.erasures = projections.NewErasures()
+	apply := func(env events.Envelope, p events.Payload) {
+		s.tokens.Apply(env, p)
+		s.accounts.Apply(env, p)
+		s.erasures.Apply(env, p)
+	}
+	return s.follow(ctx, "audit follower", events.TopicAudit, apply, func() {})
+}
+
+// follow follows a single-partition topic in the background, calling onChange
+// after each batch of changes, and returns once the topic has been read to its
+// end as it was at start.
+func (s *server) follow(ctx context.Context, what, topic string, apply func(events.Envelope, events.Payload), onChange func()) error {
+	ready := make(chan struct{})
+	var once sync.Once
+	s.goRun(what, func() error {
+		return eventlog.Follow(ctx, s.brokers, topic, apply, func() {
+			onChange()
+			once.Do(func() { close(ready) })
+		}, s.log)
 	})
-	return nil
+	select {
+	case <-ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // startMiner groups unmet demand (miner role).
@@ -167,7 +190,7 @@ func (s *server) startMiner(ctx context.Context) error {
 	if !s.cfg.has("miner") {
 		return nil
 	}
-	s.miner = mining.NewMiner(mining.Config{RegroupEvery: s.cfg.RegroupEvery, Logger: s.log}, s.queries)
+	s.miner = mining.NewMiner(mining.Config{RegroupEvery: s.cfg.RegroupEvery, Erased: s.erasures, Logger: s.log}, s.queries)
 	s.goRun("miner", func() error { return s.miner.Run(ctx) })
 	return nil
 }
@@ -195,6 +218,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		// one address is not throttled.
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
 		KB:     &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}, Tokens: s.tokens, Users: s.accounts,
+		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays,
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
 			return err

@@ -127,6 +127,7 @@ type ComplexityRoot struct {
 		CreateAccount     func(childComplexity int, login string, name string, role model.Role, password string) int
 		DisableAccount    func(childComplexity int, id string) int
 		DraftKbEntry      func(childComplexity int, input model.KbEntryInput) int
+		EraseConversation func(childComplexity int, id string) int
 		GiveFeedback      func(childComplexity int, conversationID string, helpful bool, comment *string) int
 		PublishKbEntry    func(childComplexity int, id string) int
 		ReplayProjections func(childComplexity int) int
@@ -158,6 +159,7 @@ type ComplexityRoot struct {
 		Activity           func(childComplexity int, from time.Time, to time.Time) int
 		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
 		Conversation       func(childComplexity int, id string) int
+		ExportConversation func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbQueue            func(childComplexity int) int
 		Me                 func(childComplexity int) int
@@ -223,6 +225,7 @@ type MutationResolver interface {
 	DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error)
 	ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 	PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
+	EraseConversation(ctx context.Context, id string) (bool, error)
 }
 type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error)
@@ -239,6 +242,7 @@ type QueryResolver interface {
 	Accounts(ctx context.Context) ([]*model.Account, error)
 	APITokens(ctx context.Context) ([]*model.APIToken, error)
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
+	ExportConversation(ctx context.Context, id string) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -620,6 +624,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DraftKbEntry(childComplexity, args["input"].(model.KbEntryInput)), true
+	case "Mutation.eraseConversation":
+		if e.ComplexityRoot.Mutation.EraseConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_eraseConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EraseConversation(childComplexity, args["id"].(string)), true
 	case "Mutation.giveFeedback":
 		if e.ComplexityRoot.Mutation.GiveFeedback == nil {
 			break
@@ -800,6 +815,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Conversation(childComplexity, args["id"].(string)), true
+	case "Query.exportConversation":
+		if e.ComplexityRoot.Query.ExportConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportConversation(childComplexity, args["id"].(string)), true
 
 	case "Query.kbEntries":
 		if e.ComplexityRoot.Query.KbEntries == nil {
@@ -1168,6 +1194,14 @@ type Query {
   apiTokens: [ApiToken!]! @auth(roles: [ADMIN])
   "Entries waiting for an expert: drafts and validated entries not yet published."
   kbQueue: [KbEntry!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  """
+  Everything held about a conversation, as one JSON document, to answer a
+  citizen's access request (RGPD, article 15): its start, its events, messages
+  with outcomes, decisions with the entries weighed, feedback, and the questions
+  mining keeps with their group. BAD_USER_INPUT when nothing is held (unknown,
+  erased or expired).
+  """
+  exportConversation(id: ID!): String! @auth(roles: [ADMIN])
 }
 
 "Why a question shows unmet demand."
@@ -1242,6 +1276,14 @@ type Mutation {
   validateKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
   "An expert publishes a validated entry: the bot answers with it on the next message."
   publishKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
+  """
+  Erase a conversation at a citizen's request (RGPD, article 17). True once the
+  erasure is on the audit log: from then on every projector and replay skips the
+  conversation's events, and its rows leave every projection and mining table in
+  the background, within seconds (until then the figures may still count it).
+  Erasing it again returns true; an unknown id is BAD_USER_INPUT.
+  """
+  eraseConversation(id: ID!): Boolean! @auth(roles: [ADMIN])
 }
 
 type BotReply {
@@ -1828,6 +1870,20 @@ func (ec *executionContext) field_Mutation_draftKbEntry_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_eraseConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_giveFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2003,6 +2059,20 @@ func (ec *executionContext) field_Query_audienceSplit_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Query_conversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -4111,6 +4181,68 @@ func (ec *executionContext) fieldContext_Mutation_publishKbEntry(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_eraseConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_eraseConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EraseConversation(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_eraseConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_eraseConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_name(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5100,6 +5232,68 @@ func (ec *executionContext) fieldContext_Query_kbQueue(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_KbEntry(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportConversation(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7574,6 +7768,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "eraseConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_eraseConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7799,6 +8000,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kbQueue(ctx, field)
+				})
+		case "exportConversation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportConversation(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

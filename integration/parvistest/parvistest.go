@@ -181,16 +181,32 @@ func (s *Server) Overview() Overview {
 // WaitMessages polls overview until it counts want messages, and returns it.
 func (s *Server) WaitMessages(want int, within time.Duration) Overview {
 	s.t.Helper()
-	deadline := time.Now().Add(within)
 	var o Overview
-	for time.Now().Before(deadline) {
-		if o = s.Overview(); o.Messages == want {
-			return o
+	Poll(s.t, "overview", within, func() error {
+		if o = s.Overview(); o.Messages != want {
+			return fmt.Errorf("messages = %d, want %d", o.Messages, want)
+		}
+		return nil
+	})
+	return o
+}
+
+// Poll calls check until it returns nil, and fails the test with its last error
+// when within has passed: what the server does in the background is waited for,
+// never slept on.
+func Poll(t testing.TB, what string, within time.Duration, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s after %s: %v", what, within, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	s.t.Fatalf("overview.messages = %d after %s, want %d", o.Messages, within, want)
-	return o
 }
 
 // StartConversation starts a conversation and returns its id.
