@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -285,5 +286,45 @@ func TestIntrospectionAndTokenRate(t *testing.T) {
 	on := parvistest.Start(t, t.TempDir(), "--graphql-introspection")
 	if errs := on.GQL("", `{ __schema { types { name } } }`, nil, nil); len(errs) > 0 {
 		t.Errorf("introspection with --graphql-introspection: %v", errs)
+	}
+}
+
+// TestAccountAndTokenCommands creates an account and a token with the command
+// line against a running serve: the account signs in, the token reads figures.
+func TestAccountAndTokenCommands(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	cmd := exec.Command(parvistest.Binary(), "account", "create", "--login", "maire", "--role", "elected", "--name", "Mme la Maire", "--kafka", s.Broker)
+	cmd.Stdin = strings.NewReader("un mot de passe solide\n")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "Compte « maire » créé") {
+		t.Fatalf("account create: %v\n%s", err, out)
+	}
+	cmd = exec.Command(parvistest.Binary(), "token", "create", "--role", "ANALYST", "--name", "Service communication", "--kafka", s.Broker)
+	out, err := cmd.Output()
+	token := strings.TrimSpace(string(out))
+	if err != nil || !strings.HasPrefix(token, "pvs_") {
+		t.Fatalf("token create: %v %q", err, out)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var me struct{ Me *struct{ Name, Role string } }
+		s.GQL(token, `{ me { name role } }`, nil, &me)
+		body := strings.NewReader(`{"login": "maire", "password": "un mot de passe solide"}`)
+		resp, err := http.Post("http://"+s.Addr+"/auth/login", "application/json", body)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if me.Me != nil && me.Me.Role == "ANALYST" && err == nil && resp.StatusCode == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the running serve does not know the new token (%+v) or account (%v)", me.Me, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// A login that is taken is refused, with the reason.
+	cmd = exec.Command(parvistest.Binary(), "account", "create", "--login", "MAIRE", "--role", "ADMIN", "--kafka", s.Broker)
+	cmd.Stdin = strings.NewReader("un autre mot de passe\n")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "taken") {
+		t.Errorf("a taken login: %v\n%s", err, out)
 	}
 }

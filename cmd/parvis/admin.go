@@ -30,8 +30,7 @@ BROKERS defaults to PARVIS_KAFKA, else the embedded broker of a running
 
 func kbCmd(ctx context.Context, args []string) error {
 	fs := newFlags("kb", kbUsage)
-	brokers := fs.String("kafka", env("PARVIS_KAFKA", "127.0.0.1:9092"), "Kafka brokers [PARVIS_KAFKA]")
-	tenant := fs.String("tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on the entries' events [PARVIS_TENANT]")
+	brokers, tenant := logFlags(fs)
 	if len(args) == 0 {
 		return fmt.Errorf("%w: want import or export\nUsage: %s", errUsage, kbUsage)
 	}

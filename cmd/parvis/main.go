@@ -25,6 +25,8 @@ Usage:
   parvis kb import FILE... | parvis kb export
   parvis replay
   parvis broker  [--data DIR] [--listen HOST:PORT]   the embedded broker alone (development, tests)
+  parvis account create --login L --role R          a dashboards account (password asked)
+  parvis token create --role R --name N             an API token, printed once
 
 'parvis COMMAND -h' shows the options of a command.
 `
@@ -52,6 +54,10 @@ func run(ctx context.Context, args []string) int {
 		err = replayCmd(ctx, args[1:])
 	case "broker":
 		err = brokerCmd(ctx, args[1:])
+	case "account":
+		err = accountCmd(ctx, args[1:])
+	case "token":
+		err = tokenCmd(ctx, args[1:])
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return 0

@@ -40,6 +40,9 @@ func Main(m *testing.M, cmdDir string) {
 	os.Exit(code)
 }
 
+// Binary returns the path of the parvis binary the tests run.
+func Binary() string { return binary }
+
 // AdminToken is the PARVIS_ADMIN_TOKEN of the servers started here.
 const AdminToken = "test-admin-token-of-at-least-32-characters"
 

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
+)
+
+// accountCmd creates a local account of the dashboards on a running deployment,
+// without curl: `parvis account create --login L --role R`.
+func accountCmd(ctx context.Context, args []string) error {
+	fs := newFlags("account", "parvis account create --login LOGIN --role ROLE [--name NAME] [--kafka BROKERS]\n\n"+
+		"Creates a local account of the dashboards. The password is asked for (or read from the\n"+
+		"first line of standard input when it is not a terminal), 12 characters at least.")
+	login := fs.String("login", "", "login of the account")
+	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
+	name := fs.String("name", "", "name shown in the dashboards (default: the login)")
+	brokers, tenant := logFlags(fs)
+	if err := subcommand(fs, args, "create"); err != nil {
+		return err
+	}
+	r, ok := auth.ParseRole(*role)
+	if !ok || *login == "" {
+		return fmt.Errorf("%w: --login and --role (ADMIN, ANALYST, EXPERT, ELECTED or AGENT) are required", errUsage)
+	}
+	if *name == "" {
+		*name = *login
+	}
+	password, err := readPassword(os.Stdin)
+	if err != nil {
+		return err
+	}
+	log, err := dialLog(ctx, *brokers)
+	if err != nil {
+		return err
+	}
+	var acc auth.Account
+	err = log.publish(ctx, func(pub *eventlog.Publisher) error {
+		accounts := auth.NewAccounts(pub, *tenant)
+		if err := log.read(ctx, events.TopicAudit, accounts.Apply); err != nil {
+			return err // the logins taken so far
+		}
+		acc, err = accounts.Create(ctx, *login, *name, r, password, "parvis account create")
+		return err
+	})
+	if errors.Is(err, auth.ErrAccount) {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	} else if err != nil {
+		return err
+	}
+	fmt.Printf("Compte « %s » créé (rôle %s). Connexion : /dashboards/\n", acc.Login, acc.Role)
+	return nil
+}
+
+// tokenCmd creates an API token on a running deployment and prints it once:
+// `parvis token create --role R --name N`.
+func tokenCmd(ctx context.Context, args []string) error {
+	fs := newFlags("token", "parvis token create --role ROLE --name NAME [--kafka BROKERS]\n\n"+
+		"Creates an API token for a program or a person and prints it once: keep it now, only its\n"+
+		"hash is kept. Send it as Authorization: Bearer TOKEN.")
+	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
+	name := fs.String("name", "", "who or what uses the token (a person, a service)")
+	brokers, tenant := logFlags(fs)
+	if err := subcommand(fs, args, "create"); err != nil {
+		return err
+	}
+	r, ok := auth.ParseRole(*role)
+	*name = strings.TrimSpace(*name)
+	if !ok || *name == "" || len(*name) > 100 {
+		return fmt.Errorf("%w: --role (ADMIN, ANALYST, EXPERT, ELECTED or AGENT) and --name (1 to 100 characters) are required", errUsage)
+	}
+	log, err := dialLog(ctx, *brokers)
+	if err != nil {
+		return err
+	}
+	var token string
+	if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
+		token, _, err = auth.NewTokens(pub, *tenant).Create(ctx, r, *name, "parvis token create")
+		return err
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "Jeton %s « %s » créé ; il ne sera plus affiché :\n", r, *name)
+	fmt.Println(token)
+	return nil
+}
+
+// logFlags adds the flags of the commands that write to a deployment's log.
+func logFlags(fs *flag.FlagSet) (brokers, tenant *string) {
+	brokers = fs.String("kafka", env("PARVIS_KAFKA", "127.0.0.1:9092"), "Kafka brokers; default: the embedded broker of a running 'parvis serve' [PARVIS_KAFKA]")
+	tenant = fs.String("tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on the events [PARVIS_TENANT]")
+	return brokers, tenant
+}
+
+// subcommand checks that args start with the command's one verb and parses the
+// flags after it.
+func subcommand(fs *flag.FlagSet, args []string, verb string) error {
+	switch {
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "--help"):
+		fs.Usage()
+		return errHelp
+	case len(args) == 0 || args[0] != verb:
+		return fmt.Errorf("%w: want '%s %s' (see -h)", errUsage, fs.Name(), verb)
+	}
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+// readPassword asks for a password twice on a terminal, or reads the first line
+// of a pipe.
+func readPassword(in *os.File) (string, error) {
+	if !term.IsTerminal(int(in.Fd())) {
+		line, err := bufio.NewReader(io.LimitReader(in, 4096)).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", err
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	fmt.Fprint(os.Stderr, "Mot de passe : ")
+	first, err := term.ReadPassword(int(in.Fd()))
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(os.Stderr, "Encore une fois : ")
+	second, err := term.ReadPassword(int(in.Fd()))
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return "", err
+	}
+	if string(first) != string(second) {
+		return "", fmt.Errorf("%w: the two passwords differ", errUsage)
+	}
+	return string(first), nil
+}
