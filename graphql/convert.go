@@ -85,3 +85,18 @@ type export struct {
 	ExportedAt    time.Time `json:"exported_at"`
 	RetentionDays int       `json:"retention_days"`
 }
+
+func toReplayReport(st projections.ReplayStatus) *model.ReplayReport {
+	out := &model.ReplayReport{Running: st.Running, Events: st.Report.Events, Invalid: st.Report.Invalid,
+		Erased: st.Report.Erased, StartedAt: &st.Started}
+	if st.Running {
+		out.Seconds = time.Since(st.Started).Seconds()
+	} else {
+		out.Seconds = st.Ended.Sub(st.Started).Seconds()
+	}
+	if st.Err != nil {
+		msg := "La reconstruction a échoué : " + st.Err.Error()
+		out.Error = &msg
+	}
+	return out
+}

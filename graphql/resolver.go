@@ -29,8 +29,9 @@ type Resolver struct {
 	KB      *kb.Writer
 	Tokens  *auth.Tokens
 	Users   *auth.Accounts // local accounts
-	// Replay rebuilds the projections; nil when this process does not run them.
-	Replay func(ctx context.Context) (projections.ReplayReport, error)
+	// Replay rebuilds the projections in the background; nil when this process
+	// does not run them.
+	Replay *projections.ReplayJob
 	// Audit appends an administrator's action to the audit log.
 	Audit func(ctx context.Context, p events.Payload) error
 	// Public bounds the public operations a minute of each client address

@@ -76,14 +76,14 @@ func (r *mutationResolver) ReplayProjections(ctx context.Context) (*model.Replay
 	if r.Replay == nil {
 		return nil, badInput("Ce processus ne gère pas les projections (rôle projector).")
 	}
+	if st := r.Replay.Status(); st.Running {
+		return toReplayReport(st), nil
+	}
 	if err := r.Audit(ctx, events.ReplayRequested{By: principalName(ctx)}); err != nil {
 		return nil, err
 	}
-	rep, err := r.Replay(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &model.ReplayReport{Events: rep.Events, Invalid: rep.Invalid, Seconds: rep.Duration.Seconds()}, nil
+	st, _ := r.Replay.Start()
+	return toReplayReport(st), nil
 }
 
 // CreateAPIToken is the resolver for the createApiToken field.
@@ -426,6 +426,18 @@ func (r *queryResolver) Accounts(ctx context.Context) ([]*model.Account, error) 
 		out = append(out, toAccount(a))
 	}
 	return out, nil
+}
+
+// ReplayStatus is the resolver for the replayStatus field.
+func (r *queryResolver) ReplayStatus(ctx context.Context) (*model.ReplayReport, error) {
+	if r.Replay == nil {
+		return nil, nil
+	}
+	st := r.Replay.Status()
+	if st.Started.IsZero() {
+		return nil, nil
+	}
+	return toReplayReport(st), nil
 }
 
 // APITokens is the resolver for the apiTokens field.

@@ -207,7 +207,7 @@ func TestProjectorErasesAndReplaySkips(t *testing.T) {
 			}
 			waitOverview(t, q, at, Overview{Conversations: 4, Messages: 7})
 
-			rep, err := Replay(ctx, s, []string{addr}, nil, nil)
+			rep, err := Replay(ctx, s, []string{addr}, nil, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -49,7 +49,7 @@ func TestProjectorAndReplay(t *testing.T) {
 			want := Overview{Conversations: 21, Messages: 105}
 			waitOverview(t, q, at, want)
 
-			rep, err := Replay(ctx, s, brokers, p, nil)
+			rep, err := Replay(ctx, s, brokers, p, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -24,11 +24,14 @@ const replaySuffix = "_replay"
 // Replay rebuilds every projection from the beginning of the log: it creates
 // fresh tables, projects every event up to the end of each partition into them,
 // but those of erased conversations (the audit topic is read first, and p's set
-// of erasures used when p is given), and swaps them in place of the live tables. When a live projector p runs in this
+// of erasures used when p is given), and swaps them in place of the live tables,
+// each table atomically where the database can (see swapIn). When a live
+// projector p runs in this
 // process, it is held between batches for the duration, so that nothing it
 // projects is lost in the swap (its next batch goes into the new tables; any
 // overlap is deduplicated by event id). p may be nil.
-func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *slog.Logger) (ReplayReport, error) {
+// progress, when not nil, is told the report so far after each batch.
+func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *slog.Logger, progress func(ReplayReport)) (ReplayReport, error) {
 	start := time.Now()
 	if log == nil {
 		log = slog.Default()
@@ -53,7 +56,7 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 			return rep, err
 		}
 		for _, part := range parts {
-			if err := replayPartition(ctx, s, brokers, topic, part, erased, &rep); err != nil {
+			if err := replayPartition(ctx, s, brokers, topic, part, erased, &rep, progress); err != nil {
 				return rep, err
 			}
 		}
@@ -61,17 +64,8 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	if err := RollUpAll(ctx, s, replaySuffix); err != nil {
 		return rep, err
 	}
-	// Swap: live → old, fresh → live, then drop the old tables.
-	for _, t := range Tables {
-		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+"_old"); err != nil {
-			return rep, err
-		}
-		if err := s.Exec(ctx, fmt.Sprintf("RENAME TABLE %s TO %s_old, %s%s TO %s", t, t, t, replaySuffix, t)); err != nil {
-			return rep, fmt.Errorf("projections: swap %s: %w", t, err)
-		}
-		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+"_old"); err != nil {
-			return rep, err
-		}
+	if err := swapIn(ctx, s, replaySuffix); err != nil {
+		return rep, err
 	}
 	rep.Duration = time.Since(start)
 	log.Info("replay done", slog.Int("events", rep.Events), slog.Int("invalid", rep.Invalid), slog.Int("erased", rep.Erased),
@@ -92,7 +86,7 @@ func partitions(ctx context.Context, brokers []string, topic string) ([]kafka.Pa
 	return parts, nil
 }
 
-func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, erased *Erasures, rep *ReplayReport) error {
+func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, erased *Erasures, rep *ReplayReport, progress func(ReplayReport)) error {
 	leader, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, part.ID)
 	if err != nil {
 		return fmt.Errorf("projections: replay: dial leader of %s/%d: %w", topic, part.ID, err)
@@ -116,6 +110,9 @@ func replayPartition(ctx context.Context, s Store, brokers []string, topic strin
 			return fmt.Errorf("projections: replay: %w", err)
 		}
 		clear(b)
+		if progress != nil {
+			progress(*rep)
+		}
 		return nil
 	}
 	for {
@@ -143,4 +140,35 @@ func replayPartition(ctx context.Context, s Store, brokers []string, topic strin
 			return flush()
 		}
 	}
+}
+
+// swapIn puts the tables named with suffix in place of the live ones. Where the
+// database can (chDB, the Atomic databases of current servers), EXCHANGE TABLES
+// swaps each table in one step: a query never finds it missing. Where it cannot
+// (Ordinary databases, ClickHouse before 20.5: EXCHANGE is refused), a two-name
+// RENAME does the same at the price of a moment where a query may fail on a
+// missing table.
+func swapIn(ctx context.Context, s Store, suffix string) error {
+	exchange := true
+	for _, t := range Tables {
+		if exchange {
+			if err := s.Exec(ctx, fmt.Sprintf("EXCHANGE TABLES %s AND %s%s", t, t, suffix)); err == nil {
+				if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+suffix); err != nil {
+					return err
+				}
+				continue
+			}
+			exchange = false
+		}
+		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+"_old"); err != nil {
+			return err
+		}
+		if err := s.Exec(ctx, fmt.Sprintf("RENAME TABLE %s TO %s_old, %s%s TO %s", t, t, t, suffix, t)); err != nil {
+			return fmt.Errorf("projections: swap %s: %w", t, err)
+		}
+		if err := s.Exec(ctx, "DROP TABLE IF EXISTS "+t+"_old"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

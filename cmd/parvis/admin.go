@@ -101,48 +101,86 @@ func replayCmd(ctx context.Context, args []string) error {
 		if err := projections.Migrate(ctx, store); err != nil {
 			return err
 		}
-		rep, err := projections.Replay(ctx, store, strings.Split(*brokers, ","), nil, nilLogger())
+		rep, err := projections.Replay(ctx, store, strings.Split(*brokers, ","), nil, nilLogger(), func(r projections.ReplayReport) {
+			fmt.Fprintf(os.Stderr, "\r%d événements rejoués…", r.Events)
+		})
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%d événements rejoués (%d invalides) en %.1f s.\n", rep.Events, rep.Invalid, rep.Duration.Seconds())
+		fmt.Fprintln(os.Stderr)
+		fmt.Printf("%d événements rejoués (%d invalides, %d effacés) en %.1f s.\n", rep.Events, rep.Invalid, rep.Erased, rep.Duration.Seconds())
 		return nil
 	}
 	token := os.Getenv("PARVIS_ADMIN_TOKEN")
 	if token == "" {
 		return fmt.Errorf("%w: set PARVIS_ADMIN_TOKEN to the admin token of the running serve", errUsage)
 	}
-	body, _ := json.Marshal(map[string]string{"query": "mutation { replayProjections { events invalid seconds } }"})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+*addr+"/graphql", bytes.NewReader(body))
+	// The serve replays in the background: start it (or join the one running),
+	// then follow its progress.
+	const fields = "running events invalid erased seconds error"
+	var status struct {
+		Running                 bool
+		Events, Invalid, Erased int
+		Seconds                 float64
+		Error                   *string
+	}
+	var started struct{ ReplayProjections json.RawMessage }
+	if err := gqlCall(ctx, *addr, token, "mutation { replayProjections { "+fields+" } }", &started); err != nil {
+		return err
+	}
+	for {
+		var polled struct{ ReplayStatus json.RawMessage }
+		if err := gqlCall(ctx, *addr, token, "{ replayStatus { "+fields+" } }", &polled); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(polled.ReplayStatus, &status); err != nil {
+			return fmt.Errorf("unexpected answer from %s: %v", *addr, err)
+		}
+		if !status.Running {
+			break
+		}
+		fmt.Fprintf(os.Stderr, "\r%d événements rejoués…", status.Events)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	fmt.Fprintln(os.Stderr)
+	if status.Error != nil {
+		return errors.New(*status.Error)
+	}
+	fmt.Printf("%d événements rejoués (%d invalides, %d effacés) en %.1f s.\n", status.Events, status.Invalid, status.Erased, status.Seconds)
+	return nil
+}
+
+// gqlCall runs a GraphQL request on the running serve at addr and decodes its
+// data into out.
+func gqlCall(ctx context.Context, addr, token, query string, out any) error {
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := (&http.Client{Timeout: 30 * time.Minute}).Do(req)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		if errors.Is(err, syscall.ECONNREFUSED) {
-			return fmt.Errorf("no parvis serve at %s: start it (the embedded ClickHouse belongs to it), or give --kafka and --clickhouse", *addr)
+			return fmt.Errorf("no parvis serve at %s: start it (the embedded ClickHouse belongs to it), or give --kafka and --clickhouse", addr)
 		}
 		return err
 	}
 	defer resp.Body.Close()
-	var out struct {
-		Data struct {
-			ReplayProjections struct {
-				Events, Invalid int
-				Seconds         float64
-			}
-		}
+	var answer struct {
+		Data   json.RawMessage
 		Errors []struct{ Message string }
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return fmt.Errorf("unexpected answer from %s: %v", *addr, err)
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
+		return fmt.Errorf("unexpected answer from %s: %v", addr, err)
 	}
-	if len(out.Errors) > 0 {
-		return errors.New(out.Errors[0].Message)
+	if len(answer.Errors) > 0 {
+		return errors.New(answer.Errors[0].Message)
 	}
-	r := out.Data.ReplayProjections
-	fmt.Printf("%d événements rejoués (%d invalides) en %.1f s.\n", r.Events, r.Invalid, r.Seconds)
-	return nil
+	return json.Unmarshal(answer.Data, out)
 }

@@ -224,13 +224,13 @@ func (s *server) startAPI(ctx context.Context) error {
 			return err
 		}}
 	if s.projector != nil {
-		res.Replay = func(ctx context.Context) (projections.ReplayReport, error) {
-			rep, err := projections.Replay(ctx, s.store, s.brokers, s.projector, s.log)
+		res.Replay = projections.NewReplayJob(ctx, func(ctx context.Context, progress func(projections.ReplayReport)) (projections.ReplayReport, error) {
+			rep, err := projections.Replay(ctx, s.store, s.brokers, s.projector, s.log, progress)
 			if err == nil && s.miner != nil {
 				err = s.miner.Rebuild(ctx) // the mining tables derive from the replayed ones
 			}
 			return rep, err
-		}
+		})
 	}
 	authn := auth.Authenticator{AdminToken: s.cfg.AdminToken, Tokens: s.tokens, Accounts: s.accounts,
 		Limit: web.NewLimiter(s.cfg.TokenRate), Failures: web.NewBurstLimiter(10, 10), OIDC: s.cfg.OIDC.Issuer != ""}

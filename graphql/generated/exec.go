@@ -165,6 +165,7 @@ type ComplexityRoot struct {
 		Me                 func(childComplexity int) int
 		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int) int
 		Overview           func(childComplexity int, from time.Time, to time.Time) int
+		ReplayStatus       func(childComplexity int) int
 		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time) int
 		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) int
 		UnansweredThemes   func(childComplexity int) int
@@ -172,9 +173,13 @@ type ComplexityRoot struct {
 	}
 
 	ReplayReport struct {
-		Events  func(childComplexity int) int
-		Invalid func(childComplexity int) int
-		Seconds func(childComplexity int) int
+		Erased    func(childComplexity int) int
+		Error     func(childComplexity int) int
+		Events    func(childComplexity int) int
+		Invalid   func(childComplexity int) int
+		Running   func(childComplexity int) int
+		Seconds   func(childComplexity int) int
+		StartedAt func(childComplexity int) int
 	}
 
 	UnansweredCluster struct {
@@ -240,6 +245,7 @@ type QueryResolver interface {
 	Activity(ctx context.Context, from time.Time, to time.Time) ([]*model.HeatCell, error)
 	Me(ctx context.Context) (*model.Caller, error)
 	Accounts(ctx context.Context) ([]*model.Account, error)
+	ReplayStatus(ctx context.Context) (*model.ReplayReport, error)
 	APITokens(ctx context.Context) ([]*model.APIToken, error)
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
 	ExportConversation(ctx context.Context, id string) (string, error)
@@ -872,6 +878,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Overview(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.replayStatus":
+		if e.ComplexityRoot.Query.ReplayStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ReplayStatus(childComplexity), true
 	case "Query.unansweredCluster":
 		if e.ComplexityRoot.Query.UnansweredCluster == nil {
 			break
@@ -912,6 +924,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["bucket"].(*model.Bucket)), true
 
+	case "ReplayReport.erased":
+		if e.ComplexityRoot.ReplayReport.Erased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplayReport.Erased(childComplexity), true
+	case "ReplayReport.error":
+		if e.ComplexityRoot.ReplayReport.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplayReport.Error(childComplexity), true
 	case "ReplayReport.events":
 		if e.ComplexityRoot.ReplayReport.Events == nil {
 			break
@@ -924,12 +948,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReplayReport.Invalid(childComplexity), true
+	case "ReplayReport.running":
+		if e.ComplexityRoot.ReplayReport.Running == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplayReport.Running(childComplexity), true
 	case "ReplayReport.seconds":
 		if e.ComplexityRoot.ReplayReport.Seconds == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ReplayReport.Seconds(childComplexity), true
+	case "ReplayReport.startedAt":
+		if e.ComplexityRoot.ReplayReport.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplayReport.StartedAt(childComplexity), true
 
 	case "UnansweredCluster.audiences":
 		if e.ComplexityRoot.UnansweredCluster.Audiences == nil {
@@ -1190,6 +1226,8 @@ type Query {
   me: Caller
   "Every local account."
   accounts: [Account!]! @auth(roles: [ADMIN])
+  "The running replay's progress, or the last one's; null when none ran since start."
+  replayStatus: ReplayReport @auth(roles: [ADMIN])
   "Every API token (never the tokens themselves)."
   apiTokens: [ApiToken!]! @auth(roles: [ADMIN])
   "Entries waiting for an expert: drafts and validated entries not yet published."
@@ -1260,7 +1298,11 @@ type Mutation {
   startConversation(audience: Audience, channel: String): Conversation!
   sendMessage(conversationId: ID!, text: String!): BotReply!
   giveFeedback(conversationId: ID!, helpful: Boolean!, comment: String): Boolean!
-  "Rebuild every projection from the event log."
+  """
+  Rebuild every projection from the event log, in the background: returns at
+  once with the replay's status (the one already running, if any); follow it with
+  replayStatus.
+  """
   replayProjections: ReplayReport! @auth(roles: [ADMIN])
   "Create an API token for a role; the token is shown this once."
   createApiToken(role: Role!, name: String!): String! @auth(roles: [ADMIN])
@@ -1369,7 +1411,21 @@ type ApiToken {
   revoked: Boolean!
 }
 
-type ReplayReport { events: Int!, invalid: Int!, seconds: Float! }
+"A replay of the projections: running, or how it ended."
+type ReplayReport {
+  running: Boolean!
+  "Events projected so far."
+  events: Int!
+  "Events that do not decode (they are on the dead-letter topic)."
+  invalid: Int!
+  "Events skipped because their conversation was erased."
+  erased: Int!
+  startedAt: Time
+  "Seconds since the start, or the whole duration once ended."
+  seconds: Float!
+  "Why it stopped, when it failed."
+  error: String
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1580,12 +1636,20 @@ func (ec *executionContext) childFields_Overview(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_ReplayReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "running":
+		return ec.fieldContext_ReplayReport_running(ctx, field)
 	case "events":
 		return ec.fieldContext_ReplayReport_events(ctx, field)
 	case "invalid":
 		return ec.fieldContext_ReplayReport_invalid(ctx, field)
+	case "erased":
+		return ec.fieldContext_ReplayReport_erased(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_ReplayReport_startedAt(ctx, field)
 	case "seconds":
 		return ec.fieldContext_ReplayReport_seconds(ctx, field)
+	case "error":
+		return ec.fieldContext_ReplayReport_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReplayReport", field.Name)
 }
@@ -5136,6 +5200,56 @@ func (ec *executionContext) fieldContext_Query_accounts(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_replayStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_replayStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ReplayStatus(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.ReplayReport
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ReplayReport
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReplayReport) graphql.Marshaler {
+			return ec.marshalOReplayReport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐReplayReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_replayStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReplayReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_apiTokens(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5374,6 +5488,29 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _ReplayReport_running(ctx context.Context, field graphql.CollectedField, obj *model.ReplayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplayReport_running(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Running, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplayReport_running(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ReplayReport_events(ctx context.Context, field graphql.CollectedField, obj *model.ReplayReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5420,6 +5557,52 @@ func (ec *executionContext) fieldContext_ReplayReport_invalid(_ context.Context,
 	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ReplayReport_erased(ctx context.Context, field graphql.CollectedField, obj *model.ReplayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplayReport_erased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Erased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplayReport_erased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReplayReport_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.ReplayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplayReport_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReplayReport_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "Time")
+}
+
 func (ec *executionContext) _ReplayReport_seconds(ctx context.Context, field graphql.CollectedField, obj *model.ReplayReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5441,6 +5624,29 @@ func (ec *executionContext) _ReplayReport_seconds(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ReplayReport_seconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReplayReport_error(ctx context.Context, field graphql.CollectedField, obj *model.ReplayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplayReport_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReplayReport_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnansweredCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
@@ -7989,6 +8195,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_accounts(ctx, field)
 				})
+		case "replayStatus":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_replayStatus(ctx, field)
+				})
 		case "apiTokens":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -8049,6 +8261,11 @@ func (ec *executionContext) _ReplayReport(ctx context.Context, sel ast.Selection
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ReplayReport")
+		case "running":
+			out.Values[i] = ec._ReplayReport_running(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "events":
 			out.Values[i] = ec._ReplayReport_events(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -8059,9 +8276,24 @@ func (ec *executionContext) _ReplayReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "erased":
+			out.Values[i] = ec._ReplayReport_erased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._ReplayReport_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "seconds":
 			out.Values[i] = ec._ReplayReport_seconds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._ReplayReport_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -9548,6 +9780,13 @@ func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOReplayReport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐReplayReport(ctx context.Context, sel ast.SelectionSet, v *model.ReplayReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReplayReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSignalReason2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReason(ctx context.Context, v any) (*model.SignalReason, error) {

@@ -140,10 +140,20 @@ type Overview struct {
 type Query struct {
 }
 
+// A replay of the projections: running, or how it ended.
 type ReplayReport struct {
-	Events  int     `json:"events"`
-	Invalid int     `json:"invalid"`
+	Running bool `json:"running"`
+	// Events projected so far.
+	Events int `json:"events"`
+	// Events that do not decode (they are on the dead-letter topic).
+	Invalid int `json:"invalid"`
+	// Events skipped because their conversation was erased.
+	Erased    int        `json:"erased"`
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+	// Seconds since the start, or the whole duration once ended.
 	Seconds float64 `json:"seconds"`
+	// Why it stopped, when it failed.
+	Error *string `json:"error,omitempty"`
 }
 
 type UnansweredCluster struct {
