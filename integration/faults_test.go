@@ -51,7 +51,18 @@ func TestKillDuringLoad(t *testing.T) {
 			}
 		})
 	}
-	time.Sleep(4 * time.Second)
+	// Kill while the clients are busy, once they have a hundred answers.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		mu.Lock()
+		n := 0
+		for _, texts := range acked {
+			n += len(texts)
+		}
+		mu.Unlock()
+		if n >= 100 || time.Now().After(deadline) {
+			break
+		}
+	}
 	s.Kill()
 	close(stop)
 	wg.Wait()
