@@ -16,6 +16,7 @@ type token struct {
 	digit      bool   // starts with a digit
 	sep        string // the text between the previous token (or the start) and this one
 	wall       bool   // a placeholder stands between the previous token and this one
+	initial    bool   // one capital letter and a dot: "J. Dupont"
 }
 
 func tokenize(text string) []token {
@@ -50,9 +51,10 @@ func tokenize(text string) []token {
 			}
 			break
 		}
-		first, _ := decodeRune(text, start)
+		first, size := decodeRune(text, start)
 		toks = append(toks, token{start: start, end: i, fold: fold(text[start:i]),
-			upper: unicode.IsUpper(first), digit: '0' <= first && first <= '9', sep: text[last:start], wall: wall})
+			upper: unicode.IsUpper(first), digit: '0' <= first && first <= '9', sep: text[last:start], wall: wall,
+			initial: unicode.IsUpper(first) && i == start+size && i < len(text) && text[i] == '.'})
 		last, wall = i, false
 	}
 	return toks
@@ -208,6 +210,7 @@ func findAddresses(d *doc, emit func(start, end int)) {
 		}
 		if numbered || st.always || homeCue(toks, i) {
 			emit(start, toks[last].end)
+			redacted(toks, last)
 			i = last
 		}
 	}
@@ -397,12 +400,8 @@ func findNames(d *doc, emit func(start, end int)) {
 	toks := d.tokens()
 	for i := 0; i < len(toks); i++ {
 		start, last := i, -1
-		if n := title(toks, i); n > i {
-			c := capitals
-			if strongBefore(toks, i) {
-				c = anyCase
-			}
-			last = nameWords(toks, n, c)
+		if title(toks, i) > i {
+			last = titledName(toks, i)
 		} else if c := nameCue(toks, i); c != noCue {
 			last = nameWords(toks, i, c)
 		} else if knownFirstName(toks, i) {
@@ -410,9 +409,23 @@ func findNames(d *doc, emit func(start, end int)) {
 		}
 		if last >= 0 {
 			emit(toks[start].start, toks[last].end)
+			redacted(toks, last)
 			i = last
 		}
 	}
+}
+
+// titledName returns the last token of a name after a title at toks[i], or -1.
+func titledName(toks []token, i int) int {
+	n := title(toks, i)
+	if n == i {
+		return -1
+	}
+	c := capitals
+	if strongBefore(toks, i) {
+		c = anyCase
+	}
+	return nameWords(toks, n, c)
 }
 
 // title returns the index of the token after a title at toks[i], or i.
@@ -446,10 +459,30 @@ func strongBefore(toks []token, i int) bool {
 	switch p := toks[i-1].fold; {
 	case p == "suis" || p == "jsuis":
 		return true
-	case p == "est" && i > 1 && toks[i-2].fold == "c":
+	case p == "est" && back(toks, i, 1) == "c":
 		return true
 	}
 	return nameCue(toks, i) == anyCase
+}
+
+// back returns the word n+1 tokens before toks[i], folded, or "" if a
+// placeholder stands between.
+func back(toks []token, i, n int) string {
+	for j := i; j > i-1-n; j-- {
+		if j <= 0 || toks[j].wall {
+			return ""
+		}
+	}
+	return toks[i-1-n].fold
+}
+
+// redacted marks the token after toks[last], the end of a span just found, as
+// behind a placeholder: what follows is then judged as it will be on the
+// redacted text, where the span is a placeholder.
+func redacted(toks []token, last int) {
+	if last+1 < len(toks) {
+		toks[last+1].wall = true
+	}
 }
 
 // kin are the people whose name a citizen gives after "mon", "ma": "mon fils
@@ -464,12 +497,7 @@ func nameCue(toks []token, i int) cue {
 		return noCue
 	}
 	sep := toks[i].sep
-	before := func(n int) string {
-		if i-1-n >= 0 {
-			return toks[i-1-n].fold
-		}
-		return ""
-	}
+	before := func(n int) string { return back(toks, i, n) }
 	plain, colon := blank(sep), punct(sep, ":=")
 	switch p := before(0); {
 	case !plain && !colon && !punct(sep, ",."):
@@ -525,14 +553,13 @@ func nameCue(toks []token, i int) cue {
 func nameWords(toks []token, k int, c cue) int {
 	// No bound on capitalised words: a name followed by another would be
 	// found again on the redacted text ("[NOM] Marie").
-	last, words, lower := -1, 0, 0
+	last, lower := -1, 0
 	for j := k; j < len(toks); j++ {
 		t := toks[j]
-		afterInitial := j > k && isInitial(toks, j-1)
-		if j > k && (t.wall || !blank(t.sep) && !elided(t.sep) && !afterInitial) {
+		if j > k && (t.wall || !blank(t.sep) && !elided(t.sep) && !(toks[j-1].initial && punct(t.sep, "."))) {
 			break
 		}
-		if t.digit || !isInitial(toks, j) && (stopWords[t.fold] || nameStops[t.fold] || titles[t.fold]) {
+		if t.digit || !t.initial && (stopWords[t.fold] || nameStops[t.fold] || titles[t.fold]) {
 			break
 		}
 		switch {
@@ -551,25 +578,17 @@ func nameWords(toks []token, k int, c cue) int {
 		default:
 			return last
 		}
-		// An initial alone is no name: "J." must be followed by a word.
-		words++
-		if !isInitial(toks, j) {
-			last = j
-		}
+		last = j
 	}
 	if last >= 0 && (c == closing || c == closingCap) {
 		// A signature ends the message, or stands before punctuation or other
-		// personal data.
-		if n := last + 1; n < len(toks) && !toks[n].wall && blank(toks[n].sep) {
+		// personal data, a name after a title among it: redacted, that name
+		// would leave this one before a placeholder.
+		if n := last + 1; n < len(toks) && !toks[n].wall && blank(toks[n].sep) && titledName(toks, n) < 0 {
 			return -1
 		}
 	}
 	return last
-}
-
-// isInitial tells whether toks[i] is a first name's initial: "J. Dupont".
-func isInitial(toks []token, i int) bool {
-	return toks[i].end-toks[i].start == 1 && toks[i].upper && i+1 < len(toks) && punct(toks[i+1].sep, ".")
 }
 
 var (
