@@ -392,8 +392,8 @@ const (
 	noCue      cue = iota
 	capitals       // capitalised words only: "nom Girard", "mon fils Lucas"
 	anyCase        // lower case too: "je m'appelle jean dupont"
-	closing        // a signature: lower case too, and nothing but punctuation after it
-	closingCap     // a signature after "merci": capitalised words, nothing after
+	closing        // a signature: lower case too
+	closingCap     // a signature after "merci": capitalised words only
 )
 
 func findNames(d *doc, emit func(start, end int)) {
@@ -580,14 +580,6 @@ func nameWords(toks []token, k int, c cue) int {
 		}
 		last = j
 	}
-	if last >= 0 && (c == closing || c == closingCap) {
-		// A signature ends the message, or stands before punctuation or other
-		// personal data, a name after a title among it: redacted, that name
-		// would leave this one before a placeholder.
-		if n := last + 1; n < len(toks) && !toks[n].wall && blank(toks[n].sep) && titledName(toks, n) < 0 {
-			return -1
-		}
-	}
 	return last
 }
 
@@ -668,7 +660,8 @@ var stopWords = setOf(`je j tu il elle on nous vous ils elles me m te t se s y e
 	nom prenom tel telephone portable mail email courriel adresse ne nee naissance date numero iban rib
 	aussi encore deja toujours jamais tres bien mal oui non ici la-bas lundi mardi mercredi jeudi vendredi
 	samedi dimanche hier demain aujourd aujourdhui matin soir midi depuis habite habitons vis reside
-	salutations distinguees respectueuses sinceres meilleures amicalement`)
+	salutations distinguees respectueuses sinceres meilleures amicalement habitant habitante administre
+	administree citoyen citoyenne riverain riveraine`)
 
 // nameStops are never a person's name, though they may be a street's: "place de
 // la Mairie".
