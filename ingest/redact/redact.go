@@ -1,10 +1,24 @@
-// Package redact replaces personal data in a citizen's text (e-mail addresses,
-// phone numbers, social security numbers, IBANs, card numbers, street addresses)
-// by typed placeholders such as "[EMAIL]", before the text becomes an event: what
-// reaches Kafka and ClickHouse never holds it.
+// Package redact replaces personal data in a citizen's text by typed placeholders
+// such as "[EMAIL]", before the text becomes an event: what reaches Kafka and
+// ClickHouse never holds it.
 //
-// A candidate is found by a pattern and, for numbers that carry a checksum (IBAN,
-// NIR, card), confirmed by it, so that an order number is not taken for an IBAN.
+// Each kind has a finder, run in a fixed order (see finders): numbers with a
+// structure or a checksum first (IBAN, NIR, phones, cards, tax and identity
+// document numbers, then any long number left), then plates and dates of birth,
+// then the kinds that need words around them (street addresses, names). A finder
+// runs on the text as the earlier ones left it, placeholders included, so a
+// placeholder is a wall that no later candidate crosses, just as when the
+// redacted text is redacted again.
+//
+// Two rules make redaction idempotent (Redact(Redact(x)) == Redact(x)):
+//   - a piece of personal data starts and ends on a word's edge: it never takes
+//     or leaves part of a word, so that replacing it by a placeholder changes no
+//     other candidate's edges;
+//   - a finder that validates its candidates (a checksum, a label before them)
+//     tries every candidate at a word's start, the longest first, so that a long
+//     candidate that fails does not hide a shorter one that passes (a card
+//     number followed by an expiry date).
+//
 // The placeholder format is defined here and only here: [Placeholder] makes one,
 // [ReplacePlaceholders] finds them again, for readers of redacted text (the French
 // word splitter drops them with the label that introduced them).
@@ -14,21 +28,28 @@
 package redact
 
 import (
-	"math/big"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Kinds of personal data, as they appear in placeholders and in the counts that
 // [Redact] returns.
 const (
-	KindEmail   = "EMAIL"
-	KindPhone   = "TELEPHONE"
-	KindNIR     = "NIR"
-	KindIBAN    = "IBAN"
-	KindCard    = "CARTE"
-	KindAddress = "ADRESSE"
+	KindEmail     = "EMAIL"
+	KindPhone     = "TELEPHONE"
+	KindNIR       = "NIR" // numéro de sécurité sociale
+	KindIBAN      = "IBAN"
+	KindCard      = "CARTE"
+	KindAddress   = "ADRESSE"
+	KindName      = "NOM"
+	KindBirthDate = "DATE_NAISSANCE"
+	KindPlate     = "PLAQUE"         // licence plate
+	KindTaxNumber = "NUMERO_FISCAL"  // numéro fiscal (SPI)
+	KindIDNumber  = "PIECE_IDENTITE" // passport, identity card, residence permit, driving licence
+	KindNumber    = "NUMERO"         // any other long number: a customer, benefit or file number
 )
 
 // Placeholder returns the text that stands for personal data of a kind: "[EMAIL]".
@@ -47,121 +68,192 @@ func ReplacePlaceholders(text, with string) string {
 	return placeholders.ReplaceAllString(text, with)
 }
 
-// A redactor finds candidates with a pattern; check, when set, confirms a
-// candidate (a checksum), so that an order number is not taken for an IBAN.
-type redactor struct {
-	kind  string
-	re    *regexp.Regexp
-	check func(string) bool
-}
-
-// Order matters: longer, checksummed numbers first, so that a phone pattern never
-// eats part of an IBAN or a card.
-var redactors = []redactor{
-	{KindEmail, regexp.MustCompile(`(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}`), nil},
-	{KindIBAN, regexp.MustCompile(`(?i)\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?\b`), validIBAN},
-	{KindNIR, regexp.MustCompile(`(?i)\b[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2A|2B)[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b`), validNIR},
-	{KindCard, regexp.MustCompile(`\b\d(?:[ \-]?\d){12,18}\b`), luhn},
-	// French numbers: 0X XX XX XX XX with spaces, dots or dashes, or without
-	// separators; +33 and 0033 forms, with or without (0).
-	{KindPhone, regexp.MustCompile(`(?:(?:\+|\b00)33[ .\-]?(?:\(0\)[ .\-]?)?|\b0)[1-9](?:[ .\-]?\d{2}){4}\b`), nil},
-	// A street address with a number: "12 rue des Lilas", "3 bis, avenue Jean Jaurès".
-	{KindAddress, regexp.MustCompile(`\b\d{1,4}(?:\s?(?i:bis|ter|quater|[abc]))?,?\s+` +
-		`(?i:rue|avenue|av\.?|boulevard|bd|place|pl\.|chemin|impasse|all[ée]e|route|quai|cours|square|sentier|passage|r[ée]sidence|lotissement|faubourg|rond-point|voie|hameau|lieu-dit)` +
-		// The street's name: its capitalised words, or one word when typed in
-		// lower case.
-		`\s+(?:(?:de la|de l'|du|des|de|d'|la|le|les|l')\s*)?` +
-		`(?:\p{Lu}[\p{L}'\-]*(?:\s+(?:(?:de la|de|du|des|la|le|d'|l')\s*)?\p{Lu}[\p{L}'\-]*){0,3}|\p{Ll}[\p{L}'\-]*)`), nil},
-}
-
 // Redact replaces personal data in text by typed placeholders ("[EMAIL]") and
-// counts what it replaced, by kind.
+// counts what it replaced, by kind. Invalid UTF-8 is replaced by U+FFFD first,
+// so the result is always valid text.
 func Redact(text string) (string, map[string]int) {
-	var counts map[string]int
-	for _, r := range redactors {
-		text = r.re.ReplaceAllStringFunc(text, func(m string) string {
-			if r.check != nil && !r.check(m) {
-				return m
-			}
-			if counts == nil {
-				counts = map[string]int{}
-			}
-			counts[r.kind]++
-			return Placeholder(r.kind)
-		})
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
-	return strings.TrimSpace(text), counts
+	spans := find(text)
+	if len(spans) == 0 {
+		return strings.TrimSpace(text), nil
+	}
+	counts := map[string]int{}
+	for _, s := range spans {
+		counts[s.kind]++
+	}
+	return strings.TrimSpace(render(text, spans)), counts
 }
 
-func digitsAndLetters(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsDigit(r) || unicode.IsLetter(r) {
-			return unicode.ToUpper(r)
+// A span is a piece of personal data: text[start:end] is of kind.
+type span struct {
+	start, end int
+	kind       string
+}
+
+// A finder finds one kind of personal data in a text: it calls emit for each
+// piece, in order, without overlaps. Its text may hold placeholders, which it must
+// never match.
+type finder struct {
+	kind string
+	find func(d *doc, emit func(start, end int))
+}
+
+// A doc is a text that finders read, with what several of them need, made at
+// most once: its lower-case form, its words, where candidates may start.
+type doc struct {
+	text  string
+	lower string
+	toks  []token
+	at    []int
+}
+
+// contains tells whether the text holds one of subs, in lower case, ignoring case.
+func (d *doc) contains(subs ...string) bool {
+	if d.lower == "" {
+		d.lower = strings.ToLower(d.text)
+	}
+	for _, s := range subs {
+		if strings.Contains(d.lower, s) {
+			return true
 		}
-		return -1
-	}, s)
+	}
+	return false
 }
 
-// validIBAN checks the length of known countries loosely and the mod-97 checksum.
-func validIBAN(s string) bool {
-	s = digitsAndLetters(s)
-	if len(s) < 15 || len(s) > 34 {
-		return false
+func (d *doc) tokens() []token {
+	if d.toks == nil {
+		d.toks = tokenize(d.text)
 	}
-	if strings.HasPrefix(s, "FR") && len(s) != 27 {
-		return false
+	return d.toks
+}
+
+func (d *doc) starts() []int {
+	if d.at == nil {
+		d.at = starts(d.text)
 	}
+	return d.at
+}
+
+// finders in the order they run. Numbers that carry a checksum or a strict
+// structure come before looser ones (a NIR or a numéro fiscal holds a
+// phone-like run of ten digits); long numbers left by all of them are
+// caught before plates and dates, which hold fewer digits; addresses come before
+// names so that "rue Victor Hugo" is an address, never a person.
+var finders = []finder{
+	{KindEmail, emailAddress.find},
+	{KindEmail, emailSpelled.find},
+	{KindIBAN, iban.find},
+	{KindIBAN, rib.find},
+	{KindNIR, nir.find},
+	{KindTaxNumber, taxNumber.find},
+	{KindPhone, phoneInternational.find},
+	{KindPhone, phoneNational.find},
+	{KindPhone, phoneWithoutZero.find},
+	{KindCard, card.find},
+	{KindIDNumber, idNumber.find},
+	{KindNumber, benefitNumber.find},
+	{KindNumber, findLongNumbers},
+	{KindPlate, plate.find},
+	{KindPlate, oldPlate.find},
+	{KindBirthDate, birthDate.find},
+	{KindAddress, findAddresses},
+	{KindName, findNames},
+}
+
+// find returns the personal data in text, in order. Each finder sees the text as
+// the earlier ones left it (their finds replaced by placeholders): the same text
+// that a second redaction would see.
+func find(text string) []span {
+	var spans []span // in text's offsets, in order
+	var found []span // in view's offsets
+	view := &doc{text: text}
+	var kind string
+	emit := func(start, end int) {
+		if start < end && edge(view.text, start) && edge(view.text, end) &&
+			(len(found) == 0 || found[len(found)-1].end <= start) {
+			found = append(found, span{start, end, kind})
+		}
+	}
+	for _, f := range finders {
+		found, kind = found[:0], f.kind
+		f.find(view, emit)
+		if len(found) == 0 {
+			continue
+		}
+		before := spans[:len(spans):len(spans)]
+		for _, s := range found {
+			spans = append(spans, span{toText(before, s.start), toText(before, s.end), s.kind})
+		}
+		slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+		view = &doc{text: render(text, spans), at: shiftStarts(view.starts(), found)}
+	}
+	return spans
+}
+
+// shiftStarts returns where candidates may start in a view once found (in the
+// view's offsets, in order) is replaced by placeholders: where they started
+// outside found, moved by what the placeholders before them add or remove.
+// Spans end on words' edges, so no start appears or vanishes around them.
+func shiftStarts(at []int, found []span) []int {
+	out := make([]int, 0, len(at))
+	shift, k := 0, 0
+	for _, i := range at {
+		for k < len(found) && found[k].end <= i {
+			shift += len(Placeholder(found[k].kind)) - (found[k].end - found[k].start)
+			k++
+		}
+		if k < len(found) && found[k].start <= i {
+			continue // inside a span
+		}
+		out = append(out, i+shift)
+	}
+	return out
+}
+
+// toText maps an offset in the view of text (spans replaced by placeholders) to
+// text. Finders never match placeholders, so v is never inside one.
+func toText(spans []span, v int) int {
+	shift := 0
+	for _, s := range spans {
+		if v <= s.start-shift {
+			break
+		}
+		shift += s.end - s.start - len(Placeholder(s.kind))
+	}
+	return v + shift
+}
+
+// render replaces the spans of text by their placeholders.
+func render(text string, spans []span) string {
 	var b strings.Builder
-	for _, r := range s[4:] + s[:4] {
-		if r >= 'A' && r <= 'Z' {
-			b.WriteString(big.NewInt(int64(r - 'A' + 10)).String())
-		} else {
-			b.WriteRune(r)
-		}
+	b.Grow(len(text))
+	last := 0
+	for _, s := range spans {
+		b.WriteString(text[last:s.start])
+		b.WriteString(Placeholder(s.kind))
+		last = s.end
 	}
-	n, ok := new(big.Int).SetString(b.String(), 10)
-	return ok && new(big.Int).Mod(n, big.NewInt(97)).Int64() == 1
+	b.WriteString(text[last:])
+	return b.String()
 }
 
-// validNIR checks a French social security number's key: 97 minus the first 13
-// digits modulo 97 (Corsica's 2A and 2B count as 19 and 18).
-func validNIR(s string) bool {
-	s = digitsAndLetters(s)
-	if len(s) != 15 {
-		return false
+// isWord tells whether r belongs to a word: a letter, a mark or a digit.
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
-	body := s[:13]
-	body = strings.Replace(body, "2A", "19", 1)
-	body = strings.Replace(body, "2B", "18", 1)
-	n, ok := new(big.Int).SetString(body, 10)
-	key, ok2 := new(big.Int).SetString(s[13:], 10)
-	if !ok || !ok2 {
-		return false
-	}
-	want := 97 - new(big.Int).Mod(n, big.NewInt(97)).Int64()
-	return key.Int64() == want
+	return unicode.In(r, unicode.L, unicode.M, unicode.N)
 }
 
-// luhn checks a payment card number.
-func luhn(s string) bool {
-	d := digitsAndLetters(s)
-	if len(d) < 13 || len(d) > 19 {
-		return false
+// edge tells whether offset i of text is on a word's edge: not between two runes
+// of the same word.
+func edge(text string, i int) bool {
+	if i <= 0 || i >= len(text) {
+		return true
 	}
-	sum := 0
-	for i := range len(d) {
-		c := d[len(d)-1-i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		v := int(c - '0')
-		if i%2 == 1 {
-			v *= 2
-			if v > 9 {
-				v -= 9
-			}
-		}
-		sum += v
-	}
-	return sum%10 == 0
+	before, _ := utf8.DecodeLastRuneInString(text[:i])
+	after, _ := utf8.DecodeRuneInString(text[i:])
+	return !isWord(before) || !isWord(after)
 }
