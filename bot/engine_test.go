@@ -171,24 +171,3 @@ func TestCrossValidation(t *testing.T) {
 		t.Errorf("cross-validation top1 %.3f top3 %.3f, below 0.75 / 0.85", r1, r3)
 	}
 }
-
-// heldOut is an alternative taken out of its entry for cross-validation.
-type heldOut struct{ text, id string }
-
-// splitFold splits the entries' alternatives: the f-th of every k goes to test, the
-// rest stays in the returned copies of the entries.
-func splitFold(entries []kb.Entry, f, k int) (train []kb.Entry, test []heldOut) {
-	for _, e := range entries {
-		alts := e.Alternatives
-		e.Alternatives = nil
-		for i, alt := range alts {
-			if i%k == f {
-				test = append(test, heldOut{alt, e.ID})
-			} else {
-				e.Alternatives = append(e.Alternatives, alt)
-			}
-		}
-		train = append(train, e)
-	}
-	return train, test
-}
