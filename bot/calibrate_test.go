@@ -126,6 +126,24 @@ func calibrationSamples(t *testing.T) []sample {
 			}
 		}
 	}
+	// A second knowledge base, of another kind (one question per entry, long
+	// answers): the tuning part of the service-public.fr paraphrases, so that the
+	// confidence means the same on a knowledge base that is not the demo's.
+	spf := NewIndex(kb.ServicePublic(), lex)
+	for _, c := range readSet(t, "testdata/spf_tune.jsonl") {
+		for _, text := range []string{c.Text, roughen(rng, c.Text)} {
+			a := spf.analyze(text)
+			cs := spf.search(a, "", 5)
+			if len(cs) == 0 {
+				continue
+			}
+			y := 0.0
+			if cs[0].Entry.ID == c.Expected {
+				y = 1
+			}
+			out = append(out, sample{confidenceInputs(a, cs), y})
+		}
+	}
 	return out
 }
 

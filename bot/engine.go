@@ -195,7 +195,7 @@ func confidence(a analyzed, cs []Candidate) float64 {
 // the message made of the knowledge base's vocabulary, the message's length in
 // content words (log), the rarity of the rarest word it shares with the entry's
 // phrasings, the classifier's score, and the similarity of the message to the
-// closest question outside the knowledge base.
+// closest question outside the knowledge base, and its fielded score.
 func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 	// The margin is taken over the runner-up of the same source: the town's entry
 	// and a national fiche on the same topic do not make each other doubtful.
@@ -209,11 +209,11 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 	}
 	margin = max(margin, 0)
 	return []float64{s1, margin, cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
-		cs[0].Strongest, cs[0].Classifier, cs[0].Background}
+		cs[0].Strongest, cs[0].Classifier, cs[0].Background, cs[0].Fielded}
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-4.653, 0.687, 3.288, 0.891, 0.868, 1.121, 3.272, -0.058, 0.698, -0.076, -1.936}
+var calibration = []float64{-4.486, 1.590, 4.274, -0.924, 0.643, 0.799, 3.481, 0.471, -0.323, -0.222, -1.954, 1.963}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.
