@@ -53,7 +53,7 @@ type Config struct {
 
 // DefaultConfig returns the thresholds tuned on the project's dev set (see README).
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.5, ClarifyThreshold: 0.25, ClarifyBand: 0.85, MaxChoices: 3}
+	return Config{AnswerThreshold: 0.45, ClarifyThreshold: 0.3, ClarifyBand: 0.85, MaxChoices: 3}
 }
 
 // Validate reports a configuration that cannot work.
@@ -190,7 +190,7 @@ func confidence(a analyzed, cs []Candidate) float64 {
 }
 
 // confidenceInputs are the combined score of the best candidate, its margin over
-// the runner-up, the share of the message it explains, its best phrasing
+// the runner-up (absolute and relative to its score), the share of the message it explains, its best phrasing
 // similarity, the share of its best phrasing found in the message, the share of
 // the message made of the knowledge base's vocabulary, the message's length in
 // content words (log), the rarity of the rarest word it shares with the entry's
@@ -208,12 +208,16 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 		}
 	}
 	margin = max(margin, 0)
-	return []float64{s1, margin, cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
+	relative := 0.0
+	if s1 > 0 {
+		relative = margin / s1
+	}
+	return []float64{s1, margin, relative, cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
 		cs[0].Strongest, cs[0].Classifier, cs[0].Background, cs[0].Fielded}
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-4.486, 1.590, 4.274, -0.924, 0.643, 0.799, 3.481, 0.471, -0.323, -0.222, -1.954, 1.963}
+var calibration = []float64{-4.956, 1.582, 1.852, 2.340, -0.480, 0.665, 0.890, 3.569, 0.342, -0.771, -0.265, -1.896, 1.950}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.
