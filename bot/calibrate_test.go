@@ -35,7 +35,13 @@ var calibrate = flag.Bool("calibrate", false, "fit the confidence model and prin
 var (
 	prefixes = []string{"", "Bonjour, ", "bjr ", "Bonjour madame, je me permets de vous écrire car j'ai une question. ",
 		"Salut, petite question : ", "Alors voilà, je ne sais pas à qui m'adresser. ", "Bonsoir, excusez-moi de vous déranger, ",
-		"on m'a dit de demander ici : ", "J'habite Montclar depuis peu. "}
+		"on m'a dit de demander ici : ", "J'habite Montclar depuis peu. ",
+		// Context with words of its own, as long messages have.
+		"Je suis à la retraite depuis l'an dernier et mon mari travaille encore à Lyon. ",
+		"Nous venons d'arriver dans le quartier avec nos deux enfants, ",
+		"Je vous écris du travail pendant ma pause déjeuner, désolé pour les fautes. ",
+		"Ma voisine m'a conseillé de vous contacter, elle a eu le même souci l'an dernier. ",
+		"J'ai déjà appelé plusieurs fois sans réponse et je commence à m'inquiéter. "}
 	suffixes = []string{"", " Merci d'avance.", " svp", " Je vous remercie pour votre réponse, bonne journée.",
 		" c'est assez urgent", " ?", " merci"}
 )

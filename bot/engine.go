@@ -132,14 +132,32 @@ func (e *Engine) Decide(text string, audience kb.Audience) Decision {
 }
 
 func (e *Engine) decide(ix *Index, text string, audience kb.Audience) Decision {
-	a := ix.analyze(text)
-	d := Decision{Outcome: Unanswered, Terms: a.describe()}
-	d.Candidates = ix.search(a, audience, 5)
+	// Each view of the message (see [Index.views]) is searched. The first
+	// question of a message that asks several is answered when it can be; else
+	// the most confident view decides, the first on a tie.
+	var a analyzed
+	d := Decision{Outcome: Unanswered}
+	for i, v := range ix.views(text) {
+		cs := ix.search(v, audience, 5)
+		if len(cs) == 0 {
+			if i == 0 {
+				a, d.Terms = v, v.describe()
+			}
+			continue
+		}
+		c := confidence(v, cs)
+		if i == 1 && c >= e.cfg.AnswerThreshold {
+			a, d.Candidates, d.Confidence, d.Terms = v, cs, c, v.describe()
+			break
+		}
+		if d.Candidates == nil || c > d.Confidence {
+			a, d.Candidates, d.Confidence, d.Terms = v, cs, c, v.describe()
+		}
+	}
 	if len(d.Candidates) == 0 {
 		return d
 	}
 	best := d.Candidates[0]
-	d.Confidence = confidence(a, d.Candidates)
 	band := e.cfg.ClarifyBand
 	if ix.ambiguous(a) {
 		// One word that several entries share: ask which one, from a wider set.
@@ -217,7 +235,7 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 }
 
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-4.956, 1.582, 1.852, 2.340, -0.480, 0.665, 0.890, 3.569, 0.342, -0.771, -0.265, -1.896, 1.950}
+var calibration = []float64{-5.071, 1.581, 1.671, 2.526, -0.450, 0.497, 1.184, 3.289, 0.508, -0.767, -0.291, -1.994, 1.995}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.

@@ -227,7 +227,15 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			a.add(t, w, courtesyW, correct)
 		}
 	}
+	ix.weigh(&a)
+	return a
+}
+
+// weigh computes the mass of an analyzed message and the share of it that the
+// knowledge base's vocabulary makes.
+func (ix *Index) weigh(a *analyzed) {
 	var knownMass float64
+	a.mass, a.known = 0, 0
 	for _, t := range a.terms {
 		idf, ok := ix.idf[t]
 		if !ok {
@@ -240,7 +248,6 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 	if a.mass > 0 {
 		a.known = knownMass / a.mass
 	}
-	return a
 }
 
 // alt is another stem that a message's word may match, at a lower weight: a
