@@ -63,6 +63,7 @@ func newFieldIndex(entries []*kb.Entry, p bm25f) *fieldIndex {
 	var total [numFields]float64
 	var nonEmpty [numFields]float64
 	df := map[string]int{}
+	stems := map[string]string{} // answers repeat their words: stem each once
 	for i, e := range entries {
 		seen := map[string]bool{}
 		for f, texts := range fieldTexts(e) {
@@ -72,7 +73,11 @@ func newFieldIndex(entries []*kb.Entry, p bm25f) *fieldIndex {
 					if french.IsStopword(w) {
 						continue
 					}
-					t := french.Stem(w)
+					t, ok := stems[w]
+					if !ok {
+						t = french.Stem(w)
+						stems[w] = t
+					}
 					tf[t]++
 					lens[i][f]++
 					if !seen[t] {
