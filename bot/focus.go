@@ -82,7 +82,7 @@ func spans(text string, re *regexp.Regexp) [][2]int {
 // views returns the ways of reading a message that the engine decides on: the
 // whole message, with the words of its context weighed down when it also
 // states a need; and, when it asks several questions in several sentences, each
-// question with the context.
+// question with the sentences that ask nothing, without the other questions.
 func (ix *Index) views(text string) []analyzed {
 	whole := ix.analyze(text)
 	if len(whole.terms) < focusFrom {
@@ -100,33 +100,35 @@ func (ix *Index) views(text string) []analyzed {
 			inNeed[t] = true
 		}
 	}
-	if len(inNeed) == 0 || !context {
-		return []analyzed{whole}
+	if len(inNeed) > 0 && context {
+		ix.focus(&whole, inNeed)
 	}
-	ix.focus(&whole, inNeed)
 	views := []analyzed{whole}
 	sentences := splitClauses(text, sentenceBreak)
-	var questions []map[string]bool
-	for _, c := range sentences {
-		if !c.need {
-			continue
-		}
-		own := map[string]bool{}
-		for _, t := range ix.analyzeWords(c.words, true).terms {
-			own[t] = true
-		}
-		if len(own) >= 3 {
-			questions = append(questions, own)
+	var questions []int
+	for i, c := range sentences {
+		if c.need && len(ix.analyzeWords(c.words, true).terms) >= 3 {
+			questions = append(questions, i)
 		}
 	}
 	if len(questions) < 2 {
 		return views
 	}
 	for _, q := range questions {
-		// The question's own words at full weight, the rest of the message
-		// as context, other questions' words included.
-		v := ix.analyze(text)
-		ix.focus(&v, q)
+		// The question's own words at full weight, the sentences that ask
+		// nothing as context, the other questions left out.
+		var ws []string
+		for i, c := range sentences {
+			if i == q || !c.need {
+				ws = append(ws, c.words...)
+			}
+		}
+		v := ix.analyzeWords(ws, true)
+		own := map[string]bool{}
+		for _, t := range ix.analyzeWords(sentences[q].words, true).terms {
+			own[t] = true
+		}
+		ix.focus(&v, own)
 		views = append(views, v)
 	}
 	return views
