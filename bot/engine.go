@@ -1,9 +1,14 @@
 // Package bot is the understanding engine and its decision policy. A message goes
 // through normalisation (case, accents, elisions, SMS shorthand, spelling
-// correction against the knowledge base's own vocabulary, Snowball stemming),
-// retrieval over every entry's question and alternatives (and, weighted, answers),
-// an averaged perceptron trained on those phrasings, a calibrated confidence, and a
-// decision: ANSWERED, CLARIFY, UNANSWERED, SMALLTALK or HANDOFF.
+// correction against the knowledge base's own vocabulary, Snowball stemming), a
+// reading for its need (focus.go: the clauses that ask weigh more than the story
+// around them; each question of a message that asks several is read on its own),
+// fielded retrieval over every entry's question, alternatives, answer, theme and
+// service (fields.go, BM25F) combined with phrasing similarity and an averaged
+// perceptron trained on the phrasings (index.go, weights fitted in
+// ranking_test.go), a calibrated confidence (calibrate_test.go), and a decision:
+// ANSWERED, CLARIFY, UNANSWERED, SMALLTALK or HANDOFF. [Evaluate],
+// [CrossValidate] and [Report.Details] are behind `parvis eval`.
 //
 // The French text handling itself (folding, words, shorthand, stopwords, synonyms,
 // the speller, the stemmer, the lexicon of correct words) lives in package french,
