@@ -231,16 +231,19 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 		}
 	}
 	margin = max(margin, 0)
-	relative := 0.0
-	if s1 > 0 {
-		relative = margin / s1
-	}
+	// Relative to the best score, but never to less than a fair one: a weak
+	// best with nothing behind it is not a clear winner.
+	relative := margin / max(s1, fairScore)
 	return []float64{s1, margin, relative, cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
 		cs[0].Strongest, cs[0].Classifier, cs[0].Background, cs[0].Fielded}
 }
 
+// fairScore is the combined score of a fair match, below which a margin is not
+// taken relative to the best score.
+const fairScore = 0.35
+
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-5.071, 1.581, 1.671, 2.526, -0.450, 0.497, 1.184, 3.289, 0.508, -0.767, -0.291, -1.994, 1.995}
+var calibration = []float64{-4.336, 1.367, 1.587, 2.869, -0.527, 0.243, 1.106, 2.787, 0.535, -0.641, -0.333, -2.099, 1.780}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.
