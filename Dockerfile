@@ -6,9 +6,12 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -o /out/parvis ./cmd/parvis
+# The French word list that spelling correction leaves alone (Debian's wfrench, GPL-2+).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends wfrench && rm -rf /var/lib/apt/lists/*
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/parvis /parvis
+COPY --from=build /usr/share/dict/french /usr/share/dict/french
 EXPOSE 8080
 ENTRYPOINT ["/parvis"]
 CMD ["serve", "--addr", "0.0.0.0:8080"]

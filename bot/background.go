@@ -39,20 +39,20 @@ func newBackground(ix *Index, questions []string) *background {
 }
 
 // best returns the highest similarity of the message to a background question.
-func (bg *background) best(ix *Index, a analyzed) float64 {
+// match is scratch space.
+func (bg *background) best(ix *Index, a analyzed, match *sparse) float64 {
 	if bg == nil || len(bg.docs) == 0 || a.mass == 0 {
 		return 0
 	}
-	match := map[int32]float64{}
 	for _, t := range a.terms {
 		w := a.weight[t] * ix.idfOrMax(t)
 		for _, d := range bg.postings[t] {
-			match[d] += w
+			match.add(d, w)
 		}
 	}
 	var best float64
-	for d, m := range match {
-		best = max(best, 2*m/(a.mass+bg.docs[d].mass))
+	for _, d := range match.touched {
+		best = max(best, 2*match.v[d]/(a.mass+bg.docs[d].mass))
 	}
 	return best
 }

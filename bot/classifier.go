@@ -133,21 +133,22 @@ func trainPerceptron(ix *Index) *perceptron {
 	return p
 }
 
-// scores returns, per class, its score relative to the typical score of a
-// training phrasing for its own entry, clamped to [0, 1].
-func (p *perceptron) scores(a analyzed) []float64 {
-	out := make([]float64, p.classes)
+// scores adds to out, per class, its score; [perceptron.relative] makes one
+// relative to the typical score of a training phrasing for its own entry.
+func (p *perceptron) scores(a analyzed, out *sparse) {
 	for _, f := range features(a.terms) {
 		id, ok := p.features[f]
 		if !ok {
 			continue
 		}
 		for _, cw := range p.weights[id] {
-			out[cw.class] += cw.w
+			if cw.w != 0 {
+				out.add(cw.class, cw.w)
+			}
 		}
 	}
-	for i, v := range out {
-		out[i] = min(1, max(0, v/p.typical))
-	}
-	return out
 }
+
+// relative returns a class's score relative to the typical score of a training
+// phrasing for its own entry, clamped to [0, 1].
+func (p *perceptron) relative(score float64) float64 { return min(1, max(0, score/p.typical)) }

@@ -1,9 +1,14 @@
 // Package bot is the understanding engine and its decision policy. A message goes
 // through normalisation (case, accents, elisions, SMS shorthand, spelling
-// correction against the knowledge base's own vocabulary, Snowball stemming),
-// retrieval over every entry's question and alternatives (and, weighted, answers),
-// an averaged perceptron trained on those phrasings, a calibrated confidence, and a
-// decision: ANSWERED, CLARIFY, UNANSWERED, SMALLTALK or HANDOFF.
+// correction against the knowledge base's own vocabulary, Snowball stemming), a
+// reading for its need (focus.go: the clauses that ask weigh more than the story
+// around them; each question of a message that asks several is read on its own),
+// fielded retrieval over every entry's question, alternatives, answer, theme and
+// service (fields.go, BM25F) combined with phrasing similarity and an averaged
+// perceptron trained on the phrasings (index.go, weights fitted in
+// ranking_test.go), a calibrated confidence (calibrate_test.go), and a decision:
+// ANSWERED, CLARIFY, UNANSWERED, SMALLTALK or HANDOFF. [Evaluate],
+// [CrossValidate] and [Report.Details] are behind `parvis eval`.
 //
 // The French text handling itself (folding, words, shorthand, stopwords, synonyms,
 // the speller, the stemmer, the lexicon of correct words) lives in package french,
@@ -53,7 +58,7 @@ type Config struct {
 
 // DefaultConfig returns the thresholds tuned on the project's dev set (see README).
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.5, ClarifyThreshold: 0.25, ClarifyBand: 0.85, MaxChoices: 3}
+	return Config{AnswerThreshold: 0.45, ClarifyThreshold: 0.3, ClarifyBand: 0.85, MaxChoices: 3}
 }
 
 // Validate reports a configuration that cannot work.
@@ -132,14 +137,32 @@ func (e *Engine) Decide(text string, audience kb.Audience) Decision {
 }
 
 func (e *Engine) decide(ix *Index, text string, audience kb.Audience) Decision {
-	a := ix.analyze(text)
-	d := Decision{Outcome: Unanswered, Terms: a.describe()}
-	d.Candidates = ix.search(a, audience, 5)
+	// Each view of the message (see [Index.views]) is searched. The first
+	// question of a message that asks several is answered when it can be; else
+	// the most confident view decides, the first on a tie.
+	var a analyzed
+	d := Decision{Outcome: Unanswered}
+	for i, v := range ix.views(text) {
+		cs := ix.search(v, audience, 5)
+		if len(cs) == 0 {
+			if i == 0 {
+				a, d.Terms = v, v.describe()
+			}
+			continue
+		}
+		c := confidence(v, cs)
+		if i == 1 && c >= e.cfg.AnswerThreshold {
+			a, d.Candidates, d.Confidence, d.Terms = v, cs, c, v.describe()
+			break
+		}
+		if d.Candidates == nil || c > d.Confidence {
+			a, d.Candidates, d.Confidence, d.Terms = v, cs, c, v.describe()
+		}
+	}
 	if len(d.Candidates) == 0 {
 		return d
 	}
 	best := d.Candidates[0]
-	d.Confidence = confidence(a, d.Candidates)
 	band := e.cfg.ClarifyBand
 	if ix.ambiguous(a) {
 		// One word that several entries share: ask which one, from a wider set.
@@ -190,12 +213,12 @@ func confidence(a analyzed, cs []Candidate) float64 {
 }
 
 // confidenceInputs are the combined score of the best candidate, its margin over
-// the runner-up, the share of the message it explains, its best phrasing
+// the runner-up (absolute and relative to its score), the share of the message it explains, its best phrasing
 // similarity, the share of its best phrasing found in the message, the share of
 // the message made of the knowledge base's vocabulary, the message's length in
 // content words (log), the rarity of the rarest word it shares with the entry's
 // phrasings, the classifier's score, and the similarity of the message to the
-// closest question outside the knowledge base.
+// closest question outside the knowledge base, and its fielded score.
 func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 	// The margin is taken over the runner-up of the same source: the town's entry
 	// and a national fiche on the same topic do not make each other doubtful.
@@ -208,12 +231,19 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 		}
 	}
 	margin = max(margin, 0)
-	return []float64{s1, margin, cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
-		cs[0].Strongest, cs[0].Classifier, cs[0].Background}
+	// Relative to the best score, but never to less than a fair one: a weak
+	// best with nothing behind it is not a clear winner.
+	relative := margin / max(s1, fairScore)
+	return []float64{s1, margin, relative, cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
+		cs[0].Strongest, cs[0].Classifier, cs[0].Background, cs[0].Fielded}
 }
 
+// fairScore is the combined score of a fair match, below which a margin is not
+// taken relative to the best score.
+const fairScore = 0.35
+
 // calibration holds the intercept and the weights of [confidenceInputs].
-var calibration = []float64{-4.653, 0.687, 3.288, 0.891, 0.868, 1.121, 3.272, -0.058, 0.698, -0.076, -1.936}
+var calibration = []float64{-4.336, 1.367, 1.587, 2.869, -0.527, 0.243, 1.106, 2.787, 0.535, -0.641, -0.333, -2.099, 1.780}
 
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.

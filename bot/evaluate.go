@@ -134,15 +134,70 @@ func answering(o Outcome) bool { return o == Answered || o == Smalltalk || o == 
 
 // Evaluate decides every case and computes the figures of the contract.
 func Evaluate(e *Engine, cases []Case) Report {
-	r := Report{Cases: len(cases)}
-	lat := make([]time.Duration, 0, len(cases))
+	results := make([]Result, 0, len(cases))
+	for _, c := range cases {
+		results = append(results, Result{Case: c, Decision: e.Decide(c.Text, "")})
+	}
+	return figures(results)
+}
+
+// CrossValidate holds out each k-th of every entry's alternatives in turn,
+// builds an engine without them and asks them, expecting their entry: it says how
+// well the engine generalises from the phrasings that experts write, on any
+// knowledge base. Each held-out alternative is a case (its line is its rank among
+// the held-out ones).
+func CrossValidate(cfg Config, entries []kb.Entry, lang *Language, k int) (Report, error) {
+	if k < 2 {
+		return Report{}, fmt.Errorf("bot: cross-validation needs 2 folds or more, not %d", k)
+	}
+	var results []Result
+	for f := range k {
+		train, test := splitFold(entries, f, k)
+		e, err := New(cfg, train, fmt.Sprintf("fold %d/%d", f+1, k), lang)
+		if err != nil {
+			return Report{}, err
+		}
+		for _, h := range test {
+			c := Case{Text: h.text, Expected: h.id, Line: len(results) + 1}
+			results = append(results, Result{Case: c, Decision: e.Decide(c.Text, "")})
+		}
+	}
+	if len(results) == 0 {
+		return Report{}, fmt.Errorf("bot: no alternatives to cross-validate: entries need alternatives besides their question")
+	}
+	return figures(results), nil
+}
+
+// heldOut is an alternative taken out of its entry for cross-validation.
+type heldOut struct{ text, id string }
+
+// splitFold splits the answering entries' alternatives: the f-th of every k goes
+// to test, the rest stays in the returned copies of the entries.
+func splitFold(entries []kb.Entry, f, k int) (train []kb.Entry, test []heldOut) {
+	for _, e := range entries {
+		alts := e.Alternatives
+		e.Alternatives = nil
+		for i, alt := range alts {
+			if i%k == f && e.Answering() {
+				test = append(test, heldOut{alt, e.ID})
+			} else {
+				e.Alternatives = append(e.Alternatives, alt)
+			}
+		}
+		train = append(train, e)
+	}
+	return train, test
+}
+
+// figures computes the figures of the contract from decisions taken.
+func figures(results []Result) Report {
+	r := Report{Cases: len(results), Results: results}
+	lat := make([]time.Duration, 0, len(results))
 	var withEntry, top1, top3, correct, resolved, answers, answersRight int
 	var noneCases, unanswered, unansweredNone int
-	for _, c := range cases {
-		d := e.Decide(c.Text, "")
+	for _, res := range results {
+		c, d := res.Case, res.Decision
 		lat = append(lat, d.Latency)
-		res := Result{Case: c, Decision: d}
-		r.Results = append(r.Results, res)
 		ans := answering(d.Outcome) && d.Entry != nil
 		if ans {
 			answers++
@@ -208,13 +263,7 @@ func percentile(sorted []time.Duration, p float64) float64 {
 // WriteText prints the figures and what went wrong: errors per expected entry,
 // the most frequent confusions, and the worst cases (confident and wrong first).
 func (r Report) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "%d cas\n", r.Cases)
-	fmt.Fprintf(w, "  top1 %.3f   top3 %.3f\n", r.Top1, r.Top3)
-	fmt.Fprintf(w, "  répondu juste (answered_correct) %.3f   résolu (resolved) %.3f\n", r.AnsweredCorrect, r.Resolved)
-	fmt.Fprintf(w, "  justesse des réponses (answered_accuracy) %.3f\n", r.AnsweredAccuracy)
-	fmt.Fprintf(w, "  hors périmètre : précision %.3f   rappel %.3f\n", r.NonePrecision, r.NoneRecall)
-	fmt.Fprintf(w, "  latence p50 %.2f ms   p99 %.2f ms\n", r.P50Ms, r.P99Ms)
-
+	r.writeFigures(w)
 	var wrong []Result
 	perEntry := map[string]int{}
 	confusions := map[string]int{}
@@ -269,4 +318,14 @@ func sortedCounts(m map[string]int) []countKV {
 		return out[i].k < out[j].k
 	})
 	return out
+}
+
+// writeFigures prints the figures of the contract, one theme a line.
+func (r Report) writeFigures(w io.Writer) {
+	fmt.Fprintf(w, "%d cas\n", r.Cases)
+	fmt.Fprintf(w, "  top1 %.3f   top3 %.3f\n", r.Top1, r.Top3)
+	fmt.Fprintf(w, "  répondu juste (answered_correct) %.3f   résolu (resolved) %.3f\n", r.AnsweredCorrect, r.Resolved)
+	fmt.Fprintf(w, "  justesse des réponses (answered_accuracy) %.3f\n", r.AnsweredAccuracy)
+	fmt.Fprintf(w, "  hors périmètre : précision %.3f   rappel %.3f\n", r.NonePrecision, r.NoneRecall)
+	fmt.Fprintf(w, "  latence p50 %.2f ms   p99 %.2f ms\n", r.P50Ms, r.P99Ms)
 }

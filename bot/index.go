@@ -28,6 +28,8 @@ type Index struct {
 	entryTerms []map[string]float64 // entry → stem → weight (1 phrasing, answerWeight answer only)
 	clf        *perceptron          // trained on the phrasings
 	bg         *background          // questions outside the knowledge base
+	fields     *fieldIndex          // BM25F over every field of the entries
+	scratch    *scratchPool         // per-message working space
 }
 
 // posting is one phrasing holding a stem, with the word that gave the stem there.
@@ -58,14 +60,14 @@ type phrasing struct {
 
 // analyzed is a message reduced to what the engine compares.
 type analyzed struct {
-	terms     []string            // stems, in order, without repeats
-	words     map[string]string   // stem → the (corrected) word that gave it
-	alts      map[string][]string // stem → stems of its synonyms
-	weight    map[string]float64  // stem → weight (lower when spell-corrected)
-	mass      float64             // Σ weight·idf, unknown stems at the highest idf
-	known     float64             // share of the mass made of KB vocabulary
-	courtesy  bool                // the message held greetings or thanks
-	corrected []string            // "from→to" spelling corrections, for explanations
+	terms     []string           // stems, in order, without repeats
+	words     map[string]string  // stem → the (corrected) word that gave it
+	alts      map[string][]alt   // stem → stems of its synonyms
+	weight    map[string]float64 // stem → weight (lower when spell-corrected)
+	mass      float64            // Σ weight·idf, unknown stems at the highest idf
+	known     float64            // share of the mass made of KB vocabulary
+	courtesy  bool               // the message held greetings or thanks
+	corrected []string           // "from→to" spelling corrections, for explanations
 }
 
 // NewIndex builds the index of the entries that may answer citizens.
@@ -148,7 +150,12 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 		}
 	}
 	ix.clf = trainPerceptron(ix)
+	ix.fields = newFieldIndex(ix.entries, fielded)
+	// The background is built with the index's own search, on scratch space
+	// without background; then the index gets scratch space for messages.
+	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.clf.classes, 0)
 	ix.bg = newBackground(ix, lang.backgroundQuestions())
+	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.clf.classes, len(ix.bg.docs))
 	return ix
 }
 
@@ -179,7 +186,7 @@ func (ix *Index) analyze(text string) analyzed {
 }
 
 func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
-	a := analyzed{weight: map[string]float64{}, words: map[string]string{}, alts: map[string][]string{}}
+	a := analyzed{weight: map[string]float64{}, words: map[string]string{}, alts: map[string][]alt{}}
 	var courtesyTerms []string
 	for _, w := range ws {
 		if french.IsStopword(w) {
@@ -220,7 +227,15 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			a.add(t, w, courtesyW, correct)
 		}
 	}
+	ix.weigh(&a)
+	return a
+}
+
+// weigh computes the mass of an analyzed message and the share of it that the
+// knowledge base's vocabulary makes.
+func (ix *Index) weigh(a *analyzed) {
 	var knownMass float64
+	a.mass, a.known = 0, 0
 	for _, t := range a.terms {
 		idf, ok := ix.idf[t]
 		if !ok {
@@ -233,7 +248,13 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 	if a.mass > 0 {
 		a.known = knownMass / a.mass
 	}
-	return a
+}
+
+// alt is another stem that a message's word may match, at a lower weight: a
+// synonym's.
+type alt struct {
+	stem   string
+	weight float64
 }
 
 // add records the stem t of word w with its weight and, for a message, the stems
@@ -245,7 +266,7 @@ func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
 	if withSynonyms {
 		for syn := range french.Synonyms(w) {
 			if st := french.Stem(syn); st != t {
-				a.alts[t] = append(a.alts[t], st)
+				a.alts[t] = append(a.alts[t], alt{st, synonymWeight})
 			}
 		}
 	}
@@ -267,66 +288,80 @@ type Candidate struct {
 	// The parts of the score, kept so that a decision can be explained.
 	Phrasing   float64 // best phrasing similarity (Dice over idf-weighted stems)
 	Coverage   float64 // share of the message explained by the entry
+	Fielded    float64 // BM25F over question, alternatives, answer and topic, relative to the most the message could get
 	Matched    float64 // share of the entry's best-matching phrasing found in the message
 	Strongest  float64 // idf of the rarest word shared with its phrasings, relative to the rarest possible
 	Background float64 // similarity of the message to the closest question outside the knowledge base
 	Classifier float64 // classifier score relative to the best
 }
 
-// Scoring weights of the combined score.
-const (
-	wPhrasing   = 0.45
-	wCoverage   = 0.35
-	wClassifier = 0.20
-)
+// ranking holds the weights of the combined score: the parts of a [Candidate]
+// that rank entries, fitted on data (see TestFitRanking in calibrate_test.go).
+// They sum to 1, so that the score stays in 0..1.
+var ranking = struct{ phrasing, coverage, fielded, classifier float64 }{0.20, 0, 0.75, 0.05}
+
+// poolSize bounds the entries whose every score is computed: the others are
+// left out on their phrasing and fielded scores alone.
+const poolSize = 48
 
 // search ranks the entries for an analyzed message and returns the best k.
 func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 	if len(a.terms) == 0 || a.mass == 0 {
 		return nil
 	}
-	match := map[int32]float64{}
-	termMatch := map[int32]float64{} // this term's best contribution per phrasing
+	s := ix.scratch.get()
+	defer ix.scratch.put(s)
 	for _, t := range a.terms {
-		clear(termMatch)
 		w := a.weight[t] * ix.idf[t]
 		for _, p := range ix.postings[t] {
 			if p.word == a.words[t] {
-				termMatch[p.phrasing] = w
+				s.phrasingTerm.raise(p.phrasing, w)
 			} else {
-				termMatch[p.phrasing] = stemOnly * w
+				s.phrasingTerm.raise(p.phrasing, stemOnly*w)
 			}
 		}
 		// A synonym counts where the word itself does not, and never for more
 		// than the word would.
 		for _, alt := range a.alts[t] {
-			sw := synonymWeight * a.weight[t] * min(ix.idf[alt], ix.idfOrMax(t))
-			for _, p := range ix.postings[alt] {
-				if sw > termMatch[p.phrasing] {
-					termMatch[p.phrasing] = sw
-				}
+			sw := alt.weight * a.weight[t] * min(ix.idf[alt.stem], ix.idfOrMax(t))
+			for _, p := range ix.postings[alt.stem] {
+				s.phrasingTerm.raise(p.phrasing, sw)
 			}
 		}
-		for p, m := range termMatch {
-			match[p] += m
+		for _, p := range s.phrasingTerm.touched {
+			s.phrasing.add(p, s.phrasingTerm.v[p])
 		}
+		s.phrasingTerm.reset()
 	}
-	best := map[int]float64{}
-	matched := map[int]float64{}
-	for p, m := range match {
+	for _, p := range s.phrasing.touched {
+		m := s.phrasing.v[p]
 		ph := &ix.phrasings[p]
-		e := int(ph.entry)
-		if dice := 2 * m / (a.mass + ph.mass); dice > best[e] {
-			best[e] = dice
-		}
-		if share := m / ph.mass; share > matched[e] {
-			matched[e] = share
+		e := ph.entry
+		s.best.raise(e, 2*m/(a.mass+ph.mass))
+		s.matched[e] = max(s.matched[e], m/ph.mass)
+	}
+	ix.fields.scores(a, &s.entry, &s.entryTerm)
+	best, field := s.best.v, s.entry.v
+	pool := make([]int32, 0, min(len(s.entry.touched)+len(s.best.touched), 4*poolSize))
+	pre := func(e int32) float64 { return ranking.phrasing*best[e] + (ranking.coverage+ranking.fielded)*field[e] }
+	for _, e := range s.entry.touched {
+		pool = keepBest(pool, e, pre)
+	}
+	for _, e := range s.best.touched {
+		if field[e] == 0 {
+			pool = keepBest(pool, e, pre)
 		}
 	}
-	clf := ix.clf.scores(a)
-	bg := ix.bg.best(ix, a)
-	cands := make([]Candidate, 0, len(best))
-	for e, dice := range best {
+	if len(pool) > poolSize {
+		sortPool(pool, pre)
+		pool = pool[:poolSize]
+	}
+	ix.clf.scores(a, &s.classes)
+	clf := s.classes.v
+	bg := ix.bg.best(ix, a, &s.background)
+	cands := make([]Candidate, 0, len(pool))
+	for _, e32 := range pool {
+		e := int(e32)
 		var cov, strongest float64
 		for _, t := range a.terms {
 			var c float64
@@ -337,15 +372,16 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 				}
 			}
 			for _, alt := range a.alts[t] {
-				if w, ok := ix.entryTerms[e][alt]; ok {
-					c = max(c, synonymWeight*w*a.weight[t]*min(ix.idf[alt], ix.idfOrMax(t)))
+				if w, ok := ix.entryTerms[e][alt.stem]; ok {
+					c = max(c, alt.weight*w*a.weight[t]*min(ix.idf[alt.stem], ix.idfOrMax(t)))
 				}
 			}
 			cov += c
 		}
 		cov /= a.mass
-		c := Candidate{Entry: ix.entries[e], Phrasing: dice, Coverage: cov, Matched: min(1, matched[e]), Strongest: strongest, Background: bg, Classifier: clf[e]}
-		c.Score = wPhrasing*dice + wCoverage*cov + wClassifier*clf[e]
+		c := Candidate{Entry: ix.entries[e], Phrasing: best[e32], Coverage: cov, Fielded: field[e32], Matched: min(1, s.matched[e32]),
+			Strongest: strongest, Background: bg, Classifier: ix.clf.relative(clf[e])}
+		c.Score = ranking.phrasing*c.Phrasing + ranking.coverage*c.Coverage + ranking.fielded*c.Fielded + ranking.classifier*c.Classifier
 		if audience != "" && len(c.Entry.Audiences) > 0 && !containsAudience(c.Entry.Audiences, audience) {
 			c.Score *= 0.9
 		}
@@ -362,6 +398,27 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		cands = cands[:k]
 	}
 	return cands
+}
+
+// keepBest appends e to pool; when the pool has grown to four times its size,
+// it is cut back to its best, so that the pool stays small at any size of
+// knowledge base.
+func keepBest(pool []int32, e int32, pre func(int32) float64) []int32 {
+	pool = append(pool, e)
+	if len(pool) == 4*poolSize {
+		sortPool(pool, pre)
+		pool = pool[:poolSize]
+	}
+	return pool
+}
+
+func sortPool(pool []int32, pre func(int32) float64) {
+	sort.Slice(pool, func(i, j int) bool {
+		if pi, pj := pre(pool[i]), pre(pool[j]); pi != pj {
+			return pi > pj
+		}
+		return pool[i] < pool[j]
+	})
 }
 
 // localBand is how close (relative to the best score) an entry that is not

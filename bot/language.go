@@ -16,10 +16,23 @@ type Language struct {
 	background []string
 }
 
-// NewLanguage folds a list of correct words and keeps the background questions
-// (see kb.FrenchWords and kb.BackgroundQuestions).
+// NewLanguage folds a list of correct words, with those of the system's French
+// word list ([french.WordList]), and keeps the background questions (see
+// kb.FrenchWords and kb.BackgroundQuestions).
 func NewLanguage(words map[string]bool, background []string) *Language {
-	return &Language{known: french.NewLexicon(maps.Keys(words)), background: background}
+	all := func(yield func(string) bool) {
+		for w := range maps.Keys(words) {
+			if !yield(w) {
+				return
+			}
+		}
+		for _, w := range french.WordList() {
+			if !yield(w) {
+				return
+			}
+		}
+	}
+	return &Language{known: french.NewLexicon(all), background: background}
 }
 
 func (l *Language) lexicon() *french.Lexicon {

@@ -92,3 +92,21 @@ func FuzzWords(f *testing.F) {
 		}
 	})
 }
+
+// TestWordList reads Debian's French word list, which .ci/run installs and
+// scripts/deps.sh asks for.
+func TestWordList(t *testing.T) {
+	ws := WordList()
+	if ws == nil {
+		t.Skipf("%s is missing (apt-get install wfrench)", WordListPath)
+	}
+	l := NewLexicon(slices.Values(ws))
+	for _, w := range []string{"demain", "foret", "inscris", "deces"} {
+		if !l.Known(w) {
+			t.Errorf("%q is not in the word list", w)
+		}
+	}
+	if readWordList("testdata/missing") != nil {
+		t.Error("a missing word list gave words")
+	}
+}

@@ -14,6 +14,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Audience is who the citizen speaks for.
@@ -29,13 +32,48 @@ const (
 // Audiences lists every audience, in display order.
 var Audiences = []Audience{Particulier, Entreprise, Association}
 
-// ParseAudience accepts an audience in any case, with or without accents.
+// ParseAudience accepts an audience as towns write it: in any case, with or
+// without accents, singular or plural, and "professionnel(s)" for entreprise.
+// For a label that may mean every audience ("Tous"), use [ParseAudiences].
 func ParseAudience(s string) (Audience, error) {
-	a := Audience(strings.ToLower(strings.TrimSpace(s)))
-	if slices.Contains(Audiences, a) {
+	if a, ok := audienceLabels[foldLabel(s)]; ok {
 		return a, nil
 	}
-	return "", fmt.Errorf("unknown audience %q (want particulier, entreprise or association)", s)
+	return "", fmt.Errorf("unknown audience %q (want particulier, entreprise or professionnel, association, or tous)", s)
+}
+
+// ParseAudiences reads one audience label: "Tous" (or "tout public", "all")
+// gives every audience, any other label the one audience of [ParseAudience].
+func ParseAudiences(s string) ([]Audience, error) {
+	if everyone[foldLabel(s)] {
+		return slices.Clone(Audiences), nil
+	}
+	a, err := ParseAudience(s)
+	if err != nil {
+		return nil, err
+	}
+	return []Audience{a}, nil
+}
+
+// audienceLabels maps folded labels, as found in towns' spreadsheets, to audiences.
+var audienceLabels = map[string]Audience{
+	"particulier": Particulier, "particuliers": Particulier, "habitant": Particulier, "habitants": Particulier,
+	"entreprise": Entreprise, "entreprises": Entreprise, "professionnel": Entreprise, "professionnels": Entreprise,
+	"pro": Entreprise, "pros": Entreprise,
+	"association": Association, "associations": Association,
+}
+
+var everyone = map[string]bool{"tous": true, "tout public": true, "tout le monde": true, "all": true}
+
+// foldLabel lowercases a label, removes its accents and squeezes its spaces.
+func foldLabel(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // Kind says what kind of decision an entry makes when it is chosen.

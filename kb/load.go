@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -352,14 +353,20 @@ func validate(name string, entries []Entry, lines []fieldLines) Problems {
 				break
 			}
 		}
-		for j, a := range e.Audiences {
-			p, err := ParseAudience(string(a))
+		var audiences []Audience
+		for _, a := range e.Audiences {
+			ps, err := ParseAudiences(string(a))
 			if err != nil {
 				bad("audiences", err.Error())
 				continue
 			}
-			e.Audiences[j] = p
+			for _, p := range ps {
+				if !slices.Contains(audiences, p) {
+					audiences = append(audiences, p)
+				}
+			}
 		}
+		e.Audiences = audiences
 		for a := range e.AudienceAnswers {
 			if _, err := ParseAudience(string(a)); err != nil {
 				bad("audience_answers", err.Error())

@@ -80,6 +80,41 @@ func TestCSVFields(t *testing.T) {
 	}
 }
 
+// TestAudienceLabels loads a FAQ as towns export it: plural labels with capitals,
+// "Professionnels" for businesses, "Tous" for everyone.
+func TestAudienceLabels(t *testing.T) {
+	es, err := LoadFile("testdata/faq_audiences.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"cantine": "particulier", "terrasse": "entreprise", "marche": "entreprise", "salle": "association",
+		"horaires": "particulier,entreprise,association", "taxe": "entreprise,association", "dechets": "",
+	}
+	for _, e := range es {
+		var got []string
+		for _, a := range e.Audiences {
+			got = append(got, string(a))
+		}
+		if g := strings.Join(got, ","); g != want[e.ID] {
+			t.Errorf("%s: audiences %q, want %q", e.ID, g, want[e.ID])
+		}
+	}
+	for _, s := range []string{"particulier", "Particuliers", "PROFESSIONNEL", "Entreprises", "associations", " Associations "} {
+		if _, err := ParseAudience(s); err != nil {
+			t.Errorf("ParseAudience(%q): %v", s, err)
+		}
+	}
+	for _, s := range []string{"Tous", "tous", "Tout public"} {
+		if as, err := ParseAudiences(s); err != nil || len(as) != len(Audiences) {
+			t.Errorf("ParseAudiences(%q) = %v, %v; want every audience", s, as, err)
+		}
+	}
+	if _, err := ParseAudience("touristes"); err == nil {
+		t.Error("ParseAudience(touristes) accepted")
+	}
+}
+
 func TestDemoCoversTheCatalogue(t *testing.T) {
 	es := Demo()
 	if len(es) < 53 {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fetches what Parvis needs to build, run and test, once, into a cache outside the
 # repo: the Go modules, libchdb.so (the embedded ClickHouse) and axe-core (for the
-# accessibility tests) from the npm registry, checksum verified. Prints the
-# library path on the last line.
+# accessibility tests) from the npm registry, checksum verified; says when a
+# Debian package it does not install is missing (wfrench). Prints the library
+# path on the last line.
 set -euo pipefail
 
 CHDB_VERSION=26.5.3
@@ -13,6 +14,13 @@ LIB="$CACHE/chdb-$CHDB_VERSION/libchdb.so"
 
 cd "$(dirname "$0")/.."
 go mod download
+
+# Debian's French word list (wfrench): the understanding engine never "corrects"
+# a word it holds. Read at run time; without it the engine runs, but may turn
+# correct words it does not know ("demain") into words of the knowledge base.
+if [ ! -f /usr/share/dict/french ]; then
+  echo "deps: /usr/share/dict/french is missing: run 'apt-get install wfrench' (spelling correction will change correct French words without it)" >&2
+fi
 
 # axe-core, for the accessibility audits of the browser tests (never shipped).
 AXE_VERSION=4.14.1

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/parvis-civic/parvis/bot"
@@ -18,42 +21,129 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+const evalSynopsis = `parvis eval --kb SRC [--kb SRC...] (--cases FILE.jsonl | --cv K) [--json] [--report FILE]
+
+Offline comprehension test of the understanding engine: decides every case (or,
+with --cv, every alternative held out of its entry) and prints the figures.
+`
+
 func evalCmd(args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	var sources stringList
-	fs.Var(&sources, "kb", "knowledge base: 'demo' or a KB file (.yaml, .csv, .jsonl); repeatable")
-	casesPath := fs.String("cases", "", "test cases, one JSON object a line: {\"text\": ..., \"expected\": <entry id or \"none\">}")
-	asJSON := fs.Bool("json", false, "print one JSON object with the figures")
+	fs.Var(&sources, "kb", "knowledge base `SRC`: 'demo', 'service-public' or a KB file (.yaml, .csv, .jsonl); repeatable")
+	casesPath := fs.String("cases", "", "test cases `FILE`, one JSON object a line: {\"text\": ..., \"expected\": <entry id or \"none\">}")
+	folds := fs.Int("cv", 0, "`K`-fold cross-validation over the KB's alternatives: each k-th is held out of its entry and asked (0: off)")
+	asJSON := fs.Bool("json", false, "print one JSON object with the figures (with --cases and --cv: the cases' figures, and the cross-validation's under \"cv\")")
+	reportPath := fs.String("report", "", "write to `FILE` every failed case with its candidates and scores, the confusions and the recall per entry (JSON if it ends in .json, text otherwise)")
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printFlags(os.Stdout, evalSynopsis, fs)
+			return nil
+		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if len(sources) == 0 || *casesPath == "" {
-		return fmt.Errorf("%w: --kb and --cases are required", errUsage)
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if len(sources) == 0 || *casesPath == "" && *folds == 0 {
+		return fmt.Errorf("%w: --kb and --cases (or --cv) are required", errUsage)
+	}
+	if *folds < 0 || *folds == 1 || *folds > 50 {
+		return fmt.Errorf("%w: --cv %d: want 2 to 50 folds (0: off)", errUsage, *folds)
 	}
 	entries, err := loadSources(sources)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	engine, err := bot.New(bot.DefaultConfig(), entries, "eval", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
-	if err != nil {
-		return err
+	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
+	var report, cv *bot.Report
+	if *casesPath != "" {
+		engine, err := bot.New(bot.DefaultConfig(), entries, "eval", lang)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(*casesPath)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		defer f.Close()
+		cases, err := bot.ReadCases(f, func(id string) bool { _, ok := engine.Index().Entry(id); return ok })
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", errUsage, *casesPath, err)
+		}
+		r := bot.Evaluate(engine, cases)
+		report = &r
 	}
-	f, err := os.Open(*casesPath)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if *folds > 0 {
+		r, err := bot.CrossValidate(bot.DefaultConfig(), entries, lang, *folds)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		cv = &r
 	}
-	defer f.Close()
-	cases, err := bot.ReadCases(f, func(id string) bool { _, ok := engine.Index().Entry(id); return ok })
-	if err != nil {
-		return fmt.Errorf("%w: %s: %v", errUsage, *casesPath, err)
+	if *reportPath != "" {
+		// With both, the report covers the cases; the cross-validation's failures
+		// are the cases' of `--cv` alone.
+		if err := writeReport(*reportPath, cmp.Or(report, cv).Details()); err != nil {
+			return err
+		}
 	}
-	report := bot.Evaluate(engine, cases)
 	if *asJSON {
-		return json.NewEncoder(os.Stdout).Encode(report)
+		if report == nil {
+			return json.NewEncoder(os.Stdout).Encode(cv)
+		}
+		if cv == nil {
+			return json.NewEncoder(os.Stdout).Encode(report)
+		}
+		return json.NewEncoder(os.Stdout).Encode(struct {
+			*bot.Report
+			CV *bot.Report `json:"cv"`
+		}{report, cv})
 	}
-	report.WriteText(os.Stdout)
+	if report != nil {
+		report.WriteText(os.Stdout)
+	}
+	if cv != nil {
+		fmt.Printf("\nValidation croisée à %d plis sur les alternatives de la base :\n", *folds)
+		cv.WriteText(os.Stdout)
+	}
 	return nil
+}
+
+// writeReport writes an evaluation's details to path: JSON when it ends in
+// .json, text otherwise.
+func writeReport(path string, d bot.Details) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("%w: --report: %v", errUsage, err)
+	}
+	write := d.WriteText
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		write = d.WriteJSON
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("eval: write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("eval: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// printFlags prints a command's synopsis and every flag with its default (the
+// flag package leaves out zero defaults).
+func printFlags(w io.Writer, synopsis string, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "%s\nFlags:\n", synopsis)
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		def := f.DefValue
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  --%s\n        %s (default %s)\n", strings.TrimSpace(f.Name+" "+name), usage, def)
+	})
 }
 
 // loadSources loads knowledge base sources: "demo" (the demo town's own entries),

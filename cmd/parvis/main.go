@@ -21,7 +21,7 @@ const usage = `parvis — assistant citoyen et analyse des conversations
 
 Usage:
   parvis serve   [--data DIR] [--addr HOST:PORT] [--demo] [--kafka BROKERS --clickhouse DSN] [--role api,projector]
-  parvis eval    --kb SRC [--kb SRC...] --cases FILE.jsonl [--json]
+  parvis eval    --kb SRC [--kb SRC...] (--cases FILE.jsonl | --cv K) [--json] [--report FILE]
   parvis kb import FILE... | parvis kb export
   parvis replay
   parvis broker  [--data DIR] [--listen HOST:PORT]   the embedded broker alone (development, tests)

@@ -47,6 +47,73 @@ func TestEvalJSON(t *testing.T) {
 	}
 }
 
+// TestEvalForTuners covers what people who tune a knowledge base use: -h with
+// every flag and its default, cross-validation, the report of every failure.
+func TestEvalForTuners(t *testing.T) {
+	code, out := capture(t, "eval", "-h")
+	if code != 0 {
+		t.Errorf("eval -h: exit %d, want 0", code)
+	}
+	for _, flag := range []string{"--kb SRC", "--cases FILE", "--cv K", "--json", "--report FILE"} {
+		if !strings.Contains(out, flag) {
+			t.Errorf("eval -h does not describe %s:\n%s", flag, out)
+		}
+	}
+	if n := strings.Count(out, "(default "); n != 5 {
+		t.Errorf("eval -h gives %d defaults, want 5:\n%s", n, out)
+	}
+
+	code, out = capture(t, "eval", "--kb", "demo", "--cv", "5", "--json")
+	var cv map[string]float64
+	if err := json.Unmarshal([]byte(out), &cv); code != 0 || err != nil {
+		t.Fatalf("eval --cv: exit %d, %v\n%s", code, err, out)
+	}
+	if cv["cases"] < 500 || cv["top1"] < 0.75 {
+		t.Errorf("cross-validation figures %v", cv)
+	}
+
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.json")
+	code, out = capture(t, "eval", "--kb", "demo", "--cases", "../../bot/testdata/holdout.jsonl", "--cv", "3", "--json", "--report", report)
+	var both struct {
+		Cases float64
+		CV    map[string]float64
+	}
+	if err := json.Unmarshal([]byte(out), &both); code != 0 || err != nil || both.Cases != 104 || both.CV["cases"] < 500 {
+		t.Fatalf("eval --cases --cv: exit %d, %v, %+v", code, err, both)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var details struct {
+		Failures []struct {
+			Text, Expected, Got string
+			Candidates         []struct{ ID string }
+		}
+		Confusions []struct{ Count int }
+		Entries    []struct{ ID string }
+	}
+	if err := json.Unmarshal(data, &details); err != nil {
+		t.Fatal(err)
+	}
+	if len(details.Failures) == 0 || len(details.Confusions) == 0 || len(details.Entries) < 40 {
+		t.Errorf("report: %d failures, %d confusions, %d entries", len(details.Failures), len(details.Confusions), len(details.Entries))
+	}
+	for _, f := range details.Failures {
+		if f.Text == "" || f.Expected == "" || f.Got == "" {
+			t.Errorf("incomplete failure %+v", f)
+		}
+	}
+	text := filepath.Join(dir, "report.txt")
+	if code, _ := capture(t, "eval", "--kb", "demo", "--cases", "../../bot/testdata/holdout.jsonl", "--report", text); code != 0 {
+		t.Fatalf("text report: exit %d", code)
+	}
+	if data, _ := os.ReadFile(text); !strings.Contains(string(data), "Rappel par entrée") {
+		t.Errorf("text report:\n%s", data)
+	}
+}
+
 func TestEvalBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "cases.jsonl")
@@ -61,6 +128,9 @@ func TestEvalBadInput(t *testing.T) {
 		{"eval", "--kb", badKB, "--cases", bad},
 		{"eval", "--kb", "demo", "--kb", "demo", "--cases", bad},
 		{"eval", "--bogus"},
+		{"eval", "--kb", "service-public", "--cv", "5"}, // no alternatives
+		{"eval", "--kb", "demo", "--cv", "1"},
+		{"eval", "--kb", "demo", "--cases", "../../bot/testdata/dev.jsonl", "--report", filepath.Join(dir, "no", "such", "dir.json")},
 	}
 	for _, args := range tests {
 		if code, _ := capture(t, args...); code != 2 {

@@ -1,0 +1,63 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSplitClauses(t *testing.T) {
+	text := "Bonjour, je suis né en 1965 et j'ai été exempté du service militaire. Pour un dossier on me demande un justificatif, comment l'obtenir ?"
+	var got []string
+	for _, c := range splitClauses(text, clauseBreak) {
+		mark := "context"
+		if c.need {
+			mark = "need"
+		}
+		got = append(got, mark+": "+strings.Join(c.words, " "))
+	}
+	want := []string{
+		"context: bonjour",
+		"context: je suis ne en 1965 et j ai ete exempte du service militaire",
+		"need: pour un dossier on me demande un justificatif",
+		"need: comment l obtenir",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("clauses:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestFocus checks that the context of a long message weighs less than its need,
+// and that a short message is read whole.
+func TestFocus(t *testing.T) {
+	ix := demo(t).Index()
+	vs := ix.views("Nous venons d'arriver dans le quartier avec nos deux enfants, comment inscrire ma fille à l'école ?")
+	if len(vs) != 1 {
+		t.Fatalf("%d views, want 1", len(vs))
+	}
+	a := vs[0]
+	if a.weight["ecol"] != 1 || a.weight["enfant"] != contextWeight {
+		t.Errorf("weights %v: want the need's words at 1 and the context's at %v", a.weight, contextWeight)
+	}
+	if vs := ix.views("horaires de la mairie ?"); len(vs) != 1 || vs[0].weight["horair"] != 1 {
+		t.Errorf("a short message is read whole: %+v", vs)
+	}
+}
+
+// TestTwoQuestions checks that a message asking two things in two sentences is
+// answered on its first question.
+func TestTwoQuestions(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"Bonjour, on vient d'arriver à Montclar et je voulais savoir quels jours passent les camions poubelles dans notre rue. Et aussi, est-ce que la déchetterie est ouverte le dimanche ?", "collecte_dechets"},
+		{"Comment on paye la cantine de mon fils ? Et où trouver les horaires de la piscine municipale pour cet été ?", "cantine"},
+	}
+	for _, tt := range tests {
+		d := demo(t).Decide(tt.text, "")
+		if d.Entry == nil || d.Entry.ID != tt.want {
+			got := "none"
+			if d.Entry != nil {
+				got = d.Entry.ID
+			}
+			t.Errorf("Decide(%q) = %s %s (%.2f), want %s", tt.text, d.Outcome, got, d.Confidence, tt.want)
+		}
+	}
+}
