@@ -3,10 +3,7 @@ package main
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,20 +25,15 @@ with --cv, every alternative held out of its entry) and prints the figures.
 `
 
 func evalCmd(args []string) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs := newFlags("eval", strings.TrimSpace(evalSynopsis))
 	var sources stringList
 	fs.Var(&sources, "kb", "knowledge base `SRC`: 'demo', 'service-public' or a KB file (.yaml, .csv, .jsonl); repeatable")
 	casesPath := fs.String("cases", "", "test cases `FILE`, one JSON object a line: {\"text\": ..., \"expected\": <entry id or \"none\">}")
 	folds := fs.Int("cv", 0, "`K`-fold cross-validation over the KB's alternatives: each k-th is held out of its entry and asked (0: off)")
 	asJSON := fs.Bool("json", false, "print one JSON object with the figures (with --cases and --cv: the cases' figures, and the cross-validation's under \"cv\")")
 	reportPath := fs.String("report", "", "write to `FILE` every failed case with its candidates and scores, the confusions and the recall per entry (JSON if it ends in .json, text otherwise)")
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printFlags(os.Stdout, evalSynopsis, fs)
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
@@ -130,20 +122,6 @@ func writeReport(path string, d bot.Details) error {
 		return fmt.Errorf("eval: write %s: %w", path, err)
 	}
 	return nil
-}
-
-// printFlags prints a command's synopsis and every flag with its default (the
-// flag package leaves out zero defaults).
-func printFlags(w io.Writer, synopsis string, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "%s\nFlags:\n", synopsis)
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		def := f.DefValue
-		if def == "" {
-			def = `""`
-		}
-		fmt.Fprintf(w, "  --%s\n        %s (default %s)\n", strings.TrimSpace(f.Name+" "+name), usage, def)
-	})
 }
 
 // loadSources loads knowledge base sources: "demo" (the demo town's own entries),

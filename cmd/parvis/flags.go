@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // errHelp reports that -h printed a command's flags: exit status 0.
@@ -18,9 +19,16 @@ func newFlags(name, synopsis string) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintf(os.Stdout, "Usage: %s\n\nOptions (a flag wins over its PARVIS_* variable):\n", synopsis)
-		fs.SetOutput(os.Stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		// Every flag with its default, even an empty one: an operator reads
+		// what runs when the flag is left out.
+		fs.VisitAll(func(f *flag.Flag) {
+			name, usage := flag.UnquoteUsage(f)
+			def := f.DefValue
+			if def == "" {
+				def = `""`
+			}
+			fmt.Fprintf(os.Stdout, "  --%s\n        %s (default %s)\n", strings.TrimSpace(f.Name+" "+name), usage, def)
+		})
 	}
 	return fs
 }
