@@ -89,7 +89,7 @@ func TestEvalForTuners(t *testing.T) {
 	var details struct {
 		Failures []struct {
 			Text, Expected, Got string
-			Candidates         []struct{ ID string }
+			Candidates          []struct{ ID string }
 		}
 		Confusions []struct{ Count int }
 		Entries    []struct{ ID string }
