@@ -123,7 +123,11 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 	if err != nil {
 		return err
 	}
-	signals := Signals(turns, fb, ends)
+	entries, err := m.q.EntryFacts(ctx)
+	if err != nil {
+		return err
+	}
+	signals := Signals(turns, fb, ends, entries)
 	// Each pass reads the whole window again; only signals that are new or
 	// whose reasons grew (a "not helpful" comes after the answer) are written.
 	window := make(map[string]string, len(signals))
@@ -135,19 +139,23 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 			changed = append(changed, s)
 		}
 	}
-	if len(changed) > 0 {
-		themes, err := m.q.EntryThemes(ctx)
-		if err != nil {
-			return err
+	// A signal that no longer holds (the citizen took one of the choices after
+	// all) is written again without reasons, which takes it out of the groups.
+	for _, t := range turns {
+		if r, ok := m.written[t.UtteranceID]; ok && r != "" {
+			if _, still := window[t.UtteranceID]; !still {
+				changed = append(changed, projections.Signal{Turn: t})
+				window[t.UtteranceID] = ""
+			}
 		}
-		for i := range changed {
-			changed[i].Theme = themes[changed[i].TopCandidate]
-		}
+	}
+	for i := range changed {
+		changed[i].Theme = entries[changed[i].TopCandidate].Theme
 	}
 	var assigns []projections.Assignment
 	var labels []projections.ClusterLabel
 	for _, s := range changed {
-		if m.assigned[s.UtteranceID] {
+		if m.assigned[s.UtteranceID] || len(s.Reasons) == 0 {
 			continue
 		}
 		for _, r := range s.Reasons {
@@ -235,6 +243,12 @@ func (m *Miner) Rebuild(ctx context.Context) error {
 	m.assigned, m.written = map[string]bool{}, nil
 	if err := m.regroup(ctx); err != nil { // restore the groups and their ids first
 		return fmt.Errorf("mining: %w", err)
+	}
+	// Every signal written before is checked again: rewritten if it still holds,
+	// retracted if not.
+	m.written = make(map[string]string, len(m.assigned))
+	for id := range m.assigned {
+		m.written[id] = "?"
 	}
 	if err := m.pass(ctx, time.Time{}); err != nil {
 		return fmt.Errorf("mining: %w", err)

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -20,6 +21,8 @@ type Turn struct {
 	Text           string    `ch:"text"`
 	Audience       string    `ch:"audience"`
 	TopCandidate   string    `ch:"top_candidate"` // the entry that came closest
+	Candidates     []string  `ch:"candidates"`    // the entries weighed, best first
+	Scores         []float64 `ch:"scores"`        // their scores
 }
 
 // Feedback is one "Cette réponse vous a-t-elle aidé ?" answer.
@@ -44,10 +47,10 @@ func (q *Queries) MiningInput(ctx context.Context, since time.Time) ([]Turn, []F
 	s := TimeLit(since)
 	var turns []Turn
 	// One join a level: version-neutral SQL.
-	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience, top_candidate
+	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience, top_candidate, candidates, scores
 		FROM (
-			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate
-			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, candidates[1] AS top_candidate
+			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate, candidates, scores
+			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, candidates[1] AS top_candidate, candidates, scores
 				FROM decisions FINAL WHERE at >= %s) AS d
 			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %s) AS m USING utterance_id
 		) AS dm
@@ -128,7 +131,7 @@ type MinedQuestion struct {
 func (q *Queries) MinedQuestions(ctx context.Context) ([]MinedQuestion, error) {
 	var out []MinedQuestion
 	err := q.s.Select(ctx, &out, `SELECT utterance_id, text, at, cluster_id
-		FROM (SELECT utterance_id, text, at FROM mining_signals FINAL) AS s
+		FROM (SELECT utterance_id, text, at FROM mining_signals FINAL WHERE reasons != '') AS s
 		ANY LEFT JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
 		ORDER BY utterance_id`)
 	if err != nil {
@@ -211,7 +214,7 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 					FROM (
 						SELECT utterance_id, conversation_id, at, text, audience
 						FROM mining_signals FINAL
-						WHERE at >= %[3]s AND at < %[2]s %[4]s
+						WHERE at >= %[3]s AND at < %[2]s AND reasons != '' %[4]s
 					) AS s
 					ANY INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
 					GROUP BY cluster_id
@@ -244,7 +247,7 @@ func (q *Queries) ClusterQuestions(ctx context.Context, id string, limit int) ([
 		Text string `ch:"text"`
 	}
 	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT text FROM (
-			SELECT utterance_id, text FROM mining_signals FINAL
+			SELECT utterance_id, text FROM mining_signals FINAL WHERE reasons != ''
 		) AS s ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
 		GROUP BY text ORDER BY count() DESC, text LIMIT %d`, Quote(id), limit))
 	if err != nil {
@@ -277,7 +280,7 @@ func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (
 		N   uint64 `ch:"n"`
 	}
 	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT cluster_id, toUInt32(intDiv(toUInt32(at) - %d, 86400)) AS day, count() AS n
-		FROM (SELECT utterance_id, at FROM mining_signals FINAL WHERE at >= %s AND at < %s) AS s
+		FROM (SELECT utterance_id, at FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '') AS s
 		ANY INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL WHERE cluster_id IN (%s)) AS a USING utterance_id
 		GROUP BY cluster_id, day`, from.Unix(), TimeLit(from), TimeLit(to), strings.Join(quoted, ", ")))
 	if err != nil {
@@ -291,18 +294,32 @@ func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (
 	return out, nil
 }
 
-// EntryThemes returns the theme of every knowledge base entry.
-func (q *Queries) EntryThemes(ctx context.Context) (map[string]string, error) {
+// EntryFacts is what mining needs to know of a knowledge base entry.
+type EntryFacts struct {
+	Theme     string
+	Source    string
+	Audiences []string // the audiences it is written for; none: everyone
+}
+
+// EntryFacts returns the theme, source and audiences of every knowledge base
+// entry.
+func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error) {
 	var rows []struct {
-		ID    string `ch:"entry_id"`
-		Theme string `ch:"theme"`
+		ID     string `ch:"entry_id"`
+		Theme  string `ch:"theme"`
+		Source string `ch:"source"`
+		Entry  string `ch:"entry"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT entry_id, theme FROM kb_entries FINAL"); err != nil {
-		return nil, fmt.Errorf("projections: entry themes: %w", err)
+	if err := q.s.Select(ctx, &rows, "SELECT entry_id, theme, source, entry FROM kb_entries FINAL"); err != nil {
+		return nil, fmt.Errorf("projections: entry facts: %w", err)
 	}
-	out := make(map[string]string, len(rows))
+	out := make(map[string]EntryFacts, len(rows))
 	for _, r := range rows {
-		out[r.ID] = r.Theme
+		var e struct {
+			Audiences []string `json:"audiences"`
+		}
+		_ = json.Unmarshal([]byte(r.Entry), &e) // an entry without audiences is for everyone
+		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences}
 	}
 	return out, nil
 }
@@ -313,7 +330,7 @@ func (q *Queries) Themes(ctx context.Context) ([]string, error) {
 	var rows []struct {
 		Theme string `ch:"theme"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT theme FROM mining_signals FINAL WHERE theme != '' GROUP BY theme ORDER BY count() DESC, theme"); err != nil {
+	if err := q.s.Select(ctx, &rows, "SELECT theme FROM mining_signals FINAL WHERE theme != '' AND reasons != '' GROUP BY theme ORDER BY count() DESC, theme"); err != nil {
 		return nil, fmt.Errorf("projections: themes: %w", err)
 	}
 	out := make([]string, len(rows))
@@ -352,7 +369,7 @@ func (q *Queries) ClusterDetail(ctx context.Context, id string, from, to time.Ti
 	err := q.s.Select(ctx, &d.Questions, fmt.Sprintf(`SELECT utterance_id, conversation_id, at, text, reasons, outcome
 		FROM (
 			SELECT utterance_id, conversation_id, at, text, reasons
-			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %s AND at < %s) AS s
+			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '') AS s
 			ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
 		) AS q
 		ANY LEFT JOIN (SELECT utterance_id, outcome FROM decisions FINAL) AS d USING utterance_id
