@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -86,9 +87,11 @@ type Assignment struct {
 
 // ClusterLabel names a group.
 type ClusterLabel struct {
-	ID    string
-	Label string
-	Size  int
+	ID      string
+	Label   string
+	Size    int
+	Demande bool // its questions ask the town to act on a problem
+	Noise   bool // its questions are about nothing the town deals with
 }
 
 // WriteMining writes signals, assignments and group labels, as a new version of
@@ -114,9 +117,16 @@ func (q *Queries) WriteMining(ctx context.Context, signals []Signal, assigns []A
 	}
 	rows = rows[:0]
 	for _, l := range labels {
-		rows = append(rows, []any{l.ID, l.Label, uint32(l.Size), now, v})
+		rows = append(rows, []any{l.ID, l.Label, uint32(l.Size), now, v, flag(l.Demande), flag(l.Noise)})
 	}
-	return q.s.Insert(ctx, "mining_clusters", []string{"cluster_id", "label", "size", "updated_at", "version"}, rows)
+	return q.s.Insert(ctx, "mining_clusters", []string{"cluster_id", "label", "size", "updated_at", "version", "demande", "noise"}, rows)
+}
+
+func flag(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // MinedQuestion is a signalled question with its current group.
@@ -151,8 +161,11 @@ type Cluster struct {
 	Previous      int // size over the previous period of the same length
 	Examples      []string
 	Audiences     []string
+	Reasons       []string // the signals' reasons, most frequent first
 	Covered       bool
 	CoveredBy     string // the published entry drafted from the group
+	Demande       bool   // its questions ask the town to act on a problem
+	Noise         bool   // its questions are about nothing the town deals with
 }
 
 // Growth is the change against the previous period, or nil when the group is new.
@@ -171,8 +184,9 @@ type ClusterFilter struct {
 	Theme    string // the theme of the closest entry, or "" for all
 }
 
-// UnansweredClusters returns the groups of unanswered questions of [from, to),
-// largest first, then fastest growing.
+// UnansweredClusters returns the groups of unanswered questions of [from, to):
+// largest first, then fastest growing; groups about nothing the town deals with
+// last.
 func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, limit int, f ClusterFilter) ([]Cluster, error) {
 	prevFrom := from.Add(-to.Sub(from))
 	where := ""
@@ -193,15 +207,18 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 		Last          time.Time `ch:"last_seen"`
 		Examples      []string  `ch:"examples"`
 		Audiences     []string  `ch:"audiences"`
+		Reasons       []string  `ch:"reasons"`
 		Previous      uint64    `ch:"previous"`
 		Label         string    `ch:"label"`
+		Demande       uint8     `ch:"demande"`
+		Noise         uint8     `ch:"noise"`
 		CoveredBy     string    `ch:"covered_by"`
 	}
-	sql := fmt.Sprintf(`SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous, label, covered_by
+	sql := fmt.Sprintf(`SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, label, demande, noise, covered_by
 		FROM (
-			SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous, label
+			SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, label, demande, noise
 			FROM (
-				SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous
+				SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous
 				FROM (
 					SELECT cluster_id,
 						countIf(at >= %[1]s) AS size,
@@ -210,9 +227,10 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 						maxIf(at, at >= %[1]s) AS last_seen,
 						groupArrayIf(5)(text, at >= %[1]s) AS examples,
 						groupUniqArrayIf(audience, at >= %[1]s AND audience != '') AS audiences,
+						topKIf(10)(reasons, at >= %[1]s) AS reasons,
 						countIf(at < %[1]s) AS previous
 					FROM (
-						SELECT utterance_id, conversation_id, at, text, audience
+						SELECT utterance_id, conversation_id, at, text, audience, reasons
 						FROM mining_signals FINAL
 						WHERE at >= %[3]s AND at < %[2]s AND reasons != '' %[4]s
 					) AS s
@@ -221,10 +239,10 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 				) AS g
 				WHERE size > 0
 			) AS sized
-			ANY LEFT JOIN (SELECT cluster_id, label FROM mining_clusters FINAL) AS l USING cluster_id
+			ANY LEFT JOIN (SELECT cluster_id, label, demande, noise FROM mining_clusters FINAL) AS l USING cluster_id
 		) AS labelled
 		ANY LEFT JOIN (SELECT cluster_id, entry_id AS covered_by FROM kb_entries FINAL WHERE status = 'published' AND cluster_id != '') AS k USING cluster_id
-		ORDER BY size DESC, previous ASC, cluster_id
+		ORDER BY noise ASC, size DESC, toInt64(size) - toInt64(previous) DESC, cluster_id
 		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit)
 	if err := q.s.Select(ctx, &rows, sql); err != nil {
 		return nil, fmt.Errorf("projections: unanswered clusters: %w", err)
@@ -233,12 +251,27 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 	for i, r := range rows {
 		out[i] = Cluster{ID: r.ID, Label: r.Label, Size: int(r.Size), Conversations: int(r.Conversations),
 			FirstSeen: r.First, LastSeen: r.Last, Previous: int(r.Previous), Examples: r.Examples,
-			Audiences: r.Audiences, Covered: r.CoveredBy != "", CoveredBy: r.CoveredBy}
+			Audiences: r.Audiences, Reasons: countReasons(r.Reasons), Covered: r.CoveredBy != "", CoveredBy: r.CoveredBy,
+			Demande: r.Demande == 1, Noise: r.Noise == 1}
 		if out[i].Label == "" && len(r.Examples) > 0 {
 			out[i].Label = r.Examples[0]
 		}
 	}
 	return out, nil
+}
+
+// countReasons turns a group's most frequent lists of reasons (each
+// comma-separated, most frequent first) into its distinct reasons, in that order.
+func countReasons(lists []string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, r := range strings.Split(l, ",") {
+			if r != "" && !slices.Contains(out, r) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
 }
 
 // ClusterQuestions returns the distinct questions of a group, most asked first.
