@@ -170,7 +170,7 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 		m.fresh++
 		assigns = append(assigns, projections.Assignment{UtteranceID: s.UtteranceID, ClusterID: id, At: s.At})
 		if m.grouper.Len() > before {
-			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1})
+			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1, Demande: requestToAct(s.Text)})
 		}
 	}
 	if len(changed) > 0 {
@@ -222,7 +222,7 @@ func (m *Miner) regroup(ctx context.Context) error {
 	}
 	labels := make([]projections.ClusterLabel, len(res.Groups))
 	for i, g := range res.Groups {
-		labels[i] = projections.ClusterLabel{ID: g.ID, Label: g.Label, Size: g.Size}
+		labels[i] = projections.ClusterLabel{ID: g.ID, Label: g.Label, Size: g.Size, Demande: g.Demande, Noise: g.Noise}
 	}
 	if err := m.q.WriteMining(ctx, nil, assigns, labels); err != nil {
 		return err

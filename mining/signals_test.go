@@ -31,7 +31,7 @@ func TestSignals(t *testing.T) {
 		turn("a", "a3", 2, "UNANSWERED", 0.1, "la patinoire"),
 		answered(turn("b", "b1", 0, "ANSWERED", 0.9, "horaires de la piscine"), "piscine", 0.9, 0.2),
 		answered(turn("b", "b2", 1, "ANSWERED", 0.9, "horaires de la piscine le dimanche soir"), "piscine", 0.9, 0.2), // rephrased b1
-		answered(turn("c", "c1", 0, "ANSWERED", 0.5, "tarif cantine"), "cantine", 0.5, 0.1),                          // low confidence
+		answered(turn("c", "c1", 0, "ANSWERED", 0.5, "tarif cantine"), "cantine", 0.5, 0.1),                           // low confidence
 		answered(turn("d", "d1", 0, "ANSWERED", 0.95, "passeport perdu"), "passeport", 0.9, 0.1),                      // not helpful
 		answered(turn("e", "e1", 0, "ANSWERED", 0.7, "permis de construire garage"), "permis", 0.9, 0.1),              // abandoned
 		answered(turn("f", "f1", 0, "ANSWERED", 0.95, "acte de naissance"), "acte", 0.9, 0.1),                         // fine
