@@ -23,7 +23,15 @@ voiture: voiture automobile stationnement stationner garer parking parkings plac
 medecin: maison_sante centre_sante desert_medical medecin medecins generaliste generalistes toubib docteur cabinet patient patients soins soigner sante maladie malade urgences infirmier infirmiere pharmacie dentiste kine hopital
 seniors: seniors senior personne_agee personnes_agees vieux vieille ages agee ehpad dependance isole isoles isolee grand_mere grand_pere
 chaleur: canicule chaleur chaleurs fortes_chaleurs climatise climatisee climatisation brumisateur ventilateur etouffe degres rafraichir fraicheur
-froid: froid grand_froid gel neige hiver chauffage
+froid: froid grand_froid gel neige hiver verglas deneigement salage
+energie: chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
+nuisibles: frelon frelons frelon_asiatique guepes nid_frelons moustique moustiques moustique_tigre punaises_de_lit cafards
+nature: compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
+conseil: maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
+circulation: vitesse radar ralentisseur ralentisseurs dos_ane sens_unique circulation feux_tricolores zone_30 limitation_vitesse
+jeux: aire_jeux aires_jeux toboggan balancoire balancoires jeux_enfants
+telecom: fibre fibre_optique antenne antenne_relais reseau_mobile couverture_reseau adsl 4g 5g
+prevention: vaccination vaccin vaccins depistage mutuelle mutuelle_communale
 sansabri: sdf sans_abri sans_domicile sans_logis abri_urgence maraude maraudes mendiant mendiants clochard hebergement_urgence accueil_nuit 115 dort dormir dorment couvertures duvet
 pauvrete: pauvrete precarite epicerie_sociale banque_alimentaire colis_alimentaire restos_du_coeur secours_populaire ccas aide_sociale
 perdu: perdu perdue perdus egare egaree oublie oubliee oublies trouve trouvee trouves objets_trouves reclame reclamer rapporte ramene recuperer paume

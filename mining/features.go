@@ -36,9 +36,8 @@ func newFeaturizer(terms *termModel) *featurizer {
 	background.once.Do(func() {
 		bg := &featurizer{index: map[string]int32{}}
 		d := domain()
-		stems := slices.Sorted(maps.Keys(d.df))
-		for _, s := range stems {
-			bg.df[bg.id(s)] = d.df[s]
+		for _, s := range slices.Sorted(slices.Values(d.names)) {
+			bg.df[bg.id(s)] = int(d.df[d.ids[s]])
 		}
 		bg.docs = d.units
 		background.f = bg

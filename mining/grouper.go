@@ -1,24 +1,29 @@
 // Package mining finds what citizens ask that the town does not answer yet. It
-// takes the signals of unmet demand from the projections (unanswered and clarified
-// questions, low confidence, "not helpful" feedback, a rephrasing right after an
-// answer, abandonment after an answer), groups similar questions whatever their
-// spelling, labels each group with its most typical real question, and writes the
-// groups back to ClickHouse, where the GraphQL API reads their volume, growth and
-// examples.
+// takes every signal of unmet demand from the projections, each with its reasons
+// (see [Signals]: unanswered, not helpful, choices not taken, unsure or toss-up
+// answers, rephrased, a person asked for, another audience's entry, abandoned),
+// groups the questions by meaning, labels each group with a real question, flags
+// possible demandes and noise, and writes the groups back to ClickHouse, where the
+// GraphQL API reads one line per need: volume, citizens, growth, audiences,
+// reasons, examples.
 //
 // A question is compared by its key: its content words (package french: folded,
 // shorthand expanded, stopwords and greetings dropped, synonyms brought to one
 // word), typos corrected against the corpus's frequent words, stemmed. The same
-// French handling as the bot's, so that both see the same words.
+// French handling as the bot's, so that both see the same words. Its vector adds
+// the stems related to its own (terms.go) and the subjects it is about
+// (french.Concepts), so that paraphrases sharing no word still meet.
 //
 // The [Grouper] is incremental (a new question joins the closest group in well
-// under a millisecond) and regroups everything on a schedule, keeping a group's
-// id when it is the same group.
+// under a millisecond) and regroups everything on a schedule: groups grow from
+// the most asked questions, then groups that overlap in meaning merge; a group
+// keeps its id when it is the same group.
 package mining
 
 import (
 	"crypto/sha1"
 	"encoding/base32"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -96,17 +101,20 @@ func (g *Grouper) Assign(text string) string {
 	return best.id
 }
 
-// maxCandidates bounds the groups compared with a question, taken from the
-// postings of its rarest words.
-const maxCandidates = 40
+// maxCandidates bounds the groups compared with a question under each of its
+// four strongest features; a group this similar ends the search.
+const (
+	maxCandidates = 10
+	sureEnough    = 0.9
+)
 
 func (g *Grouper) closest(v vector) (*group, float64) {
 	// Candidate groups share one of the question's strongest words.
 	seen := map[*group]bool{}
 	var best *group
 	bestScore := 0.0
-	scanned := 0
 	for _, f := range v.strongest(4) {
+		scanned := 0
 		for _, gr := range g.postings[f] {
 			if seen[gr] {
 				continue
@@ -114,9 +122,12 @@ func (g *Grouper) closest(v vector) (*group, float64) {
 			seen[gr] = true
 			if s := gr.cosine(v); s > bestScore {
 				best, bestScore = gr, s
+				if s >= sureEnough {
+					return best, bestScore
+				}
 			}
 			if scanned++; scanned >= maxCandidates {
-				return best, bestScore
+				break
 			}
 		}
 	}
@@ -137,15 +148,15 @@ func (gr *group) cosine(v vector) float64 {
 // add puts n copies of v into the group and indexes the group under its
 // strongest words.
 func (g *Grouper) add(gr *group, v vector, n int) {
+	sq := gr.norm * gr.norm
 	for i, f := range v.idx {
-		gr.centroid[f] += float64(v.val[i]) * float64(n)
+		old := gr.centroid[f]
+		x := old + float64(v.val[i])*float64(n)
+		gr.centroid[f] = x
+		sq += x*x - old*old
 	}
 	gr.size += n
-	var sq float64
-	for _, x := range gr.centroid {
-		sq += x * x
-	}
-	gr.norm = math.Sqrt(sq)
+	gr.norm = math.Sqrt(max(sq, 0))
 	for _, f := range v.strongest(4) {
 		if !gr.indexed[f] && len(gr.indexed) < indexedFeatures {
 			gr.indexed[f] = true
@@ -250,11 +261,15 @@ func (g *Grouper) Regroup(items []Item) Result {
 		fresh.add(best, vecs[i], u.count)
 		tmp[i] = best
 	}
-	// One refinement pass: each question moves to its closest group now that
-	// the groups are whole.
+	// One refinement pass: each question not settled in its group moves to its
+	// closest group now that the groups are whole.
 	moved := make([]*group, len(uniqs))
 	parallel(len(uniqs), func(i int) {
-		if best, score := fresh.closest(vecs[i]); best != nil && best != tmp[i] && best.accepts(score, g.threshold) && score > tmp[i].cosine(vecs[i])+1e-9 {
+		own := tmp[i].cosine(vecs[i])
+		if own >= settled {
+			return
+		}
+		if best, score := fresh.closest(vecs[i]); best != nil && best != tmp[i] && best.accepts(score, g.threshold) && score > own+1e-9 {
 			moved[i] = best
 		}
 	})
@@ -300,6 +315,13 @@ func (g *Grouper) Regroup(items []Item) Result {
 		demandes, civics int
 		demande, noise   bool
 	}
+	// Each question's flags, on every core.
+	texts := make([]string, len(uniqs))
+	asks, civics := make([]bool, len(uniqs)), make([]bool, len(uniqs))
+	parallel(len(uniqs), func(i int) {
+		texts[i] = mostFrequent(uniqs[i].texts)
+		asks[i], civics[i] = requestToAct(texts[i]), civic(uniqs[i].key, feat)
+	})
 	var all []*built
 	for gr, us := range members {
 		b := &built{gr: gr, uniqs: us}
@@ -309,11 +331,11 @@ func (g *Grouper) Regroup(items []Item) Result {
 		for _, ui := range us {
 			u := uniqs[ui]
 			b.size += u.count
-			text := mostFrequent(u.texts)
-			if requestToAct(text) {
+			text := texts[ui]
+			if asks[ui] {
 				b.demandes += u.count
 			}
-			if civic(u.key, feat) {
+			if civics[ui] {
 				b.civics += u.count
 			}
 			sim := gr.cosine(vecs[ui])*readability(text, u.key) + 1e-6*float64(u.count)
@@ -376,6 +398,10 @@ func (g *Grouper) Regroup(items []Item) Result {
 	}
 	return res
 }
+
+// settled is the similarity to its group from which a question stays there
+// without looking further.
+const settled = 0.6
 
 // Merging: groups whose centroids are this similar are one group, if they are
 // about the same subject (see [french.Concepts]); groups about no common subject
@@ -705,22 +731,28 @@ func keysOf(items []Item) (*vocabulary, []string) {
 		}
 	}
 	vocab := newVocabulary(counts)
-	keyOf := make([]string, len(texts))
-	for w := range workers {
-		wg.Go(func() {
-			for j := w; j < len(texts); j += workers {
-				ws := make([]string, len(words[j]))
-				for k, word := range words[j] {
-					if c, ok := vocab.sp.Correct(word); ok && counts[word] < minFrequent {
-						word = c
-					}
-					ws[k] = french.Stem(word)
-				}
-				keyOf[j] = strings.Join(ws, " ")
-			}
-		})
+	// Each distinct word is corrected and stemmed once.
+	distinctWords := slices.Collect(maps.Keys(counts))
+	stemmed := make([]string, len(distinctWords))
+	parallel(len(distinctWords), func(i int) {
+		word := distinctWords[i]
+		if c, ok := vocab.sp.Correct(word); ok && counts[word] < minFrequent {
+			word = c
+		}
+		stemmed[i] = french.Stem(word)
+	})
+	stemOf := make(map[string]string, len(distinctWords))
+	for i, w := range distinctWords {
+		stemOf[w] = stemmed[i]
 	}
-	wg.Wait()
+	keyOf := make([]string, len(texts))
+	parallel(len(texts), func(j int) {
+		ws := make([]string, len(words[j]))
+		for k, word := range words[j] {
+			ws[k] = stemOf[word]
+		}
+		keyOf[j] = strings.Join(ws, " ")
+	})
 	keys := make([]string, len(items))
 	for i, j := range idx {
 		keys[i] = keyOf[j]

@@ -62,20 +62,38 @@ type termModel struct {
 	related map[string][]relation
 }
 
-// cooc counts units and pairs of stems.
+// cooc counts units and pairs of stems. Stems are numbered, and a pair is two
+// numbers in one word, so that the pairs of a million questions fit in memory.
 type cooc struct {
 	units int
-	df    map[string]int
-	pairs map[[2]string]int
+	ids   map[string]int32
+	names []string
+	df    []int32
+	pairs map[uint64]int32
 }
 
-func newCooc() *cooc { return &cooc{df: map[string]int{}, pairs: map[[2]string]int{}} }
+func newCooc() *cooc { return &cooc{ids: map[string]int32{}, pairs: map[uint64]int32{}} }
+
+func (c *cooc) id(stem string) int32 {
+	id, ok := c.ids[stem]
+	if !ok {
+		id = int32(len(c.names))
+		c.ids[stem] = id
+		c.names = append(c.names, stem)
+		c.df = append(c.df, 0)
+	}
+	return id
+}
 
 // add counts one unit: a list of stems.
 func (c *cooc) add(stems []string) {
+	u := make([]int32, 0, maxUnit)
 	for len(stems) > 0 {
 		n := min(len(stems), maxUnit)
-		u := slices.Clone(stems[:n])
+		u = u[:0]
+		for _, s := range stems[:n] {
+			u = append(u, c.id(s))
+		}
 		stems = stems[n:]
 		slices.Sort(u)
 		u = slices.Compact(u)
@@ -83,7 +101,7 @@ func (c *cooc) add(stems []string) {
 		for i, a := range u {
 			c.df[a]++
 			for _, b := range u[i+1:] {
-				c.pairs[[2]string{a, b}]++
+				c.pairs[uint64(a)<<32|uint64(b)]++
 			}
 		}
 	}
@@ -95,21 +113,8 @@ func (c *cooc) addText(text string) {
 	stems := stemsOf(text)
 	c.add(stems)
 	for _, s := range french.Concepts(stems) {
-		c.df["@"+s]++
+		c.df[c.id("@"+s)]++
 	}
-}
-
-func (c *cooc) merge(o *cooc) *cooc {
-	out := &cooc{units: c.units + o.units, df: make(map[string]int, len(c.df)), pairs: make(map[[2]string]int, len(c.pairs))}
-	for _, m := range []*cooc{c, o} {
-		for k, v := range m.df {
-			out.df[k] += v
-		}
-		for k, v := range m.pairs {
-			out.pairs[k] += v
-		}
-	}
-	return out
 }
 
 // stemsOf is a text's stems, without spelling correction.
@@ -201,11 +206,12 @@ func associations(c *cooc) *termModel {
 	m := &termModel{related: map[string][]relation{}}
 	n := float64(c.units)
 	for p, k := range c.pairs {
-		if k < minPair {
+		if int(k) < minPair {
 			continue
 		}
+		a, b := int32(p>>32), int32(p&0xffffffff)
 		pab := float64(k) / n
-		pmi := math.Log(pab / (float64(c.df[p[0]]) / n * float64(c.df[p[1]]) / n))
+		pmi := math.Log(pab / (float64(c.df[a]) / n * float64(c.df[b]) / n))
 		npmi := 1.0
 		if pab < 1 {
 			npmi = pmi / -math.Log(pab)
@@ -213,8 +219,8 @@ func associations(c *cooc) *termModel {
 		if npmi < minNPMI {
 			continue
 		}
-		m.related[p[0]] = append(m.related[p[0]], relation{p[1], npmi, false})
-		m.related[p[1]] = append(m.related[p[1]], relation{p[0], npmi, false})
+		m.related[c.names[a]] = append(m.related[c.names[a]], relation{c.names[b], npmi, false})
+		m.related[c.names[b]] = append(m.related[c.names[b]], relation{c.names[a], npmi, false})
 	}
 	m.trim()
 	return m
