@@ -34,7 +34,7 @@ telecom: fibre fibre_optique antenne antenne_relais reseau_mobile couverture_res
 prevention: vaccination vaccin vaccins depistage mutuelle mutuelle_communale
 sansabri: sdf sans_abri sans_domicile sans_logis abri_urgence maraude maraudes mendiant mendiants clochard hebergement_urgence accueil_nuit 115 dort dormir dorment couvertures duvet
 pauvrete: pauvrete precarite epicerie_sociale banque_alimentaire colis_alimentaire restos_du_coeur secours_populaire ccas aide_sociale
-perdu: perdu perdue perdus egare egaree oublie oubliee oublies trouve trouvee trouves objets_trouves reclame reclamer rapporte ramene recuperer paume
+perdu: perdu perdue perdus egare egaree oublie oubliee oublies objets_trouves objet_trouve reclame reclamer rapporte ramene paume
 numerique: internet ordinateur ordi informatique numerique tablette smartphone mail email courriel imprimer imprimante scanner scanne scan en_ligne connexion connecter site identifiant mot_de_passe france_services
 langue: francais fle alphabetisation alphabetiser illettrisme lire ecrire apprendre langue langues naturalisation b1 a2 etranger etrangers migrants refugies
 musique: musique musical musicale conservatoire solfege piano guitare violon batterie clarinette flute chorale chanter chant orchestre fanfare instrument instruments eveil_musical
@@ -48,7 +48,7 @@ ecole: ecole ecoles maternelle primaire college lycee cantine periscolaire garde
 petiteenfance: creche creches bebe nourrisson assistante_maternelle halte_garderie
 jeunesse: jeunes ado ados adolescent adolescents centre_loisirs colonie colonies
 emploi: emploi travail chomage chomeur job boulot cv embauche recrutement stage apprentissage
-voirie: trou trous nid_de_poule chaussee trottoir trottoirs route rue lampadaire eclairage panneau feu_rouge passage_pieton voirie bitume
+voirie: trou trous nid_de_poule chaussee trottoir trottoirs route lampadaire eclairage panneau feu_rouge passage_pieton voirie bitume
 proprete: poubelle poubelles dechets ordures tri encombrants decharge dechetterie depot_sauvage crottes propre sale salete tags graffitis
 bruit: bruit bruits tapage nuisances voisin voisins aboie musique_forte
 animaux: chien chiens chat chats animal animaux veterinaire fourriere errant pigeons rats
