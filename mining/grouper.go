@@ -101,6 +101,16 @@ func (g *Grouper) Assign(text string) string {
 	return best.id
 }
 
+// Flags tells whether a question asks the town to act on a problem, and whether
+// it is about nothing the town deals with: the flags of the group it starts,
+// until the next regrouping weighs all of the group's questions.
+func (g *Grouper) Flags(text string) (demande, noise bool) {
+	g.mu.Lock()
+	key := g.vocab.key(text)
+	g.mu.Unlock()
+	return requestToAct(text), key != "" && !onTopic(text, key)
+}
+
 // maxCandidates bounds the groups compared with a question under each of its
 // four strongest features; a group this similar ends the search.
 const (
@@ -320,7 +330,7 @@ func (g *Grouper) Regroup(items []Item) Result {
 	asks, civics := make([]bool, len(uniqs)), make([]bool, len(uniqs))
 	parallel(len(uniqs), func(i int) {
 		texts[i] = mostFrequent(uniqs[i].texts)
-		asks[i], civics[i] = requestToAct(texts[i]), civic(uniqs[i].key, feat)
+		asks[i], civics[i] = requestToAct(texts[i]), onTopic(texts[i], uniqs[i].key)
 	})
 	var all []*built
 	for gr, us := range members {

@@ -170,7 +170,8 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 		m.fresh++
 		assigns = append(assigns, projections.Assignment{UtteranceID: s.UtteranceID, ClusterID: id, At: s.At})
 		if m.grouper.Len() > before {
-			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1, Demande: requestToAct(s.Text)})
+			demande, noise := m.grouper.Flags(s.Text)
+			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1, Demande: demande, Noise: noise})
 		}
 	}
 	if len(changed) > 0 {

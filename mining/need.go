@@ -15,8 +15,7 @@ import (
 //     a possible demande for the services, not a gap in the knowledge base.
 //   - Noise: most of its questions are about nothing the town deals with (the
 //     weather, a joke, a football score): no subject of everyday life (see
-//     [french.Concepts]) and words that administrative French hardly uses. Such
-//     groups are listed last.
+//     [french.Concepts]) and a word of those things. Such groups are listed last.
 
 // problemWords say that something on the spot is broken, dirty or dangerous.
 var problemWords = wordSet(`trou trous panne pannes casse cassee casses cassees fuite fuites bouche bouchee bouches deborde debordent
@@ -58,26 +57,32 @@ func requestToAct(text string) bool {
 	return false
 }
 
-// civic reports whether a question (its key) is about something the town deals
-// with: a subject of everyday life, or mostly words of administrative French.
-func civic(key string, f *featurizer) bool {
-	stems := strings.Fields(key)
-	if len(french.Concepts(stems)) > 0 {
+// offTopic are words of what people ask a chatbot that has nothing to do with a
+// town: the weather, sport results, recipes, jokes and insults, gadgets and
+// shopping, general knowledge.
+var offTopic = wordSet(`meteo pleuvoir pleut pluie soleil orage tempete neiger previsions
+	match matchs score scores ligue championnat buteur mbappe psg jo olympiques
+	recette recettes cuisiner blanquette gateau
+	blague blagues rigoler rire drole toto
+	con debile nul nuls incapables idiot stupide
+	iphone android whatsapp windows excel wifi tele television samsung ps5 playstation amazon zalando promo aspirateur
+	capitale philosophie maths`)
+
+// onTopic reports whether a question (its text and key) may be about something
+// the town deals with: it is about a subject of everyday life, or it has none of
+// the words of what has nothing to do with a town. Only the latter is noise: a
+// need the subjects do not list (« un défibrillateur ») is not.
+func onTopic(text, key string) bool {
+	if len(french.Concepts(strings.Fields(key))) > 0 {
 		return true
 	}
-	known := 0
-	bg := background.f
-	for _, s := range stems {
-		if id, ok := bg.index[s]; ok && bg.df[id] >= minCivicDF {
-			known++
+	for _, w := range french.Words(text) {
+		if offTopic[w] {
+			return false
 		}
 	}
-	return len(stems) > 0 && 2*known > len(stems)
+	return true
 }
-
-// minCivicDF is how many units of the administrative text must use a stem for it
-// to be an administrative word.
-const minCivicDF = 5
 
 // readability weighs a question as a group's label: a question of one or two
 // words, or a long story, says less at a glance than one sentence.
