@@ -26,6 +26,17 @@ func demoEngine(t testing.TB) *bot.Engine {
 	return e
 }
 
+// devSet reads the dev set and splits it by need (see [miningtest.Split]).
+func devSet(t testing.TB) (set, tune, heldOut []miningtest.Labelled) {
+	t.Helper()
+	set, err := miningtest.ReadLabelled("testdata/mining-dev.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tune, heldOut = miningtest.Split(set)
+	return set, tune, heldOut
+}
+
 // converse sends each message of set in a conversation of its own, as a private
 // person, through the engine, and clicks "Non" on every other answer given to a
 // need: the turns, feedback and endings that the projections would hold.
@@ -129,11 +140,7 @@ func entryFacts() map[string]projections.EntryFacts {
 // split by need (see [miningtest.Split]); the thresholds were chosen on the tuning
 // part only.
 func TestNeedsRecovered(t *testing.T) {
-	set, err := miningtest.ReadLabelled("testdata/mining-dev.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tune, held := miningtest.Split(set)
+	set, tune, held := devSet(t)
 	e := demoEngine(t)
 	parts := []struct {
 		name    string
