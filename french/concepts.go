@@ -19,7 +19,7 @@ var conceptGroups = `
 velo: velo velos bicyclette bicyclettes becane biclou cycliste cyclistes vls velib velov vae trottinette trottinettes pedaler piste cyclable
 bus: bus autobus car autocar navette ligne arret arrets tram tramway abonnement transport transports desserte correspondance chauffeur horaire_bus
 train: train gare sncf ter quai rer
-voiture: voiture automobile stationnement stationner garer parking parkings place_handicape covoiturage
+voiture: voiture automobile garer parking parkings place_handicape covoiturage
 medecin: maison_sante centre_sante desert_medical medecin medecins generaliste generalistes toubib docteur cabinet patient patients soins soigner sante maladie malade urgences infirmier infirmiere pharmacie dentiste kine hopital
 seniors: seniors senior personne_agee personnes_agees vieux vieille ages agee ehpad dependance isole isoles isolee grand_mere grand_pere
 chaleur: canicule chaleur chaleurs fortes_chaleurs climatise climatisee climatisation brumisateur ventilateur etouffe degres rafraichir fraicheur
