@@ -18,6 +18,19 @@ func kbAudience(a *model.Audience) kb.Audience {
 	return kb.Audience(strings.ToLower(string(*a)))
 }
 
+// signalReasons are the reasons a question shows unmet demand as the schema
+// names them; a reason it does not know is left out rather than failing the
+// answer.
+func signalReasons(rs []string) []model.SignalReason {
+	out := []model.SignalReason{}
+	for _, r := range rs {
+		if sr := model.SignalReason(strings.ToUpper(r)); sr.IsValid() {
+			out = append(out, sr)
+		}
+	}
+	return out
+}
+
 func optional(s string) *string {
 	if s == "" {
 		return nil

@@ -293,7 +293,8 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 	for i, c := range cs {
 		out[i] = &model.UnansweredCluster{ID: c.ID, Label: c.Label, Size: c.Size, Growth: c.Growth(),
 			Examples: c.Examples, Covered: c.Covered, CoveredBy: optional(c.CoveredBy), Conversations: c.Conversations,
-			FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Audiences: []model.Audience{}, Daily: daily[c.ID]}
+			FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Audiences: []model.Audience{}, Daily: daily[c.ID],
+			Reasons: signalReasons(c.Reasons), Demande: c.Demande, Noise: c.Noise}
 		if out[i].Daily == nil {
 			out[i].Daily = []int{}
 		}
@@ -319,12 +320,8 @@ func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from t
 		out.CoveredAt = &d.CoveredAt
 	}
 	for _, q := range d.Questions {
-		mq := &model.MinedQuestion{Text: q.Text, At: q.At, ConversationID: q.ConversationID, Reasons: []model.SignalReason{}}
-		for _, r := range strings.Split(q.Reasons, ",") {
-			if r != "" {
-				mq.Reasons = append(mq.Reasons, model.SignalReason(strings.ToUpper(r)))
-			}
-		}
+		mq := &model.MinedQuestion{Text: q.Text, At: q.At, ConversationID: q.ConversationID,
+			Reasons: signalReasons(strings.Split(q.Reasons, ","))}
 		if q.Outcome != "" {
 			o := model.Outcome(q.Outcome)
 			mq.Outcome = &o

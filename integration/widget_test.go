@@ -216,6 +216,10 @@ func TestWorkbench(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 
+	// A need is a line: its citizens and why its questions show unmet demand.
+	if !page(`document.querySelector("#groups tbody tr td.why").textContent.includes("sans réponse") && Number(document.querySelectorAll("#groups tbody tr td.num")[1].textContent) >= 6`) {
+		t.Error("the first line does not show its citizens and its signals")
+	}
 	if err := chromedp.Do(ctx, chromedp.Click("#groups tbody tr .label-btn")); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -17,6 +18,7 @@ type featurizer struct {
 	index map[string]int32
 	df    []int
 	docs  int
+	terms *termModel // related stems; nil: none
 }
 
 type vector struct {
@@ -24,18 +26,20 @@ type vector struct {
 	val []float32
 }
 
-func newFeaturizer() *featurizer {
-	f := &featurizer{index: map[string]int32{}}
-	// Document frequencies start from a background of administrative questions,
-	// so that a word is rare or common whatever the size of the traffic: in ten
-	// questions about defibrillators, "défibrillateur" is still what they share.
+func newFeaturizer(terms *termModel) *featurizer {
+	f := &featurizer{index: map[string]int32{}, terms: terms}
+	// Document frequencies start from a background of administrative text (the
+	// sentences of the service-public.fr fiches, the knowledge base, the fiche
+	// titles), so that a word is rare or common whatever the size of the traffic:
+	// in ten questions about defibrillators, "défibrillateur" is still what they
+	// share, and "toujours" or "matin" say little.
 	background.once.Do(func() {
 		bg := &featurizer{index: map[string]int32{}}
-		for _, q := range kb.BackgroundQuestions() {
-			if k := (*vocabulary)(nil).key(q); k != "" {
-				bg.observe(k)
-			}
+		d := domain()
+		for _, s := range slices.Sorted(slices.Values(d.names)) {
+			bg.df[bg.id(s)] = int(d.df[d.ids[s]])
 		}
+		bg.docs = d.units
 		background.f = bg
 	})
 	f.docs = background.f.docs
@@ -49,6 +53,12 @@ var background struct {
 	f    *featurizer
 }
 
+// conceptWeight is the weight of a question's subjects (see [french.Concepts])
+// beside its words (1), chosen on the tuning part of the dev set: whatever a
+// question's length, two questions about the same subject are that close.
+var conceptWeight = 2.5
+
+// features are a key's stems.
 func features(key string) map[string]float64 {
 	out := map[string]float64{}
 	for _, w := range strings.Fields(key) {
@@ -72,22 +82,118 @@ func (f *featurizer) observe(key string) {
 	for feat := range features(key) {
 		f.df[f.id(feat)]++
 	}
+	for _, c := range french.Concepts(strings.Fields(key)) {
+		f.df[f.id("@"+c)]++
+	}
 	f.docs++
 }
 
+// maxExpansions bounds the related stems added to a question.
+const maxExpansions = 12
+
+// expand turns the related stems on (tests compare without).
+var expand = true
+
+// maxIDF is the IDF of a feature seen nowhere.
+func (f *featurizer) maxIDF() float64 { return math.Log(1 + float64(f.docs+1)) }
+
+func (f *featurizer) idf(id int32) float64 {
+	return math.Log(1 + float64(f.docs+1)/float64(f.df[id]+1))
+}
+
+// vector is a question's TF-IDF vector over its stems, widened with the stems
+// related to them (see [termModel]), each at the weight of the relation times the
+// weight of the stem it comes from, never above a stem of the question itself.
 func (f *featurizer) vector(key string) vector {
 	var v vector
 	var sq float64
-	for feat, w := range features(key) {
+	own := features(key)
+	weight := make(map[int32]float64, len(own))
+	for feat, w := range own {
 		id := f.id(feat)
-		x := w * math.Log(1+float64(f.docs+1)/float64(f.df[id]+1))
+		weight[id] = w * f.idf(id)
+	}
+	if f.terms != nil && expand {
+		related := map[int32]float64{}
+		for feat, w := range own {
+			x := w * f.idf(f.index[feat])
+			for _, r := range f.terms.related[feat] {
+				if own[r.stem] > 0 {
+					continue
+				}
+				id := f.id(r.stem)
+				related[id] = max(related[id], r.weight()*x)
+			}
+		}
+		// The strongest only: a long question would otherwise bring dozens.
+		ids := slices.Collect(maps.Keys(related))
+		slices.SortFunc(ids, func(a, b int32) int {
+			if related[a] != related[b] {
+				if related[a] > related[b] {
+					return -1
+				}
+				return 1
+			}
+			return int(a - b)
+		})
+		for _, id := range ids[:min(len(ids), maxExpansions)] {
+			weight[id] = related[id]
+		}
+	}
+	for id := range weight {
 		v.idx = append(v.idx, id)
-		v.val = append(v.val, float32(x))
+	}
+	slices.Sort(v.idx)
+	// The norm is the question's own: the related stems add to the similarity
+	// of two questions without diluting that of their shared words.
+	for _, id := range v.idx {
+		v.val = append(v.val, float32(weight[id]))
+	}
+	for feat, w := range own {
+		x := w * f.idf(f.index[feat])
 		sq += x * x
 	}
 	if n := math.Sqrt(sq); n > 0 {
 		for i := range v.val {
 			v.val[i] /= float32(n)
+		}
+	}
+	// The subjects: conceptWeight shared between them, and the whole brought
+	// back to a norm of 1 (related stems apart).
+	// A subject weighs less the more frequent it is in the administrative text
+	// and the traffic: « état civil » says less of a need than « vélo ».
+	if cs := french.Concepts(strings.Fields(key)); len(cs) > 0 {
+		ids := make(map[int32]float64, len(cs))
+		var share float64
+		for _, name := range cs {
+			id := f.id("@" + name)
+			ids[id] = conceptWeight * f.idf(id) / f.maxIDF()
+			share += ids[id] * ids[id]
+		}
+		var w vector
+		for i, id := range v.idx {
+			if _, ok := ids[id]; !ok {
+				w.idx = append(w.idx, id)
+				w.val = append(w.val, v.val[i])
+			}
+		}
+		for id, c := range ids {
+			w.idx = append(w.idx, id)
+			w.val = append(w.val, float32(c/math.Sqrt(float64(len(cs)))))
+		}
+		scale := float32(1 / math.Sqrt(1+share/float64(len(cs))))
+		for i := range w.val {
+			w.val[i] *= scale
+		}
+		order := make([]int, len(w.idx))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(a, b int) bool { return w.idx[order[a]] < w.idx[order[b]] })
+		v = vector{}
+		for _, i := range order {
+			v.idx = append(v.idx, w.idx[i])
+			v.val = append(v.val, w.val[i])
 		}
 	}
 	return v
@@ -134,8 +240,9 @@ var (
 )
 
 // lexicon returns the correct French words as the vocabulary sees them: the
-// content words of the lexicon's words, each synonym brought to the first word of
-// its group, that are correct words themselves.
+// content words of the lexicon's words that are correct words themselves, and
+// the words of the thesaurus, each synonym brought to the first word of its group. A correct
+// word is never "corrected" into a frequent one (« rouge » is not « trouvé »).
 func lexicon() *french.Lexicon {
 	lexiconOnce.Do(func() {
 		all := french.NewLexicon(maps.Keys(kb.FrenchWords()))
@@ -145,6 +252,11 @@ func lexicon() *french.Lexicon {
 				if all.Known(f) {
 					content[f] = true
 				}
+			}
+		}
+		for _, w := range french.ThesaurusWordList() {
+			if !french.IsStopword(w) {
+				content[french.Canonical(w)] = true
 			}
 		}
 		lexiconSet = french.NewLexicon(maps.Keys(content))

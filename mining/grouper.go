@@ -1,26 +1,32 @@
 // Package mining finds what citizens ask that the town does not answer yet. It
-// takes the signals of unmet demand from the projections (unanswered and clarified
-// questions, low confidence, "not helpful" feedback, a rephrasing right after an
-// answer, abandonment after an answer), groups similar questions whatever their
-// spelling, labels each group with its most typical real question, and writes the
-// groups back to ClickHouse, where the GraphQL API reads their volume, growth and
-// examples.
+// takes every signal of unmet demand from the projections, each with its reasons
+// (see [Signals]: unanswered, not helpful, choices not taken, unsure or toss-up
+// answers, rephrased, a person asked for, another audience's entry, abandoned),
+// groups the questions by meaning, labels each group with a real question, flags
+// possible demandes and noise, and writes the groups back to ClickHouse, where the
+// GraphQL API reads one line per need: volume, citizens, growth, audiences,
+// reasons, examples.
 //
 // A question is compared by its key: its content words (package french: folded,
 // shorthand expanded, stopwords and greetings dropped, synonyms brought to one
 // word), typos corrected against the corpus's frequent words, stemmed. The same
-// French handling as the bot's, so that both see the same words.
+// French handling as the bot's, so that both see the same words. Its vector adds
+// the stems related to its own (terms.go) and the subjects it is about
+// (french.Concepts), so that paraphrases sharing no word still meet.
 //
 // The [Grouper] is incremental (a new question joins the closest group in well
-// under a millisecond) and regroups everything on a schedule, keeping a group's
-// id when it is the same group.
+// under a millisecond) and regroups everything on a schedule: groups grow from
+// the most asked questions, then groups that overlap in meaning merge; a group
+// keeps its id when it is the same group.
 package mining
 
 import (
 	"crypto/sha1"
 	"encoding/base32"
+	"maps"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -29,7 +35,7 @@ import (
 )
 
 // DefaultThreshold is the cosine similarity from which a question joins a group.
-const DefaultThreshold = 0.45
+var DefaultThreshold = 0.35
 
 // Grouper groups questions. It is safe for concurrent use.
 type Grouper struct {
@@ -55,7 +61,7 @@ func NewGrouper(threshold float64) *Grouper {
 	if threshold <= 0 {
 		threshold = DefaultThreshold
 	}
-	return &Grouper{threshold: threshold, feat: newFeaturizer(), groups: map[string]*group{},
+	return &Grouper{threshold: threshold, feat: newFeaturizer(domainTerms()), groups: map[string]*group{},
 		byKey: map[string]string{}, postings: map[int32][]*group{}}
 }
 
@@ -83,7 +89,7 @@ func (g *Grouper) Assign(text string) string {
 	g.feat.observe(key)
 	v := g.feat.vector(key)
 	best, score := g.closest(v)
-	if best == nil || score < g.threshold {
+	if best == nil || !best.accepts(score, g.threshold) {
 		best = &group{id: groupID(key), centroid: map[int32]float64{}, indexed: map[int32]bool{}}
 		for g.groups[best.id] != nil {
 			best.id = groupID(best.id + "'")
@@ -95,32 +101,43 @@ func (g *Grouper) Assign(text string) string {
 	return best.id
 }
 
-// maxCandidates bounds the groups compared with a question, taken from the
-// postings of its rarest words.
-const maxCandidates = 100
+// Flags tells whether a question asks the town to act on a problem, and whether
+// it is about nothing the town deals with: the flags of the group it starts,
+// until the next regrouping weighs all of the group's questions.
+func (g *Grouper) Flags(text string) (demande, noise bool) {
+	g.mu.Lock()
+	key := g.vocab.key(text)
+	g.mu.Unlock()
+	return requestToAct(text), key != "" && !onTopic(text, key)
+}
+
+// maxCandidates bounds the groups compared with a question under each of its
+// four strongest features; a group this similar ends the search.
+const (
+	maxCandidates = 10
+	sureEnough    = 0.9
+)
 
 func (g *Grouper) closest(v vector) (*group, float64) {
 	// Candidate groups share one of the question's strongest words.
-	order := make([]int, len(v.idx))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool { return v.val[order[a]] > v.val[order[b]] })
 	seen := map[*group]bool{}
 	var best *group
 	bestScore := 0.0
-	scanned := 0
-	for _, i := range order[:min(4, len(order))] {
-		for _, gr := range g.postings[v.idx[i]] {
+	for _, f := range v.strongest(4) {
+		scanned := 0
+		for _, gr := range g.postings[f] {
 			if seen[gr] {
 				continue
 			}
 			seen[gr] = true
 			if s := gr.cosine(v); s > bestScore {
 				best, bestScore = gr, s
+				if s >= sureEnough {
+					return best, bestScore
+				}
 			}
 			if scanned++; scanned >= maxCandidates {
-				return best, bestScore
+				break
 			}
 		}
 	}
@@ -141,21 +158,43 @@ func (gr *group) cosine(v vector) float64 {
 // add puts n copies of v into the group and indexes the group under its
 // strongest words.
 func (g *Grouper) add(gr *group, v vector, n int) {
+	sq := gr.norm * gr.norm
 	for i, f := range v.idx {
-		gr.centroid[f] += float64(v.val[i]) * float64(n)
+		old := gr.centroid[f]
+		x := old + float64(v.val[i])*float64(n)
+		gr.centroid[f] = x
+		sq += x*x - old*old
 	}
 	gr.size += n
-	var sq float64
-	for _, x := range gr.centroid {
-		sq += x * x
-	}
-	gr.norm = math.Sqrt(sq)
-	for _, f := range v.idx {
-		if !gr.indexed[f] && len(gr.indexed) < 12 {
+	gr.norm = math.Sqrt(max(sq, 0))
+	for _, f := range v.strongest(4) {
+		if !gr.indexed[f] && len(gr.indexed) < indexedFeatures {
 			gr.indexed[f] = true
 			g.postings[f] = append(g.postings[f], gr)
 		}
 	}
+}
+
+// indexedFeatures bounds the features under which a group is found.
+const indexedFeatures = 16
+
+// strongest returns the vector's n strongest features.
+func (v vector) strongest(n int) []int32 {
+	order := make([]int, len(v.idx))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool {
+		if v.val[order[a]] != v.val[order[b]] {
+			return v.val[order[a]] > v.val[order[b]]
+		}
+		return v.idx[order[a]] < v.idx[order[b]]
+	})
+	out := make([]int32, min(n, len(order)))
+	for i := range out {
+		out[i] = v.idx[order[i]]
+	}
+	return out
 }
 
 // Item is a question to regroup: its text, and the group it had, if any.
@@ -166,15 +205,17 @@ type Item struct {
 
 // Result is the outcome of a regrouping.
 type Result struct {
-	Groups []Group  // largest first
+	Groups []Group  // largest first, noise last
 	Of     []string // group id of each item, "" for items without content
 }
 
 // Group is a group of questions after a regrouping.
 type Group struct {
-	ID    string
-	Label string // the most typical real question
-	Size  int
+	ID      string
+	Label   string // the most typical real question
+	Size    int
+	Demande bool // most of its questions ask the town to act on a problem (see need.go)
+	Noise   bool // most of its questions are about nothing the town deals with
 }
 
 // Regroup groups all items from scratch, then keeps each group's previous id when
@@ -191,7 +232,7 @@ func (g *Grouper) Regroup(items []Item) Result {
 	vocab, keys := keysOf(items)
 	byKey := map[string]*uniq{}
 	var uniqs []*uniq
-	feat := newFeaturizer()
+	traffic := newCooc()
 	for i, it := range items {
 		k := keys[i]
 		if k == "" {
@@ -202,11 +243,15 @@ func (g *Grouper) Regroup(items []Item) Result {
 			u = &uniq{key: k, texts: map[string]int{}}
 			byKey[k] = u
 			uniqs = append(uniqs, u)
-			feat.observe(k)
+			traffic.add(strings.Fields(k))
 		}
 		u.texts[it.Text]++
 		u.items = append(u.items, i)
 		u.count++
+	}
+	feat := newFeaturizer(newTermModel(traffic))
+	for _, u := range uniqs {
+		feat.observe(u.key)
 	}
 	// Frequent questions seed the groups.
 	sort.SliceStable(uniqs, func(a, b int) bool { return uniqs[a].count > uniqs[b].count })
@@ -218,7 +263,7 @@ func (g *Grouper) Regroup(items []Item) Result {
 	for i, u := range uniqs {
 		vecs[i] = feat.vector(u.key)
 		best, score := fresh.closest(vecs[i])
-		if best == nil || score < g.threshold {
+		if best == nil || !best.accepts(score, g.threshold) {
 			seq++
 			best = &group{id: string(rune(seq)), centroid: map[int32]float64{}, indexed: map[int32]bool{}}
 			fresh.groups[best.id] = best
@@ -226,12 +271,37 @@ func (g *Grouper) Regroup(items []Item) Result {
 		fresh.add(best, vecs[i], u.count)
 		tmp[i] = best
 	}
-	// One refinement pass: each question moves to its closest group now that
-	// the groups are whole.
-	for i := range uniqs {
-		if best, score := fresh.closest(vecs[i]); best != nil && best != tmp[i] && score >= g.threshold && score > tmp[i].cosine(vecs[i])+1e-9 {
-			tmp[i] = best
+	// One refinement pass: each question not settled in its group moves to its
+	// closest group now that the groups are whole.
+	moved := make([]*group, len(uniqs))
+	parallel(len(uniqs), func(i int) {
+		own := tmp[i].cosine(vecs[i])
+		if own >= settled {
+			return
 		}
+		if best, score := fresh.closest(vecs[i]); best != nil && best != tmp[i] && best.accepts(score, g.threshold) && score > own+1e-9 {
+			moved[i] = best
+		}
+	})
+	for i, m := range moved {
+		if m != nil {
+			tmp[i] = m
+		}
+	}
+	// Groups whose questions overlap in meaning are merged.
+	counts := make([]int, len(uniqs))
+	for i, u := range uniqs {
+		counts[i] = u.count
+	}
+	subjects := map[int32]bool{}
+	for name, id := range feat.index {
+		if strings.HasPrefix(name, "@") {
+			subjects[id] = true
+		}
+	}
+	into := merge(tmp, vecs, counts, subjects)
+	for i := range tmp {
+		tmp[i] = into(tmp[i])
 	}
 	members := map[*group][]int{}
 	for i, gr := range tmp {
@@ -247,28 +317,50 @@ func (g *Grouper) Regroup(items []Item) Result {
 		}
 	}
 	type built struct {
-		gr     *group
-		uniqs  []int
-		size   int
-		label  string
-		medKey string
+		gr               *group
+		uniqs            []int
+		size             int
+		label            string
+		medKey           string
+		demandes, civics int
+		demande, noise   bool
 	}
+	// Each question's flags, on every core.
+	texts := make([]string, len(uniqs))
+	asks, civics := make([]bool, len(uniqs)), make([]bool, len(uniqs))
+	parallel(len(uniqs), func(i int) {
+		texts[i] = mostFrequent(uniqs[i].texts)
+		asks[i], civics[i] = requestToAct(texts[i]), onTopic(texts[i], uniqs[i].key)
+	})
 	var all []*built
 	for gr, us := range members {
 		b := &built{gr: gr, uniqs: us}
-		// Medoid: the question closest to the group's centroid, most asked first.
+		// The label: of the questions closest to the group's centroid, the most
+		// readable, most asked first.
 		bestSim := -1.0
 		for _, ui := range us {
-			b.size += uniqs[ui].count
-			sim := gr.cosine(vecs[ui]) + 1e-6*float64(uniqs[ui].count)
+			u := uniqs[ui]
+			b.size += u.count
+			text := texts[ui]
+			if asks[ui] {
+				b.demandes += u.count
+			}
+			if civics[ui] {
+				b.civics += u.count
+			}
+			sim := gr.cosine(vecs[ui])*readability(text, u.key) + 1e-6*float64(u.count)
 			if sim > bestSim {
-				bestSim, b.medKey = sim, uniqs[ui].key
-				b.label = mostFrequent(uniqs[ui].texts)
+				bestSim, b.medKey, b.label = sim, u.key, text
 			}
 		}
+		b.demande, b.noise = 2*b.demandes >= b.size, 2*b.civics < b.size
 		all = append(all, b)
 	}
+	// Largest first; groups about nothing the town deals with last.
 	sort.Slice(all, func(a, b int) bool {
+		if all[a].noise != all[b].noise {
+			return all[b].noise
+		}
 		if all[a].size != all[b].size {
 			return all[a].size > all[b].size
 		}
@@ -312,9 +404,308 @@ func (g *Grouper) Regroup(items []Item) Result {
 				res.Of[i] = id
 			}
 		}
-		res.Groups = append(res.Groups, Group{ID: id, Label: b.label, Size: b.size})
+		res.Groups = append(res.Groups, Group{ID: id, Label: b.label, Size: b.size, Demande: b.demande, Noise: b.noise})
 	}
 	return res
+}
+
+// settled is the similarity to its group from which a question stays there
+// without looking further.
+const settled = 0.6
+
+// Merging: groups whose centroids are this similar are one group, if they are
+// about the same subject (see [french.Concepts]); groups about no common subject
+// must share more of their words.
+var (
+	mergeThreshold      = 0.30
+	wordsMergeThreshold = 0.5
+	mergeRounds         = 4
+	mergeFeatures       = 6   // groups sharing minShared of their strongest features are compared
+	minShared           = 2   //
+	maxPosting          = 300 // features shared by more groups are too common to find candidates by
+)
+
+// merge joins groups whose questions overlap in meaning: the groups' centroids
+// (from their members as they are now) are compared, the most similar pairs
+// first, each group joining at most one other a round, until no pair is similar
+// enough. It returns the group each group ended in.
+func merge(of []*group, vecs []vector, counts []int, subjects map[int32]bool) func(*group) *group {
+	type node struct {
+		gr     *group
+		parent int
+	}
+	index := map[*group]int{}
+	var nodes []*node
+	for i, gr := range of {
+		n, ok := index[gr]
+		if !ok {
+			n = len(nodes)
+			index[gr] = n
+			nodes = append(nodes, &node{gr: &group{id: gr.id, centroid: map[int32]float64{}, indexed: map[int32]bool{}}, parent: n})
+		}
+		c := nodes[n].gr
+		for j, f := range vecs[i].idx {
+			c.centroid[f] += float64(vecs[i].val[j]) * float64(counts[i])
+		}
+		c.size += counts[i]
+	}
+	for _, n := range nodes {
+		n.gr.renorm()
+	}
+	tops := make([][]int32, len(nodes))
+	sketches := make([]vector, len(nodes))
+	changed := make([]bool, len(nodes)) // merged into in the last round: its pairs are scored again
+	for a := range changed {
+		changed[a] = true
+	}
+	type pair struct {
+		a, b int
+		s    float64
+	}
+	var pending []pair // similar enough, not merged last round because a group of the pair merged with another
+	for round := range mergeRounds {
+		parallel(len(nodes), func(a int) {
+			if changed[a] && nodes[a].parent == a {
+				tops[a], sketches[a] = nodes[a].gr.top(mergeFeatures), nodes[a].gr.sketch()
+			}
+		})
+		post := map[int32][]int{}
+		for a, n := range nodes {
+			if n.parent != a {
+				continue
+			}
+			for _, f := range tops[a] {
+				post[f] = append(post[f], a)
+			}
+		}
+		// Pairs are scored on every core, each worker taking every n-th group;
+		// after the first round, only the pairs of a group that changed.
+		workers := runtime.GOMAXPROCS(0)
+		found := make([][]pair, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				hits := map[int]int{}
+				for a := w; a < len(nodes); a += workers {
+					if !changed[a] || nodes[a].parent != a {
+						continue
+					}
+					// Candidates share two of a's strongest features, or a subject.
+					clear(hits)
+					for _, f := range tops[a] {
+						if len(post[f]) > maxPosting {
+							continue
+						}
+						n := 1
+						if subjects[f] {
+							n = minShared
+						}
+						for _, b := range post[f] {
+							if b == a || changed[b] && b < a || round == 0 && b < a {
+								continue
+							}
+							hits[b] += n
+						}
+					}
+					for b, n := range hits {
+						if n < minShared {
+							continue
+						}
+						ga, gb := nodes[a].gr, nodes[b].gr
+						s := dot(sketches[a], sketches[b]) / (ga.norm * gb.norm)
+						if ga.accepts(s, mergeThreshold) && gb.accepts(s, mergeThreshold) &&
+							(s >= wordsMergeThreshold || shareSubject(tops[a], tops[b], subjects)) {
+							found[w] = append(found[w], pair{min(a, b), max(a, b), s})
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		pairs := pending[:0:0]
+		for _, p := range pending {
+			if !changed[p.a] && !changed[p.b] && nodes[p.a].parent == p.a && nodes[p.b].parent == p.b {
+				pairs = append(pairs, p)
+			}
+		}
+		for _, f := range found {
+			pairs = append(pairs, f...)
+		}
+		if len(pairs) == 0 {
+			break
+		}
+		sort.Slice(pairs, func(i, j int) bool {
+			if pairs[i].s != pairs[j].s {
+				return pairs[i].s > pairs[j].s
+			}
+			return pairs[i].a < pairs[j].a || pairs[i].a == pairs[j].a && pairs[i].b < pairs[j].b
+		})
+		clear(changed)
+		used := map[int]bool{}
+		pending = nil
+		for _, p := range pairs {
+			if used[p.a] || used[p.b] {
+				pending = append(pending, p)
+				continue
+			}
+			used[p.a], used[p.b] = true, true
+			a, b := nodes[p.a].gr, nodes[p.b].gr
+			for f, x := range b.centroid {
+				a.centroid[f] += x
+			}
+			a.size += b.size
+			a.renorm()
+			nodes[p.b].parent = p.a
+			changed[p.a] = true
+			tops[p.b], sketches[p.b] = nil, vector{}
+		}
+	}
+	parallel(len(nodes), func(a int) {
+		if nodes[a].parent == a {
+			for _, f := range nodes[a].gr.top(indexedFeatures) {
+				nodes[a].gr.indexed[f] = true
+			}
+		}
+	})
+	root := func(n int) int {
+		for nodes[n].parent != n {
+			nodes[n].parent = nodes[nodes[n].parent].parent
+			n = nodes[n].parent
+		}
+		return n
+	}
+	return func(gr *group) *group { return nodes[root(index[gr])].gr }
+}
+
+// A group of a few questions or more is as close-knit as its questions are to
+// each other (see [group.tightness]): a question, or another group, joins it only
+// when it is nearly as close to it as its own questions are. Questions of one
+// fiche asked a thousand times make a tight group that a question merely on the
+// same subject does not join; a need phrased freely by a few people makes a loose
+// one that its other phrasings do.
+var (
+	tightFrom  = 8    // questions of a group from which its tightness counts
+	tightShare = 0.75 // share of the group's tightness a newcomer must reach
+)
+
+// accepts reports whether a question, or a group, at similarity s joins gr.
+func (gr *group) accepts(s, threshold float64) bool {
+	if s < threshold {
+		return false
+	}
+	return gr.size < tightFrom || s >= tightShare*gr.tightness()
+}
+
+// tightness is the similarity to the group's centroid of a question as close to
+// its questions as they are to each other: the mean similarity of two of its
+// questions, estimated from the length of their mean vector m (n|m|² = 1 +
+// (n-1)·mean similarity for unit vectors), divided by |m|.
+func (gr *group) tightness() float64 {
+	n := float64(gr.size)
+	if n < 2 {
+		return 0
+	}
+	m := gr.norm / n
+	rho := max(0, (n*m*m-1)/(n-1))
+	return rho / m
+}
+
+// shareSubject reports whether two groups' strongest features hold a subject in
+// common.
+func shareSubject(a, b []int32, subjects map[int32]bool) bool {
+	for _, f := range a {
+		if subjects[f] && slices.Contains(b, f) {
+			return true
+		}
+	}
+	return false
+}
+
+func (gr *group) renorm() {
+	var sq float64
+	for _, x := range gr.centroid {
+		sq += x * x
+	}
+	gr.norm = math.Sqrt(sq)
+}
+
+// top returns the group's n strongest features.
+func (gr *group) top(n int) []int32 {
+	fs := make([]int32, 0, len(gr.centroid))
+	for f := range gr.centroid {
+		fs = append(fs, f)
+	}
+	sort.Slice(fs, func(i, j int) bool {
+		if gr.centroid[fs[i]] != gr.centroid[fs[j]] {
+			return gr.centroid[fs[i]] > gr.centroid[fs[j]]
+		}
+		return fs[i] < fs[j]
+	})
+	return fs[:min(n, len(fs))]
+}
+
+// sketchFeatures are the features of a group's centroid kept to compare it with
+// other groups: the strongest carry nearly all of its similarity.
+const sketchFeatures = 32
+
+// sketch is the group's centroid cut to its strongest features, sorted by
+// feature.
+func (gr *group) sketch() vector {
+	var v vector
+	v.idx = gr.top(sketchFeatures)
+	slices.Sort(v.idx)
+	for _, f := range v.idx {
+		v.val = append(v.val, float32(gr.centroid[f]))
+	}
+	return v
+}
+
+// dot is the dot product of two vectors sorted by feature.
+func dot(a, b vector) float64 {
+	var d float64
+	for i, j := 0, 0; i < len(a.idx) && j < len(b.idx); {
+		switch {
+		case a.idx[i] < b.idx[j]:
+			i++
+		case a.idx[i] > b.idx[j]:
+			j++
+		default:
+			d += float64(a.val[i]) * float64(b.val[j])
+			i++
+			j++
+		}
+	}
+	return d
+}
+
+// similarity is the cosine of two groups' centroids.
+func (gr *group) similarity(o *group) float64 {
+	if gr.norm == 0 || o.norm == 0 {
+		return 0
+	}
+	a, b := gr.centroid, o.centroid
+	if len(b) < len(a) {
+		a, b = b, a
+	}
+	var dot float64
+	for f, x := range a {
+		dot += x * b[f]
+	}
+	return dot / (gr.norm * o.norm)
+}
+
+// parallel runs f(0..n-1) on every core.
+func parallel(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // keysOf normalises every item: each distinct text once, on every core; the
@@ -350,22 +741,28 @@ func keysOf(items []Item) (*vocabulary, []string) {
 		}
 	}
 	vocab := newVocabulary(counts)
-	keyOf := make([]string, len(texts))
-	for w := range workers {
-		wg.Go(func() {
-			for j := w; j < len(texts); j += workers {
-				ws := make([]string, len(words[j]))
-				for k, word := range words[j] {
-					if c, ok := vocab.sp.Correct(word); ok && counts[word] < minFrequent {
-						word = c
-					}
-					ws[k] = french.Stem(word)
-				}
-				keyOf[j] = strings.Join(ws, " ")
-			}
-		})
+	// Each distinct word is corrected and stemmed once.
+	distinctWords := slices.Collect(maps.Keys(counts))
+	stemmed := make([]string, len(distinctWords))
+	parallel(len(distinctWords), func(i int) {
+		word := distinctWords[i]
+		if c, ok := vocab.sp.Correct(word); ok && counts[word] < minFrequent {
+			word = c
+		}
+		stemmed[i] = french.Stem(word)
+	})
+	stemOf := make(map[string]string, len(distinctWords))
+	for i, w := range distinctWords {
+		stemOf[w] = stemmed[i]
 	}
-	wg.Wait()
+	keyOf := make([]string, len(texts))
+	parallel(len(texts), func(j int) {
+		ws := make([]string, len(words[j]))
+		for k, word := range words[j] {
+			ws[k] = stemOf[word]
+		}
+		keyOf[j] = strings.Join(ws, " ")
+	})
 	keys := make([]string, len(items))
 	for i, j := range idx {
 		keys[i] = keyOf[j]

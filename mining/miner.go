@@ -151,7 +151,11 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 		return err
 	}
 	turns = slices.DeleteFunc(turns, func(t projections.Turn) bool { return m.cfg.Erased.Has(t.ConversationID) })
-	signals := Signals(turns, fb, ends)
+	entries, err := m.q.EntryFacts(ctx)
+	if err != nil {
+		return err
+	}
+	signals := Signals(turns, fb, ends, entries)
 	// Each pass reads the whole window again; only signals that are new or
 	// whose reasons grew (a "not helpful" comes after the answer) are written.
 	window := make(map[string]string, len(signals))
@@ -163,19 +167,23 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 			changed = append(changed, s)
 		}
 	}
-	if len(changed) > 0 {
-		themes, err := m.q.EntryThemes(ctx)
-		if err != nil {
-			return err
+	// A signal that no longer holds (the citizen took one of the choices after
+	// all) is written again without reasons, which takes it out of the groups.
+	for _, t := range turns {
+		if r, ok := m.written[t.UtteranceID]; ok && r != "" {
+			if _, still := window[t.UtteranceID]; !still {
+				changed = append(changed, projections.Signal{Turn: t})
+				window[t.UtteranceID] = ""
+			}
 		}
-		for i := range changed {
-			changed[i].Theme = themes[changed[i].TopCandidate]
-		}
+	}
+	for i := range changed {
+		changed[i].Theme = entries[changed[i].TopCandidate].Theme
 	}
 	var assigns []projections.Assignment
 	var labels []projections.ClusterLabel
 	for _, s := range changed {
-		if m.assigned[s.UtteranceID] {
+		if m.assigned[s.UtteranceID] || len(s.Reasons) == 0 {
 			continue
 		}
 		for _, r := range s.Reasons {
@@ -190,7 +198,8 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 		m.fresh++
 		assigns = append(assigns, projections.Assignment{UtteranceID: s.UtteranceID, ClusterID: id, At: s.At})
 		if m.grouper.Len() > before {
-			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1})
+			demande, noise := m.grouper.Flags(s.Text)
+			labels = append(labels, projections.ClusterLabel{ID: id, Label: s.Text, Size: 1, Demande: demande, Noise: noise})
 		}
 	}
 	if len(changed) > 0 {
@@ -244,7 +253,7 @@ func (m *Miner) regroup(ctx context.Context) error {
 	labels := make([]projections.ClusterLabel, len(res.Groups))
 	ids := make([]string, len(res.Groups))
 	for i, g := range res.Groups {
-		labels[i] = projections.ClusterLabel{ID: g.ID, Label: g.Label, Size: g.Size}
+		labels[i] = projections.ClusterLabel{ID: g.ID, Label: g.Label, Size: g.Size, Demande: g.Demande, Noise: g.Noise}
 		ids[i] = g.ID
 	}
 	if err := m.q.WriteMining(ctx, nil, assigns, labels); err != nil {
@@ -286,6 +295,12 @@ func (m *Miner) Rebuild(ctx context.Context) error {
 	m.assigned, m.written = map[string]bool{}, nil
 	if err := m.regroup(ctx); err != nil { // restore the groups and their ids first
 		return fmt.Errorf("mining: %w", err)
+	}
+	// Every signal written before is checked again: rewritten if it still holds,
+	// retracted if not.
+	m.written = make(map[string]string, len(m.assigned))
+	for id := range m.assigned {
+		m.written[id] = "?"
 	}
 	if err := m.pass(ctx, time.Time{}); err != nil {
 		return fmt.Errorf("mining: %w", err)

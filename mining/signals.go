@@ -1,21 +1,30 @@
 package mining
 
 import (
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/parvis-civic/parvis/projections"
 )
 
-// Reasons a question shows unmet demand, as shown to analysts.
+// Reasons a question shows unmet demand, as shown to analysts. A question may
+// have several.
 const (
-	ReasonUnanswered    = "non_repondu"   // the bot said it could not answer
-	ReasonClarify       = "clarification" // the bot had to offer choices
-	ReasonLowConfidence = "confiance_faible"
-	ReasonNotHelpful    = "pas_utile"     // "not helpful" feedback on the answer
-	ReasonRephrased     = "reformulation" // asked again in other words right after the answer
-	ReasonAbandoned     = "abandon"       // left right after an unsure answer
+	ReasonUnanswered    = "non_repondu"      // the bot said it could not answer
+	ReasonClarify       = "clarification"    // the bot offered choices and none was taken
+	ReasonLowConfidence = "confiance_faible" // answered, but unsure
+	ReasonLowMargin     = "marge_faible"     // answered, but another entry came almost as close
+	ReasonNotHelpful    = "pas_utile"        // "not helpful" feedback on the answer
+	ReasonRephrased     = "reformulation"    // asked again in other words right after the answer
+	ReasonAbandoned     = "abandon"          // left right after an unsure answer
+	ReasonHandoff       = "humain_demande"   // asked for a person instead of the answer
+	ReasonAudience      = "public_inadapte"  // answered with an entry written for another audience
 )
+
+// Reasons lists every reason, in the order analysts read them.
+var Reasons = []string{ReasonUnanswered, ReasonNotHelpful, ReasonClarify, ReasonLowConfidence, ReasonLowMargin,
+	ReasonRephrased, ReasonHandoff, ReasonAudience, ReasonAbandoned}
 
 // Thresholds of the signals.
 const (
@@ -23,11 +32,17 @@ const (
 	unsureAbandoned = 0.75
 	rephraseWithin  = 2 * time.Minute
 	rephraseOverlap = 0.3
+	// lowMargin is the runner-up's score, relative to the best's, from which an
+	// answer is a toss-up: another entry, from the same source, came as close.
+	lowMargin = 0.9
+	// choices is how many of a CLARIFY's first candidates were offered.
+	choices = 3
 )
 
 // Signals finds the questions that show unmet demand. turns come in conversation
-// order, grouped by conversation.
-func Signals(turns []projections.Turn, feedback []projections.Feedback, endings []projections.Ending) []projections.Signal {
+// order, grouped by conversation; entries tells each entry's audiences.
+func Signals(turns []projections.Turn, feedback []projections.Feedback, endings []projections.Ending,
+	entries map[string]projections.EntryFacts) []projections.Signal {
 	ended := map[string]bool{}
 	for _, e := range endings {
 		ended[e.ConversationID] = true
@@ -49,44 +64,113 @@ func Signals(turns []projections.Turn, feedback []projections.Feedback, endings 
 		}
 		conv := turns[start:end]
 		reasons := make([][]string, len(conv))
+		add := func(i int, r string) {
+			if !slices.Contains(reasons[i], r) {
+				reasons[i] = append(reasons[i], r)
+			}
+		}
 		for i, t := range conv {
-			switch {
-			case t.Outcome == "UNANSWERED":
-				reasons[i] = append(reasons[i], ReasonUnanswered)
-			case t.Outcome == "CLARIFY":
-				reasons[i] = append(reasons[i], ReasonClarify)
-			case t.Outcome == "ANSWERED" && t.Confidence < lowConfidence:
-				reasons[i] = append(reasons[i], ReasonLowConfidence)
+			var next *projections.Turn
+			if i+1 < len(conv) {
+				next = &conv[i+1]
 			}
-			if t.Outcome != "ANSWERED" || i+1 >= len(conv) {
-				continue
-			}
-			next := conv[i+1]
-			if next.At.Sub(t.At) <= rephraseWithin && next.Outcome != "SMALLTALK" && overlap(t.Text, next.Text) >= rephraseOverlap {
-				reasons[i] = append(reasons[i], ReasonRephrased)
+			switch t.Outcome {
+			case "UNANSWERED":
+				add(i, ReasonUnanswered)
+			case "CLARIFY":
+				if !choiceTaken(t, next) {
+					add(i, ReasonClarify)
+				}
+			case "HANDOFF":
+				// The question before the request for a person is the one the
+				// answer did not settle; a conversation that opens with it says
+				// its need in the same message, if any.
+				if j := previousQuestion(conv, i); j >= 0 {
+					add(j, ReasonHandoff)
+				} else if i == 0 {
+					add(i, ReasonHandoff)
+				}
+			case "ANSWERED":
+				if t.Confidence < lowConfidence {
+					add(i, ReasonLowConfidence)
+				}
+				if tossUp(t, entries) {
+					add(i, ReasonLowMargin)
+				}
+				if mismatched(t, entries) {
+					add(i, ReasonAudience)
+				}
+				if next != nil && next.At.Sub(t.At) <= rephraseWithin && next.Outcome != "SMALLTALK" &&
+					next.Outcome != "HANDOFF" && overlap(t.Text, next.Text) >= rephraseOverlap {
+					add(i, ReasonRephrased)
+				}
 			}
 		}
 		// "Not helpful": the answer given last before the feedback.
 		for _, at := range notHelpful[conv[0].ConversationID] {
 			for i := len(conv) - 1; i >= 0; i-- {
 				if conv[i].Outcome == "ANSWERED" && !conv[i].At.After(at) {
-					reasons[i] = append(reasons[i], ReasonNotHelpful)
+					add(i, ReasonNotHelpful)
 					break
 				}
 			}
 		}
 		if last := conv[len(conv)-1]; ended[last.ConversationID] && !helped[last.ConversationID] &&
 			last.Outcome == "ANSWERED" && last.Confidence < unsureAbandoned {
-			reasons[len(conv)-1] = append(reasons[len(conv)-1], ReasonAbandoned)
+			add(len(conv)-1, ReasonAbandoned)
 		}
 		for i, r := range reasons {
 			if len(r) > 0 && conv[i].Text != "" {
+				slices.SortFunc(r, func(a, b string) int { return slices.Index(Reasons, a) - slices.Index(Reasons, b) })
 				out = append(out, projections.Signal{Turn: conv[i], Reasons: r})
 			}
 		}
 		start = end
 	}
 	return out
+}
+
+// choiceTaken reports whether the message after a CLARIFY was answered with one
+// of the choices it offered (the widget sends the choice's question).
+func choiceTaken(t projections.Turn, next *projections.Turn) bool {
+	return next != nil && next.Outcome == "ANSWERED" && slices.Contains(t.Candidates[:min(choices, len(t.Candidates))], next.EntryID)
+}
+
+// previousQuestion is the last question before turn i that was not small talk or
+// a request for a person, or -1.
+func previousQuestion(conv []projections.Turn, i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if o := conv[j].Outcome; o != "SMALLTALK" && o != "HANDOFF" {
+			return j
+		}
+	}
+	return -1
+}
+
+// tossUp reports whether an answer's entry barely beat another entry of the same
+// source (the town's entry and a national fiche on one topic do not make each
+// other doubtful, as in the engine's confidence).
+func tossUp(t projections.Turn, entries map[string]projections.EntryFacts) bool {
+	if len(t.Scores) < 2 || len(t.Candidates) != len(t.Scores) || t.Scores[0] <= 0 || t.Candidates[0] != t.EntryID {
+		return false
+	}
+	source := entries[t.EntryID].Source
+	for i := 1; i < len(t.Candidates); i++ {
+		if entries[t.Candidates[i]].Source == source {
+			return t.Scores[i] >= lowMargin*t.Scores[0]
+		}
+	}
+	return false
+}
+
+// mismatched reports whether an answer's entry is written for audiences that do
+// not include the citizen's.
+func mismatched(t projections.Turn, entries map[string]projections.EntryFacts) bool {
+	if t.Audience == "" || t.EntryID == "" {
+		return false
+	}
+	as := entries[t.EntryID].Audiences
+	return len(as) > 0 && !slices.Contains(as, t.Audience)
 }
 
 // overlap is the Jaccard similarity of two questions' normalised words.

@@ -2,7 +2,9 @@ package projections
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,6 +22,8 @@ type Turn struct {
 	Text           string    `ch:"text"`
 	Audience       string    `ch:"audience"`
 	TopCandidate   string    `ch:"top_candidate"` // the entry that came closest
+	Candidates     []string  `ch:"candidates"`    // the entries weighed, best first
+	Scores         []float64 `ch:"scores"`        // their scores
 }
 
 // Feedback is one "Cette réponse vous a-t-elle aidé ?" answer.
@@ -44,10 +48,10 @@ func (q *Queries) MiningInput(ctx context.Context, since time.Time) ([]Turn, []F
 	s := TimeLit(since)
 	var turns []Turn
 	// One join a level: version-neutral SQL.
-	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience, top_candidate
+	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience, top_candidate, candidates, scores
 		FROM (
-			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate
-			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, candidates[1] AS top_candidate
+			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate, candidates, scores
+			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, candidates[1] AS top_candidate, candidates, scores
 				FROM decisions FINAL WHERE at >= %s) AS d
 			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %s) AS m USING utterance_id
 		) AS dm
@@ -83,9 +87,11 @@ type Assignment struct {
 
 // ClusterLabel names a group.
 type ClusterLabel struct {
-	ID    string
-	Label string
-	Size  int
+	ID      string
+	Label   string
+	Size    int
+	Demande bool // its questions ask the town to act on a problem
+	Noise   bool // its questions are about nothing the town deals with
 }
 
 // WriteMining writes signals, assignments and group labels, as a new version of
@@ -111,9 +117,16 @@ func (q *Queries) WriteMining(ctx context.Context, signals []Signal, assigns []A
 	}
 	rows = rows[:0]
 	for _, l := range labels {
-		rows = append(rows, []any{l.ID, l.Label, uint32(l.Size), now, v})
+		rows = append(rows, []any{l.ID, l.Label, uint32(l.Size), now, v, flag(l.Demande), flag(l.Noise)})
 	}
-	return q.s.Insert(ctx, "mining_clusters", []string{"cluster_id", "label", "size", "updated_at", "version"}, rows)
+	return q.s.Insert(ctx, "mining_clusters", []string{"cluster_id", "label", "size", "updated_at", "version", "demande", "noise"}, rows)
+}
+
+func flag(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // MinedQuestion is a signalled question with its current group.
@@ -129,7 +142,7 @@ type MinedQuestion struct {
 func (q *Queries) MinedQuestions(ctx context.Context) ([]MinedQuestion, error) {
 	var out []MinedQuestion
 	err := q.s.Select(ctx, &out, `SELECT utterance_id, conversation_id, text, at, cluster_id
-		FROM (SELECT utterance_id, conversation_id, text, at FROM mining_signals FINAL) AS s
+		FROM (SELECT utterance_id, conversation_id, text, at FROM mining_signals FINAL WHERE reasons != '') AS s
 		ANY LEFT JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
 		ORDER BY utterance_id`)
 	if err != nil {
@@ -217,8 +230,11 @@ type Cluster struct {
 	Previous      int // size over the previous period of the same length
 	Examples      []string
 	Audiences     []string
+	Reasons       []string // the signals' reasons, most frequent first
 	Covered       bool
 	CoveredBy     string // the published entry drafted from the group
+	Demande       bool   // its questions ask the town to act on a problem
+	Noise         bool   // its questions are about nothing the town deals with
 }
 
 // Growth is the change against the previous period, or nil when the group is new.
@@ -237,8 +253,9 @@ type ClusterFilter struct {
 	Theme    string // the theme of the closest entry, or "" for all
 }
 
-// UnansweredClusters returns the groups of unanswered questions of [from, to),
-// largest first, then fastest growing.
+// UnansweredClusters returns the groups of unanswered questions of [from, to):
+// largest first, then fastest growing; groups about nothing the town deals with
+// last.
 func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, limit int, f ClusterFilter) ([]Cluster, error) {
 	prevFrom := from.Add(-to.Sub(from))
 	where := ""
@@ -259,15 +276,18 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 		Last          time.Time `ch:"last_seen"`
 		Examples      []string  `ch:"examples"`
 		Audiences     []string  `ch:"audiences"`
+		Reasons       []string  `ch:"reasons"`
 		Previous      uint64    `ch:"previous"`
 		Label         string    `ch:"label"`
+		Demande       uint8     `ch:"demande"`
+		Noise         uint8     `ch:"noise"`
 		CoveredBy     string    `ch:"covered_by"`
 	}
-	sql := fmt.Sprintf(`SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous, label, covered_by
+	sql := fmt.Sprintf(`SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, label, demande, noise, covered_by
 		FROM (
-			SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous, label
+			SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, label, demande, noise
 			FROM (
-				SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, previous
+				SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous
 				FROM (
 					SELECT cluster_id,
 						countIf(at >= %[1]s) AS size,
@@ -276,21 +296,22 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 						maxIf(at, at >= %[1]s) AS last_seen,
 						groupArrayIf(5)(text, at >= %[1]s) AS examples,
 						groupUniqArrayIf(audience, at >= %[1]s AND audience != '') AS audiences,
+						topKIf(10)(reasons, at >= %[1]s) AS reasons,
 						countIf(at < %[1]s) AS previous
 					FROM (
-						SELECT utterance_id, conversation_id, at, text, audience
+						SELECT utterance_id, conversation_id, at, text, audience, reasons
 						FROM mining_signals FINAL
-						WHERE at >= %[3]s AND at < %[2]s %[4]s
+						WHERE at >= %[3]s AND at < %[2]s AND reasons != '' %[4]s
 					) AS s
 					ANY INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
 					GROUP BY cluster_id
 				) AS g
 				WHERE size > 0
 			) AS sized
-			ANY LEFT JOIN (SELECT cluster_id, label FROM mining_clusters FINAL) AS l USING cluster_id
+			ANY LEFT JOIN (SELECT cluster_id, label, demande, noise FROM mining_clusters FINAL) AS l USING cluster_id
 		) AS labelled
 		ANY LEFT JOIN (SELECT cluster_id, entry_id AS covered_by FROM kb_entries FINAL WHERE status = 'published' AND cluster_id != '') AS k USING cluster_id
-		ORDER BY size DESC, previous ASC, cluster_id
+		ORDER BY noise ASC, size DESC, toInt64(size) - toInt64(previous) DESC, cluster_id
 		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit)
 	if err := q.s.Select(ctx, &rows, sql); err != nil {
 		return nil, fmt.Errorf("projections: unanswered clusters: %w", err)
@@ -299,12 +320,27 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 	for i, r := range rows {
 		out[i] = Cluster{ID: r.ID, Label: r.Label, Size: int(r.Size), Conversations: int(r.Conversations),
 			FirstSeen: r.First, LastSeen: r.Last, Previous: int(r.Previous), Examples: r.Examples,
-			Audiences: r.Audiences, Covered: r.CoveredBy != "", CoveredBy: r.CoveredBy}
+			Audiences: r.Audiences, Reasons: countReasons(r.Reasons), Covered: r.CoveredBy != "", CoveredBy: r.CoveredBy,
+			Demande: r.Demande == 1, Noise: r.Noise == 1}
 		if out[i].Label == "" && len(r.Examples) > 0 {
 			out[i].Label = r.Examples[0]
 		}
 	}
 	return out, nil
+}
+
+// countReasons turns a group's most frequent lists of reasons (each
+// comma-separated, most frequent first) into its distinct reasons, in that order.
+func countReasons(lists []string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, r := range strings.Split(l, ",") {
+			if r != "" && !slices.Contains(out, r) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
 }
 
 // ClusterQuestions returns the distinct questions of a group, most asked first.
@@ -313,7 +349,7 @@ func (q *Queries) ClusterQuestions(ctx context.Context, id string, limit int) ([
 		Text string `ch:"text"`
 	}
 	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT text FROM (
-			SELECT utterance_id, text FROM mining_signals FINAL
+			SELECT utterance_id, text FROM mining_signals FINAL WHERE reasons != ''
 		) AS s ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
 		GROUP BY text ORDER BY count() DESC, text LIMIT %d`, Quote(id), limit))
 	if err != nil {
@@ -346,7 +382,7 @@ func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (
 		N   uint64 `ch:"n"`
 	}
 	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT cluster_id, toUInt32(intDiv(toUInt32(at) - %d, 86400)) AS day, count() AS n
-		FROM (SELECT utterance_id, at FROM mining_signals FINAL WHERE at >= %s AND at < %s) AS s
+		FROM (SELECT utterance_id, at FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '') AS s
 		ANY INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL WHERE cluster_id IN (%s)) AS a USING utterance_id
 		GROUP BY cluster_id, day`, from.Unix(), TimeLit(from), TimeLit(to), strings.Join(quoted, ", ")))
 	if err != nil {
@@ -360,18 +396,32 @@ func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (
 	return out, nil
 }
 
-// EntryThemes returns the theme of every knowledge base entry.
-func (q *Queries) EntryThemes(ctx context.Context) (map[string]string, error) {
+// EntryFacts is what mining needs to know of a knowledge base entry.
+type EntryFacts struct {
+	Theme     string
+	Source    string
+	Audiences []string // the audiences it is written for; none: everyone
+}
+
+// EntryFacts returns the theme, source and audiences of every knowledge base
+// entry.
+func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error) {
 	var rows []struct {
-		ID    string `ch:"entry_id"`
-		Theme string `ch:"theme"`
+		ID     string `ch:"entry_id"`
+		Theme  string `ch:"theme"`
+		Source string `ch:"source"`
+		Entry  string `ch:"entry"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT entry_id, theme FROM kb_entries FINAL"); err != nil {
-		return nil, fmt.Errorf("projections: entry themes: %w", err)
+	if err := q.s.Select(ctx, &rows, "SELECT entry_id, theme, source, entry FROM kb_entries FINAL"); err != nil {
+		return nil, fmt.Errorf("projections: entry facts: %w", err)
 	}
-	out := make(map[string]string, len(rows))
+	out := make(map[string]EntryFacts, len(rows))
 	for _, r := range rows {
-		out[r.ID] = r.Theme
+		var e struct {
+			Audiences []string `json:"audiences"`
+		}
+		_ = json.Unmarshal([]byte(r.Entry), &e) // an entry without audiences is for everyone
+		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences}
 	}
 	return out, nil
 }
@@ -382,7 +432,7 @@ func (q *Queries) Themes(ctx context.Context) ([]string, error) {
 	var rows []struct {
 		Theme string `ch:"theme"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT theme FROM mining_signals FINAL WHERE theme != '' GROUP BY theme ORDER BY count() DESC, theme"); err != nil {
+	if err := q.s.Select(ctx, &rows, "SELECT theme FROM mining_signals FINAL WHERE theme != '' AND reasons != '' GROUP BY theme ORDER BY count() DESC, theme"); err != nil {
 		return nil, fmt.Errorf("projections: themes: %w", err)
 	}
 	out := make([]string, len(rows))
@@ -421,7 +471,7 @@ func (q *Queries) ClusterDetail(ctx context.Context, id string, from, to time.Ti
 	err := q.s.Select(ctx, &d.Questions, fmt.Sprintf(`SELECT utterance_id, conversation_id, at, text, reasons, outcome
 		FROM (
 			SELECT utterance_id, conversation_id, at, text, reasons
-			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %s AND at < %s) AS s
+			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '') AS s
 			ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
 		) AS q
 		ANY LEFT JOIN (SELECT utterance_id, outcome FROM decisions FINAL) AS d USING utterance_id

@@ -180,3 +180,14 @@ func TestRollupCountsEveryQuestion(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrationsHaveDistinctNumbers: each embedded migration has its own number.
+func TestMigrationsHaveDistinctNumbers(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 13 {
+		t.Errorf("%d migrations embedded", len(ms))
+	}
+}

@@ -62,7 +62,7 @@
     try {
       const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason, $th: String) {
         unansweredClusters(from: $f, to: $t, limit: 100, audience: $a, reason: $r, theme: $th) {
-          id label size growth examples covered coveredBy conversations firstSeen lastSeen audiences daily } }`, vars);
+          id label size growth examples covered coveredBy conversations firstSeen lastSeen audiences daily reasons demande noise } }`, vars);
       groups = d.unansweredClusters;
       renderGroups();
       if (!quiet) say(groups.length ? `${groups.length} groupes sur la période.` : "Aucune question sans réponse sur la période.");
@@ -71,18 +71,26 @@
     }
   }
 
+  const audienceLabels = { PARTICULIER: "particuliers", ENTREPRISE: "entreprises", ASSOCIATION: "associations" };
+
   function renderGroups() {
     const body = $("#groups tbody");
     body.replaceChildren(...groups.map((g) => el("tr", { "aria-selected": current && current.id === g.id ? "true" : "false", onclick: () => show(g) },
-      el("td", {}, el("button", { type: "button", class: "label-btn", text: g.label, onclick: (e) => { e.stopPropagation(); show(g); } })),
+      el("td", {}, el("button", { type: "button", class: "label-btn", text: g.label, onclick: (e) => { e.stopPropagation(); show(g); } }),
+        g.demande ? el("span", { class: "tag demande", text: "Demande possible", title: "Les habitants signalent un problème à traiter sur place, plus qu'ils ne cherchent une information." }) : null,
+        g.noise ? el("span", { class: "tag", text: "Hors sujet", title: "Questions sans rapport avec les services de la ville." }) : null),
       el("td", { class: "num", text: String(g.size) }),
+      el("td", { class: "num", text: String(g.conversations) }),
       el("td", { class: "num" }, growth(g.growth)),
+      el("td", { text: g.audiences.map((a) => audienceLabels[a] || a).join(", ") }),
+      el("td", { class: "why", text: g.reasons.map((r) => reasonLabels[r] || r).join(", ") }),
       el("td", {}, sparkline(g.daily)),
       el("td", {}, el("span", { class: g.covered ? "tag covered" : "tag", text: g.covered ? "Couvert" : "À traiter" })))));
   }
 
-  const reasonLabels = { NON_REPONDU: "sans réponse", CLARIFICATION: "choix proposés", CONFIANCE_FAIBLE: "réponse incertaine",
-    PAS_UTILE: "jugée pas utile", REFORMULATION: "reformulée", ABANDON: "abandon" };
+  const reasonLabels = { NON_REPONDU: "sans réponse", CLARIFICATION: "choix proposés sans suite", CONFIANCE_FAIBLE: "réponse incertaine",
+    MARGE_FAIBLE: "réponse disputée", PAS_UTILE: "jugée pas utile", REFORMULATION: "reformulée", ABANDON: "abandon",
+    HUMAIN_DEMANDE: "personne demandée", PUBLIC_INADAPTE: "réponse d'un autre public" };
   const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + " %");
 
   async function show(g) {
@@ -92,7 +100,8 @@
     $("#transcript").hidden = true;
     $("#detail-title").textContent = g.label;
     const fmt = (s) => new Date(s).toLocaleDateString("fr-FR");
-    $("#detail-meta").textContent = `${g.size} questions dans ${g.conversations} conversations, du ${fmt(g.firstSeen)} au ${fmt(g.lastSeen)}` +
+    $("#detail-meta").textContent = `${g.size} questions de ${g.conversations} habitants, du ${fmt(g.firstSeen)} au ${fmt(g.lastSeen)}` +
+      (g.demande ? " — demande possible : à transmettre au service concerné plutôt qu'une réponse à rédiger" : "") +
       (g.covered ? ` — couvert par l'entrée ${g.coveredBy}` : "");
     $("#examples").replaceChildren(...g.examples.map((x) => el("li", { text: x })));
     const { from, to } = period();
@@ -184,9 +193,11 @@
   }
 
   function csv() {
-    const rows = [["id", "question_type", "questions", "evolution", "conversations", "premiere", "derniere", "couvert", "exemples"]]
+    const rows = [["id", "question_type", "questions", "evolution", "conversations", "premiere", "derniere", "couvert", "publics", "signaux",
+      "demande_possible", "hors_sujet", "exemples"]]
       .concat(groups.map((g) => [g.id, g.label, g.size, g.growth === null ? "" : g.growth.toFixed(3), g.conversations,
-        g.firstSeen, g.lastSeen, g.covered ? "oui" : "non", g.examples.join(" | ")]));
+        g.firstSeen, g.lastSeen, g.covered ? "oui" : "non", g.audiences.join(" "), g.reasons.join(" "),
+        g.demande ? "oui" : "non", g.noise ? "oui" : "non", g.examples.join(" | ")]));
     parvis.downloadCSV(rows, "demandes-sans-reponse.csv");
   }
 

@@ -188,12 +188,15 @@ type ComplexityRoot struct {
 		Covered       func(childComplexity int) int
 		CoveredBy     func(childComplexity int) int
 		Daily         func(childComplexity int) int
+		Demande       func(childComplexity int) int
 		Examples      func(childComplexity int) int
 		FirstSeen     func(childComplexity int) int
 		Growth        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Label         func(childComplexity int) int
 		LastSeen      func(childComplexity int) int
+		Noise         func(childComplexity int) int
+		Reasons       func(childComplexity int) int
 		Size          func(childComplexity int) int
 	}
 
@@ -997,6 +1000,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnansweredCluster.Daily(childComplexity), true
+	case "UnansweredCluster.demande":
+		if e.ComplexityRoot.UnansweredCluster.Demande == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Demande(childComplexity), true
 	case "UnansweredCluster.examples":
 		if e.ComplexityRoot.UnansweredCluster.Examples == nil {
 			break
@@ -1033,6 +1042,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnansweredCluster.LastSeen(childComplexity), true
+	case "UnansweredCluster.noise":
+		if e.ComplexityRoot.UnansweredCluster.Noise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Noise(childComplexity), true
+	case "UnansweredCluster.reasons":
+		if e.ComplexityRoot.UnansweredCluster.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Reasons(childComplexity), true
 	case "UnansweredCluster.size":
 		if e.ComplexityRoot.UnansweredCluster.Size == nil {
 			break
@@ -1242,8 +1263,13 @@ type Query {
   exportConversation(id: ID!): String! @auth(roles: [ADMIN])
 }
 
-"Why a question shows unmet demand."
-enum SignalReason { NON_REPONDU CLARIFICATION CONFIANCE_FAIBLE PAS_UTILE REFORMULATION ABANDON }
+"""
+Why a question shows unmet demand: not answered; choices offered and none taken;
+answered but unsure; answered but another entry came almost as close; judged not
+helpful; asked again in other words; left after an unsure answer; a person asked
+for instead; answered with an entry written for another audience.
+"""
+enum SignalReason { NON_REPONDU CLARIFICATION CONFIANCE_FAIBLE MARGE_FAIBLE PAS_UTILE REFORMULATION ABANDON HUMAIN_DEMANDE PUBLIC_INADAPTE }
 
 type UnansweredCluster {
   id: ID!
@@ -1264,6 +1290,12 @@ type UnansweredCluster {
   audiences: [Audience!]!
   "Questions a day over the period, oldest first (for sparklines)."
   daily: [Int!]!
+  "Why its questions show unmet demand, most frequent first."
+  reasons: [SignalReason!]!
+  "Most of its questions ask the town to act on a problem on the spot: a possible demande rather than a gap in the knowledge base."
+  demande: Boolean!
+  "Most of its questions are about nothing the town deals with (weather, jokes, sport results): listed last."
+  noise: Boolean!
 }
 
 type UnansweredClusterDetail {
@@ -1680,6 +1712,12 @@ func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, f
 		return ec.fieldContext_UnansweredCluster_audiences(ctx, field)
 	case "daily":
 		return ec.fieldContext_UnansweredCluster_daily(ctx, field)
+	case "reasons":
+		return ec.fieldContext_UnansweredCluster_reasons(ctx, field)
+	case "demande":
+		return ec.fieldContext_UnansweredCluster_demande(ctx, field)
+	case "noise":
+		return ec.fieldContext_UnansweredCluster_noise(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnansweredCluster", field.Name)
 }
@@ -5925,6 +5963,75 @@ func (ec *executionContext) fieldContext_UnansweredCluster_daily(_ context.Conte
 	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Int")
 }
 
+func (ec *executionContext) _UnansweredCluster_reasons(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SignalReason) graphql.Marshaler {
+			return ec.marshalNSignalReason2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSignalReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "SignalReason")
+}
+
+func (ec *executionContext) _UnansweredCluster_demande(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_demande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demande, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_demande(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UnansweredCluster_noise(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_noise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Noise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_noise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _UnansweredClusterDetail_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredClusterDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8381,6 +8488,21 @@ func (ec *executionContext) _UnansweredCluster(ctx context.Context, sel ast.Sele
 			}
 		case "daily":
 			out.Values[i] = ec._UnansweredCluster_daily(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._UnansweredCluster_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "demande":
+			out.Values[i] = ec._UnansweredCluster_demande(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noise":
+			out.Values[i] = ec._UnansweredCluster_noise(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -175,6 +175,12 @@ type UnansweredCluster struct {
 	Audiences     []Audience `json:"audiences"`
 	// Questions a day over the period, oldest first (for sparklines).
 	Daily []int `json:"daily"`
+	// Why its questions show unmet demand, most frequent first.
+	Reasons []SignalReason `json:"reasons"`
+	// Most of its questions ask the town to act on a problem on the spot: a possible demande rather than a gap in the knowledge base.
+	Demande bool `json:"demande"`
+	// Most of its questions are about nothing the town deals with (weather, jokes, sport results): listed last.
+	Noise bool `json:"noise"`
 }
 
 type UnansweredClusterDetail struct {
@@ -485,30 +491,39 @@ func (e Role) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Why a question shows unmet demand.
+// Why a question shows unmet demand: not answered; choices offered and none taken;
+// answered but unsure; answered but another entry came almost as close; judged not
+// helpful; asked again in other words; left after an unsure answer; a person asked
+// for instead; answered with an entry written for another audience.
 type SignalReason string
 
 const (
 	SignalReasonNonRepondu      SignalReason = "NON_REPONDU"
 	SignalReasonClarification   SignalReason = "CLARIFICATION"
 	SignalReasonConfianceFaible SignalReason = "CONFIANCE_FAIBLE"
+	SignalReasonMargeFaible     SignalReason = "MARGE_FAIBLE"
 	SignalReasonPasUtile        SignalReason = "PAS_UTILE"
 	SignalReasonReformulation   SignalReason = "REFORMULATION"
 	SignalReasonAbandon         SignalReason = "ABANDON"
+	SignalReasonHumainDemande   SignalReason = "HUMAIN_DEMANDE"
+	SignalReasonPublicInadapte  SignalReason = "PUBLIC_INADAPTE"
 )
 
 var AllSignalReason = []SignalReason{
 	SignalReasonNonRepondu,
 	SignalReasonClarification,
 	SignalReasonConfianceFaible,
+	SignalReasonMargeFaible,
 	SignalReasonPasUtile,
 	SignalReasonReformulation,
 	SignalReasonAbandon,
+	SignalReasonHumainDemande,
+	SignalReasonPublicInadapte,
 }
 
 func (e SignalReason) IsValid() bool {
 	switch e {
-	case SignalReasonNonRepondu, SignalReasonClarification, SignalReasonConfianceFaible, SignalReasonPasUtile, SignalReasonReformulation, SignalReasonAbandon:
+	case SignalReasonNonRepondu, SignalReasonClarification, SignalReasonConfianceFaible, SignalReasonMargeFaible, SignalReasonPasUtile, SignalReasonReformulation, SignalReasonAbandon, SignalReasonHumainDemande, SignalReasonPublicInadapte:
 		return true
 	}
 	return false

@@ -1,0 +1,113 @@
+package french
+
+import (
+	"slices"
+	"strings"
+	"sync"
+)
+
+// conceptGroups are the subjects of everyday life in a town, each with the words
+// citizens and administrations use for it, however far apart: « bécane »,
+// « biclou » and « VLS » are all bicycles, « toubib » and « généraliste » both
+// doctors. Wider than synonyms: a word here says what a question is about, not
+// what it means word for word, so mining uses a subject as one more feature of a
+// question, weighed below its own words. One subject a line, its name first.
+// Words are written as people write them; they are folded and stemmed on use. A
+// word of several subjects is left out (« poste », « carte »), and so are the
+// words that fit any subject (« demande », « service », « mairie »).
+var conceptGroups = `
+velo: velo velos bicyclette bicyclettes becane biclou cycliste cyclistes vls velib velov vae trottinette trottinettes pedaler piste cyclable
+bus: bus autobus car autocar navette ligne arret arrets tram tramway abonnement transport transports desserte correspondance chauffeur horaire_bus
+train: train gare sncf ter quai rer
+voiture: voiture automobile garer parking parkings place_handicape covoiturage
+medecin: maison_sante centre_sante desert_medical medecin medecins generaliste generalistes toubib docteur cabinet patient patients soins soigner sante maladie malade urgences infirmier infirmiere pharmacie dentiste kine hopital
+seniors: seniors senior personne_agee personnes_agees vieux vieille ages agee ehpad dependance isole isoles isolee grand_mere grand_pere
+chaleur: canicule chaleur chaleurs fortes_chaleurs climatise climatisee climatisation brumisateur ventilateur etouffe degres rafraichir fraicheur
+froid: froid grand_froid gel neige hiver verglas deneigement salage
+energie: chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
+nuisibles: frelon frelons frelon_asiatique guepes nid_frelons moustique moustiques moustique_tigre punaises_de_lit cafards
+nature: compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
+conseil: maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
+circulation: vitesse radar ralentisseur ralentisseurs dos_ane sens_unique circulation feux_tricolores zone_30 limitation_vitesse
+jeux: aire_jeux aires_jeux toboggan balancoire balancoires jeux_enfants
+telecom: fibre fibre_optique antenne antenne_relais reseau_mobile couverture_reseau adsl 4g 5g
+prevention: vaccination vaccin vaccins depistage mutuelle mutuelle_communale
+sansabri: sdf sans_abri sans_domicile sans_logis abri_urgence maraude maraudes mendiant mendiants clochard hebergement_urgence accueil_nuit 115 dort dormir dorment couvertures duvet
+pauvrete: pauvrete precarite epicerie_sociale banque_alimentaire colis_alimentaire restos_du_coeur secours_populaire ccas aide_sociale
+perdu: perdu perdue perdus egare egaree oublie oubliee oublies objets_trouves objet_trouve reclame reclamer rapporte ramene paume
+numerique: internet ordinateur ordi informatique numerique tablette smartphone mail email courriel imprimer imprimante scanner scanne scan en_ligne connexion connecter site identifiant mot_de_passe france_services
+langue: francais fle alphabetisation alphabetiser illettrisme lire ecrire apprendre langue langues naturalisation b1 a2 etranger etrangers migrants refugies
+musique: musique musical musicale conservatoire solfege piano guitare violon batterie clarinette flute chorale chanter chant orchestre fanfare instrument instruments eveil_musical
+danse: danse danser theatre spectacle spectacles cinema concert concerts
+sport: sport sports stade gymnase piscine foot football basket tennis club_sportif licence entrainement course footing
+fete: retraite_flambeaux fete fetes festivites feu_artifice artifice feux bal bals defile flambeaux lampions lampion 14_juillet juillet fete_nationale ceremonie commemoration kermesse
+marche: marche marches forains brocante vide_grenier
+tourisme: tourisme touriste touristes touristique meuble meuble_de_tourisme gite gites chambre_hote chambres_hotes airbnb abritel location_saisonniere saisonniere nuitee nuitees taxe_sejour sejour vacanciers
+logement: logement hlm bailleur loyer locataire proprietaire appartement studio maison demenager
+ecole: ecole ecoles maternelle primaire college lycee cantine periscolaire garderie rentree scolarite scolarise scolaire
+petiteenfance: creche creches bebe nourrisson assistante_maternelle halte_garderie
+jeunesse: jeunes ado ados adolescent adolescents centre_loisirs colonie colonies
+emploi: emploi travail chomage chomeur job boulot cv embauche recrutement stage apprentissage
+voirie: trou trous nid_de_poule chaussee trottoir trottoirs route lampadaire eclairage panneau feu_rouge passage_pieton voirie bitume
+proprete: poubelle poubelles dechets ordures tri encombrants decharge dechetterie depot_sauvage crottes propre sale salete tags graffitis
+bruit: bruit bruits tapage nuisances voisin voisins aboie musique_forte
+animaux: chien chiens chat chats animal animaux veterinaire fourriere errant pigeons rats
+espacesverts: parc parcs jardin jardins square arbre arbres espaces_verts fleurs potager jardin_partage
+eau: eau fuite canalisation assainissement egout inondation
+securite: police gendarmerie vol cambriolage agression securite videosurveillance
+etatcivil: naissance mariage deces acte actes livret etat_civil pacs
+papiers: passeport carte_identite cni titre_sejour permis
+elections: vote voter election elections electoral electorale procuration bureau_de_vote
+urbanisme: permis_de_construire declaration_prealable travaux cloture abri_jardin piscine_privee plu cadastre
+associations: association associations asso benevole benevoles subvention salle_associative
+handicap: handicap handicape handicapee fauteuil fauteuil_roulant pmr mobilite_reduite accessible accessibilite
+culture: bibliotheque mediatheque livres musee exposition patrimoine
+cimetiere: cimetiere tombe concession obseques funeraire
+budget: impots taxe taxe_fonciere budget
+`
+
+// concepts maps the stems of a word, or of an expression joined by "_", to its
+// subject.
+var concepts = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(conceptGroups, "\n") {
+		name, words, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		for _, w := range strings.Fields(words) {
+			var stems []string
+			for _, part := range ContentWords(strings.ReplaceAll(w, "_", " ")) {
+				stems = append(stems, Stem(part))
+			}
+			if len(stems) > 0 {
+				m[strings.Join(stems, "_")] = name
+			}
+		}
+	}
+	return m
+})
+
+// maxExpression is the longest expression of the subjects, in words.
+const maxExpression = 3
+
+// Concepts returns the subjects of everyday life that a text is about, each once,
+// in order (« choper une bécane » → "velo"). stems are the text's content words
+// (see [ContentWords]), stemmed (see [Stem]); the longest expression wins
+// (« feu rouge » is the road, « feu » alone the fireworks).
+func Concepts(stems []string) []string {
+	var out []string
+	for i := 0; i < len(stems); {
+		n := min(maxExpression, len(stems)-i)
+		for ; n >= 1; n-- {
+			if c, ok := concepts()[strings.Join(stems[i:i+n], "_")]; ok {
+				if !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+				break
+			}
+		}
+		i += max(n, 1)
+	}
+	return out
+}

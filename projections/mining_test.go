@@ -1,0 +1,80 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestUnmetDemandLines writes what the miner writes and reads the groups as the
+// workbench does: one line per group with its reasons and flags, groups of noise
+// last, a retracted signal left out, a filter by reason.
+func TestUnmetDemandLines(t *testing.T) {
+	at := time.Now().UTC().Truncate(time.Second)
+	ctx := context.Background()
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := NewQueries(s)
+			var signals []Signal
+			var assigns []Assignment
+			add := func(group string, n int, reasons ...string) {
+				for range n {
+					id := fmt.Sprintf("u%03d", len(signals))
+					signals = append(signals, Signal{Turn: Turn{UtteranceID: id, ConversationID: "c" + id, At: at, Text: group + " " + id,
+						Audience: "particulier"}, Reasons: reasons})
+					assigns = append(assigns, Assignment{UtteranceID: id, ClusterID: group, At: at})
+				}
+			}
+			add("velos", 5, "non_repondu")
+			add("velos", 2, "pas_utile", "confiance_faible")
+			add("trou", 3, "non_repondu")
+			add("meteo", 9, "non_repondu") // the largest, but noise
+			labels := []ClusterLabel{{ID: "velos", Label: "vélos en libre-service ?", Size: 7},
+				{ID: "trou", Label: "il y a un trou au rond-point", Size: 3, Demande: true},
+				{ID: "meteo", Label: "la météo demain", Size: 9, Noise: true}}
+			if err := q.WriteMining(ctx, signals, assigns, labels); err != nil {
+				t.Fatal(err)
+			}
+			// One "trou" signal no longer holds: written again without reasons.
+			retracted := signals[7]
+			retracted.Reasons = nil
+			if err := q.WriteMining(ctx, []Signal{retracted}, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			cs, err := q.UnansweredClusters(ctx, at.Add(-time.Hour), at.Add(time.Hour), 10, ClusterFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var order []string
+			for _, c := range cs {
+				order = append(order, fmt.Sprintf("%s:%d", c.ID, c.Size))
+			}
+			if !slices.Equal(order, []string{"velos:7", "trou:2", "meteo:9"}) {
+				t.Fatalf("groups %v, want velos:7 trou:2 meteo:9 (noise last, the retracted signal out)", order)
+			}
+			if v := cs[0]; v.Conversations != 7 || !slices.Equal(v.Reasons, []string{"non_repondu", "pas_utile", "confiance_faible"}) ||
+				v.Demande || v.Noise || !slices.Equal(v.Audiences, []string{"particulier"}) {
+				t.Errorf("velos: %+v", v)
+			}
+			if !cs[1].Demande || !cs[2].Noise {
+				t.Errorf("flags: trou %+v, meteo %+v", cs[1], cs[2])
+			}
+			cs, err = q.UnansweredClusters(ctx, at.Add(-time.Hour), at.Add(time.Hour), 10, ClusterFilter{Reason: "pas_utile"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 1 || cs[0].ID != "velos" || cs[0].Size != 2 {
+				t.Errorf("filtered by pas_utile: %+v", cs)
+			}
+			mined, err := q.MinedQuestions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(mined) != len(signals)-1 {
+				t.Errorf("%d mined questions, want %d (the retracted one out)", len(mined), len(signals)-1)
+			}
+		})
+	}
+}
