@@ -1,6 +1,7 @@
 package graphql_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -30,6 +31,13 @@ func newClient(t *testing.T) *client.Client {
 // newLimitedClient is newClient with a budget of public operations per address.
 func newLimitedClient(t *testing.T, public *web.Limiter) *client.Client {
 	t.Helper()
+	c, _ := newServer(t, public)
+	return c
+}
+
+// newServer is newLimitedClient that also gives the resolver, to reach its parts.
+func newServer(t *testing.T, public *web.Limiter) (*client.Client, *graphql.Resolver) {
+	t.Helper()
 	_, pub := eventlogtest.Start(t)
 	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "test", nil)
 	if err != nil {
@@ -39,7 +47,7 @@ func newLimitedClient(t *testing.T, public *web.Limiter) *client.Client {
 	res := &graphql.Resolver{Chat: chat, Engine: engine, Logger: slog.Default(),
 		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar"), Public: public}
 	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
-	return client.New(web.WithClientAddr(nil, h))
+	return client.New(web.WithClientAddr(nil, h)), res
 }
 
 // codes returns the extensions.code of each error of a response.
@@ -245,5 +253,45 @@ func TestPublicEntries(t *testing.T) {
 	}
 	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
 		t.Errorf("a 210-character search: codes %v", got)
+	}
+}
+
+// TestAdminRevokesSessions: an administrator sees who is signed in and ends a
+// session (a lost laptop), or every session of an account.
+func TestAdminRevokesSessions(t *testing.T) {
+	c, res := newServer(t, nil)
+	admin := client.AddHeader("Authorization", "Bearer "+adminToken)
+	ctx := context.Background()
+	acc, err := res.Users.Create(ctx, "elue", "Mme la Maire", auth.Elected, "un mot de passe long", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := res.Users.SignIn("elue", "un mot de passe long", auth.Device{Address: "198.51.100.7", UserAgent: "Firefox"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type sessions struct {
+		Sessions []struct{ ID, Name, AccountID, Address string }
+	}
+	var got sessions
+	c.MustPost(`{ sessions { id name accountId address } }`, &got, admin)
+	if len(got.Sessions) != 2 || got.Sessions[0].Name != "Mme la Maire" || got.Sessions[0].Address != "198.51.100.7" || got.Sessions[0].AccountID != acc.ID {
+		t.Fatalf("sessions = %+v", got)
+	}
+	var revoked struct{ RevokeSession bool }
+	c.MustPost(`mutation($id: ID!) { revokeSession(id: $id) }`, &revoked, admin, client.Var("id", got.Sessions[0].ID))
+	resp, err := c.RawPost(`mutation($id: ID!) { revokeSession(id: $id) }`, admin, client.Var("id", got.Sessions[0].ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes := codes(t, resp.Errors); len(codes) != 1 || codes[0] != "BAD_USER_INPUT" {
+		t.Errorf("revoking an ended session: %v", codes)
+	}
+	var everywhere struct{ SignOutEverywhere int }
+	c.MustPost(`mutation($a: ID!) { signOutEverywhere(accountId: $a) }`, &everywhere, admin, client.Var("a", acc.ID))
+	c.MustPost(`{ sessions { id name accountId address } }`, &got, admin)
+	if !revoked.RevokeSession || everywhere.SignOutEverywhere != 1 || len(got.Sessions) != 0 {
+		t.Errorf("revoked %v, signed out %d, left %+v", revoked, everywhere.SignOutEverywhere, got.Sessions)
 	}
 }

@@ -86,6 +86,22 @@ func (r *mutationResolver) ReplayProjections(ctx context.Context) (*model.Replay
 	return toReplayReport(st), nil
 }
 
+// RevokeSession is the resolver for the revokeSession field.
+func (r *mutationResolver) RevokeSession(ctx context.Context, id string) (bool, error) {
+	if err := r.Users.RevokeSession(id); err != nil {
+		if errors.Is(err, auth.ErrNoSession) {
+			return false, badInput("Cette session n'est pas ouverte (déjà terminée, ou ouverte sur un autre processus de l'API).")
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// SignOutEverywhere is the resolver for the signOutEverywhere field.
+func (r *mutationResolver) SignOutEverywhere(ctx context.Context, accountID string) (int, error) {
+	return r.Users.SignOutEverywhere(accountID), nil
+}
+
 // CreateAPIToken is the resolver for the createApiToken field.
 func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, name string) (string, error) {
 	name = strings.TrimSpace(name)
@@ -421,6 +437,17 @@ func (r *queryResolver) Accounts(ctx context.Context) ([]*model.Account, error) 
 	out := []*model.Account{}
 	for _, a := range r.Users.List() {
 		out = append(out, toAccount(a))
+	}
+	return out, nil
+}
+
+// Sessions is the resolver for the sessions field.
+func (r *queryResolver) Sessions(ctx context.Context) ([]*model.Session, error) {
+	out := []*model.Session{}
+	for _, s := range r.Users.Sessions() {
+		out = append(out, &model.Session{ID: s.ID, Name: s.Name, Role: model.Role(s.Role), AccountID: s.AccountID,
+			Address: optional(s.Device.Address), UserAgent: optional(s.Device.UserAgent),
+			StartedAt: s.Started, LastUsedAt: s.LastSeen, EndsAt: s.Ends})
 	}
 	return out, nil
 }

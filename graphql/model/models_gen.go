@@ -156,6 +156,22 @@ type ReplayReport struct {
 	Error *string `json:"error,omitempty"`
 }
 
+// A signed-in browser of the dashboards, never its secret.
+type Session struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+	// A local account's id, or oidc: and the provider's subject.
+	AccountID string `json:"accountId"`
+	// The client's address and browser at sign-in.
+	Address    *string   `json:"address,omitempty"`
+	UserAgent  *string   `json:"userAgent,omitempty"`
+	StartedAt  time.Time `json:"startedAt"`
+	LastUsedAt time.Time `json:"lastUsedAt"`
+	// When it ends at the latest, however it is used.
+	EndsAt time.Time `json:"endsAt"`
+}
+
 type UnansweredCluster struct {
 	ID string `json:"id"`
 	// The most typical real question of the group.
