@@ -7,7 +7,7 @@ export CHDB_LIB_PATH ?= $(PARVIS_CACHE)/chdb-26.5.3/libchdb.so
 DATA ?= ./data
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: deps build demo test test-short fuzz bench generate vet clean
+.PHONY: deps build demo test test-short fuzz bench bench-short generate vet clean
 
 deps: ## fetch Go modules and the embedded ClickHouse library (once, checksum verified)
 	@scripts/deps.sh >/dev/null
@@ -34,8 +34,12 @@ test: deps build ## the whole suite; server-backed tests run when PARVIS_TEST_CL
 fuzz: deps ## every fuzz target for FUZZTIME each (default 10s; make test runs them too)
 	@scripts/fuzz.sh
 
-bench: deps build ## benchmarks with figures and ratios against the machine's limits
+bench: deps build ## benchmarks with figures and ratios against the machine's limits; writes bench/results.json
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m ./bench/... ./bot/... ./mining/...
+
+bench-short: deps build ## the spine's benchmarks only (sendMessage, publish, projection), under 3 minutes; writes bench/results.json
+	$(GO) test -run '^$$' -bench 'SendMessage|PublishVsKcat|ProjectionVsBulkInsert' -benchtime 1x -count 1 -timeout 10m ./bench/
+	@cat bench/results.json
 
 generate: ## regenerate the GraphQL code from the schema
 	$(GO) generate ./...
