@@ -23,7 +23,6 @@ type ReplayJob struct {
 
 	mu     sync.Mutex
 	status ReplayStatus
-	done   chan struct{} // closed when the running replay ends
 }
 
 // NewReplayJob returns a job that runs run under ctx (cancelled on shutdown).
@@ -40,10 +39,7 @@ func (j *ReplayJob) Start() (ReplayStatus, bool) {
 		return j.status, false
 	}
 	j.status = ReplayStatus{Running: true, Started: time.Now()}
-	j.done = make(chan struct{})
-	done := j.done
 	go func() {
-		defer close(done)
 		rep, err := j.run(j.ctx, func(r ReplayReport) {
 			j.mu.Lock()
 			j.status.Report = r
@@ -62,18 +58,4 @@ func (j *ReplayJob) Status() ReplayStatus {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.status
-}
-
-// Wait waits for the running replay, if any, to end, or for ctx.
-func (j *ReplayJob) Wait(ctx context.Context) ReplayStatus {
-	j.mu.Lock()
-	done := j.done
-	j.mu.Unlock()
-	if done != nil {
-		select {
-		case <-done:
-		case <-ctx.Done():
-		}
-	}
-	return j.Status()
 }
