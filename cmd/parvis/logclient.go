@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parvis-civic/parvis/eventlog"
@@ -30,25 +33,45 @@ func dialLog(ctx context.Context, brokers string) (logClient, error) {
 // from its beginning up to its end as it is now.
 func (l logClient) read(ctx context.Context, topic string, apply func(events.Envelope, events.Payload)) error {
 	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	defer cancel() // the follower stops once the topic is read
+	return followToEnd(rctx, l.brokers, topic, apply, nil, nilLogger(), func(follow func() error) { go follow() })
+}
+
+// followToEnd follows a single-partition topic with apply (and onChange after
+// each batch) and returns once it has been read to its end as it was at start,
+// or with an error when the follower stops before. The follower goes on until
+// ctx ends; spawn runs it in the background (the server counts its loops).
+func followToEnd(ctx context.Context, brokers []string, topic string, apply func(events.Envelope, events.Payload),
+	onChange func(), log *slog.Logger, spawn func(func() error)) error {
 	ready := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		done <- eventlog.Follow(rctx, l.brokers, topic, apply, func() {
-			select {
-			case <-ready:
-			default:
-				close(ready)
+	stopped := make(chan error, 1)
+	var once sync.Once
+	spawn(func() error {
+		err := eventlog.Follow(ctx, brokers, topic, apply, func() {
+			if onChange != nil {
+				onChange()
 			}
-		}, nilLogger())
-	}()
+			once.Do(func() { close(ready) })
+		}, log)
+		if err == nil {
+			err = ctx.Err()
+		}
+		stopped <- err
+		return err
+	})
 	select {
 	case <-ready:
 		return nil
-	case err := <-done:
-		return fmt.Errorf("read %s: %v", topic, err)
-	case <-ctx.Done():
-		return ctx.Err()
+	case err := <-stopped:
+		select {
+		case <-ready: // read to its end, then stopped with ctx
+			return nil
+		default:
+		}
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return fmt.Errorf("read %s: %w", topic, err)
 	}
 }
 

@@ -169,20 +169,7 @@ func (s *server) startAudit(ctx context.Context) error {
 // after each batch of changes, and returns once the topic has been read to its
 // end as it was at start.
 func (s *server) follow(ctx context.Context, what, topic string, apply func(events.Envelope, events.Payload), onChange func()) error {
-	ready := make(chan struct{})
-	var once sync.Once
-	s.goRun(what, func() error {
-		return eventlog.Follow(ctx, s.brokers, topic, apply, func() {
-			onChange()
-			once.Do(func() { close(ready) })
-		}, s.log)
-	})
-	select {
-	case <-ready:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return followToEnd(ctx, s.brokers, topic, apply, onChange, s.log, func(follow func() error) { s.goRun(what, follow) })
 }
 
 // startMiner groups unmet demand (miner role).
