@@ -2,8 +2,8 @@ package bot
 
 import (
 	"flag"
-	"maps"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
