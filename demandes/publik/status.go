@@ -1,0 +1,154 @@
+package publik
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"unicode"
+
+	"github.com/parvis-civic/parvis/demandes/connector"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// DefaultStatuses are the names of the statuses of w.c.s.'s default workflows
+// and of those towns commonly write, with their Parvis status. Names are
+// compared without case or accents.
+var DefaultStatuses = map[string]connector.Status{
+	"Nouveau":                connector.Recue,
+	"Reçu":                   connector.Recue,
+	"Brouillon":              connector.Recue,
+	"En attente":             connector.Recue,
+	"En cours":               connector.EnCours,
+	"En cours de traitement": connector.EnCours,
+	"Pris en charge":         connector.EnCours,
+	"En instruction":         connector.EnCours,
+	"Terminé":                connector.Traitee,
+	"Traité":                 connector.Traitee,
+	"Accepté":                connector.Traitee,
+	"Validé":                 connector.Traitee,
+	"Clos":                   connector.Traitee,
+	"Rejeté":                 connector.Rejetee,
+	"Refusé":                 connector.Rejetee,
+	"Annulé":                 connector.Rejetee,
+	"Sans suite":             connector.Rejetee,
+}
+
+// ErrUnmappedStatus is returned by Status for an end status of the workflow
+// (done or refused: Parvis cannot tell) that the configuration does not map.
+var ErrUnmappedStatus = errors.New("publik: workflow end status mapped to no Parvis status")
+
+func knownStatus(s connector.Status) bool {
+	switch s {
+	case connector.Recue, connector.EnCours, connector.Traitee, connector.Rejetee:
+		return true
+	}
+	return false
+}
+
+type wfStatus struct {
+	ID       json.RawMessage `json:"id"`
+	Name     string          `json:"name"`
+	Endpoint bool            `json:"endpoint"`
+	Latest   string          `json:"latest_arrival_datetime"`
+}
+
+// Status reads a form's status: GET {base}/api/forms/<slug>/<id>/. The
+// workflow's real status is looked up in the configured statuses by id, then
+// by name, then the status shown to the citizen by name, then the default
+// names; a status still unknown is EN_COURS while the workflow goes on, and an
+// [ErrUnmappedStatus] at its end.
+func (c *Connector) Status(ctx context.Context, r connector.Remote) (connector.RemoteStatus, error) {
+	slug, id, ok := strings.Cut(r.ID, "/")
+	if !ok || slug == "" || id == "" {
+		return connector.RemoteStatus{}, fmt.Errorf("publik: remote id %q: want <form slug>/<id>", r.ID)
+	}
+	var ans struct {
+		LastUpdate string `json:"last_update_time"`
+		Workflow   struct {
+			Status     *wfStatus      `json:"status"`
+			RealStatus *wfStatus      `json:"real_status"`
+			Fields     map[string]any `json:"fields"`
+		} `json:"workflow"`
+	}
+	if err := c.call(ctx, http.MethodGet, "/api/forms/"+url.PathEscape(slug)+"/"+url.PathEscape(id)+"/", nil, &ans); err != nil {
+		return connector.RemoteStatus{}, err
+	}
+	real := ans.Workflow.RealStatus
+	if real == nil {
+		real = ans.Workflow.Status
+	}
+	if real == nil {
+		return connector.RemoteStatus{}, fmt.Errorf("publik: form %s: the answer has no workflow status", r.ID)
+	}
+	st, ok := c.mapStatus(real, ans.Workflow.Status)
+	if !ok {
+		if real.Endpoint {
+			return connector.RemoteStatus{}, fmt.Errorf("%w: « %s » (id %s): add it under statuses", ErrUnmappedStatus, real.Name, jsonID(real.ID))
+		}
+		st = connector.EnCours
+	}
+	out := connector.RemoteStatus{Status: st, Label: real.Name}
+	at := real.Latest
+	if at == "" {
+		at = ans.LastUpdate
+	}
+	out.At = c.parseTime(at)
+	if c.cfg.MessageField != "" {
+		if m, ok := ans.Workflow.Fields[c.cfg.MessageField].(string); ok {
+			out.Message = strings.TrimSpace(m)
+		}
+	}
+	return out, nil
+}
+
+func (c *Connector) mapStatus(real, shown *wfStatus) (connector.Status, bool) {
+	if s, ok := c.cfg.Statuses[jsonID(real.ID)]; ok && real.ID != nil {
+		return s, true
+	}
+	names := []string{real.Name}
+	if shown != nil {
+		names = append(names, shown.Name)
+	}
+	for _, table := range []map[string]connector.Status{c.cfg.Statuses, DefaultStatuses} {
+		for _, n := range names {
+			for k, s := range table {
+				if fold(k) == fold(n) {
+					return s, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// fold compares status names as people write them: « Terminé », « termine »,
+// « TERMINÉ » are one.
+func fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(strings.Join(strings.Fields(out), " "))
+}
+
+// timeLayouts are the ways w.c.s. writes a date and time: local, without a
+// zone, in its JSON exports; with one in some versions.
+var timeLayouts = []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", time.RFC3339}
+
+func (c *Connector) parseTime(s string) time.Time {
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, s, c.cfg.Location); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
