@@ -73,7 +73,13 @@ func (c *Connector) Status(ctx context.Context, r connector.Remote) (connector.R
 		for _, e := range ans.Errors {
 			msgs = append(msgs, e.Message)
 		}
-		return connector.RemoteStatus{}, fmt.Errorf("dsimplifiees: dossier %d: %s", n, strings.Join(msgs, " ; "))
+		err := fmt.Errorf("dsimplifiees: dossier %d: %s", n, strings.Join(msgs, " ; "))
+		// DS's GraphQL answers 200 even when it timed out or failed inside.
+		switch ans.Errors[0].Extensions.Code {
+		case "timeout", "internal_server_error":
+			return connector.RemoteStatus{}, &connector.TemporaryError{Err: err}
+		}
+		return connector.RemoteStatus{}, err
 	}
 	d := ans.Data.Dossier
 	if d == nil {

@@ -38,7 +38,11 @@ type Config struct {
 	// MessageField is the varname of a back-office field of the workflow that
 	// holds the public message to the citizen; none when empty.
 	MessageField string
-	Kinds        map[string]Form // by Parvis kind
+	// Callers are the origins whose signed calls [Connector.Verifier]
+	// accepts, with their key: orig → key. When empty, the w.c.s. of BaseURL
+	// (its host name as orig) with Key.
+	Callers map[string]string
+	Kinds   map[string]Form // by Parvis kind
 }
 
 // Form is where a kind of demande goes: a form and the varname of each field.
@@ -65,11 +69,12 @@ type Field struct {
 
 // Connector submits demandes to one w.c.s. It is safe for concurrent use.
 type Connector struct {
-	cfg    Config
-	base   *url.URL
-	client *http.Client
-	now    func() time.Time
-	nonce  func() string
+	cfg      Config
+	base     *url.URL
+	client   *http.Client
+	now      func() time.Time
+	nonce    func() string
+	verifier *Verifier
 }
 
 // New checks cfg and returns a Connector.
@@ -103,14 +108,23 @@ func New(cfg Config) (*Connector, error) {
 	if cfg.Location == nil {
 		cfg.Location, _ = time.LoadLocation("Europe/Paris")
 	}
+	callers := cfg.Callers
+	if len(callers) == 0 {
+		callers = map[string]string{base.Hostname(): cfg.Key}
+	}
 	return &Connector{
-		cfg:    cfg,
-		base:   base,
-		client: &http.Client{Timeout: cfg.Timeout},
-		now:    time.Now,
-		nonce:  newNonce,
+		cfg:      cfg,
+		base:     base,
+		client:   &http.Client{Timeout: cfg.Timeout},
+		now:      time.Now,
+		nonce:    newNonce,
+		verifier: NewVerifier(callers),
 	}, nil
 }
+
+// Verifier checks the signed calls that this w.c.s.'s workflows send to
+// Parvis (see [Config.Callers]).
+func (c *Connector) Verifier() *Verifier { return c.verifier }
 
 // Name is "publik".
 func (c *Connector) Name() string { return "publik" }
