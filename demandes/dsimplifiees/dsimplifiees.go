@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Paris without the system's zoneinfo
 
 	"github.com/parvis-civic/parvis/demandes/connector"
 )
@@ -126,6 +127,16 @@ func (c *Connector) Submit(ctx context.Context, s connector.Submission) (connect
 	return connector.Remote{ID: strconv.Itoa(n), URL: ans.URL}, nil
 }
 
+// paris is where a demande's filing date is read: a demande filed at
+// 00:30 in Montclar is of that day, not of the day before in UTC.
+var paris = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err) // embedded by time/tzdata
+	}
+	return l
+}()
+
 // champKey is the prefill key of a champ, whether the configuration gives it
 // as DS's documentation shows ("champ_Q2hhbXAtMTI=") or as the bare stable id.
 func champKey(id string) string {
@@ -144,7 +155,7 @@ func prefill(d Demarche, s connector.Submission) (map[string]any, error) {
 	}
 	set(d.TrackingCode, s.TrackingCode)
 	if !s.FiledAt.IsZero() {
-		set(d.FiledAt, s.FiledAt.Format(time.DateOnly))
+		set(d.FiledAt, s.FiledAt.In(paris).Format(time.DateOnly))
 	}
 	set(d.Description, s.Description)
 	if s.Address != "" {
