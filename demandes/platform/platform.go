@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -135,9 +136,7 @@ func Parse(name string, data []byte, getenv func(string) string, kinds ...string
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.ReplaceAll(strings.TrimPrefix(msg, "unmarshal errors:\n  "), "\n  ", "\n"+name+": ")
-		return nil, fmt.Errorf("platform: %s: %s", name, msg)
+		return nil, decodeError(name, err)
 	}
 	c := check{name: name, root: root.Content[0]}
 	var conn connector.Connector
@@ -160,6 +159,30 @@ func Parse(name string, data []byte, getenv func(string) string, kinds ...string
 		return nil, err
 	}
 	return conn, nil
+}
+
+// yamlLine is how the YAML decoder locates a problem: "line 12: ...".
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+// decodeError turns the YAML decoder's errors into one line each, located as
+// the other problems are ("file:12: ..."), without Go's type names.
+func decodeError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	var out []string
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimSpace(l)
+		if m := yamlLine.FindStringSubmatchIndex(l); m != nil && m[0] == 0 {
+			l = name + ":" + l[m[2]:m[3]] + ": " + l[m[1]:]
+		} else {
+			l = name + ": " + l
+		}
+		if i := strings.Index(l, " in type platform."); i >= 0 {
+			l = l[:i] + " in the mapping"
+		}
+		out = append(out, l)
+	}
+	return errors.New("platform: " + strings.Join(out, "\nplatform: "))
 }
 
 func target(platform string) string {
