@@ -100,3 +100,29 @@ func TestProblemsAreLocated(t *testing.T) {
 		}
 	}
 }
+
+// The examples of the README's « Raccorder Publik ou Démarches Simplifiées »
+// load as they are.
+func TestReadmeExamplesLoad(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Skipf("SKIP: no README: %v", err)
+	}
+	_, section, ok := strings.Cut(string(readme), "### Raccorder Publik ou Démarches Simplifiées")
+	if !ok {
+		t.Fatal("README has no section « Raccorder Publik ou Démarches Simplifiées »")
+	}
+	section, _, _ = strings.Cut(section, "\n### ")
+	keys := env(map[string]string{"PARVIS_PUBLIK_KEY": "k", "PARVIS_PUBLIK_CALLBACK_KEY": "k", "PARVIS_DS_TOKEN": "t"})
+	found := 0
+	for _, block := range strings.Split(section, "```yaml\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		if _, err := Parse("README.md", []byte(block), keys); err != nil {
+			t.Errorf("README example:\n%s\n%v", block, err)
+		}
+		found++
+	}
+	if found != 2 {
+		t.Errorf("%d YAML examples in the README section, want 2 (Publik, Démarches Simplifiées)", found)
+	}
+}
