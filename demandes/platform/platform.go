@@ -251,7 +251,7 @@ func (c *check) common(f file) {
 		c.fail([]string{"base_url"}, "base_url %q: https is required beyond this machine", f.BaseURL)
 	}
 	if f.Timeout < 0 || f.Timeout > 2*time.Minute {
-		c.fail([]string{"timeout"}, "timeout %s: want between 1s and 2m", f.Timeout)
+		c.fail([]string{"timeout"}, "timeout %s: want at most 2m (10s when absent)", f.Timeout)
 	}
 	if len(f.Kinds) == 0 {
 		c.fail(nil, "kinds is required: the kinds of demande and where each goes")

@@ -81,22 +81,22 @@ func (c *Connector) Status(ctx context.Context, r connector.Remote) (connector.R
 	if err := c.call(ctx, http.MethodGet, "/api/forms/"+url.PathEscape(slug)+"/"+url.PathEscape(id)+"/", nil, &ans); err != nil {
 		return connector.RemoteStatus{}, err
 	}
-	real := ans.Workflow.RealStatus
-	if real == nil {
-		real = ans.Workflow.Status
+	rs := ans.Workflow.RealStatus
+	if rs == nil {
+		rs = ans.Workflow.Status
 	}
-	if real == nil {
+	if rs == nil {
 		return connector.RemoteStatus{}, fmt.Errorf("publik: form %s: the answer has no workflow status", r.ID)
 	}
-	st, ok := c.mapStatus(real, ans.Workflow.Status)
+	st, ok := c.mapStatus(rs, ans.Workflow.Status)
 	if !ok {
-		if real.Endpoint {
-			return connector.RemoteStatus{}, fmt.Errorf("%w: « %s » (id %s): add it under statuses", ErrUnmappedStatus, real.Name, jsonID(real.ID))
+		if rs.Endpoint {
+			return connector.RemoteStatus{}, fmt.Errorf("%w: « %s » (id %s): add it under statuses", ErrUnmappedStatus, rs.Name, jsonID(rs.ID))
 		}
 		st = connector.EnCours
 	}
-	out := connector.RemoteStatus{Status: st, Label: real.Name}
-	at := real.Latest
+	out := connector.RemoteStatus{Status: st, Label: rs.Name}
+	at := rs.Latest
 	if at == "" {
 		at = ans.LastUpdate
 	}
@@ -109,11 +109,11 @@ func (c *Connector) Status(ctx context.Context, r connector.Remote) (connector.R
 	return out, nil
 }
 
-func (c *Connector) mapStatus(real, shown *wfStatus) (connector.Status, bool) {
-	if s, ok := c.cfg.Statuses[jsonID(real.ID)]; ok && real.ID != nil {
+func (c *Connector) mapStatus(rs, shown *wfStatus) (connector.Status, bool) {
+	if s, ok := c.cfg.Statuses[jsonID(rs.ID)]; ok && rs.ID != nil {
 		return s, true
 	}
-	names := []string{real.Name}
+	names := []string{rs.Name}
 	if shown != nil {
 		names = append(names, shown.Name)
 	}
