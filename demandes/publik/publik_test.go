@@ -131,6 +131,12 @@ func TestStatusMapping(t *testing.T) {
 		{map[string]any{"id": "3", "name": "Accepté", "endpoint": true}, nil, connector.Traitee, nil},
 		{map[string]any{"id": "4", "name": "Refusé", "endpoint": true}, nil, connector.Rejetee, nil},
 		{map[string]any{"id": "4", "name": "rejete", "endpoint": true}, nil, connector.Rejetee, nil},
+		// w.c.s.'s default workflow, by id; « Accepté » there is no end.
+		{map[string]any{"id": "finished", "name": "Finished", "endpoint": true}, nil, connector.Traitee, nil},
+		{map[string]any{"id": "accepted", "name": "Accepté", "endpoint": false}, nil, connector.EnCours, nil},
+		{map[string]any{"id": "5", "name": "Accepté", "endpoint": false}, nil, connector.EnCours, nil},
+		// Older w.c.s. without "endpoint": the name decides.
+		{map[string]any{"id": "6", "name": "Terminé"}, nil, connector.Traitee, nil},
 		// Configured, by id and by name, before the defaults.
 		{map[string]any{"id": "wf-attente-pieces", "name": "Terminé"}, nil, connector.EnCours, nil},
 		{map[string]any{"id": 9, "name": "Classé", "endpoint": true}, nil, connector.Traitee, nil},

@@ -41,6 +41,16 @@ var DefaultStatuses = map[string]connector.Status{
 	"Sans suite":             connector.Rejetee,
 }
 
+// DefaultStatusIDs are the ids of the statuses of w.c.s.'s default workflow,
+// whatever language names them.
+var DefaultStatusIDs = map[string]connector.Status{
+	"just_submitted": connector.Recue,
+	"new":            connector.Recue,
+	"accepted":       connector.EnCours, // accepted for processing: "finished" follows
+	"finished":       connector.Traitee,
+	"rejected":       connector.Rejetee,
+}
+
 // ErrUnmappedStatus is returned by Status for an end status of the workflow
 // (done or refused: Parvis cannot tell) that the configuration does not map.
 var ErrUnmappedStatus = errors.New("publik: workflow end status mapped to no Parvis status")
@@ -56,15 +66,17 @@ func knownStatus(s connector.Status) bool {
 type wfStatus struct {
 	ID       json.RawMessage `json:"id"`
 	Name     string          `json:"name"`
-	Endpoint bool            `json:"endpoint"`
+	Endpoint *bool           `json:"endpoint"` // absent in older w.c.s.
 	Latest   string          `json:"latest_arrival_datetime"`
 }
 
 // Status reads a form's status: GET {base}/api/forms/<slug>/<id>/. The
 // workflow's real status is looked up in the configured statuses by id, then
-// by name, then the status shown to the citizen by name, then the default
-// names; a status still unknown is EN_COURS while the workflow goes on, and an
-// [ErrUnmappedStatus] at its end.
+// by name, then by the name of the status shown to the citizen, then in the
+// ids of w.c.s.'s default workflow, then in the default names (a final name on
+// a status that is no end of the workflow is EN_COURS); a status still unknown
+// is EN_COURS while the workflow goes on, and an [ErrUnmappedStatus] at its
+// end.
 func (c *Connector) Status(ctx context.Context, r connector.Remote) (connector.RemoteStatus, error) {
 	slug, id, ok := strings.Cut(r.ID, "/")
 	if !ok || slug == "" || id == "" {
@@ -90,7 +102,7 @@ func (c *Connector) Status(ctx context.Context, r connector.Remote) (connector.R
 	}
 	st, ok := c.mapStatus(rs, ans.Workflow.Status)
 	if !ok {
-		if rs.Endpoint {
+		if rs.Endpoint != nil && *rs.Endpoint {
 			return connector.RemoteStatus{}, fmt.Errorf("%w: « %s » (id %s): add it under statuses", ErrUnmappedStatus, rs.Name, jsonID(rs.ID))
 		}
 		st = connector.EnCours
@@ -110,19 +122,34 @@ func (c *Connector) Status(ctx context.Context, r connector.Remote) (connector.R
 }
 
 func (c *Connector) mapStatus(rs, shown *wfStatus) (connector.Status, bool) {
-	if s, ok := c.cfg.Statuses[jsonID(rs.ID)]; ok && rs.ID != nil {
-		return s, true
-	}
 	names := []string{rs.Name}
 	if shown != nil {
 		names = append(names, shown.Name)
 	}
-	for _, table := range []map[string]connector.Status{c.cfg.Statuses, DefaultStatuses} {
-		for _, n := range names {
-			for k, s := range table {
-				if fold(k) == fold(n) {
-					return s, true
-				}
+	if s, ok := byName(c.cfg.Statuses, jsonID(rs.ID), names); ok {
+		return s, true
+	}
+	if s, ok := DefaultStatusIDs[jsonID(rs.ID)]; ok {
+		return s, true
+	}
+	s, ok := byName(DefaultStatuses, "", names)
+	if ok && (s == connector.Traitee || s == connector.Rejetee) && rs.Endpoint != nil && !*rs.Endpoint {
+		// A name that sounds final (« Accepté ») on a status the workflow
+		// goes on from: the demande is still being dealt with.
+		return connector.EnCours, true
+	}
+	return s, ok
+}
+
+// byName looks a status up in table by id, then by each of names.
+func byName(table map[string]connector.Status, id string, names []string) (connector.Status, bool) {
+	if s, ok := table[id]; ok && id != "" {
+		return s, true
+	}
+	for _, n := range names {
+		for k, s := range table {
+			if fold(k) == fold(n) {
+				return s, true
 			}
 		}
 	}
