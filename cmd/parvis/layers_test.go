@@ -15,7 +15,8 @@ var layers = [][]string{
 	{"ingest", "mining"},
 	{"bot", "auth", "projections", "eventlog"},
 	{"french", "web"},
-	{"ingest/redact", "kb"},
+	{"ingest/redact", "kb", "demandes/platform"},
+	{"demandes/publik", "demandes/dsimplifiees"},
 	{"events", "demandes/connector"},
 }
 
