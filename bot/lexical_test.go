@@ -58,6 +58,13 @@ func TestLexicalDecisionsUnchanged(t *testing.T) {
 	if got != string(want) {
 		t.Errorf("decisions on the dev set differ from %s:\n%s", golden, firstDiff(got, string(want)))
 	}
+	off, err := New(DefaultConfig(), kb.Demo(), "test", lang, WithEmbedder(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := describeDecisions(off, cases); got != string(want) {
+		t.Errorf("with WithEmbedder(nil), decisions on the dev set differ from %s:\n%s", golden, firstDiff(got, string(want)))
+	}
 }
 
 func firstDiff(got, want string) string {
