@@ -53,18 +53,31 @@ var (
 	sequenceBuckets = []int{16, 64, 256, 512}
 )
 
+// Check reports, without loading anything, a directory that is not one or
+// lacks one of the model's files, naming it; for configuration checks.
+func Check(dir string) error {
+	if fi, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("%w: %v", ErrModel, err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("%w: %s is not a directory", ErrModel, dir)
+	}
+	for _, f := range []string{ModelFile, TokenizerFile} {
+		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return fmt.Errorf("%w: %v", ErrModel, err)
+		} else if fi.IsDir() {
+			return fmt.Errorf("%w: %s is a directory", ErrModel, filepath.Join(dir, f))
+		}
+	}
+	return nil
+}
+
 // Open loads the model of dir. A missing or unreadable file, or a model the Go
 // backend cannot run, is an error wrapping [ErrModel] that names the file.
 func Open(dir string) (*Model, error) {
-	if fi, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrModel, err)
-	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is not a directory", ErrModel, dir)
+	if err := Check(dir); err != nil {
+		return nil, err
 	}
 	modelPath, tokPath := filepath.Join(dir, ModelFile), filepath.Join(dir, TokenizerFile)
-	if _, err := os.Stat(modelPath); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrModel, modelPath, err)
-	}
 	// The Go tokenizer stops the process on some inputs it cannot read: check
 	// that the file is JSON at least, and the tokenizer loads, before use.
 	tok, err := os.ReadFile(tokPath)
