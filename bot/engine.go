@@ -131,7 +131,11 @@ func (e *Engine) Swap(entries []kb.Entry, version string) error {
 	ix := NewIndex(entries, e.lang)
 	var err error
 	if e.emb != nil {
-		if ix.sem, err = newSemanticIndex(ix, e.emb); err != nil {
+		var prev *semanticIndex
+		if cur := e.cur.Load(); cur != nil {
+			prev = cur.ix.sem
+		}
+		if ix.sem, err = newSemanticIndex(ix, e.emb, prev); err != nil {
 			err = fmt.Errorf("bot: embed knowledge base version %q (decided on words alone): %w", version, err)
 		}
 	}

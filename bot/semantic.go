@@ -20,8 +20,9 @@ type Embedder interface {
 type Option func(*Engine)
 
 // WithEmbedder adds meaning to the engine's retrieval: every phrasing of the
-// knowledge base (question and alternatives) is embedded once per version, in
-// one batch, when the version is indexed; each message is embedded when it is
+// knowledge base (question and alternatives) is embedded once, in one batch,
+// when the version that brings it is indexed (the phrasings a new version keeps
+// keep their vectors); each message is embedded when it is
 // decided; and an entry's score becomes a weighted sum of its lexical score and
 // its best cosine with the message (see [semanticWeight]). A nil embedder
 // leaves the engine as it is without the option, to the last bit.
@@ -51,37 +52,53 @@ const semanticPool = 8
 // semanticIndex holds the unit vectors of the phrasings of a knowledge base
 // version.
 type semanticIndex struct {
-	vecs  [][]float32 // per phrasing, unit length
-	entry []int32     // phrasing → entry
-	n     int         // entries
+	vecs   [][]float32          // per phrasing, unit length
+	entry  []int32              // phrasing → entry
+	n      int                  // entries
+	byText map[string][]float32 // phrasing text → its vector, for the next version
 }
 
-// newSemanticIndex embeds the phrasings of the index's entries in one batch.
-func newSemanticIndex(ix *Index, em Embedder) (*semanticIndex, error) {
-	s := &semanticIndex{n: len(ix.entries)}
+// newSemanticIndex embeds the phrasings of the index's entries in one batch,
+// taking from prev (the previous version's, or nil) the vectors of the
+// phrasings it already had: an expert's edit to one entry costs one entry's
+// embeddings, not the whole base's.
+func newSemanticIndex(ix *Index, em Embedder, prev *semanticIndex) (*semanticIndex, error) {
+	s := &semanticIndex{n: len(ix.entries), byText: map[string][]float32{}}
 	var texts []string
 	for i, e := range ix.entries {
 		for _, p := range e.Phrasings() {
-			texts = append(texts, p)
 			s.entry = append(s.entry, int32(i))
+			if _, ok := s.byText[p]; ok {
+				continue
+			}
+			if prev != nil && prev.byText[p] != nil {
+				s.byText[p] = prev.byText[p]
+				continue
+			}
+			s.byText[p] = nil
+			texts = append(texts, p)
 		}
 	}
-	if len(texts) == 0 {
-		return s, nil
-	}
-	vs, err := em.Embed(texts)
-	if err != nil {
-		return nil, err
-	}
-	if len(vs) != len(texts) {
-		return nil, fmt.Errorf("%d vectors for %d phrasings", len(vs), len(texts))
-	}
-	for i, v := range vs {
-		u, ok := unit(v, em.Dim())
-		if !ok {
-			return nil, fmt.Errorf("phrasing %q: vector of %d floats, want %d", texts[i], len(v), em.Dim())
+	if len(texts) > 0 {
+		vs, err := em.Embed(texts)
+		if err != nil {
+			return nil, err
 		}
-		s.vecs = append(s.vecs, u)
+		if len(vs) != len(texts) {
+			return nil, fmt.Errorf("%d vectors for %d phrasings", len(vs), len(texts))
+		}
+		for i, v := range vs {
+			u, ok := unit(v, em.Dim())
+			if !ok {
+				return nil, fmt.Errorf("phrasing %q: vector of %d floats, want %d", texts[i], len(v), em.Dim())
+			}
+			s.byText[texts[i]] = u
+		}
+	}
+	for _, e := range ix.entries {
+		for _, p := range e.Phrasings() {
+			s.vecs = append(s.vecs, s.byText[p])
+		}
 	}
 	return s, nil
 }

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"errors"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parvis-civic/parvis/kb"
@@ -54,8 +56,16 @@ func TestFailingEmbedderFallsBackToWords(t *testing.T) {
 		t.Errorf("EmbedErrors() = %d, want %d", e.EmbedErrors(), len(cases))
 	}
 
-	// Fails on the next version: it is current all the same, on words alone.
-	err = e.Swap(kb.Demo(), "v2")
+	// Fails on the next version, which brings a new phrasing: it is current all
+	// the same, on words alone.
+	edited := kb.Demo()
+	edited[0].Alternatives = append(slices.Clone(edited[0].Alternatives), "une formulation toute neuve")
+	lexical2, err := New(DefaultConfig(), edited, "v2", lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = describeDecisions(lexical2, cases)
+	err = e.Swap(edited, "v2")
 	if err == nil || !strings.Contains(err.Error(), `"v2"`) {
 		t.Errorf("Swap with a failing embedder: %v, want an error naming v2", err)
 	}
@@ -79,4 +89,68 @@ type wrongDim struct{}
 func (wrongDim) Dim() int { return 3 }
 func (wrongDim) Embed(texts []string) ([][]float32, error) {
 	return make([][]float32, len(texts)), nil
+}
+
+// countingEmbedder gives each text a vector from its length and first letter,
+// and counts the texts it embeds.
+type countingEmbedder struct {
+	mu    sync.Mutex
+	texts int
+}
+
+func (c *countingEmbedder) Dim() int { return 2 }
+
+func (c *countingEmbedder) Embed(texts []string) ([][]float32, error) {
+	c.mu.Lock()
+	c.texts += len(texts)
+	c.mu.Unlock()
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = []float32{float32(len(t)), float32(t[0])}
+	}
+	return out, nil
+}
+
+// TestSwapEmbedsOnlyNewPhrasings: a new version keeps the vectors of the
+// phrasings it shares with the current one, and decides as if it had embedded
+// them all again.
+func TestSwapEmbedsOnlyNewPhrasings(t *testing.T) {
+	entries := kb.Demo()
+	var total int
+	for _, e := range entries {
+		if e.Answering() {
+			total += len(e.Phrasings())
+		}
+	}
+	em := &countingEmbedder{}
+	e, err := New(DefaultConfig(), entries, "v1", nil, WithEmbedder(em))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if em.texts == 0 || em.texts > total {
+		t.Fatalf("version 1: %d texts embedded for %d phrasings", em.texts, total)
+	}
+	first := em.texts
+	if err := e.Swap(entries, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	if em.texts != first {
+		t.Errorf("the same entries again: %d more texts embedded, want 0", em.texts-first)
+	}
+	edited := slices.Clone(entries)
+	edited[0].Alternatives = append(slices.Clone(edited[0].Alternatives), "une formulation toute neuve")
+	if err := e.Swap(edited, "v3"); err != nil {
+		t.Fatal(err)
+	}
+	if em.texts != first+1 {
+		t.Errorf("one new phrasing: %d more texts embedded, want 1", em.texts-first)
+	}
+	fresh, err := New(DefaultConfig(), edited, "v3", nil, WithEmbedder(&countingEmbedder{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := readSet(t, "testdata/dev.jsonl")[:40]
+	if got, want := describeDecisions(e, cases), describeDecisions(fresh, cases); got != want {
+		t.Errorf("reused vectors decide otherwise than fresh ones:\n%s", firstDiff(got, want))
+	}
 }

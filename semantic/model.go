@@ -35,8 +35,10 @@ const (
 var ErrModel = errors.New("semantic: bad model directory")
 
 // Model is a sentence-embedding model loaded from a directory. Its methods are
-// safe for concurrent use: calls run one at a time, since the Go backend's
-// compiled graphs are not documented as safe to run concurrently.
+// safe for concurrent use: batches run one at a time, since the Go backend's
+// compiled graphs are not documented as safe to run concurrently, and a long
+// call is cut into batches so that a message's call waits for one batch at
+// most, not for a whole knowledge base.
 type Model struct {
 	mu      sync.Mutex
 	session *hugot.Session
@@ -134,12 +136,12 @@ func (m *Model) Dim() int { return m.dim }
 // Embed returns one vector per text, in order. Texts are embedded in batches of
 // the largest batch bucket.
 func (m *Model) Embed(texts []string) ([][]float32, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	out := make([][]float32, 0, len(texts))
 	step := batchBuckets[len(batchBuckets)-1]
 	for i := 0; i < len(texts); i += step {
+		m.mu.Lock()
 		vs, err := m.embed(texts[i:min(i+step, len(texts))])
+		m.mu.Unlock()
 		if err != nil {
 			return nil, err
 		}
