@@ -10,6 +10,11 @@
 // ANSWERED, CLARIFY, UNANSWERED, SMALLTALK or HANDOFF. [Evaluate],
 // [CrossValidate] and [Report.Details] are behind `parvis eval`.
 //
+// Retrieval reads words. An [Embedder] given with [WithEmbedder] adds meaning
+// (semantic.go): the knowledge base's phrasings and each message become vectors,
+// and an entry's cosine with the message joins its score. Without one, nothing
+// of that runs and the engine decides as it always has.
+//
 // The French text handling itself (folding, words, shorthand, stopwords, synonyms,
 // the speller, the stemmer, the lexicon of correct words) lives in package french,
 // which mining reads questions with too; this package decides how much each step
