@@ -116,11 +116,13 @@ func (m *Model) load(dir, modelPath, tokPath string) (err error) {
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrModel, modelPath, err)
 	}
-	if m.pipe.Model.Tokenizer == nil {
+	if m.pipe.Model.Tokenizer == nil || m.pipe.Model.Tokenizer.GoTokenizer == nil {
 		return fmt.Errorf("%w: %s: no tokenizer", ErrModel, tokPath)
 	}
 	probe, err := m.embed([]string{"bonjour"})
-	if err != nil {
+	if errors.Is(err, errTokenize) {
+		return fmt.Errorf("%w: %s: %v", ErrModel, tokPath, err)
+	} else if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrModel, modelPath, err)
 	}
 	if len(probe) != 1 || len(probe[0]) == 0 {
@@ -150,12 +152,24 @@ func (m *Model) Embed(texts []string) ([][]float32, error) {
 	return out, nil
 }
 
+// errTokenize reports a text the tokenizer cannot encode.
+var errTokenize = errors.New("semantic: tokenize")
+
 func (m *Model) embed(texts []string) (vs [][]float32, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("semantic: embed %d texts: %v", len(texts), r)
 		}
 	}()
+	// The pipeline stops the process (log.Fatal) on a text its Go tokenizer
+	// cannot encode, as one with a word outside a vocabulary that has no
+	// unknown token: each text is encoded here first, so that it is an error.
+	tk := m.pipe.Model.Tokenizer.GoTokenizer.Tokenizer
+	for _, t := range texts {
+		if _, err := tk.EncodeSingle(t, true); err != nil {
+			return nil, fmt.Errorf("%w %q: %v", errTokenize, t, err)
+		}
+	}
 	res, err := m.pipe.RunPipeline(texts)
 	if err != nil {
 		return nil, fmt.Errorf("semantic: embed %d texts: %w", len(texts), err)

@@ -1,6 +1,7 @@
 package semantic_test
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -135,6 +136,23 @@ func TestOpenRejectsBadDirectories(t *testing.T) {
 				t.Errorf("Open: %v, want an ErrModel naming %s", err, tt.file)
 			}
 		})
+	}
+	// A vocabulary without its unknown token cannot encode "bonjour", which
+	// Open embeds to check the model: an error, not the end of the process.
+	var cfg map[string]any
+	if err := json.Unmarshal(tok, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	delete(cfg["model"].(map[string]any)["vocab"].(map[string]any), semantictest.Unknown)
+	noUnknown, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, semantic.ModelFile), onnx, 0o644)
+	os.WriteFile(filepath.Join(dir, semantic.TokenizerFile), noUnknown, 0o644)
+	if _, err := semantic.Open(dir); !errors.Is(err, semantic.ErrModel) || !strings.Contains(err.Error(), semantic.TokenizerFile) {
+		t.Errorf("Open with a tokenizer that cannot encode: %v, want an ErrModel naming %s", err, semantic.TokenizerFile)
 	}
 	if _, err := semantic.Open(filepath.Join(good, "absent")); !errors.Is(err, semantic.ErrModel) {
 		t.Errorf("Open(absent directory): %v, want ErrModel", err)
