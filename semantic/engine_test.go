@@ -1,13 +1,13 @@
 package semantic_test
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/kb"
-	"github.com/parvis-civic/parvis/semantic/semantictest"
-
 	"github.com/parvis-civic/parvis/semantic"
+	"github.com/parvis-civic/parvis/semantic/semantictest"
 )
 
 // poolVectors makes English words for a swimming pool synonyms of the demo
@@ -69,4 +69,40 @@ func ids(cs []bot.Candidate) []string {
 		out[i] = c.Entry.ID
 	}
 	return out
+}
+
+// TestConcurrentDecisions decides from several goroutines at once while a new
+// knowledge base version is embedded: run with -race.
+func TestConcurrentDecisions(t *testing.T) {
+	dir := t.TempDir()
+	semantictest.WriteModel(t, dir, poolVectors)
+	m, err := semantic.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	e, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil, bot.WithEmbedder(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := kb.Demo()
+	edited[0].Alternatives = append(edited[0].Alternatives, "swimming pool ouverte")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				if d := e.Decide("swimming pool", ""); len(d.Candidates) == 0 {
+					t.Error("no candidates")
+					return
+				}
+			}
+		})
+	}
+	if err := e.Swap(edited, "v2"); err != nil {
+		t.Error(err)
+	}
+	wg.Wait()
+	if e.EmbedErrors() != 0 {
+		t.Errorf("%d embedding errors", e.EmbedErrors())
+	}
 }
