@@ -10,6 +10,11 @@
 // ANSWERED, CLARIFY, UNANSWERED, SMALLTALK or HANDOFF. [Evaluate],
 // [CrossValidate] and [Report.Details] are behind `parvis eval`.
 //
+// Retrieval reads words. An [Embedder] given with [WithEmbedder] adds meaning
+// (semantic.go): the knowledge base's phrasings and each message become vectors,
+// and an entry's cosine with the message joins its score. Without one, nothing
+// of that runs and the engine decides as it always has.
+//
 // The French text handling itself (folding, words, shorthand, stopwords, synonyms,
 // the speller, the stemmer, the lexicon of correct words) lives in package french,
 // which mining reads questions with too; this package decides how much each step
@@ -95,9 +100,11 @@ type Decision struct {
 // Engine decides on messages against the current knowledge base. It is safe for
 // concurrent use.
 type Engine struct {
-	cfg  Config
-	lang *Language
-	cur  atomic.Pointer[snapshot]
+	cfg         Config
+	lang        *Language
+	emb         Embedder // nil: lexical only
+	embedErrors atomic.Int64
+	cur         atomic.Pointer[snapshot]
 }
 
 type snapshot struct {
@@ -105,20 +112,41 @@ type snapshot struct {
 	version string
 }
 
-// New returns an engine over entries. lang may be nil (see [NewLanguage]).
-func New(cfg Config, entries []kb.Entry, version string, lang *Language) (*Engine, error) {
+// New returns an engine over entries. lang may be nil (see [NewLanguage]). With
+// [WithEmbedder], an embedder that fails on the entries is an error.
+func New(cfg Config, entries []kb.Entry, version string, lang *Language, opts ...Option) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, lang: lang}
-	e.Swap(entries, version)
+	for _, o := range opts {
+		o(e)
+	}
+	if err := e.Swap(entries, version); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
 // Swap indexes a new version of the knowledge base and makes it current. Messages
-// being decided finish on the version they started with.
-func (e *Engine) Swap(entries []kb.Entry, version string) {
-	e.cur.Store(&snapshot{ix: NewIndex(entries, e.lang), version: version})
+// being decided finish on the version they started with. With an embedder, the
+// phrasings are embedded first; when that fails, the version is made current all
+// the same, decided on words alone, and the error says so: a knowledge base
+// change is never held back by the model.
+func (e *Engine) Swap(entries []kb.Entry, version string) error {
+	ix := NewIndex(entries, e.lang)
+	var err error
+	if e.emb != nil {
+		var prev *semanticIndex
+		if cur := e.cur.Load(); cur != nil {
+			prev = cur.ix.sem
+		}
+		if ix.sem, err = newSemanticIndex(ix, e.emb, prev); err != nil {
+			err = fmt.Errorf("bot: embed knowledge base version %q (decided on words alone): %w", version, err)
+		}
+	}
+	e.cur.Store(&snapshot{ix: ix, version: version})
+	return err
 }
 
 // Index returns the current index.
@@ -131,19 +159,26 @@ func (e *Engine) Version() string { return e.cur.Load().version }
 func (e *Engine) Decide(text string, audience kb.Audience) Decision {
 	start := time.Now()
 	snap := e.cur.Load()
-	d := e.decide(snap.ix, text, audience)
+	var q []float32
+	if snap.ix.sem != nil {
+		q = e.embedQuery(text)
+	}
+	d := e.decide(snap.ix, text, q, audience)
 	d.KBVersion = snap.version
 	d.Latency = time.Since(start)
 	return d
 }
 
-func (e *Engine) decide(ix *Index, text string, audience kb.Audience) Decision {
+// decide takes the decision on text, whose unit vector q is nil when the engine
+// reads words alone.
+func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audience) Decision {
 	// Each view of the message (see [Index.views]) is searched. The first
 	// question of a message that asks several is answered when it can be; else
 	// the most confident view decides, the first on a tie.
 	var a analyzed
 	d := Decision{Outcome: Unanswered}
 	for i, v := range ix.views(text) {
+		v.vec = q
 		cs := ix.search(v, audience, 5)
 		if len(cs) == 0 {
 			if i == 0 {

@@ -145,15 +145,15 @@ func Evaluate(e *Engine, cases []Case) Report {
 // builds an engine without them and asks them, expecting their entry: it says how
 // well the engine generalises from the phrasings that experts write, on any
 // knowledge base. Each held-out alternative is a case (its line is its rank among
-// the held-out ones).
-func CrossValidate(cfg Config, entries []kb.Entry, lang *Language, k int) (Report, error) {
+// the held-out ones). opts are the engine's (see [New]).
+func CrossValidate(cfg Config, entries []kb.Entry, lang *Language, k int, opts ...Option) (Report, error) {
 	if k < 2 {
 		return Report{}, fmt.Errorf("bot: cross-validation needs 2 folds or more, not %d", k)
 	}
 	var results []Result
 	for f := range k {
 		train, test := splitFold(entries, f, k)
-		e, err := New(cfg, train, fmt.Sprintf("fold %d/%d", f+1, k), lang)
+		e, err := New(cfg, train, fmt.Sprintf("fold %d/%d", f+1, k), lang, opts...)
 		if err != nil {
 			return Report{}, err
 		}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,6 +31,7 @@ type Index struct {
 	bg         *background          // questions outside the knowledge base
 	fields     *fieldIndex          // BM25F over every field of the entries
 	scratch    *scratchPool         // per-message working space
+	sem        *semanticIndex       // the phrasings' vectors; nil without an embedder
 }
 
 // posting is one phrasing holding a stem, with the word that gave the stem there.
@@ -68,6 +70,7 @@ type analyzed struct {
 	known     float64            // share of the mass made of KB vocabulary
 	courtesy  bool               // the message held greetings or thanks
 	corrected []string           // "from→to" spelling corrections, for explanations
+	vec       []float32          // the message's unit vector; nil when read by words alone
 }
 
 // NewIndex builds the index of the entries that may answer citizens.
@@ -293,6 +296,7 @@ type Candidate struct {
 	Strongest  float64 // idf of the rarest word shared with its phrasings, relative to the rarest possible
 	Background float64 // similarity of the message to the closest question outside the knowledge base
 	Classifier float64 // classifier score relative to the best
+	Semantic   float64 // best cosine of the message with the entry's phrasings, clamped at 0; 0 without an embedder
 }
 
 // ranking holds the weights of the combined score: the parts of a [Candidate]
@@ -356,6 +360,15 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		sortPool(pool, pre)
 		pool = pool[:poolSize]
 	}
+	var sims []float64
+	if ix.sem != nil && a.vec != nil {
+		sims = ix.sem.similarities(a.vec)
+		for _, e := range closest(sims, semanticPool) {
+			if !slices.Contains(pool, e) {
+				pool = append(pool, e)
+			}
+		}
+	}
 	ix.clf.scores(a, &s.classes)
 	clf := s.classes.v
 	bg := ix.bg.best(ix, a, &s.background)
@@ -382,6 +395,10 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		c := Candidate{Entry: ix.entries[e], Phrasing: best[e32], Coverage: cov, Fielded: field[e32], Matched: min(1, s.matched[e32]),
 			Strongest: strongest, Background: bg, Classifier: ix.clf.relative(clf[e])}
 		c.Score = ranking.phrasing*c.Phrasing + ranking.coverage*c.Coverage + ranking.fielded*c.Fielded + ranking.classifier*c.Classifier
+		if sims != nil {
+			c.Semantic = sims[e]
+			c.Score = (1-semanticWeight)*c.Score + semanticWeight*c.Semantic
+		}
 		if audience != "" && len(c.Entry.Audiences) > 0 && !containsAudience(c.Entry.Audiences, audience) {
 			c.Score *= 0.9
 		}

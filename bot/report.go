@@ -40,6 +40,7 @@ type ScoredEntry struct {
 	Phrasing float64 `json:"phrasing"`
 	Coverage float64 `json:"coverage"`
 	Classify float64 `json:"classifier"`
+	Semantic float64 `json:"semantic,omitempty"` // with an embedder only
 }
 
 // Confusion counts the cases of one expected entry that got one other outcome.
@@ -88,7 +89,7 @@ func (r Report) Details() Details {
 			Confidence: round3(dec.Confidence), Rank: res.rank(), Terms: dec.Terms}
 		for _, cand := range dec.Candidates {
 			f.Candidates = append(f.Candidates, ScoredEntry{ID: cand.Entry.ID, Score: round3(cand.Score),
-				Phrasing: round3(cand.Phrasing), Coverage: round3(cand.Coverage), Classify: round3(cand.Classifier)})
+				Phrasing: round3(cand.Phrasing), Coverage: round3(cand.Coverage), Classify: round3(cand.Classifier), Semantic: round3(cand.Semantic)})
 		}
 		d.Failures = append(d.Failures, f)
 		confusions[[2]string{c.Expected, f.Got}]++

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/semantic"
 	"github.com/parvis-civic/parvis/web"
 )
 
@@ -42,6 +43,8 @@ type config struct {
 	// RetentionDays is how long conversations are kept, in ClickHouse and on
 	// the embedded broker's log; 0 keeps them for ever.
 	RetentionDays int
+	// SemanticModel is the directory of a sentence-embedding model; empty: off.
+	SemanticModel string
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -75,6 +78,7 @@ func parseServe(args []string) (config, error) {
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
+	fs.StringVar(&c.SemanticModel, "semantic-model", env("PARVIS_SEMANTIC_MODEL", ""), semanticUsage)
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
@@ -163,6 +167,11 @@ func (c config) Validate() error {
 	}
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))
+	}
+	if c.SemanticModel != "" {
+		if err := semantic.Check(c.SemanticModel); err != nil {
+			errs = append(errs, fmt.Errorf("--semantic-model: %v", err))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

@@ -18,7 +18,7 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-const evalSynopsis = `parvis eval --kb SRC [--kb SRC...] (--cases FILE.jsonl | --cv K) [--json] [--report FILE]
+const evalSynopsis = `parvis eval --kb SRC [--kb SRC...] (--cases FILE.jsonl | --cv K) [--json] [--report FILE] [--semantic-model DIR]
 
 Offline comprehension test of the understanding engine: decides every case (or,
 with --cv, every alternative held out of its entry) and prints the figures.
@@ -31,6 +31,7 @@ func evalCmd(args []string) error {
 	casesPath := fs.String("cases", "", "test cases `FILE`, one JSON object a line: {\"text\": ..., \"expected\": <entry id or \"none\">}")
 	folds := fs.Int("cv", 0, "`K`-fold cross-validation over the KB's alternatives: each k-th is held out of its entry and asked (0: off)")
 	asJSON := fs.Bool("json", false, "print one JSON object with the figures (with --cases and --cv: the cases' figures, and the cross-validation's under \"cv\")")
+	semanticModel := fs.String("semantic-model", env("PARVIS_SEMANTIC_MODEL", ""), semanticUsage)
 	reportPath := fs.String("report", "", "write to `FILE` every failed case with its candidates and scores, the confusions and the recall per entry (JSON if it ends in .json, text otherwise)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -48,10 +49,15 @@ func evalCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	opts, closeModel, err := openSemantic(*semanticModel)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	defer closeModel()
 	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
 	var report, cv *bot.Report
 	if *casesPath != "" {
-		engine, err := bot.New(bot.DefaultConfig(), entries, "eval", lang)
+		engine, err := bot.New(bot.DefaultConfig(), entries, "eval", lang, opts...)
 		if err != nil {
 			return err
 		}
@@ -68,7 +74,7 @@ func evalCmd(args []string) error {
 		report = &r
 	}
 	if *folds > 0 {
-		r, err := bot.CrossValidate(bot.DefaultConfig(), entries, lang, *folds)
+		r, err := bot.CrossValidate(bot.DefaultConfig(), entries, lang, *folds, opts...)
 		if err != nil {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}

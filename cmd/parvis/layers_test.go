@@ -14,7 +14,7 @@ var layers = [][]string{
 	{"graphql", "dashboards"},
 	{"ingest", "mining"},
 	{"bot", "auth", "projections", "eventlog"},
-	{"french", "web"},
+	{"french", "web", "semantic"},
 	{"ingest/redact", "kb", "demandes/platform"},
 	{"demandes/publik", "demandes/dsimplifiees"},
 	{"events", "demandes/connector"},

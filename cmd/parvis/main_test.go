@@ -13,6 +13,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/semantic/semantictest"
 )
 
 // capture runs the command and returns its exit code and standard output.
@@ -54,13 +55,14 @@ func TestEvalForTuners(t *testing.T) {
 	if code != 0 {
 		t.Errorf("eval -h: exit %d, want 0", code)
 	}
-	for _, flag := range []string{"--kb SRC", "--cases FILE", "--cv K", "--json", "--report FILE"} {
+	flags := []string{"--kb SRC", "--cases FILE", "--cv K", "--json", "--report FILE", "--semantic-model DIR"}
+	for _, flag := range flags {
 		if !strings.Contains(out, flag) {
 			t.Errorf("eval -h does not describe %s:\n%s", flag, out)
 		}
 	}
-	if n := strings.Count(out, "(default "); n != 5 {
-		t.Errorf("eval -h gives %d defaults, want 5:\n%s", n, out)
+	if n := strings.Count(out, "(default "); n != len(flags) {
+		t.Errorf("eval -h gives %d defaults, want %d:\n%s", n, len(flags), out)
 	}
 
 	code, out = capture(t, "eval", "--kb", "demo", "--cv", "5", "--json")
@@ -226,5 +228,38 @@ func TestServeRetentionDays(t *testing.T) {
 	}
 	if c, err := parseServe([]string{"--retention-days", "0"}); err != nil || c.RetentionDays != 0 {
 		t.Errorf("--retention-days 0 (for ever) wins over the variable: %d %v", c.RetentionDays, err)
+	}
+}
+
+// TestSemanticModel: --semantic-model (or its variable) loads a model for eval
+// and is listed by -h; a directory without the model's files is a usage error
+// naming the flag and the file.
+func TestSemanticModel(t *testing.T) {
+	for _, cmd := range []string{"serve", "eval"} {
+		if _, out := capture(t, cmd, "-h"); !strings.Contains(out, "--semantic-model DIR") || !strings.Contains(out, "[PARVIS_SEMANTIC_MODEL]") {
+			t.Errorf("%s -h does not describe --semantic-model:\n%s", cmd, out)
+		}
+	}
+	empty := t.TempDir()
+	if _, err := parseServe([]string{"--semantic-model", empty}); err == nil || !strings.Contains(err.Error(), "--semantic-model") || !strings.Contains(err.Error(), "model.onnx") {
+		t.Errorf("serve --semantic-model with an empty directory: %v", err)
+	}
+	if code, _ := capture(t, "eval", "--kb", "demo", "--cases", "../../bot/testdata/dev.jsonl", "--semantic-model", empty); code != 2 {
+		t.Errorf("eval --semantic-model with an empty directory: exit %d, want 2", code)
+	}
+
+	dir := t.TempDir()
+	semantictest.WriteModel(t, dir, map[string][]float32{"piscine": {1, 0}, "swimming": {1, 0}, "mairie": {0, 1}})
+	t.Setenv("PARVIS_SEMANTIC_MODEL", dir)
+	code, out := capture(t, "eval", "--kb", "demo", "--cases", "../../bot/testdata/dev.jsonl", "--json")
+	if code != 0 {
+		t.Fatalf("eval with a model: exit %d", code)
+	}
+	var r map[string]float64
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r["cases"] != 255 {
+		t.Errorf("eval with a model: %v\n%s", err, out)
+	}
+	if c, err := parseServe(nil); err != nil || c.SemanticModel != dir {
+		t.Errorf("PARVIS_SEMANTIC_MODEL: %q, %v", c.SemanticModel, err)
 	}
 }

@@ -126,14 +126,24 @@ func (s *server) startProjector(ctx context.Context) error {
 // every change, and waits until the log has been read once; with --demo, it
 // publishes the demo town's entries when the log holds none.
 func (s *server) startKB(ctx context.Context) error {
-	engine, err := bot.New(bot.DefaultConfig(), nil, "", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
+	opts, closeModel, err := openSemantic(s.cfg.SemanticModel)
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, closeModel)
+	if s.cfg.SemanticModel != "" {
+		s.log.Info("semantic model loaded", slog.String("dir", s.cfg.SemanticModel))
+	}
+	engine, err := bot.New(bot.DefaultConfig(), nil, "", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()), opts...)
 	if err != nil {
 		return err
 	}
 	s.engine, s.kb = engine, kb.NewState()
 	if err := s.follow(ctx, "knowledge base follower", events.TopicKB, s.kb.Apply, func() {
 		entries, version := s.kb.Published()
-		engine.Swap(entries, version)
+		if err := engine.Swap(entries, version); err != nil {
+			s.log.Warn("knowledge base embedding failed", slog.String("version", version), slog.Any("error", err))
+		}
 		s.log.Info("knowledge base loaded", slog.Int("entries", len(entries)), slog.String("version", version))
 	}); err != nil {
 		return err
