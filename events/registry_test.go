@@ -34,6 +34,8 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		AccountDisabled{AccountID: "a1", By: "b"},
 		ReplayRequested{By: "b"},
 		ConversationErased{ConversationID: "c1", By: "b"},
+		SuggestionChosen{UtteranceID: "u1", Text: "horaires", EntryID: "a", Choices: []string{"a", "b"}, ChoiceID: "u2"},
+		SuggestionReviewed{SuggestionID: "s1", Kind: "alternative", EntryID: "a", Text: "horaires", Verdict: "rejected", By: "b"},
 	}
 	seen := map[string]bool{}
 	for _, p := range examples {
