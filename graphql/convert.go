@@ -7,7 +7,9 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
 )
 
@@ -60,6 +62,34 @@ func toEntry(ctx context.Context, e *kb.Entry) *model.KbEntry {
 	}
 	for _, l := range e.Links {
 		out.Links = append(out.Links, &model.Link{Label: l.Label, URL: l.URL})
+	}
+	return out
+}
+
+// toReply shows the bot's reply to the citizen.
+func toReply(ctx context.Context, reply ingest.Reply) *model.BotReply {
+	d := reply.Decision
+	out := &model.BotReply{
+		Text: reply.Text, Outcome: model.Outcome(d.Outcome), Confidence: d.Confidence,
+		Suggestions: []*model.KbEntry{},
+	}
+	if d.Entry != nil {
+		out.Entry = toEntry(ctx, d.Entry)
+	}
+	for _, e := range d.Choices {
+		out.Suggestions = append(out.Suggestions, toEntry(ctx, e))
+	}
+	return out
+}
+
+func toSuggestion(ctx context.Context, s mining.Suggestion, e *kb.Entry) *model.KbSuggestion {
+	out := &model.KbSuggestion{ID: s.ID, Kind: model.SuggestionKind(strings.ToUpper(s.Kind)), Entry: toEntry(ctx, e),
+		Text: s.Text, Examples: s.Examples, Count: s.Count, Conversations: s.Conversations, LastSeen: s.LastSeen,
+		Sources: []model.SuggestionSource{}}
+	for _, f := range s.From {
+		if src := model.SuggestionSource(strings.ToUpper(f)); src.IsValid() {
+			out.Sources = append(out.Sources, src)
+		}
 	}
 	return out
 }
