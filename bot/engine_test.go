@@ -195,3 +195,25 @@ func TestServicePublicParaphrases(t *testing.T) {
 		}
 	}
 }
+
+// TestAcceptedOneWordPhrasingIsAnswered: a word several entries share is
+// clarified, until an expert makes it an alternative of one entry; then that
+// entry answers it. Another shared word stays ambiguous.
+func TestAcceptedOneWordPhrasingIsAnswered(t *testing.T) {
+	entries := kb.Demo()
+	for i := range entries {
+		if entries[i].ID == "acte_naissance" {
+			entries[i].Alternatives = append(entries[i].Alternatives, "acte")
+		}
+	}
+	e, err := New(DefaultConfig(), entries, "v2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := e.Decide("acte", ""); d.Outcome != Answered || d.Entry.ID != "acte_naissance" {
+		t.Errorf("Decide(acte) = %s %v, want ANSWERED acte_naissance", d.Outcome, d.Entry)
+	}
+	if d := e.Decide("horaires", ""); d.Outcome != Clarify {
+		t.Errorf("Decide(horaires) = %s, want CLARIFY still", d.Outcome)
+	}
+}

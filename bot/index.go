@@ -276,9 +276,25 @@ func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
 const sharedTerms = 3
 
 // ambiguous reports a message made of one word that several entries share
-// ("horaires", "acte"): it is not answered at once, whatever the scores say.
+// ("horaires", "acte"): it is not answered at once, whatever the scores say,
+// unless one entry alone has a phrasing of that word alone: an expert said
+// what the word means (an alternative accepted from citizens' choices).
 func (ix *Index) ambiguous(a analyzed) bool {
-	return len(a.terms) == 1 && !a.courtesy && ix.df[a.terms[0]] >= sharedTerms
+	if len(a.terms) != 1 || a.courtesy || ix.df[a.terms[0]] < sharedTerms {
+		return false
+	}
+	owner := int32(-1)
+	for _, p := range ix.postings[a.terms[0]] {
+		ph := ix.phrasings[p.phrasing]
+		if len(ph.terms) != 1 {
+			continue
+		}
+		if owner >= 0 && owner != ph.entry {
+			return true
+		}
+		owner = ph.entry
+	}
+	return owner < 0
 }
 
 // Candidate is one entry considered for a message, with the scores that ranked it.
