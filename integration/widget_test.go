@@ -94,6 +94,9 @@ func TestWidgetKeyboardJourney(t *testing.T) {
 	shadow[bool](t, ctx, `([...`+botMessages+`].pop().querySelector(".actions button").focus(), true)`)
 	keys(t, ctx, kb.Enter)
 	waitFor(t, ctx, "the answer to the chosen entry", `[...root.querySelectorAll(".msg.citizen")].pop().textContent.includes(`+jsString(choice)+`) && [...`+botMessages+`].pop().querySelector(".source")`)
+	// The click was sent as a choice: the ambiguous word is now a suggestion for
+	// the experts.
+	waitSuggestion(t, s, parvistest.AdminToken, "", "horaires")
 
 	// Feedback on the last answer, with the keyboard.
 	shadow[bool](t, ctx, `([...root.querySelectorAll(".actions[aria-label] button")].filter(b => b.textContent === "Oui").pop().focus(), true)`)
