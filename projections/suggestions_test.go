@@ -10,7 +10,8 @@ import (
 
 // TestSuggestionInputReadsChoicesAndReviews: a clicked choice and a verdict
 // projected from their events come back, once each however often delivered;
-// choices of test campaigns are left out.
+// choices of test campaigns are left out; the conversation's record holds its
+// choices.
 func TestSuggestionInputReadsChoicesAndReviews(t *testing.T) {
 	at := time.Now().UTC().Truncate(time.Second)
 	for name, s := range stores(t) {
@@ -36,6 +37,11 @@ func TestSuggestionInputReadsChoicesAndReviews(t *testing.T) {
 			}
 			if len(reviews) != 1 || reviews[0].SuggestionID != "s1" || reviews[0].Verdict != "rejected" {
 				t.Errorf("reviews = %+v", reviews)
+			}
+			// A citizen's access request shows the clicked choice with its question.
+			rec, held, err := NewQueries(s).Record(context.Background(), "conv-1")
+			if err != nil || !held || len(rec.Choices) != 1 || rec.Choices[0].Text != "horaires" || rec.Choices[0].EntryID != "mairie_horaires" {
+				t.Errorf("record choices = %+v %v %v", rec.Choices, held, err)
 			}
 		})
 	}
