@@ -25,7 +25,7 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		FeedbackGiven{Helpful: true, Comment: "merci"},
 		ConversationEnded{Reason: "inactivity"},
 		KBEntryChanged{Type: TypeKBEntryDrafted, Entry: entry, By: "analyste"},
-		KBEntryChanged{Type: TypeKBEntryValidated, Entry: entry, By: "expert"},
+		KBEntryChanged{Type: TypeKBEntryValidated, Entry: entry, By: "expert", Pending: true},
 		KBEntryChanged{Type: TypeKBEntryPublished, Entry: entry, By: "expert"},
 		KBEntryChanged{Type: TypeKBEntryRetired, Entry: entry, By: "expert"},
 		TokenCreated{TokenID: "t1", Name: "n", Role: "ADMIN", Hash: "h", By: "b"},

@@ -100,6 +100,9 @@ type KBEntryChanged struct {
 	Type  string  `json:"-"`
 	Entry KBEntry `json:"entry"`
 	By    string  `json:"by,omitempty"` // who made the change
+	// Pending marks a new version (drafted or validated) of an entry whose
+	// published version answers meanwhile: what is published does not change.
+	Pending bool `json:"pending,omitempty"`
 }
 
 // TokenCreated records an API token: its hash only, never the token.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,7 +119,7 @@ func TestStateIgnoresOlderEvents(t *testing.T) {
 func TestUpdateDraftsANewVersionBesideThePublishedOne(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, pub := eventlogtest.Start(t)
+	addr, pub := eventlogtest.Start(t)
 	w := &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"}
 	e, err := w.Draft(ctx, kb.Entry{Question: "Où garer mon vélo ?", Answer: "Arceaux place du marché.", Source: "Ville"}, "analyste")
 	if err != nil {
@@ -165,5 +167,40 @@ func TestUpdateDraftsANewVersionBesideThePublishedOne(t *testing.T) {
 	}
 	if alts := published(); !reflect.DeepEqual(alts, []string{"stationnement bicyclette"}) {
 		t.Fatalf("published alternatives = %v", alts)
+	}
+
+	// On the log, the new version's draft and validation are marked pending,
+	// for the readers that keep only an entry's latest event.
+	var mu sync.Mutex
+	var pending []bool
+	fctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	defer func() { stop(); <-done }()
+	go func() {
+		defer close(done)
+		eventlog.Follow(fctx, []string{addr}, events.TopicKB, func(env events.Envelope, p events.Payload) {
+			if c, ok := p.(*events.KBEntryChanged); ok {
+				mu.Lock()
+				pending = append(pending, c.Pending)
+				mu.Unlock()
+			}
+		}, func() {}, slog.Default())
+	}()
+	want := []bool{false, false, false, true, true, false}
+	for {
+		mu.Lock()
+		got := slices.Clone(pending)
+		mu.Unlock()
+		if len(got) >= len(want) {
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("pending flags on the log = %v, want %v", got, want)
+			}
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the log holds %d of the %d events", len(got), len(want))
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }

@@ -129,6 +129,9 @@ func (w *Writer) move(ctx context.Context, id string, from, to Status, by string
 
 func (w *Writer) emit(ctx context.Context, typ string, e Entry, by string) error {
 	p := events.KBEntryChanged{Type: typ, Entry: e.Wire(), By: by}
+	if _, published := w.State.PublishedEntry(e.ID); published && (e.Status == Draft || e.Status == Validated) {
+		p.Pending = true
+	}
 	ev, err := w.Log.Emit(ctx, w.Tenant, "", p)
 	if err != nil {
 		return err

@@ -62,6 +62,9 @@ func (b Batch) Project(e events.Envelope, p events.Payload) {
 	case *events.SuggestionReviewed:
 		b.Add("suggestion_reviews", e.ID, p.SuggestionID, p.Kind, p.EntryID, p.Text, p.Verdict, p.By, e.At)
 	case *events.KBEntryChanged:
+		if p.Pending {
+			break // the published version stays the entry's row until the new one is published
+		}
 		entry, _ := json.Marshal(p.Entry)
 		status := map[string]string{
 			events.TypeKBEntryDrafted: "draft", events.TypeKBEntryValidated: "validated",

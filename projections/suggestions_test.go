@@ -46,3 +46,27 @@ func TestSuggestionInputReadsChoicesAndReviews(t *testing.T) {
 		})
 	}
 }
+
+// TestPendingVersionKeepsThePublishedRow: a new version drafted beside a
+// published entry does not replace the entry's row (what answers, what covers a
+// group); its publication does.
+func TestPendingVersionKeepsThePublishedRow(t *testing.T) {
+	at := time.Now().UTC()
+	entry := events.KBEntry{ID: "acte_naissance", Question: "Acte de naissance ?", Answer: "En mairie.", Cluster: "c1"}
+	b := Batch{}
+	for _, p := range []*events.KBEntryChanged{
+		{Type: events.TypeKBEntryPublished, Entry: entry},
+		{Type: events.TypeKBEntryDrafted, Entry: entry, Pending: true},
+		{Type: events.TypeKBEntryValidated, Entry: entry, Pending: true},
+	} {
+		b.Project(mustEvent(t, "", at, *p), p)
+	}
+	if len(b["events"]) != 3 || len(b["kb_entries"]) != 1 || b["kb_entries"][0][1] != "published" {
+		t.Fatalf("rows: %d events, kb_entries %v", len(b["events"]), b["kb_entries"])
+	}
+	p := &events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: entry}
+	b.Project(mustEvent(t, "", at, *p), p)
+	if len(b["kb_entries"]) != 2 {
+		t.Errorf("the new version's publication is not projected: %v", b["kb_entries"])
+	}
+}
