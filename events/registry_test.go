@@ -13,7 +13,8 @@ import (
 // registry without an example here fails.
 func TestEveryTypeRoundTrips(t *testing.T) {
 	entry := KBEntry{ID: "passeport", Question: "Comment faire un passeport ?", Alternatives: []string{"passeport perdu"},
-		Answer: "En mairie, sur rendez-vous.", AudienceAnswers: map[string]string{"entreprise": "Non concerné."},
+		Negatives: []string{"passeport pour mon chien"},
+		Answer:    "En mairie, sur rendez-vous.", AudienceAnswers: map[string]string{"entreprise": "Non concerné."},
 		Audiences: []string{"particulier"}, Service: "Etat civil", Theme: "Papiers", Source: "Ville",
 		Links: []KBLink{{Label: "Rendez-vous", URL: "https://exemple.fr/rdv"}}, Kind: "answer", National: true,
 		Demande: "voirie", Cluster: "c1", Status: "published"}

@@ -46,12 +46,13 @@ func optional(s string) *string {
 func toEntry(ctx context.Context, e *kb.Entry) *model.KbEntry {
 	out := &model.KbEntry{
 		ID: e.ID, Question: e.Question, Answer: e.Answer, Source: optional(e.Source),
-		Alternatives: []string{}, Service: optional(e.Service), Theme: optional(e.Theme),
+		Alternatives: []string{}, Negatives: []string{}, Service: optional(e.Service), Theme: optional(e.Theme),
 		Demande: optional(e.Demande), Audiences: []model.Audience{}, Links: []*model.Link{},
 		Status: string(e.Status),
 	}
 	if p, ok := auth.PrincipalFrom(ctx); ok && (p.Role == auth.Admin || p.Role == auth.Analyst || p.Role == auth.Expert) {
 		out.Alternatives = append(out.Alternatives, e.Alternatives...)
+		out.Negatives = append(out.Negatives, e.Negatives...)
 		out.ClusterID = optional(e.Cluster)
 	}
 	if out.Status == "" {

@@ -25,13 +25,18 @@ type clarified struct {
 
 func suggestions(t *testing.T, s *parvistest.Server, token, entry string) []suggestion {
 	t.Helper()
+	return suggestionsOf(t, s, token, entry, "ALTERNATIVE")
+}
+
+func suggestionsOf(t *testing.T, s *parvistest.Server, token, entry, kind string) []suggestion {
+	t.Helper()
 	var out struct{ KbSuggestions []suggestion }
 	var e any
 	if entry != "" {
 		e = entry
 	}
-	if errs := s.GQL(token, `query($e: ID) { kbSuggestions(entryId: $e, kind: ALTERNATIVE) { id kind text count conversations sources entry { id } } }`,
-		map[string]any{"e": e}, &out); len(errs) > 0 {
+	if errs := s.GQL(token, `query($e: ID, $k: SuggestionKind) { kbSuggestions(entryId: $e, kind: $k) { id kind text count conversations sources entry { id } } }`,
+		map[string]any{"e": e, "k": kind}, &out); len(errs) > 0 {
 		t.Fatalf("kbSuggestions: %v", errs)
 	}
 	return out.KbSuggestions
@@ -75,8 +80,9 @@ func waitSuggestion(t *testing.T, s *parvistest.Server, token, entry, text strin
 // ambiguous question becomes a suggested alternative of the chosen entry, the
 // bot does not change until an expert accepts it; accepting drafts a new version
 // of the entry with the phrasing; once validated and published, the bot answers
-// the ambiguous question with that entry. A rejected suggestion stays rejected
-// after a restart.
+// the ambiguous question with that entry. A thumbs-down, accepted as a
+// negative, stops the entry answering that phrasing. A rejected suggestion stays
+// rejected after a restart and a replay.
 func TestLearningFromChoices(t *testing.T) {
 	s := parvistest.Start(t, t.TempDir())
 	var tok struct{ CreateApiToken string }
@@ -145,6 +151,56 @@ func TestLearningFromChoices(t *testing.T) {
 	parvistest.Poll(t, "the published alternative answering", 10*time.Second, func() error {
 		if r := ask(t, s, s.StartConversation(), "acte"); r.Outcome != "ANSWERED" || r.Entry == nil || r.Entry.ID != "acte_naissance" {
 			return fmt.Errorf("acte: %+v", r)
+		}
+		return nil
+	})
+
+	// A thumbs-down: the phrasing becomes a negative of the entry that answered
+	// it; accepted, validated and published, that entry no longer answers it.
+	const wrong = "horaires de la piscine le dimanche"
+	conv = s.StartConversation()
+	if r := ask(t, s, conv, wrong); r.Outcome != "ANSWERED" || r.Entry == nil || r.Entry.ID != "piscine" {
+		t.Fatalf("%s: %+v, want ANSWERED piscine", wrong, r)
+	}
+	if errs := s.GQL("", `mutation($c: ID!) { giveFeedback(conversationId: $c, helpful: false) }`, map[string]any{"c": conv}, nil); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var neg suggestion
+	parvistest.Poll(t, "the negative in the queue", 20*time.Second, func() error {
+		for _, sg := range suggestionsOf(t, s, expert, "piscine", "NEGATIVE") {
+			if sg.Text == wrong {
+				neg = sg
+				return nil
+			}
+		}
+		return fmt.Errorf("no negative %q", wrong)
+	})
+	if neg.Kind != "NEGATIVE" || !slices.Equal(neg.Sources, []string{"PAS_UTILE"}) {
+		t.Errorf("negative = %+v", neg)
+	}
+	var accNeg struct {
+		AcceptSuggestion struct {
+			Status    string
+			Negatives []string
+		}
+	}
+	if errs := s.GQL(expert, `mutation($id: ID!) { acceptSuggestion(id: $id) { status negatives } }`, map[string]any{"id": neg.ID}, &accNeg); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if d := accNeg.AcceptSuggestion; d.Status != "draft" || !slices.Equal(d.Negatives, []string{wrong}) {
+		t.Fatalf("accepted negative: %+v", d)
+	}
+	if r := ask(t, s, s.StartConversation(), wrong); r.Entry == nil || r.Entry.ID != "piscine" {
+		t.Fatalf("%s changed before publication: %+v", wrong, r)
+	}
+	for _, m := range []string{"validateKbEntry", "publishKbEntry"} {
+		if errs := s.GQL(expert, `mutation { `+m+`(id: "piscine") { status } }`, nil, nil); len(errs) > 0 {
+			t.Fatalf("%s: %v", m, errs)
+		}
+	}
+	parvistest.Poll(t, "the published negative", 10*time.Second, func() error {
+		if r := ask(t, s, s.StartConversation(), wrong); r.Entry != nil && r.Entry.ID == "piscine" {
+			return fmt.Errorf("%s still answered by piscine", wrong)
 		}
 		return nil
 	})

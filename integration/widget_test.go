@@ -274,7 +274,7 @@ func TestWorkbench(t *testing.T) {
 	}
 	page(`(document.querySelector("#suggestions-title").scrollIntoView(), false)`)
 	parvistest.Screenshot(t, ctx, "workbench-suggestions")
-	page(`(` + row + `.querySelector("button").click(), false)`)
+	page(`(` + row + `.querySelector("button").click(), false)`) // Accepter
 	wait("the draft with the phrasing", `document.querySelector("#status").textContent.includes("ajoutée à un brouillon") && !`+row+` && [...document.querySelectorAll("#queue tbody tr")].some(r => r.cells[2].textContent === "Brouillon")`)
 
 	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {

@@ -61,14 +61,15 @@ func (r *Reviewer) List(ctx context.Context) ([]Suggestion, error) {
 	return Suggest(Observe(turns, fb, choices), reviewed, r.phrasings), nil
 }
 
-// phrasings gives a published entry's question and alternatives, those of its
-// pending version included; nil when the entry does not answer.
-func (r *Reviewer) phrasings(id string) []string {
+// phrasings gives a published entry's question and alternatives, and its
+// negatives, those of its pending version included; ok is false when the entry
+// does not answer.
+func (r *Reviewer) phrasings(id string) (phrasings, negatives []string, ok bool) {
 	if _, ok := r.KB.State.PublishedEntry(id); !ok {
-		return nil
+		return nil, nil, false
 	}
 	e, _ := r.KB.State.Entry(id)
-	return append([]string{e.Question}, e.Alternatives...)
+	return e.Phrasings(), e.Negatives, true
 }
 
 func (r *Reviewer) find(ctx context.Context, id string) (Suggestion, error) {
@@ -84,11 +85,10 @@ func (r *Reviewer) find(ctx context.Context, id string) (Suggestion, error) {
 	return Suggestion{}, ErrNoSuggestion
 }
 
-// Accept records an expert's acceptance. For an alternative, it drafts a new
-// version of the entry (its pending version, if it has one) with the phrasing
-// added, and returns the draft; a negative is only recorded (the entry is
-// returned as it is): it tells the expert which phrasings the entry wrongly
-// answers, for them to rework the entry or another one.
+// Accept records an expert's acceptance: it drafts a new version of the entry
+// (its pending version, if it has one) with the phrasing added as an
+// alternative, or as a negative (a phrasing the entry wrongly answers, which the
+// bot then ranks the entry lower for), and returns the draft.
 func (r *Reviewer) Accept(ctx context.Context, id, by string) (kb.Entry, error) {
 	r.review.Lock()
 	defer r.review.Unlock()
@@ -100,12 +100,14 @@ func (r *Reviewer) Accept(ctx context.Context, id, by string) (kb.Entry, error) 
 	if !ok {
 		return kb.Entry{}, ErrNoSuggestion
 	}
+	next := e
 	if s.Kind == KindAlternative {
-		next := e
 		next.Alternatives = append(slices.Clone(e.Alternatives), s.Text)
-		if e, err = r.KB.Update(ctx, s.EntryID, next, by); err != nil {
-			return e, err
-		}
+	} else {
+		next.Negatives = append(slices.Clone(e.Negatives), s.Text)
+	}
+	if e, err = r.KB.Update(ctx, s.EntryID, next, by); err != nil {
+		return e, err
 	}
 	return e, r.record(ctx, s, VerdictAccepted, by)
 }

@@ -137,9 +137,9 @@ func SuggestionID(kind, entryID, text string) string {
 
 // Suggest gathers observations into suggestions, leaving out those an expert
 // reviewed and the phrasings an entry already has (known gives an entry's
-// question and alternatives, nil for an entry that no longer answers: its
-// suggestions are left out too). Most observed first.
-func Suggest(obs []Observation, reviewed map[string]bool, known func(entryID string) []string) []Suggestion {
+// question and alternatives, and its negatives; not ok for an entry that no
+// longer answers: its suggestions are left out too). Most observed first.
+func Suggest(obs []Observation, reviewed map[string]bool, known func(entryID string) (phrasings, negatives []string, ok bool)) []Suggestion {
 	type acc struct {
 		s     *Suggestion
 		convs map[string]bool
@@ -148,7 +148,7 @@ func Suggest(obs []Observation, reviewed map[string]bool, known func(entryID str
 	}
 	byID := map[string]*acc{}
 	var order []string
-	have := map[string]map[string]bool{} // entry → keys of its phrasings
+	have := map[string]map[string]string{} // entry → key of its phrasings and negatives → kind
 	for _, o := range obs {
 		key := Key(o.Text)
 		if key == "" {
@@ -160,15 +160,20 @@ func Suggest(obs []Observation, reviewed map[string]bool, known func(entryID str
 		}
 		ks, ok := have[o.EntryID]
 		if !ok {
-			if ph := known(o.EntryID); ph != nil {
-				ks = map[string]bool{}
+			if ph, negs, answers := known(o.EntryID); answers {
+				ks = map[string]string{}
+				for _, p := range negs {
+					ks[Key(p)] = KindNegative
+				}
 				for _, p := range ph {
-					ks[Key(p)] = true
+					ks[Key(p)] = KindAlternative
 				}
 			}
 			have[o.EntryID] = ks
 		}
-		if ks == nil || (o.Kind == KindAlternative && ks[key]) {
+		// An alternative the entry has in any form is not suggested again, nor
+		// a negative it has already.
+		if had, ok := ks[key]; ks == nil || (ok && (o.Kind == KindAlternative || had == KindNegative)) {
 			continue
 		}
 		a, ok := byID[id]

@@ -109,7 +109,10 @@ func TestSuggestGathersAndLeavesOut(t *testing.T) {
 		"etat_civil":      {"Acte de naissance"},
 	}
 	reviewed := map[string]bool{SuggestionID(KindAlternative, "cantine", "tarifs"): true}
-	got := Suggest(Observe(turns, nil, choices), reviewed, func(id string) []string { return known[id] })
+	got := Suggest(Observe(turns, nil, choices), reviewed, func(id string) ([]string, []string, bool) {
+		ph, ok := known[id]
+		return ph, nil, ok
+	})
 	if len(got) != 1 {
 		t.Fatalf("suggestions = %+v", got)
 	}

@@ -199,8 +199,9 @@
           el("td", { text: x.sources.map((s) => sources[s] || s).join(", ") }),
           el("td", { text: `${x.count} (${x.conversations})` }),
           el("td", {},
-            el("button", { type: "button", text: x.kind === "ALTERNATIVE" ? "Ajouter" : "Noter",
-              "aria-label": (x.kind === "ALTERNATIVE" ? "Ajouter « " + x.text + " » à l'entrée « " : "Noter que « " + x.text + " » est mal répondue par « ") + x.entry.question + " »",
+            el("button", { type: "button", text: "Accepter",
+              "aria-label": (x.kind === "ALTERNATIVE" ? "Ajouter « " + x.text + " » comme autre formulation de l'entrée « "
+                : "Ajouter « " + x.text + " » comme mauvaise réponse de l'entrée « ") + x.entry.question + " »",
               onclick: () => review("acceptSuggestion", x) }),
             " ",
             el("button", { type: "button", text: "Rejeter", "aria-label": "Rejeter « " + x.text + " »",
@@ -217,8 +218,7 @@
       await gql(mutation === "acceptSuggestion" ? `mutation($id: ID!) { acceptSuggestion(id: $id) { id } }` : `mutation($id: ID!) { rejectSuggestion(id: $id) }`, { id: x.id });
       await Promise.all([loadQueue(), loadSuggestions()]);
       say(mutation === "rejectSuggestion" ? `Suggestion « ${x.text} » rejetée.`
-        : x.kind === "ALTERNATIVE" ? `« ${x.text} » ajoutée à un brouillon de l'entrée « ${x.entry.question} » : validez-le puis publiez-le.`
-          : `C'est noté : « ${x.text} » est mal répondue par « ${x.entry.question} ».`);
+        : `« ${x.text} » ajoutée ${x.kind === "ALTERNATIVE" ? "comme autre formulation" : "comme mauvaise réponse"} à un brouillon de l'entrée « ${x.entry.question} » : validez-le puis publiez-le.`);
       $("#suggestions-title").focus();
     } catch (e) {
       handle(e);

@@ -95,6 +95,7 @@ type ComplexityRoot struct {
 		Demande      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Links        func(childComplexity int) int
+		Negatives    func(childComplexity int) int
 		Question     func(childComplexity int) int
 		Service      func(childComplexity int) int
 		Source       func(childComplexity int) int
@@ -529,6 +530,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Links(childComplexity), true
+	case "KbEntry.negatives":
+		if e.ComplexityRoot.KbEntry.Negatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbEntry.Negatives(childComplexity), true
 	case "KbEntry.question":
 		if e.ComplexityRoot.KbEntry.Question == nil {
 			break
@@ -1563,7 +1570,11 @@ type MinedQuestion {
 enum SuggestionKind {
   "A phrasing that meant the entry: accepting it drafts a new version of the entry with it as an alternative."
   ALTERNATIVE
-  "A phrasing the entry answered and the citizen judged not helpful: a phrasing this entry wrongly answers."
+  """
+  A phrasing the entry answered and the citizen judged not helpful: accepting it
+  drafts a new version of the entry with it as a negative, a phrasing this entry
+  wrongly answers (the bot then ranks the entry lower for messages close to it).
+  """
   NEGATIVE
 }
 
@@ -1637,10 +1648,10 @@ type Mutation {
   """
   updateKbEntry(id: ID!, input: KbEntryInput!): KbEntry! @auth(roles: [ADMIN, ANALYST, EXPERT])
   """
-  Accept a suggestion. An alternative: a draft of a new version of its entry with
-  the phrasing added, returned; nothing changes for citizens before an expert
-  validates and publishes it. A negative: recorded, the entry returned as it is.
-  BAD_USER_INPUT when the suggestion no longer waits.
+  Accept a suggestion: a draft of a new version of its entry with the phrasing
+  added as an alternative or as a negative, returned; nothing changes for
+  citizens before an expert validates and publishes it. BAD_USER_INPUT when the
+  suggestion no longer waits.
   """
   acceptSuggestion(id: ID!): KbEntry! @auth(roles: [ADMIN, ANALYST, EXPERT])
   "Reject a suggestion: it leaves the queue for good, replays included."
@@ -1693,6 +1704,8 @@ type KbEntry {
   source: String
   "Other ways citizens ask it: shown to analysts, experts and admins only, empty for others."
   alternatives: [String!]!
+  "Phrasings it answered wrongly, which lower it for messages close to them (analysts, experts and admins only)."
+  negatives: [String!]!
   audiences: [Audience!]!
   service: String
   theme: String
@@ -1891,6 +1904,8 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_source(ctx, field)
 	case "alternatives":
 		return ec.fieldContext_KbEntry_alternatives(ctx, field)
+	case "negatives":
+		return ec.fieldContext_KbEntry_negatives(ctx, field)
 	case "audiences":
 		return ec.fieldContext_KbEntry_audiences(ctx, field)
 	case "service":
@@ -3734,6 +3749,29 @@ func (ec *executionContext) _KbEntry_alternatives(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_KbEntry_alternatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbEntry_negatives(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbEntry_negatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Negatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbEntry_negatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
 }
 
@@ -9173,6 +9211,11 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "alternatives":
 			out.Values[i] = ec._KbEntry_alternatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "negatives":
+			out.Values[i] = ec._KbEntry_negatives(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -71,11 +71,13 @@ type KbEntry struct {
 	// Where the answer comes from (the town, DILA service-public.fr...).
 	Source *string `json:"source,omitempty"`
 	// Other ways citizens ask it: shown to analysts, experts and admins only, empty for others.
-	Alternatives []string   `json:"alternatives"`
-	Audiences    []Audience `json:"audiences"`
-	Service      *string    `json:"service,omitempty"`
-	Theme        *string    `json:"theme,omitempty"`
-	Links        []*Link    `json:"links"`
+	Alternatives []string `json:"alternatives"`
+	// Phrasings it answered wrongly, which lower it for messages close to them (analysts, experts and admins only).
+	Negatives []string   `json:"negatives"`
+	Audiences []Audience `json:"audiences"`
+	Service   *string    `json:"service,omitempty"`
+	Theme     *string    `json:"theme,omitempty"`
+	Links     []*Link    `json:"links"`
 	// A kind of request (demande) that can be filed from this entry.
 	Demande *string `json:"demande,omitempty"`
 	// draft, validated, published or retired
@@ -603,7 +605,9 @@ type SuggestionKind string
 const (
 	// A phrasing that meant the entry: accepting it drafts a new version of the entry with it as an alternative.
 	SuggestionKindAlternative SuggestionKind = "ALTERNATIVE"
-	// A phrasing the entry answered and the citizen judged not helpful: a phrasing this entry wrongly answers.
+	// A phrasing the entry answered and the citizen judged not helpful: accepting it
+	// drafts a new version of the entry with it as a negative, a phrasing this entry
+	// wrongly answers (the bot then ranks the entry lower for messages close to it).
 	SuggestionKindNegative SuggestionKind = "NEGATIVE"
 )
 
