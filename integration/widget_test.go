@@ -275,7 +275,7 @@ func TestWorkbench(t *testing.T) {
 	page(`(document.querySelector("#suggestions-title").scrollIntoView(), false)`)
 	parvistest.Screenshot(t, ctx, "workbench-suggestions")
 	page(`(` + row + `.querySelector("button").click(), false)`) // Accepter
-	wait("the draft with the phrasing", `document.querySelector("#status").textContent.includes("ajoutée à un brouillon") && !`+row+` && [...document.querySelectorAll("#queue tbody tr")].some(r => r.cells[2].textContent === "Brouillon")`)
+	wait("the draft with the phrasing", `document.querySelector("#status").textContent.includes("comme autre formulation à un brouillon") && !`+row+` && [...document.querySelectorAll("#queue tbody tr")].some(r => r.cells[2].textContent === "Brouillon")`)
 
 	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
 		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the workbench: %s", raw)
