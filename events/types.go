@@ -84,7 +84,9 @@ type SuggestionChosen struct {
 
 // SuggestionReviewed records an expert's verdict on a suggestion drawn from the
 // conversations (a phrasing as alternative or negative of an entry): accepted or
-// rejected, so that it leaves the queue for good, replays included.
+// rejected, so that it leaves the queue for good, replays included. It travels
+// on the knowledge base topic, kept for ever like the entries it is about, with
+// no conversation id.
 type SuggestionReviewed struct {
 	SuggestionID string `json:"suggestion_id"`
 	Kind         string `json:"kind"` // alternative or negative
