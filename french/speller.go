@@ -1,14 +1,23 @@
 package french
 
+import (
+	"slices"
+	"strings"
+)
+
 // Speller corrects words against a vocabulary (the knowledge base's own, or the
 // frequent words of a corpus) with the symmetric-delete method: every vocabulary
 // word is indexed under the strings made by deleting up to two of its letters, so
 // a misspelt word finds its candidates by looking up its own deletions, without
 // scanning the vocabulary. Candidates are ranked by optimal string alignment
-// distance, then by frequency.
+// distance, then by frequency. A word with no close spelling is then looked up
+// by its sound (« mediatek » → « mediatheque », see [Phonetic]) and as the start
+// of one word (« procu » → « procuration »), as citizens write on a phone.
 type Speller struct {
 	freq    map[string]int      // vocabulary word → occurrences
 	deletes map[string][]string // deletion variant → vocabulary words
+	sounds  map[string][]string // phonetic key → vocabulary words
+	sorted  []string            // vocabulary, sorted, for prefixes
 	known   *Lexicon            // correct words outside the vocabulary, never corrected
 }
 
@@ -22,7 +31,7 @@ const minCorrect = 5
 // known, which may be nil, are never corrected. The Speller keeps freq, which the
 // caller must not change afterwards. It is safe for concurrent use.
 func NewSpeller(freq map[string]int, known *Lexicon) *Speller {
-	s := &Speller{freq: freq, deletes: map[string][]string{}, known: known}
+	s := &Speller{freq: freq, deletes: map[string][]string{}, sounds: map[string][]string{}, known: known}
 	for w := range freq {
 		if len(w) < 4 {
 			continue
@@ -30,18 +39,29 @@ func NewSpeller(freq map[string]int, known *Lexicon) *Speller {
 		for _, d := range deletions(w, maxEdit) {
 			s.deletes[d] = append(s.deletes[d], w)
 		}
+		k := Phonetic(w)
+		s.sounds[k] = append(s.sounds[k], w)
+		s.sorted = append(s.sorted, w)
 	}
+	slices.Sort(s.sorted)
 	return s
 }
+
+// minSound is the shortest word looked up by its sound; a word's start must be
+// [minCorrect] letters long.
+const minSound = 4
 
 // Correct returns the vocabulary word closest to w, or w itself when w is known,
 // too short to correct safely, or has no close vocabulary word.
 func (s *Speller) Correct(w string) (string, bool) {
-	if _, ok := s.freq[w]; ok || len(w) < minCorrect || s.known.Known(w) || isNumber(w) {
+	if _, ok := s.freq[w]; ok || len(w) < minSound || s.known.Known(w) || isNumber(w) {
 		return w, false
 	}
+	if len(w) < minCorrect {
+		return s.bySound(w)
+	}
 	limit := 1
-	if len(w) >= 8 {
+	if len(w) >= 7 {
 		limit = 2
 	}
 	best, bestDist, bestFreq := "", limit+1, 0
@@ -53,12 +73,49 @@ func (s *Speller) Correct(w string) (string, bool) {
 			}
 			seen[cand] = true
 			dist := osaDistance(w, cand, limit)
+			if dist > limit {
+				continue
+			}
 			if dist < bestDist || dist == bestDist && s.freq[cand] > bestFreq {
 				best, bestDist, bestFreq = cand, dist, s.freq[cand]
 			}
 		}
 	}
 	if best == "" {
+		return s.bySound(w)
+	}
+	return best, true
+}
+
+// bySound returns the most frequent vocabulary word that sounds like w, else the
+// one word of the vocabulary that starts with w and goes on for three letters
+// or more (a word cut short; several stems are a guess too far).
+func (s *Speller) bySound(w string) (string, bool) {
+	best, bestFreq := "", 0
+	for _, cand := range s.sounds[Phonetic(w)] {
+		if f := s.freq[cand]; f > bestFreq || f == bestFreq && cand < best {
+			best, bestFreq = cand, f
+		}
+	}
+	if best != "" {
+		return best, true
+	}
+	if len(w) < minCorrect {
+		return w, false
+	}
+	i, _ := slices.BinarySearch(s.sorted, w)
+	stem := ""
+	for ; i < len(s.sorted) && strings.HasPrefix(s.sorted[i], w); i++ {
+		st := Stem(s.sorted[i])
+		if stem != "" && st != stem {
+			return w, false
+		}
+		if stem == "" || s.freq[s.sorted[i]] > s.freq[best] {
+			best = s.sorted[i]
+		}
+		stem = st
+	}
+	if best == "" || len(best) < len(w)+3 {
 		return w, false
 	}
 	return best, true

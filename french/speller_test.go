@@ -6,7 +6,8 @@ import (
 )
 
 func TestSpeller(t *testing.T) {
-	vocabulary := map[string]int{"passeport": 5, "mairie": 3, "inscription": 2, "piscine": 4, "ecole": 2}
+	vocabulary := map[string]int{"passeport": 5, "mairie": 3, "inscription": 2, "piscine": 4, "ecole": 2,
+		"mediatheque": 3, "procuration": 2, "poubelle": 4, "parking": 2, "parents": 3, "parent": 2, "parentalite": 1, "inscrire": 1}
 	sp := NewSpeller(vocabulary, NewLexicon(slices.Values([]string{"Piscines"})))
 	tests := []struct {
 		in, want  string
@@ -16,11 +17,18 @@ func TestSpeller(t *testing.T) {
 		{"mairei", "mairie", true},
 		{"inscripton", "inscription", true},
 		{"pisicne", "piscine", true},
-		{"mairie", "mairie", false},     // in the vocabulary
-		{"piscines", "piscines", false}, // a correct word of the lexicon
-		{"ecol", "ecol", false},         // too short to guess right
-		{"12345", "12345", false},       // numbers are never words
-		{"zzzzzzz", "zzzzzzz", false},   // nothing close
+		{"mairie", "mairie", false},       // in the vocabulary
+		{"piscines", "piscines", false},   // a correct word of the lexicon
+		{"ecol", "ecole", true},           // by its sound
+		{"mediatek", "mediatheque", true}, // by its sound, three edits away
+		{"poubele", "poubelle", true},     // one edit, as before
+		{"procu", "procuration", true},    // cut short: the one word it starts
+		{"inscri", "inscri", false},       // the start of words of two stems
+		{"parki", "parki", false},         // too little is missing to be cut short
+		{"proc", "proc", false},           // cut too short to be sure
+		{"mai", "mai", false},             // too short to guess right
+		{"12345", "12345", false},         // numbers are never words
+		{"zzzzzzz", "zzzzzzz", false},     // nothing close
 	}
 	for _, tt := range tests {
 		if got, ok := sp.Correct(tt.in); got != tt.want || ok != tt.corrected {

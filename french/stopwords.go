@@ -44,3 +44,14 @@ func setOf(s string) map[string]bool {
 	}
 	return m
 }
+
+// addressee words name the town hall a citizen writes to (« la mairie », « la
+// commune », « à la ville »): every message to a town says or implies them, so they
+// tell one need from another no better than a greeting does.
+var addressee = setOf(`mairie mairies commune communes communal communale communaux ville villes municipal
+municipale municipaux municipales municipalite collectivite habitant habitants administre administres
+citoyen citoyens`)
+
+// IsAddressee reports whether w, a word of [Words], names the town hall or its
+// people rather than a need.
+func IsAddressee(w string) bool { return addressee[w] }

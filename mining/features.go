@@ -222,7 +222,7 @@ func newVocabulary(counts map[string]int) *vocabulary {
 // key normalises a question: content words, corrected, stemmed. A nil
 // vocabulary corrects nothing.
 func (v *vocabulary) key(text string) string {
-	ws := french.ContentWords(text)
+	ws := contentWords(text)
 	for i, w := range ws {
 		if v != nil {
 			if c, ok := v.sp.Correct(w); ok {
@@ -232,6 +232,19 @@ func (v *vocabulary) key(text string) string {
 		ws[i] = french.Stem(w)
 	}
 	return strings.Join(ws, " ")
+}
+
+// contentWords are a question's content words without those that name the town
+// hall (see [french.IsAddressee]): what tells one need from another.
+func contentWords(text string) []string {
+	ws := french.ContentWords(text)
+	out := ws[:0]
+	for _, w := range ws {
+		if !french.IsAddressee(w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 var (

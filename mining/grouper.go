@@ -729,7 +729,7 @@ func keysOf(items []Item) (*vocabulary, []string) {
 	for w := range workers {
 		wg.Go(func() {
 			for j := w; j < len(texts); j += workers {
-				words[j] = french.ContentWords(texts[j])
+				words[j] = contentWords(texts[j])
 			}
 		})
 	}

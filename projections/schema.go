@@ -77,7 +77,11 @@ func render(sql, suffix string) string {
 
 // Migrate applies the migrations not yet applied, in order. Applied versions are
 // recorded in schema_migrations; every statement is also idempotent, so a
-// migration interrupted half-way is safe to run again.
+// migration interrupted half-way is safe to run again, and any number of
+// processes may start at once against one ClickHouse: a column or a table that
+// is already there (another process added it first) is a statement done, not an
+// error (see [done]). No lock: ClickHouse has none to offer across processes,
+// and a statement that checks first and forgives a lost race needs none.
 func Migrate(ctx context.Context, s Store) error {
 	return migrate(ctx, s, "", true)
 }
@@ -121,7 +125,17 @@ func migrate(ctx context.Context, s Store, suffix string, record bool) error {
 			if suffix != "" && !replayed(stmt) {
 				continue // a replay rebuilds the replayed tables only
 			}
-			if err := s.Exec(ctx, render(stmt, suffix)); err != nil {
+			stmt = render(stmt, suffix)
+			if ok, err := done(ctx, s, stmt); err != nil {
+				return fmt.Errorf("projections: migration %s: %w", m.name, err)
+			} else if ok {
+				continue
+			}
+			if err := s.Exec(ctx, stmt); err != nil {
+				// Another process may have applied it between the check and now.
+				if ok, _ := done(ctx, s, stmt); ok {
+					continue
+				}
 				return fmt.Errorf("projections: migration %s: %w", m.name, err)
 			}
 		}
@@ -133,6 +147,34 @@ func migrate(ctx context.Context, s Store, suffix string, record bool) error {
 		}
 	}
 	return nil
+}
+
+var (
+	addColumn   = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+([A-Za-z0-9_]+)\s+ADD\s+COLUMN\s+([A-Za-z0-9_]+)\s`)
+	createTable = regexp.MustCompile(`(?is)^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+([A-Za-z0-9_]+)`)
+)
+
+// done reports whether a statement's effect is already there: a column that
+// ALTER TABLE … ADD COLUMN would add exists (ClickHouse 18.16 has no ADD COLUMN
+// IF NOT EXISTS), or a table that CREATE TABLE IF NOT EXISTS would make does.
+// Other statements are idempotent as written (IF NOT EXISTS, mutations that
+// rewrite a value into itself) and are never done beforehand.
+func done(ctx context.Context, s Store, stmt string) (bool, error) {
+	var rows []struct {
+		N uint64 `ch:"n"`
+	}
+	var q string
+	if m := addColumn.FindStringSubmatch(stmt); m != nil {
+		q = fmt.Sprintf("SELECT count() AS n FROM system.columns WHERE database = currentDatabase() AND table = '%s' AND name = '%s'", m[1], m[2])
+	} else if m := createTable.FindStringSubmatch(stmt); m != nil {
+		q = fmt.Sprintf("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = '%s'", m[1])
+	} else {
+		return false, nil
+	}
+	if err := s.Select(ctx, &rows, q); err != nil {
+		return false, err
+	}
+	return len(rows) == 1 && rows[0].N > 0, nil
 }
 
 // replayed reports whether a statement touches a table that replays rebuild.

@@ -16,7 +16,7 @@ var layers = [][]string{
 	{"bot", "auth", "projections", "eventlog"},
 	{"french", "web"},
 	{"ingest/redact", "kb"},
-	{"events"},
+	{"events", "demandes/connector"},
 }
 
 func TestImportsGoDownTheLayers(t *testing.T) {
