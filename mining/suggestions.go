@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/projections"
 )
 
@@ -114,7 +116,7 @@ func Observe(turns []projections.Turn, feedback []projections.Feedback, choices 
 }
 
 // Suggestion is the evidence for one phrasing of one entry, its texts
-// deduplicated on their normalised form ([Key]).
+// deduplicated on their normalised form ([PhrasingKey]).
 type Suggestion struct {
 	ID            string
 	Kind          string
@@ -128,11 +130,26 @@ type Suggestion struct {
 }
 
 // SuggestionID names the suggestion of a phrasing for an entry: the same
-// phrasing, however worded, gives the same id, so a verdict holds for every
+// phrasing, however written, gives the same id, so a verdict holds for every
 // later observation of it.
 func SuggestionID(kind, entryID, text string) string {
-	sum := sha1.Sum([]byte(kind + "\x00" + entryID + "\x00" + Key(text)))
+	sum := sha1.Sum([]byte(kind + "\x00" + entryID + "\x00" + PhrasingKey(text)))
 	return "sg_" + hex.EncodeToString(sum[:8])
+}
+
+// PhrasingKey is the form by which phrasings are told apart: the stems of their
+// words but function words, without case, accents or punctuation. It is finer
+// than [Key], which groups questions and leaves out the words every message to
+// a town says (« mairie »): « horaires » and « horaires de la mairie » are two
+// phrasings.
+func PhrasingKey(text string) string {
+	var stems []string
+	for _, w := range french.Words(text) {
+		if !french.IsStopword(w) {
+			stems = append(stems, french.Stem(w))
+		}
+	}
+	return strings.Join(stems, " ")
 }
 
 // Suggest gathers observations into suggestions, leaving out those an expert
@@ -150,7 +167,7 @@ func Suggest(obs []Observation, reviewed map[string]bool, known func(entryID str
 	var order []string
 	have := map[string]map[string]string{} // entry → key of its phrasings and negatives → kind
 	for _, o := range obs {
-		key := Key(o.Text)
+		key := PhrasingKey(o.Text)
 		if key == "" {
 			continue
 		}
@@ -163,10 +180,10 @@ func Suggest(obs []Observation, reviewed map[string]bool, known func(entryID str
 			if ph, negs, answers := known(o.EntryID); answers {
 				ks = map[string]string{}
 				for _, p := range negs {
-					ks[Key(p)] = KindNegative
+					ks[PhrasingKey(p)] = KindNegative
 				}
 				for _, p := range ph {
-					ks[Key(p)] = KindAlternative
+					ks[PhrasingKey(p)] = KindAlternative
 				}
 			}
 			have[o.EntryID] = ks
