@@ -195,3 +195,61 @@ func TestServicePublicParaphrases(t *testing.T) {
 		}
 	}
 }
+
+// TestAcceptedOneWordPhrasingIsAnswered: a word several entries share is
+// clarified, until an expert makes it an alternative of one entry; then that
+// entry answers it. Another shared word stays ambiguous.
+func TestAcceptedOneWordPhrasingIsAnswered(t *testing.T) {
+	entries := kb.Demo()
+	for i := range entries {
+		if entries[i].ID == "acte_naissance" {
+			entries[i].Alternatives = append(entries[i].Alternatives, "acte")
+		}
+	}
+	e, err := New(DefaultConfig(), entries, "v2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := e.Decide("acte", ""); d.Outcome != Answered || d.Entry.ID != "acte_naissance" {
+		t.Errorf("Decide(acte) = %s %v, want ANSWERED acte_naissance", d.Outcome, d.Entry)
+	}
+	if d := e.Decide("horaires", ""); d.Outcome != Clarify {
+		t.Errorf("Decide(horaires) = %s, want CLARIFY still", d.Outcome)
+	}
+}
+
+// TestNegativeLowersTheEntry: a phrasing an expert recorded as wrongly answered
+// by an entry is no longer answered by it; other questions still are.
+func TestNegativeLowersTheEntry(t *testing.T) {
+	const wrong, right = "horaires de la piscine le dimanche", "horaires de la déchetterie"
+	before := demo(t)
+	d := before.Decide(wrong, "")
+	if d.Entry == nil && len(d.Choices) == 0 {
+		t.Fatalf("Decide(%q) = %s: pick a phrasing some entry answers", wrong, d.Outcome)
+	}
+	var id string
+	if d.Entry != nil {
+		id = d.Entry.ID
+	} else {
+		id = d.Choices[0].ID
+	}
+	entries := kb.Demo()
+	for i := range entries {
+		if entries[i].ID == id {
+			entries[i].Negatives = []string{wrong}
+		}
+	}
+	after, err := New(DefaultConfig(), entries, "v2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := after.Decide(wrong, "")
+	if (got.Entry != nil && got.Entry.ID == id) || (len(got.Candidates) > 0 && got.Candidates[0].Entry.ID == id) {
+		t.Errorf("after the negative, %q still goes to %s (%s)", wrong, id, got.Outcome)
+	}
+	t.Logf("%q: %s %s before, %s after", wrong, d.Outcome, id, got.Outcome)
+	b, a := before.Decide(right, ""), after.Decide(right, "")
+	if a.Outcome != b.Outcome || (a.Entry == nil) != (b.Entry == nil) || (a.Entry != nil && a.Entry.ID != b.Entry.ID) {
+		t.Errorf("%q changed: %s → %s", right, b.Outcome, a.Outcome)
+	}
+}

@@ -25,6 +25,7 @@ type Index struct {
 	df         map[string]int     // stem → entries whose phrasings hold it
 	maxIDF     float64
 	phrasings  []phrasing
+	negatives  [][]phrasing         // entry → the phrasings it answered wrongly
 	postings   map[string][]posting // stem → phrasings holding it
 	entryTerms []map[string]float64 // entry → stem → weight (1 phrasing, answerWeight answer only)
 	clf        *perceptron          // trained on the phrasings
@@ -150,6 +151,18 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 				ix.postings[t] = append(ix.postings[t], posting{int32(len(ix.phrasings)), a.words[t]})
 			}
 			ix.phrasings = append(ix.phrasings, ph)
+		}
+	}
+	ix.negatives = make([][]phrasing, len(ix.entries))
+	for i, e := range ix.entries {
+		for _, p := range e.Negatives {
+			if a := ix.analyzeWords(french.Words(p), false); len(a.terms) > 0 {
+				neg := phrasing{entry: int32(i), terms: a.terms}
+				for _, t := range a.terms {
+					neg.mass += ix.idfOrMax(t)
+				}
+				ix.negatives[i] = append(ix.negatives[i], neg)
+			}
 		}
 	}
 	ix.clf = trainPerceptron(ix)
@@ -279,9 +292,25 @@ func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
 const sharedTerms = 3
 
 // ambiguous reports a message made of one word that several entries share
-// ("horaires", "acte"): it is not answered at once, whatever the scores say.
+// ("horaires", "acte"): it is not answered at once, whatever the scores say,
+// unless one entry alone has a phrasing of that word alone: an expert said
+// what the word means (an alternative accepted from citizens' choices).
 func (ix *Index) ambiguous(a analyzed) bool {
-	return len(a.terms) == 1 && !a.courtesy && ix.df[a.terms[0]] >= sharedTerms
+	if len(a.terms) != 1 || a.courtesy || ix.df[a.terms[0]] < sharedTerms {
+		return false
+	}
+	owner := int32(-1)
+	for _, p := range ix.postings[a.terms[0]] {
+		ph := ix.phrasings[p.phrasing]
+		if len(ph.terms) != 1 {
+			continue
+		}
+		if owner >= 0 && owner != ph.entry {
+			return true
+		}
+		owner = ph.entry
+	}
+	return owner < 0
 }
 
 // Candidate is one entry considered for a message, with the scores that ranked it.
@@ -402,6 +431,9 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		if audience != "" && len(c.Entry.Audiences) > 0 && !containsAudience(c.Entry.Audiences, audience) {
 			c.Score *= 0.9
 		}
+		if ix.wrongFor(e, a) {
+			c.Score *= negativePenalty
+		}
 		cands = append(cands, c)
 	}
 	sort.Slice(cands, func(i, j int) bool {
@@ -415,6 +447,31 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		cands = cands[:k]
 	}
 	return cands
+}
+
+// A message close to a phrasing an entry answered wrongly (Dice over
+// idf-weighted stems from negativeDice) ranks that entry lower: its score is
+// multiplied by negativePenalty.
+const (
+	negativeDice    = 0.8
+	negativePenalty = 0.3
+)
+
+// wrongFor reports whether the message is close to one of the phrasings entry e
+// answered wrongly.
+func (ix *Index) wrongFor(e int, a analyzed) bool {
+	for _, neg := range ix.negatives[e] {
+		var m float64
+		for _, t := range neg.terms {
+			if w, ok := a.weight[t]; ok {
+				m += w * ix.idfOrMax(t)
+			}
+		}
+		if 2*m/(a.mass+neg.mass) >= negativeDice {
+			return true
+		}
+	}
+	return false
 }
 
 // keepBest appends e to pool; when the pool has grown to four times its size,

@@ -7,6 +7,7 @@ type KBEntry struct {
 	ID              string            `json:"id"`
 	Question        string            `json:"question"`
 	Alternatives    []string          `json:"alternatives,omitempty"`
+	Negatives       []string          `json:"negatives,omitempty"`
 	Answer          string            `json:"answer"`
 	AudienceAnswers map[string]string `json:"audience_answers,omitempty"`
 	Audiences       []string          `json:"audiences,omitempty"`

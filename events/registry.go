@@ -25,6 +25,8 @@ var registry = map[string]registration{
 	TypeAccountDisabled:     {1, TopicAudit, func() Payload { return new(AccountDisabled) }},
 	TypeReplayRequested:     {1, TopicAudit, func() Payload { return new(ReplayRequested) }},
 	TypeConversationErased:  {1, TopicAudit, func() Payload { return new(ConversationErased) }},
+	TypeSuggestionChosen:    {1, TopicConversations, func() Payload { return new(SuggestionChosen) }},
+	TypeSuggestionReviewed:  {1, TopicKB, func() Payload { return new(SuggestionReviewed) }},
 }
 
 // kbChange makes the empty payload of one step of an entry's lifecycle: the

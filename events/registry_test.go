@@ -13,7 +13,8 @@ import (
 // registry without an example here fails.
 func TestEveryTypeRoundTrips(t *testing.T) {
 	entry := KBEntry{ID: "passeport", Question: "Comment faire un passeport ?", Alternatives: []string{"passeport perdu"},
-		Answer: "En mairie, sur rendez-vous.", AudienceAnswers: map[string]string{"entreprise": "Non concerné."},
+		Negatives: []string{"passeport pour mon chien"},
+		Answer:    "En mairie, sur rendez-vous.", AudienceAnswers: map[string]string{"entreprise": "Non concerné."},
 		Audiences: []string{"particulier"}, Service: "Etat civil", Theme: "Papiers", Source: "Ville",
 		Links: []KBLink{{Label: "Rendez-vous", URL: "https://exemple.fr/rdv"}}, Kind: "answer", National: true,
 		Demande: "voirie", Cluster: "c1", Status: "published"}
@@ -25,7 +26,7 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		FeedbackGiven{Helpful: true, Comment: "merci"},
 		ConversationEnded{Reason: "inactivity"},
 		KBEntryChanged{Type: TypeKBEntryDrafted, Entry: entry, By: "analyste"},
-		KBEntryChanged{Type: TypeKBEntryValidated, Entry: entry, By: "expert"},
+		KBEntryChanged{Type: TypeKBEntryValidated, Entry: entry, By: "expert", Pending: true},
 		KBEntryChanged{Type: TypeKBEntryPublished, Entry: entry, By: "expert"},
 		KBEntryChanged{Type: TypeKBEntryRetired, Entry: entry, By: "expert"},
 		TokenCreated{TokenID: "t1", Name: "n", Role: "ADMIN", Hash: "h", By: "b"},
@@ -34,6 +35,8 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		AccountDisabled{AccountID: "a1", By: "b"},
 		ReplayRequested{By: "b"},
 		ConversationErased{ConversationID: "c1", By: "b"},
+		SuggestionChosen{UtteranceID: "u1", Text: "horaires", EntryID: "a", Choices: []string{"a", "b"}, ChoiceID: "u2"},
+		SuggestionReviewed{SuggestionID: "s1", Kind: "alternative", EntryID: "a", Text: "horaires", Verdict: "rejected", By: "b"},
 	}
 	seen := map[string]bool{}
 	for _, p := range examples {

@@ -22,6 +22,8 @@ const (
 	TypeAccountDisabled     = "auth.account.disabled"
 	TypeReplayRequested     = "admin.replay.requested"
 	TypeConversationErased  = "conversation.erased"
+	TypeSuggestionChosen    = "suggestion.chosen"
+	TypeSuggestionReviewed  = "suggestion.reviewed"
 )
 
 // ConversationStarted opens a conversation.
@@ -67,12 +69,42 @@ type ConversationEnded struct {
 	Reason string `json:"reason"`
 }
 
+// SuggestionChosen records that a citizen clicked one of the choices a CLARIFY
+// offered: the ambiguous question (redacted, as every citizen text on the log)
+// turns out to mean the chosen entry, which makes it a suggested alternative of
+// that entry. The click's own utterance and decision are logged beside it, as
+// for a typed message.
+type SuggestionChosen struct {
+	UtteranceID string   `json:"utterance_id"` // the ambiguous question's utterance
+	Text        string   `json:"text"`         // its redacted text
+	EntryID     string   `json:"entry_id"`     // the entry chosen
+	Choices     []string `json:"choices"`      // the entries offered
+	ChoiceID    string   `json:"choice_id"`    // the utterance the click became
+}
+
+// SuggestionReviewed records an expert's verdict on a suggestion drawn from the
+// conversations (a phrasing as alternative or negative of an entry): accepted or
+// rejected, so that it leaves the queue for good, replays included. It travels
+// on the knowledge base topic, kept for ever like the entries it is about, with
+// no conversation id.
+type SuggestionReviewed struct {
+	SuggestionID string `json:"suggestion_id"`
+	Kind         string `json:"kind"` // alternative or negative
+	EntryID      string `json:"entry_id"`
+	Text         string `json:"text"`    // the phrasing reviewed
+	Verdict      string `json:"verdict"` // accepted or rejected
+	By           string `json:"by"`
+}
+
 // KBEntryChanged carries one knowledge base entry at a step of its lifecycle;
 // the step is the event's type.
 type KBEntryChanged struct {
 	Type  string  `json:"-"`
 	Entry KBEntry `json:"entry"`
 	By    string  `json:"by,omitempty"` // who made the change
+	// Pending marks a new version (drafted or validated) of an entry whose
+	// published version answers meanwhile: what is published does not change.
+	Pending bool `json:"pending,omitempty"`
 }
 
 // TokenCreated records an API token: its hash only, never the token.
@@ -138,6 +170,8 @@ func (t TokenCreated) Public() Payload { t.Hash = ""; return t }
 func (a AccountCreated) Public() Payload { a.PasswordHash = ""; return a }
 
 func (ConversationErased) EventType() string  { return TypeConversationErased }
+func (SuggestionChosen) EventType() string    { return TypeSuggestionChosen }
+func (SuggestionReviewed) EventType() string  { return TypeSuggestionReviewed }
 func (ReplayRequested) EventType() string     { return TypeReplayRequested }
 func (AccountCreated) EventType() string      { return TypeAccountCreated }
 func (AccountDisabled) EventType() string     { return TypeAccountDisabled }

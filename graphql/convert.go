@@ -7,7 +7,9 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
 )
 
@@ -44,12 +46,13 @@ func optional(s string) *string {
 func toEntry(ctx context.Context, e *kb.Entry) *model.KbEntry {
 	out := &model.KbEntry{
 		ID: e.ID, Question: e.Question, Answer: e.Answer, Source: optional(e.Source),
-		Alternatives: []string{}, Service: optional(e.Service), Theme: optional(e.Theme),
+		Alternatives: []string{}, Negatives: []string{}, Service: optional(e.Service), Theme: optional(e.Theme),
 		Demande: optional(e.Demande), Audiences: []model.Audience{}, Links: []*model.Link{},
 		Status: string(e.Status),
 	}
 	if p, ok := auth.PrincipalFrom(ctx); ok && (p.Role == auth.Admin || p.Role == auth.Analyst || p.Role == auth.Expert) {
 		out.Alternatives = append(out.Alternatives, e.Alternatives...)
+		out.Negatives = append(out.Negatives, e.Negatives...)
 		out.ClusterID = optional(e.Cluster)
 	}
 	if out.Status == "" {
@@ -60,6 +63,34 @@ func toEntry(ctx context.Context, e *kb.Entry) *model.KbEntry {
 	}
 	for _, l := range e.Links {
 		out.Links = append(out.Links, &model.Link{Label: l.Label, URL: l.URL})
+	}
+	return out
+}
+
+// toReply shows the bot's reply to the citizen.
+func toReply(ctx context.Context, reply ingest.Reply) *model.BotReply {
+	d := reply.Decision
+	out := &model.BotReply{
+		Text: reply.Text, Outcome: model.Outcome(d.Outcome), Confidence: d.Confidence,
+		Suggestions: []*model.KbEntry{},
+	}
+	if d.Entry != nil {
+		out.Entry = toEntry(ctx, d.Entry)
+	}
+	for _, e := range d.Choices {
+		out.Suggestions = append(out.Suggestions, toEntry(ctx, e))
+	}
+	return out
+}
+
+func toSuggestion(ctx context.Context, s mining.Suggestion, e *kb.Entry) *model.KbSuggestion {
+	out := &model.KbSuggestion{ID: s.ID, Kind: model.SuggestionKind(strings.ToUpper(s.Kind)), Entry: toEntry(ctx, e),
+		Text: s.Text, Examples: s.Examples, Count: s.Count, Conversations: s.Conversations, LastSeen: s.LastSeen,
+		Sources: []model.SuggestionSource{}}
+	for _, f := range s.From {
+		if src := model.SuggestionSource(strings.ToUpper(f)); src.IsValid() {
+			out.Sources = append(out.Sources, src)
+		}
 	}
 	return out
 }

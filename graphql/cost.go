@@ -49,6 +49,9 @@ func setCosts(c *generated.ComplexityRoot) {
 	q.Conversation = func(child int, _ string) int { return queryCost + child }
 	q.UnansweredCluster = func(child int, _ string, _, _ time.Time) int { return queryCost + child }
 	q.UnansweredThemes = func(child int) int { return queryCost + child }
+	q.KbSuggestions = func(child int, _ *string, _ *model.SuggestionKind, first *int) int {
+		return queryCost + child*pageSize(first, 50)
+	}
 }
 
 // publicOps are the fields anyone may call that make something happen or search:
@@ -57,6 +60,7 @@ var publicOps = map[string]func(args map[string]any) bool{
 	"startConversation": always,
 	"sendMessage":       always,
 	"giveFeedback":      always,
+	"chooseSuggestion":  always,
 	"kbEntries":         func(args map[string]any) bool { s, _ := args["search"].(*string); return s != nil && *s != "" },
 }
 

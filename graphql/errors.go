@@ -14,6 +14,7 @@ import (
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/mining"
 )
 
 // Error codes in extensions.code.
@@ -63,6 +64,8 @@ func chatError(err error) error {
 		return &userError{CodeRateLimited, "Vous envoyez des messages trop vite : patientez quelques secondes avant de réessayer."}
 	case errors.Is(err, ingest.ErrNothingToRate):
 		return badInput("Vous avez déjà donné votre avis sur les réponses de cette conversation.")
+	case errors.Is(err, ingest.ErrNotAChoice):
+		return badInput("Ce choix ne fait pas partie des propositions en cours : posez votre question.")
 	case errors.Is(err, ingest.ErrUnknownConversation):
 		return badInput("Cette conversation n'existe pas ou a expiré : commencez-en une nouvelle.")
 	}
@@ -117,6 +120,13 @@ func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 }
 
 // kbError explains a refused knowledge base change.
+func suggestionError(err error) error {
+	if errors.Is(err, mining.ErrNoSuggestion) {
+		return badInput("Cette suggestion n'existe pas ou a déjà été traitée.")
+	}
+	return kbError(err)
+}
+
 func kbError(err error) error {
 	switch {
 	case errors.Is(err, kb.ErrNoEntry):

@@ -9,6 +9,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/web"
 )
@@ -18,6 +19,7 @@ type Chat interface {
 	Start(ctx context.Context, audience kb.Audience, channel, campaign string) (ingest.Conversation, error)
 	Send(ctx context.Context, conversationID, text string) (ingest.Reply, error)
 	Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error
+	Choose(ctx context.Context, conversationID, entryID string) (ingest.Reply, error)
 }
 
 // Resolver holds what the resolvers need. It is written by hand; gqlgen
@@ -27,8 +29,11 @@ type Resolver struct {
 	Engine  *bot.Engine
 	Queries *projections.Queries
 	KB      *kb.Writer
-	Tokens  *auth.Tokens
-	Users   *auth.Accounts // local accounts
+	// Suggestions are the phrasings drawn from the conversations for the
+	// experts' verdict.
+	Suggestions *mining.Reviewer
+	Tokens      *auth.Tokens
+	Users       *auth.Accounts // local accounts
 	// Replay rebuilds the projections in the background; nil when this process
 	// does not run them.
 	Replay *projections.ReplayJob

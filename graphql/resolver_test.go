@@ -184,6 +184,14 @@ func TestAliasesPayEach(t *testing.T) {
 		t.Errorf("a search once the budget is spent: codes %v, want [RATE_LIMITED]", got)
 	}
 
+	resp, err = c.RawPost(`mutation { chooseSuggestion(conversationId: "01ARZ3NDEKTSV4RRFFQ69G5FAV", entryId: "acte_naissance") { outcome } }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "RATE_LIMITED" {
+		t.Errorf("a choice once the budget is spent: codes %v, want [RATE_LIMITED]", got)
+	}
+
 	// Queries is nil here: any overview that ran would fail as an internal error.
 	resp, err = c.RawPost("{\n"+aliases(400, `overview(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { messages }`)+"}",
 		client.AddHeader("Authorization", "Bearer "+adminToken))

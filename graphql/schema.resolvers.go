@@ -45,18 +45,7 @@ func (r *mutationResolver) SendMessage(ctx context.Context, conversationID strin
 	if err != nil {
 		return nil, chatError(err)
 	}
-	d := reply.Decision
-	out := &model.BotReply{
-		Text: reply.Text, Outcome: model.Outcome(d.Outcome), Confidence: d.Confidence,
-		Suggestions: []*model.KbEntry{},
-	}
-	if d.Entry != nil {
-		out.Entry = toEntry(ctx, d.Entry)
-	}
-	for _, e := range d.Choices {
-		out.Suggestions = append(out.Suggestions, toEntry(ctx, e))
-	}
-	return out, nil
+	return toReply(ctx, reply), nil
 }
 
 // GiveFeedback is the resolver for the giveFeedback field.
@@ -69,6 +58,15 @@ func (r *mutationResolver) GiveFeedback(ctx context.Context, conversationID stri
 		return false, chatError(err)
 	}
 	return true, nil
+}
+
+// ChooseSuggestion is the resolver for the chooseSuggestion field.
+func (r *mutationResolver) ChooseSuggestion(ctx context.Context, conversationID string, entryID string) (*model.BotReply, error) {
+	reply, err := r.Chat.Choose(ctx, conversationID, entryID)
+	if err != nil {
+		return nil, chatError(err)
+	}
+	return toReply(ctx, reply), nil
 }
 
 // ReplayProjections is the resolver for the replayProjections field.
@@ -168,6 +166,49 @@ func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntry
 		return nil, kbError(err)
 	}
 	return toEntry(ctx, &e), nil
+}
+
+// UpdateKbEntry is the resolver for the updateKbEntry field.
+func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input model.KbEntryInput) (*model.KbEntry, error) {
+	cur, ok := r.KB.State.Entry(id)
+	if !ok {
+		return nil, kbError(kb.ErrNoEntry)
+	}
+	cur.Question, cur.Answer = input.Question, input.Answer
+	if input.Alternatives != nil {
+		cur.Alternatives = input.Alternatives
+	}
+	if input.Audiences != nil {
+		cur.Audiences = nil
+		for _, a := range input.Audiences {
+			cur.Audiences = append(cur.Audiences, kb.Audience(strings.ToLower(string(a))))
+		}
+	}
+	if input.ClusterID != nil {
+		cur.Cluster = *input.ClusterID
+	}
+	e, err := r.KB.Update(ctx, id, cur, principalName(ctx))
+	if err != nil {
+		return nil, kbError(err)
+	}
+	return toEntry(ctx, &e), nil
+}
+
+// AcceptSuggestion is the resolver for the acceptSuggestion field.
+func (r *mutationResolver) AcceptSuggestion(ctx context.Context, id string) (*model.KbEntry, error) {
+	e, err := r.Suggestions.Accept(ctx, id, principalName(ctx))
+	if err != nil {
+		return nil, suggestionError(err)
+	}
+	return toEntry(ctx, &e), nil
+}
+
+// RejectSuggestion is the resolver for the rejectSuggestion field.
+func (r *mutationResolver) RejectSuggestion(ctx context.Context, id string) (bool, error) {
+	if err := r.Suggestions.Reject(ctx, id, principalName(ctx)); err != nil {
+		return false, suggestionError(err)
+	}
+	return true, nil
 }
 
 // ValidateKbEntry is the resolver for the validateKbEntry field.
@@ -485,6 +526,29 @@ func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
 		if e.Status == kb.Draft || e.Status == kb.Validated {
 			out = append(out, toEntry(ctx, &e))
 		}
+	}
+	return out, nil
+}
+
+// KbSuggestions is the resolver for the kbSuggestions field.
+func (r *queryResolver) KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int) ([]*model.KbSuggestion, error) {
+	all, err := r.Suggestions.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []*model.KbSuggestion{}
+	for _, s := range all {
+		if len(out) == pageSize(first, 50) {
+			break
+		}
+		if (entryID != nil && s.EntryID != *entryID) || (kind != nil && !strings.EqualFold(string(*kind), s.Kind)) {
+			continue
+		}
+		e, ok := r.KB.State.PublishedEntry(s.EntryID)
+		if !ok {
+			continue
+		}
+		out = append(out, toSuggestion(ctx, s, &e))
 	}
 	return out, nil
 }

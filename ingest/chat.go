@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,7 @@ var (
 	ErrUnknownConversation = errors.New("ingest: unknown conversation")
 	ErrRateLimited         = errors.New("ingest: rate limited") // a client sends faster than allowed
 	ErrNothingToRate       = errors.New("ingest: every answer of the conversation is rated already")
+	ErrNotAChoice          = errors.New("ingest: not one of the choices the conversation's last clarification offered")
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -88,6 +90,15 @@ type conversation struct {
 	audience kb.Audience
 	last     time.Time
 	unrated  int // answers not yet rated: one feedback per answer
+	clarify  *clarification
+}
+
+// clarification is the last CLARIFY of a conversation, until a choice is taken:
+// what a click on one of its choices links to.
+type clarification struct {
+	utteranceID string
+	text        string // redacted
+	choices     []string
 }
 
 // NewService returns a chat service. lookup may be nil.
@@ -226,10 +237,29 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	decisionLatency.Observe(d.Latency.Seconds())
 	replyText := s.compose(d, c.audience)
 
-	now := time.Now()
-	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts})
+	utt, err := s.log(ctx, c, redacted, counts, d, replyText)
 	if err != nil {
 		return Reply{}, err
+	}
+	// The choices stay clickable until another CLARIFY replaces them or one is
+	// taken: a citizen may say something else before clicking.
+	if d.Outcome == bot.Clarify {
+		c.clarify = &clarification{utteranceID: utt.ID, text: redacted}
+		for _, ch := range d.Choices {
+			c.clarify.choices = append(c.clarify.choices, ch.ID)
+		}
+	}
+	return Reply{Text: replyText, Decision: d}, nil
+}
+
+// log appends a citizen's utterance and the bot's decision on it, and any
+// further events of the same turn, in one publish; it returns the utterance.
+func (s *Service) log(ctx context.Context, c *conversation, text string, counts map[string]int, d bot.Decision,
+	replyText string, more ...func(utt events.Envelope) (events.Payload, error)) (events.Envelope, error) {
+	now := time.Now()
+	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts})
+	if err != nil {
+		return utt, err
 	}
 	dec := events.BotDecision{
 		UtteranceID: utt.ID, Outcome: string(d.Outcome), Confidence: round(d.Confidence),
@@ -247,16 +277,67 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	}
 	decEv, err := events.New(s.cfg.Tenant, c.id, now, dec)
 	if err != nil {
-		return Reply{}, err
+		return utt, err
 	}
-	if err := s.pub.Publish(ctx, utt, decEv); err != nil {
-		return Reply{}, err
+	evs := []events.Envelope{utt, decEv}
+	for _, m := range more {
+		p, err := m(utt)
+		if err != nil {
+			return utt, err
+		}
+		ev, err := events.New(s.cfg.Tenant, c.id, now, p)
+		if err != nil {
+			return utt, err
+		}
+		evs = append(evs, ev)
+	}
+	if err := s.pub.Publish(ctx, evs...); err != nil {
+		return utt, err
 	}
 	c.last = now
 	if d.Outcome == bot.Answered {
 		c.unrated++
 	}
 	messages.WithLabelValues(string(d.Outcome)).Inc()
+	return utt, nil
+}
+
+// Choose answers a click on one of the choices of the conversation's last
+// CLARIFY with the chosen entry, as if the citizen had asked its question, and
+// logs which entry the ambiguous question meant (suggestion.chosen): the
+// material of suggested alternatives. A choice that the last CLARIFY did not
+// offer, or that was taken already, is [ErrNotAChoice]; so is any choice in a
+// conversation this process did not hold when it clarified.
+func (s *Service) Choose(ctx context.Context, conversationID, entryID string) (Reply, error) {
+	c, err := s.conversation(ctx, conversationID)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !s.convLimiter.Allow(c.id) {
+		rateLimited.Inc()
+		return Reply{}, ErrRateLimited
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cl := c.clarify
+	if cl == nil || !slices.Contains(cl.choices, entryID) {
+		return Reply{}, ErrNotAChoice
+	}
+	e, ok := s.engine.Index().Entry(entryID)
+	if !ok {
+		return Reply{}, ErrNotAChoice // retired since it was offered
+	}
+	d := bot.Decision{Outcome: bot.Answered, Confidence: 1, Entry: e, KBVersion: s.engine.Version(),
+		Candidates: []bot.Candidate{{Entry: e, Score: 1}}}
+	replyText := s.compose(d, c.audience)
+	_, err = s.log(ctx, c, e.Question, nil, d, replyText, func(utt events.Envelope) (events.Payload, error) {
+		return events.SuggestionChosen{UtteranceID: cl.utteranceID, Text: cl.text, EntryID: entryID,
+			Choices: cl.choices, ChoiceID: utt.ID}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	c.clarify = nil
 	return Reply{Text: replyText, Decision: d}, nil
 }
 

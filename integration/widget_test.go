@@ -94,6 +94,9 @@ func TestWidgetKeyboardJourney(t *testing.T) {
 	shadow[bool](t, ctx, `([...`+botMessages+`].pop().querySelector(".actions button").focus(), true)`)
 	keys(t, ctx, kb.Enter)
 	waitFor(t, ctx, "the answer to the chosen entry", `[...root.querySelectorAll(".msg.citizen")].pop().textContent.includes(`+jsString(choice)+`) && [...`+botMessages+`].pop().querySelector(".source")`)
+	// The click was sent as a choice: the ambiguous word is now a suggestion for
+	// the experts.
+	waitSuggestion(t, s, parvistest.AdminToken, "", "horaires")
 
 	// Feedback on the last answer, with the keyboard.
 	shadow[bool](t, ctx, `([...root.querySelectorAll(".actions[aria-label] button")].filter(b => b.textContent === "Oui").pop().focus(), true)`)
@@ -182,6 +185,14 @@ func TestWorkbench(t *testing.T) {
 	// The communications officer signs in with an account; an expert role is
 	// needed to validate, so the test uses an administrator's.
 	s.CreateAccount("camille", "Camille Martin", "ADMIN", "un mot de passe solide")
+	// A citizen clicks a CLARIFY choice: a suggestion for the experts.
+	conv := s.StartConversation()
+	if r := ask(t, s, conv, "acte"); r.Outcome != "CLARIFY" {
+		t.Fatalf("acte: %+v", r)
+	}
+	if _, errs := choose(s, conv, "acte_deces"); len(errs) > 0 {
+		t.Fatal(errs)
+	}
 	ctx := parvistest.Browser(t, 1280, 1000)
 	page := func(expr string) bool {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
@@ -254,6 +265,17 @@ func TestWorkbench(t *testing.T) {
 		page(`(document.querySelector("#filters button[type=submit]").click(), false)`)
 		time.Sleep(500 * time.Millisecond)
 	}
+
+	// The suggestion from the click: added to a draft of its entry.
+	row := `[...document.querySelectorAll("#suggestions tbody tr")].find(r => r.cells[0].firstChild.textContent === "acte" && r.cells.length === 6)`
+	wait("the suggestion from the clicked choice", `(document.querySelector("#filters button[type=submit]").click(), !!`+row+`)`)
+	if !page(row + `.cells[2].textContent === "Autre formulation" && ` + row + `.cells[3].textContent === "choix cliqué"`) {
+		t.Error("the suggestion does not say its kind and origin")
+	}
+	page(`(document.querySelector("#suggestions-title").scrollIntoView(), false)`)
+	parvistest.Screenshot(t, ctx, "workbench-suggestions")
+	page(`(` + row + `.querySelector("button").click(), false)`) // Accepter
+	wait("the draft with the phrasing", `document.querySelector("#status").textContent.includes("comme autre formulation à un brouillon") && !`+row+` && [...document.querySelectorAll("#queue tbody tr")].some(r => r.cells[2].textContent === "Brouillon")`)
 
 	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
 		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the workbench: %s", raw)

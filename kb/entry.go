@@ -109,7 +109,11 @@ type Entry struct {
 	ID           string   `yaml:"id" json:"id"`
 	Question     string   `yaml:"question" json:"question"`
 	Alternatives []string `yaml:"alternatives,omitempty" json:"alternatives,omitempty"`
-	Answer       string   `yaml:"answer" json:"answer"`
+	// Negatives are phrasings the entry answered wrongly (an expert accepted
+	// them from citizens' "not helpful"): the bot ranks the entry lower for a
+	// message close to one of them.
+	Negatives []string `yaml:"negatives,omitempty" json:"negatives,omitempty"`
+	Answer    string   `yaml:"answer" json:"answer"`
 	// AudienceAnswers replaces Answer for one audience when the answer differs.
 	AudienceAnswers map[Audience]string `yaml:"audience_answers,omitempty" json:"audience_answers,omitempty"`
 	Audiences       []Audience          `yaml:"audiences,omitempty" json:"audiences,omitempty"`

@@ -174,3 +174,16 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestNegativesInFiles: an entry's negatives load from YAML and JSONL.
+func TestNegativesInFiles(t *testing.T) {
+	for name, data := range map[string]string{
+		"kb.yaml":  "entries:\n  - id: piscine\n    question: Horaires de la piscine ?\n    answer: De 9 h à 19 h.\n    negatives: [horaires de la piscine le dimanche]\n",
+		"kb.jsonl": `{"id": "piscine", "question": "Horaires de la piscine ?", "answer": "De 9 h à 19 h.", "negatives": ["horaires de la piscine le dimanche"]}` + "\n",
+	} {
+		es, err := Parse(name, []byte(data))
+		if err != nil || len(es) != 1 || len(es[0].Negatives) != 1 || es[0].Negatives[0] != "horaires de la piscine le dimanche" {
+			t.Errorf("%s: %+v %v", name, es, err)
+		}
+	}
+}

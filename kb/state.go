@@ -9,9 +9,16 @@ import (
 // State is the knowledge base as the log says it is: every entry in its latest
 // state, built by applying the kb.* events in order. It is safe for concurrent
 // use.
+//
+// A published entry may have a new version on its way (drafted, then validated,
+// under the same id): the published version answers meanwhile, and the pending
+// one replaces it when it is published. [State.Entry] and [State.Entries] give
+// an entry's newest version, pending or not; [State.Published] gives what the
+// bot answers with.
 type State struct {
 	mu      sync.Mutex
 	entries map[string]Entry
+	pending map[string]Entry  // new versions of published entries, not yet published
 	last    map[string]string // entry → id of its last applied event
 	order   []string
 	version string // id of the last applied event
@@ -19,7 +26,7 @@ type State struct {
 
 // NewState returns an empty state.
 func NewState() *State {
-	return &State{entries: map[string]Entry{}, last: map[string]string{}}
+	return &State{entries: map[string]Entry{}, pending: map[string]Entry{}, last: map[string]string{}}
 }
 
 // statusOf maps each kb.* event type to the status it puts an entry in.
@@ -47,10 +54,17 @@ func (s *State) Apply(env events.Envelope, p events.Payload) {
 	if st, ok := statusOf[env.Type]; ok {
 		e.Status = st
 	}
-	if _, ok := s.entries[e.ID]; !ok {
+	cur, ok := s.entries[e.ID]
+	if !ok {
 		s.order = append(s.order, e.ID)
 	}
-	s.entries[e.ID] = e
+	switch {
+	case ok && cur.Status == Published && (e.Status == Draft || e.Status == Validated):
+		s.pending[e.ID] = e // the published version answers until this one is published
+	default:
+		s.entries[e.ID] = e
+		delete(s.pending, e.ID)
+	}
 	if env.ID > s.version {
 		s.version = env.ID
 	}
@@ -77,20 +91,36 @@ func (s *State) Len() int {
 	return len(s.entries)
 }
 
-// Entry returns an entry in its current state.
+// Entry returns an entry in its newest state: its pending version if it has one.
 func (s *State) Entry(id string) (Entry, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if e, ok := s.pending[id]; ok {
+		return e, true
+	}
 	e, ok := s.entries[id]
 	return e, ok
 }
 
-// Entries returns every entry in its current state, in order of first appearance.
+// PublishedEntry returns the version of an entry that the bot answers with.
+func (s *State) PublishedEntry(id string) (Entry, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[id]
+	return e, ok && e.Status == Published
+}
+
+// Entries returns every entry in its newest state (pending versions included),
+// in order of first appearance.
 func (s *State) Entries() []Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Entry, 0, len(s.order))
 	for _, id := range s.order {
+		if e, ok := s.pending[id]; ok {
+			out = append(out, e)
+			continue
+		}
 		out = append(out, s.entries[id])
 	}
 	return out

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,5 +110,97 @@ func TestStateIgnoresOlderEvents(t *testing.T) {
 	}
 	if got, version := s.Published(); len(got) != 1 || version != published.ID {
 		t.Errorf("published %v version %s", got, version)
+	}
+}
+
+// TestUpdateDraftsANewVersionBesideThePublishedOne: the published version
+// answers while its new version is drafted and validated; publishing the new
+// version replaces it.
+func TestUpdateDraftsANewVersionBesideThePublishedOne(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	addr, pub := eventlogtest.Start(t)
+	w := &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"}
+	e, err := w.Draft(ctx, kb.Entry{Question: "Où garer mon vélo ?", Answer: "Arceaux place du marché.", Source: "Ville"}, "analyste")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func(context.Context, string, string) (kb.Entry, error){w.Validate, w.Publish} {
+		if _, err := step(ctx, e.ID, "expert"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Update(ctx, "nope", e, "expert"); !errors.Is(err, kb.ErrNoEntry) {
+		t.Errorf("updating nothing: %v, want ErrNoEntry", err)
+	}
+	next := e
+	next.Alternatives = []string{"stationnement bicyclette"}
+	next.Source = ""
+	d, err := w.Update(ctx, e.ID, next, "expert")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != e.ID || d.Status != kb.Draft || d.Source != "Ville" {
+		t.Fatalf("new version = %+v", d)
+	}
+	published := func() []string {
+		got, _ := w.State.Published()
+		if len(got) != 1 {
+			t.Fatalf("published = %+v", got)
+		}
+		return got[0].Alternatives
+	}
+	if alts := published(); len(alts) != 0 {
+		t.Fatalf("the draft answers before it is published: %v", alts)
+	}
+	if cur, _ := w.State.Entry(e.ID); cur.Status != kb.Draft {
+		t.Errorf("Entry gives %s, want the pending draft", cur.Status)
+	}
+	if _, err := w.Validate(ctx, e.ID, "expert"); err != nil {
+		t.Fatal(err)
+	}
+	if alts := published(); len(alts) != 0 {
+		t.Fatalf("the validated version answers before it is published: %v", alts)
+	}
+	if _, err := w.Publish(ctx, e.ID, "expert"); err != nil {
+		t.Fatal(err)
+	}
+	if alts := published(); !reflect.DeepEqual(alts, []string{"stationnement bicyclette"}) {
+		t.Fatalf("published alternatives = %v", alts)
+	}
+
+	// On the log, the new version's draft and validation are marked pending,
+	// for the readers that keep only an entry's latest event.
+	var mu sync.Mutex
+	var pending []bool
+	fctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	defer func() { stop(); <-done }()
+	go func() {
+		defer close(done)
+		eventlog.Follow(fctx, []string{addr}, events.TopicKB, func(env events.Envelope, p events.Payload) {
+			if c, ok := p.(*events.KBEntryChanged); ok {
+				mu.Lock()
+				pending = append(pending, c.Pending)
+				mu.Unlock()
+			}
+		}, func() {}, slog.Default())
+	}()
+	want := []bool{false, false, false, true, true, false}
+	for {
+		mu.Lock()
+		got := slices.Clone(pending)
+		mu.Unlock()
+		if len(got) >= len(want) {
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("pending flags on the log = %v, want %v", got, want)
+			}
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the log holds %d of the %d events", len(got), len(want))
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }

@@ -5,7 +5,7 @@ import "github.com/parvis-civic/parvis/events"
 // Wire returns the entry as it travels on the log.
 func (e Entry) Wire() events.KBEntry {
 	w := events.KBEntry{
-		ID: e.ID, Question: e.Question, Alternatives: e.Alternatives, Answer: e.Answer,
+		ID: e.ID, Question: e.Question, Alternatives: e.Alternatives, Negatives: e.Negatives, Answer: e.Answer,
 		Service: e.Service, Theme: e.Theme, Source: e.Source, Kind: string(e.Kind), National: e.National,
 		Demande: e.Demande, Cluster: e.Cluster, Status: string(e.Status),
 	}
@@ -27,7 +27,7 @@ func (e Entry) Wire() events.KBEntry {
 // FromWire returns the entry carried by an event.
 func FromWire(w events.KBEntry) Entry {
 	e := Entry{
-		ID: w.ID, Question: w.Question, Alternatives: w.Alternatives, Answer: w.Answer,
+		ID: w.ID, Question: w.Question, Alternatives: w.Alternatives, Negatives: w.Negatives, Answer: w.Answer,
 		Service: w.Service, Theme: w.Theme, Source: w.Source, Kind: Kind(w.Kind), National: w.National,
 		Demande: w.Demande, Cluster: w.Cluster, Status: Status(w.Status),
 	}

@@ -45,14 +45,8 @@ type Writer struct {
 
 // Draft records a new entry as a draft, with an id made from its question.
 func (w *Writer) Draft(ctx context.Context, e Entry, by string) (Entry, error) {
-	e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
-	switch {
-	case e.Question == "":
-		return e, fmt.Errorf("%w: empty question", ErrInvalidEntry)
-	case e.Answer == "":
-		return e, fmt.Errorf("%w: empty answer", ErrInvalidEntry)
-	case len(e.Question) > 500 || len(e.Answer) > 20000 || len(e.Alternatives) > 200:
-		return e, fmt.Errorf("%w: too long", ErrInvalidEntry)
+	if err := check(&e); err != nil {
+		return e, err
 	}
 	if e.ID == "" {
 		e.ID = slug(e.Question)
@@ -65,6 +59,47 @@ func (w *Writer) Draft(ctx context.Context, e Entry, by string) (Entry, error) {
 	}
 	e.Status = Draft
 	return e, w.emit(ctx, events.TypeKBEntryDrafted, e, by)
+}
+
+// Update drafts a new version of an existing entry, under the same id: the
+// published version keeps answering until the new one is validated and
+// published. The new version keeps what e leaves empty of the entry's lifecycle
+// fields (kind, source); a pending version is replaced.
+func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Entry, error) {
+	cur, ok := w.State.Entry(id)
+	if !ok {
+		return e, ErrNoEntry
+	}
+	if cur.Status == Retired {
+		return e, fmt.Errorf("%w: %s is retired", ErrWrongStatus, id)
+	}
+	e.ID = id
+	if err := check(&e); err != nil {
+		return e, err
+	}
+	if e.Kind == "" {
+		e.Kind = cur.Kind
+	}
+	if e.Source == "" {
+		e.Source = cur.Source
+	}
+	e.Status = Draft
+	return e, w.emit(ctx, events.TypeKBEntryDrafted, e, by)
+}
+
+// check trims an entry's question and answer and refuses an entry without them
+// or too long.
+func check(e *Entry) error {
+	e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
+	switch {
+	case e.Question == "":
+		return fmt.Errorf("%w: empty question", ErrInvalidEntry)
+	case e.Answer == "":
+		return fmt.Errorf("%w: empty answer", ErrInvalidEntry)
+	case len(e.Question) > 500 || len(e.Answer) > 20000 || len(e.Alternatives) > 200:
+		return fmt.Errorf("%w: too long", ErrInvalidEntry)
+	}
+	return nil
 }
 
 // Validate moves a draft to validated.
@@ -94,6 +129,9 @@ func (w *Writer) move(ctx context.Context, id string, from, to Status, by string
 
 func (w *Writer) emit(ctx context.Context, typ string, e Entry, by string) error {
 	p := events.KBEntryChanged{Type: typ, Entry: e.Wire(), By: by}
+	if _, published := w.State.PublishedEntry(e.ID); published && (e.Status == Draft || e.Status == Validated) {
+		p.Pending = true
+	}
 	ev, err := w.Log.Emit(ctx, w.Tenant, "", p)
 	if err != nil {
 		return err

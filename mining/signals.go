@@ -131,7 +131,8 @@ func Signals(turns []projections.Turn, feedback []projections.Feedback, endings 
 }
 
 // choiceTaken reports whether the message after a CLARIFY was answered with one
-// of the choices it offered (the widget sends the choice's question).
+// of the choices it offered (a click on a choice is logged as the choice's
+// question, answered with its entry; a citizen may also type it).
 func choiceTaken(t projections.Turn, next *projections.Turn) bool {
 	return next != nil && next.Outcome == "ANSWERED" && slices.Contains(t.Candidates[:min(choices, len(t.Candidates))], next.EntryID)
 }

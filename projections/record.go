@@ -17,6 +17,17 @@ type Record struct {
 	Decisions      []RecordDecision `json:"decisions"`
 	Feedback       []RecordFeedback `json:"feedback"`
 	Mining         []RecordSignal   `json:"mining_signals"`
+	Choices        []RecordChoice   `json:"choices"`
+}
+
+// RecordChoice is a CLARIFY choice the citizen clicked: the question it
+// clarified, kept as a suggestion for the experts.
+type RecordChoice struct {
+	EventID     string    `ch:"event_id" json:"id"`
+	At          time.Time `ch:"at" json:"at"`
+	UtteranceID string    `ch:"utterance_id" json:"utterance_id"`
+	Text        string    `ch:"text" json:"text"`
+	EntryID     string    `ch:"entry_id" json:"entry_id"`
 }
 
 // RecordStart is the start of a conversation.
@@ -89,6 +100,7 @@ func (q *Queries) Record(ctx context.Context, id string) (Record, bool, error) {
 		{&r.Messages, "SELECT event_id, at, role, text, outcome, confidence, entry_id FROM messages FINAL WHERE " + conv + " ORDER BY event_id"},
 		{&r.Decisions, "SELECT event_id, utterance_id, at, outcome, confidence, entry_id, candidates, scores, kb_version FROM decisions FINAL WHERE " + conv + " ORDER BY event_id"},
 		{&r.Feedback, "SELECT event_id, at, helpful, comment FROM feedback FINAL WHERE " + conv + " ORDER BY event_id"},
+		{&r.Choices, "SELECT event_id, at, utterance_id, text, entry_id FROM suggestion_choices FINAL WHERE " + conv + " ORDER BY event_id"},
 		// One join a level: version-neutral SQL.
 		{&r.Mining, `SELECT utterance_id, at, text, reasons, cluster_id, label
 			FROM (
@@ -123,6 +135,6 @@ func (q *Queries) Record(ctx context.Context, id string) (Record, bool, error) {
 	for i := range r.Mining {
 		r.Mining[i].Reasons = strings.Trim(r.Mining[i].Reasons, ",")
 	}
-	held := r.Started != nil || len(r.Events)+len(r.Messages)+len(r.Decisions)+len(r.Feedback)+len(r.Mining) > 0
+	held := r.Started != nil || len(r.Events)+len(r.Messages)+len(r.Decisions)+len(r.Feedback)+len(r.Mining)+len(r.Choices) > 0
 	return r, held, nil
 }

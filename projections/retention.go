@@ -26,6 +26,7 @@ var retained = []struct{ table, column, where string }{
 	{"decisions", "at", ""},
 	{"feedback", "at", ""},
 	{"usage_hourly", "hour", ""},
+	{"suggestion_choices", "at", ""},
 	{"mining_signals", "at", ""},
 	{"mining_assignments", "at", ""},
 	{"mining_clusters", "updated_at", ""},

@@ -14,8 +14,10 @@ var columns = map[string][]string{
 	"messages":      {"conversation_id", "event_id", "tenant", "at", "role", "text", "outcome", "confidence", "entry_id"},
 	"decisions": {"event_id", "conversation_id", "utterance_id", "tenant", "at", "outcome", "confidence", "entry_id",
 		"candidates", "scores", "kb_version", "latency_ms"},
-	"feedback":   {"event_id", "conversation_id", "tenant", "at", "helpful", "comment"},
-	"kb_entries": {"entry_id", "status", "question", "answer", "source", "entry", "updated_at", "event_id", "version", "cluster_id", "theme", "service"},
+	"feedback":           {"event_id", "conversation_id", "tenant", "at", "helpful", "comment"},
+	"suggestion_choices": {"event_id", "conversation_id", "tenant", "at", "utterance_id", "text", "entry_id", "choice_id"},
+	"suggestion_reviews": {"event_id", "suggestion_id", "kind", "entry_id", "text", "verdict", "by", "at"},
+	"kb_entries":         {"entry_id", "status", "question", "answer", "source", "entry", "updated_at", "event_id", "version", "cluster_id", "theme", "service"},
 }
 
 // Batch holds rows per table, each row's values in the order of its table's
@@ -55,7 +57,14 @@ func (b Batch) Project(e events.Envelope, p events.Payload) {
 			helpful = 1
 		}
 		b.Add("feedback", e.ID, e.ConversationID, e.Tenant, e.At, helpful, p.Comment)
+	case *events.SuggestionChosen:
+		b.Add("suggestion_choices", e.ID, e.ConversationID, e.Tenant, e.At, p.UtteranceID, p.Text, p.EntryID, p.ChoiceID)
+	case *events.SuggestionReviewed:
+		b.Add("suggestion_reviews", e.ID, p.SuggestionID, p.Kind, p.EntryID, p.Text, p.Verdict, p.By, e.At)
 	case *events.KBEntryChanged:
+		if p.Pending {
+			break // the published version stays the entry's row until the new one is published
+		}
 		entry, _ := json.Marshal(p.Entry)
 		status := map[string]string{
 			events.TypeKBEntryDrafted: "draft", events.TypeKBEntryValidated: "validated",

@@ -210,11 +210,12 @@ func (s *server) startAPI(ctx context.Context) error {
 	if !s.cfg.has("api") {
 		return nil
 	}
+	writer := &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}
 	res := &graphql.Resolver{Chat: s.chat, Engine: s.engine, Queries: s.queries, Logger: s.log,
 		// A burst of two thirds of the minute's budget, so that a building behind
 		// one address is not throttled.
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
-		KB:     &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}, Tokens: s.tokens, Users: s.accounts,
+		KB:     writer, Suggestions: &mining.Reviewer{Queries: s.queries, KB: writer}, Tokens: s.tokens, Users: s.accounts,
 		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays,
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)

@@ -1,5 +1,6 @@
 // Workbench of unmet demand: groups of unanswered questions, their examples, CSV
-// export, drafting an entry from a group, and the experts' validation queue. Talks
+// export, drafting an entry from a group, the experts' validation queue and the
+// suggestions drawn from the conversations (accept or reject). Talks
 // to /graphql with the signed-in session (see session.js).
 (() => {
   "use strict";
@@ -182,6 +183,48 @@
     }
   }
 
+  const kinds = { ALTERNATIVE: "Autre formulation", NEGATIVE: "Mauvaise réponse" };
+  const sources = { CHOIX: "choix cliqué", REFORMULATION: "reformulation", PAS_UTILE: "jugée inutile" };
+
+  async function loadSuggestions() {
+    try {
+      const d = await gql(`{ kbSuggestions(first: 50) { id kind text examples count conversations sources entry { id question } } }`);
+      const body = $("#suggestions tbody");
+      body.replaceChildren(...d.kbSuggestions.map((x) => {
+        const others = x.examples.filter((t) => t !== x.text);
+        return el("tr", {},
+          el("td", {}, x.text, others.length ? el("div", { class: "meta", text: "Aussi : " + others.join(" · ") }) : null),
+          el("td", { text: x.entry.question }),
+          el("td", { text: kinds[x.kind] || x.kind }),
+          el("td", { text: x.sources.map((s) => sources[s] || s).join(", ") }),
+          el("td", { text: `${x.count} (${x.conversations})` }),
+          el("td", {},
+            el("button", { type: "button", text: "Accepter",
+              "aria-label": (x.kind === "ALTERNATIVE" ? "Ajouter « " + x.text + " » comme autre formulation de l'entrée « "
+                : "Ajouter « " + x.text + " » comme mauvaise réponse de l'entrée « ") + x.entry.question + " »",
+              onclick: () => review("acceptSuggestion", x) }),
+            " ",
+            el("button", { type: "button", text: "Rejeter", "aria-label": "Rejeter « " + x.text + " »",
+              onclick: () => review("rejectSuggestion", x) })));
+      }));
+      if (!d.kbSuggestions.length) body.append(el("tr", {}, el("td", { colspan: "6", text: "Aucune suggestion en attente." })));
+    } catch (e) {
+      handle(e);
+    }
+  }
+
+  async function review(mutation, x) {
+    try {
+      await gql(mutation === "acceptSuggestion" ? `mutation($id: ID!) { acceptSuggestion(id: $id) { id } }` : `mutation($id: ID!) { rejectSuggestion(id: $id) }`, { id: x.id });
+      await Promise.all([loadQueue(), loadSuggestions()]);
+      say(mutation === "rejectSuggestion" ? `Suggestion « ${x.text} » rejetée.`
+        : `« ${x.text} » ajoutée ${x.kind === "ALTERNATIVE" ? "comme autre formulation" : "comme mauvaise réponse"} à un brouillon de l'entrée « ${x.entry.question} » : validez-le puis publiez-le.`);
+      $("#suggestions-title").focus();
+    } catch (e) {
+      handle(e);
+    }
+  }
+
   async function step(mutation, id) {
     try {
       await gql(`mutation($id: ID!) { ${mutation}(id: $id) { id status } }`, { id });
@@ -212,7 +255,7 @@
     say(e.message || "Le service ne répond pas. Réessayez dans un instant.", true);
   }
 
-  $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadGroups(); });
+  $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadGroups(); loadQueue(); loadSuggestions(); });
   $("#csv").addEventListener("click", csv);
   $("#draft").addEventListener("submit", draft);
   signedOut = window.parvis.wire((info) => {
@@ -223,5 +266,6 @@
     loadThemes();
     loadGroups();
     loadQueue();
+    loadSuggestions();
   }, handle);
 })();

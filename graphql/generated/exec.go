@@ -95,11 +95,24 @@ type ComplexityRoot struct {
 		Demande      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Links        func(childComplexity int) int
+		Negatives    func(childComplexity int) int
 		Question     func(childComplexity int) int
 		Service      func(childComplexity int) int
 		Source       func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Theme        func(childComplexity int) int
+	}
+
+	KbSuggestion struct {
+		Conversations func(childComplexity int) int
+		Count         func(childComplexity int) int
+		Entry         func(childComplexity int) int
+		Examples      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		LastSeen      func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		Text          func(childComplexity int) int
 	}
 
 	Link struct {
@@ -123,6 +136,8 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptSuggestion  func(childComplexity int, id string) int
+		ChooseSuggestion  func(childComplexity int, conversationID string, entryID string) int
 		CreateAPIToken    func(childComplexity int, role model.Role, name string) int
 		CreateAccount     func(childComplexity int, login string, name string, role model.Role, password string) int
 		DisableAccount    func(childComplexity int, id string) int
@@ -130,12 +145,14 @@ type ComplexityRoot struct {
 		EraseConversation func(childComplexity int, id string) int
 		GiveFeedback      func(childComplexity int, conversationID string, helpful bool, comment *string) int
 		PublishKbEntry    func(childComplexity int, id string) int
+		RejectSuggestion  func(childComplexity int, id string) int
 		ReplayProjections func(childComplexity int) int
 		RevokeAPIToken    func(childComplexity int, id string) int
 		RevokeSession     func(childComplexity int, id string) int
 		SendMessage       func(childComplexity int, conversationID string, text string) int
 		SignOutEverywhere func(childComplexity int, accountID string) int
 		StartConversation func(childComplexity int, audience *model.Audience, channel *string) int
+		UpdateKbEntry     func(childComplexity int, id string, input model.KbEntryInput) int
 		ValidateKbEntry   func(childComplexity int, id string) int
 	}
 
@@ -164,6 +181,7 @@ type ComplexityRoot struct {
 		ExportConversation func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbQueue            func(childComplexity int) int
+		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int) int
 		Me                 func(childComplexity int) int
 		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int) int
 		Overview           func(childComplexity int, from time.Time, to time.Time) int
@@ -240,6 +258,7 @@ type MutationResolver interface {
 	StartConversation(ctx context.Context, audience *model.Audience, channel *string) (*model.Conversation, error)
 	SendMessage(ctx context.Context, conversationID string, text string) (*model.BotReply, error)
 	GiveFeedback(ctx context.Context, conversationID string, helpful bool, comment *string) (bool, error)
+	ChooseSuggestion(ctx context.Context, conversationID string, entryID string) (*model.BotReply, error)
 	ReplayProjections(ctx context.Context) (*model.ReplayReport, error)
 	RevokeSession(ctx context.Context, id string) (bool, error)
 	SignOutEverywhere(ctx context.Context, accountID string) (int, error)
@@ -248,6 +267,9 @@ type MutationResolver interface {
 	CreateAccount(ctx context.Context, login string, name string, role model.Role, password string) (*model.Account, error)
 	DisableAccount(ctx context.Context, id string) (bool, error)
 	DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error)
+	UpdateKbEntry(ctx context.Context, id string, input model.KbEntryInput) (*model.KbEntry, error)
+	AcceptSuggestion(ctx context.Context, id string) (*model.KbEntry, error)
+	RejectSuggestion(ctx context.Context, id string) (bool, error)
 	ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 	PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 	EraseConversation(ctx context.Context, id string) (bool, error)
@@ -269,6 +291,7 @@ type QueryResolver interface {
 	ReplayStatus(ctx context.Context) (*model.ReplayReport, error)
 	APITokens(ctx context.Context) ([]*model.APIToken, error)
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
+	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int) ([]*model.KbSuggestion, error)
 	ExportConversation(ctx context.Context, id string) (string, error)
 }
 
@@ -507,6 +530,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Links(childComplexity), true
+	case "KbEntry.negatives":
+		if e.ComplexityRoot.KbEntry.Negatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbEntry.Negatives(childComplexity), true
 	case "KbEntry.question":
 		if e.ComplexityRoot.KbEntry.Question == nil {
 			break
@@ -537,6 +566,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Theme(childComplexity), true
+
+	case "KbSuggestion.conversations":
+		if e.ComplexityRoot.KbSuggestion.Conversations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.Conversations(childComplexity), true
+	case "KbSuggestion.count":
+		if e.ComplexityRoot.KbSuggestion.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.Count(childComplexity), true
+	case "KbSuggestion.entry":
+		if e.ComplexityRoot.KbSuggestion.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.Entry(childComplexity), true
+	case "KbSuggestion.examples":
+		if e.ComplexityRoot.KbSuggestion.Examples == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.Examples(childComplexity), true
+	case "KbSuggestion.id":
+		if e.ComplexityRoot.KbSuggestion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.ID(childComplexity), true
+	case "KbSuggestion.kind":
+		if e.ComplexityRoot.KbSuggestion.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.Kind(childComplexity), true
+	case "KbSuggestion.lastSeen":
+		if e.ComplexityRoot.KbSuggestion.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.LastSeen(childComplexity), true
+	case "KbSuggestion.sources":
+		if e.ComplexityRoot.KbSuggestion.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.Sources(childComplexity), true
+	case "KbSuggestion.text":
+		if e.ComplexityRoot.KbSuggestion.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbSuggestion.Text(childComplexity), true
 
 	case "Link.label":
 		if e.ComplexityRoot.Link.Label == nil {
@@ -607,6 +691,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MinedQuestion.Text(childComplexity), true
 
+	case "Mutation.acceptSuggestion":
+		if e.ComplexityRoot.Mutation.AcceptSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptSuggestion(childComplexity, args["id"].(string)), true
+	case "Mutation.chooseSuggestion":
+		if e.ComplexityRoot.Mutation.ChooseSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_chooseSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChooseSuggestion(childComplexity, args["conversationId"].(string), args["entryId"].(string)), true
 	case "Mutation.createApiToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -684,6 +790,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishKbEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.rejectSuggestion":
+		if e.ComplexityRoot.Mutation.RejectSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectSuggestion(childComplexity, args["id"].(string)), true
 	case "Mutation.replayProjections":
 		if e.ComplexityRoot.Mutation.ReplayProjections == nil {
 			break
@@ -745,6 +862,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartConversation(childComplexity, args["audience"].(*model.Audience), args["channel"].(*string)), true
+	case "Mutation.updateKbEntry":
+		if e.ComplexityRoot.Mutation.UpdateKbEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateKbEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateKbEntry(childComplexity, args["id"].(string), args["input"].(model.KbEntryInput)), true
 	case "Mutation.validateKbEntry":
 		if e.ComplexityRoot.Mutation.ValidateKbEntry == nil {
 			break
@@ -893,6 +1021,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KbQueue(childComplexity), true
+	case "Query.kbSuggestions":
+		if e.ComplexityRoot.Query.KbSuggestions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbSuggestions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbSuggestions(childComplexity, args["entryId"].(*string), args["kind"].(*model.SuggestionKind), args["first"].(*int)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -1357,6 +1496,13 @@ type Query {
   "Entries waiting for an expert: drafts and validated entries not yet published."
   kbQueue: [KbEntry!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
   """
+  Phrasings drawn from the conversations of the last 90 days that wait for an
+  expert's verdict, most observed first: alternatives (a CLARIFY choice clicked,
+  a question rephrased then answered by the entry) and negatives (an answer
+  judged not helpful). Optionally those of one entry, or of one kind.
+  """
+  kbSuggestions(entryId: ID, kind: SuggestionKind, first: Int = 50): [KbSuggestion!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  """
   Everything held about a conversation, as one JSON document, to answer a
   citizen's access request (RGPD, article 15): its start, its events, messages
   with outcomes, decisions with the entries weighed, feedback, and the questions
@@ -1420,6 +1566,38 @@ type MinedQuestion {
   outcome: Outcome
 }
 
+"What a suggestion proposes for its entry."
+enum SuggestionKind {
+  "A phrasing that meant the entry: accepting it drafts a new version of the entry with it as an alternative."
+  ALTERNATIVE
+  """
+  A phrasing the entry answered and the citizen judged not helpful: accepting it
+  drafts a new version of the entry with it as a negative, a phrasing this entry
+  wrongly answers (the bot then ranks the entry lower for messages close to it).
+  """
+  NEGATIVE
+}
+
+"Where a suggestion comes from: a CLARIFY choice clicked, a rephrasing, a thumbs-down."
+enum SuggestionSource { CHOIX REFORMULATION PAS_UTILE }
+
+"A phrasing citizens used, suggested for an entry; deduplicated on its normalised form."
+type KbSuggestion {
+  id: ID!
+  kind: SuggestionKind!
+  entry: KbEntry!
+  "The most frequent wording (redacted)."
+  text: String!
+  "Distinct wordings, most frequent first, five at most."
+  examples: [String!]!
+  "Times it was observed."
+  count: Int!
+  "Distinct conversations it was observed in."
+  conversations: Int!
+  sources: [SuggestionSource!]!
+  lastSeen: Time!
+}
+
 input KbEntryInput {
   question: String!
   alternatives: [String!]
@@ -1433,6 +1611,13 @@ type Mutation {
   startConversation(audience: Audience, channel: String): Conversation!
   sendMessage(conversationId: ID!, text: String!): BotReply!
   giveFeedback(conversationId: ID!, helpful: Boolean!, comment: String): Boolean!
+  """
+  The citizen clicks one of the choices of the conversation's last CLARIFY: the
+  answer of that entry, as if its question had been asked; the click links the
+  ambiguous question to the entry (a suggested alternative for the experts).
+  BAD_USER_INPUT when the entry was not offered or was taken already.
+  """
+  chooseSuggestion(conversationId: ID!, entryId: ID!): BotReply!
   """
   Rebuild every projection from the event log, in the background: returns at
   once with the replay's status (the one already running, if any); follow it with
@@ -1457,6 +1642,20 @@ type Mutation {
   disableAccount(id: ID!): Boolean! @auth(roles: [ADMIN])
   "Draft a knowledge base entry (from a group of unanswered questions, with clusterId)."
   draftKbEntry(input: KbEntryInput!): KbEntry! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  """
+  Draft a new version of an entry (same id): validateKbEntry and publishKbEntry
+  act on it; the published version answers meanwhile.
+  """
+  updateKbEntry(id: ID!, input: KbEntryInput!): KbEntry! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  """
+  Accept a suggestion: a draft of a new version of its entry with the phrasing
+  added as an alternative or as a negative, returned; nothing changes for
+  citizens before an expert validates and publishes it. BAD_USER_INPUT when the
+  suggestion no longer waits.
+  """
+  acceptSuggestion(id: ID!): KbEntry! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  "Reject a suggestion: it leaves the queue for good, replays included."
+  rejectSuggestion(id: ID!): Boolean! @auth(roles: [ADMIN, ANALYST, EXPERT])
   "An expert validates a draft."
   validateKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
   "An expert publishes a validated entry: the bot answers with it on the next message."
@@ -1505,6 +1704,8 @@ type KbEntry {
   source: String
   "Other ways citizens ask it: shown to analysts, experts and admins only, empty for others."
   alternatives: [String!]!
+  "Phrasings it answered wrongly, which lower it for messages close to them (analysts, experts and admins only)."
+  negatives: [String!]!
   audiences: [Audience!]!
   service: String
   theme: String
@@ -1703,6 +1904,8 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_source(ctx, field)
 	case "alternatives":
 		return ec.fieldContext_KbEntry_alternatives(ctx, field)
+	case "negatives":
+		return ec.fieldContext_KbEntry_negatives(ctx, field)
 	case "audiences":
 		return ec.fieldContext_KbEntry_audiences(ctx, field)
 	case "service":
@@ -1719,6 +1922,30 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_clusterId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KbEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_KbSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_KbSuggestion_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_KbSuggestion_kind(ctx, field)
+	case "entry":
+		return ec.fieldContext_KbSuggestion_entry(ctx, field)
+	case "text":
+		return ec.fieldContext_KbSuggestion_text(ctx, field)
+	case "examples":
+		return ec.fieldContext_KbSuggestion_examples(ctx, field)
+	case "count":
+		return ec.fieldContext_KbSuggestion_count(ctx, field)
+	case "conversations":
+		return ec.fieldContext_KbSuggestion_conversations(ctx, field)
+	case "sources":
+		return ec.fieldContext_KbSuggestion_sources(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_KbSuggestion_lastSeen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KbSuggestion", field.Name)
 }
 
 func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2035,6 +2262,42 @@ func (ec *executionContext) dir_auth_args(ctx context.Context, rawArgs map[strin
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_chooseSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "conversationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["conversationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "entryId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entryId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2181,6 +2444,20 @@ func (ec *executionContext) field_Mutation_publishKbEntry_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rejectSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2264,6 +2541,28 @@ func (ec *executionContext) field_Mutation_startConversation_args(ctx context.Co
 		return nil, err
 	}
 	args["channel"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.KbEntryInput, error) {
+			return ec.unmarshalNKbEntryInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -2386,6 +2685,36 @@ func (ec *executionContext) field_Query_kbEntries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kbSuggestions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "entryId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entryId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.SuggestionKind, error) {
+			return ec.unmarshalOSuggestionKind2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -3423,6 +3752,29 @@ func (ec *executionContext) fieldContext_KbEntry_alternatives(_ context.Context,
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _KbEntry_negatives(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbEntry_negatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Negatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbEntry_negatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _KbEntry_audiences(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3591,6 +3943,222 @@ func (ec *executionContext) _KbEntry_clusterId(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_KbEntry_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbSuggestion_id(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbSuggestion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbSuggestion_kind(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SuggestionKind) graphql.Marshaler {
+			return ec.marshalNSuggestionKind2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbSuggestion", field, false, false, "SuggestionKind")
+}
+
+func (ec *executionContext) _KbSuggestion_entry(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KbSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KbSuggestion_text(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbSuggestion_examples(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_examples(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Examples, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_examples(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbSuggestion_count(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbSuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KbSuggestion_conversations(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_conversations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_conversations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbSuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KbSuggestion_sources(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SuggestionSource) graphql.Marshaler {
+			return ec.marshalNSuggestionSource2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbSuggestion", field, false, false, "SuggestionSource")
+}
+
+func (ec *executionContext) _KbSuggestion_lastSeen(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbSuggestion_lastSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbSuggestion_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbSuggestion", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Link_label(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
@@ -3972,6 +4540,50 @@ func (ec *executionContext) fieldContext_Mutation_giveFeedback(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_giveFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_chooseSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_chooseSuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChooseSuggestion(ctx, fc.Args["conversationId"].(string), fc.Args["entryId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BotReply) graphql.Marshaler {
+			return ec.marshalNBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBotReply(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_chooseSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BotReply(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_chooseSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4456,6 +5068,192 @@ func (ec *executionContext) fieldContext_Mutation_draftKbEntry(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_draftKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateKbEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateKbEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateKbEntry(ctx, fc.Args["id"].(string), fc.Args["input"].(model.KbEntryInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateKbEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptSuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptSuggestion(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectSuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectSuggestion(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5737,6 +6535,68 @@ func (ec *executionContext) fieldContext_Query_kbQueue(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_KbEntry(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kbSuggestions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbSuggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbSuggestions(ctx, fc.Args["entryId"].(*string), fc.Args["kind"].(*model.SuggestionKind), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.KbSuggestion
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.KbSuggestion
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbSuggestion) graphql.Marshaler {
+			return ec.marshalNKbSuggestion2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbSuggestions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbSuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbSuggestions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8354,6 +9214,11 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "negatives":
+			out.Values[i] = ec._KbEntry_negatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "audiences":
 			out.Values[i] = ec._KbEntry_audiences(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -8387,6 +9252,79 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 		case "clusterId":
 			out.Values[i] = ec._KbEntry_clusterId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kbSuggestionImplementors = []string{"KbSuggestion"}
+
+func (ec *executionContext) _KbSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.KbSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kbSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KbSuggestion")
+		case "id":
+			out.Values[i] = ec._KbSuggestion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._KbSuggestion_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entry":
+			out.Values[i] = ec._KbSuggestion_entry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._KbSuggestion_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "examples":
+			out.Values[i] = ec._KbSuggestion_examples(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KbSuggestion_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversations":
+			out.Values[i] = ec._KbSuggestion_conversations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._KbSuggestion_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSeen":
+			out.Values[i] = ec._KbSuggestion_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -8585,6 +9523,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "chooseSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_chooseSuggestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "replayProjections":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_replayProjections(ctx, field)
@@ -8637,6 +9582,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "draftKbEntry":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_draftKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateKbEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptSuggestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectSuggestion(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -8899,6 +9865,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kbQueue(ctx, field)
+				})
+		case "kbSuggestions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbSuggestions(ctx, field)
 				})
 		case "exportConversation":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -9910,6 +10882,30 @@ func (ec *executionContext) unmarshalNKbEntryInput2githubᚗcomᚋparvisᚑcivic
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNKbSuggestion2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbSuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKbSuggestion2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKbSuggestion2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbSuggestion(ctx context.Context, sel ast.SelectionSet, v *model.KbSuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KbSuggestion!")
+		return graphql.Null
+	}
+	return ec._KbSuggestion(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Link) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10179,6 +11175,56 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	for i := range v {
 		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSuggestionKind2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionKind(ctx context.Context, v any) (model.SuggestionKind, error) {
+	var res model.SuggestionKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSuggestionKind2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionKind(ctx context.Context, sel ast.SelectionSet, v model.SuggestionKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSuggestionSource2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionSource(ctx context.Context, v any) (model.SuggestionSource, error) {
+	var res model.SuggestionSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSuggestionSource2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionSource(ctx context.Context, sel ast.SelectionSet, v model.SuggestionSource) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSuggestionSource2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionSourceᚄ(ctx context.Context, v any) ([]model.SuggestionSource, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SuggestionSource, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSuggestionSource2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSuggestionSource2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SuggestionSource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSuggestionSource2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionSource(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -10655,6 +11701,22 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOSuggestionKind2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionKind(ctx context.Context, v any) (*model.SuggestionKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SuggestionKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSuggestionKind2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionKind(ctx context.Context, sel ast.SelectionSet, v *model.SuggestionKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

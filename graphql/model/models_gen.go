@@ -71,11 +71,13 @@ type KbEntry struct {
 	// Where the answer comes from (the town, DILA service-public.fr...).
 	Source *string `json:"source,omitempty"`
 	// Other ways citizens ask it: shown to analysts, experts and admins only, empty for others.
-	Alternatives []string   `json:"alternatives"`
-	Audiences    []Audience `json:"audiences"`
-	Service      *string    `json:"service,omitempty"`
-	Theme        *string    `json:"theme,omitempty"`
-	Links        []*Link    `json:"links"`
+	Alternatives []string `json:"alternatives"`
+	// Phrasings it answered wrongly, which lower it for messages close to them (analysts, experts and admins only).
+	Negatives []string   `json:"negatives"`
+	Audiences []Audience `json:"audiences"`
+	Service   *string    `json:"service,omitempty"`
+	Theme     *string    `json:"theme,omitempty"`
+	Links     []*Link    `json:"links"`
 	// A kind of request (demande) that can be filed from this entry.
 	Demande *string `json:"demande,omitempty"`
 	// draft, validated, published or retired
@@ -91,6 +93,23 @@ type KbEntryInput struct {
 	Audiences    []Audience `json:"audiences,omitempty"`
 	// The group of unanswered questions the entry answers; its questions become alternatives when none are given.
 	ClusterID *string `json:"clusterId,omitempty"`
+}
+
+// A phrasing citizens used, suggested for an entry; deduplicated on its normalised form.
+type KbSuggestion struct {
+	ID    string         `json:"id"`
+	Kind  SuggestionKind `json:"kind"`
+	Entry *KbEntry       `json:"entry"`
+	// The most frequent wording (redacted).
+	Text string `json:"text"`
+	// Distinct wordings, most frequent first, five at most.
+	Examples []string `json:"examples"`
+	// Times it was observed.
+	Count int `json:"count"`
+	// Distinct conversations it was observed in.
+	Conversations int                `json:"conversations"`
+	Sources       []SuggestionSource `json:"sources"`
+	LastSeen      time.Time          `json:"lastSeen"`
 }
 
 type Link struct {
@@ -575,6 +594,124 @@ func (e *SignalReason) UnmarshalJSON(b []byte) error {
 }
 
 func (e SignalReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a suggestion proposes for its entry.
+type SuggestionKind string
+
+const (
+	// A phrasing that meant the entry: accepting it drafts a new version of the entry with it as an alternative.
+	SuggestionKindAlternative SuggestionKind = "ALTERNATIVE"
+	// A phrasing the entry answered and the citizen judged not helpful: accepting it
+	// drafts a new version of the entry with it as a negative, a phrasing this entry
+	// wrongly answers (the bot then ranks the entry lower for messages close to it).
+	SuggestionKindNegative SuggestionKind = "NEGATIVE"
+)
+
+var AllSuggestionKind = []SuggestionKind{
+	SuggestionKindAlternative,
+	SuggestionKindNegative,
+}
+
+func (e SuggestionKind) IsValid() bool {
+	switch e {
+	case SuggestionKindAlternative, SuggestionKindNegative:
+		return true
+	}
+	return false
+}
+
+func (e SuggestionKind) String() string {
+	return string(e)
+}
+
+func (e *SuggestionKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SuggestionKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SuggestionKind", str)
+	}
+	return nil
+}
+
+func (e SuggestionKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SuggestionKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SuggestionKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a suggestion comes from: a CLARIFY choice clicked, a rephrasing, a thumbs-down.
+type SuggestionSource string
+
+const (
+	SuggestionSourceChoix         SuggestionSource = "CHOIX"
+	SuggestionSourceReformulation SuggestionSource = "REFORMULATION"
+	SuggestionSourcePasUtile      SuggestionSource = "PAS_UTILE"
+)
+
+var AllSuggestionSource = []SuggestionSource{
+	SuggestionSourceChoix,
+	SuggestionSourceReformulation,
+	SuggestionSourcePasUtile,
+}
+
+func (e SuggestionSource) IsValid() bool {
+	switch e {
+	case SuggestionSourceChoix, SuggestionSourceReformulation, SuggestionSourcePasUtile:
+		return true
+	}
+	return false
+}
+
+func (e SuggestionSource) String() string {
+	return string(e)
+}
+
+func (e *SuggestionSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SuggestionSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SuggestionSource", str)
+	}
+	return nil
+}
+
+func (e SuggestionSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SuggestionSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SuggestionSource) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -204,7 +204,7 @@
         const r = item.reply;
         const actions = [];
         for (const s of r.suggestions || []) {
-          actions.push(el("button", { type: "button", text: s.question, onclick: () => ask(s.question) }));
+          actions.push(el("button", { type: "button", text: s.question, onclick: () => ask(s.question, s.id) }));
         }
         for (const l of (r.entry && r.entry.links) || []) {
           actions.push(el("a", { href: l.url, target: "_blank", rel: "noopener", text: l.label }));
@@ -270,7 +270,9 @@
   }
 
   let busy = false;
-  async function ask(text) {
+  // ask sends a message; choice is the entry of a CLARIFY choice clicked, sent as
+  // such so that the town learns what the ambiguous question meant.
+  async function ask(text, choice) {
     text = (text || "").trim();
     if (!text || busy) return;
     if (text.length > maxLength) {
@@ -281,16 +283,26 @@
     send.disabled = true;
     typing.hidden = false;
     add({ kind: "citizen", text });
-    const query = `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) {
-      text outcome confidence entry { id question source links { label url } } suggestions { id question } } }`;
+    const fields = "text outcome confidence entry { id question source links { label url } } suggestions { id question }";
+    const query = `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { ${fields} } }`;
     try {
       let reply;
-      try {
-        reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
-      } catch (e) {
-        if (e.code !== "BAD_USER_INPUT" || !/conversation/i.test(e.message)) throw e;
-        state.conversationId = null; // expired on the server: start a new one
-        reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
+      if (choice && state.conversationId) {
+        try {
+          reply = (await gql(`mutation($c: ID!, $e: ID!) { chooseSuggestion(conversationId: $c, entryId: $e) { ${fields} } }`,
+            { c: state.conversationId, e: choice })).chooseSuggestion;
+        } catch (e) {
+          if (e.code !== "BAD_USER_INPUT") throw e; // no longer offered: the question is asked instead
+        }
+      }
+      if (!reply) {
+        try {
+          reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
+        } catch (e) {
+          if (e.code !== "BAD_USER_INPUT" || !/conversation/i.test(e.message)) throw e;
+          state.conversationId = null; // expired on the server: start a new one
+          reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
+        }
       }
       add({ kind: "bot", reply });
     } catch (e) {
