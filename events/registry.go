@@ -25,6 +25,7 @@ var registry = map[string]registration{
 	TypeAccountDisabled:     {1, TopicAudit, func() Payload { return new(AccountDisabled) }},
 	TypeReplayRequested:     {1, TopicAudit, func() Payload { return new(ReplayRequested) }},
 	TypeConversationErased:  {1, TopicAudit, func() Payload { return new(ConversationErased) }},
+	TypeTenantDeclared:      {1, TopicAudit, func() Payload { return new(TenantDeclared) }},
 }
 
 // kbChange makes the empty payload of one step of an entry's lifecycle: the

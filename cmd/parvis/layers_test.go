@@ -15,7 +15,7 @@ var layers = [][]string{
 	{"ingest", "mining"},
 	{"bot", "auth", "projections", "eventlog"},
 	{"french", "web"},
-	{"ingest/redact", "kb"},
+	{"ingest/redact", "kb", "tenant"},
 	{"events"},
 }
 
