@@ -88,7 +88,8 @@ func (r *Resolver) townSource() string {
 }
 
 func toAccount(a auth.Account) *model.Account {
-	return &model.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: model.Role(a.Role), CreatedAt: a.Created, Disabled: a.Disabled}
+	return &model.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: model.Role(a.Role), CreatedAt: a.Created, Disabled: a.Disabled,
+		Tenant: optional(a.Tenant)}
 }
 
 // export is the document of exportConversation: what is held, when it was

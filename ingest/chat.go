@@ -22,6 +22,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
 )
 
@@ -33,6 +34,8 @@ var (
 	ErrUnknownConversation = errors.New("ingest: unknown conversation")
 	ErrRateLimited         = errors.New("ingest: rate limited") // a client sends faster than allowed
 	ErrNothingToRate       = errors.New("ingest: every answer of the conversation is rated already")
+	ErrUnknownTenant       = errors.New("ingest: no such tenant")
+	ErrOriginNotAllowed    = errors.New("ingest: the calling site may not embed this tenant's widget")
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -43,7 +46,7 @@ type Publisher interface {
 // ConversationLookup finds a conversation that this process does not hold in
 // memory (started before a restart, or on another instance).
 type ConversationLookup interface {
-	ConversationAudience(ctx context.Context, id string) (audience string, ok bool, err error)
+	ConversationStart(ctx context.Context, id string) (audience, tenant string, ok bool, err error)
 }
 
 // TooLongError says how long a refused message was; it matches [ErrTooLong].
@@ -58,7 +61,12 @@ func (e *TooLongError) Is(target error) bool { return target == ErrTooLong }
 
 // Config configures the chat [Service].
 type Config struct {
-	Tenant    string
+	// Tenant is the deployment's default tenant: conversations started
+	// without naming one are held with it.
+	Tenant string
+	// Tenants are the declared tenants, a conversation's tenant is checked
+	// against; nil: the default tenant only.
+	Tenants   *tenant.Registry
 	MaxRunes  int           // longest message accepted; default 2000
 	IdleAfter time.Duration // a conversation idle this long is ended; default 30 min
 	// ConversationRate bounds the messages a minute of one conversation, a third
@@ -85,6 +93,7 @@ type Service struct {
 type conversation struct {
 	mu       sync.Mutex
 	id       string
+	tenant   string
 	audience kb.Audience
 	last     time.Time
 	unrated  int // answers not yet rated: one feedback per answer
@@ -111,15 +120,33 @@ func NewService(cfg Config, engine *bot.Engine, pub Publisher, lookup Conversati
 // Conversation is a started conversation.
 type Conversation struct {
 	ID       string
+	Tenant   string
 	Audience kb.Audience
 }
 
-// Start opens a conversation.
-func (s *Service) Start(ctx context.Context, audience kb.Audience, channel, campaign string) (Conversation, error) {
+// Start is what a conversation is started with.
+type Start struct {
+	// Tenant is the commune or intercommunalité whose assistant the citizen
+	// talks to (the widget's data-tenant); "": the deployment's default.
+	Tenant   string
+	Page     web.PageOrigin // the page that calls, checked against the tenant's sites
+	Audience kb.Audience
+	Channel  string
+	Campaign string
+}
+
+// Start opens a conversation with a tenant. A tenant named must be declared,
+// and a browser page calling must be one of its sites or this deployment's
+// own; otherwise nothing is logged.
+func (s *Service) Start(ctx context.Context, st Start) (Conversation, error) {
+	tenantID, err := s.tenantOf(st)
+	if err != nil {
+		return Conversation{}, err
+	}
 	now := time.Now()
 	id := events.NewID(now)
-	ev, err := events.New(s.cfg.Tenant, id, now, events.ConversationStarted{
-		Audience: string(audience), Channel: channel, Campaign: campaign,
+	ev, err := events.New(tenantID, id, now, events.ConversationStarted{
+		Audience: string(st.Audience), Channel: st.Channel, Campaign: st.Campaign,
 	})
 	if err != nil {
 		return Conversation{}, err
@@ -128,10 +155,37 @@ func (s *Service) Start(ctx context.Context, audience kb.Audience, channel, camp
 		return Conversation{}, err
 	}
 	s.mu.Lock()
-	s.convs[id] = &conversation{id: id, audience: audience, last: now}
+	s.convs[id] = &conversation{id: id, tenant: tenantID, audience: st.Audience, last: now}
 	s.mu.Unlock()
 	conversationsStarted.Inc()
-	return Conversation{ID: id, Audience: audience}, nil
+	return Conversation{ID: id, Tenant: tenantID, Audience: st.Audience}, nil
+}
+
+// tenantOf returns the tenant a conversation is started with, once checked.
+// Without a tenant named, the default one is taken as before tenants were
+// declared: its sites are checked only when it declares some, so that a site
+// embedding the widget without data-tenant keeps working.
+func (s *Service) tenantOf(st Start) (string, error) {
+	id := st.Tenant
+	if id == "" {
+		id = s.cfg.Tenant
+	}
+	var t tenant.Tenant
+	declared := false
+	if s.cfg.Tenants != nil {
+		t, declared = s.cfg.Tenants.Get(id)
+	}
+	switch {
+	case st.Tenant != "" && !declared:
+		return "", fmt.Errorf("%w: %q", ErrUnknownTenant, st.Tenant)
+	case !declared || st.Page.Origin == "" || st.Page.Own:
+		return id, nil
+	case st.Tenant == "" && len(t.Origins) == 0:
+		return id, nil
+	case !t.AllowsOrigin(st.Page.Origin):
+		return "", fmt.Errorf("%w: %s for %s", ErrOriginNotAllowed, st.Page.Origin, id)
+	}
+	return id, nil
 }
 
 func (s *Service) conversation(ctx context.Context, id string) (*conversation, error) {
@@ -144,7 +198,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if s.lookup == nil || !events.ValidID(id) {
 		return nil, ErrUnknownConversation
 	}
-	aud, found, err := s.lookup.ConversationAudience(ctx, id)
+	aud, tenantID, found, err := s.lookup.ConversationStart(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up conversation: %w", err)
 	}
@@ -157,7 +211,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 		return c, nil
 	}
 	// Its answers before are unknown here: one of them may be rated.
-	c = &conversation{id: id, audience: kb.Audience(aud), last: time.Now(), unrated: 1}
+	c = &conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), last: time.Now(), unrated: 1}
 	s.convs[id] = c
 	return c, nil
 }
@@ -227,7 +281,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	replyText := s.compose(d, c.audience)
 
 	now := time.Now()
-	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts})
+	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts})
 	if err != nil {
 		return Reply{}, err
 	}
@@ -245,7 +299,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	for _, cand := range d.Candidates {
 		dec.Candidates = append(dec.Candidates, events.Candidate{EntryID: cand.Entry.ID, Score: round(cand.Score)})
 	}
-	decEv, err := events.New(s.cfg.Tenant, c.id, now, dec)
+	decEv, err := events.New(c.tenant, c.id, now, dec)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -307,7 +361,7 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 		}
 		comment, _ = redact.Redact(comment)
 	}
-	ev, err := events.New(s.cfg.Tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment})
+	ev, err := events.New(c.tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment})
 	if err != nil {
 		return err
 	}
@@ -331,7 +385,7 @@ func (s *Service) EndIdle(ctx context.Context, now time.Time) error {
 	}
 	s.mu.Unlock()
 	for _, c := range idle {
-		ev, err := events.New(s.cfg.Tenant, c.id, now, events.ConversationEnded{Reason: "inactivity"})
+		ev, err := events.New(c.tenant, c.id, now, events.ConversationEnded{Reason: "inactivity"})
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
 )
 
@@ -38,6 +39,7 @@ type server struct {
 	engine    *bot.Engine
 	kb        *kb.State
 	tokens    *auth.Tokens
+	tenants   *tenant.Registry
 	accounts  *auth.Accounts
 	erasures  *projections.Erasures
 	miner     *mining.Miner // nil without the miner role
@@ -148,21 +150,44 @@ func (s *server) startKB(ctx context.Context) error {
 	return nil
 }
 
-// startAudit follows the audit topic into the API tokens, the local accounts
-// and the erased conversations, and waits until the log has been read once: the
-// projector starts with every erasure known.
+// startAudit follows the audit topic into the tenants, the API tokens, the
+// local accounts and the erased conversations, and waits until the log has been
+// read once: the projector starts with every erasure known. Then it declares
+// the demo's tenants (--demo) and those of --tenants that the log does not hold
+// as they are.
 func (s *server) startAudit(ctx context.Context) error {
+	s.tenants = tenant.NewRegistry(s.pub)
 	s.tokens = auth.NewTokens(s.pub, s.cfg.Tenant)
 	s.accounts = auth.NewAccounts(s.pub, s.cfg.Tenant)
 	s.accounts.SessionMaxAge = s.cfg.SessionMaxAge
 	s.wg.Go(func() { s.accounts.RunJanitor(ctx) })
 	s.erasures = projections.NewErasures()
 	apply := func(env events.Envelope, p events.Payload) {
+		s.tenants.Apply(env, p)
 		s.tokens.Apply(env, p)
 		s.accounts.Apply(env, p)
 		s.erasures.Apply(env, p)
 	}
-	return s.follow(ctx, "audit follower", events.TopicAudit, apply, func() {})
+	if err := s.follow(ctx, "audit follower", events.TopicAudit, apply, func() {}); err != nil {
+		return err
+	}
+	var declare []tenant.Tenant
+	if s.cfg.Demo {
+		declare = append(declare, tenant.Demo()...)
+	}
+	if s.cfg.TenantsFile != "" {
+		ts, err := tenant.Load(s.cfg.TenantsFile)
+		if err != nil {
+			return err
+		}
+		declare = append(declare, ts...)
+	}
+	if n, err := s.tenants.Sync(ctx, declare, "parvis serve"); err != nil {
+		return fmt.Errorf("declare tenants: %w", err)
+	} else if n > 0 {
+		s.log.Info("tenants declared", slog.Int("declared", n))
+	}
+	return nil
 }
 
 // follow follows a single-partition topic in the background, calling onChange
@@ -188,7 +213,7 @@ func (s *server) startChat(ctx context.Context) error {
 	if s.cfg.ChatRate > 0 {
 		perConversation = 30 // what a person can type, whatever the address's budget
 	}
-	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, MaxRunes: s.cfg.MaxMessage,
+	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, MaxRunes: s.cfg.MaxMessage,
 		ConversationRate: perConversation, Logger: s.log}, s.engine, s.pub, s.queries)
 	s.wg.Go(func() { s.chat.RunJanitor(ctx) })
 	return nil
@@ -204,7 +229,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		// A burst of two thirds of the minute's budget, so that a building behind
 		// one address is not throttled.
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
-		KB:     &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}, Tokens: s.tokens, Users: s.accounts,
+		KB:     &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}, Tokens: s.tokens, Users: s.accounts, Registry: s.tenants,
 		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays,
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
@@ -240,6 +265,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		s.mux.Handle("GET /{$}", site)
 		s.mux.Handle("GET /confidentialite", site)
 		s.mux.Handle("GET /site.css", site)
+		s.mux.Handle("GET /saint-aubin-sur-leze", site)
 	}
 	return nil
 }

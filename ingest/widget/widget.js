@@ -254,8 +254,10 @@
 
   async function ensureConversation() {
     if (state.conversationId) return state.conversationId;
-    const d = await gql("mutation($a: Audience, $ch: String) { startConversation(audience: $a, channel: $ch) { id } }",
-      { a: state.audience, ch: "widget" });
+    // data-tenant names the commune (or intercommunalité) whose assistant this
+    // is; the server checks that this site may embed it.
+    const d = await gql("mutation($a: Audience, $ch: String, $t: ID) { startConversation(audience: $a, channel: $ch, tenant: $t) { id } }",
+      { a: state.audience, ch: "widget", t: data.tenant || null });
     state.conversationId = d.startConversation.id;
     save();
     return state.conversationId;
