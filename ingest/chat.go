@@ -163,29 +163,24 @@ func (s *Service) Start(ctx context.Context, st Start) (Conversation, error) {
 
 // tenantOf returns the tenant a conversation is started with, once checked.
 // Without a tenant named, the default one is taken as before tenants were
-// declared: its sites are checked only when it declares some, so that a site
-// embedding the widget without data-tenant keeps working.
+// declared, so that a site embedding the widget without data-tenant keeps
+// working: the deployment's --allowed-origins guard it, as they did.
 func (s *Service) tenantOf(st Start) (string, error) {
-	id := st.Tenant
-	if id == "" {
-		id = s.cfg.Tenant
+	if st.Tenant == "" {
+		return s.cfg.Tenant, nil
 	}
 	var t tenant.Tenant
 	declared := false
 	if s.cfg.Tenants != nil {
-		t, declared = s.cfg.Tenants.Get(id)
+		t, declared = s.cfg.Tenants.Get(st.Tenant)
 	}
 	switch {
-	case st.Tenant != "" && !declared:
+	case !declared:
 		return "", fmt.Errorf("%w: %q", ErrUnknownTenant, st.Tenant)
-	case !declared || st.Page.Origin == "" || st.Page.Own:
-		return id, nil
-	case st.Tenant == "" && len(t.Origins) == 0:
-		return id, nil
-	case !t.AllowsOrigin(st.Page.Origin):
-		return "", fmt.Errorf("%w: %s for %s", ErrOriginNotAllowed, st.Page.Origin, id)
+	case st.Page.Origin != "" && !st.Page.Own && !t.AllowsOrigin(st.Page.Origin):
+		return "", fmt.Errorf("%w: %s for %s", ErrOriginNotAllowed, st.Page.Origin, st.Tenant)
 	}
-	return id, nil
+	return st.Tenant, nil
 }
 
 func (s *Service) conversation(ctx context.Context, id string) (*conversation, error) {

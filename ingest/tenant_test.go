@@ -37,7 +37,6 @@ func TestConversationsOfATenant(t *testing.T) {
 		{"unknown tenant", Start{Tenant: "atlantide"}, ErrUnknownTenant},
 		{"another commune's site", Start{Tenant: "saint-aubin-sur-leze", Page: web.PageOrigin{Origin: "https://www.montclar.fr"}}, ErrOriginNotAllowed},
 		{"a site of no commune", Start{Tenant: "montclar", Page: web.PageOrigin{Origin: "https://pirate.example"}}, ErrOriginNotAllowed},
-		{"the default tenant from a site of no commune", Start{Page: web.PageOrigin{Origin: "https://pirate.example"}}, ErrOriginNotAllowed},
 	}
 	for _, tt := range refused {
 		if _, err := s.Start(ctx, tt.st); !errors.Is(err, tt.want) {
@@ -56,7 +55,7 @@ func TestConversationsOfATenant(t *testing.T) {
 		{"its own site", Start{Tenant: "saint-aubin-sur-leze", Page: web.PageOrigin{Origin: "https://www.saint-aubin-sur-leze.fr"}}, "saint-aubin-sur-leze"},
 		{"this deployment's page", Start{Tenant: "saint-aubin-sur-leze", Page: web.PageOrigin{Origin: "http://127.0.0.1:8080", Own: true}}, "saint-aubin-sur-leze"},
 		{"a program, not a page", Start{Tenant: "cc-val-de-leze"}, "cc-val-de-leze"},
-		{"no tenant named", Start{Page: web.PageOrigin{Origin: "https://www.montclar.fr"}}, "montclar"},
+		{"no tenant named, as before tenants", Start{Page: web.PageOrigin{Origin: "https://www.ville.example"}}, "montclar"},
 	}
 	for _, tt := range accepted {
 		rec.evs = nil

@@ -298,7 +298,7 @@
     } catch (e) {
       if (e.code === "RATE_LIMITED") add({ kind: "notice", text: e.message });
       else if (e.code === "NETWORK") add({ kind: "notice", text: "Connexion impossible avec le service. Vérifiez votre connexion Internet, puis réessayez.", retry: text });
-      else if (e.code === "BAD_USER_INPUT") add({ kind: "notice", text: e.message });
+      else if (e.code === "BAD_USER_INPUT" || e.code === "FORBIDDEN") add({ kind: "notice", text: e.message }); // a refused site says why
       else add({ kind: "notice", text: "Le service rencontre un problème. Réessayez dans un instant.", retry: text });
     } finally {
       busy = false;
