@@ -75,6 +75,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider, https://HOST/auth/oidc/callback (needed with --oidc-issuer) [PARVIS_OIDC_REDIRECT_URL]")
 	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role")
 	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
+	fs.StringVar(&c.OIDC.TenantClaim, "oidc-tenant-claim", "parvis_tenant", "ID token claim holding the tenant a person sees (a commune or an intercommunalité); without it, the whole platform")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
