@@ -174,6 +174,7 @@ func (r *mutationResolver) DisableAccount(ctx context.Context, id string) (bool,
 func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error) {
 	e := kb.Entry{Question: input.Question, Answer: input.Answer, Alternatives: input.Alternatives,
 		Source: r.townSource(), Cluster: deref(input.ClusterID)}
+	r.draftedFor(ctx, &e)
 	for _, a := range input.Audiences {
 		e.Audiences = append(e.Audiences, kb.Audience(strings.ToLower(string(a))))
 	}
@@ -201,6 +202,9 @@ func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntry
 
 // ValidateKbEntry is the resolver for the validateKbEntry field.
 func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
+	if err := r.ownEntry(ctx, id); err != nil {
+		return nil, err
+	}
 	e, err := r.KB.Validate(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
@@ -210,6 +214,9 @@ func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*mod
 
 // PublishKbEntry is the resolver for the publishKbEntry field.
 func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
+	if err := r.ownEntry(ctx, id); err != nil {
+		return nil, err
+	}
 	e, err := r.KB.Publish(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
@@ -584,7 +591,7 @@ func (r *queryResolver) APITokens(ctx context.Context) ([]*model.APIToken, error
 func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
 	out := []*model.KbEntry{}
 	for _, e := range r.KB.State.Entries() {
-		if e.Status == kb.Draft || e.Status == kb.Validated {
+		if (e.Status == kb.Draft || e.Status == kb.Validated) && r.visible(ctx, e.Tenant) {
 			out = append(out, toEntry(ctx, &e))
 		}
 	}

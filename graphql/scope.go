@@ -9,6 +9,7 @@ import (
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/tenant"
 )
 
@@ -82,6 +83,31 @@ func (r *Resolver) visible(ctx context.Context, tenantID string) bool {
 		return false
 	}
 	return s.All() || (tenantID != "" && s.Has(tenantID))
+}
+
+// draftedFor makes an entry drafted by a caller of a territory that
+// territory's, with its name as the source: it answers that territory's
+// citizens only. A platform's draft is every tenant's.
+func (r *Resolver) draftedFor(ctx context.Context, e *kb.Entry) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok || p.Tenant == "" {
+		return
+	}
+	e.Tenant = p.Tenant
+	if t, ok := r.Registry.Get(p.Tenant); ok {
+		e.Source = t.Name
+	}
+}
+
+// ownEntry refuses to validate or publish an entry of another territory (or
+// every tenant's, for a caller of one territory): an entry answers the
+// citizens of its tenant, so its tenant's experts decide.
+func (r *Resolver) ownEntry(ctx context.Context, id string) error {
+	e, ok := r.KB.State.Entry(id)
+	if ok && !r.visible(ctx, e.Tenant) {
+		return errOutOfScope
+	}
+	return nil
 }
 
 // tenantInput reads a tenant from the API's input.

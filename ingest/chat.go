@@ -66,7 +66,10 @@ type Config struct {
 	Tenant string
 	// Tenants are the declared tenants, a conversation's tenant is checked
 	// against; nil: the default tenant only.
-	Tenants   *tenant.Registry
+	Tenants *tenant.Registry
+	// Engines decide for each tenant's citizens with that tenant's knowledge;
+	// nil: the service's one engine decides for every tenant.
+	Engines *Engines
 	MaxRunes  int           // longest message accepted; default 2000
 	IdleAfter time.Duration // a conversation idle this long is ended; default 30 min
 	// ConversationRate bounds the messages a minute of one conversation, a third
@@ -271,9 +274,10 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 		redactions.WithLabelValues(kind).Add(float64(n))
 	}
 	// The bot reads the redacted text too: what it decides on is what analysts see.
-	d := s.engine.Decide(redacted, c.audience)
+	engine := s.engineFor(c.tenant)
+	d := engine.Decide(redacted, c.audience)
 	decisionLatency.Observe(d.Latency.Seconds())
-	replyText := s.compose(d, c.audience)
+	replyText := compose(engine, d, c.audience)
 
 	now := time.Now()
 	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts})
@@ -311,8 +315,16 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }
 
+// engineFor returns the engine that decides for a tenant's citizens.
+func (s *Service) engineFor(tenantID string) *bot.Engine {
+	if s.cfg.Engines != nil {
+		return s.cfg.Engines.For(tenantID)
+	}
+	return s.engine
+}
+
 // compose writes the reply the citizen reads.
-func (s *Service) compose(d bot.Decision, audience kb.Audience) string {
+func compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 	switch d.Outcome {
 	case bot.Answered, bot.Smalltalk, bot.Handoff:
 		return d.Entry.AnswerFor(audience)
@@ -330,7 +342,7 @@ func (s *Service) compose(d bot.Decision, audience kb.Audience) string {
 	b.WriteString("Je peux vous renseigner sur les papiers d'identité, l'état civil, les élections, les déchets, ")
 	b.WriteString("la voirie, l'urbanisme, les écoles et la petite enfance, les associations et les services de la ville. ")
 	b.WriteString("Vous pouvez reformuler votre question")
-	if h, ok := s.engine.Handoff(); ok {
+	if h, ok := engine.Handoff(); ok {
 		b.WriteString(", ou joindre un agent : ")
 		b.WriteString(h.Answer)
 	} else {

@@ -80,3 +80,51 @@ func TestConversationsOfATenant(t *testing.T) {
 		}
 	}
 }
+
+// TestEachTenantItsEngine: a conversation is decided with its tenant's
+// knowledge, and a change of the knowledge base reaches every tenant's engine.
+func TestEachTenantItsEngine(t *testing.T) {
+	ctx := context.Background()
+	_, pub := eventlogtest.Start(t)
+	tenants := tenant.NewRegistry(pub)
+	if _, err := tenants.Sync(ctx, tenant.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	engines := NewEngines(bot.DefaultConfig(), nil, tenants)
+	entries := append(kb.Demo(), kb.DemoTerritory()...)
+	engines.Swap(entries, "v1")
+	s := NewService(Config{Tenant: "montclar", Tenants: tenants, Engines: engines}, nil, &recorder{}, nil)
+	ask := func(tenantID, text string) string {
+		t.Helper()
+		c, err := s.Start(ctx, Start{Tenant: tenantID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Send(ctx, c.ID, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Decision.Entry == nil {
+			return ""
+		}
+		return r.Decision.Entry.ID
+	}
+	if got := ask("saint-aubin-sur-leze", "horaires de la mairie"); got != "sal_horaires_mairie" {
+		t.Errorf("Saint-Aubin's hours: %q", got)
+	}
+	if got := ask("montclar", "horaires de la mairie"); got != "horaires_mairie" {
+		t.Errorf("Montclar's hours: %q", got)
+	}
+	// Saint-Aubin's own hours retired: the intercommunalité's and national
+	// entries are left, never Montclar's.
+	var without []kb.Entry
+	for _, e := range entries {
+		if e.ID != "sal_horaires_mairie" {
+			without = append(without, e)
+		}
+	}
+	engines.Swap(without, "v2")
+	if got := ask("saint-aubin-sur-leze", "horaires de la mairie"); got == "horaires_mairie" || got == "sal_horaires_mairie" {
+		t.Errorf("Saint-Aubin's hours after the change: %q", got)
+	}
+}

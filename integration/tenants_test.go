@@ -16,10 +16,11 @@ import (
 )
 
 // TestTwoCommunes runs the demo's territory end to end: a citizen of
-// Saint-Aubin-sur-Lèze asks on the commune's own page, the conversation is the
-// commune's; the same commune's widget embedded on a site not its own is
-// refused; a token made with `parvis token create --tenant` sees its commune's
-// figures and is refused the other's.
+// Saint-Aubin-sur-Lèze asks on the commune's own page and is answered with the
+// commune's own entry, then with its communauté de communes', each saying whose
+// it is; the conversation is the commune's; the same commune's widget embedded
+// on a site not its own is refused; a token made with `parvis token create
+// --tenant` sees its commune's figures and is refused the other's.
 func TestTwoCommunes(t *testing.T) {
 	s := parvistest.Start(t, t.TempDir())
 	ctx := parvistest.Browser(t, 1024, 768)
@@ -32,7 +33,16 @@ func TestTwoCommunes(t *testing.T) {
 	waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
 	keys(t, ctx, "horaires de la mairie")
 	keys(t, ctx, kb.Enter)
-	waitFor(t, ctx, "an answer", `[...`+botMessages+`].pop().textContent.includes("place du Parvis")`)
+	waitFor(t, ctx, "the commune's own answer", `[...`+botMessages+`].pop().textContent.includes("place de l'Église")`)
+	if src := shadow[string](t, ctx, `[...`+botMessages+`].pop().querySelector(".source").textContent`); !strings.Contains(src, "Mairie de Saint-Aubin-sur-Lèze") {
+		t.Errorf("the commune's answer says it comes from %q", src)
+	}
+	keys(t, ctx, "horaires de la déchetterie")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the intercommunalité's answer", `[...`+botMessages+`].pop().textContent.includes("Grands Prés")`)
+	if src := shadow[string](t, ctx, `[...`+botMessages+`].pop().querySelector(".source").textContent`); !strings.Contains(src, "Communauté de communes du Val de Lèze") {
+		t.Errorf("the intercommunalité's answer says it comes from %q", src)
+	}
 
 	// The commune's widget on a site it does not allow: the citizen is told, and
 	// nothing is logged.
@@ -70,7 +80,7 @@ func TestTwoCommunes(t *testing.T) {
 			Overview struct{ Conversations, Messages int }
 		}
 		errs := s.GQL(token, `{ me { tenant } overview(`+period+`) { conversations messages } }`, nil, &got)
-		if len(errs) == 0 && got.Me != nil && got.Me.Tenant == "saint-aubin-sur-leze" && got.Overview.Conversations == 1 && got.Overview.Messages == 1 {
+		if len(errs) == 0 && got.Me != nil && got.Me.Tenant == "saint-aubin-sur-leze" && got.Overview.Conversations == 1 && got.Overview.Messages == 2 {
 			break
 		}
 		if time.Now().After(deadline) {

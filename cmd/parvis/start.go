@@ -36,7 +36,8 @@ type server struct {
 	store     projections.Store
 	queries   *projections.Queries
 	projector *projections.Projector // nil without the projector role
-	engine    *bot.Engine
+	engine    *bot.Engine     // over every published entry: search, readiness
+	engines   *ingest.Engines // one per tenant, for its citizens
 	kb        *kb.State
 	tokens    *auth.Tokens
 	tenants   *tenant.Registry
@@ -124,24 +125,27 @@ func (s *server) startProjector(ctx context.Context) error {
 	return nil
 }
 
-// startKB follows the knowledge base on the log, swapping the engine's index on
-// every change, and waits until the log has been read once; with --demo, it
-// publishes the demo town's entries when the log holds none.
+// startKB follows the knowledge base on the log, swapping the engines' indexes
+// on every change, and waits until the log has been read once; with --demo, it
+// publishes the demo territory's entries when the log holds none.
 func (s *server) startKB(ctx context.Context) error {
-	engine, err := bot.New(bot.DefaultConfig(), nil, "", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
+	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
+	engine, err := bot.New(bot.DefaultConfig(), nil, "", lang)
 	if err != nil {
 		return err
 	}
 	s.engine, s.kb = engine, kb.NewState()
+	s.engines = ingest.NewEngines(bot.DefaultConfig(), lang, s.tenants)
 	if err := s.follow(ctx, "knowledge base follower", events.TopicKB, s.kb.Apply, func() {
 		entries, version := s.kb.Published()
 		engine.Swap(entries, version)
+		s.engines.Swap(entries, version)
 		s.log.Info("knowledge base loaded", slog.Int("entries", len(entries)), slog.String("version", version))
 	}); err != nil {
 		return err
 	}
 	if s.cfg.Demo && s.kb.Len() == 0 {
-		demo := append(kb.Demo(), kb.ServicePublic()...)
+		demo := append(append(kb.Demo(), kb.DemoTerritory()...), kb.ServicePublic()...)
 		if err := kb.PublishEntries(ctx, s.pub, s.cfg.Tenant, demo, "demo"); err != nil {
 			return fmt.Errorf("load the demo knowledge base: %w", err)
 		}
@@ -213,7 +217,7 @@ func (s *server) startChat(ctx context.Context) error {
 	if s.cfg.ChatRate > 0 {
 		perConversation = 30 // what a person can type, whatever the address's budget
 	}
-	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, MaxRunes: s.cfg.MaxMessage,
+	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, Engines: s.engines, MaxRunes: s.cfg.MaxMessage,
 		ConversationRate: perConversation, Logger: s.log}, s.engine, s.pub, s.queries)
 	s.wg.Go(func() { s.chat.RunJanitor(ctx) })
 	return nil

@@ -103,6 +103,7 @@ type ComplexityRoot struct {
 		Service      func(childComplexity int) int
 		Source       func(childComplexity int) int
 		Status       func(childComplexity int) int
+		Tenant       func(childComplexity int) int
 		Theme        func(childComplexity int) int
 	}
 
@@ -577,6 +578,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Status(childComplexity), true
+	case "KbEntry.tenant":
+		if e.ComplexityRoot.KbEntry.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbEntry.Tenant(childComplexity), true
 	case "KbEntry.theme":
 		if e.ComplexityRoot.KbEntry.Theme == nil {
 			break
@@ -1770,6 +1777,10 @@ extend type Caller {
   tenant: ID
 }
 extend type ApiToken { tenant: ID }
+extend type KbEntry {
+  "Whose entry it is: a commune, an intercommunalité (it answers its communes too); null: every tenant's (service-public.fr)."
+  tenant: ID
+}
 extend type Account { tenant: ID }
 extend type Conversation {
   "The commune or intercommunalité the conversation is held with."
@@ -1915,6 +1926,8 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_status(ctx, field)
 	case "clusterId":
 		return ec.fieldContext_KbEntry_clusterId(ctx, field)
+	case "tenant":
+		return ec.fieldContext_KbEntry_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KbEntry", field.Name)
 }
@@ -3964,6 +3977,29 @@ func (ec *executionContext) _KbEntry_clusterId(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_KbEntry_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbEntry_tenant(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbEntry_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KbEntry_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "ID")
 }
 
@@ -9252,6 +9288,11 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "clusterId":
 			out.Values[i] = ec._KbEntry_clusterId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._KbEntry_tenant(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -88,6 +88,8 @@ type KbEntry struct {
 	Status string `json:"status"`
 	// The group of unanswered questions it was drafted from (analysts, experts and admins only).
 	ClusterID *string `json:"clusterId,omitempty"`
+	// Whose entry it is: a commune, an intercommunalité (it answers its communes too); null: every tenant's (service-public.fr).
+	Tenant *string `json:"tenant,omitempty"`
 }
 
 type KbEntryInput struct {
