@@ -61,9 +61,12 @@ func newTerritory(t *testing.T) territory {
 	q := projections.NewQueries(store)
 	chat := ingest.NewService(ingest.Config{Tenant: "montclar", Tenants: tenants}, engine, pub, q)
 	res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: q, Logger: slog.Default(), Registry: tenants,
-		KB: &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"},
+		KB:     &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"},
 		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar"), Erasures: projections.NewErasures(),
-		Audit: func(ctx context.Context, p events.Payload) error { _, err := pub.Emit(ctx, "montclar", "", p); return err }}
+		Audit: func(ctx context.Context, p events.Payload) error {
+			_, err := pub.Emit(ctx, "montclar", "", p)
+			return err
+		}}
 	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
 	return territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q}
 }
@@ -307,7 +310,9 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 	// A commune's expert drafts for the commune, and publishes nothing of the
 	// platform's or of another territory.
 	expertA, expertB := bearer(tr.token(t, "EXPERT", montclar)), bearer(tr.token(t, "EXPERT", saintAubin))
-	var drafted struct{ DraftKbEntry struct{ ID, Source, Tenant string } }
+	var drafted struct {
+		DraftKbEntry struct{ ID, Source, Tenant string }
+	}
 	tr.c.MustPost(`mutation { draftKbEntry(input: {question: "Où est le city-stade ?", answer: "Derrière l'école."}) { id source tenant } }`, &drafted, expertA)
 	if drafted.DraftKbEntry.Tenant != montclar || drafted.DraftKbEntry.Source != "Ville de Montclar" {
 		t.Errorf("A's expert drafted %+v, want Montclar's", drafted.DraftKbEntry)
@@ -316,7 +321,7 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 	tr.c.MustPost(`mutation { draftKbEntry(input: {question: "Horaires du cimetière ?", answer: "8 h à 18 h."}) { id } }`, &platformDraft, platform)
 	for _, tt := range []struct {
 		name, id string
-		who  client.Option
+		who      client.Option
 	}{{"B's expert, A's draft", drafted.DraftKbEntry.ID, expertB}, {"A's expert, the platform's draft", platformDraft.DraftKbEntry.ID, expertA}} {
 		if _, got := post(t, tr.c, fmt.Sprintf(`mutation { validateKbEntry(id: %q) { id } }`, tt.id), tt.who); len(got) != 1 || got[0] != "FORBIDDEN" {
 			t.Errorf("%s: codes %v, want [FORBIDDEN]", tt.name, got)

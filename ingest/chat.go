@@ -69,7 +69,7 @@ type Config struct {
 	Tenants *tenant.Registry
 	// Engines decide for each tenant's citizens with that tenant's knowledge;
 	// nil: the service's one engine decides for every tenant.
-	Engines *Engines
+	Engines   *Engines
 	MaxRunes  int           // longest message accepted; default 2000
 	IdleAfter time.Duration // a conversation idle this long is ended; default 30 min
 	// ConversationRate bounds the messages a minute of one conversation, a third

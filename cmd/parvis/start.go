@@ -36,8 +36,8 @@ type server struct {
 	store     projections.Store
 	queries   *projections.Queries
 	projector *projections.Projector // nil without the projector role
-	engine    *bot.Engine     // over every published entry: search, readiness
-	engines   *ingest.Engines // one per tenant, for its citizens
+	engine    *bot.Engine            // over every published entry: search, readiness
+	engines   *ingest.Engines        // one per tenant, for its citizens
 	kb        *kb.State
 	tokens    *auth.Tokens
 	tenants   *tenant.Registry
