@@ -22,3 +22,15 @@ func ForTenant(entries []Entry, tenant, parent string) []Entry {
 	}
 	return out
 }
+
+// Provenance says who stands behind an entry, for the margins that only
+// entries of one provenance make doubtful (the bot's confidence, mining's close
+// calls): the tenants' own entries are one (a commune's and its
+// intercommunalité's answer for the same local services), the others go by
+// their source (the town's own file, service-public.fr).
+func Provenance(tenant, source string) string {
+	if tenant != "" {
+		return "\x00tenants"
+	}
+	return source
+}

@@ -417,6 +417,7 @@ func (q *Queries) Daily(ctx context.Context, scope tenant.Scope, ids []string, f
 type EntryFacts struct {
 	Theme     string
 	Source    string
+	Tenant    string   // whose entry it is; empty: every tenant's
 	Audiences []string // the audiences it is written for; none: everyone
 }
 
@@ -436,9 +437,10 @@ func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error)
 	for _, r := range rows {
 		var e struct {
 			Audiences []string `json:"audiences"`
+			Tenant    string   `json:"tenant"`
 		}
 		_ = json.Unmarshal([]byte(r.Entry), &e) // an entry without audiences is for everyone
-		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences}
+		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences, Tenant: e.Tenant}
 	}
 	return out, nil
 }
