@@ -138,8 +138,9 @@ func (s *server) startKB(ctx context.Context) error {
 	s.engines = ingest.NewEngines(bot.DefaultConfig(), lang, s.tenants)
 	if err := s.follow(ctx, "knowledge base follower", events.TopicKB, s.kb.Apply, func() {
 		entries, version := s.kb.Published()
-		engine.Swap(entries, version)
+		// The tenants' engines first: readiness looks at the other one.
 		s.engines.Swap(entries, version)
+		engine.Swap(entries, version)
 		s.log.Info("knowledge base loaded", slog.Int("entries", len(entries)), slog.String("version", version))
 	}); err != nil {
 		return err
