@@ -93,3 +93,51 @@ func TestReadsKeepToTheirScope(t *testing.T) {
 		})
 	}
 }
+
+// TestUsageByTenantFromTheProjections: the migration that keeps the hourly
+// rollup per tenant fills it from the projections a deployment already holds.
+func TestUsageByTenantFromTheProjections(t *testing.T) {
+	at := time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			var evs []events.Envelope
+			for tenantID, n := range map[string]int{"a": 2, "b": 1} {
+				for _, e := range conversationEvents(t, n, 4, at) {
+					e.Tenant = tenantID
+					e.ConversationID = tenantID + "-" + e.ConversationID
+					evs = append(evs, e)
+				}
+			}
+			projectAll(t, s, evs) // no roll-up: as before the migration, the rollup knows nothing of them
+			ms, err := migrations()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				if m.name != "023_usage_tenant.sql" {
+					continue
+				}
+				for _, stmt := range statements(m.sql) {
+					if err := s.Exec(ctx, render(stmt, "")); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			q := NewQueries(s)
+			for scope, want := range map[string]int{"a": 8, "b": 4} {
+				usage, err := q.Usage(ctx, tenant.Only(scope), at.Add(-time.Hour), at.Add(time.Hour), false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := 0
+				for _, u := range usage {
+					got += u.Messages
+				}
+				if got != want {
+					t.Errorf("usage of %s after the migration: %d questions, want %d", scope, got, want)
+				}
+			}
+		})
+	}
+}
