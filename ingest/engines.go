@@ -39,7 +39,7 @@ func NewEngines(cfg bot.Config, lang *bot.Language, tenants *tenant.Registry) *E
 // Swap takes a new version of the published entries and re-indexes the
 // engines of the declared tenants and of those met since start. Indexing runs
 // outside the lock: conversations go on being decided meanwhile, each on the
-// version its engine holds. Calls of Swap must not overlap (the knowledge base
+// version its engine holds. Engines are indexed in parallel. Calls of Swap must not overlap (the knowledge base
 // follower makes them one after the other).
 func (e *Engines) Swap(entries []kb.Entry, version string) {
 	e.mu.Lock()
@@ -49,12 +49,16 @@ func (e *Engines) Swap(entries []kb.Entry, version string) {
 		built[id] = te
 	}
 	e.mu.Unlock()
+	// One index at a time per core: a start-up with several tenants waits for
+	// the slowest, not for their sum.
+	var wg sync.WaitGroup
 	for id, te := range built {
-		te.engine.Swap(kb.ForTenant(entries, id, te.parent), version)
+		wg.Go(func() { te.engine.Swap(kb.ForTenant(entries, id, te.parent), version) })
 	}
 	for _, t := range e.tenants.List(tenant.Everything()) {
-		e.For(t.ID) // built now rather than at the first citizen's message
+		wg.Go(func() { e.For(t.ID) }) // built now rather than at the first citizen's message
 	}
+	wg.Wait()
 }
 
 // For returns the engine of a tenant's citizens, building it the first time.
