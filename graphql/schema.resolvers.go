@@ -303,6 +303,15 @@ func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Con
 		return nil, err
 	}
 	out := &model.Conversation{ID: id, Messages: make([]*model.Message, 0, len(msgs))}
+	if aud, ten, started, err := r.Queries.ConversationStart(ctx, id); err != nil {
+		return nil, err
+	} else if started {
+		out.Tenant = optional(ten)
+		if aud != "" {
+			a := model.Audience(strings.ToUpper(aud))
+			out.Audience = &a
+		}
+	}
 	for _, m := range msgs {
 		msg := &model.Message{Role: m.Role, Text: m.Text, At: m.At}
 		if m.Outcome != "" {

@@ -268,8 +268,8 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 			t.Errorf("B's conversation %s read by A: %s %v", id, data["conversation"], errs)
 		}
 	}
-	data, _ = post(t, tr.c, fmt.Sprintf(`{ conversation(id: %q) { id messages { text } } }`, a[0]), tokA)
-	if !strings.Contains(string(data["conversation"]), "horaires") {
+	data, _ = post(t, tr.c, fmt.Sprintf(`{ conversation(id: %q) { id tenant messages { text } } }`, a[0]), tokA)
+	if !strings.Contains(string(data["conversation"]), "horaires") || !strings.Contains(string(data["conversation"]), `"tenant":"montclar"`) {
 		t.Errorf("A's own conversation: %s", data["conversation"])
 	}
 
