@@ -230,7 +230,9 @@ func (r *mutationResolver) EraseConversation(ctx context.Context, id string) (bo
 	if err != nil {
 		return false, err
 	}
-	if r.Erasures.Has(id) {
+	if r.Erasures.Has(id) && scope.All() {
+		// Only the platform is told it was erased: which territory it was of
+		// is gone with it.
 		return true, nil
 	}
 	if _, held, err := r.Queries.Record(ctx, scope, id); err != nil {
