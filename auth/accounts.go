@@ -25,6 +25,7 @@ var (
 type Account struct {
 	ID, Login, Name, CreatedBy string
 	Role                       Role
+	Tenant                     string // scope: see [Principal.Tenant]
 	Created                    time.Time
 	Disabled                   bool
 	hash                       []byte
@@ -62,7 +63,7 @@ func (a *Accounts) Apply(env events.Envelope, p events.Payload) {
 		if _, ok := a.byID[p.AccountID]; ok {
 			return
 		}
-		acc := &Account{ID: p.AccountID, Login: p.Login, Name: p.Name, Role: Role(p.Role), CreatedBy: p.By, Created: env.At, hash: []byte(p.PasswordHash)}
+		acc := &Account{ID: p.AccountID, Login: p.Login, Name: p.Name, Role: Role(p.Role), Tenant: p.Scope, CreatedBy: p.By, Created: env.At, hash: []byte(p.PasswordHash)}
 		a.byID[acc.ID] = acc
 		a.byLogin[strings.ToLower(acc.Login)] = acc
 	case *events.AccountDisabled:
@@ -76,8 +77,9 @@ func (a *Accounts) Apply(env events.Envelope, p events.Payload) {
 // MinPassword is the shortest password accepted.
 const MinPassword = 12
 
-// Create makes an account; the password is kept as a bcrypt hash.
-func (a *Accounts) Create(ctx context.Context, login, name string, role Role, password, by string) (Account, error) {
+// Create makes an account scoped to a tenant ("" for the whole platform); the
+// password is kept as a bcrypt hash.
+func (a *Accounts) Create(ctx context.Context, login, name string, role Role, scope, password, by string) (Account, error) {
 	login = strings.TrimSpace(login)
 	switch {
 	case login == "" || len(login) > 100 || strings.ContainsAny(login, " \t\n"):
@@ -97,8 +99,12 @@ func (a *Accounts) Create(ctx context.Context, login, name string, role Role, pa
 	if err != nil {
 		return Account{}, err
 	}
-	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: strings.TrimSpace(name), Role: string(role), PasswordHash: string(hash), By: by}
-	env, err := a.Log.Emit(ctx, a.Tenant, "", p)
+	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: strings.TrimSpace(name), Role: string(role), PasswordHash: string(hash), By: by, Scope: scope}
+	tenant := a.Tenant
+	if scope != "" {
+		tenant = scope
+	}
+	env, err := a.Log.Emit(ctx, tenant, "", p)
 	if err != nil {
 		return Account{}, err
 	}
@@ -106,6 +112,17 @@ func (a *Accounts) Create(ctx context.Context, login, name string, role Role, pa
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return *a.byID[p.AccountID], nil
+}
+
+// Get returns an account by id.
+func (a *Accounts) Get(id string) (Account, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	acc, ok := a.byID[id]
+	if !ok {
+		return Account{}, false
+	}
+	return *acc, true
 }
 
 // Disable ends an account's access and its sessions.

@@ -47,10 +47,15 @@ func ParseRole(s string) (Role, bool) {
 	return "", false
 }
 
-// Principal is who calls: a token's name or a person's, and their role.
+// Principal is who calls: a token's name or a person's, their role, and the
+// tenant whose territory they see.
 type Principal struct {
 	Name string
 	Role Role
+	// Tenant is the scope: a commune, an intercommunalité (itself and its
+	// communes), or "" for the whole platform. What it sees is
+	// tenant.Registry.Scope(Tenant), the one place that says so.
+	Tenant string
 }
 
 type principalKey struct{}

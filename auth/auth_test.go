@@ -32,7 +32,7 @@ func TestTokensFromTheAuditLog(t *testing.T) {
 	_, pub := eventlogtest.Start(t)
 	rec := &recorder{Emitter: pub}
 	a := auth.NewTokens(rec, "montclar")
-	token, tok, err := a.Create(ctx, auth.Analyst, "Service communication", "admin")
+	token, tok, err := a.Create(ctx, auth.Analyst, "saint-aubin-sur-leze", "Service communication", "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestTokensFromTheAuditLog(t *testing.T) {
 		}
 		b.Apply(env, p)
 	}
-	if got, ok := b.Lookup(token); !ok || got.ID != tok.ID {
+	if got, ok := b.Lookup(token); !ok || got.ID != tok.ID || got.Tenant != "saint-aubin-sur-leze" {
 		t.Fatalf("another process does not know the token: %+v %v", got, ok)
 	}
 	if _, ok := b.Lookup(token + "x"); ok {
@@ -76,10 +76,10 @@ func TestSessionsAndMiddleware(t *testing.T) {
 	ctx := context.Background()
 	_, pub := eventlogtest.Start(t)
 	accounts := auth.NewAccounts(pub, "montclar")
-	if _, err := accounts.Create(ctx, "elue", "Mme la Maire", auth.Elected, "court", "admin"); !errors.Is(err, auth.ErrAccount) {
+	if _, err := accounts.Create(ctx, "elue", "Mme la Maire", auth.Elected, "montclar", "court", "admin"); !errors.Is(err, auth.ErrAccount) {
 		t.Errorf("a short password: %v, want ErrAccount", err)
 	}
-	acc, err := accounts.Create(ctx, "elue", "Mme la Maire", auth.Elected, password, "admin")
+	acc, err := accounts.Create(ctx, "elue", "Mme la Maire", auth.Elected, "montclar", password, "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestSessionsAndMiddleware(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, ok := principal(accounts, s.Secret, s.CSRF); !ok || p.Role != auth.Elected || p.Name != "Mme la Maire" {
+	if p, ok := principal(accounts, s.Secret, s.CSRF); !ok || p.Role != auth.Elected || p.Name != "Mme la Maire" || p.Tenant != "montclar" {
 		t.Errorf("with cookie and CSRF token: %+v %v", p, ok)
 	}
 	for _, csrf := range []string{"", s.CSRF[:len(s.CSRF)-1], s.CSRF + "x"} {
@@ -164,7 +164,7 @@ func TestSessionLifetime(t *testing.T) {
 func TestRevokeSessions(t *testing.T) {
 	accounts, acc := newAccounts(t)
 	laptop, phone := signIn(t, accounts, "Firefox (portable)"), signIn(t, accounts, "Safari (téléphone)")
-	agent := accounts.OpenSession("Alex Durand", auth.Analyst, "agent-42", auth.Device{Address: "192.0.2.7", UserAgent: "Chrome"})
+	agent := accounts.OpenSession("Alex Durand", auth.Analyst, "", "agent-42", auth.Device{Address: "192.0.2.7", UserAgent: "Chrome"})
 	list := accounts.Sessions()
 	if len(list) != 3 || list[0].ID != agent.ID {
 		t.Fatalf("sessions, most recently used first: %+v", list)
@@ -295,7 +295,7 @@ func TestSignOutEverywhere(t *testing.T) {
 	accounts, _ := newAccounts(t)
 	h := auth.Authenticator{Accounts: accounts}.SessionHandler()
 	laptop, phone := signIn(t, accounts, "portable"), signIn(t, accounts, "téléphone")
-	other := accounts.OpenSession("Alex Durand", auth.Analyst, "agent-42", auth.Device{})
+	other := accounts.OpenSession("Alex Durand", auth.Analyst, "", "agent-42", auth.Device{})
 	c := &http.Cookie{Name: "parvis_session", Value: phone.Secret}
 	do(h, "POST", "http://parvis.test/auth/logout?everywhere=1", "", "", c, "")
 	if _, ok := accounts.Session(laptop.Secret); !ok {
@@ -319,7 +319,7 @@ const password = "un mot de passe long"
 func newAccounts(t *testing.T) (*auth.Accounts, auth.Account) {
 	_, pub := eventlogtest.Start(t)
 	accounts := auth.NewAccounts(pub, "montclar")
-	acc, err := accounts.Create(context.Background(), "elue", "Mme la Maire", auth.Elected, password, "admin")
+	acc, err := accounts.Create(context.Background(), "elue", "Mme la Maire", auth.Elected, "", password, "admin")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,8 @@ type sessionInfo struct {
 	Name string `json:"name"`
 	Role string `json:"role"`
 	CSRF string `json:"csrf"`
+	// Tenant is the territory the person sees; empty: the whole platform.
+	Tenant string `json:"tenant,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -69,7 +71,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			return
 		}
 		setSessionCookie(w, r, s)
-		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: string(s.Role), CSRF: s.CSRF})
+		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: string(s.Role), CSRF: s.CSRF, Tenant: s.Tenant})
 	})
 	mux.HandleFunc("GET /auth/config", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"oidc": a.OIDC})
@@ -80,7 +82,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Non connecté."})
 			return
 		}
-		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: string(s.Role), CSRF: s.CSRF})
+		writeJSON(w, http.StatusOK, sessionInfo{Name: s.Name, Role: string(s.Role), CSRF: s.CSRF, Tenant: s.Tenant})
 	})
 	mux.HandleFunc("POST /auth/logout", func(w http.ResponseWriter, r *http.Request) {
 		if s, ok := a.session(r); ok && sameSecret(r.Header.Get(csrfHeader), s.CSRF) {
@@ -145,5 +147,5 @@ func (a Authenticator) fromSession(r *http.Request) (Principal, bool) {
 	if !ok || !sameSecret(r.Header.Get(csrfHeader), s.CSRF) {
 		return Principal{}, false
 	}
-	return Principal{Name: s.Name, Role: s.Role}, true
+	return Principal{Name: s.Name, Role: s.Role, Tenant: s.Tenant}, true
 }

@@ -30,6 +30,10 @@ type OIDCConfig struct {
 	// refuse).
 	RoleClaim   string
 	DefaultRole string
+	// TenantClaim names the ID token claim holding the tenant a person's
+	// session is scoped to (a commune's or an intercommunalité's id); without
+	// it, the whole platform.
+	TenantClaim string
 }
 
 // OIDC signs people in through the identity provider (authorisation code flow
@@ -112,7 +116,7 @@ func (o *OIDC) Handler() http.Handler {
 			http.Error(w, "Connexion refusée : "+err.Error(), http.StatusForbidden)
 			return
 		}
-		s := o.accounts.OpenSession(who.name, who.role, who.subject, deviceOf(r))
+		s := o.accounts.OpenSession(who.name, who.role, who.tenant, who.subject, deviceOf(r))
 		setSessionCookie(w, r, s)
 		// A page of our own finishes the sign-in: a Strict cookie set on a
 		// redirect from another site is only sent from the next navigation.
@@ -152,6 +156,7 @@ func (o *OIDC) stale(who identity) bool {
 type identity struct {
 	name, subject string
 	role          Role
+	tenant        string
 	authTime      time.Time
 }
 
@@ -186,6 +191,9 @@ func (o *OIDC) callback(r *http.Request) (identity, flow, error) {
 		return identity{}, f, errors.New("jeton d'identité illisible")
 	}
 	who := identity{subject: idt.Subject, role: o.role(claims[o.cfg.RoleClaim])}
+	if o.cfg.TenantClaim != "" {
+		who.tenant, _ = claims[o.cfg.TenantClaim].(string)
+	}
 	if who.role == "" {
 		return identity{}, f, errors.New("aucun rôle Parvis pour ce compte")
 	}

@@ -33,6 +33,7 @@ type Session struct {
 	CSRF      string
 	Name      string
 	Role      Role
+	Tenant    string // scope: see [Principal.Tenant]
 	AccountID string // a local account's id, or "oidc:" and the provider's subject
 	Device    Device
 	Started   time.Time // sign-in
@@ -75,23 +76,23 @@ func (a *Accounts) SignIn(login, password string, from Device) (Session, error) 
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !ok || acc.Disabled {
 		return Session{}, ErrBadCredentials
 	}
-	return a.open(acc.Name, acc.Role, acc.ID, from), nil
+	return a.open(acc.Name, acc.Role, acc.Tenant, acc.ID, from), nil
 }
 
 // OpenSession opens a session for someone the authority's identity provider
 // vouched for (OpenID Connect): no local account, the role comes from the
-// provider.
-func (a *Accounts) OpenSession(name string, role Role, subject string, from Device) Session {
-	return a.open(name, role, oidcAccount+subject, from)
+// provider, and so does the tenant it is scoped to ("": the whole platform).
+func (a *Accounts) OpenSession(name string, role Role, tenant, subject string, from Device) Session {
+	return a.open(name, role, tenant, oidcAccount+subject, from)
 }
 
-func (a *Accounts) open(name string, role Role, accountID string, from Device) Session {
+func (a *Accounts) open(name string, role Role, tenant, accountID string, from Device) Session {
 	now := time.Now()
 	maxAge := a.SessionMaxAge
 	if maxAge <= 0 {
 		maxAge = DefaultSessionMaxAge
 	}
-	s := Session{ID: events.NewID(now), CSRF: NewSecret(), Name: name, Role: role, AccountID: accountID, Device: from,
+	s := Session{ID: events.NewID(now), CSRF: NewSecret(), Name: name, Role: role, Tenant: tenant, AccountID: accountID, Device: from,
 		Started: now, LastSeen: now, Ends: now.Add(maxAge)}
 	s.Expires = s.expiry()
 	kept, secret := s, NewSecret()

@@ -21,6 +21,7 @@ var ErrNoToken = errors.New("auth: no such token")
 type Token struct {
 	ID, Name, CreatedBy string
 	Role                Role
+	Tenant              string // scope: see [Principal.Tenant]
 	Created, LastUsed   time.Time
 	Revoked             bool
 	hash                string
@@ -60,7 +61,7 @@ func (t *Tokens) Apply(env events.Envelope, p events.Payload) {
 		if _, ok := t.byID[p.TokenID]; ok {
 			return
 		}
-		tok := &Token{ID: p.TokenID, Name: p.Name, Role: Role(p.Role), CreatedBy: p.By, Created: env.At, hash: p.Hash}
+		tok := &Token{ID: p.TokenID, Name: p.Name, Role: Role(p.Role), Tenant: p.Scope, CreatedBy: p.By, Created: env.At, hash: p.Hash}
 		t.byID[p.TokenID], t.byHash[p.Hash] = tok, tok
 	case *events.TokenRevoked:
 		if tok, ok := t.byID[p.TokenID]; ok {
@@ -84,18 +85,38 @@ func (t *Tokens) Lookup(token string) (Token, bool) {
 	return *tok, true
 }
 
-// Create makes a token for a role; the token is returned once and only its hash
-// is kept.
-func (t *Tokens) Create(ctx context.Context, role Role, name, by string) (string, Token, error) {
+// Create makes a token for a role, scoped to a tenant ("" for the whole
+// platform); the token is returned once and only its hash is kept.
+func (t *Tokens) Create(ctx context.Context, role Role, scope, name, by string) (string, Token, error) {
 	token := TokenPrefix + NewSecret()
-	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: string(role), Hash: hashToken(token), By: by}
-	env, err := t.Log.Emit(ctx, t.Tenant, "", p)
+	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: string(role), Hash: hashToken(token), By: by, Scope: scope}
+	env, err := t.Log.Emit(ctx, t.envelopeTenant(scope), "", p)
 	if err != nil {
 		return "", Token{}, err
 	}
 	t.Apply(env, &p)
 	tok, _ := t.Lookup(token)
 	return token, tok, nil
+}
+
+// envelopeTenant is the tenant an audit event about a principal of scope is
+// written for: its own, or the deployment's for the platform.
+func (t *Tokens) envelopeTenant(scope string) string {
+	if scope != "" {
+		return scope
+	}
+	return t.Tenant
+}
+
+// Get returns a token by id.
+func (t *Tokens) Get(id string) (Token, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tok, ok := t.byID[id]
+	if !ok {
+		return Token{}, false
+	}
+	return *tok, true
 }
 
 // Revoke ends a token.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/projections/projectionstest"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // BenchmarkDashboardQueries fills chDB with synthetic projected rows (10 million
@@ -36,12 +37,12 @@ func BenchmarkDashboardQueries(b *testing.B) {
 	to := time.Now()
 	from := to.Add(-30 * 24 * time.Hour)
 	queries := map[string]func() error{
-		"overview":  func() error { _, err := q.Overview(ctx, from, to); return err },
-		"served":    func() error { _, err := q.Served(ctx, from, to); return err },
-		"usage":     func() error { _, err := q.Usage(ctx, from, to, false); return err },
-		"needs":     func() error { _, err := q.Needs(ctx, from, to, false, 10); return err },
-		"audiences": func() error { _, err := q.Audiences(ctx, from, to); return err },
-		"activity":  func() error { _, err := q.Activity(ctx, from, to); return err },
+		"overview":  func() error { _, err := q.Overview(ctx, tenant.Everything(), from, to); return err },
+		"served":    func() error { _, err := q.Served(ctx, tenant.Everything(), from, to); return err },
+		"usage":     func() error { _, err := q.Usage(ctx, tenant.Everything(), from, to, false); return err },
+		"needs":     func() error { _, err := q.Needs(ctx, tenant.Everything(), from, to, false, 10); return err },
+		"audiences": func() error { _, err := q.Audiences(ctx, tenant.Everything(), from, to); return err },
+		"activity":  func() error { _, err := q.Activity(ctx, tenant.Everything(), from, to); return err },
 	}
 	var all []time.Duration
 	for name, f := range queries {

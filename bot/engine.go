@@ -257,12 +257,14 @@ func confidence(a analyzed, cs []Candidate) float64 {
 // phrasings, the classifier's score, and the similarity of the message to the
 // closest question outside the knowledge base, and its fielded score.
 func confidenceInputs(a analyzed, cs []Candidate) []float64 {
-	// The margin is taken over the runner-up of the same source: the town's entry
-	// and a national fiche on the same topic do not make each other doubtful.
+	// The margin is taken over the runner-up of the same provenance: the town's
+	// entry and a national fiche on the same topic do not make each other
+	// doubtful.
 	s1 := cs[0].Score
 	margin := s1
+	first := kb.Provenance(cs[0].Entry.Tenant, cs[0].Entry.Source)
 	for _, c := range cs[1:] {
-		if c.Entry.Source == cs[0].Entry.Source {
+		if kb.Provenance(c.Entry.Tenant, c.Entry.Source) == first {
 			margin = s1 - c.Score
 			break
 		}

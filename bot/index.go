@@ -499,21 +499,34 @@ func sortPool(pool []int32, pre func(int32) float64) {
 // national must be to take precedence over a national one.
 const localBand = 0.85
 
-// preferLocal puts first the best entry that is not national when it is close to
-// a national best: when the town and a national source both answer, the town's own
-// entry wins unless the question is national.
+// preferLocal puts first the closest entry of the nearest layer when it is close
+// to the best: when the town and a national source both answer, the town's own
+// entry wins unless the question is national; so does a commune's own entry over
+// its intercommunalité's (see [kb.ForTenant]).
 func preferLocal(cands []Candidate) {
-	if len(cands) < 2 || !cands[0].Entry.National {
+	if len(cands) < 2 {
 		return
 	}
+	best, at := rank(cands[0].Entry), 0
 	for i := 1; i < len(cands) && cands[i].Score >= localBand*cands[0].Score; i++ {
-		if !cands[i].Entry.National {
-			c := cands[i]
-			copy(cands[1:i+1], cands[:i])
-			cands[0] = c
-			return
+		if r := rank(cands[i].Entry); r < best {
+			best, at = r, i
 		}
 	}
+	if at > 0 {
+		c := cands[at]
+		copy(cands[1:at+1], cands[:at])
+		cands[0] = c
+	}
+}
+
+// rank is how far an entry's source is from the citizen: its own tenant 0, its
+// intercommunalité 1, national 2.
+func rank(e *kb.Entry) int {
+	if e.National {
+		return 2
+	}
+	return e.Layer
 }
 
 func containsAudience(as []kb.Audience, a kb.Audience) bool {

@@ -20,6 +20,7 @@ type KBEntry struct {
 	Demande         string            `json:"demande,omitempty"`
 	Cluster         string            `json:"cluster,omitempty"`
 	Status          string            `json:"status,omitempty"`
+	Tenant          string            `json:"tenant,omitempty"` // whose entry it is; empty: every tenant's
 }
 
 // KBLink is a labelled link shown under an answer.

@@ -27,6 +27,7 @@ var registry = map[string]registration{
 	TypeConversationErased:  {1, TopicAudit, func() Payload { return new(ConversationErased) }},
 	TypeSuggestionChosen:    {1, TopicConversations, func() Payload { return new(SuggestionChosen) }},
 	TypeSuggestionReviewed:  {1, TopicKB, func() Payload { return new(SuggestionReviewed) }},
+	TypeTenantDeclared:      {1, TopicAudit, func() Payload { return new(TenantDeclared) }},
 }
 
 // kbChange makes the empty payload of one step of an entry's lifecycle: the

@@ -29,14 +29,16 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		KBEntryChanged{Type: TypeKBEntryValidated, Entry: entry, By: "expert", Pending: true},
 		KBEntryChanged{Type: TypeKBEntryPublished, Entry: entry, By: "expert"},
 		KBEntryChanged{Type: TypeKBEntryRetired, Entry: entry, By: "expert"},
-		TokenCreated{TokenID: "t1", Name: "n", Role: "ADMIN", Hash: "h", By: "b"},
+		TokenCreated{TokenID: "t1", Name: "n", Role: "ADMIN", Hash: "h", By: "b", Scope: "montclar"},
 		TokenRevoked{TokenID: "t1", By: "b"},
-		AccountCreated{AccountID: "a1", Login: "l", Name: "n", Role: "EXPERT", PasswordHash: "h", By: "b"},
+		AccountCreated{AccountID: "a1", Login: "l", Name: "n", Role: "EXPERT", PasswordHash: "h", By: "b", Scope: "cc-val-de-leze"},
 		AccountDisabled{AccountID: "a1", By: "b"},
 		ReplayRequested{By: "b"},
 		ConversationErased{ConversationID: "c1", By: "b"},
 		SuggestionChosen{UtteranceID: "u1", Text: "horaires", EntryID: "a", Choices: []string{"a", "b"}, ChoiceID: "u2"},
 		SuggestionReviewed{SuggestionID: "s1", Kind: "alternative", EntryID: "a", Text: "horaires", Verdict: "rejected", By: "b"},
+		TenantDeclared{Tenant: Tenant{ID: "montclar", Name: "Montclar", INSEE: "31999", Parent: "cc-val-de-leze",
+			Population: 4200, Colour: "#1d4e89", Origins: []string{"https://www.montclar.fr"}, Prefix: "MTC"}, By: "b"},
 	}
 	seen := map[string]bool{}
 	for _, p := range examples {

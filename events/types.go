@@ -24,6 +24,7 @@ const (
 	TypeConversationErased  = "conversation.erased"
 	TypeSuggestionChosen    = "suggestion.chosen"
 	TypeSuggestionReviewed  = "suggestion.reviewed"
+	TypeTenantDeclared      = "tenant.declared"
 )
 
 // ConversationStarted opens a conversation.
@@ -114,6 +115,10 @@ type TokenCreated struct {
 	Role    string `json:"role"`
 	Hash    string `json:"hash,omitempty"` // hex SHA-256 of the token; see [Secretive]
 	By      string `json:"by"`
+	// Scope is the tenant whose territory the token sees (a commune, or an
+	// intercommunalité with its communes); empty: the whole platform, as every
+	// token made before tenants were declared.
+	Scope string `json:"scope,omitempty"`
 }
 
 // TokenRevoked ends an API token.
@@ -131,6 +136,7 @@ type AccountCreated struct {
 	Role         string `json:"role"`
 	PasswordHash string `json:"password_hash,omitempty"` // see [Secretive]
 	By           string `json:"by"`
+	Scope        string `json:"scope,omitempty"` // as [TokenCreated.Scope]
 }
 
 // AccountDisabled ends an account's access.
@@ -154,6 +160,27 @@ type ConversationErased struct {
 	By             string `json:"by"`
 }
 
+// TenantDeclared declares a tenant (a commune or an intercommunalité) or
+// changes it: the payload holds the whole tenant as it is from then on. It
+// travels on the audit topic, which every process follows.
+type TenantDeclared struct {
+	Tenant Tenant `json:"tenant"`
+	By     string `json:"by"`
+}
+
+// Tenant is a tenant as it travels on the log; package tenant converts it to
+// its own type.
+type Tenant struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	INSEE      string   `json:"insee,omitempty"`
+	Parent     string   `json:"parent,omitempty"` // the intercommunalité's id, for a member commune
+	Population int      `json:"population,omitempty"`
+	Colour     string   `json:"colour,omitempty"`
+	Origins    []string `json:"origins,omitempty"` // sites allowed to embed its widget
+	Prefix     string   `json:"prefix"`            // of its tracking codes, e.g. MTC
+}
+
 // Secretive is a payload that carries a secret (the hash of a token or of a
 // password): the audit followers need it to check who signs in, nothing else may
 // keep it. Public returns the payload without its secrets, the form in which
@@ -172,6 +199,7 @@ func (a AccountCreated) Public() Payload { a.PasswordHash = ""; return a }
 func (ConversationErased) EventType() string  { return TypeConversationErased }
 func (SuggestionChosen) EventType() string    { return TypeSuggestionChosen }
 func (SuggestionReviewed) EventType() string  { return TypeSuggestionReviewed }
+func (TenantDeclared) EventType() string      { return TypeTenantDeclared }
 func (ReplayRequested) EventType() string     { return TypeReplayRequested }
 func (AccountCreated) EventType() string      { return TypeAccountCreated }
 func (AccountDisabled) EventType() string     { return TypeAccountDisabled }

@@ -48,7 +48,7 @@ func toEntry(ctx context.Context, e *kb.Entry) *model.KbEntry {
 		ID: e.ID, Question: e.Question, Answer: e.Answer, Source: optional(e.Source),
 		Alternatives: []string{}, Negatives: []string{}, Service: optional(e.Service), Theme: optional(e.Theme),
 		Demande: optional(e.Demande), Audiences: []model.Audience{}, Links: []*model.Link{},
-		Status: string(e.Status),
+		Status: string(e.Status), Tenant: optional(e.Tenant),
 	}
 	if p, ok := auth.PrincipalFrom(ctx); ok && (p.Role == auth.Admin || p.Role == auth.Analyst || p.Role == auth.Expert) {
 		out.Alternatives = append(out.Alternatives, e.Alternatives...)
@@ -119,7 +119,8 @@ func (r *Resolver) townSource() string {
 }
 
 func toAccount(a auth.Account) *model.Account {
-	return &model.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: model.Role(a.Role), CreatedAt: a.Created, Disabled: a.Disabled}
+	return &model.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: model.Role(a.Role), CreatedAt: a.Created, Disabled: a.Disabled,
+		Tenant: optional(a.Tenant)}
 }
 
 // export is the document of exportConversation: what is held, when it was

@@ -41,7 +41,8 @@ func setCosts(c *generated.ComplexityRoot) {
 		return queryCost + child*pageSize(limit, 20)
 	}
 	period := func(child int, _, _ time.Time) int { return queryCost + child }
-	q.Overview, q.AudienceSplit, q.Activity = period, period, period
+	q.AudienceSplit, q.Activity = period, period
+	q.Overview = func(child int, _, _ time.Time, _ *string) int { return queryCost + child }
 	q.Usage = func(child int, _, _ time.Time, _ *model.Bucket) int { return queryCost + child }
 	q.Needs = func(child int, _, _ time.Time, _ model.NeedDimension, limit *int) int {
 		return queryCost + child*pageSize(limit, 10)

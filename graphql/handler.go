@@ -10,6 +10,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/graphql/generated"
+	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
 )
 
@@ -17,6 +18,9 @@ import (
 // queries), complexity- and depth-limited, with every error carrying
 // extensions.code. Introspection is off unless asked for.
 func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.Handler {
+	if r.Registry == nil {
+		r.Registry = tenant.NewRegistry(nil)
+	}
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective
 	setCosts(&cfg.Complexity)
@@ -32,6 +36,6 @@ func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.
 	}
 	srv.SetErrorPresenter(presentError(r.Logger))
 	srv.SetRecoverFunc(recoverFunc(r.Logger))
-	return authn.Middleware(web.Bounded(srv, maxBodyBytes, 15*time.Second,
-		`{"errors":[{"message":"Délai dépassé.","extensions":{"code":"TIMEOUT"}}]}`))
+	return authn.Middleware(web.WithOrigin(web.Bounded(srv, maxBodyBytes, 15*time.Second,
+		`{"errors":[{"message":"Délai dépassé.","extensions":{"code":"TIMEOUT"}}]}`)))
 }

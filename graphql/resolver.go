@@ -11,12 +11,13 @@ import (
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
 )
 
 // Chat runs citizens' conversations; ingest.Service is the one in production.
 type Chat interface {
-	Start(ctx context.Context, audience kb.Audience, channel, campaign string) (ingest.Conversation, error)
+	Start(ctx context.Context, st ingest.Start) (ingest.Conversation, error)
 	Send(ctx context.Context, conversationID, text string) (ingest.Reply, error)
 	Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error
 	Choose(ctx context.Context, conversationID, entryID string) (ingest.Reply, error)
@@ -34,6 +35,9 @@ type Resolver struct {
 	Suggestions *mining.Reviewer
 	Tokens      *auth.Tokens
 	Users       *auth.Accounts // local accounts
+	// Registry holds the declared tenants and turns a caller's scope into the
+	// tenants it sees; nil: none declared.
+	Registry *tenant.Registry
 	// Replay rebuilds the projections in the background; nil when this process
 	// does not run them.
 	Replay *projections.ReplayJob

@@ -270,7 +270,7 @@ func TestAdminRevokesSessions(t *testing.T) {
 	c, res := newServer(t, nil)
 	admin := client.AddHeader("Authorization", "Bearer "+adminToken)
 	ctx := context.Background()
-	acc, err := res.Users.Create(ctx, "elue", "Mme la Maire", auth.Elected, "un mot de passe long", "test")
+	acc, err := res.Users.Create(ctx, "elue", "Mme la Maire", auth.Elected, "", "un mot de passe long", "test")
 	if err != nil {
 		t.Fatal(err)
 	}

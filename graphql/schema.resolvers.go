@@ -18,12 +18,14 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/graphql/generated"
 	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/web"
 )
 
 // StartConversation is the resolver for the startConversation field.
-func (r *mutationResolver) StartConversation(ctx context.Context, audience *model.Audience, channel *string) (*model.Conversation, error) {
+func (r *mutationResolver) StartConversation(ctx context.Context, audience *model.Audience, channel *string, tenant *string) (*model.Conversation, error) {
 	aud := kbAudience(audience)
 	ch := "api"
 	if channel != nil && *channel != "" {
@@ -32,11 +34,11 @@ func (r *mutationResolver) StartConversation(ctx context.Context, audience *mode
 		}
 		ch = *channel
 	}
-	c, err := r.Chat.Start(ctx, aud, ch, "")
+	c, err := r.Chat.Start(ctx, ingest.Start{Tenant: deref(tenant), Page: web.Origin(ctx), Audience: aud, Channel: ch})
 	if err != nil {
-		return nil, err
+		return nil, chatStartError(err)
 	}
-	return &model.Conversation{ID: c.ID, Audience: audience, Messages: []*model.Message{}}, nil
+	return &model.Conversation{ID: c.ID, Tenant: &c.Tenant, Audience: audience, Messages: []*model.Message{}}, nil
 }
 
 // SendMessage is the resolver for the sendMessage field.
@@ -71,6 +73,9 @@ func (r *mutationResolver) ChooseSuggestion(ctx context.Context, conversationID 
 
 // ReplayProjections is the resolver for the replayProjections field.
 func (r *mutationResolver) ReplayProjections(ctx context.Context) (*model.ReplayReport, error) {
+	if err := platformOnly(ctx); err != nil {
+		return nil, err
+	}
 	if r.Replay == nil {
 		return nil, badInput("Ce processus ne gère pas les projections (rôle projector).")
 	}
@@ -86,6 +91,9 @@ func (r *mutationResolver) ReplayProjections(ctx context.Context) (*model.Replay
 
 // RevokeSession is the resolver for the revokeSession field.
 func (r *mutationResolver) RevokeSession(ctx context.Context, id string) (bool, error) {
+	if err := platformOnly(ctx); err != nil {
+		return false, err
+	}
 	if err := r.Users.RevokeSession(id); err != nil {
 		if errors.Is(err, auth.ErrNoSession) {
 			return false, badInput("Cette session n'est pas ouverte (déjà terminée, ou ouverte sur un autre processus de l'API).")
@@ -97,21 +105,31 @@ func (r *mutationResolver) RevokeSession(ctx context.Context, id string) (bool, 
 
 // SignOutEverywhere is the resolver for the signOutEverywhere field.
 func (r *mutationResolver) SignOutEverywhere(ctx context.Context, accountID string) (int, error) {
+	if err := platformOnly(ctx); err != nil {
+		return 0, err
+	}
 	return r.Users.SignOutEverywhere(accountID), nil
 }
 
 // CreateAPIToken is the resolver for the createApiToken field.
-func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, name string) (string, error) {
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, name string, tenant *string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", badInput("Donnez au jeton un nom de 1 à 100 caractères (la personne ou le service qui l'utilise).")
 	}
-	token, _, err := r.Tokens.Create(ctx, auth.Role(role), name, principalName(ctx))
+	scope, err := r.grantable(ctx, tenant)
+	if err != nil {
+		return "", err
+	}
+	token, _, err := r.Tokens.Create(ctx, auth.Role(role), scope, name, principalName(ctx))
 	return token, err
 }
 
 // RevokeAPIToken is the resolver for the revokeApiToken field.
 func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (bool, error) {
+	if t, ok := r.Tokens.Get(id); ok && !r.visible(ctx, t.Tenant) {
+		return false, badInput("Ce jeton n'existe pas.")
+	}
 	if err := r.Tokens.Revoke(ctx, id, principalName(ctx)); err != nil {
 		if errors.Is(err, auth.ErrNoToken) {
 			return false, badInput("Ce jeton n'existe pas.")
@@ -122,8 +140,12 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (bool,
 }
 
 // CreateAccount is the resolver for the createAccount field.
-func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name string, role model.Role, password string) (*model.Account, error) {
-	acc, err := r.Users.Create(ctx, login, name, auth.Role(role), password, principalName(ctx))
+func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name string, role model.Role, password string, tenant *string) (*model.Account, error) {
+	scope, err := r.grantable(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := r.Users.Create(ctx, login, name, auth.Role(role), scope, password, principalName(ctx))
 	if errors.Is(err, auth.ErrAccount) {
 		return nil, badInput("Compte refusé : " + strings.TrimPrefix(err.Error(), auth.ErrAccount.Error()+": ") + ".")
 	} else if err != nil {
@@ -134,6 +156,9 @@ func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name
 
 // DisableAccount is the resolver for the disableAccount field.
 func (r *mutationResolver) DisableAccount(ctx context.Context, id string) (bool, error) {
+	if a, ok := r.Users.Get(id); ok && !r.visible(ctx, a.Tenant) {
+		return false, badInput("Ce compte n'existe pas.")
+	}
 	if err := r.Users.Disable(ctx, id, principalName(ctx)); err != nil {
 		if errors.Is(err, auth.ErrAccount) {
 			return false, badInput("Ce compte n'existe pas.")
@@ -147,11 +172,16 @@ func (r *mutationResolver) DisableAccount(ctx context.Context, id string) (bool,
 func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error) {
 	e := kb.Entry{Question: input.Question, Answer: input.Answer, Alternatives: input.Alternatives,
 		Source: r.townSource(), Cluster: deref(input.ClusterID)}
+	r.draftedFor(ctx, &e)
 	for _, a := range input.Audiences {
 		e.Audiences = append(e.Audiences, kb.Audience(strings.ToLower(string(a))))
 	}
 	if e.Cluster != "" && input.Alternatives == nil {
-		qs, err := r.Queries.ClusterQuestions(ctx, e.Cluster, 20)
+		scope, err := r.scope(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		qs, err := r.Queries.ClusterQuestions(ctx, scope, e.Cluster, 20)
 		if err != nil {
 			return nil, err
 		}
@@ -213,6 +243,9 @@ func (r *mutationResolver) RejectSuggestion(ctx context.Context, id string) (boo
 
 // ValidateKbEntry is the resolver for the validateKbEntry field.
 func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
+	if err := r.ownEntry(ctx, id); err != nil {
+		return nil, err
+	}
 	e, err := r.KB.Validate(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
@@ -222,6 +255,9 @@ func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*mod
 
 // PublishKbEntry is the resolver for the publishKbEntry field.
 func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
+	if err := r.ownEntry(ctx, id); err != nil {
+		return nil, err
+	}
 	e, err := r.KB.Publish(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
@@ -231,10 +267,16 @@ func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*mode
 
 // EraseConversation is the resolver for the eraseConversation field.
 func (r *mutationResolver) EraseConversation(ctx context.Context, id string) (bool, error) {
-	if r.Erasures.Has(id) {
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	if r.Erasures.Has(id) && scope.All() {
+		// Only the platform is told it was erased: which territory it was of
+		// is gone with it.
 		return true, nil
 	}
-	if _, held, err := r.Queries.Record(ctx, id); err != nil {
+	if _, held, err := r.Queries.Record(ctx, scope, id); err != nil {
 		return false, err
 	} else if !held {
 		return false, badInput("Aucune conversation ne porte cet identifiant : rien à effacer (elle a peut-être déjà été effacée, ou a dépassé la durée de conservation).")
@@ -246,16 +288,44 @@ func (r *mutationResolver) EraseConversation(ctx context.Context, id string) (bo
 	return true, nil
 }
 
+// CreateTenant is the resolver for the createTenant field.
+func (r *mutationResolver) CreateTenant(ctx context.Context, input model.TenantInput) (*model.Tenant, error) {
+	if err := platformOnly(ctx); err != nil {
+		return nil, err
+	}
+	t, err := r.Registry.Create(ctx, tenantInput(input), principalName(ctx))
+	if err != nil {
+		return nil, tenantError(err)
+	}
+	return r.toTenant(t), nil
+}
+
+// UpdateTenant is the resolver for the updateTenant field.
+func (r *mutationResolver) UpdateTenant(ctx context.Context, input model.TenantInput) (*model.Tenant, error) {
+	if err := platformOnly(ctx); err != nil {
+		return nil, err
+	}
+	t, err := r.Registry.Update(ctx, tenantInput(input), principalName(ctx))
+	if err != nil {
+		return nil, tenantError(err)
+	}
+	return r.toTenant(t), nil
+}
+
 // Overview is the resolver for the overview field.
-func (r *queryResolver) Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error) {
+func (r *queryResolver) Overview(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.Overview, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	o, err := r.Queries.Overview(ctx, from, to)
+	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	served, err := r.Queries.Served(ctx, from, to)
+	o, err := r.Queries.Overview(ctx, scope, from, to)
+	if err != nil {
+		return nil, err
+	}
+	served, err := r.Queries.Served(ctx, scope, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -267,11 +337,24 @@ func (r *queryResolver) Overview(ctx context.Context, from time.Time, to time.Ti
 
 // Conversation is the resolver for the conversation field.
 func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Conversation, error) {
-	msgs, ok, err := r.Queries.Conversation(ctx, id)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	msgs, ok, err := r.Queries.Conversation(ctx, scope, id)
 	if err != nil || !ok {
 		return nil, err
 	}
 	out := &model.Conversation{ID: id, Messages: make([]*model.Message, 0, len(msgs))}
+	if aud, ten, started, err := r.Queries.ConversationStart(ctx, id); err != nil {
+		return nil, err
+	} else if started {
+		out.Tenant = optional(ten)
+		if aud != "" {
+			a := model.Audience(strings.ToUpper(aud))
+			out.Audience = &a
+		}
+	}
 	for _, m := range msgs {
 		msg := &model.Message{Role: m.Role, Text: m.Text, At: m.At}
 		if m.Outcome != "" {
@@ -334,7 +417,11 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 	if theme != nil {
 		f.Theme = *theme
 	}
-	cs, err := r.Queries.UnansweredClusters(ctx, from, to, n, f)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := r.Queries.UnansweredClusters(ctx, scope, from, to, n, f)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +429,7 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 	for i, c := range cs {
 		ids[i] = c.ID
 	}
-	daily, err := r.Queries.Daily(ctx, ids, from, to)
+	daily, err := r.Queries.Daily(ctx, scope, ids, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +454,11 @@ func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from t
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	d, err := r.Queries.ClusterDetail(ctx, id, from, to)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	d, err := r.Queries.ClusterDetail(ctx, scope, id, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +481,11 @@ func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from t
 
 // UnansweredThemes is the resolver for the unansweredThemes field.
 func (r *queryResolver) UnansweredThemes(ctx context.Context) ([]string, error) {
-	return r.Queries.Themes(ctx)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Queries.Themes(ctx, scope)
 }
 
 // Usage is the resolver for the usage field.
@@ -398,7 +493,11 @@ func (r *queryResolver) Usage(ctx context.Context, from time.Time, to time.Time,
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	ps, err := r.Queries.Usage(ctx, from, to, bucket != nil && *bucket == model.BucketWeek)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := r.Queries.Usage(ctx, scope, from, to, bucket != nil && *bucket == model.BucketWeek)
 	if err != nil {
 		return nil, err
 	}
@@ -421,7 +520,11 @@ func (r *queryResolver) Needs(ctx context.Context, from time.Time, to time.Time,
 	if n < 1 || n > 100 {
 		return nil, badInput("« limit » doit être entre 1 et 100.")
 	}
-	ns, err := r.Queries.Needs(ctx, from, to, by == model.NeedDimensionService, n)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := r.Queries.Needs(ctx, scope, from, to, by == model.NeedDimensionService, n)
 	if err != nil {
 		return nil, err
 	}
@@ -437,7 +540,11 @@ func (r *queryResolver) AudienceSplit(ctx context.Context, from time.Time, to ti
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	as, err := r.Queries.Audiences(ctx, from, to)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	as, err := r.Queries.Audiences(ctx, scope, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -453,7 +560,11 @@ func (r *queryResolver) Activity(ctx context.Context, from time.Time, to time.Ti
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	cells, err := r.Queries.Activity(ctx, from, to)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	cells, err := r.Queries.Activity(ctx, scope, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -470,20 +581,25 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Caller, error) {
 	if !ok {
 		return nil, nil
 	}
-	return &model.Caller{Name: p.Name, Role: model.Role(p.Role)}, nil
+	return &model.Caller{Name: p.Name, Role: model.Role(p.Role), Tenant: optional(p.Tenant)}, nil
 }
 
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context) ([]*model.Account, error) {
 	out := []*model.Account{}
 	for _, a := range r.Users.List() {
-		out = append(out, toAccount(a))
+		if r.visible(ctx, a.Tenant) {
+			out = append(out, toAccount(a))
+		}
 	}
 	return out, nil
 }
 
 // Sessions is the resolver for the sessions field.
 func (r *queryResolver) Sessions(ctx context.Context) ([]*model.Session, error) {
+	if err := platformOnly(ctx); err != nil {
+		return nil, err
+	}
 	out := []*model.Session{}
 	for _, s := range r.Users.Sessions() {
 		out = append(out, &model.Session{ID: s.ID, Name: s.Name, Role: model.Role(s.Role), AccountID: s.AccountID,
@@ -509,7 +625,11 @@ func (r *queryResolver) ReplayStatus(ctx context.Context) (*model.ReplayReport, 
 func (r *queryResolver) APITokens(ctx context.Context) ([]*model.APIToken, error) {
 	out := []*model.APIToken{}
 	for _, t := range r.Tokens.List() {
-		tok := &model.APIToken{ID: t.ID, Name: t.Name, Role: model.Role(t.Role), CreatedAt: t.Created, CreatedBy: t.CreatedBy, Revoked: t.Revoked}
+		if !r.visible(ctx, t.Tenant) {
+			continue
+		}
+		tok := &model.APIToken{ID: t.ID, Name: t.Name, Role: model.Role(t.Role), CreatedAt: t.Created, CreatedBy: t.CreatedBy, Revoked: t.Revoked,
+			Tenant: optional(t.Tenant)}
 		if !t.LastUsed.IsZero() {
 			lu := t.LastUsed
 			tok.LastUsedAt = &lu
@@ -523,7 +643,7 @@ func (r *queryResolver) APITokens(ctx context.Context) ([]*model.APIToken, error
 func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
 	out := []*model.KbEntry{}
 	for _, e := range r.KB.State.Entries() {
-		if e.Status == kb.Draft || e.Status == kb.Validated {
+		if (e.Status == kb.Draft || e.Status == kb.Validated) && r.visible(ctx, e.Tenant) {
 			out = append(out, toEntry(ctx, &e))
 		}
 	}
@@ -556,10 +676,14 @@ func (r *queryResolver) KbSuggestions(ctx context.Context, entryID *string, kind
 // ExportConversation is the resolver for the exportConversation field.
 func (r *queryResolver) ExportConversation(ctx context.Context, id string) (string, error) {
 	nothing := badInput("Aucune donnée n'est conservée sur cette conversation (identifiant inconnu, conversation effacée ou expirée).")
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return "", err
+	}
 	if r.Erasures.Has(id) {
 		return "", nothing
 	}
-	rec, held, err := r.Queries.Record(ctx, id)
+	rec, held, err := r.Queries.Record(ctx, scope, id)
 	if err != nil {
 		return "", err
 	}
@@ -568,6 +692,19 @@ func (r *queryResolver) ExportConversation(ctx context.Context, id string) (stri
 	}
 	out, err := json.MarshalIndent(export{Record: rec, ExportedAt: time.Now().UTC(), RetentionDays: r.RetentionDays}, "", "  ")
 	return string(out), err
+}
+
+// Tenants is the resolver for the tenants field.
+func (r *queryResolver) Tenants(ctx context.Context) ([]*model.Tenant, error) {
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := []*model.Tenant{}
+	for _, t := range r.Registry.List(scope) {
+		out = append(out, r.toTenant(t))
+	}
+	return out, nil
 }
 
 // Mutation returns generated.MutationResolver implementation.

@@ -23,6 +23,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
 )
 
@@ -35,6 +36,8 @@ var (
 	ErrRateLimited         = errors.New("ingest: rate limited") // a client sends faster than allowed
 	ErrNothingToRate       = errors.New("ingest: every answer of the conversation is rated already")
 	ErrNotAChoice          = errors.New("ingest: not one of the choices the conversation's last clarification offered")
+	ErrUnknownTenant       = errors.New("ingest: no such tenant")
+	ErrOriginNotAllowed    = errors.New("ingest: the calling site may not embed this tenant's widget")
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -45,7 +48,7 @@ type Publisher interface {
 // ConversationLookup finds a conversation that this process does not hold in
 // memory (started before a restart, or on another instance).
 type ConversationLookup interface {
-	ConversationAudience(ctx context.Context, id string) (audience string, ok bool, err error)
+	ConversationStart(ctx context.Context, id string) (audience, tenant string, ok bool, err error)
 }
 
 // TooLongError says how long a refused message was; it matches [ErrTooLong].
@@ -60,7 +63,15 @@ func (e *TooLongError) Is(target error) bool { return target == ErrTooLong }
 
 // Config configures the chat [Service].
 type Config struct {
-	Tenant    string
+	// Tenant is the deployment's default tenant: conversations started
+	// without naming one are held with it.
+	Tenant string
+	// Tenants are the declared tenants, a conversation's tenant is checked
+	// against; nil: the default tenant only.
+	Tenants *tenant.Registry
+	// Engines decide for each tenant's citizens with that tenant's knowledge;
+	// nil: the service's one engine decides for every tenant.
+	Engines   *Engines
 	MaxRunes  int           // longest message accepted; default 2000
 	IdleAfter time.Duration // a conversation idle this long is ended; default 30 min
 	// ConversationRate bounds the messages a minute of one conversation, a third
@@ -87,6 +98,7 @@ type Service struct {
 type conversation struct {
 	mu       sync.Mutex
 	id       string
+	tenant   string
 	audience kb.Audience
 	last     time.Time
 	unrated  int // answers not yet rated: one feedback per answer
@@ -122,15 +134,33 @@ func NewService(cfg Config, engine *bot.Engine, pub Publisher, lookup Conversati
 // Conversation is a started conversation.
 type Conversation struct {
 	ID       string
+	Tenant   string
 	Audience kb.Audience
 }
 
-// Start opens a conversation.
-func (s *Service) Start(ctx context.Context, audience kb.Audience, channel, campaign string) (Conversation, error) {
+// Start is what a conversation is started with.
+type Start struct {
+	// Tenant is the commune or intercommunalité whose assistant the citizen
+	// talks to (the widget's data-tenant); "": the deployment's default.
+	Tenant   string
+	Page     web.PageOrigin // the page that calls, checked against the tenant's sites
+	Audience kb.Audience
+	Channel  string
+	Campaign string
+}
+
+// Start opens a conversation with a tenant. A tenant named must be declared,
+// and a browser page calling must be one of its sites or this deployment's
+// own; otherwise nothing is logged.
+func (s *Service) Start(ctx context.Context, st Start) (Conversation, error) {
+	tenantID, err := s.tenantOf(st)
+	if err != nil {
+		return Conversation{}, err
+	}
 	now := time.Now()
 	id := events.NewID(now)
-	ev, err := events.New(s.cfg.Tenant, id, now, events.ConversationStarted{
-		Audience: string(audience), Channel: channel, Campaign: campaign,
+	ev, err := events.New(tenantID, id, now, events.ConversationStarted{
+		Audience: string(st.Audience), Channel: st.Channel, Campaign: st.Campaign,
 	})
 	if err != nil {
 		return Conversation{}, err
@@ -139,10 +169,32 @@ func (s *Service) Start(ctx context.Context, audience kb.Audience, channel, camp
 		return Conversation{}, err
 	}
 	s.mu.Lock()
-	s.convs[id] = &conversation{id: id, audience: audience, last: now}
+	s.convs[id] = &conversation{id: id, tenant: tenantID, audience: st.Audience, last: now}
 	s.mu.Unlock()
 	conversationsStarted.Inc()
-	return Conversation{ID: id, Audience: audience}, nil
+	return Conversation{ID: id, Tenant: tenantID, Audience: st.Audience}, nil
+}
+
+// tenantOf returns the tenant a conversation is started with, once checked.
+// Without a tenant named, the default one is taken as before tenants were
+// declared, so that a site embedding the widget without data-tenant keeps
+// working: the deployment's --allowed-origins guard it, as they did.
+func (s *Service) tenantOf(st Start) (string, error) {
+	if st.Tenant == "" {
+		return s.cfg.Tenant, nil
+	}
+	var t tenant.Tenant
+	declared := false
+	if s.cfg.Tenants != nil {
+		t, declared = s.cfg.Tenants.Get(st.Tenant)
+	}
+	switch {
+	case !declared:
+		return "", fmt.Errorf("%w: %q", ErrUnknownTenant, st.Tenant)
+	case st.Page.Origin != "" && !st.Page.Own && !t.AllowsOrigin(st.Page.Origin):
+		return "", fmt.Errorf("%w: %s for %s", ErrOriginNotAllowed, st.Page.Origin, st.Tenant)
+	}
+	return st.Tenant, nil
 }
 
 func (s *Service) conversation(ctx context.Context, id string) (*conversation, error) {
@@ -155,7 +207,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if s.lookup == nil || !events.ValidID(id) {
 		return nil, ErrUnknownConversation
 	}
-	aud, found, err := s.lookup.ConversationAudience(ctx, id)
+	aud, tenantID, found, err := s.lookup.ConversationStart(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up conversation: %w", err)
 	}
@@ -168,7 +220,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 		return c, nil
 	}
 	// Its answers before are unknown here: one of them may be rated.
-	c = &conversation{id: id, audience: kb.Audience(aud), last: time.Now(), unrated: 1}
+	c = &conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), last: time.Now(), unrated: 1}
 	s.convs[id] = c
 	return c, nil
 }
@@ -233,9 +285,10 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 		redactions.WithLabelValues(kind).Add(float64(n))
 	}
 	// The bot reads the redacted text too: what it decides on is what analysts see.
-	d := s.engine.Decide(redacted, c.audience)
+	engine := s.engineFor(c.tenant)
+	d := engine.Decide(redacted, c.audience)
 	decisionLatency.Observe(d.Latency.Seconds())
-	replyText := s.compose(d, c.audience)
+	replyText := compose(engine, d, c.audience)
 
 	utt, err := s.log(ctx, c, redacted, counts, d, replyText)
 	if err != nil {
@@ -257,7 +310,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 func (s *Service) log(ctx context.Context, c *conversation, text string, counts map[string]int, d bot.Decision,
 	replyText string, more ...func(utt events.Envelope) (events.Payload, error)) (events.Envelope, error) {
 	now := time.Now()
-	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts})
+	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts})
 	if err != nil {
 		return utt, err
 	}
@@ -275,7 +328,7 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 	for _, cand := range d.Candidates {
 		dec.Candidates = append(dec.Candidates, events.Candidate{EntryID: cand.Entry.ID, Score: round(cand.Score)})
 	}
-	decEv, err := events.New(s.cfg.Tenant, c.id, now, dec)
+	decEv, err := events.New(c.tenant, c.id, now, dec)
 	if err != nil {
 		return utt, err
 	}
@@ -285,7 +338,7 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 		if err != nil {
 			return utt, err
 		}
-		ev, err := events.New(s.cfg.Tenant, c.id, now, p)
+		ev, err := events.New(c.tenant, c.id, now, p)
 		if err != nil {
 			return utt, err
 		}
@@ -323,13 +376,14 @@ func (s *Service) Choose(ctx context.Context, conversationID, entryID string) (R
 	if cl == nil || !slices.Contains(cl.choices, entryID) {
 		return Reply{}, ErrNotAChoice
 	}
-	e, ok := s.engine.Index().Entry(entryID)
+	engine := s.engineFor(c.tenant)
+	e, ok := engine.Index().Entry(entryID)
 	if !ok {
 		return Reply{}, ErrNotAChoice // retired since it was offered
 	}
-	d := bot.Decision{Outcome: bot.Answered, Confidence: 1, Entry: e, KBVersion: s.engine.Version(),
+	d := bot.Decision{Outcome: bot.Answered, Confidence: 1, Entry: e, KBVersion: engine.Version(),
 		Candidates: []bot.Candidate{{Entry: e, Score: 1}}}
-	replyText := s.compose(d, c.audience)
+	replyText := compose(engine, d, c.audience)
 	_, err = s.log(ctx, c, e.Question, nil, d, replyText, func(utt events.Envelope) (events.Payload, error) {
 		return events.SuggestionChosen{UtteranceID: cl.utteranceID, Text: cl.text, EntryID: entryID,
 			Choices: cl.choices, ChoiceID: utt.ID}, nil
@@ -343,8 +397,16 @@ func (s *Service) Choose(ctx context.Context, conversationID, entryID string) (R
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }
 
+// engineFor returns the engine that decides for a tenant's citizens.
+func (s *Service) engineFor(tenantID string) *bot.Engine {
+	if s.cfg.Engines != nil {
+		return s.cfg.Engines.For(tenantID)
+	}
+	return s.engine
+}
+
 // compose writes the reply the citizen reads.
-func (s *Service) compose(d bot.Decision, audience kb.Audience) string {
+func compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 	switch d.Outcome {
 	case bot.Answered, bot.Smalltalk, bot.Handoff:
 		return d.Entry.AnswerFor(audience)
@@ -362,7 +424,7 @@ func (s *Service) compose(d bot.Decision, audience kb.Audience) string {
 	b.WriteString("Je peux vous renseigner sur les papiers d'identité, l'état civil, les élections, les déchets, ")
 	b.WriteString("la voirie, l'urbanisme, les écoles et la petite enfance, les associations et les services de la ville. ")
 	b.WriteString("Vous pouvez reformuler votre question")
-	if h, ok := s.engine.Handoff(); ok {
+	if h, ok := engine.Handoff(); ok {
 		b.WriteString(", ou joindre un agent : ")
 		b.WriteString(h.Answer)
 	} else {
@@ -388,7 +450,7 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 		}
 		comment, _ = redact.Redact(comment)
 	}
-	ev, err := events.New(s.cfg.Tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment})
+	ev, err := events.New(c.tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment})
 	if err != nil {
 		return err
 	}
@@ -412,7 +474,7 @@ func (s *Service) EndIdle(ctx context.Context, now time.Time) error {
 	}
 	s.mu.Unlock()
 	for _, c := range idle {
-		ev, err := events.New(s.cfg.Tenant, c.id, now, events.ConversationEnded{Reason: "inactivity"})
+		ev, err := events.New(c.tenant, c.id, now, events.ConversationEnded{Reason: "inactivity"})
 		if err != nil {
 			return err
 		}

@@ -40,7 +40,7 @@ func TestConversationEvents(t *testing.T) {
 	rec := &recorder{}
 	s := NewService(Config{IdleAfter: time.Minute}, engine, rec, nil)
 	ctx := context.Background()
-	c, err := s.Start(ctx, kb.Entreprise, "widget", "")
+	c, err := s.Start(ctx, Start{Audience: kb.Entreprise, Channel: "widget"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestSendLogsNoPersonalData(t *testing.T) {
 	s := NewService(Config{}, engine, pub, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := s.Start(ctx, kb.Particulier, "widget", "")
+	c, err := s.Start(ctx, Start{Audience: kb.Particulier, Channel: "widget"})
 	if err != nil {
 		t.Fatal(err)
 	}

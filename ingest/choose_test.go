@@ -21,7 +21,7 @@ func TestChooseAnswersWithTheChoiceAndLinksTheQuestion(t *testing.T) {
 	rec := &recorder{}
 	s := NewService(Config{}, engine, rec, nil)
 	ctx := context.Background()
-	c, err := s.Start(ctx, kb.Particulier, "widget", "")
+	c, err := s.Start(ctx, Start{Audience: kb.Particulier, Channel: "widget"})
 	if err != nil {
 		t.Fatal(err)
 	}

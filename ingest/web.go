@@ -27,11 +27,14 @@ func WidgetHandler() http.Handler {
 	})
 }
 
-// DemoSite serves the demo town's homepage (/), its privacy page
-// (/confidentialite) and stylesheet, each embedding the widget.
+// DemoSite serves the demo's sites, each embedding the widget of its commune:
+// the homepage of Montclar (/) with its privacy page (/confidentialite), the
+// homepage of Saint-Aubin-sur-Lèze (/saint-aubin-sur-leze), and their
+// stylesheet.
 func DemoSite() http.Handler {
 	pages := map[string]string{
 		"/": "widget/site/index.html", "/confidentialite": "widget/site/confidentialite.html", "/site.css": "widget/site/site.css",
+		"/saint-aubin-sur-leze": "widget/site/saint-aubin-sur-leze.html",
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		file, ok := pages[r.URL.Path]

@@ -25,7 +25,7 @@ func TestWidgetIsSmall(t *testing.T) {
 }
 
 func TestDemoPagesHaveAStrictCSP(t *testing.T) {
-	for _, path := range []string{"/", "/confidentialite"} {
+	for _, path := range []string{"/", "/confidentialite", "/saint-aubin-sur-leze"} {
 		rec := httptest.NewRecorder()
 		DemoSite().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 		csp := rec.Header().Get("Content-Security-Policy")

@@ -158,7 +158,7 @@ func (b browser) session(t *testing.T) (int, map[string]string) {
 // configuration whatever Host header a request carries, and a sign-out
 // everywhere that a provider still signed in on a stolen laptop cannot undo.
 func TestOpenIDConnect(t *testing.T) {
-	idp := newIdentityProvider(t, map[string]any{"name": "Alex Durand", "parvis_role": []string{"agents", "analyst"}})
+	idp := newIdentityProvider(t, map[string]any{"name": "Alex Durand", "parvis_role": []string{"agents", "analyst"}, "parvis_tenant": "montclar"})
 	front := httptest.NewUnstartedServer(nil)
 	site := "http://" + front.Listener.Addr().String()
 	s := parvistest.Start(t, t.TempDir(), "--oidc-issuer", idp.URL, "--oidc-client-id", "parvis",
@@ -169,7 +169,7 @@ func TestOpenIDConnect(t *testing.T) {
 
 	laptop := newBrowser(site)
 	status, info := laptop.signIn(t)
-	if status != 200 || info["role"] != "ANALYST" || info["name"] != "Alex Durand" || info["csrf"] == "" {
+	if status != 200 || info["role"] != "ANALYST" || info["name"] != "Alex Durand" || info["csrf"] == "" || info["tenant"] != "montclar" {
 		t.Fatalf("sign-in: %d %v", status, info)
 	}
 	resp, err := http.Get(site + "/auth/config")

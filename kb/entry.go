@@ -130,6 +130,16 @@ type Entry struct {
 	// Cluster is the group of unanswered questions the entry was drafted from.
 	Cluster string `yaml:"cluster,omitempty" json:"cluster,omitempty"`
 	Status  Status `yaml:"status,omitempty" json:"status,omitempty"`
+	// Tenant is the commune or intercommunalité whose entry it is: it answers
+	// that tenant's citizens, and an intercommunalité's the citizens of its
+	// communes too. Empty: every tenant's (service-public.fr, a deployment
+	// without tenants).
+	Tenant string `yaml:"tenant,omitempty" json:"tenant,omitempty"`
+	// Layer ranks, for one tenant's engine, whose entry it is: 0 the tenant's
+	// own, 1 its intercommunalité's or every tenant's, 2 national. When two
+	// entries answer about as well, the lower layer wins. Set by [ForTenant],
+	// never stored.
+	Layer int `yaml:"-" json:"-"`
 }
 
 // AnswerFor returns the answer adapted to the audience, or the general answer.

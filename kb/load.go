@@ -113,6 +113,7 @@ func (fl fieldLines) at(field string) int {
 
 type yamlFile struct {
 	Source  string      `yaml:"source"`
+	Tenant  string      `yaml:"tenant"` // of every entry that names none
 	Entries []yaml.Node `yaml:"entries"`
 }
 
@@ -126,8 +127,8 @@ func parseYAML(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 	}
 	doc := root.Content[0]
 	var (
-		source string
-		nodes  []*yaml.Node
+		source, tenant string
+		nodes          []*yaml.Node
 	)
 	switch doc.Kind {
 	case yaml.SequenceNode:
@@ -137,7 +138,7 @@ func parseYAML(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 		if err := doc.Decode(&f); err != nil {
 			return nil, nil, Problems{yamlProblem(name, err)}
 		}
-		source = f.Source
+		source, tenant = f.Source, f.Tenant
 		for i := range f.Entries {
 			nodes = append(nodes, &f.Entries[i])
 		}
@@ -163,6 +164,9 @@ func parseYAML(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 		}
 		if e.Source == "" {
 			e.Source = source
+		}
+		if e.Tenant == "" {
+			e.Tenant = tenant
 		}
 		entries = append(entries, e)
 		lines = append(lines, fl)

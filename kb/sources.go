@@ -35,6 +35,21 @@ func Demo() []Entry {
 	return entries
 }
 
+//go:embed demo/saint-aubin.yaml
+var saintAubinYAML []byte
+
+// DemoTerritory returns the entries of the demo's other commune,
+// Saint-Aubin-sur-Lèze: `serve --demo` publishes them with [Demo]'s, which
+// hold Montclar's and their communauté de communes'. They are kept apart from
+// [Demo], the one-entry-per-intent base that `parvis eval --kb demo` measures.
+func DemoTerritory() []Entry {
+	entries, err := Parse("saint-aubin.yaml", saintAubinYAML)
+	if err != nil {
+		panic("kb: the embedded demo knowledge base is invalid: " + err.Error())
+	}
+	return entries
+}
+
 // DemandeKinds returns the kinds of request that the entries offer, in order of
 // first appearance.
 func DemandeKinds(entries []Entry) []string {

@@ -10,6 +10,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/projections/projectionstest"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // stores returns the embedded ClickHouse, and a server when
@@ -87,7 +88,7 @@ func TestMinerErase(t *testing.T) {
 				t.Fatal(err)
 			}
 			find := func() (size int, shown bool) {
-				cs, err := q.UnansweredClusters(ctx, at.Add(-time.Hour), at.Add(time.Hour), 20, projections.ClusterFilter{})
+				cs, err := q.UnansweredClusters(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), 20, projections.ClusterFilter{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -124,7 +124,7 @@ func entryFacts() map[string]projections.EntryFacts {
 	if facts == nil {
 		facts = map[string]projections.EntryFacts{}
 		for _, e := range append(kb.Demo(), kb.ServicePublic()...) {
-			f := projections.EntryFacts{Theme: e.Theme, Source: e.Source}
+			f := projections.EntryFacts{Theme: e.Theme, Source: e.Source, Tenant: e.Tenant}
 			for _, a := range e.Audiences {
 				f.Audiences = append(f.Audiences, string(a))
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
 )
 
@@ -149,15 +150,15 @@ func previousQuestion(conv []projections.Turn, i int) int {
 }
 
 // tossUp reports whether an answer's entry barely beat another entry of the same
-// source (the town's entry and a national fiche on one topic do not make each
+// provenance (the town's entry and a national fiche on one topic do not make each
 // other doubtful, as in the engine's confidence).
 func tossUp(t projections.Turn, entries map[string]projections.EntryFacts) bool {
 	if len(t.Scores) < 2 || len(t.Candidates) != len(t.Scores) || t.Scores[0] <= 0 || t.Candidates[0] != t.EntryID {
 		return false
 	}
-	source := entries[t.EntryID].Source
+	first := entries[t.EntryID]
 	for i := 1; i < len(t.Candidates); i++ {
-		if entries[t.Candidates[i]].Source == source {
+		if c := entries[t.Candidates[i]]; kb.Provenance(c.Tenant, c.Source) == kb.Provenance(first.Tenant, first.Source) {
 			return t.Scores[i] >= lowMargin*t.Scores[0]
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // eventually polls check until it returns nil, or fails the test with its last
@@ -109,10 +110,10 @@ func TestEraseConversation(t *testing.T) {
 			}
 			mined(t, s, evs, "conv-001", "conv-002")
 			q := NewQueries(s)
-			if usage, err := q.Usage(ctx, at.Add(-time.Hour), at.Add(time.Hour), false); err != nil || len(usage) != 1 || usage[0].Messages != 9 {
+			if usage, err := q.Usage(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), false); err != nil || len(usage) != 1 || usage[0].Messages != 9 {
 				t.Errorf("usage before erasure = %+v %v, want 9 questions", usage, err)
 			}
-			rec, held, err := q.Record(ctx, "conv-001")
+			rec, held, err := q.Record(ctx, tenant.Everything(), "conv-001")
 			if err != nil || !held || rec.Started == nil || len(rec.Messages) != 6 || len(rec.Decisions) != 3 ||
 				len(rec.Decisions[0].Candidates) != 1 || len(rec.Feedback) != 1 || len(rec.Mining) != 3 || rec.Mining[0].Label == "" {
 				t.Fatalf("record before erasure: %+v %v %v", rec, held, err)
@@ -142,11 +143,11 @@ func TestEraseConversation(t *testing.T) {
 			if n := rowsOf(t, s, "conversation_id = 'conv-002'", all...); n["messages"] != 6 || n["decisions"] != 3 || n["mining_signals"] != 3 {
 				t.Errorf("another conversation lost rows: %v", n)
 			}
-			usage, err := q.Usage(ctx, at.Add(-time.Hour), at.Add(time.Hour), false)
+			usage, err := q.Usage(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), false)
 			if err != nil || len(usage) != 1 || usage[0].Messages != 6 {
 				t.Errorf("usage after erasure = %+v %v, want 6 questions", usage, err)
 			}
-			if _, held, err := q.Record(ctx, "conv-001"); held || err != nil {
+			if _, held, err := q.Record(ctx, tenant.Everything(), "conv-001"); held || err != nil {
 				t.Errorf("something is still held: %v", err)
 			}
 
@@ -157,7 +158,7 @@ func TestEraseConversation(t *testing.T) {
 			if err := p.erase(ctx, []string{"conv-001"}); err != nil {
 				t.Fatal(err)
 			}
-			o, err := q.Overview(ctx, at.Add(-time.Hour), at.Add(time.Hour))
+			o, err := q.Overview(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour))
 			if err != nil || o.Conversations != 2 || o.Messages != 6 || o.Feedback != 0 {
 				t.Errorf("after a redelivery: %+v %v, want 2 conversations and 6 messages", o, err)
 			}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // Turn is a citizen question with the bot's decision on it, the material of
@@ -253,12 +255,18 @@ type ClusterFilter struct {
 	Theme    string // the theme of the closest entry, or "" for all
 }
 
-// UnansweredClusters returns the groups of unanswered questions of [from, to):
-// largest first, then fastest growing; groups about nothing the town deals with
-// last.
-func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, limit int, f ClusterFilter) ([]Cluster, error) {
+// UnansweredClusters returns the groups of unanswered questions of [from, to)
+// asked in a scope: largest first, then fastest growing; groups about nothing
+// the town deals with last. Groups are made over every tenant's questions; a
+// scope that is not the platform's counts its own questions only and is shown
+// one of them as the label, never another tenant's.
+func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, from, to time.Time, limit int, f ClusterFilter) ([]Cluster, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	prevFrom := from.Add(-to.Sub(from))
-	where := ""
+	where := " AND " + in
 	if f.Audience != "" {
 		where += " AND audience = " + Quote(f.Audience)
 	}
@@ -322,7 +330,7 @@ func (q *Queries) UnansweredClusters(ctx context.Context, from, to time.Time, li
 			FirstSeen: r.First, LastSeen: r.Last, Previous: int(r.Previous), Examples: r.Examples,
 			Audiences: r.Audiences, Reasons: countReasons(r.Reasons), Covered: r.CoveredBy != "", CoveredBy: r.CoveredBy,
 			Demande: r.Demande == 1, Noise: r.Noise == 1}
-		if out[i].Label == "" && len(r.Examples) > 0 {
+		if (out[i].Label == "" || !scope.All()) && len(r.Examples) > 0 {
 			out[i].Label = r.Examples[0]
 		}
 	}
@@ -343,15 +351,20 @@ func countReasons(lists []string) []string {
 	return out
 }
 
-// ClusterQuestions returns the distinct questions of a group, most asked first.
-func (q *Queries) ClusterQuestions(ctx context.Context, id string, limit int) ([]string, error) {
+// ClusterQuestions returns the distinct questions of a group asked in a scope,
+// most asked first.
+func (q *Queries) ClusterQuestions(ctx context.Context, scope tenant.Scope, id string, limit int) ([]string, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	var rows []struct {
 		Text string `ch:"text"`
 	}
-	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT text FROM (
-			SELECT utterance_id, text FROM mining_signals FINAL WHERE reasons != ''
+	err = q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT text FROM (
+			SELECT utterance_id, text FROM mining_signals FINAL WHERE reasons != '' AND %s
 		) AS s ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
-		GROUP BY text ORDER BY count() DESC, text LIMIT %d`, Quote(id), limit))
+		GROUP BY text ORDER BY count() DESC, text LIMIT %d`, in, Quote(id), limit))
 	if err != nil {
 		return nil, fmt.Errorf("projections: questions of group %s: %w", id, err)
 	}
@@ -362,9 +375,13 @@ func (q *Queries) ClusterQuestions(ctx context.Context, id string, limit int) ([
 	return out, nil
 }
 
-// Daily returns, for each group, its questions a day over [from, to), oldest day
-// first.
-func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (map[string][]int, error) {
+// Daily returns, for each group, its questions asked in a scope a day over
+// [from, to), oldest day first.
+func (q *Queries) Daily(ctx context.Context, scope tenant.Scope, ids []string, from, to time.Time) (map[string][]int, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]int{}
 	days := int(to.Sub(from).Hours()/24 + 0.999)
 	if len(ids) == 0 || days <= 0 {
@@ -381,10 +398,10 @@ func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (
 		Day uint32 `ch:"day"`
 		N   uint64 `ch:"n"`
 	}
-	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT cluster_id, toUInt32(intDiv(toUInt32(at) - %d, 86400)) AS day, count() AS n
-		FROM (SELECT utterance_id, at FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '') AS s
+	err = q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT cluster_id, toUInt32(intDiv(toUInt32(at) - %d, 86400)) AS day, count() AS n
+		FROM (SELECT utterance_id, at FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '' AND %s) AS s
 		ANY INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL WHERE cluster_id IN (%s)) AS a USING utterance_id
-		GROUP BY cluster_id, day`, from.Unix(), TimeLit(from), TimeLit(to), strings.Join(quoted, ", ")))
+		GROUP BY cluster_id, day`, from.Unix(), TimeLit(from), TimeLit(to), in, strings.Join(quoted, ", ")))
 	if err != nil {
 		return nil, fmt.Errorf("projections: daily series: %w", err)
 	}
@@ -400,6 +417,7 @@ func (q *Queries) Daily(ctx context.Context, ids []string, from, to time.Time) (
 type EntryFacts struct {
 	Theme     string
 	Source    string
+	Tenant    string   // whose entry it is; empty: every tenant's
 	Audiences []string // the audiences it is written for; none: everyone
 }
 
@@ -419,20 +437,25 @@ func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error)
 	for _, r := range rows {
 		var e struct {
 			Audiences []string `json:"audiences"`
+			Tenant    string   `json:"tenant"`
 		}
 		_ = json.Unmarshal([]byte(r.Entry), &e) // an entry without audiences is for everyone
-		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences}
+		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences, Tenant: e.Tenant}
 	}
 	return out, nil
 }
 
-// Themes returns the themes that unanswered questions fall under, most frequent
-// first.
-func (q *Queries) Themes(ctx context.Context) ([]string, error) {
+// Themes returns the themes that unanswered questions of a scope fall under,
+// most frequent first.
+func (q *Queries) Themes(ctx context.Context, scope tenant.Scope) ([]string, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	var rows []struct {
 		Theme string `ch:"theme"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT theme FROM mining_signals FINAL WHERE theme != '' AND reasons != '' GROUP BY theme ORDER BY count() DESC, theme"); err != nil {
+	if err := q.s.Select(ctx, &rows, "SELECT theme FROM mining_signals FINAL WHERE theme != '' AND reasons != '' AND "+in+" GROUP BY theme ORDER BY count() DESC, theme"); err != nil {
 		return nil, fmt.Errorf("projections: themes: %w", err)
 	}
 	out := make([]string, len(rows))
@@ -464,14 +487,19 @@ type ClusterDetail struct {
 	AnswerRateBefore, AnswerRateAfter *float64
 }
 
-// ClusterDetail returns a group's questions of [from, to), newest first (500 at
-// most), and the answer rates before and after its coverage.
-func (q *Queries) ClusterDetail(ctx context.Context, id string, from, to time.Time) (ClusterDetail, error) {
+// ClusterDetail returns a group's questions of [from, to) asked in a scope,
+// newest first (500 at most), and the answer rates before and after its
+// coverage.
+func (q *Queries) ClusterDetail(ctx context.Context, scope tenant.Scope, id string, from, to time.Time) (ClusterDetail, error) {
 	var d ClusterDetail
-	err := q.s.Select(ctx, &d.Questions, fmt.Sprintf(`SELECT utterance_id, conversation_id, at, text, reasons, outcome
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return d, err
+	}
+	err = q.s.Select(ctx, &d.Questions, fmt.Sprintf(`SELECT utterance_id, conversation_id, at, text, reasons, outcome
 		FROM (
 			SELECT utterance_id, conversation_id, at, text, reasons
-			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '') AS s
+			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '' AND `+in+`) AS s
 			ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
 		) AS q
 		ANY LEFT JOIN (SELECT utterance_id, outcome FROM decisions FINAL) AS d USING utterance_id
@@ -508,8 +536,8 @@ func (q *Queries) ClusterDetail(ctx context.Context, id string, from, to time.Ti
 	var answered []struct {
 		N uint64 `ch:"n"`
 	}
-	if err := q.s.Select(ctx, &answered, fmt.Sprintf("SELECT count() AS n FROM decisions FINAL WHERE entry_id = %s AND outcome = 'ANSWERED' AND at >= %s AND at < %s",
-		Quote(cov[0].Entry), TimeLit(cov[0].At), TimeLit(to))); err != nil {
+	if err := q.s.Select(ctx, &answered, fmt.Sprintf("SELECT count() AS n FROM decisions FINAL WHERE entry_id = %s AND outcome = 'ANSWERED' AND at >= %s AND at < %s AND %s",
+		Quote(cov[0].Entry), TimeLit(cov[0].At), TimeLit(to), in)); err != nil {
 		return d, fmt.Errorf("projections: answers with %s: %w", cov[0].Entry, err)
 	}
 	if n := int(answered[0].N); n+after > 0 {

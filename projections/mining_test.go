@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // TestUnmetDemandLines writes what the miner writes and reads the groups as the
@@ -43,7 +45,7 @@ func TestUnmetDemandLines(t *testing.T) {
 			if err := q.WriteMining(ctx, []Signal{retracted}, nil, nil); err != nil {
 				t.Fatal(err)
 			}
-			cs, err := q.UnansweredClusters(ctx, at.Add(-time.Hour), at.Add(time.Hour), 10, ClusterFilter{})
+			cs, err := q.UnansweredClusters(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), 10, ClusterFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +63,7 @@ func TestUnmetDemandLines(t *testing.T) {
 			if !cs[1].Demande || !cs[2].Noise {
 				t.Errorf("flags: trou %+v, meteo %+v", cs[1], cs[2])
 			}
-			cs, err = q.UnansweredClusters(ctx, at.Add(-time.Hour), at.Add(time.Hour), 10, ClusterFilter{Reason: "pas_utile"})
+			cs, err = q.UnansweredClusters(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), 10, ClusterFilter{Reason: "pas_utile"})
 			if err != nil {
 				t.Fatal(err)
 			}

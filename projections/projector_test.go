@@ -12,6 +12,7 @@ import (
 
 	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 func TestProjectorAndReplay(t *testing.T) {
@@ -90,7 +91,7 @@ func TestProjectorAndReplay(t *testing.T) {
 func waitOverview(t *testing.T, q *Queries, at time.Time, want Overview) {
 	t.Helper()
 	eventually(t, "overview", func() error {
-		o, err := q.Overview(context.Background(), at.Add(-time.Hour), at.Add(time.Hour))
+		o, err := q.Overview(context.Background(), tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour))
 		if err == nil && (o.Conversations != want.Conversations || o.Messages != want.Messages) {
 			err = fmt.Errorf("%+v, want %d conversations and %d messages", o, want.Conversations, want.Messages)
 		}

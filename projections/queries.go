@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // Queries answers the questions of the API, the dashboards and the bot's context
 // from the projection tables. Every count reads the tables with FINAL, so an event
-// delivered twice counts once.
+// delivered twice counts once. Every read that the API serves takes the
+// [tenant.Scope] of the caller and keeps the rows of its tenants only.
 type Queries struct {
 	s Store
 }
@@ -48,16 +51,20 @@ func (o Overview) HelpfulRate() *float64 {
 // notCampaign excludes conversations of citizen test campaigns.
 const notCampaign = "conversation_id NOT IN (SELECT conversation_id FROM conversations FINAL WHERE campaign != '')"
 
-// Overview counts the conversations and messages of [from, to).
-func (q *Queries) Overview(ctx context.Context, from, to time.Time) (Overview, error) {
-	period := fmt.Sprintf("at >= %s AND at < %s", TimeLit(from), TimeLit(to))
+// Overview counts the conversations and messages of [from, to) in a scope.
+func (q *Queries) Overview(ctx context.Context, scope tenant.Scope, from, to time.Time) (Overview, error) {
 	var o Overview
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return o, err
+	}
+	period := fmt.Sprintf("at >= %s AND at < %s AND %s", TimeLit(from), TimeLit(to), in)
 	var conv []struct {
 		N uint64 `ch:"n"`
 	}
 	if err := q.s.Select(ctx, &conv, fmt.Sprintf(
-		"SELECT count() AS n FROM conversations FINAL WHERE started_at >= %s AND started_at < %s AND campaign = ''",
-		TimeLit(from), TimeLit(to))); err != nil {
+		"SELECT count() AS n FROM conversations FINAL WHERE started_at >= %s AND started_at < %s AND campaign = '' AND %s",
+		TimeLit(from), TimeLit(to), in)); err != nil {
 		return o, err
 	}
 	var msgs []struct {
@@ -107,33 +114,39 @@ type Message struct {
 }
 
 // Conversation returns the messages of a conversation in order, and whether the
-// conversation is known.
-func (q *Queries) Conversation(ctx context.Context, id string) ([]Message, bool, error) {
+// conversation is known in the scope: one of another tenant is unknown.
+func (q *Queries) Conversation(ctx context.Context, scope tenant.Scope, id string) ([]Message, bool, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, false, err
+	}
 	var conv []struct {
 		N uint64 `ch:"n"`
 	}
-	if err := q.s.Select(ctx, &conv, "SELECT count() AS n FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
+	if err := q.s.Select(ctx, &conv, "SELECT count() AS n FROM conversations FINAL WHERE conversation_id = "+Quote(id)+" AND "+in); err != nil {
 		return nil, false, err
 	}
 	var msgs []Message
 	if err := q.s.Select(ctx, &msgs, `SELECT event_id, at, role, text, outcome, confidence, entry_id
-		FROM messages FINAL WHERE conversation_id = `+Quote(id)+` ORDER BY event_id`); err != nil {
+		FROM messages FINAL WHERE conversation_id = `+Quote(id)+` AND `+in+` ORDER BY event_id`); err != nil {
 		return nil, false, err
 	}
 	return msgs, len(conv) > 0 && conv[0].N > 0 || len(msgs) > 0, nil
 }
 
-// ConversationAudience returns the audience a conversation was started with, and
-// whether it exists. It lets a restarted process continue a citizen's conversation.
-func (q *Queries) ConversationAudience(ctx context.Context, id string) (string, bool, error) {
+// ConversationStart returns the audience and the tenant a conversation was
+// started with, and whether it exists. It lets a restarted process continue a
+// citizen's conversation, with the same tenant.
+func (q *Queries) ConversationStart(ctx context.Context, id string) (audience, tenant string, ok bool, err error) {
 	var rows []struct {
 		Audience string `ch:"audience"`
+		Tenant   string `ch:"tenant"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT audience FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
-		return "", false, err
+	if err := q.s.Select(ctx, &rows, "SELECT audience, tenant FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
+		return "", "", false, err
 	}
 	if len(rows) == 0 {
-		return "", false, nil
+		return "", "", false, nil
 	}
-	return rows[0].Audience, true, nil
+	return rows[0].Audience, rows[0].Tenant, true, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // Record is everything the projections and the mining tables hold about one
@@ -86,10 +88,15 @@ type RecordSignal struct {
 	Label       string    `ch:"label" json:"group_label,omitempty"`
 }
 
-// Record returns what is held about a conversation, and whether anything is.
-func (q *Queries) Record(ctx context.Context, id string) (Record, bool, error) {
+// Record returns what is held about a conversation in a scope, and whether
+// anything is: a conversation of another tenant holds nothing.
+func (q *Queries) Record(ctx context.Context, scope tenant.Scope, id string) (Record, bool, error) {
 	r := Record{ConversationID: id}
-	conv := "conversation_id = " + Quote(id)
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return r, false, err
+	}
+	conv := "conversation_id = " + Quote(id) + " AND " + in
 	var starts []RecordStart
 	queries := []struct {
 		dest any

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // stores returns the stores the suite runs against: the embedded chDB always,
@@ -141,23 +142,23 @@ func TestRedeliveryNeverCountsTwice(t *testing.T) {
 			projectAll(t, s, []events.Envelope{campaign, mustEvent(t, "conv-campaign", at, events.UtteranceReceived{Text: "test"})})
 
 			q := NewQueries(s)
-			o, err := q.Overview(context.Background(), at.Add(-time.Hour), at.Add(time.Hour))
+			o, err := q.Overview(context.Background(), tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if o.Conversations != 10 || o.Messages != 60 || o.Answered != 40 || o.Unanswered != 20 {
 				t.Errorf("overview = %+v, want 10 conversations, 60 messages, 40 answered, 20 unanswered", o)
 			}
-			msgs, ok, err := q.Conversation(context.Background(), "conv-003")
+			msgs, ok, err := q.Conversation(context.Background(), tenant.Everything(), "conv-003")
 			if err != nil || !ok || len(msgs) != 12 || msgs[0].Role != "citizen" || msgs[1].Role != "bot" {
 				t.Fatalf("conversation = %d messages, %v, %v", len(msgs), ok, err)
 			}
-			if _, ok, _ := q.Conversation(context.Background(), "x' OR '1'='1"); ok {
+			if _, ok, _ := q.Conversation(context.Background(), tenant.Everything(), "x' OR '1'='1"); ok {
 				t.Error("a quoted id matched a conversation")
 			}
-			aud, ok, err := q.ConversationAudience(context.Background(), "conv-001")
-			if err != nil || !ok || aud != "particulier" {
-				t.Errorf("ConversationAudience = %q %v %v", aud, ok, err)
+			aud, ten, ok, err := q.ConversationStart(context.Background(), "conv-001")
+			if err != nil || !ok || aud != "particulier" || ten != "montclar" {
+				t.Errorf("ConversationStart = %q %q %v %v", aud, ten, ok, err)
 			}
 		})
 	}
@@ -173,7 +174,7 @@ func TestRollupCountsEveryQuestion(t *testing.T) {
 			if err := RollUpAll(context.Background(), s, ""); err != nil {
 				t.Fatal(err)
 			}
-			u, err := NewQueries(s).Usage(context.Background(), at.Add(-time.Hour), at.Add(time.Hour), false)
+			u, err := NewQueries(s).Usage(context.Background(), tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), false)
 			if err != nil || len(u) != 1 || u[0].Messages != 9 || u[0].Answered != 6 || u[0].Unanswered != 3 {
 				t.Errorf("usage = %+v %v, want 9 questions, 6 answered, 3 not", u, err)
 			}

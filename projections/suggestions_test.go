@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // TestSuggestionInputReadsChoicesAndReviews: a clicked choice and a verdict
@@ -39,7 +40,7 @@ func TestSuggestionInputReadsChoicesAndReviews(t *testing.T) {
 				t.Errorf("reviews = %+v", reviews)
 			}
 			// A citizen's access request shows the clicked choice with its question.
-			rec, held, err := NewQueries(s).Record(context.Background(), "conv-1")
+			rec, held, err := NewQueries(s).Record(context.Background(), tenant.Everything(), "conv-1")
 			if err != nil || !held || len(rec.Choices) != 1 || rec.Choices[0].Text != "horaires" || rec.Choices[0].EntryID != "mairie_horaires" {
 				t.Errorf("record choices = %+v %v %v", rec.Choices, held, err)
 			}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // Local is the time zone of the dashboards' days, weeks and hours.
@@ -21,7 +23,11 @@ type UsagePoint struct {
 // Usage returns the activity of [from, to) by day or by week (weeks start on
 // Monday), test campaigns left out. Questions come from the hourly rollup (whole
 // hours), conversations from the conversations started.
-func (q *Queries) Usage(ctx context.Context, from, to time.Time, weekly bool) ([]UsagePoint, error) {
+func (q *Queries) Usage(ctx context.Context, scope tenant.Scope, from, to time.Time, weekly bool) ([]UsagePoint, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	bucket := func(col string) string {
 		if weekly {
 			return fmt.Sprintf("toDateTime(toMonday(toDate(%s, '%s')))", col, Local)
@@ -34,10 +40,10 @@ func (q *Queries) Usage(ctx context.Context, from, to time.Time, weekly bool) ([
 		Answered   uint64    `ch:"answered"`
 		Unanswered uint64    `ch:"unanswered"`
 	}
-	err := q.s.Select(ctx, &qs, fmt.Sprintf(`SELECT %s AS day, sum(messages) AS asked,
+	err = q.s.Select(ctx, &qs, fmt.Sprintf(`SELECT %s AS day, sum(messages) AS asked,
 			sumIf(messages, outcome = 'ANSWERED') AS answered, sumIf(messages, outcome = 'UNANSWERED') AS unanswered
-		FROM usage_hourly FINAL WHERE %s
-		GROUP BY day ORDER BY day`, bucket("hour"), hours(from, to)))
+		FROM usage_hourly FINAL WHERE %s AND %s
+		GROUP BY day ORDER BY day`, bucket("hour"), hours(from, to), in))
 	if err != nil {
 		return nil, fmt.Errorf("projections: usage: %w", err)
 	}
@@ -46,7 +52,7 @@ func (q *Queries) Usage(ctx context.Context, from, to time.Time, weekly bool) ([
 		Convs uint64    `ch:"conversations"`
 	}
 	err = q.s.Select(ctx, &cs, fmt.Sprintf(`SELECT %s AS day, count() AS conversations FROM conversations FINAL
-		WHERE started_at >= %s AND started_at < %s AND campaign = '' GROUP BY day`, bucket("started_at"), TimeLit(from), TimeLit(to)))
+		WHERE started_at >= %s AND started_at < %s AND campaign = '' AND %s GROUP BY day`, bucket("started_at"), TimeLit(from), TimeLit(to), in))
 	if err != nil {
 		return nil, fmt.Errorf("projections: usage: %w", err)
 	}
@@ -75,19 +81,23 @@ type Need struct {
 
 // Needs returns the themes (or services) citizens asked about in [from, to), the
 // most asked first: each question counts for the entry that came closest.
-func (q *Queries) Needs(ctx context.Context, from, to time.Time, byService bool, limit int) ([]Need, error) {
+func (q *Queries) Needs(ctx context.Context, scope tenant.Scope, from, to time.Time, byService bool, limit int) ([]Need, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	col := "theme"
 	if byService {
 		col = "service"
 	}
 	var out []Need
-	err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT name, sum(messages) AS asked, sumIf(messages, outcome = 'ANSWERED') AS answered
+	err = q.s.Select(ctx, &out, fmt.Sprintf(`SELECT name, sum(messages) AS asked, sumIf(messages, outcome = 'ANSWERED') AS answered
 		FROM (
 			SELECT entry_id, outcome, messages FROM usage_hourly FINAL
-			WHERE %[2]s AND outcome != 'SMALLTALK'
+			WHERE %[2]s AND outcome != 'SMALLTALK' AND %[4]s
 		) AS d
 		ALL INNER JOIN (SELECT entry_id, %[1]s AS name FROM kb_entries FINAL WHERE %[1]s != '') AS k USING entry_id
-		GROUP BY name ORDER BY asked DESC, name LIMIT %[3]d`, col, hours(from, to), limit))
+		GROUP BY name ORDER BY asked DESC, name LIMIT %[3]d`, col, hours(from, to), limit, in))
 	if err != nil {
 		return nil, fmt.Errorf("projections: needs: %w", err)
 	}
@@ -101,11 +111,15 @@ type AudienceCount struct {
 }
 
 // Audiences returns the conversations of [from, to) by audience.
-func (q *Queries) Audiences(ctx context.Context, from, to time.Time) ([]AudienceCount, error) {
+func (q *Queries) Audiences(ctx context.Context, scope tenant.Scope, from, to time.Time) ([]AudienceCount, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	var out []AudienceCount
-	err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT audience, count() AS conversations FROM conversations FINAL
-		WHERE started_at >= %s AND started_at < %s AND campaign = '' GROUP BY audience ORDER BY conversations DESC, audience`,
-		TimeLit(from), TimeLit(to)))
+	err = q.s.Select(ctx, &out, fmt.Sprintf(`SELECT audience, count() AS conversations FROM conversations FINAL
+		WHERE started_at >= %s AND started_at < %s AND campaign = '' AND %s GROUP BY audience ORDER BY conversations DESC, audience`,
+		TimeLit(from), TimeLit(to), in))
 	if err != nil {
 		return nil, fmt.Errorf("projections: audiences: %w", err)
 	}
@@ -121,11 +135,15 @@ type HeatCell struct {
 }
 
 // Activity returns the citizens' messages of [from, to) by weekday and hour.
-func (q *Queries) Activity(ctx context.Context, from, to time.Time) ([]HeatCell, error) {
+func (q *Queries) Activity(ctx context.Context, scope tenant.Scope, from, to time.Time) ([]HeatCell, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	var out []HeatCell
-	err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT toDayOfWeek(toDateTime(hour, '%[1]s')) AS weekday, toHour(toDateTime(hour, '%[1]s')) AS local_hour, sum(messages) AS asked
-		FROM usage_hourly FINAL WHERE %[2]s
-		GROUP BY weekday, local_hour ORDER BY weekday, local_hour`, Local, hours(from, to)))
+	err = q.s.Select(ctx, &out, fmt.Sprintf(`SELECT toDayOfWeek(toDateTime(hour, '%[1]s')) AS weekday, toHour(toDateTime(hour, '%[1]s')) AS local_hour, sum(messages) AS asked
+		FROM usage_hourly FINAL WHERE %[2]s AND %[3]s
+		GROUP BY weekday, local_hour ORDER BY weekday, local_hour`, Local, hours(from, to), in))
 	if err != nil {
 		return nil, fmt.Errorf("projections: activity: %w", err)
 	}
@@ -134,12 +152,16 @@ func (q *Queries) Activity(ctx context.Context, from, to time.Time) ([]HeatCell,
 
 // Served counts the conversations of [from, to) in which the citizen got at least
 // one answer.
-func (q *Queries) Served(ctx context.Context, from, to time.Time) (int, error) {
+func (q *Queries) Served(ctx context.Context, scope tenant.Scope, from, to time.Time) (int, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return 0, err
+	}
 	var rows []struct {
 		N uint64 `ch:"n"`
 	}
-	err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT uniqExact(conversation_id) AS n FROM messages FINAL
-		WHERE outcome = 'ANSWERED' AND at >= %s AND at < %s AND %s`, TimeLit(from), TimeLit(to), notCampaign))
+	err = q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT uniqExact(conversation_id) AS n FROM messages FINAL
+		WHERE outcome = 'ANSWERED' AND at >= %s AND at < %s AND %s AND %s`, TimeLit(from), TimeLit(to), notCampaign, in))
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}

@@ -137,3 +137,28 @@ func keyOf(a netip.Addr) string {
 	req.RemoteAddr = netip.AddrPortFrom(a, 1).String()
 	return clientAddr(req, nil)
 }
+
+func TestWithOrigin(t *testing.T) {
+	tests := []struct {
+		host, origin string
+		want         PageOrigin
+	}{
+		{"parvis.example:8080", "http://parvis.example:8080", PageOrigin{Origin: "http://parvis.example:8080", Own: true}},
+		{"parvis.example", "https://www.ville.fr/", PageOrigin{Origin: "https://www.ville.fr"}},
+		{"parvis.example", "https://parvis.example.evil.fr", PageOrigin{Origin: "https://parvis.example.evil.fr"}},
+		{"parvis.example", "", PageOrigin{}},
+		{"parvis.example", "null", PageOrigin{Origin: "null"}},
+	}
+	for _, tt := range tests {
+		var got PageOrigin
+		h := WithOrigin(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = Origin(r.Context()) }))
+		r := httptest.NewRequest("POST", "http://"+tt.host+"/graphql", nil)
+		if tt.origin != "" {
+			r.Header.Set("Origin", tt.origin)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if got != tt.want {
+			t.Errorf("Origin %q on %s: %+v, want %+v", tt.origin, tt.host, got, tt.want)
+		}
+	}
+}

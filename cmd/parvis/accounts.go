@@ -15,18 +15,20 @@ import (
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // accountCmd creates a local account of the dashboards on a running deployment,
 // without curl: `parvis account create --login L --role R`.
 func accountCmd(ctx context.Context, args []string) error {
-	fs := newFlags("account", "parvis account create --login LOGIN --role ROLE [--name NAME] [--kafka BROKERS]\n\n"+
+	fs := newFlags("account", "parvis account create --login LOGIN --role ROLE [--name NAME] [--tenant T] [--kafka BROKERS]\n\n"+
 		"Creates a local account of the dashboards. The password is asked for (or read from the\n"+
-		"first line of standard input when it is not a terminal), 12 characters at least.")
+		"first line of standard input when it is not a terminal), 12 characters at least.\n"+
+		"With --tenant, the account sees that commune, or that intercommunalité and its communes, only.")
 	login := fs.String("login", "", "login of the account")
 	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
 	name := fs.String("name", "", "name shown in the dashboards (default: the login)")
-	brokers, tenant := logFlags(fs)
+	brokers, scope := logFlags(fs)
 	if err := subcommand(fs, args, "create"); err != nil {
 		return err
 	}
@@ -47,11 +49,17 @@ func accountCmd(ctx context.Context, args []string) error {
 	}
 	var acc auth.Account
 	err = log.publish(ctx, func(pub *eventlog.Publisher) error {
-		accounts := auth.NewAccounts(pub, *tenant)
-		if err := log.read(ctx, events.TopicAudit, accounts.Apply); err != nil {
-			return err // the logins taken so far
+		accounts, tenants := auth.NewAccounts(pub, ""), tenant.NewRegistry(nil)
+		if err := log.read(ctx, events.TopicAudit, func(env events.Envelope, p events.Payload) {
+			accounts.Apply(env, p) // the logins taken so far
+			tenants.Apply(env, p)
+		}); err != nil {
+			return err
 		}
-		acc, err = accounts.Create(ctx, *login, *name, r, password, "parvis account create")
+		if err := declared(tenants, *scope); err != nil {
+			return err
+		}
+		acc, err = accounts.Create(ctx, *login, *name, r, *scope, password, "parvis account create")
 		return err
 	})
 	if errors.Is(err, auth.ErrAccount) {
@@ -59,19 +67,20 @@ func accountCmd(ctx context.Context, args []string) error {
 	} else if err != nil {
 		return err
 	}
-	fmt.Printf("Compte « %s » créé (rôle %s). Connexion : /dashboards/\n", acc.Login, acc.Role)
+	fmt.Printf("Compte « %s » créé (rôle %s, %s). Connexion : /dashboards/\n", acc.Login, acc.Role, territory(acc.Tenant))
 	return nil
 }
 
 // tokenCmd creates an API token on a running deployment and prints it once:
 // `parvis token create --role R --name N`.
 func tokenCmd(ctx context.Context, args []string) error {
-	fs := newFlags("token", "parvis token create --role ROLE --name NAME [--kafka BROKERS]\n\n"+
+	fs := newFlags("token", "parvis token create --role ROLE --name NAME [--tenant T] [--kafka BROKERS]\n\n"+
 		"Creates an API token for a program or a person and prints it once: keep it now, only its\n"+
-		"hash is kept. Send it as Authorization: Bearer TOKEN.")
+		"hash is kept. Send it as Authorization: Bearer TOKEN. With --tenant, the token sees that\n"+
+		"commune, or that intercommunalité and its communes, only.")
 	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
 	name := fs.String("name", "", "who or what uses the token (a person, a service)")
-	brokers, tenant := logFlags(fs)
+	brokers, scope := logFlags(fs)
 	if err := subcommand(fs, args, "create"); err != nil {
 		return err
 	}
@@ -86,21 +95,48 @@ func tokenCmd(ctx context.Context, args []string) error {
 	}
 	var token string
 	if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
-		token, _, err = auth.NewTokens(pub, *tenant).Create(ctx, r, *name, "parvis token create")
+		tenants := tenant.NewRegistry(nil)
+		if err := log.read(ctx, events.TopicAudit, tenants.Apply); err != nil {
+			return err
+		}
+		if err := declared(tenants, *scope); err != nil {
+			return err
+		}
+		token, _, err = auth.NewTokens(pub, "").Create(ctx, r, *scope, *name, "parvis token create")
 		return err
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "Jeton %s « %s » créé ; il ne sera plus affiché :\n", r, *name)
+	fmt.Fprintf(os.Stderr, "Jeton %s « %s » créé (%s) ; il ne sera plus affiché :\n", r, *name, territory(*scope))
 	fmt.Println(token)
 	return nil
 }
 
-// logFlags adds the flags of the commands that write to a deployment's log.
-func logFlags(fs *flag.FlagSet) (brokers, tenant *string) {
+// logFlags adds the flags of the commands that create a token or an account
+// on a deployment's log: the brokers, and the tenant it is scoped to.
+func logFlags(fs *flag.FlagSet) (brokers, scope *string) {
 	brokers = fs.String("kafka", env("PARVIS_KAFKA", "127.0.0.1:9092"), "Kafka brokers; default: the embedded broker of a running 'parvis serve' [PARVIS_KAFKA]")
-	tenant = fs.String("tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on the events [PARVIS_TENANT]")
-	return brokers, tenant
+	scope = fs.String("tenant", "", "the commune or intercommunalité whose territory it sees (its id); empty: the whole platform")
+	return brokers, scope
+}
+
+// declared refuses a scope that names no declared tenant.
+func declared(tenants *tenant.Registry, scope string) error {
+	if scope == "" {
+		return nil
+	}
+	if _, ok := tenants.Get(scope); !ok {
+		return fmt.Errorf("%w: --tenant %q: no tenant of this id is declared (see the tenants of parvis serve --tenants)", errUsage, scope)
+	}
+	return nil
+}
+
+// territory says what a scope sees, for the person who made it.
+func territory(scope string) string {
+	if scope == "" {
+		return "toute la plateforme"
+	}
+	return "territoire : " + scope
 }
 
 // subcommand checks that args start with the command's one verb and parses the

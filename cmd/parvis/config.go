@@ -14,6 +14,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/semantic"
+	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
 )
 
@@ -29,6 +30,7 @@ type config struct {
 	Roles         []string
 	AdminToken    string
 	Tenant        string
+	TenantsFile   string // --tenants: tenants declared at start
 	MaxMessage    int
 	ChatRate      int
 	Origins       string
@@ -62,7 +64,8 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker [PARVIS_BROKER_LISTEN]")
 	roles := fs.String("role", env("PARVIS_ROLE", "api,projector,miner"), "roles to run: api, projector, miner [PARVIS_ROLE]")
 	fs.DurationVar(&c.RegroupEvery, "regroup-every", 10*time.Minute, "how often the miner regroups every unanswered question")
-	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "tenant id written on every event [PARVIS_TENANT]")
+	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "default tenant: of the conversations whose widget names none, and of the platform's audit events [PARVIS_TENANT]")
+	fs.StringVar(&c.TenantsFile, "tenants", env("PARVIS_TENANTS", ""), "YAML file of the communes and intercommunalités served, declared on the log at start when they differ [PARVIS_TENANTS]")
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
 	fs.IntVar(&c.ChatRate, "chat-rate-limit", 120, "messages a minute allowed per client address (0: no limit)")
 	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any) [PARVIS_ALLOWED_ORIGINS]")
@@ -75,6 +78,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider, https://HOST/auth/oidc/callback (needed with --oidc-issuer) [PARVIS_OIDC_REDIRECT_URL]")
 	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role")
 	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
+	fs.StringVar(&c.OIDC.TenantClaim, "oidc-tenant-claim", "parvis_tenant", "ID token claim holding the tenant a person sees (a commune or an intercommunalité); without it, the whole platform")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
@@ -164,6 +168,11 @@ func (c config) Validate() error {
 	}
 	if c.RetentionDays < 0 {
 		errs = append(errs, fmt.Errorf("--retention-days %d: want 0 (keep for ever) or more", c.RetentionDays))
+	}
+	if c.TenantsFile != "" {
+		if _, err := tenant.Load(c.TenantsFile); err != nil {
+			errs = append(errs, fmt.Errorf("--tenants: %v", err))
+		}
 	}
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))

@@ -15,7 +15,7 @@ var layers = [][]string{
 	{"ingest", "mining"},
 	{"bot", "auth", "projections", "eventlog"},
 	{"french", "web", "semantic"},
-	{"ingest/redact", "kb", "demandes/platform"},
+	{"ingest/redact", "kb", "tenant", "demandes/platform"},
 	{"demandes/publik", "demandes/dsimplifiees"},
 	{"events", "demandes/connector"},
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
 )
 
@@ -35,9 +36,11 @@ type server struct {
 	store     projections.Store
 	queries   *projections.Queries
 	projector *projections.Projector // nil without the projector role
-	engine    *bot.Engine
+	engine    *bot.Engine            // over every published entry: search, readiness
+	engines   *ingest.Engines        // one per tenant, for its citizens
 	kb        *kb.State
 	tokens    *auth.Tokens
+	tenants   *tenant.Registry
 	accounts  *auth.Accounts
 	erasures  *projections.Erasures
 	miner     *mining.Miner // nil without the miner role
@@ -122,9 +125,9 @@ func (s *server) startProjector(ctx context.Context) error {
 	return nil
 }
 
-// startKB follows the knowledge base on the log, swapping the engine's index on
-// every change, and waits until the log has been read once; with --demo, it
-// publishes the demo town's entries when the log holds none.
+// startKB follows the knowledge base on the log, swapping the engines' indexes
+// on every change, and waits until the log has been read once; with --demo, it
+// publishes the demo territory's entries when the log holds none.
 func (s *server) startKB(ctx context.Context) error {
 	opts, closeModel, err := openSemantic(s.cfg.SemanticModel)
 	if err != nil {
@@ -134,13 +137,17 @@ func (s *server) startKB(ctx context.Context) error {
 	if s.cfg.SemanticModel != "" {
 		s.log.Info("semantic model loaded", slog.String("dir", s.cfg.SemanticModel))
 	}
-	engine, err := bot.New(bot.DefaultConfig(), nil, "", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()), opts...)
+	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
+	engine, err := bot.New(bot.DefaultConfig(), nil, "", lang, opts...)
 	if err != nil {
 		return err
 	}
 	s.engine, s.kb = engine, kb.NewState()
+	s.engines = ingest.NewEngines(bot.DefaultConfig(), lang, s.tenants, opts...)
 	if err := s.follow(ctx, "knowledge base follower", events.TopicKB, s.kb.Apply, func() {
 		entries, version := s.kb.Published()
+		// The tenants' engines first: readiness looks at the other one.
+		s.engines.Swap(entries, version)
 		if err := engine.Swap(entries, version); err != nil {
 			s.log.Warn("knowledge base embedding failed", slog.String("version", version), slog.Any("error", err))
 		}
@@ -149,7 +156,7 @@ func (s *server) startKB(ctx context.Context) error {
 		return err
 	}
 	if s.cfg.Demo && s.kb.Len() == 0 {
-		demo := append(kb.Demo(), kb.ServicePublic()...)
+		demo := append(append(kb.Demo(), kb.DemoTerritory()...), kb.ServicePublic()...)
 		if err := kb.PublishEntries(ctx, s.pub, s.cfg.Tenant, demo, "demo"); err != nil {
 			return fmt.Errorf("load the demo knowledge base: %w", err)
 		}
@@ -158,21 +165,44 @@ func (s *server) startKB(ctx context.Context) error {
 	return nil
 }
 
-// startAudit follows the audit topic into the API tokens, the local accounts
-// and the erased conversations, and waits until the log has been read once: the
-// projector starts with every erasure known.
+// startAudit follows the audit topic into the tenants, the API tokens, the
+// local accounts and the erased conversations, and waits until the log has been
+// read once: the projector starts with every erasure known. Then it declares
+// the demo's tenants (--demo) and those of --tenants that the log does not hold
+// as they are.
 func (s *server) startAudit(ctx context.Context) error {
+	s.tenants = tenant.NewRegistry(s.pub)
 	s.tokens = auth.NewTokens(s.pub, s.cfg.Tenant)
 	s.accounts = auth.NewAccounts(s.pub, s.cfg.Tenant)
 	s.accounts.SessionMaxAge = s.cfg.SessionMaxAge
 	s.wg.Go(func() { s.accounts.RunJanitor(ctx) })
 	s.erasures = projections.NewErasures()
 	apply := func(env events.Envelope, p events.Payload) {
+		s.tenants.Apply(env, p)
 		s.tokens.Apply(env, p)
 		s.accounts.Apply(env, p)
 		s.erasures.Apply(env, p)
 	}
-	return s.follow(ctx, "audit follower", events.TopicAudit, apply, func() {})
+	if err := s.follow(ctx, "audit follower", events.TopicAudit, apply, func() {}); err != nil {
+		return err
+	}
+	var declare []tenant.Tenant
+	if s.cfg.Demo {
+		declare = append(declare, tenant.Demo()...)
+	}
+	if s.cfg.TenantsFile != "" {
+		ts, err := tenant.Load(s.cfg.TenantsFile)
+		if err != nil {
+			return err
+		}
+		declare = append(declare, ts...)
+	}
+	if n, err := s.tenants.Sync(ctx, declare, "parvis serve"); err != nil {
+		return fmt.Errorf("declare tenants: %w", err)
+	} else if n > 0 {
+		s.log.Info("tenants declared", slog.Int("declared", n))
+	}
+	return nil
 }
 
 // follow follows a single-partition topic in the background, calling onChange
@@ -198,7 +228,7 @@ func (s *server) startChat(ctx context.Context) error {
 	if s.cfg.ChatRate > 0 {
 		perConversation = 30 // what a person can type, whatever the address's budget
 	}
-	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, MaxRunes: s.cfg.MaxMessage,
+	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, Engines: s.engines, MaxRunes: s.cfg.MaxMessage,
 		ConversationRate: perConversation, Logger: s.log}, s.engine, s.pub, s.queries)
 	s.wg.Go(func() { s.chat.RunJanitor(ctx) })
 	return nil
@@ -216,6 +246,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		// one address is not throttled.
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
 		KB:     writer, Suggestions: &mining.Reviewer{Queries: s.queries, KB: writer}, Tokens: s.tokens, Users: s.accounts,
+		Registry: s.tenants,
 		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays,
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
@@ -251,6 +282,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		s.mux.Handle("GET /{$}", site)
 		s.mux.Handle("GET /confidentialite", site)
 		s.mux.Handle("GET /site.css", site)
+		s.mux.Handle("GET /saint-aubin-sur-leze", site)
 	}
 	return nil
 }

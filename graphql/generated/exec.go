@@ -45,6 +45,7 @@ type ComplexityRoot struct {
 		Login     func(childComplexity int) int
 		Name      func(childComplexity int) int
 		Role      func(childComplexity int) int
+		Tenant    func(childComplexity int) int
 	}
 
 	ApiToken struct {
@@ -55,6 +56,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		Revoked    func(childComplexity int) int
 		Role       func(childComplexity int) int
+		Tenant     func(childComplexity int) int
 	}
 
 	AudienceCount struct {
@@ -71,14 +73,16 @@ type ComplexityRoot struct {
 	}
 
 	Caller struct {
-		Name func(childComplexity int) int
-		Role func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Role   func(childComplexity int) int
+		Tenant func(childComplexity int) int
 	}
 
 	Conversation struct {
 		Audience func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Messages func(childComplexity int) int
+		Tenant   func(childComplexity int) int
 	}
 
 	HeatCell struct {
@@ -100,6 +104,7 @@ type ComplexityRoot struct {
 		Service      func(childComplexity int) int
 		Source       func(childComplexity int) int
 		Status       func(childComplexity int) int
+		Tenant       func(childComplexity int) int
 		Theme        func(childComplexity int) int
 	}
 
@@ -138,8 +143,9 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptSuggestion  func(childComplexity int, id string) int
 		ChooseSuggestion  func(childComplexity int, conversationID string, entryID string) int
-		CreateAPIToken    func(childComplexity int, role model.Role, name string) int
-		CreateAccount     func(childComplexity int, login string, name string, role model.Role, password string) int
+		CreateAPIToken    func(childComplexity int, role model.Role, name string, tenant *string) int
+		CreateAccount     func(childComplexity int, login string, name string, role model.Role, password string, tenant *string) int
+		CreateTenant      func(childComplexity int, input model.TenantInput) int
 		DisableAccount    func(childComplexity int, id string) int
 		DraftKbEntry      func(childComplexity int, input model.KbEntryInput) int
 		EraseConversation func(childComplexity int, id string) int
@@ -151,8 +157,9 @@ type ComplexityRoot struct {
 		RevokeSession     func(childComplexity int, id string) int
 		SendMessage       func(childComplexity int, conversationID string, text string) int
 		SignOutEverywhere func(childComplexity int, accountID string) int
-		StartConversation func(childComplexity int, audience *model.Audience, channel *string) int
+		StartConversation func(childComplexity int, audience *model.Audience, channel *string, tenant *string) int
 		UpdateKbEntry     func(childComplexity int, id string, input model.KbEntryInput) int
+		UpdateTenant      func(childComplexity int, input model.TenantInput) int
 		ValidateKbEntry   func(childComplexity int, id string) int
 	}
 
@@ -184,9 +191,10 @@ type ComplexityRoot struct {
 		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int) int
 		Me                 func(childComplexity int) int
 		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int) int
-		Overview           func(childComplexity int, from time.Time, to time.Time) int
+		Overview           func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		ReplayStatus       func(childComplexity int) int
 		Sessions           func(childComplexity int) int
+		Tenants            func(childComplexity int) int
 		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time) int
 		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) int
 		UnansweredThemes   func(childComplexity int) int
@@ -213,6 +221,18 @@ type ComplexityRoot struct {
 		Role       func(childComplexity int) int
 		StartedAt  func(childComplexity int) int
 		UserAgent  func(childComplexity int) int
+	}
+
+	Tenant struct {
+		AllowedOrigins func(childComplexity int) int
+		Colour         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		InseeCode      func(childComplexity int) int
+		Members        func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Parent         func(childComplexity int) int
+		Population     func(childComplexity int) int
+		TrackingPrefix func(childComplexity int) int
 	}
 
 	UnansweredCluster struct {
@@ -255,16 +275,16 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type MutationResolver interface {
-	StartConversation(ctx context.Context, audience *model.Audience, channel *string) (*model.Conversation, error)
+	StartConversation(ctx context.Context, audience *model.Audience, channel *string, tenant *string) (*model.Conversation, error)
 	SendMessage(ctx context.Context, conversationID string, text string) (*model.BotReply, error)
 	GiveFeedback(ctx context.Context, conversationID string, helpful bool, comment *string) (bool, error)
 	ChooseSuggestion(ctx context.Context, conversationID string, entryID string) (*model.BotReply, error)
 	ReplayProjections(ctx context.Context) (*model.ReplayReport, error)
 	RevokeSession(ctx context.Context, id string) (bool, error)
 	SignOutEverywhere(ctx context.Context, accountID string) (int, error)
-	CreateAPIToken(ctx context.Context, role model.Role, name string) (string, error)
+	CreateAPIToken(ctx context.Context, role model.Role, name string, tenant *string) (string, error)
 	RevokeAPIToken(ctx context.Context, id string) (bool, error)
-	CreateAccount(ctx context.Context, login string, name string, role model.Role, password string) (*model.Account, error)
+	CreateAccount(ctx context.Context, login string, name string, role model.Role, password string, tenant *string) (*model.Account, error)
 	DisableAccount(ctx context.Context, id string) (bool, error)
 	DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error)
 	UpdateKbEntry(ctx context.Context, id string, input model.KbEntryInput) (*model.KbEntry, error)
@@ -273,9 +293,11 @@ type MutationResolver interface {
 	ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 	PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 	EraseConversation(ctx context.Context, id string) (bool, error)
+	CreateTenant(ctx context.Context, input model.TenantInput) (*model.Tenant, error)
+	UpdateTenant(ctx context.Context, input model.TenantInput) (*model.Tenant, error)
 }
 type QueryResolver interface {
-	Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error)
+	Overview(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.Overview, error)
 	Conversation(ctx context.Context, id string) (*model.Conversation, error)
 	KbEntries(ctx context.Context, search *string, first *int) ([]*model.KbEntry, error)
 	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) ([]*model.UnansweredCluster, error)
@@ -293,6 +315,7 @@ type QueryResolver interface {
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
 	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int) ([]*model.KbSuggestion, error)
 	ExportConversation(ctx context.Context, id string) (string, error)
+	Tenants(ctx context.Context) ([]*model.Tenant, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -349,6 +372,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Role(childComplexity), true
+	case "Account.tenant":
+		if e.ComplexityRoot.Account.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Tenant(childComplexity), true
 
 	case "ApiToken.createdAt":
 		if e.ComplexityRoot.ApiToken.CreatedAt == nil {
@@ -392,6 +421,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiToken.Role(childComplexity), true
+	case "ApiToken.tenant":
+		if e.ComplexityRoot.ApiToken.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiToken.Tenant(childComplexity), true
 
 	case "AudienceCount.audience":
 		if e.ComplexityRoot.AudienceCount.Audience == nil {
@@ -449,6 +484,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Caller.Role(childComplexity), true
+	case "Caller.tenant":
+		if e.ComplexityRoot.Caller.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Caller.Tenant(childComplexity), true
 
 	case "Conversation.audience":
 		if e.ComplexityRoot.Conversation.Audience == nil {
@@ -468,6 +509,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Messages(childComplexity), true
+	case "Conversation.tenant":
+		if e.ComplexityRoot.Conversation.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.Tenant(childComplexity), true
 
 	case "HeatCell.hour":
 		if e.ComplexityRoot.HeatCell.Hour == nil {
@@ -560,6 +607,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Status(childComplexity), true
+	case "KbEntry.tenant":
+		if e.ComplexityRoot.KbEntry.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbEntry.Tenant(childComplexity), true
 	case "KbEntry.theme":
 		if e.ComplexityRoot.KbEntry.Theme == nil {
 			break
@@ -723,7 +776,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["role"].(model.Role), args["name"].(string)), true
+		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["role"].(model.Role), args["name"].(string), args["tenant"].(*string)), true
 	case "Mutation.createAccount":
 		if e.ComplexityRoot.Mutation.CreateAccount == nil {
 			break
@@ -734,7 +787,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["login"].(string), args["name"].(string), args["role"].(model.Role), args["password"].(string)), true
+		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["login"].(string), args["name"].(string), args["role"].(model.Role), args["password"].(string), args["tenant"].(*string)), true
+	case "Mutation.createTenant":
+		if e.ComplexityRoot.Mutation.CreateTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTenant(childComplexity, args["input"].(model.TenantInput)), true
 	case "Mutation.disableAccount":
 		if e.ComplexityRoot.Mutation.DisableAccount == nil {
 			break
@@ -861,7 +925,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.StartConversation(childComplexity, args["audience"].(*model.Audience), args["channel"].(*string)), true
+		return e.ComplexityRoot.Mutation.StartConversation(childComplexity, args["audience"].(*model.Audience), args["channel"].(*string), args["tenant"].(*string)), true
 	case "Mutation.updateKbEntry":
 		if e.ComplexityRoot.Mutation.UpdateKbEntry == nil {
 			break
@@ -873,6 +937,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateKbEntry(childComplexity, args["id"].(string), args["input"].(model.KbEntryInput)), true
+	case "Mutation.updateTenant":
+		if e.ComplexityRoot.Mutation.UpdateTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTenant(childComplexity, args["input"].(model.TenantInput)), true
 	case "Mutation.validateKbEntry":
 		if e.ComplexityRoot.Mutation.ValidateKbEntry == nil {
 			break
@@ -1059,7 +1134,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Overview(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.Overview(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.replayStatus":
 		if e.ComplexityRoot.Query.ReplayStatus == nil {
 			break
@@ -1072,6 +1147,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sessions(childComplexity), true
+	case "Query.tenants":
+		if e.ComplexityRoot.Query.Tenants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Tenants(childComplexity), true
 	case "Query.unansweredCluster":
 		if e.ComplexityRoot.Query.UnansweredCluster == nil {
 			break
@@ -1209,6 +1290,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
+
+	case "Tenant.allowedOrigins":
+		if e.ComplexityRoot.Tenant.AllowedOrigins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.AllowedOrigins(childComplexity), true
+	case "Tenant.colour":
+		if e.ComplexityRoot.Tenant.Colour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Colour(childComplexity), true
+	case "Tenant.id":
+		if e.ComplexityRoot.Tenant.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.ID(childComplexity), true
+	case "Tenant.inseeCode":
+		if e.ComplexityRoot.Tenant.InseeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.InseeCode(childComplexity), true
+	case "Tenant.members":
+		if e.ComplexityRoot.Tenant.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Members(childComplexity), true
+	case "Tenant.name":
+		if e.ComplexityRoot.Tenant.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Name(childComplexity), true
+	case "Tenant.parent":
+		if e.ComplexityRoot.Tenant.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Parent(childComplexity), true
+	case "Tenant.population":
+		if e.ComplexityRoot.Tenant.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Population(childComplexity), true
+	case "Tenant.trackingPrefix":
+		if e.ComplexityRoot.Tenant.TrackingPrefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.TrackingPrefix(childComplexity), true
 
 	case "UnansweredCluster.audiences":
 		if e.ComplexityRoot.UnansweredCluster.Audiences == nil {
@@ -1373,6 +1509,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("KbEntryInput", ec.unmarshalInputKbEntryInput),
+			graphql.NewInputUnmarshaler("TenantInput", ec.unmarshalInputTenantInput),
 		)
 	}
 	first := true
@@ -1463,8 +1600,8 @@ enum Role { ADMIN ANALYST EXPERT ELECTED AGENT }
 directive @auth(roles: [Role!]!) on FIELD_DEFINITION
 
 type Query {
-  "Headline figures of a period (test campaigns left out)."
-  overview(from: Time!, to: Time!): Overview! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  "Headline figures of a period (test campaigns left out), in the caller's territory or, with tenant, in one tenant of it (FORBIDDEN outside)."
+  overview(from: Time!, to: Time!, tenant: ID): Overview! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "A conversation and its messages, in order."
   conversation(id: ID!): Conversation @auth(roles: [ADMIN, ANALYST])
   "Published knowledge base entries, optionally those matching a search."
@@ -1608,7 +1745,8 @@ input KbEntryInput {
 }
 
 type Mutation {
-  startConversation(audience: Audience, channel: String): Conversation!
+  "Start a conversation with a tenant's assistant (the deployment's default without tenant); the calling site must be allowed for the tenant."
+  startConversation(audience: Audience, channel: String, tenant: ID): Conversation!
   sendMessage(conversationId: ID!, text: String!): BotReply!
   giveFeedback(conversationId: ID!, helpful: Boolean!, comment: String): Boolean!
   """
@@ -1632,12 +1770,12 @@ type Mutation {
   next sign-in; returns how many sessions ended.
   """
   signOutEverywhere(accountId: ID!): Int! @auth(roles: [ADMIN])
-  "Create an API token for a role; the token is shown this once."
-  createApiToken(role: Role!, name: String!): String! @auth(roles: [ADMIN])
+  "Create an API token for a role, scoped to a tenant's territory (default: the caller's own); the token is shown this once."
+  createApiToken(role: Role!, name: String!, tenant: ID): String! @auth(roles: [ADMIN])
   "Revoke an API token: it is refused from the next request."
   revokeApiToken(id: ID!): Boolean! @auth(roles: [ADMIN])
-  "Create a local account to sign in to the dashboards (password of 12 characters at least)."
-  createAccount(login: String!, name: String!, role: Role!, password: String!): Account! @auth(roles: [ADMIN])
+  "Create a local account to sign in to the dashboards (password of 12 characters at least), scoped to a tenant's territory (default: the caller's own)."
+  createAccount(login: String!, name: String!, role: Role!, password: String!, tenant: ID): Account! @auth(roles: [ADMIN])
   "Disable an account and sign it out."
   disableAccount(id: ID!): Boolean! @auth(roles: [ADMIN])
   "Draft a knowledge base entry (from a group of unanswered questions, with clusterId)."
@@ -1786,6 +1924,69 @@ type ReplayReport {
   "Why it stopped, when it failed."
   error: String
 }
+
+# ---- Communes and their intercommunalité (tenants) ----
+# Every account and token is scoped to a tenant: a commune sees itself, an
+# intercommunalité itself and its member communes, a scope of none the whole
+# platform. Every dashboard read is narrowed to the caller's scope.
+
+"A commune or an intercommunalité (EPCI) served by this deployment."
+type Tenant {
+  "A slug: montclar."
+  id: ID!
+  name: String!
+  "A commune's INSEE code, an intercommunalité's SIREN."
+  inseeCode: String
+  "The intercommunalité of a commune."
+  parent: ID
+  population: Int
+  "#rrggbb"
+  colour: String
+  "Sites allowed to embed its widget, besides the deployment's own pages."
+  allowedOrigins: [String!]!
+  "Three capital letters starting its tracking codes (MTC)."
+  trackingPrefix: String!
+  "The member communes of an intercommunalité."
+  members: [ID!]!
+}
+
+input TenantInput {
+  id: ID!
+  name: String!
+  inseeCode: String
+  parent: ID
+  population: Int
+  colour: String
+  allowedOrigins: [String!]
+  trackingPrefix: String!
+}
+
+extend type Query {
+  "The tenants in the caller's scope, intercommunalités first."
+  tenants: [Tenant!]! @auth(roles: [ADMIN, ANALYST, EXPERT, ELECTED])
+}
+
+extend type Mutation {
+  "Declare a commune or an intercommunalité (platform administrators)."
+  createTenant(input: TenantInput!): Tenant! @auth(roles: [ADMIN])
+  "Change a declared tenant, named by input.id (platform administrators)."
+  updateTenant(input: TenantInput!): Tenant! @auth(roles: [ADMIN])
+}
+
+extend type Caller {
+  "The tenant whose territory the caller sees; null: the whole platform."
+  tenant: ID
+}
+extend type ApiToken { tenant: ID }
+extend type KbEntry {
+  "Whose entry it is: a commune, an intercommunalité (it answers its communes too); null: every tenant's (service-public.fr)."
+  tenant: ID
+}
+extend type Account { tenant: ID }
+extend type Conversation {
+  "The commune or intercommunalité the conversation is held with."
+  tenant: ID
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1808,6 +2009,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "disabled":
 		return ec.fieldContext_Account_disabled(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Account_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -1828,6 +2031,8 @@ func (ec *executionContext) childFields_ApiToken(ctx context.Context, field grap
 		return ec.fieldContext_ApiToken_lastUsedAt(ctx, field)
 	case "revoked":
 		return ec.fieldContext_ApiToken_revoked(ctx, field)
+	case "tenant":
+		return ec.fieldContext_ApiToken_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApiToken", field.Name)
 }
@@ -1864,6 +2069,8 @@ func (ec *executionContext) childFields_Caller(ctx context.Context, field graphq
 		return ec.fieldContext_Caller_name(ctx, field)
 	case "role":
 		return ec.fieldContext_Caller_role(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Caller_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Caller", field.Name)
 }
@@ -1876,6 +2083,8 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_audience(ctx, field)
 	case "messages":
 		return ec.fieldContext_Conversation_messages(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Conversation_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -1920,6 +2129,8 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_status(ctx, field)
 	case "clusterId":
 		return ec.fieldContext_KbEntry_clusterId(ctx, field)
+	case "tenant":
+		return ec.fieldContext_KbEntry_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KbEntry", field.Name)
 }
@@ -2062,6 +2273,30 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_endsAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Tenant_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Tenant_name(ctx, field)
+	case "inseeCode":
+		return ec.fieldContext_Tenant_inseeCode(ctx, field)
+	case "parent":
+		return ec.fieldContext_Tenant_parent(ctx, field)
+	case "population":
+		return ec.fieldContext_Tenant_population(ctx, field)
+	case "colour":
+		return ec.fieldContext_Tenant_colour(ctx, field)
+	case "allowedOrigins":
+		return ec.fieldContext_Tenant_allowedOrigins(ctx, field)
+	case "trackingPrefix":
+		return ec.fieldContext_Tenant_trackingPrefix(ctx, field)
+	case "members":
+		return ec.fieldContext_Tenant_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
 }
 
 func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2333,6 +2568,14 @@ func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Contex
 		return nil, err
 	}
 	args["password"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg4
 	return args, nil
 }
 
@@ -2355,6 +2598,28 @@ func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["name"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TenantInput, error) {
+			return ec.unmarshalNTenantInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2541,6 +2806,14 @@ func (ec *executionContext) field_Mutation_startConversation_args(ctx context.Co
 		return nil, err
 	}
 	args["channel"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
 	return args, nil
 }
 
@@ -2563,6 +2836,20 @@ func (ec *executionContext) field_Mutation_updateKbEntry_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TenantInput, error) {
+			return ec.unmarshalNTenantInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2775,6 +3062,14 @@ func (ec *executionContext) field_Query_overview_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
 	return args, nil
 }
 
@@ -3104,6 +3399,29 @@ func (ec *executionContext) fieldContext_Account_disabled(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Account", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Account_tenant(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "ID")
+}
+
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *model.APIToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3263,6 +3581,29 @@ func (ec *executionContext) _ApiToken_revoked(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ApiToken_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApiToken_tenant(ctx context.Context, field graphql.CollectedField, obj *model.APIToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiToken_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiToken_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AudienceCount_audience(ctx context.Context, field graphql.CollectedField, obj *model.AudienceCount) (ret graphql.Marshaler) {
@@ -3490,6 +3831,29 @@ func (ec *executionContext) fieldContext_Caller_role(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Caller", field, false, false, "Role")
 }
 
+func (ec *executionContext) _Caller_tenant(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Caller_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Caller_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Caller", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *model.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3566,6 +3930,29 @@ func (ec *executionContext) fieldContext_Conversation_messages(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Conversation_tenant(ctx context.Context, field graphql.CollectedField, obj *model.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conversation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _HeatCell_weekday(ctx context.Context, field graphql.CollectedField, obj *model.HeatCell) (ret graphql.Marshaler) {
@@ -3942,6 +4329,29 @@ func (ec *executionContext) _KbEntry_clusterId(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_KbEntry_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbEntry_tenant(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbEntry_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KbEntry_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "ID")
 }
 
@@ -4424,7 +4834,7 @@ func (ec *executionContext) _Mutation_startConversation(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().StartConversation(ctx, fc.Args["audience"].(*model.Audience), fc.Args["channel"].(*string))
+			return ec.Resolvers.Mutation().StartConversation(ctx, fc.Args["audience"].(*model.Audience), fc.Args["channel"].(*string), fc.Args["tenant"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Conversation) graphql.Marshaler {
@@ -4774,7 +5184,7 @@ func (ec *executionContext) _Mutation_createApiToken(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["role"].(model.Role), fc.Args["name"].(string))
+			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["role"].(model.Role), fc.Args["name"].(string), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -4898,7 +5308,7 @@ func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["login"].(string), fc.Args["name"].(string), fc.Args["role"].(model.Role), fc.Args["password"].(string))
+			return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["login"].(string), fc.Args["name"].(string), fc.Args["role"].(model.Role), fc.Args["password"].(string), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -5446,6 +5856,130 @@ func (ec *executionContext) fieldContext_Mutation_eraseConversation(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTenant(ctx, fc.Args["input"].(model.TenantInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.Tenant
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Tenant
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTenant(ctx, fc.Args["input"].(model.TenantInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.Tenant
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Tenant
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_name(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5686,7 +6220,7 @@ func (ec *executionContext) _Query_overview(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Overview(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().Overview(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6663,6 +7197,56 @@ func (ec *executionContext) fieldContext_Query_exportConversation(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_tenants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tenants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Tenants(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT", "ELECTED"})
+				if err != nil {
+					var zeroVal []*model.Tenant
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.Tenant
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tenants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7105,6 +7689,213 @@ func (ec *executionContext) _Session_endsAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Session_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Tenant_id(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Tenant_name(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_inseeCode(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_inseeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InseeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_inseeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_parent(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Tenant_population(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Tenant_colour(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_colour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Colour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_colour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_allowedOrigins(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_allowedOrigins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowedOrigins, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_allowedOrigins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_trackingPrefix(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_trackingPrefix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingPrefix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_trackingPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_members(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UnansweredCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
@@ -8834,6 +9625,97 @@ func UnmarshalKbEntryInput(ctx context.Context, raw any) (model.KbEntryInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTenantInput(ctx context.Context, obj any) (model.TenantInput, error) {
+	var it model.TenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "inseeCode", "parent", "population", "colour", "allowedOrigins", "trackingPrefix"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "inseeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inseeCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InseeCode = data
+		case "parent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parent"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parent = data
+		case "population":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("population"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Population = data
+		case "colour":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("colour"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Colour = data
+		case "allowedOrigins":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowedOrigins"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowedOrigins = data
+		case "trackingPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingPrefix"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingPrefix = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTenantInput unmarshals raw into the TenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTenantInput(ctx context.Context, raw any) (model.TenantInput, error) {
+	var out model.TenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TenantInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -8881,6 +9763,11 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		case "disabled":
 			out.Values[i] = ec._Account_disabled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._Account_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -8944,6 +9831,11 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 		case "revoked":
 			out.Values[i] = ec._ApiToken_revoked(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._ApiToken_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -9075,6 +9967,11 @@ func (ec *executionContext) _Caller(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "tenant":
+			out.Values[i] = ec._Caller_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9116,6 +10013,11 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 		case "messages":
 			out.Values[i] = ec._Conversation_messages(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._Conversation_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -9251,6 +10153,11 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "clusterId":
 			out.Values[i] = ec._KbEntry_clusterId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._KbEntry_tenant(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -9628,6 +10535,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9878,6 +10799,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exportConversation(ctx, field)
 				})
+		case "tenants":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tenants(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -10025,6 +10952,79 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "endsAt":
 			out.Values[i] = ec._Session_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantImplementors = []string{"Tenant"}
+
+func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, obj *model.Tenant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Tenant")
+		case "id":
+			out.Values[i] = ec._Tenant_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Tenant_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inseeCode":
+			out.Values[i] = ec._Tenant_inseeCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "parent":
+			out.Values[i] = ec._Tenant_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._Tenant_population(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "colour":
+			out.Values[i] = ec._Tenant_colour(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "allowedOrigins":
+			out.Values[i] = ec._Tenant_allowedOrigins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trackingPrefix":
+			out.Values[i] = ec._Tenant_trackingPrefix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._Tenant_members(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10810,6 +11810,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11233,6 +12262,35 @@ func (ec *executionContext) marshalNSuggestionSource2ᚕgithubᚗcomᚋparvisᚑ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNTenant2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Tenant) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTenant2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTenant2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenant(ctx context.Context, sel ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Tenant!")
+		return graphql.Null
+	}
+	return ec._Tenant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTenantInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantInput(ctx context.Context, v any) (model.TenantInput, error) {
+	res, err := ec.unmarshalInputTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {

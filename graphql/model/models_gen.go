@@ -17,6 +17,7 @@ type Account struct {
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"createdAt"`
 	Disabled  bool      `json:"disabled"`
+	Tenant    *string   `json:"tenant,omitempty"`
 }
 
 type APIToken struct {
@@ -27,6 +28,7 @@ type APIToken struct {
 	CreatedBy  string     `json:"createdBy"`
 	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
 	Revoked    bool       `json:"revoked"`
+	Tenant     *string    `json:"tenant,omitempty"`
 }
 
 type AudienceCount struct {
@@ -50,12 +52,16 @@ type BotReply struct {
 type Caller struct {
 	Name string `json:"name"`
 	Role Role   `json:"role"`
+	// The tenant whose territory the caller sees; null: the whole platform.
+	Tenant *string `json:"tenant,omitempty"`
 }
 
 type Conversation struct {
 	ID       string     `json:"id"`
 	Audience *Audience  `json:"audience,omitempty"`
 	Messages []*Message `json:"messages"`
+	// The commune or intercommunalité the conversation is held with.
+	Tenant *string `json:"tenant,omitempty"`
 }
 
 type HeatCell struct {
@@ -84,6 +90,8 @@ type KbEntry struct {
 	Status string `json:"status"`
 	// The group of unanswered questions it was drafted from (analysts, experts and admins only).
 	ClusterID *string `json:"clusterId,omitempty"`
+	// Whose entry it is: a commune, an intercommunalité (it answers its communes too); null: every tenant's (service-public.fr).
+	Tenant *string `json:"tenant,omitempty"`
 }
 
 type KbEntryInput struct {
@@ -189,6 +197,37 @@ type Session struct {
 	LastUsedAt time.Time `json:"lastUsedAt"`
 	// When it ends at the latest, however it is used.
 	EndsAt time.Time `json:"endsAt"`
+}
+
+// A commune or an intercommunalité (EPCI) served by this deployment.
+type Tenant struct {
+	// A slug: montclar.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// A commune's INSEE code, an intercommunalité's SIREN.
+	InseeCode *string `json:"inseeCode,omitempty"`
+	// The intercommunalité of a commune.
+	Parent     *string `json:"parent,omitempty"`
+	Population *int    `json:"population,omitempty"`
+	// #rrggbb
+	Colour *string `json:"colour,omitempty"`
+	// Sites allowed to embed its widget, besides the deployment's own pages.
+	AllowedOrigins []string `json:"allowedOrigins"`
+	// Three capital letters starting its tracking codes (MTC).
+	TrackingPrefix string `json:"trackingPrefix"`
+	// The member communes of an intercommunalité.
+	Members []string `json:"members"`
+}
+
+type TenantInput struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	InseeCode      *string  `json:"inseeCode,omitempty"`
+	Parent         *string  `json:"parent,omitempty"`
+	Population     *int     `json:"population,omitempty"`
+	Colour         *string  `json:"colour,omitempty"`
+	AllowedOrigins []string `json:"allowedOrigins,omitempty"`
+	TrackingPrefix string   `json:"trackingPrefix"`
 }
 
 type UnansweredCluster struct {

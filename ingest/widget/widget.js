@@ -254,8 +254,10 @@
 
   async function ensureConversation() {
     if (state.conversationId) return state.conversationId;
-    const d = await gql("mutation($a: Audience, $ch: String) { startConversation(audience: $a, channel: $ch) { id } }",
-      { a: state.audience, ch: "widget" });
+    // data-tenant names the commune (or intercommunalité) whose assistant this
+    // is; the server checks that this site may embed it.
+    const d = await gql("mutation($a: Audience, $ch: String, $t: ID) { startConversation(audience: $a, channel: $ch, tenant: $t) { id } }",
+      { a: state.audience, ch: "widget", t: data.tenant || null });
     state.conversationId = d.startConversation.id;
     save();
     return state.conversationId;
@@ -308,7 +310,7 @@
     } catch (e) {
       if (e.code === "RATE_LIMITED") add({ kind: "notice", text: e.message });
       else if (e.code === "NETWORK") add({ kind: "notice", text: "Connexion impossible avec le service. Vérifiez votre connexion Internet, puis réessayez.", retry: text });
-      else if (e.code === "BAD_USER_INPUT") add({ kind: "notice", text: e.message });
+      else if (e.code === "BAD_USER_INPUT" || e.code === "FORBIDDEN") add({ kind: "notice", text: e.message }); // a refused site says why
       else add({ kind: "notice", text: "Le service rencontre un problème. Réessayez dans un instant.", retry: text });
     } finally {
       busy = false;

@@ -1,0 +1,161 @@
+package graphql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
+)
+
+var errOutOfScope = &userError{CodeForbidden, "Ce territoire n'est pas dans votre périmètre : votre accès est limité à votre commune ou à votre intercommunalité."}
+
+// errPlatformOnly refuses to an administrator of one territory what acts on the
+// whole platform.
+var errPlatformOnly = &userError{CodeForbidden, "Réservé aux administrateurs de la plateforme : votre accès est limité à un territoire."}
+
+// scope returns the tenants the caller may see, narrowed to one tenant and its
+// members when narrow names one: the one way resolvers get the tenant.Scope
+// that every read of the projections takes. Naming a tenant outside the
+// caller's territory is FORBIDDEN.
+func (r *Resolver) scope(ctx context.Context, narrow *string) (tenant.Scope, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return tenant.Scope{}, errUnauthenticated
+	}
+	own := r.Registry.Scope(p.Tenant)
+	if narrow == nil || *narrow == "" {
+		return own, nil
+	}
+	n := r.Registry.Scope(*narrow)
+	if !own.Covers(n) {
+		return tenant.Scope{}, errOutOfScope
+	}
+	return n, nil
+}
+
+// platformOnly refuses callers scoped to a territory.
+func platformOnly(ctx context.Context) error {
+	if p, ok := auth.PrincipalFrom(ctx); !ok || p.Tenant != "" {
+		return errPlatformOnly
+	}
+	return nil
+}
+
+// grantable returns the scope of a token or account the caller creates: the
+// tenant asked for, which must be declared and within the caller's own
+// territory; the caller's own by default. "*" asks for the whole platform.
+func (r *Resolver) grantable(ctx context.Context, asked *string) (string, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return "", errUnauthenticated
+	}
+	if asked == nil || strings.TrimSpace(*asked) == "" {
+		return p.Tenant, nil
+	}
+	id := strings.TrimSpace(*asked)
+	if id == tenant.Platform {
+		if p.Tenant != "" {
+			return "", errOutOfScope
+		}
+		return "", nil
+	}
+	if !r.Registry.Scope(p.Tenant).Covers(r.Registry.Scope(id)) {
+		return "", errOutOfScope
+	}
+	if _, ok := r.Registry.Get(id); !ok {
+		return "", badInput(fmt.Sprintf("Aucune collectivité ne porte l'identifiant « %s » : déclarez-la d'abord (createTenant).", id))
+	}
+	return id, nil
+}
+
+// visible reports whether the caller's territory holds what is scoped to
+// tenantID (a token, an account): "" is the platform's, seen by the platform's
+// administrators only.
+func (r *Resolver) visible(ctx context.Context, tenantID string) bool {
+	s, err := r.scope(ctx, nil)
+	if err != nil {
+		return false
+	}
+	return s.All() || (tenantID != "" && s.Has(tenantID))
+}
+
+// draftedFor makes an entry drafted by a caller of a territory that
+// territory's, with its name as the source: it answers that territory's
+// citizens only. A platform's draft is every tenant's.
+func (r *Resolver) draftedFor(ctx context.Context, e *kb.Entry) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok || p.Tenant == "" {
+		return
+	}
+	e.Tenant = p.Tenant
+	if t, ok := r.Registry.Get(p.Tenant); ok {
+		e.Source = t.Name
+	}
+}
+
+// ownEntry refuses to validate or publish an entry of another territory (or
+// every tenant's, for a caller of one territory): an entry answers the
+// citizens of its tenant, so its tenant's experts decide.
+func (r *Resolver) ownEntry(ctx context.Context, id string) error {
+	e, ok := r.KB.State.Entry(id)
+	if ok && !r.visible(ctx, e.Tenant) {
+		return errOutOfScope
+	}
+	return nil
+}
+
+// tenantInput reads a tenant from the API's input.
+func tenantInput(in model.TenantInput) tenant.Tenant {
+	t := tenant.Tenant{ID: in.ID, Name: in.Name, INSEE: deref(in.InseeCode), Parent: deref(in.Parent),
+		Colour: deref(in.Colour), Origins: in.AllowedOrigins, Prefix: in.TrackingPrefix}
+	if in.Population != nil {
+		t.Population = *in.Population
+	}
+	return t
+}
+
+func (r *Resolver) toTenant(t tenant.Tenant) *model.Tenant {
+	out := &model.Tenant{ID: t.ID, Name: t.Name, InseeCode: optional(t.INSEE), Parent: optional(t.Parent),
+		Colour: optional(t.Colour), AllowedOrigins: t.Origins, TrackingPrefix: t.Prefix, Members: r.Registry.Members(t.ID)}
+	if out.AllowedOrigins == nil {
+		out.AllowedOrigins = []string{}
+	}
+	if out.Members == nil {
+		out.Members = []string{}
+	}
+	if t.Population > 0 {
+		out.Population = &t.Population
+	}
+	return out
+}
+
+// tenantError turns a refused declaration into a message for the administrator.
+func tenantError(err error) error {
+	switch {
+	case errors.Is(err, tenant.ErrExists):
+		return badInput("Cette collectivité est déjà déclarée : modifiez-la avec updateTenant.")
+	case errors.Is(err, tenant.ErrUnknown):
+		return badInput("Aucune collectivité ne porte cet identifiant : déclarez-la avec createTenant.")
+	case errors.Is(err, tenant.ErrInvalid):
+		return badInput("Collectivité refusée : " + strings.TrimPrefix(err.Error(), tenant.ErrInvalid.Error()+": ") + ".")
+	}
+	return err
+}
+
+// chatStartError turns a refused start into a message for the site's visitor
+// (and its webmaster).
+func chatStartError(err error) error {
+	switch {
+	case errors.Is(err, ingest.ErrUnknownTenant):
+		return badInput("Cette collectivité n'est pas servie par cet assistant : vérifiez l'attribut data-tenant du widget.")
+	case errors.Is(err, ingest.ErrOriginNotAllowed):
+		return &userError{CodeForbidden, "Ce site n'est pas autorisé à intégrer l'assistant de cette collectivité : l'administrateur doit l'ajouter à ses sites autorisés."}
+	}
+	return err
+}

@@ -1,0 +1,130 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
+	"github.com/parvis-civic/parvis/web"
+)
+
+// TestConversationsOfATenant: a conversation is held with the tenant the widget
+// names, every event of it carries that tenant; an unknown tenant or a site not
+// allowed for it logs nothing.
+func TestConversationsOfATenant(t *testing.T) {
+	ctx := context.Background()
+	_, pub := eventlogtest.Start(t)
+	tenants := tenant.NewRegistry(pub)
+	if _, err := tenants.Sync(ctx, tenant.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	s := NewService(Config{Tenant: "montclar", Tenants: tenants}, engine, rec, nil)
+
+	refused := []struct {
+		name string
+		st   Start
+		want error
+	}{
+		{"unknown tenant", Start{Tenant: "atlantide"}, ErrUnknownTenant},
+		{"another commune's site", Start{Tenant: "saint-aubin-sur-leze", Page: web.PageOrigin{Origin: "https://www.montclar.fr"}}, ErrOriginNotAllowed},
+		{"a site of no commune", Start{Tenant: "montclar", Page: web.PageOrigin{Origin: "https://pirate.example"}}, ErrOriginNotAllowed},
+	}
+	for _, tt := range refused {
+		if _, err := s.Start(ctx, tt.st); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if len(rec.evs) != 0 {
+		t.Fatalf("refused starts logged %d events", len(rec.evs))
+	}
+
+	accepted := []struct {
+		name string
+		st   Start
+		want string
+	}{
+		{"its own site", Start{Tenant: "saint-aubin-sur-leze", Page: web.PageOrigin{Origin: "https://www.saint-aubin-sur-leze.fr"}}, "saint-aubin-sur-leze"},
+		{"this deployment's page", Start{Tenant: "saint-aubin-sur-leze", Page: web.PageOrigin{Origin: "http://127.0.0.1:8080", Own: true}}, "saint-aubin-sur-leze"},
+		{"a program, not a page", Start{Tenant: "cc-val-de-leze"}, "cc-val-de-leze"},
+		{"no tenant named, as before tenants", Start{Page: web.PageOrigin{Origin: "https://www.ville.example"}}, "montclar"},
+	}
+	for _, tt := range accepted {
+		rec.evs = nil
+		c, err := s.Start(ctx, tt.st)
+		if err != nil || c.Tenant != tt.want {
+			t.Errorf("%s: %+v, %v; want tenant %s", tt.name, c, err, tt.want)
+			continue
+		}
+		if _, err := s.Send(ctx, c.ID, "horaires de la mairie"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Feedback(ctx, c.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.evs) != 4 {
+			t.Fatalf("%s: %d events, want start, utterance, decision, feedback", tt.name, len(rec.evs))
+		}
+		for _, e := range rec.evs {
+			if e.Tenant != tt.want {
+				t.Errorf("%s: %s carries tenant %q, want %q", tt.name, e.Type, e.Tenant, tt.want)
+			}
+		}
+	}
+}
+
+// TestEachTenantItsEngine: a conversation is decided with its tenant's
+// knowledge, and a change of the knowledge base reaches every tenant's engine.
+func TestEachTenantItsEngine(t *testing.T) {
+	ctx := context.Background()
+	_, pub := eventlogtest.Start(t)
+	tenants := tenant.NewRegistry(pub)
+	if _, err := tenants.Sync(ctx, tenant.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	engines := NewEngines(bot.DefaultConfig(), nil, tenants)
+	entries := append(kb.Demo(), kb.DemoTerritory()...)
+	engines.Swap(entries, "v1")
+	s := NewService(Config{Tenant: "montclar", Tenants: tenants, Engines: engines}, nil, &recorder{}, nil)
+	ask := func(tenantID, text string) string {
+		t.Helper()
+		c, err := s.Start(ctx, Start{Tenant: tenantID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Send(ctx, c.ID, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Decision.Entry == nil {
+			return ""
+		}
+		return r.Decision.Entry.ID
+	}
+	if got := ask("saint-aubin-sur-leze", "horaires de la mairie"); got != "sal_horaires_mairie" {
+		t.Errorf("Saint-Aubin's hours: %q", got)
+	}
+	if got := ask("montclar", "horaires de la mairie"); got != "horaires_mairie" {
+		t.Errorf("Montclar's hours: %q", got)
+	}
+	// Saint-Aubin's own hours retired: the intercommunalité's and national
+	// entries are left, never Montclar's.
+	var without []kb.Entry
+	for _, e := range entries {
+		if e.ID != "sal_horaires_mairie" {
+			without = append(without, e)
+		}
+	}
+	engines.Swap(without, "v2")
+	if got := ask("saint-aubin-sur-leze", "horaires de la mairie"); got == "horaires_mairie" || got == "sal_horaires_mairie" {
+		t.Errorf("Saint-Aubin's hours after the change: %q", got)
+	}
+}

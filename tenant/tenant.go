@@ -1,0 +1,132 @@
+// Package tenant holds the tenants of a deployment: the communes and the
+// intercommunalité (EPCI) they belong to, each with its name, INSEE code,
+// population, colour, the sites allowed to embed its widget and the prefix of
+// its tracking codes.
+//
+// Tenants are declared as events on the audit topic ([events.TenantDeclared]):
+// an administrator's createTenant or updateTenant, a file given to
+// `parvis serve --tenants`, or the demo's. Every process follows the topic into
+// a [Registry]. The registry also turns what a principal is scoped to into the
+// [Scope] of tenants it may see: a commune sees itself, an intercommunalité
+// itself and its member communes, the platform everything. Every read of the
+// projections takes a Scope, and refuses the zero one.
+package tenant
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/parvis-civic/parvis/events"
+)
+
+// Tenant is a commune or an intercommunalité.
+type Tenant struct {
+	ID         string   `yaml:"id"`         // slug: montclar
+	Name       string   `yaml:"name"`       // Ville de Montclar
+	INSEE      string   `yaml:"insee"`      // a commune's INSEE code (5), an EPCI's SIREN (9)
+	Parent     string   `yaml:"parent"`     // the intercommunalité of a commune; empty for an EPCI or a lone commune
+	Population int      `yaml:"population"` // inhabitants
+	Colour     string   `yaml:"colour"`     // #rrggbb, for its pages
+	Origins    []string `yaml:"origins"`    // sites allowed to embed its widget (https://www.ville.fr)
+	Prefix     string   `yaml:"prefix"`     // three capital letters starting its tracking codes: MTC
+}
+
+// ErrInvalid is a tenant that cannot be declared; the error says which field
+// is wrong and why.
+var ErrInvalid = errors.New("tenant: invalid")
+
+var (
+	slug   = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
+	insee  = regexp.MustCompile(`^(?:[0-9]{2}|2A|2B)[0-9]{3}$|^[0-9]{9}$`)
+	colour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	prefix = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// Validate checks a tenant on its own; [Registry.Check] checks it against the
+// others (parent, prefix).
+func (t Tenant) Validate() error {
+	var errs []string
+	if !slug.MatchString(t.ID) {
+		errs = append(errs, fmt.Sprintf("id %q: lower-case letters, digits and dashes, 1 to 64 (like saint-aubin-sur-leze)", t.ID))
+	}
+	if n := len([]rune(strings.TrimSpace(t.Name))); n == 0 || n > 120 {
+		errs = append(errs, "name: 1 to 120 characters")
+	}
+	if t.INSEE != "" && !insee.MatchString(t.INSEE) {
+		errs = append(errs, fmt.Sprintf("insee %q: a commune's 5-character INSEE code (31360, 2A004) or an intercommunalité's 9-digit SIREN", t.INSEE))
+	}
+	if t.Parent != "" && (t.Parent == t.ID || !slug.MatchString(t.Parent)) {
+		errs = append(errs, fmt.Sprintf("parent %q: the id of another tenant, its intercommunalité", t.Parent))
+	}
+	if t.Population < 0 || t.Population > 100_000_000 {
+		errs = append(errs, fmt.Sprintf("population %d: 0 or more", t.Population))
+	}
+	if t.Colour != "" && !colour.MatchString(t.Colour) {
+		errs = append(errs, fmt.Sprintf("colour %q: #rrggbb", t.Colour))
+	}
+	for _, o := range t.Origins {
+		if !validOrigin(o) {
+			errs = append(errs, fmt.Sprintf("origins: %q is not a site's origin like https://www.ville.fr (scheme and host, no path)", o))
+		}
+	}
+	if !prefix.MatchString(t.Prefix) {
+		errs = append(errs, fmt.Sprintf("prefix %q: three capital letters (like MTC)", t.Prefix))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func validOrigin(o string) bool {
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Path == "" &&
+		u.RawQuery == "" && u.User == nil && u.Fragment == ""
+}
+
+// AllowsOrigin reports whether a browser page of origin may start a
+// conversation with this tenant's widget.
+func (t Tenant) AllowsOrigin(origin string) bool {
+	origin = strings.TrimRight(origin, "/")
+	for _, o := range t.Origins {
+		if strings.EqualFold(strings.TrimRight(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// normal trims what a person typed around the values.
+func (t Tenant) normal() Tenant {
+	t.ID, t.Name, t.Parent = strings.TrimSpace(t.ID), strings.TrimSpace(t.Name), strings.TrimSpace(t.Parent)
+	t.INSEE, t.Colour, t.Prefix = strings.TrimSpace(t.INSEE), strings.TrimSpace(t.Colour), strings.TrimSpace(t.Prefix)
+	origins := make([]string, 0, len(t.Origins))
+	for _, o := range t.Origins {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	t.Origins = origins
+	return t
+}
+
+// Wire returns the tenant as it travels on the log.
+func (t Tenant) Wire() events.Tenant {
+	return events.Tenant{ID: t.ID, Name: t.Name, INSEE: t.INSEE, Parent: t.Parent, Population: t.Population,
+		Colour: t.Colour, Origins: t.Origins, Prefix: t.Prefix}
+}
+
+// FromWire returns the tenant of a [events.TenantDeclared].
+func FromWire(w events.Tenant) Tenant {
+	return Tenant{ID: w.ID, Name: w.Name, INSEE: w.INSEE, Parent: w.Parent, Population: w.Population,
+		Colour: w.Colour, Origins: w.Origins, Prefix: w.Prefix}
+}
+
+func (t Tenant) equal(o Tenant) bool {
+	return t.ID == o.ID && t.Name == o.Name && t.INSEE == o.INSEE && t.Parent == o.Parent &&
+		t.Population == o.Population && t.Colour == o.Colour && t.Prefix == o.Prefix &&
+		strings.Join(t.Origins, " ") == strings.Join(o.Origins, " ")
+}
