@@ -69,6 +69,10 @@ type Config struct {
 	// Tenants are the declared tenants, a conversation's tenant is checked
 	// against; nil: the default tenant only.
 	Tenants *tenant.Registry
+	// Peers are the conversations other API processes started, from the log:
+	// nil, the process looks only in ClickHouse for a conversation it does not
+	// hold (see [Peers]).
+	Peers *Peers
 	// Engines decide for each tenant's citizens with that tenant's knowledge;
 	// nil: the service's one engine decides for every tenant.
 	Engines   *Engines
@@ -204,7 +208,19 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if ok {
 		return c, nil
 	}
-	if s.lookup == nil || !events.ValidID(id) {
+	if !events.ValidID(id) {
+		return nil, ErrUnknownConversation
+	}
+	if s.cfg.Peers != nil {
+		pc, found, err := s.cfg.Peers.find(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			return s.adopt(pc), nil
+		}
+	}
+	if s.lookup == nil {
 		return nil, ErrUnknownConversation
 	}
 	aud, tenantID, found, err := s.lookup.ConversationStart(ctx, id)
@@ -214,15 +230,34 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if !found {
 		return nil, ErrUnknownConversation
 	}
+	// Its answers before are unknown here: one of them may be rated.
+	return s.adopt(&conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), last: time.Now(), unrated: 1}), nil
+}
+
+// resync brings what a conversation's answers allow (the answers still to
+// rate, the choices of its last CLARIFY) up to the log, with several API
+// processes: the previous turn may have been another's. c.mu is held.
+func (s *Service) resync(ctx context.Context, c *conversation) error {
+	if s.cfg.Peers == nil {
+		return nil
+	}
+	pc, found, err := s.cfg.Peers.fresh(ctx, c.id)
+	if err != nil || !found {
+		return err
+	}
+	c.unrated, c.clarify = pc.unrated, pc.clarify
+	return nil
+}
+
+// adopt holds a conversation started elsewhere, unless another call did first.
+func (s *Service) adopt(c *conversation) *conversation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.convs[id]; ok {
-		return c, nil
+	if held, ok := s.convs[c.id]; ok {
+		return held
 	}
-	// Its answers before are unknown here: one of them may be rated.
-	c = &conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), last: time.Now(), unrated: 1}
-	s.convs[id] = c
-	return c, nil
+	s.convs[c.id] = c
+	return c
 }
 
 // Reply is what the citizen gets back.
@@ -372,6 +407,9 @@ func (s *Service) Choose(ctx context.Context, conversationID, entryID string) (R
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := s.resync(ctx, c); err != nil {
+		return Reply{}, err
+	}
 	cl := c.clarify
 	if cl == nil || !slices.Contains(cl.choices, entryID) {
 		return Reply{}, ErrNotAChoice
@@ -441,6 +479,9 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := s.resync(ctx, c); err != nil {
+		return err
+	}
 	if c.unrated == 0 {
 		return ErrNothingToRate
 	}

@@ -228,8 +228,16 @@ func (s *server) startChat(ctx context.Context) error {
 	if s.cfg.ChatRate > 0 {
 		perConversation = 30 // what a person can type, whatever the address's budget
 	}
+	// Any API process continues any conversation: each follows the
+	// conversations the others start, from the log.
+	peers := ingest.NewPeers(2 * time.Hour)
+	tail, err := eventlog.StartTail(ctx, s.brokers, events.TopicConversations, peers.Apply, s.log)
+	if err != nil {
+		return fmt.Errorf("follow the conversations: %w", err)
+	}
+	peers.Follow(tail)
 	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, Engines: s.engines, MaxRunes: s.cfg.MaxMessage,
-		ConversationRate: perConversation, Logger: s.log}, s.engine, s.pub, s.queries)
+		ConversationRate: perConversation, Peers: peers, Logger: s.log}, s.engine, s.pub, s.queries)
 	s.wg.Go(func() { s.chat.RunJanitor(ctx) })
 	return nil
 }

@@ -78,6 +78,17 @@ func Start(t testing.TB, data string, extra ...string) *Server {
 	return s
 }
 
+// StartRole starts `parvis serve` on data with only the flags given (a role of a
+// deployment: --role, --kafka, --clickhouse...), rate limits off, and waits until
+// it is ready. The process is killed when the test ends.
+func StartRole(t testing.TB, data string, flags ...string) *Server {
+	t.Helper()
+	s := &Server{t: t, Addr: FreePort(t)}
+	s.args = append([]string{"serve", "--data", data, "--addr", s.Addr, "--chat-rate-limit", "0", "--token-rate-limit", "0"}, flags...)
+	s.Restart()
+	return s
+}
+
 // Restart starts the process again on the same data and waits until it is ready.
 func (s *Server) Restart() {
 	s.t.Helper()
