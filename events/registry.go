@@ -25,6 +25,13 @@ var registry = map[string]registration{
 	TypeAccountDisabled:     {1, TopicAudit, func() Payload { return new(AccountDisabled) }},
 	TypeReplayRequested:     {1, TopicAudit, func() Payload { return new(ReplayRequested) }},
 	TypeConversationErased:  {1, TopicAudit, func() Payload { return new(ConversationErased) }},
+
+	// Demandes: filed, followed by agents, delivered to a service platform.
+	TypeDemandeFiled:          {1, TopicDemandes, func() Payload { return new(DemandeFiled) }},
+	TypeDemandeStatusChanged:  {1, TopicDemandes, func() Payload { return new(DemandeStatusChanged) }},
+	TypeDemandeDelivered:      {1, TopicDemandes, func() Payload { return new(DemandeDelivered) }},
+	TypeDemandeDeliveryFailed: {1, TopicDemandes, func() Payload { return new(DemandeDeliveryFailed) }},
+	TypeDemandeContactErased:  {1, TopicDemandes, func() Payload { return new(DemandeContactErased) }},
 }
 
 // kbChange makes the empty payload of one step of an entry's lifecycle: the
