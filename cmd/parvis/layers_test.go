@@ -13,7 +13,7 @@ var layers = [][]string{
 	{"cmd/parvis"},
 	{"graphql", "dashboards"},
 	{"ingest", "mining"},
-	{"bot", "auth", "projections", "eventlog"},
+	{"bot", "auth", "projections", "eventlog", "demandes"},
 	{"french", "web"},
 	{"ingest/redact", "kb"},
 	{"events", "demandes/connector"},
