@@ -80,3 +80,7 @@ func (DemandeStatusChanged) EventType() string  { return TypeDemandeStatusChange
 func (DemandeDelivered) EventType() string      { return TypeDemandeDelivered }
 func (DemandeDeliveryFailed) EventType() string { return TypeDemandeDeliveryFailed }
 func (DemandeContactErased) EventType() string  { return TypeDemandeContactErased }
+
+// Public implements [Secretive]: analytics keep no sealed part, not even as
+// ciphertext.
+func (d DemandeFiled) Public() Payload { d.Sealed = ""; return d }
