@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
@@ -33,6 +34,7 @@ var (
 	ErrUnknownConversation = errors.New("ingest: unknown conversation")
 	ErrRateLimited         = errors.New("ingest: rate limited") // a client sends faster than allowed
 	ErrNothingToRate       = errors.New("ingest: every answer of the conversation is rated already")
+	ErrNoDemandes          = errors.New("ingest: demandes are not filed here")
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -65,7 +67,10 @@ type Config struct {
 	// of them at once: what a person can type (0: no limit, for load tests). The
 	// client address's budget of every public operation is the API's (graphql).
 	ConversationRate int
-	Logger           *slog.Logger
+	// Desk files and follows demandes; nil: the chat neither proposes nor
+	// tracks them.
+	Desk   *demandes.Desk
+	Logger *slog.Logger
 }
 
 // Service runs conversations. It is safe for concurrent use; the messages of one
@@ -166,6 +171,10 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 type Reply struct {
 	Text     string
 	Decision bot.Decision
+	// Demande is the kind of demande the reply proposes to file, if any.
+	Demande *kb.DemandeKind
+	// Tracking is true when the reply tells where a filed demande stands.
+	Tracking bool
 }
 
 // Clean checks and normalises a citizen's text: valid UTF-8, control characters
@@ -217,6 +226,11 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
+	if s.cfg.Desk != nil {
+		if r, ok, err := s.track(ctx, c, text); ok {
+			return r, err
+		}
+	}
 	redacted, counts := redact.Redact(text)
 	for kind, n := range counts {
 		redactions.WithLabelValues(kind).Add(float64(n))
@@ -225,6 +239,13 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	d := s.engine.Decide(redacted, c.audience)
 	decisionLatency.Observe(d.Latency.Seconds())
 	replyText := s.compose(d, c.audience)
+	var kind *kb.DemandeKind
+	if s.cfg.Desk != nil {
+		if k, ok := s.propose(redacted, d, c.audience); ok {
+			kind = &k
+			replyText += proposal(k)
+		}
+	}
 
 	now := time.Now()
 	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts})
@@ -257,7 +278,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 		c.unrated++
 	}
 	messages.WithLabelValues(string(d.Outcome)).Inc()
-	return Reply{Text: replyText, Decision: d}, nil
+	return Reply{Text: replyText, Decision: d, Demande: kind}, nil
 }
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }
