@@ -18,7 +18,9 @@ const (
 	MinDescription = 10
 	MaxDescription = 2000
 	MaxAddress     = 200
-	MaxPhoto       = 2 << 20 // bytes, once decoded
+	// MaxPhoto keeps a demande's event well under the log's 1 MiB message,
+	// once sealed and encoded; the widget shrinks photos to fit.
+	MaxPhoto = 256 << 10 // bytes, once decoded
 )
 
 // Form is a demande as the citizen fills it in.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
@@ -18,6 +19,7 @@ type Chat interface {
 	Start(ctx context.Context, audience kb.Audience, channel, campaign string) (ingest.Conversation, error)
 	Send(ctx context.Context, conversationID, text string) (ingest.Reply, error)
 	Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error
+	File(ctx context.Context, f demandes.Form) (demandes.Demande, error)
 }
 
 // Resolver holds what the resolvers need. It is written by hand; gqlgen
@@ -43,5 +45,8 @@ type Resolver struct {
 	// RetentionDays is how long conversations are kept (0: for ever), told in
 	// exports.
 	RetentionDays int
-	Logger        *slog.Logger
+	// Desk holds the demandes (the agents' service desk); nil: demandes are
+	// not filed here.
+	Desk   *demandes.Desk
+	Logger *slog.Logger
 }

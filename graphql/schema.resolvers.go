@@ -56,6 +56,7 @@ func (r *mutationResolver) SendMessage(ctx context.Context, conversationID strin
 	for _, e := range d.Choices {
 		out.Suggestions = append(out.Suggestions, toEntry(ctx, e))
 	}
+	out.Demande = toDemandeKind(reply.Demande)
 	return out, nil
 }
 
@@ -202,6 +203,12 @@ func (r *mutationResolver) EraseConversation(ctx context.Context, id string) (bo
 		return false, err
 	}
 	r.Erasures.Add(id) // at once here; every other process learns it from the audit log
+	if r.Desk != nil {
+		// The demandes filed from it keep their status, not their personal part.
+		if err := r.Desk.EraseConversation(ctx, id, principalName(ctx)); err != nil {
+			return false, err
+		}
+	}
 	return true, nil
 }
 
