@@ -159,7 +159,7 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 	redacted, _ := redact.Redact(c.description)
 	d.fileMu.Lock()
 	defer d.fileMu.Unlock()
-	now := d.cfg.Now().UTC()
+	now := d.cfg.Now().UTC().Truncate(time.Second)
 	d.mu.RLock()
 	number := d.last[now.Year()] + 1
 	d.mu.RUnlock()

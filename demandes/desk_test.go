@@ -83,6 +83,7 @@ func TestValidation(t *testing.T) {
 		{"too short", func(f *Form) { f.Description = "trou" }, "description", "trop courte"},
 		{"too long", func(f *Form) { f.Description = strings.Repeat("a", MaxDescription+1) }, "description", "trop longue"},
 		{"no place", func(f *Form) { f.Address = "" }, "address", "Indiquez où"},
+		{"no place, short form", func(f *Form) { f.Address = ""; f.Consent = nil; f.Short = true }, "", ""},
 		{"point instead", func(f *Form) { f.Address = ""; f.Point = &connector.Point{Lat: 44.5, Lon: 4.7} }, "", ""},
 		{"bad point", func(f *Form) { f.Point = &connector.Point{Lat: 144.5, Lon: 4.7} }, "point", "point sur la carte"},
 		{"contact required", func(f *Form) { f.Kind = "encombrants"; f.Contact = "" }, "contact", "moyen de vous joindre"},

@@ -37,6 +37,10 @@ type Form struct {
 	// when the client did not ask (the short form of fileDemande): giving a
 	// contact then is the consent, for this demande only.
 	Consent *bool
+	// Short is true for a client of the contract's short form (conversation,
+	// kind, description, contact): it asks no place, so a kind's required place
+	// is left for the agent to ask, and the description may say it.
+	Short bool
 }
 
 // Invalid is one answer of the form that cannot be taken, with a message for
@@ -138,7 +142,7 @@ func validate(f Form, kinds *Kinds) (checked, error) {
 	if n := utf8.RuneCountInString(c.address); n > MaxAddress {
 		bad("address", fmt.Sprintf("L'adresse est trop longue : %d caractères, %d au plus.", n, MaxAddress))
 	}
-	if ok && k.Location == kb.Required && c.address == "" && c.point == nil {
+	if ok && k.Location == kb.Required && c.address == "" && c.point == nil && !f.Short {
 		bad("address", "Indiquez où se trouve le problème : une adresse, un lieu ou un point sur la carte.")
 	}
 	if ok && !k.Location.Asked() {

@@ -110,7 +110,8 @@ func (r *Resolver) toCase(d demandes.Demande) (*model.DemandeCase, error) {
 
 // toForm reads fileDemande's arguments.
 func toForm(conversationID, kind, description string, contact, address *string, point *model.PointInput, photo *model.PhotoInput, consent *bool) (demandes.Form, error) {
-	f := demandes.Form{ConversationID: conversationID, Kind: kind, Description: description, Consent: consent}
+	f := demandes.Form{ConversationID: conversationID, Kind: kind, Description: description, Consent: consent,
+		Short: consent == nil && address == nil && point == nil && photo == nil}
 	if contact != nil {
 		f.Contact = *contact
 	}

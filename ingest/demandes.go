@@ -67,7 +67,7 @@ func (s *Service) propose(text string, d bot.Decision, audience kb.Audience) (kb
 
 // proposal is the sentence that offers a demande, for clients that show text only.
 func proposal(k kb.DemandeKind) string {
-	return fmt.Sprintf("\n\nVous pouvez aussi déposer une demande « %s » depuis cette conversation (délai de traitement annoncé : %s).", k.Label, k.Delay)
+	return fmt.Sprintf("\n\nJe peux enregistrer ici même votre demande « %s » et vous donner son code de suivi (délai de traitement annoncé : %s).", k.Label, k.Delay)
 }
 
 // File files a demande from a conversation: the citizen's audience is the

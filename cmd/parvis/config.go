@@ -42,6 +42,7 @@ type config struct {
 	// RetentionDays is how long conversations are kept, in ClickHouse and on
 	// the embedded broker's log; 0 keeps them for ever.
 	RetentionDays int
+	Demandes      demandesConfig
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -74,6 +75,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
+	c.Demandes.flags(fs)
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
@@ -93,6 +95,7 @@ func parseServe(args []string) (config, error) {
 	c.RetentionDays = days
 	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
 	c.OIDC.ClientSecret = os.Getenv("PARVIS_OIDC_CLIENT_SECRET")
+	c.Demandes.Secret = os.Getenv("PARVIS_DEMANDE_SECRET")
 	return c, c.Validate()
 }
 
@@ -164,6 +167,7 @@ func (c config) Validate() error {
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))
 	}
+	errs = append(errs, c.Demandes.validate()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

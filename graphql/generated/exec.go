@@ -2264,7 +2264,7 @@ type DemandeKind {
 "A point on a map (WGS 84)."
 input PointInput { lat: Float!, lon: Float! }
 
-"A photo, its bytes in base64 (2 Mo at most once decoded)."
+"A photo, its bytes in base64 (256 Ko at most once decoded)."
 input PhotoInput { name: String!, base64: String! }
 
 "A demande as the service desk sees it: its personal part opened for the agents."
@@ -2375,8 +2375,9 @@ extend type Mutation {
   File a demande from a conversation; returns it with its tracking code. contact is
   an e-mail address or a French phone number; consent is the answer to « J'accepte
   d'être contacté(e) au sujet de cette demande » (when omitted, giving a contact is
-  the consent, for this demande only). BAD_USER_INPUT lists every answer refused,
-  in French.
+  the consent, for this demande only). With none of address, point, photo and
+  consent (the short form), a kind's required place is left for the agent to ask.
+  BAD_USER_INPUT lists every answer refused, in French.
   """
   fileDemande(conversationId: ID!, kind: String!, description: String!, contact: String,
     address: String, point: PointInput, photo: PhotoInput, consent: Boolean): Demande!

@@ -257,7 +257,7 @@ type Overview struct {
 	HelpfulRate *float64 `json:"helpfulRate,omitempty"`
 }
 
-// A photo, its bytes in base64 (2 Mo at most once decoded).
+// A photo, its bytes in base64 (256 Ko at most once decoded).
 type PhotoInput struct {
 	Name   string `json:"name"`
 	Base64 string `json:"base64"`
