@@ -26,14 +26,18 @@ func TestDemandeFiledTrackedNeverInClear(t *testing.T) {
 	secrets := []string{email, "camille.durand", phone, "0698765432", "12 bis rue des Glycines"}
 
 	conv := s.StartConversation()
-	var proposed struct{ SendMessage struct{ Demande *struct{ ID string } } }
+	var proposed struct {
+		SendMessage struct{ Demande *struct{ ID string } }
+	}
 	if errs := s.GQL("", `mutation($c: ID!) { sendMessage(conversationId: $c, text: "le lampadaire de ma rue ne marche plus") { demande { id } } }`,
 		map[string]any{"c": conv}, &proposed); len(errs) > 0 || proposed.SendMessage.Demande == nil || proposed.SendMessage.Demande.ID != "eclairage" {
 		t.Errorf("no demande proposed: %+v %v", proposed, errs)
 	}
 	file := `mutation($c: ID!, $k: String!, $d: String!, $contact: String, $a: String, $consent: Boolean) {
 		fileDemande(conversationId: $c, kind: $k, description: $d, contact: $contact, address: $a, consent: $consent) { trackingCode status } }`
-	var filed struct{ FileDemande struct{ TrackingCode, Status string } }
+	var filed struct {
+		FileDemande struct{ TrackingCode, Status string }
+	}
 	if errs := s.GQL("", file, map[string]any{"c": conv, "k": "voirie", "d": "Un énorme trou, appelez-moi au " + phone,
 		"contact": email, "a": "12 bis rue des Glycines", "consent": true}, &filed); len(errs) > 0 {
 		t.Fatal(errs)
@@ -90,7 +94,9 @@ func TestDemandeFiledTrackedNeverInClear(t *testing.T) {
 	if strings.Contains(reply.Text, "camion") {
 		t.Errorf("the internal note reaches the citizen: %q", reply.Text)
 	}
-	var pub struct{ Demande *struct{ Status, Message string } }
+	var pub struct {
+		Demande *struct{ Status, Message string }
+	}
 	if errs := s.GQL("", `query($c: String!) { demande(trackingCode: $c) { status message } }`, map[string]any{"c": typed}, &pub); len(errs) > 0 ||
 		pub.Demande == nil || pub.Demande.Status != "EN_COURS" {
 		t.Errorf("demande(trackingCode): %+v %v", pub, errs)
