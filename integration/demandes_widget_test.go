@@ -1,0 +1,86 @@
+package integration
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/parvis-civic/parvis/integration/parvistest"
+)
+
+// TestWidgetDemandeForm files a demande through the widget as a keyboard user:
+// the bot proposes it, the guided form asks one question at a time and says
+// what is wrong with an answer, a summary comes before sending, then the
+// tracking code with a copy button; axe-core audits the form and the result,
+// and the host site's storage never holds what the citizen typed.
+func TestWidgetDemandeForm(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	ctx := parvistest.Browser(t, 1280, 900)
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the launcher", `root.querySelector(".launcher")`)
+	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
+	waitFor(t, ctx, "the audiences", `root.activeElement && root.activeElement.textContent === "Un particulier"`)
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+	keys(t, ctx, "le lampadaire devant chez moi ne marche plus")
+	keys(t, ctx, kb.Enter)
+	const proposal = `[...root.querySelectorAll(".msg.bot .actions button")].find(b => b.textContent.startsWith("Déposer la demande"))`
+	waitFor(t, ctx, "the proposed demande", proposal)
+	shadow[bool](t, ctx, `(`+proposal+`.focus(), true)`)
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the description asked, focused", `root.activeElement && root.activeElement.id === "parvis-d-description"`)
+	const next = `(root.querySelector(".demande button[type=submit]").click(), true)`
+
+	// Too short: said, and the field marked.
+	keys(t, ctx, "noir")
+	shadow[bool](t, ctx, next)
+	waitFor(t, ctx, "the error on the description", `root.querySelector("#parvis-d-error").textContent.includes("trop courte") && root.activeElement.getAttribute("aria-invalid") === "true"`)
+	keys(t, ctx, " depuis trois soirs, le lampadaire reste éteint")
+	shadow[bool](t, ctx, next)
+	waitFor(t, ctx, "the place asked", `root.activeElement && root.activeElement.id === "parvis-d-address"`)
+	keys(t, ctx, "12 rue Haute")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the photo asked", `root.activeElement && root.activeElement.id === "parvis-d-photo"`)
+	shadow[bool](t, ctx, next)
+	waitFor(t, ctx, "the contact asked", `root.activeElement && root.activeElement.id === "parvis-d-contact"`)
+	keys(t, ctx, "lea.martin@exemple")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the error on the e-mail", `root.querySelector("#parvis-d-error").textContent.includes("adresse électronique")`)
+	keys(t, ctx, ".fr")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "consent asked for", `root.querySelector("#parvis-d-error").textContent.includes("J'accepte")`)
+	shadow[bool](t, ctx, `(root.querySelector("#parvis-d-consent").focus(), true)`)
+	keys(t, ctx, " ")
+	shadow[bool](t, ctx, next)
+	waitFor(t, ctx, "the summary", `root.querySelector(".demande dl") && root.querySelector(".demande dl").textContent.includes("12 rue Haute")`)
+	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
+		t.Errorf("axe-core on the form: %s", raw)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 640)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the form within 320 px", `root.querySelector(".demande").getBoundingClientRect().right <= 320`)
+	parvistest.Screenshot(t, ctx, "widget-demande-320px")
+	shadow[bool](t, ctx, next)
+	waitFor(t, ctx, "the tracking code, its copy button focused", `root.querySelector(".code") && root.activeElement && root.activeElement.textContent === "Copier le code"`)
+	code := shadow[string](t, ctx, `root.querySelector(".code").textContent`)
+	if !strings.HasPrefix(code, "MTC-") {
+		t.Fatalf("code %q", code)
+	}
+	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
+		t.Errorf("axe-core after filing: %s", raw)
+	}
+	if stored, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(localStorage)`)); err != nil ||
+		!strings.Contains(stored, code) || strings.Contains(stored, "lea.martin") || strings.Contains(stored, "rue Haute") || strings.Contains(stored, "trois soirs") {
+		t.Errorf("localStorage: %v %.400s", err, stored)
+	}
+	// The citizen asks where it stands, in the same chat.
+	shadow[bool](t, ctx, `(root.querySelector("#parvis-input").focus(), true)`)
+	keys(t, ctx, "où en est ma demande "+strings.ToLower(code)+" ?")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the status", `[...`+botMessages+`].pop().textContent.includes("reçue, en attente de traitement")`)
+}
