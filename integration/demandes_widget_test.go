@@ -3,6 +3,7 @@ package integration
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -83,4 +84,70 @@ func TestWidgetDemandeForm(t *testing.T) {
 	keys(t, ctx, "où en est ma demande "+strings.ToLower(code)+" ?")
 	keys(t, ctx, kb.Enter)
 	waitFor(t, ctx, "the status", `[...`+botMessages+`].pop().textContent.includes("reçue, en attente de traitement")`)
+}
+
+// TestServiceDesk signs in an agent on /dashboards/demandes.html: the desk lists
+// the demande filed by a citizen with their contact, the agent filters it,
+// opens it, takes it, answers; the history shows the change and the citizen's
+// tracking reads the public message. Audited by axe-core, at 320 px too.
+func TestServiceDesk(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	conv := s.StartConversation()
+	var filed struct{ FileDemande struct{ TrackingCode string } }
+	if errs := s.GQL("", `mutation($c: ID!) { fileDemande(conversationId: $c, kind: "proprete", description: "Dépôt sauvage de gravats derrière le gymnase",
+		contact: "sam@exemple.fr", address: "4 allée du Stade", consent: true) { trackingCode } }`, map[string]any{"c": conv}, &filed); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	code := filed.FileDemande.TrackingCode
+	s.CreateAccount("agent.proprete", "Sam Agent", "AGENT", "mot de passe de l'agent")
+	ctx := parvistest.Browser(t, 1280, 1000)
+	page := func(expr string) bool {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		return err == nil && v
+	}
+	wait := func(what, expr string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !page(expr) {
+			if time.Now().After(deadline) {
+				parvistest.Screenshot(t, ctx, "failure-desk")
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/dashboards/demandes.html"),
+		chromedp.WaitVisible("#user"), chromedp.SendKeys("#user", "agent.proprete"), chromedp.SendKeys("#password", "mot de passe de l'agent\n")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the demande listed", `[...document.querySelectorAll("#list .code-btn")].some(b => b.textContent === `+jsString(code)+`)`)
+	// Filter: late ones only — none yet.
+	page(`(document.querySelector("#f-late").checked = true, document.querySelector("#filters button[type=submit]").click(), false)`)
+	wait("no late demande", `document.querySelector("#status").textContent.includes("Aucune demande")`)
+	page(`(document.querySelector("#f-late").checked = false, document.querySelector("#f-kind").value = "proprete", document.querySelector("#filters button[type=submit]").click(), false)`)
+	wait("the demande listed by kind", `document.querySelectorAll("#list .code-btn").length === 1`)
+	page(`(document.querySelector("#list .code-btn").click(), false)`)
+	wait("the demande opened with its contact", `!document.querySelector("#detail").hidden && document.querySelector("#d-facts").textContent.includes("sam@exemple.fr") && document.activeElement.id === "detail"`)
+	page(`(document.querySelector("#u-me").click(), document.querySelector("#u-status").value = "EN_COURS", document.querySelector("#u-message").value = "Enlèvement prévu lundi.", document.querySelector("#u-note").value = "benne 3", false)`)
+	page(`(document.querySelector("#update button[type=submit]").click(), false)`)
+	wait("the history of the change", `document.querySelector("#d-history").textContent.includes("Enlèvement prévu lundi.") && document.querySelector("#d-history").textContent.includes("Sam Agent")`)
+	wait("the figures table", `document.querySelectorAll("#figures tbody tr").length >= 1 || document.querySelector("#fig-summary").textContent.length > 0`)
+	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
+		t.Errorf("axe-core on the service desk: %s", raw)
+	}
+	parvistest.Screenshot(t, ctx, "desk-desktop")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800)); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !page(`document.documentElement.scrollWidth <= 320`) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !page(`document.documentElement.scrollWidth <= 320`) {
+		wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 321 && !e.closest(".scroll")).map(e => e.tagName + "#" + e.id + "." + e.className + ":" + Math.round(e.getBoundingClientRect().right)).slice(0, 12).join(" ")`))
+		t.Errorf("wider than 320 px: %s", wide)
+	}
+	parvistest.Screenshot(t, ctx, "desk-320px")
+	if reply, _ := s.Send(conv, "où en est "+code); !strings.Contains(reply.Text, "Enlèvement prévu lundi.") || strings.Contains(reply.Text, "benne") {
+		t.Errorf("the citizen reads %q", reply.Text)
+	}
 }
