@@ -98,3 +98,27 @@ func TestParseKindsLocatesProblems(t *testing.T) {
 		}
 	}
 }
+
+// TestKindsBesideEntries: a KB file may hold its kinds beside its entries; each
+// reader takes its own section.
+func TestKindsBesideEntries(t *testing.T) {
+	src := `source: Ville
+entries:
+  - id: trou
+    question: Comment signaler un trou ?
+    answer: Déposez une demande ici.
+    demande: voirie
+demande_kinds:
+  - id: voirie
+    label: Voirie
+    delay: 2 semaines
+`
+	entries, err := Parse("base.yaml", []byte(src))
+	if err != nil || len(entries) != 1 || entries[0].Demande != "voirie" {
+		t.Fatalf("entries %+v, %v", entries, err)
+	}
+	kinds, err := ParseKinds("base.yaml", []byte(src))
+	if err != nil || len(kinds) != 1 || kinds[0].Days() != 14 || kinds[0].Contact != Optional {
+		t.Fatalf("kinds %+v, %v", kinds, err)
+	}
+}
