@@ -62,7 +62,9 @@ func TestDemandesThroughGraphQL(t *testing.T) {
 	c.MustPost(`mutation { startConversation(audience: PARTICULIER) { id } }`, &start)
 	conv := start.StartConversation.ID
 
-	var filed struct{ FileDemande struct{ TrackingCode, Status, KindLabel, ProcessingTime string } }
+	var filed struct {
+		FileDemande struct{ TrackingCode, Status, KindLabel, ProcessingTime string }
+	}
 	c.MustPost(`mutation($c: ID!, $p: PhotoInput) { fileDemande(conversationId: $c, kind: "voirie", description: "Plaque d'égout descellée",
 		address: "3 rue du Pont", point: {lat: 44.7, lon: 4.6}, photo: $p, contact: "06 11 22 33 44", consent: true) {
 		trackingCode status kindLabel processingTime } }`, &filed,

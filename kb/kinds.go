@@ -135,7 +135,9 @@ func ParseKinds(name string, data []byte) ([]DemandeKind, error) {
 		}
 		k := DemandeKind{ID: kf.ID, Label: kf.Label, Prompt: kf.Prompt, Delay: kf.Delay, Location: kf.Location,
 			Photo: kf.Photo, Contact: kf.Contact, Words: kf.Words}
-		bad := func(field, msg string) { probs = append(probs, Problem{File: name, Line: fl.at(field), Field: field, Msg: msg}) }
+		bad := func(field, msg string) {
+			probs = append(probs, Problem{File: name, Line: fl.at(field), Field: field, Msg: msg})
+		}
 		for _, label := range kf.Audiences {
 			as, err := ParseAudiences(label)
 			if err != nil {
