@@ -29,19 +29,20 @@ type demandesConfig struct {
 	RetentionDays int    // days a closed demande keeps its personal part
 	SMTPAddr      string
 	SMTPFrom      string
-	Connector     string // the town's service platform; empty: Parvis's own desk
+	Platform      string // the file connecting the town's service platform; empty: Parvis's own desk
 }
 
-// connectors are the service platforms demandes can be delivered to, by the
-// name --demande-connector takes.
-var connectors = map[string]func(demandesConfig) (connector.Connector, error){}
+// loadPlatform reads the file that connects a service platform (Publik,
+// Démarches Simplifiées) and builds its connector for the kinds offered; nil
+// when this build has no connector.
+var loadPlatform func(path string, kinds ...string) (connector.Connector, error)
 
 func (d *demandesConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&d.Prefix, "demande-prefix", env("PARVIS_DEMANDE_PREFIX", "MTC"), "prefix of the demandes' tracking codes, 2 to 6 letters [PARVIS_DEMANDE_PREFIX]")
 	fs.StringVar(&d.KindsFile, "demande-kinds", env("PARVIS_DEMANDE_KINDS", ""), "YAML file with the demande_kinds citizens may file (empty: the demo town's) [PARVIS_DEMANDE_KINDS]")
 	fs.IntVar(&d.RetentionDays, "demande-retention-days", 365, "days a closed demande keeps its contact details before they are erased")
 	fs.StringVar(&d.SMTPAddr, "smtp-addr", env("PARVIS_SMTP_ADDR", ""), "SMTP relay HOST:PORT to e-mail citizens the changes of their demande (empty: no e-mail) [PARVIS_SMTP_ADDR]")
-	fs.StringVar(&d.Connector, "demande-connector", env("PARVIS_DEMANDE_CONNECTOR", ""), "service platform the demandes are delivered to (empty: Parvis's own service desk only) [PARVIS_DEMANDE_CONNECTOR]")
+	fs.StringVar(&d.Platform, "demande-platform", env("PARVIS_DEMANDE_PLATFORM", ""), "YAML file connecting the service platform the demandes are delivered to (empty: Parvis's own service desk only) [PARVIS_DEMANDE_PLATFORM]")
 	fs.StringVar(&d.SMTPFrom, "smtp-from", env("PARVIS_SMTP_FROM", ""), "sender of those e-mails, e.g. \"Mairie <ne-pas-repondre@ville.fr>\" [PARVIS_SMTP_FROM]")
 }
 
@@ -55,8 +56,8 @@ func (d demandesConfig) validate() []error {
 	if n := len(d.Secret); n > 0 && n < 32 {
 		errs = append(errs, fmt.Errorf("PARVIS_DEMANDE_SECRET: %d characters, want 32 at least (e.g. openssl rand -base64 32)", n))
 	}
-	if _, ok := connectors[d.Connector]; d.Connector != "" && !ok {
-		errs = append(errs, fmt.Errorf("--demande-connector %q: unknown platform", d.Connector))
+	if d.Platform != "" && loadPlatform == nil {
+		errs = append(errs, errors.New("--demande-platform: this build has no service platform connector"))
 	}
 	if d.RetentionDays < 1 {
 		errs = append(errs, fmt.Errorf("--demande-retention-days %d: want 1 or more", d.RetentionDays))
@@ -139,10 +140,14 @@ func (s *server) startDemandes(ctx context.Context) error {
 	if err := s.follow(ctx, "demandes follower", events.TopicDemandes, s.desk.Apply, nil); err != nil {
 		return err
 	}
-	if cfg.Connector != "" {
-		conn, err := connectors[cfg.Connector](cfg)
+	if cfg.Platform != "" {
+		ids := make([]string, len(kinds))
+		for i, k := range kinds {
+			ids[i] = k.ID
+		}
+		conn, err := loadPlatform(cfg.Platform, ids...)
 		if err != nil {
-			return fmt.Errorf("--demande-connector %s: %w", cfg.Connector, err)
+			return fmt.Errorf("--demande-platform: %w", err)
 		}
 		dl := &demandes.Deliverer{Desk: s.desk, Conn: conn}
 		s.goRun("demandes delivery", func() error { return dl.Run(ctx) })
