@@ -163,13 +163,25 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 	d.mu.RLock()
 	number := d.last[now.Year()] + 1
 	d.mu.RUnlock()
-	code := d.cfg.Codes.Make(now.Year(), number).String()
-	p := Personal{Description: c.description, Address: c.address, Point: c.point,
-		Email: c.contact.Email, Phone: c.contact.Phone, Photo: c.photo}
-	key, err := d.cfg.Keys.New(code)
+	// The next number, unless another process sharing the key store just took
+	// it (its event may not have reached this desk yet).
+	var (
+		code string
+		key  []byte
+	)
+	for tries := 0; ; tries++ {
+		code = d.cfg.Codes.Make(now.Year(), number).String()
+		key, err = d.cfg.Keys.New(code)
+		if !errors.Is(err, ErrTaken) || tries == 1000 {
+			break
+		}
+		number++
+	}
 	if err != nil {
 		return Demande{}, err
 	}
+	p := Personal{Description: c.description, Address: c.address, Point: c.point,
+		Email: c.contact.Email, Phone: c.contact.Phone, Photo: c.photo}
 	sealed, err := seal(key, code, p)
 	if err != nil {
 		return Demande{}, err
@@ -391,6 +403,7 @@ func (d *Desk) apply(env events.Envelope, p events.Payload) {
 	switch p := p.(type) {
 	case *events.DemandeFiled:
 		if _, ok := d.byCode[p.TrackingCode]; ok {
+			d.cfg.Logger.Error("demandes: a second demande with a tracking code already given, left out", slog.String("code", p.TrackingCode), slog.String("event", env.ID))
 			return
 		}
 		dm := &Demande{Code: p.TrackingCode, Number: p.Number, Kind: p.Kind, Audience: p.Audience,

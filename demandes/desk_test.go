@@ -252,3 +252,27 @@ func TestNumbersFollowOn(t *testing.T) {
 		t.Errorf("number %d after 3 filed, want 4", dm.Number)
 	}
 }
+
+// TestTwoDesksNeverShareACode: two processes sharing the key store file at
+// once, before either sees the other's event: every code differs.
+func TestTwoDesksNeverShareACode(t *testing.T) {
+	dir := t.TempDir()
+	a, _, pub := newDesk(t, dir)
+	b := deskOn(t, dir, pub)
+	ctx := context.Background()
+	seen := map[string]bool{}
+	for i := range 10 {
+		desk := a
+		if i%2 == 1 {
+			desk = b
+		}
+		dm, err := desk.File(ctx, Form{Kind: "proprete", Description: "Des déchets sur le trottoir", Address: "rue Neuve"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[dm.Code] {
+			t.Fatalf("code %s given twice", dm.Code)
+		}
+		seen[dm.Code] = true
+	}
+}

@@ -64,7 +64,13 @@ func (s *KeyStore) path(code string) (string, error) {
 	return filepath.Join(s.dir, code), nil
 }
 
-// New draws and keeps a fresh key for a demande, durably.
+// ErrTaken is returned by [KeyStore.New] when the code already has a key:
+// another process filed a demande with that number.
+var ErrTaken = errors.New("demandes: tracking code already taken")
+
+// New draws and keeps a fresh key for a demande, durably. The key file is
+// linked in place only if none exists, so that two processes sharing the
+// directory never give one code to two demandes: the second gets ErrTaken.
 func (s *KeyStore) New(code string) ([]byte, error) {
 	p, err := s.path(code)
 	if err != nil {
@@ -85,13 +91,16 @@ func (s *KeyStore) New(code string) ([]byte, error) {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, p)
+		err = os.Link(tmp, p)
+	}
+	os.Remove(tmp)
+	if errors.Is(err, os.ErrExist) {
+		return nil, ErrTaken
 	}
 	if err == nil {
 		err = s.syncDir()
 	}
 	if err != nil {
-		os.Remove(tmp)
 		return nil, fmt.Errorf("demandes: key store: %w", err)
 	}
 	return key, nil
