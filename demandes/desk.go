@@ -211,7 +211,7 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 // assignee (nil: unchanged). The citizen who left an e-mail address and agreed
 // to be contacted is told when a notifier is set.
 func (d *Desk) Update(ctx context.Context, code string, status connector.Status, message, note string, assignee *string, by string) (Demande, error) {
-	cur, err := d.lookup(code)
+	cur, err := d.Track(code)
 	if err != nil {
 		return Demande{}, err
 	}
@@ -260,7 +260,7 @@ func (d *Desk) notify(ctx context.Context, dm Demande) {
 // EraseContact destroys a demande's key, so that its personal part can be read
 // nowhere any more, and logs it.
 func (d *Desk) EraseContact(ctx context.Context, code, reason, by string) (Demande, error) {
-	cur, err := d.lookup(code)
+	cur, err := d.Track(code)
 	if err != nil {
 		return Demande{}, err
 	}
@@ -303,7 +303,7 @@ func (d *Desk) EraseConversation(ctx context.Context, conversationID, by string)
 // Personal opens a demande's sealed part: for the agents and the delivery
 // path, never for a topic or a table. ErrErased once its key is gone.
 func (d *Desk) Personal(code string) (Personal, error) {
-	cur, err := d.lookup(code)
+	cur, err := d.Track(code)
 	if err != nil {
 		return Personal{}, err
 	}
@@ -327,9 +327,6 @@ func (d *Desk) Track(typed string) (Demande, error) {
 	}
 	return d.Get(c.String())
 }
-
-// lookup finds a demande by a code as typed, checked.
-func (d *Desk) lookup(typed string) (Demande, error) { return d.Track(typed) }
 
 // Get returns a copy of a demande by its exact code.
 func (d *Desk) Get(code string) (Demande, error) {

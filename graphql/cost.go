@@ -50,6 +50,12 @@ func setCosts(c *generated.ComplexityRoot) {
 	q.Conversation = func(child int, _ string) int { return queryCost + child }
 	q.UnansweredCluster = func(child int, _ string, _, _ time.Time) int { return queryCost + child }
 	q.UnansweredThemes = func(child int) int { return queryCost + child }
+	// Demandes: the figures query ClickHouse; the desk's list opens each
+	// demande's sealed part.
+	q.DemandeFigures = period
+	q.Demandes = func(child int, _ *string, _ *model.DemandeStatus, _ *bool, _ *string, first *int) int {
+		return 1 + child*pageSize(first, 200)
+	}
 }
 
 // publicOps are the fields anyone may call that make something happen or search:

@@ -69,8 +69,9 @@ func fieldRule(r kb.FieldRule) model.FieldRule {
 	return model.FieldRuleOptional
 }
 
-// toCase opens a demande's personal part for the service desk.
-func (r *Resolver) toCase(d demandes.Demande) (*model.DemandeCase, error) {
+// toCase opens a demande's personal part for the service desk; the photo only
+// with photo (one demande at a time: a list of them would weigh megabytes).
+func (r *Resolver) toCase(d demandes.Demande, photo bool) (*model.DemandeCase, error) {
 	out := &model.DemandeCase{Demande: r.toDemande(d), ConversationID: d.ConversationID, RedactedDescription: d.Description,
 		Place: optional(d.Place), Consent: d.Consent, Erased: d.Erased, Assignee: optional(d.Assignee), Note: optional(d.Note),
 		History: []*model.DemandeChange{}}
@@ -89,7 +90,7 @@ func (r *Resolver) toCase(d demandes.Demande) (*model.DemandeCase, error) {
 		if p.Point != nil {
 			out.Point = &model.Point{Lat: p.Point.Lat, Lon: p.Point.Lon}
 		}
-		if p.Photo != nil {
+		if p.Photo != nil && photo {
 			url := "data:" + p.Photo.ContentType + ";base64," + base64.StdEncoding.EncodeToString(p.Photo.Content)
 			out.Photo = &url
 		}

@@ -53,7 +53,7 @@ func (r *mutationResolver) AssignDemande(ctx context.Context, trackingCode strin
 	if err != nil {
 		return nil, demandeError(err)
 	}
-	return r.toCase(d)
+	return r.toCase(d, true)
 }
 
 // EraseDemandeContact is the resolver for the eraseDemandeContact field.
@@ -111,7 +111,7 @@ func (r *queryResolver) Demandes(ctx context.Context, kind *string, status *mode
 		if len(out) >= n {
 			break
 		}
-		c, err := r.toCase(d)
+		c, err := r.toCase(d, false)
 		if err != nil {
 			return nil, err
 		}
@@ -132,7 +132,7 @@ func (r *queryResolver) DemandeCase(ctx context.Context, trackingCode string) (*
 	if err != nil {
 		return nil, demandeError(err)
 	}
-	return r.toCase(d)
+	return r.toCase(d, true)
 }
 
 // DemandeFigures is the resolver for the demandeFigures field.

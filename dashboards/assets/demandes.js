@@ -53,7 +53,7 @@
     for (const c of rows) {
       const d = c.demande;
       body.append(el("tr", { "aria-selected": current && current.demande.trackingCode === d.trackingCode ? "true" : "false" },
-        el("td", {}, el("button", { type: "button", class: "code-btn", text: d.trackingCode, onclick: () => show(c) })),
+        el("td", {}, el("button", { type: "button", class: "code-btn", text: d.trackingCode, onclick: () => open(d.trackingCode) })),
         el("td", { text: d.kindLabel }),
         el("td", { text: day(d.filedAt) }),
         el("td", {}, el("span", { class: "tag s-" + d.status, text: labels[d.status] })),
@@ -62,6 +62,16 @@
         el("td", { text: c.place || "—" })));
     }
     $("#list").replaceChildren(el("caption", { class: "sr-only", text: "Demandes, les plus récentes d'abord" }), head, body);
+  }
+
+  // open reads one demande in full (its photo too) and shows it.
+  async function open(code) {
+    try {
+      const d = await gql(`query($c: String!) { demandeCase(trackingCode: $c) { ${caseFields} } }`, { c: code });
+      if (d.demandeCase) show(d.demandeCase);
+    } catch (err) {
+      say(err.message, true);
+    }
   }
 
   function show(c) {

@@ -2282,7 +2282,7 @@ type DemandeCase {
   place: String
   email: String
   phone: String
-  "The photo as a data: URL."
+  "The photo as a data: URL (in demandeCase only: null in the list of demandes)."
   photo: String
   "The citizen agreed to be contacted about it."
   consent: Boolean!

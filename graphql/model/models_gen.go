@@ -96,7 +96,7 @@ type DemandeCase struct {
 	Place *string `json:"place,omitempty"`
 	Email *string `json:"email,omitempty"`
 	Phone *string `json:"phone,omitempty"`
-	// The photo as a data: URL.
+	// The photo as a data: URL (in demandeCase only: null in the list of demandes).
 	Photo *string `json:"photo,omitempty"`
 	// The citizen agreed to be contacted about it.
 	Consent bool `json:"consent"`
