@@ -24,7 +24,7 @@ func newDesk(t *testing.T, dir string) (*Desk, string, Publisher) {
 	return deskOn(t, dir, pub), addr, pub
 }
 
-func deskOn(t *testing.T, dir string, pub Publisher) *Desk {
+func deskOn(t testing.TB, dir string, pub Publisher) *Desk {
 	t.Helper()
 	keys, err := OpenKeyStore(filepath.Join(dir, "keys"))
 	if err != nil {
