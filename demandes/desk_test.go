@@ -276,3 +276,28 @@ func TestTwoDesksNeverShareACode(t *testing.T) {
 		seen[dm.Code] = true
 	}
 }
+
+// TestLargestPhotoFitsTheLog: a demande with the largest photo allowed goes
+// through the log and comes back whole.
+func TestLargestPhotoFitsTheLog(t *testing.T) {
+	dir := t.TempDir()
+	desk, addr, pub := newDesk(t, dir)
+	photo := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, MaxPhoto-8)...)
+	for i := 8; i < len(photo); i++ {
+		photo[i] = byte(i * 7919 >> 3) // not compressible to nothing
+	}
+	dm, err := desk.File(context.Background(), Form{Kind: "voirie", Description: "Un trou, photo jointe", Address: "rue Basse",
+		Photo: &connector.File{Name: "trou.png", Content: photo}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed := deskOn(t, dir, pub)
+	for _, ev := range readTopic(t, addr) {
+		_, p, _ := events.Decode(mustMarshal(ev))
+		replayed.Apply(ev, p)
+	}
+	p, err := replayed.Personal(dm.Code)
+	if err != nil || p.Photo == nil || len(p.Photo.Content) != MaxPhoto || p.Photo.ContentType != "image/png" {
+		t.Fatalf("photo back from the log: %v", err)
+	}
+}
