@@ -347,10 +347,11 @@ func (dm *Demande) copy() Demande {
 
 // Filter selects demandes for the service desk.
 type Filter struct {
-	Kind     string
-	Status   connector.Status
-	Late     bool
-	Assignee string
+	Kind         string
+	Status       connector.Status
+	Late         bool
+	Assignee     string
+	Conversation string // filed from this conversation
 }
 
 // List returns the demandes that pass the filter, the latest filed first.
@@ -361,7 +362,8 @@ func (d *Desk) List(f Filter) []Demande {
 	var out []Demande
 	for _, dm := range d.byCode {
 		if (f.Kind != "" && dm.Kind != f.Kind) || (f.Status != "" && dm.Status != f.Status) ||
-			(f.Late && !dm.Late(now)) || (f.Assignee != "" && dm.Assignee != f.Assignee) {
+			(f.Late && !dm.Late(now)) || (f.Assignee != "" && dm.Assignee != f.Assignee) ||
+			(f.Conversation != "" && dm.ConversationID != f.Conversation) {
 			continue
 		}
 		out = append(out, dm.copy())

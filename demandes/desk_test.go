@@ -301,3 +301,25 @@ func TestLargestPhotoFitsTheLog(t *testing.T) {
 		t.Fatalf("photo back from the log: %v", err)
 	}
 }
+
+// TestEraseConversationErasesItsDemandes: erasing a conversation erases the
+// personal part of the demandes filed from it, and of those only.
+func TestEraseConversationErasesItsDemandes(t *testing.T) {
+	desk, _, _ := newDesk(t, t.TempDir())
+	ctx := context.Background()
+	conv, other := events.NewID(time.Now()), events.NewID(time.Now())
+	mine, _ := desk.File(ctx, Form{ConversationID: conv, Kind: "voirie", Description: "Trou devant l'école", Address: "rue A", Contact: "a@exemple.fr"})
+	theirs, _ := desk.File(ctx, Form{ConversationID: other, Kind: "voirie", Description: "Trou devant la poste", Address: "rue B", Contact: "b@exemple.fr"})
+	if err := desk.EraseConversation(ctx, conv, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.Personal(mine.Code); !errors.Is(err, ErrErased) {
+		t.Errorf("the erased conversation's demande: %v", err)
+	}
+	if p, err := desk.Personal(theirs.Code); err != nil || p.Email != "b@exemple.fr" {
+		t.Errorf("another conversation's demande: %+v %v", p, err)
+	}
+	if got := desk.List(Filter{Conversation: conv}); len(got) != 1 || !got[0].Erased || got[0].Code != mine.Code {
+		t.Errorf("listed by conversation: %+v", got)
+	}
+}

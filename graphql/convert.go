@@ -95,8 +95,9 @@ func toAccount(a auth.Account) *model.Account {
 // exported, and how long it is kept (0: for ever).
 type export struct {
 	projections.Record
-	ExportedAt    time.Time `json:"exported_at"`
-	RetentionDays int       `json:"retention_days"`
+	ExportedAt    time.Time       `json:"exported_at"`
+	RetentionDays int             `json:"retention_days"`
+	Demandes      []exportDemande `json:"demandes,omitempty"`
 }
 
 func toReplayReport(st projections.ReplayStatus) *model.ReplayReport {

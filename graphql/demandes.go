@@ -166,3 +166,38 @@ func (r *Resolver) toFigures(figs []projections.DemandeFigure) *model.DemandeFig
 	}
 	return out
 }
+
+// exportDemande is a demande filed from a conversation, as a citizen's access
+// request gets it: with its personal part while its key lives.
+type exportDemande struct {
+	TrackingCode string             `json:"tracking_code"`
+	Kind         string             `json:"kind"`
+	Status       string             `json:"status"`
+	FiledAt      time.Time          `json:"filed_at"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+	Message      string             `json:"message,omitempty"`
+	Personal     *demandes.Personal `json:"personal,omitempty"`
+	Erased       bool               `json:"personal_erased,omitempty"`
+}
+
+// exportDemandes lists the demandes filed from a conversation.
+func (r *Resolver) exportDemandes(conversationID string) ([]exportDemande, error) {
+	if r.Desk == nil {
+		return nil, nil
+	}
+	var out []exportDemande
+	for _, d := range r.Desk.List(demandes.Filter{Conversation: conversationID}) {
+		e := exportDemande{TrackingCode: d.Code, Kind: d.Kind, Status: string(d.Status), FiledAt: d.FiledAt, UpdatedAt: d.UpdatedAt, Message: d.Message}
+		p, err := r.Desk.Personal(d.Code)
+		switch {
+		case errors.Is(err, demandes.ErrErased):
+			e.Erased = true
+		case err != nil:
+			return nil, err
+		default:
+			e.Personal = &p
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

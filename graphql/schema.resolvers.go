@@ -509,7 +509,11 @@ func (r *queryResolver) ExportConversation(ctx context.Context, id string) (stri
 	if !held {
 		return "", nothing
 	}
-	out, err := json.MarshalIndent(export{Record: rec, ExportedAt: time.Now().UTC(), RetentionDays: r.RetentionDays}, "", "  ")
+	doc := export{Record: rec, ExportedAt: time.Now().UTC(), RetentionDays: r.RetentionDays}
+	if doc.Demandes, err = r.exportDemandes(id); err != nil {
+		return "", err
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
 	return string(out), err
 }
 

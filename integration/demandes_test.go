@@ -116,6 +116,13 @@ func TestDemandeFiledTrackedNeverInClear(t *testing.T) {
 		return nil
 	})
 
+	// A citizen's access request gets the demandes of the conversation, contact included.
+	var exp struct{ ExportConversation string }
+	if errs := s.GQL(parvistest.AdminToken, `query($id: ID!) { exportConversation(id: $id) }`, map[string]any{"id": conv}, &exp); len(errs) > 0 ||
+		!strings.Contains(exp.ExportConversation, code) || !strings.Contains(exp.ExportConversation, email) {
+		t.Errorf("export: %v %.500s", errs, exp.ExportConversation)
+	}
+
 	// Every topic, read to its end.
 	for _, topic := range []string{"parvis.conversations", "parvis.demandes", "parvis.audit", "parvis.kb", "parvis.deadletter"} {
 		for _, m := range readAllTopic(t, s.Broker, topic) {
