@@ -3,7 +3,9 @@
 // in the leaf package ingest/redact, which also defines the placeholders that the
 // French text analysis recognises), asks the bot for a decision and appends the
 // conversation's events to the log before answering. The citizen waits for the
-// decision and the log's acknowledgement, never for ClickHouse.
+// decision and the log's acknowledgement, never for ClickHouse. With a
+// demandes desk, it also files demandes, answers where one stands from its
+// tracking code before the engine runs, and proposes the kind a reply calls for.
 package ingest
 
 import (
