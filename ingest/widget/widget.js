@@ -554,6 +554,7 @@
     if (!state.items.length) state.items.push({ kind: "audience" });
     save();
     redraw();
+    if (draft) { drawStep(); return; } // back to the demande being filled in
     const first = state.audience ? input : log.querySelector(".actions button:not([disabled])");
     (first || input).focus();
   }
