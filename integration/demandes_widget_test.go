@@ -44,6 +44,11 @@ func TestWidgetDemandeForm(t *testing.T) {
 	shadow[bool](t, ctx, next)
 	waitFor(t, ctx, "the place asked", `root.activeElement && root.activeElement.id === "parvis-d-address"`)
 	keys(t, ctx, "12 rue Haute")
+	// Closed and opened again: back to the same question, the answer kept.
+	keys(t, ctx, kb.Escape)
+	waitFor(t, ctx, "the panel closed", `root.querySelector(".panel").hidden`)
+	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
+	waitFor(t, ctx, "the place asked again", `root.activeElement && root.activeElement.id === "parvis-d-address" && root.activeElement.value === "12 rue Haute"`)
 	keys(t, ctx, kb.Enter)
 	waitFor(t, ctx, "the photo asked", `root.activeElement && root.activeElement.id === "parvis-d-photo"`)
 	shadow[bool](t, ctx, next)
