@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -19,6 +21,15 @@ import (
 func TestWidgetDemandeForm(t *testing.T) {
 	s := parvistest.Start(t, t.TempDir())
 	ctx := parvistest.Browser(t, 1280, 900)
+	// The citizen's phone says where they stand.
+	lat, lon, acc := 44.73312, 4.59861, 10.0
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+		Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: cdpbrowser.PermissionSettingGranted}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{Latitude: &lat, Longitude: &lon, Accuracy: &acc}); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +60,9 @@ func TestWidgetDemandeForm(t *testing.T) {
 	waitFor(t, ctx, "the panel closed", `root.querySelector(".panel").hidden`)
 	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
 	waitFor(t, ctx, "the place asked again", `root.activeElement && root.activeElement.id === "parvis-d-address" && root.activeElement.value === "12 rue Haute"`)
+	shadow[bool](t, ctx, `([...root.querySelectorAll(".demande button")].find(b => b.textContent === "Joindre ma position").click(), true)`)
+	waitFor(t, ctx, "the position joined", `root.querySelector(".demande").textContent.includes("Position jointe (44.73312, 4.59861)")`)
+	shadow[bool](t, ctx, `(root.querySelector("#parvis-d-address").focus(), true)`)
 	keys(t, ctx, kb.Enter)
 	waitFor(t, ctx, "the photo asked", `root.activeElement && root.activeElement.id === "parvis-d-photo"`)
 	shadow[bool](t, ctx, next)
@@ -62,7 +76,7 @@ func TestWidgetDemandeForm(t *testing.T) {
 	shadow[bool](t, ctx, `(root.querySelector("#parvis-d-consent").focus(), true)`)
 	keys(t, ctx, " ")
 	shadow[bool](t, ctx, next)
-	waitFor(t, ctx, "the summary", `root.querySelector(".demande dl") && root.querySelector(".demande dl").textContent.includes("12 rue Haute")`)
+	waitFor(t, ctx, "the summary", `root.querySelector(".demande dl") && root.querySelector(".demande dl").textContent.includes("12 rue Haute, position jointe")`)
 	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
 		t.Errorf("axe-core on the form: %s", raw)
 	}
@@ -83,6 +97,14 @@ func TestWidgetDemandeForm(t *testing.T) {
 	if stored, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(localStorage)`)); err != nil ||
 		!strings.Contains(stored, code) || strings.Contains(stored, "lea.martin") || strings.Contains(stored, "rue Haute") || strings.Contains(stored, "trois soirs") {
 		t.Errorf("localStorage: %v %.400s", err, stored)
+	}
+	// The agent sees the point.
+	var dc struct {
+		DemandeCase struct{ Point *struct{ Lat, Lon float64 } }
+	}
+	if errs := s.GQL(parvistest.AdminToken, `query($c: String!) { demandeCase(trackingCode: $c) { point { lat lon } } }`, map[string]any{"c": code}, &dc); len(errs) > 0 ||
+		dc.DemandeCase.Point == nil || dc.DemandeCase.Point.Lat != 44.73312 {
+		t.Errorf("the point filed: %+v %v", dc.DemandeCase.Point, errs)
 	}
 	// The citizen asks where it stands, in the same chat.
 	shadow[bool](t, ctx, `(root.querySelector("#parvis-input").focus(), true)`)

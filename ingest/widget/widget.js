@@ -357,7 +357,7 @@
   }
 
   function startDemande(kind) {
-    draft = { kind, steps: demandeSteps(kind), at: 0, description: "", address: "", photo: null, photoName: "", contact: "", consent: false };
+    draft = { kind, steps: demandeSteps(kind), at: 0, description: "", address: "", point: null, photo: null, photoName: "", contact: "", consent: false };
     form.hidden = true;
     demandeBox.hidden = false;
     drawStep();
@@ -382,7 +382,7 @@
         return "";
       }
       case "location":
-        if (d.kind.location === "REQUIRED" && !d.address.trim()) return "Indiquez où se trouve le problème : une adresse ou un lieu (par exemple « devant le 3 rue de la Paix »).";
+        if (d.kind.location === "REQUIRED" && !d.address.trim() && !d.point) return "Indiquez où se trouve le problème : une adresse, un lieu (par exemple « devant le 3 rue de la Paix ») ou votre position.";
         if (d.address.length > 200) return "L'adresse est trop longue : 200 caractères au plus.";
         return "";
       case "contact": {
@@ -425,6 +425,18 @@
         control.value = d.address;
         control.addEventListener("input", () => { d.address = control.value; });
         parts.push(...field("parvis-d-address", "Adresse ou lieu" + (d.kind.location === "REQUIRED" ? "" : " (facultatif)"), control, "Rue et numéro, ou un repère : « devant l'école Jean Moulin »."));
+        if (navigator.geolocation) {
+          const where = el("p", { class: "help", role: "status", text: d.point ? `Position jointe (${d.point.lat.toFixed(5)}, ${d.point.lon.toFixed(5)}).` : "" });
+          parts.push(el("div", { class: "buttons" }, el("button", { type: "button", text: d.point ? "Retirer ma position" : "Joindre ma position",
+            onclick: () => {
+              if (d.point) { d.point = null; drawStep(); return; }
+              where.textContent = "Recherche de votre position…";
+              navigator.geolocation.getCurrentPosition(
+                (pos) => { d.point = { lat: pos.coords.latitude, lon: pos.coords.longitude }; drawStep(); },
+                () => { where.textContent = "Position indisponible : indiquez l'adresse ou un repère."; },
+                { enableHighAccuracy: true, timeout: 15000 });
+            } })), where);
+        }
         break;
       case "photo": {
         heading.textContent = "Une photo ? (facultatif)";
@@ -448,7 +460,7 @@
       case "summary": {
         heading.textContent = "Vérifiez votre demande";
         const rows = [["Demande", d.kind.label], ["Description", d.description.trim()]];
-        if (d.kind.location !== "NONE") rows.push(["Lieu", d.address.trim() || "non précisé"]);
+        if (d.kind.location !== "NONE") rows.push(["Lieu", [d.address.trim(), d.point ? "position jointe" : ""].filter(Boolean).join(", ") || "non précisé"]);
         if (d.kind.photo) rows.push(["Photo", d.photo ? d.photoName : "aucune"]);
         if (d.kind.contact !== "NONE") rows.push(["Contact", d.contact.trim() || "aucun"]);
         rows.push(["Délai annoncé", d.kind.processingTime]);
@@ -514,9 +526,9 @@
     try {
       const v = { c: await ensureConversation(), k: d.kind.id, d: d.description.trim(),
         contact: d.contact.trim() || null, a: d.address.trim() || null, consent: !!d.consent,
-        photo: d.photo ? { name: d.photoName, base64: d.photo } : null };
-      const r = (await gql(`mutation($c: ID!, $k: String!, $d: String!, $contact: String, $a: String, $consent: Boolean, $photo: PhotoInput) {
-        fileDemande(conversationId: $c, kind: $k, description: $d, contact: $contact, address: $a, consent: $consent, photo: $photo) {
+        photo: d.photo ? { name: d.photoName, base64: d.photo } : null, point: d.point };
+      const r = (await gql(`mutation($c: ID!, $k: String!, $d: String!, $contact: String, $a: String, $consent: Boolean, $photo: PhotoInput, $point: PointInput) {
+        fileDemande(conversationId: $c, kind: $k, description: $d, contact: $contact, address: $a, consent: $consent, photo: $photo, point: $point) {
           trackingCode kindLabel processingTime statusLabel } }`, v)).fileDemande;
       endDemande();
       const node = add({ kind: "demande", code: r.trackingCode, label: r.kindLabel, delay: r.processingTime });
