@@ -1,9 +1,10 @@
 // Package dashboards serves the pages of the people who run Parvis, in French:
 // the communications team's workbench of unmet demand (groups of unanswered
-// questions, examples, CSV export, drafting an entry from a group) and the
-// experts' validation queue. Pages are static files embedded in the binary; they
-// read and write through the GraphQL API with the user's token, under a strict
-// Content-Security-Policy.
+// questions, examples, CSV export, drafting an entry from a group), the
+// experts' validation queue, the elected officials' dashboard and the agents'
+// service desk of demandes (demandes.html). Pages are static files embedded in
+// the binary; they read and write through the GraphQL API with the user's
+// token, under a strict Content-Security-Policy.
 package dashboards
 
 import (

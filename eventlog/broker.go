@@ -76,7 +76,7 @@ func StartEmbedded(dir, listen string, opts ...Option) (*Embedded, error) {
 		kfake.DataDir(dir),
 		kfake.SyncWrites(),
 		kfake.SeedTopics(conversationPartitions, events.TopicConversations),
-		kfake.SeedTopics(1, events.TopicKB, events.TopicAudit, events.TopicDeadLetter),
+		kfake.SeedTopics(1, events.TopicKB, events.TopicAudit, events.TopicDeadLetter, events.TopicDemandes),
 		kfake.AllowAutoTopicCreation(),
 		kfake.ClusterID("parvis"),
 		// Kafka's default keeps a topic 7 days: here a topic that says nothing
@@ -93,7 +93,10 @@ func StartEmbedded(dir, listen string, opts ...Option) (*Embedded, error) {
 	if port == 0 {
 		addr = c.ListenAddrs()[0]
 	}
-	keep := map[string]time.Duration{events.TopicConversations: o.retention, events.TopicKB: 0, events.TopicAudit: 0, events.TopicDeadLetter: 0}
+	keep := map[string]time.Duration{events.TopicConversations: o.retention, events.TopicKB: 0, events.TopicAudit: 0, events.TopicDeadLetter: 0,
+		// Demandes are followed from their start; their contact details are
+		// erased by destroying their key, not by expiring the log.
+		events.TopicDemandes: 0}
 	if err := setRetention(addr, keep); err != nil {
 		c.Close()
 		return nil, err

@@ -25,7 +25,7 @@ const (
 )
 
 // Topics lists every topic, for creating them.
-var Topics = []string{TopicConversations, TopicKB, TopicAudit, TopicDeadLetter}
+var Topics = []string{TopicConversations, TopicKB, TopicAudit, TopicDeadLetter, TopicDemandes}
 
 // Envelope is what every event on the log looks like.
 type Envelope struct {

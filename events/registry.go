@@ -28,6 +28,13 @@ var registry = map[string]registration{
 	TypeSuggestionChosen:    {1, TopicConversations, func() Payload { return new(SuggestionChosen) }},
 	TypeSuggestionReviewed:  {1, TopicKB, func() Payload { return new(SuggestionReviewed) }},
 	TypeTenantDeclared:      {1, TopicAudit, func() Payload { return new(TenantDeclared) }},
+
+	// Demandes: filed, followed by agents, delivered to a service platform.
+	TypeDemandeFiled:          {1, TopicDemandes, func() Payload { return new(DemandeFiled) }},
+	TypeDemandeStatusChanged:  {1, TopicDemandes, func() Payload { return new(DemandeStatusChanged) }},
+	TypeDemandeDelivered:      {1, TopicDemandes, func() Payload { return new(DemandeDelivered) }},
+	TypeDemandeDeliveryFailed: {1, TopicDemandes, func() Payload { return new(DemandeDeliveryFailed) }},
+	TypeDemandeContactErased:  {1, TopicDemandes, func() Payload { return new(DemandeContactErased) }},
 }
 
 // kbChange makes the empty payload of one step of an entry's lifecycle: the

@@ -39,6 +39,14 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		SuggestionReviewed{SuggestionID: "s1", Kind: "alternative", EntryID: "a", Text: "horaires", Verdict: "rejected", By: "b"},
 		TenantDeclared{Tenant: Tenant{ID: "montclar", Name: "Montclar", INSEE: "31999", Parent: "cc-val-de-leze",
 			Population: 4200, Colour: "#1d4e89", Origins: []string{"https://www.montclar.fr"}, Prefix: "MTC"}, By: "b"},
+		DemandeFiled{TrackingCode: "MTC-2026-000001-ABCD", Number: 1, Kind: "voirie", Audience: "particulier",
+			Description: "trou rue [ADRESSE]", Place: "rue des Lilas", HasContact: true, Consent: true, HasPhoto: true,
+			Due: time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), Sealed: "c2VhbGVk"},
+		DemandeStatusChanged{TrackingCode: "MTC-2026-000001-ABCD", Status: "EN_COURS", Message: "m", Note: "n", Assignee: "a", By: "b"},
+		DemandeDelivered{TrackingCode: "MTC-2026-000001-ABCD", Connector: "publik", RemoteID: "r1", URL: "https://x", Attempts: 2},
+		DemandeDeliveryFailed{TrackingCode: "MTC-2026-000001-ABCD", Connector: "publik", Attempt: 1, Error: "e",
+			NextAt: time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), Dead: true},
+		DemandeContactErased{TrackingCode: "MTC-2026-000001-ABCD", Reason: "request", By: "b"},
 	}
 	seen := map[string]bool{}
 	for _, p := range examples {

@@ -80,6 +80,7 @@ func toReply(ctx context.Context, reply ingest.Reply) *model.BotReply {
 	for _, e := range d.Choices {
 		out.Suggestions = append(out.Suggestions, toEntry(ctx, e))
 	}
+	out.Demande = toDemandeKind(reply.Demande)
 	return out
 }
 
@@ -127,8 +128,9 @@ func toAccount(a auth.Account) *model.Account {
 // exported, and how long it is kept (0: for ever).
 type export struct {
 	projections.Record
-	ExportedAt    time.Time `json:"exported_at"`
-	RetentionDays int       `json:"retention_days"`
+	ExportedAt    time.Time       `json:"exported_at"`
+	RetentionDays int             `json:"retention_days"`
+	Demandes      []exportDemande `json:"demandes,omitempty"`
 }
 
 func toReplayReport(st projections.ReplayStatus) *model.ReplayReport {

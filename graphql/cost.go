@@ -14,7 +14,8 @@ import (
 // Limits of what one request may ask.
 const (
 	maxComplexity = 20000
-	maxBodyBytes  = 64 << 10
+	// maxBodyBytes leaves room for a demande's photo (256 KiB, in base64).
+	maxBodyBytes = 384 << 10
 	// queryCost is the complexity of a field that queries ClickHouse: at most
 	// twenty of them in one request, however they are aliased.
 	queryCost = 1000
@@ -53,6 +54,12 @@ func setCosts(c *generated.ComplexityRoot) {
 	q.KbSuggestions = func(child int, _ *string, _ *model.SuggestionKind, first *int) int {
 		return queryCost + child*pageSize(first, 50)
 	}
+	// Demandes: the figures query ClickHouse; the desk's list opens each
+	// demande's sealed part.
+	q.DemandeFigures = period
+	q.Demandes = func(child int, _ *string, _ *model.DemandeStatus, _ *bool, _ *string, first *int) int {
+		return 1 + child*pageSize(first, 200)
+	}
 }
 
 // publicOps are the fields anyone may call that make something happen or search:
@@ -62,6 +69,8 @@ var publicOps = map[string]func(args map[string]any) bool{
 	"sendMessage":       always,
 	"giveFeedback":      always,
 	"chooseSuggestion":  always,
+	"fileDemande":       always,
+	"demande":           always,
 	"kbEntries":         func(args map[string]any) bool { s, _ := args["search"].(*string); return s != nil && *s != "" },
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
@@ -21,6 +22,7 @@ type Chat interface {
 	Send(ctx context.Context, conversationID, text string) (ingest.Reply, error)
 	Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error
 	Choose(ctx context.Context, conversationID, entryID string) (ingest.Reply, error)
+	File(ctx context.Context, f demandes.Form) (demandes.Demande, error)
 }
 
 // Resolver holds what the resolvers need. It is written by hand; gqlgen
@@ -52,5 +54,8 @@ type Resolver struct {
 	// RetentionDays is how long conversations are kept (0: for ever), told in
 	// exports.
 	RetentionDays int
-	Logger        *slog.Logger
+	// Desk holds the demandes (the agents' service desk); nil: demandes are
+	// not filed here.
+	Desk   *demandes.Desk
+	Logger *slog.Logger
 }

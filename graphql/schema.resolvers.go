@@ -285,6 +285,12 @@ func (r *mutationResolver) EraseConversation(ctx context.Context, id string) (bo
 		return false, err
 	}
 	r.Erasures.Add(id) // at once here; every other process learns it from the audit log
+	if r.Desk != nil {
+		// The demandes filed from it keep their status, not their personal part.
+		if err := r.Desk.EraseConversation(ctx, id, principalName(ctx)); err != nil {
+			return false, err
+		}
+	}
 	return true, nil
 }
 
@@ -690,7 +696,11 @@ func (r *queryResolver) ExportConversation(ctx context.Context, id string) (stri
 	if !held {
 		return "", nothing
 	}
-	out, err := json.MarshalIndent(export{Record: rec, ExportedAt: time.Now().UTC(), RetentionDays: r.RetentionDays}, "", "  ")
+	doc := export{Record: rec, ExportedAt: time.Now().UTC(), RetentionDays: r.RetentionDays}
+	if doc.Demandes, err = r.exportDemandes(id); err != nil {
+		return "", err
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
 	return string(out), err
 }
 

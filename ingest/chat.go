@@ -3,7 +3,9 @@
 // in the leaf package ingest/redact, which also defines the placeholders that the
 // French text analysis recognises), asks the bot for a decision and appends the
 // conversation's events to the log before answering. The citizen waits for the
-// decision and the log's acknowledgement, never for ClickHouse.
+// decision and the log's acknowledgement, never for ClickHouse. With a
+// demandes desk, it also files demandes, answers where one stands from its
+// tracking code before the engine runs, and proposes the kind a reply calls for.
 package ingest
 
 import (
@@ -20,6 +22,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
@@ -38,6 +41,7 @@ var (
 	ErrNotAChoice          = errors.New("ingest: not one of the choices the conversation's last clarification offered")
 	ErrUnknownTenant       = errors.New("ingest: no such tenant")
 	ErrOriginNotAllowed    = errors.New("ingest: the calling site may not embed this tenant's widget")
+	ErrNoDemandes          = errors.New("ingest: demandes are not filed here")
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -82,7 +86,10 @@ type Config struct {
 	// of them at once: what a person can type (0: no limit, for load tests). The
 	// client address's budget of every public operation is the API's (graphql).
 	ConversationRate int
-	Logger           *slog.Logger
+	// Desk files and follows demandes; nil: the chat neither proposes nor
+	// tracks them.
+	Desk   *demandes.Desk
+	Logger *slog.Logger
 }
 
 // Service runs conversations. It is safe for concurrent use; the messages of one
@@ -264,6 +271,10 @@ func (s *Service) adopt(c *conversation) *conversation {
 type Reply struct {
 	Text     string
 	Decision bot.Decision
+	// Demande is the kind of demande the reply proposes to file, if any.
+	Demande *kb.DemandeKind
+	// Tracking is true when the reply tells where a filed demande stands.
+	Tracking bool
 }
 
 // Clean checks and normalises a citizen's text: valid UTF-8, control characters
@@ -315,6 +326,11 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
+	if s.cfg.Desk != nil {
+		if r, ok, err := s.track(ctx, c, text); ok {
+			return r, err
+		}
+	}
 	redacted, counts := redact.Redact(text)
 	for kind, n := range counts {
 		redactions.WithLabelValues(kind).Add(float64(n))
@@ -324,6 +340,13 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	d := engine.Decide(redacted, c.audience)
 	decisionLatency.Observe(d.Latency.Seconds())
 	replyText := compose(engine, d, c.audience)
+	var kind *kb.DemandeKind
+	if s.cfg.Desk != nil {
+		if k, ok := s.propose(redacted, d, c.audience); ok {
+			kind = &k
+			replyText += proposal(k)
+		}
+	}
 
 	utt, err := s.log(ctx, c, redacted, counts, d, replyText)
 	if err != nil {
@@ -337,7 +360,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 			c.clarify.choices = append(c.clarify.choices, ch.ID)
 		}
 	}
-	return Reply{Text: replyText, Decision: d}, nil
+	return Reply{Text: replyText, Decision: d, Demande: kind}, nil
 }
 
 // log appends a citizen's utterance and the bot's decision on it, and any

@@ -27,4 +27,8 @@ var (
 		Namespace: "parvis", Subsystem: "ingest", Name: "redactions_total",
 		Help: "Personal data replaced by placeholders before logging, by kind.",
 	}, []string{"kind"})
+	tracked = promauto.NewCounter(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "chat", Name: "demandes_tracked_total",
+		Help: "Messages answered with where a filed demande stands.",
+	})
 )

@@ -176,7 +176,11 @@ func parseYAML(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 
 // strictYAML decodes one entry and refuses unknown keys, so that a misspelt field
 // ("alternative") is reported instead of silently ignored.
-func strictYAML(n *yaml.Node, e *Entry) error {
+func strictYAML(n *yaml.Node, e *Entry) error { return strictDecode(n, e) }
+
+// strictDecode decodes a node into v, refusing unknown keys, with the node's
+// own line numbers in errors.
+func strictDecode(n *yaml.Node, v any) error {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	if err := enc.Encode(n); err != nil {
@@ -184,7 +188,7 @@ func strictYAML(n *yaml.Node, e *Entry) error {
 	}
 	dec := yaml.NewDecoder(&buf)
 	dec.KnownFields(true)
-	err := dec.Decode(e)
+	err := dec.Decode(v)
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		// Line numbers of the re-encoded node are relative to it: shift them.

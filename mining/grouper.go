@@ -108,7 +108,7 @@ func (g *Grouper) Flags(text string) (demande, noise bool) {
 	g.mu.Lock()
 	key := g.vocab.key(text)
 	g.mu.Unlock()
-	return requestToAct(text), key != "" && !onTopic(text, key)
+	return french.RequestToAct(text), key != "" && !onTopic(text, key)
 }
 
 // maxCandidates bounds the groups compared with a question under each of its
@@ -330,7 +330,7 @@ func (g *Grouper) Regroup(items []Item) Result {
 	asks, civics := make([]bool, len(uniqs)), make([]bool, len(uniqs))
 	parallel(len(uniqs), func(i int) {
 		texts[i] = mostFrequent(uniqs[i].texts)
-		asks[i], civics[i] = requestToAct(texts[i]), onTopic(texts[i], uniqs[i].key)
+		asks[i], civics[i] = french.RequestToAct(texts[i]), onTopic(texts[i], uniqs[i].key)
 	})
 	var all []*built
 	for gr, us := range members {

@@ -79,7 +79,7 @@ func (e *Erasures) Since(n int) (ids []string, next int, changed <-chan struct{}
 
 // erasedTables are the projection tables that hold rows of a conversation, with
 // its id in conversation_id; usage_hourly holds counts only, recomputed.
-var erasedTables = []string{"events", "conversations", "messages", "decisions", "feedback", "suggestion_choices"}
+var erasedTables = []string{"events", "conversations", "messages", "decisions", "feedback", "suggestion_choices", "demandes", "demande_changes"}
 
 // erase removes every row of the conversations from the projection tables and
 // recomputes the hours of usage_hourly they counted in. The deletions are

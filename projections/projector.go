@@ -72,7 +72,7 @@ func (p *Projector) Run(ctx context.Context) error {
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:        p.cfg.Brokers,
 		GroupID:        p.cfg.Group,
-		GroupTopics:    []string{events.TopicConversations, events.TopicKB, events.TopicAudit},
+		GroupTopics:    []string{events.TopicConversations, events.TopicKB, events.TopicAudit, events.TopicDemandes},
 		MinBytes:       1,
 		MaxBytes:       16 << 20,
 		MaxWait:        100 * time.Millisecond,

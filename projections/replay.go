@@ -50,7 +50,7 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	if p != nil && p.cfg.Erased != nil {
 		erased = p.cfg.Erased
 	}
-	for _, topic := range []string{events.TopicAudit, events.TopicConversations, events.TopicKB} {
+	for _, topic := range []string{events.TopicAudit, events.TopicConversations, events.TopicKB, events.TopicDemandes} {
 		parts, err := partitions(ctx, brokers, topic)
 		if err != nil {
 			return rep, err

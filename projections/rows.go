@@ -18,6 +18,10 @@ var columns = map[string][]string{
 	"suggestion_choices": {"event_id", "conversation_id", "tenant", "at", "utterance_id", "text", "entry_id", "choice_id"},
 	"suggestion_reviews": {"event_id", "suggestion_id", "kind", "entry_id", "text", "verdict", "by", "at"},
 	"kb_entries":         {"entry_id", "status", "question", "answer", "source", "entry", "updated_at", "event_id", "version", "cluster_id", "theme", "service"},
+
+	// Demandes: no contact, the place to the street at most.
+	"demandes":        {"tracking_code", "tenant", "conversation_id", "kind", "audience", "place", "filed_at", "due", "event_id"},
+	"demande_changes": {"event_id", "tracking_code", "tenant", "conversation_id", "at", "status"},
 }
 
 // Batch holds rows per table, each row's values in the order of its table's
@@ -72,6 +76,11 @@ func (b Batch) Project(e events.Envelope, p events.Payload) {
 		}[e.Type]
 		b.Add("kb_entries", p.Entry.ID, status, p.Entry.Question, p.Entry.Answer, p.Entry.Source, string(entry),
 			e.At, e.ID, uint64(e.At.UnixMilli()), p.Entry.Cluster, p.Entry.Theme, p.Entry.Service)
+	case *events.DemandeFiled:
+		b.Add("demandes", p.TrackingCode, e.Tenant, e.ConversationID, p.Kind, p.Audience, p.Place, e.At, p.Due.UTC(), e.ID)
+		b.Add("demande_changes", e.ID, p.TrackingCode, e.Tenant, e.ConversationID, e.At, "RECUE")
+	case *events.DemandeStatusChanged:
+		b.Add("demande_changes", e.ID, p.TrackingCode, e.Tenant, e.ConversationID, e.At, p.Status)
 	}
 }
 

@@ -18,7 +18,7 @@ var migrationFS embed.FS
 
 // Tables lists the projection tables, all rebuilt by [Replay].
 var Tables = []string{"events", "conversations", "messages", "decisions", "feedback", "kb_entries", "usage_hourly",
-	"suggestion_choices", "suggestion_reviews"}
+	"suggestion_choices", "suggestion_reviews", "demandes", "demande_changes"}
 
 // MiningTables are written by the miner from the projections; a replay keeps
 // them, and the miner rebuilds them from the replayed projections, keeping its

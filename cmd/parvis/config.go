@@ -47,6 +47,7 @@ type config struct {
 	RetentionDays int
 	// SemanticModel is the directory of a sentence-embedding model; empty: off.
 	SemanticModel string
+	Demandes      demandesConfig
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -81,6 +82,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.OIDC.TenantClaim, "oidc-tenant-claim", "parvis_tenant", "ID token claim holding the tenant a person sees (a commune or an intercommunalité); without it, the whole platform")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
+	c.Demandes.flags(fs)
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
 	fs.StringVar(&c.SemanticModel, "semantic-model", env("PARVIS_SEMANTIC_MODEL", ""), semanticUsage)
 	if err := parseFlags(fs, args); err != nil {
@@ -101,6 +103,7 @@ func parseServe(args []string) (config, error) {
 	c.RetentionDays = days
 	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
 	c.OIDC.ClientSecret = os.Getenv("PARVIS_OIDC_CLIENT_SECRET")
+	c.Demandes.Secret = os.Getenv("PARVIS_DEMANDE_SECRET")
 	return c, c.Validate()
 }
 
@@ -182,6 +185,7 @@ func (c config) Validate() error {
 			errs = append(errs, fmt.Errorf("--semantic-model: %v", err))
 		}
 	}
+	errs = append(errs, c.Demandes.validate()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

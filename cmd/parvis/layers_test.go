@@ -13,7 +13,7 @@ var layers = [][]string{
 	{"cmd/parvis"},
 	{"graphql", "dashboards"},
 	{"ingest", "mining"},
-	{"bot", "auth", "projections", "eventlog"},
+	{"bot", "auth", "projections", "eventlog", "demandes"},
 	{"french", "web", "semantic"},
 	{"ingest/redact", "kb", "tenant", "demandes/platform"},
 	{"demandes/publik", "demandes/dsimplifiees"},

@@ -40,6 +40,7 @@ func serve(ctx context.Context, args []string) error {
 		{"projector", s.startProjector},
 		{"knowledge base", s.startKB},
 		{"miner", s.startMiner},
+		{"demandes", s.startDemandes},
 		{"chat", s.startChat},
 		{"API", s.startAPI},
 		{"probes", s.startProbes},

@@ -15,6 +15,7 @@ import (
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/dashboards"
+	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/graphql"
@@ -45,6 +46,7 @@ type server struct {
 	erasures  *projections.Erasures
 	miner     *mining.Miner // nil without the miner role
 	chat      *ingest.Service
+	desk      *demandes.Desk // nil without the api role
 	mux       *http.ServeMux // every route, served by listen
 	internal  *http.ServeMux // /metrics alone on --metrics-addr; nil without it
 
@@ -237,7 +239,7 @@ func (s *server) startChat(ctx context.Context) error {
 	}
 	peers.Follow(tail)
 	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, Engines: s.engines, MaxRunes: s.cfg.MaxMessage,
-		ConversationRate: perConversation, Peers: peers, Logger: s.log}, s.engine, s.pub, s.queries)
+		ConversationRate: perConversation, Peers: peers, Desk: s.desk, Logger: s.log}, s.engine, s.pub, s.queries)
 	s.wg.Go(func() { s.chat.RunJanitor(ctx) })
 	return nil
 }
@@ -255,7 +257,7 @@ func (s *server) startAPI(ctx context.Context) error {
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
 		KB:     writer, Suggestions: &mining.Reviewer{Queries: s.queries, KB: writer}, Tokens: s.tokens, Users: s.accounts,
 		Registry: s.tenants,
-		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays,
+		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays, Desk: s.desk,
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
 			return err

@@ -66,6 +66,7 @@ type ComplexityRoot struct {
 
 	BotReply struct {
 		Confidence  func(childComplexity int) int
+		Demande     func(childComplexity int) int
 		Entry       func(childComplexity int) int
 		Outcome     func(childComplexity int) int
 		Suggestions func(childComplexity int) int
@@ -83,6 +84,92 @@ type ComplexityRoot struct {
 		ID       func(childComplexity int) int
 		Messages func(childComplexity int) int
 		Tenant   func(childComplexity int) int
+	}
+
+	Demande struct {
+		Due            func(childComplexity int) int
+		FiledAt        func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		KindLabel      func(childComplexity int) int
+		Late           func(childComplexity int) int
+		Message        func(childComplexity int) int
+		ProcessingTime func(childComplexity int) int
+		Status         func(childComplexity int) int
+		StatusLabel    func(childComplexity int) int
+		TrackingCode   func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	DemandeCase struct {
+		Address             func(childComplexity int) int
+		Assignee            func(childComplexity int) int
+		Audience            func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		ConversationID      func(childComplexity int) int
+		Delivery            func(childComplexity int) int
+		Demande             func(childComplexity int) int
+		Description         func(childComplexity int) int
+		Email               func(childComplexity int) int
+		Erased              func(childComplexity int) int
+		History             func(childComplexity int) int
+		Note                func(childComplexity int) int
+		Phone               func(childComplexity int) int
+		Photo               func(childComplexity int) int
+		Place               func(childComplexity int) int
+		Point               func(childComplexity int) int
+		RedactedDescription func(childComplexity int) int
+	}
+
+	DemandeChange struct {
+		Assignee func(childComplexity int) int
+		At       func(childComplexity int) int
+		By       func(childComplexity int) int
+		Message  func(childComplexity int) int
+		Note     func(childComplexity int) int
+		Status   func(childComplexity int) int
+		Type     func(childComplexity int) int
+	}
+
+	DemandeDelivery struct {
+		Attempts  func(childComplexity int) int
+		Connector func(childComplexity int) int
+		Dead      func(childComplexity int) int
+		Delivered func(childComplexity int) int
+		Error     func(childComplexity int) int
+		NextAt    func(childComplexity int) int
+		RemoteID  func(childComplexity int) int
+		URL       func(childComplexity int) int
+	}
+
+	DemandeFigures struct {
+		AverageDays  func(childComplexity int) int
+		ByKind       func(childComplexity int) int
+		Closed       func(childComplexity int) int
+		ClosedInTime func(childComplexity int) int
+		Filed        func(childComplexity int) int
+		InTimeRate   func(childComplexity int) int
+	}
+
+	DemandeKind struct {
+		Audiences      func(childComplexity int) int
+		Contact        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Label          func(childComplexity int) int
+		Location       func(childComplexity int) int
+		Photo          func(childComplexity int) int
+		ProcessingTime func(childComplexity int) int
+		Prompt         func(childComplexity int) int
+	}
+
+	DemandeKindFigure struct {
+		AnnouncedDays func(childComplexity int) int
+		AverageDays   func(childComplexity int) int
+		Closed        func(childComplexity int) int
+		ClosedInTime  func(childComplexity int) int
+		Count         func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Label         func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 
 	HeatCell struct {
@@ -141,26 +228,30 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptSuggestion  func(childComplexity int, id string) int
-		ChooseSuggestion  func(childComplexity int, conversationID string, entryID string) int
-		CreateAPIToken    func(childComplexity int, role model.Role, name string, tenant *string) int
-		CreateAccount     func(childComplexity int, login string, name string, role model.Role, password string, tenant *string) int
-		CreateTenant      func(childComplexity int, input model.TenantInput) int
-		DisableAccount    func(childComplexity int, id string) int
-		DraftKbEntry      func(childComplexity int, input model.KbEntryInput) int
-		EraseConversation func(childComplexity int, id string) int
-		GiveFeedback      func(childComplexity int, conversationID string, helpful bool, comment *string) int
-		PublishKbEntry    func(childComplexity int, id string) int
-		RejectSuggestion  func(childComplexity int, id string) int
-		ReplayProjections func(childComplexity int) int
-		RevokeAPIToken    func(childComplexity int, id string) int
-		RevokeSession     func(childComplexity int, id string) int
-		SendMessage       func(childComplexity int, conversationID string, text string) int
-		SignOutEverywhere func(childComplexity int, accountID string) int
-		StartConversation func(childComplexity int, audience *model.Audience, channel *string, tenant *string) int
-		UpdateKbEntry     func(childComplexity int, id string, input model.KbEntryInput) int
-		UpdateTenant      func(childComplexity int, input model.TenantInput) int
-		ValidateKbEntry   func(childComplexity int, id string) int
+		AcceptSuggestion    func(childComplexity int, id string) int
+		AssignDemande       func(childComplexity int, trackingCode string, assignee *string) int
+		ChooseSuggestion    func(childComplexity int, conversationID string, entryID string) int
+		CreateAPIToken      func(childComplexity int, role model.Role, name string, tenant *string) int
+		CreateAccount       func(childComplexity int, login string, name string, role model.Role, password string, tenant *string) int
+		CreateTenant        func(childComplexity int, input model.TenantInput) int
+		DisableAccount      func(childComplexity int, id string) int
+		DraftKbEntry        func(childComplexity int, input model.KbEntryInput) int
+		EraseConversation   func(childComplexity int, id string) int
+		EraseDemandeContact func(childComplexity int, trackingCode string) int
+		FileDemande         func(childComplexity int, conversationID string, kind string, description string, contact *string, address *string, point *model.PointInput, photo *model.PhotoInput, consent *bool) int
+		GiveFeedback        func(childComplexity int, conversationID string, helpful bool, comment *string) int
+		PublishKbEntry      func(childComplexity int, id string) int
+		RejectSuggestion    func(childComplexity int, id string) int
+		ReplayProjections   func(childComplexity int) int
+		RevokeAPIToken      func(childComplexity int, id string) int
+		RevokeSession       func(childComplexity int, id string) int
+		SendMessage         func(childComplexity int, conversationID string, text string) int
+		SignOutEverywhere   func(childComplexity int, accountID string) int
+		StartConversation   func(childComplexity int, audience *model.Audience, channel *string, tenant *string) int
+		UpdateDemandeStatus func(childComplexity int, trackingCode string, status model.DemandeStatus, message *string, note *string, assignee *string) int
+		UpdateKbEntry       func(childComplexity int, id string, input model.KbEntryInput) int
+		UpdateTenant        func(childComplexity int, input model.TenantInput) int
+		ValidateKbEntry     func(childComplexity int, id string) int
 	}
 
 	Need struct {
@@ -179,12 +270,22 @@ type ComplexityRoot struct {
 		Unanswered    func(childComplexity int) int
 	}
 
+	Point struct {
+		Lat func(childComplexity int) int
+		Lon func(childComplexity int) int
+	}
+
 	Query struct {
 		APITokens          func(childComplexity int) int
 		Accounts           func(childComplexity int) int
 		Activity           func(childComplexity int, from time.Time, to time.Time) int
 		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
 		Conversation       func(childComplexity int, id string) int
+		Demande            func(childComplexity int, trackingCode string) int
+		DemandeCase        func(childComplexity int, trackingCode string) int
+		DemandeFigures     func(childComplexity int, from time.Time, to time.Time) int
+		DemandeKinds       func(childComplexity int, audience *model.Audience) int
+		Demandes           func(childComplexity int, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) int
 		ExportConversation func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbQueue            func(childComplexity int) int
@@ -295,6 +396,10 @@ type MutationResolver interface {
 	EraseConversation(ctx context.Context, id string) (bool, error)
 	CreateTenant(ctx context.Context, input model.TenantInput) (*model.Tenant, error)
 	UpdateTenant(ctx context.Context, input model.TenantInput) (*model.Tenant, error)
+	FileDemande(ctx context.Context, conversationID string, kind string, description string, contact *string, address *string, point *model.PointInput, photo *model.PhotoInput, consent *bool) (*model.Demande, error)
+	UpdateDemandeStatus(ctx context.Context, trackingCode string, status model.DemandeStatus, message *string, note *string, assignee *string) (*model.Demande, error)
+	AssignDemande(ctx context.Context, trackingCode string, assignee *string) (*model.DemandeCase, error)
+	EraseDemandeContact(ctx context.Context, trackingCode string) (bool, error)
 }
 type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.Overview, error)
@@ -316,6 +421,11 @@ type QueryResolver interface {
 	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int) ([]*model.KbSuggestion, error)
 	ExportConversation(ctx context.Context, id string) (string, error)
 	Tenants(ctx context.Context) ([]*model.Tenant, error)
+	Demande(ctx context.Context, trackingCode string) (*model.Demande, error)
+	DemandeKinds(ctx context.Context, audience *model.Audience) ([]*model.DemandeKind, error)
+	Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) ([]*model.DemandeCase, error)
+	DemandeCase(ctx context.Context, trackingCode string) (*model.DemandeCase, error)
+	DemandeFigures(ctx context.Context, from time.Time, to time.Time) (*model.DemandeFigures, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -447,6 +557,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BotReply.Confidence(childComplexity), true
+	case "BotReply.demande":
+		if e.ComplexityRoot.BotReply.Demande == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BotReply.Demande(childComplexity), true
 	case "BotReply.entry":
 		if e.ComplexityRoot.BotReply.Entry == nil {
 			break
@@ -515,6 +631,403 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Tenant(childComplexity), true
+
+	case "Demande.due":
+		if e.ComplexityRoot.Demande.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.Due(childComplexity), true
+	case "Demande.filedAt":
+		if e.ComplexityRoot.Demande.FiledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.FiledAt(childComplexity), true
+	case "Demande.kind":
+		if e.ComplexityRoot.Demande.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.Kind(childComplexity), true
+	case "Demande.kindLabel":
+		if e.ComplexityRoot.Demande.KindLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.KindLabel(childComplexity), true
+	case "Demande.late":
+		if e.ComplexityRoot.Demande.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.Late(childComplexity), true
+	case "Demande.message":
+		if e.ComplexityRoot.Demande.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.Message(childComplexity), true
+	case "Demande.processingTime":
+		if e.ComplexityRoot.Demande.ProcessingTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.ProcessingTime(childComplexity), true
+	case "Demande.status":
+		if e.ComplexityRoot.Demande.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.Status(childComplexity), true
+	case "Demande.statusLabel":
+		if e.ComplexityRoot.Demande.StatusLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.StatusLabel(childComplexity), true
+	case "Demande.trackingCode":
+		if e.ComplexityRoot.Demande.TrackingCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.TrackingCode(childComplexity), true
+	case "Demande.updatedAt":
+		if e.ComplexityRoot.Demande.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demande.UpdatedAt(childComplexity), true
+
+	case "DemandeCase.address":
+		if e.ComplexityRoot.DemandeCase.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Address(childComplexity), true
+	case "DemandeCase.assignee":
+		if e.ComplexityRoot.DemandeCase.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Assignee(childComplexity), true
+	case "DemandeCase.audience":
+		if e.ComplexityRoot.DemandeCase.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Audience(childComplexity), true
+	case "DemandeCase.consent":
+		if e.ComplexityRoot.DemandeCase.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Consent(childComplexity), true
+	case "DemandeCase.conversationId":
+		if e.ComplexityRoot.DemandeCase.ConversationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.ConversationID(childComplexity), true
+	case "DemandeCase.delivery":
+		if e.ComplexityRoot.DemandeCase.Delivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Delivery(childComplexity), true
+	case "DemandeCase.demande":
+		if e.ComplexityRoot.DemandeCase.Demande == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Demande(childComplexity), true
+	case "DemandeCase.description":
+		if e.ComplexityRoot.DemandeCase.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Description(childComplexity), true
+	case "DemandeCase.email":
+		if e.ComplexityRoot.DemandeCase.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Email(childComplexity), true
+	case "DemandeCase.erased":
+		if e.ComplexityRoot.DemandeCase.Erased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Erased(childComplexity), true
+	case "DemandeCase.history":
+		if e.ComplexityRoot.DemandeCase.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.History(childComplexity), true
+	case "DemandeCase.note":
+		if e.ComplexityRoot.DemandeCase.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Note(childComplexity), true
+	case "DemandeCase.phone":
+		if e.ComplexityRoot.DemandeCase.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Phone(childComplexity), true
+	case "DemandeCase.photo":
+		if e.ComplexityRoot.DemandeCase.Photo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Photo(childComplexity), true
+	case "DemandeCase.place":
+		if e.ComplexityRoot.DemandeCase.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Place(childComplexity), true
+	case "DemandeCase.point":
+		if e.ComplexityRoot.DemandeCase.Point == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Point(childComplexity), true
+	case "DemandeCase.redactedDescription":
+		if e.ComplexityRoot.DemandeCase.RedactedDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.RedactedDescription(childComplexity), true
+
+	case "DemandeChange.assignee":
+		if e.ComplexityRoot.DemandeChange.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeChange.Assignee(childComplexity), true
+	case "DemandeChange.at":
+		if e.ComplexityRoot.DemandeChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeChange.At(childComplexity), true
+	case "DemandeChange.by":
+		if e.ComplexityRoot.DemandeChange.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeChange.By(childComplexity), true
+	case "DemandeChange.message":
+		if e.ComplexityRoot.DemandeChange.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeChange.Message(childComplexity), true
+	case "DemandeChange.note":
+		if e.ComplexityRoot.DemandeChange.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeChange.Note(childComplexity), true
+	case "DemandeChange.status":
+		if e.ComplexityRoot.DemandeChange.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeChange.Status(childComplexity), true
+	case "DemandeChange.type":
+		if e.ComplexityRoot.DemandeChange.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeChange.Type(childComplexity), true
+
+	case "DemandeDelivery.attempts":
+		if e.ComplexityRoot.DemandeDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeDelivery.Attempts(childComplexity), true
+	case "DemandeDelivery.connector":
+		if e.ComplexityRoot.DemandeDelivery.Connector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeDelivery.Connector(childComplexity), true
+	case "DemandeDelivery.dead":
+		if e.ComplexityRoot.DemandeDelivery.Dead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeDelivery.Dead(childComplexity), true
+	case "DemandeDelivery.delivered":
+		if e.ComplexityRoot.DemandeDelivery.Delivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeDelivery.Delivered(childComplexity), true
+	case "DemandeDelivery.error":
+		if e.ComplexityRoot.DemandeDelivery.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeDelivery.Error(childComplexity), true
+	case "DemandeDelivery.nextAt":
+		if e.ComplexityRoot.DemandeDelivery.NextAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeDelivery.NextAt(childComplexity), true
+	case "DemandeDelivery.remoteId":
+		if e.ComplexityRoot.DemandeDelivery.RemoteID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeDelivery.RemoteID(childComplexity), true
+	case "DemandeDelivery.url":
+		if e.ComplexityRoot.DemandeDelivery.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeDelivery.URL(childComplexity), true
+
+	case "DemandeFigures.averageDays":
+		if e.ComplexityRoot.DemandeFigures.AverageDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeFigures.AverageDays(childComplexity), true
+	case "DemandeFigures.byKind":
+		if e.ComplexityRoot.DemandeFigures.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeFigures.ByKind(childComplexity), true
+	case "DemandeFigures.closed":
+		if e.ComplexityRoot.DemandeFigures.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeFigures.Closed(childComplexity), true
+	case "DemandeFigures.closedInTime":
+		if e.ComplexityRoot.DemandeFigures.ClosedInTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeFigures.ClosedInTime(childComplexity), true
+	case "DemandeFigures.filed":
+		if e.ComplexityRoot.DemandeFigures.Filed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeFigures.Filed(childComplexity), true
+	case "DemandeFigures.inTimeRate":
+		if e.ComplexityRoot.DemandeFigures.InTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeFigures.InTimeRate(childComplexity), true
+
+	case "DemandeKind.audiences":
+		if e.ComplexityRoot.DemandeKind.Audiences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKind.Audiences(childComplexity), true
+	case "DemandeKind.contact":
+		if e.ComplexityRoot.DemandeKind.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKind.Contact(childComplexity), true
+	case "DemandeKind.id":
+		if e.ComplexityRoot.DemandeKind.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKind.ID(childComplexity), true
+	case "DemandeKind.label":
+		if e.ComplexityRoot.DemandeKind.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKind.Label(childComplexity), true
+	case "DemandeKind.location":
+		if e.ComplexityRoot.DemandeKind.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKind.Location(childComplexity), true
+	case "DemandeKind.photo":
+		if e.ComplexityRoot.DemandeKind.Photo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKind.Photo(childComplexity), true
+	case "DemandeKind.processingTime":
+		if e.ComplexityRoot.DemandeKind.ProcessingTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKind.ProcessingTime(childComplexity), true
+	case "DemandeKind.prompt":
+		if e.ComplexityRoot.DemandeKind.Prompt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKind.Prompt(childComplexity), true
+
+	case "DemandeKindFigure.announcedDays":
+		if e.ComplexityRoot.DemandeKindFigure.AnnouncedDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKindFigure.AnnouncedDays(childComplexity), true
+	case "DemandeKindFigure.averageDays":
+		if e.ComplexityRoot.DemandeKindFigure.AverageDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKindFigure.AverageDays(childComplexity), true
+	case "DemandeKindFigure.closed":
+		if e.ComplexityRoot.DemandeKindFigure.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKindFigure.Closed(childComplexity), true
+	case "DemandeKindFigure.closedInTime":
+		if e.ComplexityRoot.DemandeKindFigure.ClosedInTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKindFigure.ClosedInTime(childComplexity), true
+	case "DemandeKindFigure.count":
+		if e.ComplexityRoot.DemandeKindFigure.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKindFigure.Count(childComplexity), true
+	case "DemandeKindFigure.kind":
+		if e.ComplexityRoot.DemandeKindFigure.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKindFigure.Kind(childComplexity), true
+	case "DemandeKindFigure.label":
+		if e.ComplexityRoot.DemandeKindFigure.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKindFigure.Label(childComplexity), true
+	case "DemandeKindFigure.status":
+		if e.ComplexityRoot.DemandeKindFigure.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeKindFigure.Status(childComplexity), true
 
 	case "HeatCell.hour":
 		if e.ComplexityRoot.HeatCell.Hour == nil {
@@ -755,6 +1268,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptSuggestion(childComplexity, args["id"].(string)), true
+	case "Mutation.assignDemande":
+		if e.ComplexityRoot.Mutation.AssignDemande == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignDemande_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignDemande(childComplexity, args["trackingCode"].(string), args["assignee"].(*string)), true
 	case "Mutation.chooseSuggestion":
 		if e.ComplexityRoot.Mutation.ChooseSuggestion == nil {
 			break
@@ -832,6 +1356,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EraseConversation(childComplexity, args["id"].(string)), true
+	case "Mutation.eraseDemandeContact":
+		if e.ComplexityRoot.Mutation.EraseDemandeContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_eraseDemandeContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EraseDemandeContact(childComplexity, args["trackingCode"].(string)), true
+	case "Mutation.fileDemande":
+		if e.ComplexityRoot.Mutation.FileDemande == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fileDemande_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FileDemande(childComplexity, args["conversationId"].(string), args["kind"].(string), args["description"].(string), args["contact"].(*string), args["address"].(*string), args["point"].(*model.PointInput), args["photo"].(*model.PhotoInput), args["consent"].(*bool)), true
 	case "Mutation.giveFeedback":
 		if e.ComplexityRoot.Mutation.GiveFeedback == nil {
 			break
@@ -926,6 +1472,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartConversation(childComplexity, args["audience"].(*model.Audience), args["channel"].(*string), args["tenant"].(*string)), true
+	case "Mutation.updateDemandeStatus":
+		if e.ComplexityRoot.Mutation.UpdateDemandeStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDemandeStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDemandeStatus(childComplexity, args["trackingCode"].(string), args["status"].(model.DemandeStatus), args["message"].(*string), args["note"].(*string), args["assignee"].(*string)), true
 	case "Mutation.updateKbEntry":
 		if e.ComplexityRoot.Mutation.UpdateKbEntry == nil {
 			break
@@ -1022,6 +1579,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Overview.Unanswered(childComplexity), true
 
+	case "Point.lat":
+		if e.ComplexityRoot.Point.Lat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Point.Lat(childComplexity), true
+	case "Point.lon":
+		if e.ComplexityRoot.Point.Lon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Point.Lon(childComplexity), true
+
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
 			break
@@ -1067,6 +1637,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Conversation(childComplexity, args["id"].(string)), true
+	case "Query.demande":
+		if e.ComplexityRoot.Query.Demande == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demande_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Demande(childComplexity, args["trackingCode"].(string)), true
+	case "Query.demandeCase":
+		if e.ComplexityRoot.Query.DemandeCase == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demandeCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemandeCase(childComplexity, args["trackingCode"].(string)), true
+	case "Query.demandeFigures":
+		if e.ComplexityRoot.Query.DemandeFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demandeFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemandeFigures(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.demandeKinds":
+		if e.ComplexityRoot.Query.DemandeKinds == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demandeKinds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemandeKinds(childComplexity, args["audience"].(*model.Audience)), true
+	case "Query.demandes":
+		if e.ComplexityRoot.Query.Demandes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demandes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Demandes(childComplexity, args["kind"].(*string), args["status"].(*model.DemandeStatus), args["late"].(*bool), args["assignee"].(*string), args["first"].(*int)), true
 	case "Query.exportConversation":
 		if e.ComplexityRoot.Query.ExportConversation == nil {
 			break
@@ -1509,6 +2134,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("KbEntryInput", ec.unmarshalInputKbEntryInput),
+			graphql.NewInputUnmarshaler("PhotoInput", ec.unmarshalInputPhotoInput),
+			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
 			graphql.NewInputUnmarshaler("TenantInput", ec.unmarshalInputTenantInput),
 		)
 	}
@@ -1988,6 +2615,186 @@ extend type Conversation {
   tenant: ID
 }
 `, BuiltIn: false},
+	{Name: "../demandes.graphqls", Input: `# Demandes: what a citizen files from the chat and follows with its tracking
+# code, and the agents' service desk. Kept in a file of its own.
+
+"Where a demande stands. RECUE: filed, not yet taken up; EN_COURS: an agent works on it; TRAITEE: done; REJETEE: closed without follow-up."
+enum DemandeStatus { RECUE EN_COURS TRAITEE REJETEE }
+
+"Whether a field of a demande is asked, and must be given."
+enum FieldRule { REQUIRED OPTIONAL NONE }
+
+"A demande as anyone with its tracking code may see it: nothing personal."
+type Demande {
+  "Like MTC-2026-000123-7KQF: the town's prefix, the year, a number, a check part."
+  trackingCode: String!
+  kind: String!
+  kindLabel: String!
+  status: DemandeStatus!
+  "The status in the citizen's words."
+  statusLabel: String!
+  filedAt: Time!
+  updatedAt: Time!
+  "When the announced processing time runs out."
+  due: Time!
+  "The announced processing time, « 5 jours ouvrés »."
+  processingTime: String!
+  "Still open past its announced time."
+  late: Boolean!
+  "The service's last public message to the citizen."
+  message: String
+}
+
+"A kind of demande a citizen can file, and what the form asks."
+type DemandeKind {
+  id: ID!
+  label: String!
+  "What to describe, in the kind's own words."
+  prompt: String
+  "The announced processing time, « 5 jours ouvrés »."
+  processingTime: String!
+  "An address or a point on the map."
+  location: FieldRule!
+  "A photo may be attached (never required)."
+  photo: Boolean!
+  "An e-mail address or a phone number."
+  contact: FieldRule!
+  "Who may file it; empty: everyone."
+  audiences: [Audience!]!
+}
+
+"A point on a map (WGS 84)."
+input PointInput { lat: Float!, lon: Float! }
+
+"A photo, its bytes in base64 (256 Ko at most once decoded)."
+input PhotoInput { name: String!, base64: String! }
+
+"A demande as the service desk sees it: its personal part opened for the agents."
+type DemandeCase {
+  demande: Demande!
+  audience: Audience
+  conversationId: ID!
+  "As the citizen wrote it; null once erased."
+  description: String
+  "The description as analytics keep it (personal data replaced by markers)."
+  redactedDescription: String!
+  address: String
+  point: Point
+  "The street at most: what the figures keep."
+  place: String
+  email: String
+  phone: String
+  "The photo as a data: URL (in demandeCase only: null in the list of demandes)."
+  photo: String
+  "The citizen agreed to be contacted about it."
+  consent: Boolean!
+  "Its personal part was erased (retention or request)."
+  erased: Boolean!
+  assignee: String
+  "The last internal note."
+  note: String
+  history: [DemandeChange!]!
+  "Delivery to the town's service platform, when one is configured."
+  delivery: DemandeDelivery
+}
+
+type Point { lat: Float!, lon: Float! }
+
+"One step of a demande's history."
+type DemandeChange {
+  at: Time!
+  "demande.filed, demande.status_changed, demande.delivered, demande.delivery_failed, demande.contact_erased"
+  type: String!
+  status: DemandeStatus!
+  message: String
+  note: String
+  assignee: String
+  by: String
+}
+
+type DemandeDelivery {
+  connector: String!
+  delivered: Boolean!
+  remoteId: String
+  url: String
+  attempts: Int!
+  nextAt: Time
+  "Given up: the platform refused it, or kept failing too long; the desk handles it."
+  dead: Boolean!
+  error: String
+}
+
+"The demandes filed in a period, and how well they were served."
+type DemandeFigures {
+  filed: Int!
+  "Done or refused."
+  closed: Int!
+  "Closed within the announced processing time."
+  closedInTime: Int!
+  "closedInTime / closed; null before any is closed."
+  inTimeRate: Float
+  "Mean processing time of the closed ones, in days."
+  averageDays: Float
+  byKind: [DemandeKindFigure!]!
+}
+
+type DemandeKindFigure {
+  kind: String!
+  label: String!
+  status: DemandeStatus!
+  count: Int!
+  closed: Int!
+  closedInTime: Int!
+  averageDays: Float
+  "The announced processing time, in days."
+  announcedDays: Int!
+}
+
+extend type BotReply {
+  "The kind of demande the reply proposes to file, if any."
+  demande: DemandeKind
+}
+
+extend type Query {
+  """
+  Where a demande stands, by its tracking code however typed: status, dates, the
+  service's last public message. Never personal data. Null when no demande has the
+  code; BAD_USER_INPUT when the code is mistyped.
+  """
+  demande(trackingCode: String!): Demande
+  "The kinds of demande that can be filed (those open to an audience, when given)."
+  demandeKinds(audience: Audience): [DemandeKind!]!
+  "The service desk: demandes filtered, the latest filed first."
+  demandes(kind: String, status: DemandeStatus, late: Boolean, assignee: String, first: Int = 200): [DemandeCase!]! @auth(roles: [ADMIN, AGENT])
+  "One demande for the service desk, its personal part opened."
+  demandeCase(trackingCode: String!): DemandeCase @auth(roles: [ADMIN, AGENT])
+  "Demandes by kind and status, processing time against the announced time (from the projections)."
+  demandeFigures(from: Time!, to: Time!): DemandeFigures! @auth(roles: [ADMIN, ANALYST, ELECTED, AGENT])
+}
+
+extend type Mutation {
+  """
+  File a demande from a conversation; returns it with its tracking code. contact is
+  an e-mail address or a French phone number; consent is the answer to « J'accepte
+  d'être contacté(e) au sujet de cette demande » (when omitted, giving a contact is
+  the consent, for this demande only). With none of address, point, photo and
+  consent (the short form), a kind's required place is left for the agent to ask.
+  BAD_USER_INPUT lists every answer refused, in French.
+  """
+  fileDemande(conversationId: ID!, kind: String!, description: String!, contact: String,
+    address: String, point: PointInput, photo: PhotoInput, consent: Boolean): Demande!
+  "An agent changes a demande: status, public message for the citizen, internal note, assignee (unchanged when omitted; empty: nobody)."
+  updateDemandeStatus(trackingCode: String!, status: DemandeStatus!, message: String, note: String, assignee: String): Demande! @auth(roles: [AGENT, ADMIN])
+  "Assign a demande to an agent (empty or omitted: nobody), its status unchanged."
+  assignDemande(trackingCode: String!, assignee: String): DemandeCase! @auth(roles: [AGENT, ADMIN])
+  """
+  Erase a demande's personal part (contact, address, photo, description as written)
+  at the citizen's request: its key is destroyed, so it can be read nowhere any
+  more, on the log or in a replay. The demande, its status and its figures stay.
+  """
+  eraseDemandeContact(trackingCode: String!): Boolean! @auth(roles: [ADMIN])
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2059,6 +2866,8 @@ func (ec *executionContext) childFields_BotReply(ctx context.Context, field grap
 		return ec.fieldContext_BotReply_entry(ctx, field)
 	case "suggestions":
 		return ec.fieldContext_BotReply_suggestions(ctx, field)
+	case "demande":
+		return ec.fieldContext_BotReply_demande(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BotReply", field.Name)
 }
@@ -2087,6 +2896,178 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
+}
+
+func (ec *executionContext) childFields_Demande(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "trackingCode":
+		return ec.fieldContext_Demande_trackingCode(ctx, field)
+	case "kind":
+		return ec.fieldContext_Demande_kind(ctx, field)
+	case "kindLabel":
+		return ec.fieldContext_Demande_kindLabel(ctx, field)
+	case "status":
+		return ec.fieldContext_Demande_status(ctx, field)
+	case "statusLabel":
+		return ec.fieldContext_Demande_statusLabel(ctx, field)
+	case "filedAt":
+		return ec.fieldContext_Demande_filedAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Demande_updatedAt(ctx, field)
+	case "due":
+		return ec.fieldContext_Demande_due(ctx, field)
+	case "processingTime":
+		return ec.fieldContext_Demande_processingTime(ctx, field)
+	case "late":
+		return ec.fieldContext_Demande_late(ctx, field)
+	case "message":
+		return ec.fieldContext_Demande_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Demande", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "demande":
+		return ec.fieldContext_DemandeCase_demande(ctx, field)
+	case "audience":
+		return ec.fieldContext_DemandeCase_audience(ctx, field)
+	case "conversationId":
+		return ec.fieldContext_DemandeCase_conversationId(ctx, field)
+	case "description":
+		return ec.fieldContext_DemandeCase_description(ctx, field)
+	case "redactedDescription":
+		return ec.fieldContext_DemandeCase_redactedDescription(ctx, field)
+	case "address":
+		return ec.fieldContext_DemandeCase_address(ctx, field)
+	case "point":
+		return ec.fieldContext_DemandeCase_point(ctx, field)
+	case "place":
+		return ec.fieldContext_DemandeCase_place(ctx, field)
+	case "email":
+		return ec.fieldContext_DemandeCase_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_DemandeCase_phone(ctx, field)
+	case "photo":
+		return ec.fieldContext_DemandeCase_photo(ctx, field)
+	case "consent":
+		return ec.fieldContext_DemandeCase_consent(ctx, field)
+	case "erased":
+		return ec.fieldContext_DemandeCase_erased(ctx, field)
+	case "assignee":
+		return ec.fieldContext_DemandeCase_assignee(ctx, field)
+	case "note":
+		return ec.fieldContext_DemandeCase_note(ctx, field)
+	case "history":
+		return ec.fieldContext_DemandeCase_history(ctx, field)
+	case "delivery":
+		return ec.fieldContext_DemandeCase_delivery(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeCase", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_DemandeChange_at(ctx, field)
+	case "type":
+		return ec.fieldContext_DemandeChange_type(ctx, field)
+	case "status":
+		return ec.fieldContext_DemandeChange_status(ctx, field)
+	case "message":
+		return ec.fieldContext_DemandeChange_message(ctx, field)
+	case "note":
+		return ec.fieldContext_DemandeChange_note(ctx, field)
+	case "assignee":
+		return ec.fieldContext_DemandeChange_assignee(ctx, field)
+	case "by":
+		return ec.fieldContext_DemandeChange_by(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeChange", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "connector":
+		return ec.fieldContext_DemandeDelivery_connector(ctx, field)
+	case "delivered":
+		return ec.fieldContext_DemandeDelivery_delivered(ctx, field)
+	case "remoteId":
+		return ec.fieldContext_DemandeDelivery_remoteId(ctx, field)
+	case "url":
+		return ec.fieldContext_DemandeDelivery_url(ctx, field)
+	case "attempts":
+		return ec.fieldContext_DemandeDelivery_attempts(ctx, field)
+	case "nextAt":
+		return ec.fieldContext_DemandeDelivery_nextAt(ctx, field)
+	case "dead":
+		return ec.fieldContext_DemandeDelivery_dead(ctx, field)
+	case "error":
+		return ec.fieldContext_DemandeDelivery_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "filed":
+		return ec.fieldContext_DemandeFigures_filed(ctx, field)
+	case "closed":
+		return ec.fieldContext_DemandeFigures_closed(ctx, field)
+	case "closedInTime":
+		return ec.fieldContext_DemandeFigures_closedInTime(ctx, field)
+	case "inTimeRate":
+		return ec.fieldContext_DemandeFigures_inTimeRate(ctx, field)
+	case "averageDays":
+		return ec.fieldContext_DemandeFigures_averageDays(ctx, field)
+	case "byKind":
+		return ec.fieldContext_DemandeFigures_byKind(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeKind(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DemandeKind_id(ctx, field)
+	case "label":
+		return ec.fieldContext_DemandeKind_label(ctx, field)
+	case "prompt":
+		return ec.fieldContext_DemandeKind_prompt(ctx, field)
+	case "processingTime":
+		return ec.fieldContext_DemandeKind_processingTime(ctx, field)
+	case "location":
+		return ec.fieldContext_DemandeKind_location(ctx, field)
+	case "photo":
+		return ec.fieldContext_DemandeKind_photo(ctx, field)
+	case "contact":
+		return ec.fieldContext_DemandeKind_contact(ctx, field)
+	case "audiences":
+		return ec.fieldContext_DemandeKind_audiences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeKind", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeKindFigure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DemandeKindFigure_kind(ctx, field)
+	case "label":
+		return ec.fieldContext_DemandeKindFigure_label(ctx, field)
+	case "status":
+		return ec.fieldContext_DemandeKindFigure_status(ctx, field)
+	case "count":
+		return ec.fieldContext_DemandeKindFigure_count(ctx, field)
+	case "closed":
+		return ec.fieldContext_DemandeKindFigure_closed(ctx, field)
+	case "closedInTime":
+		return ec.fieldContext_DemandeKindFigure_closedInTime(ctx, field)
+	case "averageDays":
+		return ec.fieldContext_DemandeKindFigure_averageDays(ctx, field)
+	case "announcedDays":
+		return ec.fieldContext_DemandeKindFigure_announcedDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeKindFigure", field.Name)
 }
 
 func (ec *executionContext) childFields_HeatCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2229,6 +3210,16 @@ func (ec *executionContext) childFields_Overview(ctx context.Context, field grap
 		return ec.fieldContext_Overview_helpfulRate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Overview", field.Name)
+}
+
+func (ec *executionContext) childFields_Point(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lat":
+		return ec.fieldContext_Point_lat(ctx, field)
+	case "lon":
+		return ec.fieldContext_Point_lon(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Point", field.Name)
 }
 
 func (ec *executionContext) childFields_ReplayReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2511,6 +3502,28 @@ func (ec *executionContext) field_Mutation_acceptSuggestion_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_assignDemande_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "trackingCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trackingCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "assignee",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignee"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_chooseSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2662,6 +3675,90 @@ func (ec *executionContext) field_Mutation_eraseConversation_args(ctx context.Co
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_eraseDemandeContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "trackingCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trackingCode"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_fileDemande_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "conversationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["conversationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "description",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["description"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "contact",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contact"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "address",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["address"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "point",
+		func(ctx context.Context, v any) (*model.PointInput, error) {
+			return ec.unmarshalOPointInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPointInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["point"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "photo",
+		func(ctx context.Context, v any) (*model.PhotoInput, error) {
+			return ec.unmarshalOPhotoInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhotoInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["photo"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "consent",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consent"] = arg7
 	return args, nil
 }
 
@@ -2817,6 +3914,52 @@ func (ec *executionContext) field_Mutation_startConversation_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateDemandeStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "trackingCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trackingCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (model.DemandeStatus, error) {
+			return ec.unmarshalNDemandeStatus2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "message",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["message"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "assignee",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignee"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2936,6 +4079,116 @@ func (ec *executionContext) field_Query_conversation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demandeCase_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "trackingCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trackingCode"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demandeFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demandeKinds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*model.Audience, error) {
+			return ec.unmarshalOAudience2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demande_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "trackingCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trackingCode"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demandes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.DemandeStatus, error) {
+			return ec.unmarshalODemandeStatus2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "late",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["late"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "assignee",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignee"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -3785,6 +5038,38 @@ func (ec *executionContext) fieldContext_BotReply_suggestions(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _BotReply_demande(ctx context.Context, field graphql.CollectedField, obj *model.BotReply) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BotReply_demande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demande, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DemandeKind) graphql.Marshaler {
+			return ec.marshalODemandeKind2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BotReply_demande(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BotReply",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeKind(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Caller_name(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3953,6 +5238,1546 @@ func (ec *executionContext) _Conversation_tenant(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Conversation_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Demande_trackingCode(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_trackingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_trackingCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "String")
+}
+
+func (ec *executionContext) _Demande_kind(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "String")
+}
+
+func (ec *executionContext) _Demande_kindLabel(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_kindLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KindLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_kindLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "String")
+}
+
+func (ec *executionContext) _Demande_status(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DemandeStatus) graphql.Marshaler {
+			return ec.marshalNDemandeStatus2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "DemandeStatus")
+}
+
+func (ec *executionContext) _Demande_statusLabel(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_statusLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_statusLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "String")
+}
+
+func (ec *executionContext) _Demande_filedAt(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_filedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_filedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Demande_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Demande_due(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_due(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Due, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Demande_processingTime(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_processingTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessingTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_processingTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "String")
+}
+
+func (ec *executionContext) _Demande_late(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Demande_message(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demande_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Demande_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demande", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_demande(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_demande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demande, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Demande) graphql.Marshaler {
+			return ec.marshalNDemande2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemande(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_demande(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Demande(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeCase_audience(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_audience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audience, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Audience) graphql.Marshaler {
+			return ec.marshalOAudience2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "Audience")
+}
+
+func (ec *executionContext) _DemandeCase_conversationId(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_conversationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_conversationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeCase_description(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_redactedDescription(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_redactedDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedactedDescription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_redactedDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_address(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_point(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_point(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Point, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Point) graphql.Marshaler {
+			return ec.marshalOPoint2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_point(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Point(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeCase_place(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Place, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_email(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_phone(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_photo(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_photo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Photo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_photo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_consent(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_consent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_consent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DemandeCase_erased(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_erased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Erased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_erased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DemandeCase_assignee(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_note(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeCase_history(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.History, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DemandeChange) graphql.Marshaler {
+			return ec.marshalNDemandeChange2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeCase_delivery(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_delivery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delivery, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DemandeDelivery) graphql.Marshaler {
+			return ec.marshalODemandeDelivery2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeDelivery(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_delivery(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeDelivery(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeChange_at(ctx context.Context, field graphql.CollectedField, obj *model.DemandeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DemandeChange_type(ctx context.Context, field graphql.CollectedField, obj *model.DemandeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeChange_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeChange_status(ctx context.Context, field graphql.CollectedField, obj *model.DemandeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeChange_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DemandeStatus) graphql.Marshaler {
+			return ec.marshalNDemandeStatus2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeChange", field, false, false, "DemandeStatus")
+}
+
+func (ec *executionContext) _DemandeChange_message(ctx context.Context, field graphql.CollectedField, obj *model.DemandeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeChange_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeChange_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeChange_note(ctx context.Context, field graphql.CollectedField, obj *model.DemandeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeChange_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeChange_assignee(ctx context.Context, field graphql.CollectedField, obj *model.DemandeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeChange_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeChange_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeChange_by(ctx context.Context, field graphql.CollectedField, obj *model.DemandeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeChange_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeChange_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeDelivery_connector(ctx context.Context, field graphql.CollectedField, obj *model.DemandeDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeDelivery_connector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Connector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeDelivery_connector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeDelivery_delivered(ctx context.Context, field graphql.CollectedField, obj *model.DemandeDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeDelivery_delivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeDelivery_delivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeDelivery", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DemandeDelivery_remoteId(ctx context.Context, field graphql.CollectedField, obj *model.DemandeDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeDelivery_remoteId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemoteID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeDelivery_remoteId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeDelivery_url(ctx context.Context, field graphql.CollectedField, obj *model.DemandeDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeDelivery_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeDelivery_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *model.DemandeDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeDelivery_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandeDelivery_nextAt(ctx context.Context, field graphql.CollectedField, obj *model.DemandeDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeDelivery_nextAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeDelivery_nextAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DemandeDelivery_dead(ctx context.Context, field graphql.CollectedField, obj *model.DemandeDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeDelivery_dead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeDelivery_dead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeDelivery", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DemandeDelivery_error(ctx context.Context, field graphql.CollectedField, obj *model.DemandeDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeDelivery_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeDelivery_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeFigures_filed(ctx context.Context, field graphql.CollectedField, obj *model.DemandeFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeFigures_filed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeFigures_filed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandeFigures_closed(ctx context.Context, field graphql.CollectedField, obj *model.DemandeFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeFigures_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeFigures_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandeFigures_closedInTime(ctx context.Context, field graphql.CollectedField, obj *model.DemandeFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeFigures_closedInTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedInTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeFigures_closedInTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandeFigures_inTimeRate(ctx context.Context, field graphql.CollectedField, obj *model.DemandeFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeFigures_inTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InTimeRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeFigures_inTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DemandeFigures_averageDays(ctx context.Context, field graphql.CollectedField, obj *model.DemandeFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeFigures_averageDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeFigures_averageDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DemandeFigures_byKind(ctx context.Context, field graphql.CollectedField, obj *model.DemandeFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeFigures_byKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DemandeKindFigure) graphql.Marshaler {
+			return ec.marshalNDemandeKindFigure2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKindFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeFigures_byKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeKindFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeKind_id(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKind_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKind_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKind", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeKind_label(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKind_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKind_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKind", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeKind_prompt(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKind_prompt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prompt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKind_prompt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKind", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeKind_processingTime(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKind_processingTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessingTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKind_processingTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKind", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeKind_location(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKind_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FieldRule) graphql.Marshaler {
+			return ec.marshalNFieldRule2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐFieldRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKind_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKind", field, false, false, "FieldRule")
+}
+
+func (ec *executionContext) _DemandeKind_photo(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKind_photo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Photo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKind_photo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKind", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DemandeKind_contact(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKind_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FieldRule) graphql.Marshaler {
+			return ec.marshalNFieldRule2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐFieldRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKind_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKind", field, false, false, "FieldRule")
+}
+
+func (ec *executionContext) _DemandeKind_audiences(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKind_audiences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audiences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Audience) graphql.Marshaler {
+			return ec.marshalNAudience2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudienceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKind_audiences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKind", field, false, false, "Audience")
+}
+
+func (ec *executionContext) _DemandeKindFigure_kind(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKindFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKindFigure_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKindFigure_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeKindFigure_label(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKindFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKindFigure_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKindFigure_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeKindFigure_status(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKindFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKindFigure_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DemandeStatus) graphql.Marshaler {
+			return ec.marshalNDemandeStatus2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKindFigure_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "DemandeStatus")
+}
+
+func (ec *executionContext) _DemandeKindFigure_count(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKindFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKindFigure_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKindFigure_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandeKindFigure_closed(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKindFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKindFigure_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKindFigure_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandeKindFigure_closedInTime(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKindFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKindFigure_closedInTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedInTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKindFigure_closedInTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandeKindFigure_averageDays(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKindFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKindFigure_averageDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKindFigure_averageDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DemandeKindFigure_announcedDays(ctx context.Context, field graphql.CollectedField, obj *model.DemandeKindFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeKindFigure_announcedDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnouncedDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeKindFigure_announcedDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "Int")
 }
 
 func (ec *executionContext) _HeatCell_weekday(ctx context.Context, field graphql.CollectedField, obj *model.HeatCell) (ret graphql.Marshaler) {
@@ -5980,6 +8805,236 @@ func (ec *executionContext) fieldContext_Mutation_updateTenant(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_fileDemande(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_fileDemande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FileDemande(ctx, fc.Args["conversationId"].(string), fc.Args["kind"].(string), fc.Args["description"].(string), fc.Args["contact"].(*string), fc.Args["address"].(*string), fc.Args["point"].(*model.PointInput), fc.Args["photo"].(*model.PhotoInput), fc.Args["consent"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Demande) graphql.Marshaler {
+			return ec.marshalNDemande2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemande(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_fileDemande(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Demande(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_fileDemande_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateDemandeStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDemandeStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDemandeStatus(ctx, fc.Args["trackingCode"].(string), fc.Args["status"].(model.DemandeStatus), fc.Args["message"].(*string), fc.Args["note"].(*string), fc.Args["assignee"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"AGENT", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.Demande
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Demande
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Demande) graphql.Marshaler {
+			return ec.marshalNDemande2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemande(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDemandeStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Demande(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDemandeStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignDemande(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignDemande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignDemande(ctx, fc.Args["trackingCode"].(string), fc.Args["assignee"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"AGENT", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.DemandeCase
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.DemandeCase
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DemandeCase) graphql.Marshaler {
+			return ec.marshalNDemandeCase2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignDemande(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeCase(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignDemande_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_eraseDemandeContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_eraseDemandeContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EraseDemandeContact(ctx, fc.Args["trackingCode"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_eraseDemandeContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_eraseDemandeContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_name(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6208,6 +9263,52 @@ func (ec *executionContext) _Overview_helpfulRate(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Overview_helpfulRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Overview", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Point_lat(ctx context.Context, field graphql.CollectedField, obj *model.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Point_lat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Point_lat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Point", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Point_lon(ctx context.Context, field graphql.CollectedField, obj *model.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Point_lon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Point_lon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Point", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Query_overview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7243,6 +10344,280 @@ func (ec *executionContext) fieldContext_Query_tenants(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Tenant(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demande(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Demande(ctx, fc.Args["trackingCode"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Demande) graphql.Marshaler {
+			return ec.marshalODemande2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemande(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demande(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Demande(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demande_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demandeKinds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandeKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemandeKinds(ctx, fc.Args["audience"].(*model.Audience))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DemandeKind) graphql.Marshaler {
+			return ec.marshalNDemandeKind2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandeKinds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeKind(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demandeKinds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demandes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Demandes(ctx, fc.Args["kind"].(*string), fc.Args["status"].(*model.DemandeStatus), fc.Args["late"].(*bool), fc.Args["assignee"].(*string), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "AGENT"})
+				if err != nil {
+					var zeroVal []*model.DemandeCase
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.DemandeCase
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DemandeCase) graphql.Marshaler {
+			return ec.marshalNDemandeCase2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeCase(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demandes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demandeCase(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandeCase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemandeCase(ctx, fc.Args["trackingCode"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "AGENT"})
+				if err != nil {
+					var zeroVal *model.DemandeCase
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.DemandeCase
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DemandeCase) graphql.Marshaler {
+			return ec.marshalODemandeCase2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeCase(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandeCase(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeCase(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demandeCase_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demandeFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandeFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemandeFigures(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED", "AGENT"})
+				if err != nil {
+					var zeroVal *model.DemandeFigures
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.DemandeFigures
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DemandeFigures) graphql.Marshaler {
+			return ec.marshalNDemandeFigures2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandeFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeFigures(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demandeFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9625,6 +13000,104 @@ func UnmarshalKbEntryInput(ctx context.Context, raw any) (model.KbEntryInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj any) (model.PhotoInput, error) {
+	var it model.PhotoInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "base64"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "base64":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("base64"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Base64 = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPhotoInput unmarshals raw into the PhotoInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPhotoInput(ctx context.Context, raw any) (model.PhotoInput, error) {
+	var out model.PhotoInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PhotoInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointInput(ctx context.Context, obj any) (model.PointInput, error) {
+	var it model.PointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lat", "lon"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lat"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lat = data
+		case "lon":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lon"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lon = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointInput unmarshals raw into the PointInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointInput(ctx context.Context, raw any) (model.PointInput, error) {
+	var out model.PointInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTenantInput(ctx context.Context, obj any) (model.TenantInput, error) {
 	var it model.TenantInput
 	if obj == nil {
@@ -9929,6 +13402,11 @@ func (ec *executionContext) _BotReply(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "demande":
+			out.Values[i] = ec._BotReply_demande(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10018,6 +13496,527 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 		case "tenant":
 			out.Values[i] = ec._Conversation_tenant(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeImplementors = []string{"Demande"}
+
+func (ec *executionContext) _Demande(ctx context.Context, sel ast.SelectionSet, obj *model.Demande) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Demande")
+		case "trackingCode":
+			out.Values[i] = ec._Demande_trackingCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Demande_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kindLabel":
+			out.Values[i] = ec._Demande_kindLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Demande_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusLabel":
+			out.Values[i] = ec._Demande_statusLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filedAt":
+			out.Values[i] = ec._Demande_filedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Demande_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "due":
+			out.Values[i] = ec._Demande_due(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processingTime":
+			out.Values[i] = ec._Demande_processingTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "late":
+			out.Values[i] = ec._Demande_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Demande_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeCaseImplementors = []string{"DemandeCase"}
+
+func (ec *executionContext) _DemandeCase(ctx context.Context, sel ast.SelectionSet, obj *model.DemandeCase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeCaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeCase")
+		case "demande":
+			out.Values[i] = ec._DemandeCase_demande(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "audience":
+			out.Values[i] = ec._DemandeCase_audience(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conversationId":
+			out.Values[i] = ec._DemandeCase_conversationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._DemandeCase_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "redactedDescription":
+			out.Values[i] = ec._DemandeCase_redactedDescription(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._DemandeCase_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "point":
+			out.Values[i] = ec._DemandeCase_point(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "place":
+			out.Values[i] = ec._DemandeCase_place(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._DemandeCase_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._DemandeCase_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "photo":
+			out.Values[i] = ec._DemandeCase_photo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "consent":
+			out.Values[i] = ec._DemandeCase_consent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "erased":
+			out.Values[i] = ec._DemandeCase_erased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignee":
+			out.Values[i] = ec._DemandeCase_assignee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._DemandeCase_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "history":
+			out.Values[i] = ec._DemandeCase_history(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delivery":
+			out.Values[i] = ec._DemandeCase_delivery(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeChangeImplementors = []string{"DemandeChange"}
+
+func (ec *executionContext) _DemandeChange(ctx context.Context, sel ast.SelectionSet, obj *model.DemandeChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeChange")
+		case "at":
+			out.Values[i] = ec._DemandeChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._DemandeChange_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._DemandeChange_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._DemandeChange_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._DemandeChange_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "assignee":
+			out.Values[i] = ec._DemandeChange_assignee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._DemandeChange_by(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeDeliveryImplementors = []string{"DemandeDelivery"}
+
+func (ec *executionContext) _DemandeDelivery(ctx context.Context, sel ast.SelectionSet, obj *model.DemandeDelivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeDeliveryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeDelivery")
+		case "connector":
+			out.Values[i] = ec._DemandeDelivery_connector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delivered":
+			out.Values[i] = ec._DemandeDelivery_delivered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remoteId":
+			out.Values[i] = ec._DemandeDelivery_remoteId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._DemandeDelivery_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attempts":
+			out.Values[i] = ec._DemandeDelivery_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextAt":
+			out.Values[i] = ec._DemandeDelivery_nextAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dead":
+			out.Values[i] = ec._DemandeDelivery_dead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._DemandeDelivery_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeFiguresImplementors = []string{"DemandeFigures"}
+
+func (ec *executionContext) _DemandeFigures(ctx context.Context, sel ast.SelectionSet, obj *model.DemandeFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeFigures")
+		case "filed":
+			out.Values[i] = ec._DemandeFigures_filed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closed":
+			out.Values[i] = ec._DemandeFigures_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closedInTime":
+			out.Values[i] = ec._DemandeFigures_closedInTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inTimeRate":
+			out.Values[i] = ec._DemandeFigures_inTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageDays":
+			out.Values[i] = ec._DemandeFigures_averageDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "byKind":
+			out.Values[i] = ec._DemandeFigures_byKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeKindImplementors = []string{"DemandeKind"}
+
+func (ec *executionContext) _DemandeKind(ctx context.Context, sel ast.SelectionSet, obj *model.DemandeKind) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeKindImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeKind")
+		case "id":
+			out.Values[i] = ec._DemandeKind_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._DemandeKind_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prompt":
+			out.Values[i] = ec._DemandeKind_prompt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "processingTime":
+			out.Values[i] = ec._DemandeKind_processingTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "location":
+			out.Values[i] = ec._DemandeKind_location(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "photo":
+			out.Values[i] = ec._DemandeKind_photo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contact":
+			out.Values[i] = ec._DemandeKind_contact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "audiences":
+			out.Values[i] = ec._DemandeKind_audiences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeKindFigureImplementors = []string{"DemandeKindFigure"}
+
+func (ec *executionContext) _DemandeKindFigure(ctx context.Context, sel ast.SelectionSet, obj *model.DemandeKindFigure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeKindFigureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeKindFigure")
+		case "kind":
+			out.Values[i] = ec._DemandeKindFigure_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._DemandeKindFigure_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._DemandeKindFigure_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DemandeKindFigure_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closed":
+			out.Values[i] = ec._DemandeKindFigure_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closedInTime":
+			out.Values[i] = ec._DemandeKindFigure_closedInTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageDays":
+			out.Values[i] = ec._DemandeKindFigure_averageDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "announcedDays":
+			out.Values[i] = ec._DemandeKindFigure_announcedDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -10549,6 +14548,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "fileDemande":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_fileDemande(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateDemandeStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDemandeStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignDemande":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignDemande(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eraseDemandeContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_eraseDemandeContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10653,6 +14680,44 @@ func (ec *executionContext) _Overview(ctx context.Context, sel ast.SelectionSet,
 		case "helpfulRate":
 			out.Values[i] = ec._Overview_helpfulRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointImplementors = []string{"Point"}
+
+func (ec *executionContext) _Point(ctx context.Context, sel ast.SelectionSet, obj *model.Point) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Point")
+		case "lat":
+			out.Values[i] = ec._Point_lat(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lon":
+			out.Values[i] = ec._Point_lon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -10804,6 +14869,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tenants(ctx, field)
+				})
+		case "demande":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demande(ctx, field)
+				})
+		case "demandeKinds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandeKinds(ctx, field)
+				})
+		case "demandes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandes(ctx, field)
+				})
+		case "demandeCase":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandeCase(ctx, field)
+				})
+		case "demandeFigures":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandeFigures(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -11758,6 +15853,138 @@ func (ec *executionContext) marshalNConversation2ᚖgithubᚗcomᚋparvisᚑcivi
 	return ec._Conversation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDemande2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemande(ctx context.Context, sel ast.SelectionSet, v *model.Demande) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Demande!")
+		return graphql.Null
+	}
+	return ec._Demande(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemandeCase2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DemandeCase) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemandeCase2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeCase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemandeCase2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeCase(ctx context.Context, sel ast.SelectionSet, v *model.DemandeCase) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandeCase!")
+		return graphql.Null
+	}
+	return ec._DemandeCase(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemandeChange2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DemandeChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemandeChange2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemandeChange2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeChange(ctx context.Context, sel ast.SelectionSet, v *model.DemandeChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandeChange!")
+		return graphql.Null
+	}
+	return ec._DemandeChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemandeFigures2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeFigures(ctx context.Context, sel ast.SelectionSet, v *model.DemandeFigures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandeFigures!")
+		return graphql.Null
+	}
+	return ec._DemandeFigures(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemandeKind2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DemandeKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemandeKind2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemandeKind2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKind(ctx context.Context, sel ast.SelectionSet, v *model.DemandeKind) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandeKind!")
+		return graphql.Null
+	}
+	return ec._DemandeKind(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemandeKindFigure2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKindFigureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DemandeKindFigure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemandeKindFigure2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKindFigure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemandeKindFigure2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKindFigure(ctx context.Context, sel ast.SelectionSet, v *model.DemandeKindFigure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandeKindFigure!")
+		return graphql.Null
+	}
+	return ec._DemandeKindFigure(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDemandeStatus2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx context.Context, v any) (model.DemandeStatus, error) {
+	var res model.DemandeStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDemandeStatus2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx context.Context, sel ast.SelectionSet, v model.DemandeStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFieldRule2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐFieldRule(ctx context.Context, v any) (model.FieldRule, error) {
+	var res model.FieldRule
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFieldRule2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐFieldRule(ctx context.Context, sel ast.SelectionSet, v model.FieldRule) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12609,6 +16836,50 @@ func (ec *executionContext) marshalOConversation2ᚖgithubᚗcomᚋparvisᚑcivi
 	return ec._Conversation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODemande2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemande(ctx context.Context, sel ast.SelectionSet, v *model.Demande) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Demande(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODemandeCase2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeCase(ctx context.Context, sel ast.SelectionSet, v *model.DemandeCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DemandeCase(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODemandeDelivery2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeDelivery(ctx context.Context, sel ast.SelectionSet, v *model.DemandeDelivery) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DemandeDelivery(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODemandeKind2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeKind(ctx context.Context, sel ast.SelectionSet, v *model.DemandeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DemandeKind(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODemandeStatus2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx context.Context, v any) (*model.DemandeStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DemandeStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODemandeStatus2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx context.Context, sel ast.SelectionSet, v *model.DemandeStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -12683,6 +16954,29 @@ func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOPhotoInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhotoInput(ctx context.Context, v any) (*model.PhotoInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPhotoInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPoint2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPoint(ctx context.Context, sel ast.SelectionSet, v *model.Point) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Point(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPointInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPointInput(ctx context.Context, v any) (*model.PointInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOReplayReport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐReplayReport(ctx context.Context, sel ast.SelectionSet, v *model.ReplayReport) graphql.Marshaler {

@@ -47,6 +47,8 @@ type BotReply struct {
 	Entry *KbEntry `json:"entry,omitempty"`
 	// Choices offered (CLARIFY) or related entries.
 	Suggestions []*KbEntry `json:"suggestions"`
+	// The kind of demande the reply proposes to file, if any.
+	Demande *DemandeKind `json:"demande,omitempty"`
 }
 
 type Caller struct {
@@ -62,6 +64,124 @@ type Conversation struct {
 	Messages []*Message `json:"messages"`
 	// The commune or intercommunalité the conversation is held with.
 	Tenant *string `json:"tenant,omitempty"`
+}
+
+// A demande as anyone with its tracking code may see it: nothing personal.
+type Demande struct {
+	// Like MTC-2026-000123-7KQF: the town's prefix, the year, a number, a check part.
+	TrackingCode string        `json:"trackingCode"`
+	Kind         string        `json:"kind"`
+	KindLabel    string        `json:"kindLabel"`
+	Status       DemandeStatus `json:"status"`
+	// The status in the citizen's words.
+	StatusLabel string    `json:"statusLabel"`
+	FiledAt     time.Time `json:"filedAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	// When the announced processing time runs out.
+	Due time.Time `json:"due"`
+	// The announced processing time, « 5 jours ouvrés ».
+	ProcessingTime string `json:"processingTime"`
+	// Still open past its announced time.
+	Late bool `json:"late"`
+	// The service's last public message to the citizen.
+	Message *string `json:"message,omitempty"`
+}
+
+// A demande as the service desk sees it: its personal part opened for the agents.
+type DemandeCase struct {
+	Demande        *Demande  `json:"demande"`
+	Audience       *Audience `json:"audience,omitempty"`
+	ConversationID string    `json:"conversationId"`
+	// As the citizen wrote it; null once erased.
+	Description *string `json:"description,omitempty"`
+	// The description as analytics keep it (personal data replaced by markers).
+	RedactedDescription string  `json:"redactedDescription"`
+	Address             *string `json:"address,omitempty"`
+	Point               *Point  `json:"point,omitempty"`
+	// The street at most: what the figures keep.
+	Place *string `json:"place,omitempty"`
+	Email *string `json:"email,omitempty"`
+	Phone *string `json:"phone,omitempty"`
+	// The photo as a data: URL (in demandeCase only: null in the list of demandes).
+	Photo *string `json:"photo,omitempty"`
+	// The citizen agreed to be contacted about it.
+	Consent bool `json:"consent"`
+	// Its personal part was erased (retention or request).
+	Erased   bool    `json:"erased"`
+	Assignee *string `json:"assignee,omitempty"`
+	// The last internal note.
+	Note    *string          `json:"note,omitempty"`
+	History []*DemandeChange `json:"history"`
+	// Delivery to the town's service platform, when one is configured.
+	Delivery *DemandeDelivery `json:"delivery,omitempty"`
+}
+
+// One step of a demande's history.
+type DemandeChange struct {
+	At time.Time `json:"at"`
+	// demande.filed, demande.status_changed, demande.delivered, demande.delivery_failed, demande.contact_erased
+	Type     string        `json:"type"`
+	Status   DemandeStatus `json:"status"`
+	Message  *string       `json:"message,omitempty"`
+	Note     *string       `json:"note,omitempty"`
+	Assignee *string       `json:"assignee,omitempty"`
+	By       *string       `json:"by,omitempty"`
+}
+
+type DemandeDelivery struct {
+	Connector string     `json:"connector"`
+	Delivered bool       `json:"delivered"`
+	RemoteID  *string    `json:"remoteId,omitempty"`
+	URL       *string    `json:"url,omitempty"`
+	Attempts  int        `json:"attempts"`
+	NextAt    *time.Time `json:"nextAt,omitempty"`
+	// Given up: the platform refused it, or kept failing too long; the desk handles it.
+	Dead  bool    `json:"dead"`
+	Error *string `json:"error,omitempty"`
+}
+
+// The demandes filed in a period, and how well they were served.
+type DemandeFigures struct {
+	Filed int `json:"filed"`
+	// Done or refused.
+	Closed int `json:"closed"`
+	// Closed within the announced processing time.
+	ClosedInTime int `json:"closedInTime"`
+	// closedInTime / closed; null before any is closed.
+	InTimeRate *float64 `json:"inTimeRate,omitempty"`
+	// Mean processing time of the closed ones, in days.
+	AverageDays *float64             `json:"averageDays,omitempty"`
+	ByKind      []*DemandeKindFigure `json:"byKind"`
+}
+
+// A kind of demande a citizen can file, and what the form asks.
+type DemandeKind struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	// What to describe, in the kind's own words.
+	Prompt *string `json:"prompt,omitempty"`
+	// The announced processing time, « 5 jours ouvrés ».
+	ProcessingTime string `json:"processingTime"`
+	// An address or a point on the map.
+	Location FieldRule `json:"location"`
+	// A photo may be attached (never required).
+	Photo bool `json:"photo"`
+	// An e-mail address or a phone number.
+	Contact FieldRule `json:"contact"`
+	// Who may file it; empty: everyone.
+	Audiences []Audience `json:"audiences"`
+}
+
+type DemandeKindFigure struct {
+	Kind         string        `json:"kind"`
+	Label        string        `json:"label"`
+	Status       DemandeStatus `json:"status"`
+	Count        int           `json:"count"`
+	Closed       int           `json:"closed"`
+	ClosedInTime int           `json:"closedInTime"`
+	AverageDays  *float64      `json:"averageDays,omitempty"`
+	// The announced processing time, in days.
+	AnnouncedDays int `json:"announcedDays"`
 }
 
 type HeatCell struct {
@@ -162,6 +282,23 @@ type Overview struct {
 	AnswerRate float64 `json:"answerRate"`
 	// Share of helpful feedback; null without feedback.
 	HelpfulRate *float64 `json:"helpfulRate,omitempty"`
+}
+
+// A photo, its bytes in base64 (256 Ko at most once decoded).
+type PhotoInput struct {
+	Name   string `json:"name"`
+	Base64 string `json:"base64"`
+}
+
+type Point struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// A point on a map (WGS 84).
+type PointInput struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
 }
 
 type Query struct {
@@ -383,6 +520,124 @@ func (e *Bucket) UnmarshalJSON(b []byte) error {
 }
 
 func (e Bucket) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a demande stands. RECUE: filed, not yet taken up; EN_COURS: an agent works on it; TRAITEE: done; REJETEE: closed without follow-up.
+type DemandeStatus string
+
+const (
+	DemandeStatusRecue   DemandeStatus = "RECUE"
+	DemandeStatusEnCours DemandeStatus = "EN_COURS"
+	DemandeStatusTraitee DemandeStatus = "TRAITEE"
+	DemandeStatusRejetee DemandeStatus = "REJETEE"
+)
+
+var AllDemandeStatus = []DemandeStatus{
+	DemandeStatusRecue,
+	DemandeStatusEnCours,
+	DemandeStatusTraitee,
+	DemandeStatusRejetee,
+}
+
+func (e DemandeStatus) IsValid() bool {
+	switch e {
+	case DemandeStatusRecue, DemandeStatusEnCours, DemandeStatusTraitee, DemandeStatusRejetee:
+		return true
+	}
+	return false
+}
+
+func (e DemandeStatus) String() string {
+	return string(e)
+}
+
+func (e *DemandeStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DemandeStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DemandeStatus", str)
+	}
+	return nil
+}
+
+func (e DemandeStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DemandeStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DemandeStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a field of a demande is asked, and must be given.
+type FieldRule string
+
+const (
+	FieldRuleRequired FieldRule = "REQUIRED"
+	FieldRuleOptional FieldRule = "OPTIONAL"
+	FieldRuleNone     FieldRule = "NONE"
+)
+
+var AllFieldRule = []FieldRule{
+	FieldRuleRequired,
+	FieldRuleOptional,
+	FieldRuleNone,
+}
+
+func (e FieldRule) IsValid() bool {
+	switch e {
+	case FieldRuleRequired, FieldRuleOptional, FieldRuleNone:
+		return true
+	}
+	return false
+}
+
+func (e FieldRule) String() string {
+	return string(e)
+}
+
+func (e *FieldRule) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FieldRule(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FieldRule", str)
+	}
+	return nil
+}
+
+func (e FieldRule) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FieldRule) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FieldRule) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -85,6 +85,31 @@
     .counter { color: #4a4f57; }
     .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
       clip: rect(0,0,0,0); white-space: nowrap; border: 0; }
+    /* Demandes: the guided form, one question at a time. */
+    .demande { border-top: 1px solid #d8dde6; padding: 10px 12px; display: flex; flex-direction: column; gap: 8px;
+      align-items: stretch; max-height: 60%; overflow-y: auto; }
+    .demande h3 { font-size: 16px; margin: 0; }
+    .demande h3:focus { outline: none; }
+    .demande .step { font-size: 13px; color: #4a4f57; margin: 0; }
+    .demande label { font-weight: 600; }
+    .demande .help { font-size: 14px; color: #4a4f57; margin: 0; }
+    .demande input[type=text], .demande input[type=email], .demande input[type=tel], .demande textarea {
+      width: 100%; min-height: 44px; padding: 10px; font-size: 16px; border: 2px solid #6b7280; border-radius: 8px;
+      color: #1a1a1a; background: #fff; max-height: none; }
+    .demande textarea { min-height: 96px; resize: vertical; }
+    .demande [aria-invalid=true] { border-color: #b3261e; }
+    .demande .error { color: #b3261e; font-size: 15px; margin: 0; }
+    .demande .check { display: flex; gap: 8px; align-items: flex-start; font-weight: 400; }
+    .demande .check input { width: 24px; height: 24px; flex: none; margin: 0; }
+    .demande dl { margin: 0; display: grid; grid-template-columns: 1fr; gap: 2px; font-size: 15px; }
+    .demande dt { font-weight: 600; } .demande dd { margin: 0 0 6px; overflow-wrap: anywhere; }
+    .demande .buttons { display: flex; flex-wrap: wrap; gap: 8px; justify-content: flex-end;
+      position: sticky; bottom: -10px; background: #fff; padding: 6px 0 10px; }
+    .demande .buttons button { min-height: 44px; padding: 0 14px; border-radius: 8px; font-size: 16px; cursor: pointer;
+      border: 2px solid ${colour}; background: #fff; color: #0b3b6f; }
+    .demande .buttons button.primary { background: ${colour}; color: ${onAccent}; border-color: transparent; font-weight: 600; }
+    .demande input:focus-visible, .demande textarea:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+    .code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 17px; font-weight: 700; letter-spacing: .04em; }
     @media (prefers-reduced-motion: no-preference) { .panel:not([hidden]) { animation: rise .18s ease-out; } }
     @keyframes rise { from { transform: translateY(12px); } to { transform: none; } }
   `;
@@ -127,6 +152,7 @@
   const counter = el("span", { class: "counter", id: "parvis-hint", "aria-live": "polite" });
   const humanBtn = el("button", { type: "button", text: "Parler à un agent" });
   const restartBtn = el("button", { type: "button", text: "Nouvelle conversation" });
+  const demandeBox = el("form", { class: "demande", hidden: true, novalidate: true, "aria-labelledby": "parvis-demande-q" });
   const form = el("form", { "aria-label": "Écrire un message" },
     el("label", { for: "parvis-input", class: "sr-only", text: "Votre question" }), input, send);
   const panel = el("div", { class: "panel", id: "parvis-panel", role: "dialog", "aria-modal": "false",
@@ -134,7 +160,7 @@
     el("header", {}, el("h2", { id: "parvis-title", text: title }), closeBtn),
     el("p", { class: "privacy" }, privacyText,
       el("a", { href: privacyURL, target: "_blank", rel: "noopener", text: "Vos données (RGPD)" })),
-    log, typing, form, el("div", { class: "footer" }, humanBtn, counter, restartBtn));
+    log, typing, demandeBox, form, el("div", { class: "footer" }, humanBtn, counter, restartBtn));
   root.append(launcher, panel);
 
   // State, kept across pages.
@@ -189,6 +215,9 @@
           ? el("div", { class: "msg citizen earlier" }, el("span", { class: "sr-only", text: "Vous : " }), "Votre message (non conservé d'une page à l'autre)")
           : el("div", { class: "msg citizen" }, el("span", { class: "sr-only", text: "Vous : " }), item.text);
         break;
+      case "demande":
+        node = renderFiled(item);
+        break;
       case "notice":
         node = el("div", { class: "msg notice", role: live ? "alert" : null }, item.text,
           item.retry ? el("div", { class: "actions" }, el("button", { type: "button", text: "Réessayer", onclick: () => ask(item.retry) })) : null);
@@ -208,6 +237,9 @@
         }
         for (const l of (r.entry && r.entry.links) || []) {
           actions.push(el("a", { href: l.url, target: "_blank", rel: "noopener", text: l.label }));
+        }
+        if (r.demande) {
+          actions.push(el("button", { type: "button", text: "Déposer la demande : " + r.demande.label, onclick: () => startDemande(r.demande) }));
         }
         node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }), r.text,
           r.entry && r.entry.source && r.outcome === "ANSWERED" ? el("span", { class: "source", text: "Source : " + r.entry.source }) : null,
@@ -285,7 +317,8 @@
     send.disabled = true;
     typing.hidden = false;
     add({ kind: "citizen", text });
-    const fields = "text outcome confidence entry { id question source links { label url } } suggestions { id question }";
+    const fields = `text outcome confidence entry { id question source links { label url } } suggestions { id question }
+      demande { id label prompt processingTime location photo contact }`;
     const query = `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { ${fields} } }`;
     try {
       let reply;
@@ -319,6 +352,226 @@
     }
   }
 
+
+  // Demandes: a guided form, one question at a time, each checked with a clear
+  // message; a summary to confirm; then the tracking code, with a copy button.
+  // What the citizen types here stays in this page's memory, never in storage.
+  const emailRe = /^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
+  const phoneOK = (v) => /^(?:0|\+33|0033)[1-9][0-9]{8}$/.test(v.replace(/[\s.\-\u00a0]/g, "").replace("(0)", ""));
+  const maxPhoto = 256 * 1024;
+  let draft = null;
+
+  function demandeSteps(kind) {
+    const steps = [{ id: "description" }];
+    if (kind.location !== "NONE") steps.push({ id: "location" });
+    if (kind.photo) steps.push({ id: "photo" });
+    if (kind.contact !== "NONE") steps.push({ id: "contact" });
+    steps.push({ id: "summary" });
+    return steps;
+  }
+
+  function startDemande(kind) {
+    draft = { kind, steps: demandeSteps(kind), at: 0, description: "", address: "", point: null, photo: null, photoName: "", contact: "", consent: false };
+    form.hidden = true;
+    demandeBox.hidden = false;
+    drawStep();
+  }
+
+  function endDemande() {
+    draft = null;
+    demandeBox.hidden = true;
+    demandeBox.replaceChildren();
+    form.hidden = false;
+    input.focus();
+  }
+
+  // check validates the current step's answer; it returns a message or "".
+  function check(stepId) {
+    const d = draft;
+    switch (stepId) {
+      case "description": {
+        const n = d.description.trim().length;
+        if (n < 10) return "La description est trop courte : décrivez la demande en 10 caractères au moins.";
+        if (n > 2000) return `La description est trop longue : ${n} caractères, 2000 au plus.`;
+        return "";
+      }
+      case "location":
+        if (d.kind.location === "REQUIRED" && !d.address.trim() && !d.point) return "Indiquez où se trouve le problème : une adresse, un lieu (par exemple « devant le 3 rue de la Paix ») ou votre position.";
+        if (d.address.length > 200) return "L'adresse est trop longue : 200 caractères au plus.";
+        return "";
+      case "contact": {
+        const v = d.contact.trim();
+        if (!v) return d.kind.contact === "REQUIRED" ? "Cette demande a besoin d'un moyen de vous joindre : une adresse électronique ou un numéro de téléphone." : "";
+        if (v.includes("@") && !emailRe.test(v)) return "L'adresse électronique n'est pas valide : vérifiez-la (par exemple prenom.nom@exemple.fr).";
+        if (!v.includes("@") && !phoneOK(v)) return "Le numéro de téléphone n'est pas valide : donnez un numéro français à 10 chiffres (06 12 34 56 78) ou une adresse électronique.";
+        if (!d.consent) return "Pour laisser vos coordonnées, cochez « J'accepte d'être contacté(e) au sujet de cette demande », ou effacez-les.";
+        return "";
+      }
+    }
+    return "";
+  }
+
+  function field(id, labelText, control, help) {
+    const hid = "parvis-d-help", eid = "parvis-d-error";
+    control.id = id;
+    control.setAttribute("aria-describedby", "parvis-d-step " + (help ? hid + " " : "") + eid);
+    return [el("label", { for: id, text: labelText }), help ? el("p", { class: "help", id: hid, text: help }) : null, control];
+  }
+
+  function drawStep(error) {
+    const d = draft;
+    const step = d.steps[d.at];
+    const total = d.steps.length;
+    const heading = el("h3", { id: "parvis-demande-q", tabindex: "-1" });
+    const parts = [];
+    let control = null;
+    switch (step.id) {
+      case "description":
+        heading.textContent = d.kind.label;
+        control = el("textarea", { maxlength: "2000", required: true });
+        control.value = d.description;
+        control.addEventListener("input", () => { d.description = control.value; });
+        parts.push(...field("parvis-d-description", "Votre demande", control, (d.kind.prompt || "Décrivez votre demande") + ` (délai de traitement annoncé : ${d.kind.processingTime}).`));
+        break;
+      case "location":
+        heading.textContent = "Où ?";
+        control = el("input", { type: "text", maxlength: "200", autocomplete: "street-address", required: d.kind.location === "REQUIRED" });
+        control.value = d.address;
+        control.addEventListener("input", () => { d.address = control.value; });
+        parts.push(...field("parvis-d-address", "Adresse ou lieu" + (d.kind.location === "REQUIRED" ? "" : " (facultatif)"), control, "Rue et numéro, ou un repère : « devant l'école Jean Moulin »."));
+        if (navigator.geolocation) {
+          const where = el("p", { class: "help", role: "status", text: d.point ? `Position jointe (${d.point.lat.toFixed(5)}, ${d.point.lon.toFixed(5)}).` : "" });
+          parts.push(el("div", { class: "buttons" }, el("button", { type: "button", text: d.point ? "Retirer ma position" : "Joindre ma position",
+            onclick: () => {
+              if (d.point) { d.point = null; drawStep(); return; }
+              where.textContent = "Recherche de votre position…";
+              navigator.geolocation.getCurrentPosition(
+                (pos) => { d.point = { lat: pos.coords.latitude, lon: pos.coords.longitude }; drawStep(); },
+                () => { where.textContent = "Position indisponible : indiquez l'adresse ou un repère."; },
+                { enableHighAccuracy: true, timeout: 15000 });
+            } })), where);
+        }
+        break;
+      case "photo": {
+        heading.textContent = "Une photo ? (facultatif)";
+        control = el("input", { type: "file", accept: "image/*" });
+        control.addEventListener("change", () => readPhoto(control.files && control.files[0]));
+        parts.push(...field("parvis-d-photo", "Photo du problème (facultatif)", control, d.photo ? "Photo jointe : " + d.photoName + "." : "Une image, réduite automatiquement si elle est lourde."));
+        break;
+      }
+      case "contact": {
+        heading.textContent = "Comment vous joindre ?";
+        control = el("input", { type: "text", inputmode: "email", autocomplete: "email", maxlength: "254", required: d.kind.contact === "REQUIRED" });
+        control.value = d.contact;
+        control.addEventListener("input", () => { d.contact = control.value; });
+        parts.push(...field("parvis-d-contact", "Adresse électronique ou téléphone" + (d.kind.contact === "REQUIRED" ? "" : " (facultatif)"), control, "Seul le service qui traite la demande les voit ; ils sont effacés ensuite."));
+        const consent = el("input", { type: "checkbox", id: "parvis-d-consent" });
+        consent.checked = d.consent;
+        consent.addEventListener("change", () => { d.consent = consent.checked; });
+        parts.push(el("label", { class: "check", for: "parvis-d-consent" }, consent, el("span", { text: "J'accepte d'être contacté(e) au sujet de cette demande." })));
+        break;
+      }
+      case "summary": {
+        heading.textContent = "Vérifiez votre demande";
+        const rows = [["Demande", d.kind.label], ["Description", d.description.trim()]];
+        if (d.kind.location !== "NONE") rows.push(["Lieu", [d.address.trim(), d.point ? "position jointe" : ""].filter(Boolean).join(", ") || "non précisé"]);
+        if (d.kind.photo) rows.push(["Photo", d.photo ? d.photoName : "aucune"]);
+        if (d.kind.contact !== "NONE") rows.push(["Contact", d.contact.trim() || "aucun"]);
+        rows.push(["Délai annoncé", d.kind.processingTime]);
+        parts.push(el("dl", {}, ...rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])));
+        break;
+      }
+    }
+    const err = el("p", { class: "error", id: "parvis-d-error", role: "alert", hidden: !error, text: error || "" });
+    if (control && error) control.setAttribute("aria-invalid", "true");
+    const back = el("button", { type: "button", text: d.at === 0 ? "Annuler" : "Précédent",
+      onclick: () => { if (d.at === 0) { endDemande(); add({ kind: "notice", text: "Demande abandonnée : rien n'a été envoyé." }); } else { d.at--; drawStep(); } } });
+    const next = el("button", { type: "submit", class: "primary", text: step.id === "summary" ? "Envoyer la demande" : "Suivant" });
+    const buttons = [back];
+    if (step.id === "summary") buttons.push(el("button", { type: "button", text: "Annuler", onclick: () => { endDemande(); add({ kind: "notice", text: "Demande abandonnée : rien n'a été envoyé." }); } }));
+    buttons.push(next);
+    demandeBox.replaceChildren(el("p", { class: "step", id: "parvis-d-step", text: `Étape ${d.at + 1} sur ${total}` }), heading, ...parts, err,
+      el("div", { class: "buttons" }, ...buttons));
+    // Focus: on the field to answer (its label and help are read), or on the
+    // question when there is none, so that a screen reader follows each step.
+    (control || heading).focus();
+  }
+
+  async function readPhoto(file) {
+    const d = draft;
+    if (!file) { d.photo = null; return; }
+    if (!/^image\//.test(file.type)) { drawStep("La photo doit être une image (JPEG, PNG, WebP ou GIF)."); return; }
+    try {
+      let blob = file;
+      if (file.size > maxPhoto) blob = await shrink(file);
+      if (blob.size > maxPhoto) { drawStep("La photo est trop lourde, même réduite : choisissez-en une autre."); return; }
+      d.photo = await new Promise((ok, ko) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = ko; r.readAsDataURL(blob); });
+      d.photoName = file.name;
+      drawStep();
+    } catch (_) {
+      drawStep("Cette photo n'a pas pu être lue : choisissez-en une autre, ou passez cette étape.");
+    }
+  }
+
+  // shrink redraws a photo at 1280 px at most, in JPEG, smaller until it fits.
+  async function shrink(file) {
+    const img = await createImageBitmap(file);
+    let scale = Math.min(1, 1280 / Math.max(img.width, img.height));
+    for (let q = 0.8; ; q -= 0.15) {
+      const c = document.createElement("canvas");
+      c.width = Math.round(img.width * scale); c.height = Math.round(img.height * scale);
+      c.getContext("2d").drawImage(img, 0, 0, c.width, c.height);
+      const blob = await new Promise((ok) => c.toBlob(ok, "image/jpeg", q));
+      if (!blob || blob.size <= maxPhoto || q < 0.3) return blob || file;
+      scale *= 0.8;
+    }
+  }
+
+  demandeBox.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const d = draft;
+    if (!d) return;
+    const step = d.steps[d.at];
+    const problem = check(step.id);
+    if (problem) { drawStep(problem); return; }
+    if (step.id !== "summary") { d.at++; drawStep(); return; }
+    if (busy) return;
+    busy = true;
+    try {
+      const v = { c: await ensureConversation(), k: d.kind.id, d: d.description.trim(),
+        contact: d.contact.trim() || null, a: d.address.trim() || null, consent: !!d.consent,
+        photo: d.photo ? { name: d.photoName, base64: d.photo } : null, point: d.point };
+      const r = (await gql(`mutation($c: ID!, $k: String!, $d: String!, $contact: String, $a: String, $consent: Boolean, $photo: PhotoInput, $point: PointInput) {
+        fileDemande(conversationId: $c, kind: $k, description: $d, contact: $contact, address: $a, consent: $consent, photo: $photo, point: $point) {
+          trackingCode kindLabel processingTime statusLabel } }`, v)).fileDemande;
+      endDemande();
+      const node = add({ kind: "demande", code: r.trackingCode, label: r.kindLabel, delay: r.processingTime });
+      const copy = node.querySelector("button");
+      if (copy) copy.focus();
+    } catch (err) {
+      drawStep(err.code === "NETWORK" ? "Connexion impossible avec le service : votre demande n'est pas encore envoyée. Vérifiez votre connexion, puis réessayez." : err.message);
+    } finally {
+      busy = false;
+    }
+  });
+
+  function renderFiled(item) {
+    const status = el("span", { role: "status", class: "source" });
+    const copy = el("button", { type: "button", text: "Copier le code", "aria-label": "Copier le code de suivi " + item.code,
+      onclick: async () => {
+        try { await navigator.clipboard.writeText(item.code); status.textContent = "Code copié."; } catch (_) {
+          const range = document.createRange(); range.selectNodeContents(code);
+          const sel = root.getSelection ? root.getSelection() : window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+          status.textContent = "Code sélectionné : copiez-le (Ctrl+C).";
+        }
+      } });
+    const code = el("span", { class: "code", text: item.code });
+    return el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }),
+      `Votre demande « ${item.label} » est enregistrée. Votre code de suivi : `, code,
+      `. Gardez-le : demandez-moi « où en est ma demande ${item.code} ? » pour la suivre. Délai de traitement annoncé : ${item.delay}.`,
+      el("div", { class: "actions" }, copy), status);
+  }
+
   function open() {
     panel.hidden = false;
     launcher.hidden = true;
@@ -327,6 +580,7 @@
     if (!state.items.length) state.items.push({ kind: "audience" });
     save();
     redraw();
+    if (draft) { drawStep(); return; } // back to the demande being filled in
     const first = state.audience ? input : log.querySelector(".actions button:not([disabled])");
     (first || input).focus();
   }
@@ -358,6 +612,7 @@
   });
   humanBtn.addEventListener("click", () => ask("Je voudrais parler à un agent"));
   restartBtn.addEventListener("click", () => {
+    if (draft) endDemande();
     state = { conversationId: null, audience: null, items: [{ kind: "audience" }], open: true, savedAt: Date.now() };
     save();
     redraw();

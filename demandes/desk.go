@@ -1,0 +1,480 @@
+// Package demandes files and follows the requests citizens make from the chat
+// (a pothole, a bulky-waste pickup, a room for an association): tracking codes
+// that cannot be guessed, the checks of what a citizen sends, the personal part
+// sealed with a key of its own (crypto-shredding), the agents' service desk,
+// the chat's answer to « où en est ma demande ? », delivery to a town's service
+// platform through a connector, and the figures of the service.
+//
+// Data flows through the log: [Desk.File] and the agents' changes are events
+// on parvis.demandes; every process follows the topic into its [Desk] with
+// [Desk.Apply], so the desk's state is the log's. Contact details travel only
+// sealed; their keys stay in the [KeyStore].
+package demandes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parvis-civic/parvis/demandes/connector"
+	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/ingest/redact"
+)
+
+// Errors callers turn into messages.
+var (
+	ErrUnknown   = errors.New("demandes: no demande has this tracking code")
+	ErrBadStatus = errors.New("demandes: unknown status")
+	ErrTooLong   = errors.New("demandes: message too long")
+)
+
+// MaxMessage bounds an agent's public message and internal note.
+const MaxMessage = 2000
+
+// Publisher appends events to the log; it returns once they are durable.
+type Publisher interface {
+	Publish(ctx context.Context, evs ...events.Envelope) error
+}
+
+// Notifier tells a citizen who left an e-mail address that their demande
+// changed; nil: nobody is told.
+type Notifier interface {
+	Notify(ctx context.Context, to string, d Demande) error
+}
+
+// Config configures a [Desk].
+type Config struct {
+	Tenant string
+	Codes  *Codes
+	Kinds  *Kinds
+	Keys   *KeyStore
+	Notify Notifier
+	Logger *slog.Logger
+	Now    func() time.Time // the clock; time.Now when nil
+}
+
+// Desk holds every demande as the log says it is, and files and changes them
+// as events. It is safe for concurrent use.
+type Desk struct {
+	cfg Config
+	pub Publisher
+
+	fileMu sync.Mutex // one number at a time
+
+	mu      sync.RWMutex
+	byCode  map[string]*Demande
+	last    map[int]int64 // the highest number of each year
+	applied map[string]bool
+}
+
+// Change is one step of a demande's history.
+type Change struct {
+	At       time.Time
+	Type     string // the event's type
+	Status   connector.Status
+	Message  string
+	Note     string
+	Assignee string
+	By       string
+}
+
+// Delivery is where a demande stands with the town's service platform.
+type Delivery struct {
+	Connector string
+	RemoteID  string
+	URL       string
+	Attempts  int
+	NextAt    time.Time
+	Error     string
+	Delivered bool
+	Dead      bool
+}
+
+// Demande is a demande as the desk holds it: nothing in clear that identifies
+// the citizen (see [Desk.Personal]).
+type Demande struct {
+	Code           string
+	Number         int64
+	Kind           string
+	Audience       string
+	ConversationID string
+	Status         connector.Status
+	FiledAt        time.Time
+	UpdatedAt      time.Time
+	Due            time.Time
+	ClosedAt       time.Time // when it became TRAITEE or REJETEE
+	Description    string    // redacted
+	Place          string
+	HasContact     bool
+	Consent        bool
+	HasPhoto       bool
+	Sealed         string
+	Message        string // the last public message
+	Note           string // the last internal note
+	Assignee       string
+	Erased         bool // its personal part is gone
+	History        []Change
+	Delivery       Delivery
+}
+
+// Late reports whether the demande is still open past its announced time.
+func (d Demande) Late(now time.Time) bool {
+	return d.Open() && now.After(d.Due)
+}
+
+// Open reports whether the demande is neither done nor refused.
+func (d Demande) Open() bool { return d.Status == connector.Recue || d.Status == connector.EnCours }
+
+// NewDesk returns an empty desk.
+func NewDesk(cfg Config, pub Publisher) *Desk {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Desk{cfg: cfg, pub: pub, byCode: map[string]*Demande{}, last: map[int]int64{}, applied: map[string]bool{}}
+}
+
+// Kinds returns the catalogue.
+func (d *Desk) Kinds() *Kinds { return d.cfg.Kinds }
+
+// Codes returns the tracking codes' maker.
+func (d *Desk) Codes() *Codes { return d.cfg.Codes }
+
+// File checks a form, seals its personal part, logs the demande and returns
+// it with its tracking code. A form with problems is an [InvalidError].
+func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
+	c, err := validate(f, d.cfg.Kinds)
+	if err != nil {
+		return Demande{}, err
+	}
+	redacted, _ := redact.Redact(c.description)
+	d.fileMu.Lock()
+	defer d.fileMu.Unlock()
+	now := d.cfg.Now().UTC().Truncate(time.Second)
+	d.mu.RLock()
+	number := d.last[now.Year()] + 1
+	d.mu.RUnlock()
+	// The next number, unless another process sharing the key store just took
+	// it (its event may not have reached this desk yet).
+	var (
+		code string
+		key  []byte
+	)
+	for tries := 0; ; tries++ {
+		code = d.cfg.Codes.Make(now.Year(), number).String()
+		key, err = d.cfg.Keys.New(code)
+		if !errors.Is(err, ErrTaken) || tries == 1000 {
+			break
+		}
+		number++
+	}
+	if err != nil {
+		return Demande{}, err
+	}
+	p := Personal{Description: c.description, Address: c.address, Point: c.point,
+		Email: c.contact.Email, Phone: c.contact.Phone, Photo: c.photo}
+	sealed, err := seal(key, code, p)
+	if err != nil {
+		return Demande{}, err
+	}
+	ev, err := events.New(d.cfg.Tenant, f.ConversationID, now, events.DemandeFiled{
+		TrackingCode: code, Number: number, Kind: c.kind.ID, Audience: string(f.Audience),
+		Description: redacted, Place: streetLevel(c.address, c.point),
+		HasContact: c.contact != (contact{}), Consent: c.consent && c.contact != (contact{}), HasPhoto: c.photo != nil,
+		Due: c.kind.Due(now), Sealed: sealed,
+	})
+	if err != nil {
+		return Demande{}, err
+	}
+	if err := d.pub.Publish(ctx, ev); err != nil {
+		// Nothing was filed: its key goes too.
+		if eerr := d.cfg.Keys.Erase(code); eerr != nil {
+			d.cfg.Logger.Warn("demandes: erase the key of a demande not filed", slog.Any("error", eerr))
+		}
+		return Demande{}, err
+	}
+	d.applyEvent(ev)
+	filed.WithLabelValues(c.kind.ID).Inc()
+	return d.Get(code)
+}
+
+// Update records an agent's change: status, public message, internal note,
+// assignee (nil: unchanged). The citizen who left an e-mail address and agreed
+// to be contacted is told when a notifier is set.
+func (d *Desk) Update(ctx context.Context, code string, status connector.Status, message, note string, assignee *string, by string) (Demande, error) {
+	cur, err := d.Track(code)
+	if err != nil {
+		return Demande{}, err
+	}
+	switch status {
+	case "":
+		status = cur.Status
+	case connector.Recue, connector.EnCours, connector.Traitee, connector.Rejetee:
+	default:
+		return Demande{}, ErrBadStatus
+	}
+	message, note = clean(message), clean(note)
+	if utf8.RuneCountInString(message) > MaxMessage || utf8.RuneCountInString(note) > MaxMessage {
+		return Demande{}, ErrTooLong
+	}
+	p := events.DemandeStatusChanged{TrackingCode: cur.Code, Status: string(status), Message: message, Note: note, Assignee: cur.Assignee, By: by}
+	if assignee != nil {
+		p.Assignee = clean(*assignee)
+	}
+	ev, err := events.New(d.cfg.Tenant, cur.ConversationID, d.cfg.Now(), p)
+	if err != nil {
+		return Demande{}, err
+	}
+	if err := d.pub.Publish(ctx, ev); err != nil {
+		return Demande{}, err
+	}
+	d.applyEvent(ev)
+	updated, _ := d.Get(cur.Code)
+	if d.cfg.Notify != nil && updated.Consent && (status != cur.Status || message != "") {
+		d.notify(ctx, updated)
+	}
+	return updated, nil
+}
+
+// notify e-mails the citizen, when they left an address; a failure is logged,
+// the change stands.
+func (d *Desk) notify(ctx context.Context, dm Demande) {
+	p, err := d.Personal(dm.Code)
+	if err != nil || p.Email == "" {
+		return
+	}
+	if err := d.cfg.Notify.Notify(ctx, p.Email, dm); err != nil {
+		d.cfg.Logger.Warn("demandes: e-mail to the citizen", slog.String("code", dm.Code), slog.Any("error", err))
+	}
+}
+
+// EraseContact destroys a demande's key, so that its personal part can be read
+// nowhere any more, and logs it.
+func (d *Desk) EraseContact(ctx context.Context, code, reason, by string) (Demande, error) {
+	cur, err := d.Track(code)
+	if err != nil {
+		return Demande{}, err
+	}
+	if err := d.cfg.Keys.Erase(cur.Code); err != nil {
+		return Demande{}, err
+	}
+	if cur.Erased {
+		return cur, nil
+	}
+	ev, err := events.New(d.cfg.Tenant, cur.ConversationID, d.cfg.Now(), events.DemandeContactErased{TrackingCode: cur.Code, Reason: reason, By: by})
+	if err != nil {
+		return Demande{}, err
+	}
+	if err := d.pub.Publish(ctx, ev); err != nil {
+		return Demande{}, err
+	}
+	d.applyEvent(ev)
+	return d.Get(cur.Code)
+}
+
+// EraseConversation erases the personal part of every demande filed from a
+// conversation, when the citizen asks for the conversation to be erased.
+func (d *Desk) EraseConversation(ctx context.Context, conversationID, by string) error {
+	d.mu.RLock()
+	var codes []string
+	for _, dm := range d.byCode {
+		if dm.ConversationID == conversationID {
+			codes = append(codes, dm.Code)
+		}
+	}
+	d.mu.RUnlock()
+	for _, c := range codes {
+		if _, err := d.EraseContact(ctx, c, "conversation", by); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Personal opens a demande's sealed part: for the agents and the delivery
+// path, never for a topic or a table. ErrErased once its key is gone.
+func (d *Desk) Personal(code string) (Personal, error) {
+	cur, err := d.Track(code)
+	if err != nil {
+		return Personal{}, err
+	}
+	if cur.Sealed == "" {
+		return Personal{}, ErrErased
+	}
+	key, err := d.cfg.Keys.Get(cur.Code)
+	if err != nil {
+		return Personal{}, err
+	}
+	return open(key, cur.Code, cur.Sealed)
+}
+
+// Track reads a tracking code as a citizen typed it and returns its demande:
+// ErrCodeFormat or ErrCodeCheck when it does not read, ErrUnknown when no
+// demande has it.
+func (d *Desk) Track(typed string) (Demande, error) {
+	c, err := d.cfg.Codes.Parse(typed)
+	if err != nil {
+		return Demande{}, err
+	}
+	return d.Get(c.String())
+}
+
+// Get returns a copy of a demande by its exact code.
+func (d *Desk) Get(code string) (Demande, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	dm, ok := d.byCode[code]
+	if !ok {
+		return Demande{}, ErrUnknown
+	}
+	return dm.copy(), nil
+}
+
+func (dm *Demande) copy() Demande {
+	c := *dm
+	c.History = slices.Clone(dm.History)
+	return c
+}
+
+// Filter selects demandes for the service desk.
+type Filter struct {
+	Kind         string
+	Status       connector.Status
+	Late         bool
+	Assignee     string
+	Conversation string // filed from this conversation
+}
+
+// List returns the demandes that pass the filter, the latest filed first.
+func (d *Desk) List(f Filter) []Demande {
+	now := d.cfg.Now()
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []Demande
+	for _, dm := range d.byCode {
+		if (f.Kind != "" && dm.Kind != f.Kind) || (f.Status != "" && dm.Status != f.Status) ||
+			(f.Late && !dm.Late(now)) || (f.Assignee != "" && dm.Assignee != f.Assignee) ||
+			(f.Conversation != "" && dm.ConversationID != f.Conversation) {
+			continue
+		}
+		out = append(out, dm.copy())
+	}
+	slices.SortFunc(out, func(a, b Demande) int { return strings.Compare(b.Code, a.Code) })
+	return out
+}
+
+// Apply applies an event of parvis.demandes (the follower's callback); an event
+// already applied is skipped.
+func (d *Desk) Apply(env events.Envelope, p events.Payload) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.apply(env, p)
+}
+
+func (d *Desk) applyEvent(ev events.Envelope) {
+	_, p, err := events.Decode(mustMarshal(ev))
+	if err != nil {
+		d.cfg.Logger.Error("demandes: apply own event", slog.Any("error", err))
+		return
+	}
+	d.Apply(ev, p)
+}
+
+func mustMarshal(ev events.Envelope) []byte {
+	b, _ := ev.Marshal()
+	return b
+}
+
+func (d *Desk) apply(env events.Envelope, p events.Payload) {
+	if d.applied[env.ID] {
+		return
+	}
+	d.applied[env.ID] = true
+	switch p := p.(type) {
+	case *events.DemandeFiled:
+		if _, ok := d.byCode[p.TrackingCode]; ok {
+			d.cfg.Logger.Error("demandes: a second demande with a tracking code already given, left out", slog.String("code", p.TrackingCode), slog.String("event", env.ID))
+			return
+		}
+		dm := &Demande{Code: p.TrackingCode, Number: p.Number, Kind: p.Kind, Audience: p.Audience,
+			ConversationID: env.ConversationID, Status: connector.Recue, FiledAt: env.At, UpdatedAt: env.At, Due: p.Due,
+			Description: p.Description, Place: p.Place, HasContact: p.HasContact, Consent: p.Consent, HasPhoto: p.HasPhoto,
+			Sealed: p.Sealed}
+		dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: connector.Recue})
+		d.byCode[p.TrackingCode] = dm
+		if year := env.At.Year(); p.Number > d.last[year] {
+			d.last[year] = p.Number
+		}
+	case *events.DemandeStatusChanged:
+		dm, ok := d.byCode[p.TrackingCode]
+		if !ok {
+			return
+		}
+		st := connector.Status(p.Status)
+		if st != dm.Status && (st == connector.Traitee || st == connector.Rejetee) {
+			dm.ClosedAt = env.At
+		} else if st == connector.Recue || st == connector.EnCours {
+			dm.ClosedAt = time.Time{}
+		}
+		dm.Status, dm.UpdatedAt, dm.Assignee = st, env.At, p.Assignee
+		if p.Message != "" {
+			dm.Message = p.Message
+		}
+		if p.Note != "" {
+			dm.Note = p.Note
+		}
+		dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: st, Message: p.Message, Note: p.Note, Assignee: p.Assignee, By: p.By})
+	case *events.DemandeDelivered:
+		if dm, ok := d.byCode[p.TrackingCode]; ok {
+			dm.Delivery = Delivery{Connector: p.Connector, RemoteID: p.RemoteID, URL: p.URL, Attempts: p.Attempts, Delivered: true}
+			dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: dm.Status, By: p.Connector})
+		}
+	case *events.DemandeDeliveryFailed:
+		if dm, ok := d.byCode[p.TrackingCode]; ok {
+			dm.Delivery.Connector, dm.Delivery.Attempts, dm.Delivery.Error = p.Connector, p.Attempt, p.Error
+			dm.Delivery.NextAt, dm.Delivery.Dead = p.NextAt, p.Dead
+			if p.Dead {
+				dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: dm.Status, Note: p.Error, By: p.Connector})
+			}
+		}
+	case *events.DemandeContactErased:
+		if dm, ok := d.byCode[p.TrackingCode]; ok {
+			dm.Erased, dm.Sealed, dm.HasContact = true, "", false
+			dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: dm.Status, Note: p.Reason, By: p.By})
+		}
+	}
+}
+
+// streetLevel keeps where a demande is to the street at most: the address
+// without its house number, or the point to about 100 m.
+func streetLevel(address string, p *connector.Point) string {
+	if address != "" {
+		street, _, _ := strings.Cut(address, ",")
+		street = houseNumber.ReplaceAllString(street, "")
+		street, _ = redact.Redact(strings.TrimSpace(street))
+		return street
+	}
+	if p != nil {
+		return fmt.Sprintf("%.3f,%.3f", p.Lat, p.Lon)
+	}
+	return ""
+}
+
+var houseNumber = regexp.MustCompile(`(?i)^\s*(?:n°\s*|no\s+)?\d+\s*(?:bis|ter|quater|[a-d])?\b\s*,?\s*`)
+
+// kindLabel returns a kind's label, or its id.
+func (d *Desk) kindLabel(id string) string {
+	if k, ok := d.cfg.Kinds.Get(id); ok {
+		return k.Label
+	}
+	return id
+}

@@ -1,0 +1,17 @@
+package demandes
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+var (
+	filed = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "demandes", Name: "filed_total",
+		Help: "Demandes filed, by kind.",
+	}, []string{"kind"})
+	deliveries = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "demandes", Name: "deliveries_total",
+		Help: "Deliveries to a service platform, by result (delivered, retry, dead).",
+	}, []string{"result"})
+)

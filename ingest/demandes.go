@@ -1,0 +1,89 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/demandes"
+	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/french"
+	"github.com/parvis-civic/parvis/ingest/redact"
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// The chat files demandes and says where they stand. A message that asks about
+// a demande (with its tracking code, however typed) is answered from the desk
+// before the engine runs; a reply proposes to file a demande when the chosen
+// entry names a kind, when the message asks the town to act on a problem, or
+// when the bot cannot answer (the closest kind, or the generic one).
+
+// track answers a message about a filed demande, logging it like any other
+// exchange; ok is false when the message is about something else.
+func (s *Service) track(ctx context.Context, c *conversation, text string) (Reply, bool, error) {
+	answer, ok := s.cfg.Desk.Answer(text)
+	if !ok {
+		return Reply{}, false, nil
+	}
+	redacted, counts := redact.Redact(text)
+	now := time.Now()
+	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts})
+	if err != nil {
+		return Reply{}, true, err
+	}
+	dec, err := events.New(s.cfg.Tenant, c.id, now, events.BotDecision{UtteranceID: utt.ID, Outcome: string(bot.Answered),
+		Confidence: 1, KBVersion: "demandes", Reply: answer, Candidates: []events.Candidate{}})
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if err := s.pub.Publish(ctx, utt, dec); err != nil {
+		return Reply{}, true, err
+	}
+	c.last = now
+	c.unrated++
+	tracked.Inc()
+	return Reply{Text: answer, Decision: bot.Decision{Outcome: bot.Answered, Confidence: 1}, Tracking: true}, true, nil
+}
+
+// propose returns the kind of demande a reply offers to file, if any.
+func (s *Service) propose(text string, d bot.Decision, audience kb.Audience) (kb.DemandeKind, bool) {
+	kinds := s.cfg.Desk.Kinds()
+	if d.Entry != nil && d.Entry.Demande != "" {
+		if k, ok := kinds.Get(d.Entry.Demande); ok && k.AllowedFor(audience) {
+			return k, true
+		}
+	}
+	switch {
+	case d.Outcome == bot.Smalltalk || d.Outcome == bot.Handoff:
+		return kb.DemandeKind{}, false
+	case french.RequestToAct(text):
+		return kinds.Closest(text, audience, true)
+	case d.Outcome == bot.Unanswered:
+		return kinds.Closest(text, audience, true)
+	}
+	return kb.DemandeKind{}, false
+}
+
+// proposal is the sentence that offers a demande, for clients that show text only.
+func proposal(k kb.DemandeKind) string {
+	return fmt.Sprintf("\n\nJe peux enregistrer ici même votre demande « %s » et vous donner son code de suivi (délai de traitement annoncé : %s).", k.Label, k.Delay)
+}
+
+// File files a demande from a conversation: the citizen's audience is the
+// conversation's.
+func (s *Service) File(ctx context.Context, f demandes.Form) (demandes.Demande, error) {
+	if s.cfg.Desk == nil {
+		return demandes.Demande{}, ErrNoDemandes
+	}
+	c, err := s.conversation(ctx, f.ConversationID)
+	if err != nil {
+		return demandes.Demande{}, err
+	}
+	if !s.convLimiter.Allow(c.id) {
+		rateLimited.Inc()
+		return demandes.Demande{}, ErrRateLimited
+	}
+	f.ConversationID, f.Audience = c.id, c.audience
+	return s.cfg.Desk.File(ctx, f)
+}
