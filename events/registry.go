@@ -27,6 +27,11 @@ var registry = map[string]registration{
 	TypeConversationErased:  {1, TopicAudit, func() Payload { return new(ConversationErased) }},
 	TypeSuggestionChosen:    {1, TopicConversations, func() Payload { return new(SuggestionChosen) }},
 	TypeSuggestionReviewed:  {1, TopicKB, func() Payload { return new(SuggestionReviewed) }},
+
+	// Citizen test campaigns.
+	TypeCampaignCreated:  {1, TopicAudit, func() Payload { return new(CampaignCreated) }},
+	TypeScenarioFinished: {1, TopicConversations, func() Payload { return new(ScenarioFinished) }},
+	TypePhrasingAssigned: {1, TopicKB, func() Payload { return new(PhrasingAssigned) }},
 }
 
 // kbChange makes the empty payload of one step of an entry's lifecycle: the

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/campaigns"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
@@ -20,6 +21,7 @@ type Chat interface {
 	Send(ctx context.Context, conversationID, text string) (ingest.Reply, error)
 	Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error
 	Choose(ctx context.Context, conversationID, entryID string) (ingest.Reply, error)
+	FinishScenario(ctx context.Context, conversationID string, scenario int, done bool) error
 }
 
 // Resolver holds what the resolvers need. It is written by hand; gqlgen
@@ -49,4 +51,12 @@ type Resolver struct {
 	// exports.
 	RetentionDays int
 	Logger        *slog.Logger
+
+	// Citizen test campaigns: the campaigns known, how they are created, an
+	// expert's assignments of testers' phrasings, and the page invite URLs
+	// open (the town's site with the widget).
+	CampaignState *campaigns.State
+	Creator       *campaigns.Creator
+	Assigner      *campaigns.Assigner
+	InviteBase    string
 }

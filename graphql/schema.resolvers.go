@@ -23,7 +23,7 @@ import (
 )
 
 // StartConversation is the resolver for the startConversation field.
-func (r *mutationResolver) StartConversation(ctx context.Context, audience *model.Audience, channel *string) (*model.Conversation, error) {
+func (r *mutationResolver) StartConversation(ctx context.Context, audience *model.Audience, channel *string, campaign *string) (*model.Conversation, error) {
 	aud := kbAudience(audience)
 	ch := "api"
 	if channel != nil && *channel != "" {
@@ -32,7 +32,11 @@ func (r *mutationResolver) StartConversation(ctx context.Context, audience *mode
 		}
 		ch = *channel
 	}
-	c, err := r.Chat.Start(ctx, aud, ch, "")
+	campaignID, err := r.openCampaign(campaign)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Chat.Start(ctx, aud, ch, campaignID)
 	if err != nil {
 		return nil, err
 	}

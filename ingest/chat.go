@@ -35,6 +35,7 @@ var (
 	ErrRateLimited         = errors.New("ingest: rate limited") // a client sends faster than allowed
 	ErrNothingToRate       = errors.New("ingest: every answer of the conversation is rated already")
 	ErrNotAChoice          = errors.New("ingest: not one of the choices the conversation's last clarification offered")
+	ErrNotInCampaign       = errors.New("ingest: not a conversation of a test campaign")
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -88,9 +89,13 @@ type conversation struct {
 	mu       sync.Mutex
 	id       string
 	audience kb.Audience
+	campaign string // the test campaign's id, if any
 	last     time.Time
-	unrated  int // answers not yet rated: one feedback per answer
-	clarify  *clarification
+	// unrated holds the utterances whose answer is not rated yet, oldest first:
+	// one feedback per answer, the latest first ("" when unknown: answers given
+	// before this process held the conversation).
+	unrated []string
+	clarify *clarification
 }
 
 // clarification is the last CLARIFY of a conversation, until a choice is taken:
@@ -125,7 +130,8 @@ type Conversation struct {
 	Audience kb.Audience
 }
 
-// Start opens a conversation.
+// Start opens a conversation; campaign is the id of the test campaign it belongs
+// to, "" for a citizen's.
 func (s *Service) Start(ctx context.Context, audience kb.Audience, channel, campaign string) (Conversation, error) {
 	now := time.Now()
 	id := events.NewID(now)
@@ -139,7 +145,7 @@ func (s *Service) Start(ctx context.Context, audience kb.Audience, channel, camp
 		return Conversation{}, err
 	}
 	s.mu.Lock()
-	s.convs[id] = &conversation{id: id, audience: audience, last: now}
+	s.convs[id] = &conversation{id: id, audience: audience, campaign: campaign, last: now}
 	s.mu.Unlock()
 	conversationsStarted.Inc()
 	return Conversation{ID: id, Audience: audience}, nil
@@ -168,7 +174,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 		return c, nil
 	}
 	// Its answers before are unknown here: one of them may be rated.
-	c = &conversation{id: id, audience: kb.Audience(aud), last: time.Now(), unrated: 1}
+	c = &conversation{id: id, audience: kb.Audience(aud), last: time.Now(), unrated: []string{""}}
 	s.convs[id] = c
 	return c, nil
 }
@@ -257,7 +263,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 func (s *Service) log(ctx context.Context, c *conversation, text string, counts map[string]int, d bot.Decision,
 	replyText string, more ...func(utt events.Envelope) (events.Payload, error)) (events.Envelope, error) {
 	now := time.Now()
-	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts})
+	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts, Campaign: c.campaign})
 	if err != nil {
 		return utt, err
 	}
@@ -295,8 +301,10 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 		return utt, err
 	}
 	c.last = now
-	if d.Outcome == bot.Answered {
-		c.unrated++
+	// A tester rates every reply (was the question understood?); a citizen,
+	// the answers only.
+	if d.Outcome == bot.Answered || c.campaign != "" {
+		c.unrated = append(c.unrated, utt.ID)
 	}
 	messages.WithLabelValues(string(d.Outcome)).Inc()
 	return utt, nil
@@ -371,7 +379,8 @@ func (s *Service) compose(d bot.Decision, audience kb.Audience) string {
 	return b.String()
 }
 
-// Feedback records whether an answer helped: once per answer given.
+// Feedback records whether an answer helped, or in a test campaign whether the
+// tester was understood: once per answer given, the latest unrated first.
 func (s *Service) Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error {
 	c, err := s.conversation(ctx, conversationID)
 	if err != nil {
@@ -379,7 +388,7 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.unrated == 0 {
+	if len(c.unrated) == 0 {
 		return ErrNothingToRate
 	}
 	if comment != "" {
@@ -388,14 +397,43 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 		}
 		comment, _ = redact.Redact(comment)
 	}
-	ev, err := events.New(s.cfg.Tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment})
+	last := len(c.unrated) - 1
+	ev, err := events.New(s.cfg.Tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment,
+		UtteranceID: c.unrated[last], Campaign: c.campaign})
 	if err != nil {
 		return err
 	}
 	if err := s.pub.Publish(ctx, ev); err != nil {
 		return err
 	}
-	c.unrated--
+	c.unrated = c.unrated[:last]
+	return nil
+}
+
+// FinishScenario records a tester's word on a scenario of the campaign: the
+// task done or not. A conversation outside a campaign is [ErrNotInCampaign].
+func (s *Service) FinishScenario(ctx context.Context, conversationID string, scenario int, done bool) error {
+	c, err := s.conversation(ctx, conversationID)
+	if err != nil {
+		return err
+	}
+	if !s.convLimiter.Allow(c.id) {
+		rateLimited.Inc()
+		return ErrRateLimited
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.campaign == "" {
+		return ErrNotInCampaign
+	}
+	ev, err := events.New(s.cfg.Tenant, c.id, time.Now(), events.ScenarioFinished{Campaign: c.campaign, Scenario: scenario, Done: done})
+	if err != nil {
+		return err
+	}
+	if err := s.pub.Publish(ctx, ev); err != nil {
+		return err
+	}
+	c.last = time.Now()
 	return nil
 }
 

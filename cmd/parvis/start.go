@@ -14,6 +14,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/campaigns"
 	"github.com/parvis-civic/parvis/dashboards"
 	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/events"
@@ -40,6 +41,7 @@ type server struct {
 	tokens    *auth.Tokens
 	accounts  *auth.Accounts
 	erasures  *projections.Erasures
+	campaigns *campaigns.State
 	miner     *mining.Miner // nil without the miner role
 	chat      *ingest.Service
 	mux       *http.ServeMux // every route, served by listen
@@ -158,8 +160,8 @@ func (s *server) startKB(ctx context.Context) error {
 	return nil
 }
 
-// startAudit follows the audit topic into the API tokens, the local accounts
-// and the erased conversations, and waits until the log has been read once: the
+// startAudit follows the audit topic into the API tokens, the local accounts,
+// the erased conversations and the test campaigns, and waits until the log has been read once: the
 // projector starts with every erasure known.
 func (s *server) startAudit(ctx context.Context) error {
 	s.tokens = auth.NewTokens(s.pub, s.cfg.Tenant)
@@ -167,10 +169,12 @@ func (s *server) startAudit(ctx context.Context) error {
 	s.accounts.SessionMaxAge = s.cfg.SessionMaxAge
 	s.wg.Go(func() { s.accounts.RunJanitor(ctx) })
 	s.erasures = projections.NewErasures()
+	s.campaigns = campaigns.NewState()
 	apply := func(env events.Envelope, p events.Payload) {
 		s.tokens.Apply(env, p)
 		s.accounts.Apply(env, p)
 		s.erasures.Apply(env, p)
+		s.campaigns.Apply(env, p)
 	}
 	return s.follow(ctx, "audit follower", events.TopicAudit, apply, func() {})
 }
@@ -217,6 +221,8 @@ func (s *server) startAPI(ctx context.Context) error {
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
 		KB:     writer, Suggestions: &mining.Reviewer{Queries: s.queries, KB: writer}, Tokens: s.tokens, Users: s.accounts,
 		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays,
+		CampaignState: s.campaigns, Creator: &campaigns.Creator{Log: s.pub, State: s.campaigns, Tenant: s.cfg.Tenant},
+		Assigner: &campaigns.Assigner{Queries: s.queries, KB: writer}, InviteBase: s.cfg.InviteBase(),
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
 			return err
