@@ -47,6 +47,7 @@ func setCosts(c *generated.ComplexityRoot) {
 		return queryCost + child*pageSize(limit, 10)
 	}
 	q.Conversation = func(child int, _ string) int { return queryCost + child }
+	q.CampaignReport = func(child int, _ string) int { return queryCost + child }
 	q.UnansweredCluster = func(child int, _ string, _, _ time.Time) int { return queryCost + child }
 	q.UnansweredThemes = func(child int) int { return queryCost + child }
 	q.KbSuggestions = func(child int, _ *string, _ *model.SuggestionKind, first *int) int {

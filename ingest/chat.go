@@ -44,9 +44,10 @@ type Publisher interface {
 }
 
 // ConversationLookup finds a conversation that this process does not hold in
-// memory (started before a restart, or on another instance).
+// memory (started before a restart, or on another instance): its audience and
+// its test campaign ("" for a citizen's).
 type ConversationLookup interface {
-	ConversationAudience(ctx context.Context, id string) (audience string, ok bool, err error)
+	ConversationStart(ctx context.Context, id string) (audience, campaign string, ok bool, err error)
 }
 
 // TooLongError says how long a refused message was; it matches [ErrTooLong].
@@ -161,7 +162,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if s.lookup == nil || !events.ValidID(id) {
 		return nil, ErrUnknownConversation
 	}
-	aud, found, err := s.lookup.ConversationAudience(ctx, id)
+	aud, campaign, found, err := s.lookup.ConversationStart(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up conversation: %w", err)
 	}
@@ -174,7 +175,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 		return c, nil
 	}
 	// Its answers before are unknown here: one of them may be rated.
-	c = &conversation{id: id, audience: kb.Audience(aud), last: time.Now(), unrated: []string{""}}
+	c = &conversation{id: id, audience: kb.Audience(aud), campaign: campaign, last: time.Now(), unrated: []string{""}}
 	s.convs[id] = c
 	return c, nil
 }

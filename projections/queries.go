@@ -123,17 +123,19 @@ func (q *Queries) Conversation(ctx context.Context, id string) ([]Message, bool,
 	return msgs, len(conv) > 0 && conv[0].N > 0 || len(msgs) > 0, nil
 }
 
-// ConversationAudience returns the audience a conversation was started with, and
-// whether it exists. It lets a restarted process continue a citizen's conversation.
-func (q *Queries) ConversationAudience(ctx context.Context, id string) (string, bool, error) {
+// ConversationStart returns the audience a conversation was started with, its
+// test campaign ("" for a citizen's), and whether it exists. It lets a
+// restarted process continue a conversation.
+func (q *Queries) ConversationStart(ctx context.Context, id string) (audience, campaign string, ok bool, err error) {
 	var rows []struct {
 		Audience string `ch:"audience"`
+		Campaign string `ch:"campaign"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT audience FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
-		return "", false, err
+	if err := q.s.Select(ctx, &rows, "SELECT audience, campaign FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
+		return "", "", false, err
 	}
 	if len(rows) == 0 {
-		return "", false, nil
+		return "", "", false, nil
 	}
-	return rows[0].Audience, true, nil
+	return rows[0].Audience, rows[0].Campaign, true, nil
 }

@@ -155,9 +155,12 @@ func TestRedeliveryNeverCountsTwice(t *testing.T) {
 			if _, ok, _ := q.Conversation(context.Background(), "x' OR '1'='1"); ok {
 				t.Error("a quoted id matched a conversation")
 			}
-			aud, ok, err := q.ConversationAudience(context.Background(), "conv-001")
-			if err != nil || !ok || aud != "particulier" {
-				t.Errorf("ConversationAudience = %q %v %v", aud, ok, err)
+			aud, camp, ok, err := q.ConversationStart(context.Background(), "conv-001")
+			if err != nil || !ok || aud != "particulier" || camp != "" {
+				t.Errorf("ConversationStart = %q %q %v %v", aud, camp, ok, err)
+			}
+			if _, camp, ok, err := q.ConversationStart(context.Background(), "conv-campaign"); err != nil || !ok || camp != "tok" {
+				t.Errorf("ConversationStart of a campaign's = %q %v %v", camp, ok, err)
 			}
 		})
 	}
