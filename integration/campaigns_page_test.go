@@ -87,6 +87,17 @@ func TestCampaignReportPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait("the assignment", `document.querySelector("#status").textContent.includes("ajoutée(s)") && document.querySelector("#misunderstood tbody").textContent.includes("(piscine)")`)
+	if !page(`document.querySelector("#versions").textContent.includes("publiée aujourd'hui")`) {
+		t.Error("the page does not say which knowledge base versions it compares")
+	}
+
+	// A new campaign from the form: its invite URL is shown.
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#c-name", "Après publication"),
+		chromedp.SendKeys("#c-scenarios", "Inscrivez votre fils à la cantine"), chromedp.Click("#create button[type=submit]")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the new campaign", `document.querySelector("#status").textContent.includes("créée") && document.querySelector("#invite").textContent.includes("?campaign=") &&
+		document.querySelector("#report-title").textContent.includes("Après publication") && document.querySelectorAll("#campaign option").length === 3`)
 	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
 		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the campaigns page: %s", raw)
 	}

@@ -99,6 +99,9 @@
     $("#report-title").textContent = "Résultats : " + r.campaign.name;
     $("#invite").replaceChildren("Lien d'invitation à envoyer aux testeurs : ", el("code", { text: r.campaign.inviteUrl }));
     $("#download").disabled = !r.caseCount;
+    $("#versions").textContent = r.kbVersionsThen.length
+      ? `Version de la base pendant la campagne : ${r.kbVersionsThen.join(", ")} ; publiée aujourd'hui : ${r.kbVersionNow}.`
+      : "";
     $("#kpis").replaceChildren(
       kpi("Testeurs", nf.format(r.testers)),
       kpi("Conversations", nf.format(r.conversations)),
