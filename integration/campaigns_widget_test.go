@@ -84,4 +84,7 @@ func TestWidgetTestMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the error in the banner", `root.querySelector(".testmode [role=alert]") && root.querySelector(".testmode [role=alert]").textContent.includes("lien de test n'est pas valable") && root.querySelector("textarea").disabled`)
+	// « Nouvelle conversation » leaves the refused campaign: a citizen's conversation.
+	shadow[bool](t, ctx, `([...root.querySelectorAll(".footer button")].find(b => b.textContent === "Nouvelle conversation").click(), true)`)
+	waitFor(t, ctx, "the widget out of test mode", `root.querySelector(".testmode").hidden && !root.querySelector("textarea").disabled`)
 }

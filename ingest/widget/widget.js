@@ -462,8 +462,12 @@
   });
   humanBtn.addEventListener("click", () => ask("Je voudrais parler à un agent"));
   restartBtn.addEventListener("click", () => {
+    // A campaign the server refused is left: the visitor chats as a citizen.
+    const keep = state.campaign && campaign;
     state = { conversationId: null, audience: null, items: [{ kind: "audience" }], open: true, savedAt: Date.now(),
-      campaign: state.campaign, scenario: state.scenario };
+      campaign: keep ? state.campaign : undefined, scenario: keep ? state.scenario : undefined };
+    if (!keep) { input.disabled = false; send.disabled = false; }
+    drawBanner();
     save();
     redraw();
     const first = log.querySelector(".actions button");
