@@ -29,8 +29,15 @@ var (
 	ErrUnknown    = errors.New("campaigns: no campaign has this invite token")
 	ErrNotStarted = errors.New("campaigns: the campaign has not started yet")
 	ErrEnded      = errors.New("campaigns: the campaign has ended")
-	ErrInvalid    = errors.New("campaigns: invalid campaign")
 	ErrNoCampaign = errors.New("campaigns: no such campaign")
+
+	// ErrInvalid is what every refused campaign matches; the errors below say
+	// which part was refused.
+	ErrInvalid   = errors.New("campaigns: invalid campaign")
+	ErrName      = fmt.Errorf("%w: name of 1 to %d characters wanted", ErrInvalid, MaxName)
+	ErrScenarios = fmt.Errorf("%w: %d scenarios at most", ErrInvalid, MaxScenarios)
+	ErrScenario  = fmt.Errorf("%w: scenario of 1 to %d characters wanted", ErrInvalid, MaxScenario)
+	ErrDates     = fmt.Errorf("%w: ends before it starts", ErrInvalid)
 )
 
 // Limits of what a campaign holds.
@@ -149,22 +156,22 @@ type Creator struct {
 func (w *Creator) Create(ctx context.Context, c Campaign, by string) (Campaign, error) {
 	c.Name = strings.TrimSpace(c.Name)
 	if n := utf8.RuneCountInString(c.Name); n == 0 || n > MaxName {
-		return c, fmt.Errorf("%w: name of %d characters, 1 to %d", ErrInvalid, n, MaxName)
+		return c, fmt.Errorf("%w, got %d", ErrName, n)
 	}
 	if len(c.Scenarios) > MaxScenarios {
-		return c, fmt.Errorf("%w: %d scenarios, %d at most", ErrInvalid, len(c.Scenarios), MaxScenarios)
+		return c, fmt.Errorf("%w, got %d", ErrScenarios, len(c.Scenarios))
 	}
 	var scenarios []string
 	for i, sc := range c.Scenarios {
 		sc = strings.TrimSpace(sc)
 		if n := utf8.RuneCountInString(sc); n == 0 || n > MaxScenario {
-			return c, fmt.Errorf("%w: scenario %d of %d characters, 1 to %d", ErrInvalid, i+1, n, MaxScenario)
+			return c, fmt.Errorf("%w, got %d for scenario %d", ErrScenario, n, i+1)
 		}
 		scenarios = append(scenarios, sc)
 	}
 	c.Scenarios = scenarios
 	if !c.EndsAt.IsZero() && !c.EndsAt.After(c.StartsAt) {
-		return c, fmt.Errorf("%w: ends before it starts", ErrInvalid)
+		return c, ErrDates
 	}
 	now := time.Now()
 	c.ID, c.By, c.Created = events.NewID(now), by, now.UTC()

@@ -70,9 +70,18 @@ func TestCreateAndOpen(t *testing.T) {
 	if l := st.List(); len(l) != 2 || l[0].ID != c2.ID {
 		t.Errorf("List = %+v, want newest first", l)
 	}
-	for _, bad := range []Campaign{{Name: ""}, {Name: "x", Scenarios: []string{" "}}, {Name: "x", StartsAt: now, EndsAt: now.Add(-time.Hour)}} {
-		if _, err := cr.Create(context.Background(), bad, "a"); !errors.Is(err, ErrInvalid) {
-			t.Errorf("Create(%+v): %v, want ErrInvalid", bad, err)
+	for _, tt := range []struct {
+		c    Campaign
+		want error
+	}{
+		{Campaign{Name: ""}, ErrName},
+		{Campaign{Name: strings.Repeat("é", MaxName+1)}, ErrName},
+		{Campaign{Name: "x", Scenarios: []string{" "}}, ErrScenario},
+		{Campaign{Name: "x", Scenarios: make([]string, MaxScenarios+1)}, ErrScenarios},
+		{Campaign{Name: "x", StartsAt: now, EndsAt: now.Add(-time.Hour)}, ErrDates},
+	} {
+		if _, err := cr.Create(context.Background(), tt.c, "a"); !errors.Is(err, tt.want) || !errors.Is(err, ErrInvalid) {
+			t.Errorf("Create(%.40v): %v, want %v", tt.c, err, tt.want)
 		}
 	}
 }

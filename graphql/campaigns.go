@@ -3,7 +3,6 @@ package graphql
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/parvis-civic/parvis/campaigns"
@@ -37,8 +36,14 @@ func campaignError(err error) error {
 		return badInput("Cette campagne de test n'a pas encore commencé : revenez à la date indiquée dans votre invitation.")
 	case errors.Is(err, campaigns.ErrEnded):
 		return badInput("Cette campagne de test est terminée : merci de votre participation.")
-	case errors.Is(err, campaigns.ErrInvalid):
-		return badInput(invalidCampaignMessage(err))
+	case errors.Is(err, campaigns.ErrName):
+		return badInput("Donnez à la campagne un nom de 1 à 100 caractères.")
+	case errors.Is(err, campaigns.ErrScenarios):
+		return badInput("Une campagne compte 20 scénarios au plus.")
+	case errors.Is(err, campaigns.ErrScenario):
+		return badInput("Chaque scénario fait de 1 à 300 caractères.")
+	case errors.Is(err, campaigns.ErrDates):
+		return badInput("La fin de la campagne (endsAt) doit venir après son début (startsAt).")
 	case errors.Is(err, campaigns.ErrNoCampaign):
 		return badInput("Aucune campagne ne porte cet identifiant.")
 	case errors.Is(err, campaigns.ErrNoPhrasing):
@@ -47,21 +52,6 @@ func campaignError(err error) error {
 		return badInput("Cette conversation ne fait pas partie d'une campagne de test.")
 	}
 	return chatError(kbError(err))
-}
-
-func invalidCampaignMessage(err error) string {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "name"):
-		return "Donnez à la campagne un nom de 1 à 100 caractères."
-	case strings.Contains(msg, "scenarios,"):
-		return "Une campagne compte 20 scénarios au plus."
-	case strings.Contains(msg, "scenario"):
-		return "Chaque scénario fait de 1 à 300 caractères."
-	case strings.Contains(msg, "ends before"):
-		return "La fin de la campagne (endsAt) doit venir après son début (startsAt)."
-	}
-	return "Campagne refusée."
 }
 
 func (r *Resolver) toCampaign(c campaigns.Campaign) *model.Campaign {
