@@ -35,6 +35,11 @@ var registry = map[string]registration{
 	TypeDemandeDelivered:      {1, TopicDemandes, func() Payload { return new(DemandeDelivered) }},
 	TypeDemandeDeliveryFailed: {1, TopicDemandes, func() Payload { return new(DemandeDeliveryFailed) }},
 	TypeDemandeContactErased:  {1, TopicDemandes, func() Payload { return new(DemandeContactErased) }},
+
+	// Citizen test campaigns.
+	TypeCampaignCreated:  {1, TopicAudit, func() Payload { return new(CampaignCreated) }},
+	TypeScenarioFinished: {1, TopicConversations, func() Payload { return new(ScenarioFinished) }},
+	TypePhrasingAssigned: {1, TopicKB, func() Payload { return new(PhrasingAssigned) }},
 }
 
 // kbChange makes the empty payload of one step of an entry's lifecycle: the

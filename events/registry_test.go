@@ -20,10 +20,10 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		Demande: "voirie", Cluster: "c1", Status: "published"}
 	examples := []Payload{
 		ConversationStarted{Audience: "association", Channel: "widget", Campaign: "tok"},
-		UtteranceReceived{Text: "mon mail [EMAIL]", Redactions: map[string]int{"EMAIL": 1}},
+		UtteranceReceived{Text: "mon mail [EMAIL]", Redactions: map[string]int{"EMAIL": 1}, Campaign: "c1"},
 		BotDecision{UtteranceID: "u1", Outcome: "CLARIFY", Confidence: 0.5, EntryID: "a", Choices: []string{"a", "b"},
 			Candidates: []Candidate{{EntryID: "a", Score: 0.5}}, KBVersion: "v", LatencyMs: 1.5, Reply: "r"},
-		FeedbackGiven{Helpful: true, Comment: "merci"},
+		FeedbackGiven{Helpful: true, Comment: "merci", UtteranceID: "u1", Campaign: "c1"},
 		ConversationEnded{Reason: "inactivity"},
 		KBEntryChanged{Type: TypeKBEntryDrafted, Entry: entry, By: "analyste"},
 		KBEntryChanged{Type: TypeKBEntryValidated, Entry: entry, By: "expert", Pending: true},
@@ -47,6 +47,10 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		DemandeDeliveryFailed{TrackingCode: "MTC-2026-000001-ABCD", Connector: "publik", Attempt: 1, Error: "e",
 			NextAt: time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), Dead: true},
 		DemandeContactErased{TrackingCode: "MTC-2026-000001-ABCD", Reason: "request", By: "b"},
+		CampaignCreated{CampaignID: "c1", Name: "Avant lancement", Token: "t", Scenarios: []string{"Inscrivez votre fils à la cantine"},
+			StartsAt: "2026-12-01T00:00:00Z", EndsAt: "2026-12-15T00:00:00Z", By: "b"},
+		ScenarioFinished{Campaign: "c1", Scenario: 1, Done: true},
+		PhrasingAssigned{PhrasingID: "u1", Campaign: "c1", EntryID: "a", Text: "cantine", By: "b"},
 	}
 	seen := map[string]bool{}
 	for _, p := range examples {

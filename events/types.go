@@ -31,13 +31,14 @@ const (
 type ConversationStarted struct {
 	Audience string `json:"audience,omitempty"` // particulier, entreprise, association or ""
 	Channel  string `json:"channel,omitempty"`  // widget, app, test...
-	Campaign string `json:"campaign,omitempty"` // test campaign token, if any
+	Campaign string `json:"campaign,omitempty"` // the test campaign's id, if any
 }
 
 // UtteranceReceived is a citizen message, already redacted.
 type UtteranceReceived struct {
 	Text       string         `json:"text"`
 	Redactions map[string]int `json:"redactions,omitempty"` // kind → count
+	Campaign   string         `json:"campaign,omitempty"`   // the test campaign's id, if any
 }
 
 // Candidate is an entry the bot considered, with its score.
@@ -60,9 +61,14 @@ type BotDecision struct {
 }
 
 // FeedbackGiven is the citizen's answer to "Cette réponse vous a-t-elle aidé ?".
+// In a test campaign it is the tester's « Compris / Pas compris ».
 type FeedbackGiven struct {
 	Helpful bool   `json:"helpful"`
 	Comment string `json:"comment,omitempty"`
+	// UtteranceID is the citizen message whose answer is rated (empty when
+	// unknown: a conversation continued after a restart).
+	UtteranceID string `json:"utterance_id,omitempty"`
+	Campaign    string `json:"campaign,omitempty"` // the test campaign's id, if any
 }
 
 // ConversationEnded closes a conversation after inactivity.

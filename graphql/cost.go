@@ -49,6 +49,7 @@ func setCosts(c *generated.ComplexityRoot) {
 		return queryCost + child*pageSize(limit, 10)
 	}
 	q.Conversation = func(child int, _ string) int { return queryCost + child }
+	q.CampaignReport = func(child int, _ string) int { return queryCost + child }
 	q.UnansweredCluster = func(child int, _ string, _, _ time.Time) int { return queryCost + child }
 	q.UnansweredThemes = func(child int) int { return queryCost + child }
 	q.KbSuggestions = func(child int, _ *string, _ *model.SuggestionKind, first *int) int {
@@ -71,6 +72,9 @@ var publicOps = map[string]func(args map[string]any) bool{
 	"chooseSuggestion":  always,
 	"fileDemande":       always,
 	"demande":           always,
+	"rateAnswer":        always,
+	"finishScenario":    always,
+	"testCampaign":      always,
 	"kbEntries":         func(args map[string]any) bool { s, _ := args["search"].(*string); return s != nil && *s != "" },
 }
 

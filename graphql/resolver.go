@@ -6,6 +6,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/campaigns"
 	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
@@ -23,6 +24,7 @@ type Chat interface {
 	Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error
 	Choose(ctx context.Context, conversationID, entryID string) (ingest.Reply, error)
 	File(ctx context.Context, f demandes.Form) (demandes.Demande, error)
+	FinishScenario(ctx context.Context, conversationID string, scenario int, done bool) error
 }
 
 // Resolver holds what the resolvers need. It is written by hand; gqlgen
@@ -58,4 +60,12 @@ type Resolver struct {
 	// not filed here.
 	Desk   *demandes.Desk
 	Logger *slog.Logger
+
+	// Citizen test campaigns: the campaigns known, how they are created, an
+	// expert's assignments of testers' phrasings, and the page invite URLs
+	// open (the town's site with the widget).
+	CampaignState *campaigns.State
+	Creator       *campaigns.Creator
+	Assigner      *campaigns.Assigner
+	InviteBase    string
 }

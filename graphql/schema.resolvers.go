@@ -25,7 +25,7 @@ import (
 )
 
 // StartConversation is the resolver for the startConversation field.
-func (r *mutationResolver) StartConversation(ctx context.Context, audience *model.Audience, channel *string, tenant *string) (*model.Conversation, error) {
+func (r *mutationResolver) StartConversation(ctx context.Context, audience *model.Audience, channel *string, tenant *string, campaign *string) (*model.Conversation, error) {
 	aud := kbAudience(audience)
 	ch := "api"
 	if channel != nil && *channel != "" {
@@ -34,7 +34,11 @@ func (r *mutationResolver) StartConversation(ctx context.Context, audience *mode
 		}
 		ch = *channel
 	}
-	c, err := r.Chat.Start(ctx, ingest.Start{Tenant: deref(tenant), Page: web.Origin(ctx), Audience: aud, Channel: ch})
+	campaignID, err := r.openCampaign(campaign)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Chat.Start(ctx, ingest.Start{Tenant: deref(tenant), Page: web.Origin(ctx), Audience: aud, Channel: ch, Campaign: campaignID})
 	if err != nil {
 		return nil, chatStartError(err)
 	}
@@ -352,7 +356,7 @@ func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Con
 		return nil, err
 	}
 	out := &model.Conversation{ID: id, Messages: make([]*model.Message, 0, len(msgs))}
-	if aud, ten, started, err := r.Queries.ConversationStart(ctx, id); err != nil {
+	if aud, ten, _, started, err := r.Queries.ConversationStart(ctx, id); err != nil {
 		return nil, err
 	} else if started {
 		out.Tenant = optional(ten)

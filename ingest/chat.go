@@ -39,6 +39,7 @@ var (
 	ErrRateLimited         = errors.New("ingest: rate limited") // a client sends faster than allowed
 	ErrNothingToRate       = errors.New("ingest: every answer of the conversation is rated already")
 	ErrNotAChoice          = errors.New("ingest: not one of the choices the conversation's last clarification offered")
+	ErrNotInCampaign       = errors.New("ingest: not a conversation of a test campaign")
 	ErrUnknownTenant       = errors.New("ingest: no such tenant")
 	ErrOriginNotAllowed    = errors.New("ingest: the calling site may not embed this tenant's widget")
 	ErrNoDemandes          = errors.New("ingest: demandes are not filed here")
@@ -52,7 +53,7 @@ type Publisher interface {
 // ConversationLookup finds a conversation that this process does not hold in
 // memory (started before a restart, or on another instance).
 type ConversationLookup interface {
-	ConversationStart(ctx context.Context, id string) (audience, tenant string, ok bool, err error)
+	ConversationStart(ctx context.Context, id string) (audience, tenant, campaign string, ok bool, err error)
 }
 
 // TooLongError says how long a refused message was; it matches [ErrTooLong].
@@ -111,9 +112,13 @@ type conversation struct {
 	id       string
 	tenant   string
 	audience kb.Audience
+	campaign string // the test campaign's id, if any
 	last     time.Time
-	unrated  int // answers not yet rated: one feedback per answer
-	clarify  *clarification
+	// unrated holds the utterances whose answer is not rated yet, oldest first:
+	// one feedback per answer, the latest first ("" when unknown: answers given
+	// before this process held the conversation).
+	unrated []string
+	clarify *clarification
 }
 
 // clarification is the last CLARIFY of a conversation, until a choice is taken:
@@ -180,7 +185,7 @@ func (s *Service) Start(ctx context.Context, st Start) (Conversation, error) {
 		return Conversation{}, err
 	}
 	s.mu.Lock()
-	s.convs[id] = &conversation{id: id, tenant: tenantID, audience: st.Audience, last: now}
+	s.convs[id] = &conversation{id: id, tenant: tenantID, audience: st.Audience, campaign: st.Campaign, last: now}
 	s.mu.Unlock()
 	conversationsStarted.Inc()
 	return Conversation{ID: id, Tenant: tenantID, Audience: st.Audience}, nil
@@ -230,7 +235,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if s.lookup == nil {
 		return nil, ErrUnknownConversation
 	}
-	aud, tenantID, found, err := s.lookup.ConversationStart(ctx, id)
+	aud, tenantID, campaign, found, err := s.lookup.ConversationStart(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up conversation: %w", err)
 	}
@@ -238,7 +243,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 		return nil, ErrUnknownConversation
 	}
 	// Its answers before are unknown here: one of them may be rated.
-	return s.adopt(&conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), last: time.Now(), unrated: 1}), nil
+	return s.adopt(&conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), campaign: campaign, last: time.Now(), unrated: []string{""}}), nil
 }
 
 // resync brings what a conversation's answers allow (the answers still to
@@ -368,7 +373,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 func (s *Service) log(ctx context.Context, c *conversation, text string, counts map[string]int, d bot.Decision,
 	replyText string, more ...func(utt events.Envelope) (events.Payload, error)) (events.Envelope, error) {
 	now := time.Now()
-	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts})
+	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts, Campaign: c.campaign})
 	if err != nil {
 		return utt, err
 	}
@@ -406,8 +411,10 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 		return utt, err
 	}
 	c.last = now
-	if d.Outcome == bot.Answered {
-		c.unrated++
+	// A tester rates every reply (was the question understood?); a citizen,
+	// the answers only.
+	if d.Outcome == bot.Answered || c.campaign != "" {
+		c.unrated = append(c.unrated, utt.ID)
 	}
 	messages.WithLabelValues(string(d.Outcome)).Inc()
 	return utt, nil
@@ -505,7 +512,7 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 	if err := s.resync(ctx, c); err != nil {
 		return err
 	}
-	if c.unrated == 0 {
+	if len(c.unrated) == 0 {
 		return ErrNothingToRate
 	}
 	if comment != "" {
@@ -514,14 +521,43 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 		}
 		comment, _ = redact.Redact(comment)
 	}
-	ev, err := events.New(c.tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment})
+	last := len(c.unrated) - 1
+	ev, err := events.New(c.tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment,
+		UtteranceID: c.unrated[last], Campaign: c.campaign})
 	if err != nil {
 		return err
 	}
 	if err := s.pub.Publish(ctx, ev); err != nil {
 		return err
 	}
-	c.unrated--
+	c.unrated = c.unrated[:last]
+	return nil
+}
+
+// FinishScenario records a tester's word on a scenario of the campaign: the
+// task done or not. A conversation outside a campaign is [ErrNotInCampaign].
+func (s *Service) FinishScenario(ctx context.Context, conversationID string, scenario int, done bool) error {
+	c, err := s.conversation(ctx, conversationID)
+	if err != nil {
+		return err
+	}
+	if !s.convLimiter.Allow(c.id) {
+		rateLimited.Inc()
+		return ErrRateLimited
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.campaign == "" {
+		return ErrNotInCampaign
+	}
+	ev, err := events.New(c.tenant, c.id, time.Now(), events.ScenarioFinished{Campaign: c.campaign, Scenario: scenario, Done: done})
+	if err != nil {
+		return err
+	}
+	if err := s.pub.Publish(ctx, ev); err != nil {
+		return err
+	}
+	c.last = time.Now()
 	return nil
 }
 

@@ -28,11 +28,11 @@ func (s *Service) track(ctx context.Context, c *conversation, text string) (Repl
 	}
 	redacted, counts := redact.Redact(text)
 	now := time.Now()
-	utt, err := events.New(s.cfg.Tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts})
+	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts, Campaign: c.campaign})
 	if err != nil {
 		return Reply{}, true, err
 	}
-	dec, err := events.New(s.cfg.Tenant, c.id, now, events.BotDecision{UtteranceID: utt.ID, Outcome: string(bot.Answered),
+	dec, err := events.New(c.tenant, c.id, now, events.BotDecision{UtteranceID: utt.ID, Outcome: string(bot.Answered),
 		Confidence: 1, KBVersion: "demandes", Reply: answer, Candidates: []events.Candidate{}})
 	if err != nil {
 		return Reply{}, true, err
@@ -41,7 +41,7 @@ func (s *Service) track(ctx context.Context, c *conversation, text string) (Repl
 		return Reply{}, true, err
 	}
 	c.last = now
-	c.unrated++
+	c.unrated = append(c.unrated, utt.ID)
 	tracked.Inc()
 	return Reply{Text: answer, Decision: bot.Decision{Outcome: bot.Answered, Confidence: 1}, Tracking: true}, true, nil
 }

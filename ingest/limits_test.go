@@ -19,9 +19,9 @@ type lookups struct {
 	ids   []string
 }
 
-func (l *lookups) ConversationStart(_ context.Context, id string) (string, string, bool, error) {
+func (l *lookups) ConversationStart(_ context.Context, id string) (string, string, string, bool, error) {
 	l.ids = append(l.ids, id)
-	return "particulier", "montclar", id == l.known, nil
+	return "particulier", "montclar", "", id == l.known, nil
 }
 
 // TestConversationIDsAreCheckedFirst: an id that no conversation could have is

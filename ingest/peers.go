@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,7 +39,8 @@ type peer struct {
 	said     string // the last utterance, redacted, and its id: what a CLARIFY asked
 	saidID   string
 	clarify  *clarification
-	unrated  int // answers not rated yet: one feedback per answer, whichever process takes it
+	campaign string
+	unrated  []string // utterances whose answer is not rated yet: one feedback per answer, whichever process takes it
 }
 
 // NewPeers returns an empty set of peers' conversations; keep is how long a
@@ -67,7 +69,7 @@ func (p *Peers) Apply(env events.Envelope, pl events.Payload) {
 	c := p.convs[env.ConversationID]
 	switch e := pl.(type) {
 	case *events.ConversationStarted:
-		p.convs[env.ConversationID] = &peer{tenant: env.Tenant, audience: kb.Audience(e.Audience), last: env.At}
+		p.convs[env.ConversationID] = &peer{tenant: env.Tenant, audience: kb.Audience(e.Audience), campaign: e.Campaign, last: env.At}
 		return
 	case *events.ConversationEnded:
 		delete(p.convs, env.ConversationID)
@@ -85,11 +87,18 @@ func (p *Peers) Apply(env events.Envelope, pl events.Payload) {
 		if e.Outcome == "CLARIFY" && e.UtteranceID == c.saidID {
 			c.clarify = &clarification{utteranceID: e.UtteranceID, text: c.said, choices: e.Choices}
 		}
-		if e.EntryID != "" {
-			c.unrated++
+		if e.Outcome == "ANSWERED" || c.campaign != "" {
+			c.unrated = append(c.unrated, e.UtteranceID)
 		}
 	case *events.FeedbackGiven:
-		c.unrated = max(c.unrated-1, 0)
+		// The rating names its utterance; an older one, the latest answer.
+		i := slices.Index(c.unrated, e.UtteranceID)
+		if i < 0 {
+			i = len(c.unrated) - 1
+		}
+		if i >= 0 {
+			c.unrated = slices.Delete(c.unrated, i, i+1)
+		}
 	case *events.SuggestionChosen:
 		c.clarify = nil
 	}
@@ -153,5 +162,6 @@ func (p *Peers) get(id string) (*conversation, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &conversation{id: id, tenant: pc.tenant, audience: pc.audience, last: time.Now(), unrated: pc.unrated, clarify: pc.clarify}, true
+	return &conversation{id: id, tenant: pc.tenant, audience: pc.audience, campaign: pc.campaign, last: time.Now(),
+		unrated: slices.Clone(pc.unrated), clarify: pc.clarify}, true
 }

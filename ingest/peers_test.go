@@ -40,15 +40,15 @@ func TestPeersFollowConversations(t *testing.T) {
 	if err != nil || !found || c.tenant != "saint-aubin" || c.audience != "association" {
 		t.Fatalf("find = %+v, %v, %v", c, found, err)
 	}
-	if c.clarify == nil || c.clarify.text != "horaires" || len(c.clarify.choices) != 2 || c.unrated != 0 {
+	if c.clarify == nil || c.clarify.text != "horaires" || len(c.clarify.choices) != 2 || len(c.unrated) != 0 {
 		t.Fatalf("after a CLARIFY: %+v", c)
 	}
 	u2 := apply(&events.UtteranceReceived{Text: "passeport"})
 	apply(&events.BotDecision{UtteranceID: u2.ID, Outcome: "ANSWERED", EntryID: "passeport"})
 	apply(&events.BotDecision{UtteranceID: u2.ID, Outcome: "ANSWERED", EntryID: "passeport"})
 	apply(&events.FeedbackGiven{Helpful: true})
-	if c, _, _ := p.fresh(ctx, conv); c.clarify != nil || c.unrated != 1 {
-		t.Fatalf("after two answers and one rating: clarify %+v, unrated %d; want none and 1", c.clarify, c.unrated)
+	if c, _, _ := p.fresh(ctx, conv); c.clarify != nil || len(c.unrated) != 1 {
+		t.Fatalf("after two answers and one rating: clarify %+v, unrated %v; want none and one", c.clarify, c.unrated)
 	}
 	apply(&events.ConversationEnded{Reason: "inactivity"})
 	if _, found, _ := p.find(ctx, conv); found {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -85,6 +86,25 @@ func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Ent
 	}
 	e.Status = Draft
 	return e, w.emit(ctx, events.TypeKBEntryDrafted, e, by)
+}
+
+// AddPhrasing drafts a new version of an entry (of its pending version, if it
+// has one) with a citizen's phrasing added as an alternative, or as a negative
+// (a phrasing the entry wrongly answers), and returns the draft: what an
+// expert's acceptance of a suggestion or assignment of a tester's phrasing
+// makes. Nothing reaches citizens before the draft is validated and published.
+func (w *Writer) AddPhrasing(ctx context.Context, id, text string, negative bool, by string) (Entry, error) {
+	e, ok := w.State.Entry(id)
+	if !ok {
+		return e, ErrNoEntry
+	}
+	next := e
+	if negative {
+		next.Negatives = append(slices.Clone(e.Negatives), text)
+	} else {
+		next.Alternatives = append(slices.Clone(e.Alternatives), text)
+	}
+	return w.Update(ctx, id, next, by)
 }
 
 // check trims an entry's question and answer and refuses an entry without them

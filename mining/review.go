@@ -3,7 +3,6 @@ package mining
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"time"
 
@@ -96,17 +95,11 @@ func (r *Reviewer) Accept(ctx context.Context, id, by string) (kb.Entry, error) 
 	if err != nil {
 		return kb.Entry{}, err
 	}
-	e, ok := r.KB.State.Entry(s.EntryID)
-	if !ok {
+	if _, ok := r.KB.State.Entry(s.EntryID); !ok {
 		return kb.Entry{}, ErrNoSuggestion
 	}
-	next := e
-	if s.Kind == KindAlternative {
-		next.Alternatives = append(slices.Clone(e.Alternatives), s.Text)
-	} else {
-		next.Negatives = append(slices.Clone(e.Negatives), s.Text)
-	}
-	if e, err = r.KB.Update(ctx, s.EntryID, next, by); err != nil {
+	e, err := r.KB.AddPhrasing(ctx, s.EntryID, s.Text, s.Kind != KindAlternative, by)
+	if err != nil {
 		return e, err
 	}
 	return e, r.record(ctx, s, VerdictAccepted, by)

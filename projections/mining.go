@@ -63,7 +63,7 @@ func (q *Queries) MiningInput(ctx context.Context, since time.Time) ([]Turn, []F
 		return nil, nil, nil, fmt.Errorf("projections: mining turns: %w", err)
 	}
 	var fb []Feedback
-	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= "+s+" ORDER BY conversation_id, event_id"); err != nil {
+	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= "+s+" AND "+notCampaign+" ORDER BY conversation_id, event_id"); err != nil {
 		return nil, nil, nil, fmt.Errorf("projections: mining feedback: %w", err)
 	}
 	var ends []Ending

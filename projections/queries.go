@@ -134,19 +134,20 @@ func (q *Queries) Conversation(ctx context.Context, scope tenant.Scope, id strin
 	return msgs, len(conv) > 0 && conv[0].N > 0 || len(msgs) > 0, nil
 }
 
-// ConversationStart returns the audience and the tenant a conversation was
-// started with, and whether it exists. It lets a restarted process continue a
-// citizen's conversation, with the same tenant.
-func (q *Queries) ConversationStart(ctx context.Context, id string) (audience, tenant string, ok bool, err error) {
+// ConversationStart returns the audience, the tenant and the test campaign (""
+// for a citizen's) a conversation was started with, and whether it exists. It
+// lets a restarted process continue a conversation, with the same tenant.
+func (q *Queries) ConversationStart(ctx context.Context, id string) (audience, tenant, campaign string, ok bool, err error) {
 	var rows []struct {
 		Audience string `ch:"audience"`
 		Tenant   string `ch:"tenant"`
+		Campaign string `ch:"campaign"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT audience, tenant FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
-		return "", "", false, err
+	if err := q.s.Select(ctx, &rows, "SELECT audience, tenant, campaign FROM conversations FINAL WHERE conversation_id = "+Quote(id)); err != nil {
+		return "", "", "", false, err
 	}
 	if len(rows) == 0 {
-		return "", "", false, nil
+		return "", "", "", false, nil
 	}
-	return rows[0].Audience, rows[0].Tenant, true, nil
+	return rows[0].Audience, rows[0].Tenant, rows[0].Campaign, true, nil
 }

@@ -156,9 +156,12 @@ func TestRedeliveryNeverCountsTwice(t *testing.T) {
 			if _, ok, _ := q.Conversation(context.Background(), tenant.Everything(), "x' OR '1'='1"); ok {
 				t.Error("a quoted id matched a conversation")
 			}
-			aud, ten, ok, err := q.ConversationStart(context.Background(), "conv-001")
-			if err != nil || !ok || aud != "particulier" || ten != "montclar" {
-				t.Errorf("ConversationStart = %q %q %v %v", aud, ten, ok, err)
+			aud, ten, camp, ok, err := q.ConversationStart(context.Background(), "conv-001")
+			if err != nil || !ok || aud != "particulier" || ten != "montclar" || camp != "" {
+				t.Errorf("ConversationStart = %q %q %q %v %v", aud, ten, camp, ok, err)
+			}
+			if _, _, camp, ok, err := q.ConversationStart(context.Background(), "conv-campaign"); err != nil || !ok || camp != "tok" {
+				t.Errorf("ConversationStart of a campaign's = %q %v %v", camp, ok, err)
 			}
 		})
 	}

@@ -48,6 +48,9 @@ type config struct {
 	// SemanticModel is the directory of a sentence-embedding model; empty: off.
 	SemanticModel string
 	Demandes      demandesConfig
+	// CampaignURL is the page invite URLs of test campaigns open (the town's
+	// site with the widget); empty: the demo site of --addr.
+	CampaignURL string
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -70,6 +73,7 @@ func parseServe(args []string) (config, error) {
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
 	fs.IntVar(&c.ChatRate, "chat-rate-limit", 120, "messages a minute allowed per client address (0: no limit)")
 	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any) [PARVIS_ALLOWED_ORIGINS]")
+	fs.StringVar(&c.CampaignURL, "campaign-url", env("PARVIS_CAMPAIGN_URL", ""), "page with the widget that test campaigns' invite URLs open; empty: the demo site at --addr [PARVIS_CAMPAIGN_URL]")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection)")
 	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit)")
 	fs.StringVar(&c.Proxies, "trusted-proxies", env("PARVIS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For tells the client's address (addresses or CIDR prefixes, comma-separated) [PARVIS_TRUSTED_PROXIES]")
@@ -140,6 +144,9 @@ func (c config) Validate() error {
 			errs = append(errs, fmt.Errorf("--allowed-origins: %q is not an origin like https://www.ville.fr (or *)", o))
 		}
 	}
+	if u, err := url.Parse(c.CampaignURL); c.CampaignURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		errs = append(errs, fmt.Errorf("--campaign-url: %q is not a page address like https://www.ville.fr/", c.CampaignURL))
+	}
 	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
 		errs = append(errs, errors.New("--oidc-client-id: needed with --oidc-issuer"))
 	}
@@ -203,6 +210,14 @@ func (c config) TrustedProxies() []netip.Prefix {
 }
 
 func (c config) has(role string) bool { return slices.Contains(c.Roles, role) }
+
+// InviteBase returns the page test campaigns' invite URLs open.
+func (c config) InviteBase() string {
+	if c.CampaignURL != "" {
+		return c.CampaignURL
+	}
+	return "http://" + c.Addr + "/"
+}
 
 // AllowedOrigins returns the origins allowed to embed the widget.
 func (c config) AllowedOrigins() []string {

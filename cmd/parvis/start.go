@@ -14,6 +14,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/campaigns"
 	"github.com/parvis-civic/parvis/dashboards"
 	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/eventlog"
@@ -44,6 +45,7 @@ type server struct {
 	tenants   *tenant.Registry
 	accounts  *auth.Accounts
 	erasures  *projections.Erasures
+	campaigns *campaigns.State
 	miner     *mining.Miner // nil without the miner role
 	chat      *ingest.Service
 	desk      *demandes.Desk // nil without the api role
@@ -168,10 +170,10 @@ func (s *server) startKB(ctx context.Context) error {
 }
 
 // startAudit follows the audit topic into the tenants, the API tokens, the
-// local accounts and the erased conversations, and waits until the log has been
-// read once: the projector starts with every erasure known. Then it declares
-// the demo's tenants (--demo) and those of --tenants that the log does not hold
-// as they are.
+// local accounts, the erased conversations and the test campaigns, and waits
+// until the log has been read once: the projector starts with every erasure
+// known. Then it declares the demo's tenants (--demo) and those of --tenants
+// that the log does not hold as they are.
 func (s *server) startAudit(ctx context.Context) error {
 	s.tenants = tenant.NewRegistry(s.pub)
 	s.tokens = auth.NewTokens(s.pub, s.cfg.Tenant)
@@ -179,11 +181,13 @@ func (s *server) startAudit(ctx context.Context) error {
 	s.accounts.SessionMaxAge = s.cfg.SessionMaxAge
 	s.wg.Go(func() { s.accounts.RunJanitor(ctx) })
 	s.erasures = projections.NewErasures()
+	s.campaigns = campaigns.NewState()
 	apply := func(env events.Envelope, p events.Payload) {
 		s.tenants.Apply(env, p)
 		s.tokens.Apply(env, p)
 		s.accounts.Apply(env, p)
 		s.erasures.Apply(env, p)
+		s.campaigns.Apply(env, p)
 	}
 	if err := s.follow(ctx, "audit follower", events.TopicAudit, apply, func() {}); err != nil {
 		return err
@@ -258,6 +262,8 @@ func (s *server) startAPI(ctx context.Context) error {
 		KB:     writer, Suggestions: &mining.Reviewer{Queries: s.queries, KB: writer}, Tokens: s.tokens, Users: s.accounts,
 		Registry: s.tenants,
 		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays, Desk: s.desk,
+		CampaignState: s.campaigns, Creator: &campaigns.Creator{Log: s.pub, State: s.campaigns, Tenant: s.cfg.Tenant},
+		Assigner: &campaigns.Assigner{Queries: s.queries, KB: writer}, InviteBase: s.cfg.InviteBase(),
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
 			return err

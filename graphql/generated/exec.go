@@ -79,6 +79,33 @@ type ComplexityRoot struct {
 		Tenant func(childComplexity int) int
 	}
 
+	Campaign struct {
+		CreatedAt func(childComplexity int) int
+		EndsAt    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		InviteURL func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Scenarios func(childComplexity int) int
+		StartsAt  func(childComplexity int) int
+	}
+
+	CampaignReport struct {
+		ByEntry        func(childComplexity int) int
+		ByScenario     func(childComplexity int) int
+		Campaign       func(childComplexity int) int
+		CaseCount      func(childComplexity int) int
+		Cases          func(childComplexity int) int
+		Conversations  func(childComplexity int) int
+		KbVersionNow   func(childComplexity int) int
+		KbVersionsThen func(childComplexity int) int
+		Misunderstood  func(childComplexity int) int
+		RatedAnswers   func(childComplexity int) int
+		ScoreNow       func(childComplexity int) int
+		ScoreThen      func(childComplexity int) int
+		Testers        func(childComplexity int) int
+		UnderstoodRate func(childComplexity int) int
+	}
+
 	Conversation struct {
 		Audience func(childComplexity int) int
 		ID       func(childComplexity int) int
@@ -172,6 +199,13 @@ type ComplexityRoot struct {
 		Status        func(childComplexity int) int
 	}
 
+	EntryUnderstanding struct {
+		Entry      func(childComplexity int) int
+		Rate       func(childComplexity int) int
+		Rated      func(childComplexity int) int
+		Understood func(childComplexity int) int
+	}
+
 	HeatCell struct {
 		Hour     func(childComplexity int) int
 		Messages func(childComplexity int) int
@@ -230,24 +264,29 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptSuggestion    func(childComplexity int, id string) int
 		AssignDemande       func(childComplexity int, trackingCode string, assignee *string) int
+		AssignPhrasing      func(childComplexity int, phrasingID string, entryID string) int
+		AssignPhrasings     func(childComplexity int, assignments []*model.PhrasingAssignment) int
 		ChooseSuggestion    func(childComplexity int, conversationID string, entryID string) int
 		CreateAPIToken      func(childComplexity int, role model.Role, name string, tenant *string) int
 		CreateAccount       func(childComplexity int, login string, name string, role model.Role, password string, tenant *string) int
+		CreateCampaign      func(childComplexity int, name string, scenarios []string, startsAt *time.Time, endsAt *time.Time) int
 		CreateTenant        func(childComplexity int, input model.TenantInput) int
 		DisableAccount      func(childComplexity int, id string) int
 		DraftKbEntry        func(childComplexity int, input model.KbEntryInput) int
 		EraseConversation   func(childComplexity int, id string) int
 		EraseDemandeContact func(childComplexity int, trackingCode string) int
 		FileDemande         func(childComplexity int, conversationID string, kind string, description string, contact *string, address *string, point *model.PointInput, photo *model.PhotoInput, consent *bool) int
+		FinishScenario      func(childComplexity int, conversationID string, scenario int, done bool) int
 		GiveFeedback        func(childComplexity int, conversationID string, helpful bool, comment *string) int
 		PublishKbEntry      func(childComplexity int, id string) int
+		RateAnswer          func(childComplexity int, conversationID string, understood bool, comment *string) int
 		RejectSuggestion    func(childComplexity int, id string) int
 		ReplayProjections   func(childComplexity int) int
 		RevokeAPIToken      func(childComplexity int, id string) int
 		RevokeSession       func(childComplexity int, id string) int
 		SendMessage         func(childComplexity int, conversationID string, text string) int
 		SignOutEverywhere   func(childComplexity int, accountID string) int
-		StartConversation   func(childComplexity int, audience *model.Audience, channel *string, tenant *string) int
+		StartConversation   func(childComplexity int, audience *model.Audience, channel *string, tenant *string, campaign *string) int
 		UpdateDemandeStatus func(childComplexity int, trackingCode string, status model.DemandeStatus, message *string, note *string, assignee *string) int
 		UpdateKbEntry       func(childComplexity int, id string, input model.KbEntryInput) int
 		UpdateTenant        func(childComplexity int, input model.TenantInput) int
@@ -270,6 +309,16 @@ type ComplexityRoot struct {
 		Unanswered    func(childComplexity int) int
 	}
 
+	Phrasing struct {
+		Assigned       func(childComplexity int) int
+		ConversationID func(childComplexity int) int
+		Entry          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Outcome        func(childComplexity int) int
+		Scenario       func(childComplexity int) int
+		Text           func(childComplexity int) int
+	}
+
 	Point struct {
 		Lat func(childComplexity int) int
 		Lon func(childComplexity int) int
@@ -280,6 +329,8 @@ type ComplexityRoot struct {
 		Accounts           func(childComplexity int) int
 		Activity           func(childComplexity int, from time.Time, to time.Time) int
 		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
+		CampaignReport     func(childComplexity int, id string) int
+		Campaigns          func(childComplexity int) int
 		Conversation       func(childComplexity int, id string) int
 		Demande            func(childComplexity int, trackingCode string) int
 		DemandeCase        func(childComplexity int, trackingCode string) int
@@ -296,6 +347,7 @@ type ComplexityRoot struct {
 		ReplayStatus       func(childComplexity int) int
 		Sessions           func(childComplexity int) int
 		Tenants            func(childComplexity int) int
+		TestCampaign       func(childComplexity int, token string) int
 		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time) int
 		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) int
 		UnansweredThemes   func(childComplexity int) int
@@ -310,6 +362,16 @@ type ComplexityRoot struct {
 		Running   func(childComplexity int) int
 		Seconds   func(childComplexity int) int
 		StartedAt func(childComplexity int) int
+	}
+
+	ScenarioResult struct {
+		Done           func(childComplexity int) int
+		Finished       func(childComplexity int) int
+		Index          func(childComplexity int) int
+		Rated          func(childComplexity int) int
+		SuccessRate    func(childComplexity int) int
+		Task           func(childComplexity int) int
+		UnderstoodRate func(childComplexity int) int
 	}
 
 	Session struct {
@@ -334,6 +396,11 @@ type ComplexityRoot struct {
 		Parent         func(childComplexity int) int
 		Population     func(childComplexity int) int
 		TrackingPrefix func(childComplexity int) int
+	}
+
+	TestCampaign struct {
+		Name      func(childComplexity int) int
+		Scenarios func(childComplexity int) int
 	}
 
 	UnansweredCluster struct {
@@ -376,7 +443,7 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type MutationResolver interface {
-	StartConversation(ctx context.Context, audience *model.Audience, channel *string, tenant *string) (*model.Conversation, error)
+	StartConversation(ctx context.Context, audience *model.Audience, channel *string, tenant *string, campaign *string) (*model.Conversation, error)
 	SendMessage(ctx context.Context, conversationID string, text string) (*model.BotReply, error)
 	GiveFeedback(ctx context.Context, conversationID string, helpful bool, comment *string) (bool, error)
 	ChooseSuggestion(ctx context.Context, conversationID string, entryID string) (*model.BotReply, error)
@@ -400,6 +467,11 @@ type MutationResolver interface {
 	UpdateDemandeStatus(ctx context.Context, trackingCode string, status model.DemandeStatus, message *string, note *string, assignee *string) (*model.Demande, error)
 	AssignDemande(ctx context.Context, trackingCode string, assignee *string) (*model.DemandeCase, error)
 	EraseDemandeContact(ctx context.Context, trackingCode string) (bool, error)
+	CreateCampaign(ctx context.Context, name string, scenarios []string, startsAt *time.Time, endsAt *time.Time) (*model.Campaign, error)
+	RateAnswer(ctx context.Context, conversationID string, understood bool, comment *string) (bool, error)
+	FinishScenario(ctx context.Context, conversationID string, scenario int, done bool) (bool, error)
+	AssignPhrasing(ctx context.Context, phrasingID string, entryID string) (*model.KbEntry, error)
+	AssignPhrasings(ctx context.Context, assignments []*model.PhrasingAssignment) ([]*model.KbEntry, error)
 }
 type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.Overview, error)
@@ -426,6 +498,9 @@ type QueryResolver interface {
 	Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) ([]*model.DemandeCase, error)
 	DemandeCase(ctx context.Context, trackingCode string) (*model.DemandeCase, error)
 	DemandeFigures(ctx context.Context, from time.Time, to time.Time) (*model.DemandeFigures, error)
+	Campaigns(ctx context.Context) ([]*model.Campaign, error)
+	TestCampaign(ctx context.Context, token string) (*model.TestCampaign, error)
+	CampaignReport(ctx context.Context, id string) (*model.CampaignReport, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -606,6 +681,134 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Caller.Tenant(childComplexity), true
+
+	case "Campaign.createdAt":
+		if e.ComplexityRoot.Campaign.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.CreatedAt(childComplexity), true
+	case "Campaign.endsAt":
+		if e.ComplexityRoot.Campaign.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.EndsAt(childComplexity), true
+	case "Campaign.id":
+		if e.ComplexityRoot.Campaign.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.ID(childComplexity), true
+	case "Campaign.inviteUrl":
+		if e.ComplexityRoot.Campaign.InviteURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.InviteURL(childComplexity), true
+	case "Campaign.name":
+		if e.ComplexityRoot.Campaign.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Name(childComplexity), true
+	case "Campaign.scenarios":
+		if e.ComplexityRoot.Campaign.Scenarios == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Scenarios(childComplexity), true
+	case "Campaign.startsAt":
+		if e.ComplexityRoot.Campaign.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.StartsAt(childComplexity), true
+
+	case "CampaignReport.byEntry":
+		if e.ComplexityRoot.CampaignReport.ByEntry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.ByEntry(childComplexity), true
+	case "CampaignReport.byScenario":
+		if e.ComplexityRoot.CampaignReport.ByScenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.ByScenario(childComplexity), true
+	case "CampaignReport.campaign":
+		if e.ComplexityRoot.CampaignReport.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.Campaign(childComplexity), true
+	case "CampaignReport.caseCount":
+		if e.ComplexityRoot.CampaignReport.CaseCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.CaseCount(childComplexity), true
+	case "CampaignReport.cases":
+		if e.ComplexityRoot.CampaignReport.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.Cases(childComplexity), true
+	case "CampaignReport.conversations":
+		if e.ComplexityRoot.CampaignReport.Conversations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.Conversations(childComplexity), true
+	case "CampaignReport.kbVersionNow":
+		if e.ComplexityRoot.CampaignReport.KbVersionNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.KbVersionNow(childComplexity), true
+	case "CampaignReport.kbVersionsThen":
+		if e.ComplexityRoot.CampaignReport.KbVersionsThen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.KbVersionsThen(childComplexity), true
+	case "CampaignReport.misunderstood":
+		if e.ComplexityRoot.CampaignReport.Misunderstood == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.Misunderstood(childComplexity), true
+	case "CampaignReport.ratedAnswers":
+		if e.ComplexityRoot.CampaignReport.RatedAnswers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.RatedAnswers(childComplexity), true
+	case "CampaignReport.scoreNow":
+		if e.ComplexityRoot.CampaignReport.ScoreNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.ScoreNow(childComplexity), true
+	case "CampaignReport.scoreThen":
+		if e.ComplexityRoot.CampaignReport.ScoreThen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.ScoreThen(childComplexity), true
+	case "CampaignReport.testers":
+		if e.ComplexityRoot.CampaignReport.Testers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.Testers(childComplexity), true
+	case "CampaignReport.understoodRate":
+		if e.ComplexityRoot.CampaignReport.UnderstoodRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignReport.UnderstoodRate(childComplexity), true
 
 	case "Conversation.audience":
 		if e.ComplexityRoot.Conversation.Audience == nil {
@@ -1029,6 +1232,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DemandeKindFigure.Status(childComplexity), true
 
+	case "EntryUnderstanding.entry":
+		if e.ComplexityRoot.EntryUnderstanding.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUnderstanding.Entry(childComplexity), true
+	case "EntryUnderstanding.rate":
+		if e.ComplexityRoot.EntryUnderstanding.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUnderstanding.Rate(childComplexity), true
+	case "EntryUnderstanding.rated":
+		if e.ComplexityRoot.EntryUnderstanding.Rated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUnderstanding.Rated(childComplexity), true
+	case "EntryUnderstanding.understood":
+		if e.ComplexityRoot.EntryUnderstanding.Understood == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUnderstanding.Understood(childComplexity), true
+
 	case "HeatCell.hour":
 		if e.ComplexityRoot.HeatCell.Hour == nil {
 			break
@@ -1279,6 +1507,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignDemande(childComplexity, args["trackingCode"].(string), args["assignee"].(*string)), true
+	case "Mutation.assignPhrasing":
+		if e.ComplexityRoot.Mutation.AssignPhrasing == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignPhrasing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignPhrasing(childComplexity, args["phrasingId"].(string), args["entryId"].(string)), true
+	case "Mutation.assignPhrasings":
+		if e.ComplexityRoot.Mutation.AssignPhrasings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignPhrasings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignPhrasings(childComplexity, args["assignments"].([]*model.PhrasingAssignment)), true
 	case "Mutation.chooseSuggestion":
 		if e.ComplexityRoot.Mutation.ChooseSuggestion == nil {
 			break
@@ -1312,6 +1562,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["login"].(string), args["name"].(string), args["role"].(model.Role), args["password"].(string), args["tenant"].(*string)), true
+	case "Mutation.createCampaign":
+		if e.ComplexityRoot.Mutation.CreateCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCampaign(childComplexity, args["name"].(string), args["scenarios"].([]string), args["startsAt"].(*time.Time), args["endsAt"].(*time.Time)), true
 	case "Mutation.createTenant":
 		if e.ComplexityRoot.Mutation.CreateTenant == nil {
 			break
@@ -1378,6 +1639,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FileDemande(childComplexity, args["conversationId"].(string), args["kind"].(string), args["description"].(string), args["contact"].(*string), args["address"].(*string), args["point"].(*model.PointInput), args["photo"].(*model.PhotoInput), args["consent"].(*bool)), true
+	case "Mutation.finishScenario":
+		if e.ComplexityRoot.Mutation.FinishScenario == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_finishScenario_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FinishScenario(childComplexity, args["conversationId"].(string), args["scenario"].(int), args["done"].(bool)), true
 	case "Mutation.giveFeedback":
 		if e.ComplexityRoot.Mutation.GiveFeedback == nil {
 			break
@@ -1400,6 +1672,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishKbEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.rateAnswer":
+		if e.ComplexityRoot.Mutation.RateAnswer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rateAnswer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RateAnswer(childComplexity, args["conversationId"].(string), args["understood"].(bool), args["comment"].(*string)), true
 	case "Mutation.rejectSuggestion":
 		if e.ComplexityRoot.Mutation.RejectSuggestion == nil {
 			break
@@ -1471,7 +1754,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.StartConversation(childComplexity, args["audience"].(*model.Audience), args["channel"].(*string), args["tenant"].(*string)), true
+		return e.ComplexityRoot.Mutation.StartConversation(childComplexity, args["audience"].(*model.Audience), args["channel"].(*string), args["tenant"].(*string), args["campaign"].(*string)), true
 	case "Mutation.updateDemandeStatus":
 		if e.ComplexityRoot.Mutation.UpdateDemandeStatus == nil {
 			break
@@ -1579,6 +1862,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Overview.Unanswered(childComplexity), true
 
+	case "Phrasing.assigned":
+		if e.ComplexityRoot.Phrasing.Assigned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Phrasing.Assigned(childComplexity), true
+	case "Phrasing.conversationId":
+		if e.ComplexityRoot.Phrasing.ConversationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Phrasing.ConversationID(childComplexity), true
+	case "Phrasing.entry":
+		if e.ComplexityRoot.Phrasing.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Phrasing.Entry(childComplexity), true
+	case "Phrasing.id":
+		if e.ComplexityRoot.Phrasing.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Phrasing.ID(childComplexity), true
+	case "Phrasing.outcome":
+		if e.ComplexityRoot.Phrasing.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Phrasing.Outcome(childComplexity), true
+	case "Phrasing.scenario":
+		if e.ComplexityRoot.Phrasing.Scenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Phrasing.Scenario(childComplexity), true
+	case "Phrasing.text":
+		if e.ComplexityRoot.Phrasing.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Phrasing.Text(childComplexity), true
+
 	case "Point.lat":
 		if e.ComplexityRoot.Point.Lat == nil {
 			break
@@ -1626,6 +1952,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AudienceSplit(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.campaignReport":
+		if e.ComplexityRoot.Query.CampaignReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_campaignReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CampaignReport(childComplexity, args["id"].(string)), true
+	case "Query.campaigns":
+		if e.ComplexityRoot.Query.Campaigns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Campaigns(childComplexity), true
 	case "Query.conversation":
 		if e.ComplexityRoot.Query.Conversation == nil {
 			break
@@ -1778,6 +2121,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tenants(childComplexity), true
+	case "Query.testCampaign":
+		if e.ComplexityRoot.Query.TestCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Query_testCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TestCampaign(childComplexity, args["token"].(string)), true
 	case "Query.unansweredCluster":
 		if e.ComplexityRoot.Query.UnansweredCluster == nil {
 			break
@@ -1860,6 +2214,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReplayReport.StartedAt(childComplexity), true
+
+	case "ScenarioResult.done":
+		if e.ComplexityRoot.ScenarioResult.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.Done(childComplexity), true
+	case "ScenarioResult.finished":
+		if e.ComplexityRoot.ScenarioResult.Finished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.Finished(childComplexity), true
+	case "ScenarioResult.index":
+		if e.ComplexityRoot.ScenarioResult.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.Index(childComplexity), true
+	case "ScenarioResult.rated":
+		if e.ComplexityRoot.ScenarioResult.Rated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.Rated(childComplexity), true
+	case "ScenarioResult.successRate":
+		if e.ComplexityRoot.ScenarioResult.SuccessRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.SuccessRate(childComplexity), true
+	case "ScenarioResult.task":
+		if e.ComplexityRoot.ScenarioResult.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.Task(childComplexity), true
+	case "ScenarioResult.understoodRate":
+		if e.ComplexityRoot.ScenarioResult.UnderstoodRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.UnderstoodRate(childComplexity), true
 
 	case "Session.accountId":
 		if e.ComplexityRoot.Session.AccountID == nil {
@@ -1970,6 +2367,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.TrackingPrefix(childComplexity), true
+
+	case "TestCampaign.name":
+		if e.ComplexityRoot.TestCampaign.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestCampaign.Name(childComplexity), true
+	case "TestCampaign.scenarios":
+		if e.ComplexityRoot.TestCampaign.Scenarios == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestCampaign.Scenarios(childComplexity), true
 
 	case "UnansweredCluster.audiences":
 		if e.ComplexityRoot.UnansweredCluster.Audiences == nil {
@@ -2135,6 +2545,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("KbEntryInput", ec.unmarshalInputKbEntryInput),
 			graphql.NewInputUnmarshaler("PhotoInput", ec.unmarshalInputPhotoInput),
+			graphql.NewInputUnmarshaler("PhrasingAssignment", ec.unmarshalInputPhrasingAssignment),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
 			graphql.NewInputUnmarshaler("TenantInput", ec.unmarshalInputTenantInput),
 		)
@@ -2372,8 +2783,8 @@ input KbEntryInput {
 }
 
 type Mutation {
-  "Start a conversation with a tenant's assistant (the deployment's default without tenant); the calling site must be allowed for the tenant."
-  startConversation(audience: Audience, channel: String, tenant: ID): Conversation!
+  "Start a conversation with a tenant's assistant (the deployment's default without tenant); the calling site must be allowed for the tenant. campaign: the invite token of a test campaign (its inviteUrl's campaign parameter): the conversation is tagged and left out of every production figure."
+  startConversation(audience: Audience, channel: String, tenant: ID, campaign: String): Conversation!
   sendMessage(conversationId: ID!, text: String!): BotReply!
   giveFeedback(conversationId: ID!, helpful: Boolean!, comment: String): Boolean!
   """
@@ -2795,6 +3206,118 @@ extend type Mutation {
   eraseDemandeContact(trackingCode: String!): Boolean! @auth(roles: [ADMIN])
 }
 `, BuiltIn: false},
+	{Name: "../campaigns.graphqls", Input: `# Citizen test campaigns: testers outside the project team try the bot from an
+# invite URL; their conversations are tagged, kept out of every production
+# figure and of the mining, rated, and turned into draft alternatives and
+# comprehension cases.
+
+extend type Query {
+  "Every campaign, newest first."
+  campaigns: [Campaign!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  """
+  What the widget shows in test mode (public): the campaign's name and
+  scenarios. BAD_USER_INPUT with a French message when the token is unknown,
+  or the campaign not started or over.
+  """
+  testCampaign(token: String!): TestCampaign!
+  """
+  A campaign's results: testers, ratings, understood rate by entry and by
+  scenario, task success, the misunderstood phrasings, and comprehension cases
+  measured on the knowledge base as published now against the decisions the
+  testers got.
+  """
+  campaignReport(id: ID!): CampaignReport! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+extend type Mutation {
+  """
+  Create a campaign: scenarios are tasks for the testers (« Vous venez
+  d'emménager à Montclar : inscrivez votre fils à la cantine »); without
+  startsAt it opens at once, without endsAt it never closes.
+  """
+  createCampaign(name: String!, scenarios: [String!], startsAt: Time, endsAt: Time): Campaign! @auth(roles: [ADMIN, ANALYST])
+  """
+  A tester says whether the bot understood its latest reply not yet rated; in
+  live traffic the same signal as giveFeedback (public, rate-limited).
+  """
+  rateAnswer(conversationId: ID!, understood: Boolean!, comment: String): Boolean!
+  "A tester says whether a scenario's task was done (public, rate-limited; test conversations only)."
+  finishScenario(conversationId: ID!, scenario: Int!, done: Boolean!): Boolean!
+  """
+  An expert says a tester's phrasing meant an entry: a draft version of the
+  entry with the phrasing as alternative, in the validation queue.
+  """
+  assignPhrasing(phrasingId: ID!, entryId: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
+  "Several assignments at once, in order; the drafts returned."
+  assignPhrasings(assignments: [PhrasingAssignment!]!): [KbEntry!]! @auth(roles: [ADMIN, EXPERT])
+}
+
+input PhrasingAssignment { phrasingId: ID!, entryId: ID! }
+
+type Campaign {
+  id: ID!
+  name: String!
+  "The demo site's page (or the configured base) with ?campaign=TOKEN."
+  inviteUrl: String!
+  scenarios: [String!]!
+  startsAt: Time
+  endsAt: Time
+  createdAt: Time!
+}
+
+type TestCampaign { name: String!, scenarios: [String!]! }
+
+type CampaignReport {
+  campaign: Campaign!
+  "Conversations in which the tester wrote at least once."
+  testers: Int!
+  conversations: Int!
+  ratedAnswers: Int!
+  "Share of rated replies understood; null before any rating."
+  understoodRate: Float
+  byEntry: [EntryUnderstanding!]!
+  byScenario: [ScenarioResult!]!
+  misunderstood: [Phrasing!]!
+  "JSONL of parvis eval cases: understood replies with their entry, misunderstood ones with the entry assigned (unassigned ones left out)."
+  cases: String!
+  caseCount: Int!
+  "Share of the cases the testers got right at the time; null without cases."
+  scoreThen: Float
+  "Share of the cases the knowledge base as published now gets right."
+  scoreNow: Float
+  "Knowledge base versions that answered the testers, most frequent first."
+  kbVersionsThen: [String!]!
+  kbVersionNow: String!
+}
+
+"How well the replies of one entry were understood; entry null for replies without one (not answered, choices)."
+type EntryUnderstanding { entry: KbEntry, rated: Int!, understood: Int!, rate: Float }
+
+type ScenarioResult {
+  index: Int!
+  task: String!
+  rated: Int!
+  understoodRate: Float
+  "Testers who finished it, and who said the task was done."
+  finished: Int!
+  done: Int!
+  successRate: Float
+}
+
+"A tester's message whose reply was rated not understood."
+type Phrasing {
+  id: ID!
+  text: String!
+  outcome: Outcome
+  "The entry that answered, if any."
+  entry: KbEntry
+  "The entry an expert assigned, if any."
+  assigned: KbEntry
+  conversationId: ID!
+  "The scenario's index, null when the tester was on none."
+  scenario: Int
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2882,6 +3405,60 @@ func (ec *executionContext) childFields_Caller(ctx context.Context, field graphq
 		return ec.fieldContext_Caller_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Caller", field.Name)
+}
+
+func (ec *executionContext) childFields_Campaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Campaign_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Campaign_name(ctx, field)
+	case "inviteUrl":
+		return ec.fieldContext_Campaign_inviteUrl(ctx, field)
+	case "scenarios":
+		return ec.fieldContext_Campaign_scenarios(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Campaign_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Campaign_endsAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Campaign_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
+}
+
+func (ec *executionContext) childFields_CampaignReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_CampaignReport_campaign(ctx, field)
+	case "testers":
+		return ec.fieldContext_CampaignReport_testers(ctx, field)
+	case "conversations":
+		return ec.fieldContext_CampaignReport_conversations(ctx, field)
+	case "ratedAnswers":
+		return ec.fieldContext_CampaignReport_ratedAnswers(ctx, field)
+	case "understoodRate":
+		return ec.fieldContext_CampaignReport_understoodRate(ctx, field)
+	case "byEntry":
+		return ec.fieldContext_CampaignReport_byEntry(ctx, field)
+	case "byScenario":
+		return ec.fieldContext_CampaignReport_byScenario(ctx, field)
+	case "misunderstood":
+		return ec.fieldContext_CampaignReport_misunderstood(ctx, field)
+	case "cases":
+		return ec.fieldContext_CampaignReport_cases(ctx, field)
+	case "caseCount":
+		return ec.fieldContext_CampaignReport_caseCount(ctx, field)
+	case "scoreThen":
+		return ec.fieldContext_CampaignReport_scoreThen(ctx, field)
+	case "scoreNow":
+		return ec.fieldContext_CampaignReport_scoreNow(ctx, field)
+	case "kbVersionsThen":
+		return ec.fieldContext_CampaignReport_kbVersionsThen(ctx, field)
+	case "kbVersionNow":
+		return ec.fieldContext_CampaignReport_kbVersionNow(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Conversation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3070,6 +3647,20 @@ func (ec *executionContext) childFields_DemandeKindFigure(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DemandeKindFigure", field.Name)
 }
 
+func (ec *executionContext) childFields_EntryUnderstanding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_EntryUnderstanding_entry(ctx, field)
+	case "rated":
+		return ec.fieldContext_EntryUnderstanding_rated(ctx, field)
+	case "understood":
+		return ec.fieldContext_EntryUnderstanding_understood(ctx, field)
+	case "rate":
+		return ec.fieldContext_EntryUnderstanding_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntryUnderstanding", field.Name)
+}
+
 func (ec *executionContext) childFields_HeatCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "weekday":
@@ -3212,6 +3803,26 @@ func (ec *executionContext) childFields_Overview(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Overview", field.Name)
 }
 
+func (ec *executionContext) childFields_Phrasing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Phrasing_id(ctx, field)
+	case "text":
+		return ec.fieldContext_Phrasing_text(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Phrasing_outcome(ctx, field)
+	case "entry":
+		return ec.fieldContext_Phrasing_entry(ctx, field)
+	case "assigned":
+		return ec.fieldContext_Phrasing_assigned(ctx, field)
+	case "conversationId":
+		return ec.fieldContext_Phrasing_conversationId(ctx, field)
+	case "scenario":
+		return ec.fieldContext_Phrasing_scenario(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Phrasing", field.Name)
+}
+
 func (ec *executionContext) childFields_Point(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "lat":
@@ -3240,6 +3851,26 @@ func (ec *executionContext) childFields_ReplayReport(ctx context.Context, field 
 		return ec.fieldContext_ReplayReport_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReplayReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ScenarioResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_ScenarioResult_index(ctx, field)
+	case "task":
+		return ec.fieldContext_ScenarioResult_task(ctx, field)
+	case "rated":
+		return ec.fieldContext_ScenarioResult_rated(ctx, field)
+	case "understoodRate":
+		return ec.fieldContext_ScenarioResult_understoodRate(ctx, field)
+	case "finished":
+		return ec.fieldContext_ScenarioResult_finished(ctx, field)
+	case "done":
+		return ec.fieldContext_ScenarioResult_done(ctx, field)
+	case "successRate":
+		return ec.fieldContext_ScenarioResult_successRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScenarioResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3288,6 +3919,16 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
+}
+
+func (ec *executionContext) childFields_TestCampaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_TestCampaign_name(ctx, field)
+	case "scenarios":
+		return ec.fieldContext_TestCampaign_scenarios(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TestCampaign", field.Name)
 }
 
 func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3524,6 +4165,42 @@ func (ec *executionContext) field_Mutation_assignDemande_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_assignPhrasing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "phrasingId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["phrasingId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "entryId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entryId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignPhrasings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "assignments",
+		func(ctx context.Context, v any) ([]*model.PhrasingAssignment, error) {
+			return ec.unmarshalNPhrasingAssignment2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhrasingAssignmentᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignments"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_chooseSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3619,6 +4296,44 @@ func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["tenant"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scenarios",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenarios"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "startsAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["startsAt"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "endsAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["endsAt"] = arg3
 	return args, nil
 }
 
@@ -3762,6 +4477,36 @@ func (ec *executionContext) field_Mutation_fileDemande_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_finishScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "conversationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["conversationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scenario",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenario"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "done",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["done"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_giveFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3803,6 +4548,36 @@ func (ec *executionContext) field_Mutation_publishKbEntry_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rateAnswer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "conversationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["conversationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "understood",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["understood"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "comment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["comment"] = arg2
 	return args, nil
 }
 
@@ -3911,6 +4686,14 @@ func (ec *executionContext) field_Mutation_startConversation_args(ctx context.Co
 		return nil, err
 	}
 	args["tenant"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg3
 	return args, nil
 }
 
@@ -4065,6 +4848,20 @@ func (ec *executionContext) field_Query_audienceSplit_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_campaignReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -4323,6 +5120,20 @@ func (ec *executionContext) field_Query_overview_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["tenant"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_testCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
 	return args, nil
 }
 
@@ -5137,6 +5948,525 @@ func (ec *executionContext) _Caller_tenant(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Caller_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Caller", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Campaign_id(ctx context.Context, field graphql.CollectedField, obj *model.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Campaign_name(ctx context.Context, field graphql.CollectedField, obj *model.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+}
+
+func (ec *executionContext) _Campaign_inviteUrl(ctx context.Context, field graphql.CollectedField, obj *model.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_inviteUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InviteURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_inviteUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+}
+
+func (ec *executionContext) _Campaign_scenarios(ctx context.Context, field graphql.CollectedField, obj *model.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_scenarios(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scenarios, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_scenarios(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+}
+
+func (ec *executionContext) _Campaign_startsAt(ctx context.Context, field graphql.CollectedField, obj *model.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_startsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Campaign_endsAt(ctx context.Context, field graphql.CollectedField, obj *model.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Campaign_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CampaignReport_campaign(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignReport_testers(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_testers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Testers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_testers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignReport_conversations(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_conversations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_conversations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignReport_ratedAnswers(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_ratedAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatedAnswers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_ratedAnswers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignReport_understoodRate(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_understoodRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnderstoodRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_understoodRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CampaignReport_byEntry(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_byEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByEntry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EntryUnderstanding) graphql.Marshaler {
+			return ec.marshalNEntryUnderstanding2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐEntryUnderstandingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_byEntry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntryUnderstanding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignReport_byScenario(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_byScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByScenario, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ScenarioResult) graphql.Marshaler {
+			return ec.marshalNScenarioResult2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐScenarioResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_byScenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScenarioResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignReport_misunderstood(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_misunderstood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Misunderstood, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Phrasing) graphql.Marshaler {
+			return ec.marshalNPhrasing2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhrasingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_misunderstood(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Phrasing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignReport_cases(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _CampaignReport_caseCount(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_caseCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaseCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_caseCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignReport_scoreThen(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_scoreThen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScoreThen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_scoreThen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CampaignReport_scoreNow(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_scoreNow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScoreNow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_scoreNow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CampaignReport_kbVersionsThen(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_kbVersionsThen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KbVersionsThen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_kbVersionsThen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _CampaignReport_kbVersionNow(ctx context.Context, field graphql.CollectedField, obj *model.CampaignReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignReport_kbVersionNow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KbVersionNow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignReport_kbVersionNow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *model.Conversation) (ret graphql.Marshaler) {
@@ -6780,6 +8110,107 @@ func (ec *executionContext) fieldContext_DemandeKindFigure_announcedDays(_ conte
 	return graphql.NewScalarFieldContext("DemandeKindFigure", field, false, false, "Int")
 }
 
+func (ec *executionContext) _EntryUnderstanding_entry(ctx context.Context, field graphql.CollectedField, obj *model.EntryUnderstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntryUnderstanding_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EntryUnderstanding_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntryUnderstanding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntryUnderstanding_rated(ctx context.Context, field graphql.CollectedField, obj *model.EntryUnderstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntryUnderstanding_rated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntryUnderstanding_rated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntryUnderstanding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EntryUnderstanding_understood(ctx context.Context, field graphql.CollectedField, obj *model.EntryUnderstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntryUnderstanding_understood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Understood, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntryUnderstanding_understood(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntryUnderstanding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EntryUnderstanding_rate(ctx context.Context, field graphql.CollectedField, obj *model.EntryUnderstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntryUnderstanding_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EntryUnderstanding_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntryUnderstanding", field, false, false, "Float")
+}
+
 func (ec *executionContext) _HeatCell_weekday(ctx context.Context, field graphql.CollectedField, obj *model.HeatCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7659,7 +9090,7 @@ func (ec *executionContext) _Mutation_startConversation(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().StartConversation(ctx, fc.Args["audience"].(*model.Audience), fc.Args["channel"].(*string), fc.Args["tenant"].(*string))
+			return ec.Resolvers.Mutation().StartConversation(ctx, fc.Args["audience"].(*model.Audience), fc.Args["channel"].(*string), fc.Args["tenant"].(*string), fc.Args["campaign"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Conversation) graphql.Marshaler {
@@ -9035,6 +10466,280 @@ func (ec *executionContext) fieldContext_Mutation_eraseDemandeContact(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createCampaign(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCampaign(ctx, fc.Args["name"].(string), fc.Args["scenarios"].([]string), fc.Args["startsAt"].(*time.Time), fc.Args["endsAt"].(*time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST"})
+				if err != nil {
+					var zeroVal *model.Campaign
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Campaign
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCampaign(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rateAnswer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rateAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RateAnswer(ctx, fc.Args["conversationId"].(string), fc.Args["understood"].(bool), fc.Args["comment"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rateAnswer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rateAnswer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_finishScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_finishScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FinishScenario(ctx, fc.Args["conversationId"].(string), fc.Args["scenario"].(int), fc.Args["done"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_finishScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_finishScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignPhrasing(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignPhrasing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignPhrasing(ctx, fc.Args["phrasingId"].(string), fc.Args["entryId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignPhrasing(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignPhrasing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignPhrasings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignPhrasings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignPhrasings(ctx, fc.Args["assignments"].([]*model.PhrasingAssignment))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignPhrasings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignPhrasings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_name(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9263,6 +10968,185 @@ func (ec *executionContext) _Overview_helpfulRate(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Overview_helpfulRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Overview", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Phrasing_id(ctx context.Context, field graphql.CollectedField, obj *model.Phrasing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Phrasing_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Phrasing_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Phrasing", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Phrasing_text(ctx context.Context, field graphql.CollectedField, obj *model.Phrasing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Phrasing_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Phrasing_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Phrasing", field, false, false, "String")
+}
+
+func (ec *executionContext) _Phrasing_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Phrasing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Phrasing_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Outcome) graphql.Marshaler {
+			return ec.marshalOOutcome2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Phrasing_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Phrasing", field, false, false, "Outcome")
+}
+
+func (ec *executionContext) _Phrasing_entry(ctx context.Context, field graphql.CollectedField, obj *model.Phrasing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Phrasing_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Phrasing_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Phrasing",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Phrasing_assigned(ctx context.Context, field graphql.CollectedField, obj *model.Phrasing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Phrasing_assigned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assigned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Phrasing_assigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Phrasing",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Phrasing_conversationId(ctx context.Context, field graphql.CollectedField, obj *model.Phrasing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Phrasing_conversationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Phrasing_conversationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Phrasing", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Phrasing_scenario(ctx context.Context, field graphql.CollectedField, obj *model.Phrasing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Phrasing_scenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scenario, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Phrasing_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Phrasing", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Point_lat(ctx context.Context, field graphql.CollectedField, obj *model.Point) (ret graphql.Marshaler) {
@@ -10622,6 +12506,162 @@ func (ec *executionContext) fieldContext_Query_demandeFigures(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_campaigns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_campaigns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Campaigns(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.Campaign
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.Campaign
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCampaignᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_campaigns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_testCampaign(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_testCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TestCampaign(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TestCampaign) graphql.Marshaler {
+			return ec.marshalNTestCampaign2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTestCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_testCampaign(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TestCampaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_testCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_campaignReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_campaignReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CampaignReport(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.CampaignReport
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.CampaignReport
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CampaignReport) graphql.Marshaler {
+			return ec.marshalNCampaignReport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCampaignReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_campaignReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_campaignReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10857,6 +12897,167 @@ func (ec *executionContext) _ReplayReport_error(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ReplayReport_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioResult_index(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioResult_task(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Task, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioResult_rated(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_rated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_rated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioResult_understoodRate(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_understoodRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnderstoodRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_understoodRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScenarioResult_finished(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_finished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Finished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_finished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioResult_done(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioResult_successRate(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_successRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuccessRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_successRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
@@ -11271,6 +13472,52 @@ func (ec *executionContext) _Tenant_members(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Tenant_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TestCampaign_name(ctx context.Context, field graphql.CollectedField, obj *model.TestCampaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestCampaign_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestCampaign_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TestCampaign", field, false, false, "String")
+}
+
+func (ec *executionContext) _TestCampaign_scenarios(ctx context.Context, field graphql.CollectedField, obj *model.TestCampaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestCampaign_scenarios(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scenarios, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestCampaign_scenarios(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TestCampaign", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnansweredCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
@@ -13049,6 +15296,55 @@ func UnmarshalPhotoInput(ctx context.Context, raw any) (model.PhotoInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPhrasingAssignment(ctx context.Context, obj any) (model.PhrasingAssignment, error) {
+	var it model.PhrasingAssignment
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"phrasingId", "entryId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "phrasingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phrasingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhrasingID = data
+		case "entryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entryId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EntryID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPhrasingAssignment unmarshals raw into the PhrasingAssignment input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPhrasingAssignment(ctx context.Context, raw any) (model.PhrasingAssignment, error) {
+	var out model.PhrasingAssignment
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PhrasingAssignment", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPointInput(ctx context.Context, obj any) (model.PointInput, error) {
 	var it model.PointInput
 	if obj == nil {
@@ -13448,6 +15744,167 @@ func (ec *executionContext) _Caller(ctx context.Context, sel ast.SelectionSet, o
 		case "tenant":
 			out.Values[i] = ec._Caller_tenant(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var campaignImplementors = []string{"Campaign"}
+
+func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet, obj *model.Campaign) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, campaignImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Campaign")
+		case "id":
+			out.Values[i] = ec._Campaign_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Campaign_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inviteUrl":
+			out.Values[i] = ec._Campaign_inviteUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scenarios":
+			out.Values[i] = ec._Campaign_scenarios(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startsAt":
+			out.Values[i] = ec._Campaign_startsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endsAt":
+			out.Values[i] = ec._Campaign_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Campaign_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var campaignReportImplementors = []string{"CampaignReport"}
+
+func (ec *executionContext) _CampaignReport(ctx context.Context, sel ast.SelectionSet, obj *model.CampaignReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, campaignReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CampaignReport")
+		case "campaign":
+			out.Values[i] = ec._CampaignReport_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "testers":
+			out.Values[i] = ec._CampaignReport_testers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversations":
+			out.Values[i] = ec._CampaignReport_conversations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratedAnswers":
+			out.Values[i] = ec._CampaignReport_ratedAnswers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "understoodRate":
+			out.Values[i] = ec._CampaignReport_understoodRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "byEntry":
+			out.Values[i] = ec._CampaignReport_byEntry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byScenario":
+			out.Values[i] = ec._CampaignReport_byScenario(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "misunderstood":
+			out.Values[i] = ec._CampaignReport_misunderstood(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cases":
+			out.Values[i] = ec._CampaignReport_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caseCount":
+			out.Values[i] = ec._CampaignReport_caseCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scoreThen":
+			out.Values[i] = ec._CampaignReport_scoreThen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "scoreNow":
+			out.Values[i] = ec._CampaignReport_scoreNow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kbVersionsThen":
+			out.Values[i] = ec._CampaignReport_kbVersionsThen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kbVersionNow":
+			out.Values[i] = ec._CampaignReport_kbVersionNow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -14036,6 +16493,54 @@ func (ec *executionContext) _DemandeKindFigure(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var entryUnderstandingImplementors = []string{"EntryUnderstanding"}
+
+func (ec *executionContext) _EntryUnderstanding(ctx context.Context, sel ast.SelectionSet, obj *model.EntryUnderstanding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entryUnderstandingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntryUnderstanding")
+		case "entry":
+			out.Values[i] = ec._EntryUnderstanding_entry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rated":
+			out.Values[i] = ec._EntryUnderstanding_rated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "understood":
+			out.Values[i] = ec._EntryUnderstanding_understood(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._EntryUnderstanding_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var heatCellImplementors = []string{"HeatCell"}
 
 func (ec *executionContext) _HeatCell(ctx context.Context, sel ast.SelectionSet, obj *model.HeatCell) graphql.Marshaler {
@@ -14576,6 +17081,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createCampaign":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCampaign(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateAnswer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rateAnswer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finishScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_finishScenario(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignPhrasing":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignPhrasing(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignPhrasings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignPhrasings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14679,6 +17219,69 @@ func (ec *executionContext) _Overview(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "helpfulRate":
 			out.Values[i] = ec._Overview_helpfulRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var phrasingImplementors = []string{"Phrasing"}
+
+func (ec *executionContext) _Phrasing(ctx context.Context, sel ast.SelectionSet, obj *model.Phrasing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phrasingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Phrasing")
+		case "id":
+			out.Values[i] = ec._Phrasing_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Phrasing_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._Phrasing_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entry":
+			out.Values[i] = ec._Phrasing_entry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "assigned":
+			out.Values[i] = ec._Phrasing_assigned(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conversationId":
+			out.Values[i] = ec._Phrasing_conversationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scenario":
+			out.Values[i] = ec._Phrasing_scenario(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -14900,6 +17503,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_demandeFigures(ctx, field)
 				})
+		case "campaigns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_campaigns(ctx, field)
+				})
+		case "testCampaign":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_testCampaign(ctx, field)
+				})
+		case "campaignReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_campaignReport(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -14974,6 +17595,69 @@ func (ec *executionContext) _ReplayReport(ctx context.Context, sel ast.Selection
 			}
 		case "error":
 			out.Values[i] = ec._ReplayReport_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scenarioResultImplementors = []string{"ScenarioResult"}
+
+func (ec *executionContext) _ScenarioResult(ctx context.Context, sel ast.SelectionSet, obj *model.ScenarioResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scenarioResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScenarioResult")
+		case "index":
+			out.Values[i] = ec._ScenarioResult_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "task":
+			out.Values[i] = ec._ScenarioResult_task(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rated":
+			out.Values[i] = ec._ScenarioResult_rated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "understoodRate":
+			out.Values[i] = ec._ScenarioResult_understoodRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "finished":
+			out.Values[i] = ec._ScenarioResult_finished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._ScenarioResult_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "successRate":
+			out.Values[i] = ec._ScenarioResult_successRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -15120,6 +17804,44 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "members":
 			out.Values[i] = ec._Tenant_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var testCampaignImplementors = []string{"TestCampaign"}
+
+func (ec *executionContext) _TestCampaign(ctx context.Context, sel ast.SelectionSet, obj *model.TestCampaign) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, testCampaignImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TestCampaign")
+		case "name":
+			out.Values[i] = ec._TestCampaign_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scenarios":
+			out.Values[i] = ec._TestCampaign_scenarios(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15845,6 +18567,38 @@ func (ec *executionContext) marshalNBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋ
 	return ec._BotReply(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCampaign2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Campaign) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCampaign2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCampaign(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCampaign2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCampaign(ctx context.Context, sel ast.SelectionSet, v *model.Campaign) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Campaign!")
+		return graphql.Null
+	}
+	return ec._Campaign(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCampaignReport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCampaignReport(ctx context.Context, sel ast.SelectionSet, v *model.CampaignReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CampaignReport!")
+		return graphql.Null
+	}
+	return ec._CampaignReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConversation2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐConversation(ctx context.Context, sel ast.SelectionSet, v *model.Conversation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conversation!")
@@ -15973,6 +18727,30 @@ func (ec *executionContext) unmarshalNDemandeStatus2githubᚗcomᚋparvisᚑcivi
 
 func (ec *executionContext) marshalNDemandeStatus2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemandeStatus(ctx context.Context, sel ast.SelectionSet, v model.DemandeStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNEntryUnderstanding2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐEntryUnderstandingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntryUnderstanding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntryUnderstanding2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐEntryUnderstanding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEntryUnderstanding2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐEntryUnderstanding(ctx context.Context, sel ast.SelectionSet, v *model.EntryUnderstanding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntryUnderstanding!")
+		return graphql.Null
+	}
+	return ec._EntryUnderstanding(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFieldRule2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐFieldRule(ctx context.Context, v any) (model.FieldRule, error) {
@@ -16286,6 +19064,49 @@ func (ec *executionContext) marshalNOverview2ᚖgithubᚗcomᚋparvisᚑcivicᚋ
 	return ec._Overview(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPhrasing2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhrasingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Phrasing) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPhrasing2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhrasing(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPhrasing2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhrasing(ctx context.Context, sel ast.SelectionSet, v *model.Phrasing) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Phrasing!")
+		return graphql.Null
+	}
+	return ec._Phrasing(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPhrasingAssignment2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhrasingAssignmentᚄ(ctx context.Context, v any) ([]*model.PhrasingAssignment, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PhrasingAssignment, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPhrasingAssignment2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhrasingAssignment(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPhrasingAssignment2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐPhrasingAssignment(ctx context.Context, v any) (*model.PhrasingAssignment, error) {
+	res, err := ec.unmarshalInputPhrasingAssignment(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNReplayReport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐReplayReport(ctx context.Context, sel ast.SelectionSet, v *model.ReplayReport) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReplayReport!")
@@ -16332,6 +19153,30 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparv
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNScenarioResult2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐScenarioResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScenarioResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScenarioResult2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐScenarioResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScenarioResult2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐScenarioResult(ctx context.Context, sel ast.SelectionSet, v *model.ScenarioResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScenarioResult!")
+		return graphql.Null
+	}
+	return ec._ScenarioResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSession2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Session) graphql.Marshaler {
@@ -16518,6 +19363,14 @@ func (ec *executionContext) marshalNTenant2ᚖgithubᚗcomᚋparvisᚑcivicᚋpa
 func (ec *executionContext) unmarshalNTenantInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantInput(ctx context.Context, v any) (model.TenantInput, error) {
 	res, err := ec.unmarshalInputTenantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTestCampaign2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTestCampaign(ctx context.Context, sel ast.SelectionSet, v *model.TestCampaign) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TestCampaign!")
+		return graphql.Null
+	}
+	return ec._TestCampaign(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {

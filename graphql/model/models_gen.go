@@ -58,6 +58,40 @@ type Caller struct {
 	Tenant *string `json:"tenant,omitempty"`
 }
 
+type Campaign struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// The demo site's page (or the configured base) with ?campaign=TOKEN.
+	InviteURL string     `json:"inviteUrl"`
+	Scenarios []string   `json:"scenarios"`
+	StartsAt  *time.Time `json:"startsAt,omitempty"`
+	EndsAt    *time.Time `json:"endsAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+}
+
+type CampaignReport struct {
+	Campaign *Campaign `json:"campaign"`
+	// Conversations in which the tester wrote at least once.
+	Testers       int `json:"testers"`
+	Conversations int `json:"conversations"`
+	RatedAnswers  int `json:"ratedAnswers"`
+	// Share of rated replies understood; null before any rating.
+	UnderstoodRate *float64              `json:"understoodRate,omitempty"`
+	ByEntry        []*EntryUnderstanding `json:"byEntry"`
+	ByScenario     []*ScenarioResult     `json:"byScenario"`
+	Misunderstood  []*Phrasing           `json:"misunderstood"`
+	// JSONL of parvis eval cases: understood replies with their entry, misunderstood ones with the entry assigned (unassigned ones left out).
+	Cases     string `json:"cases"`
+	CaseCount int    `json:"caseCount"`
+	// Share of the cases the testers got right at the time; null without cases.
+	ScoreThen *float64 `json:"scoreThen,omitempty"`
+	// Share of the cases the knowledge base as published now gets right.
+	ScoreNow *float64 `json:"scoreNow,omitempty"`
+	// Knowledge base versions that answered the testers, most frequent first.
+	KbVersionsThen []string `json:"kbVersionsThen"`
+	KbVersionNow   string   `json:"kbVersionNow"`
+}
+
 type Conversation struct {
 	ID       string     `json:"id"`
 	Audience *Audience  `json:"audience,omitempty"`
@@ -184,6 +218,14 @@ type DemandeKindFigure struct {
 	AnnouncedDays int `json:"announcedDays"`
 }
 
+// How well the replies of one entry were understood; entry null for replies without one (not answered, choices).
+type EntryUnderstanding struct {
+	Entry      *KbEntry `json:"entry,omitempty"`
+	Rated      int      `json:"rated"`
+	Understood int      `json:"understood"`
+	Rate       *float64 `json:"rate,omitempty"`
+}
+
 type HeatCell struct {
 	Weekday  int `json:"weekday"`
 	Hour     int `json:"hour"`
@@ -290,6 +332,25 @@ type PhotoInput struct {
 	Base64 string `json:"base64"`
 }
 
+// A tester's message whose reply was rated not understood.
+type Phrasing struct {
+	ID      string   `json:"id"`
+	Text    string   `json:"text"`
+	Outcome *Outcome `json:"outcome,omitempty"`
+	// The entry that answered, if any.
+	Entry *KbEntry `json:"entry,omitempty"`
+	// The entry an expert assigned, if any.
+	Assigned       *KbEntry `json:"assigned,omitempty"`
+	ConversationID string   `json:"conversationId"`
+	// The scenario's index, null when the tester was on none.
+	Scenario *int `json:"scenario,omitempty"`
+}
+
+type PhrasingAssignment struct {
+	PhrasingID string `json:"phrasingId"`
+	EntryID    string `json:"entryId"`
+}
+
 type Point struct {
 	Lat float64 `json:"lat"`
 	Lon float64 `json:"lon"`
@@ -318,6 +379,17 @@ type ReplayReport struct {
 	Seconds float64 `json:"seconds"`
 	// Why it stopped, when it failed.
 	Error *string `json:"error,omitempty"`
+}
+
+type ScenarioResult struct {
+	Index          int      `json:"index"`
+	Task           string   `json:"task"`
+	Rated          int      `json:"rated"`
+	UnderstoodRate *float64 `json:"understoodRate,omitempty"`
+	// Testers who finished it, and who said the task was done.
+	Finished    int      `json:"finished"`
+	Done        int      `json:"done"`
+	SuccessRate *float64 `json:"successRate,omitempty"`
 }
 
 // A signed-in browser of the dashboards, never its secret.
@@ -365,6 +437,11 @@ type TenantInput struct {
 	Colour         *string  `json:"colour,omitempty"`
 	AllowedOrigins []string `json:"allowedOrigins,omitempty"`
 	TrackingPrefix string   `json:"trackingPrefix"`
+}
+
+type TestCampaign struct {
+	Name      string   `json:"name"`
+	Scenarios []string `json:"scenarios"`
 }
 
 type UnansweredCluster struct {

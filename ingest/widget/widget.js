@@ -110,6 +110,12 @@
     .demande .buttons button.primary { background: ${colour}; color: ${onAccent}; border-color: transparent; font-weight: 600; }
     .demande input:focus-visible, .demande textarea:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
     .code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 17px; font-weight: 700; letter-spacing: .04em; }
+    .testmode { background: #fff8c5; color: #1a1a1a; border-bottom: 2px solid #8a6d00; padding: 8px 16px; font-size: 14px; }
+    .testmode h3 { margin: 0 0 4px; font-size: 15px; }
+    .testmode p { margin: 0 0 6px; }
+    .testmode .actions { margin-top: 4px; }
+    .testmode .actions button { font-size: 14px; min-height: 44px; }
+    .testmode .error { color: #8a1c1c; font-weight: 600; }
     @media (prefers-reduced-motion: no-preference) { .panel:not([hidden]) { animation: rise .18s ease-out; } }
     @keyframes rise { from { transform: translateY(12px); } to { transform: none; } }
   `;
@@ -161,10 +167,27 @@
     el("p", { class: "privacy" }, privacyText,
       el("a", { href: privacyURL, target: "_blank", rel: "noopener", text: "Vos données (RGPD)" })),
     log, typing, demandeBox, form, el("div", { class: "footer" }, humanBtn, counter, restartBtn));
+
+  // Test mode: the page was opened from a test campaign's invite URL
+  // (?campaign=TOKEN). A banner says so, gives the current scenario and a way
+  // to say whether its task was done; every reply is rated « Compris / Pas
+  // compris »; the conversation is tagged with the campaign by the server.
+  const campaignToken = new URLSearchParams(location.search).get("campaign") || "";
+  const testBanner = el("section", { class: "testmode", "aria-labelledby": "parvis-test-title", hidden: !campaignToken });
+  const testStatus = el("p", { class: "sr-only", role: "status" });
+  let campaign = null; // {name, scenarios} once the server knows the token
+  let campaignError = "";
+  panel.insertBefore(testBanner, panel.querySelector(".privacy"));
+  panel.append(testStatus);
   root.append(launcher, panel);
 
   // State, kept across pages.
   let state = load();
+  if ((state.campaign || "") !== campaignToken && campaignToken) {
+    // Another invite: a conversation of its own.
+    state = { conversationId: null, audience: null, items: [], open: true, savedAt: Date.now(), campaign: campaignToken, scenario: 0 };
+  }
+  const testing = () => !!(state.campaign && campaign);
   function load() {
     try {
       const s = JSON.parse(localStorage.getItem(storeKey) || "null");
@@ -244,7 +267,7 @@
         node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }), r.text,
           r.entry && r.entry.source && r.outcome === "ANSWERED" ? el("span", { class: "source", text: "Source : " + r.entry.source }) : null,
           actions.length ? el("div", { class: "actions" }, ...actions) : null,
-          r.outcome === "ANSWERED" ? feedback(item) : null);
+          testing() && item.rate ? rating(item) : r.outcome === "ANSWERED" && !testing() ? feedback(item) : null);
       }
     }
     log.append(node);
@@ -271,6 +294,84 @@
     return box;
   }
 
+  // rating asks a tester whether the reply showed the question was understood.
+  function rating(item) {
+    if (item.rated) return el("p", { class: "source", text: item.rated === "skipped" ? "Non noté." : "Noté : " + item.rated + "." });
+    const box = el("div", { class: "actions", role: "group", "aria-label": "L'assistant a-t-il compris votre question ?" },
+      el("span", { text: "L'assistant a-t-il compris votre question ?" }));
+    const answer = async (understood) => {
+      item.rated = understood ? "compris" : "pas compris";
+      save();
+      box.replaceChildren(el("span", { role: "status", text: "Merci : noté « " + item.rated + " »." }));
+      input.focus(); // the pressed button is gone: keep the focus in the panel
+      try {
+        await gql("mutation($c: ID!, $u: Boolean!) { rateAnswer(conversationId: $c, understood: $u) }", { c: state.conversationId, u: understood });
+      } catch (e) {
+        add({ kind: "notice", text: e.code === "NETWORK" ? "Votre note n'a pas pu être envoyée (connexion)." : e.message });
+      }
+    };
+    box.append(el("button", { type: "button", text: "Compris", onclick: () => answer(true) }),
+      el("button", { type: "button", text: "Pas compris", onclick: () => answer(false) }));
+    return box;
+  }
+
+  function drawBanner() {
+    if (!state.campaign) { testBanner.hidden = true; return; }
+    testBanner.hidden = false;
+    const heading = el("h3", { id: "parvis-test-title", text: "Mode test" + (campaign ? " : " + campaign.name : "") });
+    if (!campaign) {
+      testBanner.replaceChildren(heading, el("p", { class: "error", role: "alert", text: campaignError || "Chargement de la campagne…" }));
+      return;
+    }
+    const n = campaign.scenarios.length;
+    const i = state.scenario || 0;
+    const body = [heading, el("p", { text: "Vos messages servent à tester l'assistant : ils ne comptent pas dans les chiffres de la ville. Notez chaque réponse." })];
+    if (n === 0) {
+      body.push(el("p", { text: "Posez les questions que vous poseriez à la mairie." }));
+    } else if (i >= n) {
+      body.push(el("p", { text: "Tous les scénarios sont terminés. Merci de votre participation !" }));
+    } else {
+      body.push(el("p", {}, el("strong", { text: `Scénario ${i + 1} sur ${n} : ` }), campaign.scenarios[i]),
+        el("div", { class: "actions", role: "group", "aria-label": "Avez-vous pu faire cette tâche ?" },
+          el("button", { type: "button", text: "Tâche réussie", onclick: () => finish(true) }),
+          el("button", { type: "button", text: "Tâche non réussie", onclick: () => finish(false) })));
+    }
+    testBanner.replaceChildren(...body);
+  }
+
+  async function finish(done) {
+    const i = state.scenario || 0;
+    try {
+      if (state.conversationId) {
+        await gql("mutation($c: ID!, $s: Int!, $d: Boolean!) { finishScenario(conversationId: $c, scenario: $s, done: $d) }",
+          { c: state.conversationId, s: i, d: done });
+      }
+    } catch (e) {
+      add({ kind: "notice", text: e.code === "NETWORK" ? "Connexion impossible : réessayez." : e.message });
+      return;
+    }
+    state.scenario = i + 1;
+    save();
+    drawBanner();
+    const n = campaign.scenarios.length;
+    testStatus.textContent = state.scenario < n ? `Scénario ${state.scenario + 1} sur ${n} : ${campaign.scenarios[state.scenario]}` : "Tous les scénarios sont terminés.";
+    input.focus(); // the pressed button is gone: on to the next task's question
+  }
+
+  async function loadCampaign() {
+    if (!state.campaign) return;
+    drawBanner();
+    try {
+      campaign = (await gql("query($t: String!) { testCampaign(token: $t) { name scenarios } }", { t: state.campaign })).testCampaign;
+    } catch (e) {
+      campaignError = e.code === "NETWORK" ? "Connexion impossible avec le service : rechargez la page." : e.message;
+      input.disabled = true;
+      send.disabled = true;
+    }
+    drawBanner();
+    redraw();
+  }
+
   function add(item) {
     state.items.push(item);
     save();
@@ -286,10 +387,11 @@
 
   async function ensureConversation() {
     if (state.conversationId) return state.conversationId;
+    if (state.campaign && !campaign) throw Object.assign(new Error(campaignError || "Mode test indisponible."), { code: "BAD_USER_INPUT" });
     // data-tenant names the commune (or intercommunalité) whose assistant this
     // is; the server checks that this site may embed it.
-    const d = await gql("mutation($a: Audience, $ch: String, $t: ID) { startConversation(audience: $a, channel: $ch, tenant: $t) { id } }",
-      { a: state.audience, ch: "widget", t: data.tenant || null });
+    const d = await gql("mutation($a: Audience, $ch: String, $t: ID, $k: String) { startConversation(audience: $a, channel: $ch, tenant: $t, campaign: $k) { id } }",
+      { a: state.audience, ch: "widget", t: data.tenant || null, k: state.campaign || null });
     state.conversationId = d.startConversation.id;
     save();
     return state.conversationId;
@@ -339,7 +441,11 @@
           reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
         }
       }
-      add({ kind: "bot", reply });
+      if (testing() && state.items.some((it) => it.rate && !it.rated)) {
+        for (const it of state.items) if (it.rate && !it.rated) it.rated = "skipped";
+        redraw(); // a rating goes to the latest reply: the older boxes go
+      }
+      add({ kind: "bot", reply, rate: true });
     } catch (e) {
       if (e.code === "RATE_LIMITED") add({ kind: "notice", text: e.message });
       else if (e.code === "NETWORK") add({ kind: "notice", text: "Connexion impossible avec le service. Vérifiez votre connexion Internet, puis réessayez.", retry: text });
@@ -613,7 +719,12 @@
   humanBtn.addEventListener("click", () => ask("Je voudrais parler à un agent"));
   restartBtn.addEventListener("click", () => {
     if (draft) endDemande();
-    state = { conversationId: null, audience: null, items: [{ kind: "audience" }], open: true, savedAt: Date.now() };
+    // A campaign the server refused is left: the visitor chats as a citizen.
+    const keep = state.campaign && campaign;
+    state = { conversationId: null, audience: null, items: [{ kind: "audience" }], open: true, savedAt: Date.now(),
+      campaign: keep ? state.campaign : undefined, scenario: keep ? state.scenario : undefined };
+    if (!keep) { input.disabled = false; send.disabled = false; }
+    drawBanner();
     save();
     redraw();
     const first = log.querySelector(".actions button");
@@ -626,4 +737,5 @@
 
   (document.body || document.documentElement).appendChild(host);
   if (state.open) open();
+  loadCampaign();
 })();
