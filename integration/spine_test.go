@@ -214,14 +214,16 @@ func TestKBImportIsLive(t *testing.T) {
 	if out := s.Run("kb", "import", "--kafka", s.Broker, file); !strings.Contains(out, "1 entrées publiées") {
 		t.Fatalf("kb import said %q", out)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	// Each tenant's engine is indexed again on a new KB version: seconds, more on
+	// a loaded machine.
+	deadline := time.Now().Add(45 * time.Second)
 	for {
 		r, errs := s.Send(id, "c quand le marché de noel")
 		if len(errs) == 0 && r.Entry != nil && r.Entry.ID == "marche_noel" {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the imported entry is not used after 10 s: %+v %v", r, errs)
+			t.Fatalf("the imported entry is not used after 45 s: %+v %v", r, errs)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
