@@ -19,6 +19,7 @@ import (
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
@@ -30,6 +31,7 @@ type territory struct {
 	c       *client.Client
 	addr    string
 	queries *projections.Queries
+	kb      *kb.Writer
 }
 
 func newTerritory(t *testing.T) territory {
@@ -67,12 +69,28 @@ func newTerritory(t *testing.T) territory {
 			_, err := pub.Emit(ctx, "montclar", "", p)
 			return err
 		}}
+	res.Suggestions = &mining.Reviewer{Queries: q, KB: res.KB}
 	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
-	return territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q}
+	return territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q, kb: res.KB}
 }
 
 func bearer(token string) client.Option { return client.AddHeader("Authorization", "Bearer "+token) }
 func origin(o string) client.Option     { return client.AddHeader("Origin", o) }
+
+// publishDemo puts the demo's entries on the log as published: the
+// projections then know their themes, and the experts' suggestions their
+// entries.
+func (tr territory) publishDemo(t *testing.T) {
+	t.Helper()
+	for _, e := range kb.Demo() {
+		p := events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: e.Wire(), By: "test"}
+		ev, err := tr.kb.Log.Emit(context.Background(), "montclar", "", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.kb.State.Apply(ev, &p)
+	}
+}
 
 // token creates an API token as the platform's administrator.
 func (tr territory) token(t *testing.T, role, scope string) string {
@@ -350,5 +368,163 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 	data, _ = post(t, tr.c, fmt.Sprintf(`{ conversation(id: %q) { id } }`, b[2]), tokEPCI)
 	if string(data["conversation"]) == "null" {
 		t.Error("the EPCI does not see B's conversation")
+	}
+}
+
+// TestEveryDashboardReadNarrowsToOneTenant: Montclar (A) has one conversation,
+// Saint-Aubin (B) two; each commune judged one answer not helpful; mining put
+// questions of both in one group (a need shared by the two communes) and B's
+// alone in another, with questions of the previous period too. The
+// intercommunalité narrowing any dashboard read to A gets A's figures, exactly
+// what A's own token gets, never the sum; A narrowing to B is FORBIDDEN on
+// every field; mined needs count, and grow, within the scope; suggestions come
+// from the scope's conversations only.
+func TestEveryDashboardReadNarrowsToOneTenant(t *testing.T) {
+	tr := newTerritory(t)
+	tr.publishDemo(t)
+	const montclar, saintAubin, epci = "montclar", "saint-aubin-sur-leze", "cc-val-de-leze"
+	const siteA, siteB = "https://www.montclar.fr", "https://www.saint-aubin-sur-leze.fr"
+	a := tr.converse(t, montclar, siteA, "horaires de la mairie")
+	tr.converse(t, saintAubin, siteB, "horaires de la mairie")
+	b := tr.converse(t, saintAubin, siteB, "je veux refaire mon passeport")
+	for _, c := range []struct{ id, site string }{{a, siteA}, {b, siteB}} {
+		tr.c.MustPost(`mutation($c: ID!) { giveFeedback(conversationId: $c, helpful: false) }`, &struct{ GiveFeedback bool }{},
+			origin(c.site), client.Var("c", c.id))
+	}
+
+	// g1: A 1 question now and 1 before; B 2 now and 3 before. g2: B only.
+	now := time.Now().UTC()
+	from, to := now.Add(-24*time.Hour), now.Add(time.Hour)
+	var sigs []projections.Signal
+	var as []projections.Assignment
+	for _, q := range []struct {
+		tenant, group, text, theme string
+		at                         time.Time
+	}{
+		{montclar, "g1", "stationnement devant l'ecole (A)", "Mairie", now},
+		{montclar, "g1", "stationnement ecole (A, before)", "Mairie", now.Add(-30 * time.Hour)},
+		{saintAubin, "g1", "stationnement ecole saint-aubin (B)", "Voirie", now},
+		{saintAubin, "g1", "se garer a l'ecole (B)", "Voirie", now},
+		{saintAubin, "g1", "parking ecole (B, before)", "Voirie", now.Add(-30 * time.Hour)},
+		{saintAubin, "g1", "parking ecole encore (B, before)", "Voirie", now.Add(-30 * time.Hour)},
+		{saintAubin, "g1", "parking ecole toujours (B, before)", "Voirie", now.Add(-30 * time.Hour)},
+		{saintAubin, "g2", "la fete du village (B)", "Voirie", now},
+	} {
+		id := events.NewID(q.at)
+		sigs = append(sigs, projections.Signal{Turn: projections.Turn{UtteranceID: id, ConversationID: id, Tenant: q.tenant, At: q.at, Text: q.text},
+			Reasons: []string{"non_repondu"}, Theme: q.theme})
+		as = append(as, projections.Assignment{UtteranceID: id, ClusterID: q.group, At: q.at})
+	}
+	if err := tr.queries.WriteMining(context.Background(), sigs, as, []projections.ClusterLabel{{ID: "g1", Label: "x", Size: 7}, {ID: "g2", Label: "y", Size: 1}}); err != nil {
+		t.Fatal(err)
+	}
+
+	platform := bearer(adminToken)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		data, errs := post(t, tr.c, `{ overview(`+period+`) { conversations messages helpfulRate } kbSuggestions { text } }`, platform)
+		if string(data["overview"]) == `{"conversations":3,"helpfulRate":0,"messages":3}` && strings.Count(string(data["kbSuggestions"]), "text") == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the projections never held the three conversations and two thumbs-down: %s %s %v", data["overview"], data["kbSuggestions"], errs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	p := fmt.Sprintf(`from: %q, to: %q`, from.Format(time.RFC3339), to.Format(time.RFC3339))
+	fields := func(narrow string) string {
+		arg := ""
+		if narrow != "" {
+			arg = fmt.Sprintf(`, tenant: %q`, narrow)
+		}
+		bare := ""
+		if narrow != "" {
+			bare = fmt.Sprintf(`(tenant: %q)`, narrow)
+		}
+		return `{
+			usage(` + p + arg + `) { conversations messages }
+			needs(` + p + `, by: THEME` + arg + `) { name messages }
+			audienceSplit(` + p + arg + `) { conversations }
+			activity(` + p + arg + `) { messages }
+			unansweredClusters(` + p + arg + `) { id size conversations growth tenants examples }
+			unansweredCluster(id: "g1", ` + p + arg + `) { questions { text } }
+			unansweredThemes` + bare + `
+			kbSuggestions` + bare + ` { text count }
+		}`
+	}
+	tokA, tokEPCI := bearer(tr.token(t, "ANALYST", montclar)), bearer(tr.token(t, "ANALYST", epci))
+
+	own, errs := post(t, tr.c, fields(""), tokA)
+	if len(errs) != 0 {
+		t.Fatalf("A's own figures: %v", errs)
+	}
+	narrowed, errs := post(t, tr.c, fields(montclar), tokEPCI)
+	if len(errs) != 0 {
+		t.Fatalf("the EPCI narrowed to A: %v", errs)
+	}
+	whole, errs := post(t, tr.c, fields(""), tokEPCI)
+	if len(errs) != 0 {
+		t.Fatalf("the EPCI's figures: %v", errs)
+	}
+	wantA := map[string]string{
+		"usage":              `[{"conversations":1,"messages":1}]`,
+		"needs":              `[{"messages":1,"name":"Mairie"}]`,
+		"audienceSplit":      `[{"conversations":1}]`,
+		"activity":           `"messages":1}]`,
+		"unansweredClusters": `[{"conversations":1,"examples":["stationnement devant l'ecole (A)"],"growth":0,"id":"g1","size":1,"tenants":["montclar"]}]`,
+		"unansweredCluster":  `{"questions":[{"text":"stationnement devant l'ecole (A)"}]}`,
+		"unansweredThemes":   `["Mairie"]`,
+		"kbSuggestions":      `[{"count":1,"text":"horaires de la mairie"}]`,
+	}
+	for field, w := range wantA {
+		for who, data := range map[string]map[string]json.RawMessage{"A's own": own, "the EPCI narrowed to A": narrowed} {
+			if got := string(data[field]); !strings.Contains(got, w) {
+				t.Errorf("%s %s = %s, want %s", who, field, got, w)
+			}
+		}
+	}
+	for field, rawA := range narrowed {
+		if strings.Contains(string(rawA), "(B") || strings.Contains(string(rawA), "passeport") || strings.Contains(string(rawA), "Voirie") || strings.Contains(string(rawA), "Papiers") {
+			t.Errorf("the EPCI narrowed to A, %s shows B: %s", field, rawA)
+		}
+	}
+	// The EPCI's whole territory: the shared need names both communes, counted
+	// and grown over both (3 now, 4 before).
+	if got := string(whole["unansweredClusters"]); !strings.Contains(got, `"growth":-0.25,"id":"g1","size":3,"tenants":["montclar","saint-aubin-sur-leze"]`) ||
+		!strings.Contains(got, `"id":"g2","size":1,"tenants":["saint-aubin-sur-leze"]`) {
+		t.Errorf("the EPCI's needs: %s", got)
+	}
+	if got := string(whole["usage"]); !strings.Contains(got, `"conversations":3,"messages":3`) {
+		t.Errorf("the EPCI's usage: %s", got)
+	}
+	if got := string(whole["needs"]); !strings.Contains(got, `{"messages":2,"name":"Mairie"}`) {
+		t.Errorf("the EPCI's needs by theme: %s", got)
+	}
+	if got := string(whole["kbSuggestions"]); strings.Count(got, "text") != 2 {
+		t.Errorf("the EPCI's suggestions: %s", got)
+	}
+
+	// A naming B, or the EPCI: FORBIDDEN on every field.
+	for _, other := range []string{saintAubin, epci} {
+		_, errs := post(t, tr.c, fields(other), tokA)
+		if len(errs) != 8 || count(errs, "FORBIDDEN") != 8 {
+			t.Errorf("A narrowing to %s: codes %v, want 8 FORBIDDEN", other, errs)
+		}
+	}
+
+	// A's expert cannot reject what B's citizens said: it is not in its queue.
+	var all struct {
+		KbSuggestions []struct{ ID, Text string }
+	}
+	tr.c.MustPost(`{ kbSuggestions { id text } }`, &all, platform)
+	for _, s := range all.KbSuggestions {
+		if s.Text == "horaires de la mairie" {
+			continue
+		}
+		expertA := bearer(tr.token(t, "EXPERT", montclar))
+		if _, got := post(t, tr.c, fmt.Sprintf(`mutation { rejectSuggestion(id: %q) }`, s.ID), expertA); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
+			t.Errorf("A's expert rejecting B's suggestion %q: codes %v, want [BAD_USER_INPUT]", s.Text, got)
+		}
 	}
 }

@@ -182,23 +182,23 @@ type ComplexityRoot struct {
 	Query struct {
 		APITokens          func(childComplexity int) int
 		Accounts           func(childComplexity int) int
-		Activity           func(childComplexity int, from time.Time, to time.Time) int
-		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
+		Activity           func(childComplexity int, from time.Time, to time.Time, tenant *string) int
+		AudienceSplit      func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		Conversation       func(childComplexity int, id string) int
 		ExportConversation func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbQueue            func(childComplexity int) int
-		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int) int
+		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int, tenant *string) int
 		Me                 func(childComplexity int) int
-		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int) int
+		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int, tenant *string) int
 		Overview           func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		ReplayStatus       func(childComplexity int) int
 		Sessions           func(childComplexity int) int
 		Tenants            func(childComplexity int) int
-		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time) int
-		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) int
-		UnansweredThemes   func(childComplexity int) int
-		Usage              func(childComplexity int, from time.Time, to time.Time, bucket *model.Bucket) int
+		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time, tenant *string) int
+		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) int
+		UnansweredThemes   func(childComplexity int, tenant *string) int
+		Usage              func(childComplexity int, from time.Time, to time.Time, bucket *model.Bucket, tenant *string) int
 	}
 
 	ReplayReport struct {
@@ -251,6 +251,7 @@ type ComplexityRoot struct {
 		Noise         func(childComplexity int) int
 		Reasons       func(childComplexity int) int
 		Size          func(childComplexity int) int
+		Tenants       func(childComplexity int) int
 	}
 
 	UnansweredClusterDetail struct {
@@ -300,20 +301,20 @@ type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.Overview, error)
 	Conversation(ctx context.Context, id string) (*model.Conversation, error)
 	KbEntries(ctx context.Context, search *string, first *int) ([]*model.KbEntry, error)
-	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) ([]*model.UnansweredCluster, error)
-	UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time) (*model.UnansweredClusterDetail, error)
-	UnansweredThemes(ctx context.Context) ([]string, error)
-	Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket) ([]*model.UsagePoint, error)
-	Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int) ([]*model.Need, error)
-	AudienceSplit(ctx context.Context, from time.Time, to time.Time) ([]*model.AudienceCount, error)
-	Activity(ctx context.Context, from time.Time, to time.Time) ([]*model.HeatCell, error)
+	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) ([]*model.UnansweredCluster, error)
+	UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time, tenant *string) (*model.UnansweredClusterDetail, error)
+	UnansweredThemes(ctx context.Context, tenant *string) ([]string, error)
+	Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket, tenant *string) ([]*model.UsagePoint, error)
+	Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int, tenant *string) ([]*model.Need, error)
+	AudienceSplit(ctx context.Context, from time.Time, to time.Time, tenant *string) ([]*model.AudienceCount, error)
+	Activity(ctx context.Context, from time.Time, to time.Time, tenant *string) ([]*model.HeatCell, error)
 	Me(ctx context.Context) (*model.Caller, error)
 	Accounts(ctx context.Context) ([]*model.Account, error)
 	Sessions(ctx context.Context) ([]*model.Session, error)
 	ReplayStatus(ctx context.Context) (*model.ReplayReport, error)
 	APITokens(ctx context.Context) ([]*model.APIToken, error)
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
-	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int) ([]*model.KbSuggestion, error)
+	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int, tenant *string) ([]*model.KbSuggestion, error)
 	ExportConversation(ctx context.Context, id string) (string, error)
 	Tenants(ctx context.Context) ([]*model.Tenant, error)
 }
@@ -1044,7 +1045,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Activity(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.Activity(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.audienceSplit":
 		if e.ComplexityRoot.Query.AudienceSplit == nil {
 			break
@@ -1055,7 +1056,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AudienceSplit(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.AudienceSplit(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.conversation":
 		if e.ComplexityRoot.Query.Conversation == nil {
 			break
@@ -1106,7 +1107,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.KbSuggestions(childComplexity, args["entryId"].(*string), args["kind"].(*model.SuggestionKind), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.KbSuggestions(childComplexity, args["entryId"].(*string), args["kind"].(*model.SuggestionKind), args["first"].(*int), args["tenant"].(*string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -1123,7 +1124,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Needs(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["by"].(model.NeedDimension), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Needs(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["by"].(model.NeedDimension), args["limit"].(*int), args["tenant"].(*string)), true
 	case "Query.overview":
 		if e.ComplexityRoot.Query.Overview == nil {
 			break
@@ -1163,7 +1164,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.UnansweredCluster(childComplexity, args["id"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.UnansweredCluster(childComplexity, args["id"].(string), args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.unansweredClusters":
 		if e.ComplexityRoot.Query.UnansweredClusters == nil {
 			break
@@ -1174,13 +1175,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason), args["theme"].(*string)), true
+		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason), args["theme"].(*string), args["tenant"].(*string)), true
 	case "Query.unansweredThemes":
 		if e.ComplexityRoot.Query.UnansweredThemes == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.UnansweredThemes(childComplexity), true
+		args, err := ec.field_Query_unansweredThemes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnansweredThemes(childComplexity, args["tenant"].(*string)), true
 	case "Query.usage":
 		if e.ComplexityRoot.Query.Usage == nil {
 			break
@@ -1191,7 +1197,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["bucket"].(*model.Bucket)), true
+		return e.ComplexityRoot.Query.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["bucket"].(*model.Bucket), args["tenant"].(*string)), true
 
 	case "ReplayReport.erased":
 		if e.ComplexityRoot.ReplayReport.Erased == nil {
@@ -1436,6 +1442,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnansweredCluster.Size(childComplexity), true
+	case "UnansweredCluster.tenants":
+		if e.ComplexityRoot.UnansweredCluster.Tenants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Tenants(childComplexity), true
 
 	case "UnansweredClusterDetail.answerRateAfter":
 		if e.ComplexityRoot.UnansweredClusterDetail.AnswerRateAfter == nil {
@@ -1607,19 +1619,19 @@ type Query {
   "Published knowledge base entries, optionally those matching a search."
   kbEntries(search: String, first: Int = 50): [KbEntry!]!
   "Groups of questions the town does not answer yet, largest first."
-  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST, EXPERT, ELECTED])
+  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String, tenant: ID): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST, EXPERT, ELECTED])
   "A group's questions over a period, with links to their conversations, and the effect of the entry drafted from it."
-  unansweredCluster(id: ID!, from: Time!, to: Time!): UnansweredClusterDetail @auth(roles: [ADMIN, ANALYST, EXPERT])
+  unansweredCluster(id: ID!, from: Time!, to: Time!, tenant: ID): UnansweredClusterDetail @auth(roles: [ADMIN, ANALYST, EXPERT])
   "The themes unanswered questions fall under (the theme of the closest entry), most frequent first."
-  unansweredThemes: [String!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  unansweredThemes(tenant: ID): [String!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
   "Activity by day or week (Europe/Paris), test campaigns left out."
-  usage(from: Time!, to: Time!, bucket: Bucket = DAY): [UsagePoint!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  usage(from: Time!, to: Time!, bucket: Bucket = DAY, tenant: ID): [UsagePoint!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "What citizens ask about, by theme or service of the closest entry, most asked first."
-  needs(from: Time!, to: Time!, by: NeedDimension!, limit: Int = 10): [Need!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  needs(from: Time!, to: Time!, by: NeedDimension!, limit: Int = 10, tenant: ID): [Need!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "Conversations by audience."
-  audienceSplit(from: Time!, to: Time!): [AudienceCount!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  audienceSplit(from: Time!, to: Time!, tenant: ID): [AudienceCount!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "Citizens' messages by weekday (1 Monday … 7 Sunday) and hour, Europe/Paris."
-  activity(from: Time!, to: Time!): [HeatCell!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  activity(from: Time!, to: Time!, tenant: ID): [HeatCell!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "Who is calling: null without a valid token."
   me: Caller
   "Every local account."
@@ -1638,7 +1650,7 @@ type Query {
   a question rephrased then answered by the entry) and negatives (an answer
   judged not helpful). Optionally those of one entry, or of one kind.
   """
-  kbSuggestions(entryId: ID, kind: SuggestionKind, first: Int = 50): [KbSuggestion!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  kbSuggestions(entryId: ID, kind: SuggestionKind, first: Int = 50, tenant: ID): [KbSuggestion!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
   """
   Everything held about a conversation, as one JSON document, to answer a
   citizen's access request (RGPD, article 15): its start, its events, messages
@@ -1928,7 +1940,9 @@ type ReplayReport {
 # ---- Communes and their intercommunalité (tenants) ----
 # Every account and token is scoped to a tenant: a commune sees itself, an
 # intercommunalité itself and its member communes, a scope of none the whole
-# platform. Every dashboard read is narrowed to the caller's scope.
+# platform. Every dashboard read is narrowed to the caller's scope, and takes
+# tenant: ID to narrow it to one tenant of that scope (an intercommunalité with
+# its communes, or one commune); a tenant outside the scope is FORBIDDEN.
 
 "A commune or an intercommunalité (EPCI) served by this deployment."
 type Tenant {
@@ -1986,6 +2000,12 @@ extend type Account { tenant: ID }
 extend type Conversation {
   "The commune or intercommunalité the conversation is held with."
   tenant: ID
+}
+
+# ---- Territory views: needs shared by several communes ----
+extend type UnansweredCluster {
+  "The tenants of the caller's scope whose citizens asked the group's questions in the period: more than one, a need shared by several communes."
+  tenants: [ID!]!
 }
 `, BuiltIn: false},
 }
@@ -2331,6 +2351,8 @@ func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, f
 		return ec.fieldContext_UnansweredCluster_demande(ctx, field)
 	case "noise":
 		return ec.fieldContext_UnansweredCluster_noise(ctx, field)
+	case "tenants":
+		return ec.fieldContext_UnansweredCluster_tenants(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnansweredCluster", field.Name)
 }
@@ -2900,6 +2922,14 @@ func (ec *executionContext) field_Query_activity_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
 	return args, nil
 }
 
@@ -2922,6 +2952,14 @@ func (ec *executionContext) field_Query_audienceSplit_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
 	return args, nil
 }
 
@@ -3002,6 +3040,14 @@ func (ec *executionContext) field_Query_kbSuggestions_args(ctx context.Context, 
 		return nil, err
 	}
 	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg3
 	return args, nil
 }
 
@@ -3040,6 +3086,14 @@ func (ec *executionContext) field_Query_needs_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg4
 	return args, nil
 }
 
@@ -3100,6 +3154,14 @@ func (ec *executionContext) field_Query_unansweredCluster_args(ctx context.Conte
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg3
 	return args, nil
 }
 
@@ -3154,6 +3216,28 @@ func (ec *executionContext) field_Query_unansweredClusters_args(ctx context.Cont
 		return nil, err
 	}
 	args["theme"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_unansweredThemes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg0
 	return args, nil
 }
 
@@ -3184,6 +3268,14 @@ func (ec *executionContext) field_Query_usage_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["bucket"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg3
 	return args, nil
 }
 
@@ -6388,7 +6480,7 @@ func (ec *executionContext) _Query_unansweredClusters(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason), fc.Args["theme"].(*string))
+			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason), fc.Args["theme"].(*string), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6450,7 +6542,7 @@ func (ec *executionContext) _Query_unansweredCluster(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().UnansweredCluster(ctx, fc.Args["id"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().UnansweredCluster(ctx, fc.Args["id"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6511,7 +6603,8 @@ func (ec *executionContext) _Query_unansweredThemes(ctx context.Context, field g
 			return ec.fieldContext_Query_unansweredThemes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().UnansweredThemes(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnansweredThemes(ctx, fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6539,8 +6632,28 @@ func (ec *executionContext) _Query_unansweredThemes(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_unansweredThemes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+func (ec *executionContext) fieldContext_Query_unansweredThemes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unansweredThemes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_usage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6553,7 +6666,7 @@ func (ec *executionContext) _Query_usage(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Usage(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["bucket"].(*model.Bucket))
+			return ec.Resolvers.Query().Usage(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["bucket"].(*model.Bucket), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6615,7 +6728,7 @@ func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Needs(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["by"].(model.NeedDimension), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Needs(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["by"].(model.NeedDimension), fc.Args["limit"].(*int), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6677,7 +6790,7 @@ func (ec *executionContext) _Query_audienceSplit(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AudienceSplit(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().AudienceSplit(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6739,7 +6852,7 @@ func (ec *executionContext) _Query_activity(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Activity(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().Activity(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -7083,7 +7196,7 @@ func (ec *executionContext) _Query_kbSuggestions(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().KbSuggestions(ctx, fc.Args["entryId"].(*string), fc.Args["kind"].(*model.SuggestionKind), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().KbSuggestions(ctx, fc.Args["entryId"].(*string), fc.Args["kind"].(*model.SuggestionKind), fc.Args["first"].(*int), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8241,6 +8354,29 @@ func (ec *executionContext) _UnansweredCluster_noise(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_UnansweredCluster_noise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UnansweredCluster_tenants(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_tenants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_tenants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UnansweredClusterDetail_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredClusterDetail) (ret graphql.Marshaler) {
@@ -11128,6 +11264,11 @@ func (ec *executionContext) _UnansweredCluster(ctx context.Context, sel ast.Sele
 			}
 		case "noise":
 			out.Values[i] = ec._UnansweredCluster_noise(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenants":
+			out.Values[i] = ec._UnansweredCluster_tenants(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
