@@ -53,6 +53,7 @@ func setCosts(c *generated.ComplexityRoot) {
 	q.KbSuggestions = func(child int, _ *string, _ *model.SuggestionKind, first *int, _ *string) int {
 		return queryCost + child*pageSize(first, 50)
 	}
+	q.OpenData = func(child int, _, _ string) int { return 2*queryCost + child }
 }
 
 // publicOps are the fields anyone may call that make something happen or search:

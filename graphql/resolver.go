@@ -10,6 +10,7 @@ import (
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/mining"
+	"github.com/parvis-civic/parvis/opendata"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
@@ -53,4 +54,7 @@ type Resolver struct {
 	// exports.
 	RetentionDays int
 	Logger        *slog.Logger
+	// OpenDataExtra gives the open data file more figures (the demandes'),
+	// under the same small-count rule; nil: the conversations' figures only.
+	OpenDataExtra []opendata.Source
 }

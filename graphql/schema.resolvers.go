@@ -722,6 +722,12 @@ func (r *queryResolver) Tenants(ctx context.Context) ([]*model.Tenant, error) {
 	return out, nil
 }
 
+// OpenData is the resolver for the openData field.
+func (r *queryResolver) OpenData(ctx context.Context, tenant string, month string) (string, error) {
+	csv, _, err := r.openData(ctx, tenant, month)
+	return csv, err
+}
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 

@@ -2,9 +2,14 @@ package graphql_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +37,7 @@ type territory struct {
 	addr    string
 	queries *projections.Queries
 	kb      *kb.Writer
+	files   http.Handler // GET /opendata/{tenant}/{file}
 }
 
 func newTerritory(t *testing.T) territory {
@@ -70,8 +76,11 @@ func newTerritory(t *testing.T) territory {
 			return err
 		}}
 	res.Suggestions = &mining.Reviewer{Queries: q, KB: res.KB}
-	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
-	return territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q, kb: res.KB}
+	authn := auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}
+	h := graphql.NewHandler(res, authn, false)
+	files := http.NewServeMux()
+	files.Handle("GET /opendata/{tenant}/{file}", graphql.NewOpenDataHandler(res, authn))
+	return territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q, kb: res.KB, files: files}
 }
 
 func bearer(token string) client.Option { return client.AddHeader("Authorization", "Bearer "+token) }
@@ -525,6 +534,142 @@ func TestEveryDashboardReadNarrowsToOneTenant(t *testing.T) {
 		expertA := bearer(tr.token(t, "EXPERT", montclar))
 		if _, got := post(t, tr.c, fmt.Sprintf(`mutation { rejectSuggestion(id: %q) }`, s.ID), expertA); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
 			t.Errorf("A's expert rejecting B's suggestion %q: codes %v, want [BAD_USER_INPUT]", s.Text, got)
+		}
+	}
+}
+
+// TestOpenDataOfATerritory: Montclar has 12 conversations this month, 3 of
+// them rated, Saint-Aubin 2. Montclar's file has the schema's columns, its
+// volumes, answer rate and theme, and not its helpful rate (3 ratings: under
+// the small-count rule); Saint-Aubin's has its header only; the
+// intercommunalité's counts both communes. A commune's token is refused
+// another commune's file; a month not written YYYY-MM, or to come, is
+// BAD_USER_INPUT in French; the GET endpoint serves the same file to download.
+func TestOpenDataOfATerritory(t *testing.T) {
+	tr := newTerritory(t)
+	tr.publishDemo(t)
+	const montclar, saintAubin, epci = "montclar", "saint-aubin-sur-leze", "cc-val-de-leze"
+	for i := range 12 {
+		id := tr.converse(t, montclar, "https://www.montclar.fr", "horaires de la mairie")
+		if i < 3 {
+			tr.c.MustPost(`mutation($c: ID!) { giveFeedback(conversationId: $c, helpful: true) }`, &struct{ GiveFeedback bool }{},
+				origin("https://www.montclar.fr"), client.Var("c", id))
+		}
+	}
+	for range 2 {
+		tr.converse(t, saintAubin, "https://www.saint-aubin-sur-leze.fr", "horaires de la mairie")
+	}
+	platform := bearer(adminToken)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		data, errs := post(t, tr.c, `{ overview(`+period+`) { conversations messages helpfulRate } }`, platform)
+		if string(data["overview"]) == `{"conversations":14,"helpfulRate":1,"messages":14}` {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the projections never held the 14 conversations and 3 ratings: %s %v", data["overview"], errs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	paris, _ := time.LoadLocation(projections.Local)
+	now := time.Now().In(paris)
+	month := now.Format("2006-01")
+	lastDay := time.Date(now.Year(), now.Month()+1, 0, 0, 0, 0, 0, paris).Format("2006-01-02")
+	tokA, tokEPCI := bearer(tr.token(t, "ELECTED", montclar)), bearer(tr.token(t, "ELECTED", epci))
+
+	file := func(who client.Option, tenantID string) [][]string {
+		t.Helper()
+		var out struct{ OpenData string }
+		tr.c.MustPost(`query($t: ID!, $m: String!) { openData(tenant: $t, month: $m) }`, &out, who, client.Var("t", tenantID), client.Var("m", month))
+		rows, err := csv.NewReader(strings.NewReader(out.OpenData)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s's file is not CSV: %v\n%s", tenantID, err, out.OpenData)
+		}
+		if len(rows) == 0 || strings.Join(rows[0], ",") != "indicateur,valeur,unite_mesure,est_cible,type_indicateur,frequence_monitoring,date,code_insee" {
+			t.Fatalf("%s's header: %v", tenantID, rows)
+		}
+		for _, r := range rows[1:] {
+			if _, err := strconv.ParseFloat(r[1], 64); err != nil || (r[2] != "unité" && r[2] != "%") || r[3] != "false" ||
+				!slices.Contains([]string{"usage", "qualité", "satisfaction", "besoin"}, r[4]) || r[5] != "mensuelle" || r[6] != lastDay {
+				t.Errorf("%s: the row %q does not follow the schema", tenantID, r)
+			}
+		}
+		return rows[1:]
+	}
+	values := func(rows [][]string) map[string]string {
+		out := map[string]string{}
+		for _, r := range rows {
+			out[r[0]] = r[1] + " " + r[2] + " " + r[7]
+		}
+		return out
+	}
+
+	a := values(file(tokA, montclar))
+	want := map[string]string{
+		"Nombre de conversations avec l'assistant":     "12 unité 31999",
+		"Nombre de questions posées par les habitants": "12 unité 31999",
+		"Taux de réponse":                              "100 % 31999",
+		"Questions sur le thème « Mairie »":            "12 unité 31999",
+	}
+	for k, w := range want {
+		if a[k] != w {
+			t.Errorf("Montclar's %q = %q, want %q", k, a[k], w)
+		}
+	}
+	if len(a) != len(want) {
+		t.Errorf("Montclar's file has %d rows, want %d (no helpful rate from 3 ratings): %v", len(a), len(want), a)
+	}
+	if b := file(tokEPCI, saintAubin); len(b) != 0 {
+		t.Errorf("Saint-Aubin's 2 conversations published: %v", b)
+	}
+	if v := values(file(tokEPCI, epci)); v["Nombre de conversations avec l'assistant"] != "14 unité 200099999" {
+		t.Errorf("the intercommunalité's file: %v", v)
+	}
+
+	for _, tt := range []struct {
+		name, tenant, month, code, says string
+	}{
+		{"another commune", saintAubin, month, "FORBIDDEN", "périmètre"},
+		{"the intercommunalité", epci, month, "FORBIDDEN", "périmètre"},
+		{"a month 13", montclar, "2026-13", "BAD_USER_INPUT", "AAAA-MM"},
+		{"a month to come", montclar, "2999-01", "BAD_USER_INPUT", "commencé"},
+		{"a date", montclar, "2026-03-01", "BAD_USER_INPUT", "AAAA-MM"},
+	} {
+		resp, err := tr.c.RawPost(`query($t: ID!, $m: String!) { openData(tenant: $t, month: $m) }`, tokA, client.Var("t", tt.tenant), client.Var("m", tt.month))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(t, resp.Errors); len(got) != 1 || got[0] != tt.code || !strings.Contains(string(resp.Errors), tt.says) {
+			t.Errorf("%s: %s, want %s saying %q", tt.name, resp.Errors, tt.code, tt.says)
+		}
+	}
+
+	// The same file over GET, to download; nothing without a token.
+	var q struct{ OpenData string }
+	tr.c.MustPost(`query($m: String!) { openData(tenant: "montclar", month: $m) }`, &q, tokA, client.Var("m", month))
+	for _, tt := range []struct {
+		name, path, token string
+		status            int
+	}{
+		{"Montclar's token", "/opendata/montclar/" + month + ".csv", "", http.StatusOK},
+		{"no token", "/opendata/montclar/" + month + ".csv", "-", http.StatusUnauthorized},
+		{"another commune", "/opendata/saint-aubin-sur-leze/" + month + ".csv", "", http.StatusForbidden},
+		{"a bad month", "/opendata/montclar/2026-1.csv", "", http.StatusBadRequest},
+	} {
+		req := httptest.NewRequest("GET", tt.path, nil)
+		if tt.token == "" {
+			req.Header.Set("Authorization", "Bearer "+tr.token(t, "ELECTED", montclar))
+		}
+		rec := httptest.NewRecorder()
+		tr.files.ServeHTTP(rec, req)
+		if rec.Code != tt.status {
+			t.Errorf("GET %s with %s: %d %s, want %d", tt.path, tt.name, rec.Code, rec.Body, tt.status)
+			continue
+		}
+		if tt.status == http.StatusOK && (rec.Body.String() != q.OpenData ||
+			rec.Header().Get("Content-Disposition") != `attachment; filename="parvis-montclar-`+month+`.csv"` ||
+			!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv")) {
+			t.Errorf("GET %s: %v\n%s", tt.path, rec.Header(), rec.Body)
 		}
 	}
 }

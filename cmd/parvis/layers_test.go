@@ -12,7 +12,7 @@ import (
 var layers = [][]string{
 	{"cmd/parvis"},
 	{"graphql", "dashboards"},
-	{"ingest", "mining"},
+	{"ingest", "mining", "opendata"},
 	{"bot", "auth", "projections", "eventlog"},
 	{"french", "web", "semantic"},
 	{"ingest/redact", "kb", "tenant", "demandes/platform"},

@@ -191,6 +191,7 @@ type ComplexityRoot struct {
 		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int, tenant *string) int
 		Me                 func(childComplexity int) int
 		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int, tenant *string) int
+		OpenData           func(childComplexity int, tenant string, month string) int
 		Overview           func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		ReplayStatus       func(childComplexity int) int
 		Sessions           func(childComplexity int) int
@@ -317,6 +318,7 @@ type QueryResolver interface {
 	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int, tenant *string) ([]*model.KbSuggestion, error)
 	ExportConversation(ctx context.Context, id string) (string, error)
 	Tenants(ctx context.Context) ([]*model.Tenant, error)
+	OpenData(ctx context.Context, tenant string, month string) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1125,6 +1127,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Needs(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["by"].(model.NeedDimension), args["limit"].(*int), args["tenant"].(*string)), true
+	case "Query.openData":
+		if e.ComplexityRoot.Query.OpenData == nil {
+			break
+		}
+
+		args, err := ec.field_Query_openData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OpenData(childComplexity, args["tenant"].(string), args["month"].(string)), true
 	case "Query.overview":
 		if e.ComplexityRoot.Query.Overview == nil {
 			break
@@ -2006,6 +2019,19 @@ extend type Conversation {
 extend type UnansweredCluster {
   "The tenants of the caller's scope whose citizens asked the group's questions in the period: more than one, a need shared by several communes."
   tenants: [ID!]!
+}
+
+# ---- Open data: a territory's monthly figures ----
+extend type Query {
+  """
+  A tenant's figures of a month (YYYY-MM, Europe/Paris; the current month so
+  far) as CSV, with the columns of the data.gouv.fr schema « impact service
+  public numérique »: conversations, questions, answer rate, helpful rate, the
+  most asked themes. A figure computed from fewer than 10 conversations or
+  messages is left out. The same file is served at
+  GET /opendata/<tenant>/<month>.csv. FORBIDDEN outside the caller's territory.
+  """
+  openData(tenant: ID!, month: String!): String! @auth(roles: [ADMIN, ANALYST, ELECTED])
 }
 `, BuiltIn: false},
 }
@@ -3094,6 +3120,28 @@ func (ec *executionContext) field_Query_needs_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["tenant"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_openData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg1
 	return args, nil
 }
 
@@ -7360,6 +7408,68 @@ func (ec *executionContext) fieldContext_Query_tenants(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_openData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_openData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OpenData(ctx, fc.Args["tenant"].(string), fc.Args["month"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_openData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_openData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10940,6 +11050,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tenants(ctx, field)
+				})
+		case "openData":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_openData(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
