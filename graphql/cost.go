@@ -38,26 +38,27 @@ func pageSize(n *int, def int) int {
 func setCosts(c *generated.ComplexityRoot) {
 	q := &c.Query
 	q.KbEntries = func(child int, _ *string, first *int) int { return 1 + child*pageSize(first, 50) }
-	q.UnansweredClusters = func(child int, _, _ time.Time, limit *int, _ *model.Audience, _ *model.SignalReason, _ *string) int {
+	q.UnansweredClusters = func(child int, _, _ time.Time, limit *int, _ *model.Audience, _ *model.SignalReason, _, _ *string) int {
 		return queryCost + child*pageSize(limit, 20)
 	}
-	period := func(child int, _, _ time.Time) int { return queryCost + child }
+	period := func(child int, _, _ time.Time, _ *string) int { return queryCost + child }
 	q.AudienceSplit, q.Activity = period, period
-	q.Overview = func(child int, _, _ time.Time, _ *string) int { return queryCost + child }
-	q.Usage = func(child int, _, _ time.Time, _ *model.Bucket) int { return queryCost + child }
-	q.Needs = func(child int, _, _ time.Time, _ model.NeedDimension, limit *int) int {
+	q.Overview = period
+	q.Usage = func(child int, _, _ time.Time, _ *model.Bucket, _ *string) int { return queryCost + child }
+	q.Needs = func(child int, _, _ time.Time, _ model.NeedDimension, limit *int, _ *string) int {
 		return queryCost + child*pageSize(limit, 10)
 	}
 	q.Conversation = func(child int, _ string) int { return queryCost + child }
 	q.CampaignReport = func(child int, _ string) int { return queryCost + child }
-	q.UnansweredCluster = func(child int, _ string, _, _ time.Time) int { return queryCost + child }
-	q.UnansweredThemes = func(child int) int { return queryCost + child }
-	q.KbSuggestions = func(child int, _ *string, _ *model.SuggestionKind, first *int) int {
+	q.UnansweredCluster = func(child int, _ string, _, _ time.Time, _ *string) int { return queryCost + child }
+	q.UnansweredThemes = func(child int, _ *string) int { return queryCost + child }
+	q.KbSuggestions = func(child int, _ *string, _ *model.SuggestionKind, first *int, _ *string) int {
 		return queryCost + child*pageSize(first, 50)
 	}
+	q.OpenData = func(child int, _, _ string) int { return 2*queryCost + child }
 	// Demandes: the figures query ClickHouse; the desk's list opens each
 	// demande's sealed part.
-	q.DemandeFigures = period
+	q.DemandeFigures = func(child int, _, _ time.Time) int { return queryCost + child }
 	q.Demandes = func(child int, _ *string, _ *model.DemandeStatus, _ *bool, _ *string, first *int) int {
 		return 1 + child*pageSize(first, 200)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/mining"
+	"github.com/parvis-civic/parvis/opendata"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
@@ -60,6 +61,9 @@ type Resolver struct {
 	// not filed here.
 	Desk   *demandes.Desk
 	Logger *slog.Logger
+	// OpenDataExtra gives the open data file more figures (the demandes'),
+	// under the same small-count rule; nil: the conversations' figures only.
+	OpenDataExtra []opendata.Source
 
 	// Citizen test campaigns: the campaigns known, how they are created, an
 	// expert's assignments of testers' phrasings, and the page invite URLs

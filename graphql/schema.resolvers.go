@@ -230,7 +230,11 @@ func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input m
 
 // AcceptSuggestion is the resolver for the acceptSuggestion field.
 func (r *mutationResolver) AcceptSuggestion(ctx context.Context, id string) (*model.KbEntry, error) {
-	e, err := r.Suggestions.Accept(ctx, id, principalName(ctx))
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.Suggestions.Accept(ctx, scope, id, principalName(ctx))
 	if err != nil {
 		return nil, suggestionError(err)
 	}
@@ -239,7 +243,11 @@ func (r *mutationResolver) AcceptSuggestion(ctx context.Context, id string) (*mo
 
 // RejectSuggestion is the resolver for the rejectSuggestion field.
 func (r *mutationResolver) RejectSuggestion(ctx context.Context, id string) (bool, error) {
-	if err := r.Suggestions.Reject(ctx, id, principalName(ctx)); err != nil {
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	if err := r.Suggestions.Reject(ctx, scope, id, principalName(ctx)); err != nil {
 		return false, suggestionError(err)
 	}
 	return true, nil
@@ -406,7 +414,7 @@ func (r *queryResolver) KbEntries(ctx context.Context, search *string, first *in
 }
 
 // UnansweredClusters is the resolver for the unansweredClusters field.
-func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) ([]*model.UnansweredCluster, error) {
+func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) ([]*model.UnansweredCluster, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
@@ -427,7 +435,7 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 	if theme != nil {
 		f.Theme = *theme
 	}
-	scope, err := r.scope(ctx, nil)
+	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -448,7 +456,10 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 		out[i] = &model.UnansweredCluster{ID: c.ID, Label: c.Label, Size: c.Size, Growth: c.Growth(),
 			Examples: c.Examples, Covered: c.Covered, CoveredBy: optional(c.CoveredBy), Conversations: c.Conversations,
 			FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Audiences: []model.Audience{}, Daily: daily[c.ID],
-			Reasons: signalReasons(c.Reasons), Demande: c.Demande, Noise: c.Noise}
+			Reasons: signalReasons(c.Reasons), Demande: c.Demande, Noise: c.Noise, Tenants: c.Tenants}
+		if out[i].Tenants == nil {
+			out[i].Tenants = []string{}
+		}
 		if out[i].Daily == nil {
 			out[i].Daily = []int{}
 		}
@@ -460,11 +471,11 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 }
 
 // UnansweredCluster is the resolver for the unansweredCluster field.
-func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time) (*model.UnansweredClusterDetail, error) {
+func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time, tenant *string) (*model.UnansweredClusterDetail, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	scope, err := r.scope(ctx, nil)
+	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -490,8 +501,8 @@ func (r *queryResolver) UnansweredCluster(ctx context.Context, id string, from t
 }
 
 // UnansweredThemes is the resolver for the unansweredThemes field.
-func (r *queryResolver) UnansweredThemes(ctx context.Context) ([]string, error) {
-	scope, err := r.scope(ctx, nil)
+func (r *queryResolver) UnansweredThemes(ctx context.Context, tenant *string) ([]string, error) {
+	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -499,11 +510,11 @@ func (r *queryResolver) UnansweredThemes(ctx context.Context) ([]string, error) 
 }
 
 // Usage is the resolver for the usage field.
-func (r *queryResolver) Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket) ([]*model.UsagePoint, error) {
+func (r *queryResolver) Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket, tenant *string) ([]*model.UsagePoint, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	scope, err := r.scope(ctx, nil)
+	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -519,7 +530,7 @@ func (r *queryResolver) Usage(ctx context.Context, from time.Time, to time.Time,
 }
 
 // Needs is the resolver for the needs field.
-func (r *queryResolver) Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int) ([]*model.Need, error) {
+func (r *queryResolver) Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int, tenant *string) ([]*model.Need, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
@@ -530,7 +541,7 @@ func (r *queryResolver) Needs(ctx context.Context, from time.Time, to time.Time,
 	if n < 1 || n > 100 {
 		return nil, badInput("« limit » doit être entre 1 et 100.")
 	}
-	scope, err := r.scope(ctx, nil)
+	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -546,11 +557,11 @@ func (r *queryResolver) Needs(ctx context.Context, from time.Time, to time.Time,
 }
 
 // AudienceSplit is the resolver for the audienceSplit field.
-func (r *queryResolver) AudienceSplit(ctx context.Context, from time.Time, to time.Time) ([]*model.AudienceCount, error) {
+func (r *queryResolver) AudienceSplit(ctx context.Context, from time.Time, to time.Time, tenant *string) ([]*model.AudienceCount, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	scope, err := r.scope(ctx, nil)
+	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -566,11 +577,11 @@ func (r *queryResolver) AudienceSplit(ctx context.Context, from time.Time, to ti
 }
 
 // Activity is the resolver for the activity field.
-func (r *queryResolver) Activity(ctx context.Context, from time.Time, to time.Time) ([]*model.HeatCell, error) {
+func (r *queryResolver) Activity(ctx context.Context, from time.Time, to time.Time, tenant *string) ([]*model.HeatCell, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	scope, err := r.scope(ctx, nil)
+	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -661,8 +672,12 @@ func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
 }
 
 // KbSuggestions is the resolver for the kbSuggestions field.
-func (r *queryResolver) KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int) ([]*model.KbSuggestion, error) {
-	all, err := r.Suggestions.List(ctx)
+func (r *queryResolver) KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int, tenant *string) ([]*model.KbSuggestion, error) {
+	scope, err := r.scope(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	all, err := r.Suggestions.List(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -719,6 +734,12 @@ func (r *queryResolver) Tenants(ctx context.Context) ([]*model.Tenant, error) {
 		out = append(out, r.toTenant(t))
 	}
 	return out, nil
+}
+
+// OpenData is the resolver for the openData field.
+func (r *queryResolver) OpenData(ctx context.Context, tenant string, month string) (string, error) {
+	csv, _, err := r.openData(ctx, tenant, month)
+	return csv, err
 }
 
 // Mutation returns generated.MutationResolver implementation.

@@ -2,9 +2,14 @@ package graphql_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +24,7 @@ import (
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
@@ -30,6 +36,8 @@ type territory struct {
 	c       *client.Client
 	addr    string
 	queries *projections.Queries
+	kb      *kb.Writer
+	files   http.Handler // GET /opendata/{tenant}/{file}
 }
 
 func newTerritory(t *testing.T) territory {
@@ -67,12 +75,31 @@ func newTerritory(t *testing.T) territory {
 			_, err := pub.Emit(ctx, "montclar", "", p)
 			return err
 		}}
-	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
-	return territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q}
+	res.Suggestions = &mining.Reviewer{Queries: q, KB: res.KB}
+	authn := auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}
+	h := graphql.NewHandler(res, authn, false)
+	files := http.NewServeMux()
+	files.Handle("GET /opendata/{tenant}/{file}", graphql.NewOpenDataHandler(res, authn))
+	return territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q, kb: res.KB, files: files}
 }
 
 func bearer(token string) client.Option { return client.AddHeader("Authorization", "Bearer "+token) }
 func origin(o string) client.Option     { return client.AddHeader("Origin", o) }
+
+// publishDemo puts the demo's entries on the log as published: the
+// projections then know their themes, and the experts' suggestions their
+// entries.
+func (tr territory) publishDemo(t *testing.T) {
+	t.Helper()
+	for _, e := range kb.Demo() {
+		p := events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: e.Wire(), By: "test"}
+		ev, err := tr.kb.Log.Emit(context.Background(), "montclar", "", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.kb.State.Apply(ev, &p)
+	}
+}
 
 // token creates an API token as the platform's administrator.
 func (tr territory) token(t *testing.T, role, scope string) string {
@@ -350,5 +377,299 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 	data, _ = post(t, tr.c, fmt.Sprintf(`{ conversation(id: %q) { id } }`, b[2]), tokEPCI)
 	if string(data["conversation"]) == "null" {
 		t.Error("the EPCI does not see B's conversation")
+	}
+}
+
+// TestEveryDashboardReadNarrowsToOneTenant: Montclar (A) has one conversation,
+// Saint-Aubin (B) two; each commune judged one answer not helpful; mining put
+// questions of both in one group (a need shared by the two communes) and B's
+// alone in another, with questions of the previous period too. The
+// intercommunalité narrowing any dashboard read to A gets A's figures, exactly
+// what A's own token gets, never the sum; A narrowing to B is FORBIDDEN on
+// every field; mined needs count, and grow, within the scope; suggestions come
+// from the scope's conversations only.
+func TestEveryDashboardReadNarrowsToOneTenant(t *testing.T) {
+	tr := newTerritory(t)
+	tr.publishDemo(t)
+	const montclar, saintAubin, epci = "montclar", "saint-aubin-sur-leze", "cc-val-de-leze"
+	const siteA, siteB = "https://www.montclar.fr", "https://www.saint-aubin-sur-leze.fr"
+	a := tr.converse(t, montclar, siteA, "horaires de la mairie")
+	tr.converse(t, saintAubin, siteB, "horaires de la mairie")
+	b := tr.converse(t, saintAubin, siteB, "je veux refaire mon passeport")
+	for _, c := range []struct{ id, site string }{{a, siteA}, {b, siteB}} {
+		tr.c.MustPost(`mutation($c: ID!) { giveFeedback(conversationId: $c, helpful: false) }`, &struct{ GiveFeedback bool }{},
+			origin(c.site), client.Var("c", c.id))
+	}
+
+	// g1: A 1 question now and 1 before; B 2 now and 3 before. g2: B only.
+	now := time.Now().UTC()
+	from, to := now.Add(-24*time.Hour), now.Add(time.Hour)
+	var sigs []projections.Signal
+	var as []projections.Assignment
+	for _, q := range []struct {
+		tenant, group, text, theme string
+		at                         time.Time
+	}{
+		{montclar, "g1", "stationnement devant l'ecole (A)", "Mairie", now},
+		{montclar, "g1", "stationnement ecole (A, before)", "Mairie", now.Add(-30 * time.Hour)},
+		{saintAubin, "g1", "stationnement ecole saint-aubin (B)", "Voirie", now},
+		{saintAubin, "g1", "se garer a l'ecole (B)", "Voirie", now},
+		{saintAubin, "g1", "parking ecole (B, before)", "Voirie", now.Add(-30 * time.Hour)},
+		{saintAubin, "g1", "parking ecole encore (B, before)", "Voirie", now.Add(-30 * time.Hour)},
+		{saintAubin, "g1", "parking ecole toujours (B, before)", "Voirie", now.Add(-30 * time.Hour)},
+		{saintAubin, "g2", "la fete du village (B)", "Voirie", now},
+	} {
+		id := events.NewID(q.at)
+		sigs = append(sigs, projections.Signal{Turn: projections.Turn{UtteranceID: id, ConversationID: id, Tenant: q.tenant, At: q.at, Text: q.text},
+			Reasons: []string{"non_repondu"}, Theme: q.theme})
+		as = append(as, projections.Assignment{UtteranceID: id, ClusterID: q.group, At: q.at})
+	}
+	if err := tr.queries.WriteMining(context.Background(), sigs, as, []projections.ClusterLabel{{ID: "g1", Label: "x", Size: 7}, {ID: "g2", Label: "y", Size: 1}}); err != nil {
+		t.Fatal(err)
+	}
+
+	platform := bearer(adminToken)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		data, errs := post(t, tr.c, `{ overview(`+period+`) { conversations messages helpfulRate } kbSuggestions { text } }`, platform)
+		if string(data["overview"]) == `{"conversations":3,"helpfulRate":0,"messages":3}` && strings.Count(string(data["kbSuggestions"]), "text") == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the projections never held the three conversations and two thumbs-down: %s %s %v", data["overview"], data["kbSuggestions"], errs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	p := fmt.Sprintf(`from: %q, to: %q`, from.Format(time.RFC3339), to.Format(time.RFC3339))
+	fields := func(narrow string) string {
+		arg := ""
+		if narrow != "" {
+			arg = fmt.Sprintf(`, tenant: %q`, narrow)
+		}
+		bare := ""
+		if narrow != "" {
+			bare = fmt.Sprintf(`(tenant: %q)`, narrow)
+		}
+		return `{
+			usage(` + p + arg + `) { conversations messages }
+			needs(` + p + `, by: THEME` + arg + `) { name messages }
+			audienceSplit(` + p + arg + `) { conversations }
+			activity(` + p + arg + `) { messages }
+			unansweredClusters(` + p + arg + `) { id size conversations growth tenants examples }
+			unansweredCluster(id: "g1", ` + p + arg + `) { questions { text } }
+			unansweredThemes` + bare + `
+			kbSuggestions` + bare + ` { text count }
+		}`
+	}
+	tokA, tokEPCI := bearer(tr.token(t, "ANALYST", montclar)), bearer(tr.token(t, "ANALYST", epci))
+
+	own, errs := post(t, tr.c, fields(""), tokA)
+	if len(errs) != 0 {
+		t.Fatalf("A's own figures: %v", errs)
+	}
+	narrowed, errs := post(t, tr.c, fields(montclar), tokEPCI)
+	if len(errs) != 0 {
+		t.Fatalf("the EPCI narrowed to A: %v", errs)
+	}
+	whole, errs := post(t, tr.c, fields(""), tokEPCI)
+	if len(errs) != 0 {
+		t.Fatalf("the EPCI's figures: %v", errs)
+	}
+	wantA := map[string]string{
+		"usage":              `[{"conversations":1,"messages":1}]`,
+		"needs":              `[{"messages":1,"name":"Mairie"}]`,
+		"audienceSplit":      `[{"conversations":1}]`,
+		"activity":           `"messages":1}]`,
+		"unansweredClusters": `[{"conversations":1,"examples":["stationnement devant l'ecole (A)"],"growth":0,"id":"g1","size":1,"tenants":["montclar"]}]`,
+		"unansweredCluster":  `{"questions":[{"text":"stationnement devant l'ecole (A)"}]}`,
+		"unansweredThemes":   `["Mairie"]`,
+		"kbSuggestions":      `[{"count":1,"text":"horaires de la mairie"}]`,
+	}
+	for field, w := range wantA {
+		for who, data := range map[string]map[string]json.RawMessage{"A's own": own, "the EPCI narrowed to A": narrowed} {
+			if got := string(data[field]); !strings.Contains(got, w) {
+				t.Errorf("%s %s = %s, want %s", who, field, got, w)
+			}
+		}
+	}
+	for field, rawA := range narrowed {
+		if strings.Contains(string(rawA), "(B") || strings.Contains(string(rawA), "passeport") || strings.Contains(string(rawA), "Voirie") || strings.Contains(string(rawA), "Papiers") {
+			t.Errorf("the EPCI narrowed to A, %s shows B: %s", field, rawA)
+		}
+	}
+	// The EPCI's whole territory: the shared need names both communes, counted
+	// and grown over both (3 now, 4 before).
+	if got := string(whole["unansweredClusters"]); !strings.Contains(got, `"growth":-0.25,"id":"g1","size":3,"tenants":["montclar","saint-aubin-sur-leze"]`) ||
+		!strings.Contains(got, `"id":"g2","size":1,"tenants":["saint-aubin-sur-leze"]`) {
+		t.Errorf("the EPCI's needs: %s", got)
+	}
+	if got := string(whole["usage"]); !strings.Contains(got, `"conversations":3,"messages":3`) {
+		t.Errorf("the EPCI's usage: %s", got)
+	}
+	if got := string(whole["needs"]); !strings.Contains(got, `{"messages":2,"name":"Mairie"}`) {
+		t.Errorf("the EPCI's needs by theme: %s", got)
+	}
+	if got := string(whole["kbSuggestions"]); strings.Count(got, "text") != 2 {
+		t.Errorf("the EPCI's suggestions: %s", got)
+	}
+
+	// A naming B, or the EPCI: FORBIDDEN on every field.
+	for _, other := range []string{saintAubin, epci} {
+		_, errs := post(t, tr.c, fields(other), tokA)
+		if len(errs) != 8 || count(errs, "FORBIDDEN") != 8 {
+			t.Errorf("A narrowing to %s: codes %v, want 8 FORBIDDEN", other, errs)
+		}
+	}
+
+	// A's expert cannot reject what B's citizens said: it is not in its queue.
+	var all struct {
+		KbSuggestions []struct{ ID, Text string }
+	}
+	tr.c.MustPost(`{ kbSuggestions { id text } }`, &all, platform)
+	for _, s := range all.KbSuggestions {
+		if s.Text == "horaires de la mairie" {
+			continue
+		}
+		expertA := bearer(tr.token(t, "EXPERT", montclar))
+		if _, got := post(t, tr.c, fmt.Sprintf(`mutation { rejectSuggestion(id: %q) }`, s.ID), expertA); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
+			t.Errorf("A's expert rejecting B's suggestion %q: codes %v, want [BAD_USER_INPUT]", s.Text, got)
+		}
+	}
+}
+
+// TestOpenDataOfATerritory: Montclar has 12 conversations this month, 3 of
+// them rated, Saint-Aubin 2. Montclar's file has the schema's columns, its
+// volumes, answer rate and theme, and not its helpful rate (3 ratings: under
+// the small-count rule); Saint-Aubin's has its header only; the
+// intercommunalité's counts both communes. A commune's token is refused
+// another commune's file; a month not written YYYY-MM, or to come, is
+// BAD_USER_INPUT in French; the GET endpoint serves the same file to download.
+func TestOpenDataOfATerritory(t *testing.T) {
+	tr := newTerritory(t)
+	tr.publishDemo(t)
+	const montclar, saintAubin, epci = "montclar", "saint-aubin-sur-leze", "cc-val-de-leze"
+	for i := range 12 {
+		id := tr.converse(t, montclar, "https://www.montclar.fr", "horaires de la mairie")
+		if i < 3 {
+			tr.c.MustPost(`mutation($c: ID!) { giveFeedback(conversationId: $c, helpful: true) }`, &struct{ GiveFeedback bool }{},
+				origin("https://www.montclar.fr"), client.Var("c", id))
+		}
+	}
+	for range 2 {
+		tr.converse(t, saintAubin, "https://www.saint-aubin-sur-leze.fr", "horaires de la mairie")
+	}
+	platform := bearer(adminToken)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		data, errs := post(t, tr.c, `{ overview(`+period+`) { conversations messages helpfulRate } }`, platform)
+		if string(data["overview"]) == `{"conversations":14,"helpfulRate":1,"messages":14}` {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the projections never held the 14 conversations and 3 ratings: %s %v", data["overview"], errs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	paris, _ := time.LoadLocation(projections.Local)
+	now := time.Now().In(paris)
+	month := now.Format("2006-01")
+	lastDay := time.Date(now.Year(), now.Month()+1, 0, 0, 0, 0, 0, paris).Format("2006-01-02")
+	tokA, tokEPCI := bearer(tr.token(t, "ELECTED", montclar)), bearer(tr.token(t, "ELECTED", epci))
+
+	file := func(who client.Option, tenantID string) [][]string {
+		t.Helper()
+		var out struct{ OpenData string }
+		tr.c.MustPost(`query($t: ID!, $m: String!) { openData(tenant: $t, month: $m) }`, &out, who, client.Var("t", tenantID), client.Var("m", month))
+		rows, err := csv.NewReader(strings.NewReader(out.OpenData)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s's file is not CSV: %v\n%s", tenantID, err, out.OpenData)
+		}
+		if len(rows) == 0 || strings.Join(rows[0], ",") != "indicateur,valeur,unite_mesure,est_cible,type_indicateur,frequence_monitoring,date,code_insee" {
+			t.Fatalf("%s's header: %v", tenantID, rows)
+		}
+		for _, r := range rows[1:] {
+			if _, err := strconv.ParseFloat(r[1], 64); err != nil || (r[2] != "unité" && r[2] != "%") || r[3] != "false" ||
+				!slices.Contains([]string{"usage", "qualité", "satisfaction", "besoin"}, r[4]) || r[5] != "mensuelle" || r[6] != lastDay {
+				t.Errorf("%s: the row %q does not follow the schema", tenantID, r)
+			}
+		}
+		return rows[1:]
+	}
+	values := func(rows [][]string) map[string]string {
+		out := map[string]string{}
+		for _, r := range rows {
+			out[r[0]] = r[1] + " " + r[2] + " " + r[7]
+		}
+		return out
+	}
+
+	a := values(file(tokA, montclar))
+	want := map[string]string{
+		"Nombre de conversations avec l'assistant":     "12 unité 31999",
+		"Nombre de questions posées par les habitants": "12 unité 31999",
+		"Taux de réponse":                              "100 % 31999",
+		"Questions sur le thème « Mairie »":            "12 unité 31999",
+	}
+	for k, w := range want {
+		if a[k] != w {
+			t.Errorf("Montclar's %q = %q, want %q", k, a[k], w)
+		}
+	}
+	if len(a) != len(want) {
+		t.Errorf("Montclar's file has %d rows, want %d (no helpful rate from 3 ratings): %v", len(a), len(want), a)
+	}
+	if b := file(tokEPCI, saintAubin); len(b) != 0 {
+		t.Errorf("Saint-Aubin's 2 conversations published: %v", b)
+	}
+	if v := values(file(tokEPCI, epci)); v["Nombre de conversations avec l'assistant"] != "14 unité 200099999" {
+		t.Errorf("the intercommunalité's file: %v", v)
+	}
+
+	for _, tt := range []struct {
+		name, tenant, month, code, says string
+	}{
+		{"another commune", saintAubin, month, "FORBIDDEN", "périmètre"},
+		{"the intercommunalité", epci, month, "FORBIDDEN", "périmètre"},
+		{"a month 13", montclar, "2026-13", "BAD_USER_INPUT", "AAAA-MM"},
+		{"a month to come", montclar, "2999-01", "BAD_USER_INPUT", "commencé"},
+		{"a date", montclar, "2026-03-01", "BAD_USER_INPUT", "AAAA-MM"},
+	} {
+		resp, err := tr.c.RawPost(`query($t: ID!, $m: String!) { openData(tenant: $t, month: $m) }`, tokA, client.Var("t", tt.tenant), client.Var("m", tt.month))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(t, resp.Errors); len(got) != 1 || got[0] != tt.code || !strings.Contains(string(resp.Errors), tt.says) {
+			t.Errorf("%s: %s, want %s saying %q", tt.name, resp.Errors, tt.code, tt.says)
+		}
+	}
+
+	// The same file over GET, to download; nothing without a token.
+	var q struct{ OpenData string }
+	tr.c.MustPost(`query($m: String!) { openData(tenant: "montclar", month: $m) }`, &q, tokA, client.Var("m", month))
+	for _, tt := range []struct {
+		name, path, token string
+		status            int
+	}{
+		{"Montclar's token", "/opendata/montclar/" + month + ".csv", "", http.StatusOK},
+		{"no token", "/opendata/montclar/" + month + ".csv", "-", http.StatusUnauthorized},
+		{"another commune", "/opendata/saint-aubin-sur-leze/" + month + ".csv", "", http.StatusForbidden},
+		{"a bad month", "/opendata/montclar/2026-1.csv", "", http.StatusBadRequest},
+	} {
+		req := httptest.NewRequest("GET", tt.path, nil)
+		if tt.token == "" {
+			req.Header.Set("Authorization", "Bearer "+tr.token(t, "ELECTED", montclar))
+		}
+		rec := httptest.NewRecorder()
+		tr.files.ServeHTTP(rec, req)
+		if rec.Code != tt.status {
+			t.Errorf("GET %s with %s: %d %s, want %d", tt.path, tt.name, rec.Code, rec.Body, tt.status)
+			continue
+		}
+		if tt.status == http.StatusOK && (rec.Body.String() != q.OpenData ||
+			rec.Header().Get("Content-Disposition") != `attachment; filename="parvis-montclar-`+month+`.csv"` ||
+			!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv")) {
+			t.Errorf("GET %s: %v\n%s", tt.path, rec.Header(), rec.Body)
+		}
 	}
 }

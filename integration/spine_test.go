@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -229,6 +230,30 @@ func TestKBImportIsLive(t *testing.T) {
 	}
 	if out := s.Run("kb", "export", "--kafka", s.Broker); !strings.Contains(out, "marche_noel") || !strings.Contains(out, "horaires_mairie") {
 		t.Errorf("kb export lacks entries:\n%.300s", out)
+	}
+}
+
+// TestKBImportTenantColumn: a spreadsheet's tenant column. A tenant the
+// deployment does not declare is told at its line, and nothing is published; a
+// declared one is the entry's.
+func TestKBImportTenantColumn(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir())
+	sheet := t.TempDir() + "/communes.csv"
+	os.WriteFile(sheet, []byte("id,question,answer,tenant\n"+
+		"city_stade_sal,Où est le city-stade ?,Derrière la salle des fêtes de Saint-Aubin.,saint-aubin-sur-leze\n"+
+		"piscine_atl,Où est la piscine ?,Au fond de l'océan.,atlantide\n"), 0o644)
+	cmd := exec.Command(parvistest.Binary(), "kb", "import", "--kafka", s.Broker, sheet)
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "communes.csv:3: tenant: tenant \"atlantide\" is not declared") {
+		t.Errorf("kb import of an undeclared tenant: %v\n%s", err, out)
+	}
+	os.WriteFile(sheet, []byte("id,question,answer,tenant\n"+
+		"city_stade_sal,Où est le city-stade ?,Derrière la salle des fêtes de Saint-Aubin.,saint-aubin-sur-leze\n"), 0o644)
+	if out := s.Run("kb", "import", "--kafka", s.Broker, sheet); !strings.Contains(out, "1 entrées publiées") {
+		t.Fatalf("kb import of a commune's sheet said %q", out)
+	}
+	if out := s.Run("kb", "export", "--kafka", s.Broker); !strings.Contains(out, "city_stade_sal") || strings.Contains(out, "piscine_atl") ||
+		!regexp.MustCompile(`(?s)id: city_stade_sal.*?tenant: saint-aubin-sur-leze`).MatchString(out) {
+		t.Errorf("kb export after the commune's sheet:\n%s", out)
 	}
 }
 

@@ -58,7 +58,12 @@ const (
 // LoadFile reads a KB file, choosing the format by its extension (.yaml, .yml,
 // .csv, .jsonl, .json). A file with any problem loads nothing: the error is a
 // [Problems] listing them all.
-func LoadFile(path string) ([]Entry, error) {
+func LoadFile(path string) ([]Entry, error) { return LoadFileFor(path, nil) }
+
+// LoadFileFor is [LoadFile] where the deployment's tenants are known: an entry
+// whose tenant is not one of them (declared reports which are) is a problem,
+// located at its line. A nil declared checks no tenant.
+func LoadFileFor(path string, declared func(id string) bool) ([]Entry, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("kb: %w", err)
@@ -71,11 +76,15 @@ func LoadFile(path string) ([]Entry, error) {
 	if len(data) > MaxFileSize {
 		return nil, Problems{{File: path, Msg: fmt.Sprintf("file larger than %d MiB", MaxFileSize>>20)}}
 	}
-	return Parse(path, data)
+	return ParseFor(path, data, declared)
 }
 
 // Parse parses data in the format named by the extension of name.
-func Parse(name string, data []byte) ([]Entry, error) {
+func Parse(name string, data []byte) ([]Entry, error) { return ParseFor(name, data, nil) }
+
+// ParseFor is [Parse] where the deployment's tenants are known (see
+// [LoadFileFor]).
+func ParseFor(name string, data []byte, declared func(id string) bool) ([]Entry, error) {
 	if !utf8.Valid(data) {
 		return nil, Problems{{File: name, Msg: "not valid UTF-8 text"}}
 	}
@@ -94,7 +103,7 @@ func Parse(name string, data []byte) ([]Entry, error) {
 	default:
 		return nil, Problems{{File: name, Msg: "unknown format: use .yaml, .csv or .jsonl"}}
 	}
-	probs = append(probs, validate(name, entries, lines)...)
+	probs = append(probs, validate(name, entries, lines, declared)...)
 	if len(probs) > 0 {
 		return nil, probs
 	}
@@ -226,7 +235,7 @@ func yamlProblem(name string, err error) Problem {
 // csvColumns are the columns a CSV file may have; others are ignored, since
 // spreadsheets often carry working columns of their own.
 var csvColumns = map[string]bool{"id": true, "question": true, "answer": true, "alternatives": true,
-	"theme": true, "audience": true, "audiences": true, "url": true, "source": true, "service": true}
+	"theme": true, "audience": true, "audiences": true, "url": true, "source": true, "service": true, "tenant": true}
 
 func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
@@ -280,7 +289,7 @@ func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 			continue
 		}
 		e := Entry{ID: get("id"), Question: get("question"), Answer: get("answer"),
-			Theme: get("theme"), Source: get("source"), Service: get("service")}
+			Theme: get("theme"), Source: get("source"), Service: get("service"), Tenant: get("tenant")}
 		for _, a := range strings.Split(get("alternatives"), "|") {
 			if a = strings.TrimSpace(a); a != "" {
 				e.Alternatives = append(e.Alternatives, a)
@@ -326,8 +335,9 @@ func parseJSONL(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 	return entries, lines, probs
 }
 
-// validate checks what every format must satisfy.
-func validate(name string, entries []Entry, lines []fieldLines) Problems {
+// validate checks what every format must satisfy; declared, when not nil,
+// says which tenants an entry may name.
+func validate(name string, entries []Entry, lines []fieldLines, declared func(id string) bool) Problems {
 	var probs Problems
 	seen := map[string]int{}
 	for i := range entries {
@@ -351,6 +361,9 @@ func validate(name string, entries []Entry, lines []fieldLines) Problems {
 		}
 		if strings.TrimSpace(e.Question) == "" {
 			bad("question", "empty question")
+		}
+		if e.Tenant = strings.TrimSpace(e.Tenant); e.Tenant != "" && declared != nil && !declared(e.Tenant) {
+			bad("tenant", fmt.Sprintf("tenant %q is not declared on this deployment (declare the commune or intercommunalité first, or leave the column empty for every tenant's entry)", e.Tenant))
 		}
 		if strings.TrimSpace(e.Answer) == "" {
 			bad("answer", "empty answer")

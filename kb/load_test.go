@@ -187,3 +187,43 @@ func TestNegativesInFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestTenantsOfAFile: every format names an entry's tenant (CSV with a
+// tenant column, like YAML and JSONL); where the deployment's tenants are
+// known, an undeclared one is a problem at its line and field; where they are
+// not, the file loads as it is.
+func TestTenantsOfAFile(t *testing.T) {
+	declared := func(id string) bool { return id == "montclar" || id == "cc-val-de-leze" }
+	tests := []struct {
+		name, data string
+		want       []string // tenants of the entries
+		problem    string   // with declared
+	}{
+		{"a.csv", "id,question,answer,tenant\na,Q1,R1,montclar\nb,Q2,R2,\nc,Q3,R3,atlantide\n",
+			[]string{"montclar", "", "atlantide"}, "a.csv:4: tenant: tenant \"atlantide\" is not declared"},
+		{"b.yaml", "tenant: cc-val-de-leze\nentries:\n  - id: a\n    question: Q1\n    answer: R1\n  - id: b\n    question: Q2\n    answer: R2\n    tenant: atlantide\n",
+			[]string{"cc-val-de-leze", "atlantide"}, "b.yaml:9: tenant: tenant \"atlantide\" is not declared"},
+		{"c.jsonl", `{"id":"a","question":"Q1","answer":"R1","tenant":"montclar"}` + "\n" + `{"id":"b","question":"Q2","answer":"R2","tenant":"atlantide"}` + "\n",
+			[]string{"montclar", "atlantide"}, "c.jsonl:2: tenant: tenant \"atlantide\" is not declared"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			entries, err := Parse(tt.name, []byte(tt.data))
+			if err != nil {
+				t.Fatalf("without the tenants known: %v", err)
+			}
+			var got []string
+			for _, e := range entries {
+				got = append(got, e.Tenant)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("tenants %q, want %q", got, tt.want)
+			}
+			_, err = ParseFor(tt.name, []byte(tt.data), declared)
+			var probs Problems
+			if !errors.As(err, &probs) || len(probs) != 1 || !strings.Contains(err.Error(), tt.problem) {
+				t.Errorf("with the tenants known: %v, want one problem %q", err, tt.problem)
+			}
+		})
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 var (
@@ -146,7 +147,7 @@ func (m *Miner) Pass(ctx context.Context) error {
 
 func (m *Miner) pass(ctx context.Context, since time.Time) error {
 	started := time.Now()
-	turns, fb, ends, err := m.q.MiningInput(ctx, since)
+	turns, fb, ends, err := m.q.MiningInput(ctx, tenant.Everything(), since)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // ErrNoSuggestion is returned for a suggestion that does not exist, or no
@@ -37,14 +38,16 @@ type Reviewer struct {
 	recent map[string]bool // reviewed here, perhaps not projected yet
 }
 
-// List returns the suggestions waiting for a verdict, most observed first.
-func (r *Reviewer) List(ctx context.Context) ([]Suggestion, error) {
+// List returns the suggestions waiting for a verdict drawn from the
+// conversations of a scope, most observed first: an expert of a commune is
+// shown (and counts) what its own citizens said only.
+func (r *Reviewer) List(ctx context.Context, scope tenant.Scope) ([]Suggestion, error) {
 	since := time.Now().Add(-SuggestionWindow)
-	turns, fb, _, err := r.Queries.MiningInput(ctx, since)
+	turns, fb, _, err := r.Queries.MiningInput(ctx, scope, since)
 	if err != nil {
 		return nil, err
 	}
-	choices, reviews, err := r.Queries.SuggestionInput(ctx, since)
+	choices, reviews, err := r.Queries.SuggestionInput(ctx, scope, since)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +74,8 @@ func (r *Reviewer) phrasings(id string) (phrasings, negatives []string, ok bool)
 	return e.Phrasings(), e.Negatives, true
 }
 
-func (r *Reviewer) find(ctx context.Context, id string) (Suggestion, error) {
-	all, err := r.List(ctx)
+func (r *Reviewer) find(ctx context.Context, scope tenant.Scope, id string) (Suggestion, error) {
+	all, err := r.List(ctx, scope)
 	if err != nil {
 		return Suggestion{}, err
 	}
@@ -87,11 +90,12 @@ func (r *Reviewer) find(ctx context.Context, id string) (Suggestion, error) {
 // Accept records an expert's acceptance: it drafts a new version of the entry
 // (its pending version, if it has one) with the phrasing added as an
 // alternative, or as a negative (a phrasing the entry wrongly answers, which the
-// bot then ranks the entry lower for), and returns the draft.
-func (r *Reviewer) Accept(ctx context.Context, id, by string) (kb.Entry, error) {
+// bot then ranks the entry lower for), and returns the draft. A suggestion
+// drawn from no conversation of the scope is not found.
+func (r *Reviewer) Accept(ctx context.Context, scope tenant.Scope, id, by string) (kb.Entry, error) {
 	r.review.Lock()
 	defer r.review.Unlock()
-	s, err := r.find(ctx, id)
+	s, err := r.find(ctx, scope, id)
 	if err != nil {
 		return kb.Entry{}, err
 	}
@@ -106,11 +110,12 @@ func (r *Reviewer) Accept(ctx context.Context, id, by string) (kb.Entry, error) 
 }
 
 // Reject records an expert's rejection: the suggestion leaves the queue for
-// good, however often citizens say it again.
-func (r *Reviewer) Reject(ctx context.Context, id, by string) error {
+// good, however often citizens say it again. A suggestion drawn from no
+// conversation of the scope is not found.
+func (r *Reviewer) Reject(ctx context.Context, scope tenant.Scope, id, by string) error {
 	r.review.Lock()
 	defer r.review.Unlock()
-	s, err := r.find(ctx, id)
+	s, err := r.find(ctx, scope, id)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/projections/projectionstest"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // TestSuggestionsFromProjectedRows: events projected into ClickHouse, read back
@@ -49,11 +50,11 @@ func TestSuggestionsFromProjectedRows(t *testing.T) {
 			}
 			q := projections.NewQueries(s)
 			since := at.Add(-time.Hour)
-			turns, fb, _, err := q.MiningInput(ctx, since)
+			turns, fb, _, err := q.MiningInput(ctx, tenant.Everything(), since)
 			if err != nil {
 				t.Fatal(err)
 			}
-			choices, _, err := q.SuggestionInput(ctx, since)
+			choices, _, err := q.SuggestionInput(ctx, tenant.Everything(), since)
 			if err != nil {
 				t.Fatal(err)
 			}

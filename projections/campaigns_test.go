@@ -61,7 +61,7 @@ func TestCampaignConversationsStayApart(t *testing.T) {
 			if err != nil || total != 6 {
 				t.Errorf("activity = %d messages %v, want 6", total, err)
 			}
-			turns, fb, _, err := q.MiningInput(ctx, from)
+			turns, fb, _, err := q.MiningInput(ctx, tenant.Everything(), from)
 			if err != nil || len(turns) != 6 || len(fb) != 0 {
 				t.Errorf("mining input = %d turns, %d feedback %v, want 6 turns, no feedback", len(turns), len(fb), err)
 			}

@@ -41,9 +41,15 @@ type Ending struct {
 	At             time.Time `ch:"at"`
 }
 
-// MiningInput returns the turns, feedback and endings since a time, test
-// campaigns left out. Turns come in conversation order.
-func (q *Queries) MiningInput(ctx context.Context, since time.Time) ([]Turn, []Feedback, []Ending, error) {
+// MiningInput returns the turns, feedback and endings of a scope since a time,
+// test campaigns left out. Turns come in conversation order. The miner reads
+// the platform's ([tenant.Everything]); the experts' suggestions their
+// territory's.
+func (q *Queries) MiningInput(ctx context.Context, scope tenant.Scope, since time.Time) ([]Turn, []Feedback, []Ending, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	if floor := time.Unix(86400, 0); since.Before(floor) {
 		since = floor // DateTime starts in 1970
 	}
@@ -54,20 +60,20 @@ func (q *Queries) MiningInput(ctx context.Context, since time.Time) ([]Turn, []F
 		FROM (
 			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate, candidates, scores
 			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, candidates[1] AS top_candidate, candidates, scores
-				FROM decisions FINAL WHERE at >= %s) AS d
-			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %s) AS m USING utterance_id
+				FROM decisions FINAL WHERE at >= %[1]s AND %[3]s) AS d
+			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %[2]s AND %[3]s) AS m USING utterance_id
 		) AS dm
 		ANY LEFT JOIN (SELECT conversation_id, audience, campaign FROM conversations FINAL) AS c USING conversation_id
 		WHERE campaign = ''
-		ORDER BY conversation_id, utterance_id`, s, TimeLit(since.Add(-time.Hour)))); err != nil {
+		ORDER BY conversation_id, utterance_id`, s, TimeLit(since.Add(-time.Hour)), in)); err != nil {
 		return nil, nil, nil, fmt.Errorf("projections: mining turns: %w", err)
 	}
 	var fb []Feedback
-	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= "+s+" AND "+notCampaign+" ORDER BY conversation_id, event_id"); err != nil {
+	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= "+s+" AND "+notCampaign+" AND "+in+" ORDER BY conversation_id, event_id"); err != nil {
 		return nil, nil, nil, fmt.Errorf("projections: mining feedback: %w", err)
 	}
 	var ends []Ending
-	if err := q.s.Select(ctx, &ends, "SELECT conversation_id, at FROM events FINAL WHERE type = 'conversation.ended' AND at >= "+s); err != nil {
+	if err := q.s.Select(ctx, &ends, "SELECT conversation_id, at FROM events FINAL WHERE type = 'conversation.ended' AND at >= "+s+" AND "+in); err != nil {
 		return nil, nil, nil, fmt.Errorf("projections: mining endings: %w", err)
 	}
 	return turns, fb, ends, nil
@@ -237,6 +243,9 @@ type Cluster struct {
 	CoveredBy     string // the published entry drafted from the group
 	Demande       bool   // its questions ask the town to act on a problem
 	Noise         bool   // its questions are about nothing the town deals with
+	// Tenants are the tenants of the scope whose citizens asked the group's
+	// questions in the period: a need shared by several communes names them.
+	Tenants []string
 }
 
 // Growth is the change against the previous period, or nil when the group is new.
@@ -286,16 +295,17 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 		Audiences     []string  `ch:"audiences"`
 		Reasons       []string  `ch:"reasons"`
 		Previous      uint64    `ch:"previous"`
+		Tenants       []string  `ch:"tenants"`
 		Label         string    `ch:"label"`
 		Demande       uint8     `ch:"demande"`
 		Noise         uint8     `ch:"noise"`
 		CoveredBy     string    `ch:"covered_by"`
 	}
-	sql := fmt.Sprintf(`SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, label, demande, noise, covered_by
+	sql := fmt.Sprintf(`SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, tenants, label, demande, noise, covered_by
 		FROM (
-			SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, label, demande, noise
+			SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, tenants, label, demande, noise
 			FROM (
-				SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous
+				SELECT cluster_id, size, conversations, first_seen, last_seen, examples, audiences, reasons, previous, tenants
 				FROM (
 					SELECT cluster_id,
 						countIf(at >= %[1]s) AS size,
@@ -305,9 +315,10 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 						groupArrayIf(5)(text, at >= %[1]s) AS examples,
 						groupUniqArrayIf(audience, at >= %[1]s AND audience != '') AS audiences,
 						topKIf(10)(reasons, at >= %[1]s) AS reasons,
-						countIf(at < %[1]s) AS previous
+						countIf(at < %[1]s) AS previous,
+						arraySort(groupUniqArrayIf(tenant, at >= %[1]s)) AS tenants
 					FROM (
-						SELECT utterance_id, conversation_id, at, text, audience, reasons
+						SELECT utterance_id, conversation_id, tenant, at, text, audience, reasons
 						FROM mining_signals FINAL
 						WHERE at >= %[3]s AND at < %[2]s AND reasons != '' %[4]s
 					) AS s
@@ -329,7 +340,7 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 		out[i] = Cluster{ID: r.ID, Label: r.Label, Size: int(r.Size), Conversations: int(r.Conversations),
 			FirstSeen: r.First, LastSeen: r.Last, Previous: int(r.Previous), Examples: r.Examples,
 			Audiences: r.Audiences, Reasons: countReasons(r.Reasons), Covered: r.CoveredBy != "", CoveredBy: r.CoveredBy,
-			Demande: r.Demande == 1, Noise: r.Noise == 1}
+			Demande: r.Demande == 1, Noise: r.Noise == 1, Tenants: r.Tenants}
 		if (out[i].Label == "" || !scope.All()) && len(r.Examples) > 0 {
 			out[i].Label = r.Examples[0]
 		}

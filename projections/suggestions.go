@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // Choice is a CLARIFY choice a citizen clicked: the ambiguous question and the
@@ -23,13 +25,17 @@ type Review struct {
 	Verdict      string `ch:"verdict"`
 }
 
-// SuggestionInput returns the clicked choices since a time, test campaigns left
-// out, and every verdict given on a suggestion; the turns and feedback come from
-// [Queries.MiningInput].
-func (q *Queries) SuggestionInput(ctx context.Context, since time.Time) ([]Choice, []Review, error) {
+// SuggestionInput returns the clicked choices of a scope since a time, test
+// campaigns left out, and every verdict given on a suggestion; the turns and
+// feedback come from [Queries.MiningInput].
+func (q *Queries) SuggestionInput(ctx context.Context, scope tenant.Scope, since time.Time) ([]Choice, []Review, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, nil, err
+	}
 	var choices []Choice
 	if err := q.s.Select(ctx, &choices, fmt.Sprintf(`SELECT conversation_id, at, utterance_id, text, entry_id, choice_id
-		FROM suggestion_choices FINAL WHERE at >= %s AND %s ORDER BY event_id`, TimeLit(since), notCampaign)); err != nil {
+		FROM suggestion_choices FINAL WHERE at >= %s AND %s AND %s ORDER BY event_id`, TimeLit(since), notCampaign, in)); err != nil {
 		return nil, nil, fmt.Errorf("projections: suggestion choices: %w", err)
 	}
 	var reviews []Review

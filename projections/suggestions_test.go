@@ -28,7 +28,7 @@ func TestSuggestionInputReadsChoicesAndReviews(t *testing.T) {
 			}
 			projectAll(t, s, evs)
 			projectAll(t, s, evs) // delivered again
-			choices, reviews, err := NewQueries(s).SuggestionInput(context.Background(), at.Add(-time.Hour))
+			choices, reviews, err := NewQueries(s).SuggestionInput(context.Background(), tenant.Everything(), at.Add(-time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}

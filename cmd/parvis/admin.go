@@ -18,6 +18,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 const kbUsage = `parvis kb import|export [--kafka BROKERS] [--tenant T]
@@ -30,7 +31,7 @@ BROKERS defaults to PARVIS_KAFKA, else the embedded broker of a running
 
 func kbCmd(ctx context.Context, args []string) error {
 	fs := newFlags("kb", kbUsage)
-	brokers, tenant := logFlags(fs)
+	brokers, scope := logFlags(fs)
 	if len(args) == 0 {
 		return fmt.Errorf("%w: want import or export\nUsage: %s", errUsage, kbUsage)
 	}
@@ -46,20 +47,33 @@ func kbCmd(ctx context.Context, args []string) error {
 		if fs.NArg() == 0 {
 			return fmt.Errorf("%w: name at least one KB file", errUsage)
 		}
-		var all []kb.Entry
+		// The files first, so that a bad file is told without a broker; then
+		// again with the deployment's tenants, so that an entry naming an
+		// undeclared one is told at its line.
 		for _, f := range fs.Args() {
-			entries, err := kb.LoadFile(f)
-			if err != nil {
+			if _, err := kb.LoadFile(f); err != nil {
 				return fmt.Errorf("%w: %v", errUsage, err)
 			}
-			all = append(all, entries...)
 		}
 		log, err := dialLog(ctx, *brokers)
 		if err != nil {
 			return err
 		}
+		var all []kb.Entry
 		if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
-			return kb.PublishEntries(ctx, pub, *tenant, all, "parvis kb import")
+			tenants := tenant.NewRegistry(nil)
+			if err := log.read(ctx, events.TopicAudit, tenants.Apply); err != nil {
+				return err
+			}
+			known := func(id string) bool { _, ok := tenants.Get(id); return ok }
+			for _, f := range fs.Args() {
+				entries, err := kb.LoadFileFor(f, known)
+				if err != nil {
+					return fmt.Errorf("%w: %v", errUsage, err)
+				}
+				all = append(all, entries...)
+			}
+			return kb.PublishEntries(ctx, pub, *scope, all, "parvis kb import")
 		}); err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 var layers = [][]string{
 	{"cmd/parvis"},
 	{"graphql", "dashboards"},
-	{"ingest", "mining", "campaigns"},
+	{"ingest", "mining", "campaigns", "opendata"},
 	{"bot", "auth", "projections", "eventlog", "demandes"},
 	{"french", "web", "semantic"},
 	{"ingest/redact", "kb", "tenant", "demandes/platform"},

@@ -1,6 +1,9 @@
 // Elected officials' dashboard: a period compared with the previous one, trends,
 // needs, the largest unmet demands, audiences, hours of use. Every chart has its
-// data table; the page prints and exports to CSV.
+// data table; the page prints and exports to CSV. A caller who sees several
+// tenants (an intercommunalité, the platform) picks a territory; when it holds
+// several communes, they are shown side by side (figures and rates per 1,000
+// inhabitants) with the unmet needs they share.
 (() => {
   "use strict";
   const $ = (sel) => document.querySelector(sel);
@@ -35,23 +38,43 @@
   async function load() {
     say("Chargement…");
     const p = periods();
-    $("#period-title").textContent = $("#period").selectedOptions[0].textContent.replace(/^./, (c) => c.toUpperCase());
+    const tn = parvis.chosen();
+    const periodName = $("#period").selectedOptions[0].textContent.replace(/^./, (c) => c.toUpperCase());
+    $("#period-title").textContent = tn ? `${parvis.tenantName(tn)} — ${periodName.toLowerCase()}` : periodName;
     try {
-      data = await gql(`query($f: Time!, $t: Time!, $pf: Time!, $b: Bucket, $by: NeedDimension!) {
-        cur: overview(from: $f, to: $t) { conversations served messages answered unanswered answerRate helpfulRate }
-        prev: overview(from: $pf, to: $f) { conversations served messages answered unanswered answerRate helpfulRate }
-        usage(from: $f, to: $t, bucket: $b) { start messages answered unanswered conversations }
-        needs(from: $f, to: $t, by: $by, limit: 10) { name messages answered }
-        unansweredClusters(from: $f, to: $t, limit: 10) { label size growth }
-        audienceSplit(from: $f, to: $t) { audience conversations }
-        activity(from: $f, to: $t) { weekday hour messages }
-      }`, { f: p.from, t: p.to, pf: p.prevFrom, b: p.days > 60 ? "WEEK" : "DAY", by: $("#needs-by").value });
+      // The page's data changes at once, complete: an export or a print
+      // during a reload reads the previous figures whole.
+      const next = await gql(`query($f: Time!, $t: Time!, $pf: Time!, $b: Bucket, $by: NeedDimension!, $tn: ID) {
+        cur: overview(from: $f, to: $t, tenant: $tn) { conversations served messages answered unanswered answerRate helpfulRate }
+        prev: overview(from: $pf, to: $f, tenant: $tn) { conversations served messages answered unanswered answerRate helpfulRate }
+        usage(from: $f, to: $t, bucket: $b, tenant: $tn) { start messages answered unanswered conversations }
+        needs(from: $f, to: $t, by: $by, limit: 10, tenant: $tn) { name messages answered }
+        unansweredClusters(from: $f, to: $t, limit: 10, tenant: $tn) { label size growth }
+        shared: unansweredClusters(from: $f, to: $t, limit: 100, tenant: $tn) { label size conversations tenants }
+        audienceSplit(from: $f, to: $t, tenant: $tn) { audience conversations }
+        activity(from: $f, to: $t, tenant: $tn) { weekday hour messages }
+      }`, { f: p.from, t: p.to, pf: p.prevFrom, b: p.days > 60 ? "WEEK" : "DAY", by: $("#needs-by").value, tn });
+      next.communes = await sideBySide(p, parvis.communes());
+      data = next;
       render();
       say(`Données du ${new Date(p.from).toLocaleDateString("fr-FR")} au ${new Date(p.to).toLocaleDateString("fr-FR")}, comparées à la période précédente.`);
     } catch (e) {
       handle(e);
     }
   }
+
+  // sideBySide reads the figures of each commune of the chosen territory, one
+  // overview each, when there are several to compare.
+  async function sideBySide(p, communes) {
+    if (communes.length < 2) return [];
+    const fields = communes.map((c, i) => `c${i}: overview(from: $f, to: $t, tenant: ${JSON.stringify(c.id)}) { conversations messages answered answerRate helpfulRate }`);
+    const d = await gql(`query($f: Time!, $t: Time!) { ${fields.join("\n")} }`, { f: p.from, t: p.to });
+    return communes.map((c, i) => Object.assign({ id: c.id, name: c.name, population: c.population }, d["c" + i]));
+  }
+
+  // perThousand is a count per 1,000 inhabitants, or null without a population.
+  const perThousand = (n, population) => (population ? (1000 * n) / population : null);
+  const rate = (x) => (x === null ? "—" : x.toLocaleString("fr-FR", { maximumFractionDigits: 1 }));
 
   function kpi(name, cur, prev, fmt, higherIsBetter = true) {
     let delta = "";
@@ -88,6 +111,27 @@
       kpi("Habitants servis (au moins une réponse)", c.served, p.served, n),
       kpi("Taux de réponse", c.answerRate, p.conversations ? p.answerRate : null, pct),
       kpi("Réponses jugées utiles", c.helpfulRate, p.helpfulRate, pct));
+    const one = parvis.communes();
+    if (one.length === 1 && one[0].population) {
+      $("#kpis").append(kpi("Conversations pour 1 000 habitants", perThousand(c.conversations, one[0].population),
+        perThousand(p.conversations, one[0].population), rate));
+    }
+
+    $("#side").hidden = data.communes.length < 2;
+    if (data.communes.length >= 2) {
+      const rows = data.communes.map((x) => [x.name, x.population || "—", x.conversations, rate(perThousand(x.conversations, x.population)),
+        x.messages, pct(x.messages ? x.answerRate : null), pct(x.helpfulRate)]);
+      const pop = data.communes.reduce((a, x) => a + (x.population || 0), 0);
+      rows.push(["Ensemble du territoire", pop || "—", c.conversations, rate(perThousand(c.conversations, pop)), c.messages,
+        pct(c.messages ? c.answerRate : null), pct(c.helpfulRate)]);
+      table("#side-table", ["Commune", "Habitants", "Conversations", "Pour 1 000 habitants", "Questions", "Taux de réponse", "Réponses utiles"], rows);
+      $("#side-table").prepend(el("caption", { class: "sr-only", text: "Chiffres de chaque commune sur la période, puis ceux de l'ensemble du territoire" }));
+    }
+    const shared = data.shared.filter((u) => u.tenants.length > 1);
+    $("#shared").hidden = data.communes.length < 2;
+    table("#shared-table", ["Demande", "Questions", "Habitants", "Communes"],
+      shared.map((u) => [u.label, u.size, u.conversations, u.tenants.map(parvis.tenantName).join(", ")]));
+    if (!shared.length) $("#shared-table").replaceChildren(el("caption", { text: "Aucune demande sans réponse commune à plusieurs communes sur la période." }));
 
     const label = (s) => new Date(s).toLocaleDateString("fr-FR", { day: "numeric", month: "short" });
     chart("#trend", { type: "bar", data: { labels: data.usage.map((u) => label(u.start)), datasets: [
@@ -129,6 +173,9 @@
     for (const x of data.needs) rows.push(["besoin : " + x.name, "période", x.messages]);
     for (const u of data.unansweredClusters) rows.push(["sans réponse : " + u.label, "période", u.size]);
     for (const a of data.audienceSplit) rows.push(["public : " + (audienceNames[a.audience] || a.audience), "période", a.conversations]);
+    for (const x of data.communes) {
+      rows.push(["conversations : " + x.name, "période", x.conversations], ["taux de réponse : " + x.name, "période", x.answerRate]);
+    }
     parvis.downloadCSV(rows, "parvis-tableau-de-bord.csv");
   }
 
@@ -144,5 +191,5 @@
   $("#needs-by").addEventListener("change", load);
   $("#print").addEventListener("click", () => window.print());
   $("#csv").addEventListener("click", csv);
-  signedOut = window.parvis.wire(load, handle);
+  signedOut = window.parvis.wire(() => parvis.territory(load).then(load, handle), handle);
 })();

@@ -93,5 +93,76 @@ window.parvis = (() => {
     a.remove();
   }
 
-  return { gql, wire, downloadCSV };
+  // download fetches a file of the API with the session (and its CSRF
+  // header) and saves it under the name the server gives; a refusal throws
+  // the server's French message.
+  async function download(url) {
+    const res = await fetch(url, { credentials: "same-origin", headers: { "X-CSRF-Token": csrf } });
+    if (!res.ok) {
+      const e = new Error((await res.text()).trim() || "Le fichier n'a pas pu être téléchargé.");
+      e.code = res.status === 401 ? "UNAUTHENTICATED" : res.status === 403 ? "FORBIDDEN" : "";
+      throw e;
+    }
+    const name = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") || "");
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(await res.blob());
+    a.download = name ? name[1] : "parvis.csv";
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  // ---- Territory picker ----
+  // territory fills a page's picker (#territory in #territory-box) with the
+  // tenants the caller sees, and shows it when they are several (an
+  // intercommunalité, the platform); a commune's caller sees its own figures
+  // without it. The choice is kept in the address (?territoire=), so that a
+  // page can be bookmarked or sent per commune. onChange runs on a new choice.
+  let tenants = [];
+  async function territory(onChange) {
+    const sel = document.querySelector("#territory");
+    const box = document.querySelector("#territory-box");
+    const d = await gql(`{ tenants { id name parent population members } }`);
+    tenants = d.tenants;
+    const option = (value, text) => { const o = document.createElement("option"); o.value = value; o.textContent = text; return o; };
+    sel.replaceChildren(option("", "Tout mon territoire"),
+      ...tenants.map((t) => option(t.id, (t.parent && tenants.some((p) => p.id === t.parent) ? "— " : "") + t.name)));
+    const wanted = new URLSearchParams(location.search).get("territoire");
+    sel.value = wanted && tenants.some((t) => t.id === wanted) ? wanted : "";
+    box.hidden = tenants.length < 2;
+    if (!sel.dataset.wired) {
+      sel.dataset.wired = "1";
+      sel.addEventListener("change", () => {
+        const url = new URL(location.href);
+        if (sel.value) url.searchParams.set("territoire", sel.value); else url.searchParams.delete("territoire");
+        history.replaceState(null, "", url);
+        onChange();
+      });
+    }
+    return tenants;
+  }
+
+  // chosen is the tenant the picker narrows the page to, or null for the
+  // caller's whole territory.
+  function chosen() {
+    const sel = document.querySelector("#territory");
+    return sel && sel.value ? sel.value : null;
+  }
+
+  // communes returns the communes of the chosen territory: the members of an
+  // intercommunalité, the commune itself, or every commune the caller sees.
+  function communes() {
+    const id = chosen();
+    const byID = new Map(tenants.map((t) => [t.id, t]));
+    if (id) {
+      const t = byID.get(id);
+      if (!t) return [];
+      return t.members.length ? t.members.map((m) => byID.get(m)).filter(Boolean) : [t];
+    }
+    return tenants.filter((t) => !t.members.length);
+  }
+
+  const tenantName = (id) => (tenants.find((t) => t.id === id) || { name: id }).name;
+
+  return { gql, wire, downloadCSV, download, territory, chosen, communes, tenantName };
 })();

@@ -59,11 +59,11 @@
   async function loadGroups(quiet) {
     if (!quiet) say("Chargement…");
     const { from, to } = period();
-    const vars = { f: from, t: to, a: $("#audience").value || null, r: $("#reason").value || null, th: $("#theme").value || null };
+    const vars = { f: from, t: to, a: $("#audience").value || null, r: $("#reason").value || null, th: $("#theme").value || null, tn: parvis.chosen() };
     try {
-      const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason, $th: String) {
-        unansweredClusters(from: $f, to: $t, limit: 100, audience: $a, reason: $r, theme: $th) {
-          id label size growth examples covered coveredBy conversations firstSeen lastSeen audiences daily reasons demande noise } }`, vars);
+      const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason, $th: String, $tn: ID) {
+        unansweredClusters(from: $f, to: $t, limit: 100, audience: $a, reason: $r, theme: $th, tenant: $tn) {
+          id label size growth examples covered coveredBy conversations firstSeen lastSeen audiences daily reasons demande noise tenants } }`, vars);
       groups = d.unansweredClusters;
       renderGroups();
       if (!quiet) say(groups.length ? `${groups.length} groupes sur la période.` : "Aucune question sans réponse sur la période.");
@@ -103,11 +103,12 @@
     const fmt = (s) => new Date(s).toLocaleDateString("fr-FR");
     $("#detail-meta").textContent = `${g.size} questions de ${g.conversations} habitants, du ${fmt(g.firstSeen)} au ${fmt(g.lastSeen)}` +
       (g.demande ? " — demande possible : à transmettre au service concerné plutôt qu'une réponse à rédiger" : "") +
-      (g.covered ? ` — couvert par l'entrée ${g.coveredBy}` : "");
+      (g.covered ? ` — couvert par l'entrée ${g.coveredBy}` : "") +
+      (g.tenants.length > 1 ? ` — partagé par ${g.tenants.map(parvis.tenantName).join(", ")}` : "");
     $("#examples").replaceChildren(...g.examples.map((x) => el("li", { text: x })));
     const { from, to } = period();
-    gql(`query($id: ID!, $f: Time!, $t: Time!) { unansweredCluster(id: $id, from: $f, to: $t) {
-        questions { text at conversationId reasons } coveredAt answerRateBefore answerRateAfter } }`, { id: g.id, f: from, t: to })
+    gql(`query($id: ID!, $f: Time!, $t: Time!, $tn: ID) { unansweredCluster(id: $id, from: $f, to: $t, tenant: $tn) {
+        questions { text at conversationId reasons } coveredAt answerRateBefore answerRateAfter } }`, { id: g.id, f: from, t: to, tn: parvis.chosen() })
       .then((d) => {
         const det = d.unansweredCluster;
         if (!det || current !== g) return;
@@ -141,7 +142,7 @@
 
   async function loadThemes() {
     try {
-      const d = await gql(`{ unansweredThemes }`);
+      const d = await gql(`query($tn: ID) { unansweredThemes(tenant: $tn) }`, { tn: parvis.chosen() });
       const sel = $("#theme");
       const keep = sel.value;
       sel.replaceChildren(el("option", { value: "", text: "Tous" }), ...d.unansweredThemes.map((t) => el("option", { value: t, text: t })));
@@ -188,7 +189,7 @@
 
   async function loadSuggestions() {
     try {
-      const d = await gql(`{ kbSuggestions(first: 50) { id kind text examples count conversations sources entry { id question } } }`);
+      const d = await gql(`query($tn: ID) { kbSuggestions(first: 50, tenant: $tn) { id kind text examples count conversations sources entry { id question } } }`, { tn: parvis.chosen() });
       const body = $("#suggestions tbody");
       body.replaceChildren(...d.kbSuggestions.map((x) => {
         const others = x.examples.filter((t) => t !== x.text);
@@ -263,9 +264,7 @@
       say("Votre rôle ne donne pas accès à cette page : elle est réservée à l'équipe communication et aux experts.", true);
       return;
     }
-    loadThemes();
-    loadGroups();
-    loadQueue();
-    loadSuggestions();
+    const all = () => { loadThemes(); loadGroups(); loadQueue(); loadSuggestions(); };
+    parvis.territory(all).then(all, handle);
   }, handle);
 })();

@@ -327,8 +327,8 @@ type ComplexityRoot struct {
 	Query struct {
 		APITokens          func(childComplexity int) int
 		Accounts           func(childComplexity int) int
-		Activity           func(childComplexity int, from time.Time, to time.Time) int
-		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
+		Activity           func(childComplexity int, from time.Time, to time.Time, tenant *string) int
+		AudienceSplit      func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		CampaignReport     func(childComplexity int, id string) int
 		Campaigns          func(childComplexity int) int
 		Conversation       func(childComplexity int, id string) int
@@ -340,18 +340,19 @@ type ComplexityRoot struct {
 		ExportConversation func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbQueue            func(childComplexity int) int
-		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int) int
+		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int, tenant *string) int
 		Me                 func(childComplexity int) int
-		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int) int
+		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int, tenant *string) int
+		OpenData           func(childComplexity int, tenant string, month string) int
 		Overview           func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		ReplayStatus       func(childComplexity int) int
 		Sessions           func(childComplexity int) int
 		Tenants            func(childComplexity int) int
 		TestCampaign       func(childComplexity int, token string) int
-		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time) int
-		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) int
-		UnansweredThemes   func(childComplexity int) int
-		Usage              func(childComplexity int, from time.Time, to time.Time, bucket *model.Bucket) int
+		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time, tenant *string) int
+		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) int
+		UnansweredThemes   func(childComplexity int, tenant *string) int
+		Usage              func(childComplexity int, from time.Time, to time.Time, bucket *model.Bucket, tenant *string) int
 	}
 
 	ReplayReport struct {
@@ -419,6 +420,7 @@ type ComplexityRoot struct {
 		Noise         func(childComplexity int) int
 		Reasons       func(childComplexity int) int
 		Size          func(childComplexity int) int
+		Tenants       func(childComplexity int) int
 	}
 
 	UnansweredClusterDetail struct {
@@ -477,22 +479,23 @@ type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.Overview, error)
 	Conversation(ctx context.Context, id string) (*model.Conversation, error)
 	KbEntries(ctx context.Context, search *string, first *int) ([]*model.KbEntry, error)
-	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) ([]*model.UnansweredCluster, error)
-	UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time) (*model.UnansweredClusterDetail, error)
-	UnansweredThemes(ctx context.Context) ([]string, error)
-	Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket) ([]*model.UsagePoint, error)
-	Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int) ([]*model.Need, error)
-	AudienceSplit(ctx context.Context, from time.Time, to time.Time) ([]*model.AudienceCount, error)
-	Activity(ctx context.Context, from time.Time, to time.Time) ([]*model.HeatCell, error)
+	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) ([]*model.UnansweredCluster, error)
+	UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time, tenant *string) (*model.UnansweredClusterDetail, error)
+	UnansweredThemes(ctx context.Context, tenant *string) ([]string, error)
+	Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket, tenant *string) ([]*model.UsagePoint, error)
+	Needs(ctx context.Context, from time.Time, to time.Time, by model.NeedDimension, limit *int, tenant *string) ([]*model.Need, error)
+	AudienceSplit(ctx context.Context, from time.Time, to time.Time, tenant *string) ([]*model.AudienceCount, error)
+	Activity(ctx context.Context, from time.Time, to time.Time, tenant *string) ([]*model.HeatCell, error)
 	Me(ctx context.Context) (*model.Caller, error)
 	Accounts(ctx context.Context) ([]*model.Account, error)
 	Sessions(ctx context.Context) ([]*model.Session, error)
 	ReplayStatus(ctx context.Context) (*model.ReplayReport, error)
 	APITokens(ctx context.Context) ([]*model.APIToken, error)
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
-	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int) ([]*model.KbSuggestion, error)
+	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int, tenant *string) ([]*model.KbSuggestion, error)
 	ExportConversation(ctx context.Context, id string) (string, error)
 	Tenants(ctx context.Context) ([]*model.Tenant, error)
+	OpenData(ctx context.Context, tenant string, month string) (string, error)
 	Demande(ctx context.Context, trackingCode string) (*model.Demande, error)
 	DemandeKinds(ctx context.Context, audience *model.Audience) ([]*model.DemandeKind, error)
 	Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) ([]*model.DemandeCase, error)
@@ -1940,7 +1943,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Activity(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.Activity(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.audienceSplit":
 		if e.ComplexityRoot.Query.AudienceSplit == nil {
 			break
@@ -1951,7 +1954,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AudienceSplit(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.AudienceSplit(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.campaignReport":
 		if e.ComplexityRoot.Query.CampaignReport == nil {
 			break
@@ -2074,7 +2077,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.KbSuggestions(childComplexity, args["entryId"].(*string), args["kind"].(*model.SuggestionKind), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.KbSuggestions(childComplexity, args["entryId"].(*string), args["kind"].(*model.SuggestionKind), args["first"].(*int), args["tenant"].(*string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2091,7 +2094,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Needs(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["by"].(model.NeedDimension), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Needs(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["by"].(model.NeedDimension), args["limit"].(*int), args["tenant"].(*string)), true
+	case "Query.openData":
+		if e.ComplexityRoot.Query.OpenData == nil {
+			break
+		}
+
+		args, err := ec.field_Query_openData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OpenData(childComplexity, args["tenant"].(string), args["month"].(string)), true
 	case "Query.overview":
 		if e.ComplexityRoot.Query.Overview == nil {
 			break
@@ -2142,7 +2156,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.UnansweredCluster(childComplexity, args["id"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.UnansweredCluster(childComplexity, args["id"].(string), args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.unansweredClusters":
 		if e.ComplexityRoot.Query.UnansweredClusters == nil {
 			break
@@ -2153,13 +2167,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason), args["theme"].(*string)), true
+		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason), args["theme"].(*string), args["tenant"].(*string)), true
 	case "Query.unansweredThemes":
 		if e.ComplexityRoot.Query.UnansweredThemes == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.UnansweredThemes(childComplexity), true
+		args, err := ec.field_Query_unansweredThemes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnansweredThemes(childComplexity, args["tenant"].(*string)), true
 	case "Query.usage":
 		if e.ComplexityRoot.Query.Usage == nil {
 			break
@@ -2170,7 +2189,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["bucket"].(*model.Bucket)), true
+		return e.ComplexityRoot.Query.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["bucket"].(*model.Bucket), args["tenant"].(*string)), true
 
 	case "ReplayReport.erased":
 		if e.ComplexityRoot.ReplayReport.Erased == nil {
@@ -2471,6 +2490,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnansweredCluster.Size(childComplexity), true
+	case "UnansweredCluster.tenants":
+		if e.ComplexityRoot.UnansweredCluster.Tenants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Tenants(childComplexity), true
 
 	case "UnansweredClusterDetail.answerRateAfter":
 		if e.ComplexityRoot.UnansweredClusterDetail.AnswerRateAfter == nil {
@@ -2645,19 +2670,19 @@ type Query {
   "Published knowledge base entries, optionally those matching a search."
   kbEntries(search: String, first: Int = 50): [KbEntry!]!
   "Groups of questions the town does not answer yet, largest first."
-  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST, EXPERT, ELECTED])
+  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String, tenant: ID): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST, EXPERT, ELECTED])
   "A group's questions over a period, with links to their conversations, and the effect of the entry drafted from it."
-  unansweredCluster(id: ID!, from: Time!, to: Time!): UnansweredClusterDetail @auth(roles: [ADMIN, ANALYST, EXPERT])
+  unansweredCluster(id: ID!, from: Time!, to: Time!, tenant: ID): UnansweredClusterDetail @auth(roles: [ADMIN, ANALYST, EXPERT])
   "The themes unanswered questions fall under (the theme of the closest entry), most frequent first."
-  unansweredThemes: [String!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  unansweredThemes(tenant: ID): [String!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
   "Activity by day or week (Europe/Paris), test campaigns left out."
-  usage(from: Time!, to: Time!, bucket: Bucket = DAY): [UsagePoint!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  usage(from: Time!, to: Time!, bucket: Bucket = DAY, tenant: ID): [UsagePoint!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "What citizens ask about, by theme or service of the closest entry, most asked first."
-  needs(from: Time!, to: Time!, by: NeedDimension!, limit: Int = 10): [Need!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  needs(from: Time!, to: Time!, by: NeedDimension!, limit: Int = 10, tenant: ID): [Need!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "Conversations by audience."
-  audienceSplit(from: Time!, to: Time!): [AudienceCount!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  audienceSplit(from: Time!, to: Time!, tenant: ID): [AudienceCount!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "Citizens' messages by weekday (1 Monday … 7 Sunday) and hour, Europe/Paris."
-  activity(from: Time!, to: Time!): [HeatCell!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
+  activity(from: Time!, to: Time!, tenant: ID): [HeatCell!]! @auth(roles: [ADMIN, ANALYST, ELECTED])
   "Who is calling: null without a valid token."
   me: Caller
   "Every local account."
@@ -2676,7 +2701,7 @@ type Query {
   a question rephrased then answered by the entry) and negatives (an answer
   judged not helpful). Optionally those of one entry, or of one kind.
   """
-  kbSuggestions(entryId: ID, kind: SuggestionKind, first: Int = 50): [KbSuggestion!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  kbSuggestions(entryId: ID, kind: SuggestionKind, first: Int = 50, tenant: ID): [KbSuggestion!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
   """
   Everything held about a conversation, as one JSON document, to answer a
   citizen's access request (RGPD, article 15): its start, its events, messages
@@ -2966,7 +2991,9 @@ type ReplayReport {
 # ---- Communes and their intercommunalité (tenants) ----
 # Every account and token is scoped to a tenant: a commune sees itself, an
 # intercommunalité itself and its member communes, a scope of none the whole
-# platform. Every dashboard read is narrowed to the caller's scope.
+# platform. Every dashboard read is narrowed to the caller's scope, and takes
+# tenant: ID to narrow it to one tenant of that scope (an intercommunalité with
+# its communes, or one commune); a tenant outside the scope is FORBIDDEN.
 
 "A commune or an intercommunalité (EPCI) served by this deployment."
 type Tenant {
@@ -3024,6 +3051,25 @@ extend type Account { tenant: ID }
 extend type Conversation {
   "The commune or intercommunalité the conversation is held with."
   tenant: ID
+}
+
+# ---- Territory views: needs shared by several communes ----
+extend type UnansweredCluster {
+  "The tenants of the caller's scope whose citizens asked the group's questions in the period: more than one, a need shared by several communes."
+  tenants: [ID!]!
+}
+
+# ---- Open data: a territory's monthly figures ----
+extend type Query {
+  """
+  A tenant's figures of a month (YYYY-MM, Europe/Paris; the current month so
+  far) as CSV, with the columns of the data.gouv.fr schema « impact service
+  public numérique »: conversations, questions, answer rate, helpful rate, the
+  most asked themes. A figure computed from fewer than 10 conversations or
+  messages is left out. The same file is served at
+  GET /opendata/<tenant>/<month>.csv. FORBIDDEN outside the caller's territory.
+  """
+  openData(tenant: ID!, month: String!): String! @auth(roles: [ADMIN, ANALYST, ELECTED])
 }
 `, BuiltIn: false},
 	{Name: "../demandes.graphqls", Input: `# Demandes: what a citizen files from the chat and follows with its tracking
@@ -3963,6 +4009,8 @@ func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, f
 		return ec.fieldContext_UnansweredCluster_demande(ctx, field)
 	case "noise":
 		return ec.fieldContext_UnansweredCluster_noise(ctx, field)
+	case "tenants":
+		return ec.fieldContext_UnansweredCluster_tenants(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnansweredCluster", field.Name)
 }
@@ -4826,6 +4874,14 @@ func (ec *executionContext) field_Query_activity_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
 	return args, nil
 }
 
@@ -4848,6 +4904,14 @@ func (ec *executionContext) field_Query_audienceSplit_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
 	return args, nil
 }
 
@@ -5052,6 +5116,14 @@ func (ec *executionContext) field_Query_kbSuggestions_args(ctx context.Context, 
 		return nil, err
 	}
 	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg3
 	return args, nil
 }
 
@@ -5090,6 +5162,36 @@ func (ec *executionContext) field_Query_needs_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_openData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg1
 	return args, nil
 }
 
@@ -5164,6 +5266,14 @@ func (ec *executionContext) field_Query_unansweredCluster_args(ctx context.Conte
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg3
 	return args, nil
 }
 
@@ -5218,6 +5328,28 @@ func (ec *executionContext) field_Query_unansweredClusters_args(ctx context.Cont
 		return nil, err
 	}
 	args["theme"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_unansweredThemes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg0
 	return args, nil
 }
 
@@ -5248,6 +5380,14 @@ func (ec *executionContext) field_Query_usage_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["bucket"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg3
 	return args, nil
 }
 
@@ -11373,7 +11513,7 @@ func (ec *executionContext) _Query_unansweredClusters(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason), fc.Args["theme"].(*string))
+			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason), fc.Args["theme"].(*string), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11435,7 +11575,7 @@ func (ec *executionContext) _Query_unansweredCluster(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().UnansweredCluster(ctx, fc.Args["id"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().UnansweredCluster(ctx, fc.Args["id"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11496,7 +11636,8 @@ func (ec *executionContext) _Query_unansweredThemes(ctx context.Context, field g
 			return ec.fieldContext_Query_unansweredThemes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().UnansweredThemes(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnansweredThemes(ctx, fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11524,8 +11665,28 @@ func (ec *executionContext) _Query_unansweredThemes(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_unansweredThemes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+func (ec *executionContext) fieldContext_Query_unansweredThemes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unansweredThemes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_usage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11538,7 +11699,7 @@ func (ec *executionContext) _Query_usage(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Usage(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["bucket"].(*model.Bucket))
+			return ec.Resolvers.Query().Usage(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["bucket"].(*model.Bucket), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11600,7 +11761,7 @@ func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Needs(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["by"].(model.NeedDimension), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Needs(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["by"].(model.NeedDimension), fc.Args["limit"].(*int), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11662,7 +11823,7 @@ func (ec *executionContext) _Query_audienceSplit(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AudienceSplit(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().AudienceSplit(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11724,7 +11885,7 @@ func (ec *executionContext) _Query_activity(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Activity(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().Activity(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12068,7 +12229,7 @@ func (ec *executionContext) _Query_kbSuggestions(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().KbSuggestions(ctx, fc.Args["entryId"].(*string), fc.Args["kind"].(*model.SuggestionKind), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().KbSuggestions(ctx, fc.Args["entryId"].(*string), fc.Args["kind"].(*model.SuggestionKind), fc.Args["first"].(*int), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12228,6 +12389,68 @@ func (ec *executionContext) fieldContext_Query_tenants(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Tenant(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_openData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_openData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OpenData(ctx, fc.Args["tenant"].(string), fc.Args["month"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_openData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_openData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13863,6 +14086,29 @@ func (ec *executionContext) _UnansweredCluster_noise(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_UnansweredCluster_noise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UnansweredCluster_tenants(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_tenants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_tenants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UnansweredClusterDetail_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredClusterDetail) (ret graphql.Marshaler) {
@@ -17473,6 +17719,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tenants(ctx, field)
 				})
+		case "openData":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_openData(ctx, field)
+				})
 		case "demande":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -17945,6 +18197,11 @@ func (ec *executionContext) _UnansweredCluster(ctx context.Context, sel ast.Sele
 			}
 		case "noise":
 			out.Values[i] = ec._UnansweredCluster_noise(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenants":
+			out.Values[i] = ec._UnansweredCluster_tenants(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

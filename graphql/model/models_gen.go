@@ -469,6 +469,8 @@ type UnansweredCluster struct {
 	Demande bool `json:"demande"`
 	// Most of its questions are about nothing the town deals with (weather, jokes, sport results): listed last.
 	Noise bool `json:"noise"`
+	// The tenants of the caller's scope whose citizens asked the group's questions in the period: more than one, a need shared by several communes.
+	Tenants []string `json:"tenants"`
 }
 
 type UnansweredClusterDetail struct {

@@ -14,6 +14,22 @@ import (
 // benchmarks, with the knowledge base entries they refer to. It returns the
 // number of events.
 func SeedSynthetic(ctx context.Context, s projections.Store, n int, from, to time.Time) (int, error) {
+	return SeedSyntheticTenants(ctx, s, n, from, to, []string{"montclar"})
+}
+
+// Tenants returns n synthetic tenant ids, t000, t001…
+func Tenants(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("t%03d", i)
+	}
+	return out
+}
+
+// SeedSyntheticTenants is [SeedSynthetic] over several tenants: each
+// conversation is one tenant's, drawn at random, so that each holds about
+// n/len(tenants) events.
+func SeedSyntheticTenants(ctx context.Context, s projections.Store, n int, from, to time.Time, tenants []string) (int, error) {
 	rng := rand.New(rand.NewPCG(42, 43))
 	entries := []string{"passeport", "carte_identite", "horaires_mairie", "cantine", "collecte_dechets", "piscine", "permis_construire", "acte_naissance"}
 	audiences := []string{"particulier", "particulier", "particulier", "entreprise", "association", ""}
@@ -36,16 +52,17 @@ func SeedSynthetic(ctx context.Context, s projections.Store, n int, from, to tim
 	for c := 0; events < n; c++ {
 		conv := fmt.Sprintf("c%09d", c)
 		at := from.Add(time.Duration(rng.Int64N(int64(span)))).UTC().Truncate(time.Second)
-		b.Add("conversations", conv, "montclar", at, audiences[rng.IntN(len(audiences))], "widget", "", "s"+conv)
+		tn := tenants[rng.IntN(len(tenants))]
+		b.Add("conversations", conv, tn, at, audiences[rng.IntN(len(audiences))], "widget", "", "s"+conv)
 		events++
 		for m := range 2 {
 			u := fmt.Sprintf("%s-u%d", conv, m)
 			o := outcomes[rng.IntN(len(outcomes))]
 			e := entries[rng.IntN(len(entries))]
 			at := at.Add(time.Duration(m) * time.Minute)
-			b.Add("messages", conv, u, "montclar", at, "citizen", "question", "", 0.0, "")
-			b.Add("messages", conv, u+"d", "montclar", at, "bot", "réponse", o, 0.8, e)
-			b.Add("decisions", u+"d", conv, u, "montclar", at, o, 0.8, e, []string{e}, []float64{0.8}, "v1", 0.1)
+			b.Add("messages", conv, u, tn, at, "citizen", "question", "", 0.0, "")
+			b.Add("messages", conv, u+"d", tn, at, "bot", "réponse", o, 0.8, e)
+			b.Add("decisions", u+"d", conv, u, tn, at, o, 0.8, e, []string{e}, []float64{0.8}, "v1", 0.1)
 			events += 3
 		}
 		if b.Len() >= perInsert {
