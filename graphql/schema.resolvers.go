@@ -150,6 +150,7 @@ func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntry
 	for _, a := range input.Audiences {
 		e.Audiences = append(e.Audiences, kb.Audience(strings.ToLower(string(a))))
 	}
+	applyInput(&e, input)
 	if e.Cluster != "" && input.Alternatives == nil {
 		qs, err := r.Queries.ClusterQuestions(ctx, e.Cluster, 20)
 		if err != nil {
@@ -187,6 +188,7 @@ func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input m
 	if input.ClusterID != nil {
 		cur.Cluster = *input.ClusterID
 	}
+	applyInput(&cur, input)
 	e, err := r.KB.Update(ctx, id, cur, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)

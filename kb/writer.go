@@ -41,6 +41,9 @@ type Writer struct {
 	Log    Emitter
 	State  *State
 	Tenant string
+	// FourEyes is the « second pair of eyes » rule: the author of a draft
+	// cannot validate it (see studio.go).
+	FourEyes bool
 }
 
 // Draft records a new entry as a draft, with an id made from its question.
@@ -99,11 +102,14 @@ func check(e *Entry) error {
 	case len(e.Question) > 500 || len(e.Answer) > 20000 || len(e.Alternatives) > 200:
 		return fmt.Errorf("%w: too long", ErrInvalidEntry)
 	}
-	return nil
+	return checkLinks(e.Links)
 }
 
 // Validate moves a draft to validated.
 func (w *Writer) Validate(ctx context.Context, id, by string) (Entry, error) {
+	if err := w.checkValidator(id, by); err != nil {
+		return Entry{}, err
+	}
 	return w.move(ctx, id, Draft, Validated, by)
 }
 

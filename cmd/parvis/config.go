@@ -45,6 +45,8 @@ type config struct {
 	RetentionDays int
 	// SemanticModel is the directory of a sentence-embedding model; empty: off.
 	SemanticModel string
+	// KBFourEyes: the author of a draft cannot validate it.
+	KBFourEyes bool
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -79,6 +81,7 @@ func parseServe(args []string) (config, error) {
 	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
 	fs.StringVar(&c.SemanticModel, "semantic-model", env("PARVIS_SEMANTIC_MODEL", ""), semanticUsage)
+	fs.BoolVar(&c.KBFourEyes, "kb-four-eyes", envOn("PARVIS_KB_FOUR_EYES"), "« second pair of eyes »: the author of a knowledge base draft cannot validate it [PARVIS_KB_FOUR_EYES]")
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
@@ -207,4 +210,13 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envOn reads a yes/no variable: 1, true, yes or on (any case) is yes.
+func envOn(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(name))) {
+	case "1", "true", "yes", "on", "oui":
+		return true
+	}
+	return false
 }

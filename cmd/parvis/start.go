@@ -210,7 +210,7 @@ func (s *server) startAPI(ctx context.Context) error {
 	if !s.cfg.has("api") {
 		return nil
 	}
-	writer := &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}
+	writer := &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant, FourEyes: s.cfg.KBFourEyes}
 	res := &graphql.Resolver{Chat: s.chat, Engine: s.engine, Queries: s.queries, Logger: s.log,
 		// A burst of two thirds of the minute's budget, so that a building behind
 		// one address is not throttled.

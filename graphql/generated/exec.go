@@ -87,6 +87,15 @@ type ComplexityRoot struct {
 		Weekday  func(childComplexity int) int
 	}
 
+	KbChange struct {
+		Alternatives func(childComplexity int) int
+		Answer       func(childComplexity int) int
+		At           func(childComplexity int) int
+		Author       func(childComplexity int) int
+		Question     func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
 	KbEntry struct {
 		Alternatives func(childComplexity int) int
 		Answer       func(childComplexity int) int
@@ -147,6 +156,8 @@ type ComplexityRoot struct {
 		PublishKbEntry    func(childComplexity int, id string) int
 		RejectSuggestion  func(childComplexity int, id string) int
 		ReplayProjections func(childComplexity int) int
+		RestoreKbEntry    func(childComplexity int, id string) int
+		RetireKbEntry     func(childComplexity int, id string) int
 		RevokeAPIToken    func(childComplexity int, id string) int
 		RevokeSession     func(childComplexity int, id string) int
 		SendMessage       func(childComplexity int, conversationID string, text string) int
@@ -180,7 +191,9 @@ type ComplexityRoot struct {
 		Conversation       func(childComplexity int, id string) int
 		ExportConversation func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
+		KbEntryHistory     func(childComplexity int, id string) int
 		KbQueue            func(childComplexity int) int
+		KbStudio           func(childComplexity int, search *string, service *string, audience *model.Audience, source *string, status *string, stale *bool, leastHelpful *bool, first *int) int
 		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int) int
 		Me                 func(childComplexity int) int
 		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int) int
@@ -213,6 +226,18 @@ type ComplexityRoot struct {
 		Role       func(childComplexity int) int
 		StartedAt  func(childComplexity int) int
 		UserAgent  func(childComplexity int) int
+	}
+
+	StudioEntry struct {
+		Answered    func(childComplexity int) int
+		Author      func(childComplexity int) int
+		Entry       func(childComplexity int) int
+		Feedback    func(childComplexity int) int
+		HelpfulRate func(childComplexity int) int
+		Published   func(childComplexity int) int
+		ReviewBy    func(childComplexity int) int
+		Stale       func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	UnansweredCluster struct {
@@ -273,6 +298,8 @@ type MutationResolver interface {
 	ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 	PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 	EraseConversation(ctx context.Context, id string) (bool, error)
+	RetireKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
+	RestoreKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 }
 type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error)
@@ -293,6 +320,8 @@ type QueryResolver interface {
 	KbQueue(ctx context.Context) ([]*model.KbEntry, error)
 	KbSuggestions(ctx context.Context, entryID *string, kind *model.SuggestionKind, first *int) ([]*model.KbSuggestion, error)
 	ExportConversation(ctx context.Context, id string) (string, error)
+	KbStudio(ctx context.Context, search *string, service *string, audience *model.Audience, source *string, status *string, stale *bool, leastHelpful *bool, first *int) ([]*model.StudioEntry, error)
+	KbEntryHistory(ctx context.Context, id string) ([]*model.KbChange, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -487,6 +516,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HeatCell.Weekday(childComplexity), true
+
+	case "KbChange.alternatives":
+		if e.ComplexityRoot.KbChange.Alternatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Alternatives(childComplexity), true
+	case "KbChange.answer":
+		if e.ComplexityRoot.KbChange.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Answer(childComplexity), true
+	case "KbChange.at":
+		if e.ComplexityRoot.KbChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.At(childComplexity), true
+	case "KbChange.author":
+		if e.ComplexityRoot.KbChange.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Author(childComplexity), true
+	case "KbChange.question":
+		if e.ComplexityRoot.KbChange.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Question(childComplexity), true
+	case "KbChange.status":
+		if e.ComplexityRoot.KbChange.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Status(childComplexity), true
 
 	case "KbEntry.alternatives":
 		if e.ComplexityRoot.KbEntry.Alternatives == nil {
@@ -807,6 +873,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReplayProjections(childComplexity), true
+	case "Mutation.restoreKbEntry":
+		if e.ComplexityRoot.Mutation.RestoreKbEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreKbEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreKbEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.retireKbEntry":
+		if e.ComplexityRoot.Mutation.RetireKbEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retireKbEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetireKbEntry(childComplexity, args["id"].(string)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -1015,12 +1103,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KbEntries(childComplexity, args["search"].(*string), args["first"].(*int)), true
+	case "Query.kbEntryHistory":
+		if e.ComplexityRoot.Query.KbEntryHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbEntryHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbEntryHistory(childComplexity, args["id"].(string)), true
 	case "Query.kbQueue":
 		if e.ComplexityRoot.Query.KbQueue == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.KbQueue(childComplexity), true
+	case "Query.kbStudio":
+		if e.ComplexityRoot.Query.KbStudio == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbStudio_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbStudio(childComplexity, args["search"].(*string), args["service"].(*string), args["audience"].(*model.Audience), args["source"].(*string), args["status"].(*string), args["stale"].(*bool), args["leastHelpful"].(*bool), args["first"].(*int)), true
 	case "Query.kbSuggestions":
 		if e.ComplexityRoot.Query.KbSuggestions == nil {
 			break
@@ -1210,6 +1320,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
 
+	case "StudioEntry.answered":
+		if e.ComplexityRoot.StudioEntry.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Answered(childComplexity), true
+	case "StudioEntry.author":
+		if e.ComplexityRoot.StudioEntry.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Author(childComplexity), true
+	case "StudioEntry.entry":
+		if e.ComplexityRoot.StudioEntry.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Entry(childComplexity), true
+	case "StudioEntry.feedback":
+		if e.ComplexityRoot.StudioEntry.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Feedback(childComplexity), true
+	case "StudioEntry.helpfulRate":
+		if e.ComplexityRoot.StudioEntry.HelpfulRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.HelpfulRate(childComplexity), true
+	case "StudioEntry.published":
+		if e.ComplexityRoot.StudioEntry.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Published(childComplexity), true
+	case "StudioEntry.reviewBy":
+		if e.ComplexityRoot.StudioEntry.ReviewBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.ReviewBy(childComplexity), true
+	case "StudioEntry.stale":
+		if e.ComplexityRoot.StudioEntry.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Stale(childComplexity), true
+	case "StudioEntry.updatedAt":
+		if e.ComplexityRoot.StudioEntry.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.UpdatedAt(childComplexity), true
+
 	case "UnansweredCluster.audiences":
 		if e.ComplexityRoot.UnansweredCluster.Audiences == nil {
 			break
@@ -1373,6 +1538,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("KbEntryInput", ec.unmarshalInputKbEntryInput),
+			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
 		)
 	}
 	first := true
@@ -1787,6 +1953,70 @@ type ReplayReport {
   error: String
 }
 `, BuiltIn: false},
+	{Name: "../studio.graphqls", Input: `# The experts' knowledge studio: browse the whole knowledge base, edit, retire
+# and restore entries, and read who changed what.
+
+extend type Query {
+  """
+  Every entry of the knowledge base in its newest state (a pending version in
+  place of the published one), with its use over the last 90 days; filters are
+  combined. stale: past its review date. leastHelpful: sorted by helpful rate,
+  lowest first, entries without feedback left out.
+  """
+  kbStudio(search: String, service: String, audience: Audience, source: String, status: String, stale: Boolean, leastHelpful: Boolean, first: Int = 200): [StudioEntry!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  "Every change of an entry, oldest first: who, when, the status it left and the answer at that point."
+  kbEntryHistory(id: ID!): [KbChange!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+extend type Mutation {
+  "Take an entry out of the bot: its published version stops answering at once."
+  retireKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
+  "Bring a retired entry back as a draft of its last version, to validate and publish."
+  restoreKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
+}
+
+# The fields the studio edits beyond the question, phrasings, answer and
+# audiences; left out, they keep their value.
+extend input KbEntryInput {
+  service: String
+  theme: String
+  links: [LinkInput!]
+  "The kind of demande a citizen can file from the entry."
+  demande: String
+}
+
+input LinkInput { label: String!, url: String! }
+
+"One change of an entry."
+type KbChange {
+  at: Time!
+  author: String!
+  "draft, validated, published or retired"
+  status: String!
+  answer: String!
+  question: String!
+  alternatives: [String!]!
+}
+
+"An entry as the studio lists it."
+type StudioEntry {
+  "Its newest version (pending, if it has one)."
+  entry: KbEntry!
+  "The version citizens get meanwhile, when a new one is pending."
+  published: KbEntry
+  "Who made its last change, and when."
+  author: String!
+  updatedAt: Time
+  "Messages it answered over the last 90 days."
+  answered: Int!
+  "Feedback on its answers over the last 90 days, and the share that was helpful (null without feedback)."
+  feedback: Int!
+  helpfulRate: Float
+  "When an expert should read it again: 12 months after its publication."
+  reviewBy: Time
+  stale: Boolean!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1890,6 +2120,24 @@ func (ec *executionContext) childFields_HeatCell(ctx context.Context, field grap
 		return ec.fieldContext_HeatCell_messages(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HeatCell", field.Name)
+}
+
+func (ec *executionContext) childFields_KbChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_KbChange_at(ctx, field)
+	case "author":
+		return ec.fieldContext_KbChange_author(ctx, field)
+	case "status":
+		return ec.fieldContext_KbChange_status(ctx, field)
+	case "answer":
+		return ec.fieldContext_KbChange_answer(ctx, field)
+	case "question":
+		return ec.fieldContext_KbChange_question(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_KbChange_alternatives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KbChange", field.Name)
 }
 
 func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2062,6 +2310,30 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_endsAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_StudioEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_StudioEntry_entry(ctx, field)
+	case "published":
+		return ec.fieldContext_StudioEntry_published(ctx, field)
+	case "author":
+		return ec.fieldContext_StudioEntry_author(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_StudioEntry_updatedAt(ctx, field)
+	case "answered":
+		return ec.fieldContext_StudioEntry_answered(ctx, field)
+	case "feedback":
+		return ec.fieldContext_StudioEntry_feedback(ctx, field)
+	case "helpfulRate":
+		return ec.fieldContext_StudioEntry_helpfulRate(ctx, field)
+	case "reviewBy":
+		return ec.fieldContext_StudioEntry_reviewBy(ctx, field)
+	case "stale":
+		return ec.fieldContext_StudioEntry_stale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudioEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2458,6 +2730,34 @@ func (ec *executionContext) field_Mutation_rejectSuggestion_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_restoreKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retireKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2685,6 +2985,90 @@ func (ec *executionContext) field_Query_kbEntries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kbEntryHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kbStudio_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "service",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["service"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*model.Audience, error) {
+			return ec.unmarshalOAudience2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "stale",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stale"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "leastHelpful",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["leastHelpful"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg7
 	return args, nil
 }
 
@@ -3635,6 +4019,144 @@ func (ec *executionContext) _HeatCell_messages(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_HeatCell_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("HeatCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KbChange_at(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KbChange_author(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbChange_status(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbChange_answer(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbChange_question(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbChange_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alternatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_alternatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _KbEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
@@ -5446,6 +5968,130 @@ func (ec *executionContext) fieldContext_Mutation_eraseConversation(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_retireKbEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retireKbEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetireKbEntry(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retireKbEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retireKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreKbEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreKbEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreKbEntry(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreKbEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_name(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6663,6 +7309,130 @@ func (ec *executionContext) fieldContext_Query_exportConversation(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_kbStudio(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbStudio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbStudio(ctx, fc.Args["search"].(*string), fc.Args["service"].(*string), fc.Args["audience"].(*model.Audience), fc.Args["source"].(*string), fc.Args["status"].(*string), fc.Args["stale"].(*bool), fc.Args["leastHelpful"].(*bool), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.StudioEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.StudioEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StudioEntry) graphql.Marshaler {
+			return ec.marshalNStudioEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐStudioEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbStudio(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudioEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbStudio_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kbEntryHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbEntryHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbEntryHistory(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.KbChange
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.KbChange
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbChange) graphql.Marshaler {
+			return ec.marshalNKbChange2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbEntryHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbEntryHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7105,6 +7875,231 @@ func (ec *executionContext) _Session_endsAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Session_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StudioEntry_entry(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudioEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudioEntry_published(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudioEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudioEntry_author(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudioEntry_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StudioEntry_answered(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StudioEntry_feedback(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feedback, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StudioEntry_helpfulRate(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_helpfulRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpfulRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_helpfulRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StudioEntry_reviewBy(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_reviewBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_reviewBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StudioEntry_stale(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _UnansweredCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
@@ -8775,7 +9770,7 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId"}
+	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId", "service", "theme", "links", "demande"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8817,6 +9812,34 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.ClusterID = data
+		case "service":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("service"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Service = data
+		case "theme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("theme"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Theme = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalOLinkInput2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
+		case "demande":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demande"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Demande = data
 		}
 	}
 	return it, nil
@@ -8831,6 +9854,55 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 func UnmarshalKbEntryInput(ctx context.Context, raw any) (model.KbEntryInput, error) {
 	var out model.KbEntryInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "KbEntryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any) (model.LinkInput, error) {
+	var it model.LinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"label", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkInput unmarshals raw into the LinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkInput(ctx context.Context, raw any) (model.LinkInput, error) {
+	var out model.LinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkInput", raw, &out)
 	return out, err
 }
 
@@ -9158,6 +10230,64 @@ func (ec *executionContext) _HeatCell(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "messages":
 			out.Values[i] = ec._HeatCell_messages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kbChangeImplementors = []string{"KbChange"}
+
+func (ec *executionContext) _KbChange(ctx context.Context, sel ast.SelectionSet, obj *model.KbChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kbChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KbChange")
+		case "at":
+			out.Values[i] = ec._KbChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "author":
+			out.Values[i] = ec._KbChange_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._KbChange_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answer":
+			out.Values[i] = ec._KbChange_answer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "question":
+			out.Values[i] = ec._KbChange_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alternatives":
+			out.Values[i] = ec._KbChange_alternatives(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9628,6 +10758,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "retireKbEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retireKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreKbEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9878,6 +11022,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exportConversation(ctx, field)
 				})
+		case "kbStudio":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbStudio(ctx, field)
+				})
+		case "kbEntryHistory":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbEntryHistory(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -10025,6 +11181,79 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "endsAt":
 			out.Values[i] = ec._Session_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studioEntryImplementors = []string{"StudioEntry"}
+
+func (ec *executionContext) _StudioEntry(ctx context.Context, sel ast.SelectionSet, obj *model.StudioEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studioEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudioEntry")
+		case "entry":
+			out.Values[i] = ec._StudioEntry_entry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._StudioEntry_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "author":
+			out.Values[i] = ec._StudioEntry_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._StudioEntry_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "answered":
+			out.Values[i] = ec._StudioEntry_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "feedback":
+			out.Values[i] = ec._StudioEntry_feedback(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "helpfulRate":
+			out.Values[i] = ec._StudioEntry_helpfulRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviewBy":
+			out.Values[i] = ec._StudioEntry_reviewBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._StudioEntry_stale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10853,6 +12082,30 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	return ret
 }
 
+func (ec *executionContext) marshalNKbChange2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKbChange2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKbChange2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbChange(ctx context.Context, sel ast.SelectionSet, v *model.KbChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KbChange!")
+		return graphql.Null
+	}
+	return ec._KbChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNKbEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10928,6 +12181,11 @@ func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋparvisᚑcivicᚋparv
 		return graphql.Null
 	}
 	return ec._Link(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLinkInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkInput(ctx context.Context, v any) (*model.LinkInput, error) {
+	res, err := ec.unmarshalInputLinkInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMessage2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Message) graphql.Marshaler {
@@ -11183,6 +12441,30 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNStudioEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐStudioEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StudioEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudioEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐStudioEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudioEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐStudioEntry(ctx context.Context, sel ast.SelectionSet, v *model.StudioEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StudioEntry!")
+		return graphql.Null
+	}
+	return ec._StudioEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSuggestionKind2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionKind(ctx context.Context, v any) (model.SuggestionKind, error) {
@@ -11609,6 +12891,23 @@ func (ec *executionContext) marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 		return graphql.Null
 	}
 	return ec._KbEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLinkInput2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkInputᚄ(ctx context.Context, v any) ([]*model.LinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.LinkInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLinkInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOOutcome2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐOutcome(ctx context.Context, v any) (*model.Outcome, error) {

@@ -64,6 +64,17 @@ type HeatCell struct {
 	Messages int `json:"messages"`
 }
 
+// One change of an entry.
+type KbChange struct {
+	At     time.Time `json:"at"`
+	Author string    `json:"author"`
+	// draft, validated, published or retired
+	Status       string   `json:"status"`
+	Answer       string   `json:"answer"`
+	Question     string   `json:"question"`
+	Alternatives []string `json:"alternatives"`
+}
+
 type KbEntry struct {
 	ID       string `json:"id"`
 	Question string `json:"question"`
@@ -92,7 +103,12 @@ type KbEntryInput struct {
 	Answer       string     `json:"answer"`
 	Audiences    []Audience `json:"audiences,omitempty"`
 	// The group of unanswered questions the entry answers; its questions become alternatives when none are given.
-	ClusterID *string `json:"clusterId,omitempty"`
+	ClusterID *string      `json:"clusterId,omitempty"`
+	Service   *string      `json:"service,omitempty"`
+	Theme     *string      `json:"theme,omitempty"`
+	Links     []*LinkInput `json:"links,omitempty"`
+	// The kind of demande a citizen can file from the entry.
+	Demande *string `json:"demande,omitempty"`
 }
 
 // A phrasing citizens used, suggested for an entry; deduplicated on its normalised form.
@@ -113,6 +129,11 @@ type KbSuggestion struct {
 }
 
 type Link struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+type LinkInput struct {
 	Label string `json:"label"`
 	URL   string `json:"url"`
 }
@@ -189,6 +210,25 @@ type Session struct {
 	LastUsedAt time.Time `json:"lastUsedAt"`
 	// When it ends at the latest, however it is used.
 	EndsAt time.Time `json:"endsAt"`
+}
+
+// An entry as the studio lists it.
+type StudioEntry struct {
+	// Its newest version (pending, if it has one).
+	Entry *KbEntry `json:"entry"`
+	// The version citizens get meanwhile, when a new one is pending.
+	Published *KbEntry `json:"published,omitempty"`
+	// Who made its last change, and when.
+	Author    string     `json:"author"`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Messages it answered over the last 90 days.
+	Answered int `json:"answered"`
+	// Feedback on its answers over the last 90 days, and the share that was helpful (null without feedback).
+	Feedback    int      `json:"feedback"`
+	HelpfulRate *float64 `json:"helpfulRate,omitempty"`
+	// When an expert should read it again: 12 months after its publication.
+	ReviewBy *time.Time `json:"reviewBy,omitempty"`
+	Stale    bool       `json:"stale"`
 }
 
 type UnansweredCluster struct {

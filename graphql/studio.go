@@ -1,0 +1,130 @@
+package graphql
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/projections"
+)
+
+// The experts' knowledge studio: the resolvers of studio.graphqls read the
+// knowledge base from kb.State (every entry, every version, every change) and
+// the use of each entry from the projections.
+
+// useWindow is how far back the studio counts an entry's answers and feedback.
+const useWindow = 90 * 24 * time.Hour
+
+// reviewAfter is how long a published answer stays current before an expert
+// should read it again.
+const reviewAfter = 12 * 30 * 24 * time.Hour
+
+// studioFilter is the arguments of kbStudio.
+type studioFilter struct {
+	search, service, source, status string
+	audience                        kb.Audience
+	stale, leastHelpful             bool
+	first                           int
+}
+
+// applyInput copies the studio's fields of an input onto an entry: those left
+// out keep their value.
+func applyInput(e *kb.Entry, in model.KbEntryInput) {
+	if in.Service != nil {
+		e.Service = strings.TrimSpace(*in.Service)
+	}
+	if in.Theme != nil {
+		e.Theme = strings.TrimSpace(*in.Theme)
+	}
+	if in.Demande != nil {
+		e.Demande = strings.TrimSpace(*in.Demande)
+	}
+	if in.Links != nil {
+		e.Links = []kb.Link{}
+		for _, l := range in.Links {
+			e.Links = append(e.Links, kb.Link{Label: strings.TrimSpace(l.Label), URL: strings.TrimSpace(l.URL)})
+		}
+	}
+}
+
+func (r *Resolver) studio(ctx context.Context, f studioFilter) ([]*model.StudioEntry, error) {
+	uses := map[string]projections.EntryUse{}
+	if r.Queries != nil {
+		var err error
+		if uses, err = r.Queries.EntryUses(ctx, time.Now().Add(-useWindow)); err != nil {
+			return nil, err
+		}
+	}
+	now := time.Now()
+	search := strings.ToLower(f.search)
+	out := []*model.StudioEntry{}
+	for _, e := range r.KB.State.Entries() {
+		if !f.matches(&e, search) {
+			continue
+		}
+		se := &model.StudioEntry{Entry: toEntry(ctx, &e)}
+		if p, ok := r.KB.State.PublishedEntry(e.ID); ok && e.Status != kb.Published {
+			se.Published = toEntry(ctx, &p)
+		}
+		if c, ok := r.KB.State.LastChange(e.ID); ok {
+			se.Author, se.UpdatedAt = c.By, &c.At
+		}
+		if at := r.KB.State.PublishedAt(e.ID); !at.IsZero() {
+			by := at.Add(reviewAfter)
+			se.ReviewBy, se.Stale = &by, by.Before(now)
+		}
+		u := uses[e.ID]
+		se.Answered, se.Feedback, se.HelpfulRate = int(u.Answered), int(u.Feedback), u.HelpfulRate()
+		if (f.stale && !se.Stale) || (f.leastHelpful && se.HelpfulRate == nil) {
+			continue
+		}
+		out = append(out, se)
+	}
+	if f.leastHelpful {
+		slices.SortStableFunc(out, func(a, b *model.StudioEntry) int {
+			switch {
+			case *a.HelpfulRate < *b.HelpfulRate:
+				return -1
+			case *a.HelpfulRate > *b.HelpfulRate:
+				return 1
+			}
+			return b.Feedback - a.Feedback
+		})
+	}
+	if len(out) > f.first {
+		out = out[:f.first]
+	}
+	return out, nil
+}
+
+// matches reports whether an entry passes the filters that need no figures.
+func (f studioFilter) matches(e *kb.Entry, search string) bool {
+	switch {
+	case f.service != "" && !strings.EqualFold(e.Service, f.service),
+		f.source != "" && !strings.EqualFold(e.Source, f.source),
+		f.status != "" && string(e.Status) != f.status,
+		f.audience != "" && len(e.Audiences) > 0 && !slices.Contains(e.Audiences, f.audience):
+		return false
+	}
+	if search == "" {
+		return true
+	}
+	for _, s := range append(e.Phrasings(), e.Answer, e.ID) {
+		if strings.Contains(strings.ToLower(s), search) {
+			return true
+		}
+	}
+	return false
+}
+
+func toChanges(h []kb.Change) []*model.KbChange {
+	out := make([]*model.KbChange, 0, len(h))
+	for _, c := range h {
+		out = append(out, &model.KbChange{At: c.At, Author: c.By, Status: string(c.Status), Answer: c.Entry.Answer,
+			Question: c.Entry.Question, Alternatives: append([]string{}, c.Entry.Alternatives...)})
+	}
+	return out
+}

@@ -1,0 +1,127 @@
+package graphql_test
+
+import (
+	"log/slog"
+	"slices"
+	"testing"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
+	"github.com/parvis-civic/parvis/graphql"
+	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/web"
+)
+
+// newStudio serves the API with a knowledge base writer over an empty state
+// and the « second pair of eyes » on; it returns a client and a way to act as
+// a person of a role.
+func newStudio(t *testing.T) (*client.Client, func(role, name string) client.Option, *graphql.Resolver) {
+	t.Helper()
+	_, pub := eventlogtest.Start(t)
+	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat := ingest.NewService(ingest.Config{Tenant: "montclar"}, engine, pub, nil)
+	res := &graphql.Resolver{Chat: chat, Engine: engine, Logger: slog.Default(),
+		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar"),
+		KB: &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar", FourEyes: true}}
+	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
+	c := client.New(web.WithClientAddr(nil, h))
+	as := func(role, name string) client.Option {
+		var created struct{ CreateAPIToken string }
+		c.MustPost(`mutation($r: Role!, $n: String!) { createApiToken(role: $r, name: $n) }`, &created,
+			client.Var("r", role), client.Var("n", name), client.AddHeader("Authorization", "Bearer "+adminToken))
+		return client.AddHeader("Authorization", "Bearer "+created.CreateAPIToken)
+	}
+	return c, as, res
+}
+
+// TestStudioEditHistory: an analyst drafts, an expert edits, another validates
+// and publishes, then retires and restores; the history names each author with
+// the answer at that step; the author of a draft gets FORBIDDEN validating it.
+func TestStudioEditHistory(t *testing.T) {
+	c, as, _ := newStudio(t)
+	ana, alice, bob := as("ANALYST", "Anne (com)"), as("EXPERT", "Alice (déchets)"), as("EXPERT", "Bob (déchets)")
+	var d struct{ DraftKbEntry struct{ ID, Status string } }
+	c.MustPost(`mutation { draftKbEntry(input: {question: "Où jeter le verre ?", answer: "Bornes vertes.", service: "déchets",
+		links: [{label: "Carte", url: "https://montclar.fr/verre"}]}) { id status } }`, &d, ana)
+	id := d.DraftKbEntry.ID
+	step := func(opt client.Option, q string) {
+		t.Helper()
+		var out map[string]any
+		c.MustPost(q, &out, client.Var("id", id), opt)
+	}
+	step(alice, `mutation($id: ID!) { validateKbEntry(id: $id) { id } }`)
+	step(bob, `mutation($id: ID!) { publishKbEntry(id: $id) { id } }`)
+	step(alice, `mutation($id: ID!) { updateKbEntry(id: $id, input: {question: "Où jeter le verre ?", answer: "Bornes vertes, de 7 h à 22 h.", demande: "encombrants"}) { id } }`)
+
+	resp, err := c.RawPost(`mutation($id: ID!) { validateKbEntry(id: $id) { id } }`, client.Var("id", id), alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"FORBIDDEN"}) {
+		t.Fatalf("the author validating her own draft: %v, want FORBIDDEN", got)
+	}
+	step(bob, `mutation($id: ID!) { validateKbEntry(id: $id) { id } }`)
+	step(bob, `mutation($id: ID!) { retireKbEntry(id: $id) { id } }`)
+	step(alice, `mutation($id: ID!) { restoreKbEntry(id: $id) { id } }`)
+
+	var h struct {
+		KbEntryHistory []struct{ Author, Status, Answer, At string }
+	}
+	c.MustPost(`query($id: ID!) { kbEntryHistory(id: $id) { at author status answer } }`, &h, client.Var("id", id), bob)
+	want := [][3]string{
+		{"Anne (com)", "draft", "Bornes vertes."},
+		{"Alice (déchets)", "validated", "Bornes vertes."},
+		{"Bob (déchets)", "published", "Bornes vertes."},
+		{"Alice (déchets)", "draft", "Bornes vertes, de 7 h à 22 h."},
+		{"Bob (déchets)", "validated", "Bornes vertes, de 7 h à 22 h."},
+		{"Bob (déchets)", "retired", "Bornes vertes."},
+		{"Alice (déchets)", "draft", "Bornes vertes."},
+	}
+	if len(h.KbEntryHistory) != len(want) {
+		t.Fatalf("history: %+v", h.KbEntryHistory)
+	}
+	for i, ch := range h.KbEntryHistory {
+		if [3]string{ch.Author, ch.Status, ch.Answer} != want[i] || ch.At == "" {
+			t.Errorf("change %d = %+v, want %v", i, ch, want[i])
+		}
+	}
+
+	var s struct {
+		KbStudio []struct {
+			Entry struct {
+				ID, Status, Service string
+				Links               []struct{ URL string }
+			}
+			Author string
+		}
+	}
+	c.MustPost(`{ kbStudio(service: "DÉCHETS", status: "draft") { entry { id status service links { url } } author } }`, &s, bob)
+	if len(s.KbStudio) != 1 || s.KbStudio[0].Entry.ID != id || s.KbStudio[0].Author != "Alice (déchets)" ||
+		len(s.KbStudio[0].Entry.Links) != 1 {
+		t.Errorf("studio list: %+v", s.KbStudio)
+	}
+	c.MustPost(`{ kbStudio(status: "published") { entry { id } } }`, &s, bob)
+	if len(s.KbStudio) != 0 {
+		t.Errorf("published entries after the retirement: %+v", s.KbStudio)
+	}
+
+	resp, err = c.RawPost(`mutation { draftKbEntry(input: {question: "Piles ?", answer: "En mairie.",
+		links: [{label: "x", url: "javascript:alert(1)"}]}) { id } }`, ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"BAD_USER_INPUT"}) {
+		t.Errorf("a javascript: link: %v, want BAD_USER_INPUT", got)
+	}
+	resp, _ = c.RawPost(`mutation($id: ID!) { retireKbEntry(id: $id) { id } }`, client.Var("id", id), ana)
+	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"FORBIDDEN"}) {
+		t.Errorf("an analyst retiring: %v, want FORBIDDEN", got)
+	}
+}

@@ -1,0 +1,51 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// EntryUse is how one knowledge base entry served citizens over a period: the
+// messages it answered and the feedback given on its answers.
+type EntryUse struct {
+	EntryID  string `ch:"entry_id"`
+	Answered uint64 `ch:"answered"`
+	Feedback uint64 `ch:"feedback"`
+	Helpful  uint64 `ch:"helpful"`
+}
+
+// HelpfulRate is the share of helpful feedback on the entry's answers, or nil
+// without feedback.
+func (u EntryUse) HelpfulRate() *float64 {
+	if u.Feedback == 0 {
+		return nil
+	}
+	r := float64(u.Helpful) / float64(u.Feedback)
+	return &r
+}
+
+// EntryUses returns the use of every entry that answered since a time, in one
+// query. Feedback is given on a conversation, not on one answer: it goes to the
+// entry of the conversation's last answer before it (an ASOF join). Test
+// campaigns are left out.
+func (q *Queries) EntryUses(ctx context.Context, since time.Time) (map[string]EntryUse, error) {
+	s := TimeLit(since)
+	var rows []EntryUse
+	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT entry_id, sum(a) AS answered, sum(f) AS feedback, sum(h) AS helpful FROM (
+		SELECT entry_id, toUInt64(1) AS a, toUInt64(0) AS f, toUInt64(0) AS h FROM messages FINAL
+			WHERE role = 'bot' AND outcome = 'ANSWERED' AND entry_id != '' AND at >= %[1]s AND %[2]s
+		UNION ALL
+		SELECT m.entry_id AS entry_id, toUInt64(0) AS a, toUInt64(1) AS f, toUInt64(fb.helpful) AS h
+			FROM (SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= %[1]s AND %[2]s) AS fb
+			ASOF JOIN (SELECT conversation_id, at, entry_id FROM messages FINAL WHERE role = 'bot' AND outcome = 'ANSWERED' AND entry_id != '') AS m
+			ON fb.conversation_id = m.conversation_id AND fb.at >= m.at
+	) GROUP BY entry_id`, s, notCampaign)); err != nil {
+		return nil, fmt.Errorf("projections: entry uses: %w", err)
+	}
+	out := make(map[string]EntryUse, len(rows))
+	for _, r := range rows {
+		out[r.EntryID] = r
+	}
+	return out, nil
+}
