@@ -21,7 +21,7 @@ type State struct {
 	pending map[string]Entry  // new versions of published entries, not yet published
 	last    map[string]string // entry → id of its last applied event
 	order   []string
-	version string // id of the last applied event
+	version string              // id of the last applied event
 	history map[string][]Change // entry → its changes, oldest first (see history.go)
 }
 
