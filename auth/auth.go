@@ -51,6 +51,9 @@ func ParseRole(s string) (Role, bool) {
 type Principal struct {
 	Name string
 	Role Role
+	// Services are the knowledge base services the caller may see and change
+	// (an expert in charge of some); empty: all.
+	Services []string
 }
 
 type principalKey struct{}
@@ -64,6 +67,13 @@ func WithPrincipal(ctx context.Context, p Principal) context.Context {
 func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)
 	return p, ok
+}
+
+// ServicesFrom returns the services the caller of a request is limited to;
+// nil: all (or no caller).
+func ServicesFrom(ctx context.Context) []string {
+	p, _ := PrincipalFrom(ctx)
+	return p.Services
 }
 
 // Emitter appends one event made of a payload to the audit log and returns its

@@ -145,5 +145,5 @@ func (a Authenticator) fromSession(r *http.Request) (Principal, bool) {
 	if !ok || !sameSecret(r.Header.Get(csrfHeader), s.CSRF) {
 		return Principal{}, false
 	}
-	return Principal{Name: s.Name, Role: s.Role}, true
+	return Principal{Name: s.Name, Role: s.Role, Services: a.Accounts.servicesOf(s.AccountID)}, true
 }

@@ -21,6 +21,7 @@ var ErrNoToken = errors.New("auth: no such token")
 type Token struct {
 	ID, Name, CreatedBy string
 	Role                Role
+	Services            []string // see [Principal.Services]
 	Created, LastUsed   time.Time
 	Revoked             bool
 	hash                string
@@ -60,7 +61,7 @@ func (t *Tokens) Apply(env events.Envelope, p events.Payload) {
 		if _, ok := t.byID[p.TokenID]; ok {
 			return
 		}
-		tok := &Token{ID: p.TokenID, Name: p.Name, Role: Role(p.Role), CreatedBy: p.By, Created: env.At, hash: p.Hash}
+		tok := &Token{ID: p.TokenID, Name: p.Name, Role: Role(p.Role), CreatedBy: p.By, Created: env.At, hash: p.Hash, Services: p.Services}
 		t.byID[p.TokenID], t.byHash[p.Hash] = tok, tok
 	case *events.TokenRevoked:
 		if tok, ok := t.byID[p.TokenID]; ok {
@@ -87,8 +88,15 @@ func (t *Tokens) Lookup(token string) (Token, bool) {
 // Create makes a token for a role; the token is returned once and only its hash
 // is kept.
 func (t *Tokens) Create(ctx context.Context, role Role, name, by string) (string, Token, error) {
+	return t.CreateFor(ctx, role, name, by, nil)
+}
+
+// CreateFor is [Tokens.Create] for someone limited to some services of the
+// knowledge base (empty: all).
+func (t *Tokens) CreateFor(ctx context.Context, role Role, name, by string, services []string) (string, Token, error) {
 	token := TokenPrefix + NewSecret()
-	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: string(role), Hash: hashToken(token), By: by}
+	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: string(role), Hash: hashToken(token), By: by,
+		Services: services}
 	env, err := t.Log.Emit(ctx, t.Tenant, "", p)
 	if err != nil {
 		return "", Token{}, err

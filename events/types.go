@@ -114,6 +114,9 @@ type TokenCreated struct {
 	Role    string `json:"role"`
 	Hash    string `json:"hash,omitempty"` // hex SHA-256 of the token; see [Secretive]
 	By      string `json:"by"`
+	// Services limits an expert to the knowledge base entries of these
+	// services; empty: all.
+	Services []string `json:"services,omitempty"`
 }
 
 // TokenRevoked ends an API token.
@@ -131,6 +134,9 @@ type AccountCreated struct {
 	Role         string `json:"role"`
 	PasswordHash string `json:"password_hash,omitempty"` // see [Secretive]
 	By           string `json:"by"`
+	// Services limits an expert to the knowledge base entries of these
+	// services; empty: all.
+	Services []string `json:"services,omitempty"`
 }
 
 // AccountDisabled ends an account's access.

@@ -101,12 +101,12 @@ func (r *mutationResolver) SignOutEverywhere(ctx context.Context, accountID stri
 }
 
 // CreateAPIToken is the resolver for the createApiToken field.
-func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, name string) (string, error) {
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, name string, services []string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", badInput("Donnez au jeton un nom de 1 à 100 caractères (la personne ou le service qui l'utilise).")
 	}
-	token, _, err := r.Tokens.Create(ctx, auth.Role(role), name, principalName(ctx))
+	token, _, err := r.Tokens.CreateFor(ctx, auth.Role(role), name, principalName(ctx), cleanServices(services))
 	return token, err
 }
 
@@ -122,8 +122,8 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (bool,
 }
 
 // CreateAccount is the resolver for the createAccount field.
-func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name string, role model.Role, password string) (*model.Account, error) {
-	acc, err := r.Users.Create(ctx, login, name, auth.Role(role), password, principalName(ctx))
+func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name string, role model.Role, password string, services []string) (*model.Account, error) {
+	acc, err := r.Users.CreateFor(ctx, login, name, auth.Role(role), password, principalName(ctx), cleanServices(services))
 	if errors.Is(err, auth.ErrAccount) {
 		return nil, badInput("Compte refusé : " + strings.TrimPrefix(err.Error(), auth.ErrAccount.Error()+": ") + ".")
 	} else if err != nil {
@@ -472,7 +472,7 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Caller, error) {
 	if !ok {
 		return nil, nil
 	}
-	return &model.Caller{Name: p.Name, Role: model.Role(p.Role)}, nil
+	return &model.Caller{Name: p.Name, Role: model.Role(p.Role), Services: append([]string{}, p.Services...)}, nil
 }
 
 // Accounts is the resolver for the accounts field.
@@ -525,7 +525,7 @@ func (r *queryResolver) APITokens(ctx context.Context) ([]*model.APIToken, error
 func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
 	out := []*model.KbEntry{}
 	for _, e := range r.KB.State.Entries() {
-		if e.Status == kb.Draft || e.Status == kb.Validated {
+		if (e.Status == kb.Draft || e.Status == kb.Validated) && r.KB.Allowed(ctx, e) {
 			out = append(out, toEntry(ctx, &e))
 		}
 	}
@@ -547,7 +547,7 @@ func (r *queryResolver) KbSuggestions(ctx context.Context, entryID *string, kind
 			continue
 		}
 		e, ok := r.KB.State.PublishedEntry(s.EntryID)
-		if !ok {
+		if !ok || !r.KB.Allowed(ctx, e) {
 			continue
 		}
 		out = append(out, toSuggestion(ctx, s, &e))

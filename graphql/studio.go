@@ -54,7 +54,7 @@ func (r *Resolver) studio(ctx context.Context, f studioFilter) ([]*model.StudioE
 	uses := map[string]projections.EntryUse{}
 	if r.Queries != nil {
 		var err error
-		if uses, err = r.Queries.EntryUses(ctx, time.Now().Add(-useWindow)); err != nil {
+		if uses, err = r.Queries.EntryUses(ctx, time.Now().Add(-useWindow), time.Now()); err != nil {
 			return nil, err
 		}
 	}
@@ -62,7 +62,7 @@ func (r *Resolver) studio(ctx context.Context, f studioFilter) ([]*model.StudioE
 	search := strings.ToLower(f.search)
 	out := []*model.StudioEntry{}
 	for _, e := range r.KB.State.Entries() {
-		if !f.matches(&e, search) {
+		if !r.KB.Allowed(ctx, e) || !f.matches(&e, search) {
 			continue
 		}
 		se := &model.StudioEntry{Entry: toEntry(ctx, &e)}
@@ -127,4 +127,91 @@ func toChanges(h []kb.Change) []*model.KbChange {
 			Question: c.Entry.Question, Alternatives: append([]string{}, c.Entry.Alternatives...)})
 	}
 	return out
+}
+
+// cleanServices trims a list of services and drops the empty ones: nil means
+// every service.
+func cleanServices(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// coverage gathers each service's figures: entries from the state, the rest
+// one query per figure.
+func (r *Resolver) coverage(ctx context.Context, from, to time.Time) ([]*model.ServiceCoverage, error) {
+	needs, err := r.Queries.Needs(ctx, from, to, true, 1000)
+	if err != nil {
+		return nil, err
+	}
+	uses, err := r.Queries.EntryUses(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	unmet, err := r.Queries.UnmetByService(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	by := map[string]*model.ServiceCoverage{}
+	var order []string
+	get := func(service string) *model.ServiceCoverage {
+		key := strings.ToLower(service)
+		c, ok := by[key]
+		if !ok {
+			c = &model.ServiceCoverage{Service: service}
+			by[key] = c
+			order = append(order, key)
+		}
+		return c
+	}
+	now := time.Now()
+	helpful := map[string]int{}
+	for _, e := range r.KB.State.Entries() {
+		if e.Service == "" || !r.KB.Allowed(ctx, e) {
+			continue
+		}
+		c := get(e.Service)
+		c.Entries++
+		if _, ok := r.KB.State.PublishedEntry(e.ID); ok {
+			c.Published++
+			if at := r.KB.State.PublishedAt(e.ID); !at.IsZero() && at.Add(reviewAfter).Before(now) {
+				c.Stale++
+			}
+		}
+		if e.Status == kb.Draft || e.Status == kb.Validated {
+			c.Waiting++
+		}
+		u := uses[e.ID]
+		c.Feedback += int(u.Feedback)
+		helpful[strings.ToLower(e.Service)] += int(u.Helpful)
+	}
+	for _, n := range needs {
+		if c, ok := by[strings.ToLower(n.Name)]; ok {
+			c.Asked, c.Answered = int(n.Messages), int(n.Answered)
+		}
+	}
+	for _, u := range unmet {
+		if c, ok := by[strings.ToLower(u.Service)]; ok {
+			c.UnmetNeeds, c.UnmetQuestions = int(u.Groups), int(u.Questions)
+		}
+	}
+	out := make([]*model.ServiceCoverage, 0, len(order))
+	for _, key := range order {
+		c := by[key]
+		if c.Asked > 0 {
+			rate := float64(c.Answered) / float64(c.Asked)
+			c.AnswerRate = &rate
+		}
+		if c.Feedback > 0 {
+			rate := float64(helpful[key]) / float64(c.Feedback)
+			c.HelpfulRate = &rate
+		}
+		out = append(out, c)
+	}
+	slices.SortStableFunc(out, func(a, b *model.ServiceCoverage) int { return b.Asked - a.Asked })
+	return out, nil
 }

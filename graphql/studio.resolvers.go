@@ -8,6 +8,7 @@ package graphql
 import (
 	"context"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"github.com/parvis-civic/parvis/graphql/model"
@@ -48,8 +49,18 @@ func (r *queryResolver) KbStudio(ctx context.Context, search *string, service *s
 
 // KbEntryHistory is the resolver for the kbEntryHistory field.
 func (r *queryResolver) KbEntryHistory(ctx context.Context, id string) ([]*model.KbChange, error) {
-	if _, ok := r.KB.State.Entry(id); !ok {
+	if e, ok := r.KB.State.Entry(id); !ok {
 		return nil, kbError(kb.ErrNoEntry)
+	} else if !r.KB.Allowed(ctx, e) {
+		return nil, kbError(kb.ErrOutOfScope)
 	}
 	return toChanges(r.KB.State.History(id)), nil
+}
+
+// KbCoverage is the resolver for the kbCoverage field.
+func (r *queryResolver) KbCoverage(ctx context.Context, from time.Time, to time.Time) ([]*model.ServiceCoverage, error) {
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
+	}
+	return r.coverage(ctx, from, to)
 }

@@ -19,7 +19,7 @@ import (
 // newStudio serves the API with a knowledge base writer over an empty state
 // and the « second pair of eyes » on; it returns a client and a way to act as
 // a person of a role.
-func newStudio(t *testing.T) (*client.Client, func(role, name string) client.Option, *graphql.Resolver) {
+func newStudio(t *testing.T) (*client.Client, func(role, name string, services ...string) client.Option, *graphql.Resolver) {
 	t.Helper()
 	_, pub := eventlogtest.Start(t)
 	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "test", nil)
@@ -29,13 +29,14 @@ func newStudio(t *testing.T) (*client.Client, func(role, name string) client.Opt
 	chat := ingest.NewService(ingest.Config{Tenant: "montclar"}, engine, pub, nil)
 	res := &graphql.Resolver{Chat: chat, Engine: engine, Logger: slog.Default(),
 		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar"),
-		KB: &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar", FourEyes: true}}
+		KB: &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar", FourEyes: true,
+			Scope: auth.ServicesFrom}}
 	h := graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false)
 	c := client.New(web.WithClientAddr(nil, h))
-	as := func(role, name string) client.Option {
+	as := func(role, name string, services ...string) client.Option {
 		var created struct{ CreateAPIToken string }
-		c.MustPost(`mutation($r: Role!, $n: String!) { createApiToken(role: $r, name: $n) }`, &created,
-			client.Var("r", role), client.Var("n", name), client.AddHeader("Authorization", "Bearer "+adminToken))
+		c.MustPost(`mutation($r: Role!, $n: String!, $s: [String!]) { createApiToken(role: $r, name: $n, services: $s) }`, &created,
+			client.Var("r", role), client.Var("n", name), client.Var("s", services), client.AddHeader("Authorization", "Bearer "+adminToken))
 		return client.AddHeader("Authorization", "Bearer "+created.CreateAPIToken)
 	}
 	return c, as, res
@@ -123,5 +124,61 @@ func TestStudioEditHistory(t *testing.T) {
 	resp, _ = c.RawPost(`mutation($id: ID!) { retireKbEntry(id: $id) { id } }`, client.Var("id", id), ana)
 	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"FORBIDDEN"}) {
 		t.Errorf("an analyst retiring: %v, want FORBIDDEN", got)
+	}
+}
+
+// TestStudioScopeByService: an expert limited to « déchets » sees and changes
+// only its entries: FORBIDDEN validating, retiring or editing an « état civil »
+// entry, or moving a « déchets » entry to « état civil »; the lists leave the
+// others out; a new entry gets the expert's only service.
+func TestStudioScopeByService(t *testing.T) {
+	c, as, _ := newStudio(t)
+	ana := as("ANALYST", "Anne (com)")
+	dechets := as("EXPERT", "Bob (déchets)", "Déchets")
+	civil := as("EXPERT", "Chloé (état civil)", "état civil", "élections")
+	draft := func(q, service string) string {
+		var d struct{ DraftKbEntry struct{ ID string } }
+		c.MustPost(`mutation($q: String!, $s: String) { draftKbEntry(input: {question: $q, answer: "Réponse.", service: $s}) { id } }`, &d,
+			client.Var("q", q), client.Var("s", service), ana)
+		return d.DraftKbEntry.ID
+	}
+	acte, verre := draft("Acte de naissance ?", "État civil"), draft("Verre ?", "déchets")
+	forbidden := func(who client.Option, q string, id string) {
+		t.Helper()
+		resp, err := c.RawPost(q, client.Var("id", id), who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(t, resp.Errors); !slices.Equal(got, []string{"FORBIDDEN"}) {
+			t.Errorf("%s on %s: %v, want FORBIDDEN", q, id, got)
+		}
+	}
+	forbidden(dechets, `mutation($id: ID!) { validateKbEntry(id: $id) { id } }`, acte)
+	forbidden(dechets, `mutation($id: ID!) { retireKbEntry(id: $id) { id } }`, acte)
+	forbidden(dechets, `mutation($id: ID!) { updateKbEntry(id: $id, input: {question: "Acte ?", answer: "Non."}) { id } }`, acte)
+	forbidden(dechets, `mutation($id: ID!) { updateKbEntry(id: $id, input: {question: "Verre ?", answer: "Oui.", service: "état civil"}) { id } }`, verre)
+	forbidden(dechets, `query($id: ID!) { kbEntryHistory(id: $id) { at } }`, acte)
+
+	var v struct{ ValidateKbEntry struct{ Status string } }
+	c.MustPost(`mutation($id: ID!) { validateKbEntry(id: $id) { status } }`, &v, client.Var("id", acte), civil)
+	c.MustPost(`mutation($id: ID!) { validateKbEntry(id: $id) { status } }`, &v, client.Var("id", verre), dechets)
+	if v.ValidateKbEntry.Status != "validated" {
+		t.Errorf("the expert of the service validating: %+v", v)
+	}
+
+	var s struct {
+		KbStudio []struct{ Entry struct{ ID string } }
+		KbQueue  []struct{ ID string }
+		Me       struct{ Services []string }
+	}
+	c.MustPost(`{ kbStudio { entry { id } } kbQueue { id } me { services } }`, &s, dechets)
+	if len(s.KbStudio) != 1 || s.KbStudio[0].Entry.ID != verre || len(s.KbQueue) != 1 || s.KbQueue[0].ID != verre ||
+		!slices.Equal(s.Me.Services, []string{"Déchets"}) {
+		t.Errorf("the expert of déchets sees %+v", s)
+	}
+	var d struct{ DraftKbEntry struct{ Service *string } }
+	c.MustPost(`mutation { draftKbEntry(input: {question: "Piles usagées ?", answer: "En déchèterie."}) { service } }`, &d, dechets)
+	if d.DraftKbEntry.Service == nil || *d.DraftKbEntry.Service != "Déchets" {
+		t.Errorf("a new entry of the expert of déchets has service %v", d.DraftKbEntry.Service)
 	}
 }

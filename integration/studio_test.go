@@ -43,6 +43,7 @@ func TestStudioPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait("the knowledge base", `document.querySelectorAll("#kb tbody tr").length > 5`)
+	wait("the coverage by service", `document.querySelectorAll("#coverage tbody tr").length > 1`)
 	if err := chromedp.Do(ctx, chromedp.SendKeys("#f-search", "passeport"), chromedp.Click("#kb-filters button[type=submit]")); err != nil {
 		t.Fatal(err)
 	}

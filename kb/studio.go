@@ -21,6 +21,9 @@ func (w *Writer) Retire(ctx context.Context, id, by string) (Entry, error) {
 			return e, ErrNoEntry
 		}
 	}
+	if err := w.allow(ctx, e); err != nil {
+		return e, err
+	}
 	if e.Status == Retired {
 		return e, fmt.Errorf("%w: %s is retired already", ErrWrongStatus, id)
 	}
@@ -34,6 +37,9 @@ func (w *Writer) Restore(ctx context.Context, id, by string) (Entry, error) {
 	e, ok := w.State.Entry(id)
 	if !ok {
 		return e, ErrNoEntry
+	}
+	if err := w.allow(ctx, e); err != nil {
+		return e, err
 	}
 	if e.Status != Retired {
 		return e, fmt.Errorf("%w: %s is %s, not retired", ErrWrongStatus, id, e.Status)

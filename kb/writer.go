@@ -44,11 +44,19 @@ type Writer struct {
 	// FourEyes is the « second pair of eyes » rule: the author of a draft
 	// cannot validate it (see studio.go).
 	FourEyes bool
+	// Scope returns the services the caller of a request may see and change
+	// (nil: all): every change is checked against it (see scope.go); nil
+	// Scope limits nothing.
+	Scope func(ctx context.Context) []string
 }
 
 // Draft records a new entry as a draft, with an id made from its question.
 func (w *Writer) Draft(ctx context.Context, e Entry, by string) (Entry, error) {
 	if err := check(&e); err != nil {
+		return e, err
+	}
+	w.defaultService(ctx, &e)
+	if err := w.allow(ctx, e); err != nil {
 		return e, err
 	}
 	if e.ID == "" {
@@ -75,6 +83,9 @@ func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Ent
 	}
 	if cur.Status == Retired {
 		return e, fmt.Errorf("%w: %s is retired", ErrWrongStatus, id)
+	}
+	if err := w.allow(ctx, cur, e); err != nil {
+		return e, err
 	}
 	e.ID = id
 	if err := check(&e); err != nil {
@@ -122,6 +133,9 @@ func (w *Writer) move(ctx context.Context, id string, from, to Status, by string
 	e, ok := w.State.Entry(id)
 	if !ok {
 		return e, ErrNoEntry
+	}
+	if err := w.allow(ctx, e); err != nil {
+		return e, err
 	}
 	if e.Status != from {
 		return e, fmt.Errorf("%w: %s is %s, not %s", ErrWrongStatus, id, e.Status, from)

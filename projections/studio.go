@@ -25,12 +25,12 @@ func (u EntryUse) HelpfulRate() *float64 {
 	return &r
 }
 
-// EntryUses returns the use of every entry that answered since a time, in one
+// EntryUses returns the use of every entry that answered in [from, to), in one
 // query. Feedback is given on a conversation, not on one answer: it goes to the
 // entry of the conversation's last answer before it (an ASOF join). Test
 // campaigns are left out.
-func (q *Queries) EntryUses(ctx context.Context, since time.Time) (map[string]EntryUse, error) {
-	s := TimeLit(since)
+func (q *Queries) EntryUses(ctx context.Context, from, to time.Time) (map[string]EntryUse, error) {
+	s := TimeLit(from) + " AND at < " + TimeLit(to)
 	var rows []EntryUse
 	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT entry_id, sum(a) AS answered, sum(f) AS feedback, sum(h) AS helpful FROM (
 		SELECT entry_id, toUInt64(1) AS a, toUInt64(0) AS f, toUInt64(0) AS h FROM messages FINAL
@@ -46,6 +46,33 @@ func (q *Queries) EntryUses(ctx context.Context, since time.Time) (map[string]En
 	out := make(map[string]EntryUse, len(rows))
 	for _, r := range rows {
 		out[r.EntryID] = r
+	}
+	return out, nil
+}
+
+// Unmet is the unmet demand closest to one service: the groups of questions
+// that show it, and their questions.
+type Unmet struct {
+	Service   string `ch:"service"`
+	Groups    uint64 `ch:"groups"`
+	Questions uint64 `ch:"questions"`
+}
+
+// UnmetByService counts, in one query, the questions of [from, to) that show
+// unmet demand (a signal with reasons) and their groups, by the service of the
+// entry that came closest to each question (the first candidate its decision
+// weighed).
+func (q *Queries) UnmetByService(ctx context.Context, from, to time.Time) ([]Unmet, error) {
+	period := fmt.Sprintf("at >= %s AND at < %s", TimeLit(from), TimeLit(to))
+	var out []Unmet
+	if err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT k.service AS service, uniqExact(a.cluster_id) AS groups, count() AS questions
+		FROM (SELECT utterance_id FROM mining_signals FINAL WHERE %[1]s AND reasons != '') AS s
+		INNER JOIN (SELECT utterance_id, candidates[1] AS entry_id FROM decisions FINAL WHERE %[1]s AND length(candidates) > 0) AS d
+			ON s.utterance_id = d.utterance_id
+		INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a ON s.utterance_id = a.utterance_id
+		INNER JOIN (SELECT entry_id, service FROM kb_entries FINAL WHERE service != '') AS k ON d.entry_id = k.entry_id
+		GROUP BY service ORDER BY questions DESC`, period)); err != nil {
+		return nil, fmt.Errorf("projections: unmet demand by service: %w", err)
 	}
 	return out, nil
 }

@@ -2,6 +2,8 @@ package projections
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -33,7 +35,7 @@ func TestEntryUses(t *testing.T) {
 			if err := b.Insert(ctx, s, ""); err != nil {
 				t.Fatal(err)
 			}
-			uses, err := NewQueries(s).EntryUses(ctx, at.Add(-time.Minute))
+			uses, err := NewQueries(s).EntryUses(ctx, at.Add(-time.Minute), at.Add(time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -42,6 +44,63 @@ func TestEntryUses(t *testing.T) {
 			}
 			if p := uses["piles"]; p.Answered != 1 || p.Feedback != 1 || p.Helpful != 0 || *p.HelpfulRate() != 0 {
 				t.Errorf("piles = %+v, want 1 answered, 1 feedback, not helpful", p)
+			}
+		})
+	}
+}
+
+// TestUnmetByService: unanswered questions count for the service of the entry
+// that came closest, with their groups; a retracted signal does not count.
+func TestUnmetByService(t *testing.T) {
+	ctx := context.Background()
+	at := time.Now().UTC().Truncate(time.Second).Add(-time.Hour)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			b := Batch{}
+			kbEvent := func(id, service string) {
+				p := &events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: events.KBEntry{ID: id, Question: id, Answer: "a", Service: service}}
+				e, err := events.New("montclar", "", at, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b.Project(e, p)
+			}
+			kbEvent("verre", "Déchets")
+			kbEvent("acte", "État civil")
+			var signals []Signal
+			var assigns []Assignment
+			for i, q := range []struct{ closest, group, reasons string }{
+				{"verre", "g1", "non_repondu"}, {"verre", "g1", "non_repondu"}, {"verre", "g2", "pas_utile"},
+				{"acte", "g3", "non_repondu"}, {"acte", "g3", ""},
+			} {
+				p := &events.BotDecision{UtteranceID: fmt.Sprintf("u%d", i), Outcome: "UNANSWERED", Reply: "r",
+					Candidates: []events.Candidate{{EntryID: q.closest, Score: 0.3}}}
+				e, err := events.New("montclar", fmt.Sprintf("c%d", i), at, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b.Project(e, p)
+				sig := Signal{Turn: Turn{UtteranceID: p.UtteranceID, ConversationID: e.ConversationID, At: at, Text: "q"}}
+				if q.reasons != "" {
+					sig.Reasons = []string{q.reasons}
+				}
+				signals = append(signals, sig)
+				assigns = append(assigns, Assignment{UtteranceID: p.UtteranceID, ClusterID: q.group, At: at})
+			}
+			if err := b.Insert(ctx, s, ""); err != nil {
+				t.Fatal(err)
+			}
+			q := NewQueries(s)
+			if err := q.WriteMining(ctx, signals, assigns, nil); err != nil {
+				t.Fatal(err)
+			}
+			got, err := q.UnmetByService(ctx, at.Add(-time.Minute), at.Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []Unmet{{Service: "Déchets", Groups: 2, Questions: 3}, {Service: "État civil", Groups: 1, Questions: 1}}
+			if !slices.Equal(got, want) {
+				t.Errorf("unmet by service = %+v, want %+v", got, want)
 			}
 		})
 	}

@@ -26,6 +26,7 @@ func accountCmd(ctx context.Context, args []string) error {
 	login := fs.String("login", "", "login of the account")
 	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
 	name := fs.String("name", "", "name shown in the dashboards (default: the login)")
+	services := fs.String("services", "", servicesUsage)
 	brokers, tenant := logFlags(fs)
 	if err := subcommand(fs, args, "create"); err != nil {
 		return err
@@ -51,7 +52,7 @@ func accountCmd(ctx context.Context, args []string) error {
 		if err := log.read(ctx, events.TopicAudit, accounts.Apply); err != nil {
 			return err // the logins taken so far
 		}
-		acc, err = accounts.Create(ctx, *login, *name, r, password, "parvis account create")
+		acc, err = accounts.CreateFor(ctx, *login, *name, r, password, "parvis account create", splitList(*services))
 		return err
 	})
 	if errors.Is(err, auth.ErrAccount) {
@@ -71,6 +72,7 @@ func tokenCmd(ctx context.Context, args []string) error {
 		"hash is kept. Send it as Authorization: Bearer TOKEN.")
 	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
 	name := fs.String("name", "", "who or what uses the token (a person, a service)")
+	services := fs.String("services", "", servicesUsage)
 	brokers, tenant := logFlags(fs)
 	if err := subcommand(fs, args, "create"); err != nil {
 		return err
@@ -86,7 +88,7 @@ func tokenCmd(ctx context.Context, args []string) error {
 	}
 	var token string
 	if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
-		token, _, err = auth.NewTokens(pub, *tenant).Create(ctx, r, *name, "parvis token create")
+		token, _, err = auth.NewTokens(pub, *tenant).CreateFor(ctx, r, *name, "parvis token create", splitList(*services))
 		return err
 	}); err != nil {
 		return err
@@ -148,4 +150,17 @@ func readPassword(in *os.File) (string, error) {
 		return "", fmt.Errorf("%w: the two passwords differ", errUsage)
 	}
 	return string(first), nil
+}
+
+const servicesUsage = "knowledge base services an expert is limited to, comma-separated (e.g. \"déchets,voirie\"); empty: all"
+
+// splitList reads a comma-separated list; empty items are dropped.
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -210,7 +210,8 @@ func (s *server) startAPI(ctx context.Context) error {
 	if !s.cfg.has("api") {
 		return nil
 	}
-	writer := &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant, FourEyes: s.cfg.KBFourEyes}
+	writer := &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant, FourEyes: s.cfg.KBFourEyes,
+		Scope: auth.ServicesFrom}
 	res := &graphql.Resolver{Chat: s.chat, Engine: s.engine, Queries: s.queries, Logger: s.log,
 		// A burst of two thirds of the minute's budget, so that a building behind
 		// one address is not throttled.

@@ -229,6 +229,36 @@
       diffBlock("Autres formulations", a.alternatives.join("\n"), b.alternatives.join("\n")));
   }
 
+  function days() {
+    const to = new Date();
+    const from = new Date(to.getTime() - Number($("#c-period").value) * 86400000);
+    const iso = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
+    return { f: iso(from), t: iso(to) };
+  }
+
+  // loadCoverage shows each service's figures; a service's name filters the list below.
+  async function loadCoverage() {
+    try {
+      const d = await gql(`query($f: Time!, $t: Time!) { me { services } kbCoverage(from: $f, to: $t) {
+        service entries published waiting stale asked answered answerRate feedback helpfulRate unmetNeeds unmetQuestions } }`, days());
+      const scope = $("#scope");
+      scope.hidden = !d.me || !d.me.services.length;
+      if (!scope.hidden) scope.textContent = "Votre compte est limité aux services : " + d.me.services.join(", ") + ".";
+      $("#coverage tbody").replaceChildren(...d.kbCoverage.map((c) => el("tr", {},
+        el("th", { scope: "row" }, el("button", { type: "button", class: "label-btn", text: c.service,
+          "aria-label": `${c.service} : afficher ses entrées`, onclick: () => { $("#f-service").value = c.service; load(); } })),
+        el("td", { class: "num", text: `${c.entries} (${c.published})` }),
+        el("td", { class: "num", text: String(c.waiting) }),
+        el("td", { class: "num", text: String(c.stale) }),
+        el("td", { class: "num", text: String(c.asked) }),
+        el("td", { class: "num", text: pct(c.answerRate) }),
+        el("td", { class: "num", text: c.feedback ? `${pct(c.helpfulRate)} (${c.feedback} avis)` : "—" }),
+        el("td", { class: "num", text: c.unmetNeeds ? `${c.unmetNeeds} (${c.unmetQuestions} questions)` : "0" }))));
+    } catch (e) {
+      handle(e);
+    }
+  }
+
   function handle(e) {
     if (e.code === "UNAUTHENTICATED") {
       say("Connectez-vous avec votre compte.", true);
@@ -240,6 +270,7 @@
 
   $("#kb-filters").addEventListener("submit", (e) => { e.preventDefault(); load(); });
   $("#edit").addEventListener("submit", save);
+  $("#coverage-filters").addEventListener("submit", (e) => { e.preventDefault(); loadCoverage(); });
   $("#e-answer").addEventListener("input", preview);
   $("#a-validate").addEventListener("click", () => step("validateKbEntry", "Entrée validée : elle peut être publiée."));
   $("#a-publish").addEventListener("click", () => step("publishKbEntry", "Entrée publiée : le robot répond avec elle dès le prochain message."));
@@ -255,5 +286,6 @@
     }
     await load();
     fillChoices();
+    loadCoverage();
   }, handle);
 })();

@@ -71,8 +71,9 @@ type ComplexityRoot struct {
 	}
 
 	Caller struct {
-		Name func(childComplexity int) int
-		Role func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Role     func(childComplexity int) int
+		Services func(childComplexity int) int
 	}
 
 	Conversation struct {
@@ -147,8 +148,8 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptSuggestion  func(childComplexity int, id string) int
 		ChooseSuggestion  func(childComplexity int, conversationID string, entryID string) int
-		CreateAPIToken    func(childComplexity int, role model.Role, name string) int
-		CreateAccount     func(childComplexity int, login string, name string, role model.Role, password string) int
+		CreateAPIToken    func(childComplexity int, role model.Role, name string, services []string) int
+		CreateAccount     func(childComplexity int, login string, name string, role model.Role, password string, services []string) int
 		DisableAccount    func(childComplexity int, id string) int
 		DraftKbEntry      func(childComplexity int, input model.KbEntryInput) int
 		EraseConversation func(childComplexity int, id string) int
@@ -190,6 +191,7 @@ type ComplexityRoot struct {
 		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
 		Conversation       func(childComplexity int, id string) int
 		ExportConversation func(childComplexity int, id string) int
+		KbCoverage         func(childComplexity int, from time.Time, to time.Time) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbEntryHistory     func(childComplexity int, id string) int
 		KbQueue            func(childComplexity int) int
@@ -214,6 +216,21 @@ type ComplexityRoot struct {
 		Running   func(childComplexity int) int
 		Seconds   func(childComplexity int) int
 		StartedAt func(childComplexity int) int
+	}
+
+	ServiceCoverage struct {
+		AnswerRate     func(childComplexity int) int
+		Answered       func(childComplexity int) int
+		Asked          func(childComplexity int) int
+		Entries        func(childComplexity int) int
+		Feedback       func(childComplexity int) int
+		HelpfulRate    func(childComplexity int) int
+		Published      func(childComplexity int) int
+		Service        func(childComplexity int) int
+		Stale          func(childComplexity int) int
+		UnmetNeeds     func(childComplexity int) int
+		UnmetQuestions func(childComplexity int) int
+		Waiting        func(childComplexity int) int
 	}
 
 	Session struct {
@@ -287,9 +304,9 @@ type MutationResolver interface {
 	ReplayProjections(ctx context.Context) (*model.ReplayReport, error)
 	RevokeSession(ctx context.Context, id string) (bool, error)
 	SignOutEverywhere(ctx context.Context, accountID string) (int, error)
-	CreateAPIToken(ctx context.Context, role model.Role, name string) (string, error)
+	CreateAPIToken(ctx context.Context, role model.Role, name string, services []string) (string, error)
 	RevokeAPIToken(ctx context.Context, id string) (bool, error)
-	CreateAccount(ctx context.Context, login string, name string, role model.Role, password string) (*model.Account, error)
+	CreateAccount(ctx context.Context, login string, name string, role model.Role, password string, services []string) (*model.Account, error)
 	DisableAccount(ctx context.Context, id string) (bool, error)
 	DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error)
 	UpdateKbEntry(ctx context.Context, id string, input model.KbEntryInput) (*model.KbEntry, error)
@@ -322,6 +339,7 @@ type QueryResolver interface {
 	ExportConversation(ctx context.Context, id string) (string, error)
 	KbStudio(ctx context.Context, search *string, service *string, audience *model.Audience, source *string, status *string, stale *bool, leastHelpful *bool, first *int) ([]*model.StudioEntry, error)
 	KbEntryHistory(ctx context.Context, id string) ([]*model.KbChange, error)
+	KbCoverage(ctx context.Context, from time.Time, to time.Time) ([]*model.ServiceCoverage, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -478,6 +496,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Caller.Role(childComplexity), true
+	case "Caller.services":
+		if e.ComplexityRoot.Caller.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Caller.Services(childComplexity), true
 
 	case "Conversation.audience":
 		if e.ComplexityRoot.Conversation.Audience == nil {
@@ -789,7 +813,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["role"].(model.Role), args["name"].(string)), true
+		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["role"].(model.Role), args["name"].(string), args["services"].([]string)), true
 	case "Mutation.createAccount":
 		if e.ComplexityRoot.Mutation.CreateAccount == nil {
 			break
@@ -800,7 +824,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["login"].(string), args["name"].(string), args["role"].(model.Role), args["password"].(string)), true
+		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["login"].(string), args["name"].(string), args["role"].(model.Role), args["password"].(string), args["services"].([]string)), true
 	case "Mutation.disableAccount":
 		if e.ComplexityRoot.Mutation.DisableAccount == nil {
 			break
@@ -1092,6 +1116,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.ExportConversation(childComplexity, args["id"].(string)), true
 
+	case "Query.kbCoverage":
+		if e.ComplexityRoot.Query.KbCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbCoverage(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.kbEntries":
 		if e.ComplexityRoot.Query.KbEntries == nil {
 			break
@@ -1264,6 +1299,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReplayReport.StartedAt(childComplexity), true
+
+	case "ServiceCoverage.answerRate":
+		if e.ComplexityRoot.ServiceCoverage.AnswerRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.AnswerRate(childComplexity), true
+	case "ServiceCoverage.answered":
+		if e.ComplexityRoot.ServiceCoverage.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Answered(childComplexity), true
+	case "ServiceCoverage.asked":
+		if e.ComplexityRoot.ServiceCoverage.Asked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Asked(childComplexity), true
+	case "ServiceCoverage.entries":
+		if e.ComplexityRoot.ServiceCoverage.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Entries(childComplexity), true
+	case "ServiceCoverage.feedback":
+		if e.ComplexityRoot.ServiceCoverage.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Feedback(childComplexity), true
+	case "ServiceCoverage.helpfulRate":
+		if e.ComplexityRoot.ServiceCoverage.HelpfulRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.HelpfulRate(childComplexity), true
+	case "ServiceCoverage.published":
+		if e.ComplexityRoot.ServiceCoverage.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Published(childComplexity), true
+	case "ServiceCoverage.service":
+		if e.ComplexityRoot.ServiceCoverage.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Service(childComplexity), true
+	case "ServiceCoverage.stale":
+		if e.ComplexityRoot.ServiceCoverage.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Stale(childComplexity), true
+	case "ServiceCoverage.unmetNeeds":
+		if e.ComplexityRoot.ServiceCoverage.UnmetNeeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.UnmetNeeds(childComplexity), true
+	case "ServiceCoverage.unmetQuestions":
+		if e.ComplexityRoot.ServiceCoverage.UnmetQuestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.UnmetQuestions(childComplexity), true
+	case "ServiceCoverage.waiting":
+		if e.ComplexityRoot.ServiceCoverage.Waiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Waiting(childComplexity), true
 
 	case "Session.accountId":
 		if e.ComplexityRoot.Session.AccountID == nil {
@@ -1798,12 +1906,12 @@ type Mutation {
   next sign-in; returns how many sessions ended.
   """
   signOutEverywhere(accountId: ID!): Int! @auth(roles: [ADMIN])
-  "Create an API token for a role; the token is shown this once."
-  createApiToken(role: Role!, name: String!): String! @auth(roles: [ADMIN])
+  "Create an API token for a role; the token is shown this once. services: the knowledge base services an expert is limited to (none: all)."
+  createApiToken(role: Role!, name: String!, services: [String!]): String! @auth(roles: [ADMIN])
   "Revoke an API token: it is refused from the next request."
   revokeApiToken(id: ID!): Boolean! @auth(roles: [ADMIN])
-  "Create a local account to sign in to the dashboards (password of 12 characters at least)."
-  createAccount(login: String!, name: String!, role: Role!, password: String!): Account! @auth(roles: [ADMIN])
+  "Create a local account to sign in to the dashboards (password of 12 characters at least). services: the knowledge base services an expert is limited to (none: all)."
+  createAccount(login: String!, name: String!, role: Role!, password: String!, services: [String!]): Account! @auth(roles: [ADMIN])
   "Disable an account and sign it out."
   disableAccount(id: ID!): Boolean! @auth(roles: [ADMIN])
   "Draft a knowledge base entry (from a group of unanswered questions, with clusterId)."
@@ -2016,6 +2124,44 @@ type StudioEntry {
   reviewBy: Time
   stale: Boolean!
 }
+
+# Scope by service: an expert may be limited to some services of the knowledge
+# base (an attribute of the account or token); every change is checked in
+# kb.Writer, and the lists show only the caller's services.
+
+extend type Caller {
+  "The knowledge base services the caller is limited to; empty: all."
+  services: [String!]!
+}
+
+extend type Query {
+  """
+  Each service of the knowledge base over a period, largest first: its entries,
+  the questions closest to them and the share answered, the feedback on their
+  answers, and the open unmet needs (groups of unanswered questions) closest to
+  them. Only the caller's services.
+  """
+  kbCoverage(from: Time!, to: Time!): [ServiceCoverage!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+type ServiceCoverage {
+  service: String!
+  entries: Int!
+  published: Int!
+  "Drafts and validated versions waiting."
+  waiting: Int!
+  "Published entries past their review date."
+  stale: Int!
+  "Citizens' questions whose closest entry is of the service, and those answered at once."
+  asked: Int!
+  answered: Int!
+  answerRate: Float
+  feedback: Int!
+  helpfulRate: Float
+  "Groups of unmet demand, and their questions, whose closest entry is of the service."
+  unmetNeeds: Int!
+  unmetQuestions: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2094,6 +2240,8 @@ func (ec *executionContext) childFields_Caller(ctx context.Context, field graphq
 		return ec.fieldContext_Caller_name(ctx, field)
 	case "role":
 		return ec.fieldContext_Caller_role(ctx, field)
+	case "services":
+		return ec.fieldContext_Caller_services(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Caller", field.Name)
 }
@@ -2286,6 +2434,36 @@ func (ec *executionContext) childFields_ReplayReport(ctx context.Context, field 
 		return ec.fieldContext_ReplayReport_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReplayReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_ServiceCoverage_service(ctx, field)
+	case "entries":
+		return ec.fieldContext_ServiceCoverage_entries(ctx, field)
+	case "published":
+		return ec.fieldContext_ServiceCoverage_published(ctx, field)
+	case "waiting":
+		return ec.fieldContext_ServiceCoverage_waiting(ctx, field)
+	case "stale":
+		return ec.fieldContext_ServiceCoverage_stale(ctx, field)
+	case "asked":
+		return ec.fieldContext_ServiceCoverage_asked(ctx, field)
+	case "answered":
+		return ec.fieldContext_ServiceCoverage_answered(ctx, field)
+	case "answerRate":
+		return ec.fieldContext_ServiceCoverage_answerRate(ctx, field)
+	case "feedback":
+		return ec.fieldContext_ServiceCoverage_feedback(ctx, field)
+	case "helpfulRate":
+		return ec.fieldContext_ServiceCoverage_helpfulRate(ctx, field)
+	case "unmetNeeds":
+		return ec.fieldContext_ServiceCoverage_unmetNeeds(ctx, field)
+	case "unmetQuestions":
+		return ec.fieldContext_ServiceCoverage_unmetQuestions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2605,6 +2783,14 @@ func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Contex
 		return nil, err
 	}
 	args["password"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "services",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["services"] = arg4
 	return args, nil
 }
 
@@ -2627,6 +2813,14 @@ func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["name"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "services",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["services"] = arg2
 	return args, nil
 }
 
@@ -2963,6 +3157,28 @@ func (ec *executionContext) field_Query_exportConversation_args(ctx context.Cont
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kbCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -3872,6 +4088,29 @@ func (ec *executionContext) _Caller_role(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Caller_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Caller", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Caller_services(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Caller_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Caller_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Caller", field, false, false, "String")
 }
 
 func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *model.Conversation) (ret graphql.Marshaler) {
@@ -5296,7 +5535,7 @@ func (ec *executionContext) _Mutation_createApiToken(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["role"].(model.Role), fc.Args["name"].(string))
+			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["role"].(model.Role), fc.Args["name"].(string), fc.Args["services"].([]string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -5420,7 +5659,7 @@ func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["login"].(string), fc.Args["name"].(string), fc.Args["role"].(model.Role), fc.Args["password"].(string))
+			return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["login"].(string), fc.Args["name"].(string), fc.Args["role"].(model.Role), fc.Args["password"].(string), fc.Args["services"].([]string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -7433,6 +7672,68 @@ func (ec *executionContext) fieldContext_Query_kbEntryHistory(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_kbCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbCoverage(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.ServiceCoverage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.ServiceCoverage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ServiceCoverage) graphql.Marshaler {
+			return ec.marshalNServiceCoverage2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐServiceCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7668,6 +7969,282 @@ func (ec *executionContext) _ReplayReport_error(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ReplayReport_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReplayReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceCoverage_service(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceCoverage_entries(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_published(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_waiting(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_waiting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Waiting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_waiting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_stale(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_asked(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_asked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Asked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_asked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_answered(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_answerRate(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_answerRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_answerRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ServiceCoverage_feedback(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feedback, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_helpfulRate(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_helpfulRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpfulRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_helpfulRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ServiceCoverage_unmetNeeds(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_unmetNeeds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnmetNeeds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_unmetNeeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_unmetQuestions(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_unmetQuestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnmetQuestions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_unmetQuestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
@@ -10147,6 +10724,11 @@ func (ec *executionContext) _Caller(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "services":
+			out.Values[i] = ec._Caller_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11034,6 +11616,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kbEntryHistory(ctx, field)
 				})
+		case "kbCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbCoverage(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11109,6 +11697,94 @@ func (ec *executionContext) _ReplayReport(ctx context.Context, sel ast.Selection
 		case "error":
 			out.Values[i] = ec._ReplayReport_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceCoverageImplementors = []string{"ServiceCoverage"}
+
+func (ec *executionContext) _ServiceCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceCoverage")
+		case "service":
+			out.Values[i] = ec._ServiceCoverage_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._ServiceCoverage_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._ServiceCoverage_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "waiting":
+			out.Values[i] = ec._ServiceCoverage_waiting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._ServiceCoverage_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asked":
+			out.Values[i] = ec._ServiceCoverage_asked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answered":
+			out.Values[i] = ec._ServiceCoverage_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerRate":
+			out.Values[i] = ec._ServiceCoverage_answerRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "feedback":
+			out.Values[i] = ec._ServiceCoverage_feedback(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "helpfulRate":
+			out.Values[i] = ec._ServiceCoverage_helpfulRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unmetNeeds":
+			out.Values[i] = ec._ServiceCoverage_unmetNeeds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmetQuestions":
+			out.Values[i] = ec._ServiceCoverage_unmetQuestions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -12334,6 +13010,30 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparv
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNServiceCoverage2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐServiceCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ServiceCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceCoverage2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐServiceCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNServiceCoverage2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐServiceCoverage(ctx context.Context, sel ast.SelectionSet, v *model.ServiceCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceCoverage!")
+		return graphql.Null
+	}
+	return ec._ServiceCoverage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSession2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Session) graphql.Marshaler {

@@ -50,6 +50,8 @@ type BotReply struct {
 type Caller struct {
 	Name string `json:"name"`
 	Role Role   `json:"role"`
+	// The knowledge base services the caller is limited to; empty: all.
+	Services []string `json:"services"`
 }
 
 type Conversation struct {
@@ -194,6 +196,25 @@ type ReplayReport struct {
 	Seconds float64 `json:"seconds"`
 	// Why it stopped, when it failed.
 	Error *string `json:"error,omitempty"`
+}
+
+type ServiceCoverage struct {
+	Service   string `json:"service"`
+	Entries   int    `json:"entries"`
+	Published int    `json:"published"`
+	// Drafts and validated versions waiting.
+	Waiting int `json:"waiting"`
+	// Published entries past their review date.
+	Stale int `json:"stale"`
+	// Citizens' questions whose closest entry is of the service, and those answered at once.
+	Asked       int      `json:"asked"`
+	Answered    int      `json:"answered"`
+	AnswerRate  *float64 `json:"answerRate,omitempty"`
+	Feedback    int      `json:"feedback"`
+	HelpfulRate *float64 `json:"helpfulRate,omitempty"`
+	// Groups of unmet demand, and their questions, whose closest entry is of the service.
+	UnmetNeeds     int `json:"unmetNeeds"`
+	UnmetQuestions int `json:"unmetQuestions"`
 }
 
 // A signed-in browser of the dashboards, never its secret.
