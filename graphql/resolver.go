@@ -49,4 +49,6 @@ type Resolver struct {
 	// exports.
 	RetentionDays int
 	Logger        *slog.Logger
+
+	trials trialCache // engines of the drafts tried in the studio (trial.go)
 }

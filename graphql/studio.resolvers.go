@@ -64,3 +64,25 @@ func (r *queryResolver) KbCoverage(ctx context.Context, from time.Time, to time.
 	}
 	return r.coverage(ctx, from, to)
 }
+
+// TryPhrasing is the resolver for the tryPhrasing field.
+func (r *queryResolver) TryPhrasing(ctx context.Context, text string, draftID *string, audience *model.Audience) (*model.TryResult, error) {
+	if err := checkPhrasing(text); err != nil {
+		return nil, err
+	}
+	a := kbAudience(audience)
+	out := &model.TryResult{Published: tryReply(ctx, r.Engine, text, a)}
+	if draftID != nil {
+		engine, _, err := r.draftEngine(ctx, *draftID)
+		if err != nil {
+			return nil, err
+		}
+		out.Draft = tryReply(ctx, engine, text, a)
+	}
+	return out, nil
+}
+
+// KbCollisions is the resolver for the kbCollisions field.
+func (r *queryResolver) KbCollisions(ctx context.Context, draftID string) ([]*model.Collision, error) {
+	return r.collisions(ctx, draftID)
+}

@@ -4,12 +4,14 @@ import (
 	"log/slog"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
@@ -180,5 +182,77 @@ func TestStudioScopeByService(t *testing.T) {
 	c.MustPost(`mutation { draftKbEntry(input: {question: "Piles usagées ?", answer: "En déchèterie."}) { service } }`, &d, dechets)
 	if d.DraftKbEntry.Service == nil || *d.DraftKbEntry.Service != "Déchets" {
 		t.Errorf("a new entry of the expert of déchets has service %v", d.DraftKbEntry.Service)
+	}
+}
+
+// publishDemo puts the demo town's entries in the studio's state, published.
+func publishDemo(t *testing.T, res *graphql.Resolver) {
+	t.Helper()
+	for _, e := range kb.Demo() {
+		p := &events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: e.Wire(), By: "demo"}
+		env, err := events.New("montclar", "", time.Now(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.KB.State.Apply(env, p)
+	}
+}
+
+// TestStudioTryPhrasing: a phrasing nobody answers today is answered by the
+// draft once applied, the published reply unchanged; the draft's phrasing that
+// another entry keeps answering is listed as a collision.
+func TestStudioTryPhrasing(t *testing.T) {
+	c, as, res := newStudio(t)
+	publishDemo(t, res)
+	expert := as("EXPERT", "Alice")
+	var d struct{ DraftKbEntry struct{ ID string } }
+	c.MustPost(`mutation { draftKbEntry(input: {question: "Où récupérer mon vélo enlevé par la fourrière ?",
+		alternatives: ["fourrière vélo", "bonjour"], answer: "À la fourrière municipale, rue des Tanneurs."}) { id } }`, &d, expert)
+	id := d.DraftKbEntry.ID
+
+	type reply struct {
+		Outcome    string
+		Confidence float64
+		Entry      *struct{ ID string }
+	}
+	var tr struct {
+		TryPhrasing struct{ Published, Draft *reply }
+	}
+	c.MustPost(`query($id: ID) { tryPhrasing(text: "mon vélo est parti à la fourrière, je le récupère où ?", draftId: $id) {
+		published { outcome confidence entry { id } } draft { outcome confidence entry { id } } } }`, &tr, client.Var("id", id), expert)
+	pub, dr := tr.TryPhrasing.Published, tr.TryPhrasing.Draft
+	if pub == nil || (pub.Entry != nil && pub.Entry.ID == id) {
+		t.Errorf("published reply = %+v, must not know the draft", pub)
+	}
+	if dr == nil || dr.Outcome != "ANSWERED" || dr.Entry == nil || dr.Entry.ID != id {
+		t.Fatalf("draft reply = %+v, want ANSWERED with %s", dr, id)
+	}
+	var alone struct {
+		TryPhrasing struct{ Published, Draft *reply }
+	}
+	c.MustPost(`{ tryPhrasing(text: "fourrière vélo") { published { outcome } draft { outcome } } }`, &alone, expert)
+	if alone.TryPhrasing.Published == nil || alone.TryPhrasing.Draft != nil {
+		t.Errorf("without a draft, the published reply only: %+v", alone.TryPhrasing)
+	}
+
+	var col struct {
+		KbCollisions []struct {
+			Text, Origin string
+			Published    *struct{ ID string }
+			Draft        *struct{ ID string }
+		}
+	}
+	c.MustPost(`query($id: ID!) { kbCollisions(draftId: $id) { text origin published { id } draft { id } } }`, &col, client.Var("id", id), expert)
+	found := false
+	for _, x := range col.KbCollisions {
+		if x.Text == "fourrière vélo" || x.Text == "Où récupérer mon vélo enlevé par la fourrière ?" {
+			t.Errorf("the draft's own phrasing %q should reach it: %+v", x.Text, x)
+		}
+		if x.Text == "bonjour" && x.Origin == "PHRASING" && (x.Draft == nil || x.Draft.ID != id) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("« bonjour », answered by the greeting, is not a collision: %+v", col.KbCollisions)
 	}
 }

@@ -345,6 +345,12 @@ func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }
 
 // compose writes the reply the citizen reads.
 func (s *Service) compose(d bot.Decision, audience kb.Audience) string {
+	return Compose(s.engine, d, audience)
+}
+
+// Compose writes the reply to a decision as the citizen reads it; engine gives
+// the hand-off entry offered when nothing answers.
+func Compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 	switch d.Outcome {
 	case bot.Answered, bot.Smalltalk, bot.Handoff:
 		return d.Entry.AnswerFor(audience)
@@ -362,7 +368,7 @@ func (s *Service) compose(d bot.Decision, audience kb.Audience) string {
 	b.WriteString("Je peux vous renseigner sur les papiers d'identité, l'état civil, les élections, les déchets, ")
 	b.WriteString("la voirie, l'urbanisme, les écoles et la petite enfance, les associations et les services de la ville. ")
 	b.WriteString("Vous pouvez reformuler votre question")
-	if h, ok := s.engine.Handoff(); ok {
+	if h, ok := engine.Handoff(); ok {
 		b.WriteString(", ou joindre un agent : ")
 		b.WriteString(h.Answer)
 	} else {

@@ -66,6 +66,14 @@ func TestStudioPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait("the word diff", `document.querySelectorAll("#diff ins").length > 0 && document.querySelectorAll("#diff del").length > 0`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#t-text", "passeport perdu"), chromedp.Click("#try button[type=submit]")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the two replies side by side", `!document.querySelector("#try-results").hidden && document.querySelectorAll("#try-results tbody td").length === 2`)
+	if err := chromedp.Do(ctx, chromedp.Click("#t-collisions")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the collisions", `!document.querySelector("#collisions").hidden && document.querySelector("#status").textContent.includes("ollision")`)
 	if !page(`!document.querySelector("#a-validate").hidden && document.querySelector("#a-publish").hidden`) {
 		t.Error("a draft should offer validation, not publication")
 	}

@@ -76,3 +76,24 @@ func (q *Queries) UnmetByService(ctx context.Context, from, to time.Time) ([]Unm
 	}
 	return out, nil
 }
+
+// QuestionsWeighing returns the citizens' questions (redacted) of [from, to)
+// whose decision weighed an entry, newest first, at most limit: the questions
+// a new version of the entry may take or give away.
+func (q *Queries) QuestionsWeighing(ctx context.Context, entryID string, from, to time.Time, limit int) ([]string, error) {
+	var rows []struct {
+		Text string `ch:"text"`
+	}
+	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT any(m.text) AS text FROM
+		(SELECT utterance_id, at FROM decisions FINAL WHERE at >= %[1]s AND at < %[2]s AND has(candidates, %[3]s)) AS d
+		INNER JOIN (SELECT event_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %[1]s AND at < %[2]s) AS m
+		ON m.event_id = d.utterance_id
+		GROUP BY lower(m.text) ORDER BY max(d.at) DESC LIMIT %[4]d`, TimeLit(from), TimeLit(to), Quote(entryID), limit)); err != nil {
+		return nil, fmt.Errorf("projections: questions weighing %s: %w", entryID, err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Text
+	}
+	return out, nil
+}

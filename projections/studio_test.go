@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +102,44 @@ func TestUnmetByService(t *testing.T) {
 			want := []Unmet{{Service: "Déchets", Groups: 2, Questions: 3}, {Service: "État civil", Groups: 1, Questions: 1}}
 			if !slices.Equal(got, want) {
 				t.Errorf("unmet by service = %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+// TestQuestionsWeighing: the citizens' questions whose decision weighed an
+// entry, once each, newest first; others left out.
+func TestQuestionsWeighing(t *testing.T) {
+	ctx := context.Background()
+	at := time.Now().UTC().Truncate(time.Second).Add(-time.Hour)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			b := Batch{}
+			for i, q := range []struct {
+				text  string
+				cands []string
+			}{{"verre ?", []string{"verre", "piles"}}, {"piles ?", []string{"piles"}}, {"Verre ?", []string{"piles", "verre"}}, {"bouteilles", []string{"verre"}}} {
+				conv := fmt.Sprintf("c%d", i)
+				u := &events.UtteranceReceived{Text: q.text}
+				ue, _ := events.New("montclar", conv, at.Add(time.Duration(i)*time.Second), u)
+				b.Project(ue, u)
+				var cands []events.Candidate
+				for _, c := range q.cands {
+					cands = append(cands, events.Candidate{EntryID: c, Score: 0.5})
+				}
+				d := &events.BotDecision{UtteranceID: ue.ID, Outcome: "ANSWERED", EntryID: q.cands[0], Candidates: cands, Reply: "r"}
+				de, _ := events.New("montclar", conv, at.Add(time.Duration(i)*time.Second), d)
+				b.Project(de, d)
+			}
+			if err := b.Insert(ctx, s, ""); err != nil {
+				t.Fatal(err)
+			}
+			got, err := NewQueries(s).QuestionsWeighing(ctx, "verre", at.Add(-time.Minute), at.Add(time.Minute), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0] != "bouteilles" || !strings.EqualFold(got[1], "verre ?") {
+				t.Errorf("questions weighing verre = %q, want bouteilles then verre ? once", got)
 			}
 		})
 	}

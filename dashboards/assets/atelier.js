@@ -95,6 +95,8 @@
     $("#e-demande").value = e.demande || "";
     preview();
     buttons();
+    $("#try-results").hidden = true;
+    $("#collisions").hidden = true;
     $("#editor-title").focus();
     await loadHistory();
   }
@@ -259,6 +261,49 @@
     }
   }
 
+  const outcomes = { ANSWERED: "répond", CLARIFY: "propose des choix", UNANSWERED: "sans réponse", HANDOFF: "passe la main", SMALLTALK: "politesse" };
+
+  // replyCell says which entry answers and how sure the bot is.
+  const replyCell = (r) => el("td", {}, r.entry ? el("span", { text: r.entry.question }) : el("span", { text: "—" }),
+    el("br"), el("span", { class: "meta", text: `${outcomes[r.outcome] || r.outcome}, confiance ${Math.round(r.confidence * 100)} %` }));
+
+  async function tryIt(ev) {
+    ev.preventDefault();
+    const lines = $("#t-text").value.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 20);
+    if (!lines.length) { say("Tapez au moins une formulation.", true); return; }
+    try {
+      say("Essai en cours…");
+      const rows = [];
+      for (const text of lines) {
+        const d = await gql(`query($t: String!, $id: ID) { tryPhrasing(text: $t, draftId: $id) {
+          published { outcome confidence entry { id question } } draft { outcome confidence entry { id question } } } }`, { t: text, id: current.entry.id });
+        const r = d.tryPhrasing;
+        const changed = (r.published.entry || {}).id !== (r.draft.entry || {}).id;
+        rows.push(el("tr", { class: changed ? "changed" : null }, el("th", { scope: "row", text: text }), replyCell(r.published), replyCell(r.draft)));
+      }
+      $("#try-results tbody").replaceChildren(...rows);
+      $("#try-results").hidden = false;
+      say(`${lines.length} formulation(s) essayée(s).`);
+    } catch (e) {
+      handle(e);
+    }
+  }
+
+  async function collisions() {
+    try {
+      say("Recherche des collisions…");
+      const d = await gql(`query($id: ID!) { kbCollisions(draftId: $id) { text origin published { question } draft { question } } }`, { id: current.entry.id });
+      const name = (e) => (e ? e.question : "sans réponse");
+      $("#collisions tbody").replaceChildren(...d.kbCollisions.map((c) => el("tr", {},
+        el("th", { scope: "row", text: c.text }), el("td", { text: c.origin === "PHRASING" ? "formulation de l'entrée" : "question d'un habitant" }),
+        el("td", { text: name(c.published) }), el("td", { text: name(c.draft) }))));
+      $("#collisions").hidden = false;
+      say(d.kbCollisions.length ? `${d.kbCollisions.length} collision(s) : vérifiez-les avant de publier.` : "Aucune collision : les formulations de l'entrée y mènent et les questions récentes ne changent pas d'entrée.");
+    } catch (e) {
+      handle(e);
+    }
+  }
+
   function handle(e) {
     if (e.code === "UNAUTHENTICATED") {
       say("Connectez-vous avec votre compte.", true);
@@ -270,6 +315,8 @@
 
   $("#kb-filters").addEventListener("submit", (e) => { e.preventDefault(); load(); });
   $("#edit").addEventListener("submit", save);
+  $("#try").addEventListener("submit", tryIt);
+  $("#t-collisions").addEventListener("click", collisions);
   $("#coverage-filters").addEventListener("submit", (e) => { e.preventDefault(); loadCoverage(); });
   $("#e-answer").addEventListener("input", preview);
   $("#a-validate").addEventListener("click", () => step("validateKbEntry", "Entrée validée : elle peut être publiée."));

@@ -76,6 +76,13 @@ type ComplexityRoot struct {
 		Services func(childComplexity int) int
 	}
 
+	Collision struct {
+		Draft     func(childComplexity int) int
+		Origin    func(childComplexity int) int
+		Published func(childComplexity int) int
+		Text      func(childComplexity int) int
+	}
+
 	Conversation struct {
 		Audience func(childComplexity int) int
 		ID       func(childComplexity int) int
@@ -191,6 +198,7 @@ type ComplexityRoot struct {
 		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
 		Conversation       func(childComplexity int, id string) int
 		ExportConversation func(childComplexity int, id string) int
+		KbCollisions       func(childComplexity int, draftID string) int
 		KbCoverage         func(childComplexity int, from time.Time, to time.Time) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbEntryHistory     func(childComplexity int, id string) int
@@ -202,6 +210,7 @@ type ComplexityRoot struct {
 		Overview           func(childComplexity int, from time.Time, to time.Time) int
 		ReplayStatus       func(childComplexity int) int
 		Sessions           func(childComplexity int) int
+		TryPhrasing        func(childComplexity int, text string, draftID *string, audience *model.Audience) int
 		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time) int
 		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string) int
 		UnansweredThemes   func(childComplexity int) int
@@ -255,6 +264,11 @@ type ComplexityRoot struct {
 		ReviewBy    func(childComplexity int) int
 		Stale       func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+	}
+
+	TryResult struct {
+		Draft     func(childComplexity int) int
+		Published func(childComplexity int) int
 	}
 
 	UnansweredCluster struct {
@@ -340,6 +354,8 @@ type QueryResolver interface {
 	KbStudio(ctx context.Context, search *string, service *string, audience *model.Audience, source *string, status *string, stale *bool, leastHelpful *bool, first *int) ([]*model.StudioEntry, error)
 	KbEntryHistory(ctx context.Context, id string) ([]*model.KbChange, error)
 	KbCoverage(ctx context.Context, from time.Time, to time.Time) ([]*model.ServiceCoverage, error)
+	TryPhrasing(ctx context.Context, text string, draftID *string, audience *model.Audience) (*model.TryResult, error)
+	KbCollisions(ctx context.Context, draftID string) ([]*model.Collision, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -502,6 +518,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Caller.Services(childComplexity), true
+
+	case "Collision.draft":
+		if e.ComplexityRoot.Collision.Draft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collision.Draft(childComplexity), true
+	case "Collision.origin":
+		if e.ComplexityRoot.Collision.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collision.Origin(childComplexity), true
+	case "Collision.published":
+		if e.ComplexityRoot.Collision.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collision.Published(childComplexity), true
+	case "Collision.text":
+		if e.ComplexityRoot.Collision.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collision.Text(childComplexity), true
 
 	case "Conversation.audience":
 		if e.ComplexityRoot.Conversation.Audience == nil {
@@ -1116,6 +1157,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.ExportConversation(childComplexity, args["id"].(string)), true
 
+	case "Query.kbCollisions":
+		if e.ComplexityRoot.Query.KbCollisions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbCollisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbCollisions(childComplexity, args["draftId"].(string)), true
 	case "Query.kbCoverage":
 		if e.ComplexityRoot.Query.KbCoverage == nil {
 			break
@@ -1217,6 +1269,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sessions(childComplexity), true
+	case "Query.tryPhrasing":
+		if e.ComplexityRoot.Query.TryPhrasing == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tryPhrasing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TryPhrasing(childComplexity, args["text"].(string), args["draftId"].(*string), args["audience"].(*model.Audience)), true
 	case "Query.unansweredCluster":
 		if e.ComplexityRoot.Query.UnansweredCluster == nil {
 			break
@@ -1482,6 +1545,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StudioEntry.UpdatedAt(childComplexity), true
+
+	case "TryResult.draft":
+		if e.ComplexityRoot.TryResult.Draft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TryResult.Draft(childComplexity), true
+	case "TryResult.published":
+		if e.ComplexityRoot.TryResult.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TryResult.Published(childComplexity), true
 
 	case "UnansweredCluster.audiences":
 		if e.ComplexityRoot.UnansweredCluster.Audiences == nil {
@@ -2162,6 +2238,36 @@ type ServiceCoverage {
   unmetNeeds: Int!
   unmetQuestions: Int!
 }
+
+# Try before publishing: the published engine's reply and that of an engine
+# built from the published knowledge base with a draft applied.
+
+extend type Query {
+  """
+  The reply of the published knowledge base to a phrasing and, with draftId, the
+  reply once that entry's newest version (draft or validated) is published.
+  """
+  tryPhrasing(text: String!, draftId: ID, audience: Audience): TryResult! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  """
+  What publishing an entry's newest version would move: its own phrasings that
+  would go to another entry, and the citizens' questions of the last 90 days
+  that weighed it and would change entry (to it, or away from it).
+  """
+  kbCollisions(draftId: ID!): [Collision!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+type TryResult { published: BotReply!, draft: BotReply }
+
+"A phrasing whose entry changes when a draft is published."
+type Collision {
+  text: String!
+  "PHRASING: one of the draft's own phrasings; CITIZEN: a citizen's question (redacted)."
+  origin: String!
+  "The entry it goes to today (null: not answered)."
+  published: KbEntry
+  "The entry it would go to with the draft (null: not answered)."
+  draft: KbEntry
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2244,6 +2350,20 @@ func (ec *executionContext) childFields_Caller(ctx context.Context, field graphq
 		return ec.fieldContext_Caller_services(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Caller", field.Name)
+}
+
+func (ec *executionContext) childFields_Collision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_Collision_text(ctx, field)
+	case "origin":
+		return ec.fieldContext_Collision_origin(ctx, field)
+	case "published":
+		return ec.fieldContext_Collision_published(ctx, field)
+	case "draft":
+		return ec.fieldContext_Collision_draft(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Collision", field.Name)
 }
 
 func (ec *executionContext) childFields_Conversation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2512,6 +2632,16 @@ func (ec *executionContext) childFields_StudioEntry(ctx context.Context, field g
 		return ec.fieldContext_StudioEntry_stale(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StudioEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_TryResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "published":
+		return ec.fieldContext_TryResult_published(ctx, field)
+	case "draft":
+		return ec.fieldContext_TryResult_draft(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TryResult", field.Name)
 }
 
 func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3160,6 +3290,20 @@ func (ec *executionContext) field_Query_exportConversation_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_kbCollisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "draftId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["draftId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_kbCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3375,6 +3519,36 @@ func (ec *executionContext) field_Query_overview_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tryPhrasing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "draftId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["draftId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*model.Audience, error) {
+			return ec.unmarshalOAudience2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg2
 	return args, nil
 }
 
@@ -4111,6 +4285,116 @@ func (ec *executionContext) _Caller_services(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Caller_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Caller", field, false, false, "String")
+}
+
+func (ec *executionContext) _Collision_text(ctx context.Context, field graphql.CollectedField, obj *model.Collision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collision_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collision_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collision", field, false, false, "String")
+}
+
+func (ec *executionContext) _Collision_origin(ctx context.Context, field graphql.CollectedField, obj *model.Collision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collision_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collision_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collision", field, false, false, "String")
+}
+
+func (ec *executionContext) _Collision_published(ctx context.Context, field graphql.CollectedField, obj *model.Collision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collision_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collision_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collision_draft(ctx context.Context, field graphql.CollectedField, obj *model.Collision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collision_draft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Draft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collision_draft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *model.Conversation) (ret graphql.Marshaler) {
@@ -7734,6 +8018,130 @@ func (ec *executionContext) fieldContext_Query_kbCoverage(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_tryPhrasing(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tryPhrasing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TryPhrasing(ctx, fc.Args["text"].(string), fc.Args["draftId"].(*string), fc.Args["audience"].(*model.Audience))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.TryResult
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.TryResult
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TryResult) graphql.Marshaler {
+			return ec.marshalNTryResult2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTryResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tryPhrasing(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TryResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tryPhrasing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kbCollisions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbCollisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbCollisions(ctx, fc.Args["draftId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.Collision
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.Collision
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Collision) graphql.Marshaler {
+			return ec.marshalNCollision2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCollisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbCollisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Collision(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbCollisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8677,6 +9085,70 @@ func (ec *executionContext) _StudioEntry_stale(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_StudioEntry_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TryResult_published(ctx context.Context, field graphql.CollectedField, obj *model.TryResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TryResult_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BotReply) graphql.Marshaler {
+			return ec.marshalNBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBotReply(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TryResult_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TryResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BotReply(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TryResult_draft(ctx context.Context, field graphql.CollectedField, obj *model.TryResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TryResult_draft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Draft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BotReply) graphql.Marshaler {
+			return ec.marshalOBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBotReply(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TryResult_draft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TryResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BotReply(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UnansweredCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
@@ -10746,6 +11218,54 @@ func (ec *executionContext) _Caller(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var collisionImplementors = []string{"Collision"}
+
+func (ec *executionContext) _Collision(ctx context.Context, sel ast.SelectionSet, obj *model.Collision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Collision")
+		case "text":
+			out.Values[i] = ec._Collision_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "origin":
+			out.Values[i] = ec._Collision_origin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._Collision_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "draft":
+			out.Values[i] = ec._Collision_draft(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var conversationImplementors = []string{"Conversation"}
 
 func (ec *executionContext) _Conversation(ctx context.Context, sel ast.SelectionSet, obj *model.Conversation) graphql.Marshaler {
@@ -11622,6 +12142,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kbCoverage(ctx, field)
 				})
+		case "tryPhrasing":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tryPhrasing(ctx, field)
+				})
+		case "kbCollisions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbCollisions(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11931,6 +12463,44 @@ func (ec *executionContext) _StudioEntry(ctx context.Context, sel ast.SelectionS
 		case "stale":
 			out.Values[i] = ec._StudioEntry_stale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tryResultImplementors = []string{"TryResult"}
+
+func (ec *executionContext) _TryResult(ctx context.Context, sel ast.SelectionSet, obj *model.TryResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tryResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TryResult")
+		case "published":
+			out.Values[i] = ec._TryResult_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "draft":
+			out.Values[i] = ec._TryResult_draft(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -12655,6 +13225,30 @@ func (ec *executionContext) marshalNBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋ
 	return ec._BotReply(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCollision2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCollisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Collision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCollision2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCollision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCollision2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCollision(ctx context.Context, sel ast.SelectionSet, v *model.Collision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Collision!")
+		return graphql.Null
+	}
+	return ec._Collision(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConversation2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐConversation(ctx context.Context, sel ast.SelectionSet, v *model.Conversation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conversation!")
@@ -13231,6 +13825,14 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNTryResult2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTryResult(ctx context.Context, sel ast.SelectionSet, v *model.TryResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TryResult!")
+		return graphql.Null
+	}
+	return ec._TryResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNUnansweredCluster2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUnansweredClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnansweredCluster) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13501,6 +14103,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBotReply(ctx context.Context, sel ast.SelectionSet, v *model.BotReply) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BotReply(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBucket2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBucket(ctx context.Context, v any) (*model.Bucket, error) {

@@ -54,6 +54,17 @@ type Caller struct {
 	Services []string `json:"services"`
 }
 
+// A phrasing whose entry changes when a draft is published.
+type Collision struct {
+	Text string `json:"text"`
+	// PHRASING: one of the draft's own phrasings; CITIZEN: a citizen's question (redacted).
+	Origin string `json:"origin"`
+	// The entry it goes to today (null: not answered).
+	Published *KbEntry `json:"published,omitempty"`
+	// The entry it would go to with the draft (null: not answered).
+	Draft *KbEntry `json:"draft,omitempty"`
+}
+
 type Conversation struct {
 	ID       string     `json:"id"`
 	Audience *Audience  `json:"audience,omitempty"`
@@ -250,6 +261,11 @@ type StudioEntry struct {
 	// When an expert should read it again: 12 months after its publication.
 	ReviewBy *time.Time `json:"reviewBy,omitempty"`
 	Stale    bool       `json:"stale"`
+}
+
+type TryResult struct {
+	Published *BotReply `json:"published"`
+	Draft     *BotReply `json:"draft,omitempty"`
 }
 
 type UnansweredCluster struct {
