@@ -20,6 +20,7 @@ type KBEntry struct {
 	Demande         string            `json:"demande,omitempty"`
 	Cluster         string            `json:"cluster,omitempty"`
 	Status          string            `json:"status,omitempty"`
+	ReviewBy        string            `json:"review_by,omitempty"` // YYYY-MM-DD
 }
 
 // KBLink is a labelled link shown under an answer.

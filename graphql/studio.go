@@ -18,9 +18,8 @@ import (
 // useWindow is how far back the studio counts an entry's answers and feedback.
 const useWindow = 90 * 24 * time.Hour
 
-// reviewAfter is how long a published answer stays current before an expert
-// should read it again.
-const reviewAfter = 12 * 30 * 24 * time.Hour
+// minFeedback is the feedback an entry needs before its helpful rate flags it.
+const minFeedback = 5
 
 // studioFilter is the arguments of kbStudio.
 type studioFilter struct {
@@ -42,6 +41,9 @@ func applyInput(e *kb.Entry, in model.KbEntryInput) {
 	if in.Demande != nil {
 		e.Demande = strings.TrimSpace(*in.Demande)
 	}
+	if in.ReviewBy != nil {
+		e.ReviewBy = strings.TrimSpace(*in.ReviewBy)
+	}
 	if in.Links != nil {
 		e.Links = []kb.Link{}
 		for _, l := range in.Links {
@@ -59,6 +61,14 @@ func (r *Resolver) studio(ctx context.Context, f studioFilter) ([]*model.StudioE
 		}
 	}
 	now := time.Now()
+	dead := map[string][]string{}
+	if r.Links != nil {
+		for _, d := range r.Links.Dead() {
+			for _, id := range d.Entries {
+				dead[id] = append(dead[id], d.URL)
+			}
+		}
+	}
 	search := strings.ToLower(f.search)
 	out := []*model.StudioEntry{}
 	for _, e := range r.KB.State.Entries() {
@@ -72,12 +82,16 @@ func (r *Resolver) studio(ctx context.Context, f studioFilter) ([]*model.StudioE
 		if c, ok := r.KB.State.LastChange(e.ID); ok {
 			se.Author, se.UpdatedAt = c.By, &c.At
 		}
-		if at := r.KB.State.PublishedAt(e.ID); !at.IsZero() {
-			by := at.Add(reviewAfter)
-			se.ReviewBy, se.Stale = &by, by.Before(now)
+		if by := kb.ReviewDue(e, r.KB.State.PublishedAt(e.ID)); !by.IsZero() {
+			se.ReviewBy, se.Stale = &by, by.Before(now) && e.Status != kb.Retired
 		}
 		u := uses[e.ID]
 		se.Answered, se.Feedback, se.HelpfulRate = int(u.Answered), int(u.Feedback), u.HelpfulRate()
+		se.Unhelpful = se.Feedback >= minFeedback && *se.HelpfulRate < r.HelpfulFloor
+		se.DeadLinks = dead[e.ID]
+		if se.DeadLinks == nil {
+			se.DeadLinks = []string{}
+		}
 		if (f.stale && !se.Stale) || (f.leastHelpful && se.HelpfulRate == nil) {
 			continue
 		}
@@ -178,7 +192,7 @@ func (r *Resolver) coverage(ctx context.Context, from, to time.Time) ([]*model.S
 		c.Entries++
 		if _, ok := r.KB.State.PublishedEntry(e.ID); ok {
 			c.Published++
-			if at := r.KB.State.PublishedAt(e.ID); !at.IsZero() && at.Add(reviewAfter).Before(now) {
+			if by := kb.ReviewDue(e, r.KB.State.PublishedAt(e.ID)); !by.IsZero() && by.Before(now) {
 				c.Stale++
 			}
 		}
@@ -214,4 +228,26 @@ func (r *Resolver) coverage(ctx context.Context, from, to time.Time) ([]*model.S
 	}
 	slices.SortStableFunc(out, func(a, b *model.ServiceCoverage) int { return b.Asked - a.Asked })
 	return out, nil
+}
+
+func (r *Resolver) deadLinks(ctx context.Context) []*model.DeadLink {
+	out := []*model.DeadLink{}
+	if r.Links == nil {
+		return out
+	}
+	for _, d := range r.Links.Dead() {
+		dl := &model.DeadLink{URL: d.URL, CheckedAt: d.CheckedAt, Error: optional(d.Err), Entries: []*model.KbEntry{}}
+		if d.Status != 0 {
+			dl.Status = &d.Status
+		}
+		for _, id := range d.Entries {
+			if e, ok := r.KB.State.PublishedEntry(id); ok && r.KB.Allowed(ctx, e) {
+				dl.Entries = append(dl.Entries, toEntry(ctx, &e))
+			}
+		}
+		if len(dl.Entries) > 0 {
+			out = append(out, dl)
+		}
+	}
+	return out
 }

@@ -86,3 +86,8 @@ func (r *queryResolver) TryPhrasing(ctx context.Context, text string, draftID *s
 func (r *queryResolver) KbCollisions(ctx context.Context, draftID string) ([]*model.Collision, error) {
 	return r.collisions(ctx, draftID)
 }
+
+// DeadLinks is the resolver for the deadLinks field.
+func (r *queryResolver) DeadLinks(ctx context.Context) ([]*model.DeadLink, error) {
+	return r.deadLinks(ctx), nil
+}

@@ -2,7 +2,9 @@ package graphql_test
 
 import (
 	"log/slog"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -254,5 +256,41 @@ func TestStudioTryPhrasing(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("« bonjour », answered by the greeting, is not a collision: %+v", col.KbCollisions)
+	}
+}
+
+// TestStudioReviewDate: an entry's own review date, once past, puts it among
+// those to read again; a published entry without one is due 12 months after
+// its publication; a date that is not one is refused.
+func TestStudioReviewDate(t *testing.T) {
+	c, as, res := newStudio(t)
+	publishDemo(t, res)
+	expert := as("EXPERT", "Alice")
+	var d struct{ DraftKbEntry struct{ ID, ReviewBy string } }
+	c.MustPost(`mutation { draftKbEntry(input: {question: "Tarifs de la cantine ?", answer: "Selon le quotient familial.", reviewBy: "2020-09-01"}) { id reviewBy } }`, &d, expert)
+	if d.DraftKbEntry.ReviewBy != "2020-09-01" {
+		t.Errorf("review date = %q", d.DraftKbEntry.ReviewBy)
+	}
+	var s struct {
+		KbStudio []struct {
+			Entry    struct{ ID string }
+			ReviewBy string
+			Stale    bool
+		}
+	}
+	c.MustPost(`{ kbStudio(stale: true) { entry { id } reviewBy stale } }`, &s, expert)
+	if len(s.KbStudio) != 1 || s.KbStudio[0].Entry.ID != d.DraftKbEntry.ID || !s.KbStudio[0].Stale {
+		t.Errorf("entries to read again: %+v, want only %s", s.KbStudio, d.DraftKbEntry.ID)
+	}
+	c.MustPost(`{ kbStudio(status: "published", first: 1) { entry { id } reviewBy stale } }`, &s, expert)
+	if len(s.KbStudio) != 1 || s.KbStudio[0].Stale || !strings.HasPrefix(s.KbStudio[0].ReviewBy, fmt.Sprint(time.Now().Year()+1)) {
+		t.Errorf("a demo entry published now: %+v, want due in a year", s.KbStudio)
+	}
+	resp, err := c.RawPost(`mutation { draftKbEntry(input: {question: "Piscine ?", answer: "Ouverte.", reviewBy: "bientôt"}) { id } }`, expert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"BAD_USER_INPUT"}) {
+		t.Errorf("a review date that is not a date: %v", got)
 	}
 }

@@ -130,6 +130,9 @@ type Entry struct {
 	// Cluster is the group of unanswered questions the entry was drafted from.
 	Cluster string `yaml:"cluster,omitempty" json:"cluster,omitempty"`
 	Status  Status `yaml:"status,omitempty" json:"status,omitempty"`
+	// ReviewBy is the date (YYYY-MM-DD) by which an expert should read the
+	// answer again; empty: 12 months after its publication (see review.go).
+	ReviewBy string `yaml:"review_by,omitempty" json:"review_by,omitempty"`
 }
 
 // AnswerFor returns the answer adapted to the audience, or the general answer.

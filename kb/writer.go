@@ -113,6 +113,11 @@ func check(e *Entry) error {
 	case len(e.Question) > 500 || len(e.Answer) > 20000 || len(e.Alternatives) > 200:
 		return fmt.Errorf("%w: too long", ErrInvalidEntry)
 	}
+	if e.ReviewBy != "" {
+		if _, err := ParseReviewDate(e.ReviewBy); err != nil {
+			return fmt.Errorf("%w: %v", ErrInvalidEntry, err)
+		}
+	}
 	return checkLinks(e.Links)
 }
 

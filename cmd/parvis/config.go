@@ -47,6 +47,12 @@ type config struct {
 	SemanticModel string
 	// KBFourEyes: the author of a draft cannot validate it.
 	KBFourEyes bool
+	// CheckLinks checks the links of the published answers in the background,
+	// at most CheckLinksRate requests a minute.
+	CheckLinks     bool
+	CheckLinksRate int
+	// HelpfulFloor is the helpful rate under which the studio flags an entry.
+	HelpfulFloor float64
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -82,6 +88,9 @@ func parseServe(args []string) (config, error) {
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
 	fs.StringVar(&c.SemanticModel, "semantic-model", env("PARVIS_SEMANTIC_MODEL", ""), semanticUsage)
 	fs.BoolVar(&c.KBFourEyes, "kb-four-eyes", envOn("PARVIS_KB_FOUR_EYES"), "« second pair of eyes »: the author of a knowledge base draft cannot validate it [PARVIS_KB_FOUR_EYES]")
+	fs.BoolVar(&c.CheckLinks, "check-links", envOn("PARVIS_CHECK_LINKS"), "check the links of the published answers in the background (requests to the sites linked) [PARVIS_CHECK_LINKS]")
+	fs.IntVar(&c.CheckLinksRate, "check-links-per-minute", 30, "most link checks a minute")
+	fs.Float64Var(&c.HelpfulFloor, "kb-helpful-threshold", 0.5, "the studio flags an entry whose helpful rate falls below this share (with 5 feedbacks at least)")
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
@@ -170,6 +179,12 @@ func (c config) Validate() error {
 	}
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))
+	}
+	if c.CheckLinksRate < 1 || c.CheckLinksRate > 600 {
+		errs = append(errs, fmt.Errorf("--check-links-per-minute %d: want 1 to 600", c.CheckLinksRate))
+	}
+	if c.HelpfulFloor < 0 || c.HelpfulFloor > 1 {
+		errs = append(errs, fmt.Errorf("--kb-helpful-threshold %v: want a share between 0 and 1", c.HelpfulFloor))
 	}
 	if c.SemanticModel != "" {
 		if err := semantic.Check(c.SemanticModel); err != nil {

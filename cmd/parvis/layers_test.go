@@ -13,7 +13,7 @@ var layers = [][]string{
 	{"cmd/parvis"},
 	{"graphql", "dashboards"},
 	{"ingest", "mining"},
-	{"bot", "auth", "projections", "eventlog"},
+	{"bot", "auth", "projections", "eventlog", "linkcheck"},
 	{"french", "web", "semantic"},
 	{"ingest/redact", "kb", "demandes/platform"},
 	{"demandes/publik", "demandes/dsimplifiees"},

@@ -20,6 +20,7 @@ import (
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/linkcheck"
 	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/web"
@@ -217,11 +218,15 @@ func (s *server) startAPI(ctx context.Context) error {
 		// one address is not throttled.
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
 		KB:     writer, Suggestions: &mining.Reviewer{Queries: s.queries, KB: writer}, Tokens: s.tokens, Users: s.accounts,
-		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays,
+		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays, HelpfulFloor: s.cfg.HelpfulFloor,
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
 			return err
 		}}
+	if s.cfg.CheckLinks {
+		res.Links = &linkcheck.Checker{Entries: func() []kb.Entry { e, _ := s.kb.Published(); return e }, PerMinute: s.cfg.CheckLinksRate}
+		s.wg.Go(func() { res.Links.Run(ctx) })
+	}
 	if s.projector != nil {
 		res.Replay = projections.NewReplayJob(ctx, func(ctx context.Context, progress func(projections.ReplayReport)) (projections.ReplayReport, error) {
 			rep, err := projections.Replay(ctx, s.store, s.brokers, s.projector, s.log, progress)

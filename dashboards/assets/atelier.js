@@ -31,7 +31,7 @@
   const when = (t) => new Date(t).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
   const pct = (r) => (r === null || r === undefined ? "—" : Math.round(r * 100) + " %");
 
-  const ENTRY = `id question answer alternatives audiences service theme source demande status links { label url }`;
+  const ENTRY = `id question answer alternatives audiences service theme source demande status reviewBy links { label url }`;
 
   async function load(quiet) {
     if (!quiet) say("Chargement…");
@@ -43,7 +43,7 @@
     try {
       const d = await gql(`query($s: String, $sv: String, $a: Audience, $so: String, $st: String, $stale: Boolean, $lh: Boolean) {
         kbStudio(search: $s, service: $sv, audience: $a, source: $so, status: $st, stale: $stale, leastHelpful: $lh, first: 2000) {
-          entry { ${ENTRY} } published { ${ENTRY} } author updatedAt answered feedback helpfulRate reviewBy stale } }`, v);
+          entry { ${ENTRY} } published { ${ENTRY} } author updatedAt answered feedback helpfulRate reviewBy stale unhelpful deadLinks } }`, v);
       entries = d.kbStudio;
       render();
       if (!quiet) say(entries.length ? `${entries.length} entrées.` : "Aucune entrée ne correspond aux filtres.");
@@ -72,7 +72,9 @@
       el("td", {}, el("span", { class: "tag st-" + x.entry.status, text: statusLabels[x.entry.status] || x.entry.status }),
         x.published ? el("span", { class: "tag", text: "version publiée en ligne" }) : null),
       el("td", { class: "num", text: String(x.answered) }),
-      el("td", { class: "num", text: x.feedback ? `${pct(x.helpfulRate)} (${x.feedback} avis)` : "—" }),
+      el("td", { class: "num" }, document.createTextNode(x.feedback ? `${pct(x.helpfulRate)} (${x.feedback} avis)` : "—"),
+        x.unhelpful ? el("span", { class: "tag warn", text: "peu utile" }) : null,
+        x.deadLinks.length ? el("span", { class: "tag warn", text: `${x.deadLinks.length} lien(s) mort(s)` }) : null),
       el("td", {}, x.stale ? el("span", { class: "tag warn", text: "à relire : " + day(x.reviewBy) }) : document.createTextNode(day(x.reviewBy))))));
   }
 
@@ -93,6 +95,7 @@
     $("#e-links").value = e.links.map((l) => `${l.label} | ${l.url}`).join("\n");
     $("#e-service").value = e.service || "";
     $("#e-demande").value = e.demande || "";
+    $("#e-review").value = e.reviewBy || "";
     preview();
     buttons();
     $("#try-results").hidden = true;
@@ -129,7 +132,7 @@
       alternatives: $("#e-alternatives").value.split("\n").map((l) => l.trim()).filter(Boolean),
       answer: $("#e-answer").value,
       audiences: [...document.querySelectorAll('input[name="e-aud"]:checked')].map((c) => c.value),
-      links, service: $("#e-service").value.trim(), demande: $("#e-demande").value.trim(),
+      links, service: $("#e-service").value.trim(), demande: $("#e-demande").value.trim(), reviewBy: $("#e-review").value,
     };
   }
 
@@ -304,6 +307,29 @@
     }
   }
 
+  // loadReminders says what needs an expert: answers past their review date,
+  // answers judged unhelpful, dead links.
+  async function loadReminders() {
+    try {
+      const d = await gql(`{ kbStudio(first: 2000) { entry { id status } stale unhelpful } deadLinks { url status error entries { id question } } }`);
+      const live = d.kbStudio.filter((x) => x.entry.status !== "retired");
+      const stale = live.filter((x) => x.stale).length, unhelpful = live.filter((x) => x.unhelpful).length;
+      const items = [];
+      const show = (text, apply) => el("li", {}, el("button", { type: "button", class: "label-btn", text, onclick: () => { apply(); load(); } }));
+      if (stale) items.push(show(`${stale} réponse(s) ont dépassé leur date de relecture`, () => { $("#f-stale").checked = true; $("#f-helpful").checked = false; }));
+      if (unhelpful) items.push(show(`${unhelpful} réponse(s) jugées peu utiles par les habitants`, () => { $("#f-helpful").checked = true; $("#f-stale").checked = false; }));
+      $("#reminder-list").replaceChildren(...items);
+      $("#dead-list").replaceChildren(...d.deadLinks.map((l) => el("li", {}, el("span", { class: "url", text: l.url }),
+        document.createTextNode(` — ${l.status ? "erreur " + l.status : "pas de réponse"} — dans : `),
+        ...l.entries.map((e, i) => el("span", {}, i ? ", " : "", el("button", { type: "button", class: "label-btn", text: e.question,
+          onclick: () => { const x = entries.find((y) => y.entry.id === e.id); if (x) open(x); } }))))));
+      $("#dead").hidden = !d.deadLinks.length;
+      $("#reminders").hidden = !items.length && !d.deadLinks.length;
+    } catch (e) {
+      handle(e);
+    }
+  }
+
   function handle(e) {
     if (e.code === "UNAUTHENTICATED") {
       say("Connectez-vous avec votre compte.", true);
@@ -334,5 +360,6 @@
     await load();
     fillChoices();
     loadCoverage();
+    loadReminders();
   }, handle);
 })();

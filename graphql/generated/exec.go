@@ -89,6 +89,14 @@ type ComplexityRoot struct {
 		Messages func(childComplexity int) int
 	}
 
+	DeadLink struct {
+		CheckedAt func(childComplexity int) int
+		Entries   func(childComplexity int) int
+		Error     func(childComplexity int) int
+		Status    func(childComplexity int) int
+		URL       func(childComplexity int) int
+	}
+
 	HeatCell struct {
 		Hour     func(childComplexity int) int
 		Messages func(childComplexity int) int
@@ -114,6 +122,7 @@ type ComplexityRoot struct {
 		Links        func(childComplexity int) int
 		Negatives    func(childComplexity int) int
 		Question     func(childComplexity int) int
+		ReviewBy     func(childComplexity int) int
 		Service      func(childComplexity int) int
 		Source       func(childComplexity int) int
 		Status       func(childComplexity int) int
@@ -197,6 +206,7 @@ type ComplexityRoot struct {
 		Activity           func(childComplexity int, from time.Time, to time.Time) int
 		AudienceSplit      func(childComplexity int, from time.Time, to time.Time) int
 		Conversation       func(childComplexity int, id string) int
+		DeadLinks          func(childComplexity int) int
 		ExportConversation func(childComplexity int, id string) int
 		KbCollisions       func(childComplexity int, draftID string) int
 		KbCoverage         func(childComplexity int, from time.Time, to time.Time) int
@@ -257,12 +267,14 @@ type ComplexityRoot struct {
 	StudioEntry struct {
 		Answered    func(childComplexity int) int
 		Author      func(childComplexity int) int
+		DeadLinks   func(childComplexity int) int
 		Entry       func(childComplexity int) int
 		Feedback    func(childComplexity int) int
 		HelpfulRate func(childComplexity int) int
 		Published   func(childComplexity int) int
 		ReviewBy    func(childComplexity int) int
 		Stale       func(childComplexity int) int
+		Unhelpful   func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 	}
 
@@ -356,6 +368,7 @@ type QueryResolver interface {
 	KbCoverage(ctx context.Context, from time.Time, to time.Time) ([]*model.ServiceCoverage, error)
 	TryPhrasing(ctx context.Context, text string, draftID *string, audience *model.Audience) (*model.TryResult, error)
 	KbCollisions(ctx context.Context, draftID string) ([]*model.Collision, error)
+	DeadLinks(ctx context.Context) ([]*model.DeadLink, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -563,6 +576,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Conversation.Messages(childComplexity), true
 
+	case "DeadLink.checkedAt":
+		if e.ComplexityRoot.DeadLink.CheckedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.CheckedAt(childComplexity), true
+	case "DeadLink.entries":
+		if e.ComplexityRoot.DeadLink.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.Entries(childComplexity), true
+	case "DeadLink.error":
+		if e.ComplexityRoot.DeadLink.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.Error(childComplexity), true
+	case "DeadLink.status":
+		if e.ComplexityRoot.DeadLink.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.Status(childComplexity), true
+	case "DeadLink.url":
+		if e.ComplexityRoot.DeadLink.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.URL(childComplexity), true
+
 	case "HeatCell.hour":
 		if e.ComplexityRoot.HeatCell.Hour == nil {
 			break
@@ -673,6 +717,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Question(childComplexity), true
+	case "KbEntry.reviewBy":
+		if e.ComplexityRoot.KbEntry.ReviewBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbEntry.ReviewBy(childComplexity), true
 	case "KbEntry.service":
 		if e.ComplexityRoot.KbEntry.Service == nil {
 			break
@@ -1145,6 +1195,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Conversation(childComplexity, args["id"].(string)), true
+	case "Query.deadLinks":
+		if e.ComplexityRoot.Query.DeadLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DeadLinks(childComplexity), true
 	case "Query.exportConversation":
 		if e.ComplexityRoot.Query.ExportConversation == nil {
 			break
@@ -1503,6 +1559,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StudioEntry.Author(childComplexity), true
+	case "StudioEntry.deadLinks":
+		if e.ComplexityRoot.StudioEntry.DeadLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.DeadLinks(childComplexity), true
 	case "StudioEntry.entry":
 		if e.ComplexityRoot.StudioEntry.Entry == nil {
 			break
@@ -1539,6 +1601,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StudioEntry.Stale(childComplexity), true
+	case "StudioEntry.unhelpful":
+		if e.ComplexityRoot.StudioEntry.Unhelpful == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Unhelpful(childComplexity), true
 	case "StudioEntry.updatedAt":
 		if e.ComplexityRoot.StudioEntry.UpdatedAt == nil {
 			break
@@ -2268,6 +2336,39 @@ type Collision {
   "The entry it would go to with the draft (null: not answered)."
   draft: KbEntry
 }
+
+# Keeping answers current: review dates, dead links, answers judged unhelpful.
+
+extend input KbEntryInput {
+  "The date (YYYY-MM-DD) by which an expert should read the answer again; empty: 12 months after publication."
+  reviewBy: String
+}
+
+extend type KbEntry {
+  "Its own review date (YYYY-MM-DD), if set."
+  reviewBy: String
+}
+
+extend type StudioEntry {
+  "Enough feedback, and a helpful rate below the town's threshold (serve --kb-helpful-threshold)."
+  unhelpful: Boolean!
+  "Its links found dead by the last check (serve --check-links)."
+  deadLinks: [String!]!
+}
+
+extend type Query {
+  "Links of the published answers found dead by the background check; empty when it is off (serve --check-links)."
+  deadLinks: [DeadLink!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+type DeadLink {
+  url: String!
+  "HTTP status, or null when the server did not answer."
+  status: Int
+  error: String
+  checkedAt: Time!
+  entries: [KbEntry!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2378,6 +2479,22 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
 
+func (ec *executionContext) childFields_DeadLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_DeadLink_url(ctx, field)
+	case "status":
+		return ec.fieldContext_DeadLink_status(ctx, field)
+	case "error":
+		return ec.fieldContext_DeadLink_error(ctx, field)
+	case "checkedAt":
+		return ec.fieldContext_DeadLink_checkedAt(ctx, field)
+	case "entries":
+		return ec.fieldContext_DeadLink_entries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeadLink", field.Name)
+}
+
 func (ec *executionContext) childFields_HeatCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "weekday":
@@ -2436,6 +2553,8 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_status(ctx, field)
 	case "clusterId":
 		return ec.fieldContext_KbEntry_clusterId(ctx, field)
+	case "reviewBy":
+		return ec.fieldContext_KbEntry_reviewBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KbEntry", field.Name)
 }
@@ -2630,6 +2749,10 @@ func (ec *executionContext) childFields_StudioEntry(ctx context.Context, field g
 		return ec.fieldContext_StudioEntry_reviewBy(ctx, field)
 	case "stale":
 		return ec.fieldContext_StudioEntry_stale(ctx, field)
+	case "unhelpful":
+		return ec.fieldContext_StudioEntry_unhelpful(ctx, field)
+	case "deadLinks":
+		return ec.fieldContext_StudioEntry_deadLinks(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StudioEntry", field.Name)
 }
@@ -4475,6 +4598,130 @@ func (ec *executionContext) fieldContext_Conversation_messages(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _DeadLink_url(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeadLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeadLink_status(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeadLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeadLink_error(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeadLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeadLink_checkedAt(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_checkedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_checkedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeadLink", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DeadLink_entries(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeadLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _HeatCell_weekday(ctx context.Context, field graphql.CollectedField, obj *model.HeatCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4988,6 +5235,29 @@ func (ec *executionContext) _KbEntry_clusterId(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_KbEntry_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbEntry_reviewBy(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbEntry_reviewBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KbEntry_reviewBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _KbSuggestion_id(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
@@ -8142,6 +8412,56 @@ func (ec *executionContext) fieldContext_Query_kbCollisions(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_deadLinks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deadLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DeadLinks(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.DeadLink
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.DeadLink
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeadLink) graphql.Marshaler {
+			return ec.marshalNDeadLink2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDeadLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deadLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeadLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9085,6 +9405,52 @@ func (ec *executionContext) _StudioEntry_stale(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_StudioEntry_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StudioEntry_unhelpful(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_unhelpful(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unhelpful, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_unhelpful(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StudioEntry_deadLinks(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_deadLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeadLinks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_deadLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _TryResult_published(ctx context.Context, field graphql.CollectedField, obj *model.TryResult) (ret graphql.Marshaler) {
@@ -10819,7 +11185,7 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId", "service", "theme", "links", "demande"}
+	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId", "service", "theme", "links", "demande", "reviewBy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10889,6 +11255,13 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Demande = data
+		case "reviewBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewBy = data
 		}
 	}
 	return it, nil
@@ -11309,6 +11682,59 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var deadLinkImplementors = []string{"DeadLink"}
+
+func (ec *executionContext) _DeadLink(ctx context.Context, sel ast.SelectionSet, obj *model.DeadLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deadLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeadLink")
+		case "url":
+			out.Values[i] = ec._DeadLink_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._DeadLink_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._DeadLink_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "checkedAt":
+			out.Values[i] = ec._DeadLink_checkedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._DeadLink_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var heatCellImplementors = []string{"HeatCell"}
 
 func (ec *executionContext) _HeatCell(ctx context.Context, sel ast.SelectionSet, obj *model.HeatCell) graphql.Marshaler {
@@ -11483,6 +11909,11 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "clusterId":
 			out.Values[i] = ec._KbEntry_clusterId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviewBy":
+			out.Values[i] = ec._KbEntry_reviewBy(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -12154,6 +12585,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kbCollisions(ctx, field)
 				})
+		case "deadLinks":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deadLinks(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -12462,6 +12899,16 @@ func (ec *executionContext) _StudioEntry(ctx context.Context, sel ast.SelectionS
 			}
 		case "stale":
 			out.Values[i] = ec._StudioEntry_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unhelpful":
+			out.Values[i] = ec._StudioEntry_unhelpful(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deadLinks":
+			out.Values[i] = ec._StudioEntry_deadLinks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13255,6 +13702,30 @@ func (ec *executionContext) marshalNConversation2ᚖgithubᚗcomᚋparvisᚑcivi
 		return graphql.Null
 	}
 	return ec._Conversation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeadLink2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDeadLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeadLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeadLink2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDeadLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeadLink2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDeadLink(ctx context.Context, sel ast.SelectionSet, v *model.DeadLink) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeadLink!")
+		return graphql.Null
+	}
+	return ec._DeadLink(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {

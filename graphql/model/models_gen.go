@@ -71,6 +71,15 @@ type Conversation struct {
 	Messages []*Message `json:"messages"`
 }
 
+type DeadLink struct {
+	URL string `json:"url"`
+	// HTTP status, or null when the server did not answer.
+	Status    *int       `json:"status,omitempty"`
+	Error     *string    `json:"error,omitempty"`
+	CheckedAt time.Time  `json:"checkedAt"`
+	Entries   []*KbEntry `json:"entries"`
+}
+
 type HeatCell struct {
 	Weekday  int `json:"weekday"`
 	Hour     int `json:"hour"`
@@ -108,6 +117,8 @@ type KbEntry struct {
 	Status string `json:"status"`
 	// The group of unanswered questions it was drafted from (analysts, experts and admins only).
 	ClusterID *string `json:"clusterId,omitempty"`
+	// Its own review date (YYYY-MM-DD), if set.
+	ReviewBy *string `json:"reviewBy,omitempty"`
 }
 
 type KbEntryInput struct {
@@ -122,6 +133,8 @@ type KbEntryInput struct {
 	Links     []*LinkInput `json:"links,omitempty"`
 	// The kind of demande a citizen can file from the entry.
 	Demande *string `json:"demande,omitempty"`
+	// The date (YYYY-MM-DD) by which an expert should read the answer again; empty: 12 months after publication.
+	ReviewBy *string `json:"reviewBy,omitempty"`
 }
 
 // A phrasing citizens used, suggested for an entry; deduplicated on its normalised form.
@@ -261,6 +274,10 @@ type StudioEntry struct {
 	// When an expert should read it again: 12 months after its publication.
 	ReviewBy *time.Time `json:"reviewBy,omitempty"`
 	Stale    bool       `json:"stale"`
+	// Enough feedback, and a helpful rate below the town's threshold (serve --kb-helpful-threshold).
+	Unhelpful bool `json:"unhelpful"`
+	// Its links found dead by the last check (serve --check-links).
+	DeadLinks []string `json:"deadLinks"`
 }
 
 type TryResult struct {
