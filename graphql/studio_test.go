@@ -1,8 +1,8 @@
 package graphql_test
 
 import (
-	"log/slog"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
