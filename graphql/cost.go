@@ -15,6 +15,9 @@ import (
 const (
 	maxComplexity = 20000
 	maxBodyBytes  = 64 << 10
+	// maxStaffBodyBytes lets an authenticated caller send a spreadsheet in
+	// base64 (kb.MaxSheetBytes and a third more).
+	maxStaffBodyBytes = 28 << 20
 	// queryCost is the complexity of a field that queries ClickHouse: at most
 	// twenty of them in one request, however they are aliased.
 	queryCost = 1000

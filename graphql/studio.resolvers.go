@@ -33,6 +33,11 @@ func (r *mutationResolver) RestoreKbEntry(ctx context.Context, id string) (*mode
 	return toEntry(ctx, &e), nil
 }
 
+// ImportKb is the resolver for the importKb field.
+func (r *mutationResolver) ImportKb(ctx context.Context, file string, filename string, dryRun *bool) (*model.KbImport, error) {
+	return r.importSheet(ctx, file, filename, dryRun == nil || *dryRun)
+}
+
 // KbStudio is the resolver for the kbStudio field.
 func (r *queryResolver) KbStudio(ctx context.Context, search *string, service *string, audience *model.Audience, source *string, status *string, stale *bool, leastHelpful *bool, first *int) ([]*model.StudioEntry, error) {
 	n := pageSize(first, 200)
@@ -90,4 +95,9 @@ func (r *queryResolver) KbCollisions(ctx context.Context, draftID string) ([]*mo
 // DeadLinks is the resolver for the deadLinks field.
 func (r *queryResolver) DeadLinks(ctx context.Context) ([]*model.DeadLink, error) {
 	return r.deadLinks(ctx), nil
+}
+
+// ExportKb is the resolver for the exportKb field.
+func (r *queryResolver) ExportKb(ctx context.Context, format string) (string, error) {
+	return r.exportSheet(ctx, format)
 }

@@ -1,6 +1,8 @@
 package graphql_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/client"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
@@ -292,5 +295,71 @@ func TestStudioReviewDate(t *testing.T) {
 	}
 	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"BAD_USER_INPUT"}) {
 		t.Errorf("a review date that is not a date: %v", got)
+	}
+}
+
+// TestStudioImportSheet sends an .xlsx made here: the dry run says what would
+// change and imports nothing; errors come with their cells; the real import
+// publishes, by its author; an expert cannot import another service's entries.
+func TestStudioImportSheet(t *testing.T) {
+	c, as, res := newStudio(t)
+	expert, dechets := as("EXPERT", "Alice"), as("EXPERT", "Bob", "déchets")
+	xlsx := func(rows ...[]string) string {
+		f := excelize.NewFile()
+		for i, r := range rows {
+			for j, v := range r {
+				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				f.SetCellStr("Sheet1", cell, v)
+			}
+		}
+		var b bytes.Buffer
+		if err := f.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		return base64.StdEncoding.EncodeToString(b.Bytes())
+	}
+	head := []string{"id", "question", "réponse", "public", "service"}
+	good := xlsx(head, []string{"verre", "Où jeter le verre ?", "Bornes vertes.", "Tous", "Déchets"},
+		[]string{"acte", "Acte de naissance ?", "En mairie.", "Particuliers", "État civil"})
+	type report struct {
+		DryRun                  bool
+		Added, Changed, Retired []string
+		Errors                  []struct{ Cell, Message string }
+	}
+	var r struct{ ImportKb report }
+	q := `mutation($f: String!, $d: Boolean) { importKb(file: $f, filename: "base.xlsx", dryRun: $d) { dryRun added changed retired errors { cell message } } }`
+	c.MustPost(q, &r, client.Var("f", good), expert)
+	if !r.ImportKb.DryRun || !slices.Equal(r.ImportKb.Added, []string{"verre", "acte"}) || res.KB.State.Len() != 0 {
+		t.Fatalf("dry run: %+v, %d entries held", r.ImportKb, res.KB.State.Len())
+	}
+	bad := xlsx(head, []string{"verre", "Où jeter le verre ?", "Bornes vertes.", "Tous", "Déchets"},
+		[]string{"verre", "Acte ?", "[ici](javascript:alert(1))", "", ""})
+	c.MustPost(q, &r, client.Var("f", bad), client.Var("d", false), expert)
+	if len(r.ImportKb.Errors) != 2 || r.ImportKb.Errors[0].Cell != "A3" || r.ImportKb.Errors[1].Cell != "C3" || res.KB.State.Len() != 0 {
+		t.Fatalf("errors: %+v, %d entries held", r.ImportKb.Errors, res.KB.State.Len())
+	}
+	resp, err := c.RawPost(q, client.Var("f", good), client.Var("d", false), dechets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"FORBIDDEN"}) || res.KB.State.Len() != 0 {
+		t.Errorf("an expert of déchets importing état civil: %v", got)
+	}
+	c.MustPost(q, &r, client.Var("f", good), client.Var("d", false), expert)
+	if r.ImportKb.DryRun || len(r.ImportKb.Added) != 2 {
+		t.Fatalf("import: %+v", r.ImportKb)
+	}
+	if pub, _ := res.KB.State.Published(); len(pub) != 2 {
+		t.Errorf("published after the import: %d", len(pub))
+	}
+	if h := res.KB.State.History("acte"); len(h) != 1 || h[0].By != "Alice" {
+		t.Errorf("history of acte: %+v", h)
+	}
+	var exp struct{ ExportKb string }
+	c.MustPost(`{ exportKb(format: "ods") }`, &exp, dechets)
+	data, _ := base64.StdEncoding.DecodeString(exp.ExportKb)
+	rows, err := kb.ReadSheet("x.ods", data)
+	if err != nil || len(rows) != 2 || rows[1][0] != "verre" {
+		t.Errorf("the export of déchets: %v %v", rows, err)
 	}
 }

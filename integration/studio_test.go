@@ -1,6 +1,8 @@
 package integration
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -77,6 +79,15 @@ func TestStudioPage(t *testing.T) {
 	if !page(`!document.querySelector("#a-validate").hidden && document.querySelector("#a-publish").hidden`) {
 		t.Error("a draft should offer validation, not publication")
 	}
+	// A spreadsheet with a duplicate id: the dry run names the cell.
+	sheet := filepath.Join(t.TempDir(), "base.csv")
+	if err := os.WriteFile(sheet, []byte("id;question;réponse\nverre;Verre ?;Bornes.\nverre;Encore ?;Oui.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles("#i-file", []string{sheet}), chromedp.Click("#i-dry")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the cell of the duplicate", `document.querySelector("#import-report").textContent.includes("A3")`)
 	if !page(`document.documentElement.scrollWidth <= 330`) {
 		wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 322 && !e.closest(".scroll")).slice(0, 5).map(e => e.tagName + "#" + e.id + "." + e.className + ":" + Math.round(e.getBoundingClientRect().left) + "-" + Math.round(e.getBoundingClientRect().right)).join(", ")`))
 		t.Errorf("the page scrolls sideways at 320 px: %s", wide)

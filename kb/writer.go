@@ -118,6 +118,9 @@ func check(e *Entry) error {
 			return fmt.Errorf("%w: %v", ErrInvalidEntry, err)
 		}
 	}
+	if err := CheckAnswer(e.Answer); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidEntry, err)
+	}
 	return checkLinks(e.Links)
 }
 

@@ -6,7 +6,7 @@
 // as kb/answer.go on the server and the widget's copy in ingest/widget/widget.js.
 window.parvisAnswer = (() => {
   "use strict";
-  const INLINE = /\[([^\]\n]{1,200})\]\(([^)\s]{1,2000})\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"»])|((?:\+33\s?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b)/g;
+  const INLINE = /\[([^\]\n]{1,200})\]\(([^)\s]{1,1000})\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"»])|((?:\+33\s?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b)/g;
 
   const safe = (url) => /^(https?:\/\/[^\s/]+|tel:\+?[\d .\-()]+$)/i.test(url);
   const telOf = (num) => "tel:" + num.replace(/[\s.\-]/g, "");

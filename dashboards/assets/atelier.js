@@ -330,6 +330,53 @@
     }
   }
 
+  const readBase64 = (file) => new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ""));
+    r.onerror = () => reject(new Error("Fichier illisible."));
+    r.readAsDataURL(file);
+  });
+
+  async function importSheet(dryRun) {
+    const file = $("#i-file").files[0];
+    if (!file) { say("Choisissez un fichier.", true); $("#i-file").focus(); return; }
+    if (!dryRun && !confirm("Importer ce fichier ? Les entrées ajoutées, modifiées ou retirées le seront aussitôt.")) return;
+    try {
+      say(dryRun ? "Essai à blanc…" : "Import…");
+      const d = await gql(`mutation($f: String!, $n: String!, $d: Boolean) { importKb(file: $f, filename: $n, dryRun: $d) {
+        dryRun added changed retired unchanged errors { cell message } } }`, { f: await readBase64(file), n: file.name, d: dryRun });
+      const r = d.importKb;
+      const box = $("#import-report");
+      if (r.errors.length) {
+        box.replaceChildren(el("p", { class: "status error", text: `${r.errors.length} problème(s) : rien n'est importé. Corrigez ces cellules :` }),
+          el("ul", {}, ...r.errors.map((e) => el("li", {}, el("strong", { text: e.cell }), document.createTextNode(" : " + e.message)))));
+        say("Le fichier a des erreurs : rien n'est importé.", true);
+        return;
+      }
+      const list = (title, ids) => el("li", { text: `${ids.length} ${title}` + (ids.length ? " : " + ids.slice(0, 50).join(", ") + (ids.length > 50 ? "…" : "") : "") });
+      box.replaceChildren(el("p", { text: r.dryRun ? "Essai à blanc, rien n'est importé :" : "Import fait :" }),
+        el("ul", {}, list("ajoutée(s)", r.added), list("modifiée(s)", r.changed), list("retirée(s)", r.retired), el("li", { text: `${r.unchanged} inchangée(s)` })));
+      say(r.dryRun ? "Essai à blanc terminé." : "Import terminé.");
+      if (!r.dryRun) load(true);
+    } catch (e) {
+      handle(e);
+    }
+  }
+
+  async function exportSheet(format) {
+    try {
+      const d = await gql(`query($f: String!) { exportKb(format: $f) }`, { f: format });
+      const bytes = Uint8Array.from(atob(d.exportKb), (c) => c.charCodeAt(0));
+      const a = el("a", { href: URL.createObjectURL(new Blob([bytes])), download: `base-de-connaissances.${format}` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      say(`Export .${format} téléchargé.`);
+    } catch (e) {
+      handle(e);
+    }
+  }
+
   function handle(e) {
     if (e.code === "UNAUTHENTICATED") {
       say("Connectez-vous avec votre compte.", true);
@@ -342,6 +389,9 @@
   $("#kb-filters").addEventListener("submit", (e) => { e.preventDefault(); load(); });
   $("#edit").addEventListener("submit", save);
   $("#try").addEventListener("submit", tryIt);
+  $("#import").addEventListener("submit", (e) => { e.preventDefault(); importSheet(true); });
+  $("#i-apply").addEventListener("click", () => importSheet(false));
+  for (const b of document.querySelectorAll("button.export")) b.addEventListener("click", () => exportSheet(b.dataset.format));
   $("#t-collisions").addEventListener("click", collisions);
   $("#coverage-filters").addEventListener("submit", (e) => { e.preventDefault(); loadCoverage(); });
   $("#e-answer").addEventListener("input", preview);

@@ -129,6 +129,22 @@ type ComplexityRoot struct {
 		Theme        func(childComplexity int) int
 	}
 
+	KbImport struct {
+		Added     func(childComplexity int) int
+		Changed   func(childComplexity int) int
+		DryRun    func(childComplexity int) int
+		Errors    func(childComplexity int) int
+		Retired   func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+	}
+
+	KbImportError struct {
+		Cell    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
+	}
+
 	KbSuggestion struct {
 		Conversations func(childComplexity int) int
 		Count         func(childComplexity int) int
@@ -170,6 +186,7 @@ type ComplexityRoot struct {
 		DraftKbEntry      func(childComplexity int, input model.KbEntryInput) int
 		EraseConversation func(childComplexity int, id string) int
 		GiveFeedback      func(childComplexity int, conversationID string, helpful bool, comment *string) int
+		ImportKb          func(childComplexity int, file string, filename string, dryRun *bool) int
 		PublishKbEntry    func(childComplexity int, id string) int
 		RejectSuggestion  func(childComplexity int, id string) int
 		ReplayProjections func(childComplexity int) int
@@ -208,6 +225,7 @@ type ComplexityRoot struct {
 		Conversation       func(childComplexity int, id string) int
 		DeadLinks          func(childComplexity int) int
 		ExportConversation func(childComplexity int, id string) int
+		ExportKb           func(childComplexity int, format string) int
 		KbCollisions       func(childComplexity int, draftID string) int
 		KbCoverage         func(childComplexity int, from time.Time, to time.Time) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
@@ -343,6 +361,7 @@ type MutationResolver interface {
 	EraseConversation(ctx context.Context, id string) (bool, error)
 	RetireKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
 	RestoreKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
+	ImportKb(ctx context.Context, file string, filename string, dryRun *bool) (*model.KbImport, error)
 }
 type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time) (*model.Overview, error)
@@ -369,6 +388,7 @@ type QueryResolver interface {
 	TryPhrasing(ctx context.Context, text string, draftID *string, audience *model.Audience) (*model.TryResult, error)
 	KbCollisions(ctx context.Context, draftID string) ([]*model.Collision, error)
 	DeadLinks(ctx context.Context) ([]*model.DeadLink, error)
+	ExportKb(ctx context.Context, format string) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -748,6 +768,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.KbEntry.Theme(childComplexity), true
 
+	case "KbImport.added":
+		if e.ComplexityRoot.KbImport.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Added(childComplexity), true
+	case "KbImport.changed":
+		if e.ComplexityRoot.KbImport.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Changed(childComplexity), true
+	case "KbImport.dryRun":
+		if e.ComplexityRoot.KbImport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.DryRun(childComplexity), true
+	case "KbImport.errors":
+		if e.ComplexityRoot.KbImport.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Errors(childComplexity), true
+	case "KbImport.retired":
+		if e.ComplexityRoot.KbImport.Retired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Retired(childComplexity), true
+	case "KbImport.unchanged":
+		if e.ComplexityRoot.KbImport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Unchanged(childComplexity), true
+
+	case "KbImportError.cell":
+		if e.ComplexityRoot.KbImportError.Cell == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImportError.Cell(childComplexity), true
+	case "KbImportError.column":
+		if e.ComplexityRoot.KbImportError.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImportError.Column(childComplexity), true
+	case "KbImportError.message":
+		if e.ComplexityRoot.KbImportError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImportError.Message(childComplexity), true
+	case "KbImportError.row":
+		if e.ComplexityRoot.KbImportError.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImportError.Row(childComplexity), true
+
 	case "KbSuggestion.conversations":
 		if e.ComplexityRoot.KbSuggestion.Conversations == nil {
 			break
@@ -960,6 +1042,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GiveFeedback(childComplexity, args["conversationId"].(string), args["helpful"].(bool), args["comment"].(*string)), true
+	case "Mutation.importKb":
+		if e.ComplexityRoot.Mutation.ImportKb == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importKb_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportKb(childComplexity, args["file"].(string), args["filename"].(string), args["dryRun"].(*bool)), true
 	case "Mutation.publishKbEntry":
 		if e.ComplexityRoot.Mutation.PublishKbEntry == nil {
 			break
@@ -1212,6 +1305,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExportConversation(childComplexity, args["id"].(string)), true
+	case "Query.exportKb":
+		if e.ComplexityRoot.Query.ExportKb == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportKb_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportKb(childComplexity, args["format"].(string)), true
 
 	case "Query.kbCollisions":
 		if e.ComplexityRoot.Query.KbCollisions == nil {
@@ -2369,6 +2473,41 @@ type DeadLink {
   checkedAt: Time!
   entries: [KbEntry!]!
 }
+
+# Import and export where experts work: .xlsx, .ods and .csv.
+
+extend type Mutation {
+  """
+  Import a spreadsheet (.xlsx, .ods or .csv, base64): its first row names the
+  columns (id, question, réponse required). With dryRun (the default), only
+  says what would be added, changed and retired. Any error, located by its cell,
+  imports nothing.
+  """
+  importKb(file: String!, filename: String!, dryRun: Boolean = true): KbImport! @auth(roles: [ADMIN, EXPERT])
+}
+
+extend type Query {
+  "The whole knowledge base (newest versions, the caller's services) as a spreadsheet, base64: format xlsx, ods or csv."
+  exportKb(format: String!): String! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+type KbImport {
+  dryRun: Boolean!
+  added: [ID!]!
+  changed: [ID!]!
+  retired: [ID!]!
+  unchanged: Int!
+  "Every problem of the file, by cell; when there is one, nothing is imported."
+  errors: [KbImportError!]!
+}
+
+type KbImportError {
+  "« C12 », or « ligne 1 » for a problem of a whole row."
+  cell: String!
+  row: Int!
+  column: String
+  message: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2557,6 +2696,38 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_reviewBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KbEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_KbImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_KbImport_dryRun(ctx, field)
+	case "added":
+		return ec.fieldContext_KbImport_added(ctx, field)
+	case "changed":
+		return ec.fieldContext_KbImport_changed(ctx, field)
+	case "retired":
+		return ec.fieldContext_KbImport_retired(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_KbImport_unchanged(ctx, field)
+	case "errors":
+		return ec.fieldContext_KbImport_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KbImport", field.Name)
+}
+
+func (ec *executionContext) childFields_KbImportError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cell":
+		return ec.fieldContext_KbImportError_cell(ctx, field)
+	case "row":
+		return ec.fieldContext_KbImportError_row(ctx, field)
+	case "column":
+		return ec.fieldContext_KbImportError_column(ctx, field)
+	case "message":
+		return ec.fieldContext_KbImportError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KbImportError", field.Name)
 }
 
 func (ec *executionContext) childFields_KbSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3149,6 +3320,36 @@ func (ec *executionContext) field_Mutation_giveFeedback_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importKb_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filename",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filename"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3410,6 +3611,20 @@ func (ec *executionContext) field_Query_exportConversation_args(ctx context.Cont
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportKb_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
 	return args, nil
 }
 
@@ -5260,6 +5475,245 @@ func (ec *executionContext) fieldContext_KbEntry_reviewBy(_ context.Context, fie
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _KbImport_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _KbImport_added(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbImport_changed(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbImport_retired(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_retired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_retired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbImport_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KbImport_errors(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbImportError) graphql.Marshaler {
+			return ec.marshalNKbImportError2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImportErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KbImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbImportError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KbImportError_cell(ctx context.Context, field graphql.CollectedField, obj *model.KbImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImportError_cell(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cell, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImportError_cell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImportError", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbImportError_row(ctx context.Context, field graphql.CollectedField, obj *model.KbImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImportError_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImportError_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImportError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KbImportError_column(ctx context.Context, field graphql.CollectedField, obj *model.KbImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImportError_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KbImportError_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImportError", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbImportError_message(ctx context.Context, field graphql.CollectedField, obj *model.KbImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImportError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImportError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImportError", field, false, false, "String")
+}
+
 func (ec *executionContext) _KbSuggestion_id(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6885,6 +7339,68 @@ func (ec *executionContext) fieldContext_Mutation_restoreKbEntry(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_importKb(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importKb(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportKb(ctx, fc.Args["file"].(string), fc.Args["filename"].(string), fc.Args["dryRun"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbImport
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbImport
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbImport) graphql.Marshaler {
+			return ec.marshalNKbImport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importKb(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importKb_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_name(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8458,6 +8974,68 @@ func (ec *executionContext) fieldContext_Query_deadLinks(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DeadLink(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportKb(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportKb(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportKb(ctx, fc.Args["format"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportKb(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportKb_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11934,6 +12512,112 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var kbImportImplementors = []string{"KbImport"}
+
+func (ec *executionContext) _KbImport(ctx context.Context, sel ast.SelectionSet, obj *model.KbImport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kbImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KbImport")
+		case "dryRun":
+			out.Values[i] = ec._KbImport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._KbImport_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._KbImport_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retired":
+			out.Values[i] = ec._KbImport_retired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._KbImport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._KbImport_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kbImportErrorImplementors = []string{"KbImportError"}
+
+func (ec *executionContext) _KbImportError(ctx context.Context, sel ast.SelectionSet, obj *model.KbImportError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kbImportErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KbImportError")
+		case "cell":
+			out.Values[i] = ec._KbImportError_cell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "row":
+			out.Values[i] = ec._KbImportError_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._KbImportError_column(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._KbImportError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var kbSuggestionImplementors = []string{"KbSuggestion"}
 
 func (ec *executionContext) _KbSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.KbSuggestion) graphql.Marshaler {
@@ -12305,6 +12989,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "importKb":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importKb(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12590,6 +13281,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_deadLinks(ctx, field)
+				})
+		case "exportKb":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportKb(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -13780,6 +14477,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13874,6 +14600,38 @@ func (ec *executionContext) marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 func (ec *executionContext) unmarshalNKbEntryInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryInput(ctx context.Context, v any) (model.KbEntryInput, error) {
 	res, err := ec.unmarshalInputKbEntryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKbImport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImport(ctx context.Context, sel ast.SelectionSet, v *model.KbImport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KbImport!")
+		return graphql.Null
+	}
+	return ec._KbImport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKbImportError2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImportErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbImportError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKbImportError2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImportError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKbImportError2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImportError(ctx context.Context, sel ast.SelectionSet, v *model.KbImportError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KbImportError!")
+		return graphql.Null
+	}
+	return ec._KbImportError(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNKbSuggestion2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbSuggestion) graphql.Marshaler {

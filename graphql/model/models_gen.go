@@ -137,6 +137,24 @@ type KbEntryInput struct {
 	ReviewBy *string `json:"reviewBy,omitempty"`
 }
 
+type KbImport struct {
+	DryRun    bool     `json:"dryRun"`
+	Added     []string `json:"added"`
+	Changed   []string `json:"changed"`
+	Retired   []string `json:"retired"`
+	Unchanged int      `json:"unchanged"`
+	// Every problem of the file, by cell; when there is one, nothing is imported.
+	Errors []*KbImportError `json:"errors"`
+}
+
+type KbImportError struct {
+	// « C12 », or « ligne 1 » for a problem of a whole row.
+	Cell    string  `json:"cell"`
+	Row     int     `json:"row"`
+	Column  *string `json:"column,omitempty"`
+	Message string  `json:"message"`
+}
+
 // A phrasing citizens used, suggested for an entry; deduplicated on its normalised form.
 type KbSuggestion struct {
 	ID    string         `json:"id"`
