@@ -43,7 +43,7 @@ type Segment struct {
 var (
 	bulletLine   = regexp.MustCompile(`^\s*[-*•]\s+`)
 	numberedLine = regexp.MustCompile(`^\s*\d{1,3}[.)]\s+`)
-	inlineRe     = regexp.MustCompile(`\[([^\]\n]{1,200})\]\(([^)\s]{1,1000})\)|(https?://[^\s<>()]+[^\s<>().,;:!?'"»])|((?:\+33\s?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b)`)
+	inlineRe     = regexp.MustCompile(`\[([^\]\n]+)\]\(([^)\s]+)\)|(https?://[^\s<>()]+[^\s<>().,;:!?'"»])|((?:\+33 ?|\b0)[1-9](?:[ .-]?\d{2}){4}\b)`)
 	telClean     = strings.NewReplacer(" ", "", ".", "", "-", "")
 )
 
@@ -84,13 +84,20 @@ func ParseAnswer(text string) []Block {
 	return out
 }
 
-// inline splits a line into text and links.
+// inline splits a line into text and links; adjacent texts are one segment.
 func inline(s string) []Segment {
 	var out []Segment
+	addText := func(t string) {
+		if n := len(out); n > 0 && out[n-1].URL == "" {
+			out[n-1].Text += t
+			return
+		}
+		out = append(out, Segment{Text: t})
+	}
 	last := 0
 	for _, m := range inlineRe.FindAllStringSubmatchIndex(s, -1) {
 		if m[0] > last {
-			out = append(out, Segment{Text: s[last:m[0]]})
+			addText(s[last:m[0]])
 		}
 		last = m[1]
 		switch {
@@ -99,24 +106,28 @@ func inline(s string) []Segment {
 			if SafeURL(u) {
 				out = append(out, Segment{Text: label, URL: u})
 			} else {
-				out = append(out, Segment{Text: s[m[0]:m[1]]})
+				addText(s[m[0]:m[1]])
 			}
 		case m[6] >= 0:
-			out = append(out, Segment{Text: s[m[6]:m[7]], URL: s[m[6]:m[7]]})
+			if u := s[m[6]:m[7]]; SafeURL(u) {
+				out = append(out, Segment{Text: u, URL: u})
+			} else {
+				addText(u)
+			}
 		default:
 			num := s[m[8]:m[9]]
 			out = append(out, Segment{Text: num, URL: "tel:" + telClean.Replace(num)})
 		}
 	}
 	if last < len(s) {
-		out = append(out, Segment{Text: s[last:]})
+		addText(s[last:])
 	}
 	return out
 }
 
 // markdownLink finds [label](address) whatever the address, to refuse the
 // unsafe ones.
-var markdownLink = regexp.MustCompile(`\[[^\]\n]{1,200}\]\(([^)\s]*)\)`)
+var markdownLink = regexp.MustCompile(`\[[^\]\n]+\]\(([^)\s]*)\)`)
 
 // CheckAnswer refuses an answer with a link whose address is neither http(s)
 // nor tel: (the message is for the expert, in French).

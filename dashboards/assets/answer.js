@@ -6,9 +6,18 @@
 // as kb/answer.go on the server and the widget's copy in ingest/widget/widget.js.
 window.parvisAnswer = (() => {
   "use strict";
-  const INLINE = /\[([^\]\n]{1,200})\]\(([^)\s]{1,1000})\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"»])|((?:\+33\s?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b)/g;
+  const INLINE = /\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"»])|((?:\+33 ?|\b0)[1-9](?:[ .-]?\d{2}){4}\b)/g;
 
-  const safe = (url) => /^(https?:\/\/[^\s/]+|tel:\+?[\d .\-()]+$)/i.test(url);
+  // safe: http(s) with a host, or tel: with a number (kb.SafeURL on the server).
+  const safe = (url) => {
+    if (/^tel:\+?[\d .\-()]+$/i.test(url)) return true;
+    try {
+      const u = new URL(url);
+      return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+    } catch (e) {
+      return false;
+    }
+  };
   const telOf = (num) => "tel:" + num.replace(/[\s.\-]/g, "");
 
   function link(href, text) {
@@ -26,7 +35,7 @@ window.parvisAnswer = (() => {
       node.append(text.slice(last, m.index));
       last = m.index + m[0].length;
       if (m[1] !== undefined) node.append(safe(m[2]) ? link(m[2], m[1]) : m[0]);
-      else if (m[3] !== undefined) node.append(link(m[3], m[3]));
+      else if (m[3] !== undefined) node.append(safe(m[3]) ? link(m[3], m[3]) : m[3]);
       else node.append(link(telOf(m[4]), m[4]));
     }
     node.append(text.slice(last));
