@@ -105,6 +105,7 @@ func readCSV(data []byte) ([][]string, error) {
 	}
 	r.FieldsPerRecord = -1
 	var rows [][]string
+	lastLine := 0 // where the previous record ended: blank lines between records are empty rows, as a spreadsheet shows them
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -117,7 +118,14 @@ func readCSV(data []byte) ([][]string, error) {
 			}
 			return nil, fmt.Errorf("%w: %v", ErrSheetFormat, err)
 		}
-		if len(rows) == maxSheetRows {
+		if line, _ := r.FieldPos(0); line-lastLine > 1 && len(rows) > 0 {
+			for range min(line-lastLine-1, maxSheetRows) {
+				rows = append(rows, nil)
+			}
+		}
+		endLine, _ := r.FieldPos(len(rec) - 1)
+		lastLine = endLine + strings.Count(rec[len(rec)-1], "\n")
+		if len(rows) >= maxSheetRows {
 			return nil, fmt.Errorf("%w: plus de %d lignes", ErrSheetFormat, maxSheetRows)
 		}
 		rows = append(rows, rec)
@@ -160,6 +168,7 @@ func parseODSContent(r io.Reader) ([][]string, error) {
 	d := xml.NewDecoder(r)
 	var (
 		rows               [][]string
+		pendingEmpty       int // empty rows not yet kept: kept only when a row with content follows
 		row                []string
 		cell               strings.Builder
 		inCell, paragraphs int
@@ -235,12 +244,20 @@ func parseODSContent(r io.Reader) ([][]string, error) {
 			case t.Name.Space == nsTable && t.Name.Local == "table-row":
 				row = trimRow(row)
 				if len(row) == 0 {
-					rowRepeat = min(rowRepeat, 1) // empty rows repeated to the sheet's edge
+					// Empty rows count for the numbering of those after them, but
+					// the sheet's last ones are repeated to its edge: keep them
+					// only when a row with content follows.
+					pendingEmpty = min(pendingEmpty+rowRepeat, 2*maxSheetRows)
+					break
 				}
-				for range min(rowRepeat, maxSheetRows) {
-					if len(rows) == maxSheetRows {
-						return nil, fmt.Errorf("more than %d rows", maxSheetRows)
-					}
+				if len(rows)+pendingEmpty+rowRepeat > maxSheetRows {
+					return nil, fmt.Errorf("more than %d rows", maxSheetRows)
+				}
+				for range pendingEmpty {
+					rows = append(rows, nil)
+				}
+				pendingEmpty = 0
+				for range rowRepeat {
 					rows = append(rows, row)
 				}
 			case t.Name.Space == nsTable && t.Name.Local == "table":

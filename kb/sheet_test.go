@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"archive/zip"
 	"bytes"
 	"slices"
 	"strings"
@@ -162,5 +163,45 @@ func TestSheetRoundTrip(t *testing.T) {
 		if p := PlanImport(entries, again); len(p.Unchanged) != len(entries) {
 			t.Errorf("%s: round trip changed %+v", format, p)
 		}
+	}
+}
+
+// TestSheetRowNumbers: blank rows keep the numbering a spreadsheet shows, so
+// that an error's cell is where the expert looks: blank lines and multi-line
+// cells in CSV, repeated empty rows in ODS (and the million empty rows to the
+// sheet's edge that LibreOffice writes are not read).
+func TestSheetRowNumbers(t *testing.T) {
+	csvData := "id;question;réponse\nverre;Verre ?;\"Bornes\nvertes.\"\n\n\nverre;Encore ?;Oui.\n"
+	rows, err := ReadSheet("b.csv", []byte(csvData))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := SheetEntries(rows); len(errs) != 1 || errs[0].Cell() != "A5" {
+		t.Errorf("csv: %v, want the duplicate at A5", errs)
+	}
+	cell := func(v string) string { return `<table:table-cell office:value-type="string"><text:p>` + v + `</text:p></table:table-cell>` }
+	row := func(vs ...string) string { return "<table:table-row>" + strings.Join(vs, "") + "</table:table-row>" }
+	content := `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="` + nsTable +
+		`" xmlns:text="` + nsText + `"><office:body><office:spreadsheet><table:table>` +
+		row(cell("id"), cell("question"), `<table:table-cell table:number-columns-repeated="3"/>`, cell("réponse")) +
+		row(cell("verre"), cell("Verre ?"), `<table:table-cell table:number-columns-repeated="3"/>`, cell("Bornes.")) +
+		`<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>` +
+		row(cell("verre"), cell("Encore ?"), `<table:table-cell table:number-columns-repeated="3"/>`, cell("Oui.")) +
+		`<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>` +
+		`</table:table></office:spreadsheet></office:body></office:document-content>`
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, _ := z.Create("content.xml")
+	w.Write([]byte(content))
+	z.Close()
+	rows, err = ReadSheet("b.ods", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 5 {
+		t.Errorf("ods: %d rows, want 5", len(rows))
+	}
+	if _, errs := SheetEntries(rows); len(errs) != 1 || errs[0].Cell() != "A5" {
+		t.Errorf("ods: %v, want the duplicate at A5", errs)
 	}
 }
