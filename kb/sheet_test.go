@@ -179,7 +179,9 @@ func TestSheetRowNumbers(t *testing.T) {
 	if _, errs := SheetEntries(rows); len(errs) != 1 || errs[0].Cell() != "A5" {
 		t.Errorf("csv: %v, want the duplicate at A5", errs)
 	}
-	cell := func(v string) string { return `<table:table-cell office:value-type="string"><text:p>` + v + `</text:p></table:table-cell>` }
+	cell := func(v string) string {
+		return `<table:table-cell office:value-type="string"><text:p>` + v + `</text:p></table:table-cell>`
+	}
 	row := func(vs ...string) string { return "<table:table-row>" + strings.Join(vs, "") + "</table:table-row>" }
 	content := `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="` + nsTable +
 		`" xmlns:text="` + nsText + `"><office:body><office:spreadsheet><table:table>` +
