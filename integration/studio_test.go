@@ -79,6 +79,17 @@ func TestStudioPage(t *testing.T) {
 	if !page(`!document.querySelector("#a-validate").hidden && document.querySelector("#a-publish").hidden`) {
 		t.Error("a draft should offer validation, not publication")
 	}
+	// A new entry, drafted from the studio.
+	if err := chromedp.Do(ctx, chromedp.Click("#new-entry")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the empty editor", `document.querySelector("#editor-title").textContent === "Nouvelle entrée" && document.querySelector("#e-question").value === ""`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#e-question", "Où déposer mes piles usagées ?"), chromedp.SendKeys("#e-answer", "À la déchèterie ou en magasin."),
+		chromedp.Click("#edit button[type=submit]")); err != nil {
+		t.Fatal(err)
+	}
+	wait("the new draft, open", `document.querySelector("#status").textContent.includes("Brouillon enregistré") && document.querySelector("#editor-title").textContent === "Où déposer mes piles usagées ?" && document.querySelectorAll("#history tbody tr").length === 1`)
+
 	// A spreadsheet with a duplicate id: the dry run names the cell.
 	sheet := filepath.Join(t.TempDir(), "base.csv")
 	if err := os.WriteFile(sheet, []byte("id;question;réponse\nverre;Verre ?;Bornes.\nverre;Encore ?;Oui.\n"), 0o644); err != nil {
@@ -89,7 +100,7 @@ func TestStudioPage(t *testing.T) {
 	}
 	wait("the cell of the duplicate", `document.querySelector("#import-report").textContent.includes("A3")`)
 	if !page(`document.documentElement.scrollWidth <= 330`) {
-		wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 322 && !e.closest(".scroll")).slice(0, 5).map(e => e.tagName + "#" + e.id + "." + e.className + ":" + Math.round(e.getBoundingClientRect().left) + "-" + Math.round(e.getBoundingClientRect().right)).join(", ")`))
+		wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`"sw=" + document.documentElement.scrollWidth + " sx=" + window.scrollX + " " + [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right + window.scrollX > 322 && (!e.closest(".scroll") || getComputedStyle(e).position === "absolute")).slice(0, 5).map(e => e.tagName + "#" + e.id + "." + e.className + ":" + Math.round(e.getBoundingClientRect().left) + "-" + Math.round(e.getBoundingClientRect().right)).join(", ")`))
 		t.Errorf("the page scrolls sideways at 320 px: %s", wide)
 	}
 	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {

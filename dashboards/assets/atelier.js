@@ -101,15 +101,26 @@
     $("#try-results").hidden = true;
     $("#collisions").hidden = true;
     $("#editor-title").focus();
-    await loadHistory();
+    if (e.id) await loadHistory();
+    else { history = []; $("#history tbody").replaceChildren(); $("#c-from").replaceChildren(); $("#c-to").replaceChildren(); $("#diff").replaceChildren(); }
+  }
+
+  // create opens an empty editor: saving drafts a new entry.
+  function create() {
+    const blank = { id: "", question: "", answer: "", alternatives: [], audiences: ["PARTICULIER"], links: [], service: $("#f-service").value,
+      demande: "", reviewBy: "", status: "new" };
+    open({ entry: blank, published: null, author: "", updatedAt: null });
+    $("#editor-title").textContent = "Nouvelle entrée";
+    $("#editor-meta").textContent = "Enregistrée comme brouillon, elle sera en ligne une fois validée puis publiée.";
   }
 
   // buttons offers the steps the entry's status allows.
   function buttons() {
     const s = current.entry.status;
+    for (const id of ["#try", "#t-collisions"]) $(id).hidden = s === "new";
     $("#a-validate").hidden = s !== "draft";
     $("#a-publish").hidden = s !== "validated";
-    $("#a-retire").hidden = s === "retired";
+    $("#a-retire").hidden = s === "retired" || s === "new";
     $("#a-restore").hidden = s !== "retired";
   }
 
@@ -139,9 +150,15 @@
   async function save(ev) {
     ev.preventDefault();
     try {
+      const done = "Brouillon enregistré : il sera en ligne une fois validé puis publié.";
+      if (!current.entry.id) {
+        const d = await gql(`mutation($in: KbEntryInput!) { draftKbEntry(input: $in) { id } }`, { in: input() });
+        await reopen(d.draftKbEntry.id, done);
+        return;
+      }
       const d = await gql(`mutation($id: ID!, $in: KbEntryInput!) { updateKbEntry(id: $id, input: $in) { id } }`,
         { id: current.entry.id, in: input() });
-      await reopen(d.updateKbEntry.id, "Brouillon enregistré : il sera en ligne une fois validé puis publié.");
+      await reopen(d.updateKbEntry.id, done);
     } catch (e) {
       handle(e);
     }
@@ -159,7 +176,12 @@
   // reopen reloads the list and the open entry after a change, and says what happened.
   async function reopen(id, message) {
     await load(true);
-    const x = entries.find((y) => y.entry.id === id);
+    let x = entries.find((y) => y.entry.id === id);
+    if (!x) { // the filters leave it out: show everything so that it can be opened
+      $("#kb-filters").reset();
+      await load(true);
+      x = entries.find((y) => y.entry.id === id);
+    }
     if (x) {
       current = x;
       await open(x);
@@ -388,6 +410,7 @@
 
   $("#kb-filters").addEventListener("submit", (e) => { e.preventDefault(); load(); });
   $("#edit").addEventListener("submit", save);
+  $("#new-entry").addEventListener("click", create);
   $("#try").addEventListener("submit", tryIt);
   $("#import").addEventListener("submit", (e) => { e.preventDefault(); importSheet(true); });
   $("#i-apply").addEventListener("click", () => importSheet(false));
