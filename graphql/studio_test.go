@@ -2,9 +2,12 @@ package graphql_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +23,7 @@ import (
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/linkcheck"
 	"github.com/parvis-civic/parvis/web"
 )
 
@@ -361,5 +365,43 @@ func TestStudioImportSheet(t *testing.T) {
 	rows, err := kb.ReadSheet("x.ods", data)
 	if err != nil || len(rows) != 2 || rows[1][0] != "verre" {
 		t.Errorf("the export of déchets: %v %v", rows, err)
+	}
+}
+
+// TestStudioDeadLinks: a link of a published answer that a local server says is
+// gone is listed with its entry, in deadLinks and on the entry's line.
+func TestStudioDeadLinks(t *testing.T) {
+	c, as, res := newStudio(t)
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	expert := as("EXPERT", "Alice")
+	var d struct{ DraftKbEntry struct{ ID string } }
+	c.MustPost(`mutation($u: String!) { draftKbEntry(input: {question: "Plan du cimetière ?", answer: "Voir le plan.", links: [{label: "Plan", url: $u}]}) { id } }`,
+		&d, client.Var("u", srv.URL+"/plan.pdf"), expert)
+	id := d.DraftKbEntry.ID
+	var m map[string]any
+	c.MustPost(`mutation($id: ID!) { validateKbEntry(id: $id) { id } }`, &m, client.Var("id", id), as("EXPERT", "Bob"))
+	c.MustPost(`mutation($id: ID!) { publishKbEntry(id: $id) { id } }`, &m, client.Var("id", id), expert)
+	res.Links = &linkcheck.Checker{Entries: func() []kb.Entry { e, _ := res.KB.State.Published(); return e }}
+	tick := make(chan time.Time)
+	close(tick)
+	if err := res.Links.Pass(context.Background(), tick); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		DeadLinks []struct {
+			URL     string
+			Status  *int
+			Entries []struct{ ID string }
+		}
+		KbStudio []struct{ DeadLinks []string }
+	}
+	c.MustPost(`{ deadLinks { url status entries { id } } kbStudio { deadLinks } }`, &out, expert)
+	if len(out.DeadLinks) != 1 || out.DeadLinks[0].URL != srv.URL+"/plan.pdf" || out.DeadLinks[0].Status == nil || *out.DeadLinks[0].Status != 404 ||
+		len(out.DeadLinks[0].Entries) != 1 || out.DeadLinks[0].Entries[0].ID != id {
+		t.Errorf("dead links: %+v", out.DeadLinks)
+	}
+	if len(out.KbStudio) != 1 || len(out.KbStudio[0].DeadLinks) != 1 {
+		t.Errorf("the entry's line: %+v", out.KbStudio)
 	}
 }
