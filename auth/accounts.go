@@ -25,7 +25,8 @@ var (
 type Account struct {
 	ID, Login, Name, CreatedBy string
 	Role                       Role
-	Tenant                     string // scope: see [Principal.Tenant]
+	Tenant                     string   // scope: see [Principal.Tenant]
+	Services                   []string // see [Principal.Services]
 	Created                    time.Time
 	Disabled                   bool
 	hash                       []byte
@@ -63,7 +64,7 @@ func (a *Accounts) Apply(env events.Envelope, p events.Payload) {
 		if _, ok := a.byID[p.AccountID]; ok {
 			return
 		}
-		acc := &Account{ID: p.AccountID, Login: p.Login, Name: p.Name, Role: Role(p.Role), Tenant: p.Scope, CreatedBy: p.By, Created: env.At, hash: []byte(p.PasswordHash)}
+		acc := &Account{ID: p.AccountID, Login: p.Login, Name: p.Name, Role: Role(p.Role), Tenant: p.Scope, CreatedBy: p.By, Created: env.At, hash: []byte(p.PasswordHash), Services: p.Services}
 		a.byID[acc.ID] = acc
 		a.byLogin[strings.ToLower(acc.Login)] = acc
 	case *events.AccountDisabled:
@@ -80,6 +81,12 @@ const MinPassword = 12
 // Create makes an account scoped to a tenant ("" for the whole platform); the
 // password is kept as a bcrypt hash.
 func (a *Accounts) Create(ctx context.Context, login, name string, role Role, scope, password, by string) (Account, error) {
+	return a.CreateFor(ctx, login, name, role, scope, password, by, nil)
+}
+
+// CreateFor is [Accounts.Create] for someone limited to some services of the
+// knowledge base (empty: all).
+func (a *Accounts) CreateFor(ctx context.Context, login, name string, role Role, scope, password, by string, services []string) (Account, error) {
 	login = strings.TrimSpace(login)
 	switch {
 	case login == "" || len(login) > 100 || strings.ContainsAny(login, " \t\n"):
@@ -99,7 +106,7 @@ func (a *Accounts) Create(ctx context.Context, login, name string, role Role, sc
 	if err != nil {
 		return Account{}, err
 	}
-	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: strings.TrimSpace(name), Role: string(role), PasswordHash: string(hash), By: by, Scope: scope}
+	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: strings.TrimSpace(name), Role: string(role), PasswordHash: string(hash), By: by, Scope: scope, Services: services}
 	tenant := a.Tenant
 	if scope != "" {
 		tenant = scope
@@ -152,4 +159,15 @@ func (a *Accounts) List() []Account {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// servicesOf returns the services an account is limited to (nil: all, or not a
+// local account).
+func (a *Accounts) servicesOf(accountID string) []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if acc, ok := a.byID[accountID]; ok {
+		return acc.Services
+	}
+	return nil
 }

@@ -56,6 +56,9 @@ type Principal struct {
 	// communes), or "" for the whole platform. What it sees is
 	// tenant.Registry.Scope(Tenant), the one place that says so.
 	Tenant string
+	// Services are the knowledge base services the caller may see and change
+	// (an expert in charge of some); empty: all.
+	Services []string
 }
 
 type principalKey struct{}
@@ -69,6 +72,13 @@ func WithPrincipal(ctx context.Context, p Principal) context.Context {
 func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)
 	return p, ok
+}
+
+// ServicesFrom returns the services the caller of a request is limited to;
+// nil: all (or no caller).
+func ServicesFrom(ctx context.Context) []string {
+	p, _ := PrincipalFrom(ctx)
+	return p.Services
 }
 
 // Emitter appends one event made of a payload to the audit log and returns its

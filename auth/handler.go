@@ -147,5 +147,5 @@ func (a Authenticator) fromSession(r *http.Request) (Principal, bool) {
 	if !ok || !sameSecret(r.Header.Get(csrfHeader), s.CSRF) {
 		return Principal{}, false
 	}
-	return Principal{Name: s.Name, Role: s.Role, Tenant: s.Tenant}, true
+	return Principal{Name: s.Name, Role: s.Role, Tenant: s.Tenant, Services: a.Accounts.servicesOf(s.AccountID)}, true
 }

@@ -64,7 +64,7 @@ func (a Authenticator) resolve(token string) (Principal, bool) {
 	}
 	if a.Tokens != nil {
 		if t, ok := a.Tokens.Lookup(token); ok {
-			return Principal{Name: t.Name, Role: t.Role, Tenant: t.Tenant}, true
+			return Principal{Name: t.Name, Role: t.Role, Tenant: t.Tenant, Services: t.Services}, true
 		}
 	}
 	return Principal{}, false

@@ -21,7 +21,8 @@ var ErrNoToken = errors.New("auth: no such token")
 type Token struct {
 	ID, Name, CreatedBy string
 	Role                Role
-	Tenant              string // scope: see [Principal.Tenant]
+	Tenant              string   // scope: see [Principal.Tenant]
+	Services            []string // see [Principal.Services]
 	Created, LastUsed   time.Time
 	Revoked             bool
 	hash                string
@@ -61,7 +62,7 @@ func (t *Tokens) Apply(env events.Envelope, p events.Payload) {
 		if _, ok := t.byID[p.TokenID]; ok {
 			return
 		}
-		tok := &Token{ID: p.TokenID, Name: p.Name, Role: Role(p.Role), Tenant: p.Scope, CreatedBy: p.By, Created: env.At, hash: p.Hash}
+		tok := &Token{ID: p.TokenID, Name: p.Name, Role: Role(p.Role), Tenant: p.Scope, CreatedBy: p.By, Created: env.At, hash: p.Hash, Services: p.Services}
 		t.byID[p.TokenID], t.byHash[p.Hash] = tok, tok
 	case *events.TokenRevoked:
 		if tok, ok := t.byID[p.TokenID]; ok {
@@ -88,8 +89,15 @@ func (t *Tokens) Lookup(token string) (Token, bool) {
 // Create makes a token for a role, scoped to a tenant ("" for the whole
 // platform); the token is returned once and only its hash is kept.
 func (t *Tokens) Create(ctx context.Context, role Role, scope, name, by string) (string, Token, error) {
+	return t.CreateFor(ctx, role, scope, name, by, nil)
+}
+
+// CreateFor is [Tokens.Create] for someone limited to some services of the
+// knowledge base (empty: all).
+func (t *Tokens) CreateFor(ctx context.Context, role Role, scope, name, by string, services []string) (string, Token, error) {
 	token := TokenPrefix + NewSecret()
-	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: string(role), Hash: hashToken(token), By: by, Scope: scope}
+	p := events.TokenCreated{TokenID: events.NewID(time.Now()), Name: name, Role: string(role), Hash: hashToken(token), By: by,
+		Scope: scope, Services: services}
 	env, err := t.Log.Emit(ctx, t.envelopeTenant(scope), "", p)
 	if err != nil {
 		return "", Token{}, err

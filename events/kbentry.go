@@ -20,7 +20,8 @@ type KBEntry struct {
 	Demande         string            `json:"demande,omitempty"`
 	Cluster         string            `json:"cluster,omitempty"`
 	Status          string            `json:"status,omitempty"`
-	Tenant          string            `json:"tenant,omitempty"` // whose entry it is; empty: every tenant's
+	Tenant          string            `json:"tenant,omitempty"`    // whose entry it is; empty: every tenant's
+	ReviewBy        string            `json:"review_by,omitempty"` // YYYY-MM-DD
 }
 
 // KBLink is a labelled link shown under an answer.

@@ -125,6 +125,9 @@ type TokenCreated struct {
 	// intercommunalité with its communes); empty: the whole platform, as every
 	// token made before tenants were declared.
 	Scope string `json:"scope,omitempty"`
+	// Services limits an expert to the knowledge base entries of these
+	// services; empty: all.
+	Services []string `json:"services,omitempty"`
 }
 
 // TokenRevoked ends an API token.
@@ -143,6 +146,9 @@ type AccountCreated struct {
 	PasswordHash string `json:"password_hash,omitempty"` // see [Secretive]
 	By           string `json:"by"`
 	Scope        string `json:"scope,omitempty"` // as [TokenCreated.Scope]
+	// Services limits an expert to the knowledge base entries of these
+	// services; empty: all.
+	Services []string `json:"services,omitempty"`
 }
 
 // AccountDisabled ends an account's access.

@@ -48,7 +48,7 @@ func toEntry(ctx context.Context, e *kb.Entry) *model.KbEntry {
 		ID: e.ID, Question: e.Question, Answer: e.Answer, Source: optional(e.Source),
 		Alternatives: []string{}, Negatives: []string{}, Service: optional(e.Service), Theme: optional(e.Theme),
 		Demande: optional(e.Demande), Audiences: []model.Audience{}, Links: []*model.Link{},
-		Status: string(e.Status), Tenant: optional(e.Tenant),
+		Status: string(e.Status), Tenant: optional(e.Tenant), ReviewBy: optional(e.ReviewBy),
 	}
 	if p, ok := auth.PrincipalFrom(ctx); ok && (p.Role == auth.Admin || p.Role == auth.Analyst || p.Role == auth.Expert) {
 		out.Alternatives = append(out.Alternatives, e.Alternatives...)

@@ -16,6 +16,9 @@ const (
 	maxComplexity = 20000
 	// maxBodyBytes leaves room for a demande's photo (256 KiB, in base64).
 	maxBodyBytes = 384 << 10
+	// maxStaffBodyBytes lets an authenticated caller send a spreadsheet in
+	// base64 (kb.MaxSheetBytes and a third more).
+	maxStaffBodyBytes = 28 << 20
 	// queryCost is the complexity of a field that queries ClickHouse: at most
 	// twenty of them in one request, however they are aliased.
 	queryCost = 1000

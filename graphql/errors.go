@@ -131,8 +131,12 @@ func kbError(err error) error {
 	switch {
 	case errors.Is(err, kb.ErrNoEntry):
 		return badInput("Cette entrée n'existe pas.")
+	case errors.Is(err, kb.ErrOutOfScope):
+		return &userError{CodeForbidden, "Cette entrée relève d'un service dont vous n'avez pas la charge : votre compte est limité à certains services."}
+	case errors.Is(err, kb.ErrSameAuthor):
+		return &userError{CodeForbidden, "Double validation : l'auteur d'un brouillon ne peut pas le valider lui-même ; demandez à un autre expert."}
 	case errors.Is(err, kb.ErrWrongStatus):
-		return badInput("Cette entrée n'est pas à la bonne étape : un brouillon se valide, une entrée validée se publie.")
+		return badInput("Cette entrée n'est pas à la bonne étape : un brouillon se valide, une entrée validée se publie, une entrée retirée se restaure.")
 	case errors.Is(err, kb.ErrInvalidEntry):
 		return badInput("Entrée invalide : " + strings.TrimPrefix(err.Error(), kb.ErrInvalidEntry.Error()+": ") + ".")
 	}

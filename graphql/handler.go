@@ -36,6 +36,15 @@ func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.
 	}
 	srv.SetErrorPresenter(presentError(r.Logger))
 	srv.SetRecoverFunc(recoverFunc(r.Logger))
-	return authn.Middleware(web.WithOrigin(web.Bounded(srv, maxBodyBytes, 15*time.Second,
-		`{"errors":[{"message":"Délai dépassé.","extensions":{"code":"TIMEOUT"}}]}`)))
+	const timeout = `{"errors":[{"message":"Délai dépassé.","extensions":{"code":"TIMEOUT"}}]}`
+	public := web.Bounded(srv, maxBodyBytes, 15*time.Second, timeout)
+	// Signed-in staff may send a spreadsheet (importKb): a larger body, longer.
+	staff := web.Bounded(srv, maxStaffBodyBytes, 60*time.Second, timeout)
+	return authn.Middleware(web.WithOrigin(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if _, ok := auth.PrincipalFrom(req.Context()); ok {
+			staff.ServeHTTP(w, req)
+			return
+		}
+		public.ServeHTTP(w, req)
+	})))
 }

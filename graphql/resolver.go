@@ -11,6 +11,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/linkcheck"
 	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/opendata"
 	"github.com/parvis-civic/parvis/projections"
@@ -72,4 +73,13 @@ type Resolver struct {
 	Creator       *campaigns.Creator
 	Assigner      *campaigns.Assigner
 	InviteBase    string
+
+	// Links checks the links of the published answers in the background; nil
+	// when serve --check-links is off.
+	Links *linkcheck.Checker
+	// HelpfulFloor is the helpful rate under which the studio flags an entry
+	// (with enough feedback).
+	HelpfulFloor float64
+
+	trials trialCache // engines of the drafts tried in the studio (trial.go)
 }

@@ -116,7 +116,7 @@ func (r *mutationResolver) SignOutEverywhere(ctx context.Context, accountID stri
 }
 
 // CreateAPIToken is the resolver for the createApiToken field.
-func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, name string, tenant *string) (string, error) {
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, name string, tenant *string, services []string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", badInput("Donnez au jeton un nom de 1 à 100 caractères (la personne ou le service qui l'utilise).")
@@ -125,7 +125,7 @@ func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, 
 	if err != nil {
 		return "", err
 	}
-	token, _, err := r.Tokens.Create(ctx, auth.Role(role), scope, name, principalName(ctx))
+	token, _, err := r.Tokens.CreateFor(ctx, auth.Role(role), scope, name, principalName(ctx), cleanServices(services))
 	return token, err
 }
 
@@ -144,12 +144,12 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (bool,
 }
 
 // CreateAccount is the resolver for the createAccount field.
-func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name string, role model.Role, password string, tenant *string) (*model.Account, error) {
+func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name string, role model.Role, password string, tenant *string, services []string) (*model.Account, error) {
 	scope, err := r.grantable(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	acc, err := r.Users.Create(ctx, login, name, auth.Role(role), scope, password, principalName(ctx))
+	acc, err := r.Users.CreateFor(ctx, login, name, auth.Role(role), scope, password, principalName(ctx), cleanServices(services))
 	if errors.Is(err, auth.ErrAccount) {
 		return nil, badInput("Compte refusé : " + strings.TrimPrefix(err.Error(), auth.ErrAccount.Error()+": ") + ".")
 	} else if err != nil {
@@ -180,6 +180,7 @@ func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntry
 	for _, a := range input.Audiences {
 		e.Audiences = append(e.Audiences, kb.Audience(strings.ToLower(string(a))))
 	}
+	applyInput(&e, input)
 	if e.Cluster != "" && input.Alternatives == nil {
 		scope, err := r.scope(ctx, nil)
 		if err != nil {
@@ -221,6 +222,7 @@ func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input m
 	if input.ClusterID != nil {
 		cur.Cluster = *input.ClusterID
 	}
+	applyInput(&cur, input)
 	e, err := r.KB.Update(ctx, id, cur, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
@@ -602,7 +604,7 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Caller, error) {
 	if !ok {
 		return nil, nil
 	}
-	return &model.Caller{Name: p.Name, Role: model.Role(p.Role), Tenant: optional(p.Tenant)}, nil
+	return &model.Caller{Name: p.Name, Role: model.Role(p.Role), Tenant: optional(p.Tenant), Services: append([]string{}, p.Services...)}, nil
 }
 
 // Accounts is the resolver for the accounts field.
@@ -664,7 +666,7 @@ func (r *queryResolver) APITokens(ctx context.Context) ([]*model.APIToken, error
 func (r *queryResolver) KbQueue(ctx context.Context) ([]*model.KbEntry, error) {
 	out := []*model.KbEntry{}
 	for _, e := range r.KB.State.Entries() {
-		if (e.Status == kb.Draft || e.Status == kb.Validated) && r.visible(ctx, e.Tenant) {
+		if (e.Status == kb.Draft || e.Status == kb.Validated) && r.visible(ctx, e.Tenant) && r.KB.Allowed(ctx, e) {
 			out = append(out, toEntry(ctx, &e))
 		}
 	}
@@ -690,7 +692,7 @@ func (r *queryResolver) KbSuggestions(ctx context.Context, entryID *string, kind
 			continue
 		}
 		e, ok := r.KB.State.PublishedEntry(s.EntryID)
-		if !ok {
+		if !ok || !r.KB.Allowed(ctx, e) {
 			continue
 		}
 		out = append(out, toSuggestion(ctx, s, &e))

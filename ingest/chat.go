@@ -344,7 +344,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	engine := s.engineFor(c.tenant)
 	d := engine.Decide(redacted, c.audience)
 	decisionLatency.Observe(d.Latency.Seconds())
-	replyText := compose(engine, d, c.audience)
+	replyText := Compose(engine, d, c.audience)
 	var kind *kb.DemandeKind
 	if s.cfg.Desk != nil {
 		if k, ok := s.propose(redacted, d, c.audience); ok {
@@ -451,7 +451,7 @@ func (s *Service) Choose(ctx context.Context, conversationID, entryID string) (R
 	}
 	d := bot.Decision{Outcome: bot.Answered, Confidence: 1, Entry: e, KBVersion: engine.Version(),
 		Candidates: []bot.Candidate{{Entry: e, Score: 1}}}
-	replyText := compose(engine, d, c.audience)
+	replyText := Compose(engine, d, c.audience)
 	_, err = s.log(ctx, c, e.Question, nil, d, replyText, func(utt events.Envelope) (events.Payload, error) {
 		return events.SuggestionChosen{UtteranceID: cl.utteranceID, Text: cl.text, EntryID: entryID,
 			Choices: cl.choices, ChoiceID: utt.ID}, nil
@@ -473,8 +473,9 @@ func (s *Service) engineFor(tenantID string) *bot.Engine {
 	return s.engine
 }
 
-// compose writes the reply the citizen reads.
-func compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
+// Compose writes the reply to a decision as the citizen reads it; engine gives
+// the hand-off entry offered when nothing answers.
+func Compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 	switch d.Outcome {
 	case bot.Answered, bot.Smalltalk, bot.Handoff:
 		return d.Entry.AnswerFor(audience)

@@ -140,6 +140,9 @@ type Entry struct {
 	// entries answer about as well, the lower layer wins. Set by [ForTenant],
 	// never stored.
 	Layer int `yaml:"-" json:"-"`
+	// ReviewBy is the date (YYYY-MM-DD) by which an expert should read the
+	// answer again; empty: 12 months after its publication (see review.go).
+	ReviewBy string `yaml:"review_by,omitempty" json:"review_by,omitempty"`
 }
 
 // AnswerFor returns the answer adapted to the audience, or the general answer.

@@ -235,7 +235,8 @@ func yamlProblem(name string, err error) Problem {
 // csvColumns are the columns a CSV file may have; others are ignored, since
 // spreadsheets often carry working columns of their own.
 var csvColumns = map[string]bool{"id": true, "question": true, "answer": true, "alternatives": true,
-	"theme": true, "audience": true, "audiences": true, "url": true, "source": true, "service": true, "tenant": true}
+	"theme": true, "audience": true, "audiences": true, "url": true, "source": true, "service": true, "tenant": true,
+	"review_by": true, "demande": true}
 
 func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
@@ -289,7 +290,8 @@ func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 			continue
 		}
 		e := Entry{ID: get("id"), Question: get("question"), Answer: get("answer"),
-			Theme: get("theme"), Source: get("source"), Service: get("service"), Tenant: get("tenant")}
+			Theme: get("theme"), Source: get("source"), Service: get("service"), Tenant: get("tenant"), ReviewBy: get("review_by"),
+			Demande: get("demande")}
 		for _, a := range strings.Split(get("alternatives"), "|") {
 			if a = strings.TrimSpace(a); a != "" {
 				e.Alternatives = append(e.Alternatives, a)
@@ -404,6 +406,11 @@ func validate(name string, entries []Entry, lines []fieldLines, declared func(id
 		case "", Draft, Validated, Published, Retired:
 		default:
 			bad("status", fmt.Sprintf("unknown status %q (want draft, validated, published or retired)", e.Status))
+		}
+		if e.ReviewBy != "" {
+			if _, err := ParseReviewDate(e.ReviewBy); err != nil {
+				bad("review_by", err.Error())
+			}
 		}
 		for _, l := range e.Links {
 			u, err := url.Parse(l.URL)

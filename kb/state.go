@@ -21,12 +21,14 @@ type State struct {
 	pending map[string]Entry  // new versions of published entries, not yet published
 	last    map[string]string // entry → id of its last applied event
 	order   []string
-	version string // id of the last applied event
+	version string              // id of the last applied event
+	history map[string][]Change // entry → its changes, oldest first (see history.go)
 }
 
 // NewState returns an empty state.
 func NewState() *State {
-	return &State{entries: map[string]Entry{}, pending: map[string]Entry{}, last: map[string]string{}}
+	return &State{entries: map[string]Entry{}, pending: map[string]Entry{}, last: map[string]string{},
+		history: map[string][]Change{}}
 }
 
 // statusOf maps each kb.* event type to the status it puts an entry in.
@@ -65,6 +67,7 @@ func (s *State) Apply(env events.Envelope, p events.Payload) {
 		s.entries[e.ID] = e
 		delete(s.pending, e.ID)
 	}
+	s.record(env, change.By, e)
 	if env.ID > s.version {
 		s.version = env.ID
 	}

@@ -42,11 +42,22 @@ type Writer struct {
 	Log    Emitter
 	State  *State
 	Tenant string
+	// FourEyes is the « second pair of eyes » rule: the author of a draft
+	// cannot validate it (see studio.go).
+	FourEyes bool
+	// Scope returns the services the caller of a request may see and change
+	// (nil: all): every change is checked against it (see scope.go); nil
+	// Scope limits nothing.
+	Scope func(ctx context.Context) []string
 }
 
 // Draft records a new entry as a draft, with an id made from its question.
 func (w *Writer) Draft(ctx context.Context, e Entry, by string) (Entry, error) {
 	if err := check(&e); err != nil {
+		return e, err
+	}
+	w.defaultService(ctx, &e)
+	if err := w.allow(ctx, e); err != nil {
 		return e, err
 	}
 	if e.ID == "" {
@@ -73,6 +84,9 @@ func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Ent
 	}
 	if cur.Status == Retired {
 		return e, fmt.Errorf("%w: %s is retired", ErrWrongStatus, id)
+	}
+	if err := w.allow(ctx, cur, e); err != nil {
+		return e, err
 	}
 	e.ID = id
 	if err := check(&e); err != nil {
@@ -119,11 +133,22 @@ func check(e *Entry) error {
 	case len(e.Question) > 500 || len(e.Answer) > 20000 || len(e.Alternatives) > 200:
 		return fmt.Errorf("%w: too long", ErrInvalidEntry)
 	}
-	return nil
+	if e.ReviewBy != "" {
+		if _, err := ParseReviewDate(e.ReviewBy); err != nil {
+			return fmt.Errorf("%w: %v", ErrInvalidEntry, err)
+		}
+	}
+	if err := CheckAnswer(e.Answer); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidEntry, err)
+	}
+	return checkLinks(e.Links)
 }
 
 // Validate moves a draft to validated.
 func (w *Writer) Validate(ctx context.Context, id, by string) (Entry, error) {
+	if err := w.checkValidator(id, by); err != nil {
+		return Entry{}, err
+	}
 	return w.move(ctx, id, Draft, Validated, by)
 }
 
@@ -136,6 +161,9 @@ func (w *Writer) move(ctx context.Context, id string, from, to Status, by string
 	e, ok := w.State.Entry(id)
 	if !ok {
 		return e, ErrNoEntry
+	}
+	if err := w.allow(ctx, e); err != nil {
+		return e, err
 	}
 	if e.Status != from {
 		return e, fmt.Errorf("%w: %s is %s, not %s", ErrWrongStatus, id, e.Status, from)

@@ -28,6 +28,7 @@ func accountCmd(ctx context.Context, args []string) error {
 	login := fs.String("login", "", "login of the account")
 	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
 	name := fs.String("name", "", "name shown in the dashboards (default: the login)")
+	services := fs.String("services", "", servicesUsage)
 	brokers, scope := logFlags(fs)
 	if err := subcommand(fs, args, "create"); err != nil {
 		return err
@@ -59,7 +60,7 @@ func accountCmd(ctx context.Context, args []string) error {
 		if err := declared(tenants, *scope); err != nil {
 			return err
 		}
-		acc, err = accounts.Create(ctx, *login, *name, r, *scope, password, "parvis account create")
+		acc, err = accounts.CreateFor(ctx, *login, *name, r, *scope, password, "parvis account create", splitList(*services))
 		return err
 	})
 	if errors.Is(err, auth.ErrAccount) {
@@ -80,6 +81,7 @@ func tokenCmd(ctx context.Context, args []string) error {
 		"commune, or that intercommunalité and its communes, only.")
 	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
 	name := fs.String("name", "", "who or what uses the token (a person, a service)")
+	services := fs.String("services", "", servicesUsage)
 	brokers, scope := logFlags(fs)
 	if err := subcommand(fs, args, "create"); err != nil {
 		return err
@@ -102,7 +104,7 @@ func tokenCmd(ctx context.Context, args []string) error {
 		if err := declared(tenants, *scope); err != nil {
 			return err
 		}
-		token, _, err = auth.NewTokens(pub, "").Create(ctx, r, *scope, *name, "parvis token create")
+		token, _, err = auth.NewTokens(pub, "").CreateFor(ctx, r, *scope, *name, "parvis token create", splitList(*services))
 		return err
 	}); err != nil {
 		return err
@@ -184,4 +186,17 @@ func readPassword(in *os.File) (string, error) {
 		return "", fmt.Errorf("%w: the two passwords differ", errUsage)
 	}
 	return string(first), nil
+}
+
+const servicesUsage = "knowledge base services an expert is limited to, comma-separated (e.g. \"déchets,voirie\"); empty: all"
+
+// splitList reads a comma-separated list; empty items are dropped.
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -23,8 +24,11 @@ import (
 
 const kbUsage = `parvis kb import|export [--kafka BROKERS] [--tenant T]
 
-  parvis kb import [--kafka BROKERS] FILE...   publish the entries of KB files (.yaml, .csv, .jsonl)
-  parvis kb export [--kafka BROKERS]           print the published knowledge base as YAML
+  parvis kb import [--kafka BROKERS] [--dry-run] FILE...
+        publish the entries of KB files (.yaml, .csv, .jsonl, and spreadsheets .xlsx, .ods);
+        --dry-run says what would be added, changed and retired, and publishes nothing
+  parvis kb export [--kafka BROKERS] [--format xlsx|ods|csv --out FILE]
+        print the published knowledge base as YAML, or write every entry as a spreadsheet
 
 BROKERS defaults to PARVIS_KAFKA, else the embedded broker of a running
 'parvis serve' (127.0.0.1:9092).`
@@ -32,6 +36,9 @@ BROKERS defaults to PARVIS_KAFKA, else the embedded broker of a running
 func kbCmd(ctx context.Context, args []string) error {
 	fs := newFlags("kb", kbUsage)
 	brokers, scope := logFlags(fs)
+	dryRun := fs.Bool("dry-run", false, "kb import: say what would change, publish nothing")
+	format := fs.String("format", "", "kb export: xlsx, ods or csv (default: YAML on standard output)")
+	out := fs.String("out", "", "kb export: the spreadsheet file to write")
 	if len(args) == 0 {
 		return fmt.Errorf("%w: want import or export\nUsage: %s", errUsage, kbUsage)
 	}
@@ -51,7 +58,7 @@ func kbCmd(ctx context.Context, args []string) error {
 		// again with the deployment's tenants, so that an entry naming an
 		// undeclared one is told at its line.
 		for _, f := range fs.Args() {
-			if _, err := kb.LoadFile(f); err != nil {
+			if _, err := loadKBFile(f, nil); err != nil {
 				return fmt.Errorf("%w: %v", errUsage, err)
 			}
 		}
@@ -59,20 +66,28 @@ func kbCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		tenants := tenant.NewRegistry(nil)
+		if err := log.read(ctx, events.TopicAudit, tenants.Apply); err != nil {
+			return err
+		}
+		known := func(id string) bool { _, ok := tenants.Get(id); return ok }
 		var all []kb.Entry
-		if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
-			tenants := tenant.NewRegistry(nil)
-			if err := log.read(ctx, events.TopicAudit, tenants.Apply); err != nil {
+		for _, f := range fs.Args() {
+			entries, err := loadKBFile(f, known)
+			if err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+			all = append(all, entries...)
+		}
+		if *dryRun {
+			state := kb.NewState()
+			if err := log.read(ctx, events.TopicKB, state.Apply); err != nil {
 				return err
 			}
-			known := func(id string) bool { _, ok := tenants.Get(id); return ok }
-			for _, f := range fs.Args() {
-				entries, err := kb.LoadFileFor(f, known)
-				if err != nil {
-					return fmt.Errorf("%w: %v", errUsage, err)
-				}
-				all = append(all, entries...)
-			}
+			printPlan(kb.PlanImport(state.Entries(), all))
+			return nil
+		}
+		if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
 			return kb.PublishEntries(ctx, pub, *scope, all, "parvis kb import")
 		}); err != nil {
 			return err
@@ -87,6 +102,16 @@ func kbCmd(ctx context.Context, args []string) error {
 		state := kb.NewState()
 		if err := log.read(ctx, events.TopicKB, state.Apply); err != nil {
 			return err
+		}
+		if *format != "" {
+			if *out == "" {
+				return fmt.Errorf("%w: --format needs --out FILE", errUsage)
+			}
+			data, err := kb.WriteSheet(*format, state.Entries())
+			if err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+			return os.WriteFile(*out, data, 0o644)
 		}
 		entries, _ := state.Published()
 		return yaml.NewEncoder(os.Stdout).Encode(map[string]any{"entries": entries})
@@ -197,4 +222,44 @@ func gqlCall(ctx context.Context, addr, token, query string, out any) error {
 		return errors.New(answer.Errors[0].Message)
 	}
 	return json.Unmarshal(answer.Data, out)
+}
+
+// loadKBFile reads a KB file: a spreadsheet (.xlsx, .ods) through the sheet
+// reader, with its problems by cell; any other through kb.LoadFile.
+func loadKBFile(name string, declared func(id string) bool) ([]kb.Entry, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx", ".ods":
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := kb.ReadSheet(name, data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		entries, errs := kb.SheetEntries(rows)
+		if errs != nil {
+			return nil, fmt.Errorf("%s, rien n'est importé :\n%v", name, errs)
+		}
+		return entries, nil
+	}
+	if declared == nil {
+		return kb.LoadFile(name)
+	}
+	return kb.LoadFileFor(name, declared)
+}
+
+// printPlan says what an import would do.
+func printPlan(p kb.ImportPlan) {
+	for _, part := range []struct {
+		what string
+		ids  []string
+	}{{"ajoutées", p.Added}, {"modifiées", p.Changed}, {"retirées", p.Retired}} {
+		fmt.Printf("%d entrées %s", len(part.ids), part.what)
+		if len(part.ids) > 0 {
+			fmt.Printf(" : %s", strings.Join(part.ids, ", "))
+		}
+		fmt.Println()
+	}
+	fmt.Printf("%d entrées inchangées. Essai à blanc : rien n'est publié.\n", len(p.Unchanged))
 }

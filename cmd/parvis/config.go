@@ -51,6 +51,14 @@ type config struct {
 	// CampaignURL is the page invite URLs of test campaigns open (the town's
 	// site with the widget); empty: the demo site of --addr.
 	CampaignURL string
+	// KBFourEyes: the author of a draft cannot validate it.
+	KBFourEyes bool
+	// CheckLinks checks the links of the published answers in the background,
+	// at most CheckLinksRate requests a minute.
+	CheckLinks     bool
+	CheckLinksRate int
+	// HelpfulFloor is the helpful rate under which the studio flags an entry.
+	HelpfulFloor float64
 }
 
 var knownRoles = []string{"api", "projector", "miner"}
@@ -89,6 +97,10 @@ func parseServe(args []string) (config, error) {
 	c.Demandes.flags(fs)
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
 	fs.StringVar(&c.SemanticModel, "semantic-model", env("PARVIS_SEMANTIC_MODEL", ""), semanticUsage)
+	fs.BoolVar(&c.KBFourEyes, "kb-four-eyes", envOn("PARVIS_KB_FOUR_EYES"), "« second pair of eyes »: the author of a knowledge base draft cannot validate it [PARVIS_KB_FOUR_EYES]")
+	fs.BoolVar(&c.CheckLinks, "check-links", envOn("PARVIS_CHECK_LINKS"), "check the links of the published answers in the background (requests to the sites linked) [PARVIS_CHECK_LINKS]")
+	fs.IntVar(&c.CheckLinksRate, "check-links-per-minute", 30, "most link checks a minute")
+	fs.Float64Var(&c.HelpfulFloor, "kb-helpful-threshold", 0.5, "the studio flags an entry whose helpful rate falls below this share (with 5 feedbacks at least)")
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
@@ -187,6 +199,12 @@ func (c config) Validate() error {
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))
 	}
+	if c.CheckLinksRate < 1 || c.CheckLinksRate > 600 {
+		errs = append(errs, fmt.Errorf("--check-links-per-minute %d: want 1 to 600", c.CheckLinksRate))
+	}
+	if c.HelpfulFloor < 0 || c.HelpfulFloor > 1 {
+		errs = append(errs, fmt.Errorf("--kb-helpful-threshold %v: want a share between 0 and 1", c.HelpfulFloor))
+	}
 	if c.SemanticModel != "" {
 		if err := semantic.Check(c.SemanticModel); err != nil {
 			errs = append(errs, fmt.Errorf("--semantic-model: %v", err))
@@ -235,4 +253,13 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envOn reads a yes/no variable: 1, true, yes or on (any case) is yes.
+func envOn(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(name))) {
+	case "1", "true", "yes", "on", "oui":
+		return true
+	}
+	return false
 }

@@ -13,7 +13,7 @@ var layers = [][]string{
 	{"cmd/parvis"},
 	{"graphql", "dashboards"},
 	{"ingest", "mining", "campaigns", "opendata"},
-	{"bot", "auth", "projections", "eventlog", "demandes"},
+	{"bot", "auth", "projections", "eventlog", "demandes", "linkcheck"},
 	{"french", "web", "semantic"},
 	{"ingest/redact", "kb", "tenant", "demandes/platform"},
 	{"demandes/publik", "demandes/dsimplifiees"},

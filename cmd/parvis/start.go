@@ -22,6 +22,7 @@ import (
 	"github.com/parvis-civic/parvis/graphql"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/linkcheck"
 	"github.com/parvis-civic/parvis/mining"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/tenant"
@@ -254,20 +255,25 @@ func (s *server) startAPI(ctx context.Context) error {
 	if !s.cfg.has("api") {
 		return nil
 	}
-	writer := &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant}
+	writer := &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant, FourEyes: s.cfg.KBFourEyes,
+		Scope: auth.ServicesFrom}
 	res := &graphql.Resolver{Chat: s.chat, Engine: s.engine, Queries: s.queries, Logger: s.log,
 		// A burst of two thirds of the minute's budget, so that a building behind
 		// one address is not throttled.
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
 		KB:     writer, Suggestions: &mining.Reviewer{Queries: s.queries, KB: writer}, Tokens: s.tokens, Users: s.accounts,
 		Registry: s.tenants,
-		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays, Desk: s.desk,
+		Erasures: s.erasures, RetentionDays: s.cfg.RetentionDays, Desk: s.desk, HelpfulFloor: s.cfg.HelpfulFloor,
 		CampaignState: s.campaigns, Creator: &campaigns.Creator{Log: s.pub, State: s.campaigns, Tenant: s.cfg.Tenant},
 		Assigner: &campaigns.Assigner{Queries: s.queries, KB: writer}, InviteBase: s.cfg.InviteBase(),
 		Audit: func(ctx context.Context, p events.Payload) error {
 			_, err := s.pub.Emit(ctx, s.cfg.Tenant, "", p)
 			return err
 		}}
+	if s.cfg.CheckLinks {
+		res.Links = &linkcheck.Checker{Entries: func() []kb.Entry { e, _ := s.kb.Published(); return e }, PerMinute: s.cfg.CheckLinksRate}
+		s.wg.Go(func() { res.Links.Run(ctx) })
+	}
 	if s.projector != nil {
 		res.Replay = projections.NewReplayJob(ctx, func(ctx context.Context, progress func(projections.ReplayReport)) (projections.ReplayReport, error) {
 			rep, err := projections.Replay(ctx, s.store, s.brokers, s.projector, s.log, progress)

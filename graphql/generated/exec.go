@@ -74,9 +74,10 @@ type ComplexityRoot struct {
 	}
 
 	Caller struct {
-		Name   func(childComplexity int) int
-		Role   func(childComplexity int) int
-		Tenant func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Role     func(childComplexity int) int
+		Services func(childComplexity int) int
+		Tenant   func(childComplexity int) int
 	}
 
 	Campaign struct {
@@ -106,11 +107,26 @@ type ComplexityRoot struct {
 		UnderstoodRate func(childComplexity int) int
 	}
 
+	Collision struct {
+		Draft     func(childComplexity int) int
+		Origin    func(childComplexity int) int
+		Published func(childComplexity int) int
+		Text      func(childComplexity int) int
+	}
+
 	Conversation struct {
 		Audience func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Messages func(childComplexity int) int
 		Tenant   func(childComplexity int) int
+	}
+
+	DeadLink struct {
+		CheckedAt func(childComplexity int) int
+		Entries   func(childComplexity int) int
+		Error     func(childComplexity int) int
+		Status    func(childComplexity int) int
+		URL       func(childComplexity int) int
 	}
 
 	Demande struct {
@@ -212,6 +228,15 @@ type ComplexityRoot struct {
 		Weekday  func(childComplexity int) int
 	}
 
+	KbChange struct {
+		Alternatives func(childComplexity int) int
+		Answer       func(childComplexity int) int
+		At           func(childComplexity int) int
+		Author       func(childComplexity int) int
+		Question     func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
 	KbEntry struct {
 		Alternatives func(childComplexity int) int
 		Answer       func(childComplexity int) int
@@ -222,11 +247,28 @@ type ComplexityRoot struct {
 		Links        func(childComplexity int) int
 		Negatives    func(childComplexity int) int
 		Question     func(childComplexity int) int
+		ReviewBy     func(childComplexity int) int
 		Service      func(childComplexity int) int
 		Source       func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Tenant       func(childComplexity int) int
 		Theme        func(childComplexity int) int
+	}
+
+	KbImport struct {
+		Added     func(childComplexity int) int
+		Changed   func(childComplexity int) int
+		DryRun    func(childComplexity int) int
+		Errors    func(childComplexity int) int
+		Retired   func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+	}
+
+	KbImportError struct {
+		Cell    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
 	}
 
 	KbSuggestion struct {
@@ -267,8 +309,8 @@ type ComplexityRoot struct {
 		AssignPhrasing      func(childComplexity int, phrasingID string, entryID string) int
 		AssignPhrasings     func(childComplexity int, assignments []*model.PhrasingAssignment) int
 		ChooseSuggestion    func(childComplexity int, conversationID string, entryID string) int
-		CreateAPIToken      func(childComplexity int, role model.Role, name string, tenant *string) int
-		CreateAccount       func(childComplexity int, login string, name string, role model.Role, password string, tenant *string) int
+		CreateAPIToken      func(childComplexity int, role model.Role, name string, tenant *string, services []string) int
+		CreateAccount       func(childComplexity int, login string, name string, role model.Role, password string, tenant *string, services []string) int
 		CreateCampaign      func(childComplexity int, name string, scenarios []string, startsAt *time.Time, endsAt *time.Time) int
 		CreateTenant        func(childComplexity int, input model.TenantInput) int
 		DisableAccount      func(childComplexity int, id string) int
@@ -278,10 +320,13 @@ type ComplexityRoot struct {
 		FileDemande         func(childComplexity int, conversationID string, kind string, description string, contact *string, address *string, point *model.PointInput, photo *model.PhotoInput, consent *bool) int
 		FinishScenario      func(childComplexity int, conversationID string, scenario int, done bool) int
 		GiveFeedback        func(childComplexity int, conversationID string, helpful bool, comment *string) int
+		ImportKb            func(childComplexity int, file string, filename string, dryRun *bool) int
 		PublishKbEntry      func(childComplexity int, id string) int
 		RateAnswer          func(childComplexity int, conversationID string, understood bool, comment *string) int
 		RejectSuggestion    func(childComplexity int, id string) int
 		ReplayProjections   func(childComplexity int) int
+		RestoreKbEntry      func(childComplexity int, id string) int
+		RetireKbEntry       func(childComplexity int, id string) int
 		RevokeAPIToken      func(childComplexity int, id string) int
 		RevokeSession       func(childComplexity int, id string) int
 		SendMessage         func(childComplexity int, conversationID string, text string) int
@@ -332,14 +377,20 @@ type ComplexityRoot struct {
 		CampaignReport     func(childComplexity int, id string) int
 		Campaigns          func(childComplexity int) int
 		Conversation       func(childComplexity int, id string) int
+		DeadLinks          func(childComplexity int) int
 		Demande            func(childComplexity int, trackingCode string) int
 		DemandeCase        func(childComplexity int, trackingCode string) int
 		DemandeFigures     func(childComplexity int, from time.Time, to time.Time) int
 		DemandeKinds       func(childComplexity int, audience *model.Audience) int
 		Demandes           func(childComplexity int, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) int
 		ExportConversation func(childComplexity int, id string) int
+		ExportKb           func(childComplexity int, format string) int
+		KbCollisions       func(childComplexity int, draftID string) int
+		KbCoverage         func(childComplexity int, from time.Time, to time.Time) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
+		KbEntryHistory     func(childComplexity int, id string) int
 		KbQueue            func(childComplexity int) int
+		KbStudio           func(childComplexity int, search *string, service *string, audience *model.Audience, source *string, status *string, stale *bool, leastHelpful *bool, first *int) int
 		KbSuggestions      func(childComplexity int, entryID *string, kind *model.SuggestionKind, first *int, tenant *string) int
 		Me                 func(childComplexity int) int
 		Needs              func(childComplexity int, from time.Time, to time.Time, by model.NeedDimension, limit *int, tenant *string) int
@@ -349,6 +400,7 @@ type ComplexityRoot struct {
 		Sessions           func(childComplexity int) int
 		Tenants            func(childComplexity int) int
 		TestCampaign       func(childComplexity int, token string) int
+		TryPhrasing        func(childComplexity int, text string, draftID *string, audience *model.Audience) int
 		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time, tenant *string) int
 		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) int
 		UnansweredThemes   func(childComplexity int, tenant *string) int
@@ -375,6 +427,21 @@ type ComplexityRoot struct {
 		UnderstoodRate func(childComplexity int) int
 	}
 
+	ServiceCoverage struct {
+		AnswerRate     func(childComplexity int) int
+		Answered       func(childComplexity int) int
+		Asked          func(childComplexity int) int
+		Entries        func(childComplexity int) int
+		Feedback       func(childComplexity int) int
+		HelpfulRate    func(childComplexity int) int
+		Published      func(childComplexity int) int
+		Service        func(childComplexity int) int
+		Stale          func(childComplexity int) int
+		UnmetNeeds     func(childComplexity int) int
+		UnmetQuestions func(childComplexity int) int
+		Waiting        func(childComplexity int) int
+	}
+
 	Session struct {
 		AccountID  func(childComplexity int) int
 		Address    func(childComplexity int) int
@@ -385,6 +452,20 @@ type ComplexityRoot struct {
 		Role       func(childComplexity int) int
 		StartedAt  func(childComplexity int) int
 		UserAgent  func(childComplexity int) int
+	}
+
+	StudioEntry struct {
+		Answered    func(childComplexity int) int
+		Author      func(childComplexity int) int
+		DeadLinks   func(childComplexity int) int
+		Entry       func(childComplexity int) int
+		Feedback    func(childComplexity int) int
+		HelpfulRate func(childComplexity int) int
+		Published   func(childComplexity int) int
+		ReviewBy    func(childComplexity int) int
+		Stale       func(childComplexity int) int
+		Unhelpful   func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	Tenant struct {
@@ -402,6 +483,11 @@ type ComplexityRoot struct {
 	TestCampaign struct {
 		Name      func(childComplexity int) int
 		Scenarios func(childComplexity int) int
+	}
+
+	TryResult struct {
+		Draft     func(childComplexity int) int
+		Published func(childComplexity int) int
 	}
 
 	UnansweredCluster struct {
@@ -452,9 +538,9 @@ type MutationResolver interface {
 	ReplayProjections(ctx context.Context) (*model.ReplayReport, error)
 	RevokeSession(ctx context.Context, id string) (bool, error)
 	SignOutEverywhere(ctx context.Context, accountID string) (int, error)
-	CreateAPIToken(ctx context.Context, role model.Role, name string, tenant *string) (string, error)
+	CreateAPIToken(ctx context.Context, role model.Role, name string, tenant *string, services []string) (string, error)
 	RevokeAPIToken(ctx context.Context, id string) (bool, error)
-	CreateAccount(ctx context.Context, login string, name string, role model.Role, password string, tenant *string) (*model.Account, error)
+	CreateAccount(ctx context.Context, login string, name string, role model.Role, password string, tenant *string, services []string) (*model.Account, error)
 	DisableAccount(ctx context.Context, id string) (bool, error)
 	DraftKbEntry(ctx context.Context, input model.KbEntryInput) (*model.KbEntry, error)
 	UpdateKbEntry(ctx context.Context, id string, input model.KbEntryInput) (*model.KbEntry, error)
@@ -474,6 +560,9 @@ type MutationResolver interface {
 	FinishScenario(ctx context.Context, conversationID string, scenario int, done bool) (bool, error)
 	AssignPhrasing(ctx context.Context, phrasingID string, entryID string) (*model.KbEntry, error)
 	AssignPhrasings(ctx context.Context, assignments []*model.PhrasingAssignment) ([]*model.KbEntry, error)
+	RetireKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
+	RestoreKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
+	ImportKb(ctx context.Context, file string, filename string, dryRun *bool) (*model.KbImport, error)
 }
 type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.Overview, error)
@@ -504,6 +593,13 @@ type QueryResolver interface {
 	Campaigns(ctx context.Context) ([]*model.Campaign, error)
 	TestCampaign(ctx context.Context, token string) (*model.TestCampaign, error)
 	CampaignReport(ctx context.Context, id string) (*model.CampaignReport, error)
+	KbStudio(ctx context.Context, search *string, service *string, audience *model.Audience, source *string, status *string, stale *bool, leastHelpful *bool, first *int) ([]*model.StudioEntry, error)
+	KbEntryHistory(ctx context.Context, id string) ([]*model.KbChange, error)
+	KbCoverage(ctx context.Context, from time.Time, to time.Time) ([]*model.ServiceCoverage, error)
+	TryPhrasing(ctx context.Context, text string, draftID *string, audience *model.Audience) (*model.TryResult, error)
+	KbCollisions(ctx context.Context, draftID string) ([]*model.Collision, error)
+	DeadLinks(ctx context.Context) ([]*model.DeadLink, error)
+	ExportKb(ctx context.Context, format string) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -678,6 +774,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Caller.Role(childComplexity), true
+	case "Caller.services":
+		if e.ComplexityRoot.Caller.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Caller.Services(childComplexity), true
 	case "Caller.tenant":
 		if e.ComplexityRoot.Caller.Tenant == nil {
 			break
@@ -813,6 +915,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignReport.UnderstoodRate(childComplexity), true
 
+	case "Collision.draft":
+		if e.ComplexityRoot.Collision.Draft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collision.Draft(childComplexity), true
+	case "Collision.origin":
+		if e.ComplexityRoot.Collision.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collision.Origin(childComplexity), true
+	case "Collision.published":
+		if e.ComplexityRoot.Collision.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collision.Published(childComplexity), true
+	case "Collision.text":
+		if e.ComplexityRoot.Collision.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collision.Text(childComplexity), true
+
 	case "Conversation.audience":
 		if e.ComplexityRoot.Conversation.Audience == nil {
 			break
@@ -837,6 +964,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Tenant(childComplexity), true
+
+	case "DeadLink.checkedAt":
+		if e.ComplexityRoot.DeadLink.CheckedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.CheckedAt(childComplexity), true
+	case "DeadLink.entries":
+		if e.ComplexityRoot.DeadLink.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.Entries(childComplexity), true
+	case "DeadLink.error":
+		if e.ComplexityRoot.DeadLink.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.Error(childComplexity), true
+	case "DeadLink.status":
+		if e.ComplexityRoot.DeadLink.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.Status(childComplexity), true
+	case "DeadLink.url":
+		if e.ComplexityRoot.DeadLink.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadLink.URL(childComplexity), true
 
 	case "Demande.due":
 		if e.ComplexityRoot.Demande.Due == nil {
@@ -1279,6 +1437,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HeatCell.Weekday(childComplexity), true
 
+	case "KbChange.alternatives":
+		if e.ComplexityRoot.KbChange.Alternatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Alternatives(childComplexity), true
+	case "KbChange.answer":
+		if e.ComplexityRoot.KbChange.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Answer(childComplexity), true
+	case "KbChange.at":
+		if e.ComplexityRoot.KbChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.At(childComplexity), true
+	case "KbChange.author":
+		if e.ComplexityRoot.KbChange.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Author(childComplexity), true
+	case "KbChange.question":
+		if e.ComplexityRoot.KbChange.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Question(childComplexity), true
+	case "KbChange.status":
+		if e.ComplexityRoot.KbChange.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbChange.Status(childComplexity), true
+
 	case "KbEntry.alternatives":
 		if e.ComplexityRoot.KbEntry.Alternatives == nil {
 			break
@@ -1333,6 +1528,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Question(childComplexity), true
+	case "KbEntry.reviewBy":
+		if e.ComplexityRoot.KbEntry.ReviewBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbEntry.ReviewBy(childComplexity), true
 	case "KbEntry.service":
 		if e.ComplexityRoot.KbEntry.Service == nil {
 			break
@@ -1363,6 +1564,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KbEntry.Theme(childComplexity), true
+
+	case "KbImport.added":
+		if e.ComplexityRoot.KbImport.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Added(childComplexity), true
+	case "KbImport.changed":
+		if e.ComplexityRoot.KbImport.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Changed(childComplexity), true
+	case "KbImport.dryRun":
+		if e.ComplexityRoot.KbImport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.DryRun(childComplexity), true
+	case "KbImport.errors":
+		if e.ComplexityRoot.KbImport.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Errors(childComplexity), true
+	case "KbImport.retired":
+		if e.ComplexityRoot.KbImport.Retired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Retired(childComplexity), true
+	case "KbImport.unchanged":
+		if e.ComplexityRoot.KbImport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImport.Unchanged(childComplexity), true
+
+	case "KbImportError.cell":
+		if e.ComplexityRoot.KbImportError.Cell == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImportError.Cell(childComplexity), true
+	case "KbImportError.column":
+		if e.ComplexityRoot.KbImportError.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImportError.Column(childComplexity), true
+	case "KbImportError.message":
+		if e.ComplexityRoot.KbImportError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImportError.Message(childComplexity), true
+	case "KbImportError.row":
+		if e.ComplexityRoot.KbImportError.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KbImportError.Row(childComplexity), true
 
 	case "KbSuggestion.conversations":
 		if e.ComplexityRoot.KbSuggestion.Conversations == nil {
@@ -1553,7 +1816,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["role"].(model.Role), args["name"].(string), args["tenant"].(*string)), true
+		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["role"].(model.Role), args["name"].(string), args["tenant"].(*string), args["services"].([]string)), true
 	case "Mutation.createAccount":
 		if e.ComplexityRoot.Mutation.CreateAccount == nil {
 			break
@@ -1564,7 +1827,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["login"].(string), args["name"].(string), args["role"].(model.Role), args["password"].(string), args["tenant"].(*string)), true
+		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["login"].(string), args["name"].(string), args["role"].(model.Role), args["password"].(string), args["tenant"].(*string), args["services"].([]string)), true
 	case "Mutation.createCampaign":
 		if e.ComplexityRoot.Mutation.CreateCampaign == nil {
 			break
@@ -1664,6 +1927,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GiveFeedback(childComplexity, args["conversationId"].(string), args["helpful"].(bool), args["comment"].(*string)), true
+	case "Mutation.importKb":
+		if e.ComplexityRoot.Mutation.ImportKb == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importKb_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportKb(childComplexity, args["file"].(string), args["filename"].(string), args["dryRun"].(*bool)), true
 	case "Mutation.publishKbEntry":
 		if e.ComplexityRoot.Mutation.PublishKbEntry == nil {
 			break
@@ -1703,6 +1977,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReplayProjections(childComplexity), true
+	case "Mutation.restoreKbEntry":
+		if e.ComplexityRoot.Mutation.RestoreKbEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreKbEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreKbEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.retireKbEntry":
+		if e.ComplexityRoot.Mutation.RetireKbEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retireKbEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetireKbEntry(childComplexity, args["id"].(string)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -1983,6 +2279,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Conversation(childComplexity, args["id"].(string)), true
+	case "Query.deadLinks":
+		if e.ComplexityRoot.Query.DeadLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DeadLinks(childComplexity), true
 	case "Query.demande":
 		if e.ComplexityRoot.Query.Demande == nil {
 			break
@@ -2049,7 +2351,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExportConversation(childComplexity, args["id"].(string)), true
+	case "Query.exportKb":
+		if e.ComplexityRoot.Query.ExportKb == nil {
+			break
+		}
 
+		args, err := ec.field_Query_exportKb_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportKb(childComplexity, args["format"].(string)), true
+
+	case "Query.kbCollisions":
+		if e.ComplexityRoot.Query.KbCollisions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbCollisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbCollisions(childComplexity, args["draftId"].(string)), true
+	case "Query.kbCoverage":
+		if e.ComplexityRoot.Query.KbCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbCoverage(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.kbEntries":
 		if e.ComplexityRoot.Query.KbEntries == nil {
 			break
@@ -2061,12 +2396,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KbEntries(childComplexity, args["search"].(*string), args["first"].(*int)), true
+	case "Query.kbEntryHistory":
+		if e.ComplexityRoot.Query.KbEntryHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbEntryHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbEntryHistory(childComplexity, args["id"].(string)), true
 	case "Query.kbQueue":
 		if e.ComplexityRoot.Query.KbQueue == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.KbQueue(childComplexity), true
+	case "Query.kbStudio":
+		if e.ComplexityRoot.Query.KbStudio == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kbStudio_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KbStudio(childComplexity, args["search"].(*string), args["service"].(*string), args["audience"].(*model.Audience), args["source"].(*string), args["status"].(*string), args["stale"].(*bool), args["leastHelpful"].(*bool), args["first"].(*int)), true
 	case "Query.kbSuggestions":
 		if e.ComplexityRoot.Query.KbSuggestions == nil {
 			break
@@ -2146,6 +2503,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TestCampaign(childComplexity, args["token"].(string)), true
+	case "Query.tryPhrasing":
+		if e.ComplexityRoot.Query.TryPhrasing == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tryPhrasing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TryPhrasing(childComplexity, args["text"].(string), args["draftId"].(*string), args["audience"].(*model.Audience)), true
 	case "Query.unansweredCluster":
 		if e.ComplexityRoot.Query.UnansweredCluster == nil {
 			break
@@ -2277,6 +2645,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScenarioResult.UnderstoodRate(childComplexity), true
 
+	case "ServiceCoverage.answerRate":
+		if e.ComplexityRoot.ServiceCoverage.AnswerRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.AnswerRate(childComplexity), true
+	case "ServiceCoverage.answered":
+		if e.ComplexityRoot.ServiceCoverage.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Answered(childComplexity), true
+	case "ServiceCoverage.asked":
+		if e.ComplexityRoot.ServiceCoverage.Asked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Asked(childComplexity), true
+	case "ServiceCoverage.entries":
+		if e.ComplexityRoot.ServiceCoverage.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Entries(childComplexity), true
+	case "ServiceCoverage.feedback":
+		if e.ComplexityRoot.ServiceCoverage.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Feedback(childComplexity), true
+	case "ServiceCoverage.helpfulRate":
+		if e.ComplexityRoot.ServiceCoverage.HelpfulRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.HelpfulRate(childComplexity), true
+	case "ServiceCoverage.published":
+		if e.ComplexityRoot.ServiceCoverage.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Published(childComplexity), true
+	case "ServiceCoverage.service":
+		if e.ComplexityRoot.ServiceCoverage.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Service(childComplexity), true
+	case "ServiceCoverage.stale":
+		if e.ComplexityRoot.ServiceCoverage.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Stale(childComplexity), true
+	case "ServiceCoverage.unmetNeeds":
+		if e.ComplexityRoot.ServiceCoverage.UnmetNeeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.UnmetNeeds(childComplexity), true
+	case "ServiceCoverage.unmetQuestions":
+		if e.ComplexityRoot.ServiceCoverage.UnmetQuestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.UnmetQuestions(childComplexity), true
+	case "ServiceCoverage.waiting":
+		if e.ComplexityRoot.ServiceCoverage.Waiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceCoverage.Waiting(childComplexity), true
+
 	case "Session.accountId":
 		if e.ComplexityRoot.Session.AccountID == nil {
 			break
@@ -2331,6 +2772,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
+
+	case "StudioEntry.answered":
+		if e.ComplexityRoot.StudioEntry.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Answered(childComplexity), true
+	case "StudioEntry.author":
+		if e.ComplexityRoot.StudioEntry.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Author(childComplexity), true
+	case "StudioEntry.deadLinks":
+		if e.ComplexityRoot.StudioEntry.DeadLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.DeadLinks(childComplexity), true
+	case "StudioEntry.entry":
+		if e.ComplexityRoot.StudioEntry.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Entry(childComplexity), true
+	case "StudioEntry.feedback":
+		if e.ComplexityRoot.StudioEntry.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Feedback(childComplexity), true
+	case "StudioEntry.helpfulRate":
+		if e.ComplexityRoot.StudioEntry.HelpfulRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.HelpfulRate(childComplexity), true
+	case "StudioEntry.published":
+		if e.ComplexityRoot.StudioEntry.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Published(childComplexity), true
+	case "StudioEntry.reviewBy":
+		if e.ComplexityRoot.StudioEntry.ReviewBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.ReviewBy(childComplexity), true
+	case "StudioEntry.stale":
+		if e.ComplexityRoot.StudioEntry.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Stale(childComplexity), true
+	case "StudioEntry.unhelpful":
+		if e.ComplexityRoot.StudioEntry.Unhelpful == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Unhelpful(childComplexity), true
+	case "StudioEntry.updatedAt":
+		if e.ComplexityRoot.StudioEntry.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.UpdatedAt(childComplexity), true
 
 	case "Tenant.allowedOrigins":
 		if e.ComplexityRoot.Tenant.AllowedOrigins == nil {
@@ -2399,6 +2907,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TestCampaign.Scenarios(childComplexity), true
+
+	case "TryResult.draft":
+		if e.ComplexityRoot.TryResult.Draft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TryResult.Draft(childComplexity), true
+	case "TryResult.published":
+		if e.ComplexityRoot.TryResult.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TryResult.Published(childComplexity), true
 
 	case "UnansweredCluster.audiences":
 		if e.ComplexityRoot.UnansweredCluster.Audiences == nil {
@@ -2569,6 +3090,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("KbEntryInput", ec.unmarshalInputKbEntryInput),
+			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
 			graphql.NewInputUnmarshaler("PhotoInput", ec.unmarshalInputPhotoInput),
 			graphql.NewInputUnmarshaler("PhrasingAssignment", ec.unmarshalInputPhrasingAssignment),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
@@ -2833,12 +3355,12 @@ type Mutation {
   next sign-in; returns how many sessions ended.
   """
   signOutEverywhere(accountId: ID!): Int! @auth(roles: [ADMIN])
-  "Create an API token for a role, scoped to a tenant's territory (default: the caller's own); the token is shown this once."
-  createApiToken(role: Role!, name: String!, tenant: ID): String! @auth(roles: [ADMIN])
+  "Create an API token for a role, scoped to a tenant's territory (default: the caller's own); the token is shown this once. services: the knowledge base services an expert is limited to (none: all)."
+  createApiToken(role: Role!, name: String!, tenant: ID, services: [String!]): String! @auth(roles: [ADMIN])
   "Revoke an API token: it is refused from the next request."
   revokeApiToken(id: ID!): Boolean! @auth(roles: [ADMIN])
-  "Create a local account to sign in to the dashboards (password of 12 characters at least), scoped to a tenant's territory (default: the caller's own)."
-  createAccount(login: String!, name: String!, role: Role!, password: String!, tenant: ID): Account! @auth(roles: [ADMIN])
+  "Create a local account to sign in to the dashboards (password of 12 characters at least), scoped to a tenant's territory (default: the caller's own). services: the knowledge base services an expert is limited to (none: all)."
+  createAccount(login: String!, name: String!, role: Role!, password: String!, tenant: ID, services: [String!]): Account! @auth(roles: [ADMIN])
   "Disable an account and sign it out."
   disableAccount(id: ID!): Boolean! @auth(roles: [ADMIN])
   "Draft a knowledge base entry (from a group of unanswered questions, with clusterId)."
@@ -3364,6 +3886,206 @@ type Phrasing {
   scenario: Int
 }
 `, BuiltIn: false},
+	{Name: "../studio.graphqls", Input: `# The experts' knowledge studio: browse the whole knowledge base, edit, retire
+# and restore entries, and read who changed what.
+
+extend type Query {
+  """
+  Every entry of the knowledge base in its newest state (a pending version in
+  place of the published one), with its use over the last 90 days; filters are
+  combined. stale: past its review date. leastHelpful: sorted by helpful rate,
+  lowest first, entries without feedback left out.
+  """
+  kbStudio(search: String, service: String, audience: Audience, source: String, status: String, stale: Boolean, leastHelpful: Boolean, first: Int = 200): [StudioEntry!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  "Every change of an entry, oldest first: who, when, the status it left and the answer at that point."
+  kbEntryHistory(id: ID!): [KbChange!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+extend type Mutation {
+  "Take an entry out of the bot: its published version stops answering at once."
+  retireKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
+  "Bring a retired entry back as a draft of its last version, to validate and publish."
+  restoreKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
+}
+
+# The fields the studio edits beyond the question, phrasings, answer and
+# audiences; left out, they keep their value.
+extend input KbEntryInput {
+  service: String
+  theme: String
+  links: [LinkInput!]
+  "The kind of demande a citizen can file from the entry."
+  demande: String
+}
+
+input LinkInput { label: String!, url: String! }
+
+"One change of an entry."
+type KbChange {
+  at: Time!
+  author: String!
+  "draft, validated, published or retired"
+  status: String!
+  answer: String!
+  question: String!
+  alternatives: [String!]!
+}
+
+"An entry as the studio lists it."
+type StudioEntry {
+  "Its newest version (pending, if it has one)."
+  entry: KbEntry!
+  "The version citizens get meanwhile, when a new one is pending."
+  published: KbEntry
+  "Who made its last change, and when."
+  author: String!
+  updatedAt: Time
+  "Messages it answered over the last 90 days."
+  answered: Int!
+  "Feedback on its answers over the last 90 days, and the share that was helpful (null without feedback)."
+  feedback: Int!
+  helpfulRate: Float
+  "When an expert should read it again: 12 months after its publication."
+  reviewBy: Time
+  stale: Boolean!
+}
+
+# Scope by service: an expert may be limited to some services of the knowledge
+# base (an attribute of the account or token); every change is checked in
+# kb.Writer, and the lists show only the caller's services.
+
+extend type Caller {
+  "The knowledge base services the caller is limited to; empty: all."
+  services: [String!]!
+}
+
+extend type Query {
+  """
+  Each service of the knowledge base over a period, largest first: its entries,
+  the questions closest to them and the share answered, the feedback on their
+  answers, and the open unmet needs (groups of unanswered questions) closest to
+  them. Only the caller's services.
+  """
+  kbCoverage(from: Time!, to: Time!): [ServiceCoverage!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+type ServiceCoverage {
+  service: String!
+  entries: Int!
+  published: Int!
+  "Drafts and validated versions waiting."
+  waiting: Int!
+  "Published entries past their review date."
+  stale: Int!
+  "Citizens' questions whose closest entry is of the service, and those answered at once."
+  asked: Int!
+  answered: Int!
+  answerRate: Float
+  feedback: Int!
+  helpfulRate: Float
+  "Groups of unmet demand, and their questions, whose closest entry is of the service."
+  unmetNeeds: Int!
+  unmetQuestions: Int!
+}
+
+# Try before publishing: the published engine's reply and that of an engine
+# built from the published knowledge base with a draft applied.
+
+extend type Query {
+  """
+  The reply of the published knowledge base to a phrasing and, with draftId, the
+  reply once that entry's newest version (draft or validated) is published.
+  """
+  tryPhrasing(text: String!, draftId: ID, audience: Audience): TryResult! @auth(roles: [ADMIN, ANALYST, EXPERT])
+  """
+  What publishing an entry's newest version would move: its own phrasings that
+  would go to another entry, and the citizens' questions of the last 90 days
+  that weighed it and would change entry (to it, or away from it).
+  """
+  kbCollisions(draftId: ID!): [Collision!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+type TryResult { published: BotReply!, draft: BotReply }
+
+"A phrasing whose entry changes when a draft is published."
+type Collision {
+  text: String!
+  "PHRASING: one of the draft's own phrasings; CITIZEN: a citizen's question (redacted)."
+  origin: String!
+  "The entry it goes to today (null: not answered)."
+  published: KbEntry
+  "The entry it would go to with the draft (null: not answered)."
+  draft: KbEntry
+}
+
+# Keeping answers current: review dates, dead links, answers judged unhelpful.
+
+extend input KbEntryInput {
+  "The date (YYYY-MM-DD) by which an expert should read the answer again; empty: 12 months after publication."
+  reviewBy: String
+}
+
+extend type KbEntry {
+  "Its own review date (YYYY-MM-DD), if set."
+  reviewBy: String
+}
+
+extend type StudioEntry {
+  "Enough feedback, and a helpful rate below the town's threshold (serve --kb-helpful-threshold)."
+  unhelpful: Boolean!
+  "Its links found dead by the last check (serve --check-links)."
+  deadLinks: [String!]!
+}
+
+extend type Query {
+  "Links of the published answers found dead by the background check; empty when it is off (serve --check-links)."
+  deadLinks: [DeadLink!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+type DeadLink {
+  url: String!
+  "HTTP status, or null when the server did not answer."
+  status: Int
+  error: String
+  checkedAt: Time!
+  entries: [KbEntry!]!
+}
+
+# Import and export where experts work: .xlsx, .ods and .csv.
+
+extend type Mutation {
+  """
+  Import a spreadsheet (.xlsx, .ods or .csv, base64): its first row names the
+  columns (id, question, réponse required). With dryRun (the default), only
+  says what would be added, changed and retired. Any error, located by its cell,
+  imports nothing.
+  """
+  importKb(file: String!, filename: String!, dryRun: Boolean = true): KbImport! @auth(roles: [ADMIN, EXPERT])
+}
+
+extend type Query {
+  "The whole knowledge base (newest versions, the caller's services) as a spreadsheet, base64: format xlsx, ods or csv."
+  exportKb(format: String!): String! @auth(roles: [ADMIN, ANALYST, EXPERT])
+}
+
+type KbImport {
+  dryRun: Boolean!
+  added: [ID!]!
+  changed: [ID!]!
+  retired: [ID!]!
+  unchanged: Int!
+  "Every problem of the file, by cell; when there is one, nothing is imported."
+  errors: [KbImportError!]!
+}
+
+type KbImportError {
+  "« C12 », or « ligne 1 » for a problem of a whole row."
+  cell: String!
+  row: Int!
+  column: String
+  message: String!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3449,6 +4171,8 @@ func (ec *executionContext) childFields_Caller(ctx context.Context, field graphq
 		return ec.fieldContext_Caller_role(ctx, field)
 	case "tenant":
 		return ec.fieldContext_Caller_tenant(ctx, field)
+	case "services":
+		return ec.fieldContext_Caller_services(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Caller", field.Name)
 }
@@ -3507,6 +4231,20 @@ func (ec *executionContext) childFields_CampaignReport(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CampaignReport", field.Name)
 }
 
+func (ec *executionContext) childFields_Collision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_Collision_text(ctx, field)
+	case "origin":
+		return ec.fieldContext_Collision_origin(ctx, field)
+	case "published":
+		return ec.fieldContext_Collision_published(ctx, field)
+	case "draft":
+		return ec.fieldContext_Collision_draft(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Collision", field.Name)
+}
+
 func (ec *executionContext) childFields_Conversation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3519,6 +4257,22 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_tenant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
+}
+
+func (ec *executionContext) childFields_DeadLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_DeadLink_url(ctx, field)
+	case "status":
+		return ec.fieldContext_DeadLink_status(ctx, field)
+	case "error":
+		return ec.fieldContext_DeadLink_error(ctx, field)
+	case "checkedAt":
+		return ec.fieldContext_DeadLink_checkedAt(ctx, field)
+	case "entries":
+		return ec.fieldContext_DeadLink_entries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeadLink", field.Name)
 }
 
 func (ec *executionContext) childFields_Demande(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3719,6 +4473,24 @@ func (ec *executionContext) childFields_HeatCell(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type HeatCell", field.Name)
 }
 
+func (ec *executionContext) childFields_KbChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_KbChange_at(ctx, field)
+	case "author":
+		return ec.fieldContext_KbChange_author(ctx, field)
+	case "status":
+		return ec.fieldContext_KbChange_status(ctx, field)
+	case "answer":
+		return ec.fieldContext_KbChange_answer(ctx, field)
+	case "question":
+		return ec.fieldContext_KbChange_question(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_KbChange_alternatives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KbChange", field.Name)
+}
+
 func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3749,8 +4521,42 @@ func (ec *executionContext) childFields_KbEntry(ctx context.Context, field graph
 		return ec.fieldContext_KbEntry_clusterId(ctx, field)
 	case "tenant":
 		return ec.fieldContext_KbEntry_tenant(ctx, field)
+	case "reviewBy":
+		return ec.fieldContext_KbEntry_reviewBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KbEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_KbImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_KbImport_dryRun(ctx, field)
+	case "added":
+		return ec.fieldContext_KbImport_added(ctx, field)
+	case "changed":
+		return ec.fieldContext_KbImport_changed(ctx, field)
+	case "retired":
+		return ec.fieldContext_KbImport_retired(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_KbImport_unchanged(ctx, field)
+	case "errors":
+		return ec.fieldContext_KbImport_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KbImport", field.Name)
+}
+
+func (ec *executionContext) childFields_KbImportError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cell":
+		return ec.fieldContext_KbImportError_cell(ctx, field)
+	case "row":
+		return ec.fieldContext_KbImportError_row(ctx, field)
+	case "column":
+		return ec.fieldContext_KbImportError_column(ctx, field)
+	case "message":
+		return ec.fieldContext_KbImportError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KbImportError", field.Name)
 }
 
 func (ec *executionContext) childFields_KbSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3919,6 +4725,36 @@ func (ec *executionContext) childFields_ScenarioResult(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ScenarioResult", field.Name)
 }
 
+func (ec *executionContext) childFields_ServiceCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_ServiceCoverage_service(ctx, field)
+	case "entries":
+		return ec.fieldContext_ServiceCoverage_entries(ctx, field)
+	case "published":
+		return ec.fieldContext_ServiceCoverage_published(ctx, field)
+	case "waiting":
+		return ec.fieldContext_ServiceCoverage_waiting(ctx, field)
+	case "stale":
+		return ec.fieldContext_ServiceCoverage_stale(ctx, field)
+	case "asked":
+		return ec.fieldContext_ServiceCoverage_asked(ctx, field)
+	case "answered":
+		return ec.fieldContext_ServiceCoverage_answered(ctx, field)
+	case "answerRate":
+		return ec.fieldContext_ServiceCoverage_answerRate(ctx, field)
+	case "feedback":
+		return ec.fieldContext_ServiceCoverage_feedback(ctx, field)
+	case "helpfulRate":
+		return ec.fieldContext_ServiceCoverage_helpfulRate(ctx, field)
+	case "unmetNeeds":
+		return ec.fieldContext_ServiceCoverage_unmetNeeds(ctx, field)
+	case "unmetQuestions":
+		return ec.fieldContext_ServiceCoverage_unmetQuestions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceCoverage", field.Name)
+}
+
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3941,6 +4777,34 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_endsAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_StudioEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_StudioEntry_entry(ctx, field)
+	case "published":
+		return ec.fieldContext_StudioEntry_published(ctx, field)
+	case "author":
+		return ec.fieldContext_StudioEntry_author(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_StudioEntry_updatedAt(ctx, field)
+	case "answered":
+		return ec.fieldContext_StudioEntry_answered(ctx, field)
+	case "feedback":
+		return ec.fieldContext_StudioEntry_feedback(ctx, field)
+	case "helpfulRate":
+		return ec.fieldContext_StudioEntry_helpfulRate(ctx, field)
+	case "reviewBy":
+		return ec.fieldContext_StudioEntry_reviewBy(ctx, field)
+	case "stale":
+		return ec.fieldContext_StudioEntry_stale(ctx, field)
+	case "unhelpful":
+		return ec.fieldContext_StudioEntry_unhelpful(ctx, field)
+	case "deadLinks":
+		return ec.fieldContext_StudioEntry_deadLinks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudioEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3975,6 +4839,16 @@ func (ec *executionContext) childFields_TestCampaign(ctx context.Context, field 
 		return ec.fieldContext_TestCampaign_scenarios(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TestCampaign", field.Name)
+}
+
+func (ec *executionContext) childFields_TryResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "published":
+		return ec.fieldContext_TryResult_published(ctx, field)
+	case "draft":
+		return ec.fieldContext_TryResult_draft(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TryResult", field.Name)
 }
 
 func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4314,6 +5188,14 @@ func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Contex
 		return nil, err
 	}
 	args["tenant"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "services",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["services"] = arg5
 	return args, nil
 }
 
@@ -4344,6 +5226,14 @@ func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["tenant"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "services",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["services"] = arg3
 	return args, nil
 }
 
@@ -4585,6 +5475,36 @@ func (ec *executionContext) field_Mutation_giveFeedback_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importKb_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filename",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filename"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4630,6 +5550,34 @@ func (ec *executionContext) field_Mutation_rateAnswer_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Mutation_rejectSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retireKbEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -5067,6 +6015,56 @@ func (ec *executionContext) field_Query_exportConversation_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_exportKb_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kbCollisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "draftId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["draftId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kbCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_kbEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5086,6 +6084,90 @@ func (ec *executionContext) field_Query_kbEntries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kbEntryHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kbStudio_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "service",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["service"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*model.Audience, error) {
+			return ec.unmarshalOAudience2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "stale",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stale"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "leastHelpful",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["leastHelpful"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg7
 	return args, nil
 }
 
@@ -5236,6 +6318,36 @@ func (ec *executionContext) field_Query_testCampaign_args(ctx context.Context, r
 		return nil, err
 	}
 	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tryPhrasing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "draftId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["draftId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*model.Audience, error) {
+			return ec.unmarshalOAudience2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐAudience(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg2
 	return args, nil
 }
 
@@ -6090,6 +7202,29 @@ func (ec *executionContext) fieldContext_Caller_tenant(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Caller", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Caller_services(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Caller_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Caller_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Caller", field, false, false, "String")
+}
+
 func (ec *executionContext) _Campaign_id(ctx context.Context, field graphql.CollectedField, obj *model.Campaign) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6609,6 +7744,116 @@ func (ec *executionContext) fieldContext_CampaignReport_kbVersionNow(_ context.C
 	return graphql.NewScalarFieldContext("CampaignReport", field, false, false, "String")
 }
 
+func (ec *executionContext) _Collision_text(ctx context.Context, field graphql.CollectedField, obj *model.Collision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collision_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collision_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collision", field, false, false, "String")
+}
+
+func (ec *executionContext) _Collision_origin(ctx context.Context, field graphql.CollectedField, obj *model.Collision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collision_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collision_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collision", field, false, false, "String")
+}
+
+func (ec *executionContext) _Collision_published(ctx context.Context, field graphql.CollectedField, obj *model.Collision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collision_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collision_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collision_draft(ctx context.Context, field graphql.CollectedField, obj *model.Collision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collision_draft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Draft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collision_draft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *model.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6708,6 +7953,130 @@ func (ec *executionContext) _Conversation_tenant(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Conversation_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeadLink_url(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeadLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeadLink_status(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeadLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeadLink_error(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeadLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeadLink_checkedAt(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_checkedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_checkedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeadLink", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DeadLink_entries(ctx context.Context, field graphql.CollectedField, obj *model.DeadLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeadLink_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeadLink_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeadLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Demande_trackingCode(ctx context.Context, field graphql.CollectedField, obj *model.Demande) (ret graphql.Marshaler) {
@@ -8420,6 +9789,144 @@ func (ec *executionContext) fieldContext_HeatCell_messages(_ context.Context, fi
 	return graphql.NewScalarFieldContext("HeatCell", field, false, false, "Int")
 }
 
+func (ec *executionContext) _KbChange_at(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KbChange_author(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbChange_status(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbChange_answer(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbChange_question(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbChange_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.KbChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbChange_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alternatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbChange_alternatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _KbEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8749,6 +10256,268 @@ func (ec *executionContext) _KbEntry_tenant(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_KbEntry_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbEntry_reviewBy(ctx context.Context, field graphql.CollectedField, obj *model.KbEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbEntry_reviewBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KbEntry_reviewBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbImport_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _KbImport_added(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbImport_changed(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbImport_retired(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_retired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_retired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KbImport_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KbImport_errors(ctx context.Context, field graphql.CollectedField, obj *model.KbImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImport_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbImportError) graphql.Marshaler {
+			return ec.marshalNKbImportError2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImportErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImport_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KbImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbImportError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KbImportError_cell(ctx context.Context, field graphql.CollectedField, obj *model.KbImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImportError_cell(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cell, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImportError_cell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImportError", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbImportError_row(ctx context.Context, field graphql.CollectedField, obj *model.KbImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImportError_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImportError_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImportError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KbImportError_column(ctx context.Context, field graphql.CollectedField, obj *model.KbImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImportError_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KbImportError_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImportError", field, false, false, "String")
+}
+
+func (ec *executionContext) _KbImportError_message(ctx context.Context, field graphql.CollectedField, obj *model.KbImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KbImportError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KbImportError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KbImportError", field, false, false, "String")
 }
 
 func (ec *executionContext) _KbSuggestion_id(ctx context.Context, field graphql.CollectedField, obj *model.KbSuggestion) (ret graphql.Marshaler) {
@@ -9580,7 +11349,7 @@ func (ec *executionContext) _Mutation_createApiToken(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["role"].(model.Role), fc.Args["name"].(string), fc.Args["tenant"].(*string))
+			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["role"].(model.Role), fc.Args["name"].(string), fc.Args["tenant"].(*string), fc.Args["services"].([]string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9704,7 +11473,7 @@ func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["login"].(string), fc.Args["name"].(string), fc.Args["role"].(model.Role), fc.Args["password"].(string), fc.Args["tenant"].(*string))
+			return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["login"].(string), fc.Args["name"].(string), fc.Args["role"].(model.Role), fc.Args["password"].(string), fc.Args["tenant"].(*string), fc.Args["services"].([]string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10874,6 +12643,192 @@ func (ec *executionContext) fieldContext_Mutation_assignPhrasings(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_assignPhrasings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retireKbEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retireKbEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetireKbEntry(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retireKbEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retireKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreKbEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreKbEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreKbEntry(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreKbEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreKbEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importKb(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importKb(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportKb(ctx, fc.Args["file"].(string), fc.Args["filename"].(string), fc.Args["dryRun"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.KbImport
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.KbImport
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbImport) graphql.Marshaler {
+			return ec.marshalNKbImport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importKb(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importKb_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12885,6 +14840,428 @@ func (ec *executionContext) fieldContext_Query_campaignReport(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_kbStudio(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbStudio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbStudio(ctx, fc.Args["search"].(*string), fc.Args["service"].(*string), fc.Args["audience"].(*model.Audience), fc.Args["source"].(*string), fc.Args["status"].(*string), fc.Args["stale"].(*bool), fc.Args["leastHelpful"].(*bool), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.StudioEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.StudioEntry
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StudioEntry) graphql.Marshaler {
+			return ec.marshalNStudioEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐStudioEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbStudio(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudioEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbStudio_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kbEntryHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbEntryHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbEntryHistory(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.KbChange
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.KbChange
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KbChange) graphql.Marshaler {
+			return ec.marshalNKbChange2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbEntryHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbEntryHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kbCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbCoverage(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.ServiceCoverage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.ServiceCoverage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ServiceCoverage) graphql.Marshaler {
+			return ec.marshalNServiceCoverage2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐServiceCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tryPhrasing(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tryPhrasing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TryPhrasing(ctx, fc.Args["text"].(string), fc.Args["draftId"].(*string), fc.Args["audience"].(*model.Audience))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal *model.TryResult
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.TryResult
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TryResult) graphql.Marshaler {
+			return ec.marshalNTryResult2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTryResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tryPhrasing(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TryResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tryPhrasing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kbCollisions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kbCollisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KbCollisions(ctx, fc.Args["draftId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.Collision
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.Collision
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Collision) graphql.Marshaler {
+			return ec.marshalNCollision2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCollisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kbCollisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Collision(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kbCollisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deadLinks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deadLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DeadLinks(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal []*model.DeadLink
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.DeadLink
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeadLink) graphql.Marshaler {
+			return ec.marshalNDeadLink2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDeadLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deadLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeadLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportKb(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportKb(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportKb(ctx, fc.Args["format"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "EXPERT"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportKb(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportKb_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13283,6 +15660,282 @@ func (ec *executionContext) fieldContext_ScenarioResult_successRate(_ context.Co
 	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ServiceCoverage_service(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceCoverage_entries(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_published(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_waiting(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_waiting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Waiting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_waiting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_stale(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_asked(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_asked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Asked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_asked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_answered(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_answerRate(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_answerRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_answerRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ServiceCoverage_feedback(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feedback, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_helpfulRate(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_helpfulRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpfulRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_helpfulRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ServiceCoverage_unmetNeeds(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_unmetNeeds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnmetNeeds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_unmetNeeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceCoverage_unmetQuestions(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceCoverage_unmetQuestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnmetQuestions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceCoverage_unmetQuestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceCoverage", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13488,6 +16141,277 @@ func (ec *executionContext) _Session_endsAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Session_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StudioEntry_entry(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudioEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudioEntry_published(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KbEntry) graphql.Marshaler {
+			return ec.marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudioEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KbEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudioEntry_author(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudioEntry_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StudioEntry_answered(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StudioEntry_feedback(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feedback, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StudioEntry_helpfulRate(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_helpfulRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpfulRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_helpfulRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StudioEntry_reviewBy(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_reviewBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_reviewBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StudioEntry_stale(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StudioEntry_unhelpful(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_unhelpful(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unhelpful, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_unhelpful(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StudioEntry_deadLinks(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_deadLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeadLinks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_deadLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _Tenant_id(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
@@ -13741,6 +16665,70 @@ func (ec *executionContext) _TestCampaign_scenarios(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_TestCampaign_scenarios(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TestCampaign", field, false, false, "String")
+}
+
+func (ec *executionContext) _TryResult_published(ctx context.Context, field graphql.CollectedField, obj *model.TryResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TryResult_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BotReply) graphql.Marshaler {
+			return ec.marshalNBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBotReply(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TryResult_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TryResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BotReply(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TryResult_draft(ctx context.Context, field graphql.CollectedField, obj *model.TryResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TryResult_draft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Draft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BotReply) graphql.Marshaler {
+			return ec.marshalOBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBotReply(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TryResult_draft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TryResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BotReply(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UnansweredCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
@@ -15434,7 +18422,7 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId"}
+	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId", "service", "theme", "links", "demande", "reviewBy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15476,6 +18464,41 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.ClusterID = data
+		case "service":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("service"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Service = data
+		case "theme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("theme"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Theme = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalOLinkInput2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
+		case "demande":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demande"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Demande = data
+		case "reviewBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewBy = data
 		}
 	}
 	return it, nil
@@ -15490,6 +18513,55 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 func UnmarshalKbEntryInput(ctx context.Context, raw any) (model.KbEntryInput, error) {
 	var out model.KbEntryInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "KbEntryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any) (model.LinkInput, error) {
+	var it model.LinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"label", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkInput unmarshals raw into the LinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkInput(ctx context.Context, raw any) (model.LinkInput, error) {
+	var out model.LinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkInput", raw, &out)
 	return out, err
 }
 
@@ -15992,6 +19064,11 @@ func (ec *executionContext) _Caller(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "services":
+			out.Values[i] = ec._Caller_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16170,6 +19247,54 @@ func (ec *executionContext) _CampaignReport(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var collisionImplementors = []string{"Collision"}
+
+func (ec *executionContext) _Collision(ctx context.Context, sel ast.SelectionSet, obj *model.Collision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Collision")
+		case "text":
+			out.Values[i] = ec._Collision_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "origin":
+			out.Values[i] = ec._Collision_origin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._Collision_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "draft":
+			out.Values[i] = ec._Collision_draft(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var conversationImplementors = []string{"Conversation"}
 
 func (ec *executionContext) _Conversation(ctx context.Context, sel ast.SelectionSet, obj *model.Conversation) graphql.Marshaler {
@@ -16199,6 +19324,59 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 		case "tenant":
 			out.Values[i] = ec._Conversation_tenant(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deadLinkImplementors = []string{"DeadLink"}
+
+func (ec *executionContext) _DeadLink(ctx context.Context, sel ast.SelectionSet, obj *model.DeadLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deadLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeadLink")
+		case "url":
+			out.Values[i] = ec._DeadLink_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._DeadLink_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._DeadLink_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "checkedAt":
+			out.Values[i] = ec._DeadLink_checkedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._DeadLink_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -16830,6 +20008,64 @@ func (ec *executionContext) _HeatCell(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var kbChangeImplementors = []string{"KbChange"}
+
+func (ec *executionContext) _KbChange(ctx context.Context, sel ast.SelectionSet, obj *model.KbChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kbChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KbChange")
+		case "at":
+			out.Values[i] = ec._KbChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "author":
+			out.Values[i] = ec._KbChange_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._KbChange_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answer":
+			out.Values[i] = ec._KbChange_answer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "question":
+			out.Values[i] = ec._KbChange_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alternatives":
+			out.Values[i] = ec._KbChange_alternatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var kbEntryImplementors = []string{"KbEntry"}
 
 func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, obj *model.KbEntry) graphql.Marshaler {
@@ -16909,6 +20145,117 @@ func (ec *executionContext) _KbEntry(ctx context.Context, sel ast.SelectionSet, 
 		case "tenant":
 			out.Values[i] = ec._KbEntry_tenant(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviewBy":
+			out.Values[i] = ec._KbEntry_reviewBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kbImportImplementors = []string{"KbImport"}
+
+func (ec *executionContext) _KbImport(ctx context.Context, sel ast.SelectionSet, obj *model.KbImport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kbImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KbImport")
+		case "dryRun":
+			out.Values[i] = ec._KbImport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._KbImport_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._KbImport_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retired":
+			out.Values[i] = ec._KbImport_retired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._KbImport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._KbImport_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kbImportErrorImplementors = []string{"KbImportError"}
+
+func (ec *executionContext) _KbImportError(ctx context.Context, sel ast.SelectionSet, obj *model.KbImportError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kbImportErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KbImportError")
+		case "cell":
+			out.Values[i] = ec._KbImportError_cell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "row":
+			out.Values[i] = ec._KbImportError_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._KbImportError_column(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._KbImportError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -17362,6 +20709,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "retireKbEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retireKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreKbEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreKbEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importKb":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importKb(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17773,6 +21141,48 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_campaignReport(ctx, field)
 				})
+		case "kbStudio":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbStudio(ctx, field)
+				})
+		case "kbEntryHistory":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbEntryHistory(ctx, field)
+				})
+		case "kbCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbCoverage(ctx, field)
+				})
+		case "tryPhrasing":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tryPhrasing(ctx, field)
+				})
+		case "kbCollisions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kbCollisions(ctx, field)
+				})
+		case "deadLinks":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deadLinks(ctx, field)
+				})
+		case "exportKb":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportKb(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -17930,6 +21340,94 @@ func (ec *executionContext) _ScenarioResult(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var serviceCoverageImplementors = []string{"ServiceCoverage"}
+
+func (ec *executionContext) _ServiceCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceCoverage")
+		case "service":
+			out.Values[i] = ec._ServiceCoverage_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._ServiceCoverage_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._ServiceCoverage_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "waiting":
+			out.Values[i] = ec._ServiceCoverage_waiting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._ServiceCoverage_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asked":
+			out.Values[i] = ec._ServiceCoverage_asked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answered":
+			out.Values[i] = ec._ServiceCoverage_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerRate":
+			out.Values[i] = ec._ServiceCoverage_answerRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "feedback":
+			out.Values[i] = ec._ServiceCoverage_feedback(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "helpfulRate":
+			out.Values[i] = ec._ServiceCoverage_helpfulRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unmetNeeds":
+			out.Values[i] = ec._ServiceCoverage_unmetNeeds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmetQuestions":
+			out.Values[i] = ec._ServiceCoverage_unmetQuestions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sessionImplementors = []string{"Session"}
 
 func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, obj *model.Session) graphql.Marshaler {
@@ -17983,6 +21481,89 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "endsAt":
 			out.Values[i] = ec._Session_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studioEntryImplementors = []string{"StudioEntry"}
+
+func (ec *executionContext) _StudioEntry(ctx context.Context, sel ast.SelectionSet, obj *model.StudioEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studioEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudioEntry")
+		case "entry":
+			out.Values[i] = ec._StudioEntry_entry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._StudioEntry_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "author":
+			out.Values[i] = ec._StudioEntry_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._StudioEntry_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "answered":
+			out.Values[i] = ec._StudioEntry_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "feedback":
+			out.Values[i] = ec._StudioEntry_feedback(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "helpfulRate":
+			out.Values[i] = ec._StudioEntry_helpfulRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviewBy":
+			out.Values[i] = ec._StudioEntry_reviewBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._StudioEntry_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unhelpful":
+			out.Values[i] = ec._StudioEntry_unhelpful(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deadLinks":
+			out.Values[i] = ec._StudioEntry_deadLinks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18095,6 +21676,44 @@ func (ec *executionContext) _TestCampaign(ctx context.Context, sel ast.Selection
 		case "scenarios":
 			out.Values[i] = ec._TestCampaign_scenarios(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tryResultImplementors = []string{"TryResult"}
+
+func (ec *executionContext) _TryResult(ctx context.Context, sel ast.SelectionSet, obj *model.TryResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tryResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TryResult")
+		case "published":
+			out.Values[i] = ec._TryResult_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "draft":
+			out.Values[i] = ec._TryResult_draft(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -18856,12 +22475,60 @@ func (ec *executionContext) marshalNCampaignReport2ᚖgithubᚗcomᚋparvisᚑci
 	return ec._CampaignReport(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCollision2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCollisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Collision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCollision2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCollision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCollision2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐCollision(ctx context.Context, sel ast.SelectionSet, v *model.Collision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Collision!")
+		return graphql.Null
+	}
+	return ec._Collision(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConversation2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐConversation(ctx context.Context, sel ast.SelectionSet, v *model.Conversation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conversation!")
 		return graphql.Null
 	}
 	return ec._Conversation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeadLink2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDeadLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeadLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeadLink2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDeadLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeadLink2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDeadLink(ctx context.Context, sel ast.SelectionSet, v *model.DeadLink) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeadLink!")
+		return graphql.Null
+	}
+	return ec._DeadLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDemande2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐDemande(ctx context.Context, sel ast.SelectionSet, v *model.Demande) graphql.Marshaler {
@@ -19144,6 +22811,30 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	return ret
 }
 
+func (ec *executionContext) marshalNKbChange2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKbChange2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKbChange2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbChange(ctx context.Context, sel ast.SelectionSet, v *model.KbChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KbChange!")
+		return graphql.Null
+	}
+	return ec._KbChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNKbEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19171,6 +22862,38 @@ func (ec *executionContext) marshalNKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 func (ec *executionContext) unmarshalNKbEntryInput2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbEntryInput(ctx context.Context, v any) (model.KbEntryInput, error) {
 	res, err := ec.unmarshalInputKbEntryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKbImport2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImport(ctx context.Context, sel ast.SelectionSet, v *model.KbImport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KbImport!")
+		return graphql.Null
+	}
+	return ec._KbImport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKbImportError2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImportErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbImportError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKbImportError2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImportError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKbImportError2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbImportError(ctx context.Context, sel ast.SelectionSet, v *model.KbImportError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KbImportError!")
+		return graphql.Null
+	}
+	return ec._KbImportError(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNKbSuggestion2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐKbSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KbSuggestion) graphql.Marshaler {
@@ -19219,6 +22942,11 @@ func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋparvisᚑcivicᚋparv
 		return graphql.Null
 	}
 	return ec._Link(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLinkInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkInput(ctx context.Context, v any) (*model.LinkInput, error) {
+	res, err := ec.unmarshalInputLinkInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMessage2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Message) graphql.Marshaler {
@@ -19436,6 +23164,30 @@ func (ec *executionContext) marshalNScenarioResult2ᚖgithubᚗcomᚋparvisᚑci
 	return ec._ScenarioResult(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNServiceCoverage2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐServiceCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ServiceCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceCoverage2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐServiceCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNServiceCoverage2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐServiceCoverage(ctx context.Context, sel ast.SelectionSet, v *model.ServiceCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceCoverage!")
+		return graphql.Null
+	}
+	return ec._ServiceCoverage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSession2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Session) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19543,6 +23295,30 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNStudioEntry2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐStudioEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StudioEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudioEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐStudioEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudioEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐStudioEntry(ctx context.Context, sel ast.SelectionSet, v *model.StudioEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StudioEntry!")
+		return graphql.Null
+	}
+	return ec._StudioEntry(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSuggestionKind2githubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐSuggestionKind(ctx context.Context, v any) (model.SuggestionKind, error) {
 	var res model.SuggestionKind
 	err := res.UnmarshalGQL(v)
@@ -19642,6 +23418,14 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTryResult2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTryResult(ctx context.Context, sel ast.SelectionSet, v *model.TryResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TryResult!")
+		return graphql.Null
+	}
+	return ec._TryResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUnansweredCluster2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐUnansweredClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnansweredCluster) graphql.Marshaler {
@@ -19916,6 +23700,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBotReply2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBotReply(ctx context.Context, sel ast.SelectionSet, v *model.BotReply) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BotReply(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBucket2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐBucket(ctx context.Context, v any) (*model.Bucket, error) {
 	if v == nil {
 		return nil, nil
@@ -20048,6 +23839,23 @@ func (ec *executionContext) marshalOKbEntry2ᚖgithubᚗcomᚋparvisᚑcivicᚋp
 		return graphql.Null
 	}
 	return ec._KbEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLinkInput2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkInputᚄ(ctx context.Context, v any) ([]*model.LinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.LinkInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLinkInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐLinkInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOOutcome2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐOutcome(ctx context.Context, v any) (*model.Outcome, error) {

@@ -56,6 +56,8 @@ type Caller struct {
 	Role Role   `json:"role"`
 	// The tenant whose territory the caller sees; null: the whole platform.
 	Tenant *string `json:"tenant,omitempty"`
+	// The knowledge base services the caller is limited to; empty: all.
+	Services []string `json:"services"`
 }
 
 type Campaign struct {
@@ -92,12 +94,32 @@ type CampaignReport struct {
 	KbVersionNow   string   `json:"kbVersionNow"`
 }
 
+// A phrasing whose entry changes when a draft is published.
+type Collision struct {
+	Text string `json:"text"`
+	// PHRASING: one of the draft's own phrasings; CITIZEN: a citizen's question (redacted).
+	Origin string `json:"origin"`
+	// The entry it goes to today (null: not answered).
+	Published *KbEntry `json:"published,omitempty"`
+	// The entry it would go to with the draft (null: not answered).
+	Draft *KbEntry `json:"draft,omitempty"`
+}
+
 type Conversation struct {
 	ID       string     `json:"id"`
 	Audience *Audience  `json:"audience,omitempty"`
 	Messages []*Message `json:"messages"`
 	// The commune or intercommunalité the conversation is held with.
 	Tenant *string `json:"tenant,omitempty"`
+}
+
+type DeadLink struct {
+	URL string `json:"url"`
+	// HTTP status, or null when the server did not answer.
+	Status    *int       `json:"status,omitempty"`
+	Error     *string    `json:"error,omitempty"`
+	CheckedAt time.Time  `json:"checkedAt"`
+	Entries   []*KbEntry `json:"entries"`
 }
 
 // A demande as anyone with its tracking code may see it: nothing personal.
@@ -232,6 +254,17 @@ type HeatCell struct {
 	Messages int `json:"messages"`
 }
 
+// One change of an entry.
+type KbChange struct {
+	At     time.Time `json:"at"`
+	Author string    `json:"author"`
+	// draft, validated, published or retired
+	Status       string   `json:"status"`
+	Answer       string   `json:"answer"`
+	Question     string   `json:"question"`
+	Alternatives []string `json:"alternatives"`
+}
+
 type KbEntry struct {
 	ID       string `json:"id"`
 	Question string `json:"question"`
@@ -254,6 +287,8 @@ type KbEntry struct {
 	ClusterID *string `json:"clusterId,omitempty"`
 	// Whose entry it is: a commune, an intercommunalité (it answers its communes too); null: every tenant's (service-public.fr).
 	Tenant *string `json:"tenant,omitempty"`
+	// Its own review date (YYYY-MM-DD), if set.
+	ReviewBy *string `json:"reviewBy,omitempty"`
 }
 
 type KbEntryInput struct {
@@ -262,7 +297,32 @@ type KbEntryInput struct {
 	Answer       string     `json:"answer"`
 	Audiences    []Audience `json:"audiences,omitempty"`
 	// The group of unanswered questions the entry answers; its questions become alternatives when none are given.
-	ClusterID *string `json:"clusterId,omitempty"`
+	ClusterID *string      `json:"clusterId,omitempty"`
+	Service   *string      `json:"service,omitempty"`
+	Theme     *string      `json:"theme,omitempty"`
+	Links     []*LinkInput `json:"links,omitempty"`
+	// The kind of demande a citizen can file from the entry.
+	Demande *string `json:"demande,omitempty"`
+	// The date (YYYY-MM-DD) by which an expert should read the answer again; empty: 12 months after publication.
+	ReviewBy *string `json:"reviewBy,omitempty"`
+}
+
+type KbImport struct {
+	DryRun    bool     `json:"dryRun"`
+	Added     []string `json:"added"`
+	Changed   []string `json:"changed"`
+	Retired   []string `json:"retired"`
+	Unchanged int      `json:"unchanged"`
+	// Every problem of the file, by cell; when there is one, nothing is imported.
+	Errors []*KbImportError `json:"errors"`
+}
+
+type KbImportError struct {
+	// « C12 », or « ligne 1 » for a problem of a whole row.
+	Cell    string  `json:"cell"`
+	Row     int     `json:"row"`
+	Column  *string `json:"column,omitempty"`
+	Message string  `json:"message"`
 }
 
 // A phrasing citizens used, suggested for an entry; deduplicated on its normalised form.
@@ -283,6 +343,11 @@ type KbSuggestion struct {
 }
 
 type Link struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+type LinkInput struct {
 	Label string `json:"label"`
 	URL   string `json:"url"`
 }
@@ -392,6 +457,25 @@ type ScenarioResult struct {
 	SuccessRate *float64 `json:"successRate,omitempty"`
 }
 
+type ServiceCoverage struct {
+	Service   string `json:"service"`
+	Entries   int    `json:"entries"`
+	Published int    `json:"published"`
+	// Drafts and validated versions waiting.
+	Waiting int `json:"waiting"`
+	// Published entries past their review date.
+	Stale int `json:"stale"`
+	// Citizens' questions whose closest entry is of the service, and those answered at once.
+	Asked       int      `json:"asked"`
+	Answered    int      `json:"answered"`
+	AnswerRate  *float64 `json:"answerRate,omitempty"`
+	Feedback    int      `json:"feedback"`
+	HelpfulRate *float64 `json:"helpfulRate,omitempty"`
+	// Groups of unmet demand, and their questions, whose closest entry is of the service.
+	UnmetNeeds     int `json:"unmetNeeds"`
+	UnmetQuestions int `json:"unmetQuestions"`
+}
+
 // A signed-in browser of the dashboards, never its secret.
 type Session struct {
 	ID   string `json:"id"`
@@ -406,6 +490,29 @@ type Session struct {
 	LastUsedAt time.Time `json:"lastUsedAt"`
 	// When it ends at the latest, however it is used.
 	EndsAt time.Time `json:"endsAt"`
+}
+
+// An entry as the studio lists it.
+type StudioEntry struct {
+	// Its newest version (pending, if it has one).
+	Entry *KbEntry `json:"entry"`
+	// The version citizens get meanwhile, when a new one is pending.
+	Published *KbEntry `json:"published,omitempty"`
+	// Who made its last change, and when.
+	Author    string     `json:"author"`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Messages it answered over the last 90 days.
+	Answered int `json:"answered"`
+	// Feedback on its answers over the last 90 days, and the share that was helpful (null without feedback).
+	Feedback    int      `json:"feedback"`
+	HelpfulRate *float64 `json:"helpfulRate,omitempty"`
+	// When an expert should read it again: 12 months after its publication.
+	ReviewBy *time.Time `json:"reviewBy,omitempty"`
+	Stale    bool       `json:"stale"`
+	// Enough feedback, and a helpful rate below the town's threshold (serve --kb-helpful-threshold).
+	Unhelpful bool `json:"unhelpful"`
+	// Its links found dead by the last check (serve --check-links).
+	DeadLinks []string `json:"deadLinks"`
 }
 
 // A commune or an intercommunalité (EPCI) served by this deployment.
@@ -442,6 +549,11 @@ type TenantInput struct {
 type TestCampaign struct {
 	Name      string   `json:"name"`
 	Scenarios []string `json:"scenarios"`
+}
+
+type TryResult struct {
+	Published *BotReply `json:"published"`
+	Draft     *BotReply `json:"draft,omitempty"`
 }
 
 type UnansweredCluster struct {

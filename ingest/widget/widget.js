@@ -65,6 +65,8 @@
     .msg.citizen { align-self: flex-end; background: ${colour}; color: ${onAccent}; border-bottom-right-radius: 4px; }
     .msg.earlier { font-style: italic; }
     .msg.bot { align-self: flex-start; background: #eef1f5; color: #1a1a1a; border-bottom-left-radius: 4px; }
+    .msg.bot .answer { white-space: normal; } .msg.bot .answer p { margin: 0 0 6px; } .msg.bot .answer p:last-child { margin-bottom: 0; }
+    .msg.bot .answer ul, .msg.bot .answer ol { margin: 0 0 6px; padding-left: 20px; } .msg.bot .answer a { color: #0b4a8b; }
     .msg.notice { align-self: center; background: #fff4e5; color: #5c3b00; border: 1px solid #e8b26a; font-size: 15px; }
     .source { display: block; margin-top: 6px; font-size: 13px; color: #4a4f57; }
     .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
@@ -264,7 +266,7 @@
         if (r.demande) {
           actions.push(el("button", { type: "button", text: "Déposer la demande : " + r.demande.label, onclick: () => startDemande(r.demande) }));
         }
-        node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }), r.text,
+        node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }), answerNodes(r.text),
           r.entry && r.entry.source && r.outcome === "ANSWERED" ? el("span", { class: "source", text: "Source : " + r.entry.source }) : null,
           actions.length ? el("div", { class: "actions" }, ...actions) : null,
           testing() && item.rate ? rating(item) : r.outcome === "ANSWERED" && !testing() ? feedback(item) : null);
@@ -274,6 +276,60 @@
     if (live) log.scrollTop = log.scrollHeight;
     return node;
   }
+
+  // --- Answers' safe format (the same rules as kb/answer.go and the studio's
+  // dashboards/assets/answer.js): paragraphs, lists, http(s) links, phone
+  // numbers as tel: links. Built as DOM nodes from text: no HTML is ever parsed.
+  const ANSWER_INLINE = /\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"»])|((?:\+33 ?|\b0)[1-9](?:[ .-]?\d{2}){4}\b)/g;
+  const safeURL = (url) => {
+    if (/^tel:\+?[\d .\-()]+$/i.test(url)) return true;
+    try {
+      const u = new URL(url);
+      return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+    } catch (e) {
+      return false;
+    }
+  };
+  const answerLink = (href, text) => el("a", /^https?:/i.test(href) ? { href, target: "_blank", rel: "noopener noreferrer", text } : { href, text });
+  function answerInline(node, text) {
+    let last = 0;
+    for (const m of text.matchAll(ANSWER_INLINE)) {
+      node.append(text.slice(last, m.index));
+      last = m.index + m[0].length;
+      if (m[1] !== undefined) node.append(safeURL(m[2]) ? answerLink(m[2], m[1]) : m[0]);
+      else if (m[3] !== undefined) node.append(safeURL(m[3]) ? answerLink(m[3], m[3]) : m[3]);
+      else node.append(answerLink("tel:" + m[4].replace(/[\s.\-]/g, ""), m[4]));
+    }
+    node.append(text.slice(last));
+  }
+  function answerNodes(text) {
+    const out = el("div", { class: "answer" });
+    const bullet = /^\s*[-*•]\s+/, numbered = /^\s*\d{1,3}[.)]\s+/;
+    for (const block of String(text || "").replace(/\r\n?/g, "\n").split(/\n\s*\n/)) {
+      const lines = block.split("\n").filter((l) => l.trim() !== "");
+      for (let i = 0; i < lines.length;) {
+        if (!bullet.test(lines[i]) && !numbered.test(lines[i])) {
+          const p = el("p");
+          for (let first = true; i < lines.length && !bullet.test(lines[i]) && !numbered.test(lines[i]); i++, first = false) {
+            if (!first) p.append(el("br"));
+            answerInline(p, lines[i].trim());
+          }
+          out.append(p);
+          continue;
+        }
+        const re = bullet.test(lines[i]) ? bullet : numbered;
+        const list = el(re === bullet ? "ul" : "ol");
+        for (; i < lines.length && re.test(lines[i]); i++) {
+          const li = el("li");
+          answerInline(li, lines[i].replace(re, "").trim());
+          list.append(li);
+        }
+        out.append(list);
+      }
+    }
+    return out;
+  }
+  // --- end of the answers' format
 
   function feedback(item) {
     if (item.feedback) return el("p", { class: "source", text: "Merci pour votre retour." });

@@ -1,0 +1,67 @@
+package graphql
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"strings"
+
+	"github.com/parvis-civic/parvis/graphql/model"
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// importSheet reads a spreadsheet sent as base64 and plans or applies it.
+func (r *Resolver) importSheet(ctx context.Context, file, filename string, dryRun bool) (*model.KbImport, error) {
+	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(file))
+	if err != nil {
+		return nil, badInput("Le fichier doit être envoyé encodé en base64.")
+	}
+	out := &model.KbImport{DryRun: dryRun, Added: []string{}, Changed: []string{}, Retired: []string{}, Errors: []*model.KbImportError{}}
+	rows, err := kb.ReadSheet(filename, data)
+	var cells kb.SheetErrors
+	switch {
+	case errors.As(err, &cells):
+	case err != nil:
+		return nil, badInput("Fichier illisible : " + strings.TrimPrefix(err.Error(), kb.ErrSheetFormat.Error()+": ") + ".")
+	default:
+		var entries []kb.Entry
+		if entries, cells = kb.SheetEntries(rows); cells == nil {
+			plan, err := r.KB.Import(ctx, entries, principalName(ctx), dryRun)
+			if err != nil {
+				return nil, kbError(err)
+			}
+			out.Added, out.Changed, out.Retired, out.Unchanged = nonNil(plan.Added), nonNil(plan.Changed), nonNil(plan.Retired), len(plan.Unchanged)
+		}
+	}
+	for _, c := range cells {
+		out.Errors = append(out.Errors, &model.KbImportError{Cell: c.Cell(), Row: c.Row, Column: optional(c.Column), Message: c.Msg})
+	}
+	if len(cells) > 0 {
+		out.DryRun = true // nothing was imported
+	}
+	return out, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// exportSheet writes the caller's entries as a spreadsheet, base64.
+func (r *Resolver) exportSheet(ctx context.Context, format string) (string, error) {
+	var entries []kb.Entry
+	for _, e := range r.KB.State.Entries() {
+		if r.KB.Allowed(ctx, e) {
+			entries = append(entries, e)
+		}
+	}
+	data, err := kb.WriteSheet(strings.ToLower(format), entries)
+	if errors.Is(err, kb.ErrSheetFormat) {
+		return "", badInput("Format inconnu : xlsx, ods ou csv.")
+	} else if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(data), nil
+}

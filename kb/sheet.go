@@ -1,0 +1,291 @@
+package kb
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Spreadsheets, as experts keep their answers: .xlsx (excelize), .ods (its
+// content.xml read with encoding/xml: no pure-Go ODS reader is kept up to date)
+// and .csv (comma or semicolon). The first row names the columns, in French or
+// in English; every problem names its cell (« C12 »), and a file with any
+// problem imports nothing. The messages are for the experts, in French.
+
+// MaxSheetBytes bounds a spreadsheet file.
+const MaxSheetBytes = 20 << 20
+
+// maxSheetRows bounds the rows read, so that a sheet whose last row is repeated
+// a million times (ODS does that) stays small.
+const maxSheetRows = 20000
+
+// CellError is a problem of a spreadsheet, located by its cell (A1 notation,
+// « C12 »), or by its row only when Column is empty.
+type CellError struct {
+	Row    int    // 1-based, the header is row 1
+	Column string // letters, "" for the whole row
+	Msg    string // in French, for the expert
+}
+
+// Cell returns the cell's name, « C12 », or « ligne 12 ».
+func (e CellError) Cell() string {
+	if e.Column == "" {
+		return fmt.Sprintf("ligne %d", e.Row)
+	}
+	return fmt.Sprintf("%s%d", e.Column, e.Row)
+}
+
+func (e CellError) Error() string { return e.Cell() + " : " + e.Msg }
+
+// SheetErrors is every problem of a spreadsheet.
+type SheetErrors []CellError
+
+func (s SheetErrors) Error() string {
+	msgs := make([]string, len(s))
+	for i, e := range s {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// ErrSheetFormat is a file that is not a spreadsheet of a known kind.
+var ErrSheetFormat = errors.New("kb: unreadable spreadsheet")
+
+// ReadSheet returns the rows of a spreadsheet's first sheet, by the file's
+// extension: .xlsx, .ods or .csv.
+func ReadSheet(name string, data []byte) ([][]string, error) {
+	if len(data) > MaxSheetBytes {
+		return nil, fmt.Errorf("%w: fichier de plus de %d Mo", ErrSheetFormat, MaxSheetBytes>>20)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx":
+		return readXLSX(data)
+	case ".ods":
+		return readODS(data)
+	case ".csv":
+		return readCSV(data)
+	}
+	return nil, fmt.Errorf("%w: extension %q inconnue (.xlsx, .ods ou .csv)", ErrSheetFormat, filepath.Ext(name))
+}
+
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: ce n'est pas un classeur .xlsx lisible (%v)", ErrSheetFormat, err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("%w: le classeur n'a aucune feuille", ErrSheetFormat)
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, fmt.Errorf("%w: feuille %q illisible (%v)", ErrSheetFormat, sheets[0], err)
+	}
+	if len(rows) > maxSheetRows {
+		return nil, fmt.Errorf("%w: plus de %d lignes", ErrSheetFormat, maxSheetRows)
+	}
+	return rows, nil
+}
+
+func readCSV(data []byte) ([][]string, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	r := csv.NewReader(bytes.NewReader(data))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		r.Comma = ';' // as French spreadsheets save CSV
+	}
+	r.FieldsPerRecord = -1
+	var rows [][]string
+	lastLine := 0 // where the previous record ended: blank lines between records are empty rows, as a spreadsheet shows them
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, SheetErrors{{Row: pe.Line, Column: columnName(max(pe.Column-1, 0)), Msg: "CSV illisible : " + pe.Err.Error()}}
+			}
+			return nil, fmt.Errorf("%w: %v", ErrSheetFormat, err)
+		}
+		if line, _ := r.FieldPos(0); line-lastLine > 1 && len(rows) > 0 {
+			for range min(line-lastLine-1, maxSheetRows) {
+				rows = append(rows, nil)
+			}
+		}
+		endLine, _ := r.FieldPos(len(rec) - 1)
+		lastLine = endLine + strings.Count(rec[len(rec)-1], "\n")
+		if len(rows) >= maxSheetRows {
+			return nil, fmt.Errorf("%w: plus de %d lignes", ErrSheetFormat, maxSheetRows)
+		}
+		rows = append(rows, rec)
+	}
+}
+
+// readODS reads the first table of an OpenDocument spreadsheet's content.xml.
+func readODS(data []byte) ([][]string, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: ce n'est pas un classeur .ods lisible (%v)", ErrSheetFormat, err)
+	}
+	var content *zip.File
+	for _, f := range zr.File {
+		if f.Name == "content.xml" {
+			content = f
+		}
+	}
+	if content == nil {
+		return nil, fmt.Errorf("%w: le classeur .ods n'a pas de content.xml", ErrSheetFormat)
+	}
+	rc, err := content.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSheetFormat, err)
+	}
+	defer rc.Close()
+	rows, err := parseODSContent(io.LimitReader(rc, 100<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%w: content.xml illisible (%v)", ErrSheetFormat, err)
+	}
+	return rows, nil
+}
+
+const (
+	nsTable = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+	nsText  = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+)
+
+func parseODSContent(r io.Reader) ([][]string, error) {
+	d := xml.NewDecoder(r)
+	var (
+		rows               [][]string
+		pendingEmpty       int // empty rows not yet kept: kept only when a row with content follows
+		row                []string
+		cell               strings.Builder
+		inCell, paragraphs int
+		rowRepeat, cellRep int
+		tables             int
+	)
+	attr := func(se xml.StartElement, name string) int {
+		for _, a := range se.Attr {
+			if a.Name.Space == nsTable && a.Name.Local == name {
+				var n int
+				if _, err := fmt.Sscan(a.Value, &n); err == nil && n > 0 {
+					return n
+				}
+			}
+		}
+		return 1
+	}
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return trimRows(rows), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == nsTable && t.Name.Local == "table":
+				tables++
+			case tables != 1:
+			case t.Name.Space == nsTable && t.Name.Local == "table-row":
+				row, rowRepeat = nil, attr(t, "number-rows-repeated")
+			case t.Name.Space == nsTable && (t.Name.Local == "table-cell" || t.Name.Local == "covered-table-cell"):
+				inCell, paragraphs, cellRep = 1, 0, attr(t, "number-columns-repeated")
+				cell.Reset()
+			case inCell > 0 && t.Name.Space == nsText && t.Name.Local == "p":
+				if paragraphs > 0 {
+					cell.WriteByte('\n')
+				}
+				paragraphs++
+			case inCell > 0 && t.Name.Space == nsText && t.Name.Local == "s":
+				n := 1
+				for _, a := range t.Attr {
+					if a.Name.Local == "c" {
+						fmt.Sscan(a.Value, &n)
+					}
+				}
+				cell.WriteString(strings.Repeat(" ", min(max(n, 1), 100)))
+			case inCell > 0 && t.Name.Space == nsText && t.Name.Local == "tab":
+				cell.WriteByte('\t')
+			case inCell > 0 && t.Name.Space == nsText && t.Name.Local == "line-break":
+				cell.WriteByte('\n')
+			}
+		case xml.CharData:
+			if inCell > 0 && paragraphs > 0 && tables == 1 {
+				cell.Write(t)
+			}
+		case xml.EndElement:
+			switch {
+			case tables != 1:
+			case t.Name.Space == nsTable && (t.Name.Local == "table-cell" || t.Name.Local == "covered-table-cell"):
+				inCell = 0
+				v := cell.String()
+				if v == "" {
+					cellRep = min(cellRep, 1024) // empty cells repeated to the sheet's edge
+				} else {
+					cellRep = min(cellRep, 100)
+				}
+				for range cellRep {
+					row = append(row, v)
+				}
+			case t.Name.Space == nsTable && t.Name.Local == "table-row":
+				row = trimRow(row)
+				if len(row) == 0 {
+					// Empty rows count for the numbering of those after them, but
+					// the sheet's last ones are repeated to its edge: keep them
+					// only when a row with content follows.
+					pendingEmpty = min(pendingEmpty+rowRepeat, 2*maxSheetRows)
+					break
+				}
+				if len(rows)+pendingEmpty+rowRepeat > maxSheetRows {
+					return nil, fmt.Errorf("more than %d rows", maxSheetRows)
+				}
+				for range pendingEmpty {
+					rows = append(rows, nil)
+				}
+				pendingEmpty = 0
+				for range rowRepeat {
+					rows = append(rows, row)
+				}
+			case t.Name.Space == nsTable && t.Name.Local == "table":
+				tables++ // only the first table is read
+			}
+		}
+	}
+}
+
+func trimRow(row []string) []string {
+	for len(row) > 0 && row[len(row)-1] == "" {
+		row = row[:len(row)-1]
+	}
+	return row
+}
+
+func trimRows(rows [][]string) [][]string {
+	for len(rows) > 0 && len(rows[len(rows)-1]) == 0 {
+		rows = rows[:len(rows)-1]
+	}
+	return rows
+}
+
+// columnName is a 0-based column's letters: 0 → A, 26 → AA.
+func columnName(i int) string {
+	name := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		name = string(rune('A'+(i-1)%26)) + name
+	}
+	return name
+}

@@ -1,0 +1,209 @@
+package kb
+
+import (
+	"archive/zip"
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// sheetOf makes a spreadsheet of rows in a format, the way an expert's
+// spreadsheet program would: xlsx through excelize, ods and csv by hand.
+func sheetOf(t *testing.T, format string, rows [][]string) []byte {
+	t.Helper()
+	switch format {
+	case "xlsx":
+		f := excelize.NewFile()
+		for i, r := range rows {
+			for j, c := range r {
+				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				f.SetCellStr("Sheet1", cell, c)
+			}
+		}
+		var b bytes.Buffer
+		if err := f.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	case "ods":
+		b, err := writeODS(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			b.WriteString(`"` + strings.ReplaceAll(c, `"`, `""`) + `"`)
+		}
+		b.WriteString("\r\n")
+	}
+	return []byte(b.String())
+}
+
+var goodRows = [][]string{
+	{"Identifiant", "Question", "Autres formulations", "Réponse", "Public", "Service", "Liens", "Statut", "À relire le"},
+	{"verre", "Où jeter le verre ?", "bouteilles | bocaux", "Dans les bornes vertes.\n\n- pas de vaisselle\n- pas de miroirs", "Tous", "Déchets",
+		"Carte des bornes | https://montclar.fr/verre", "", "01/09/2027"},
+	{"acte", "Acte de naissance ?", "", "En ligne ou en mairie, au 04 75 00 00 00.", "PARTICULIERS", "État civil", "", "brouillon", ""},
+	{"vieux", "Ancienne question", "", "Ancienne réponse.", "", "", "", "Retirée", ""},
+}
+
+// TestSheetImportDryRun reads the same sheet as xlsx, ods and csv, with
+// audiences and statuses as towns write them, and plans the import against
+// the current knowledge base: added, changed, retired, unchanged.
+func TestSheetImportDryRun(t *testing.T) {
+	current := []Entry{
+		{ID: "acte", Question: "Acte de naissance ?", Answer: "En mairie.", Status: Published},
+		{ID: "vieux", Question: "Ancienne question", Answer: "Ancienne réponse.", Status: Published},
+	}
+	for _, format := range []string{"xlsx", "ods", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			rows, err := ReadSheet("base."+format, sheetOf(t, format, goodRows))
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, errs := SheetEntries(rows)
+			if errs != nil {
+				t.Fatal(errs)
+			}
+			v := entries[0]
+			if v.ID != "verre" || !slices.Equal(v.Alternatives, []string{"bouteilles", "bocaux"}) || len(v.Audiences) != 3 ||
+				v.Service != "Déchets" || len(v.Links) != 1 || v.Links[0].Label != "Carte des bornes" || v.Status != Published ||
+				v.ReviewBy != "2027-09-01" || !strings.Contains(v.Answer, "\n- pas de miroirs") {
+				t.Errorf("verre = %+v", v)
+			}
+			if a := entries[1]; !slices.Equal(a.Audiences, []Audience{Particulier}) || a.Status != Draft {
+				t.Errorf("acte = %+v", a)
+			}
+			p := PlanImport(current, entries)
+			if !slices.Equal(p.Added, []string{"verre"}) || !slices.Equal(p.Changed, []string{"acte"}) || !slices.Equal(p.Retired, []string{"vieux"}) {
+				t.Errorf("plan = %+v", p)
+			}
+		})
+	}
+}
+
+// TestSheetErrorsName their cells: a duplicate id, a link that is not http(s),
+// an answer over the limit, an unknown audience, a missing column, a file that
+// is not a spreadsheet; and then no entry at all.
+func TestSheetErrorsNameTheirCells(t *testing.T) {
+	rows := [][]string{
+		{"id", "question", "réponse", "public", "liens"},
+		{"verre", "Où jeter le verre ?", "Bornes vertes.", "Tous", ""},
+		{"verre", "Encore le verre ?", "Bornes.", "", ""},
+		{"piles", "Piles ?", "En [mairie](javascript:alert(1)).", "", "Voir | javascript:alert(1)"},
+		{"long", "Long ?", strings.Repeat("a", MaxAnswerRunes+1), "Martiens", ""},
+	}
+	for _, format := range []string{"xlsx", "ods", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			sheet, err := ReadSheet("base."+format, sheetOf(t, format, rows))
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, errs := SheetEntries(sheet)
+			if entries != nil {
+				t.Errorf("entries imported in spite of errors: %v", entries)
+			}
+			var cells []string
+			for _, e := range errs {
+				cells = append(cells, e.Cell())
+			}
+			want := []string{"A3", "C4", "E4", "C5", "D5"}
+			if !slices.Equal(cells, want) {
+				t.Errorf("errors in %v, want %v:\n%v", cells, want, errs)
+			}
+			if !strings.Contains(errs[0].Msg, "en double (déjà ligne 2)") || !strings.Contains(errs[2].Msg, "http(s)") ||
+				!strings.Contains(errs[3].Msg, "trop longue") || !strings.Contains(errs[4].Msg, "Martiens") {
+				t.Errorf("messages: %v", errs)
+			}
+		})
+	}
+	if _, errs := SheetEntries([][]string{{"id", "question"}}); len(errs) != 1 || errs[0].Cell() != "ligne 1" || !strings.Contains(errs[0].Msg, "réponse") {
+		t.Errorf("a missing column: %v", errs)
+	}
+	for _, name := range []string{"x.xlsx", "x.ods", "x.doc"} {
+		if _, err := ReadSheet(name, []byte("pas un classeur")); err == nil {
+			t.Errorf("%s: a file that is not a spreadsheet is read", name)
+		}
+	}
+}
+
+// TestSheetRoundTrip: what is exported imports back unchanged, in every format.
+func TestSheetRoundTrip(t *testing.T) {
+	rows, _ := ReadSheet("b.csv", sheetOf(t, "csv", goodRows))
+	entries, errs := SheetEntries(rows)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	entries[1].Answer = "=SOMME(A1:A2) n'est pas une formule"
+	for _, format := range []string{"xlsx", "ods", "csv"} {
+		data, err := WriteSheet(format, entries)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadSheet("export."+format, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, errs := SheetEntries(back)
+		if errs != nil {
+			t.Fatalf("%s: %v", format, errs)
+		}
+		if format == "csv" {
+			again[1].Answer = strings.TrimPrefix(again[1].Answer, "'")
+		}
+		if p := PlanImport(entries, again); len(p.Unchanged) != len(entries) {
+			t.Errorf("%s: round trip changed %+v", format, p)
+		}
+	}
+}
+
+// TestSheetRowNumbers: blank rows keep the numbering a spreadsheet shows, so
+// that an error's cell is where the expert looks: blank lines and multi-line
+// cells in CSV, repeated empty rows in ODS (and the million empty rows to the
+// sheet's edge that LibreOffice writes are not read).
+func TestSheetRowNumbers(t *testing.T) {
+	csvData := "id;question;réponse\nverre;Verre ?;\"Bornes\nvertes.\"\n\n\nverre;Encore ?;Oui.\n"
+	rows, err := ReadSheet("b.csv", []byte(csvData))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := SheetEntries(rows); len(errs) != 1 || errs[0].Cell() != "A5" {
+		t.Errorf("csv: %v, want the duplicate at A5", errs)
+	}
+	cell := func(v string) string {
+		return `<table:table-cell office:value-type="string"><text:p>` + v + `</text:p></table:table-cell>`
+	}
+	row := func(vs ...string) string { return "<table:table-row>" + strings.Join(vs, "") + "</table:table-row>" }
+	content := `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="` + nsTable +
+		`" xmlns:text="` + nsText + `"><office:body><office:spreadsheet><table:table>` +
+		row(cell("id"), cell("question"), `<table:table-cell table:number-columns-repeated="3"/>`, cell("réponse")) +
+		row(cell("verre"), cell("Verre ?"), `<table:table-cell table:number-columns-repeated="3"/>`, cell("Bornes.")) +
+		`<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>` +
+		row(cell("verre"), cell("Encore ?"), `<table:table-cell table:number-columns-repeated="3"/>`, cell("Oui.")) +
+		`<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>` +
+		`</table:table></office:spreadsheet></office:body></office:document-content>`
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, _ := z.Create("content.xml")
+	w.Write([]byte(content))
+	z.Close()
+	rows, err = ReadSheet("b.ods", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 5 {
+		t.Errorf("ods: %d rows, want 5", len(rows))
+	}
+	if _, errs := SheetEntries(rows); len(errs) != 1 || errs[0].Cell() != "A5" {
+		t.Errorf("ods: %v, want the duplicate at A5", errs)
+	}
+}

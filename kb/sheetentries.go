@@ -1,0 +1,400 @@
+package kb
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/xml"
+	"fmt"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// sheetColumns maps the folded names a header may use to the fields of an
+// entry; the first name of each field is the one exports write.
+var sheetColumns = [][]string{
+	{"id", "identifiant"},
+	{"question"},
+	{"alternatives", "autres formulations", "formulations"},
+	{"reponse", "answer"},
+	{"public", "audience", "audiences", "publics"},
+	{"service"},
+	{"theme"},
+	{"source"},
+	{"liens", "links", "lien", "url"},
+	{"demande", "type de demande"},
+	{"statut", "status", "etat"},
+	{"a relire le", "review_by", "relecture"},
+}
+
+// sheetStatus reads a status as experts write it.
+var sheetStatus = map[string]Status{
+	"": Published, "publiee": Published, "publie": Published, "published": Published, "en ligne": Published,
+	"brouillon": Draft, "draft": Draft, "validee": Validated, "valide": Validated, "validated": Validated,
+	"retiree": Retired, "retire": Retired, "retired": Retired,
+}
+
+// SheetEntries reads entries from a spreadsheet's rows (the first names the
+// columns: id, question, réponse required; alternatives and liens one a line or
+// separated by « | »; a link is « libellé | https://… » or an address alone).
+// Every problem is returned with its cell, and then no entry.
+func SheetEntries(rows [][]string) ([]Entry, SheetErrors) {
+	if len(rows) == 0 {
+		return nil, SheetErrors{{Row: 1, Msg: "le fichier est vide : la première ligne doit nommer les colonnes (id, question, réponse…)"}}
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		h = foldLabel(h)
+		for _, names := range sheetColumns {
+			for _, n := range names {
+				if h == n {
+					col[names[0]] = i
+				}
+			}
+		}
+	}
+	var errs SheetErrors
+	for _, req := range []string{"id", "question", "reponse"} {
+		if _, ok := col[req]; !ok {
+			errs = append(errs, CellError{Row: 1, Msg: fmt.Sprintf("colonne « %s » manquante (il faut au moins id, question et réponse)", strings.ReplaceAll(req, "reponse", "réponse"))})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	seen := map[string]int{}
+	var out []Entry
+	for r, rec := range rows[1:] {
+		row := r + 2
+		get := func(k string) string {
+			if i, ok := col[k]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		bad := func(k, msg string) {
+			c := ""
+			if i, ok := col[k]; ok {
+				c = columnName(i)
+			}
+			errs = append(errs, CellError{Row: row, Column: c, Msg: msg})
+		}
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+			continue // an empty row between blocks
+		}
+		e := Entry{ID: get("id"), Question: get("question"), Answer: get("reponse"), Service: get("service"), Theme: get("theme"),
+			Source: get("source"), Demande: get("demande"), ReviewBy: get("a relire le"), Kind: KindAnswer}
+		switch {
+		case e.ID == "":
+			bad("id", "identifiant vide")
+		case !validID(e.ID):
+			bad("id", fmt.Sprintf("identifiant « %s » invalide : lettres sans accents, chiffres, « _ » ou « - », 100 caractères au plus", e.ID))
+		case seen[e.ID] > 0:
+			bad("id", fmt.Sprintf("identifiant « %s » en double (déjà ligne %d)", e.ID, seen[e.ID]))
+		default:
+			seen[e.ID] = row
+		}
+		if e.Question == "" {
+			bad("question", "question vide")
+		} else if utf8.RuneCountInString(e.Question) > 500 {
+			bad("question", fmt.Sprintf("question trop longue (%d caractères, 500 au plus)", utf8.RuneCountInString(e.Question)))
+		}
+		if e.Answer == "" {
+			bad("reponse", "réponse vide")
+		} else if n := utf8.RuneCountInString(e.Answer); n > MaxAnswerRunes {
+			bad("reponse", fmt.Sprintf("réponse trop longue (%d caractères, %d au plus)", n, MaxAnswerRunes))
+		} else if err := CheckAnswer(e.Answer); err != nil {
+			bad("reponse", err.Error())
+		}
+		for _, a := range splitCell(get("alternatives")) {
+			e.Alternatives = append(e.Alternatives, a)
+		}
+		for _, label := range strings.FieldsFunc(get("public"), func(r rune) bool { return r == ',' || r == '|' || r == ';' || r == '\n' }) {
+			as, err := ParseAudiences(strings.TrimSpace(label))
+			if err != nil {
+				bad("public", fmt.Sprintf("public « %s » inconnu (Particuliers, Entreprises ou Professionnels, Associations, Tous)", strings.TrimSpace(label)))
+				continue
+			}
+			for _, a := range as {
+				if !containsAudience(e.Audiences, a) {
+					e.Audiences = append(e.Audiences, a)
+				}
+			}
+		}
+		for _, line := range strings.Split(get("liens"), "\n") {
+			if line = strings.TrimSpace(line); line == "" {
+				continue
+			}
+			l := Link{Label: "En savoir plus", URL: line}
+			if at := strings.LastIndex(line, "|"); at >= 0 {
+				l = Link{Label: strings.TrimSpace(line[:at]), URL: strings.TrimSpace(line[at+1:])}
+			}
+			if !SafeURL(l.URL) {
+				bad("liens", fmt.Sprintf("lien « %s » refusé : seules les adresses http(s):// et tel: sont permises", l.URL))
+				continue
+			}
+			e.Links = append(e.Links, l)
+		}
+		st, ok := sheetStatus[foldLabel(get("statut"))]
+		if !ok {
+			bad("statut", fmt.Sprintf("statut « %s » inconnu (publiée, brouillon, validée ou retirée)", get("statut")))
+		}
+		e.Status = st
+		if e.ReviewBy != "" {
+			if t, err := ParseReviewDate(e.ReviewBy); err != nil {
+				bad("a relire le", fmt.Sprintf("date « %s » illisible (AAAA-MM-JJ ou JJ/MM/AAAA)", e.ReviewBy))
+			} else {
+				e.ReviewBy = t.Format("2006-01-02")
+			}
+		}
+		out = append(out, e)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return out, nil
+}
+
+func containsAudience(as []Audience, a Audience) bool {
+	for _, x := range as {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// splitCell reads a list written one a line or separated by « | ».
+func splitCell(s string) []string {
+	var out []string
+	for _, x := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '\n' }) {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func validID(id string) bool {
+	if len(id) > 100 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// ImportPlan is what importing entries would do to a knowledge base.
+type ImportPlan struct {
+	Added, Changed, Retired, Unchanged []string // entry ids
+}
+
+// PlanImport compares imported entries with the current ones (newest
+// versions): new ids are added, a retired status retires, a different content
+// changes.
+func PlanImport(current []Entry, imported []Entry) ImportPlan {
+	by := map[string]Entry{}
+	for _, e := range current {
+		by[e.ID] = e
+	}
+	var p ImportPlan
+	for _, e := range imported {
+		cur, ok := by[e.ID]
+		switch {
+		case !ok && e.Status == Retired:
+			p.Unchanged = append(p.Unchanged, e.ID) // nothing to retire
+		case !ok:
+			p.Added = append(p.Added, e.ID)
+		case e.Status == Retired && cur.Status != Retired:
+			p.Retired = append(p.Retired, e.ID)
+		case sameContent(cur, e):
+			p.Unchanged = append(p.Unchanged, e.ID)
+		default:
+			p.Changed = append(p.Changed, e.ID)
+		}
+	}
+	return p
+}
+
+// sameContent compares what a spreadsheet carries of two entries.
+func sameContent(a, b Entry) bool {
+	norm := func(e Entry) Entry {
+		return Entry{ID: e.ID, Question: e.Question, Alternatives: append([]string{}, e.Alternatives...), Answer: e.Answer,
+			Audiences: append([]Audience{}, e.Audiences...), Service: e.Service, Theme: e.Theme, Source: e.Source,
+			Links: append([]Link{}, e.Links...), Demande: e.Demande, Status: e.Status, ReviewBy: e.ReviewBy}
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+// sheetStatusLabel is how exports write a status.
+var sheetStatusLabel = map[Status]string{Published: "publiée", Draft: "brouillon", Validated: "validée", Retired: "retirée", "": "publiée"}
+
+var audienceLabel = map[Audience]string{Particulier: "Particuliers", Entreprise: "Entreprises", Association: "Associations"}
+
+// sheetRows are entries as the rows of a spreadsheet, header first.
+func sheetRows(entries []Entry) [][]string {
+	rows := [][]string{{"id", "question", "autres formulations", "réponse", "public", "service", "thème", "source", "liens", "demande", "statut", "à relire le"}}
+	for _, e := range entries {
+		var aud, links []string
+		for _, a := range e.Audiences {
+			aud = append(aud, audienceLabel[a])
+		}
+		for _, l := range e.Links {
+			links = append(links, l.Label+" | "+l.URL)
+		}
+		rows = append(rows, []string{e.ID, e.Question, strings.Join(e.Alternatives, "\n"), e.Answer, strings.Join(aud, ", "),
+			e.Service, e.Theme, e.Source, strings.Join(links, "\n"), e.Demande, sheetStatusLabel[e.Status], e.ReviewBy})
+	}
+	return rows
+}
+
+// WriteSheet writes entries as a spreadsheet that [ReadSheet] and
+// [SheetEntries] read back: format is xlsx, ods or csv.
+func WriteSheet(format string, entries []Entry) ([]byte, error) {
+	rows := sheetRows(entries)
+	switch format {
+	case "csv":
+		var b bytes.Buffer
+		b.WriteString("\ufeff") // so that Excel reads UTF-8
+		w := csv.NewWriter(&b)
+		w.Comma = ';'
+		for _, r := range rows {
+			for i, c := range r {
+				r[i] = defuse(c)
+			}
+		}
+		if err := w.WriteAll(rows); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
+	case "xlsx":
+		f := excelize.NewFile()
+		defer f.Close()
+		sheet := f.GetSheetName(0)
+		for i, r := range rows {
+			for j, c := range r {
+				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				if err := f.SetCellStr(sheet, cell, c); err != nil {
+					return nil, err
+				}
+			}
+		}
+		var b bytes.Buffer
+		if err := f.Write(&b); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
+	case "ods":
+		return writeODS(rows)
+	}
+	return nil, fmt.Errorf("%w: format %q inconnu (xlsx, ods ou csv)", ErrSheetFormat, format)
+}
+
+// defuse keeps a spreadsheet from running a cell as a formula.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func writeODS(rows [][]string) ([]byte, error) {
+	var content bytes.Buffer
+	content.WriteString(xml.Header + `<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ` +
+		`xmlns:table="` + nsTable + `" xmlns:text="` + nsText + `" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Entrées">`)
+	for _, r := range rows {
+		content.WriteString("<table:table-row>")
+		for _, c := range r {
+			content.WriteString(`<table:table-cell office:value-type="string">`)
+			for _, p := range strings.Split(c, "\n") {
+				content.WriteString("<text:p>")
+				if err := xml.EscapeText(&content, []byte(p)); err != nil {
+					return nil, err
+				}
+				content.WriteString("</text:p>")
+			}
+			content.WriteString("</table:table-cell>")
+		}
+		content.WriteString("</table:table-row>")
+	}
+	content.WriteString("</table:table></office:spreadsheet></office:body></office:document-content>")
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	// The mimetype comes first, stored uncompressed, as the format requires.
+	w, err := z.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+	if err != nil {
+		return nil, err
+	}
+	io := []struct{ name, body string }{
+		{"META-INF/manifest.xml", xml.Header + `<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">` +
+			`<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>` +
+			`<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
+		{"content.xml", content.String()},
+	}
+	if _, err := w.Write([]byte("application/vnd.oasis.opendocument.spreadsheet")); err != nil {
+		return nil, err
+	}
+	for _, f := range io {
+		w, err := z.Create(f.name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write([]byte(f.body)); err != nil {
+			return nil, err
+		}
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Import applies imported entries, each as the event of its status, by one
+// author: those the plan adds, changes or retires; nothing when any entry is
+// outside the caller's services. With dryRun, it only plans.
+func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun bool) (ImportPlan, error) {
+	current := w.State.Entries()
+	byID := map[string]Entry{}
+	for _, e := range current {
+		byID[e.ID] = e
+	}
+	for _, e := range entries {
+		if cur, ok := byID[e.ID]; ok {
+			if err := w.allow(ctx, cur); err != nil {
+				return ImportPlan{}, fmt.Errorf("%w (entry %s)", err, e.ID)
+			}
+		}
+		if err := w.allow(ctx, e); err != nil {
+			return ImportPlan{}, fmt.Errorf("%w (entry %s)", err, e.ID)
+		}
+	}
+	plan := PlanImport(current, entries)
+	if dryRun {
+		return plan, nil
+	}
+	apply := map[string]bool{}
+	for _, ids := range [][]string{plan.Added, plan.Changed, plan.Retired} {
+		for _, id := range ids {
+			apply[id] = true
+		}
+	}
+	for _, e := range entries {
+		if !apply[e.ID] {
+			continue
+		}
+		if cur, ok := byID[e.ID]; ok && e.Kind == KindAnswer && cur.Kind != "" {
+			e.Kind = cur.Kind // a spreadsheet does not say it
+		}
+		if err := w.emit(ctx, lifecycle[e.Status], e, by); err != nil {
+			return plan, err
+		}
+	}
+	return plan, nil
+}
