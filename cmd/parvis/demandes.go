@@ -119,7 +119,7 @@ func (s *server) startDemandes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	dc := demandes.Config{Tenant: s.cfg.Tenant, Codes: codes, Kinds: demandes.NewKinds(kinds), Keys: keys, Logger: s.log}
+	dc := demandes.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, Codes: codes, Kinds: demandes.NewKinds(kinds), Keys: keys, Logger: s.log}
 	var mailer *demandes.Mailer
 	if cfg.SMTPAddr != "" {
 		mailer = demandes.NewMailer(cfg.SMTPAddr, cfg.SMTPFrom)

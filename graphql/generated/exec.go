@@ -145,6 +145,7 @@ type ComplexityRoot struct {
 		Place               func(childComplexity int) int
 		Point               func(childComplexity int) int
 		RedactedDescription func(childComplexity int) int
+		Tenant              func(childComplexity int) int
 	}
 
 	DemandeChange struct {
@@ -334,9 +335,9 @@ type ComplexityRoot struct {
 		Conversation       func(childComplexity int, id string) int
 		Demande            func(childComplexity int, trackingCode string) int
 		DemandeCase        func(childComplexity int, trackingCode string) int
-		DemandeFigures     func(childComplexity int, from time.Time, to time.Time) int
+		DemandeFigures     func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		DemandeKinds       func(childComplexity int, audience *model.Audience) int
-		Demandes           func(childComplexity int, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) int
+		Demandes           func(childComplexity int, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int, tenant *string) int
 		ExportConversation func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
 		KbQueue            func(childComplexity int) int
@@ -495,9 +496,9 @@ type QueryResolver interface {
 	Tenants(ctx context.Context) ([]*model.Tenant, error)
 	Demande(ctx context.Context, trackingCode string) (*model.Demande, error)
 	DemandeKinds(ctx context.Context, audience *model.Audience) ([]*model.DemandeKind, error)
-	Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) ([]*model.DemandeCase, error)
+	Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int, tenant *string) ([]*model.DemandeCase, error)
 	DemandeCase(ctx context.Context, trackingCode string) (*model.DemandeCase, error)
-	DemandeFigures(ctx context.Context, from time.Time, to time.Time) (*model.DemandeFigures, error)
+	DemandeFigures(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.DemandeFigures, error)
 	Campaigns(ctx context.Context) ([]*model.Campaign, error)
 	TestCampaign(ctx context.Context, token string) (*model.TestCampaign, error)
 	CampaignReport(ctx context.Context, id string) (*model.CampaignReport, error)
@@ -1004,6 +1005,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemandeCase.RedactedDescription(childComplexity), true
+	case "DemandeCase.tenant":
+		if e.ComplexityRoot.DemandeCase.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Tenant(childComplexity), true
 
 	case "DemandeChange.assignee":
 		if e.ComplexityRoot.DemandeChange.Assignee == nil {
@@ -2012,7 +2019,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DemandeFigures(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.DemandeFigures(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.demandeKinds":
 		if e.ComplexityRoot.Query.DemandeKinds == nil {
 			break
@@ -2034,7 +2041,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Demandes(childComplexity, args["kind"].(*string), args["status"].(*model.DemandeStatus), args["late"].(*bool), args["assignee"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Demandes(childComplexity, args["kind"].(*string), args["status"].(*model.DemandeStatus), args["late"].(*bool), args["assignee"].(*string), args["first"].(*int), args["tenant"].(*string)), true
 	case "Query.exportConversation":
 		if e.ComplexityRoot.Query.ExportConversation == nil {
 			break
@@ -3083,6 +3090,8 @@ input PhotoInput { name: String!, base64: String! }
 "A demande as the service desk sees it: its personal part opened for the agents."
 type DemandeCase {
   demande: Demande!
+  "The commune (or intercommunalité) of the conversation it was filed from; null for none declared."
+  tenant: ID
   audience: Audience
   conversationId: ID!
   "As the citizen wrote it; null once erased."
@@ -3175,12 +3184,19 @@ extend type Query {
   demande(trackingCode: String!): Demande
   "The kinds of demande that can be filed (those open to an audience, when given)."
   demandeKinds(audience: Audience): [DemandeKind!]!
-  "The service desk: demandes filtered, the latest filed first."
-  demandes(kind: String, status: DemandeStatus, late: Boolean, assignee: String, first: Int = 200): [DemandeCase!]! @auth(roles: [ADMIN, AGENT])
-  "One demande for the service desk, its personal part opened."
+  """
+  The service desk: the demandes of the caller's territory filtered, the latest
+  filed first; tenant narrows to one commune (or an intercommunalité and its
+  members) within it, FORBIDDEN outside it.
+  """
+  demandes(kind: String, status: DemandeStatus, late: Boolean, assignee: String, first: Int = 200, tenant: ID): [DemandeCase!]! @auth(roles: [ADMIN, AGENT])
+  "One demande of the caller's territory for the service desk, its personal part opened; null for another territory's, as for none."
   demandeCase(trackingCode: String!): DemandeCase @auth(roles: [ADMIN, AGENT])
-  "Demandes by kind and status, processing time against the announced time (from the projections)."
-  demandeFigures(from: Time!, to: Time!): DemandeFigures! @auth(roles: [ADMIN, ANALYST, ELECTED, AGENT])
+  """
+  Demandes by kind and status, processing time against the announced time (from
+  the projections), of the caller's territory; tenant narrows within it.
+  """
+  demandeFigures(from: Time!, to: Time!, tenant: ID): DemandeFigures! @auth(roles: [ADMIN, ANALYST, ELECTED, AGENT])
 }
 
 extend type Mutation {
@@ -3194,7 +3210,7 @@ extend type Mutation {
   """
   fileDemande(conversationId: ID!, kind: String!, description: String!, contact: String,
     address: String, point: PointInput, photo: PhotoInput, consent: Boolean): Demande!
-  "An agent changes a demande: status, public message for the citizen, internal note, assignee (unchanged when omitted; empty: nobody)."
+  "An agent changes a demande of their territory: status, public message for the citizen, internal note, assignee (unchanged when omitted; empty: nobody). Another territory's code is BAD_USER_INPUT, as an unknown one."
   updateDemandeStatus(trackingCode: String!, status: DemandeStatus!, message: String, note: String, assignee: String): Demande! @auth(roles: [AGENT, ADMIN])
   "Assign a demande to an agent (empty or omitted: nobody), its status unchanged."
   assignDemande(trackingCode: String!, assignee: String): DemandeCase! @auth(roles: [AGENT, ADMIN])
@@ -3507,6 +3523,8 @@ func (ec *executionContext) childFields_DemandeCase(ctx context.Context, field g
 	switch field.Name {
 	case "demande":
 		return ec.fieldContext_DemandeCase_demande(ctx, field)
+	case "tenant":
+		return ec.fieldContext_DemandeCase_tenant(ctx, field)
 	case "audience":
 		return ec.fieldContext_DemandeCase_audience(ctx, field)
 	case "conversationId":
@@ -4912,6 +4930,14 @@ func (ec *executionContext) field_Query_demandeFigures_args(ctx context.Context,
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
 	return args, nil
 }
 
@@ -4986,6 +5012,14 @@ func (ec *executionContext) field_Query_demandes_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg5
 	return args, nil
 }
 
@@ -6853,6 +6887,29 @@ func (ec *executionContext) fieldContext_DemandeCase_demande(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DemandeCase_tenant(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DemandeCase_audience(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
@@ -12330,7 +12387,7 @@ func (ec *executionContext) _Query_demandes(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Demandes(ctx, fc.Args["kind"].(*string), fc.Args["status"].(*model.DemandeStatus), fc.Args["late"].(*bool), fc.Args["assignee"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Demandes(ctx, fc.Args["kind"].(*string), fc.Args["status"].(*model.DemandeStatus), fc.Args["late"].(*bool), fc.Args["assignee"].(*string), fc.Args["first"].(*int), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12454,7 +12511,7 @@ func (ec *executionContext) _Query_demandeFigures(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DemandeFigures(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().DemandeFigures(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -16069,6 +16126,11 @@ func (ec *executionContext) _DemandeCase(ctx context.Context, sel ast.SelectionS
 		case "demande":
 			out.Values[i] = ec._DemandeCase_demande(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._DemandeCase_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "audience":
