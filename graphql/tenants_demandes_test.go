@@ -110,8 +110,8 @@ func TestDemandesStayInTheirCommune(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	for _, tt := range []struct {
-		who       string
-		opt       client.Option
+		who        string
+		opt        client.Option
 		args, want string
 	}{
 		{"Saint-Aubin's agent", agentS, "", `{"filed":1}`},
