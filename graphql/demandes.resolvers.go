@@ -177,3 +177,9 @@ func (r *queryResolver) DemandeFigures(ctx context.Context, from time.Time, to t
 	}
 	return r.toFigures(figs), nil
 }
+
+// DemandeTerritories is the resolver for the demandeTerritories field.
+func (r *queryResolver) DemandeTerritories(ctx context.Context) ([]*model.Tenant, error) {
+	// The same tenants as the tenants query, for the service desk's agents.
+	return r.Query().Tenants(ctx)
+}

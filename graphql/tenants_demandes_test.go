@@ -67,6 +67,16 @@ func TestDemandesStayInTheirCommune(t *testing.T) {
 		}
 	}
 
+	// The territory picker: one commune for Saint-Aubin's agent, three for the EPCI's.
+	for _, tt := range []struct {
+		opt  client.Option
+		want string
+	}{{agentS, `[{"id":"saint-aubin-sur-leze"}]`}, {agentEPCI, `[{"id":"cc-val-de-leze"},{"id":"montclar"},{"id":"saint-aubin-sur-leze"}]`}} {
+		if data, errs := post(t, tr.c, `{ demandeTerritories { id } }`, tt.opt); string(data["demandeTerritories"]) != tt.want {
+			t.Errorf("demandeTerritories = %s %v, want %s", data["demandeTerritories"], errs, tt.want)
+		}
+	}
+
 	// Saint-Aubin's agent and Montclar's demande: not in the list by any
 	// argument, not opened, not changed, not assigned, in no alias.
 	for _, tt := range []struct{ name, query, want string }{

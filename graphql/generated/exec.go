@@ -337,6 +337,7 @@ type ComplexityRoot struct {
 		DemandeCase        func(childComplexity int, trackingCode string) int
 		DemandeFigures     func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		DemandeKinds       func(childComplexity int, audience *model.Audience) int
+		DemandeTerritories func(childComplexity int) int
 		Demandes           func(childComplexity int, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int, tenant *string) int
 		ExportConversation func(childComplexity int, id string) int
 		KbEntries          func(childComplexity int, search *string, first *int) int
@@ -499,6 +500,7 @@ type QueryResolver interface {
 	Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int, tenant *string) ([]*model.DemandeCase, error)
 	DemandeCase(ctx context.Context, trackingCode string) (*model.DemandeCase, error)
 	DemandeFigures(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.DemandeFigures, error)
+	DemandeTerritories(ctx context.Context) ([]*model.Tenant, error)
 	Campaigns(ctx context.Context) ([]*model.Campaign, error)
 	TestCampaign(ctx context.Context, token string) (*model.TestCampaign, error)
 	CampaignReport(ctx context.Context, id string) (*model.CampaignReport, error)
@@ -2031,6 +2033,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DemandeKinds(childComplexity, args["audience"].(*model.Audience)), true
+	case "Query.demandeTerritories":
+		if e.ComplexityRoot.Query.DemandeTerritories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DemandeTerritories(childComplexity), true
 	case "Query.demandes":
 		if e.ComplexityRoot.Query.Demandes == nil {
 			break
@@ -3197,6 +3205,8 @@ extend type Query {
   the projections), of the caller's territory; tenant narrows within it.
   """
   demandeFigures(from: Time!, to: Time!, tenant: ID): DemandeFigures! @auth(roles: [ADMIN, ANALYST, ELECTED, AGENT])
+  "The communes (and intercommunalité) whose demandes the caller sees: the service desk's territory picker, shown when there are several."
+  demandeTerritories: [Tenant!]! @auth(roles: [ADMIN, ANALYST, ELECTED, AGENT])
 }
 
 extend type Mutation {
@@ -12563,6 +12573,56 @@ func (ec *executionContext) fieldContext_Query_demandeFigures(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_demandeTerritories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandeTerritories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DemandeTerritories(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED", "AGENT"})
+				if err != nil {
+					var zeroVal []*model.Tenant
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.Tenant
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandeTerritories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_campaigns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17564,6 +17624,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_demandeFigures(ctx, field)
+				})
+		case "demandeTerritories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandeTerritories(ctx, field)
 				})
 		case "campaigns":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
