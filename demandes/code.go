@@ -46,11 +46,17 @@ func NewCodes(prefix string, secret []byte) (*Codes, error) {
 	if len(secret) < 16 {
 		return nil, errors.New("demandes: the tracking code secret must be 16 bytes at least")
 	}
-	inText := regexp.MustCompile(`(?i)\b` + prefix + `[\s\-_./]*[0-9oil]{4}[\s\-_./]*[0-9oil]{1,9}(?:[\s\-_./]*[0-9a-z]{1,6})?\b`)
+	inText := regexp.MustCompile(`(?i)\b` + prefix + codeTail)
 	return &Codes{Prefix: prefix, secret: secret, inText: inText}, nil
 }
 
 var prefixRe = regexp.MustCompile(`^[A-Z]{2,6}$`)
+
+// codeTail is what follows a prefix in a code as typed in a message.
+const codeTail = `[\s\-_./]*[0-9oil]{4}[\s\-_./]*[0-9oil]{1,9}(?:[\s\-_./]*[0-9a-z]{1,6})?\b`
+
+// anyInText is a code of any prefix in a message; the prefix is captured.
+var anyInText = regexp.MustCompile(`(?i)\b([a-z]{2,6})` + codeTail)
 
 // Code is a tracking code, read.
 type Code struct {
@@ -64,9 +70,16 @@ func (c Code) String() string {
 	return fmt.Sprintf("%s-%04d-%06d-%s", c.Prefix, c.Year, c.Number, c.Check)
 }
 
-// Make returns the code of a demande.
+// Make returns the code of a demande with the fallback prefix.
 func (cs *Codes) Make(year int, number int64) Code {
-	c := Code{Prefix: cs.Prefix, Year: year, Number: number}
+	return cs.MakeIn(cs.Prefix, year, number)
+}
+
+// MakeIn returns the code of a demande of a tenant's prefix: the prefix is
+// part of what the check part signs, so a code cannot be moved to another
+// commune by changing its letters.
+func (cs *Codes) MakeIn(prefix string, year int, number int64) Code {
+	c := Code{Prefix: prefix, Year: year, Number: number}
 	c.Check = cs.check(c)
 	return c
 }
@@ -162,4 +175,16 @@ func leadingLetters(s string) string {
 func (cs *Codes) Find(text string) (string, bool) {
 	m := cs.inText.FindString(text)
 	return m, m != ""
+}
+
+// FindAmong returns the first thing in text that reads as a tracking code of
+// a prefix known says is one of the deployment's (a commune's, or the
+// fallback), as typed, with its prefix upper-cased.
+func (cs *Codes) FindAmong(text string, known func(prefix string) bool) (typed, prefix string, ok bool) {
+	for _, m := range anyInText.FindAllStringSubmatch(text, -1) {
+		if p := strings.ToUpper(m[1]); known(p) {
+			return m[0], p, true
+		}
+	}
+	return "", "", false
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/parvis-civic/parvis/demandes/connector"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest/redact"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // Deliverer hands the demandes to the town's service platform through a
@@ -67,7 +68,12 @@ func (dl *Deliverer) Pass(ctx context.Context) error {
 	if giveUp <= 0 {
 		giveUp = 3 * 24 * time.Hour
 	}
-	for _, dm := range dl.Desk.List(Filter{}) {
+	// The delivery path is the platform's own: it sees every commune's demandes.
+	all, err := dl.Desk.List(tenant.Everything(), Filter{})
+	if err != nil {
+		return err
+	}
+	for _, dm := range all {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -144,7 +150,7 @@ func (dl *Deliverer) poll(ctx context.Context, dm Demande, now time.Time) error 
 	if msg == dm.Message {
 		msg = ""
 	}
-	_, err = dl.Desk.Update(ctx, dm.Code, st.Status, msg, "", nil, dl.Conn.Name())
+	_, err = dl.Desk.Update(ctx, tenant.Everything(), dm.Code, st.Status, msg, "", nil, dl.Conn.Name())
 	return err
 }
 

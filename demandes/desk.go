@@ -26,6 +26,7 @@ import (
 	"github.com/parvis-civic/parvis/demandes/connector"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest/redact"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // Errors callers turn into messages.
@@ -33,7 +34,18 @@ var (
 	ErrUnknown   = errors.New("demandes: no demande has this tracking code")
 	ErrBadStatus = errors.New("demandes: unknown status")
 	ErrTooLong   = errors.New("demandes: message too long")
+	// ErrNoScope is a read or a change of the desk without a tenant scope:
+	// the zero [tenant.Scope] is refused, as by the projections.
+	ErrNoScope = errors.New("demandes: no tenant scope")
 )
+
+// Tenants is what the desk needs of the declared tenants ([tenant.Registry]):
+// their prefixes and who sees whom.
+type Tenants interface {
+	Get(id string) (tenant.Tenant, bool)
+	ByPrefix(prefix string) (tenant.Tenant, bool)
+	Scope(of string) tenant.Scope
+}
 
 // MaxMessage bounds an agent's public message and internal note.
 const MaxMessage = 2000
@@ -51,13 +63,14 @@ type Notifier interface {
 
 // Config configures a [Desk].
 type Config struct {
-	Tenant string
-	Codes  *Codes
-	Kinds  *Kinds
-	Keys   *KeyStore
-	Notify Notifier
-	Logger *slog.Logger
-	Now    func() time.Time // the clock; time.Now when nil
+	Tenant  string  // the tenant of what is filed with no tenant of its own
+	Tenants Tenants // nil: no tenant declared, every code has the fallback prefix
+	Codes   *Codes  // its Prefix is the fallback
+	Kinds   *Kinds
+	Keys    *KeyStore
+	Notify  Notifier
+	Logger  *slog.Logger
+	Now     func() time.Time // the clock; time.Now when nil
 }
 
 // Desk holds every demande as the log says it is, and files and changes them
@@ -70,7 +83,7 @@ type Desk struct {
 
 	mu      sync.RWMutex
 	byCode  map[string]*Demande
-	last    map[int]int64 // the highest number of each year
+	last    map[string]int64 // the highest number of each prefix and year: "MTC-2026"
 	applied map[string]bool
 }
 
@@ -101,6 +114,7 @@ type Delivery struct {
 // the citizen (see [Desk.Personal]).
 type Demande struct {
 	Code           string
+	Tenant         string // the tenant of the conversation it was filed from
 	Number         int64
 	Kind           string
 	Audience       string
@@ -140,7 +154,7 @@ func NewDesk(cfg Config, pub Publisher) *Desk {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Desk{cfg: cfg, pub: pub, byCode: map[string]*Demande{}, last: map[int]int64{}, applied: map[string]bool{}}
+	return &Desk{cfg: cfg, pub: pub, byCode: map[string]*Demande{}, last: map[string]int64{}, applied: map[string]bool{}}
 }
 
 // Kinds returns the catalogue.
@@ -157,11 +171,16 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 		return Demande{}, err
 	}
 	redacted, _ := redact.Redact(c.description)
+	tenantID := f.Tenant
+	if tenantID == "" {
+		tenantID = d.cfg.Tenant
+	}
+	prefix := d.prefixOf(tenantID)
 	d.fileMu.Lock()
 	defer d.fileMu.Unlock()
 	now := d.cfg.Now().UTC().Truncate(time.Second)
 	d.mu.RLock()
-	number := d.last[now.Year()] + 1
+	number := d.last[series(prefix, now.Year())] + 1
 	d.mu.RUnlock()
 	// The next number, unless another process sharing the key store just took
 	// it (its event may not have reached this desk yet).
@@ -170,7 +189,7 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 		key  []byte
 	)
 	for tries := 0; ; tries++ {
-		code = d.cfg.Codes.Make(now.Year(), number).String()
+		code = d.cfg.Codes.MakeIn(prefix, now.Year(), number).String()
 		key, err = d.cfg.Keys.New(code)
 		if !errors.Is(err, ErrTaken) || tries == 1000 {
 			break
@@ -186,7 +205,7 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 	if err != nil {
 		return Demande{}, err
 	}
-	ev, err := events.New(d.cfg.Tenant, f.ConversationID, now, events.DemandeFiled{
+	ev, err := events.New(tenantID, f.ConversationID, now, events.DemandeFiled{
 		TrackingCode: code, Number: number, Kind: c.kind.ID, Audience: string(f.Audience),
 		Description: redacted, Place: streetLevel(c.address, c.point),
 		HasContact: c.contact != (contact{}), Consent: c.consent && c.contact != (contact{}), HasPhoto: c.photo != nil,
@@ -208,10 +227,11 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 }
 
 // Update records an agent's change: status, public message, internal note,
-// assignee (nil: unchanged). The citizen who left an e-mail address and agreed
-// to be contacted is told when a notifier is set.
-func (d *Desk) Update(ctx context.Context, code string, status connector.Status, message, note string, assignee *string, by string) (Demande, error) {
-	cur, err := d.Track(code)
+// assignee (nil: unchanged), to a demande of the scope (ErrUnknown for one
+// outside it). The citizen who left an e-mail address and agreed to be
+// contacted is told when a notifier is set.
+func (d *Desk) Update(ctx context.Context, scope tenant.Scope, code string, status connector.Status, message, note string, assignee *string, by string) (Demande, error) {
+	cur, err := d.Case(scope, code)
 	if err != nil {
 		return Demande{}, err
 	}
@@ -230,7 +250,7 @@ func (d *Desk) Update(ctx context.Context, code string, status connector.Status,
 	if assignee != nil {
 		p.Assignee = clean(*assignee)
 	}
-	ev, err := events.New(d.cfg.Tenant, cur.ConversationID, d.cfg.Now(), p)
+	ev, err := events.New(cur.Tenant, cur.ConversationID, d.cfg.Now(), p)
 	if err != nil {
 		return Demande{}, err
 	}
@@ -257,10 +277,10 @@ func (d *Desk) notify(ctx context.Context, dm Demande) {
 	}
 }
 
-// EraseContact destroys a demande's key, so that its personal part can be read
-// nowhere any more, and logs it.
-func (d *Desk) EraseContact(ctx context.Context, code, reason, by string) (Demande, error) {
-	cur, err := d.Track(code)
+// EraseContact destroys the key of a demande of the scope, so that its personal
+// part can be read nowhere any more, and logs it.
+func (d *Desk) EraseContact(ctx context.Context, scope tenant.Scope, code, reason, by string) (Demande, error) {
+	cur, err := d.Case(scope, code)
 	if err != nil {
 		return Demande{}, err
 	}
@@ -270,7 +290,7 @@ func (d *Desk) EraseContact(ctx context.Context, code, reason, by string) (Deman
 	if cur.Erased {
 		return cur, nil
 	}
-	ev, err := events.New(d.cfg.Tenant, cur.ConversationID, d.cfg.Now(), events.DemandeContactErased{TrackingCode: cur.Code, Reason: reason, By: by})
+	ev, err := events.New(cur.Tenant, cur.ConversationID, d.cfg.Now(), events.DemandeContactErased{TrackingCode: cur.Code, Reason: reason, By: by})
 	if err != nil {
 		return Demande{}, err
 	}
@@ -293,7 +313,7 @@ func (d *Desk) EraseConversation(ctx context.Context, conversationID, by string)
 	}
 	d.mu.RUnlock()
 	for _, c := range codes {
-		if _, err := d.EraseContact(ctx, c, "conversation", by); err != nil {
+		if _, err := d.EraseContact(ctx, tenant.Everything(), c, "conversation", by); err != nil {
 			return err
 		}
 	}
@@ -318,15 +338,74 @@ func (d *Desk) Personal(code string) (Personal, error) {
 }
 
 // Track reads a tracking code as a citizen typed it and returns its demande:
-// ErrCodeFormat or ErrCodeCheck when it does not read, ErrUnknown when no
-// demande has it.
+// ErrCodeFormat or ErrCodeCheck when it does not read (or its prefix is none
+// of the deployment's), ErrUnknown when no demande has it. The code is what
+// proves the citizen's right to see where the demande stands; the agents' reads
+// go through [Desk.Case], which takes their scope.
 func (d *Desk) Track(typed string) (Demande, error) {
 	c, err := d.cfg.Codes.Parse(typed)
 	if err != nil {
 		return Demande{}, err
 	}
+	if !d.knownPrefix(c.Prefix) {
+		return Demande{}, ErrCodeFormat
+	}
 	return d.Get(c.String())
 }
+
+// Case returns a demande of the scope by its tracking code however typed:
+// ErrUnknown for a demande outside the scope, as for none, so that an agent
+// learns nothing of another territory's demandes; ErrNoScope for the zero
+// scope.
+func (d *Desk) Case(scope tenant.Scope, typed string) (Demande, error) {
+	if !scope.Valid() {
+		return Demande{}, ErrNoScope
+	}
+	dm, err := d.Track(typed)
+	if err != nil {
+		return Demande{}, err
+	}
+	if !scope.Has(dm.Tenant) {
+		return Demande{}, ErrUnknown
+	}
+	return dm, nil
+}
+
+// prefixOf returns the prefix of a tenant's codes: its declared prefix, or the
+// fallback when it declares none or no tenant is declared.
+func (d *Desk) prefixOf(tenantID string) string {
+	if d.cfg.Tenants != nil && tenantID != "" {
+		if t, ok := d.cfg.Tenants.Get(tenantID); ok && t.Prefix != "" {
+			return t.Prefix
+		}
+	}
+	return d.cfg.Codes.Prefix
+}
+
+// knownPrefix reports whether a prefix is one of the deployment's: the
+// fallback, a declared tenant's, or one the desk holds demandes of (a tenant
+// that changed its prefix keeps its old codes).
+func (d *Desk) knownPrefix(p string) bool {
+	if p == d.cfg.Codes.Prefix {
+		return true
+	}
+	if d.cfg.Tenants != nil {
+		if _, ok := d.cfg.Tenants.ByPrefix(p); ok {
+			return true
+		}
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	for s := range d.last {
+		if strings.HasPrefix(s, p+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+// series is the key of a numbering: one per prefix and year.
+func series(prefix string, year int) string { return fmt.Sprintf("%s-%04d", prefix, year) }
 
 // Get returns a copy of a demande by its exact code.
 func (d *Desk) Get(code string) (Demande, error) {
@@ -354,22 +433,32 @@ type Filter struct {
 	Conversation string // filed from this conversation
 }
 
-// List returns the demandes that pass the filter, the latest filed first.
-func (d *Desk) List(f Filter) []Demande {
+// List returns the demandes of the scope that pass the filter, the latest
+// filed first; ErrNoScope for the zero scope.
+func (d *Desk) List(scope tenant.Scope, f Filter) ([]Demande, error) {
+	if !scope.Valid() {
+		return nil, ErrNoScope
+	}
 	now := d.cfg.Now()
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	var out []Demande
 	for _, dm := range d.byCode {
-		if (f.Kind != "" && dm.Kind != f.Kind) || (f.Status != "" && dm.Status != f.Status) ||
+		if !scope.Has(dm.Tenant) || (f.Kind != "" && dm.Kind != f.Kind) || (f.Status != "" && dm.Status != f.Status) ||
 			(f.Late && !dm.Late(now)) || (f.Assignee != "" && dm.Assignee != f.Assignee) ||
 			(f.Conversation != "" && dm.ConversationID != f.Conversation) {
 			continue
 		}
 		out = append(out, dm.copy())
 	}
-	slices.SortFunc(out, func(a, b Demande) int { return strings.Compare(b.Code, a.Code) })
-	return out
+	// The latest filed first; the code breaks ties between communes.
+	slices.SortFunc(out, func(a, b Demande) int {
+		if c := b.FiledAt.Compare(a.FiledAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.Code, a.Code)
+	})
+	return out, nil
 }
 
 // Apply applies an event of parvis.demandes (the follower's callback); an event
@@ -405,14 +494,16 @@ func (d *Desk) apply(env events.Envelope, p events.Payload) {
 			d.cfg.Logger.Error("demandes: a second demande with a tracking code already given, left out", slog.String("code", p.TrackingCode), slog.String("event", env.ID))
 			return
 		}
-		dm := &Demande{Code: p.TrackingCode, Number: p.Number, Kind: p.Kind, Audience: p.Audience,
+		dm := &Demande{Code: p.TrackingCode, Tenant: env.Tenant, Number: p.Number, Kind: p.Kind, Audience: p.Audience,
 			ConversationID: env.ConversationID, Status: connector.Recue, FiledAt: env.At, UpdatedAt: env.At, Due: p.Due,
 			Description: p.Description, Place: p.Place, HasContact: p.HasContact, Consent: p.Consent, HasPhoto: p.HasPhoto,
 			Sealed: p.Sealed}
 		dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: connector.Recue})
 		d.byCode[p.TrackingCode] = dm
-		if year := env.At.Year(); p.Number > d.last[year] {
-			d.last[year] = p.Number
+		if c, err := d.cfg.Codes.read(p.TrackingCode); err == nil {
+			if s := series(c.Prefix, c.Year); p.Number > d.last[s] {
+				d.last[s] = p.Number
+			}
 		}
 	case *events.DemandeStatusChanged:
 		dm, ok := d.byCode[p.TrackingCode]

@@ -15,6 +15,7 @@ import (
 	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // newDesk returns a desk on a real embedded broker, with its key store in dir.
@@ -135,7 +136,7 @@ func TestCryptoShredding(t *testing.T) {
 	if dm.Place != "rue des Lilas" {
 		t.Errorf("place %q, want the street without its number", dm.Place)
 	}
-	if _, err := desk.Update(ctx, dm.Code, connector.EnCours, "Une équipe passe demain.", "rappeler le 06 12 34 56 78", nil, "agent"); err != nil {
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, connector.EnCours, "Une équipe passe demain.", "rappeler le 06 12 34 56 78", nil, "agent"); err != nil {
 		t.Fatal(err)
 	}
 	got, err := desk.Personal(dm.Code)
@@ -164,7 +165,7 @@ func TestCryptoShredding(t *testing.T) {
 		t.Fatalf("rebuilt desk reads %+v, %v", p, err)
 	}
 
-	if _, err := desk.EraseContact(ctx, dm.Code, "request", "admin"); err != nil {
+	if _, err := desk.EraseContact(ctx, tenant.Everything(), dm.Code, "request", "admin"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := desk.Personal(dm.Code); !errors.Is(err, ErrErased) {
@@ -198,7 +199,7 @@ func TestTrackAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := desk.Update(ctx, dm.Code, connector.Traitee, "Enlevés ce matin.", "", nil, "agent"); err != nil {
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, connector.Traitee, "Enlevés ce matin.", "", nil, "agent"); err != nil {
 		t.Fatal(err)
 	}
 	typo := dm.Code[:len(dm.Code)-1] + string("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[(strings.IndexByte("0123456789ABCDEFGHJKMNPQRSTVWXYZ", dm.Code[len(dm.Code)-1])+1)%32])
@@ -213,7 +214,7 @@ func TestTrackAnswer(t *testing.T) {
 		{"comment avoir une carte d'identité", nil},
 	}
 	for _, tt := range tests {
-		reply, ok := desk.Answer(tt.text)
+		reply, ok := desk.Answer("", tt.text)
 		if ok != (tt.want != nil) {
 			t.Errorf("Answer(%q): ok %v, reply %q", tt.text, ok, reply)
 			continue
@@ -319,7 +320,7 @@ func TestEraseConversationErasesItsDemandes(t *testing.T) {
 	if p, err := desk.Personal(theirs.Code); err != nil || p.Email != "b@exemple.fr" {
 		t.Errorf("another conversation's demande: %+v %v", p, err)
 	}
-	if got := desk.List(Filter{Conversation: conv}); len(got) != 1 || !got[0].Erased || got[0].Code != mine.Code {
+	if got, _ := desk.List(tenant.Everything(), Filter{Conversation: conv}); len(got) != 1 || !got[0].Erased || got[0].Code != mine.Code {
 		t.Errorf("listed by conversation: %+v", got)
 	}
 }

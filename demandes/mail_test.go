@@ -10,6 +10,7 @@ import (
 
 	"github.com/parvis-civic/parvis/demandes/connector"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // smtpServer is the least SMTP server that takes one message at a time; each
@@ -85,7 +86,7 @@ func TestCitizenIsMailedOnChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := desk.Update(ctx, dm.Code, connector.EnCours, "Un électricien passe jeudi.", "", nil, "agent"); err != nil {
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, connector.EnCours, "Un électricien passe jeudi.", "", nil, "agent"); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -102,11 +103,11 @@ func TestCitizenIsMailedOnChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := desk.Update(ctx, byPhone.Code, connector.Traitee, "Réparé.", "", nil, "agent"); err != nil {
+	if _, err := desk.Update(ctx, tenant.Everything(), byPhone.Code, connector.Traitee, "Réparé.", "", nil, "agent"); err != nil {
 		t.Fatal(err)
 	}
 	// A note only, no status change and no public message: nobody is mailed.
-	if _, err := desk.Update(ctx, dm.Code, "", "", "attendre la pièce", nil, "agent"); err != nil {
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, "", "", "attendre la pièce", nil, "agent"); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -123,7 +124,7 @@ func TestRetentionErasesClosedDemandes(t *testing.T) {
 	desk.cfg.Now = func() time.Time { return now }
 	closed, _ := desk.File(ctx, Form{Kind: "voirie", Description: "Trou rue du Moulin", Address: "rue du Moulin", Contact: "a@exemple.fr"})
 	open, _ := desk.File(ctx, Form{Kind: "voirie", Description: "Trou rue du Four", Address: "rue du Four", Contact: "b@exemple.fr"})
-	if _, err := desk.Update(ctx, closed.Code, connector.Traitee, "Rebouché.", "", nil, "agent"); err != nil {
+	if _, err := desk.Update(ctx, tenant.Everything(), closed.Code, connector.Traitee, "Rebouché.", "", nil, "agent"); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(400 * 24 * time.Hour)

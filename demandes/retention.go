@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // EraseExpired destroys the keys of the demandes closed more than keep ago:
@@ -20,7 +22,7 @@ func (d *Desk) EraseExpired(ctx context.Context, keep time.Duration) (int, error
 	}
 	d.mu.RUnlock()
 	for i, c := range codes {
-		if _, err := d.EraseContact(ctx, c, "retention", ""); err != nil {
+		if _, err := d.EraseContact(ctx, tenant.Everything(), c, "retention", ""); err != nil {
 			return i, err
 		}
 	}

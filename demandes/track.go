@@ -36,27 +36,55 @@ var paris = func() *time.Location {
 func Date(t time.Time) string { return t.In(paris).Format("02/01/2006") }
 
 // Answer answers a chat message that asks where a demande stands: one with a
-// tracking code of the town (any spelling), or one that asks without giving it.
-// ok is false for any other message, which the bot then decides on.
-func (d *Desk) Answer(text string) (reply string, ok bool) {
-	typed, found := d.cfg.Codes.Find(text)
+// tracking code of the deployment (any commune's prefix, any spelling), or one
+// that asks without giving it. ok is false for any other message, which the bot
+// then decides on. tenantID is the conversation's: a code of a commune that
+// this assistant does not serve (outside the conversation's territory) is not
+// looked up; the citizen is told which commune's assistant to ask, and nothing
+// of the demande, not even whether it exists.
+func (d *Desk) Answer(tenantID, text string) (reply string, ok bool) {
+	example := fmt.Sprintf("%s-%d-000123-7KQF", d.prefixOf(tenantID), d.cfg.Now().Year())
+	typed, prefix, found := d.cfg.Codes.FindAmong(text, d.knownPrefix)
 	if !found {
 		if asksForStatus(text) {
 			return fmt.Sprintf("Pour vous dire où en est votre demande, donnez-moi son code de suivi, reçu quand vous l'avez déposée "+
-				"(de la forme %s-%d-000123-7KQF).", d.cfg.Codes.Prefix, d.cfg.Now().Year()), true
+				"(de la forme %s).", example), true
 		}
 		return "", false
+	}
+	if other, ok := d.elsewhere(tenantID, prefix); ok {
+		return fmt.Sprintf("Le code « %s » est celui d'une demande déposée auprès de %s : je ne peux pas vous en donner des nouvelles ici. "+
+			"Posez votre question à l'assistant de %s, sur son site, avec ce même code.", strings.TrimSpace(typed), other, other), true
 	}
 	dm, err := d.Track(typed)
 	switch {
 	case errors.Is(err, ErrCodeFormat), errors.Is(err, ErrCodeCheck):
 		return fmt.Sprintf("Je ne reconnais pas le code de suivi « %s » : un caractère a dû être mal recopié. "+
-			"Vérifiez-le sur le message reçu au dépôt de la demande ; il a la forme %s-%d-000123-7KQF.",
-			strings.TrimSpace(typed), d.cfg.Codes.Prefix, d.cfg.Now().Year()), true
+			"Vérifiez-le sur le message reçu au dépôt de la demande ; il a la forme %s.",
+			strings.TrimSpace(typed), example), true
 	case err != nil:
 		return fmt.Sprintf("Aucune demande ne porte le code « %s ». Vérifiez-le sur le message reçu au dépôt de la demande.", strings.TrimSpace(typed)), true
 	}
+	if d.cfg.Tenants != nil && !d.cfg.Tenants.Scope(tenantID).Has(dm.Tenant) {
+		// A code of the fallback prefix filed elsewhere (a tenant without its
+		// own prefix): unknown here, as the API says to an agent outside it.
+		return fmt.Sprintf("Aucune demande ne porte le code « %s » auprès de cet assistant. Vérifiez-le sur le message reçu au dépôt de la demande.", strings.TrimSpace(typed)), true
+	}
 	return d.Describe(dm), true
+}
+
+// elsewhere returns the name of the tenant whose prefix a code has, when that
+// tenant is outside the territory of the conversation's tenant (a commune's
+// assistant sees its own codes; an intercommunalité's, its members' too).
+func (d *Desk) elsewhere(tenantID, prefix string) (string, bool) {
+	if d.cfg.Tenants == nil {
+		return "", false
+	}
+	t, ok := d.cfg.Tenants.ByPrefix(prefix)
+	if !ok || d.cfg.Tenants.Scope(tenantID).Has(t.ID) {
+		return "", false
+	}
+	return t.Name, true
 }
 
 // Describe tells a citizen where a demande stands: status, date, the agents'

@@ -26,6 +26,7 @@ const (
 // Form is a demande as the citizen fills it in.
 type Form struct {
 	ConversationID string
+	Tenant         string // the conversation's: its prefix starts the code
 	Kind           string
 	Audience       kb.Audience
 	Description    string

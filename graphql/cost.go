@@ -61,8 +61,8 @@ func setCosts(c *generated.ComplexityRoot) {
 	q.OpenData = func(child int, _, _ string) int { return 2*queryCost + child }
 	// Demandes: the figures query ClickHouse; the desk's list opens each
 	// demande's sealed part.
-	q.DemandeFigures = func(child int, _, _ time.Time) int { return queryCost + child }
-	q.Demandes = func(child int, _ *string, _ *model.DemandeStatus, _ *bool, _ *string, first *int) int {
+	q.DemandeFigures = func(child int, _, _ time.Time, _ *string) int { return queryCost + child }
+	q.Demandes = func(child int, _ *string, _ *model.DemandeStatus, _ *bool, _ *string, first *int, _ *string) int {
 		return 1 + child*pageSize(first, 200)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 var errNoDesk = &userError{CodeBadUserInput, "Les demandes ne sont pas ouvertes sur ce service."}
@@ -72,7 +73,7 @@ func fieldRule(r kb.FieldRule) model.FieldRule {
 // toCase opens a demande's personal part for the service desk; the photo only
 // with photo (one demande at a time: a list of them would weigh megabytes).
 func (r *Resolver) toCase(d demandes.Demande, photo bool) (*model.DemandeCase, error) {
-	out := &model.DemandeCase{Demande: r.toDemande(d), ConversationID: d.ConversationID, RedactedDescription: d.Description,
+	out := &model.DemandeCase{Demande: r.toDemande(d), Tenant: optional(d.Tenant), ConversationID: d.ConversationID, RedactedDescription: d.Description,
 		Place: optional(d.Place), Consent: d.Consent, Erased: d.Erased, Assignee: optional(d.Assignee), Note: optional(d.Note),
 		History: []*model.DemandeChange{}}
 	if d.Audience != "" {
@@ -186,7 +187,13 @@ func (r *Resolver) exportDemandes(conversationID string) ([]exportDemande, error
 		return nil, nil
 	}
 	var out []exportDemande
-	for _, d := range r.Desk.List(demandes.Filter{Conversation: conversationID}) {
+	// A citizen's access request: the conversation is the citizen's own, so
+	// its demandes are, whatever the commune.
+	list, err := r.Desk.List(tenant.Everything(), demandes.Filter{Conversation: conversationID})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range list {
 		e := exportDemande{TrackingCode: d.Code, Kind: d.Kind, Status: string(d.Status), FiledAt: d.FiledAt, UpdatedAt: d.UpdatedAt, Message: d.Message}
 		p, err := r.Desk.Personal(d.Code)
 		switch {

@@ -36,7 +36,11 @@ func (r *mutationResolver) UpdateDemandeStatus(ctx context.Context, trackingCode
 	if r.Desk == nil {
 		return nil, errNoDesk
 	}
-	d, err := r.Desk.Update(ctx, trackingCode, connector.Status(status), deref(message), deref(note), assignee, principalName(ctx))
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	d, err := r.Desk.Update(ctx, scope, trackingCode, connector.Status(status), deref(message), deref(note), assignee, principalName(ctx))
 	if err != nil {
 		return nil, demandeError(err)
 	}
@@ -48,8 +52,12 @@ func (r *mutationResolver) AssignDemande(ctx context.Context, trackingCode strin
 	if r.Desk == nil {
 		return nil, errNoDesk
 	}
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	to := deref(assignee)
-	d, err := r.Desk.Update(ctx, trackingCode, "", "", "", &to, principalName(ctx))
+	d, err := r.Desk.Update(ctx, scope, trackingCode, "", "", "", &to, principalName(ctx))
 	if err != nil {
 		return nil, demandeError(err)
 	}
@@ -61,7 +69,11 @@ func (r *mutationResolver) EraseDemandeContact(ctx context.Context, trackingCode
 	if r.Desk == nil {
 		return false, errNoDesk
 	}
-	if _, err := r.Desk.EraseContact(ctx, trackingCode, "request", principalName(ctx)); err != nil {
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	if _, err := r.Desk.EraseContact(ctx, scope, trackingCode, "request", principalName(ctx)); err != nil {
 		return false, demandeError(err)
 	}
 	return true, nil
@@ -97,17 +109,25 @@ func (r *queryResolver) DemandeKinds(ctx context.Context, audience *model.Audien
 }
 
 // Demandes is the resolver for the demandes field.
-func (r *queryResolver) Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) ([]*model.DemandeCase, error) {
+func (r *queryResolver) Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int, tenant *string) ([]*model.DemandeCase, error) {
 	out := []*model.DemandeCase{}
 	if r.Desk == nil {
 		return out, nil
+	}
+	scope, err := r.scope(ctx, tenant)
+	if err != nil {
+		return nil, err
 	}
 	f := demandes.Filter{Kind: deref(kind), Assignee: deref(assignee), Late: late != nil && *late}
 	if status != nil {
 		f.Status = connector.Status(*status)
 	}
 	n := pageSize(first, 200)
-	for _, d := range r.Desk.List(f) {
+	list, err := r.Desk.List(scope, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range list {
 		if len(out) >= n {
 			break
 		}
@@ -125,7 +145,11 @@ func (r *queryResolver) DemandeCase(ctx context.Context, trackingCode string) (*
 	if r.Desk == nil {
 		return nil, errNoDesk
 	}
-	d, err := r.Desk.Track(trackingCode)
+	scope, err := r.scope(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	d, err := r.Desk.Case(scope, trackingCode)
 	if errors.Is(err, demandes.ErrUnknown) {
 		return nil, nil
 	}
@@ -136,16 +160,26 @@ func (r *queryResolver) DemandeCase(ctx context.Context, trackingCode string) (*
 }
 
 // DemandeFigures is the resolver for the demandeFigures field.
-func (r *queryResolver) DemandeFigures(ctx context.Context, from time.Time, to time.Time) (*model.DemandeFigures, error) {
+func (r *queryResolver) DemandeFigures(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.DemandeFigures, error) {
 	if err := checkPeriod(from, to); err != nil {
+		return nil, err
+	}
+	scope, err := r.scope(ctx, tenant)
+	if err != nil {
 		return nil, err
 	}
 	if r.Desk == nil {
 		return &model.DemandeFigures{ByKind: []*model.DemandeKindFigure{}}, nil
 	}
-	figs, err := r.Queries.DemandeFigures(ctx, from, to)
+	figs, err := r.Queries.DemandeFigures(ctx, scope, from, to)
 	if err != nil {
 		return nil, err
 	}
 	return r.toFigures(figs), nil
+}
+
+// DemandeTerritories is the resolver for the demandeTerritories field.
+func (r *queryResolver) DemandeTerritories(ctx context.Context) ([]*model.Tenant, error) {
+	// The same tenants as the tenants query, for the service desk's agents.
+	return r.Query().Tenants(ctx)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/graphql"
@@ -67,8 +68,17 @@ func newTerritory(t *testing.T) territory {
 		t.Fatal(err)
 	}
 	q := projections.NewQueries(store)
-	chat := ingest.NewService(ingest.Config{Tenant: "montclar", Tenants: tenants}, engine, pub, q)
-	res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: q, Logger: slog.Default(), Registry: tenants,
+	codes, err := demandes.NewCodes("PVS", []byte("a secret for the tests' codes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := demandes.OpenKeyStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk := demandes.NewDesk(demandes.Config{Tenant: "montclar", Tenants: tenants, Codes: codes, Kinds: demandes.NewKinds(kb.DemoKinds()), Keys: keys}, pub)
+	chat := ingest.NewService(ingest.Config{Tenant: "montclar", Tenants: tenants, Desk: desk}, engine, pub, q)
+	res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: q, Logger: slog.Default(), Registry: tenants, Desk: desk,
 		KB:     &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"},
 		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar"), Erasures: projections.NewErasures(),
 		Audit: func(ctx context.Context, p events.Payload) error {

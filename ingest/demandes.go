@@ -22,7 +22,7 @@ import (
 // track answers a message about a filed demande, logging it like any other
 // exchange; ok is false when the message is about something else.
 func (s *Service) track(ctx context.Context, c *conversation, text string) (Reply, bool, error) {
-	answer, ok := s.cfg.Desk.Answer(text)
+	answer, ok := s.cfg.Desk.Answer(c.tenant, text)
 	if !ok {
 		return Reply{}, false, nil
 	}
@@ -84,6 +84,6 @@ func (s *Service) File(ctx context.Context, f demandes.Form) (demandes.Demande, 
 		rateLimited.Inc()
 		return demandes.Demande{}, ErrRateLimited
 	}
-	f.ConversationID, f.Audience = c.id, c.audience
+	f.ConversationID, f.Audience, f.Tenant = c.id, c.audience, c.tenant
 	return s.cfg.Desk.File(ctx, f)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/parvis-civic/parvis/demandes/connector"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 func demandeService(t *testing.T) (*Service, *demandes.Desk, *recorder) {
@@ -90,7 +91,7 @@ func TestFileThenTrackInTheChat(t *testing.T) {
 	if dm.Audience != "association" || dm.ConversationID != c.ID {
 		t.Errorf("filed %+v", dm)
 	}
-	if _, err := desk.Update(ctx, dm.Code, connector.EnCours, "La salle des fêtes est libre ce jour-là.", "", nil, "Alex"); err != nil {
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, connector.EnCours, "La salle des fêtes est libre ce jour-là.", "", nil, "Alex"); err != nil {
 		t.Fatal(err)
 	}
 	typed := strings.ToLower(strings.ReplaceAll(dm.Code, "-", " "))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // DemandeFigure counts the demandes of one kind in one status, filed in a
@@ -20,22 +22,27 @@ type DemandeFigure struct {
 }
 
 // DemandeFigures returns the demandes filed in [from, to) by kind and current
-// status. A status is the latest change's (event ids sort by time).
-func (q *Queries) DemandeFigures(ctx context.Context, from, to time.Time) ([]DemandeFigure, error) {
+// status, of the tenants of the scope (ErrNoScope for the zero one). A status
+// is the latest change's (event ids sort by time).
+func (q *Queries) DemandeFigures(ctx context.Context, scope tenant.Scope, from, to time.Time) ([]DemandeFigure, error) {
+	where, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, err
+	}
 	var out []DemandeFigure
 	// One join a level and no qualified names after USING: version-neutral SQL.
 	sql := fmt.Sprintf(`SELECT kind, last_status AS status, count() AS n,
 			sum(closed_at > toDateTime(0)) AS closed,
 			sum(closed_at > toDateTime(0) AND closed_at <= due) AS in_time,
 			toFloat64(sum(if(closed_at > toDateTime(0), toInt64(closed_at) - toInt64(filed_at), 0))) AS closed_seconds
-		FROM (SELECT tracking_code, kind, filed_at, due FROM demandes FINAL WHERE filed_at >= %s AND filed_at < %s) AS d
+		FROM (SELECT tracking_code, kind, filed_at, due FROM demandes FINAL WHERE filed_at >= %s AND filed_at < %s AND %s) AS d
 		ANY LEFT JOIN (
 			SELECT tracking_code, argMax(status, event_id) AS last_status,
 				minIf(at, status IN ('TRAITEE', 'REJETEE')) AS closed_at
 			FROM demande_changes FINAL GROUP BY tracking_code
 		) AS c USING tracking_code
 		GROUP BY kind, last_status
-		ORDER BY kind, last_status`, TimeLit(from), TimeLit(to))
+		ORDER BY kind, last_status`, TimeLit(from), TimeLit(to), where)
 	if err := q.s.Select(ctx, &out, sql); err != nil {
 		return nil, fmt.Errorf("projections: demande figures: %w", err)
 	}

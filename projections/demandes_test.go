@@ -2,11 +2,13 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // TestDemandesProjection: a demande's kind, place and statuses are projected,
@@ -30,9 +32,16 @@ func TestDemandesProjection(t *testing.T) {
 				filed("MTC-2026-000002-BBBB", "voirie", 2), change("MTC-2026-000002-BBBB", "TRAITEE", 9*24*time.Hour),
 				filed("MTC-2026-000003-CCCC", "encombrants", 3),
 			})
-			figs, err := NewQueries(s).DemandeFigures(context.Background(), at.Add(-time.Hour), at.Add(time.Hour))
+			figs, err := NewQueries(s).DemandeFigures(context.Background(), tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour))
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Another territory's figures hold none of them; no scope, no figures.
+			if other, err := NewQueries(s).DemandeFigures(context.Background(), tenant.Only("saint-aubin-sur-leze"), at.Add(-time.Hour), at.Add(time.Hour)); err != nil || len(other) != 0 {
+				t.Errorf("another territory's figures: %+v, %v", other, err)
+			}
+			if _, err := NewQueries(s).DemandeFigures(context.Background(), tenant.Scope{}, at.Add(-time.Hour), at.Add(time.Hour)); !errors.Is(err, ErrNoScope) {
+				t.Errorf("figures without a scope: %v", err)
 			}
 			want := map[string]DemandeFigure{
 				"encombrants/RECUE": {Kind: "encombrants", Status: "RECUE", Count: 1},

@@ -57,6 +57,18 @@ func (r *Registry) Get(id string) (Tenant, bool) {
 	return t, ok
 }
 
+// ByPrefix returns the declared tenant whose tracking codes start with prefix.
+func (r *Registry) ByPrefix(prefix string) (Tenant, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, t := range r.byID {
+		if t.Prefix == prefix {
+			return t, true
+		}
+	}
+	return Tenant{}, false
+}
+
 // Len returns the number of declared tenants.
 func (r *Registry) Len() int {
 	r.mu.RLock()

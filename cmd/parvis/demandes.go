@@ -33,7 +33,7 @@ type demandesConfig struct {
 }
 
 func (d *demandesConfig) flags(fs *flag.FlagSet) {
-	fs.StringVar(&d.Prefix, "demande-prefix", env("PARVIS_DEMANDE_PREFIX", "MTC"), "prefix of the demandes' tracking codes, 2 to 6 letters [PARVIS_DEMANDE_PREFIX]")
+	fs.StringVar(&d.Prefix, "demande-prefix", env("PARVIS_DEMANDE_PREFIX", "MTC"), "prefix of the tracking codes of demandes filed with no declared tenant (a declared tenant has its own), 2 to 6 letters [PARVIS_DEMANDE_PREFIX]")
 	fs.StringVar(&d.KindsFile, "demande-kinds", env("PARVIS_DEMANDE_KINDS", ""), "YAML file with the demande_kinds citizens may file (empty: the demo town's) [PARVIS_DEMANDE_KINDS]")
 	fs.IntVar(&d.RetentionDays, "demande-retention-days", 365, "days a closed demande keeps its contact details before they are erased")
 	fs.StringVar(&d.SMTPAddr, "smtp-addr", env("PARVIS_SMTP_ADDR", ""), "SMTP relay HOST:PORT to e-mail citizens the changes of their demande (empty: no e-mail) [PARVIS_SMTP_ADDR]")
@@ -119,7 +119,7 @@ func (s *server) startDemandes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	dc := demandes.Config{Tenant: s.cfg.Tenant, Codes: codes, Kinds: demandes.NewKinds(kinds), Keys: keys, Logger: s.log}
+	dc := demandes.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, Codes: codes, Kinds: demandes.NewKinds(kinds), Keys: keys, Logger: s.log}
 	var mailer *demandes.Mailer
 	if cfg.SMTPAddr != "" {
 		mailer = demandes.NewMailer(cfg.SMTPAddr, cfg.SMTPFrom)

@@ -1,6 +1,8 @@
 // The agents' service desk: demandes filtered by kind, status and lateness,
 // one opened with the citizen's details, updated (status, public message,
 // internal note, assignee) with its history; and the figures of the service.
+// An agent sees the demandes of their territory only; one who sees several
+// communes (an intercommunalité's, the platform's) picks one or all of them.
 (() => {
   "use strict";
   const $ = (sel) => document.querySelector(sel);
@@ -22,10 +24,10 @@
   const labels = { RECUE: "reçue", EN_COURS: "en cours", TRAITEE: "traitée", REJETEE: "close sans suite" };
   const events = { "demande.filed": "Déposée", "demande.status_changed": "Mise à jour", "demande.delivered": "Transmise à la plateforme",
     "demande.delivery_failed": "Transmission abandonnée", "demande.contact_erased": "Coordonnées effacées" };
-  let me = null, current = null, kinds = [];
+  let me = null, current = null, kinds = [], territories = new Map();
 
   const caseFields = `demande { trackingCode kind kindLabel status statusLabel filedAt updatedAt due processingTime late message }
-    audience description redactedDescription address point { lat lon } place email phone photo consent erased assignee note
+    tenant audience description redactedDescription address point { lat lon } place email phone photo consent erased assignee note
     history { at type status message note assignee by } delivery { connector delivered url attempts dead error }`;
 
   async function loadKinds() {
@@ -33,13 +35,22 @@
     $("#f-kind").replaceChildren(el("option", { value: "", text: "tous" }), ...kinds.map((k) => el("option", { value: k.id, text: k.label })));
   }
 
+  // The territory picker, shown when the caller sees several tenants.
+  async function loadTerritories() {
+    const ts = (await gql("{ demandeTerritories { id name } }")).demandeTerritories;
+    territories = new Map(ts.map((t) => [t.id, t.name]));
+    $("#f-tenant-label").hidden = ts.length < 2;
+    $("#f-tenant").replaceChildren(el("option", { value: "", text: "tout mon territoire" }), ...ts.map((t) => el("option", { value: t.id, text: t.name })));
+  }
+  const picked = () => $("#f-tenant").value || null;
+
   async function list() {
     say("Chargement…");
-    const v = { kind: $("#f-kind").value || null, status: $("#f-status").value || null, late: $("#f-late").checked || null,
+    const v = { tenant: picked(), kind: $("#f-kind").value || null, status: $("#f-status").value || null, late: $("#f-late").checked || null,
       assignee: $("#f-mine").checked && me ? me.name : null };
     try {
-      const d = await gql(`query($kind: String, $status: DemandeStatus, $late: Boolean, $assignee: String) {
-        demandes(kind: $kind, status: $status, late: $late, assignee: $assignee) { ${caseFields} } }`, v);
+      const d = await gql(`query($kind: String, $status: DemandeStatus, $late: Boolean, $assignee: String, $tenant: ID) {
+        demandes(kind: $kind, status: $status, late: $late, assignee: $assignee, tenant: $tenant) { ${caseFields} } }`, v);
       drawList(d.demandes);
       say(d.demandes.length ? `${d.demandes.length} demande(s).` : "Aucune demande ne correspond à ces filtres.");
     } catch (e) {
@@ -48,11 +59,13 @@
   }
 
   function drawList(rows) {
-    const head = el("thead", {}, el("tr", {}, ...["Code", "Type", "Déposée le", "Statut", "À traiter avant", "Assignée à", "Lieu"].map((h) => el("th", { scope: "col", text: h }))));
+    const several = territories.size > 1;
+    const head = el("thead", {}, el("tr", {}, ...[...(several ? ["Commune"] : []), "Code", "Type", "Déposée le", "Statut", "À traiter avant", "Assignée à", "Lieu"].map((h) => el("th", { scope: "col", text: h }))));
     const body = el("tbody");
     for (const c of rows) {
       const d = c.demande;
       body.append(el("tr", { "aria-selected": current && current.demande.trackingCode === d.trackingCode ? "true" : "false" },
+        several ? el("td", { text: territories.get(c.tenant) || c.tenant || "—" }) : null,
         el("td", {}, el("button", { type: "button", class: "code-btn", text: d.trackingCode, onclick: () => open(d.trackingCode) })),
         el("td", { text: d.kindLabel }),
         el("td", { text: day(d.filedAt) }),
@@ -81,6 +94,7 @@
     $("#d-meta").textContent = `Déposée le ${when(d.filedAt)}, ${d.statusLabel}, à traiter avant le ${day(d.due)} (${d.processingTime})` + (d.late ? " — en retard" : "") + ".";
     const facts = [];
     const fact = (k, v) => facts.push(el("dt", { text: k }), el("dd", {}, v));
+    if (territories.size > 1) fact("Commune", territories.get(c.tenant) || c.tenant || "—");
     if (c.erased) fact("Coordonnées", "effacées (durée de conservation écoulée ou demande de l'habitant)");
     fact("Description", c.description || c.redactedDescription);
     if (c.address) fact("Adresse", c.address);
@@ -130,9 +144,11 @@
   async function figures() {
     const to = new Date(), from = new Date(to.getTime() - 90 * 86400000);
     try {
-      const f = (await gql(`query($f: Time!, $t: Time!) { demandeFigures(from: $f, to: $t) {
+      const where = picked();
+      $("#fig-where").textContent = where ? " — " + (territories.get(where) || where) : "";
+      const f = (await gql(`query($f: Time!, $t: Time!, $w: ID) { demandeFigures(from: $f, to: $t, tenant: $w) {
         filed closed closedInTime inTimeRate averageDays byKind { kind label status count closed closedInTime averageDays announcedDays } } }`,
-      { f: from.toISOString(), t: to.toISOString() })).demandeFigures;
+      { f: from.toISOString(), t: to.toISOString(), w: where })).demandeFigures;
       const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + " %");
       const days = (x) => (x === null || x === undefined ? "—" : x.toLocaleString("fr-FR", { maximumFractionDigits: 1 }));
       $("#fig-summary").textContent = `${f.filed} demande(s) déposée(s), ${f.closed} close(s), dont ${pct(f.inTimeRate)} dans le délai annoncé ; délai moyen : ${days(f.averageDays)} jour(s).`;
@@ -156,12 +172,12 @@
     }
   }
 
-  $("#filters").addEventListener("submit", (e) => { e.preventDefault(); list(); });
+  $("#filters").addEventListener("submit", (e) => { e.preventDefault(); list(); figures(); });
   $("#update").addEventListener("submit", update);
   $("#u-me").addEventListener("click", () => { if (me) $("#u-assignee").value = me.name; });
   window.parvis.wire(async (info) => {
     me = info;
-    try { await loadKinds(); } catch (e) { say(e.message, true); return; }
+    try { await loadKinds(); await loadTerritories(); } catch (e) { say(e.message, true); return; }
     list();
     figures();
   }, (err) => say(err.message, true));

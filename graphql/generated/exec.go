@@ -161,6 +161,7 @@ type ComplexityRoot struct {
 		Place               func(childComplexity int) int
 		Point               func(childComplexity int) int
 		RedactedDescription func(childComplexity int) int
+		Tenant              func(childComplexity int) int
 	}
 
 	DemandeChange struct {
@@ -380,9 +381,10 @@ type ComplexityRoot struct {
 		DeadLinks          func(childComplexity int) int
 		Demande            func(childComplexity int, trackingCode string) int
 		DemandeCase        func(childComplexity int, trackingCode string) int
-		DemandeFigures     func(childComplexity int, from time.Time, to time.Time) int
+		DemandeFigures     func(childComplexity int, from time.Time, to time.Time, tenant *string) int
 		DemandeKinds       func(childComplexity int, audience *model.Audience) int
-		Demandes           func(childComplexity int, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) int
+		DemandeTerritories func(childComplexity int) int
+		Demandes           func(childComplexity int, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int, tenant *string) int
 		ExportConversation func(childComplexity int, id string) int
 		ExportKb           func(childComplexity int, format string) int
 		KbCollisions       func(childComplexity int, draftID string) int
@@ -587,9 +589,10 @@ type QueryResolver interface {
 	OpenData(ctx context.Context, tenant string, month string) (string, error)
 	Demande(ctx context.Context, trackingCode string) (*model.Demande, error)
 	DemandeKinds(ctx context.Context, audience *model.Audience) ([]*model.DemandeKind, error)
-	Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int) ([]*model.DemandeCase, error)
+	Demandes(ctx context.Context, kind *string, status *model.DemandeStatus, late *bool, assignee *string, first *int, tenant *string) ([]*model.DemandeCase, error)
 	DemandeCase(ctx context.Context, trackingCode string) (*model.DemandeCase, error)
-	DemandeFigures(ctx context.Context, from time.Time, to time.Time) (*model.DemandeFigures, error)
+	DemandeFigures(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.DemandeFigures, error)
+	DemandeTerritories(ctx context.Context) ([]*model.Tenant, error)
 	Campaigns(ctx context.Context) ([]*model.Campaign, error)
 	TestCampaign(ctx context.Context, token string) (*model.TestCampaign, error)
 	CampaignReport(ctx context.Context, id string) (*model.CampaignReport, error)
@@ -1165,6 +1168,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemandeCase.RedactedDescription(childComplexity), true
+	case "DemandeCase.tenant":
+		if e.ComplexityRoot.DemandeCase.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeCase.Tenant(childComplexity), true
 
 	case "DemandeChange.assignee":
 		if e.ComplexityRoot.DemandeChange.Assignee == nil {
@@ -2317,7 +2326,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DemandeFigures(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.DemandeFigures(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["tenant"].(*string)), true
 	case "Query.demandeKinds":
 		if e.ComplexityRoot.Query.DemandeKinds == nil {
 			break
@@ -2329,6 +2338,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DemandeKinds(childComplexity, args["audience"].(*model.Audience)), true
+	case "Query.demandeTerritories":
+		if e.ComplexityRoot.Query.DemandeTerritories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DemandeTerritories(childComplexity), true
 	case "Query.demandes":
 		if e.ComplexityRoot.Query.Demandes == nil {
 			break
@@ -2339,7 +2354,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Demandes(childComplexity, args["kind"].(*string), args["status"].(*model.DemandeStatus), args["late"].(*bool), args["assignee"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Demandes(childComplexity, args["kind"].(*string), args["status"].(*model.DemandeStatus), args["late"].(*bool), args["assignee"].(*string), args["first"].(*int), args["tenant"].(*string)), true
 	case "Query.exportConversation":
 		if e.ComplexityRoot.Query.ExportConversation == nil {
 			break
@@ -3651,6 +3666,8 @@ input PhotoInput { name: String!, base64: String! }
 "A demande as the service desk sees it: its personal part opened for the agents."
 type DemandeCase {
   demande: Demande!
+  "The commune (or intercommunalité) of the conversation it was filed from; null for none declared."
+  tenant: ID
   audience: Audience
   conversationId: ID!
   "As the citizen wrote it; null once erased."
@@ -3743,12 +3760,21 @@ extend type Query {
   demande(trackingCode: String!): Demande
   "The kinds of demande that can be filed (those open to an audience, when given)."
   demandeKinds(audience: Audience): [DemandeKind!]!
-  "The service desk: demandes filtered, the latest filed first."
-  demandes(kind: String, status: DemandeStatus, late: Boolean, assignee: String, first: Int = 200): [DemandeCase!]! @auth(roles: [ADMIN, AGENT])
-  "One demande for the service desk, its personal part opened."
+  """
+  The service desk: the demandes of the caller's territory filtered, the latest
+  filed first; tenant narrows to one commune (or an intercommunalité and its
+  members) within it, FORBIDDEN outside it.
+  """
+  demandes(kind: String, status: DemandeStatus, late: Boolean, assignee: String, first: Int = 200, tenant: ID): [DemandeCase!]! @auth(roles: [ADMIN, AGENT])
+  "One demande of the caller's territory for the service desk, its personal part opened; null for another territory's, as for none."
   demandeCase(trackingCode: String!): DemandeCase @auth(roles: [ADMIN, AGENT])
-  "Demandes by kind and status, processing time against the announced time (from the projections)."
-  demandeFigures(from: Time!, to: Time!): DemandeFigures! @auth(roles: [ADMIN, ANALYST, ELECTED, AGENT])
+  """
+  Demandes by kind and status, processing time against the announced time (from
+  the projections), of the caller's territory; tenant narrows within it.
+  """
+  demandeFigures(from: Time!, to: Time!, tenant: ID): DemandeFigures! @auth(roles: [ADMIN, ANALYST, ELECTED, AGENT])
+  "The communes (and intercommunalité) whose demandes the caller sees: the service desk's territory picker, shown when there are several."
+  demandeTerritories: [Tenant!]! @auth(roles: [ADMIN, ANALYST, ELECTED, AGENT])
 }
 
 extend type Mutation {
@@ -3762,7 +3788,7 @@ extend type Mutation {
   """
   fileDemande(conversationId: ID!, kind: String!, description: String!, contact: String,
     address: String, point: PointInput, photo: PhotoInput, consent: Boolean): Demande!
-  "An agent changes a demande: status, public message for the citizen, internal note, assignee (unchanged when omitted; empty: nobody)."
+  "An agent changes a demande of their territory: status, public message for the citizen, internal note, assignee (unchanged when omitted; empty: nobody). Another territory's code is BAD_USER_INPUT, as an unknown one."
   updateDemandeStatus(trackingCode: String!, status: DemandeStatus!, message: String, note: String, assignee: String): Demande! @auth(roles: [AGENT, ADMIN])
   "Assign a demande to an agent (empty or omitted: nobody), its status unchanged."
   assignDemande(trackingCode: String!, assignee: String): DemandeCase! @auth(roles: [AGENT, ADMIN])
@@ -4307,6 +4333,8 @@ func (ec *executionContext) childFields_DemandeCase(ctx context.Context, field g
 	switch field.Name {
 	case "demande":
 		return ec.fieldContext_DemandeCase_demande(ctx, field)
+	case "tenant":
+		return ec.fieldContext_DemandeCase_tenant(ctx, field)
 	case "audience":
 		return ec.fieldContext_DemandeCase_audience(ctx, field)
 	case "conversationId":
@@ -5924,6 +5952,14 @@ func (ec *executionContext) field_Query_demandeFigures_args(ctx context.Context,
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg2
 	return args, nil
 }
 
@@ -5998,6 +6034,14 @@ func (ec *executionContext) field_Query_demandes_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "tenant",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = arg5
 	return args, nil
 }
 
@@ -8362,6 +8406,29 @@ func (ec *executionContext) fieldContext_DemandeCase_demande(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DemandeCase_tenant(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeCase_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeCase_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeCase", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DemandeCase_audience(ctx context.Context, field graphql.CollectedField, obj *model.DemandeCase) (ret graphql.Marshaler) {
@@ -14508,7 +14575,7 @@ func (ec *executionContext) _Query_demandes(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Demandes(ctx, fc.Args["kind"].(*string), fc.Args["status"].(*model.DemandeStatus), fc.Args["late"].(*bool), fc.Args["assignee"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Demandes(ctx, fc.Args["kind"].(*string), fc.Args["status"].(*model.DemandeStatus), fc.Args["late"].(*bool), fc.Args["assignee"].(*string), fc.Args["first"].(*int), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14632,7 +14699,7 @@ func (ec *executionContext) _Query_demandeFigures(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DemandeFigures(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().DemandeFigures(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["tenant"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14680,6 +14747,56 @@ func (ec *executionContext) fieldContext_Query_demandeFigures(ctx context.Contex
 	if fc.Args, err = ec.field_Query_demandeFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demandeTerritories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandeTerritories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DemandeTerritories(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "ANALYST", "ELECTED", "AGENT"})
+				if err != nil {
+					var zeroVal []*model.Tenant
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.Tenant
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚕᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandeTerritories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -19495,6 +19612,11 @@ func (ec *executionContext) _DemandeCase(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "tenant":
+			out.Values[i] = ec._DemandeCase_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "audience":
 			out.Values[i] = ec._DemandeCase_audience(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -21122,6 +21244,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_demandeFigures(ctx, field)
+				})
+		case "demandeTerritories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandeTerritories(ctx, field)
 				})
 		case "campaigns":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -145,7 +145,9 @@ type Demande struct {
 
 // A demande as the service desk sees it: its personal part opened for the agents.
 type DemandeCase struct {
-	Demande        *Demande  `json:"demande"`
+	Demande *Demande `json:"demande"`
+	// The commune (or intercommunalité) of the conversation it was filed from; null for none declared.
+	Tenant         *string   `json:"tenant,omitempty"`
 	Audience       *Audience `json:"audience,omitempty"`
 	ConversationID string    `json:"conversationId"`
 	// As the citizen wrote it; null once erased.
