@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/parvis-civic/parvis/tenant"
@@ -27,31 +28,69 @@ func (u EntryUse) HelpfulRate() *float64 {
 	return &r
 }
 
-// EntryUses returns the use of every entry that answered in [from, to), in one
-// query. Feedback is given on a conversation, not on one answer: it goes to the
-// entry of the conversation's last answer before it (an ASOF join). Test
-// campaigns are left out.
+// EntryUses returns the use of every entry that answered in [from, to).
+// Feedback is given on a conversation, not on one answer: it goes to the entry
+// of the conversation's last answer before it, matched here rather than in SQL
+// so that every supported ClickHouse version runs the queries. Test campaigns
+// are left out.
 func (q *Queries) EntryUses(ctx context.Context, scope tenant.Scope, from, to time.Time) (map[string]EntryUse, error) {
 	in, err := inScope(scope, "tenant")
 	if err != nil {
 		return nil, err
 	}
-	s := TimeLit(from) + " AND at < " + TimeLit(to) + " AND " + in
+	period := "at >= " + TimeLit(from) + " AND at < " + TimeLit(to) + " AND " + in + " AND " + notCampaign
 	var rows []EntryUse
-	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT entry_id, sum(a) AS answered, sum(f) AS feedback, sum(h) AS helpful FROM (
-		SELECT entry_id, toUInt64(1) AS a, toUInt64(0) AS f, toUInt64(0) AS h FROM messages FINAL
-			WHERE role = 'bot' AND outcome = 'ANSWERED' AND entry_id != '' AND at >= %[1]s AND %[2]s
-		UNION ALL
-		SELECT m.entry_id AS entry_id, toUInt64(0) AS a, toUInt64(1) AS f, toUInt64(fb.helpful) AS h
-			FROM (SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= %[1]s AND %[2]s) AS fb
-			ASOF JOIN (SELECT conversation_id, at, entry_id FROM messages FINAL WHERE role = 'bot' AND outcome = 'ANSWERED' AND entry_id != '') AS m
-			ON fb.conversation_id = m.conversation_id AND fb.at >= m.at
-	) GROUP BY entry_id`, s, notCampaign)); err != nil {
+	if err := q.s.Select(ctx, &rows, `SELECT entry_id, count() AS answered FROM messages FINAL
+		WHERE role = 'bot' AND outcome = 'ANSWERED' AND entry_id != '' AND `+period+` GROUP BY entry_id`); err != nil {
 		return nil, fmt.Errorf("projections: entry uses: %w", err)
 	}
 	out := make(map[string]EntryUse, len(rows))
 	for _, r := range rows {
-		out[r.EntryID] = r
+		out[r.EntryID] = EntryUse{EntryID: r.EntryID, Answered: r.Answered}
+	}
+	var fb []Feedback
+	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE "+period); err != nil {
+		return nil, fmt.Errorf("projections: entry uses feedback: %w", err)
+	}
+	if len(fb) == 0 {
+		return out, nil
+	}
+	// The answers, at any time before the feedback, of the conversations that
+	// had feedback.
+	var answers []struct {
+		ConversationID string    `ch:"conversation_id"`
+		At             time.Time `ch:"at"`
+		EntryID        string    `ch:"entry_id"`
+	}
+	if err := q.s.Select(ctx, &answers, fmt.Sprintf(`SELECT conversation_id, at, entry_id FROM messages FINAL
+		WHERE role = 'bot' AND outcome = 'ANSWERED' AND entry_id != '' AND at < %s
+		AND conversation_id IN (SELECT conversation_id FROM feedback FINAL WHERE %s)`, TimeLit(to), period)); err != nil {
+		return nil, fmt.Errorf("projections: entry uses answers: %w", err)
+	}
+	sort.SliceStable(answers, func(i, j int) bool {
+		if answers[i].ConversationID != answers[j].ConversationID {
+			return answers[i].ConversationID < answers[j].ConversationID
+		}
+		return answers[i].At.Before(answers[j].At)
+	})
+	for _, f := range fb {
+		// The first answer of the conversation after the feedback; the one
+		// before it is the last answer at or before the feedback.
+		i := sort.Search(len(answers), func(i int) bool {
+			a := answers[i]
+			return a.ConversationID > f.ConversationID || a.ConversationID == f.ConversationID && a.At.After(f.At)
+		})
+		if i == 0 || answers[i-1].ConversationID != f.ConversationID {
+			continue // no answer before the feedback
+		}
+		id := answers[i-1].EntryID
+		u := out[id]
+		u.EntryID = id
+		u.Feedback++
+		if f.Helpful != 0 {
+			u.Helpful++
+		}
+		out[id] = u
 	}
 	return out, nil
 }
@@ -75,13 +114,17 @@ func (q *Queries) UnmetByService(ctx context.Context, scope tenant.Scope, from, 
 	}
 	period := fmt.Sprintf("at >= %s AND at < %s", TimeLit(from), TimeLit(to))
 	var out []Unmet
-	if err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT k.service AS service, uniqExact(a.cluster_id) AS groups, count() AS questions
-		FROM (SELECT utterance_id FROM mining_signals FINAL WHERE %[1]s AND reasons != '') AS s
-		INNER JOIN (SELECT utterance_id, candidates[1] AS entry_id FROM decisions FINAL WHERE %[1]s AND %[2]s AND length(candidates) > 0) AS d
-			ON s.utterance_id = d.utterance_id
-		INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a ON s.utterance_id = a.utterance_id
-		INNER JOIN (SELECT entry_id, service FROM kb_entries FINAL WHERE service != '') AS k ON d.entry_id = k.entry_id
-		GROUP BY service ORDER BY questions DESC`, period, in)); err != nil {
+	// One join a level: version-neutral SQL.
+	if err := q.s.Select(ctx, &out, fmt.Sprintf(`SELECT service, uniqExact(cluster_id) AS groups, count() AS questions FROM (
+		SELECT entry_id, cluster_id FROM (
+			SELECT utterance_id, entry_id FROM (SELECT utterance_id FROM mining_signals FINAL WHERE %[1]s AND reasons != '') AS s
+			ALL INNER JOIN (SELECT utterance_id, candidates[1] AS entry_id FROM decisions FINAL WHERE %[1]s AND %[2]s AND length(candidates) > 0) AS d
+			USING utterance_id
+		) AS sd
+		ALL INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
+	) AS sda
+	ALL INNER JOIN (SELECT entry_id, service FROM kb_entries FINAL WHERE service != '') AS k USING entry_id
+	GROUP BY service ORDER BY questions DESC`, period, in)); err != nil {
 		return nil, fmt.Errorf("projections: unmet demand by service: %w", err)
 	}
 	return out, nil
@@ -98,11 +141,15 @@ func (q *Queries) QuestionsWeighing(ctx context.Context, scope tenant.Scope, ent
 	var rows []struct {
 		Text string `ch:"text"`
 	}
-	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT any(m.text) AS text FROM
-		(SELECT utterance_id, at FROM decisions FINAL WHERE at >= %[1]s AND at < %[2]s AND %[5]s AND has(candidates, %[3]s)) AS d
-		INNER JOIN (SELECT event_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %[1]s AND at < %[2]s) AS m
-		ON m.event_id = d.utterance_id
-		GROUP BY lower(m.text) ORDER BY max(d.at) DESC LIMIT %[4]d`, TimeLit(from), TimeLit(to), Quote(entryID), limit, in)); err != nil {
+	// One join a level, plain column names, aggregates outside the join:
+	// version-neutral SQL.
+	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT any(question) AS text FROM (
+		SELECT question, at FROM
+			(SELECT utterance_id, at FROM decisions FINAL WHERE at >= %[1]s AND at < %[2]s AND %[5]s AND has(candidates, %[3]s)) AS d
+			ALL INNER JOIN (SELECT event_id AS utterance_id, text AS question FROM messages FINAL WHERE role = 'citizen' AND at >= %[1]s AND at < %[2]s) AS m
+			USING utterance_id
+	) AS dm
+	GROUP BY lower(question) ORDER BY max(at) DESC LIMIT %[4]d`, TimeLit(from), TimeLit(to), Quote(entryID), limit, in)); err != nil {
 		return nil, fmt.Errorf("projections: questions weighing %s: %w", entryID, err)
 	}
 	out := make([]string, len(rows))
