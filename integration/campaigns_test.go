@@ -186,8 +186,10 @@ func TestCitizenTestCampaign(t *testing.T) {
 		return nil
 	})
 
-	parvistest.Poll(t, "the assignment in the report", 10*time.Second, func() error {
-		if rep = report(); rep.CaseCount != 2 || rep.Misunderstood[0].Assigned == nil {
+	// The report scores the cases with every engine swapped to the published
+	// version: each tenant's, then the one the report uses.
+	parvistest.Poll(t, "the assignment in the report", 30*time.Second, func() error {
+		if rep = report(); rep.CaseCount != 2 || rep.Misunderstood[0].Assigned == nil || rep.ScoreNow == nil || *rep.ScoreNow != 1 {
 			return fmt.Errorf("report = %+v", rep)
 		}
 		return nil

@@ -201,8 +201,9 @@
           el("td", { text: `${x.count} (${x.conversations})` }),
           el("td", {},
             el("button", { type: "button", text: "Accepter",
-              "aria-label": (x.kind === "ALTERNATIVE" ? "Ajouter « " + x.text + " » comme autre formulation de l'entrée « "
-                : "Ajouter « " + x.text + " » comme mauvaise réponse de l'entrée « ") + x.entry.question + " »",
+              // The accessible name starts with the visible text (WCAG 2.5.3).
+              "aria-label": (x.kind === "ALTERNATIVE" ? "Accepter « " + x.text + " » comme autre formulation de l'entrée « "
+                : "Accepter « " + x.text + " » comme mauvaise réponse de l'entrée « ") + x.entry.question + " »",
               onclick: () => review("acceptSuggestion", x) }),
             " ",
             el("button", { type: "button", text: "Rejeter", "aria-label": "Rejeter « " + x.text + " »",
