@@ -60,7 +60,8 @@ func TestCampaignReportPage(t *testing.T) {
 		for !page(expr) {
 			if time.Now().After(deadline) {
 				parvistest.Screenshot(t, ctx, "failure-campaigns")
-				t.Fatalf("timed out waiting for %s", what)
+				wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 321).slice(0, 8).map(e => e.tagName + "#" + e.id + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`))
+				t.Fatalf("timed out waiting for %s (wider than the page: %s)", what, wide)
 			}
 			time.Sleep(200 * time.Millisecond)
 		}
@@ -105,6 +106,7 @@ func TestCampaignReportPage(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800)); err != nil {
 		t.Fatal(err)
 	}
-	wait("the page within 320 px", `document.documentElement.scrollWidth <= 320`)
+	// A phone turned to portrait: the page hears of it as a resize.
+	wait("the page within 320 px", `(window.dispatchEvent(new Event("resize")), document.documentElement.scrollWidth <= 320)`)
 	parvistest.Screenshot(t, ctx, "campaigns-320px")
 }
