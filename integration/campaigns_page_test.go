@@ -60,7 +60,7 @@ func TestCampaignReportPage(t *testing.T) {
 		for !page(expr) {
 			if time.Now().After(deadline) {
 				parvistest.Screenshot(t, ctx, "failure-campaigns")
-				wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 321).slice(0, 8).map(e => e.tagName + "#" + e.id + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`))
+				wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => { if (e.getBoundingClientRect().right <= 320.5) return false; for (let a = e.parentElement; a; a = a.parentElement) { if (getComputedStyle(a).overflowX !== "visible") return false; } return true; }).slice(0, 8).map(e => e.tagName + "#" + e.id + "." + e.className + " " + e.getBoundingClientRect().right + " " + getComputedStyle(e).position).join(", ") + " scrollWidth " + document.documentElement.scrollWidth`))
 				t.Fatalf("timed out waiting for %s (wider than the page: %s)", what, wide)
 			}
 			time.Sleep(200 * time.Millisecond)
