@@ -165,7 +165,26 @@ func (s *server) startKB(ctx context.Context) error {
 		if err := kb.PublishEntries(ctx, s.pub, s.cfg.Tenant, demo, "demo"); err != nil {
 			return fmt.Errorf("load the demo knowledge base: %w", err)
 		}
+		// The follower applies the entries batch by batch: serve once every
+		// engine answers from all of them, not from the first batch.
+		if err := waitFor(ctx, func() bool { return s.engine.Index().Len() >= len(demo) }); err != nil {
+			return fmt.Errorf("load the demo knowledge base: %w", err)
+		}
 		s.log.Info("demo knowledge base published", slog.Int("entries", len(demo)))
+	}
+	return nil
+}
+
+// waitFor polls ready until it holds or ctx ends.
+func waitFor(ctx context.Context, ready func() bool) error {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for !ready() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
 	return nil
 }
