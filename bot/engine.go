@@ -134,6 +134,12 @@ func New(cfg Config, entries []kb.Entry, version string, lang *Language, opts ..
 // the same, decided on words alone, and the error says so: a knowledge base
 // change is never held back by the model.
 func (e *Engine) Swap(entries []kb.Entry, version string) error {
+	// A version that changes none of these entries (another commune's entry
+	// changed) keeps the index it has: only the version moves on.
+	if cur := e.cur.Load(); cur != nil && (e.emb == nil || cur.ix.sem != nil) && cur.ix.holds(entries) {
+		e.cur.Store(&snapshot{ix: cur.ix, version: version})
+		return nil
+	}
 	ix := NewIndex(entries, e.lang)
 	var err error
 	if e.emb != nil {

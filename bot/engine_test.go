@@ -98,6 +98,34 @@ func TestSwapIsUsedByTheNextMessage(t *testing.T) {
 	}
 }
 
+// TestSwapKeepsAnUnchangedIndex: a version that changes none of an engine's
+// entries (another commune's changed) moves the version on without indexing
+// again; a changed answer is indexed.
+func TestSwapKeepsAnUnchangedIndex(t *testing.T) {
+	e, err := New(DefaultConfig(), kb.Demo(), "v1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := e.Index()
+	e.Swap(kb.Demo(), "v2")
+	if e.Index() != ix || e.Version() != "v2" {
+		t.Errorf("same entries: index rebuilt %v, version %q; want the same index at v2", e.Index() != ix, e.Version())
+	}
+	changed := kb.Demo()
+	changed[3].Answer += " Nouveau : sur rendez-vous."
+	e.Swap(changed, "v3")
+	if e.Index() == ix || e.Version() != "v3" {
+		t.Fatalf("changed answer: index kept %v, version %q", e.Index() == ix, e.Version())
+	}
+	if got, _ := e.Index().Entry(changed[3].ID); got == nil || got.Answer != changed[3].Answer {
+		t.Errorf("entry after the change: %+v", got)
+	}
+	e.Swap(changed[1:], "v4")
+	if e.Index().Len() != ix.Len()-1 {
+		t.Errorf("an entry removed: %d entries, want %d", e.Index().Len(), ix.Len()-1)
+	}
+}
+
 // TestDevSet runs the project's own dev set: it fails if the engine regresses
 // below figures it reaches today (see README for the current ones).
 func TestDevSet(t *testing.T) {

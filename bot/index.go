@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -182,6 +183,22 @@ func (ix *Index) idfOrMax(t string) float64 {
 		return idf
 	}
 	return ix.maxIDF
+}
+
+// holds reports whether ix indexes exactly the answering ones of entries, in
+// their order and with the same content.
+func (ix *Index) holds(entries []kb.Entry) bool {
+	i := 0
+	for k := range entries {
+		if !entries[k].Answering() {
+			continue
+		}
+		if i == len(ix.entries) || !reflect.DeepEqual(ix.entries[i], &entries[k]) {
+			return false
+		}
+		i++
+	}
+	return i == len(ix.entries)
 }
 
 // Len is the number of answering entries.
