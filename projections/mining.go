@@ -69,7 +69,7 @@ func (q *Queries) MiningInput(ctx context.Context, scope tenant.Scope, since tim
 		return nil, nil, nil, fmt.Errorf("projections: mining turns: %w", err)
 	}
 	var fb []Feedback
-	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= "+s+" AND "+notCampaign+" AND "+in+" ORDER BY conversation_id, event_id"); err != nil {
+	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= "+s+" AND "+notCampaign(in)+" AND "+in+" ORDER BY conversation_id, event_id"); err != nil {
 		return nil, nil, nil, fmt.Errorf("projections: mining feedback: %w", err)
 	}
 	var ends []Ending

@@ -48,8 +48,12 @@ func (o Overview) HelpfulRate() *float64 {
 	return &r
 }
 
-// notCampaign excludes conversations of citizen test campaigns.
-const notCampaign = "conversation_id NOT IN (SELECT conversation_id FROM conversations FINAL WHERE campaign != '')"
+// notCampaign excludes conversations of citizen test campaigns; in is the
+// scope's filter on the tenant column, which the test conversations are read
+// with too: a commune's figures read its own conversations, not the platform's.
+func notCampaign(in string) string {
+	return "conversation_id NOT IN (SELECT conversation_id FROM conversations FINAL WHERE campaign != '' AND " + in + ")"
+}
 
 // Overview counts the conversations and messages of [from, to) in a scope.
 func (q *Queries) Overview(ctx context.Context, scope tenant.Scope, from, to time.Time) (Overview, error) {
@@ -78,7 +82,7 @@ func (q *Queries) Overview(ctx context.Context, scope tenant.Scope, from, to tim
 		countIf(outcome = 'ANSWERED') AS answered,
 		countIf(outcome = 'CLARIFY') AS clarified,
 		countIf(outcome = 'UNANSWERED') AS unanswered
-		FROM messages FINAL WHERE %s AND %s`, period, notCampaign)); err != nil {
+		FROM messages FINAL WHERE %s AND %s`, period, notCampaign(in))); err != nil {
 		return o, err
 	}
 	var fb []struct {
@@ -86,7 +90,7 @@ func (q *Queries) Overview(ctx context.Context, scope tenant.Scope, from, to tim
 		Helpful uint64 `ch:"helpful"`
 	}
 	if err := q.s.Select(ctx, &fb, fmt.Sprintf(
-		"SELECT count() AS n, countIf(helpful = 1) AS helpful FROM feedback FINAL WHERE %s AND %s", period, notCampaign)); err != nil {
+		"SELECT count() AS n, countIf(helpful = 1) AS helpful FROM feedback FINAL WHERE %s AND %s", period, notCampaign(in))); err != nil {
 		return o, err
 	}
 	if len(conv) > 0 {

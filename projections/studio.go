@@ -38,7 +38,7 @@ func (q *Queries) EntryUses(ctx context.Context, scope tenant.Scope, from, to ti
 	if err != nil {
 		return nil, err
 	}
-	period := "at >= " + TimeLit(from) + " AND at < " + TimeLit(to) + " AND " + in + " AND " + notCampaign
+	period := "at >= " + TimeLit(from) + " AND at < " + TimeLit(to) + " AND " + in + " AND " + notCampaign(in)
 	var rows []EntryUse
 	if err := q.s.Select(ctx, &rows, `SELECT entry_id, count() AS answered FROM messages FINAL
 		WHERE role = 'bot' AND outcome = 'ANSWERED' AND entry_id != '' AND `+period+` GROUP BY entry_id`); err != nil {

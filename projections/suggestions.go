@@ -35,7 +35,7 @@ func (q *Queries) SuggestionInput(ctx context.Context, scope tenant.Scope, since
 	}
 	var choices []Choice
 	if err := q.s.Select(ctx, &choices, fmt.Sprintf(`SELECT conversation_id, at, utterance_id, text, entry_id, choice_id
-		FROM suggestion_choices FINAL WHERE at >= %s AND %s AND %s ORDER BY event_id`, TimeLit(since), notCampaign, in)); err != nil {
+		FROM suggestion_choices FINAL WHERE at >= %s AND %s AND %s ORDER BY event_id`, TimeLit(since), notCampaign(in), in)); err != nil {
 		return nil, nil, fmt.Errorf("projections: suggestion choices: %w", err)
 	}
 	var reviews []Review

@@ -161,7 +161,7 @@ func (q *Queries) Served(ctx context.Context, scope tenant.Scope, from, to time.
 		N uint64 `ch:"n"`
 	}
 	err = q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT uniqExact(conversation_id) AS n FROM messages FINAL
-		WHERE outcome = 'ANSWERED' AND at >= %s AND at < %s AND %s AND %s`, TimeLit(from), TimeLit(to), notCampaign, in))
+		WHERE outcome = 'ANSWERED' AND at >= %s AND at < %s AND %s AND %s`, TimeLit(from), TimeLit(to), notCampaign(in), in))
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}

@@ -1,4 +1,7 @@
 -- "Cette réponse vous a-t-elle aidé ?" answers.
+-- The tenant leads the key: a commune's dashboards read its own rows, not the
+-- platform's. A deployment made before the tenant led the key gets it at its
+-- next `parvis replay`, whose fresh tables are made from this statement.
 CREATE TABLE IF NOT EXISTS {feedback} (
     event_id String,
     conversation_id String,
@@ -7,4 +10,4 @@ CREATE TABLE IF NOT EXISTS {feedback} (
     helpful UInt8,
     comment String
 ) ENGINE = ReplacingMergeTree()
-ORDER BY event_id
+ORDER BY (tenant, event_id)
