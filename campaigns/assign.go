@@ -28,15 +28,16 @@ type Assigner struct {
 }
 
 // Assign drafts entryID's new version with the phrasing as alternative and
-// returns the draft.
-func (a *Assigner) Assign(ctx context.Context, phrasingID, entryID, by string) (kb.Entry, error) {
+// returns the draft. sees says whether the caller may read a campaign: the
+// phrasing of a campaign it may not read is no phrasing.
+func (a *Assigner) Assign(ctx context.Context, phrasingID, entryID, by string, sees func(campaignID string) bool) (kb.Entry, error) {
 	a.one.Lock()
 	defer a.one.Unlock()
 	u, ok, err := a.Queries.Utterance(ctx, phrasingID)
 	if err != nil {
 		return kb.Entry{}, err
 	}
-	if !ok || u.Campaign == "" {
+	if !ok || u.Campaign == "" || !sees(u.Campaign) {
 		return kb.Entry{}, ErrNoPhrasing
 	}
 	e, err := a.KB.AddPhrasing(ctx, entryID, u.Text, false, by)

@@ -57,6 +57,9 @@ type Campaign struct {
 	EndsAt    time.Time // zero: never
 	Created   time.Time
 	By        string
+	// Tenant is the territory whose campaign it is: its analysts and
+	// experts see it, and those of the territories above it.
+	Tenant string
 }
 
 // OpenAt reports whether testers may use the campaign at t: nil, or
@@ -90,7 +93,8 @@ func (s *State) Apply(env events.Envelope, p events.Payload) {
 	if !ok {
 		return
 	}
-	c := Campaign{ID: cc.CampaignID, Name: cc.Name, Token: cc.Token, Scenarios: cc.Scenarios, Created: env.At, By: cc.By}
+	c := Campaign{ID: cc.CampaignID, Name: cc.Name, Token: cc.Token, Scenarios: cc.Scenarios, Created: env.At, By: cc.By,
+		Tenant: env.Tenant}
 	c.StartsAt, _ = time.Parse(time.RFC3339, cc.StartsAt)
 	c.EndsAt, _ = time.Parse(time.RFC3339, cc.EndsAt)
 	s.add(c)
@@ -183,7 +187,10 @@ func (w *Creator) Create(ctx context.Context, c Campaign, by string) (Campaign, 
 	if !c.EndsAt.IsZero() {
 		p.EndsAt = c.EndsAt.UTC().Format(time.RFC3339)
 	}
-	env, err := w.Log.Emit(ctx, w.Tenant, "", p)
+	if c.Tenant == "" {
+		c.Tenant = w.Tenant // a platform's campaign is the deployment's
+	}
+	env, err := w.Log.Emit(ctx, c.Tenant, "", p)
 	if err != nil {
 		return c, err
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/campaigns"
 	"github.com/parvis-civic/parvis/graphql/model"
 )
@@ -21,6 +22,9 @@ func (r *mutationResolver) CreateCampaign(ctx context.Context, name string, scen
 	}
 	if endsAt != nil {
 		c.EndsAt = *endsAt
+	}
+	if p, ok := auth.PrincipalFrom(ctx); ok {
+		c.Tenant = p.Tenant
 	}
 	c, err := r.Creator.Create(ctx, c, principalName(ctx))
 	if err != nil {
@@ -54,7 +58,10 @@ func (r *mutationResolver) FinishScenario(ctx context.Context, conversationID st
 
 // AssignPhrasing is the resolver for the assignPhrasing field.
 func (r *mutationResolver) AssignPhrasing(ctx context.Context, phrasingID string, entryID string) (*model.KbEntry, error) {
-	e, err := r.Assigner.Assign(ctx, phrasingID, entryID, principalName(ctx))
+	if err := r.ownEntry(ctx, entryID); err != nil {
+		return nil, err
+	}
+	e, err := r.Assigner.Assign(ctx, phrasingID, entryID, principalName(ctx), r.seesCampaign(ctx))
 	if err != nil {
 		return nil, campaignError(err)
 	}
@@ -68,7 +75,10 @@ func (r *mutationResolver) AssignPhrasings(ctx context.Context, assignments []*m
 	}
 	out := make([]*model.KbEntry, 0, len(assignments))
 	for _, a := range assignments {
-		e, err := r.Assigner.Assign(ctx, a.PhrasingID, a.EntryID, principalName(ctx))
+		if err := r.ownEntry(ctx, a.EntryID); err != nil {
+			return out, err
+		}
+		e, err := r.Assigner.Assign(ctx, a.PhrasingID, a.EntryID, principalName(ctx), r.seesCampaign(ctx))
 		if err != nil {
 			return out, campaignError(err)
 		}
@@ -81,6 +91,9 @@ func (r *mutationResolver) AssignPhrasings(ctx context.Context, assignments []*m
 func (r *queryResolver) Campaigns(ctx context.Context) ([]*model.Campaign, error) {
 	out := []*model.Campaign{}
 	for _, c := range r.CampaignState.List() {
+		if !r.visible(ctx, c.Tenant) {
+			continue
+		}
 		out = append(out, r.toCampaign(c))
 	}
 	return out, nil
@@ -105,7 +118,7 @@ func (r *queryResolver) TestCampaign(ctx context.Context, token string) (*model.
 // CampaignReport is the resolver for the campaignReport field.
 func (r *queryResolver) CampaignReport(ctx context.Context, id string) (*model.CampaignReport, error) {
 	c, ok := r.CampaignState.Get(id)
-	if !ok {
+	if !ok || !r.visible(ctx, c.Tenant) {
 		return nil, campaignError(campaigns.ErrNoCampaign)
 	}
 	in := campaigns.Input{Campaign: c}

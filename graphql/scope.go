@@ -85,6 +85,15 @@ func (r *Resolver) visible(ctx context.Context, tenantID string) bool {
 	return s.All() || (tenantID != "" && s.Has(tenantID))
 }
 
+// seesCampaign says whether the caller may read a test campaign: one of its
+// territory or below.
+func (r *Resolver) seesCampaign(ctx context.Context) func(id string) bool {
+	return func(id string) bool {
+		c, ok := r.CampaignState.Get(id)
+		return ok && r.visible(ctx, c.Tenant)
+	}
+}
+
 // draftedFor makes an entry drafted by a caller of a territory that
 // territory's, with its name as the source: it answers that territory's
 // citizens only. A platform's draft is every tenant's.

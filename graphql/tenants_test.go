@@ -19,6 +19,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/campaigns"
 	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
@@ -86,6 +87,9 @@ func newTerritory(t *testing.T) territory {
 			return err
 		}}
 	res.Suggestions = &mining.Reviewer{Queries: q, KB: res.KB}
+	res.CampaignState = campaigns.NewState()
+	res.Creator = &campaigns.Creator{Log: pub, State: res.CampaignState, Tenant: "montclar"}
+	res.Assigner = &campaigns.Assigner{Queries: q, KB: res.KB}
 	authn := auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}
 	h := graphql.NewHandler(res, authn, false)
 	files := http.NewServeMux()
@@ -681,5 +685,74 @@ func TestOpenDataOfATerritory(t *testing.T) {
 			!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv")) {
 			t.Errorf("GET %s: %v\n%s", tt.path, rec.Header(), rec.Body)
 		}
+	}
+}
+
+// TestCampaignsBelongToTheirTerritory: a commune's test campaign, its invite
+// token and its testers' phrasings are read by that commune and the
+// territories above it only; another commune's expert cannot assign its
+// phrasings, and a commune's expert cannot assign to an entry it does not own.
+func TestCampaignsBelongToTheirTerritory(t *testing.T) {
+	tr := newTerritory(t)
+	tr.publishDemo(t)
+	const montclar, saintAubin, epci = "montclar", "saint-aubin-sur-leze", "cc-val-de-leze"
+	const site = "https://www.saint-aubin-sur-leze.fr"
+	analystB := tr.token(t, "ANALYST", saintAubin)
+	var created struct{ CreateCampaign struct{ ID, InviteURL string } }
+	tr.c.MustPost(`mutation { createCampaign(name: "Avant l'ouverture", scenarios: ["Inscrivez votre fille à la cantine"]) { id inviteUrl } }`,
+		&created, bearer(analystB))
+	id, invite := created.CreateCampaign.ID, created.CreateCampaign.InviteURL
+	token := invite[strings.Index(invite, "campaign=")+len("campaign="):]
+
+	var start struct{ StartConversation struct{ ID string } }
+	tr.c.MustPost(`mutation($t: ID, $c: String) { startConversation(tenant: $t, campaign: $c, channel: "widget") { id } }`, &start,
+		origin(site), client.Var("t", saintAubin), client.Var("c", token))
+	conv := start.StartConversation.ID
+	var send struct{ SendMessage struct{ Outcome string } }
+	tr.c.MustPost(`mutation($c: ID!) { sendMessage(conversationId: $c, text: "ou garer mon camping car pour la nuit") { outcome } }`, &send,
+		origin(site), client.Var("c", conv))
+	var rated struct{ RateAnswer bool }
+	tr.c.MustPost(`mutation($c: ID!) { rateAnswer(conversationId: $c, understood: false) }`, &rated, origin(site), client.Var("c", conv))
+
+	report := fmt.Sprintf(`{ campaignReport(id: %q) { misunderstood { id } } }`, id)
+	var phrasing string
+	deadline := time.Now().Add(20 * time.Second)
+	for phrasing == "" {
+		data, errs := post(t, tr.c, report, bearer(analystB))
+		var rep struct{ Misunderstood []struct{ ID string } }
+		json.Unmarshal(data["campaignReport"], &rep)
+		switch {
+		case len(errs) > 0:
+			t.Fatalf("the commune's own report: %v", errs)
+		case len(rep.Misunderstood) > 0:
+			phrasing = rep.Misunderstood[0].ID
+		case time.Now().After(deadline):
+			t.Fatal("the tester's phrasing never reached the report")
+		default:
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+
+	for _, c := range []struct {
+		scope string
+		sees  bool
+	}{{saintAubin, true}, {epci, true}, {montclar, false}} {
+		tok := tr.token(t, "ANALYST", c.scope)
+		data, _ := post(t, tr.c, `{ campaigns { id inviteUrl } }`, bearer(tok))
+		listed := strings.Contains(string(data["campaigns"]), id) || strings.Contains(string(data["campaigns"]), token)
+		_, errs := post(t, tr.c, report, bearer(tok))
+		if listed != c.sees || (len(errs) == 0) != c.sees {
+			t.Errorf("an analyst of %s: campaign listed %v, report errors %v; want seen %v", c.scope, listed, errs, c.sees)
+		}
+	}
+	assign := fmt.Sprintf(`mutation { assignPhrasing(phrasingId: %q, entryId: "cantine") { id } }`, phrasing)
+	if _, errs := post(t, tr.c, assign, bearer(tr.token(t, "EXPERT", montclar))); len(errs) == 0 {
+		t.Error("another commune's expert assigned the phrasing")
+	}
+	if _, errs := post(t, tr.c, assign, bearer(tr.token(t, "EXPERT", saintAubin))); len(errs) == 0 || errs[0] != "FORBIDDEN" {
+		t.Errorf("the commune's expert assigning to an entry of every tenant: %v, want FORBIDDEN", errs)
+	}
+	if _, errs := post(t, tr.c, assign, bearer(adminToken)); len(errs) > 0 {
+		t.Errorf("the platform's administrator assigning: %v", errs)
 	}
 }
