@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/integration/parvistest"
 )
 
@@ -75,6 +76,21 @@ func TestComposeImages(t *testing.T) {
 		repo, tag, ok := strings.Cut(s.Image, ":")
 		if !ok || tag == "" || tag == "latest" || strings.Contains(repo, "@") && tag == "" {
 			t.Errorf("%s: image %q: pin a version tag", name, s.Image)
+		}
+	}
+}
+
+// TestComposeCreatesEveryTopic: the broker creates no topic by itself, so the
+// init step creates every topic Parvis uses.
+func TestComposeCreatesEveryTopic(t *testing.T) {
+	c := readCompose(t, "docker-compose.yml")
+	if v := c.Services["kafka"].Environment["KAFKA_AUTO_CREATE_TOPICS_ENABLE"]; v != "false" {
+		t.Errorf("kafka: KAFKA_AUTO_CREATE_TOPICS_ENABLE=%q, want \"false\": a topic made by accident has one partition", v)
+	}
+	script := strings.Join(c.Services["kafka-topics"].Command, "\n")
+	for _, topic := range events.Topics {
+		if !regexp.MustCompile(`(?m)--create .*--topic ` + regexp.QuoteMeta(topic) + `\b|for t in [^;]*\b` + regexp.QuoteMeta(topic) + `\b`).MatchString(script) {
+			t.Errorf("kafka-topics does not create %s", topic)
 		}
 	}
 }
