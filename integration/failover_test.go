@@ -97,6 +97,20 @@ func TestRolesAsProcessesFailover(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("messages table: %d rows for %d events (%d inserted again after the kill)", rows[0].Rows, rows[0].Distinct, rows[0].Rows-rows[0].Distinct)
+	// The hourly rollup, recomputed by both projectors for the hours their
+	// batches touch, ends with every decision counted once too.
+	parvistest.Poll(t, "usage_hourly", 30*time.Second, func() error {
+		var sum []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := store.Select(context.Background(), &sum, "SELECT sum(messages) AS n FROM usage_hourly FINAL"); err != nil {
+			return err
+		}
+		if len(sum) == 0 || sum[0].N != 2*convs {
+			return fmt.Errorf("usage_hourly counts %v decisions, want %d", sum, 2*convs)
+		}
+		return nil
+	})
 
 	// One miner leads, the other stands by, and takes over when it dies.
 	leading := func(s *parvistest.Server) bool { return strings.Contains(s.Output(), `msg=leading group=parvis-miner`) }
