@@ -15,3 +15,11 @@ var (
 		Help: "Deliveries to a service platform, by result (delivered, retry, dead).",
 	}, []string{"result"})
 )
+
+func init() {
+	// Every result from the start, at zero, so that an alert on dead
+	// deliveries has a series to watch before the first one.
+	for _, r := range []string{"delivered", "retry", "dead"} {
+		deliveries.WithLabelValues(r)
+	}
+}

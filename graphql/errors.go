@@ -72,8 +72,23 @@ func chatError(err error) error {
 	return err
 }
 
-// presentError gives every error an extensions.code and hides internal details.
+// presentError gives every error an extensions.code and hides internal
+// details, counting the errors by code.
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	present := codeError(log)
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := present(ctx, err)
+		code, _ := gerr.Extensions["code"].(string)
+		if code == "" {
+			code = "OTHER"
+		}
+		errorsByCode.WithLabelValues(code).Inc()
+		return gerr
+	}
+}
+
+// codeError is presentError without the count.
+func codeError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var ue *userError
 		if errors.As(err, &ue) {

@@ -29,6 +29,7 @@ func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.Use(extension.FixedComplexityLimit(maxComplexity))
+	srv.AroundOperations(countOperations)
 	srv.AroundOperations(limitDepth)
 	srv.AroundFields(limitPublic(r.Public))
 	if introspection {

@@ -32,6 +32,10 @@ var (
 		Namespace: "parvis", Subsystem: "projector", Name: "skipped_erased_events_total",
 		Help: "Events not projected because their conversation is erased.",
 	})
+	consumerLag = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "parvis", Subsystem: "projector", Name: "consumer_lag_messages",
+		Help: "Events on the log after the last one projected, per partition this projector reads (as of its last commit).",
+	}, []string{"topic", "partition"})
 	lagSeconds = promauto.NewGauge(prometheus.GaugeOpts{
 		Namespace: "parvis", Subsystem: "projector", Name: "lag_seconds",
 		Help: "Age of the newest projected event when its batch was committed.",

@@ -83,6 +83,7 @@ func (p *Projector) Run(ctx context.Context) error {
 	})
 	defer r.Close()
 	var msgs []kafka.Message
+	lag := newLagMeter()
 	deadline := time.Now().Add(p.cfg.Flush)
 	for {
 		fctx, cancel := context.WithDeadline(ctx, deadline)
@@ -119,8 +120,10 @@ func (p *Projector) Run(ctx context.Context) error {
 				p.cfg.Logger.Warn("projector: commit offsets", slog.Any("error", err))
 			}
 			lagSeconds.Set(time.Since(msgs[len(msgs)-1].Time).Seconds())
+			lag.committed(msgs, time.Now())
 			msgs = msgs[:0]
 		}
+		lag.sweep(time.Now())
 		deadline = time.Now().Add(p.cfg.Flush)
 	}
 }

@@ -2,7 +2,7 @@
 # Fetches what Parvis needs to build, run and test, once, into a cache outside the
 # repo: the Go modules, libchdb.so (the embedded ClickHouse) and axe-core (for the
 # accessibility tests) from the npm registry, checksum verified; says when a
-# Debian package it does not install is missing (wfrench). Prints the library
+# Debian package it does not install is missing (wfrench, prometheus for promtool). Prints the library
 # path on the last line.
 set -euo pipefail
 
@@ -20,6 +20,12 @@ go mod download
 # correct words it does not know ("demain") into words of the knowledge base.
 if [ ! -f /usr/share/dict/french ]; then
   echo "deps: /usr/share/dict/french is missing: run 'apt-get install wfrench' (spelling correction will change correct French words without it)" >&2
+fi
+
+# promtool checks deploy/'s Prometheus configuration and alert rules in the
+# tests; without it, that test says SKIP.
+if ! command -v promtool >/dev/null; then
+  echo "deps: promtool is missing: run 'apt-get install prometheus' (the deploy/ alert rules are not checked without it)" >&2
 fi
 
 # axe-core, for the accessibility audits of the browser tests (never shipped).

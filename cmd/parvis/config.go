@@ -67,7 +67,8 @@ func parseServe(args []string) (config, error) {
 	c := config{}
 	fs := newFlags("serve", "parvis serve [--data DIR] [--addr HOST:PORT] [--demo] [--kafka BROKERS --clickhouse DSN] [--role api,projector,miner]\n\n"+
 		"Everything in one process by default (embedded broker and ClickHouse under --data).\n"+
-		"Secrets come from the environment only: PARVIS_ADMIN_TOKEN (32 characters at least), PARVIS_OIDC_CLIENT_SECRET.")
+		"Secrets come from the environment only: PARVIS_ADMIN_TOKEN (32 characters at least), PARVIS_OIDC_CLIENT_SECRET,\n"+
+		"PARVIS_DEMANDE_SECRET (32 characters at least, the same for every api process).")
 	fs.StringVar(&c.Data, "data", env("PARVIS_DATA", "./data"), "data directory (embedded broker, embedded ClickHouse, outbox) [PARVIS_DATA]")
 	fs.StringVar(&c.Addr, "addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "HTTP address [PARVIS_ADDR]")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo town's knowledge base if none is loaded")

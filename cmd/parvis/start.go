@@ -238,13 +238,16 @@ func (s *server) follow(ctx context.Context, what, topic string, apply func(even
 	return followToEnd(ctx, s.brokers, topic, apply, onChange, s.log, func(follow func() error) { s.goRun(what, follow) })
 }
 
-// startMiner groups unmet demand (miner role).
+// startMiner groups unmet demand (miner role), in one process at a time: the
+// miners elect their leader through a Kafka consumer group, the others stand by.
 func (s *server) startMiner(ctx context.Context) error {
 	if !s.cfg.has("miner") {
 		return nil
 	}
 	s.miner = mining.NewMiner(mining.Config{RegroupEvery: s.cfg.RegroupEvery, Erased: s.erasures, Logger: s.log}, s.queries)
-	s.goRun("miner", func() error { return s.miner.Run(ctx) })
+	s.goRun("miner", func() error {
+		return eventlog.Lead(ctx, s.brokers, "parvis-miner", events.TopicAudit, s.miner.Run, s.log)
+	})
 	return nil
 }
 

@@ -64,7 +64,7 @@ type Server struct {
 	Addr   string // HTTP
 	Broker string // embedded Kafka broker
 	args   []string
-	log    *bytes.Buffer
+	log    *output
 }
 
 // Start starts `parvis serve --demo` on data, with extra flags, and waits until it
@@ -92,7 +92,7 @@ func StartRole(t testing.TB, data string, flags ...string) *Server {
 // Restart starts the process again on the same data and waits until it is ready.
 func (s *Server) Restart() {
 	s.t.Helper()
-	s.log = &bytes.Buffer{}
+	s.log = &output{}
 	s.cmd = exec.Command(binary, s.args...)
 	s.cmd.Env = append(os.Environ(), "PARVIS_ADMIN_TOKEN="+AdminToken)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
@@ -117,7 +117,7 @@ func (s *Server) Restart() {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	s.t.Fatalf("parvis not ready after 60 s:\n%s", s.log)
+	s.t.Fatalf("parvis not ready after 60 s:\n%s", s.log.String())
 }
 
 // Kill stops the process without a clean shutdown (SIGKILL).
