@@ -580,6 +580,8 @@ func (s *Service) EndIdle(ctx context.Context, now time.Time) error {
 		}
 	}
 	s.mu.Unlock()
+	// In the order they started (ids sort by time), whatever the map's order.
+	slices.SortFunc(idle, func(a, b *conversation) int { return strings.Compare(a.id, b.id) })
 	for _, c := range idle {
 		ev, err := events.New(c.tenant, c.id, now, events.ConversationEnded{Reason: "inactivity"})
 		if err != nil {
