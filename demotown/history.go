@@ -234,8 +234,14 @@ func (p *player) run(ctx context.Context) error {
 				slog.Int("conversations", p.sum.Conversations), slog.Int("messages", p.sum.Messages))
 		}
 	}
-	p.now = p.cfg.End
-	return p.chat.EndIdle(ctx, p.cfg.End)
+	// The conversations of the last half hour stay open, as they would.
+	for ; sweep.Before(p.cfg.End); sweep = sweep.Add(10 * time.Minute) {
+		p.now = sweep
+		if err := p.chat.EndIdle(ctx, sweep); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // seed puts the starting knowledge base into the history's own state, as

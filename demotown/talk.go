@@ -3,7 +3,7 @@ package demotown
 import (
 	"context"
 	"fmt"
-		"time"
+	"time"
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/demandes"
