@@ -110,7 +110,11 @@ func Write(ctx context.Context, cfg Config) (Summary, error) {
 	p.desk = demandes.NewDesk(dc, p.log)
 	p.chat = ingest.NewService(ingest.Config{Tenant: firstTenant(cfg.Tenants), Tenants: cfg.Tenants, Engines: cfg.Engines,
 		Desk: p.desk, Logger: cfg.Logger, Now: p.clock}, nil, p.log, nil)
-	p.writer = &kb.Writer{Log: p.log, State: p.state, Tenant: firstTenant(cfg.Tenants)}
+	// The town's kb events wait for the publication that ends their draft, so
+	// that a follower of the log re-indexes once per publication, not once per
+	// step.
+	p.kbLog = &batch{next: cfg.Log, now: p.clock}
+	p.writer = &kb.Writer{Log: p.kbLog, State: p.state, Tenant: firstTenant(cfg.Tenants)}
 
 	tenants := cfg.Tenants.List(tenant.Everything())
 	if len(tenants) == 0 {
@@ -143,7 +147,10 @@ func Write(ctx context.Context, cfg Config) (Summary, error) {
 	if err := p.log.flush(ctx); err != nil {
 		return p.sum, err
 	}
-	p.sum.Events = p.log.sent
+	if err := p.kbLog.flush(ctx); err != nil {
+		return p.sum, err
+	}
+	p.sum.Events = p.log.sent + p.kbLog.sent
 	p.sum.Took = time.Since(began)
 	return p.sum, nil
 }
@@ -166,6 +173,7 @@ type player struct {
 	start  time.Time
 	now    time.Time // the clock of everything written
 	log    *batch
+	kbLog  *batch // the town's kb events, up to their publication
 	state  *kb.State
 	writer *kb.Writer
 	desk   *demandes.Desk
@@ -214,6 +222,9 @@ func (p *player) run(ctx context.Context) error {
 		if p.stale && !a.town {
 			// Entries published: the next citizen gets answers from them.
 			if err := p.log.flush(ctx); err != nil {
+				return err
+			}
+			if err := p.kbLog.flush(ctx); err != nil {
 				return err
 			}
 			entries, version := p.state.Published()

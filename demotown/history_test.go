@@ -74,6 +74,12 @@ func history(t *testing.T, days int, seed uint64, end time.Time) (Summary, []eve
 	return sum, out.evs
 }
 
+// decided is a decision that answered or not.
+type decided struct {
+	at       time.Time
+	answered bool
+}
+
 var end = time.Date(2026, 11, 29, 8, 30, 0, 0, time.UTC)
 
 var ulidLike = regexp.MustCompile(`\b[0-9A-HJKMNP-TV-Z]{26}\b`)
@@ -131,6 +137,7 @@ func TestHistory(t *testing.T) {
 		helpful       = map[bool]int{}
 		published     = map[string]time.Time{}
 		answeredWith  = map[string][]time.Time{} // entry → when it answered
+		montclar      []decided                  // Montclar's answers and failures
 		noel          []time.Time
 		velos         [3]int // by thirds of the history
 		closed, filed = map[string]bool{}, map[string]bool{}
@@ -169,6 +176,9 @@ func TestHistory(t *testing.T) {
 			outcomes[p.Outcome]++
 			if p.Outcome == "ANSWERED" {
 				answeredWith[p.EntryID] = append(answeredWith[p.EntryID], e.At)
+			}
+			if e.Tenant == "montclar" && (p.Outcome == "ANSWERED" || p.Outcome == "UNANSWERED") {
+				montclar = append(montclar, decided{e.At, p.Outcome == "ANSWERED"})
 			}
 		case *events.FeedbackGiven:
 			helpful[p.Helpful]++
@@ -259,6 +269,26 @@ func TestHistory(t *testing.T) {
 					t.Errorf("%s answered on %s, before it was published on %s", id, a, at)
 				}
 			}
+		}
+		// Montclar's answer rate, three weeks before and after.
+		at := published["objets_trouves"]
+		rate := func(from, to time.Time) float64 {
+			n, ok := 0, 0
+			for _, d := range montclar {
+				if !d.at.Before(from) && d.at.Before(to) {
+					n++
+					if d.answered {
+						ok++
+					}
+				}
+			}
+			return float64(ok) / float64(max(n, 1))
+		}
+		weeks := 21 * 24 * time.Hour
+		before, after := rate(at.Add(-weeks), at), rate(at, at.Add(weeks))
+		t.Logf("Montclar's answer rate: %.3f the three weeks before, %.3f after", before, after)
+		if after < before+0.03 {
+			t.Errorf("Montclar's answer rate: %.3f the three weeks before, %.3f after: want a visible rise", before, after)
 		}
 	})
 	t.Run("demandes settled and open", func(t *testing.T) {

@@ -72,7 +72,8 @@ func typo(r *rand.Rand, s string) string {
 	return strings.Join(words, " ")
 }
 
-// Short messages citizens send besides their questions.
+// Short messages citizens send besides their questions, as they are: varied
+// enough, and a greeting with a typo is no longer a greeting.
 var (
 	greetings = []string{"bonjour", "Bonjour !", "bjr", "salut", "Bonsoir", "bonjour madame, monsieur"}
 	thanks    = []string{"merci", "Merci beaucoup !", "merci bcp", "super merci", "Merci, bonne journée"}

@@ -31,7 +31,7 @@ func (p *player) open(ctx context.Context, v visit) error {
 	p.sum.Conversations++
 	t := &talk{visit: v, id: c.ID, rephrase: 1, more: v.code == "" && v.offtopic == ""}
 	if v.code == "" && p.r.Float64() < 0.18 {
-		return p.then(t, func(ctx context.Context) error { return p.say(ctx, t, speak(p.r, pick(p.r, greetings)), p.ask) })
+		return p.then(t, func(ctx context.Context) error { return p.say(ctx, t, pick(p.r, greetings), p.ask) })
 	}
 	p.ask(ctx, t, ingest.Reply{})
 	return nil
@@ -167,7 +167,7 @@ func (p *player) react(ctx context.Context, t *talk, reply ingest.Reply) {
 			p.again(t)
 		case x < 0.45:
 			p.then(t, func(ctx context.Context) error {
-				return p.say(ctx, t, speak(p.r, pick(p.r, handoffs)), func(context.Context, *talk, ingest.Reply) { p.close(t) })
+				return p.say(ctx, t, pick(p.r, handoffs), func(context.Context, *talk, ingest.Reply) { p.close(t) })
 			})
 		default:
 			p.close(t)
@@ -200,7 +200,7 @@ func (p *player) next(t *talk) {
 		p.then(t, func(ctx context.Context) error { return p.say(ctx, t, text, p.react) })
 	case x < 0.4:
 		p.then(t, func(ctx context.Context) error {
-			return p.say(ctx, t, speak(p.r, pick(p.r, thanks)), func(context.Context, *talk, ingest.Reply) { p.close(t) })
+			return p.say(ctx, t, pick(p.r, thanks), func(context.Context, *talk, ingest.Reply) { p.close(t) })
 		})
 	default:
 		p.close(t)

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/parvis-civic/parvis/demotown"
+	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
+)
+
+// historySeed fixes the demo history: every fresh demo shows the same past.
+const historySeed = 1
+
+// startHistory writes the demo territory's past (--demo, --demo-history days)
+// when the log holds no conversation yet, so that a restart never writes it
+// twice; then, once the projector has it, the miner groups it again (its
+// passes read only what is new by the clock, and the history is old).
+func (s *server) startHistory(ctx context.Context) error {
+	if !s.cfg.Demo || s.cfg.DemoHistory == 0 {
+		return nil
+	}
+	if s.desk == nil {
+		s.log.Info("demo history skipped: it needs the api role")
+		return nil
+	}
+	n, err := eventlog.Appended(ctx, s.brokers, events.TopicConversations)
+	if err != nil {
+		return err
+	}
+	if n > 0 || s.pub.Pending() > 0 {
+		s.log.Info("demo history already written, or conversations held: none written", slog.Int64("events", n))
+		return nil
+	}
+	s.log.Info("demo history: writing", slog.Int("days", s.cfg.DemoHistory))
+	entries, _ := s.kb.Published()
+	end := time.Now()
+	sum, err := demotown.Write(ctx, demotown.Config{Days: s.cfg.DemoHistory, End: end, Seed: historySeed, Log: s.pub,
+		Tenants: s.tenants, Entries: entries, Engines: s.engines, Await: s.awaitEntries, Desk: s.deskConfig, Logger: s.log})
+	if err != nil {
+		return fmt.Errorf("demo history: %w", err)
+	}
+	s.log.Info("demo history written", slog.Int("days", s.cfg.DemoHistory), slog.Int("conversations", sum.Conversations),
+		slog.Int("messages", sum.Messages), slog.Int("feedback", sum.Feedback), slog.Int("demandes", sum.Demandes),
+		slog.Int("entries_published", sum.Published), slog.Int("events", sum.Events), slog.Duration("took", sum.Took))
+	if s.miner == nil || s.projector == nil {
+		return nil
+	}
+	from := end.Add(-time.Duration(s.cfg.DemoHistory) * 24 * time.Hour)
+	s.goRun("demo history mining", func() error {
+		began := time.Now()
+		// A query a second, not waitFor's fifty: each one reads ClickHouse.
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			o, err := s.queries.Overview(ctx, tenant.Everything(), from, end.Add(time.Second))
+			if err == nil && o.Conversations >= sum.Conversations {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return nil // stopped
+			case <-tick.C:
+			}
+		}
+		if err := s.miner.Rebuild(ctx); err != nil {
+			return fmt.Errorf("demo history: mine: %w", err)
+		}
+		s.log.Info("demo history projected and mined", slog.Duration("took", time.Since(began)))
+		return nil
+	})
+	return nil
+}
+
+// awaitEntries returns once the serving engines hold every entry given: the
+// knowledge base follower reads the history's kb events back and swaps them,
+// as for any change.
+func (s *server) awaitEntries(ctx context.Context, entries []kb.Entry, _ string) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	return waitFor(ctx, func() bool {
+		ix := s.engine.Index()
+		for _, e := range entries {
+			if _, ok := ix.Entry(e.ID); !ok {
+				return false
+			}
+		}
+		return true
+	})
+}
