@@ -16,10 +16,9 @@ import (
 // historySeed fixes the demo history: every fresh demo shows the same past.
 const historySeed = 1
 
-// startHistory writes the demo territory's past (--demo, --demo-history days)
-// when the log holds no conversation yet, so that a restart never writes it
-// twice; then, once the projector has it, the miner groups it again (its
-// passes read only what is new by the clock, and the history is old).
+// startHistory starts writing the demo territory's past (--demo,
+// --demo-history days) when the log holds no conversation yet, so that a
+// restart never writes it twice.
 func (s *server) startHistory(ctx context.Context) error {
 	if !s.cfg.Demo || s.cfg.DemoHistory == 0 {
 		return nil
@@ -37,11 +36,24 @@ func (s *server) startHistory(ctx context.Context) error {
 		return nil
 	}
 	s.log.Info("demo history: writing", slog.Int("days", s.cfg.DemoHistory))
+	// In the background: the pages fill as it is written, and the server does
+	// not keep its first visitor waiting.
+	s.goRun("demo history", func() error { return s.writeHistory(ctx) })
+	return nil
+}
+
+// writeHistory writes the history, then, once the projector has it, has the
+// miner group it again: its passes read only what is new by the clock, and
+// the history is old.
+func (s *server) writeHistory(ctx context.Context) error {
 	entries, _ := s.kb.Published()
 	end := time.Now()
 	sum, err := demotown.Write(ctx, demotown.Config{Days: s.cfg.DemoHistory, End: end, Seed: historySeed, Log: s.pub,
 		Tenants: s.tenants, Entries: entries, Engines: s.engines, Await: s.awaitEntries, Desk: s.deskConfig, Logger: s.log})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped: a restart will not complete it
+		}
 		return fmt.Errorf("demo history: %w", err)
 	}
 	s.log.Info("demo history written", slog.Int("days", s.cfg.DemoHistory), slog.Int("conversations", sum.Conversations),
@@ -50,29 +62,26 @@ func (s *server) startHistory(ctx context.Context) error {
 	if s.miner == nil || s.projector == nil {
 		return nil
 	}
+	began := time.Now()
 	from := end.Add(-time.Duration(s.cfg.DemoHistory) * 24 * time.Hour)
-	s.goRun("demo history mining", func() error {
-		began := time.Now()
-		// A query a second, not waitFor's fifty: each one reads ClickHouse.
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for {
-			o, err := s.queries.Overview(ctx, tenant.Everything(), from, end.Add(time.Second))
-			if err == nil && o.Conversations >= sum.Conversations {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return nil // stopped
-			case <-tick.C:
-			}
+	// A query a second, not waitFor's fifty: each one reads ClickHouse.
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		o, err := s.queries.Overview(ctx, tenant.Everything(), from, end.Add(time.Second))
+		if err == nil && o.Conversations >= sum.Conversations {
+			break
 		}
-		if err := s.miner.Rebuild(ctx); err != nil {
-			return fmt.Errorf("demo history: mine: %w", err)
+		select {
+		case <-ctx.Done():
+			return nil // stopped
+		case <-tick.C:
 		}
-		s.log.Info("demo history projected and mined", slog.Duration("took", time.Since(began)))
-		return nil
-	})
+	}
+	if err := s.miner.Rebuild(ctx); err != nil {
+		return fmt.Errorf("demo history: mine: %w", err)
+	}
+	s.log.Info("demo history projected and mined", slog.Duration("took", time.Since(began)))
 	return nil
 }
 
