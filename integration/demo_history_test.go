@@ -24,6 +24,11 @@ func TestDemoHistory(t *testing.T) {
 		}
 		return nil
 	})
+	for _, line := range strings.Split(s.Output(), "\n") {
+		if strings.Contains(line, "demo history written") || strings.Contains(line, "demo history projected") {
+			t.Log(line)
+		}
+	}
 	o := overview90(t, s, analyst)
 	if o.Conversations < 1000 || o.Messages <= o.Conversations || o.Answered == 0 || o.Unanswered == 0 ||
 		o.AnswerRate <= 0 || o.HelpfulRate == nil || *o.HelpfulRate <= 0 {
