@@ -52,12 +52,12 @@ type Config struct {
 	// Engines decide for the history's citizens; they hold Entries when Write
 	// is called (serve's own engines, once the demo knowledge base is loaded).
 	Engines *ingest.Engines
-	// Await returns once Engines decide with entries, the knowledge base after
-	// the history published some: serve waits for its knowledge base follower
-	// to read the history's kb events back, which swaps its engines as for
-	// any change. Nil: Write swaps Engines itself (engines of its own, which
-	// nothing else swaps).
-	Await func(ctx context.Context, entries []kb.Entry, version string) error
+	// Await returns once Engines decide with the entries the history just
+	// published, their kb events being on the log: serve waits for its
+	// knowledge base follower to read them back, which swaps its engines as for
+	// any change. Nil: Write swaps Engines itself to its knowledge base
+	// (engines of its own, which nothing else swaps).
+	Await func(ctx context.Context, published []kb.Entry) error
 	// Desk configures the desk that files and moves the history's demandes:
 	// the serving desk's codes, kinds and key store, so that its demandes can be
 	// tracked and read like the others. Its clock and notifier are the history's.
@@ -100,8 +100,8 @@ func Write(ctx context.Context, cfg Config) (Summary, error) {
 		return Summary{}, err
 	}
 	if p.cfg.Await == nil {
-		p.cfg.Await = func(_ context.Context, entries []kb.Entry, version string) error {
-			cfg.Engines.Swap(entries, version)
+		p.cfg.Await = func(context.Context, []kb.Entry) error {
+			cfg.Engines.Swap(p.state.Published())
 			return nil
 		}
 	}
@@ -181,7 +181,7 @@ type player struct {
 	asked  []kb.Entry // the entries citizens ask about
 	queue  agenda
 	seq    int
-	stale  bool // the town published entries that the engines do not hold yet
+	fresh  []kb.Entry // published by the town, not yet held by the engines
 	sum    Summary
 }
 
@@ -219,7 +219,7 @@ func (p *player) run(ctx context.Context) error {
 			}
 		}
 		p.now = a.at
-		if p.stale && !a.town {
+		if len(p.fresh) > 0 && !a.town {
 			// Entries published: the next citizen gets answers from them.
 			if err := p.log.flush(ctx); err != nil {
 				return err
@@ -227,11 +227,10 @@ func (p *player) run(ctx context.Context) error {
 			if err := p.kbLog.flush(ctx); err != nil {
 				return err
 			}
-			entries, version := p.state.Published()
-			if err := p.cfg.Await(ctx, entries, version); err != nil {
+			if err := p.cfg.Await(ctx, p.fresh); err != nil {
 				return fmt.Errorf("demotown: the engines did not take the entries published: %w", err)
 			}
-			p.stale = false
+			p.fresh = nil
 		}
 		if err := a.do(ctx); err != nil {
 			return fmt.Errorf("demotown: %s: %w", a.at.Format(time.DateTime), err)
@@ -284,10 +283,11 @@ func (p *player) town(n *need, draft time.Time) {
 		return err
 	})
 	p.atTown(draft.Add(50*time.Hour), func(ctx context.Context) error {
-		if _, err := p.writer.Publish(ctx, e.ID, "expert"); err != nil {
+		published, err := p.writer.Publish(ctx, e.ID, "expert")
+		if err != nil {
 			return err
 		}
-		p.stale = true
+		p.fresh = append(p.fresh, published)
 		p.sum.Published++
 		return nil
 	})

@@ -85,16 +85,20 @@ func (s *server) writeHistory(ctx context.Context) error {
 	return nil
 }
 
-// awaitEntries returns once the serving engines hold every entry given: the
-// knowledge base follower reads the history's kb events back and swaps them,
-// as for any change.
-func (s *server) awaitEntries(ctx context.Context, entries []kb.Entry, _ string) error {
+// awaitEntries returns once the serving engines of the tenants answer with the
+// entries the history published: the knowledge base follower reads the
+// history's kb events back and swaps them, as for any change. The tenants'
+// engines are swapped first: the history does not wait for the search engine.
+func (s *server) awaitEntries(ctx context.Context, published []kb.Entry) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	return waitFor(ctx, func() bool {
-		ix := s.engine.Index()
-		for _, e := range entries {
-			if _, ok := ix.Entry(e.ID); !ok {
+		for _, e := range published {
+			owner := e.Tenant
+			if owner == "" {
+				owner = s.cfg.Tenant
+			}
+			if _, ok := s.engines.For(owner).Index().Entry(e.ID); !ok {
 				return false
 			}
 		}
