@@ -17,9 +17,8 @@ import (
 type talk struct {
 	visit
 	id       string
-	asked    []string // the phrasings already typed
-	rephrase int      // rephrasings left
-	more     bool     // a second question may follow
+	rephrase int  // rephrasings left
+	more     bool // a second question may follow
 }
 
 // open starts a visit's conversation and schedules its first message.
@@ -31,17 +30,17 @@ func (p *player) open(ctx context.Context, v visit) error {
 	p.sum.Conversations++
 	t := &talk{visit: v, id: c.ID, rephrase: 1, more: v.code == "" && v.offtopic == ""}
 	if v.code == "" && p.r.Float64() < 0.18 {
-		return p.then(t, func(ctx context.Context) error { return p.say(ctx, t, pick(p.r, greetings), p.ask) })
+		p.then(func(ctx context.Context) error { return p.say(ctx, t, pick(p.r, greetings), p.ask) })
+		return nil
 	}
 	p.ask(ctx, t, ingest.Reply{})
 	return nil
 }
 
 // then schedules the citizen's next move after the time it takes to read and type.
-func (p *player) then(t *talk, do func(context.Context) error) error {
+func (p *player) then(do func(context.Context) error) {
 	gap := time.Duration(15+p.r.ExpFloat64()*45) * time.Second
 	p.at(p.now.Add(gap), do)
-	return nil
 }
 
 // say sends a message and lets react decide what the citizen does next.
@@ -51,7 +50,6 @@ func (p *player) say(ctx context.Context, t *talk, text string, react func(conte
 		return fmt.Errorf("send %q: %w", text, err)
 	}
 	p.sum.Messages++
-	t.asked = append(t.asked, text)
 	react(ctx, t, reply)
 	return nil
 }
@@ -67,7 +65,7 @@ func (p *player) ask(_ context.Context, t *talk, _ ingest.Reply) {
 	default:
 		text = speak(p.r, pick(p.r, p.phrasings(t)))
 	}
-	p.then(t, func(ctx context.Context) error { return p.say(ctx, t, text, p.react) })
+	p.then(func(ctx context.Context) error { return p.say(ctx, t, text, p.react) })
 }
 
 // phrasings returns the ways of asking what the citizen came for.
@@ -95,7 +93,6 @@ func (t *talk) wanted() string {
 func (p *player) react(ctx context.Context, t *talk, reply ingest.Reply) {
 	d := reply.Decision
 	if reply.Tracking || t.offtopic != "" {
-		p.close(t)
 		return
 	}
 	if reply.Demande != nil {
@@ -106,7 +103,7 @@ func (p *player) react(ctx context.Context, t *talk, reply ingest.Reply) {
 		}
 		if described && p.r.Float64() < want {
 			kind := reply.Demande.ID
-			p.then(t, func(ctx context.Context) error { return p.file(ctx, t, kind) })
+			p.then(func(ctx context.Context) error { return p.file(ctx, t, kind) })
 			return
 		}
 	}
@@ -119,7 +116,7 @@ func (p *player) react(ctx context.Context, t *talk, reply ingest.Reply) {
 		}
 		if p.r.Float64() < rate {
 			helpful := p.r.Float64() < helped
-			p.then(t, func(ctx context.Context) error {
+			p.then(func(ctx context.Context) error {
 				comment := ""
 				if !helpful && p.r.Float64() < 0.3 {
 					comment = pick(p.r, notHelped)
@@ -149,7 +146,7 @@ func (p *player) react(ctx context.Context, t *talk, reply ingest.Reply) {
 			choice = d.Choices[0].ID
 		}
 		if choice != "" && p.r.Float64() < 0.8 {
-			p.then(t, func(ctx context.Context) error {
+			p.then(func(ctx context.Context) error {
 				if _, err := p.chat.Choose(ctx, t.id, choice); err != nil {
 					return err
 				}
@@ -166,11 +163,9 @@ func (p *player) react(ctx context.Context, t *talk, reply ingest.Reply) {
 		case x < 0.35 && t.rephrase > 0:
 			p.again(t)
 		case x < 0.45:
-			p.then(t, func(ctx context.Context) error {
-				return p.say(ctx, t, pick(p.r, handoffs), func(context.Context, *talk, ingest.Reply) { p.close(t) })
+			p.then(func(ctx context.Context) error {
+				return p.say(ctx, t, pick(p.r, handoffs), leave)
 			})
-		default:
-			p.close(t)
 		}
 	default:
 		p.next(t)
@@ -180,13 +175,12 @@ func (p *player) react(ctx context.Context, t *talk, reply ingest.Reply) {
 // again says the same need in other words, once.
 func (p *player) again(t *talk) {
 	if t.rephrase == 0 || t.code != "" || t.offtopic != "" {
-		p.close(t)
 		return
 	}
 	t.rephrase--
 	options := p.phrasings(t)
 	text := speak(p.r, pick(p.r, options))
-	p.then(t, func(ctx context.Context) error { return p.say(ctx, t, text, p.react) })
+	p.then(func(ctx context.Context) error { return p.say(ctx, t, text, p.react) })
 }
 
 // next asks a second question now and then, or thanks, or leaves.
@@ -197,13 +191,11 @@ func (p *player) next(t *talk) {
 		t.need = nil
 		t.entry = p.second(t)
 		text := speak(p.r, pick(p.r, t.entry.Phrasings()))
-		p.then(t, func(ctx context.Context) error { return p.say(ctx, t, text, p.react) })
+		p.then(func(ctx context.Context) error { return p.say(ctx, t, text, p.react) })
 	case x < 0.4:
-		p.then(t, func(ctx context.Context) error {
-			return p.say(ctx, t, pick(p.r, thanks), func(context.Context, *talk, ingest.Reply) { p.close(t) })
+		p.then(func(ctx context.Context) error {
+			return p.say(ctx, t, pick(p.r, thanks), leave)
 		})
-	default:
-		p.close(t)
 	}
 }
 
@@ -213,9 +205,9 @@ func (p *player) second(t *talk) *kb.Entry {
 	return pickEntry(p.r, p.asked, ten, t.audience, p.now.In(paris).Month())
 }
 
-// close ends what the citizen does in the conversation; the idle sweep ends
-// the conversation itself half an hour later.
-func (p *player) close(*talk) {}
+// leave is a citizen who reads the reply and goes: the idle sweep ends the
+// conversation half an hour later.
+func leave(context.Context, *talk, ingest.Reply) {}
 
 // file files the demande the reply proposed, and schedules what the town's
 // agents do with it and whether the citizen comes back to ask where it stands.
