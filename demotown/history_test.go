@@ -3,6 +3,7 @@ package demotown
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -102,15 +103,13 @@ func fingerprint(evs []events.Envelope) []string {
 		s := e.Type + " " + e.At.Format(time.RFC3339Nano) + " " + e.Tenant + " " + e.ConversationID + " " + string(b)
 		out[i] = ulidLike.ReplaceAllStringFunc(s, func(id string) string {
 			if _, ok := ids[id]; !ok {
-				ids[id] = "#" + strings.Repeat("x", 0) + string(rune('a'+len(ids)%26)) + itoa(len(ids))
+				ids[id] = fmt.Sprintf("#%d", len(ids))
 			}
 			return ids[id]
 		})
 	}
 	return out
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // TestHistory writes 90 days and checks what the pages will show: every
 // tenant and audience, office hours, quiet Sundays, needs that grow, entries
@@ -304,6 +303,9 @@ func TestHistory(t *testing.T) {
 	})
 }
 
+// TestSameSeedSameHistory writes the same 20 days twice: every event the same,
+// at the same moment, in the same order, but for its ids and what is random on
+// purpose.
 func TestSameSeedSameHistory(t *testing.T) {
 	_, a := history(t, 20, 7, end)
 	_, b := history(t, 20, 7, end)
