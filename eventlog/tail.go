@@ -115,29 +115,49 @@ func (t *Tail) CaughtUp(ctx context.Context) error {
 
 // ends returns the end offset of every partition of the topic.
 func (t *Tail) ends(ctx context.Context) (map[int]int64, error) {
-	meta, err := t.client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{t.topic}})
+	return topicEnds(ctx, t.client, t.topic)
+}
+
+// Appended returns how many events the topic has ever been given, over all
+// its partitions (retention deletes old ones, not their offsets): zero tells
+// a log that never held anything, a fresh deployment.
+func Appended(ctx context.Context, brokers []string, topic string) (int64, error) {
+	ends, err := topicEnds(ctx, &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}, topic)
 	if err != nil {
-		return nil, fmt.Errorf("eventlog: partitions of %s: %w", t.topic, err)
+		return 0, err
+	}
+	var n int64
+	for _, end := range ends {
+		n += end
+	}
+	return n, nil
+}
+
+// topicEnds returns the end offset of every partition of a topic.
+func topicEnds(ctx context.Context, client *kafka.Client, topic string) (map[int]int64, error) {
+	meta, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return nil, fmt.Errorf("eventlog: partitions of %s: %w", topic, err)
 	}
 	if len(meta.Topics) != 1 || meta.Topics[0].Error != nil {
 		err := errors.New("no such topic")
 		if len(meta.Topics) == 1 {
 			err = meta.Topics[0].Error
 		}
-		return nil, fmt.Errorf("eventlog: partitions of %s: %w", t.topic, err)
+		return nil, fmt.Errorf("eventlog: partitions of %s: %w", topic, err)
 	}
 	var reqs []kafka.OffsetRequest
 	for _, p := range meta.Topics[0].Partitions {
 		reqs = append(reqs, kafka.LastOffsetOf(p.ID))
 	}
-	res, err := t.client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{t.topic: reqs}})
+	res, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
 	if err != nil {
-		return nil, fmt.Errorf("eventlog: end of %s: %w", t.topic, err)
+		return nil, fmt.Errorf("eventlog: end of %s: %w", topic, err)
 	}
 	ends := map[int]int64{}
-	for _, po := range res.Topics[t.topic] {
+	for _, po := range res.Topics[topic] {
 		if po.Error != nil {
-			return nil, fmt.Errorf("eventlog: end of %s/%d: %w", t.topic, po.Partition, po.Error)
+			return nil, fmt.Errorf("eventlog: end of %s/%d: %w", topic, po.Partition, po.Error)
 		}
 		ends[po.Partition] = po.LastOffset
 	}

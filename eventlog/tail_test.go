@@ -60,3 +60,36 @@ func TestTailCatchesUp(t *testing.T) {
 		t.Errorf("the tail applied %d events, want the %d appended after it started", len(seen), len(ids))
 	}
 }
+
+// Appended counts every event a topic was ever given, over its partitions:
+// zero on a fresh log, which is how serve --demo knows it may write its
+// history.
+func TestAppended(t *testing.T) {
+	addr, pub := eventlogtest.Start(t)
+	ctx := context.Background()
+	count := func() int64 {
+		n, err := eventlog.Appended(ctx, []string{addr}, events.TopicConversations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("a fresh log: %d events appended", n)
+	}
+	for range 5 {
+		ev, err := events.New("montclar", events.NewID(time.Now()), time.Now(), events.ConversationStarted{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pub.Publish(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(); n != 5 {
+		t.Errorf("%d events appended, want 5", n)
+	}
+	if _, err := eventlog.Appended(ctx, []string{addr}, "parvis.nothing"); err == nil {
+		t.Error("a topic that does not exist: no error")
+	}
+}

@@ -91,6 +91,9 @@ type Config struct {
 	// tracks them.
 	Desk   *demandes.Desk
 	Logger *slog.Logger
+	// Now is the clock the events are dated by; time.Now when nil. The demo
+	// town's history sets it to write its past through this very path.
+	Now func() time.Time
 }
 
 // Service runs conversations. It is safe for concurrent use; the messages of one
@@ -143,6 +146,9 @@ func NewService(cfg Config, engine *bot.Engine, pub Publisher, lookup Conversati
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	return &Service{cfg: cfg, engine: engine, pub: pub, lookup: lookup, convs: map[string]*conversation{},
 		convLimiter: web.NewBurstLimiter(cfg.ConversationRate, cfg.ConversationRate/3)}
 }
@@ -173,7 +179,7 @@ func (s *Service) Start(ctx context.Context, st Start) (Conversation, error) {
 	if err != nil {
 		return Conversation{}, err
 	}
-	now := time.Now()
+	now := s.cfg.Now()
 	id := events.NewID(now)
 	ev, err := events.New(tenantID, id, now, events.ConversationStarted{
 		Audience: string(st.Audience), Channel: st.Channel, Campaign: st.Campaign,
@@ -243,7 +249,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 		return nil, ErrUnknownConversation
 	}
 	// Its answers before are unknown here: one of them may be rated.
-	return s.adopt(&conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), campaign: campaign, last: time.Now(), unrated: []string{""}}), nil
+	return s.adopt(&conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), campaign: campaign, last: s.cfg.Now(), unrated: []string{""}}), nil
 }
 
 // resync brings what a conversation's answers allow (the answers still to
@@ -372,7 +378,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 // further events of the same turn, in one publish; it returns the utterance.
 func (s *Service) log(ctx context.Context, c *conversation, text string, counts map[string]int, d bot.Decision,
 	replyText string, more ...func(utt events.Envelope) (events.Payload, error)) (events.Envelope, error) {
-	now := time.Now()
+	now := s.cfg.Now()
 	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts, Campaign: c.campaign})
 	if err != nil {
 		return utt, err
@@ -523,7 +529,7 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, helpful b
 		comment, _ = redact.Redact(comment)
 	}
 	last := len(c.unrated) - 1
-	ev, err := events.New(c.tenant, c.id, time.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment,
+	ev, err := events.New(c.tenant, c.id, s.cfg.Now(), events.FeedbackGiven{Helpful: helpful, Comment: comment,
 		UtteranceID: c.unrated[last], Campaign: c.campaign})
 	if err != nil {
 		return err
@@ -551,14 +557,14 @@ func (s *Service) FinishScenario(ctx context.Context, conversationID string, sce
 	if c.campaign == "" {
 		return ErrNotInCampaign
 	}
-	ev, err := events.New(c.tenant, c.id, time.Now(), events.ScenarioFinished{Campaign: c.campaign, Scenario: scenario, Done: done})
+	ev, err := events.New(c.tenant, c.id, s.cfg.Now(), events.ScenarioFinished{Campaign: c.campaign, Scenario: scenario, Done: done})
 	if err != nil {
 		return err
 	}
 	if err := s.pub.Publish(ctx, ev); err != nil {
 		return err
 	}
-	c.last = time.Now()
+	c.last = s.cfg.Now()
 	return nil
 }
 
@@ -574,6 +580,8 @@ func (s *Service) EndIdle(ctx context.Context, now time.Time) error {
 		}
 	}
 	s.mu.Unlock()
+	// In the order they started (ids sort by time), whatever the map's order.
+	slices.SortFunc(idle, func(a, b *conversation) int { return strings.Compare(a.id, b.id) })
 	for _, c := range idle {
 		ev, err := events.New(c.tenant, c.id, now, events.ConversationEnded{Reason: "inactivity"})
 		if err != nil {

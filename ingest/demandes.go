@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/demandes"
@@ -27,7 +26,7 @@ func (s *Service) track(ctx context.Context, c *conversation, text string) (Repl
 		return Reply{}, false, nil
 	}
 	redacted, counts := redact.Redact(text)
-	now := time.Now()
+	now := s.cfg.Now()
 	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts, Campaign: c.campaign})
 	if err != nil {
 		return Reply{}, true, err

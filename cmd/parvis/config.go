@@ -21,9 +21,12 @@ import (
 // config is the configuration of `parvis serve`, from flags and PARVIS_*
 // variables (a flag wins over its variable).
 type config struct {
-	Data          string
-	Addr          string
-	Demo          bool
+	Data string
+	Addr string
+	Demo bool
+	// DemoHistory is the days of the demo territory's past that --demo writes
+	// on a log without conversations; 0: none.
+	DemoHistory   int
 	Kafka         string
 	ClickHouse    string
 	BrokerListen  string
@@ -72,6 +75,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.Data, "data", env("PARVIS_DATA", "./data"), "data directory (embedded broker, embedded ClickHouse, outbox) [PARVIS_DATA]")
 	fs.StringVar(&c.Addr, "addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "HTTP address [PARVIS_ADDR]")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo town's knowledge base if none is loaded")
+	history := fs.String("demo-history", env("PARVIS_DEMO_HISTORY", "90"), "with --demo, days of the demo territory's past written when the log holds no conversation yet (0: none) [PARVIS_DEMO_HISTORY]")
 	fs.StringVar(&c.Kafka, "kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (host:port,...); empty: embedded broker [PARVIS_KAFKA]")
 	fs.StringVar(&c.ClickHouse, "clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN clickhouse://user:pass@host:9000/db; empty: embedded [PARVIS_CLICKHOUSE]")
 	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker [PARVIS_BROKER_LISTEN]")
@@ -118,6 +122,9 @@ func parseServe(args []string) (config, error) {
 		return c, fmt.Errorf("%w: --retention-days %q: want a number of days (0: for ever)", errUsage, *retention)
 	}
 	c.RetentionDays = days
+	if c.DemoHistory, err = strconv.Atoi(*history); err != nil {
+		return c, fmt.Errorf("%w: --demo-history %q: want a number of days (0: none)", errUsage, *history)
+	}
 	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
 	c.OIDC.ClientSecret = os.Getenv("PARVIS_OIDC_CLIENT_SECRET")
 	c.Demandes.Secret = os.Getenv("PARVIS_DEMANDE_SECRET")
@@ -191,6 +198,11 @@ func (c config) Validate() error {
 	}
 	if c.RetentionDays < 0 {
 		errs = append(errs, fmt.Errorf("--retention-days %d: want 0 (keep for ever) or more", c.RetentionDays))
+	}
+	if c.DemoHistory < 0 || c.DemoHistory > 366 {
+		errs = append(errs, fmt.Errorf("--demo-history %d: want 0 (none) to 366 days", c.DemoHistory))
+	} else if c.RetentionDays > 0 && c.DemoHistory > c.RetentionDays {
+		errs = append(errs, fmt.Errorf("--demo-history %d: more days than --retention-days %d keeps", c.DemoHistory, c.RetentionDays))
 	}
 	if c.TenantsFile != "" {
 		if _, err := tenant.Load(c.TenantsFile); err != nil {

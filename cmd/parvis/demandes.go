@@ -125,6 +125,7 @@ func (s *server) startDemandes(ctx context.Context) error {
 		mailer = demandes.NewMailer(cfg.SMTPAddr, cfg.SMTPFrom)
 		dc.Notify = mailer
 	}
+	s.deskConfig = dc
 	s.desk = demandes.NewDesk(dc, s.pub)
 	if mailer != nil {
 		mailer.Attach(s.desk)

@@ -11,7 +11,7 @@ import (
 // end-to-end tests stand outside the picture.
 var layers = [][]string{
 	{"cmd/parvis"},
-	{"graphql", "dashboards"},
+	{"graphql", "dashboards", "demotown"},
 	{"ingest", "mining", "campaigns", "opendata"},
 	{"bot", "auth", "projections", "eventlog", "demandes", "linkcheck"},
 	{"french", "web", "semantic"},

@@ -158,6 +158,10 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--session-max-age", "0s"}, "--session-max-age"},
 		{[]string{"--retention-days", "-1"}, "--retention-days"},
 		{[]string{"--retention-days", "un an"}, "--retention-days"},
+		{[]string{"--demo-history", "trois mois"}, "--demo-history"},
+		{[]string{"--demo-history", "-1"}, "--demo-history"},
+		{[]string{"--demo-history", "400"}, "--demo-history"},
+		{[]string{"--demo-history", "90", "--retention-days", "30"}, "more days than --retention-days"},
 	}
 	for _, tt := range tests {
 		_, err := parseServe(tt.args)
@@ -170,7 +174,7 @@ func TestServeConfigValidation(t *testing.T) {
 		t.Errorf("a 9-character admin token: %v", err)
 	}
 	t.Setenv("PARVIS_ADMIN_TOKEN", strings.Repeat("k", 32))
-	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") || c.RetentionDays != 365 {
+	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") || c.RetentionDays != 365 || c.DemoHistory != 90 {
 		t.Errorf("defaults: %+v %v", c, err)
 	}
 	signIn := []string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr/auth/oidc/callback"}

@@ -42,6 +42,7 @@ func serve(ctx context.Context, args []string) error {
 		{"miner", s.startMiner},
 		{"demandes", s.startDemandes},
 		{"chat", s.startChat},
+		{"demo history", s.startHistory},
 		{"API", s.startAPI},
 		{"probes", s.startProbes},
 	}

@@ -50,8 +50,10 @@ type server struct {
 	miner     *mining.Miner // nil without the miner role
 	chat      *ingest.Service
 	desk      *demandes.Desk // nil without the api role
-	mux       *http.ServeMux // every route, served by listen
-	internal  *http.ServeMux // /metrics alone on --metrics-addr; nil without it
+	// deskConfig is the desk's configuration, that the demo history's desk shares.
+	deskConfig demandes.Config
+	mux        *http.ServeMux // every route, served by listen
+	internal   *http.ServeMux // /metrics alone on --metrics-addr; nil without it
 
 	wg      sync.WaitGroup // background loops
 	closers []func()       // run in reverse order by stop

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -68,12 +69,14 @@ type Server struct {
 }
 
 // Start starts `parvis serve --demo` on data, with extra flags, and waits until it
-// is ready. The process is killed when the test ends.
+// is ready. The process is killed when the test ends. The demo's history is
+// left out, so that a test counts what it sends: give "--demo-history", "90"
+// to have it.
 func Start(t testing.TB, data string, extra ...string) *Server {
 	t.Helper()
 	s := &Server{t: t, Addr: FreePort(t), Broker: FreePort(t)}
 	s.args = append([]string{"serve", "--data", data, "--addr", s.Addr, "--broker-listen", s.Broker, "--demo",
-		"--chat-rate-limit", "0", "--token-rate-limit", "0"}, extra...)
+		"--demo-history", "0", "--chat-rate-limit", "0", "--token-rate-limit", "0"}, extra...)
 	s.Restart()
 	return s
 }
@@ -118,6 +121,27 @@ func (s *Server) Restart() {
 		time.Sleep(100 * time.Millisecond)
 	}
 	s.t.Fatalf("parvis not ready after 60 s:\n%s", s.log.String())
+}
+
+// Output returns what the process has written so far (its log).
+func (s *Server) Output() string { return s.log.String() }
+
+// output is the process's output, read while the process writes it.
+type output struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
 }
 
 // Kill stops the process without a clean shutdown (SIGKILL).

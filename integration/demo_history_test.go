@@ -1,0 +1,130 @@
+package integration
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parvis-civic/parvis/integration/parvistest"
+)
+
+// TestDemoHistory starts `serve --demo` with its 90 days of history on an empty
+// data directory: the overview of the last 90 days is full, an analyst sees the
+// unmet needs ranked with their growth, the desk holds demandes settled and
+// open; a restart writes nothing twice. One server start: it is slow.
+func TestDemoHistory(t *testing.T) {
+	s := parvistest.Start(t, t.TempDir(), "--demo-history", "90")
+	analyst, agent := token(t, s, "ANALYST"), token(t, s, "AGENT")
+
+	// Written in the background, then projected and mined.
+	parvistest.Poll(t, "the history projected and mined", 5*time.Minute, func() error {
+		if out := s.Output(); !strings.Contains(out, "demo history projected and mined") {
+			return fmt.Errorf("not yet; the log ends with:\n%s", out[max(0, len(out)-600):])
+		}
+		return nil
+	})
+	for _, line := range strings.Split(s.Output(), "\n") {
+		if strings.Contains(line, "demo history written") || strings.Contains(line, "demo history projected") {
+			t.Log(line)
+		}
+	}
+	o := overview90(t, s, analyst)
+	if o.Conversations < 1000 || o.Messages <= o.Conversations || o.Answered == 0 || o.Unanswered == 0 ||
+		o.AnswerRate <= 0 || o.HelpfulRate == nil || *o.HelpfulRate <= 0 {
+		t.Errorf("overview of the last 90 days: %+v", o)
+	}
+
+	// The last month's unmet needs, ranked, with their growth.
+	var needs struct {
+		UnansweredClusters []struct {
+			Label  string
+			Size   int
+			Growth *float64
+		}
+	}
+	parvistest.Poll(t, "the needs grouped", time.Minute, func() error {
+		from := time.Now().Add(-30 * 24 * time.Hour).UTC().Format(time.RFC3339)
+		to := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+		if errs := s.GQL(analyst, `query($f: Time!, $t: Time!) { unansweredClusters(from: $f, to: $t, limit: 10) { label size growth } }`,
+			map[string]any{"f": from, "t": to}, &needs); len(errs) > 0 {
+			return fmt.Errorf("%v", errs)
+		}
+		grown, christmas := 0, false
+		for _, c := range needs.UnansweredClusters {
+			if c.Growth != nil && *c.Growth > 0 {
+				grown++
+			}
+			christmas = christmas || strings.Contains(strings.ToLower(c.Label), "no") && strings.Contains(strings.ToLower(c.Label), "march")
+		}
+		if len(needs.UnansweredClusters) < 5 || grown < 2 || !christmas {
+			return fmt.Errorf("want 5 needs or more, 2 growing, the Christmas market among them: %+v", needs.UnansweredClusters)
+		}
+		return nil
+	})
+	for i := 1; i < len(needs.UnansweredClusters); i++ {
+		if needs.UnansweredClusters[i].Size > needs.UnansweredClusters[i-1].Size {
+			t.Errorf("needs not ranked by volume: %+v", needs.UnansweredClusters)
+		}
+	}
+
+	// The desk: demandes settled, and some still open.
+	desk := deskStatuses(t, s, agent)
+	if desk["TRAITEE"] == 0 || desk["RECUE"]+desk["EN_COURS"] == 0 {
+		t.Errorf("demandes on the desk by status: %v", desk)
+	}
+
+	// A restart finds the conversations on the log and writes nothing.
+	s.Kill()
+	s.Restart()
+	parvistest.Poll(t, "the restart's word on the history", 30*time.Second, func() error {
+		if !strings.Contains(s.Output(), "demo history already written") {
+			return fmt.Errorf("no word yet")
+		}
+		return nil
+	})
+	if strings.Contains(s.Output(), "demo history: writing") {
+		t.Fatal("the history is written again after a restart")
+	}
+	if again := overview90(t, s, analyst); again.Conversations != o.Conversations || again.Messages != o.Messages {
+		t.Errorf("after a restart: %+v, before: %+v", again, o)
+	}
+	if again := deskStatuses(t, s, agent); fmt.Sprint(again) != fmt.Sprint(desk) {
+		t.Errorf("the desk after a restart: %v, before: %v", again, desk)
+	}
+}
+
+type overviewFigures struct {
+	Conversations, Messages, Answered, Unanswered int
+	AnswerRate                                    float64
+	HelpfulRate                                   *float64
+}
+
+// overview90 reads the overview of the last 90 days.
+func overview90(t *testing.T, s *parvistest.Server, token string) overviewFigures {
+	t.Helper()
+	var out struct{ Overview overviewFigures }
+	from := time.Now().Add(-90 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	to := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	if errs := s.GQL(token, `query($f: Time!, $t: Time!) { overview(from: $f, to: $t) { conversations messages answered unanswered answerRate helpfulRate } }`,
+		map[string]any{"f": from, "t": to}, &out); len(errs) > 0 {
+		t.Fatalf("overview: %v", errs)
+	}
+	return out.Overview
+}
+
+// deskStatuses counts the demandes of the desk by status.
+func deskStatuses(t *testing.T, s *parvistest.Server, token string) map[string]int {
+	t.Helper()
+	var desk struct {
+		Demandes []struct{ Demande struct{ Status string } }
+	}
+	if errs := s.GQL(token, `{ demandes(first: 1000) { demande { status } } }`, nil, &desk); len(errs) > 0 {
+		t.Fatalf("demandes: %v", errs)
+	}
+	n := map[string]int{}
+	for _, d := range desk.Demandes {
+		n[d.Demande.Status]++
+	}
+	return n
+}
