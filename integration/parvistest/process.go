@@ -1,35 +1,12 @@
 package parvistest
 
 import (
-	"bytes"
 	"net"
 	"os/exec"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// output is what a process writes, read by the test while the process runs.
-type output struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Write(p)
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
-}
-
-// Output returns what the process has written so far (its log).
-func (s *Server) Output() string { return s.log.String() }
 
 // Broker is a running `parvis broker`: the embedded broker as its own process,
 // which the roles of a deployment share.
