@@ -45,13 +45,17 @@ type server struct {
 	tokens    *auth.Tokens
 	tenants   *tenant.Registry
 	accounts  *auth.Accounts
-	erasures  *projections.Erasures
-	campaigns *campaigns.State
-	miner     *mining.Miner // nil without the miner role
-	chat      *ingest.Service
-	desk      *demandes.Desk // nil without the api role
-	mux       *http.ServeMux // every route, served by listen
-	internal  *http.ServeMux // /metrics alone on --metrics-addr; nil without it
+	// demoAccounts are the demo's accounts and their passwords of this start
+	// (--demo); demoSkipped the demo logins taken by other accounts.
+	demoAccounts []auth.DemoAccount
+	demoSkipped  []string
+	erasures     *projections.Erasures
+	campaigns    *campaigns.State
+	miner        *mining.Miner // nil without the miner role
+	chat         *ingest.Service
+	desk         *demandes.Desk // nil without the api role
+	mux          *http.ServeMux // every route, served by listen
+	internal     *http.ServeMux // /metrics alone on --metrics-addr; nil without it
 
 	wg      sync.WaitGroup // background loops
 	closers []func()       // run in reverse order by stop

@@ -14,7 +14,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -64,7 +66,25 @@ type Server struct {
 	Addr   string // HTTP
 	Broker string // embedded Kafka broker
 	args   []string
-	log    *bytes.Buffer
+	log    *output
+}
+
+// output keeps what the process writes; the test reads it while it runs.
+type output struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
 }
 
 // Start starts `parvis serve --demo` on data, with extra flags, and waits until it
@@ -92,7 +112,7 @@ func StartRole(t testing.TB, data string, flags ...string) *Server {
 // Restart starts the process again on the same data and waits until it is ready.
 func (s *Server) Restart() {
 	s.t.Helper()
-	s.log = &bytes.Buffer{}
+	s.log = &output{}
 	s.cmd = exec.Command(binary, s.args...)
 	s.cmd.Env = append(os.Environ(), "PARVIS_ADMIN_TOKEN="+AdminToken)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
@@ -270,3 +290,22 @@ func (s *Server) CreateAccount(login, name, role, password string) {
 		s.t.Fatalf("createAccount: %v", errs)
 	}
 }
+
+// DemoPasswords reads the demo accounts' passwords the server printed at its
+// last start: login → password.
+func (s *Server) DemoPasswords() map[string]string {
+	s.t.Helper()
+	out := map[string]string{}
+	for _, line := range strings.Split(s.log.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && demoPassword.MatchString(f[1]) {
+			out[f[0]] = f[1]
+		}
+	}
+	if len(out) == 0 {
+		s.t.Fatalf("no demo account printed:\n%s", s.log)
+	}
+	return out
+}
+
+var demoPassword = regexp.MustCompile(`^[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}$`)
