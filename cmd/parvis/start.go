@@ -322,6 +322,7 @@ func (s *server) startAPI(ctx context.Context) error {
 	s.mux.Handle("OPTIONS /graphql", api)
 	s.mux.Handle("GET /widget.js", ingest.WidgetHandler())
 	s.mux.Handle("GET /dashboards/", dashboards.Handler())
+	s.mux.Handle("GET /favicon.svg", dashboards.Favicon())
 	s.mux.Handle("GET /opendata/{tenant}/{file}", graphql.NewOpenDataHandler(res, authn))
 	if s.cfg.Demo {
 		site := ingest.DemoSite()
