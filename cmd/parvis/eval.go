@@ -37,13 +37,13 @@ func evalCmd(args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		return fmt.Errorf("%w: argument inattendu %q (les options commencent par --)", errUsage, fs.Arg(0))
 	}
 	if len(sources) == 0 || *casesPath == "" && *folds == 0 {
-		return fmt.Errorf("%w: --kb and --cases (or --cv) are required", errUsage)
+		return fmt.Errorf("%w: --kb et --cases (ou --cv) : obligatoires", errUsage)
 	}
 	if *folds < 0 || *folds == 1 || *folds > 50 {
-		return fmt.Errorf("%w: --cv %d: want 2 to 50 folds (0: off)", errUsage, *folds)
+		return fmt.Errorf("%w: --cv : %d ; attendu : de 2 à 50 (0 : sans validation croisée)", errUsage, *folds)
 	}
 	entries, err := loadSources(sources)
 	if err != nil {
