@@ -77,6 +77,7 @@ func kbCmd(ctx context.Context, args []string) error {
 			if err != nil {
 				return fmt.Errorf("%w: %v", errUsage, err)
 			}
+			fmt.Fprintf(os.Stderr, "%s : %d entrées lues\n", f, len(entries))
 			all = append(all, entries...)
 		}
 		if *dryRun {
@@ -87,12 +88,23 @@ func kbCmd(ctx context.Context, args []string) error {
 			printPlan(kb.PlanImport(state.Entries(), all))
 			return nil
 		}
+		start := time.Now()
 		if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
-			return kb.PublishEntries(ctx, pub, *scope, all, "parvis kb import")
+			// By batches, saying how far it got: a large base takes a while.
+			for done := 0; done < len(all); {
+				n := min(len(all)-done, 200)
+				if err := kb.PublishEntries(ctx, pub, *scope, all[done:done+n], "parvis kb import"); err != nil {
+					return err
+				}
+				done += n
+				fmt.Fprintf(os.Stderr, "\r%d/%d entrées publiées…", done, len(all))
+			}
+			fmt.Fprintln(os.Stderr)
+			return nil
 		}); err != nil {
 			return err
 		}
-		fmt.Printf("%d entrées publiées.\n", len(all))
+		fmt.Printf("%d entrées publiées depuis %d fichier(s) en %.1f s.\n", len(all), fs.NArg(), time.Since(start).Seconds())
 		return nil
 	case "export":
 		log, err := dialLog(ctx, *brokers)
