@@ -20,11 +20,11 @@ type DemoAccount struct {
 // demoAccounts are the demo's people, one per role, with logins a visitor can
 // guess from the role's French name.
 var demoAccounts = []DemoAccount{
-	{Login: "admin", Name: "Administration (démo)", Role: Admin},
-	{Login: "analyste", Name: "Camille, communication (démo)", Role: Analyst},
-	{Login: "expert", Name: "Dominique, état civil (démo)", Role: Expert},
-	{Login: "elu", Name: "Mme la maire (démo)", Role: Elected},
-	{Login: "agent", Name: "Sam, services techniques (démo)", Role: Agent},
+	{Login: "admin", Name: "Alex Morel", Role: Admin},
+	{Login: "analyste", Name: "Camille Martin", Role: Analyst},
+	{Login: "expert", Name: "Dominique Petit", Role: Expert},
+	{Login: "elu", Name: "Claire Fabre, maire", Role: Elected},
+	{Login: "agent", Name: "Sam Bernard", Role: Agent},
 }
 
 // SeedDemo gives each demo login a new random password for this start: it

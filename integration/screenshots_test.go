@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -83,10 +84,11 @@ func TestScreenshots(t *testing.T) {
 		waitFor(t, ctx, "the audiences", `[...root.querySelectorAll("button")].some(b => b.textContent === "Un particulier")`)
 		shadow[bool](t, ctx, `([...root.querySelectorAll("button")].find(b => b.textContent === "Un particulier").click(), true)`)
 		waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
-		for i, q := range []string{"bjr c koi les horaires d la mairie", "j'ai perdu mon passeport"} {
+		for _, q := range []string{"bjr c koi les horaires d la mairie", "j'ai perdu mon passeport"} {
+			before := shadow[int](t, ctx, botMessages+`.length`)
 			keys(t, ctx, q)
 			keys(t, ctx, kb.Enter)
-			waitFor(t, ctx, "the answer", botMessages+`.length >= `+string(rune('2'+i))+` && [...`+botMessages+`].pop().querySelector(".source")`)
+			waitFor(t, ctx, "the answer", botMessages+`.length > `+strconv.Itoa(before)+` && [...`+botMessages+`].pop().querySelector(".source") && root.querySelector(".typing").hidden`)
 		}
 		raw, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
