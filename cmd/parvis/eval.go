@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/kb"
@@ -56,6 +57,8 @@ func evalCmd(args []string) error {
 	defer closeModel()
 	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
 	var report, cv *bot.Report
+	start := time.Now()
+	defer func() { fmt.Fprintf(os.Stderr, "Évaluation faite en %.1f s (%d entrées).\n", time.Since(start).Seconds(), len(entries)) }()
 	if *casesPath != "" {
 		engine, err := bot.New(bot.DefaultConfig(), entries, "eval", lang, opts...)
 		if err != nil {
@@ -74,7 +77,11 @@ func evalCmd(args []string) error {
 		report = &r
 	}
 	if *folds > 0 {
-		r, err := bot.CrossValidate(bot.DefaultConfig(), entries, lang, *folds, opts...)
+		// Progress on standard error: standard output stays the figures (--json).
+		r, err := bot.CrossValidateWith(bot.DefaultConfig(), entries, lang, *folds, func(done, k int) {
+			fmt.Fprintf(os.Stderr, "\rValidation croisée : pli %d/%d…", done, k)
+		}, opts...)
+		fmt.Fprintln(os.Stderr)
 		if err != nil {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}

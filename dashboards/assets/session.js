@@ -60,7 +60,7 @@ window.parvis = (() => {
     page.innerHTML = `
       <h2 id="signin-title">Connexion</h2>
       <p>Les tableaux de bord sont réservés aux agents, experts et élus de la collectivité.</p>
-      <form id="login">
+      <form id="login" hidden>
         <label for="user">Identifiant</label>
         <input id="user" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required>
         <label for="password">Mot de passe</label>
@@ -83,7 +83,7 @@ window.parvis = (() => {
     document.body.classList.add("signing-in"); // nothing of the dashboard before we know
     const show = (info) => {
       document.body.classList.remove("signing-in", "signed-out");
-      page.hidden = true;
+      page.hidden = $("#login").hidden = true;
       $("#who").hidden = false;
       $("#who-text").textContent = `${info.name} (${roles[info.role] || info.role})`;
       onReady(info);
@@ -91,7 +91,7 @@ window.parvis = (() => {
     const signedOut = () => {
       document.body.classList.remove("signing-in");
       document.body.classList.add("signed-out");
-      page.hidden = false;
+      page.hidden = $("#login").hidden = false;
       $("#who").hidden = true;
     };
     $("#login").addEventListener("submit", async (e) => {
