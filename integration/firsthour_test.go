@@ -112,6 +112,11 @@ func TestDashboardsSignInAt320px(t *testing.T) {
 		if !page(favicon) {
 			t.Errorf("/dashboards/%s links no favicon", p)
 		}
+		if p == "" {
+			if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
+				t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the sign-in page: %s", raw)
+			}
+		}
 	}
 	for _, p := range []string{"/", "/saint-aubin-sur-leze", "/confidentialite"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+p)); err != nil {
