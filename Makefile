@@ -18,7 +18,7 @@ build: deps ## bin/parvis (fetches the embedded ClickHouse library first, once)
 demo: deps build ## start the demo town on the embedded default
 	@echo "Parvis (démo Ville de Montclar) :"
 	@echo "  Site et widget      http://$(ADDR)/"
-	@echo "  Tableaux de bord    http://$(ADDR)/dashboards/  (comptes : voir README, « Accès et rôles »)"
+	@echo "  Tableaux de bord    http://$(ADDR)/dashboards/  (comptes et mots de passe : affichés au démarrage)"
 	@echo "  API GraphQL         http://$(ADDR)/graphql"
 	@echo "  Métriques           http://$(ADDR)/metrics"
 	@echo "  Santé               http://$(ADDR)/healthz  http://$(ADDR)/readyz"
