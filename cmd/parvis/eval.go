@@ -58,7 +58,9 @@ func evalCmd(args []string) error {
 	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
 	var report, cv *bot.Report
 	start := time.Now()
-	defer func() { fmt.Fprintf(os.Stderr, "Évaluation faite en %.1f s (%d entrées).\n", time.Since(start).Seconds(), len(entries)) }()
+	defer func() {
+		fmt.Fprintf(os.Stderr, "Évaluation faite en %.1f s (%d entrées).\n", time.Since(start).Seconds(), len(entries))
+	}()
 	if *casesPath != "" {
 		engine, err := bot.New(bot.DefaultConfig(), entries, "eval", lang, opts...)
 		if err != nil {
