@@ -75,8 +75,9 @@ window.parvis = (() => {
 
   // wire shows the sign-in page while nobody is signed in, and the dashboard
   // once someone is; onReady runs on each sign-in. It returns a function that
-  // signs the page out (a session that ended meanwhile).
-  function wire(onReady, onError) {
+  // signs the page out (a session that ended meanwhile). A failed sign-in is
+  // told in the form itself: the page behind it is hidden.
+  function wire(onReady) {
     const $ = (s) => document.querySelector(s);
     document.querySelector("#login")?.remove(); // a page of an older release
     const page = signInPage();
