@@ -33,7 +33,7 @@ func TestScreenshots(t *testing.T) {
 	for _, screen := range []struct {
 		name          string
 		width, height int64
-	}{{"ordinateur", 1280, 800}, {"telephone", 390, 780}} {
+	}{{"ordinateur", 1200, 750}, {"telephone", 390, 780}} {
 		ctx := parvistest.Browser(t, int(screen.width), int(screen.height))
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(screen.width, screen.height)); err != nil {
 			t.Fatal(err)
@@ -90,6 +90,10 @@ func TestScreenshots(t *testing.T) {
 			keys(t, ctx, kb.Enter)
 			waitFor(t, ctx, "the answer", botMessages+`.length > `+strconv.Itoa(before)+` && [...`+botMessages+`].pop().querySelector(".source") && root.querySelector(".typing").hidden`)
 		}
+		// The last question with the start of its answer, as a reader follows it.
+		shadow[bool](t, ctx, `(() => { const m = [...root.querySelectorAll(".msg.citizen")].pop(); let c = m.parentElement;
+			while (c && !["auto", "scroll"].includes(getComputedStyle(c).overflowY)) c = c.parentElement;
+			if (c) c.scrollTop += m.getBoundingClientRect().top - c.getBoundingClientRect().top - 8; return true; })()`)
 		raw, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatal(err)
@@ -130,4 +134,7 @@ func save(t *testing.T, path string, raw []byte) {
 		t.Fatal(err)
 	}
 	t.Logf("%s: %d KB", path, out.Len()/1024)
+	if out.Len() > 200<<10 {
+		t.Errorf("%s: %d KB, over the 200 KB a picture of the README may weigh", path, out.Len()/1024)
+	}
 }
