@@ -7,7 +7,7 @@ export CHDB_LIB_PATH ?= $(PARVIS_CACHE)/chdb-26.5.3/libchdb.so
 DATA ?= ./data
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: deps build demo test test-short fuzz bench bench-short generate vet clean
+.PHONY: deps build demo test test-short fuzz bench bench-short generate vet clean screenshots
 
 deps: ## fetch Go modules and the embedded ClickHouse library (once, checksum verified)
 	@scripts/deps.sh >/dev/null
@@ -18,7 +18,7 @@ build: deps ## bin/parvis (fetches the embedded ClickHouse library first, once)
 demo: deps build ## start the demo town on the embedded default
 	@echo "Parvis (démo Ville de Montclar) :"
 	@echo "  Site et widget      http://$(ADDR)/"
-	@echo "  Tableaux de bord    http://$(ADDR)/dashboards/  (comptes : voir README, « Accès et rôles »)"
+	@echo "  Tableaux de bord    http://$(ADDR)/dashboards/  (comptes et mots de passe : affichés au démarrage)"
 	@echo "  API GraphQL         http://$(ADDR)/graphql"
 	@echo "  Métriques           http://$(ADDR)/metrics"
 	@echo "  Santé               http://$(ADDR)/healthz  http://$(ADDR)/readyz"
@@ -40,6 +40,9 @@ bench: deps build ## benchmarks with figures and ratios against the machine's li
 bench-short: deps build ## the spine's benchmarks only (sendMessage, publish, projection), under 3 minutes; writes bench/results.json
 	$(GO) test -run '^$$' -bench 'SendMessage|PublishVsKcat|ProjectionVsBulkInsert' -benchtime 1x -count 1 -timeout 10m ./bench/
 	@cat bench/results.json
+
+screenshots: deps build ## the README's pictures (docs/images/) from the demo, with Chromium
+	$(GO) test -tags screenshots -run TestScreenshots -count=1 -timeout 10m -v ./integration/ | grep -E 'KB|^(ok|FAIL|---)'
 
 generate: ## regenerate the GraphQL code from the schema
 	$(GO) generate ./...

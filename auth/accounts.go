@@ -72,6 +72,12 @@ func (a *Accounts) Apply(env events.Envelope, p events.Payload) {
 			acc.Disabled = true
 			a.endSessions(acc.ID)
 		}
+	case *events.AccountPasswordSet:
+		// Whoever knew the old password is signed out.
+		if acc, ok := a.byID[p.AccountID]; ok {
+			acc.hash = []byte(p.PasswordHash)
+			a.endSessions(acc.ID)
+		}
 	}
 }
 
@@ -88,13 +94,11 @@ func (a *Accounts) Create(ctx context.Context, login, name string, role Role, sc
 // knowledge base (empty: all).
 func (a *Accounts) CreateFor(ctx context.Context, login, name string, role Role, scope, password, by string, services []string) (Account, error) {
 	login = strings.TrimSpace(login)
-	switch {
-	case login == "" || len(login) > 100 || strings.ContainsAny(login, " \t\n"):
+	if login == "" || len(login) > 100 || strings.ContainsAny(login, " \t\n") {
 		return Account{}, fmt.Errorf("%w: login of 1 to 100 characters without spaces", ErrAccount)
-	case len([]rune(password)) < MinPassword:
-		return Account{}, fmt.Errorf("%w: password of %d characters at least", ErrAccount, MinPassword)
-	case len(password) > 72:
-		return Account{}, fmt.Errorf("%w: password of 72 bytes at most", ErrAccount)
+	}
+	if err := checkPassword(password); err != nil {
+		return Account{}, err
 	}
 	a.mu.Lock()
 	_, taken := a.byLogin[strings.ToLower(login)]
@@ -119,6 +123,46 @@ func (a *Accounts) CreateFor(ctx context.Context, login, name string, role Role,
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return *a.byID[p.AccountID], nil
+}
+
+// checkPassword refuses a password too short to resist guessing, or too long
+// for bcrypt, which reads 72 bytes.
+func checkPassword(password string) error {
+	switch {
+	case len([]rune(password)) < MinPassword:
+		return fmt.Errorf("%w: password of %d characters at least", ErrAccount, MinPassword)
+	case len(password) > 72:
+		return fmt.Errorf("%w: password of 72 bytes at most", ErrAccount)
+	}
+	return nil
+}
+
+// SetPassword gives an account a new password; its sessions end.
+func (a *Accounts) SetPassword(ctx context.Context, id, password, by string) error {
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	acc, ok := a.byID[id]
+	tenant := a.Tenant
+	if ok && acc.Tenant != "" {
+		tenant = acc.Tenant
+	}
+	a.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%w: no account %s", ErrAccount, id)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), 12)
+	if err != nil {
+		return err
+	}
+	p := events.AccountPasswordSet{AccountID: id, PasswordHash: string(hash), By: by}
+	env, err := a.Log.Emit(ctx, tenant, "", p)
+	if err != nil {
+		return err
+	}
+	a.Apply(env, &p)
+	return nil
 }
 
 // Get returns an account by id.

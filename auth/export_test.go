@@ -7,3 +7,6 @@ func (a *Accounts) StoredSessions() int {
 	defer a.mu.Unlock()
 	return len(a.sessions)
 }
+
+// ReturnTo is returnTo, for the tests of the page a sign-in returns to.
+var ReturnTo = returnTo

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -99,6 +101,11 @@ func parseFlow(v string) (flow, bool) {
 func (o *OIDC) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /auth/oidc/login", func(w http.ResponseWriter, r *http.Request) {
+		// The dashboard page the person was on: they land there once signed in.
+		if next, ok := returnTo(r.URL.Query().Get("next")); ok {
+			http.SetCookie(w, &http.Cookie{Name: nextCookie, Value: url.QueryEscape(next), Path: "/auth/oidc/", HttpOnly: true,
+				Secure: overHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
+		}
 		o.redirect(w, r, false)
 	})
 	mux.HandleFunc("GET /auth/oidc/callback", func(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +118,15 @@ func (o *OIDC) Handler() http.Handler {
 			err = errors.New("le fournisseur d'identité ne vous a pas authentifié à nouveau depuis la révocation de vos sessions")
 		}
 		http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: "", Path: "/auth/oidc/", MaxAge: -1})
+		next := "/dashboards/"
+		if c, err := r.Cookie(nextCookie); err == nil {
+			if v, err := url.QueryUnescape(c.Value); err == nil {
+				if v, ok := returnTo(v); ok {
+					next = v
+				}
+			}
+			http.SetCookie(w, &http.Cookie{Name: nextCookie, Value: "", Path: "/auth/oidc/", MaxAge: -1})
+		}
 		if err != nil {
 			o.log.Warn("OpenID Connect sign-in refused", slog.Any("error", err))
 			http.Error(w, "Connexion refusée : "+err.Error(), http.StatusForbidden)
@@ -122,10 +138,25 @@ func (o *OIDC) Handler() http.Handler {
 		// redirect from another site is only sent from the next navigation.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", web.BareCSP)
-		fmt.Fprint(w, `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Connexion réussie</title>`+
-			`<p>Connexion réussie. <a href="/dashboards/">Ouvrir les tableaux de bord</a></p></html>`)
+		fmt.Fprintf(w, `<!doctype html><html lang="fr"><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=%[1]s">`+
+			`<title>Connexion réussie</title><p>Connexion réussie. <a href="%[1]s">Continuer</a></p></html>`, html.EscapeString(next))
 	})
 	return mux
+}
+
+// nextCookie keeps, during a sign-in with the provider, the dashboard page to
+// return to.
+const nextCookie = "parvis_oidc_next"
+
+// returnTo accepts the page to return to after a sign-in: a page of the
+// dashboards on this site only, never another site's (an open redirect).
+func returnTo(v string) (string, bool) {
+	u, err := url.Parse(v)
+	if err != nil || v == "" || len(v) > 500 || u.Scheme != "" || u.Host != "" || u.User != nil ||
+		!strings.HasPrefix(v, "/dashboards/") || strings.ContainsAny(v, "\\\r\n") || strings.Contains(v, "/..") {
+		return "", false
+	}
+	return v, true
 }
 
 // redirect sends the browser to the provider with a new flow; with reauth, the

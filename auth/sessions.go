@@ -66,8 +66,13 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("parvis-no-such-account"),
 
 // SignIn checks a login and password and opens a session for the device.
 func (a *Accounts) SignIn(login, password string, from Device) (Session, error) {
+	// A copy read under the lock: a new password may replace the hash.
 	a.mu.Lock()
-	acc, ok := a.byLogin[strings.ToLower(strings.TrimSpace(login))]
+	found, ok := a.byLogin[strings.ToLower(strings.TrimSpace(login))]
+	var acc Account
+	if ok {
+		acc = *found
+	}
 	a.mu.Unlock()
 	hash := dummyHash
 	if ok && !acc.Disabled {

@@ -147,6 +147,12 @@ func Evaluate(e *Engine, cases []Case) Report {
 // knowledge base. Each held-out alternative is a case (its line is its rank among
 // the held-out ones). opts are the engine's (see [New]).
 func CrossValidate(cfg Config, entries []kb.Entry, lang *Language, k int, opts ...Option) (Report, error) {
+	return CrossValidateWith(cfg, entries, lang, k, nil, opts...)
+}
+
+// CrossValidateWith is [CrossValidate] telling progress, when not nil, after
+// each fold: each builds an engine, which takes a while on a large base.
+func CrossValidateWith(cfg Config, entries []kb.Entry, lang *Language, k int, progress func(done, folds int), opts ...Option) (Report, error) {
 	if k < 2 {
 		return Report{}, fmt.Errorf("bot: cross-validation needs 2 folds or more, not %d", k)
 	}
@@ -160,6 +166,9 @@ func CrossValidate(cfg Config, entries []kb.Entry, lang *Language, k int, opts .
 		for _, h := range test {
 			c := Case{Text: h.text, Expected: h.id, Line: len(results) + 1}
 			results = append(results, Result{Case: c, Decision: e.Decide(c.Text, "")})
+		}
+		if progress != nil {
+			progress(f+1, k)
 		}
 	}
 	if len(results) == 0 {

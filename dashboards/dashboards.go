@@ -18,6 +18,22 @@ import (
 //go:embed assets
 var assets embed.FS
 
+// Favicon serves the icon of Parvis (/favicon.svg), which every page it
+// serves links to: the dashboards and the demo site.
+func Favicon() http.Handler {
+	svg, err := assets.ReadFile("assets/favicon.svg")
+	if err != nil {
+		panic(err)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "image/svg+xml")
+		h.Set("Cache-Control", "public, max-age=86400")
+		h.Set("X-Content-Type-Options", "nosniff")
+		w.Write(svg)
+	})
+}
+
 // Handler serves /dashboards/.
 func Handler() http.Handler {
 	sub, err := fs.Sub(assets, "assets")

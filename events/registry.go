@@ -23,6 +23,7 @@ var registry = map[string]registration{
 	TypeTokenRevoked:        {1, TopicAudit, func() Payload { return new(TokenRevoked) }},
 	TypeAccountCreated:      {1, TopicAudit, func() Payload { return new(AccountCreated) }},
 	TypeAccountDisabled:     {1, TopicAudit, func() Payload { return new(AccountDisabled) }},
+	TypeAccountPasswordSet:  {1, TopicAudit, func() Payload { return new(AccountPasswordSet) }},
 	TypeReplayRequested:     {1, TopicAudit, func() Payload { return new(ReplayRequested) }},
 	TypeConversationErased:  {1, TopicAudit, func() Payload { return new(ConversationErased) }},
 	TypeSuggestionChosen:    {1, TopicConversations, func() Payload { return new(SuggestionChosen) }},

@@ -33,6 +33,7 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 		TokenRevoked{TokenID: "t1", By: "b"},
 		AccountCreated{AccountID: "a1", Login: "l", Name: "n", Role: "EXPERT", PasswordHash: "h", By: "b", Scope: "cc-val-de-leze"},
 		AccountDisabled{AccountID: "a1", By: "b"},
+		AccountPasswordSet{AccountID: "a1", PasswordHash: "h", By: "b"},
 		ReplayRequested{By: "b"},
 		ConversationErased{ConversationID: "c1", By: "b"},
 		SuggestionChosen{UtteranceID: "u1", Text: "horaires", EntryID: "a", Choices: []string{"a", "b"}, ChoiceID: "u2"},
@@ -101,6 +102,7 @@ func TestSecretsArePublicWithout(t *testing.T) {
 	}{
 		{TokenCreated{TokenID: "t1", Name: "n", Role: "ADMIN", Hash: "5e3f", By: "b"}, `"hash"`},
 		{AccountCreated{AccountID: "a1", Login: "l", Role: "EXPERT", PasswordHash: "$2a$10$x", By: "b"}, `"password_hash"`},
+		{AccountPasswordSet{AccountID: "a1", PasswordHash: "$2a$10$x", By: "b"}, `"password_hash"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.p.EventType(), func(t *testing.T) {

@@ -20,6 +20,7 @@ const (
 	TypeTokenRevoked        = "auth.token.revoked"
 	TypeAccountCreated      = "auth.account.created"
 	TypeAccountDisabled     = "auth.account.disabled"
+	TypeAccountPasswordSet  = "auth.account.password_set"
 	TypeReplayRequested     = "admin.replay.requested"
 	TypeConversationErased  = "conversation.erased"
 	TypeSuggestionChosen    = "suggestion.chosen"
@@ -151,6 +152,14 @@ type AccountCreated struct {
 	Services []string `json:"services,omitempty"`
 }
 
+// AccountPasswordSet gives a local account a new password (its bcrypt hash
+// only); the account's sessions end.
+type AccountPasswordSet struct {
+	AccountID    string `json:"account_id"`
+	PasswordHash string `json:"password_hash,omitempty"` // see [Secretive]
+	By           string `json:"by"`
+}
+
 // AccountDisabled ends an account's access.
 type AccountDisabled struct {
 	AccountID string `json:"account_id"`
@@ -208,6 +217,9 @@ func (t TokenCreated) Public() Payload { t.Hash = ""; return t }
 // Public implements [Secretive].
 func (a AccountCreated) Public() Payload { a.PasswordHash = ""; return a }
 
+// Public implements [Secretive].
+func (a AccountPasswordSet) Public() Payload { a.PasswordHash = ""; return a }
+
 func (ConversationErased) EventType() string  { return TypeConversationErased }
 func (SuggestionChosen) EventType() string    { return TypeSuggestionChosen }
 func (SuggestionReviewed) EventType() string  { return TypeSuggestionReviewed }
@@ -215,6 +227,7 @@ func (TenantDeclared) EventType() string      { return TypeTenantDeclared }
 func (ReplayRequested) EventType() string     { return TypeReplayRequested }
 func (AccountCreated) EventType() string      { return TypeAccountCreated }
 func (AccountDisabled) EventType() string     { return TypeAccountDisabled }
+func (AccountPasswordSet) EventType() string  { return TypeAccountPasswordSet }
 func (TokenCreated) EventType() string        { return TypeTokenCreated }
 func (TokenRevoked) EventType() string        { return TypeTokenRevoked }
 func (ConversationStarted) EventType() string { return TypeConversationStarted }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -171,6 +172,21 @@ func TestOpenIDConnect(t *testing.T) {
 	status, info := laptop.signIn(t)
 	if status != 200 || info["role"] != "ANALYST" || info["name"] != "Alex Durand" || info["csrf"] == "" || info["tenant"] != "montclar" {
 		t.Fatalf("sign-in: %d %v", status, info)
+	}
+	// Back on the dashboard page the person left to sign in, never another site.
+	for next, want := range map[string]string{
+		"/dashboards/elus.html?territoire=montclar": `url=/dashboards/elus.html?territoire=montclar"`,
+		"https://evil.example/":                     `url=/dashboards/"`,
+	} {
+		resp, err := newBrowser(site).Get(site + "/auth/oidc/login?next=" + url.QueryEscape(next))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), want) {
+			t.Errorf("signed in from %s: %s, want %s", next, body, want)
+		}
 	}
 	resp, err := http.Get(site + "/auth/config")
 	if err != nil {

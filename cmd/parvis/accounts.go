@@ -27,15 +27,18 @@ func accountCmd(ctx context.Context, args []string) error {
 		"With --tenant, the account sees that commune, or that intercommunalité and its communes, only.")
 	login := fs.String("login", "", "login of the account")
 	role := fs.String("role", "", "ADMIN, ANALYST, EXPERT, ELECTED or AGENT")
-	name := fs.String("name", "", "name shown in the dashboards (default: the login)")
+	name := fs.String("name", "", "name shown in the dashboards; empty: the login")
 	services := fs.String("services", "", servicesUsage)
 	brokers, scope := logFlags(fs)
 	if err := subcommand(fs, args, "create"); err != nil {
 		return err
 	}
-	r, ok := auth.ParseRole(*role)
-	if !ok || *login == "" {
-		return fmt.Errorf("%w: --login and --role (ADMIN, ANALYST, EXPERT, ELECTED or AGENT) are required", errUsage)
+	r, err := roleFlag(*role)
+	if err != nil {
+		return err
+	}
+	if *login == "" {
+		return fmt.Errorf("%w: --login : obligatoire (l'identifiant du compte)", errUsage)
 	}
 	if *name == "" {
 		*name = *login
@@ -86,10 +89,12 @@ func tokenCmd(ctx context.Context, args []string) error {
 	if err := subcommand(fs, args, "create"); err != nil {
 		return err
 	}
-	r, ok := auth.ParseRole(*role)
-	*name = strings.TrimSpace(*name)
-	if !ok || *name == "" || len(*name) > 100 {
-		return fmt.Errorf("%w: --role (ADMIN, ANALYST, EXPERT, ELECTED or AGENT) and --name (1 to 100 characters) are required", errUsage)
+	r, err := roleFlag(*role)
+	if err != nil {
+		return err
+	}
+	if *name = strings.TrimSpace(*name); *name == "" || len(*name) > 100 {
+		return fmt.Errorf("%w: --name : obligatoire, de 1 à 100 caractères (qui ou quel service utilise le jeton)", errUsage)
 	}
 	log, err := dialLog(ctx, *brokers)
 	if err != nil {
@@ -114,6 +119,22 @@ func tokenCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
+// roleFlag reads --role, saying which roles exist when it names none of them.
+func roleFlag(v string) (auth.Role, error) {
+	r, ok := auth.ParseRole(v)
+	if ok {
+		return r, nil
+	}
+	names := make([]string, len(auth.Roles))
+	for i, r := range auth.Roles {
+		names[i] = string(r)
+	}
+	if v == "" {
+		return "", fmt.Errorf("%w: --role : obligatoire ; valeurs acceptées : %s", errUsage, strings.Join(names, ", "))
+	}
+	return "", fmt.Errorf("%w: --role : valeur inconnue %q ; valeurs acceptées : %s", errUsage, v, strings.Join(names, ", "))
+}
+
 // logFlags adds the flags of the commands that create a token or an account
 // on a deployment's log: the brokers, and the tenant it is scoped to.
 func logFlags(fs *flag.FlagSet) (brokers, scope *string) {
@@ -128,7 +149,7 @@ func declared(tenants *tenant.Registry, scope string) error {
 		return nil
 	}
 	if _, ok := tenants.Get(scope); !ok {
-		return fmt.Errorf("%w: --tenant %q: no tenant of this id is declared (see the tenants of parvis serve --tenants)", errUsage, scope)
+		return fmt.Errorf("%w: --tenant : aucune collectivité déclarée n'a l'identifiant %q (voir celles de parvis serve --tenants)", errUsage, scope)
 	}
 	return nil
 }
@@ -149,13 +170,13 @@ func subcommand(fs *flag.FlagSet, args []string, verb string) error {
 		fs.Usage()
 		return errHelp
 	case len(args) == 0 || args[0] != verb:
-		return fmt.Errorf("%w: want '%s %s' (see -h)", errUsage, fs.Name(), verb)
+		return fmt.Errorf("%w: attendu : « parvis %s %s »", errUsage, fs.Name(), verb)
 	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		return fmt.Errorf("%w: argument inattendu %q (les options commencent par --)", errUsage, fs.Arg(0))
 	}
 	return nil
 }
@@ -183,7 +204,7 @@ func readPassword(in *os.File) (string, error) {
 		return "", err
 	}
 	if string(first) != string(second) {
-		return "", fmt.Errorf("%w: the two passwords differ", errUsage)
+		return "", fmt.Errorf("%w: les deux mots de passe diffèrent", errUsage)
 	}
 	return string(first), nil
 }

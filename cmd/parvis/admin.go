@@ -37,10 +37,10 @@ func kbCmd(ctx context.Context, args []string) error {
 	fs := newFlags("kb", kbUsage)
 	brokers, scope := logFlags(fs)
 	dryRun := fs.Bool("dry-run", false, "kb import: say what would change, publish nothing")
-	format := fs.String("format", "", "kb export: xlsx, ods or csv (default: YAML on standard output)")
+	format := fs.String("format", "", "kb export: xlsx, ods or csv; empty: YAML on standard output")
 	out := fs.String("out", "", "kb export: the spreadsheet file to write")
 	if len(args) == 0 {
-		return fmt.Errorf("%w: want import or export\nUsage: %s", errUsage, kbUsage)
+		return fmt.Errorf("%w: attendu : import ou export\nUsage: %s", errUsage, kbUsage)
 	}
 	if args[0] == "-h" || args[0] == "--help" {
 		fs.Usage()
@@ -52,7 +52,7 @@ func kbCmd(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "import":
 		if fs.NArg() == 0 {
-			return fmt.Errorf("%w: name at least one KB file", errUsage)
+			return fmt.Errorf("%w: nommez au moins un fichier de connaissances", errUsage)
 		}
 		// The files first, so that a bad file is told without a broker; then
 		// again with the deployment's tenants, so that an entry naming an
@@ -77,6 +77,7 @@ func kbCmd(ctx context.Context, args []string) error {
 			if err != nil {
 				return fmt.Errorf("%w: %v", errUsage, err)
 			}
+			fmt.Fprintf(os.Stderr, "%s : %d entrées lues\n", f, len(entries))
 			all = append(all, entries...)
 		}
 		if *dryRun {
@@ -87,12 +88,23 @@ func kbCmd(ctx context.Context, args []string) error {
 			printPlan(kb.PlanImport(state.Entries(), all))
 			return nil
 		}
+		start := time.Now()
 		if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
-			return kb.PublishEntries(ctx, pub, *scope, all, "parvis kb import")
+			// By batches, saying how far it got: a large base takes a while.
+			for done := 0; done < len(all); {
+				n := min(len(all)-done, 200)
+				if err := kb.PublishEntries(ctx, pub, *scope, all[done:done+n], "parvis kb import"); err != nil {
+					return err
+				}
+				done += n
+				fmt.Fprintf(os.Stderr, "\r%d/%d entrées publiées…", done, len(all))
+			}
+			fmt.Fprintln(os.Stderr)
+			return nil
 		}); err != nil {
 			return err
 		}
-		fmt.Printf("%d entrées publiées.\n", len(all))
+		fmt.Printf("%d entrées publiées depuis %d fichier(s) en %.1f s.\n", len(all), fs.NArg(), time.Since(start).Seconds())
 		return nil
 	case "export":
 		log, err := dialLog(ctx, *brokers)
@@ -105,7 +117,7 @@ func kbCmd(ctx context.Context, args []string) error {
 		}
 		if *format != "" {
 			if *out == "" {
-				return fmt.Errorf("%w: --format needs --out FILE", errUsage)
+				return fmt.Errorf("%w: --format : demande --out FICHIER", errUsage)
 			}
 			data, err := kb.WriteSheet(*format, state.Entries())
 			if err != nil {
@@ -116,7 +128,7 @@ func kbCmd(ctx context.Context, args []string) error {
 		entries, _ := state.Published()
 		return yaml.NewEncoder(os.Stdout).Encode(map[string]any{"entries": entries})
 	}
-	return fmt.Errorf("%w: unknown kb command %q\nUsage: %s", errUsage, args[0], kbUsage)
+	return fmt.Errorf("%w: commande kb inconnue %q ; attendu : import ou export\nUsage: %s", errUsage, args[0], kbUsage)
 }
 
 // replayCmd rebuilds the projections: through a running 'parvis serve' (which
@@ -152,7 +164,7 @@ func replayCmd(ctx context.Context, args []string) error {
 	}
 	token := os.Getenv("PARVIS_ADMIN_TOKEN")
 	if token == "" {
-		return fmt.Errorf("%w: set PARVIS_ADMIN_TOKEN to the admin token of the running serve", errUsage)
+		return fmt.Errorf("%w: PARVIS_ADMIN_TOKEN : donnez le jeton administrateur du serve en marche", errUsage)
 	}
 	// The serve replays in the background: start it (or join the one running),
 	// then follow its progress.

@@ -22,10 +22,10 @@ func brokerCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		return fmt.Errorf("%w: argument inattendu %q (les options commencent par --)", errUsage, fs.Arg(0))
 	}
 	if _, _, err := net.SplitHostPort(*listen); err != nil {
-		return fmt.Errorf("%w: --listen %q: want HOST:PORT", errUsage, *listen)
+		return fmt.Errorf("%w: --listen : %q n'est pas une adresse HÔTE:PORT", errUsage, *listen)
 	}
 	b, err := eventlog.StartEmbedded(filepath.Join(*data, "kafka"), *listen)
 	if err != nil {

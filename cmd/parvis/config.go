@@ -74,43 +74,43 @@ func parseServe(args []string) (config, error) {
 		"PARVIS_DEMANDE_SECRET (32 characters at least, the same for every api process).")
 	fs.StringVar(&c.Data, "data", env("PARVIS_DATA", "./data"), "data directory (embedded broker, embedded ClickHouse, outbox) [PARVIS_DATA]")
 	fs.StringVar(&c.Addr, "addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "HTTP address [PARVIS_ADDR]")
-	fs.BoolVar(&c.Demo, "demo", false, "load the demo town's knowledge base if none is loaded")
+	fs.BoolVar(&c.Demo, "demo", false, "the demo: its towns, their knowledge base if none is loaded, one dashboards account per role with passwords printed at start [PARVIS_DEMO]")
 	history := fs.String("demo-history", env("PARVIS_DEMO_HISTORY", "90"), "with --demo, days of the demo territory's past written when the log holds no conversation yet (0: none) [PARVIS_DEMO_HISTORY]")
 	fs.StringVar(&c.Kafka, "kafka", env("PARVIS_KAFKA", ""), "Kafka brokers (host:port,...); empty: embedded broker [PARVIS_KAFKA]")
 	fs.StringVar(&c.ClickHouse, "clickhouse", env("PARVIS_CLICKHOUSE", ""), "ClickHouse DSN clickhouse://user:pass@host:9000/db; empty: embedded [PARVIS_CLICKHOUSE]")
 	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker [PARVIS_BROKER_LISTEN]")
 	roles := fs.String("role", env("PARVIS_ROLE", "api,projector,miner"), "roles to run: api, projector, miner [PARVIS_ROLE]")
-	fs.DurationVar(&c.RegroupEvery, "regroup-every", 10*time.Minute, "how often the miner regroups every unanswered question")
+	fs.DurationVar(&c.RegroupEvery, "regroup-every", 10*time.Minute, "how often the miner regroups every unanswered question [PARVIS_REGROUP_EVERY]")
 	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", "montclar"), "default tenant: of the conversations whose widget names none, and of the platform's audit events [PARVIS_TENANT]")
 	fs.StringVar(&c.TenantsFile, "tenants", env("PARVIS_TENANTS", ""), "YAML file of the communes and intercommunalités served, declared on the log at start when they differ [PARVIS_TENANTS]")
-	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters")
-	fs.IntVar(&c.ChatRate, "chat-rate-limit", 120, "messages a minute allowed per client address (0: no limit)")
+	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters [PARVIS_MAX_MESSAGE]")
+	fs.IntVar(&c.ChatRate, "chat-rate-limit", 120, "public operations a minute allowed per client address: conversations, messages, feedback, searches (0: no limit) [PARVIS_CHAT_RATE_LIMIT]")
 	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any) [PARVIS_ALLOWED_ORIGINS]")
 	fs.StringVar(&c.CampaignURL, "campaign-url", env("PARVIS_CAMPAIGN_URL", ""), "page with the widget that test campaigns' invite URLs open; empty: the demo site at --addr [PARVIS_CAMPAIGN_URL]")
-	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection)")
-	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit)")
+	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection) [PARVIS_GRAPHQL_INTROSPECTION]")
+	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit) [PARVIS_TOKEN_RATE_LIMIT]")
 	fs.StringVar(&c.Proxies, "trusted-proxies", env("PARVIS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For tells the client's address (addresses or CIDR prefixes, comma-separated) [PARVIS_TRUSTED_PROXIES]")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("PARVIS_METRICS_ADDR", ""), "serve /metrics on this internal HOST:PORT only (empty: on --addr) [PARVIS_METRICS_ADDR]")
 	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", env("PARVIS_OIDC_ISSUER", ""), "OpenID Connect provider of the authority (empty: local accounts only) [PARVIS_OIDC_ISSUER]")
 	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", env("PARVIS_OIDC_CLIENT_ID", ""), "client id registered at the provider [PARVIS_OIDC_CLIENT_ID]")
 	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", env("PARVIS_OIDC_REDIRECT_URL", ""), "callback URL registered at the provider, https://HOST/auth/oidc/callback (needed with --oidc-issuer) [PARVIS_OIDC_REDIRECT_URL]")
-	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role")
-	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse)")
-	fs.StringVar(&c.OIDC.TenantClaim, "oidc-tenant-claim", "parvis_tenant", "ID token claim holding the tenant a person sees (a commune or an intercommunalité); without it, the whole platform")
-	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used")
-	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown")
+	fs.StringVar(&c.OIDC.RoleClaim, "oidc-role-claim", "parvis_role", "ID token claim holding the Parvis role [PARVIS_OIDC_ROLE_CLAIM]")
+	fs.StringVar(&c.OIDC.DefaultRole, "oidc-default-role", "", "role when the claim is missing (empty: refuse) [PARVIS_OIDC_DEFAULT_ROLE]")
+	fs.StringVar(&c.OIDC.TenantClaim, "oidc-tenant-claim", "parvis_tenant", "ID token claim holding the tenant a person sees (a commune or an intercommunalité); without it, the whole platform [PARVIS_OIDC_TENANT_CLAIM]")
+	fs.DurationVar(&c.SessionMaxAge, "session-max-age", auth.DefaultSessionMaxAge, "a dashboard session ends this long after sign-in, however often it is used (1m to 168h) [PARVIS_SESSION_MAX_AGE]")
+	fs.DurationVar(&c.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long to wait for requests to finish on shutdown [PARVIS_SHUTDOWN_TIMEOUT]")
 	c.Demandes.flags(fs)
 	retention := fs.String("retention-days", env("PARVIS_RETENTION_DAYS", "365"), "days conversations are kept in ClickHouse and on the embedded broker's log (0: for ever) [PARVIS_RETENTION_DAYS]")
 	fs.StringVar(&c.SemanticModel, "semantic-model", env("PARVIS_SEMANTIC_MODEL", ""), semanticUsage)
-	fs.BoolVar(&c.KBFourEyes, "kb-four-eyes", envOn("PARVIS_KB_FOUR_EYES"), "« second pair of eyes »: the author of a knowledge base draft cannot validate it [PARVIS_KB_FOUR_EYES]")
-	fs.BoolVar(&c.CheckLinks, "check-links", envOn("PARVIS_CHECK_LINKS"), "check the links of the published answers in the background (requests to the sites linked) [PARVIS_CHECK_LINKS]")
-	fs.IntVar(&c.CheckLinksRate, "check-links-per-minute", 30, "most link checks a minute")
-	fs.Float64Var(&c.HelpfulFloor, "kb-helpful-threshold", 0.5, "the studio flags an entry whose helpful rate falls below this share (with 5 feedbacks at least)")
+	fs.BoolVar(&c.KBFourEyes, "kb-four-eyes", false, "« second pair of eyes »: the author of a knowledge base draft cannot validate it [PARVIS_KB_FOUR_EYES]")
+	fs.BoolVar(&c.CheckLinks, "check-links", false, "check the links of the published answers in the background (requests to the sites linked) [PARVIS_CHECK_LINKS]")
+	fs.IntVar(&c.CheckLinksRate, "check-links-per-minute", 30, "most link checks a minute (1 to 600) [PARVIS_CHECK_LINKS_PER_MINUTE]")
+	fs.Float64Var(&c.HelpfulFloor, "kb-helpful-threshold", 0.5, "the studio flags an entry whose helpful rate falls below this share (with 5 feedbacks at least) [PARVIS_KB_HELPFUL_THRESHOLD]")
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
-		return c, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		return c, fmt.Errorf("%w: argument inattendu %q (les options commencent par --)", errUsage, fs.Arg(0))
 	}
 	for _, r := range strings.Split(*roles, ",") {
 		if r = strings.TrimSpace(r); r != "" {
@@ -119,11 +119,11 @@ func parseServe(args []string) (config, error) {
 	}
 	days, err := strconv.Atoi(*retention)
 	if err != nil {
-		return c, fmt.Errorf("%w: --retention-days %q: want a number of days (0: for ever)", errUsage, *retention)
+		return c, fmt.Errorf("%w: --retention-days : valeur invalide %q ; attendu : un nombre de jours (0 : sans limite)", errUsage, *retention)
 	}
 	c.RetentionDays = days
 	if c.DemoHistory, err = strconv.Atoi(*history); err != nil {
-		return c, fmt.Errorf("%w: --demo-history %q: want a number of days (0: none)", errUsage, *history)
+		return c, fmt.Errorf("%w: --demo-history : valeur invalide %q ; attendu : un nombre de jours (0 : aucune histoire)", errUsage, *history)
 	}
 	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
 	c.OIDC.ClientSecret = os.Getenv("PARVIS_OIDC_CLIENT_SECRET")
@@ -135,92 +135,94 @@ func parseServe(args []string) (config, error) {
 func (c config) Validate() error {
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		errs = append(errs, fmt.Errorf("--addr %q: want HOST:PORT", c.Addr))
+		errs = append(errs, fmt.Errorf("--addr : %q n'est pas une adresse HÔTE:PORT", c.Addr))
 	}
 	if c.Kafka == "" {
 		if _, _, err := net.SplitHostPort(c.BrokerListen); err != nil {
-			errs = append(errs, fmt.Errorf("--broker-listen %q: want HOST:PORT", c.BrokerListen))
+			errs = append(errs, fmt.Errorf("--broker-listen : %q n'est pas une adresse HÔTE:PORT", c.BrokerListen))
 		}
 	}
 	if c.ClickHouse != "" && !strings.HasPrefix(c.ClickHouse, "clickhouse://") && !strings.HasPrefix(c.ClickHouse, "tcp://") {
-		errs = append(errs, fmt.Errorf("--clickhouse %q: want clickhouse://user:pass@host:9000/db", c.ClickHouse))
+		errs = append(errs, fmt.Errorf("--clickhouse : %q n'est pas un DSN comme clickhouse://user:pass@host:9000/db", c.ClickHouse))
 	}
 	if len(c.Roles) == 0 {
-		errs = append(errs, errors.New("--role: name at least one role (api, projector, miner)"))
+		errs = append(errs, fmt.Errorf("--role : aucun rôle ; valeurs acceptées : %s", strings.Join(knownRoles, ", ")))
 	}
+	unknown := false
 	for _, r := range c.Roles {
 		if !slices.Contains(knownRoles, r) {
-			errs = append(errs, fmt.Errorf("--role: unknown role %q (want %s)", r, strings.Join(knownRoles, ", ")))
+			errs = append(errs, fmt.Errorf("--role : valeur inconnue %q ; valeurs acceptées : %s", r, strings.Join(knownRoles, ", ")))
+			unknown = true
 		}
 	}
-	if c.ClickHouse == "" && len(c.Roles) < len(knownRoles) {
-		errs = append(errs, errors.New("--role: the embedded ClickHouse cannot be shared, run every role in one process or give --clickhouse"))
+	if c.ClickHouse == "" && len(c.Roles) < len(knownRoles) && !unknown {
+		errs = append(errs, errors.New("--role : le ClickHouse embarqué ne se partage pas ; lancez tous les rôles dans un processus ou donnez --clickhouse"))
 	}
 	if c.MaxMessage < 1 || c.MaxMessage > 100000 {
-		errs = append(errs, fmt.Errorf("--max-message %d: want 1 to 100000", c.MaxMessage))
+		errs = append(errs, fmt.Errorf("--max-message : %d ; attendu : de 1 à 100000", c.MaxMessage))
 	}
 	for _, o := range c.AllowedOrigins() {
 		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "") {
-			errs = append(errs, fmt.Errorf("--allowed-origins: %q is not an origin like https://www.ville.fr (or *)", o))
+			errs = append(errs, fmt.Errorf("--allowed-origins : %q n'est pas une origine comme https://www.ville.fr (ou *)", o))
 		}
 	}
 	if u, err := url.Parse(c.CampaignURL); c.CampaignURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
-		errs = append(errs, fmt.Errorf("--campaign-url: %q is not a page address like https://www.ville.fr/", c.CampaignURL))
+		errs = append(errs, fmt.Errorf("--campaign-url : %q n'est pas l'adresse d'une page comme https://www.ville.fr/", c.CampaignURL))
 	}
 	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
-		errs = append(errs, errors.New("--oidc-client-id: needed with --oidc-issuer"))
+		errs = append(errs, errors.New("--oidc-client-id : obligatoire avec --oidc-issuer"))
 	}
 	if c.OIDC.Issuer != "" && c.OIDC.RedirectURL == "" {
-		errs = append(errs, errors.New("--oidc-redirect-url: needed with --oidc-issuer (the callback registered at the provider, like https://parvis.ville.fr/auth/oidc/callback)"))
+		errs = append(errs, errors.New("--oidc-redirect-url : obligatoire avec --oidc-issuer (l'adresse de retour déclarée chez le fournisseur, comme https://parvis.ville.fr/auth/oidc/callback)"))
 	} else if u, err := url.Parse(c.OIDC.RedirectURL); c.OIDC.RedirectURL != "" &&
 		(err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.HasSuffix(u.Path, "/auth/oidc/callback")) {
-		errs = append(errs, fmt.Errorf("--oidc-redirect-url %q: want a URL like https://parvis.ville.fr/auth/oidc/callback", c.OIDC.RedirectURL))
+		errs = append(errs, fmt.Errorf("--oidc-redirect-url : %q ; attendu : une adresse comme https://parvis.ville.fr/auth/oidc/callback", c.OIDC.RedirectURL))
 	}
 	if c.SessionMaxAge < time.Minute || c.SessionMaxAge > 7*24*time.Hour {
-		errs = append(errs, fmt.Errorf("--session-max-age %s: want 1m to 168h", c.SessionMaxAge))
+		errs = append(errs, fmt.Errorf("--session-max-age : %s ; attendu : de 1m à 168h", c.SessionMaxAge))
 	}
 	if _, ok := auth.ParseRole(c.OIDC.DefaultRole); c.OIDC.DefaultRole != "" && !ok {
-		errs = append(errs, fmt.Errorf("--oidc-default-role %q: want ADMIN, ANALYST, EXPERT, ELECTED or AGENT", c.OIDC.DefaultRole))
+		errs = append(errs, fmt.Errorf("--oidc-default-role : valeur inconnue %q ; valeurs acceptées : ADMIN, ANALYST, EXPERT, ELECTED, AGENT", c.OIDC.DefaultRole))
 	}
 	if c.RegroupEvery < time.Minute {
-		errs = append(errs, fmt.Errorf("--regroup-every %s: at least 1m", c.RegroupEvery))
+		errs = append(errs, fmt.Errorf("--regroup-every : %s ; attendu : 1m au moins", c.RegroupEvery))
 	}
 	if n := len(c.AdminToken); n > 0 && n < minAdminToken {
-		errs = append(errs, fmt.Errorf("PARVIS_ADMIN_TOKEN: %d characters, want %d at least (e.g. openssl rand -base64 32)", n, minAdminToken))
+		errs = append(errs, fmt.Errorf("PARVIS_ADMIN_TOKEN : %d caractères ; attendu : %d au moins (par exemple openssl rand -base64 32)", n, minAdminToken))
 	}
 	if _, err := web.ParseProxies(c.Proxies); err != nil {
-		errs = append(errs, fmt.Errorf("--trusted-proxies: %v", err))
+		errs = append(errs, fmt.Errorf("--trusted-proxies : %v", err))
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil || c.MetricsAddr == c.Addr {
-			errs = append(errs, fmt.Errorf("--metrics-addr %q: want a HOST:PORT other than --addr", c.MetricsAddr))
+			errs = append(errs, fmt.Errorf("--metrics-addr : %q ; attendu : une adresse HÔTE:PORT autre que --addr", c.MetricsAddr))
 		}
 	}
 	if c.RetentionDays < 0 {
-		errs = append(errs, fmt.Errorf("--retention-days %d: want 0 (keep for ever) or more", c.RetentionDays))
+		errs = append(errs, fmt.Errorf("--retention-days : %d ; attendu : 0 (sans limite) ou plus", c.RetentionDays))
 	}
 	if c.DemoHistory < 0 || c.DemoHistory > 366 {
-		errs = append(errs, fmt.Errorf("--demo-history %d: want 0 (none) to 366 days", c.DemoHistory))
+		errs = append(errs, fmt.Errorf("--demo-history : %d ; attendu : de 0 (aucune histoire) à 366 jours", c.DemoHistory))
 	} else if c.RetentionDays > 0 && c.DemoHistory > c.RetentionDays {
-		errs = append(errs, fmt.Errorf("--demo-history %d: more days than --retention-days %d keeps", c.DemoHistory, c.RetentionDays))
+		errs = append(errs, fmt.Errorf("--demo-history : %d jours, plus que les %d que garde --retention-days", c.DemoHistory, c.RetentionDays))
 	}
 	if c.TenantsFile != "" {
 		if _, err := tenant.Load(c.TenantsFile); err != nil {
-			errs = append(errs, fmt.Errorf("--tenants: %v", err))
+			errs = append(errs, fmt.Errorf("--tenants : %v", err))
 		}
 	}
 	if c.ChatRate < 0 {
-		errs = append(errs, fmt.Errorf("--chat-rate-limit %d: want 0 or more", c.ChatRate))
+		errs = append(errs, fmt.Errorf("--chat-rate-limit : %d ; attendu : 0 (sans limite) ou plus", c.ChatRate))
 	}
 	if c.CheckLinksRate < 1 || c.CheckLinksRate > 600 {
-		errs = append(errs, fmt.Errorf("--check-links-per-minute %d: want 1 to 600", c.CheckLinksRate))
+		errs = append(errs, fmt.Errorf("--check-links-per-minute : %d ; attendu : de 1 à 600", c.CheckLinksRate))
 	}
 	if c.HelpfulFloor < 0 || c.HelpfulFloor > 1 {
-		errs = append(errs, fmt.Errorf("--kb-helpful-threshold %v: want a share between 0 and 1", c.HelpfulFloor))
+		errs = append(errs, fmt.Errorf("--kb-helpful-threshold : %v ; attendu : une part entre 0 et 1, comme 0.5", c.HelpfulFloor))
 	}
 	if c.SemanticModel != "" {
 		if err := semantic.Check(c.SemanticModel); err != nil {
-			errs = append(errs, fmt.Errorf("--semantic-model: %v", err))
+			errs = append(errs, fmt.Errorf("--semantic-model : %v", err))
 		}
 	}
 	errs = append(errs, c.Demandes.validate()...)
@@ -266,13 +268,4 @@ func env(name, def string) string {
 		return v
 	}
 	return def
-}
-
-// envOn reads a yes/no variable: 1, true, yes or on (any case) is yes.
-func envOn(name string) bool {
-	switch strings.ToLower(strings.TrimSpace(os.Getenv(name))) {
-	case "1", "true", "yes", "on", "oui":
-		return true
-	}
-	return false
 }

@@ -35,7 +35,7 @@ type demandesConfig struct {
 func (d *demandesConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&d.Prefix, "demande-prefix", env("PARVIS_DEMANDE_PREFIX", "MTC"), "prefix of the tracking codes of demandes filed with no declared tenant (a declared tenant has its own), 2 to 6 letters [PARVIS_DEMANDE_PREFIX]")
 	fs.StringVar(&d.KindsFile, "demande-kinds", env("PARVIS_DEMANDE_KINDS", ""), "YAML file with the demande_kinds citizens may file (empty: the demo town's) [PARVIS_DEMANDE_KINDS]")
-	fs.IntVar(&d.RetentionDays, "demande-retention-days", 365, "days a closed demande keeps its contact details before they are erased")
+	fs.IntVar(&d.RetentionDays, "demande-retention-days", 365, "days a closed demande keeps its contact details before they are erased [PARVIS_DEMANDE_RETENTION_DAYS]")
 	fs.StringVar(&d.SMTPAddr, "smtp-addr", env("PARVIS_SMTP_ADDR", ""), "SMTP relay HOST:PORT to e-mail citizens the changes of their demande (empty: no e-mail) [PARVIS_SMTP_ADDR]")
 	fs.StringVar(&d.Platform, "demande-platform", env("PARVIS_DEMANDE_PLATFORM", ""), "YAML file connecting the service platform the demandes are delivered to (empty: Parvis's own service desk only) [PARVIS_DEMANDE_PLATFORM]")
 	fs.StringVar(&d.SMTPFrom, "smtp-from", env("PARVIS_SMTP_FROM", ""), "sender of those e-mails, e.g. \"Mairie <ne-pas-repondre@ville.fr>\" [PARVIS_SMTP_FROM]")
@@ -46,20 +46,20 @@ var prefixFlag = regexp.MustCompile(`^[A-Za-z]{2,6}$`)
 func (d demandesConfig) validate() []error {
 	var errs []error
 	if !prefixFlag.MatchString(d.Prefix) {
-		errs = append(errs, fmt.Errorf("--demande-prefix %q: want 2 to 6 letters, like MTC", d.Prefix))
+		errs = append(errs, fmt.Errorf("--demande-prefix : %q ; attendu : 2 à 6 lettres, comme MTC", d.Prefix))
 	}
 	if n := len(d.Secret); n > 0 && n < 32 {
-		errs = append(errs, fmt.Errorf("PARVIS_DEMANDE_SECRET: %d characters, want 32 at least (e.g. openssl rand -base64 32)", n))
+		errs = append(errs, fmt.Errorf("PARVIS_DEMANDE_SECRET : %d caractères ; attendu : 32 au moins (par exemple openssl rand -base64 32)", n))
 	}
 	if d.RetentionDays < 1 {
-		errs = append(errs, fmt.Errorf("--demande-retention-days %d: want 1 or more", d.RetentionDays))
+		errs = append(errs, fmt.Errorf("--demande-retention-days : %d ; attendu : 1 ou plus", d.RetentionDays))
 	}
 	if d.SMTPAddr != "" {
 		if _, _, err := net.SplitHostPort(d.SMTPAddr); err != nil {
-			errs = append(errs, fmt.Errorf("--smtp-addr %q: want HOST:PORT", d.SMTPAddr))
+			errs = append(errs, fmt.Errorf("--smtp-addr : %q n'est pas une adresse HÔTE:PORT", d.SMTPAddr))
 		}
 		if !strings.Contains(d.SMTPFrom, "@") {
-			errs = append(errs, errors.New("--smtp-from: needed with --smtp-addr, an address like \"Mairie <ne-pas-repondre@ville.fr>\""))
+			errs = append(errs, errors.New("--smtp-from : obligatoire avec --smtp-addr, une adresse comme \"Mairie <ne-pas-repondre@ville.fr>\""))
 		}
 	}
 	return errs

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/kb"
@@ -37,13 +38,13 @@ func evalCmd(args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		return fmt.Errorf("%w: argument inattendu %q (les options commencent par --)", errUsage, fs.Arg(0))
 	}
 	if len(sources) == 0 || *casesPath == "" && *folds == 0 {
-		return fmt.Errorf("%w: --kb and --cases (or --cv) are required", errUsage)
+		return fmt.Errorf("%w: --kb et --cases (ou --cv) : obligatoires", errUsage)
 	}
 	if *folds < 0 || *folds == 1 || *folds > 50 {
-		return fmt.Errorf("%w: --cv %d: want 2 to 50 folds (0: off)", errUsage, *folds)
+		return fmt.Errorf("%w: --cv : %d ; attendu : de 2 à 50 (0 : sans validation croisée)", errUsage, *folds)
 	}
 	entries, err := loadSources(sources)
 	if err != nil {
@@ -56,6 +57,10 @@ func evalCmd(args []string) error {
 	defer closeModel()
 	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
 	var report, cv *bot.Report
+	start := time.Now()
+	defer func() {
+		fmt.Fprintf(os.Stderr, "Évaluation faite en %.1f s (%d entrées).\n", time.Since(start).Seconds(), len(entries))
+	}()
 	if *casesPath != "" {
 		engine, err := bot.New(bot.DefaultConfig(), entries, "eval", lang, opts...)
 		if err != nil {
@@ -74,7 +79,11 @@ func evalCmd(args []string) error {
 		report = &r
 	}
 	if *folds > 0 {
-		r, err := bot.CrossValidate(bot.DefaultConfig(), entries, lang, *folds, opts...)
+		// Progress on standard error: standard output stays the figures (--json).
+		r, err := bot.CrossValidateWith(bot.DefaultConfig(), entries, lang, *folds, func(done, k int) {
+			fmt.Fprintf(os.Stderr, "\rValidation croisée : pli %d/%d…", done, k)
+		}, opts...)
+		fmt.Fprintln(os.Stderr)
 		if err != nil {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}

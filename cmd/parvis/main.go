@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -65,14 +66,16 @@ func run(ctx context.Context, args []string) int {
 		fmt.Print(usage)
 		return 0
 	default:
-		fmt.Fprintf(os.Stderr, "parvis: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(os.Stderr, "parvis : commande inconnue %q\n\n%s", args[0], usage)
 		return 2
 	}
 	switch {
 	case err == nil, errors.Is(err, errHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(os.Stderr, "parvis %s: %v\n", args[0], err)
+		// What is wrong, without the marker; then where the options are told.
+		msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
+		fmt.Fprintf(os.Stderr, "parvis %s : %s\n(parvis %[1]s -h : toutes les options)\n", args[0], msg)
 		return 2
 	default:
 		fmt.Fprintf(os.Stderr, "parvis %s: %v\n", args[0], err)

@@ -147,13 +147,13 @@ func TestServeConfigValidation(t *testing.T) {
 		want string
 	}{
 		{[]string{"--addr", "nowhere"}, "--addr"},
-		{[]string{"--role", "api"}, "embedded ClickHouse cannot be shared"},
-		{[]string{"--role", "api,cook", "--clickhouse", "clickhouse://h:9000/db", "--kafka", "k:9092"}, "unknown role"},
+		{[]string{"--role", "api"}, "ClickHouse embarqué ne se partage pas"},
+		{[]string{"--role", "api,cook", "--clickhouse", "clickhouse://h:9000/db", "--kafka", "k:9092"}, `--role : valeur inconnue "cook" ; valeurs acceptées : api, projector, miner`},
 		{[]string{"--clickhouse", "mysql://x"}, "--clickhouse"},
 		{[]string{"--max-message", "0"}, "--max-message"},
 		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.ville.fr"}, "--trusted-proxies"},
 		{[]string{"--metrics-addr", "nowhere"}, "--metrics-addr"},
-		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis"}, "--oidc-redirect-url: needed with --oidc-issuer"},
+		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis"}, "--oidc-redirect-url : obligatoire avec --oidc-issuer"},
 		{[]string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr"}, "--oidc-redirect-url"},
 		{[]string{"--session-max-age", "0s"}, "--session-max-age"},
 		{[]string{"--retention-days", "-1"}, "--retention-days"},
@@ -161,7 +161,12 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--demo-history", "trois mois"}, "--demo-history"},
 		{[]string{"--demo-history", "-1"}, "--demo-history"},
 		{[]string{"--demo-history", "400"}, "--demo-history"},
-		{[]string{"--demo-history", "90", "--retention-days", "30"}, "more days than --retention-days"},
+		{[]string{"--demo-history", "90", "--retention-days", "30"}, "plus que les 30 que garde --retention-days"},
+		{[]string{"--max-message", "beaucoup"}, `--max-message : valeur invalide "beaucoup" ; attendu : un nombre entier`},
+		{[]string{"--session-max-age", "un jour"}, "--session-max-age : valeur invalide \"un jour\" ; attendu : une durée"},
+		{[]string{"--kb-helpful-threshold", "moitié"}, "--kb-helpful-threshold : valeur invalide"},
+		{[]string{"--nope"}, "--nope : option inconnue"},
+		{[]string{"--addr"}, "--addr : valeur manquante"},
 	}
 	for _, tt := range tests {
 		_, err := parseServe(tt.args)

@@ -37,6 +37,7 @@ func serve(ctx context.Context, args []string) error {
 		{"event log", s.startLog},
 		{"store", s.startStore},
 		{"accounts, tokens and erasures", s.startAudit},
+		{"demo accounts", s.startDemoAccounts},
 		{"projector", s.startProjector},
 		{"knowledge base", s.startKB},
 		{"miner", s.startMiner},
@@ -62,6 +63,10 @@ func serve(ctx context.Context, args []string) error {
 func (s *server) listen(ctx context.Context, cancel context.CancelFunc) error {
 	// Every handler sees the client's address (rate limits, sign-in attempts).
 	srv := web.NewServer(s.cfg.Addr, web.WithClientAddr(s.cfg.TrustedProxies(), s.mux))
+	if s.cfg.Demo {
+		// Before the first request: whoever sees the server ready can sign in.
+		printDemoAccounts(os.Stdout, "http://"+s.cfg.Addr, s.demoAccounts, s.demoSkipped)
+	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
 	if s.internal != nil {

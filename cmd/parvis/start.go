@@ -45,11 +45,15 @@ type server struct {
 	tokens    *auth.Tokens
 	tenants   *tenant.Registry
 	accounts  *auth.Accounts
-	erasures  *projections.Erasures
-	campaigns *campaigns.State
-	miner     *mining.Miner // nil without the miner role
-	chat      *ingest.Service
-	desk      *demandes.Desk // nil without the api role
+	// demoAccounts are the demo's accounts and their passwords of this start
+	// (--demo); demoSkipped the demo logins taken by other accounts.
+	demoAccounts []auth.DemoAccount
+	demoSkipped  []string
+	erasures     *projections.Erasures
+	campaigns    *campaigns.State
+	miner        *mining.Miner // nil without the miner role
+	chat         *ingest.Service
+	desk         *demandes.Desk // nil without the api role
 	// deskConfig is the desk's configuration, that the demo history's desk shares.
 	deskConfig demandes.Config
 	mux        *http.ServeMux // every route, served by listen
@@ -323,6 +327,7 @@ func (s *server) startAPI(ctx context.Context) error {
 	s.mux.Handle("OPTIONS /graphql", api)
 	s.mux.Handle("GET /widget.js", ingest.WidgetHandler())
 	s.mux.Handle("GET /dashboards/", dashboards.Handler())
+	s.mux.Handle("GET /favicon.svg", dashboards.Favicon())
 	s.mux.Handle("GET /opendata/{tenant}/{file}", graphql.NewOpenDataHandler(res, authn))
 	if s.cfg.Demo {
 		site := ingest.DemoSite()

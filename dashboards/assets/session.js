@@ -33,8 +33,8 @@ window.parvis = (() => {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ login: user, password }),
     });
-    const body = await res.json();
-    if (!res.ok) throw new Error(body.error || "Connexion impossible.");
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body.error || "Connexion impossible : réessayez.");
     csrf = body.csrf;
     sessionStorage.setItem("parvis-csrf", csrf);
     return body;
@@ -48,28 +48,69 @@ window.parvis = (() => {
 
   const roles = { ADMIN: "administrateur", ANALYST: "analyste", EXPERT: "expert", ELECTED: "élu", AGENT: "agent" };
 
-  // wire connects a page's sign-in form and sign-out button; onReady runs once
-  // signed in.
-  function wire(onReady, onError) {
+  // signInPage builds the page a signed-out visitor sees instead of the
+  // dashboard: one for every page, so that each keeps its address and the
+  // visitor lands, once signed in, where they were going.
+  function signInPage() {
+    const page = document.createElement("section");
+    page.id = "signin";
+    page.className = "signin";
+    page.hidden = true;
+    page.setAttribute("aria-labelledby", "signin-title");
+    page.innerHTML = `
+      <h2 id="signin-title">Connexion</h2>
+      <p>Les tableaux de bord sont réservés aux agents, experts et élus de la collectivité.</p>
+      <form id="login" hidden>
+        <label for="user">Identifiant</label>
+        <input id="user" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required>
+        <label for="password">Mot de passe</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <p id="login-error" class="login-error" role="alert"></p>
+        <button type="submit">Se connecter</button>
+      </form>
+      <p id="sso" class="sso-choice" hidden>ou <a class="sso" href="/auth/oidc/login">se connecter avec le compte de la collectivité</a></p>`;
+    document.querySelector("header").after(page);
+    return page;
+  }
+
+  // wire shows the sign-in page while nobody is signed in, and the dashboard
+  // once someone is; onReady runs on each sign-in. It returns a function that
+  // signs the page out (a session that ended meanwhile). A failed sign-in is
+  // told in the form itself: the page behind it is hidden.
+  function wire(onReady) {
     const $ = (s) => document.querySelector(s);
+    document.querySelector("#login")?.remove(); // a page of an older release
+    const page = signInPage();
+    document.body.classList.add("signing-in"); // nothing of the dashboard before we know
     const show = (info) => {
-      $("#login").hidden = true;
+      document.body.classList.remove("signing-in", "signed-out");
+      page.hidden = $("#login").hidden = true;
       $("#who").hidden = false;
       $("#who-text").textContent = `${info.name} (${roles[info.role] || info.role})`;
       onReady(info);
     };
-    const signedOut = () => { $("#login").hidden = false; $("#who").hidden = true; };
+    const signedOut = () => {
+      document.body.classList.remove("signing-in");
+      document.body.classList.add("signed-out");
+      page.hidden = $("#login").hidden = false;
+      $("#who").hidden = true;
+    };
     $("#login").addEventListener("submit", async (e) => {
       e.preventDefault();
+      const error = $("#login-error");
+      error.textContent = "";
       try {
         const info = await login($("#user").value.trim(), $("#password").value);
         $("#password").value = "";
         show(info);
       } catch (err) {
-        onError(err);
+        error.textContent = err.message || "Connexion impossible : réessayez.";
+        $("#password").select();
       }
     });
     $("#logout").addEventListener("click", async () => { await logout(); signedOut(); });
+    const sso = $("#sso a");
+    sso.href = "/auth/oidc/login?next=" + encodeURIComponent(location.pathname + location.search);
     fetch("/auth/config").then((r) => r.json()).then((c) => { $("#sso").hidden = !c.oidc; }).catch(() => {});
     resume().then((info) => (info ? show(info) : signedOut())).catch(signedOut);
     return signedOut;

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -294,3 +295,22 @@ func (s *Server) CreateAccount(login, name, role, password string) {
 		s.t.Fatalf("createAccount: %v", errs)
 	}
 }
+
+// DemoPasswords reads the demo accounts' passwords the server printed at its
+// last start: login → password.
+func (s *Server) DemoPasswords() map[string]string {
+	s.t.Helper()
+	out := map[string]string{}
+	for _, line := range strings.Split(s.log.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && demoPassword.MatchString(f[1]) {
+			out[f[0]] = f[1]
+		}
+	}
+	if len(out) == 0 {
+		s.t.Fatalf("no demo account printed:\n%s", s.log)
+	}
+	return out
+}
+
+var demoPassword = regexp.MustCompile(`^[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}$`)
