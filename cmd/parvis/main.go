@@ -27,6 +27,7 @@ Usage:
   parvis broker  [--data DIR] [--listen HOST:PORT]   the embedded broker alone (development, tests)
   parvis account create --login L --role R          a dashboards account (password asked)
   parvis token create --role R --name N             an API token, printed once
+  parvis loadgen [--url URL] [--rate N] [--duration D] [--clients N]   citizen traffic against a running server
 
 'parvis COMMAND -h' shows the options of a command.
 `
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string) int {
 		err = accountCmd(ctx, args[1:])
 	case "token":
 		err = tokenCmd(ctx, args[1:])
+	case "loadgen":
+		err = loadgenCmd(ctx, args[1:])
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return 0
