@@ -88,8 +88,11 @@ func startPublisher(cfg PublisherConfig, ob *Outbox) *Publisher {
 			// over in one call: the writer must send it at once rather than linger
 			// (its batches are sealed by a timer, which would cut a group into small
 			// requests queued behind each other, one fsync each on the broker).
-			BatchTimeout:           time.Microsecond,
-			BatchSize:              maxGroup,
+			BatchTimeout: time.Microsecond,
+			// A partition's share of a group past this goes in a further request;
+			// the writer allocates room for this many messages in every batch, so
+			// it stays near a busy group's share rather than maxGroup.
+			BatchSize:              256,
 			MaxAttempts:            3,
 			WriteBackoffMin:        20 * time.Millisecond,
 			WriteBackoffMax:        200 * time.Millisecond,
