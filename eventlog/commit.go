@@ -79,8 +79,12 @@ func (p *Publisher) commitLoop() {
 // per-message errors, a call whose messages were all acknowledged succeeds even
 // when others of its group failed.
 func answer(group []*commitCall, err error) {
+	total := 0
+	for _, c := range group {
+		total += len(c.msgs)
+	}
 	var perMsg kafka.WriteErrors
-	if !errors.As(err, &perMsg) {
+	if !errors.As(err, &perMsg) || len(perMsg) != total {
 		for _, c := range group {
 			c.done <- err
 		}
