@@ -216,7 +216,7 @@ func BenchmarkSendMessage50Clients(b *testing.B) {
 	s := parvistest.Start(b, b.TempDir())
 	ctx := context.Background()
 	idle := peakRSS(b, s.PID())
-	const clients, messages = 50, 3000
+	const clients, messages = 50, 2000
 	gen := func(noop bool, n int) *loadgen.Result {
 		res, err := loadgen.Run(ctx, loadgen.Config{URL: "http://" + s.Addr + "/graphql", Clients: clients, Messages: n, Noop: noop})
 		if err != nil {

@@ -31,7 +31,10 @@ func TabSeparated(b projections.Batch, suffix string) map[string]string {
 	return out
 }
 
-var tsvEscaper = strings.NewReplacer("\\", "\\\\", "\t", "\\t", "\n", "\\n", "\r", "\\r", "\x00", "\\0")
+var (
+	tsvEscaper    = strings.NewReplacer("\\", "\\\\", "\t", "\\t", "\n", "\\n", "\r", "\\r", "\x00", "\\0")
+	quotedEscaper = strings.NewReplacer("\\", "\\\\", "'", "\\'", "\t", "\\t", "\n", "\\n", "\r", "\\r", "\x00", "\\0")
+)
 
 func writeTSV(sb *strings.Builder, v any) {
 	switch v := v.(type) {
@@ -45,9 +48,11 @@ func writeTSV(sb *strings.Builder, v any) {
 			if i > 0 {
 				sb.WriteByte(',')
 			}
-			// An array's strings are quoted, their quotes and backslashes
-			// escaped, and the whole escaped again as a TSV field.
-			tsvEscaper.WriteString(sb, "'"+strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s)+"'")
+			// An array's strings are quoted, with the field's escapes and
+			// their quotes escaped the same way.
+			sb.WriteByte('\'')
+			quotedEscaper.WriteString(sb, s)
+			sb.WriteByte('\'')
 		}
 		sb.WriteByte(']')
 	case []float64:
