@@ -19,7 +19,10 @@ type commitCall struct {
 	done chan error // buffered: the commit loop never waits for the caller
 }
 
-var errPublisherClosed = errors.New("eventlog: publisher closed")
+var (
+	errPublisherClosed = errors.New("eventlog: publisher closed")
+	errOutboxFirst     = errors.New("eventlog: older events wait in the outbox")
+)
 
 // commit hands msgs to the commit loop and waits for the broker's answer for
 // them: nil once every one is acknowledged. The wait is bounded by the
@@ -68,7 +71,12 @@ func (p *Publisher) commitLoop() {
 				break gather
 			}
 		}
-		err := p.write(context.Background(), msgs)
+		// Calls queued while an earlier group failed into the outbox go there
+		// too, behind it, rather than wait for the broker in turn.
+		err := errOutboxFirst
+		if p.outbox.Pending() == 0 {
+			err = p.write(context.Background(), msgs)
+		}
 		answer(group, err)
 		clear(group) // let the answered calls go
 		clear(msgs)
