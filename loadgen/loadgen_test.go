@@ -169,3 +169,14 @@ func TestConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestResultMerge(t *testing.T) {
+	a := &Result{Sent: 2, Failed: 1, Elapsed: time.Second, Latencies: []time.Duration{3, 5}, Errors: map[string]int{"HTTP_502": 1}}
+	b := &Result{Sent: 1, Elapsed: time.Second, Latencies: []time.Duration{4}, Outcomes: map[string]int{"ANSWERED": 1}}
+	var r Result
+	r.Merge(a)
+	r.Merge(b)
+	if r.Sent != 3 || r.Failed != 1 || r.Rate() != 1.5 || r.Percentile(0.5) != 4 || r.Errors["HTTP_502"] != 1 || r.Outcomes["ANSWERED"] != 1 {
+		t.Errorf("merged %+v", r)
+	}
+}

@@ -21,6 +21,31 @@ type Result struct {
 	Outcomes      map[string]int // answers by outcome (ANSWERED, CLARIFY...)
 }
 
+// Merge adds the figures of another run to r, as if both were one run of
+// their total time.
+func (r *Result) Merge(o *Result) {
+	r.Sent += o.Sent
+	r.Failed += o.Failed
+	r.Conversations += o.Conversations
+	r.Elapsed += o.Elapsed
+	r.Latencies = append(r.Latencies, o.Latencies...)
+	slices.Sort(r.Latencies)
+	if r.FirstError == "" {
+		r.FirstError = o.FirstError
+	}
+	for _, m := range []struct {
+		to   *map[string]int
+		from map[string]int
+	}{{&r.Errors, o.Errors}, {&r.Outcomes, o.Outcomes}} {
+		if *m.to == nil {
+			*m.to = map[string]int{}
+		}
+		for k, v := range m.from {
+			(*m.to)[k] += v
+		}
+	}
+}
+
 // Rate returns the messages answered a second.
 func (r *Result) Rate() float64 {
 	if r.Elapsed <= 0 {
