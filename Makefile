@@ -39,7 +39,6 @@ bench: deps build ## benchmarks with figures and ratios against the machine's li
 
 bench-short: deps build ## the spine's benchmarks only (sendMessage, publish, projection), under 3 minutes; writes bench/results.json
 	$(GO) test -run '^$$' -bench 'SendMessage|PublishVsKcat|ProjectionVsBulkInsert' -benchtime 1x -count 1 -timeout 10m ./bench/
-	@cat bench/results.json
 
 screenshots: deps build ## the README's pictures (docs/images/) from the demo, with Chromium
 	$(GO) test -tags screenshots -run TestScreenshots -count=1 -timeout 10m -v ./integration/ | grep -E 'KB|^(ok|FAIL|---)'

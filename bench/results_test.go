@@ -57,3 +57,21 @@ func machine() string {
 	}
 	return fmt.Sprintf("%s, %d cores, %s", model, runtime.NumCPU(), runtime.Version())
 }
+
+// printTable prints every figure of the run beside its limit.
+func printTable() {
+	results.Lock()
+	defer results.Unlock()
+	if len(results.figures) == 0 {
+		return
+	}
+	fmt.Printf("\n%-16s %12s %-9s %12s %7s\n", "figure", "value", "unit", "limit", "ratio")
+	for _, f := range results.figures {
+		limit, ratio := "-", "-"
+		if f.Limit > 0 {
+			limit, ratio = fmt.Sprintf("%.0f", f.Limit), fmt.Sprintf("%.2f", f.Ratio)
+		}
+		fmt.Printf("%-16s %12.1f %-9s %12s %7s\n", f.Name, f.Value, f.Unit, limit, ratio)
+	}
+	fmt.Println(machine())
+}

@@ -26,6 +26,10 @@ import (
 // repeats. When Publish returns an error, the events were not accepted and the
 // caller must say so (the citizen is told the message was not recorded).
 //
+// Concurrent calls share produce requests (group commit, see [Publisher.commitLoop]):
+// while one group of calls waits for the broker, the next calls gather, and
+// each call returns when the request carrying its own events is acknowledged.
+//
 // It is safe for concurrent use.
 type Publisher struct {
 	w       *kafka.Writer
@@ -35,6 +39,13 @@ type Publisher struct {
 	wake    chan struct{}
 	done    chan struct{}
 	wg      sync.WaitGroup
+
+	// queue takes the calls to [Publisher.Publish] to the commit loop; closed
+	// (under the write lock of queueMu, so that no call sends on it after) by
+	// Close.
+	queueMu sync.RWMutex
+	queue   chan *commitCall
+	closing bool
 }
 
 // PublisherConfig configures a [Publisher].
@@ -73,10 +84,15 @@ func startPublisher(cfg PublisherConfig, ob *Outbox) *Publisher {
 			Addr:         kafka.TCP(cfg.Brokers...),
 			Balancer:     &kafka.Hash{},
 			RequiredAcks: kafka.RequireAll,
-			// The citizen waits for the acknowledgement: a short linger, long enough
-			// for concurrent conversations to share a produce request.
-			BatchTimeout:           2 * time.Millisecond,
-			BatchSize:              500,
+			// The commit loop gathers concurrent calls itself and hands each group
+			// over in one call: the writer must send it at once rather than linger
+			// (its batches are sealed by a timer, which would cut a group into small
+			// requests queued behind each other, one fsync each on the broker).
+			BatchTimeout: time.Microsecond,
+			// A partition's share of a group past this goes in a further request;
+			// the writer allocates room for this many messages in every batch, so
+			// it stays near a busy group's share rather than maxGroup.
+			BatchSize:              256,
 			MaxAttempts:            3,
 			WriteBackoffMin:        20 * time.Millisecond,
 			WriteBackoffMax:        200 * time.Millisecond,
@@ -87,18 +103,25 @@ func startPublisher(cfg PublisherConfig, ob *Outbox) *Publisher {
 		log:     cfg.Logger,
 		wake:    make(chan struct{}, 1),
 		done:    make(chan struct{}),
+		queue:   make(chan *commitCall, 4096),
 	}
 	outboxDepth.Set(float64(ob.Pending()))
-	p.wg.Add(1)
+	p.wg.Add(2)
 	go p.deliverLoop()
+	go p.commitLoop()
 	return p
 }
 
 // Publish appends events, in order, and returns nil once they are accepted as
 // [Publisher] describes. When the broker cannot be reached and the outbox cannot
 // store the events either, the error says so and wraps the cause
-// (errors.Is(err, syscall.ENOSPC) for a full disk).
+// (errors.Is(err, syscall.ENOSPC) for a full disk). ctx does not cut the wait
+// for the broker short (the publisher's timeout bounds it): once sent, the
+// events are either acknowledged or kept in the outbox before Publish returns.
 func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
+	if len(evs) == 0 {
+		return nil
+	}
 	msgs := make([]kafka.Message, len(evs))
 	recs := make([][]byte, len(evs))
 	for i, e := range evs {
@@ -112,7 +135,7 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
 	// While older events wait in the outbox, newer ones queue behind them so that
 	// a conversation's events reach the log in order.
 	if p.outbox.Pending() == 0 {
-		if err := p.write(ctx, msgs); err == nil {
+		if err := p.commit(msgs); err == nil {
 			return nil
 		} else {
 			p.log.Warn("broker unreachable, events kept in the outbox", slog.Any("error", err), slog.Int("events", len(msgs)))
@@ -233,7 +256,13 @@ func (p *Publisher) DeadLetter(ctx context.Context, m kafka.Message, reason stri
 // Close stops the delivery loop, flushes the writer and closes the outbox. Events
 // still in the outbox stay there for the next start.
 func (p *Publisher) Close() error {
-	close(p.done)
+	p.queueMu.Lock()
+	if !p.closing {
+		p.closing = true
+		close(p.queue) // the commit loop sends what it holds, then returns
+		close(p.done)
+	}
+	p.queueMu.Unlock()
 	p.wg.Wait()
 	err := p.w.Close()
 	return errors.Join(err, p.outbox.Close())

@@ -4,11 +4,13 @@ package integration
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,9 +25,16 @@ import (
 // conversation, the workbench and the elected officials' dashboard, on a
 // desktop and on a phone, into docs/images/. make screenshots runs it.
 func TestScreenshots(t *testing.T) {
-	s := parvistest.Start(t, t.TempDir())
+	// The living demo: 90 days of history, projected and mined, fill the
+	// workbench and the elected officials' figures.
+	s := parvistest.Start(t, t.TempDir(), "--demo-history", "90")
 	passwords := s.DemoPasswords()
-	sendUnmetDemand(t, s) // groups for the workbench, figures for the elected
+	parvistest.Poll(t, "the history projected and mined", 5*time.Minute, func() error {
+		if !strings.Contains(s.Output(), "demo history projected and mined") {
+			return errors.New("not yet")
+		}
+		return nil
+	})
 	dir := filepath.Join("..", "docs", "images")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

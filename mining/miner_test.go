@@ -136,3 +136,49 @@ func TestMinerErase(t *testing.T) {
 		})
 	}
 }
+
+// TestMinerPassFindsLateEvents: a question projected late (its time minutes
+// before the last pass, as an outbox delivers after an outage) is missed by
+// the passes that look back a minute only, and found by the next one that
+// looks back the whole overlap window.
+func TestMinerPassFindsLateEvents(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			q := projections.NewQueries(s)
+			m := NewMiner(Config{}, q)
+			if err := m.Rebuild(ctx); err != nil {
+				t.Fatal(err)
+			}
+			late := unanswered(t, "conv-late", now.Add(-5*time.Minute), "ou garer mon camping car pres du lac")
+			if err := projectionstest.Rows(late).Insert(ctx, s, ""); err != nil {
+				t.Fatal(err)
+			}
+			count := func() int {
+				cs, err := q.UnansweredClusters(ctx, tenant.Everything(), now.Add(-time.Hour), now.Add(time.Hour), 20, projections.ClusterFilter{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, c := range cs {
+					n += c.Size
+				}
+				return n
+			}
+			if err := m.Pass(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(); n != 0 {
+				t.Fatalf("a pass right after a wide one looked back more than %s: %d questions grouped", nearOverlap, n)
+			}
+			m.lastWide = time.Time{} // the wide pass is due
+			if err := m.Pass(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(); n != 1 {
+				t.Fatalf("the wide pass grouped %d questions, want the late one", n)
+			}
+		})
+	}
+}

@@ -140,9 +140,22 @@ func (c *ChDB) Exec(_ context.Context, sql string) error {
 	return err
 }
 
-// Insert implements [Store]: rows are sent as JSONEachRow.
+// Insert implements [Store]: rows are sent as TabSeparated, or as JSONEachRow
+// when a value is of a type that [appendTSV] does not write.
 func (c *ChDB) Insert(_ context.Context, table string, columns []string, rows [][]any) error {
 	if len(rows) == 0 {
+		return nil
+	}
+	for _, row := range rows {
+		if len(row) != len(columns) {
+			return fmt.Errorf("projections: insert into %s: row of %d values for %d columns", table, len(row), len(columns))
+		}
+	}
+	tsv := fmt.Appendf(nil, "INSERT INTO %s (%s) FORMAT TabSeparated\n", table, strings.Join(columns, ", "))
+	if tsv, ok := appendTSV(tsv, rows); ok {
+		if _, err := c.query(string(tsv), "TabSeparated"); err != nil {
+			return fmt.Errorf("projections: insert %d rows into %s: %w", len(rows), table, err)
+		}
 		return nil
 	}
 	var b strings.Builder

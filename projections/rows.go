@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"github.com/parvis-civic/parvis/events"
 )
@@ -23,6 +24,9 @@ var columns = map[string][]string{
 	"demandes":        {"tracking_code", "tenant", "conversation_id", "kind", "audience", "place", "filed_at", "due", "event_id"},
 	"demande_changes": {"event_id", "tracking_code", "tenant", "conversation_id", "at", "status"},
 }
+
+// Columns returns the columns of table in the order of a [Batch]'s values.
+func Columns(table string) []string { return slices.Clone(columns[table]) }
 
 // Batch holds rows per table, each row's values in the order of its table's
 // columns, ready to insert: what the [Projector] and [Replay] make of the events

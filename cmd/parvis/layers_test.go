@@ -12,7 +12,7 @@ import (
 var layers = [][]string{
 	{"cmd/parvis"},
 	{"graphql", "dashboards", "demotown"},
-	{"ingest", "mining", "campaigns", "opendata"},
+	{"ingest", "mining", "campaigns", "opendata", "loadgen"},
 	{"bot", "auth", "projections", "eventlog", "demandes", "linkcheck"},
 	{"french", "web", "semantic"},
 	{"ingest/redact", "kb", "tenant", "demandes/platform"},

@@ -29,6 +29,7 @@ Usage:
   parvis account create --login L --role R          a dashboards account (password asked)
   parvis token create --role R --name N             an API token, printed once
   parvis health  [--addr HOST:PORT] [--ready]       exit 0 when the serve at --addr is alive (ready)
+  parvis loadgen [--url URL] [--rate N] [--duration D] [--clients N]   citizen traffic against a running server
 
 'parvis COMMAND -h' shows the options of a command.
 `
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string) int {
 		err = tokenCmd(ctx, args[1:])
 	case "health":
 		err = healthCmd(ctx, args[1:])
+	case "loadgen":
+		err = loadgenCmd(ctx, args[1:])
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return 0

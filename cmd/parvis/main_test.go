@@ -219,7 +219,7 @@ func TestBrokerCommand(t *testing.T) {
 // TestHelp: every command prints its flags, with their variables and defaults,
 // and exits 0.
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"serve", "-h"}, {"kb", "-h"}, {"kb", "import", "-h"}, {"replay", "--help"}, {"broker", "-h"}} {
+	for _, args := range [][]string{{"serve", "-h"}, {"kb", "-h"}, {"kb", "import", "-h"}, {"replay", "--help"}, {"broker", "-h"}, {"loadgen", "-h"}} {
 		code, out := capture(t, args...)
 		if code != 0 || !strings.Contains(out, "Usage: parvis "+args[0]) || !strings.Contains(out, "(default") {
 			t.Errorf("parvis %s: exit %d\n%s", strings.Join(args, " "), code, out)
@@ -227,6 +227,12 @@ func TestHelp(t *testing.T) {
 	}
 	if _, out := capture(t, "serve", "-h"); !strings.Contains(out, "[PARVIS_ADDR]") || !strings.Contains(out, "PARVIS_ADMIN_TOKEN") {
 		t.Errorf("serve -h does not name the variables:\n%s", out)
+	}
+	if _, out := capture(t, "loadgen", "-h"); !strings.Contains(out, "--chat-rate-limit 0") {
+		t.Errorf("loadgen -h does not say to lift the server's rate limit:\n%s", out)
+	}
+	if code, _ := capture(t, "loadgen", "--url", "nowhere"); code != 2 {
+		t.Errorf("loadgen with a bad --url: exit %d, want 2", code)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -340,11 +341,16 @@ func (s *server) startAPI(ctx context.Context) error {
 }
 
 // startProbes mounts /metrics (on --metrics-addr when given, so that it can stay
-// internal), /healthz and /readyz (every role).
+// internal, with the profiles under /debug/pprof/), /healthz and /readyz (every role).
 func (s *server) startProbes(context.Context) error {
 	if s.cfg.MetricsAddr != "" {
 		s.internal = http.NewServeMux()
 		s.internal.Handle("GET /metrics", promhttp.Handler())
+		// Profiles of the running process (CPU, heap, goroutines), internal
+		// only: they tell where a request's time goes under real traffic.
+		s.internal.HandleFunc("GET /debug/pprof/", pprof.Index)
+		s.internal.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		s.internal.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	} else {
 		s.mux.Handle("GET /metrics", promhttp.Handler())
 	}

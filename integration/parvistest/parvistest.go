@@ -25,8 +25,9 @@ import (
 var binary string
 
 // Main builds the binary from cmdDir (the path from the test's package to
-// cmd/parvis), runs the tests, and cleans up. Call it from TestMain.
-func Main(m *testing.M, cmdDir string) {
+// cmd/parvis), runs the tests, calls each of after (a benchmark's table), and
+// cleans up. Call it from TestMain.
+func Main(m *testing.M, cmdDir string, after ...func()) {
 	dir, err := os.MkdirTemp("", "parvis-bin-")
 	if err != nil {
 		panic(err)
@@ -38,6 +39,9 @@ func Main(m *testing.M, cmdDir string) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	for _, f := range after {
+		f()
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -144,6 +148,10 @@ func (o *output) String() string {
 	defer o.mu.Unlock()
 	return o.b.String()
 }
+
+// PID returns the process id of the running server (its /proc/PID/status tells
+// its memory).
+func (s *Server) PID() int { return s.cmd.Process.Pid }
 
 // Kill stops the process without a clean shutdown (SIGKILL).
 func (s *Server) Kill() {
