@@ -153,7 +153,9 @@ const nextCookie = "parvis_oidc_next"
 func returnTo(v string) (string, bool) {
 	u, err := url.Parse(v)
 	if err != nil || v == "" || len(v) > 500 || u.Scheme != "" || u.Host != "" || u.User != nil ||
-		!strings.HasPrefix(v, "/dashboards/") || strings.ContainsAny(v, "\\\r\n") || strings.Contains(v, "/..") {
+		!strings.HasPrefix(v, "/dashboards/") || strings.ContainsAny(v, "\\\r\n") || strings.Contains(v, "/..") ||
+		// A browser reads %2e as a dot in a path: /dashboards/%2e%2e/ is /.
+		strings.Contains(u.Path, "/..") {
 		return "", false
 	}
 	return v, true

@@ -20,6 +20,13 @@ func TestReturnTo(t *testing.T) {
 		"/dashboards/../graphql":           false,
 		"/graphql":                         false,
 		"/dashboards/\r\nSet-Cookie: x=y":  false,
+		// What a browser reads as "..": escaped dots, or dots split by a tab
+		// or a newline, which it drops from an address.
+		"/dashboards/%2e%2e/graphql":    false,
+		"/dashboards/.%2E/graphql":      false,
+		"/dashboards/%2e./auth/config":  false,
+		"/dashboards/.\t./graphql":      false,
+		"/dashboards/elus.html?q=a%20b": true,
 	} {
 		if _, got := auth.ReturnTo(v); got != ok {
 			t.Errorf("returnTo(%q) = %v, want %v", v, got, ok)
