@@ -214,6 +214,14 @@ func (c config) Validate() error {
 	if c.ChatRate < 0 {
 		errs = append(errs, fmt.Errorf("--chat-rate-limit : %d ; attendu : 0 (sans limite) ou plus", c.ChatRate))
 	}
+	// A negative limit would be read as none: a sign typed by mistake must not
+	// lift the limit on every token.
+	if c.TokenRate < 0 {
+		errs = append(errs, fmt.Errorf("--token-rate-limit : %d ; attendu : 0 (sans limite) ou plus", c.TokenRate))
+	}
+	if c.ShutdownWait < 0 {
+		errs = append(errs, fmt.Errorf("--shutdown-timeout : %s ; attendu : 0s ou plus", c.ShutdownWait))
+	}
 	if c.CheckLinksRate < 1 || c.CheckLinksRate > 600 {
 		errs = append(errs, fmt.Errorf("--check-links-per-minute : %d ; attendu : de 1 à 600", c.CheckLinksRate))
 	}

@@ -166,6 +166,8 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--session-max-age", "un jour"}, "--session-max-age : valeur invalide \"un jour\" ; attendu : une durée"},
 		{[]string{"--kb-helpful-threshold", "moitié"}, "--kb-helpful-threshold : valeur invalide"},
 		{[]string{"--nope"}, "--nope : option inconnue"},
+		{[]string{"--token-rate-limit", "-600"}, "--token-rate-limit : -600 ; attendu : 0 (sans limite) ou plus"},
+		{[]string{"--shutdown-timeout", "-10s"}, "--shutdown-timeout : -10s ; attendu : 0s ou plus"},
 		{[]string{"--addr"}, "--addr : valeur manquante"},
 	}
 	for _, tt := range tests {
