@@ -56,23 +56,24 @@ type Config struct {
 	Progress func(Progress)
 }
 
-// Validate says which setting cannot run.
+// Validate says which setting cannot run, in French and by the flag of
+// `parvis loadgen` that sets it: the operator reads it.
 func (c *Config) Validate() error {
 	var errs []error
 	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("loadgen: URL %q: want http://HOST:PORT/graphql", c.URL))
+		errs = append(errs, fmt.Errorf("--url : %q ; attendu : une adresse comme http://HÔTE:PORT/graphql", c.URL))
 	}
 	if c.Rate < 0 {
-		errs = append(errs, fmt.Errorf("loadgen: rate %g: want 0 (as fast as answered) or more", c.Rate))
+		errs = append(errs, fmt.Errorf("--rate : %g ; attendu : 0 (au rythme des réponses) ou plus", c.Rate))
 	}
 	if c.Duration < 0 || c.Messages < 0 || c.Duration == 0 && c.Messages == 0 {
-		errs = append(errs, fmt.Errorf("loadgen: duration %s, messages %d: want a duration or a number of messages", c.Duration, c.Messages))
+		errs = append(errs, fmt.Errorf("--duration : %s et --messages : %d ; attendu : une durée ou un nombre de messages", c.Duration, c.Messages))
 	}
 	if c.Clients < 1 {
-		errs = append(errs, fmt.Errorf("loadgen: clients %d: want 1 or more", c.Clients))
+		errs = append(errs, fmt.Errorf("--clients : %d ; attendu : 1 ou plus", c.Clients))
 	}
 	if c.MinTurns < 0 || c.MaxTurns < 0 || c.MaxTurns > 0 && c.MaxTurns < c.MinTurns {
-		errs = append(errs, fmt.Errorf("loadgen: turns %d to %d: want 1 ≤ min ≤ max", c.MinTurns, c.MaxTurns))
+		errs = append(errs, fmt.Errorf("messages par conversation : de %d à %d ; attendu : 1 ≤ minimum ≤ maximum", c.MinTurns, c.MaxTurns))
 	}
 	return errors.Join(errs...)
 }

@@ -152,11 +152,12 @@ func TestConfigValidate(t *testing.T) {
 		want string // in the error; "" for none
 	}{
 		{"valid", func(*Config) {}, ""},
-		{"no scheme", func(c *Config) { c.URL = "127.0.0.1:8080" }, "URL"},
-		{"negative rate", func(c *Config) { c.Rate = -1 }, "rate"},
-		{"no end", func(c *Config) { c.Duration = 0 }, "duration"},
-		{"no client", func(c *Config) { c.Clients = 0 }, "clients"},
-		{"turns upside down", func(c *Config) { c.MinTurns, c.MaxTurns = 4, 2 }, "turns"},
+		// In French, naming the flag of parvis loadgen: what an operator reads.
+		{"no scheme", func(c *Config) { c.URL = "127.0.0.1:8080" }, `--url : "127.0.0.1:8080" ; attendu : une adresse comme http://HÔTE:PORT/graphql`},
+		{"negative rate", func(c *Config) { c.Rate = -1 }, "--rate : -1 ; attendu : 0 (au rythme des réponses) ou plus"},
+		{"no end", func(c *Config) { c.Duration = 0 }, "--duration : 0s et --messages : 0 ; attendu : une durée ou un nombre de messages"},
+		{"no client", func(c *Config) { c.Clients = 0 }, "--clients : 0 ; attendu : 1 ou plus"},
+		{"turns upside down", func(c *Config) { c.MinTurns, c.MaxTurns = 4, 2 }, "messages par conversation : de 4 à 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
