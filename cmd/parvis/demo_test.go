@@ -1,10 +1,12 @@
 package main
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/demandes"
 )
 
 // TestDemoAccountsOnlyWithDemo: without --demo no account is made (the
@@ -26,5 +28,20 @@ func TestPrintDemoAccounts(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the block lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestNoDemoHistoryToAPlatform: with a service platform connected, the demo
+// writes no history: its deliverer would send the history's made-up demandes
+// (with their made-up people) to the town's real platform.
+func TestNoDemoHistoryToAPlatform(t *testing.T) {
+	var logged strings.Builder
+	s := &server{cfg: config{Demo: true, DemoHistory: 90, Demandes: demandesConfig{Platform: "plateforme.yaml"}},
+		desk: &demandes.Desk{}, log: slog.New(slog.NewTextHandler(&logged, nil))}
+	if err := s.startHistory(t.Context()); err != nil {
+		t.Fatalf("startHistory: %v", err)
+	}
+	if !strings.Contains(logged.String(), "--demande-platform") {
+		t.Errorf("the log does not say why no history was written:\n%s", logged.String())
 	}
 }

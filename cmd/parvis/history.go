@@ -18,13 +18,19 @@ const historySeed = 1
 
 // startHistory starts writing the demo territory's past (--demo,
 // --demo-history days) when the log holds no conversation yet, so that a
-// restart never writes it twice.
+// restart never writes it twice, and no service platform is connected.
 func (s *server) startHistory(ctx context.Context) error {
 	if !s.cfg.Demo || s.cfg.DemoHistory == 0 {
 		return nil
 	}
 	if s.desk == nil {
 		s.log.Info("demo history skipped: it needs the api role")
+		return nil
+	}
+	if s.cfg.Demandes.Platform != "" {
+		// Its demandes are made up, and so are the people who file them: the
+		// deliverer would send them to the town's platform like any other.
+		s.log.Warn("demo history skipped: its demandes would be delivered to the platform of --demande-platform")
 		return nil
 	}
 	n, err := eventlog.Appended(ctx, s.brokers, events.TopicConversations)
