@@ -92,7 +92,9 @@ func Start(t testing.TB, data string, extra ...string) *Server {
 func StartRole(t testing.TB, data string, flags ...string) *Server {
 	t.Helper()
 	s := &Server{t: t, Addr: FreePort(t)}
-	s.args = append([]string{"serve", "--data", data, "--addr", s.Addr, "--chat-rate-limit", "0", "--token-rate-limit", "0"}, flags...)
+	// No demo history unless asked for: a role given --demo counts what its
+	// test sends, like Start.
+	s.args = append([]string{"serve", "--data", data, "--addr", s.Addr, "--demo-history", "0", "--chat-rate-limit", "0", "--token-rate-limit", "0"}, flags...)
 	s.Restart()
 	return s
 }
