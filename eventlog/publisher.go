@@ -135,9 +135,13 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
 	// While older events wait in the outbox, newer ones queue behind them so that
 	// a conversation's events reach the log in order.
 	if p.outbox.Pending() == 0 {
-		if err := p.commit(msgs); err == nil {
+		switch err := p.commit(msgs); {
+		case err == nil:
 			return nil
-		} else {
+		case errors.Is(err, errOutboxFirst), errors.Is(err, errPublisherClosed):
+			// Queued behind a failed group, or after Close: the broker may be
+			// fine, the events go to the outbox all the same.
+		default:
 			p.log.Warn("broker unreachable, events kept in the outbox", slog.Any("error", err), slog.Int("events", len(msgs)))
 		}
 	}
