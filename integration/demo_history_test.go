@@ -14,6 +14,7 @@ import (
 // unmet needs ranked with their growth, the desk holds demandes settled and
 // open; a restart writes nothing twice. One server start: it is slow.
 func TestDemoHistory(t *testing.T) {
+	t.Parallel() // it waits for the projector and the miner
 	s := parvistest.Start(t, t.TempDir(), "--demo-history", "90")
 	analyst, agent := token(t, s, "ANALYST"), token(t, s, "AGENT")
 

@@ -19,10 +19,12 @@ import (
 // reads unansweredClusters as the workbench does and measures the needs
 // recovered and their rank.
 func TestMiningNeedsEndToEnd(t *testing.T) {
+	t.Parallel() // each set waits for the miner on its own server
 	sets, _ := filepath.Glob("../mining/testdata/mining-*.jsonl")
 	for _, path := range sets {
 		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(path), "mining-"), ".jsonl")
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			set, err := miningtest.ReadLabelled(path)
 			if err != nil {
 				t.Fatal(err)

@@ -305,6 +305,7 @@ func TestKBRetire(t *testing.T) {
 // is back the outbox drains and every event reaches the log and ClickHouse,
 // counted once.
 func TestBrokerOutage(t *testing.T) {
+	t.Parallel() // thirty seconds of waiting for the broker to come back
 	dir := t.TempDir()
 	brokerAddr := parvistest.FreePort(t)
 	broker, err := eventlog.StartEmbedded(dir+"/external-kafka", brokerAddr)
@@ -318,7 +319,7 @@ func TestBrokerOutage(t *testing.T) {
 			t.Fatal(errs)
 		}
 	}
-	s.WaitMessages(5, 10*time.Second)
+	s.WaitMessages(5, 30*time.Second)
 
 	// Thirty seconds without a broker, a citizen chatting all along.
 	broker.Close()
