@@ -29,9 +29,9 @@ test: deps build ## the whole suite; server-backed tests run when PARVIS_TEST_CL
 	@if [ -d .git ]; then $(GO) generate ./graphql/ && git diff --exit-code --stat -- graphql/ \
 		|| { echo "graphql: generated code is not current: run make generate and commit"; exit 1; }; fi
 	$(GO) test -count=1 -parallel 3 -timeout 25m ./...
-	@scripts/fuzz.sh
+	@FUZZTIME=$${FUZZTIME:-5s} scripts/fuzz.sh
 
-fuzz: deps ## every fuzz target for FUZZTIME each (default 10s; make test runs them too)
+fuzz: deps ## every fuzz target for FUZZTIME each (default 10s; make test runs them 5s each)
 	@scripts/fuzz.sh
 
 bench: deps build ## benchmarks with figures and ratios against the machine's limits; writes bench/results.json
