@@ -70,19 +70,12 @@ func (s *server) writeHistory(ctx context.Context) error {
 	}
 	began := time.Now()
 	from := end.Add(-time.Duration(s.cfg.DemoHistory) * 24 * time.Hour)
-	// A query a second, not waitFor's fifty: each one reads ClickHouse.
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
+	// A query a second: each one reads ClickHouse.
+	if err := waitFor(ctx, time.Second, func() bool {
 		o, err := s.queries.Overview(ctx, tenant.Everything(), from, end.Add(time.Second))
-		if err == nil && o.Conversations >= sum.Conversations {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return nil // stopped
-		case <-tick.C:
-		}
+		return err == nil && o.Conversations >= sum.Conversations
+	}); err != nil {
+		return nil // stopped
 	}
 	if err := s.miner.Rebuild(ctx); err != nil {
 		return fmt.Errorf("demo history: mine: %w", err)
@@ -98,7 +91,7 @@ func (s *server) writeHistory(ctx context.Context) error {
 func (s *server) awaitEntries(ctx context.Context, published []kb.Entry) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	return waitFor(ctx, func() bool {
+	return waitFor(ctx, 20*time.Millisecond, func() bool {
 		for _, e := range published {
 			owner := e.Tenant
 			if owner == "" {

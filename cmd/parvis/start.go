@@ -174,7 +174,7 @@ func (s *server) startKB(ctx context.Context) error {
 		}
 		// The follower applies the entries batch by batch: serve once every
 		// engine answers from all of them, not from the first batch.
-		if err := waitFor(ctx, func() bool { return s.engine.Index().Len() >= len(demo) }); err != nil {
+		if err := waitFor(ctx, 20*time.Millisecond, func() bool { return s.engine.Index().Len() >= len(demo) }); err != nil {
 			return fmt.Errorf("load the demo knowledge base: %w", err)
 		}
 		s.log.Info("demo knowledge base published", slog.Int("entries", len(demo)))
@@ -182,9 +182,9 @@ func (s *server) startKB(ctx context.Context) error {
 	return nil
 }
 
-// waitFor polls ready until it holds or ctx ends.
-func waitFor(ctx context.Context, ready func() bool) error {
-	t := time.NewTicker(20 * time.Millisecond)
+// waitFor polls ready every interval until it holds or ctx ends.
+func waitFor(ctx context.Context, every time.Duration, ready func() bool) error {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for !ready() {
 		select {
