@@ -32,9 +32,8 @@ type Account struct {
 	hash                       []byte
 }
 
-// Accounts holds the local accounts, built from the audit topic, and the live
-// sessions (in memory: a restart signs everyone out). It is safe for concurrent
-// use.
+// Accounts holds the local accounts and the live sessions, both built from the
+// audit topic that every api process follows. It is safe for concurrent use.
 type Accounts struct {
 	Log    Emitter
 	Tenant string
@@ -45,14 +44,14 @@ type Accounts struct {
 	mu        sync.Mutex
 	byID      map[string]*Account
 	byLogin   map[string]*Account
-	sessions  map[[sha256.Size]byte]*Session // by [sessionKey]
+	sessions  map[[sha256.Size]byte]*live // by [sessionKey]
 	notBefore map[string]time.Time           // an account of the provider → when its sessions were revoked
 }
 
 // NewAccounts returns an empty set; [Accounts.Apply] fills it from the audit topic.
 func NewAccounts(log Emitter, tenant string) *Accounts {
 	return &Accounts{Log: log, Tenant: tenant, byID: map[string]*Account{}, byLogin: map[string]*Account{},
-		sessions: map[[sha256.Size]byte]*Session{}, notBefore: map[string]time.Time{}}
+		sessions: map[[sha256.Size]byte]*live{}, notBefore: map[string]time.Time{}}
 }
 
 // Apply applies one audit event.
@@ -78,6 +77,8 @@ func (a *Accounts) Apply(env events.Envelope, p events.Payload) {
 			acc.hash = []byte(p.PasswordHash)
 			a.endSessions(acc.ID)
 		}
+	default:
+		a.applySession(env, p)
 	}
 }
 

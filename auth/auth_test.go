@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -83,10 +84,10 @@ func TestSessionsAndMiddleware(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := accounts.SignIn("ELUE", "mauvais mot de passe", auth.Device{}); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := accounts.SignIn(ctx, "ELUE", "mauvais mot de passe", auth.Device{}); !errors.Is(err, auth.ErrBadCredentials) {
 		t.Errorf("a wrong password: %v", err)
 	}
-	s, err := accounts.SignIn("ELUE", password, auth.Device{})
+	s, err := accounts.SignIn(ctx, "ELUE", password, auth.Device{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,12 @@ func TestSessionsAndMiddleware(t *testing.T) {
 // hours does not live for ever); expired sessions are forgotten, by the lookup
 // or, for those nobody comes back to, by the janitor.
 func TestSessionLifetime(t *testing.T) {
-	accounts, _ := newAccounts(t)
+	// The log is in memory here: the clock is synctest's, which a broker's
+	// goroutines outside the test's bubble cannot share.
+	accounts := auth.NewAccounts(&memLog{}, "montclar")
+	if _, err := accounts.Create(context.Background(), "elue", "Mme la Maire", auth.Elected, "", password, "admin"); err != nil {
+		t.Fatal(err)
+	}
 	accounts.SessionMaxAge = 12 * time.Hour
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -164,7 +170,11 @@ func TestSessionLifetime(t *testing.T) {
 func TestRevokeSessions(t *testing.T) {
 	accounts, acc := newAccounts(t)
 	laptop, phone := signIn(t, accounts, "Firefox (portable)"), signIn(t, accounts, "Safari (téléphone)")
-	agent := accounts.OpenSession("Alex Durand", auth.Analyst, "", "agent-42", auth.Device{Address: "192.0.2.7", UserAgent: "Chrome"})
+	ctx := context.Background()
+	agent, err := accounts.OpenSession(ctx, "Alex Durand", auth.Analyst, "", "agent-42", auth.Device{Address: "192.0.2.7", UserAgent: "Chrome"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	list := accounts.Sessions()
 	if len(list) != 3 || list[0].ID != agent.ID {
 		t.Fatalf("sessions, most recently used first: %+v", list)
@@ -182,19 +192,19 @@ func TestRevokeSessions(t *testing.T) {
 	}
 	live := func(s auth.Session) bool { _, ok := principal(accounts, s.Secret, s.CSRF); return ok }
 
-	if err := accounts.RevokeSession("nope"); !errors.Is(err, auth.ErrNoSession) {
+	if err := accounts.RevokeSession(ctx, "nope", "admin"); !errors.Is(err, auth.ErrNoSession) {
 		t.Errorf("revoking nothing: %v", err)
 	}
-	if err := accounts.RevokeSession(laptop.ID); err != nil {
+	if err := accounts.RevokeSession(ctx, laptop.ID, "admin"); err != nil {
 		t.Fatal(err)
 	}
 	if live(laptop) || !live(phone) {
 		t.Errorf("after revoking the laptop's session: laptop %v, phone %v", live(laptop), live(phone))
 	}
-	if n := accounts.SignOutEverywhere(acc.ID); n != 1 || live(phone) || !live(agent) {
+	if n, err := accounts.SignOutEverywhere(ctx, acc.ID, "admin"); err != nil || n != 1 || live(phone) || !live(agent) {
 		t.Errorf("signing the account out everywhere ended %d sessions: phone %v, another person %v", n, live(phone), live(agent))
 	}
-	if n := accounts.SignOutEverywhere(agent.AccountID); n != 1 || live(agent) || agent.AccountID != "oidc:agent-42" {
+	if n, err := accounts.SignOutEverywhere(ctx, agent.AccountID, "admin"); err != nil || n != 1 || live(agent) || agent.AccountID != "oidc:agent-42" {
 		t.Errorf("signing an account of the identity provider out everywhere (%s) ended %d sessions", agent.AccountID, n)
 	}
 	if got := accounts.Sessions(); len(got) != 0 {
@@ -295,7 +305,10 @@ func TestSignOutEverywhere(t *testing.T) {
 	accounts, _ := newAccounts(t)
 	h := auth.Authenticator{Accounts: accounts}.SessionHandler()
 	laptop, phone := signIn(t, accounts, "portable"), signIn(t, accounts, "téléphone")
-	other := accounts.OpenSession("Alex Durand", auth.Analyst, "", "agent-42", auth.Device{})
+	other, err := accounts.OpenSession(context.Background(), "Alex Durand", auth.Analyst, "", "agent-42", auth.Device{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := &http.Cookie{Name: "parvis_session", Value: phone.Secret}
 	do(h, "POST", "http://parvis.test/auth/logout?everywhere=1", "", "", c, "")
 	if _, ok := accounts.Session(laptop.Secret); !ok {
@@ -329,7 +342,7 @@ func newAccounts(t *testing.T) (*auth.Accounts, auth.Account) {
 // signIn opens a session of "elue" from a device named by its User-Agent.
 func signIn(t *testing.T, accounts *auth.Accounts, userAgent string) auth.Session {
 	t.Helper()
-	s, err := accounts.SignIn("elue", password, auth.Device{Address: "192.0.2.1", UserAgent: userAgent})
+	s, err := accounts.SignIn(context.Background(), "elue", password, auth.Device{Address: "192.0.2.1", UserAgent: userAgent})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,6 +392,22 @@ func cookie(resp *http.Response, name string) *http.Cookie {
 }
 
 // recorder keeps the events it emits, to apply them elsewhere.
+// memLog is an audit log held in memory, for tests on synctest's clock.
+type memLog struct {
+	mu   sync.Mutex
+	envs []events.Envelope
+}
+
+func (m *memLog) Emit(_ context.Context, tenant, conv string, p events.Payload) (events.Envelope, error) {
+	env, err := events.New(tenant, conv, time.Now(), p)
+	if err == nil {
+		m.mu.Lock()
+		m.envs = append(m.envs, env)
+		m.mu.Unlock()
+	}
+	return env, err
+}
+
 type recorder struct {
 	auth.Emitter
 	envs []events.Envelope

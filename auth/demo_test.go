@@ -36,14 +36,14 @@ func TestSeedDemo(t *testing.T) {
 		if len(d.Password) < auth.MinPassword {
 			t.Errorf("%s: password %q too short", d.Login, d.Password)
 		}
-		if _, err := first.SignIn(d.Login, d.Password, auth.Device{}); err != nil {
+		if _, err := first.SignIn(ctx, d.Login, d.Password, auth.Device{}); err != nil {
 			t.Errorf("%s cannot sign in with its printed password: %v", d.Login, err)
 		}
 	}
 	if want := []auth.Role{auth.Admin, auth.Analyst, auth.Expert, auth.Elected}; !slices.Equal(roles, want) {
 		t.Errorf("demo roles %v, want %v", roles, want)
 	}
-	old, _ := first.SignIn("analyste", ready[1].Password, auth.Device{})
+	old, _ := first.SignIn(ctx, "analyste", ready[1].Password, auth.Device{})
 
 	// The restart: a process that reads the log so far.
 	second := auth.NewAccounts(rec, "montclar")
@@ -68,10 +68,10 @@ func TestSeedDemo(t *testing.T) {
 		if d.Password == ready[i].Password {
 			t.Errorf("%s kept its password across starts", d.Login)
 		}
-		if _, err := second.SignIn(d.Login, d.Password, auth.Device{}); err != nil {
+		if _, err := second.SignIn(ctx, d.Login, d.Password, auth.Device{}); err != nil {
 			t.Errorf("%s after a restart: %v", d.Login, err)
 		}
-		if _, err := second.SignIn(d.Login, ready[i].Password, auth.Device{}); !errors.Is(err, auth.ErrBadCredentials) {
+		if _, err := second.SignIn(ctx, d.Login, ready[i].Password, auth.Device{}); !errors.Is(err, auth.ErrBadCredentials) {
 			t.Errorf("%s: the previous start's password still signs in", d.Login)
 		}
 	}

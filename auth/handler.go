@@ -62,7 +62,7 @@ func (a Authenticator) SessionHandler() http.Handler {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Requête illisible."})
 			return
 		}
-		s, err := a.Accounts.SignIn(in.Login, in.Password, deviceOf(r))
+		s, err := a.Accounts.SignIn(r.Context(), in.Login, in.Password, deviceOf(r))
 		if errors.Is(err, ErrBadCredentials) {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Identifiant ou mot de passe incorrect."})
 			return
@@ -86,10 +86,17 @@ func (a Authenticator) SessionHandler() http.Handler {
 	})
 	mux.HandleFunc("POST /auth/logout", func(w http.ResponseWriter, r *http.Request) {
 		if s, ok := a.session(r); ok && sameSecret(r.Header.Get(csrfHeader), s.CSRF) {
+			var err error
 			if r.URL.Query().Get("everywhere") != "" {
-				a.Accounts.SignOutEverywhere(s.AccountID)
+				_, err = a.Accounts.SignOutEverywhere(r.Context(), s.AccountID, s.Name)
 			} else {
-				a.Accounts.SignOut(s.Secret)
+				err = a.Accounts.SignOut(r.Context(), s.Secret)
+			}
+			if err != nil {
+				// The session lives on: the browser keeps its cookie, and the
+				// person learns it.
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "Déconnexion impossible pour le moment : réessayez."})
+				return
 			}
 		}
 		http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: "", Path: "/", HttpOnly: true,

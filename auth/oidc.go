@@ -132,7 +132,12 @@ func (o *OIDC) Handler() http.Handler {
 			http.Error(w, "Connexion refusée : "+err.Error(), http.StatusForbidden)
 			return
 		}
-		s := o.accounts.OpenSession(who.name, who.role, who.tenant, who.subject, deviceOf(r))
+		s, err := o.accounts.OpenSession(r.Context(), who.name, who.role, who.tenant, who.subject, deviceOf(r))
+		if err != nil {
+			o.log.Error("OpenID Connect session not opened", slog.Any("error", err))
+			http.Error(w, "Connexion impossible pour le moment : réessayez.", http.StatusServiceUnavailable)
+			return
+		}
 		setSessionCookie(w, r, s)
 		// A page of our own finishes the sign-in: a Strict cookie set on a
 		// redirect from another site is only sent from the next navigation.

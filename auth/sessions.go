@@ -2,9 +2,14 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -28,8 +33,8 @@ type Session struct {
 	// Secret is the cookie's value. Only what signs in and what looks a session
 	// up by its secret return it: the sessions are held by the secret's SHA-256.
 	Secret string
-	// CSRF must come back with every API request made with the cookie; empty in
-	// [Accounts.Sessions].
+	// CSRF must come back with every API request made with the cookie (derived
+	// from the secret); empty in [Accounts.Sessions].
 	CSRF      string
 	Name      string
 	Role      Role
@@ -65,7 +70,7 @@ const oidcAccount = "oidc:"
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("parvis-no-such-account"), 12)
 
 // SignIn checks a login and password and opens a session for the device.
-func (a *Accounts) SignIn(login, password string, from Device) (Session, error) {
+func (a *Accounts) SignIn(ctx context.Context, login, password string, from Device) (Session, error) {
 	// A copy read under the lock: a new password may replace the hash.
 	a.mu.Lock()
 	found, ok := a.byLogin[strings.ToLower(strings.TrimSpace(login))]
@@ -81,38 +86,110 @@ func (a *Accounts) SignIn(login, password string, from Device) (Session, error) 
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !ok || acc.Disabled {
 		return Session{}, ErrBadCredentials
 	}
-	return a.open(acc.Name, acc.Role, acc.Tenant, acc.ID, from), nil
+	return a.open(ctx, acc.Name, acc.Role, acc.Tenant, acc.ID, from)
 }
 
 // OpenSession opens a session for someone the authority's identity provider
 // vouched for (OpenID Connect): no local account, the role comes from the
 // provider, and so does the tenant it is scoped to ("": the whole platform).
-func (a *Accounts) OpenSession(name string, role Role, tenant, subject string, from Device) Session {
-	return a.open(name, role, tenant, oidcAccount+subject, from)
+func (a *Accounts) OpenSession(ctx context.Context, name string, role Role, tenant, subject string, from Device) (Session, error) {
+	return a.open(ctx, name, role, tenant, oidcAccount+subject, from)
 }
 
-func (a *Accounts) open(name string, role Role, tenant, accountID string, from Device) Session {
+// open records a new session on the audit log, where every api process learns
+// it, and returns it with its secret.
+func (a *Accounts) open(ctx context.Context, name string, role Role, tenant, accountID string, from Device) (Session, error) {
 	now := time.Now()
 	maxAge := a.SessionMaxAge
 	if maxAge <= 0 {
 		maxAge = DefaultSessionMaxAge
 	}
-	s := Session{ID: events.NewID(now), CSRF: NewSecret(), Name: name, Role: role, Tenant: tenant, AccountID: accountID, Device: from,
-		Started: now, LastSeen: now, Ends: now.Add(maxAge)}
-	s.Expires = s.expiry()
-	kept, secret := s, NewSecret()
-	a.mu.Lock()
-	a.sessions[sessionKey(secret)] = &kept
-	a.mu.Unlock()
-	s.Secret = secret
-	return s
+	secret := NewSecret()
+	key := sessionKey(secret)
+	p := events.SessionOpened{SessionID: events.NewID(now), Key: hex.EncodeToString(key[:]), AccountID: accountID,
+		Name: name, Role: string(role), Scope: tenant, Address: from.Address, UserAgent: from.UserAgent, Ends: now.Add(maxAge)}
+	env, err := a.Log.Emit(ctx, a.envelopeTenant(tenant), "", p)
+	if err != nil {
+		return Session{}, err
+	}
+	a.Apply(env, &p)
+	s, ok := a.Session(secret)
+	if !ok {
+		return Session{}, fmt.Errorf("auth: session %s ended as it opened", p.SessionID)
+	}
+	return s, nil
 }
 
-func (s *Session) expiry() time.Time {
+// envelopeTenant is the tenant an audit event about a scope is filed under.
+func (a *Accounts) envelopeTenant(scope string) string {
+	if scope != "" {
+		return scope
+	}
+	return a.Tenant
+}
+
+// applySession applies a session's event from the audit log; a.mu is held.
+func (a *Accounts) applySession(env events.Envelope, p events.Payload) {
+	switch p := p.(type) {
+	case *events.SessionOpened:
+		raw, err := hex.DecodeString(p.Key)
+		if err != nil || len(raw) != sha256.Size {
+			return
+		}
+		key := [sha256.Size]byte(raw)
+		if _, ok := a.sessions[key]; ok {
+			return
+		}
+		s := &live{Session: Session{ID: p.SessionID, Name: p.Name, Role: Role(p.Role), Tenant: p.Scope, AccountID: p.AccountID,
+			Device: Device{Address: p.Address, UserAgent: p.UserAgent}, Started: env.At, LastSeen: env.At, Ends: p.Ends}, logged: env.At}
+		s.Expires = s.expiry()
+		if time.Now().Before(s.Expires) { // not a session long over, read at start-up
+			a.sessions[key] = s
+		}
+	case *events.SessionSeen:
+		if _, s := a.sessionByID(p.SessionID); s != nil && env.At.After(s.LastSeen) {
+			s.LastSeen, s.logged = env.At, env.At
+			s.Expires = s.expiry()
+		}
+	case *events.SessionEnded:
+		if p.SessionID != "" {
+			if key, s := a.sessionByID(p.SessionID); s != nil {
+				delete(a.sessions, key)
+			}
+		} else {
+			a.endSessions(p.AccountID)
+		}
+		if p.Reason != events.SessionSignedOut && strings.HasPrefix(p.AccountID, oidcAccount) && env.At.After(a.notBefore[p.AccountID]) {
+			a.notBefore[p.AccountID] = env.At
+		}
+	}
+}
+
+// live is a session as the process holds it.
+type live struct {
+	Session
+	logged time.Time // its last use that the audit log knows of
+}
+
+// seenEvery is how often a session in use says so on the audit log: another
+// api process may end it for idleness up to this much early.
+const seenEvery = 30 * time.Minute
+
+func (s *live) expiry() time.Time {
 	if idle := s.LastSeen.Add(IdleTimeout); idle.Before(s.Ends) {
 		return idle
 	}
 	return s.Ends
+}
+
+// sessionByID finds a session by its ID; a.mu is held.
+func (a *Accounts) sessionByID(id string) ([sha256.Size]byte, *live) {
+	for key, s := range a.sessions {
+		if s.ID == id {
+			return key, s
+		}
+	}
+	return [sha256.Size]byte{}, nil
 }
 
 // sessionKey is what sessions are held by: the SHA-256 of their secret. A
@@ -121,6 +198,16 @@ func (s *Session) expiry() time.Time {
 // secrets themselves are not kept.
 func sessionKey(secret string) [sha256.Size]byte {
 	return sha256.Sum256([]byte(secret))
+}
+
+// csrfOf is the CSRF token of a session's secret: derived rather than drawn, so
+// that any api process can check it without it travelling on the log. It
+// reveals nothing of the secret, and a page of another site can neither read
+// the cookie nor the token.
+func csrfOf(secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("parvis csrf"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // sameSecret compares two secrets in constant time: CSRF tokens, OpenID Connect
@@ -146,16 +233,50 @@ func (a *Accounts) Session(secret string) (Session, bool) {
 	}
 	s.LastSeen = now
 	s.Expires = s.expiry()
-	out := *s
-	out.Secret = secret
+	if now.Sub(s.logged) >= seenEvery {
+		s.logged = now
+		go a.logSeen(s.ID, a.envelopeTenant(s.Tenant))
+	}
+	out := s.Session
+	out.Secret, out.CSRF = secret, csrfOf(secret)
 	return out, true
 }
 
-// SignOut ends the session of a secret.
-func (a *Accounts) SignOut(secret string) {
+// logSeen puts a session's use on the audit log, out of the request's way: if
+// it is lost, another api process may end the session for idleness early.
+func (a *Accounts) logSeen(id, tenant string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := a.Log.Emit(ctx, tenant, "", events.SessionSeen{SessionID: id}); err != nil {
+		slog.Warn("auth: the use of a session could not be logged", "session", id, "err", err)
+	}
+}
+
+// SignOut ends the session of a secret, on every api process.
+func (a *Accounts) SignOut(ctx context.Context, secret string) error {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	delete(a.sessions, sessionKey(secret))
+	s, ok := a.sessions[sessionKey(secret)]
+	var p events.SessionEnded
+	var tenant string
+	if ok {
+		p = events.SessionEnded{SessionID: s.ID, AccountID: s.AccountID, Reason: events.SessionSignedOut}
+		tenant = a.envelopeTenant(s.Tenant)
+	}
+	a.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return a.end(ctx, tenant, p)
+}
+
+// end records the end of sessions and applies it at once.
+func (a *Accounts) end(ctx context.Context, tenant string, p events.SessionEnded) error {
+	env, err := a.Log.Emit(ctx, tenant, "", p)
+	if err != nil {
+		return err
+	}
+	a.Apply(env, &p)
+	return nil
 }
 
 // Sessions returns the live sessions, most recently used first, without their
@@ -168,34 +289,35 @@ func (a *Accounts) Sessions() []Session {
 	out := make([]Session, 0, len(a.sessions))
 	for _, s := range a.sessions {
 		if now.Before(s.Expires) {
-			c := *s
-			c.CSRF = ""
-			out = append(out, c)
+			out = append(out, s.Session)
 		}
 	}
 	slices.SortFunc(out, func(x, y Session) int { return y.LastSeen.Compare(x.LastSeen) })
 	return out
 }
 
-// RevokeSession ends one session, named by its ID. For a session of the
-// identity provider, the person's next sign-in there must be a fresh
-// authentication, as after [Accounts.SignOutEverywhere].
-func (a *Accounts) RevokeSession(id string) error {
+// RevokeSession ends one session, named by its ID, on every api process. For a
+// session of the identity provider, the person's next sign-in there must be a
+// fresh authentication, as after [Accounts.SignOutEverywhere].
+func (a *Accounts) RevokeSession(ctx context.Context, id, by string) error {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	for key, s := range a.sessions {
-		if s.ID == id {
-			delete(a.sessions, key)
-			a.revoked(s.AccountID)
-			return nil
-		}
+	_, s := a.sessionByID(id)
+	var p events.SessionEnded
+	var tenant string
+	if s != nil {
+		p = events.SessionEnded{SessionID: id, AccountID: s.AccountID, Reason: events.SessionRevoked, By: by}
+		tenant = a.envelopeTenant(s.Tenant)
 	}
-	return ErrNoSession
+	a.mu.Unlock()
+	if s == nil {
+		return ErrNoSession
+	}
+	return a.end(ctx, tenant, p)
 }
 
 // SignOutEverywhere ends every session of an account ([Session.AccountID]: a
-// local account's id, or "oidc:" and the provider's subject) and returns how
-// many it ended.
+// local account's id, or "oidc:" and the provider's subject) on every api
+// process, and returns how many it ended.
 //
 // A stolen laptop may still be signed in at the identity provider, where one
 // click would open a new session: for an account of the provider, the next
@@ -203,11 +325,21 @@ func (a *Accounts) RevokeSession(id string) error {
 // provider is asked to authenticate the person again, and the ID token's
 // auth_time is checked). A local account's password may be saved in the
 // laptop's browser: disable the account ([Accounts.Disable]).
-func (a *Accounts) SignOutEverywhere(accountID string) int {
+func (a *Accounts) SignOutEverywhere(ctx context.Context, accountID, by string) (int, error) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.revoked(accountID)
-	return a.endSessions(accountID)
+	n, tenant := 0, a.Tenant
+	for _, s := range a.sessions {
+		if s.AccountID == accountID {
+			n++
+			tenant = a.envelopeTenant(s.Tenant)
+		}
+	}
+	a.mu.Unlock()
+	err := a.end(ctx, tenant, events.SessionEnded{AccountID: accountID, Reason: events.SessionsEverywhere, By: by})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // endSessions ends every session of an account; a.mu is held.
@@ -220,14 +352,6 @@ func (a *Accounts) endSessions(accountID string) int {
 		}
 	}
 	return n
-}
-
-// revoked records that the sessions of an account of the identity provider
-// were revoked now; a.mu is held.
-func (a *Accounts) revoked(accountID string) {
-	if strings.HasPrefix(accountID, oidcAccount) {
-		a.notBefore[accountID] = time.Now()
-	}
 }
 
 // revokedAt returns when a subject of the identity provider last had

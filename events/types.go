@@ -1,5 +1,7 @@
 package events
 
+import "time"
+
 // Payload is the body of an event of one type.
 type Payload interface {
 	EventType() string
@@ -21,6 +23,9 @@ const (
 	TypeAccountCreated      = "auth.account.created"
 	TypeAccountDisabled     = "auth.account.disabled"
 	TypeAccountPasswordSet  = "auth.account.password_set"
+	TypeSessionOpened       = "auth.session.opened"
+	TypeSessionSeen         = "auth.session.seen"
+	TypeSessionEnded        = "auth.session.ended"
 	TypeReplayRequested     = "admin.replay.requested"
 	TypeConversationErased  = "conversation.erased"
 	TypeSuggestionChosen    = "suggestion.chosen"
@@ -166,6 +171,48 @@ type AccountDisabled struct {
 	By        string `json:"by"`
 }
 
+// SessionOpened records a sign-in to the dashboards. Sessions travel on the
+// audit topic so that every api process knows every session: behind a load
+// balancer any of them serves the next request, survives a restart of the
+// others, and an administrator's revocation reaches them all.
+type SessionOpened struct {
+	SessionID string `json:"session_id"`
+	// Key is the hex SHA-256 of the cookie's secret, which only the browser
+	// holds; see [Secretive].
+	Key       string    `json:"key,omitempty"`
+	AccountID string    `json:"account_id"` // a local account's id, or "oidc:" and the provider's subject
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Scope     string    `json:"scope,omitempty"` // as [TokenCreated.Scope]
+	Address   string    `json:"address,omitempty"`
+	UserAgent string    `json:"user_agent,omitempty"`
+	Ends      time.Time `json:"ends"` // the end whatever the use
+}
+
+// Reasons of [SessionEnded].
+const (
+	SessionSignedOut   = "signed_out"
+	SessionRevoked     = "revoked"
+	SessionsEverywhere = "everywhere"
+)
+
+// SessionSeen records that a session was used (at most every half hour), so
+// that its idle timeout counts from its last use on any api process.
+type SessionSeen struct {
+	SessionID string `json:"session_id"`
+}
+
+// SessionEnded ends a session, or every session of an account when SessionID
+// is empty.
+type SessionEnded struct {
+	SessionID string `json:"session_id,omitempty"`
+	AccountID string `json:"account_id"`
+	// Reason is [SessionSignedOut] (by its holder), [SessionRevoked] (by an
+	// administrator) or [SessionsEverywhere] (every session of the account).
+	Reason string `json:"reason"`
+	By     string `json:"by,omitempty"`
+}
+
 // ReplayRequested records that an administrator rebuilt the projections.
 type ReplayRequested struct {
 	By string `json:"by"`
@@ -220,6 +267,9 @@ func (a AccountCreated) Public() Payload { a.PasswordHash = ""; return a }
 // Public implements [Secretive].
 func (a AccountPasswordSet) Public() Payload { a.PasswordHash = ""; return a }
 
+// Public implements [Secretive].
+func (s SessionOpened) Public() Payload { s.Key = ""; return s }
+
 func (ConversationErased) EventType() string  { return TypeConversationErased }
 func (SuggestionChosen) EventType() string    { return TypeSuggestionChosen }
 func (SuggestionReviewed) EventType() string  { return TypeSuggestionReviewed }
@@ -228,6 +278,9 @@ func (ReplayRequested) EventType() string     { return TypeReplayRequested }
 func (AccountCreated) EventType() string      { return TypeAccountCreated }
 func (AccountDisabled) EventType() string     { return TypeAccountDisabled }
 func (AccountPasswordSet) EventType() string  { return TypeAccountPasswordSet }
+func (SessionOpened) EventType() string       { return TypeSessionOpened }
+func (SessionSeen) EventType() string         { return TypeSessionSeen }
+func (SessionEnded) EventType() string        { return TypeSessionEnded }
 func (TokenCreated) EventType() string        { return TypeTokenCreated }
 func (TokenRevoked) EventType() string        { return TypeTokenRevoked }
 func (ConversationStarted) EventType() string { return TypeConversationStarted }

@@ -275,7 +275,7 @@ func TestAdminRevokesSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if _, err := res.Users.SignIn("elue", "un mot de passe long", auth.Device{Address: "198.51.100.7", UserAgent: "Firefox"}); err != nil {
+		if _, err := res.Users.SignIn(ctx, "elue", "un mot de passe long", auth.Device{Address: "198.51.100.7", UserAgent: "Firefox"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -98,9 +98,9 @@ func (r *mutationResolver) RevokeSession(ctx context.Context, id string) (bool, 
 	if err := platformOnly(ctx); err != nil {
 		return false, err
 	}
-	if err := r.Users.RevokeSession(id); err != nil {
+	if err := r.Users.RevokeSession(ctx, id, principalName(ctx)); err != nil {
 		if errors.Is(err, auth.ErrNoSession) {
-			return false, badInput("Cette session n'est pas ouverte (déjà terminée, ou ouverte sur un autre processus de l'API).")
+			return false, badInput("Cette session n'est pas ouverte : elle est déjà terminée.")
 		}
 		return false, err
 	}
@@ -112,7 +112,7 @@ func (r *mutationResolver) SignOutEverywhere(ctx context.Context, accountID stri
 	if err := platformOnly(ctx); err != nil {
 		return 0, err
 	}
-	return r.Users.SignOutEverywhere(accountID), nil
+	return r.Users.SignOutEverywhere(ctx, accountID, principalName(ctx))
 }
 
 // CreateAPIToken is the resolver for the createApiToken field.

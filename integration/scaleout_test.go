@@ -1,7 +1,9 @@
 package integration
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -69,4 +71,81 @@ func TestAnyAPIProcessContinuesAnyConversation(t *testing.T) {
 	if got.Conversations != convs || got.Messages != convs*perConv {
 		t.Errorf("overview = %+v, want %d conversations and %d messages, each once", got, convs, convs*perConv)
 	}
+}
+
+// TestAnyAPIProcessKnowsEverySession: a person signed in through one api
+// process is signed in on the other (a load balancer sends their next request
+// anywhere), and an administrator signed in on the other sees that session and
+// revokes it: the first process refuses it from then on. Before, sessions lived
+// in the memory of the process that opened them.
+func TestAnyAPIProcessKnowsEverySession(t *testing.T) {
+	t.Parallel() // its processes wait on each other more than they work
+	dsn := os.Getenv("PARVIS_TEST_CLICKHOUSE")
+	if dsn == "" {
+		t.Skip("SKIP: PARVIS_TEST_CLICKHOUSE is not set (a ClickHouse server DSN); .ci/run starts one")
+	}
+	db := dsn[:strings.LastIndex(dsn, "/")+1] + fmt.Sprintf("parvis_sessions_%d", time.Now().UnixNano())
+	a := parvistest.Start(t, t.TempDir(), "--clickhouse", db)
+	b := parvistest.StartRole(t, t.TempDir(), "--role", "api", "--kafka", a.Broker, "--clickhouse", db)
+	a.CreateAccount("elue", "Mme la Maire", "ELECTED", "un mot de passe long")
+	a.CreateAccount("chef", "Cheffe de projet", "ADMIN", "un autre mot de passe")
+
+	parvistest.Poll(t, "the account made on the first process signs in on the second", 10*time.Second, func() error {
+		resp, err := http.Post("http://"+b.Addr+"/auth/login", "application/json", strings.NewReader(`{"login":"chef","password":"un autre mot de passe"}`))
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("sign-in: %d", resp.StatusCode)
+		}
+		return nil
+	})
+	elue := signInAs(t, a, "elue", "un mot de passe long")
+	admin := signInAs(t, b, "chef", "un autre mot de passe")
+
+	// The first process's session on the second, and the other way round.
+	parvistest.Poll(t, "a session of the first process is refused on the second", 5*time.Second, func() error {
+		return sessionOn(b, elue)
+	})
+	if err := sessionOn(a, admin); err != nil {
+		t.Errorf("a session of the second process on the first: %v", err)
+	}
+
+	var list struct{ Sessions []struct{ ID, Name string } }
+	admin.gql(`{ sessions { id name } }`, nil, &list)
+	id := ""
+	for _, s := range list.Sessions {
+		if s.Name == "Mme la Maire" {
+			id = s.ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("the administrator on the second process does not see the session opened on the first: %+v", list.Sessions)
+	}
+	admin.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, map[string]any{"id": id}, nil)
+	parvistest.Poll(t, "the revoked session still signs in on the process that opened it", 5*time.Second, func() error {
+		if sessionOn(a, elue) == nil {
+			return fmt.Errorf("still signed in")
+		}
+		return nil
+	})
+}
+
+// sessionOn asks a process who the session's holder is: nil when it knows the
+// session.
+func sessionOn(s *parvistest.Server, d dashboardSession) error {
+	req, _ := http.NewRequest(http.MethodGet, "http://"+s.Addr+"/auth/session", nil)
+	req.AddCookie(d.cookie)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var info struct{ CSRF string }
+	json.NewDecoder(resp.Body).Decode(&info)
+	if resp.StatusCode != http.StatusOK || info.CSRF != d.csrf {
+		return fmt.Errorf("/auth/session: %d, CSRF token %q (want the sign-in's)", resp.StatusCode, info.CSRF)
+	}
+	return nil
 }

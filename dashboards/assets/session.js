@@ -40,10 +40,18 @@ window.parvis = (() => {
     return body;
   }
 
+  // logout ends the session and says whether it did: when the server cannot
+  // record it, the page stays signed in and says so.
   async function logout() {
-    await fetch("/auth/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf } });
+    const r = await fetch("/auth/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf } });
+    if (!r.ok) {
+      const e = await r.json().catch(() => ({}));
+      alert(e.error || "Déconnexion impossible pour le moment : réessayez.");
+      return false;
+    }
     csrf = "";
     sessionStorage.removeItem("parvis-csrf");
+    return true;
   }
 
   const roles = { ADMIN: "administrateur", ANALYST: "analyste", EXPERT: "expert", ELECTED: "élu", AGENT: "agent" };
@@ -108,7 +116,7 @@ window.parvis = (() => {
         $("#password").select();
       }
     });
-    $("#logout").addEventListener("click", async () => { await logout(); signedOut(); });
+    $("#logout").addEventListener("click", async () => { if (await logout()) signedOut(); });
     const sso = $("#sso a");
     sso.href = "/auth/oidc/login?next=" + encodeURIComponent(location.pathname + location.search);
     fetch("/auth/config").then((r) => r.json()).then((c) => { $("#sso").hidden = !c.oidc; }).catch(() => {});
