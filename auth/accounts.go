@@ -45,7 +45,7 @@ type Accounts struct {
 	byID      map[string]*Account
 	byLogin   map[string]*Account
 	sessions  map[[sha256.Size]byte]*live // by [sessionKey]
-	notBefore map[string]time.Time           // an account of the provider → when its sessions were revoked
+	notBefore map[string]time.Time        // an account of the provider → when its sessions were revoked
 }
 
 // NewAccounts returns an empty set; [Accounts.Apply] fills it from the audit topic.

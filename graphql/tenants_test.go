@@ -698,7 +698,9 @@ func TestCampaignsBelongToTheirTerritory(t *testing.T) {
 	const montclar, saintAubin, epci = "montclar", "saint-aubin-sur-leze", "cc-val-de-leze"
 	const site = "https://www.saint-aubin-sur-leze.fr"
 	analystB := tr.token(t, "ANALYST", saintAubin)
-	var created struct{ CreateCampaign struct{ ID, InviteURL string } }
+	var created struct {
+		CreateCampaign struct{ ID, InviteURL string }
+	}
 	tr.c.MustPost(`mutation { createCampaign(name: "Avant l'ouverture", scenarios: ["Inscrivez votre fille à la cantine"]) { id inviteUrl } }`,
 		&created, bearer(analystB))
 	id, invite := created.CreateCampaign.ID, created.CreateCampaign.InviteURL
