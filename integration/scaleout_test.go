@@ -19,13 +19,7 @@ import (
 // can have projected it; then they alternate, feedback included. Measured before:
 // 99 of 150 messages refused with « Cette conversation n'existe pas ».
 func TestAnyAPIProcessContinuesAnyConversation(t *testing.T) {
-	dsn := os.Getenv("PARVIS_TEST_CLICKHOUSE")
-	if dsn == "" {
-		t.Skip("SKIP: PARVIS_TEST_CLICKHOUSE is not set (a ClickHouse server DSN); .ci/run starts one")
-	}
-	db := dsn[:strings.LastIndex(dsn, "/")+1] + fmt.Sprintf("parvis_peers_%d", time.Now().UnixNano())
-	a := parvistest.Start(t, t.TempDir(), "--clickhouse", db)
-	b := parvistest.StartRole(t, t.TempDir(), "--role", "api", "--kafka", a.Broker, "--clickhouse", db)
+	a, b := twoAPIProcesses(t, "peers")
 	procs := []*parvistest.Server{a, b}
 
 	const convs, perConv = 30, 4
@@ -73,6 +67,20 @@ func TestAnyAPIProcessContinuesAnyConversation(t *testing.T) {
 	}
 }
 
+// twoAPIProcesses starts a server with every role and a second api process on
+// its broker, both on a fresh database of the ClickHouse server the tests run
+// against (skipped without one).
+func twoAPIProcesses(t *testing.T, name string) (*parvistest.Server, *parvistest.Server) {
+	t.Helper()
+	dsn := os.Getenv("PARVIS_TEST_CLICKHOUSE")
+	if dsn == "" {
+		t.Skip("SKIP: PARVIS_TEST_CLICKHOUSE is not set (a ClickHouse server DSN); .ci/run starts one")
+	}
+	db := dsn[:strings.LastIndex(dsn, "/")+1] + fmt.Sprintf("parvis_%s_%d", name, time.Now().UnixNano())
+	a := parvistest.Start(t, t.TempDir(), "--clickhouse", db)
+	return a, parvistest.StartRole(t, t.TempDir(), "--role", "api", "--kafka", a.Broker, "--clickhouse", db)
+}
+
 // TestAnyAPIProcessKnowsEverySession: a person signed in through one api
 // process is signed in on the other (a load balancer sends their next request
 // anywhere), and an administrator signed in on the other sees that session and
@@ -80,13 +88,7 @@ func TestAnyAPIProcessContinuesAnyConversation(t *testing.T) {
 // in the memory of the process that opened them.
 func TestAnyAPIProcessKnowsEverySession(t *testing.T) {
 	t.Parallel() // its processes wait on each other more than they work
-	dsn := os.Getenv("PARVIS_TEST_CLICKHOUSE")
-	if dsn == "" {
-		t.Skip("SKIP: PARVIS_TEST_CLICKHOUSE is not set (a ClickHouse server DSN); .ci/run starts one")
-	}
-	db := dsn[:strings.LastIndex(dsn, "/")+1] + fmt.Sprintf("parvis_sessions_%d", time.Now().UnixNano())
-	a := parvistest.Start(t, t.TempDir(), "--clickhouse", db)
-	b := parvistest.StartRole(t, t.TempDir(), "--role", "api", "--kafka", a.Broker, "--clickhouse", db)
+	a, b := twoAPIProcesses(t, "sessions")
 	a.CreateAccount("elue", "Mme la Maire", "ELECTED", "un mot de passe long")
 	a.CreateAccount("chef", "Cheffe de projet", "ADMIN", "un autre mot de passe")
 
