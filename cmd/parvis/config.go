@@ -128,7 +128,7 @@ func parseServe(args []string) (config, error) {
 	c.AdminToken = os.Getenv("PARVIS_ADMIN_TOKEN")
 	c.OIDC.ClientSecret = os.Getenv("PARVIS_OIDC_CLIENT_SECRET")
 	c.Demandes.Secret = os.Getenv("PARVIS_DEMANDE_SECRET")
-	return c, c.Validate()
+	return c, namingVariables(fs, c.Validate())
 }
 
 // Validate reports a configuration that cannot run, saying which setting is wrong.

@@ -88,6 +88,24 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// namingVariables names, in a usage error about flags' values, the variable
+// each was set from when it was: someone who wrote PARVIS_CHAT_RATE_LIMIT=-5 in
+// a compose file looks for that name, not the flag's.
+func namingVariables(fs *flag.FlagSet, err error) error {
+	if err == nil {
+		return nil
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
+	fs.VisitAll(func(f *flag.Flag) {
+		if name := flagEnv(f); name != "" && !given[f.Name] && strings.TrimSpace(os.Getenv(name)) != "" {
+			msg = strings.ReplaceAll(msg, "--"+f.Name+" : ", name+" (--"+f.Name+") : ")
+		}
+	})
+	return fmt.Errorf("%w: %s", errUsage, msg)
+}
+
 func isBool(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()

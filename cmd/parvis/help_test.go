@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"regexp"
 	"strings"
@@ -59,6 +60,15 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	}
 	if c, err := parseServe([]string{"--chat-rate-limit", "9"}); err != nil || c.ChatRate != 9 {
 		t.Errorf("the flag must win over its variable: %d %v", c.ChatRate, err)
+	}
+	// A value the flag reads but the configuration refuses: the error names the
+	// variable that set it, and the flag's name when the flag did.
+	t.Setenv("PARVIS_CHAT_RATE_LIMIT", "-5")
+	if _, err := parseServe(nil); err == nil || !strings.Contains(err.Error(), "PARVIS_CHAT_RATE_LIMIT (--chat-rate-limit) : -5") || !errors.Is(err, errUsage) {
+		t.Errorf("a refused variable: %v", err)
+	}
+	if _, err := parseServe([]string{"--chat-rate-limit", "-6"}); err == nil || !strings.Contains(err.Error(), "--chat-rate-limit : -6") || strings.Contains(err.Error(), "PARVIS_CHAT_RATE_LIMIT") {
+		t.Errorf("a refused flag: %v", err)
 	}
 	t.Setenv("PARVIS_CHAT_RATE_LIMIT", "beaucoup")
 	if _, err := parseServe(nil); err == nil || !strings.Contains(err.Error(), `PARVIS_CHAT_RATE_LIMIT : valeur invalide "beaucoup"`) {
