@@ -214,7 +214,9 @@ func leave(context.Context, *talk, ingest.Reply) {}
 func (p *player) file(ctx context.Context, t *talk, kind string) error {
 	yes := true
 	f := demandes.Form{ConversationID: t.id, Kind: kind, Description: pick(p.r, reports[kind]), Consent: &yes,
-		Contact: fmt.Sprintf("habitant%d@exemple.fr", p.r.IntN(10000))}
+		// A domain that cannot exist (RFC 2606): with e-mail configured, an
+		// agent's change to a made-up demande mails nobody.
+		Contact: fmt.Sprintf("habitant%d@demo.invalid", p.r.IntN(10000))}
 	if kind != "salle_association" {
 		f.Address = fmt.Sprintf("%d %s", 1+p.r.IntN(80), pick(p.r, streets))
 	}
