@@ -157,6 +157,23 @@ func TestDashboardsSignInAt320px(t *testing.T) {
 			wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](tooWide))
 			t.Errorf("/dashboards/%s signed in is wider than 320 px: %s", p, wide)
 		}
+		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".dnav a").length`)); n != len(dashboardPages) {
+			t.Errorf("/dashboards/%s offers the administrator %d dashboards, want %d", p, n, len(dashboardPages))
+		}
+	}
+
+	// Each person is offered their dashboards only: an agent who opens the
+	// unmet needs' workbench (not theirs) lands on the demandes' desk.
+	if err := chromedp.Do(ctx, chromedp.Click("#logout")); err != nil {
+		t.Fatal(err)
+	}
+	wait("signed-out", "the sign-in page", `!document.querySelector("#signin").hidden && document.querySelectorAll(".dnav a").length === 0`)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboards/"), chromedp.SendKeys("#user", "agent"), chromedp.SendKeys("#password", passwords["agent"]+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	wait("agent", "the demandes' desk", `location.pathname === "/dashboards/demandes.html" && !document.querySelector("#who").hidden`)
+	if nav, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".dnav a")].map(a => a.textContent + (a.getAttribute("aria-current") ? "*" : "")).join(", ")`)); nav != "Demandes des habitants*" {
+		t.Errorf("an agent is offered %q, want their desk alone", nav)
 	}
 }
 

@@ -56,6 +56,37 @@ window.parvis = (() => {
 
   const roles = { ADMIN: "administrateur", ANALYST: "analyste", EXPERT: "expert", ELECTED: "élu", AGENT: "agent" };
 
+  // The dashboards and the roles each is for (what the API lets them read): a
+  // person's navigation offers theirs only, and a page that is not for them
+  // sends them on to their first.
+  const pages = [
+    ["./", "Demandes sans réponse", ["ADMIN", "ANALYST", "EXPERT"]],
+    ["elus.html", "Tableau de bord des élus", ["ADMIN", "ANALYST", "ELECTED"]],
+    ["atelier.html", "Atelier des experts", ["ADMIN", "ANALYST", "EXPERT"]],
+    ["demandes.html", "Demandes des habitants", ["ADMIN", "AGENT"]],
+    ["campagnes.html", "Campagnes de test", ["ADMIN", "ANALYST", "EXPERT"]],
+    ["donnees-ouvertes.html", "Données ouvertes", ["ADMIN", "ANALYST", "ELECTED"]],
+  ];
+
+  function currentPage() {
+    const file = location.pathname.split("/").pop();
+    return file === "" || file === "index.html" ? "./" : file;
+  }
+
+  // navigation fills the header's navigation for a role and returns its pages.
+  function navigation(role) {
+    const mine = pages.filter(([, , r]) => r.includes(role));
+    const links = mine.map(([href, label]) => {
+      const a = document.createElement("a");
+      a.href = href;
+      a.textContent = label;
+      if (href === currentPage()) a.setAttribute("aria-current", "page");
+      return a;
+    });
+    document.querySelector(".dnav").replaceChildren(...links.flatMap((a, i) => (i ? [" ", a] : [a])));
+    return mine.map(([href]) => href);
+  }
+
   // signInPage builds the page a signed-out visitor sees instead of the
   // dashboard: one for every page, so that each keeps its address and the
   // visitor lands, once signed in, where they were going.
@@ -91,6 +122,11 @@ window.parvis = (() => {
     const page = signInPage();
     document.body.classList.add("signing-in"); // nothing of the dashboard before we know
     const show = (info) => {
+      const mine = navigation(info.role);
+      if (mine.length && !mine.includes(currentPage())) {
+        location.replace(mine[0]);
+        return;
+      }
       document.body.classList.remove("signing-in", "signed-out");
       page.hidden = $("#login").hidden = true;
       $("#who").hidden = false;
@@ -102,6 +138,7 @@ window.parvis = (() => {
       document.body.classList.add("signed-out");
       page.hidden = $("#login").hidden = false;
       $("#who").hidden = true;
+      $(".dnav").replaceChildren();
     };
     $("#login").addEventListener("submit", async (e) => {
       e.preventDefault();
