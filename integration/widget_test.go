@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -313,6 +314,18 @@ func TestElectedDashboard(t *testing.T) {
 	}
 	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#kpis li .value").textContent`)); v != "23" {
 		t.Errorf("conversations shown: %q, want 23", v)
+	}
+	// Each figure against the period before, as a person reads it: « ▲ 23 »,
+	// « ▼ 3 points », « = stable », never « 1 points » nor « ▲ 0 points ».
+	deltas, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#kpis .delta")].map(d => d.textContent)`))
+	moves := regexp.MustCompile(`^(= stable|[▲▼] (1 point|[2-9] points|[1-9][0-9]+ points|[1-9][0-9\x{202f}\x{a0}]*)) \(avant : [^)]+\)$`)
+	if len(deltas) < 2 { // the rates have none before: nobody talked then
+		t.Errorf("%d figures compared with the period before, want the counts' 2 at least: %q", len(deltas), deltas)
+	}
+	for _, d := range deltas {
+		if !moves.MatchString(d) {
+			t.Errorf("a figure's move reads %q", d)
+		}
 	}
 	// CSV export: catch the file the page hands to the browser.
 	page(`(() => { window.__csv = ""; const make = URL.createObjectURL; URL.createObjectURL = (b) => { b.text().then(t => window.__csv = t); return make(b); }; document.querySelector("#csv").click(); return false; })()`)

@@ -79,10 +79,13 @@
   function kpi(name, cur, prev, fmt, higherIsBetter = true) {
     let delta = "";
     if (prev !== null && prev !== undefined && cur !== null && cur !== undefined) {
-      const diff = cur - prev;
+      // A rate moves by points, as shown (rounded): 0.4 point is no move.
+      const diff = fmt === pct ? Math.round((cur - prev) * 100) : cur - prev;
       const arrow = diff > 0 ? "▲" : diff < 0 ? "▼" : "=";
       const good = diff === 0 ? "" : (diff > 0) === higherIsBetter ? "down" : "up";
-      delta = el("span", { class: "delta " + good, text: `${arrow} ${fmt === pct ? Math.round(diff * 100) + " points" : nf.format(diff)} (avant : ${fmt(prev)})` });
+      const size = Math.abs(diff);
+      const moved = diff === 0 ? "stable" : fmt === pct ? `${size} point${size > 1 ? "s" : ""}` : nf.format(size);
+      delta = el("span", { class: "delta " + good, text: `${arrow} ${moved} (avant : ${fmt(prev)})` });
     }
     return el("li", {}, el("span", { class: "name", text: name }), el("span", { class: "value", text: fmt(cur) }), delta);
   }
