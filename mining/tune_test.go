@@ -3,6 +3,7 @@ package mining
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/parvis-civic/parvis/mining/miningtest"
@@ -68,5 +69,42 @@ func TestWithoutSubjects(t *testing.T) {
 	}{{"tune", tune}, {"held-out", held}} {
 		r, _ := mine(e, p.set)
 		fmt.Printf("without subjects, %s: %s\n", p.name, miningtest.Score(p.set, r))
+	}
+}
+
+// TestTuneSets prints the needs recovered on the sets features may be chosen on:
+// the tuning part of the dev set, and the sets under MINING_TUNE_DIR (each
+// *.jsonl, whole), with the groups when MINING_VERBOSE is set
+// (MINING_TUNE=1 go test -run TestTuneSets -v ./mining/).
+func TestTuneSets(t *testing.T) {
+	if os.Getenv("MINING_TUNE") == "" {
+		t.Skip("MINING_TUNE is not set")
+	}
+	_, tune, _ := devSet(t)
+	parts := []struct {
+		name string
+		set  []miningtest.Labelled
+	}{{"dev-tune", tune}}
+	if dir := os.Getenv("MINING_TUNE_DIR"); dir != "" {
+		paths, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+		for _, p := range paths {
+			s, err := miningtest.ReadLabelled(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, struct {
+				name string
+				set  []miningtest.Labelled
+			}{filepath.Base(p), s})
+		}
+	}
+	e := demoEngine(t)
+	for _, p := range parts {
+		r, res := mine(e, p.set)
+		rep := miningtest.Score(p.set, r)
+		fmt.Printf("%s: %s\n", p.name, rep)
+		if os.Getenv("MINING_VERBOSE") != "" {
+			dump(t, p.set, r, res)
+		}
 	}
 }
