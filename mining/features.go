@@ -88,6 +88,20 @@ func (f *featurizer) observe(key string) {
 	f.docs++
 }
 
+// prepare gives an id to every stem related to the stems of the questions
+// observed (their own stems and subjects have one): [featurizer.vector] then
+// adds no feature, and may run on several goroutines at once.
+func (f *featurizer) prepare(stems map[string]bool) {
+	if f.terms == nil {
+		return
+	}
+	for _, s := range slices.Sorted(maps.Keys(stems)) {
+		for _, r := range f.terms.related[s] {
+			f.id(r.stem)
+		}
+	}
+}
+
 // maxExpansions bounds the related stems added to a question.
 const maxExpansions = 12
 

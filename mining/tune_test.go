@@ -185,7 +185,7 @@ func setKnobs(t *testing.T, spec string) func() {
 	knobs := map[string]*float64{"concept": &conceptWeight, "cooc": &coocWeight,
 		"threshold": &DefaultThreshold, "merge": &mergeThreshold, "wordsMerge": &wordsMergeThreshold,
 		"tightShare": &tightShare, "thesaurus": &thesaurusWeight}
-	ints := map[string]*int{"tightFrom": &tightFrom}
+	ints := map[string]*int{"tightFrom": &tightFrom, "minShared": &minShared, "mergeFeatures": &mergeFeatures, "mergeRounds": &mergeRounds}
 	savedF, savedI := map[string]float64{}, map[string]int{}
 	for k, p := range knobs {
 		savedF[k] = *p
