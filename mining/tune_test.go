@@ -194,16 +194,23 @@ func setKnobs(t *testing.T, spec string) func() {
 		savedI[k] = *p
 	}
 	for _, kv := range strings.Split(spec, ",") {
-		name, val, ok := strings.Cut(kv, "=")
-		if !ok {
+		if kv == "" {
 			continue
 		}
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			t.Fatalf("MINING_KNOBS: %q: want name=value", kv)
+		}
+		var err error
 		if p, ok := knobs[name]; ok {
-			fmt.Sscan(val, p)
+			_, err = fmt.Sscan(val, p)
 		} else if p, ok := ints[name]; ok {
-			fmt.Sscan(val, p)
+			_, err = fmt.Sscan(val, p)
 		} else {
-			t.Fatalf("no knob %q", name)
+			t.Fatalf("MINING_KNOBS: no knob %q (knobs: %v, %v)", name, slices.Sorted(maps.Keys(knobs)), slices.Sorted(maps.Keys(ints)))
+		}
+		if err != nil {
+			t.Fatalf("MINING_KNOBS: %s=%q: %v", name, val, err)
 		}
 	}
 	return func() {
