@@ -1,10 +1,10 @@
 package mining
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -88,6 +88,20 @@ func (f *featurizer) observe(key string) {
 	f.docs++
 }
 
+// prepare gives an id to every stem related to the stems of the questions
+// observed (their own stems and subjects have one): [featurizer.vector] then
+// adds no feature, and may run on several goroutines at once.
+func (f *featurizer) prepare(stems map[string]bool) {
+	if f.terms == nil {
+		return
+	}
+	for _, s := range slices.Sorted(maps.Keys(stems)) {
+		for _, r := range f.terms.related[s] {
+			f.id(r.stem)
+		}
+	}
+}
+
 // maxExpansions bounds the related stems added to a question.
 const maxExpansions = 12
 
@@ -105,98 +119,95 @@ func (f *featurizer) idf(id int32) float64 {
 // related to them (see [termModel]), each at the weight of the relation times the
 // weight of the stem it comes from, never above a stem of the question itself.
 func (f *featurizer) vector(key string) vector {
-	var v vector
+	words := strings.Fields(key)
+	// The question's own stems, each once, at their IDF; slices rather than
+	// maps: a question has a few stems, and a regrouping computes hundreds of
+	// thousands of vectors.
+	stems := make([]string, 0, len(words))
+	all := make([]feature, 0, 2*len(words)+maxExpansions)
 	var sq float64
-	own := features(key)
-	weight := make(map[int32]float64, len(own))
-	for feat, w := range own {
-		id := f.id(feat)
-		weight[id] = w * f.idf(id)
-	}
-	if f.terms != nil && expand {
-		related := map[int32]float64{}
-		for feat, w := range own {
-			x := w * f.idf(f.index[feat])
-			for _, r := range f.terms.related[feat] {
-				if own[r.stem] > 0 {
-					continue
-				}
-				id := f.id(r.stem)
-				related[id] = max(related[id], r.weight()*x)
-			}
+	for _, s := range words {
+		if slices.Contains(stems, s) {
+			continue
 		}
-		// The strongest only: a long question would otherwise bring dozens.
-		ids := slices.Collect(maps.Keys(related))
-		slices.SortFunc(ids, func(a, b int32) int {
-			if related[a] != related[b] {
-				if related[a] > related[b] {
-					return -1
-				}
-				return 1
-			}
-			return int(a - b)
-		})
-		for _, id := range ids[:min(len(ids), maxExpansions)] {
-			weight[id] = related[id]
-		}
-	}
-	for id := range weight {
-		v.idx = append(v.idx, id)
-	}
-	slices.Sort(v.idx)
-	// The norm is the question's own: the related stems add to the similarity
-	// of two questions without diluting that of their shared words.
-	for _, id := range v.idx {
-		v.val = append(v.val, float32(weight[id]))
-	}
-	for feat, w := range own {
-		x := w * f.idf(f.index[feat])
+		stems = append(stems, s)
+		id := f.id(s)
+		x := f.idf(id)
+		all = append(all, feature{id, x})
 		sq += x * x
 	}
-	if n := math.Sqrt(sq); n > 0 {
-		for i := range v.val {
-			v.val[i] /= float32(n)
+
+	if f.terms != nil && expand {
+		var related []feature
+		for i, s := range stems {
+			for _, r := range f.terms.related[s] {
+				if !slices.Contains(stems, r.stem) {
+					related = append(related, feature{f.id(r.stem), r.weight() * all[i].w})
+				}
+			}
 		}
+		// Each related stem at its strongest relation, and the strongest only: a
+		// long question would otherwise bring dozens.
+		slices.SortFunc(related, func(a, b feature) int {
+			if a.id != b.id {
+				return cmp.Compare(a.id, b.id)
+			}
+			return cmp.Compare(b.w, a.w)
+		})
+		related = slices.CompactFunc(related, func(a, b feature) bool { return a.id == b.id })
+		slices.SortFunc(related, func(a, b feature) int {
+			if a.w != b.w {
+				return cmp.Compare(b.w, a.w)
+			}
+			return cmp.Compare(a.id, b.id)
+		})
+		all = append(all, related[:min(len(related), maxExpansions)]...)
+	}
+	// The norm is the question's own: the related stems add to the similarity
+	// of two questions without diluting that of their shared words.
+	norm := float32(1)
+	if n := math.Sqrt(sq); n > 0 {
+		norm = float32(n)
+	}
+	vals := make([]float32, len(all))
+	for i, x := range all {
+		vals[i] = float32(x.w) / norm
 	}
 	// The subjects: conceptWeight shared between them, and the whole brought
 	// back to a norm of 1 (related stems apart).
 	// A subject weighs less the more frequent it is in the administrative text
 	// and the traffic: « état civil » says less of a need than « vélo ».
-	if cs := french.Concepts(strings.Fields(key)); len(cs) > 0 {
-		ids := make(map[int32]float64, len(cs))
+	if cs := french.Concepts(words); len(cs) > 0 {
 		var share float64
+		k := math.Sqrt(float64(len(cs)))
 		for _, name := range cs {
 			id := f.id("@" + name)
-			ids[id] = conceptWeight * f.idf(id) / f.maxIDF()
-			share += ids[id] * ids[id]
-		}
-		var w vector
-		for i, id := range v.idx {
-			if _, ok := ids[id]; !ok {
-				w.idx = append(w.idx, id)
-				w.val = append(w.val, v.val[i])
-			}
-		}
-		for id, c := range ids {
-			w.idx = append(w.idx, id)
-			w.val = append(w.val, float32(c/math.Sqrt(float64(len(cs)))))
+			c := conceptWeight * f.idf(id) / f.maxIDF()
+			share += c * c
+			all = append(all, feature{id, c})
+			vals = append(vals, float32(c/k))
 		}
 		scale := float32(1 / math.Sqrt(1+share/float64(len(cs))))
-		for i := range w.val {
-			w.val[i] *= scale
-		}
-		order := make([]int, len(w.idx))
-		for i := range order {
-			order[i] = i
-		}
-		sort.Slice(order, func(a, b int) bool { return w.idx[order[a]] < w.idx[order[b]] })
-		v = vector{}
-		for _, i := range order {
-			v.idx = append(v.idx, w.idx[i])
-			v.val = append(v.val, w.val[i])
+		for i := range vals {
+			vals[i] *= scale
 		}
 	}
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(all[a].id, all[b].id) })
+	v := vector{idx: make([]int32, len(order)), val: make([]float32, len(order))}
+	for k, i := range order {
+		v.idx[k], v.val[k] = all[i].id, vals[i]
+	}
 	return v
+}
+
+// feature is a feature's id and weight while a vector is built.
+type feature struct {
+	id int32
+	w  float64
 }
 
 // vocabulary ties a corpus's spellings together: a rare word near a frequent one

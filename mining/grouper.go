@@ -257,11 +257,20 @@ func (g *Grouper) Regroup(items []Item) Result {
 	sort.SliceStable(uniqs, func(a, b int) bool { return uniqs[a].count > uniqs[b].count })
 	fresh := &Grouper{threshold: g.threshold, feat: feat, groups: map[string]*group{},
 		byKey: map[string]string{}, postings: map[int32][]*group{}}
+	// Every feature a vector may hold has its id now: the vectors are then
+	// computed on every core, the featurizer only read.
+	stems := map[string]bool{}
+	for _, u := range uniqs {
+		for _, s := range strings.Fields(u.key) {
+			stems[s] = true
+		}
+	}
+	feat.prepare(stems)
 	vecs := make([]vector, len(uniqs))
+	parallel(len(uniqs), func(i int) { vecs[i] = feat.vector(uniqs[i].key) })
 	var seq int
 	tmp := make([]*group, len(uniqs))
 	for i, u := range uniqs {
-		vecs[i] = feat.vector(u.key)
 		best, score := fresh.closest(vecs[i])
 		if best == nil || !best.accepts(score, g.threshold) {
 			seq++

@@ -163,13 +163,23 @@ func sentences(text string) []string {
 // the service-public.fr text and the knowledge base.
 var domainTerms = sync.OnceValue(func() *termModel {
 	m := associations(domain())
+	// A word is in the lists of many others: each is stemmed once.
+	stems := map[string]string{}
+	stem := func(w string) string {
+		s, ok := stems[w]
+		if !ok {
+			s = french.Stem(french.Canonical(w))
+			stems[w] = s
+		}
+		return s
+	}
 	for w, syns := range french.ThesaurusWords() {
 		if french.IsStopword(w) {
 			continue
 		}
-		from := french.Stem(french.Canonical(w))
+		from := stem(w)
 		for _, s := range syns {
-			if to := french.Stem(french.Canonical(s)); to != from && !french.IsStopword(s) {
+			if to := stem(s); to != from && !french.IsStopword(s) {
 				m.add(from, relation{to, 1, true})
 			}
 		}

@@ -2,7 +2,12 @@ package mining
 
 import (
 	"fmt"
+	"maps"
+	"math"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parvis-civic/parvis/mining/miningtest"
@@ -68,5 +73,152 @@ func TestWithoutSubjects(t *testing.T) {
 	}{{"tune", tune}, {"held-out", held}} {
 		r, _ := mine(e, p.set)
 		fmt.Printf("without subjects, %s: %s\n", p.name, miningtest.Score(p.set, r))
+	}
+}
+
+// TestTuneSpace prints how well the questions' vectors tell needs apart, before
+// any grouping, on the tuning sets (see [TestTuneSets]; noise and covered
+// questions left out): the mean similarity of two questions of one need and of
+// two needs, and how many questions have a question of their own need as their
+// nearest (MINING_TUNE=1 go test -run TestTuneSpace -v ./mining/).
+func TestTuneSpace(t *testing.T) {
+	if os.Getenv("MINING_TUNE") == "" {
+		t.Skip("MINING_TUNE is not set")
+	}
+	defer setKnobs(t, os.Getenv("MINING_KNOBS"))()
+	for name, all := range tuneSets(t) {
+		var set []miningtest.Labelled
+		for _, l := range all {
+			if l.Need() {
+				set = append(set, l)
+			}
+		}
+		items := make([]Item, len(set))
+		for i, l := range set {
+			items[i] = Item{Text: l.Text}
+		}
+		_, keys := keysOf(items)
+		traffic := newCooc()
+		for _, k := range keys {
+			traffic.add(strings.Fields(k))
+		}
+		feat := newFeaturizer(newTermModel(traffic))
+		for _, k := range keys {
+			feat.observe(k)
+		}
+		vecs := make([]vector, len(set))
+		for i, k := range keys {
+			vecs[i] = feat.vector(k)
+		}
+		var in, out float64
+		var nin, nout, nearest int
+		for i := range set {
+			best, bestSim := -1, -1.0
+			for j := range set {
+				if i == j {
+					continue
+				}
+				s := dot(vecs[i], vecs[j]) / math.Sqrt(dot(vecs[i], vecs[i])*dot(vecs[j], vecs[j]))
+				if set[i].Topic == set[j].Topic {
+					in, nin = in+s, nin+1
+				} else {
+					out, nout = out+s, nout+1
+				}
+				if s > bestSim {
+					best, bestSim = j, s
+				}
+			}
+			if best >= 0 && set[best].Topic == set[i].Topic {
+				nearest++
+			}
+		}
+		fmt.Printf("%s: similarity within a need %.3f, across needs %.3f; nearest of the same need %d/%d\n",
+			name, in/float64(nin), out/float64(nout), nearest, len(set))
+	}
+}
+
+// tuneSets are the sets features may be chosen on: the tuning part of the dev
+// set, and each *.jsonl set of testdata/tune (another writer's needs, whole) and
+// of the directory MINING_TUNE_DIR.
+func tuneSets(t *testing.T) map[string][]miningtest.Labelled {
+	_, tune, _ := devSet(t)
+	sets := map[string][]miningtest.Labelled{"dev-tune": tune}
+	for _, dir := range []string{"testdata/tune", os.Getenv("MINING_TUNE_DIR")} {
+		if dir == "" {
+			continue
+		}
+		paths, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+		for _, p := range paths {
+			s, err := miningtest.ReadLabelled(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sets[filepath.Base(p)] = s
+		}
+	}
+	return sets
+}
+
+// TestTuneSets prints the needs recovered on the sets features may be chosen on
+// (see [tuneSets]), with the groups when MINING_VERBOSE is set
+// (MINING_TUNE=1 go test -run TestTuneSets -v ./mining/).
+func TestTuneSets(t *testing.T) {
+	if os.Getenv("MINING_TUNE") == "" {
+		t.Skip("MINING_TUNE is not set")
+	}
+	defer setKnobs(t, os.Getenv("MINING_KNOBS"))()
+	e := demoEngine(t)
+	sets := tuneSets(t)
+	for _, name := range slices.Sorted(maps.Keys(sets)) {
+		set := sets[name]
+		r, res := mine(e, set)
+		fmt.Printf("%s: %s\n", name, miningtest.Score(set, r))
+		if os.Getenv("MINING_VERBOSE") != "" {
+			dump(t, set, r, res)
+		}
+	}
+}
+
+// setKnobs sets the grouping's weights from "name=value,..." and returns what
+// puts them back.
+func setKnobs(t *testing.T, spec string) func() {
+	knobs := map[string]*float64{"concept": &conceptWeight, "cooc": &coocWeight,
+		"threshold": &DefaultThreshold, "merge": &mergeThreshold, "wordsMerge": &wordsMergeThreshold,
+		"tightShare": &tightShare, "thesaurus": &thesaurusWeight}
+	ints := map[string]*int{"tightFrom": &tightFrom, "minShared": &minShared, "mergeFeatures": &mergeFeatures, "mergeRounds": &mergeRounds}
+	savedF, savedI := map[string]float64{}, map[string]int{}
+	for k, p := range knobs {
+		savedF[k] = *p
+	}
+	for k, p := range ints {
+		savedI[k] = *p
+	}
+	for _, kv := range strings.Split(spec, ",") {
+		if kv == "" {
+			continue
+		}
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			t.Fatalf("MINING_KNOBS: %q: want name=value", kv)
+		}
+		var err error
+		if p, ok := knobs[name]; ok {
+			_, err = fmt.Sscan(val, p)
+		} else if p, ok := ints[name]; ok {
+			_, err = fmt.Sscan(val, p)
+		} else {
+			t.Fatalf("MINING_KNOBS: no knob %q (knobs: %v, %v)", name, slices.Sorted(maps.Keys(knobs)), slices.Sorted(maps.Keys(ints)))
+		}
+		if err != nil {
+			t.Fatalf("MINING_KNOBS: %s=%q: %v", name, val, err)
+		}
+	}
+	return func() {
+		for k, p := range knobs {
+			*p = savedF[k]
+		}
+		for k, p := range ints {
+			*p = savedI[k]
+		}
 	}
 }
