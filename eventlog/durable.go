@@ -9,7 +9,6 @@ import (
 	"sync"
 )
 
-
 // The embedded broker's durability, group-committed.
 //
 // kfake can fsync each batch it appends (its SyncWrites option), but it does so
