@@ -114,8 +114,10 @@ func (s *logSyncer) loop() {
 			for s.running > 0 {
 				s.cond.Wait()
 			}
+			paths, all := s.changes.changed()
+			paths = append(s.retry, paths...)
 			s.mu.Unlock()
-			s.round(s.changes.changed()) // what the broker wrote as it closed
+			s.round(paths, all) // what the broker wrote as it closed
 			s.changes.close()
 			return
 		}
