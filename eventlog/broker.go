@@ -26,6 +26,7 @@ import (
 // Kafka client (kcat, another parvis role) can use it at [Embedded.Addr].
 type Embedded struct {
 	cluster *kfake.Cluster
+	syncer  *logSyncer
 	addr    string
 }
 
@@ -37,6 +38,7 @@ type Option func(*options)
 
 type options struct {
 	retention time.Duration
+	fsync     func(path string) error // tests watch the broker's fsyncs
 }
 
 // Retention keeps the conversations' events for d on the log (0, the default:
@@ -48,11 +50,12 @@ func Retention(d time.Duration) Option {
 }
 
 // StartEmbedded starts the broker listening on listen (HOST:PORT), its log and
-// group offsets persisted (and fsync'd on every write) under dir. The topics'
+// group offsets persisted under dir, each response sent once what was written
+// before it is fsync'd (see durable.go). The topics'
 // retention is set as it starts (again at each start, so that a changed period
 // applies to a log created before); the broker applies it every hour.
 func StartEmbedded(dir, listen string, opts ...Option) (*Embedded, error) {
-	var o options
+	o := options{fsync: fsyncPath}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -67,14 +70,20 @@ func StartEmbedded(dir, listen string, opts ...Option) (*Embedded, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("eventlog: %w", err)
 	}
+	syncer := newLogSyncer(dir, o.fsync)
 	c, err := kfake.NewCluster(
 		kfake.NumBrokers(1),
 		kfake.Ports(port),
 		kfake.ListenFn(func(network, _ string) (net.Listener, error) {
-			return net.Listen(network, listen)
+			l, err := net.Listen(network, listen)
+			if err != nil {
+				return nil, err
+			}
+			return durableListener{Listener: l, s: syncer}, nil
 		}),
 		kfake.DataDir(dir),
-		kfake.SyncWrites(),
+		// No kfake.SyncWrites: the syncer makes the log durable before the
+		// broker answers, in rounds shared by every request.
 		kfake.SeedTopics(conversationPartitions, events.TopicConversations),
 		kfake.SeedTopics(1, events.TopicKB, events.TopicAudit, events.TopicDeadLetter, events.TopicDemandes),
 		kfake.AllowAutoTopicCreation(),
@@ -84,6 +93,7 @@ func StartEmbedded(dir, listen string, opts ...Option) (*Embedded, error) {
 		kfake.BrokerConfigs(map[string]string{"log.retention.ms": "-1"}),
 	)
 	if err != nil {
+		syncer.close()
 		return nil, fmt.Errorf("eventlog: start embedded broker on %s: %w", listen, err)
 	}
 	addr := listen
@@ -97,11 +107,12 @@ func StartEmbedded(dir, listen string, opts ...Option) (*Embedded, error) {
 		// Demandes are followed from their start; their contact details are
 		// erased by destroying their key, not by expiring the log.
 		events.TopicDemandes: 0}
+	e := &Embedded{cluster: c, syncer: syncer, addr: addr}
 	if err := setRetention(addr, keep); err != nil {
-		c.Close()
+		e.Close()
 		return nil, err
 	}
-	return &Embedded{cluster: c, addr: addr}, nil
+	return e, nil
 }
 
 // setRetention sets the retention.ms of topics (-1, for ever, for 0).
@@ -138,8 +149,11 @@ func setRetention(addr string, topics map[string]time.Duration) error {
 // Addr returns the address clients connect to.
 func (e *Embedded) Addr() string { return e.addr }
 
-// Close stops the broker and flushes its log.
-func (e *Embedded) Close() { e.cluster.Close() }
+// Close stops the broker and flushes its log to disk.
+func (e *Embedded) Close() {
+	e.cluster.Close()
+	e.syncer.close()
+}
 
 // Ping checks that a broker answers with the cluster's metadata.
 func Ping(ctx context.Context, brokers []string) error {

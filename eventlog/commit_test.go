@@ -4,11 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/parvis-civic/parvis/events"
 )
@@ -66,27 +71,51 @@ func TestConcurrentPublishersEachEventOnceInOrder(t *testing.T) {
 }
 
 // A call of a group whose own messages were all acknowledged succeeds even when
-// another call's failed; the other is told its error (and keeps its events in
-// the outbox).
+// another call's failed; the other's events are kept in the outbox, in order,
+// before it is answered.
 func TestGroupAnswersEachCallWithItsOwnMessages(t *testing.T) {
+	_, ob := openMem(t)
+	p := &Publisher{outbox: ob, log: slog.New(slog.DiscardHandler), wake: make(chan struct{}, 1)}
+	msgs := func(vals ...string) []kafka.Message {
+		var out []kafka.Message
+		for _, v := range vals {
+			out = append(out, kafka.Message{Value: []byte(v)})
+		}
+		return out
+	}
+	calls := func() []*commitCall {
+		return []*commitCall{
+			{msgs: msgs("a1", "a2"), done: make(chan commitResult, 1)},
+			{msgs: msgs("b1"), done: make(chan commitResult, 1)},
+			{msgs: msgs("c1", "c2", "c3"), done: make(chan commitResult, 1)},
+		}
+	}
 	boom := errors.New("not leader")
-	calls := []*commitCall{
-		{msgs: make([]kafka.Message, 2), done: make(chan error, 1)},
-		{msgs: make([]kafka.Message, 1), done: make(chan error, 1)},
-		{msgs: make([]kafka.Message, 3), done: make(chan error, 1)},
+	g := &group{calls: calls(), err: kafka.WriteErrors{nil, nil, nil, nil, boom, nil}}
+	for _, c := range g.calls {
+		g.msgs = append(g.msgs, c.msgs...)
 	}
-	answer(calls, kafka.WriteErrors{nil, nil, nil, nil, boom, nil})
-	for i, want := range []error{nil, nil, boom} {
-		if got := <-calls[i].done; got != want {
-			t.Errorf("call %d: %v, want %v", i, got, want)
+	p.answer(g)
+	for i, want := range []commitResult{{}, {}, {stored: true}} {
+		if got := <-g.calls[i].done; got != want {
+			t.Errorf("call %d: %+v, want %+v", i, got, want)
 		}
 	}
+	recs, _, err := ob.Peek(10)
+	if err != nil || len(recs) != 3 || string(recs[0]) != "c1" || string(recs[2]) != "c3" {
+		t.Errorf("outbox holds %q (%v), want the failed call's c1 c2 c3", recs, err)
+	}
+
 	whole := errors.New("broker unreachable")
-	answer(calls, whole)
-	for i, c := range calls {
-		if got := <-c.done; got != whole {
-			t.Errorf("call %d after a failed request: %v, want %v", i, got, whole)
+	g = &group{calls: calls(), err: whole}
+	p.answer(g)
+	for i, c := range g.calls {
+		if got := <-c.done; got != (commitResult{stored: true}) {
+			t.Errorf("call %d after a failed request: %+v, want it kept in the outbox", i, got)
 		}
+	}
+	if n := ob.Pending(); n != 9 {
+		t.Errorf("outbox holds %d events, want 9", n)
 	}
 }
 
@@ -101,4 +130,121 @@ func TestPublishAfterCloseFails(t *testing.T) {
 	if err := pub.Publish(context.Background(), utterances(t, "conv-1", 1)...); err == nil {
 		t.Fatal("Publish after Close returned nil")
 	}
+}
+
+// An event too large for the log (over a megabyte: kafka-go would fail the
+// whole group with it) is refused to its own caller, with a clear
+// error, and kept nowhere; the calls beside it are acknowledged, and nothing is
+// left in the outbox to be sent again for ever.
+func TestOversizeEventRefusedAlone(t *testing.T) {
+	addr, pub := startBrokerAndPublisher(t)
+	const callers = 20
+	errs := make([]error, callers)
+	var wg sync.WaitGroup
+	for c := range callers {
+		wg.Go(func() {
+			e := utterances(t, fmt.Sprintf("conv-%d", c), 1)[0]
+			if c == 7 {
+				e, _ = events.New("t", "conv-7", time.Now(), events.UtteranceReceived{Text: strings.Repeat("é", MaxEventBytes*6/10)})
+			}
+			errs[c] = pub.Publish(context.Background(), e)
+		})
+	}
+	wg.Wait()
+	for c, err := range errs {
+		switch {
+		case c == 7 && !errors.Is(err, ErrEventTooLarge):
+			t.Errorf("oversize event: %v, want ErrEventTooLarge", err)
+		case c == 7 && !strings.Contains(err.Error(), "utterance.received"):
+			t.Errorf("oversize event: %q does not say which event", err)
+		case c != 7 && err != nil:
+			t.Errorf("call %d beside the oversize event: %v", c, err)
+		}
+	}
+	if n := pub.Pending(); n != 0 {
+		t.Errorf("%d events in the outbox", n)
+	}
+	readAll(t, []string{addr}, callers-1)
+}
+
+// When the broker refuses one batch (a partition's share of a group) and takes
+// the others, a conversation's events still read in their order: a call's
+// events of one partition are in one batch, all acknowledged or all kept in the
+// outbox, never the later ones on the log ahead of the earlier ones.
+func TestFailedBatchKeepsConversationInOrder(t *testing.T) {
+	dir, addr := t.TempDir(), freeAddr(t)
+	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broker.Close()
+	var refused atomic.Bool
+	broker.cluster.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		pr := req.(*kmsg.ProduceRequest)
+		if len(pr.Topics) == 0 || pr.Topics[0].Topic != events.TopicConversations || !refused.CompareAndSwap(false, true) {
+			return nil, nil, false
+		}
+		resp := pr.ResponseKind().(*kmsg.ProduceResponse)
+		for _, rt := range pr.Topics {
+			t := kmsg.NewProduceResponseTopic()
+			t.Topic, t.TopicID = rt.Topic, rt.TopicID
+			for _, rp := range rt.Partitions {
+				p := kmsg.NewProduceResponseTopicPartition()
+				p.Partition = rp.Partition
+				p.ErrorCode = 87 // INVALID_RECORD: not retried
+				t.Partitions = append(t.Partitions, p)
+			}
+			resp.Topics = append(resp.Topics, t)
+		}
+		return resp, nil, true
+	})
+	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	sent := utterances(t, "conv-1", 600) // more than one batch of the writers before
+	if err := pub.Publish(context.Background(), sent...); err != nil {
+		t.Fatal(err)
+	}
+	if !refused.Load() {
+		t.Fatal("the broker refused no batch")
+	}
+	for deadline := time.Now().Add(60 * time.Second); pub.Pending() > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d events still in the outbox after 60 s", pub.Pending())
+		}
+	}
+	var order []string
+	seen := map[string]bool{}
+	for _, e := range readAll(t, []string{addr}, -1) {
+		if !seen[e.ID] { // consumers drop repeats
+			seen[e.ID] = true
+			order = append(order, e.ID)
+		}
+	}
+	if len(order) != len(sent) {
+		t.Fatalf("read %d distinct events, want %d", len(order), len(sent))
+	}
+	for i, e := range sent {
+		if order[i] != e.ID {
+			t.Fatalf("event %d read at another place: the conversation is out of order", i)
+		}
+	}
+}
+
+// startBrokerAndPublisher starts an embedded broker and a publisher to it.
+func startBrokerAndPublisher(t *testing.T) (string, *Publisher) {
+	dir, addr := t.TempDir(), freeAddr(t)
+	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(broker.Close)
+	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pub.Close() })
+	return addr, pub
 }

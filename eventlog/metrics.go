@@ -16,7 +16,12 @@ var (
 	})
 	publishLatency = promauto.NewHistogram(prometheus.HistogramOpts{
 		Namespace: "parvis", Subsystem: "events", Name: "publish_duration_seconds",
-		Help:    "Time for the broker to acknowledge a batch of events.",
+		Help:    "Time a publish waits for its events to be acknowledged (or kept in the outbox), its wait in the group commit's queue included.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+	})
+	produceLatency = promauto.NewHistogram(prometheus.HistogramOpts{
+		Namespace: "parvis", Subsystem: "events", Name: "produce_duration_seconds",
+		Help:    "Time for the broker to acknowledge one group of events (the produce requests alone, without the queue).",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 	})
 	outboxDepth = promauto.NewGauge(prometheus.GaugeOpts{

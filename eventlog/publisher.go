@@ -32,7 +32,10 @@ import (
 //
 // It is safe for concurrent use.
 type Publisher struct {
-	w       *kafka.Writer
+	// slots are the writers of the groups in flight, one pair each (see
+	// commit.go); bulk writes the outbox's deliveries and the dead letters.
+	slots   [maxInFlight]struct{ small, large *kafka.Writer }
+	bulk    *kafka.Writer
 	outbox  *Outbox
 	timeout time.Duration
 	log     *slog.Logger
@@ -80,30 +83,17 @@ func startPublisher(cfg PublisherConfig, ob *Outbox) *Publisher {
 		cfg.Logger = slog.Default()
 	}
 	p := &Publisher{
-		w: &kafka.Writer{
-			Addr:         kafka.TCP(cfg.Brokers...),
-			Balancer:     &kafka.Hash{},
-			RequiredAcks: kafka.RequireAll,
-			// The commit loop gathers concurrent calls itself and hands each group
-			// over in one call: the writer must send it at once rather than linger
-			// (its batches are sealed by a timer, which would cut a group into small
-			// requests queued behind each other, one fsync each on the broker).
-			BatchTimeout: time.Microsecond,
-			// A partition's share of a group past this goes in a further request;
-			// the writer allocates room for this many messages in every batch, so
-			// it stays near a busy group's share rather than maxGroup.
-			BatchSize:              256,
-			MaxAttempts:            3,
-			WriteBackoffMin:        20 * time.Millisecond,
-			WriteBackoffMax:        200 * time.Millisecond,
-			AllowAutoTopicCreation: true,
-		},
+		bulk:    newWriter(cfg.Brokers, maxGroup),
 		outbox:  ob,
 		timeout: cfg.Timeout,
 		log:     cfg.Logger,
 		wake:    make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		queue:   make(chan *commitCall, 4096),
+	}
+	for i := range p.slots {
+		p.slots[i].small = newWriter(cfg.Brokers, smallGroup)
+		p.slots[i].large = newWriter(cfg.Brokers, maxGroup)
 	}
 	outboxDepth.Set(float64(ob.Pending()))
 	p.wg.Add(2)
@@ -112,12 +102,34 @@ func startPublisher(cfg PublisherConfig, ob *Outbox) *Publisher {
 	return p
 }
 
+// newWriter makes a writer of batches of up to batchSize messages.
+func newWriter(brokers []string, batchSize int) *kafka.Writer {
+	return &kafka.Writer{
+		Addr:         kafka.TCP(brokers...),
+		Balancer:     &kafka.Hash{},
+		RequiredAcks: kafka.RequireAll,
+		// The commit loop gathers concurrent calls itself and hands each group
+		// over in one call: the writer must send it at once rather than linger
+		// (its batches are sealed by a timer, which would cut a group into small
+		// requests queued behind each other).
+		BatchTimeout:           time.Microsecond,
+		BatchSize:              batchSize,
+		BatchBytes:             maxBatchBytes,
+		MaxAttempts:            3,
+		WriteBackoffMin:        20 * time.Millisecond,
+		WriteBackoffMax:        200 * time.Millisecond,
+		AllowAutoTopicCreation: true,
+	}
+}
+
 // Publish appends events, in order, and returns nil once they are accepted as
 // [Publisher] describes. When the broker cannot be reached and the outbox cannot
 // store the events either, the error says so and wraps the cause
 // (errors.Is(err, syscall.ENOSPC) for a full disk). ctx does not cut the wait
 // for the broker short (the publisher's timeout bounds it): once sent, the
 // events are either acknowledged or kept in the outbox before Publish returns.
+// An event larger than [MaxEventBytes] is refused (ErrEventTooLarge, naming
+// it), the call's other events with it: no broker would take it.
 func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
 	if len(evs) == 0 {
 		return nil
@@ -131,19 +143,30 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
 		}
 		recs[i] = b
 		msgs[i] = kafka.Message{Topic: e.Topic(), Key: e.Key(), Value: b}
+		if n := messageBytes(msgs[i]); n > MaxEventBytes {
+			return fmt.Errorf("%w: %s %s is %d bytes, the log takes up to %d", ErrEventTooLarge, e.Type, e.ID, n, MaxEventBytes)
+		}
 	}
 	// While older events wait in the outbox, newer ones queue behind them so that
-	// a conversation's events reach the log in order.
-	if p.outbox.Pending() == 0 {
-		switch err := p.commit(msgs); {
-		case err == nil:
-			return nil
-		case errors.Is(err, errOutboxFirst), errors.Is(err, errPublisherClosed):
-			// Queued behind a failed group, or after Close: the broker may be
-			// fine, the events go to the outbox all the same.
-		default:
-			p.log.Warn("broker unreachable, events kept in the outbox", slog.Any("error", err), slog.Int("events", len(msgs)))
+	// a conversation's events reach the log in order. A call larger than a group
+	// goes in parts, each once the one before is acknowledged: once a part is
+	// kept in the outbox, the rest follows it there.
+send:
+	for len(msgs) > 0 && p.outbox.Pending() == 0 {
+		n := groupable(msgs)
+		r := p.commit(msgs[:n])
+		if r.err != nil && !errors.Is(r.err, errPublisherClosed) {
+			return r.err // neither acknowledged nor kept: the outbox failed too
 		}
+		if r.err == nil {
+			msgs, recs = msgs[n:], recs[n:]
+		}
+		if r.err != nil || r.stored {
+			break send // closed, or kept in the outbox: the rest goes there
+		}
+	}
+	if len(recs) == 0 {
+		return nil
 	}
 	if err := p.outbox.Append(recs...); err != nil {
 		return err // "eventlog: outbox could not store N events: ..."
@@ -156,6 +179,16 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Envelope) error {
 	return nil
 }
 
+// groupable returns how many of msgs, from the first, fit in one group.
+func groupable(msgs []kafka.Message) int {
+	n, size := 0, 0
+	for n < len(msgs) && n < maxGroup && size+messageBytes(msgs[n]) <= maxBatchBytes {
+		size += messageBytes(msgs[n])
+		n++
+	}
+	return max(n, 1)
+}
+
 // Emit wraps a payload in a new envelope, publishes it, and returns the
 // envelope: how an administrator's or an expert's action becomes an event.
 func (p *Publisher) Emit(ctx context.Context, tenant, conversationID string, payload events.Payload) (events.Envelope, error) {
@@ -166,15 +199,15 @@ func (p *Publisher) Emit(ctx context.Context, tenant, conversationID string, pay
 	return env, p.Publish(ctx, env)
 }
 
-func (p *Publisher) write(ctx context.Context, msgs []kafka.Message) error {
+func (p *Publisher) write(ctx context.Context, w *kafka.Writer, msgs []kafka.Message) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	start := time.Now()
-	if err := p.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
 		publishFailures.Inc()
 		return err
 	}
-	publishLatency.Observe(time.Since(start).Seconds())
+	produceLatency.Observe(time.Since(start).Seconds())
 	for _, m := range msgs {
 		published.WithLabelValues(m.Topic).Inc()
 	}
@@ -207,9 +240,24 @@ func (p *Publisher) deliverLoop() {
 					msgs = append(msgs, kafka.Message{Topic: events.TopicDeadLetter, Value: r})
 					continue
 				}
-				msgs = append(msgs, kafka.Message{Topic: e.Topic(), Key: e.Key(), Value: r})
+				m := kafka.Message{Topic: e.Topic(), Key: e.Key(), Value: r}
+				if messageBytes(m) > MaxEventBytes {
+					// Kept by a version that did not refuse it: no broker takes
+					// it, and it would hold back every event behind it for ever.
+					p.log.Error("outbox: event too large for the log, dropped", slog.String("id", e.ID), slog.String("type", e.Type), slog.Int("bytes", len(r)))
+					continue
+				}
+				msgs = append(msgs, m)
 			}
-			if err = p.write(context.Background(), msgs); err == nil {
+			// In parts that each go in one batch per partition, one after the
+			// other, stopping at the first that fails: what reaches the log is
+			// a prefix, and the records are handed out again from the first.
+			for rest := msgs; len(rest) > 0 && err == nil; {
+				n := groupable(rest)
+				err = p.write(context.Background(), p.bulk, rest[:n])
+				rest = rest[n:]
+			}
+			if err == nil {
 				err = p.outbox.Ack(pos, len(recs))
 				outboxDepth.Set(float64(p.outbox.Pending()))
 				backoff = 100 * time.Millisecond
@@ -250,7 +298,7 @@ func (p *Publisher) DeadLetter(ctx context.Context, m kafka.Message, reason stri
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	if err := p.w.WriteMessages(ctx, dl); err != nil {
+	if err := p.bulk.WriteMessages(ctx, dl); err != nil {
 		return fmt.Errorf("eventlog: dead-letter: %w", err)
 	}
 	deadLettered.Inc()
@@ -268,6 +316,9 @@ func (p *Publisher) Close() error {
 	}
 	p.queueMu.Unlock()
 	p.wg.Wait()
-	err := p.w.Close()
-	return errors.Join(err, p.outbox.Close())
+	errs := []error{p.bulk.Close()}
+	for _, s := range p.slots {
+		errs = append(errs, s.small.Close(), s.large.Close())
+	}
+	return errors.Join(append(errs, p.outbox.Close())...)
 }

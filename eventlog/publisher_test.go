@@ -26,7 +26,8 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// readAll reads every event of the conversations topic, all partitions.
+// readAll reads every event of the conversations topic, all partitions, and
+// checks that there are want of them (any number for -1).
 func readAll(t *testing.T, brokers []string, want int) []events.Envelope {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -63,7 +64,7 @@ func readAll(t *testing.T, brokers []string, want int) []events.Envelope {
 		}
 		r.Close()
 	}
-	if len(out) != want {
+	if want >= 0 && len(out) != want {
 		t.Fatalf("read %d events, want %d", len(out), want)
 	}
 	return out
