@@ -281,3 +281,45 @@ func TestNegativeLowersTheEntry(t *testing.T) {
 		t.Errorf("%q changed: %s → %s", right, b.Outcome, a.Outcome)
 	}
 }
+
+// TestLongMessageClearlyFirstIsAnswered: a long message scores low against every
+// entry; when its best entry clearly comes first it is answered all the same,
+// which the plain answer threshold alone would not do. A short message with the
+// same confidence is not.
+func TestLongMessageClearlyFirstIsAnswered(t *testing.T) {
+	const text = "Salut, mon voisin fait la fête tous les vendredis jusqu'à 3h du matin avec la musique à fond, " +
+		"j'ai déjà essayé de lui parler mais rien n'y fait. Qu'est-ce que je peux faire ?"
+	e := demo(t)
+	d := e.Decide(text, "")
+	if d.Outcome != Answered || d.Entry.ID != "nuisances_sonores" {
+		t.Fatalf("long message: %s %v, want ANSWERED nuisances_sonores", d.Outcome, d.Entry)
+	}
+	if d.Confidence >= e.cfg.AnswerThreshold {
+		t.Fatalf("confidence %.2f: the message no longer tests the long-message rule", d.Confidence)
+	}
+	cfg := DefaultConfig()
+	cfg.LongFrom = 1000 // no message is long
+	plain, err := New(cfg, kb.Demo(), "test", e.lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := plain.Decide(text, ""); d.Outcome == Answered {
+		t.Errorf("without the long-message rule: answered %s at confidence %.2f", d.Entry.ID, d.Confidence)
+	}
+}
+
+func TestConfigRejectsBadLongRule(t *testing.T) {
+	for _, f := range []func(*Config){
+		func(c *Config) { c.LongFrom = 1 },
+		func(c *Config) { c.LongAnswerThreshold = 0 },
+		func(c *Config) { c.LongAnswerThreshold = c.AnswerThreshold + 0.1 },
+		func(c *Config) { c.LongMargin = -0.1 },
+		func(c *Config) { c.LongMargin = 1 },
+	} {
+		c := DefaultConfig()
+		f(&c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v accepted", c)
+		}
+	}
+}
