@@ -73,8 +73,8 @@ type Config struct {
 // DefaultConfig returns the thresholds tuned on the project's tuning sets (see
 // README): never on its held-out sets.
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.5, ClarifyThreshold: 0.3, ClarifyBand: 0.85, MaxChoices: 3,
-		LongFrom: 10, LongAnswerThreshold: 0.15, LongMargin: 0.05}
+	return Config{AnswerThreshold: 0.45, ClarifyThreshold: 0.3, ClarifyBand: 0.85, MaxChoices: 3,
+		LongFrom: 12, LongAnswerThreshold: 0.15, LongMargin: 0.05}
 }
 
 // Validate reports a configuration that cannot work.
