@@ -373,6 +373,12 @@ func demoEngine(t testing.TB) *Engine {
 	return e
 }
 
+type thresholdSet struct {
+	name    string
+	entries []kb.Entry
+	cases   []Case
+}
+
 // TestThresholds prints the figures of the sets that tuning may use for a range
 // of thresholds. Thresholds are chosen on them only, never on the held-out sets.
 func TestThresholds(t *testing.T) {
@@ -380,12 +386,9 @@ func TestThresholds(t *testing.T) {
 		t.Skip("run with -calibrate to print figures per threshold")
 	}
 	lang := NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
-	sets := []struct {
-		name    string
-		entries []kb.Entry
-		cases   []Case
-	}{
+	sets := []thresholdSet{
 		{"dev", kb.Demo(), readSet(t, "testdata/dev.jsonl")},
+		{"long", kb.Demo(), readSet(t, "testdata/long_engine.jsonl")},
 		{"spf-tune", kb.ServicePublic(), readSet(t, "testdata/spf_tune.jsonl")},
 		{"w2-long", kb.Demo(), readSet(t, "testdata/w2/long_vague.jsonl")},
 		{"w2-messy", kb.Demo(), readSet(t, "testdata/w2/messy_with_oos.jsonl")},
@@ -394,15 +397,30 @@ func TestThresholds(t *testing.T) {
 		for _, ct := range []float64{0.25, 0.3, 0.35} {
 			cfg := DefaultConfig()
 			cfg.AnswerThreshold, cfg.ClarifyThreshold = at, ct
-			for _, set := range sets {
-				e, err := New(cfg, set.entries, "t", lang)
-				if err != nil {
-					t.Fatal(err)
-				}
-				r := Evaluate(e, set.cases)
-				fmt.Printf("%-8s answer %.2f clarify %.2f: top1 %.3f correct %.3f resolved %.3f accuracy %.3f none P %.3f R %.3f\n",
-					set.name, at, ct, r.Top1, r.AnsweredCorrect, r.Resolved, r.AnsweredAccuracy, r.NonePrecision, r.NoneRecall)
+			printThresholdFigures(t, sets, lang, cfg)
+		}
+	}
+	// The long-message rule (see [Config.LongFrom]), at the default thresholds.
+	for _, from := range []int{8, 10, 12} {
+		for _, lt := range []float64{0.15, 0.2, 0.25} {
+			for _, lm := range []float64{0.05, 0.1} {
+				cfg := DefaultConfig()
+				cfg.LongFrom, cfg.LongAnswerThreshold, cfg.LongMargin = from, lt, lm
+				printThresholdFigures(t, sets, lang, cfg)
 			}
 		}
+	}
+}
+
+func printThresholdFigures(t *testing.T, sets []thresholdSet, lang *Language, cfg Config) {
+	for _, set := range sets {
+		e, err := New(cfg, set.entries, "t", lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Evaluate(e, set.cases)
+		fmt.Printf("%-8s answer %.2f clarify %.2f long from %d at %.2f margin %.2f: top1 %.3f correct %.3f resolved %.3f accuracy %.3f none P %.3f R %.3f\n",
+			set.name, cfg.AnswerThreshold, cfg.ClarifyThreshold, cfg.LongFrom, cfg.LongAnswerThreshold, cfg.LongMargin,
+			r.Top1, r.AnsweredCorrect, r.Resolved, r.AnsweredAccuracy, r.NonePrecision, r.NoneRecall)
 	}
 }

@@ -59,12 +59,22 @@ type Config struct {
 	ClarifyBand float64
 	// MaxChoices bounds the choices of a CLARIFY (2 or 3).
 	MaxChoices int
+	// A long message (LongFrom content words or more) scores low against every
+	// entry, right or wrong: its story dilutes its need. It is answered from
+	// LongAnswerThreshold when its best candidate stands out from the runner-up
+	// by LongMargin at least (relative margin, see [relativeMargin]): what tells
+	// a right first candidate from a wrong one in a long message is how clearly
+	// it comes first, not how high it scores.
+	LongFrom            int
+	LongAnswerThreshold float64
+	LongMargin          float64
 }
 
 // DefaultConfig returns the thresholds tuned on the project's tuning sets (see
 // README): never on its held-out sets.
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.5, ClarifyThreshold: 0.3, ClarifyBand: 0.85, MaxChoices: 3}
+	return Config{AnswerThreshold: 0.45, ClarifyThreshold: 0.3, ClarifyBand: 0.85, MaxChoices: 3,
+		LongFrom: 12, LongAnswerThreshold: 0.15, LongMargin: 0.05}
 }
 
 // Validate reports a configuration that cannot work.
@@ -78,6 +88,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("bot: clarify band %v must be in (0, 1)", c.ClarifyBand)
 	case c.MaxChoices < 2 || c.MaxChoices > 3:
 		return fmt.Errorf("bot: max choices %d must be 2 or 3", c.MaxChoices)
+	case c.LongFrom < 2:
+		return fmt.Errorf("bot: long messages from %d content words: must be 2 or more", c.LongFrom)
+	case c.LongAnswerThreshold <= 0 || c.LongAnswerThreshold > c.AnswerThreshold:
+		return fmt.Errorf("bot: long message answer threshold %v must be in (0, answer threshold]", c.LongAnswerThreshold)
+	case c.LongMargin < 0 || c.LongMargin >= 1:
+		return fmt.Errorf("bot: long message margin %v must be in [0, 1)", c.LongMargin)
 	}
 	return nil
 }
@@ -212,7 +228,7 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 		band = ambiguousBand
 	}
 	switch {
-	case d.Confidence >= e.cfg.AnswerThreshold:
+	case d.Confidence >= e.cfg.AnswerThreshold, e.clearInLong(a, d):
 		d.Entry = best.Entry
 		d.Outcome = outcomeOf(best.Entry)
 	case d.Confidence >= e.cfg.ClarifyThreshold:
@@ -231,6 +247,13 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 		}
 	}
 	return d
+}
+
+// clearInLong reports a long message whose best candidate clearly comes first
+// (see [Config.LongFrom]).
+func (e *Engine) clearInLong(a analyzed, d Decision) bool {
+	return len(a.terms) >= e.cfg.LongFrom && d.Confidence >= e.cfg.LongAnswerThreshold &&
+		relativeMargin(d.Candidates) >= e.cfg.LongMargin
 }
 
 func outcomeOf(e *kb.Entry) Outcome {
@@ -263,24 +286,31 @@ func confidence(a analyzed, cs []Candidate) float64 {
 // phrasings, the classifier's score, and the similarity of the message to the
 // closest question outside the knowledge base, and its fielded score.
 func confidenceInputs(a analyzed, cs []Candidate) []float64 {
-	// The margin is taken over the runner-up of the same provenance: the town's
-	// entry and a national fiche on the same topic do not make each other
-	// doubtful.
 	s1 := cs[0].Score
-	margin := s1
+	margin := marginOf(cs)
+	return []float64{s1, margin, relativeMargin(cs), cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
+		cs[0].Strongest, cs[0].Classifier, cs[0].Background, cs[0].Fielded}
+}
+
+// marginOf returns the best candidate's lead over the runner-up. The margin is
+// taken over the runner-up of the same provenance: the town's entry and a
+// national fiche on the same topic do not make each other doubtful.
+func marginOf(cs []Candidate) float64 {
+	s1 := cs[0].Score
 	first := kb.Provenance(cs[0].Entry.Tenant, cs[0].Entry.Source)
 	for _, c := range cs[1:] {
 		if kb.Provenance(c.Entry.Tenant, c.Entry.Source) == first {
-			margin = s1 - c.Score
-			break
+			return max(s1-c.Score, 0)
 		}
 	}
-	margin = max(margin, 0)
-	// Relative to the best score, but never to less than a fair one: a weak
-	// best with nothing behind it is not a clear winner.
-	relative := margin / max(s1, fairScore)
-	return []float64{s1, margin, relative, cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
-		cs[0].Strongest, cs[0].Classifier, cs[0].Background, cs[0].Fielded}
+	return s1
+}
+
+// relativeMargin returns the best candidate's lead relative to its score, but
+// never to less than a fair one: a weak best with nothing behind it is not a
+// clear winner.
+func relativeMargin(cs []Candidate) float64 {
+	return marginOf(cs) / max(cs[0].Score, fairScore)
 }
 
 // fairScore is the combined score of a fair match, below which a margin is not

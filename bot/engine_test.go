@@ -281,3 +281,67 @@ func TestNegativeLowersTheEntry(t *testing.T) {
 		t.Errorf("%q changed: %s → %s", right, b.Outcome, a.Outcome)
 	}
 }
+
+// TestLongMessageClearlyFirstIsAnswered: a long message scores low against every
+// entry; when its best entry clearly comes first it is answered all the same,
+// which the plain answer threshold alone would not do. A short message with the
+// same confidence is not.
+func TestLongMessageClearlyFirstIsAnswered(t *testing.T) {
+	const text = "Bonjour, je refais ma salle de bains et j'ai une dizaine de sacs de carrelage cassé et de plâtre. " +
+		"J'ai une remorque. Je peux aller à la déchetterie avec ça ? Il y a une limite de volume pour les particuliers ?"
+	e := demo(t)
+	d := e.Decide(text, "")
+	if d.Outcome != Answered || d.Entry.ID != "decheterie" {
+		t.Fatalf("long message: %s %v, want ANSWERED decheterie", d.Outcome, d.Entry)
+	}
+	if d.Confidence >= e.cfg.AnswerThreshold {
+		t.Fatalf("confidence %.2f: the message no longer tests the long-message rule", d.Confidence)
+	}
+	cfg := DefaultConfig()
+	cfg.LongFrom = 1000 // no message is long
+	plain, err := New(cfg, kb.Demo(), "test", e.lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := plain.Decide(text, ""); d.Outcome == Answered {
+		t.Errorf("without the long-message rule: answered %s at confidence %.2f", d.Entry.ID, d.Confidence)
+	}
+}
+
+func TestConfigRejectsBadLongRule(t *testing.T) {
+	for _, f := range []func(*Config){
+		func(c *Config) { c.LongFrom = 1 },
+		func(c *Config) { c.LongAnswerThreshold = 0 },
+		func(c *Config) { c.LongAnswerThreshold = c.AnswerThreshold + 0.1 },
+		func(c *Config) { c.LongMargin = -0.1 },
+		func(c *Config) { c.LongMargin = 1 },
+	} {
+		c := DefaultConfig()
+		f(&c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v accepted", c)
+		}
+	}
+}
+
+// TestEverydayQuestionIsOutsideTheKB: a question of daily life that no entry
+// answers reads as outside the knowledge base through the everyday questions of
+// the background: less confident than without them, and not answered.
+func TestEverydayQuestionIsOutsideTheKB(t *testing.T) {
+	const text = "y a t il des toilettes publiques vers la gare"
+	e := demo(t)
+	with := e.Decide(text, "")
+	if with.Outcome != Unanswered {
+		t.Errorf("%q: %s %v, want UNANSWERED", text, with.Outcome, with.Entry)
+	}
+	lang := &Language{known: e.lang.known, background: kb.BackgroundQuestions()}
+	without, err := New(DefaultConfig(), kb.Demo(), "test", lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := without.Decide(text, ""); w.Confidence <= with.Confidence {
+		t.Errorf("confidence %.2f without the everyday questions, %.2f with: they should lower it", w.Confidence, with.Confidence)
+	} else {
+		t.Logf("confidence %.2f without the everyday questions, %.2f with", w.Confidence, with.Confidence)
+	}
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/parvis-civic/parvis/french"
 )
@@ -32,7 +33,7 @@ func NewLanguage(words map[string]bool, background []string) *Language {
 			}
 		}
 	}
-	return &Language{known: french.NewLexicon(all), background: background}
+	return &Language{known: french.NewLexicon(all), background: append(slices.Clone(background), everydayQuestions...)}
 }
 
 func (l *Language) lexicon() *french.Lexicon {
