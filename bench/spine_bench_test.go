@@ -227,10 +227,7 @@ func BenchmarkProjectionVsBulkInsert(b *testing.B) {
 // overview counting it.
 func BenchmarkSendMessage50Clients(b *testing.B) {
 	s := parvistest.Start(b, b.TempDir())
-	idle := peakRSS(b, s.PID())
-	send, noop := sendAndNoop(b, s.Addr)
-	load := peakRSS(b, s.PID())
-	report(b, "sendMessage", "every role in one process", send, noop)
+	idle, load := sendAgainstNoop(b, "sendMessage", "every role in one process", s)
 	fmt.Printf("serve peak RSS (VmHWM): %.0f MB idle, %.0f MB after the load\n", idle, load)
 	record("rssIdle", "MB", idle, 0)
 	record("rssLoad", "MB", load, 0)
@@ -273,13 +270,20 @@ func BenchmarkSendMessageAPIRole50Clients(b *testing.B) {
 	db := dsn[:strings.LastIndex(dsn, "/")+1] + fmt.Sprintf("parvis_bench_%d", time.Now().UnixNano())
 	broker := parvistest.StartBroker(b, b.TempDir())
 	api := parvistest.StartRole(b, b.TempDir(), "--role", "api", "--demo", "--kafka", broker.Addr, "--clickhouse", db)
-	idle := peakRSS(b, api.PID())
-	send, noop := sendAndNoop(b, api.Addr)
-	load := peakRSS(b, api.PID())
-	report(b, "sendMessageAPI", "api process alone, broker in its own process", send, noop)
+	idle, load := sendAgainstNoop(b, "sendMessageAPI", "api process alone, broker in its own process", api)
 	fmt.Printf("api process peak RSS (VmHWM): %.0f MB idle, %.0f MB after the load\n", idle, load)
 	record("rssIdleAPI", "MB", idle, 0)
 	record("rssLoadAPI", "MB", load, 0)
+}
+
+// sendAgainstNoop measures a server's sendMessage against its no-op limit and
+// reports them under name, and returns its peak memory before and after (MB).
+func sendAgainstNoop(b *testing.B, name, what string, s *parvistest.Server) (idle, load float64) {
+	idle = peakRSS(b, s.PID())
+	send, noop := sendAndNoop(b, s.Addr)
+	load = peakRSS(b, s.PID())
+	report(b, name, what, send, noop)
+	return idle, load
 }
 
 // sendAndNoop runs 50 clients' conversations, then the no-op request, in
