@@ -112,11 +112,7 @@ func (a *Accounts) CreateFor(ctx context.Context, login, name string, role Role,
 		return Account{}, err
 	}
 	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: strings.TrimSpace(name), Role: string(role), PasswordHash: string(hash), By: by, Scope: scope, Services: services}
-	tenant := a.Tenant
-	if scope != "" {
-		tenant = scope
-	}
-	env, err := a.Log.Emit(ctx, tenant, "", p)
+	env, err := a.Log.Emit(ctx, a.envelopeTenant(scope), "", p)
 	if err != nil {
 		return Account{}, err
 	}
@@ -124,6 +120,15 @@ func (a *Accounts) CreateFor(ctx context.Context, login, name string, role Role,
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return *a.byID[p.AccountID], nil
+}
+
+// envelopeTenant is the tenant an audit event about a scope is filed under: the
+// scope's, or the deployment's for the whole platform.
+func (a *Accounts) envelopeTenant(scope string) string {
+	if scope != "" {
+		return scope
+	}
+	return a.Tenant
 }
 
 // checkPassword refuses a password too short to resist guessing, or too long
@@ -146,8 +151,8 @@ func (a *Accounts) SetPassword(ctx context.Context, id, password, by string) err
 	a.mu.Lock()
 	acc, ok := a.byID[id]
 	tenant := a.Tenant
-	if ok && acc.Tenant != "" {
-		tenant = acc.Tenant
+	if ok {
+		tenant = a.envelopeTenant(acc.Tenant)
 	}
 	a.mu.Unlock()
 	if !ok {

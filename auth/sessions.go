@@ -120,14 +120,6 @@ func (a *Accounts) open(ctx context.Context, name string, role Role, tenant, acc
 	return s, nil
 }
 
-// envelopeTenant is the tenant an audit event about a scope is filed under.
-func (a *Accounts) envelopeTenant(scope string) string {
-	if scope != "" {
-		return scope
-	}
-	return a.Tenant
-}
-
 // applySession applies a session's event from the audit log; a.mu is held.
 func (a *Accounts) applySession(env events.Envelope, p events.Payload) {
 	switch p := p.(type) {
