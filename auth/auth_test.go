@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/web"
 )
 
 func TestParseRole(t *testing.T) {
@@ -246,24 +248,30 @@ func TestLoginNeedsJSON(t *testing.T) {
 	}
 }
 
-// TestSessionCookie: over HTTPS (direct or through a proxy) the cookie has the
-// __Host- prefix, so no sibling subdomain or plain-HTTP page can plant one, and
-// a cookie without it does not count; the cookie lasts until the session's end;
-// signing out clears the cookie the browser holds.
+// TestSessionCookie: over HTTPS (direct or through a trusted proxy) the cookie
+// has the __Host- prefix, so no sibling subdomain or plain-HTTP page can plant
+// one, and a cookie without it does not count; a peer that is no trusted proxy
+// claiming HTTPS gets the plain-HTTP cookie; the cookie lasts until the
+// session's end; signing out clears the cookie the browser holds.
 func TestSessionCookie(t *testing.T) {
 	accounts, _ := newAccounts(t)
-	h := auth.Authenticator{Accounts: accounts}.SessionHandler()
+	// httptest's requests come from 192.0.2.1.
+	trusted, _ := web.ParseProxies("192.0.2.1")
+	sessions := auth.Authenticator{Accounts: accounts}.SessionHandler()
 	body := `{"login":"elue","password":"` + password + `"}`
 	tests := []struct {
 		name, url, proto, cookie string
+		proxies                  []netip.Prefix
 		secure                   bool
 	}{
-		{"HTTP", "http://parvis.test", "", "parvis_session", false},
-		{"HTTPS", "https://parvis.test", "", "__Host-parvis_session", true},
-		{"HTTPS proxy", "http://parvis.test", "https", "__Host-parvis_session", true},
+		{"HTTP", "http://parvis.test", "", "parvis_session", nil, false},
+		{"HTTPS", "https://parvis.test", "", "__Host-parvis_session", nil, true},
+		{"HTTPS proxy", "http://parvis.test", "https", "__Host-parvis_session", trusted, true},
+		{"HTTPS claimed by a peer that is no trusted proxy", "http://parvis.test", "https", "parvis_session", nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			h := web.WithClientAddr(tt.proxies, sessions)
 			req := func(method, path, contentType, body string, c *http.Cookie, csrf string) *http.Response {
 				r := httptest.NewRequest(method, tt.url+path, strings.NewReader(body))
 				if tt.proto != "" {

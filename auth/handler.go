@@ -100,21 +100,15 @@ func (a Authenticator) SessionHandler() http.Handler {
 			}
 		}
 		http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: "", Path: "/", HttpOnly: true,
-			Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: -1})
+			Secure: web.OverHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: -1})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
 }
 
-// overHTTPS reports whether the browser reached us over HTTPS, directly or
-// through a proxy: cookies are then marked Secure.
-func overHTTPS(r *http.Request) bool {
-	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
-}
-
 // cookieName is the name of the session cookie on a request's scheme.
 func cookieName(r *http.Request) string {
-	if overHTTPS(r) {
+	if web.OverHTTPS(r) {
 		return hostCookie
 	}
 	return sessionCookie
@@ -124,7 +118,7 @@ func cookieName(r *http.Request) string {
 // Secure and __Host- over HTTPS, kept until the session's end at the latest.
 func setSessionCookie(w http.ResponseWriter, r *http.Request, s Session) {
 	http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: s.Secret, Path: "/", HttpOnly: true,
-		Secure: overHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: int(time.Until(s.Ends).Seconds())})
+		Secure: web.OverHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: int(time.Until(s.Ends).Seconds())})
 }
 
 // deviceOf describes the browser of a sign-in, for the list of sessions.

@@ -104,7 +104,7 @@ func (o *OIDC) Handler() http.Handler {
 		// The dashboard page the person was on: they land there once signed in.
 		if next, ok := returnTo(r.URL.Query().Get("next")); ok {
 			http.SetCookie(w, &http.Cookie{Name: nextCookie, Value: url.QueryEscape(next), Path: "/auth/oidc/", HttpOnly: true,
-				Secure: overHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
+				Secure: web.OverHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
 		}
 		o.redirect(w, r, false)
 	})
@@ -171,7 +171,7 @@ func returnTo(v string) (string, bool) {
 func (o *OIDC) redirect(w http.ResponseWriter, r *http.Request, reauth bool) {
 	f := flow{state: NewSecret(), nonce: NewSecret(), verifier: oauth2.GenerateVerifier(), reauth: reauth}
 	http.SetCookie(w, &http.Cookie{Name: flowCookie, Value: f.String(), Path: "/auth/oidc/", HttpOnly: true,
-		Secure: overHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
+		Secure: web.OverHTTPS(r), SameSite: http.SameSiteLaxMode, MaxAge: 600})
 	opts := []oauth2.AuthCodeOption{oidc.Nonce(f.nonce), oauth2.S256ChallengeOption(f.verifier)}
 	if reauth {
 		// max_age also obliges the provider to say in auth_time when it did.

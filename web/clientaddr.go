@@ -86,17 +86,51 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 
 type clientKey struct{}
 
+// requester is what [WithClientAddr] learns of a request's client.
+type requester struct {
+	addr  string
+	https bool
+}
+
 // WithClientAddr records the client's address (see the rules of trusted
-// proxies and IPv6 networks above) in the request context, for every handler
-// behind it: rate limits, sign-in attempts, logs.
+// proxies and IPv6 networks above) and whether it reached us over HTTPS in
+// the request context, for every handler behind it: rate limits, sign-in
+// attempts, logs, cookies.
 func WithClientAddr(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, clientAddr(r, trusted))))
+		c := requester{addr: clientAddr(r, trusted), https: overHTTPS(r, trusted)}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
 	})
+}
+
+// overHTTPS reports whether the browser reached us over HTTPS: directly, or
+// through a trusted proxy that says so in X-Forwarded-Proto (the last value,
+// the one the nearest proxy set). Any other peer's header is its own say-so:
+// believing it would let a plain-HTTP client be handed the cookies meant for
+// HTTPS.
+func overHTTPS(r *http.Request, trusted []netip.Prefix) bool {
+	if r.TLS != nil {
+		return true
+	}
+	peer, ok := parseAddr(r.RemoteAddr)
+	if !ok || !isTrusted(peer, trusted) {
+		return false
+	}
+	protos := strings.Split(strings.Join(r.Header.Values("X-Forwarded-Proto"), ","), ",")
+	return strings.EqualFold(strings.TrimSpace(protos[len(protos)-1]), "https")
 }
 
 // ClientAddr returns the address recorded by [WithClientAddr], or "" without it.
 func ClientAddr(ctx context.Context) string {
-	s, _ := ctx.Value(clientKey{}).(string)
-	return s
+	c, _ := ctx.Value(clientKey{}).(requester)
+	return c.addr
+}
+
+// OverHTTPS reports whether r's client reached us over HTTPS, as
+// [WithClientAddr] recorded it (without it: whether r came over TLS).
+func OverHTTPS(r *http.Request) bool {
+	if c, ok := r.Context().Value(clientKey{}).(requester); ok {
+		return c.https
+	}
+	return r.TLS != nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -106,6 +107,44 @@ func TestClientAddr(t *testing.T) {
 	}
 	if _, err := ParseProxies("10.0.0.0/8,proxy.ville.fr"); err == nil || !strings.Contains(err.Error(), "proxy.ville.fr") {
 		t.Errorf("a host name: %v", err)
+	}
+}
+
+// TestOverHTTPS: HTTPS is what the connection was, or what the nearest trusted
+// proxy says; anyone else's X-Forwarded-Proto is ignored.
+func TestOverHTTPS(t *testing.T) {
+	proxies, _ := ParseProxies("10.0.0.0/8")
+	tests := []struct {
+		name, remote string
+		tls          bool
+		protos       []string
+		want         bool
+	}{
+		{"plain HTTP", "198.51.100.7:1", false, nil, false},
+		{"TLS", "198.51.100.7:1", true, nil, true},
+		{"trusted proxy says https", "10.1.2.3:1", false, []string{"https"}, true},
+		{"trusted proxy says http", "10.1.2.3:1", false, []string{"http"}, false},
+		{"the nearest proxy's word counts", "10.1.2.3:1", false, []string{"https", "http"}, false},
+		{"the nearest proxy's word counts, in one header", "10.1.2.3:1", false, []string{"http, HTTPS"}, true},
+		{"untrusted peer says https", "198.51.100.7:1", false, []string{"https"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/", nil)
+			req.RemoteAddr = tt.remote
+			if tt.tls {
+				req.TLS = &tls.ConnectionState{}
+			}
+			for _, p := range tt.protos {
+				req.Header.Add("X-Forwarded-Proto", p)
+			}
+			var got bool
+			WithClientAddr(proxies, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = OverHTTPS(r) })).
+				ServeHTTP(httptest.NewRecorder(), req)
+			if got != tt.want {
+				t.Errorf("over HTTPS: %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

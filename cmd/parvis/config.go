@@ -89,7 +89,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.CampaignURL, "campaign-url", env("PARVIS_CAMPAIGN_URL", ""), "page with the widget that test campaigns' invite URLs open; empty: the demo site at --addr [PARVIS_CAMPAIGN_URL]")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection) [PARVIS_GRAPHQL_INTROSPECTION]")
 	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit) [PARVIS_TOKEN_RATE_LIMIT]")
-	fs.StringVar(&c.Proxies, "trusted-proxies", env("PARVIS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For tells the client's address (addresses or CIDR prefixes, comma-separated) [PARVIS_TRUSTED_PROXIES]")
+	fs.StringVar(&c.Proxies, "trusted-proxies", env("PARVIS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme (addresses or CIDR prefixes, comma-separated) [PARVIS_TRUSTED_PROXIES]")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("PARVIS_METRICS_ADDR", ""), "serve /metrics on this internal HOST:PORT only (empty: on --addr) [PARVIS_METRICS_ADDR]")
 	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", env("PARVIS_OIDC_ISSUER", ""), "OpenID Connect provider of the authority (empty: local accounts only) [PARVIS_OIDC_ISSUER]")
 	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", env("PARVIS_OIDC_CLIENT_ID", ""), "client id registered at the provider [PARVIS_OIDC_CLIENT_ID]")
