@@ -28,6 +28,7 @@ package bot
 import (
 	"fmt"
 	"math"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -121,6 +122,9 @@ type Engine struct {
 	emb         Embedder // nil: lexical only
 	embedErrors atomic.Int64
 	cur         atomic.Pointer[snapshot]
+
+	convMu sync.Mutex
+	conv   map[string]*conversationIndex // by the kinds it holds
 }
 
 type snapshot struct {
@@ -157,6 +161,7 @@ func (e *Engine) Swap(entries []kb.Entry, version string) error {
 		return nil
 	}
 	ix := NewIndex(entries, e.lang)
+	ix.conversation = e.conversationFor(entries)
 	var err error
 	if e.emb != nil {
 		var prev *semanticIndex
@@ -197,6 +202,9 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 	// Each view of the message (see [Index.views]) is searched. The first
 	// question of a message that asks several is answered when it can be; else
 	// the most confident view decides, the first on a tie.
+	if d, ok := conversational(ix.conversation, text, audience); ok {
+		return d
+	}
 	var a analyzed
 	d := Decision{Outcome: Unanswered}
 	for i, v := range ix.views(text) {
@@ -323,10 +331,14 @@ var calibration = []float64{-4.506, 1.393, 1.466, 2.951, -0.242, 0.059, 1.191, 2
 // Handoff returns the entry that puts a citizen in touch with a person, if the
 // knowledge base has one.
 func (e *Engine) Handoff() (*kb.Entry, bool) {
-	for _, en := range e.Index().entries {
+	ix := e.Index()
+	for _, en := range ix.entries {
 		if en.Kind == kb.KindHandoff {
 			return en, true
 		}
+	}
+	if ix.conversation != nil {
+		return ix.conversation.Handoff()
 	}
 	return nil, false
 }

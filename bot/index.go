@@ -34,6 +34,8 @@ type Index struct {
 	fields     *fieldIndex          // BM25F over every field of the entries
 	scratch    *scratchPool         // per-message working space
 	sem        *semanticIndex       // the phrasings' vectors; nil without an embedder
+
+	conversation *conversationIndex // the built-in conversation entries; nil when the base has its own
 }
 
 // posting is one phrasing holding a stem, with the word that gave the stem there.

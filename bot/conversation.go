@@ -1,0 +1,75 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// conversationIndex holds the built-in conversation entries (see
+// [kb.Conversation]) that a knowledge base lacking them gets. They are
+// searched apart from the knowledge base: mixed into it, « bonjour » and
+// « agent » would become its vocabulary and pull long questions that merely
+// begin with a greeting, or speak of an « agent d'accueil », towards them.
+type conversationIndex struct {
+	ix *Index
+}
+
+// conversationFor returns the conversation index for entries, nil when they
+// have entries of every conversation kind. Indexes are kept by the kinds they
+// hold: a new version of the knowledge base reuses one.
+func (e *Engine) conversationFor(entries []kb.Entry) *conversationIndex {
+	conv := kb.Conversation(entries)
+	if len(conv) == 0 {
+		return nil
+	}
+	var kinds []string
+	for _, c := range conv {
+		kinds = append(kinds, c.ID)
+	}
+	key := strings.Join(kinds, ",")
+	e.convMu.Lock()
+	defer e.convMu.Unlock()
+	if ci, ok := e.conv[key]; ok {
+		return ci
+	}
+	if e.conv == nil {
+		e.conv = map[string]*conversationIndex{}
+	}
+	ci := &conversationIndex{ix: NewIndex(conv, e.lang)}
+	e.conv[key] = ci
+	return ci
+}
+
+// conversational decides a message that is conversation and nothing else: a
+// built-in entry close to it (as close as a background question must be to an
+// entry to count as covered), or explaining most of it. « Bonjour », « merci
+// bcp », « un humain svp » are; « bonjour, je postule à un poste d'agent
+// d'accueil » is not, and goes to the knowledge base.
+func conversational(ci *conversationIndex, text string, audience kb.Audience) (Decision, bool) {
+	if ci == nil {
+		return Decision{}, false
+	}
+	a := ci.ix.analyze(text)
+	if len(a.terms) == 0 {
+		return Decision{}, false
+	}
+	cs := ci.ix.search(a, audience, 1)
+	if len(cs) == 0 || (cs[0].Phrasing < coveredDice && cs[0].Coverage < coveredCoverage) {
+		return Decision{}, false
+	}
+	best := cs[0]
+	return Decision{Outcome: outcomeOf(best.Entry), Entry: best.Entry, Confidence: max(best.Phrasing, best.Coverage),
+		Candidates: cs, Terms: a.describe()}, true
+}
+
+// Handoff returns the built-in entry that puts a citizen in touch with a
+// person, if the index holds one.
+func (ci *conversationIndex) Handoff() (*kb.Entry, bool) {
+	for _, en := range ci.ix.entries {
+		if en.Kind == kb.KindHandoff {
+			return en, true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,60 @@
+package bot
+
+import (
+	"testing"
+
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// TestConversationWithoutEntriesOfItsOwn: a knowledge base imported as a plain
+// FAQ (the service-public.fr questions, no greeting, no way to a person) greets,
+// thanks and hands over with the built-in entries, and its questions, even
+// those that begin with a greeting or speak of an agent, still go to its own
+// entries; a base with conversation entries of its own keeps them.
+func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
+	lang := NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
+	faq, err := New(DefaultConfig(), kb.ServicePublic(), "v1", lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text    string
+		outcome Outcome
+		entry   string
+	}{
+		{"bonjour", Smalltalk, "conversation_salutation"},
+		{"bjr", Smalltalk, "conversation_salutation"},
+		{"merci bcp", Smalltalk, "conversation_remerciement"},
+		{"au revoir", Smalltalk, "conversation_au_revoir"},
+		{"un humain svp", Handoff, "conversation_agent"},
+		{"Bonjour, je voudrais parler à une vraie personne svp", Handoff, "conversation_agent"},
+	}
+	for _, tt := range tests {
+		d := faq.Decide(tt.text, kb.Particulier)
+		if d.Outcome != tt.outcome || d.Entry == nil || d.Entry.ID != tt.entry {
+			t.Errorf("%q: %s %v, want %s %s", tt.text, d.Outcome, d.Entry, tt.outcome, tt.entry)
+		}
+	}
+	for _, text := range []string{
+		"Bonjour, je postule à un poste d'agent d'accueil à la mairie, pouvez-vous m'aider pour ma lettre de motivation ?",
+		"merci de me dire comment refaire ma carte grise après un déménagement",
+	} {
+		if d := faq.Decide(text, kb.Particulier); d.Outcome == Smalltalk || d.Outcome == Handoff {
+			t.Errorf("%q taken for conversation: %s %s", text, d.Outcome, d.Entry.ID)
+		}
+	}
+	if h, ok := faq.Handoff(); !ok || h.ID != "conversation_agent" {
+		t.Errorf("handoff of a base without one: %v %v", h, ok)
+	}
+
+	own := demo(t)
+	if d := own.Decide("un humain svp", kb.Particulier); d.Entry == nil || d.Entry.ID != "parler_agent" {
+		t.Errorf("a base with its own handoff: %s %v", d.Outcome, d.Entry)
+	}
+	if d := own.Decide("bonjour", kb.Particulier); d.Entry == nil || d.Entry.ID != "salutation" {
+		t.Errorf("a base with its own greeting: %s %v", d.Outcome, d.Entry)
+	}
+	if own.Index().conversation != nil {
+		t.Error("a base with entries of every conversation kind got the built-in ones")
+	}
+}
