@@ -2,6 +2,7 @@ package integration
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -180,3 +181,27 @@ func TestDashboardsSignInAt320px(t *testing.T) {
 // tooWide names the elements that reach past the viewport's right edge outside
 // any frame that scrolls, and the page's width.
 const tooWide = `[...document.querySelectorAll("body *")].filter(e => { if (e.getBoundingClientRect().right <= innerWidth + 0.5) return false; for (let a = e.parentElement; a; a = a.parentElement) { if (getComputedStyle(a).overflowX !== "visible") return false; } return true; }).slice(0, 8).map(e => e.tagName + "#" + e.id + "." + e.className + " " + e.getBoundingClientRect().right).join(", ") + " scrollWidth " + document.scrollingElement.scrollWidth`
+
+// TestTownBeforeItsKnowledgeBase: a deployment started on an empty log, before
+// the town has imported anything, is ready (a proxy waiting for readiness lets
+// its administrators reach the studio to import the base), says its base is
+// empty, and its chat already greets and hands over.
+func TestTownBeforeItsKnowledgeBase(t *testing.T) {
+	s := parvistest.StartRole(t, t.TempDir(), "--broker-listen", parvistest.FreePort(t))
+	resp, err := http.Get("http://" + s.Addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "base de connaissances vide") {
+		t.Errorf("/readyz on an empty base: %d %q", resp.StatusCode, body)
+	}
+	id := s.StartConversation()
+	for text, want := range map[string]string{"bonjour": "SMALLTALK", "un humain svp": "HANDOFF", "quand passent les poubelles ?": "UNANSWERED"} {
+		r, errs := s.Send(id, text)
+		if len(errs) > 0 || r.Outcome != want {
+			t.Errorf("%q: %s %q %v, want %s", text, r.Outcome, r.Text, errs, want)
+		}
+	}
+}

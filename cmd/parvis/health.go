@@ -15,7 +15,7 @@ import (
 // curl. Exit 0 when it is, 1 with the reason otherwise.
 func healthCmd(ctx context.Context, args []string) error {
 	fs := newFlags("health", "parvis health [--addr HOST:PORT] [--ready]\n\n"+
-		"Exit 0 when the serve at --addr is alive (/healthz), or ready with --ready (/readyz: broker, ClickHouse and knowledge base).")
+		"Exit 0 when the serve at --addr is alive (/healthz), or ready with --ready (/readyz: broker and ClickHouse answer, knowledge base read).")
 	addr := fs.String("addr", env("PARVIS_ADDR", "127.0.0.1:8080"), "HTTP address of the serve [PARVIS_ADDR]")
 	ready := fs.Bool("ready", false, "ask /readyz instead of /healthz")
 	if err := parseFlags(fs, args); err != nil {

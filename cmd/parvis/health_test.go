@@ -19,7 +19,7 @@ func TestHealth(t *testing.T) {
 		case r.URL.Path == "/readyz" && ready.Load():
 			w.Write([]byte("prêt\n"))
 		default:
-			http.Error(w, "pas prêt : base de connaissances vide", http.StatusServiceUnavailable)
+			http.Error(w, "pas prêt : ClickHouse injoignable", http.StatusServiceUnavailable)
 		}
 	}))
 	defer srv.Close()

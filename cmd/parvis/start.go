@@ -365,11 +365,16 @@ func (s *server) startProbes(context.Context) error {
 		if err := eventlog.Ping(rctx, s.brokers); err != nil {
 			problems = append(problems, "broker Kafka injoignable")
 		}
-		if s.engine.Index().Len() == 0 {
-			problems = append(problems, "base de connaissances vide")
-		}
 		if len(problems) > 0 {
 			http.Error(w, "pas prêt : "+strings.Join(problems, ", "), http.StatusServiceUnavailable)
+			return
+		}
+		// The knowledge base was read to its end before serving began. An
+		// empty one is a town's first hour, not a fault: its administrators
+		// import it from the studio, which a proxy waiting for readiness
+		// would otherwise never let them reach.
+		if s.engine.Index().Len() == 0 {
+			fmt.Fprintln(w, "prêt (base de connaissances vide : importez-la depuis l'atelier ou avec parvis kb import)")
 			return
 		}
 		fmt.Fprintln(w, "prêt")
