@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"cmp"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -36,6 +38,7 @@ type Index struct {
 	sem        *semanticIndex       // the phrasings' vectors; nil without an embedder
 
 	conversation *conversationIndex // the built-in conversation entries; nil when the base has its own
+	themes       []string           // see [Index.Themes]
 }
 
 // posting is one phrasing holding a stem, with the word that gave the stem there.
@@ -168,6 +171,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			}
 		}
 	}
+	ix.themes = themesOf(ix.entries)
 	ix.clf = trainPerceptron(ix)
 	ix.fields = newFieldIndex(ix.entries, fielded)
 	// The background is built with the index's own search, on scratch space
@@ -559,6 +563,37 @@ func containsAudience(as []kb.Audience, a kb.Audience) bool {
 
 // describe returns the analyzed stems, for logs and explanations.
 func (a analyzed) describe() string { return strings.Join(a.terms, " ") }
+
+// Themes returns at most n themes of the base, those of the most entries
+// first: the themes of its own entries when it has some, else those of the
+// national ones. The citizen who got no answer learns what the base knows.
+func (ix *Index) Themes(n int) []string { return ix.themes[:min(n, len(ix.themes))] }
+
+func themesOf(entries []*kb.Entry) []string {
+	count := map[string]int{}
+	national := map[string]int{}
+	for _, e := range entries {
+		if (e.Kind != kb.KindAnswer && e.Kind != "") || strings.TrimSpace(e.Theme) == "" {
+			continue
+		}
+		if e.National {
+			national[e.Theme]++
+		} else {
+			count[e.Theme]++
+		}
+	}
+	if len(count) == 0 {
+		count = national
+	}
+	themes := slices.Collect(maps.Keys(count))
+	slices.SortFunc(themes, func(a, b string) int {
+		if c := cmp.Compare(count[b], count[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return themes
+}
 
 // Entries returns the answering entries, in knowledge base order.
 func (ix *Index) Entries() []*kb.Entry { return ix.entries }

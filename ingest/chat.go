@@ -496,8 +496,14 @@ func Compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 	}
 	var b strings.Builder
 	b.WriteString("Je n'ai pas trouvé de réponse sûre à votre question. ")
-	b.WriteString("Je peux vous renseigner sur les papiers d'identité, l'état civil, les élections, les déchets, ")
-	b.WriteString("la voirie, l'urbanisme, les écoles et la petite enfance, les associations et les services de la ville. ")
+	// The themes this base's own entries cover, not a list written for one
+	// town: an intercommunalité that answers for waste, or a FAQ imported as
+	// it is, says what it knows.
+	if themes := engine.Index().Themes(6); len(themes) > 0 {
+		b.WriteString("Je peux vous renseigner notamment sur ces sujets : ")
+		b.WriteString(strings.Join(themes, ", "))
+		b.WriteString(". ")
+	}
 	b.WriteString("Vous pouvez reformuler votre question")
 	if h, ok := engine.Handoff(); ok {
 		b.WriteString(", ou joindre un agent : ")
