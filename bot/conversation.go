@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 
+	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -15,19 +16,27 @@ type conversationIndex struct {
 	ix *Index
 }
 
-// conversationFor returns the conversation index for entries, nil when they
-// have entries of every conversation kind. Indexes are kept by the kinds they
-// hold: a new version of the knowledge base reuses one.
-func (e *Engine) conversationFor(entries []kb.Entry) *conversationIndex {
-	conv := kb.Conversation(entries)
+// conversationFor returns the index of the built-in conversation entries (see
+// [kb.Conversation]) that ix has no entry of its own for: an entry of the same
+// kind close to the built-in's question (« Bonjour », « Merci », « Je veux parler
+// à une personne »). nil when it has them all. Indexes are kept by the entries
+// they hold: a new version of the knowledge base reuses one.
+func (e *Engine) conversationFor(ix *Index) *conversationIndex {
+	var conv []kb.Entry
+	var ids []string
+	for _, c := range kb.Conversation() {
+		a := ix.analyzeWords(french.Words(c.Question), false)
+		if cs := ix.search(a, "", 1); len(a.terms) > 0 && len(cs) > 0 && cs[0].Entry.Kind == c.Kind &&
+			(cs[0].Phrasing >= coveredDice || cs[0].Coverage >= coveredCoverage) {
+			continue
+		}
+		conv = append(conv, c)
+		ids = append(ids, c.ID)
+	}
 	if len(conv) == 0 {
 		return nil
 	}
-	var kinds []string
-	for _, c := range conv {
-		kinds = append(kinds, c.ID)
-	}
-	key := strings.Join(kinds, ",")
+	key := strings.Join(ids, ",")
 	e.convMu.Lock()
 	defer e.convMu.Unlock()
 	if ci, ok := e.conv[key]; ok {

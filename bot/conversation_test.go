@@ -9,8 +9,9 @@ import (
 // TestConversationWithoutEntriesOfItsOwn: a knowledge base imported as a plain
 // FAQ (the service-public.fr questions, no greeting, no way to a person) greets,
 // thanks and hands over with the built-in entries, and its questions, even
-// those that begin with a greeting or speak of an agent, still go to its own
-// entries; a base with conversation entries of its own keeps them.
+// those that begin with a greeting or speak of an agent or a test, still go to
+// its own entries; a base with conversation entries of its own keeps them, and
+// gets the built-in ones it lacks.
 func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 	lang := NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
 	faq, err := New(DefaultConfig(), kb.ServicePublic(), "v1", lang)
@@ -26,6 +27,7 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		{"bjr", Smalltalk, "conversation_salutation"},
 		{"merci bcp", Smalltalk, "conversation_remerciement"},
 		{"au revoir", Smalltalk, "conversation_au_revoir"},
+		{"test", Smalltalk, "conversation_essai"},
 		{"un humain svp", Handoff, "conversation_agent"},
 		{"Bonjour, je voudrais parler à une vraie personne svp", Handoff, "conversation_agent"},
 	}
@@ -38,6 +40,7 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 	for _, text := range []string{
 		"Bonjour, je postule à un poste d'agent d'accueil à la mairie, pouvez-vous m'aider pour ma lettre de motivation ?",
 		"merci de me dire comment refaire ma carte grise après un déménagement",
+		"test de dépistage gratuit pour mon fils, c'est remboursé ?",
 	} {
 		if d := faq.Decide(text, kb.Particulier); d.Outcome == Smalltalk || d.Outcome == Handoff {
 			t.Errorf("%q taken for conversation: %s %s", text, d.Outcome, d.Entry.ID)
@@ -54,7 +57,12 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 	if d := own.Decide("bonjour", kb.Particulier); d.Entry == nil || d.Entry.ID != "salutation" {
 		t.Errorf("a base with its own greeting: %s %v", d.Outcome, d.Entry)
 	}
-	if own.Index().conversation != nil {
-		t.Error("a base with entries of every conversation kind got the built-in ones")
+	if d := own.Decide("au revoir", kb.Particulier); d.Entry == nil || d.Entry.ID != "conversation_au_revoir" {
+		t.Errorf("a base without a goodbye of its own: %s %v", d.Outcome, d.Entry)
+	}
+	for _, e := range own.Index().conversation.ix.entries {
+		if e.ID == "conversation_salutation" || e.ID == "conversation_remerciement" || e.ID == "conversation_agent" {
+			t.Errorf("a base with its own %s got the built-in one", e.ID)
+		}
 	}
 }

@@ -161,7 +161,7 @@ func (e *Engine) Swap(entries []kb.Entry, version string) error {
 		return nil
 	}
 	ix := NewIndex(entries, e.lang)
-	ix.conversation = e.conversationFor(entries)
+	ix.conversation = e.conversationFor(ix)
 	var err error
 	if e.emb != nil {
 		var prev *semanticIndex
