@@ -14,6 +14,9 @@ import (
 // begin with a greeting, or speak of an « agent d'accueil », towards them.
 type conversationIndex struct {
 	ix *Index
+	// exact holds every phrasing's words: « ok », « oui », made of words too
+	// common to search, are conversation when they are the whole message.
+	exact map[string]*kb.Entry
 }
 
 // conversationFor returns the index of the built-in conversation entries (see
@@ -45,7 +48,12 @@ func (e *Engine) conversationFor(ix *Index) *conversationIndex {
 	if e.conv == nil {
 		e.conv = map[string]*conversationIndex{}
 	}
-	ci := &conversationIndex{ix: NewIndex(conv, e.lang)}
+	ci := &conversationIndex{ix: NewIndex(conv, e.lang), exact: map[string]*kb.Entry{}}
+	for _, en := range ci.ix.entries {
+		for _, p := range en.Phrasings() {
+			ci.exact[strings.Join(french.Words(p), " ")] = en
+		}
+	}
 	e.conv[key] = ci
 	return ci
 }
@@ -58,6 +66,9 @@ func (e *Engine) conversationFor(ix *Index) *conversationIndex {
 func conversational(ci *conversationIndex, text string, audience kb.Audience) (Decision, bool) {
 	if ci == nil {
 		return Decision{}, false
+	}
+	if en, ok := ci.exact[strings.Join(french.Words(text), " ")]; ok {
+		return Decision{Outcome: outcomeOf(en), Entry: en, Confidence: 1}, true
 	}
 	a := ci.ix.analyze(text)
 	if len(a.terms) == 0 {

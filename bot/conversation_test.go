@@ -28,6 +28,7 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		{"merci bcp", Smalltalk, "conversation_remerciement"},
 		{"au revoir", Smalltalk, "conversation_au_revoir"},
 		{"test", Smalltalk, "conversation_essai"},
+		{"ok", Smalltalk, "conversation_accord"},
 		{"un humain svp", Handoff, "conversation_agent"},
 		{"Bonjour, je voudrais parler à une vraie personne svp", Handoff, "conversation_agent"},
 	}

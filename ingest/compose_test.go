@@ -23,12 +23,12 @@ func TestUnansweredSaysWhatTheBaseKnows(t *testing.T) {
 	}
 	town := reply(kb.ForTenant(all, "montclar", "cc-val-de-leze"))
 	cc := reply(kb.ForTenant(all, "cc-val-de-leze", ""))
-	for _, want := range []string{"Etat civil", "Déchets", "joindre un agent : Je vous mets en relation"} {
+	for _, want := range []string{"État civil", "Déchets", "joindre un agent : Je vous mets en relation"} {
 		if !strings.Contains(town, want) {
 			t.Errorf("the town's reply lacks %q: %s", want, town)
 		}
 	}
-	if !strings.Contains(cc, "sujets : Déchets.") || strings.Contains(cc, "Etat civil") {
+	if !strings.Contains(cc, "sujets : Déchets.") || strings.Contains(cc, "État civil") {
 		t.Errorf("the intercommunalité's reply: %s", cc)
 	}
 	if !strings.Contains(cc, "joindre un agent : L'accueil de votre collectivité") {

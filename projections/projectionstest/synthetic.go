@@ -37,7 +37,7 @@ func SeedSyntheticTenants(ctx context.Context, s projections.Store, n int, from,
 	span := to.Sub(from)
 	const perInsert = 200_000
 	b := projections.Batch{}
-	themes := []string{"Papiers", "Papiers", "Mairie", "Enfance", "Déchets", "Sports et loisirs", "Urbanisme", "Etat civil"}
+	themes := []string{"Papiers", "Papiers", "Mairie", "Enfance", "Déchets", "Sports et loisirs", "Urbanisme", "État civil"}
 	for i, e := range entries {
 		b.Add("kb_entries", e, "published", e, "réponse", "Ville de Montclar", "{}", from, "kb"+e, uint64(from.UnixMilli()), "", themes[i], "Service "+themes[i])
 	}
