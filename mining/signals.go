@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
 )
@@ -88,7 +89,7 @@ func Signals(turns []projections.Turn, feedback []projections.Feedback, endings 
 				// its need in the same message, if any.
 				if j := previousQuestion(conv, i); j >= 0 {
 					add(j, ReasonHandoff)
-				} else if i == 0 {
+				} else if i == 0 && !onlyAsksForAPerson(t.Text) {
 					add(i, ReasonHandoff)
 				}
 			case "ANSWERED":
@@ -129,6 +130,25 @@ func Signals(turns []projections.Turn, feedback []projections.Feedback, endings 
 		start = end
 	}
 	return out
+}
+
+// personWords make up a request for a person, and nothing else.
+var personWords = map[string]bool{"humain": true, "humaine": true, "personne": true, "vraie": true, "vrai": true,
+	"reelle": true, "reel": true, "parler": true, "agent": true, "conseiller": true, "conseillere": true,
+	"interlocuteur": true, "quelqu": true, "joindre": true, "contacter": true, "appeler": true, "telephone": true,
+	"passez": true, "passer": true, "mettre": true, "relation": true, "pour": true, "mairie": true, "accueil": true,
+	"standard": true, "operateur": true, "robot": true}
+
+// onlyAsksForAPerson reports a message that asks for a person and says no
+// need (« un humain svp »): opening a conversation, it is no unmet demand of its
+// own, and the question that follows, if any, says what the citizen needs.
+func onlyAsksForAPerson(text string) bool {
+	for _, w := range french.ContentWords(text) {
+		if !personWords[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // choiceTaken reports whether the message after a CLARIFY was answered with one

@@ -43,6 +43,8 @@ func TestSignals(t *testing.T) {
 		turn("k", "k1", 0, "UNANSWERED", 0.2, "mon voisin coupe ses haies la nuit"),
 		turn("k", "k2", 1, "HANDOFF", 0.9, "je veux parler à quelqu'un"), // after a question
 		turn("l", "l1", 0, "HANDOFF", 0.9, "un humain pour mon dossier de bourse"),
+		turn("m", "m1", 0, "HANDOFF", 0.9, "un humain svp"), // says no need: the next question will
+		turn("n", "n1", 0, "HANDOFF", 0.9, "je peux avoir un agent de la mairie ?"),
 	}
 	fb := []projections.Feedback{{ConversationID: "d", At: t0.Add(time.Minute), Helpful: 0},
 		{ConversationID: "f", At: t0.Add(time.Minute), Helpful: 1}}
