@@ -248,6 +248,25 @@ func TestLoginNeedsJSON(t *testing.T) {
 	}
 }
 
+// TestSessionKeepsTheNetwork: a sign-in keeps the network it came from (IPv4
+// /24, IPv6 /48) and its browser, not the exact address: the session events are
+// kept on the audit log for ever.
+func TestSessionKeepsTheNetwork(t *testing.T) {
+	body := `{"login":"elue","password":"` + password + `"}`
+	for remote, want := range map[string]string{"198.51.100.77:4242": "198.51.100.0/24", "[2001:db8:aa:bb:cc::1]:443": "2001:db8:aa::/48"} {
+		accounts, _ := newAccounts(t)
+		r := httptest.NewRequest("POST", "http://parvis.test/auth/login", strings.NewReader(body))
+		r.RemoteAddr = remote
+		r.Header.Set("User-Agent", "Firefox")
+		if resp := serveRequest(web.WithClientAddr(nil, auth.Authenticator{Accounts: accounts}.SessionHandler()), r, "application/json", nil, ""); resp.StatusCode != http.StatusOK {
+			t.Fatalf("sign-in from %s: %d", remote, resp.StatusCode)
+		}
+		if list := accounts.Sessions(); len(list) != 1 || list[0].Device.Address != want || list[0].Device.UserAgent != "Firefox" {
+			t.Errorf("sign-in from %s: sessions %+v, want the network %s", remote, list, want)
+		}
+	}
+}
+
 // TestSessionCookie: over HTTPS (direct or through a trusted proxy) the cookie
 // has the __Host- prefix, so no sibling subdomain or plain-HTTP page can plant
 // one, and a cookie without it does not count; a peer that is no trusted proxy

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -127,7 +128,22 @@ func deviceOf(r *http.Request) Device {
 	if len(ua) > 200 {
 		ua = strings.ToValidUTF8(ua[:200], "")
 	}
-	return Device{Address: web.ClientAddr(r.Context()), UserAgent: ua}
+	return Device{Address: network(web.ClientAddr(r.Context())), UserAgent: ua}
+}
+
+// network returns the network of a client's address (IPv4 /24, IPv6 /48): the
+// session events keep it on the audit log, which is kept for ever, and a
+// network tells an administrator « the town hall » or « at home » without
+// keeping where exactly a person connected from. Anything else is kept as it
+// is (a Unix socket's name).
+func network(addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil {
+		return netip.PrefixFrom(a, min(a.BitLen(), 24)).Masked().String()
+	}
+	if p, err := netip.ParsePrefix(addr); err == nil && p.Addr().Is6() {
+		return netip.PrefixFrom(p.Addr(), min(p.Bits(), 48)).Masked().String()
+	}
+	return addr
 }
 
 func (a Authenticator) session(r *http.Request) (Session, bool) {

@@ -3500,7 +3500,7 @@ type Session {
   role: Role!
   "A local account's id, or oidc: and the provider's subject."
   accountId: ID!
-  "The client's address and browser at sign-in."
+  "The client's network (IPv4 /24, IPv6 /48) and browser at sign-in: the audit log keeps them for ever, so not the exact address."
   address: String
   userAgent: String
   startedAt: Time!

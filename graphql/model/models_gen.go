@@ -485,7 +485,7 @@ type Session struct {
 	Role Role   `json:"role"`
 	// A local account's id, or oidc: and the provider's subject.
 	AccountID string `json:"accountId"`
-	// The client's address and browser at sign-in.
+	// The client's network (IPv4 /24, IPv6 /48) and browser at sign-in: the audit log keeps them for ever, so not the exact address.
 	Address    *string   `json:"address,omitempty"`
 	UserAgent  *string   `json:"userAgent,omitempty"`
 	StartedAt  time.Time `json:"startedAt"`
