@@ -164,8 +164,9 @@ type live struct {
 }
 
 // seenEvery is how often a session in use says so on the audit log: another
-// api process may end it for idleness up to this much early.
-const seenEvery = 30 * time.Minute
+// api process may end it for idleness up to this much early (of IdleTimeout's
+// 8 hours), for one event every 5 minutes of a person's work.
+const seenEvery = 5 * time.Minute
 
 func (s *live) expiry() time.Time {
 	if idle := s.LastSeen.Add(IdleTimeout); idle.Before(s.Ends) {
