@@ -17,21 +17,21 @@ import (
 // words that fit any subject (« demande », « service », « mairie »).
 var conceptGroups = `
 velo: velo velos bicyclette bicyclettes becane biclou cycliste cyclistes vls velib velov vae trottinette trottinettes pedaler piste cyclable
-bus: bus autobus car autocar navette ligne arret arrets tram tramway abonnement transport transports desserte correspondance chauffeur horaire_bus
+bus: bus autobus car autocar navette ligne arret arrets tram tramway abonnement transport transports desserte correspondance chauffeur horaire_bus ramassage_scolaire car_scolaire transport_scolaire transports_scolaires transport_demande
 train: train gare sncf ter quai rer
-voiture: voiture automobile garer parking parkings place_handicape covoiturage
+voiture: voiture automobile garer parking parkings place_handicape covoiturage zone_bleue macaron carte_resident borne_recharge bornes_recharge voiture_electrique
 medecin: maison_sante centre_sante desert_medical medecin medecins generaliste generalistes toubib docteur cabinet patient patients soins soigner sante maladie malade urgences infirmier infirmiere pharmacie dentiste kine hopital
-seniors: seniors senior personne_agee personnes_agees vieux vieille ages agee ehpad dependance isole isoles isolee grand_mere grand_pere
+seniors: seniors senior personne_agee personnes_agees vieux vieille ages agee ehpad dependance isole isoles isolee grand_mere grand_pere portage_repas teleassistance
 chaleur: canicule chaleur chaleurs fortes_chaleurs climatise climatisee climatisation brumisateur ventilateur etouffe degres rafraichir fraicheur
 froid: froid grand_froid gel neige hiver verglas deneigement salage
 energie: chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
-nuisibles: frelon frelons frelon_asiatique guepes nid_frelons moustique moustiques moustique_tigre punaises_de_lit cafards
+nuisibles: frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes essaim insecte insectes desinsectisation moustique moustiques moustique_tigre punaises_de_lit cafards
 nature: compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
 conseil: maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
 circulation: vitesse radar ralentisseur ralentisseurs dos_ane sens_unique circulation feux_tricolores zone_30 limitation_vitesse
 jeux: aire_jeux aires_jeux toboggan balancoire balancoires jeux_enfants
 telecom: fibre fibre_optique antenne antenne_relais reseau_mobile couverture_reseau adsl 4g 5g
-prevention: vaccination vaccin vaccins depistage mutuelle mutuelle_communale
+prevention: vaccination vaccin vaccins depistage mutuelle mutuelle_communale don_sang
 sansabri: sdf sans_abri sans_domicile sans_logis abri_urgence maraude maraudes mendiant mendiants clochard hebergement_urgence accueil_nuit 115 dort dormir dorment couvertures duvet
 pauvrete: pauvrete precarite epicerie_sociale banque_alimentaire colis_alimentaire restos_du_coeur secours_populaire ccas aide_sociale
 perdu: perdu perdue perdus egare egaree oublie oubliee oublies objets_trouves objet_trouve reclame reclamer rapporte ramene paume
@@ -39,31 +39,44 @@ numerique: internet ordinateur ordi informatique numerique tablette smartphone m
 langue: francais fle alphabetisation alphabetiser illettrisme lire ecrire apprendre langue langues naturalisation b1 a2 etranger etrangers migrants refugies
 musique: musique musical musicale conservatoire solfege piano guitare violon batterie clarinette flute chorale chanter chant orchestre fanfare instrument instruments eveil_musical
 danse: danse danser theatre spectacle spectacles cinema concert concerts
-sport: sport sports stade gymnase piscine foot football basket tennis club_sportif licence entrainement course footing
+sport: sport sports stade gymnase piscine foot football basket tennis padel squash raquette court_tennis courts_tennis club_sportif licence entrainement course footing patinoire skatepark skate_park city_stade
 fete: retraite_flambeaux fete fetes festivites feu_artifice artifice feux bal bals defile flambeaux lampions lampion 14_juillet juillet fete_nationale ceremonie commemoration kermesse
-marche: marche marches forains brocante vide_grenier
-tourisme: tourisme touriste touristes touristique meuble meuble_de_tourisme gite gites chambre_hote chambres_hotes airbnb abritel location_saisonniere saisonniere nuitee nuitees taxe_sejour sejour vacanciers
-logement: logement hlm bailleur loyer locataire proprietaire appartement studio maison demenager
-ecole: ecole ecoles maternelle primaire college lycee cantine periscolaire garderie rentree scolarite scolarise scolaire
+marche: marche marches forains brocante brocantes vide_grenier videgrenier vide_greniers braderie braderies foire_puces puces deballage deballer exposant exposants
+tourisme: tourisme touriste touristes touristique meuble meuble_de_tourisme gite gites chambre_hote chambres_hotes airbnb abritel location_saisonniere saisonniere nuitee nuitees taxe_sejour sejour vacanciers camping camping_car aire_camping_car
+logement: logement hlm bailleur loyer locataire proprietaire appartement studio maison demenager permis_louer
+ecole: ecole ecoles maternelle primaire college lycee cantine periscolaire garderie rentree scolarite scolarise scolaire aide_devoirs soutien_scolaire
 petiteenfance: creche creches bebe nourrisson assistante_maternelle halte_garderie
-jeunesse: jeunes ado ados adolescent adolescents centre_loisirs colonie colonies
+jeunesse: jeunes ado ados adolescent adolescents centre_loisirs colonie colonies bafa service_civique argent_poche chantier_jeunes
 emploi: emploi travail chomage chomeur job boulot cv embauche recrutement stage apprentissage
 voirie: trou trous nid_de_poule chaussee trottoir trottoirs route lampadaire eclairage panneau feu_rouge passage_pieton voirie bitume
 proprete: poubelle poubelles dechets ordures tri encombrants decharge dechetterie depot_sauvage crottes propre sale salete tags graffitis
 bruit: bruit bruits tapage nuisances voisin voisins aboie musique_forte
 animaux: chien chiens chat chats animal animaux veterinaire fourriere errant pigeons rats
-espacesverts: parc parcs jardin jardins square arbre arbres espaces_verts fleurs potager jardin_partage
+espacesverts: parc parcs jardin jardins square arbre arbres espaces_verts fleurs
 eau: eau fuite canalisation assainissement egout inondation
 securite: police gendarmerie vol cambriolage agression securite videosurveillance
 etatcivil: naissance mariage deces acte actes livret etat_civil pacs
 papiers: passeport carte_identite cni titre_sejour permis
 elections: vote voter election elections electoral electorale procuration bureau_de_vote
-urbanisme: permis_de_construire declaration_prealable travaux cloture abri_jardin piscine_privee plu cadastre
+urbanisme: permis_de_construire declaration_prealable travaux cloture abri_jardin piscine_privee plu cadastre ravalement facade
 associations: association associations asso benevole benevoles subvention salle_associative
 handicap: handicap handicape handicapee fauteuil fauteuil_roulant pmr mobilite_reduite accessible accessibilite
 culture: bibliotheque mediatheque livres musee exposition patrimoine
 cimetiere: cimetiere tombe concession obseques funeraire
 budget: impots taxe taxe_fonciere budget
+jardinage: potager potagers jardin_familial jardins_familiaux jardin_ouvrier jardins_ouvriers jardin_partage jardins_partages jardin_collectif jardins_collectifs parcelle parcelles lopin legumes cultiver
+brulage: bruler brulage brule feu_jardin feux_jardin brasero ecobuage incinerer incineration dechets_verts feuilles_mortes branchages cramer
+parrainage: parrainage parrainage_civil parrainage_republicain bapteme bapteme_civil bapteme_republicain bapteme_laique parrain marraine parrains marraines filleul filleule
+accueiletranger: attestation_accueil attestation_hebergement certificat_hebergement visa visas
+legalisation: legalisation legaliser legalise legalisee signature signatures paraphe authentifier authentification copie_conforme certifier_conforme apostille
+conciliation: conciliateur conciliatrice conciliation conciliateur_justice mediateur mediation litige litiges amiable differend
+salles: salle_fetes salle_polyvalente salle_municipale salles_municipales location_salle privatiser privatisation
+recensement: recensement recensement_citoyen journee_defense jdc
+defibrillateur: defibrillateur defibrillateurs dae premiers_secours secourisme gestes_qui_sauvent
+toilettes: toilettes_publiques wc_publics sanitaires_publics
+jumelage: jumelage jumelages ville_jumelle villes_jumelles
+baignade: baignade baignades lac baignade_surveillee
+peche: peche pecher pecheur carte_peche permis_peche chasse chasseur
 `
 
 // concepts maps the stems of a word, or of an expression joined by "_", to its

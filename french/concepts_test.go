@@ -26,6 +26,13 @@ func TestConcepts(t *testing.T) {
 		{"où trouver un médecin", []string{"medecin"}},           // « trouver » has nothing lost
 		{"acte de naissance rue Pasteur", []string{"etatcivil"}}, // a street is no subject
 		{"quelle est la capitale de l'Australie", nil},
+		// Needs a town is asked about that share a word of everyday life are
+		// told apart: burning garden waste is not renting an allotment.
+		{"brûler ses feuilles mortes au fond du jardin", []string{"brulage", "espacesverts"}},
+		{"une parcelle au jardin collectif", []string{"jardinage"}},
+		{"organiser un baptême républicain", []string{"parrainage"}},
+		{"faire légaliser ma signature", []string{"legalisation"}},
+		{"louer la salle des fêtes", []string{"salles"}},
 	} {
 		if got := Concepts(stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
