@@ -68,6 +68,7 @@ suivi suivre avancement statut
 signaler signalement
 enlever enlevement ramasser ramassage
 jeter debarrasser
+jardin terrain
 bonjour bonsoir salut coucou hello hi allo
 merci remercie remercier remerciements
 `
