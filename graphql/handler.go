@@ -6,13 +6,19 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/graphql/generated"
 	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
 )
+
+// queryCacheSize bounds the documents kept parsed: the clients' own are a few
+// dozen; past that, the least used go.
+const queryCacheSize = 1000
 
 // NewHandler returns the HTTP handler of /graphql: POST JSON (and GET for
 // queries), complexity- and depth-limited, with every error carrying
@@ -28,6 +34,10 @@ func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// A document is parsed and validated once, then taken from the cache: the
+	// widget and the dashboards send the same few documents again and again,
+	// and parsing and validating one cost as much as a chat turn's decision.
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
 	srv.Use(extension.FixedComplexityLimit(maxComplexity))
 	srv.AroundOperations(countOperations)
 	srv.AroundOperations(limitDepth)
