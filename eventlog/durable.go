@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -26,6 +27,17 @@ import (
 // power. Every response waits for a round (not only the produce ones), so a
 // consumer never reads an event that a crash could take back, nor a committed
 // offset that could go back.
+//
+// The rounds leave out kfake's index files (*.idx, one 15-byte entry per batch
+// beside each segment), synced only when the broker closes: each fsync costs a
+// round about as much as a segment's (a round of six files takes twice one of
+// three here), and the index holds nothing that a crash could lose. kfake
+// rebuilds a partition from its segment files; of an index entry it keeps the
+// leader epoch and the transaction flag, and reads a missing entry as epoch 0,
+// not transactional: what every batch of this broker has (one broker, whose
+// leaders never change; the publisher writes no transactions). An index cut
+// short by a crash only has later entries land at earlier places, which hold
+// the same values.
 
 // logSyncer makes the files under a directory durable in rounds: [logSyncer.wait]
 // returns once a round that started after it was called, and every round before
@@ -45,7 +57,8 @@ type logSyncer struct {
 	running   int
 	failed    uint64 // the last round that failed, and its error
 	err       error
-	retry     []string // the files a failed round could not fsync
+	retry     []string        // the files a failed round could not fsync
+	lazy      map[string]bool // the index files written, synced as the broker closes
 	closed    bool
 	done      chan struct{}
 }
@@ -67,7 +80,7 @@ type changeWatch interface {
 }
 
 func newLogSyncer(dir string, fsync func(path string) error) *logSyncer {
-	s := &logSyncer{dir: dir, changes: watchChanges(dir), sync: fsync, ahead: map[uint64]bool{}, done: make(chan struct{})}
+	s := &logSyncer{dir: dir, changes: watchChanges(dir), sync: fsync, ahead: map[uint64]bool{}, lazy: map[string]bool{}, done: make(chan struct{})}
 	s.cond = sync.NewCond(&s.mu)
 	go s.loop()
 	return s
@@ -116,6 +129,9 @@ func (s *logSyncer) loop() {
 			}
 			paths, all := s.changes.changed()
 			paths = append(s.retry, paths...)
+			for p := range s.lazy {
+				paths = append(paths, p)
+			}
 			s.mu.Unlock()
 			s.round(paths, all) // what the broker wrote as it closed
 			s.changes.close()
@@ -125,7 +141,7 @@ func (s *logSyncer) loop() {
 		s.running++
 		round := s.started
 		paths, all := s.changes.changed()
-		paths, s.retry = append(s.retry, paths...), nil
+		paths, s.retry = s.postpone(append(s.retry, paths...), all), nil
 		go func() {
 			failed, err := s.round(paths, all)
 			s.mu.Lock()
@@ -143,6 +159,22 @@ func (s *logSyncer) loop() {
 			s.cond.Broadcast()
 		}()
 	}
+}
+
+// postpone takes the index files out of paths, to be synced as the broker
+// closes (see above); a round of every file syncs them all.
+func (s *logSyncer) postpone(paths []string, all bool) []string {
+	if all {
+		clear(s.lazy)
+		return paths
+	}
+	return slices.DeleteFunc(paths, func(p string) bool {
+		if filepath.Ext(p) == ".idx" {
+			s.lazy[p] = true
+			return true
+		}
+		return false
+	})
 }
 
 // round fsyncs, in parallel, the files and directories given (every one under
