@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/parvis-civic/parvis/kb"
@@ -65,5 +66,32 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		if e.ID == "conversation_salutation" || e.ID == "conversation_remerciement" || e.ID == "conversation_agent" {
 			t.Errorf("a base with its own %s got the built-in one", e.ID)
 		}
+	}
+}
+
+// TestEvaluationExpectsConversation: an evaluation of a base without
+// conversation entries of its own may expect the built-in ones its decisions
+// name (« bonjour » greets with conversation_salutation), as `parvis eval` reads
+// its cases; an id that nothing answers with is still refused.
+func TestEvaluationExpectsConversation(t *testing.T) {
+	faq, err := New(DefaultConfig(), kb.ServicePublic(), "v1", NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := func(id string) bool { _, ok := faq.Index().Entry(id); return ok }
+	cases, err := ReadCases(strings.NewReader(`{"text": "bonjour", "expected": "conversation_salutation"}
+{"text": "un humain svp", "expected": "conversation_agent"}`), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Evaluate(faq, cases); r.AnsweredCorrect != 1 {
+		t.Errorf("built-in entries expected: answered correct %v, want 1", r.AnsweredCorrect)
+	}
+	if _, err := ReadCases(strings.NewReader(`{"text": "bonjour", "expected": "conversation_inconnue"}`), known); err == nil {
+		t.Error("an unknown entry id was accepted")
+	}
+	// The demo town has its own hand-off: the built-in one is no entry of its index.
+	if _, ok := demo(t).Index().Entry("conversation_agent"); ok {
+		t.Error("a base with its own hand-off knows the built-in one")
 	}
 }
