@@ -95,3 +95,29 @@ func TestEvaluationExpectsConversation(t *testing.T) {
 		t.Error("a base with its own hand-off knows the built-in one")
 	}
 }
+
+// TestConversationOfAnImportedSheet: a town's FAQ imported from a sheet, whose
+// rows cannot say their kind, keeps its own « Bonjour » and its own way to a
+// person (with the town's phone number): they are written for the built-in
+// entries' very questions, and answer them; a row that merely shares a word
+// with one (« Test de la sirène ») leaves « test » to the built-in.
+func TestConversationOfAnImportedSheet(t *testing.T) {
+	own := []kb.Entry{
+		{ID: "contact", Question: "Je veux parler à une personne", Alternatives: []string{"un humain svp", "parler à un agent"},
+			Answer: "Appelez l'accueil au 04 75 00 00 00.", Audiences: []kb.Audience{kb.Particulier}, Service: "Accueil"},
+		{ID: "bienvenue", Question: "Bonjour", Alternatives: []string{"salut"}, Answer: "Bonjour, bienvenue à Saint-Xavier !",
+			Audiences: []kb.Audience{kb.Particulier}, Service: "Accueil"},
+		{ID: "sirene", Question: "Test de la sirène le premier mercredi du mois", Answer: "Chaque premier mercredi à midi.",
+			Audiences: []kb.Audience{kb.Particulier}, Service: "Sécurité"},
+	}
+	e, err := New(DefaultConfig(), append(own, kb.ServicePublic()...), "v1", NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{"un humain svp": "contact", "je veux parler à une personne": "contact",
+		"bonjour": "bienvenue", "test": "conversation_essai", "merci": "conversation_remerciement"} {
+		if d := e.Decide(text, kb.Particulier); d.Entry == nil || d.Entry.ID != want {
+			t.Errorf("%q: %s %v, want %s", text, d.Outcome, d.Entry, want)
+		}
+	}
+}
