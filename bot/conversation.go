@@ -72,7 +72,10 @@ func conversational(ci *conversationIndex, text string, audience kb.Audience) (D
 		return Decision{}, false
 	}
 	if en, ok := ci.exact[strings.Join(french.Words(text), " ")]; ok {
-		return Decision{Outcome: outcomeOf(en), Entry: en, Confidence: 1}, true
+		// The entry is the one candidate, as for any decision: evaluations rank
+		// it first (top1), and the logged decision says what it chose from.
+		return Decision{Outcome: outcomeOf(en), Entry: en, Confidence: 1,
+			Candidates: []Candidate{{Entry: en, Score: 1, Phrasing: 1, Coverage: 1, Matched: 1}}}, true
 	}
 	a := ci.ix.analyze(text)
 	if len(a.terms) == 0 {

@@ -84,8 +84,8 @@ func TestEvaluationExpectsConversation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := Evaluate(faq, cases); r.AnsweredCorrect != 1 {
-		t.Errorf("built-in entries expected: answered correct %v, want 1", r.AnsweredCorrect)
+	if r := Evaluate(faq, cases); r.AnsweredCorrect != 1 || r.Top1 != 1 {
+		t.Errorf("built-in entries expected: answered correct %v, top1 %v, want 1 and 1", r.AnsweredCorrect, r.Top1)
 	}
 	if _, err := ReadCases(strings.NewReader(`{"text": "bonjour", "expected": "conversation_inconnue"}`), known); err == nil {
 		t.Error("an unknown entry id was accepted")
