@@ -22,15 +22,19 @@ type conversationIndex struct {
 // conversationFor returns the index of the built-in conversation entries (see
 // [kb.Conversation]) that ix has no entry of its own for: an entry of the same
 // kind close to the built-in's question (« Bonjour », « Merci », « Je veux parler
-// à une personne »). nil when it has them all. Indexes are kept by the entries
-// they hold: a new version of the knowledge base reuses one.
+// à une personne »), or a town's own entry with a phrasing that close, whatever
+// its kind: a sheet's rows cannot say theirs, and a town's « Je veux parler à une
+// personne » that gives its phone number must not be hidden behind the built-in
+// one. nil when it has them all. Indexes are kept by the entries they hold: a
+// new version of the knowledge base reuses one.
 func (e *Engine) conversationFor(ix *Index) *conversationIndex {
 	var conv []kb.Entry
 	var ids []string
 	for _, c := range kb.Conversation() {
 		a := ix.analyzeWords(french.Words(c.Question), false)
-		if cs := ix.search(a, "", 1); len(a.terms) > 0 && len(cs) > 0 && cs[0].Entry.Kind == c.Kind &&
-			(cs[0].Phrasing >= coveredDice || cs[0].Coverage >= coveredCoverage) {
+		if cs := ix.search(a, "", 1); len(a.terms) > 0 && len(cs) > 0 && (cs[0].Entry.Kind == c.Kind &&
+			(cs[0].Phrasing >= coveredDice || cs[0].Coverage >= coveredCoverage) ||
+			!cs[0].Entry.National && cs[0].Phrasing >= coveredDice) {
 			continue
 		}
 		conv = append(conv, c)
@@ -68,7 +72,10 @@ func conversational(ci *conversationIndex, text string, audience kb.Audience) (D
 		return Decision{}, false
 	}
 	if en, ok := ci.exact[strings.Join(french.Words(text), " ")]; ok {
-		return Decision{Outcome: outcomeOf(en), Entry: en, Confidence: 1}, true
+		// The entry is the one candidate, as for any decision: evaluations rank
+		// it first (top1), and the logged decision says what it chose from.
+		return Decision{Outcome: outcomeOf(en), Entry: en, Confidence: 1,
+			Candidates: []Candidate{{Entry: en, Score: 1, Phrasing: 1, Coverage: 1, Matched: 1}}}, true
 	}
 	a := ci.ix.analyze(text)
 	if len(a.terms) == 0 {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/parvis-civic/parvis/kb"
@@ -64,6 +65,59 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 	for _, e := range own.Index().conversation.ix.entries {
 		if e.ID == "conversation_salutation" || e.ID == "conversation_remerciement" || e.ID == "conversation_agent" {
 			t.Errorf("a base with its own %s got the built-in one", e.ID)
+		}
+	}
+}
+
+// TestEvaluationExpectsConversation: an evaluation of a base without
+// conversation entries of its own may expect the built-in ones its decisions
+// name (« bonjour » greets with conversation_salutation), as `parvis eval` reads
+// its cases; an id that nothing answers with is still refused.
+func TestEvaluationExpectsConversation(t *testing.T) {
+	faq, err := New(DefaultConfig(), kb.ServicePublic(), "v1", NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := func(id string) bool { _, ok := faq.Index().Entry(id); return ok }
+	cases, err := ReadCases(strings.NewReader(`{"text": "bonjour", "expected": "conversation_salutation"}
+{"text": "un humain svp", "expected": "conversation_agent"}`), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Evaluate(faq, cases); r.AnsweredCorrect != 1 || r.Top1 != 1 {
+		t.Errorf("built-in entries expected: answered correct %v, top1 %v, want 1 and 1", r.AnsweredCorrect, r.Top1)
+	}
+	if _, err := ReadCases(strings.NewReader(`{"text": "bonjour", "expected": "conversation_inconnue"}`), known); err == nil {
+		t.Error("an unknown entry id was accepted")
+	}
+	// The demo town has its own hand-off: the built-in one is no entry of its index.
+	if _, ok := demo(t).Index().Entry("conversation_agent"); ok {
+		t.Error("a base with its own hand-off knows the built-in one")
+	}
+}
+
+// TestConversationOfAnImportedSheet: a town's FAQ imported from a sheet, whose
+// rows cannot say their kind, keeps its own « Bonjour » and its own way to a
+// person (with the town's phone number): they are written for the built-in
+// entries' very questions, and answer them; a row that merely shares a word
+// with one (« Test de la sirène ») leaves « test » to the built-in.
+func TestConversationOfAnImportedSheet(t *testing.T) {
+	own := []kb.Entry{
+		{ID: "contact", Question: "Je veux parler à une personne", Alternatives: []string{"un humain svp", "parler à un agent"},
+			Answer: "Appelez l'accueil au 04 75 00 00 00.", Audiences: []kb.Audience{kb.Particulier}, Service: "Accueil"},
+		{ID: "bienvenue", Question: "Bonjour", Alternatives: []string{"salut"}, Answer: "Bonjour, bienvenue à Saint-Xavier !",
+			Audiences: []kb.Audience{kb.Particulier}, Service: "Accueil"},
+		{ID: "sirene", Question: "Test de la sirène le premier mercredi du mois", Answer: "Chaque premier mercredi à midi.",
+			Audiences: []kb.Audience{kb.Particulier}, Service: "Sécurité"},
+	}
+	e, err := New(DefaultConfig(), append(own, kb.ServicePublic()...), "v1", NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{"un humain svp": "contact", "je veux parler à une personne": "contact",
+		"bonjour": "bienvenue", "test": "conversation_essai", "merci": "conversation_remerciement"} {
+		if d := e.Decide(text, kb.Particulier); d.Entry == nil || d.Entry.ID != want {
+			t.Errorf("%q: %s %v, want %s", text, d.Outcome, d.Entry, want)
 		}
 	}
 }

@@ -210,13 +210,19 @@ func (ix *Index) holds(entries []kb.Entry) bool {
 // Len is the number of answering entries.
 func (ix *Index) Len() int { return len(ix.entries) }
 
-// Entry returns the entry with that id.
+// Entry returns the entry with that id: one of the knowledge base's, or a
+// built-in conversation entry the index answers with (see [kb.Conversation]),
+// which decisions name too: an evaluation may expect « bonjour » to greet.
 func (ix *Index) Entry(id string) (*kb.Entry, bool) {
-	i, ok := ix.byID[id]
-	if !ok {
-		return nil, false
+	if i, ok := ix.byID[id]; ok {
+		return ix.entries[i], true
 	}
-	return ix.entries[i], true
+	if ix.conversation != nil {
+		if i, ok := ix.conversation.ix.byID[id]; ok {
+			return ix.conversation.ix.entries[i], true
+		}
+	}
+	return nil, false
 }
 
 // analyze reduces a citizen message to weighted stems.

@@ -196,7 +196,7 @@ const (
 	SessionsEverywhere = "everywhere"
 )
 
-// SessionSeen records that a session was used (at most every half hour), so
+// SessionSeen records that a session was used (at most every 5 minutes), so
 // that its idle timeout counts from its last use on any api process.
 type SessionSeen struct {
 	SessionID string `json:"session_id"`

@@ -8,6 +8,7 @@ import (
 	"github.com/parvis-civic/parvis/campaigns"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/ingest"
+	"github.com/parvis-civic/parvis/kb"
 )
 
 // openCampaign turns the invite token a tester's widget sends into the
@@ -71,8 +72,9 @@ func (r *Resolver) toCampaign(c campaigns.Campaign) *model.Campaign {
 	return out
 }
 
-// entryRef is the published (or, failing that, latest) version of an entry,
-// nil for "" or an entry no longer known.
+// entryRef is the published (or, failing that, latest) version of an entry, or
+// the built-in conversation entry of that id; nil for "", a retired entry for
+// one no longer known.
 func (r *Resolver) entryRef(ctx context.Context, id string) *model.KbEntry {
 	if id == "" {
 		return nil
@@ -82,6 +84,13 @@ func (r *Resolver) entryRef(ctx context.Context, id string) *model.KbEntry {
 	}
 	if e, ok := r.KB.State.Entry(id); ok {
 		return toEntry(ctx, &e)
+	}
+	// The built-in conversation entries answer where a base has none of its
+	// own (« bonjour », « un humain svp »): they live, and are no retired entry.
+	for _, e := range kb.Conversation() {
+		if e.ID == id {
+			return toEntry(ctx, &e)
+		}
 	}
 	return &model.KbEntry{ID: id, Alternatives: []string{}, Negatives: []string{}, Audiences: []model.Audience{}, Links: []*model.Link{}, Status: "retired"}
 }

@@ -137,7 +137,7 @@ var personWords = map[string]bool{"humain": true, "humaine": true, "personne": t
 	"reelle": true, "reel": true, "parler": true, "agent": true, "conseiller": true, "conseillere": true,
 	"interlocuteur": true, "quelqu": true, "joindre": true, "contacter": true, "appeler": true, "telephone": true,
 	"passez": true, "passer": true, "mettre": true, "relation": true, "pour": true, "mairie": true, "accueil": true,
-	"standard": true, "operateur": true, "robot": true}
+	"standard": true, "operateur": true, "robot": true, "prefere": true, "preferer": true, "prefererais": true}
 
 // onlyAsksForAPerson reports a message that asks for a person and says no
 // need (« un humain svp »): opening a conversation, it is no unmet demand of its

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
 )
 
@@ -67,6 +68,29 @@ func TestSignals(t *testing.T) {
 	for id := range got {
 		if _, ok := want[id]; !ok {
 			t.Errorf("%s signalled (%s) but shows no unmet demand", id, got[id])
+		}
+	}
+}
+
+// TestAskingForAPersonIsNoNeed: every way the built-in hand-off entry and the
+// demo town's own know of asking for a person, opening a conversation, is no
+// need of its own; the same request with a need in it still is one.
+func TestAskingForAPersonIsNoNeed(t *testing.T) {
+	var phrasings []string
+	for _, e := range append(kb.Conversation(), kb.Demo()...) {
+		if e.Kind == kb.KindHandoff {
+			phrasings = append(phrasings, e.Phrasings()...)
+		}
+	}
+	if len(phrasings) < 10 {
+		t.Fatalf("hand-off phrasings: %v", phrasings)
+	}
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	for _, text := range append(phrasings, "je voudrais parler à un agent pour ma carte grise") {
+		turns := []projections.Turn{{UtteranceID: "u", ConversationID: "c", At: at, Outcome: "HANDOFF", Confidence: 0.9, Text: text}}
+		got := len(Signals(turns, nil, nil, nil))
+		if want := map[bool]int{true: 1, false: 0}[strings.Contains(text, "carte grise")]; got != want {
+			t.Errorf("%q opening a conversation: %d needs, want %d", text, got, want)
 		}
 	}
 }
