@@ -19,6 +19,12 @@ type conversationIndex struct {
 	exact map[string]*kb.Entry
 }
 
+// conversationWords is the most words a message that is only conversation
+// has: well over twice the longest built-in phrasing's (6). A longer one says
+// something else too, and is not searched among them: that search is a third
+// of a short decision's time.
+const conversationWords = 16
+
 // conversationFor returns the index of the built-in conversation entries (see
 // [kb.Conversation]) that ix has no entry of its own for: an entry of the same
 // kind close to the built-in's question (« Bonjour », « Merci », « Je veux parler
@@ -71,7 +77,11 @@ func conversational(ci *conversationIndex, text string, audience kb.Audience) (D
 	if ci == nil {
 		return Decision{}, false
 	}
-	if en, ok := ci.exact[strings.Join(french.Words(text), " ")]; ok {
+	words := french.Words(text)
+	if len(words) > conversationWords {
+		return Decision{}, false
+	}
+	if en, ok := ci.exact[strings.Join(words, " ")]; ok {
 		// The entry is the one candidate, as for any decision: evaluations rank
 		// it first (top1), and the logged decision says what it chose from.
 		return Decision{Outcome: outcomeOf(en), Entry: en, Confidence: 1,
