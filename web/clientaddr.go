@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 )
 
 // ParseProxies reads a comma-separated list of proxies trusted to tell the
@@ -112,13 +114,24 @@ func overHTTPS(r *http.Request, trusted []netip.Prefix) bool {
 	if r.TLS != nil {
 		return true
 	}
+	protos := strings.Split(strings.Join(r.Header.Values("X-Forwarded-Proto"), ","), ",")
+	https := strings.EqualFold(strings.TrimSpace(protos[len(protos)-1]), "https")
 	peer, ok := parseAddr(r.RemoteAddr)
 	if !ok || !isTrusted(peer, trusted) {
+		if https {
+			untrustedHTTPS.Do(func() {
+				slog.Warn("X-Forwarded-Proto: https from a peer that --trusted-proxies does not name: ignored, session cookies are not Secure; name the TLS proxy in --trusted-proxies (PARVIS_TRUSTED_PROXIES)",
+					slog.String("peer", r.RemoteAddr))
+			})
+		}
 		return false
 	}
-	protos := strings.Split(strings.Join(r.Header.Values("X-Forwarded-Proto"), ","), ",")
-	return strings.EqualFold(strings.TrimSpace(protos[len(protos)-1]), "https")
+	return https
 }
+
+// untrustedHTTPS says once that a peer claimed HTTPS unheard: most likely a
+// TLS proxy the deployment did not declare, whose users get plain cookies.
+var untrustedHTTPS sync.Once
 
 // ClientAddr returns the address recorded by [WithClientAddr], or "" without it.
 func ClientAddr(ctx context.Context) string {

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"crypto/tls"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -145,6 +148,25 @@ func TestOverHTTPS(t *testing.T) {
 				t.Errorf("over HTTPS: %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestUndeclaredTLSProxyIsLogged: a peer that is no trusted proxy claiming
+// HTTPS is most likely a TLS proxy left out of --trusted-proxies, whose users
+// get plain cookies: the log says so, once.
+func TestUndeclaredTLSProxyIsLogged(t *testing.T) {
+	var buf bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	untrustedHTTPS = sync.Once{}
+	for range 3 {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.RemoteAddr = "198.51.100.7:1"
+		req.Header.Set("X-Forwarded-Proto", "https")
+		WithClientAddr(nil, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(httptest.NewRecorder(), req)
+	}
+	if n := strings.Count(buf.String(), "X-Forwarded-Proto: https from a peer"); n != 1 {
+		t.Errorf("the undeclared proxy logged %d times, want once:\n%s", n, buf.String())
 	}
 }
 
