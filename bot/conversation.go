@@ -41,6 +41,9 @@ func (e *Engine) conversationFor(ix *Index) *conversationIndex {
 		if cs := ix.search(a, "", 1); len(a.terms) > 0 && len(cs) > 0 && (cs[0].Entry.Kind == c.Kind &&
 			(cs[0].Phrasing >= coveredDice || cs[0].Coverage >= coveredCoverage) ||
 			!cs[0].Entry.National && cs[0].Phrasing >= coveredDice) {
+			if c.Kind == kb.KindHandoff {
+				ix.handoff = cs[0].Entry // a sheet's row, which cannot say its kind
+			}
 			continue
 		}
 		conv = append(conv, c)

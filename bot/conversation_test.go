@@ -120,4 +120,9 @@ func TestConversationOfAnImportedSheet(t *testing.T) {
 			t.Errorf("%q: %s %v, want %s", text, d.Outcome, d.Entry, want)
 		}
 	}
+	// The reply to a message nothing answers offers the town's own row, with
+	// its phone number.
+	if h, ok := e.Handoff(); !ok || h.ID != "contact" {
+		t.Errorf("hand-off of a sheet with its own contact row: %v %v", h, ok)
+	}
 }

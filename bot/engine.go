@@ -337,6 +337,9 @@ func (e *Engine) Handoff() (*kb.Entry, bool) {
 			return en, true
 		}
 	}
+	if ix.handoff != nil {
+		return ix.handoff, true
+	}
 	if ix.conversation != nil {
 		return ix.conversation.Handoff()
 	}

@@ -38,6 +38,7 @@ type Index struct {
 	sem        *semanticIndex       // the phrasings' vectors; nil without an embedder
 
 	conversation *conversationIndex // the built-in conversation entries; nil when the base has its own
+	handoff      *kb.Entry          // the base's own entry for asking for a person, whatever its kind
 	themes       []string           // see [Index.Themes]
 }
 
