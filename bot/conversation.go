@@ -102,14 +102,3 @@ func conversational(ci *conversationIndex, text string, audience kb.Audience) (D
 	return Decision{Outcome: outcomeOf(best.Entry), Entry: best.Entry, Confidence: max(best.Phrasing, best.Coverage),
 		Candidates: cs, Terms: a.describe()}, true
 }
-
-// Handoff returns the built-in entry that puts a citizen in touch with a
-// person, if the index holds one.
-func (ci *conversationIndex) Handoff() (*kb.Entry, bool) {
-	for _, en := range ci.ix.entries {
-		if en.Kind == kb.KindHandoff {
-			return en, true
-		}
-	}
-	return nil, false
-}

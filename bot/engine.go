@@ -332,16 +332,24 @@ var calibration = []float64{-4.506, 1.393, 1.466, 2.951, -0.242, 0.059, 1.191, 2
 // knowledge base has one.
 func (e *Engine) Handoff() (*kb.Entry, bool) {
 	ix := e.Index()
-	for _, en := range ix.entries {
-		if en.Kind == kb.KindHandoff {
-			return en, true
-		}
+	if en, ok := ix.handoffEntry(); ok {
+		return en, true
 	}
 	if ix.handoff != nil {
 		return ix.handoff, true
 	}
 	if ix.conversation != nil {
-		return ix.conversation.Handoff()
+		return ix.conversation.ix.handoffEntry()
+	}
+	return nil, false
+}
+
+// handoffEntry returns the index's first entry of kind handoff.
+func (ix *Index) handoffEntry() (*kb.Entry, bool) {
+	for _, en := range ix.entries {
+		if en.Kind == kb.KindHandoff {
+			return en, true
+		}
 	}
 	return nil, false
 }
