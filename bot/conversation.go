@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/kb"
@@ -102,3 +104,36 @@ func conversational(ci *conversationIndex, text string, audience kb.Audience) (D
 	return Decision{Outcome: outcomeOf(best.Entry), Entry: best.Entry, Confidence: max(best.Phrasing, best.Coverage),
 		Candidates: cs, Terms: a.describe()}, true
 }
+
+// consent holds the built-in yes and no phrasings (see [kb.ConversationYes]),
+// as [french.Words] reads them: true for a yes.
+var consent = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range kb.Conversation() {
+		if c.ID == kb.ConversationYes || c.ID == kb.ConversationNo {
+			for _, p := range c.Phrasings() {
+				m[consentKey(p)] = c.ID == kb.ConversationYes
+			}
+		}
+	}
+	return m
+})
+
+// Consent tells whether a message is a plain yes or a plain no (« oui », « ok
+// d'accord », « non merci »), as the built-in conversation entries phrase them,
+// thanks and « please » aside: how a citizen answers an offer of the bot's by
+// typing rather than clicking. (« merci » is no phrasing of theirs: searched,
+// « non merci » would draw « merci » from a town's own thanks.)
+func Consent(text string) (yes, no bool) {
+	v, ok := consent()[consentKey(text)]
+	return ok && v, ok && !v
+}
+
+// consentKey is a message's words without the polite ones.
+func consentKey(text string) string {
+	return strings.Join(slices.DeleteFunc(french.Words(text), func(w string) bool { return politeWords[w] }), " ")
+}
+
+// politeWords are the words that leave a yes a yes: « oui merci », « non
+// merci beaucoup », « ok svp ».
+var politeWords = map[string]bool{"merci": true, "beaucoup": true, "s": true, "il": true, "vous": true, "te": true, "plait": true}

@@ -30,6 +30,9 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		{"au revoir", Smalltalk, "conversation_au_revoir"},
 		{"test", Smalltalk, "conversation_essai"},
 		{"ok", Smalltalk, "conversation_accord"},
+		{"oui svp", Smalltalk, "conversation_accord"},
+		{"non", Smalltalk, "conversation_refus"},
+		{"Non, pas besoin !", Smalltalk, "conversation_refus"},
 		{"un humain svp", Handoff, "conversation_agent"},
 		{"Bonjour, je voudrais parler à une vraie personne svp", Handoff, "conversation_agent"},
 	}
@@ -124,5 +127,36 @@ func TestConversationOfAnImportedSheet(t *testing.T) {
 	// its phone number.
 	if h, ok := e.Handoff(); !ok || h.ID != "contact" {
 		t.Errorf("hand-off of a sheet with its own contact row: %v %v", h, ok)
+	}
+}
+
+// TestConsent: a plain yes or no, however typed, is told apart from a message
+// that says more.
+func TestConsent(t *testing.T) {
+	tests := []struct {
+		text    string
+		yes, no bool
+	}{
+		{"oui", true, false},
+		{"Oui !", true, false},
+		{"OUI SVP", true, false},
+		{"oui s'il vous plait", true, false},
+		{"ok d'accord", true, false},
+		{"ouais", true, false},
+		{"non", false, true},
+		{"Non merci.", false, true},
+		{"nan pas besoin", false, false},
+		{"oui merci beaucoup", true, false},
+		{"ok stp", true, false},
+		{"pas besoin", false, true},
+		{"oui mais je veux aussi savoir les horaires", false, false},
+		{"non je voulais la carte grise", false, false},
+		{"merci", false, false},
+		{"", false, false},
+	}
+	for _, tt := range tests {
+		if yes, no := Consent(tt.text); yes != tt.yes || no != tt.no {
+			t.Errorf("Consent(%q) = %v, %v; want %v, %v", tt.text, yes, no, tt.yes, tt.no)
+		}
 	}
 }

@@ -64,6 +64,9 @@ type BotDecision struct {
 	KBVersion   string      `json:"kb_version"`
 	LatencyMs   float64     `json:"latency_ms"`
 	Reply       string      `json:"reply"`
+	// Demande is the kind of demande the reply offers to file, if any: a plain
+	// « oui » next is taken as accepting it, by whichever process receives it.
+	Demande string `json:"demande,omitempty"`
 }
 
 // FeedbackGiven is the citizen's answer to "Cette réponse vous a-t-elle aidé ?".

@@ -122,6 +122,7 @@ type conversation struct {
 	// before this process held the conversation).
 	unrated []string
 	clarify *clarification
+	offered string // the kind of demande the last reply offered to file, if any
 }
 
 // clarification is the last CLARIFY of a conversation, until a choice is taken:
@@ -253,7 +254,7 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 }
 
 // resync brings what a conversation's answers allow (the answers still to
-// rate, the choices of its last CLARIFY) up to the log, with several API
+// rate, the choices of its last CLARIFY, the demande it offered) up to the log, with several API
 // processes: the previous turn may have been another's. c.mu is held.
 func (s *Service) resync(ctx context.Context, c *conversation) error {
 	if s.cfg.Peers == nil {
@@ -263,7 +264,7 @@ func (s *Service) resync(ctx context.Context, c *conversation) error {
 	if err != nil || !found {
 		return err
 	}
-	c.unrated, c.clarify = pc.unrated, pc.clarify
+	c.unrated, c.clarify, c.offered = pc.unrated, pc.clarify, pc.offered
 	return nil
 }
 
@@ -353,13 +354,23 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	replyText := Compose(engine, d, c.audience)
 	var kind *kb.DemandeKind
 	if s.cfg.Desk != nil {
-		if k, ok := s.propose(redacted, d, c.audience); ok {
+		answered, k, ok, err := s.offerAnswered(ctx, c, redacted, d)
+		if err != nil {
+			return Reply{}, err
+		}
+		if ok {
+			replyText, kind = answered, k
+		} else if k, ok := s.propose(redacted, d, c.audience); ok {
 			kind = &k
 			replyText += proposal(k)
 		}
 	}
+	offer := ""
+	if kind != nil {
+		offer = kind.ID
+	}
 
-	utt, err := s.log(ctx, c, redacted, counts, d, replyText)
+	utt, err := s.log(ctx, c, redacted, counts, d, replyText, offer)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -374,10 +385,11 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	return Reply{Text: replyText, Decision: d, Demande: kind}, nil
 }
 
-// log appends a citizen's utterance and the bot's decision on it, and any
-// further events of the same turn, in one publish; it returns the utterance.
+// log appends a citizen's utterance and the bot's decision on it (with the kind
+// of demande its reply offers, if any), and any further events of the same
+// turn, in one publish; it returns the utterance.
 func (s *Service) log(ctx context.Context, c *conversation, text string, counts map[string]int, d bot.Decision,
-	replyText string, more ...func(utt events.Envelope) (events.Payload, error)) (events.Envelope, error) {
+	replyText, offer string, more ...func(utt events.Envelope) (events.Payload, error)) (events.Envelope, error) {
 	now := s.cfg.Now()
 	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts, Campaign: c.campaign})
 	if err != nil {
@@ -386,7 +398,7 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 	dec := events.BotDecision{
 		UtteranceID: utt.ID, Outcome: string(d.Outcome), Confidence: round(d.Confidence),
 		KBVersion: d.KBVersion, LatencyMs: float64(d.Latency.Microseconds()) / 1000, Reply: replyText,
-		Candidates: make([]events.Candidate, 0, len(d.Candidates)),
+		Candidates: make([]events.Candidate, 0, len(d.Candidates)), Demande: offer,
 	}
 	if d.Entry != nil {
 		dec.EntryID = d.Entry.ID
@@ -416,7 +428,7 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 	if err := s.pub.Publish(ctx, evs...); err != nil {
 		return utt, err
 	}
-	c.last = now
+	c.last, c.offered = now, offer
 	// A tester rates every reply (was the question understood?); a citizen,
 	// the answers only.
 	if d.Outcome == bot.Answered || c.campaign != "" {
@@ -458,7 +470,7 @@ func (s *Service) Choose(ctx context.Context, conversationID, entryID string) (R
 	d := bot.Decision{Outcome: bot.Answered, Confidence: 1, Entry: e, KBVersion: engine.Version(),
 		Candidates: []bot.Candidate{{Entry: e, Score: 1}}}
 	replyText := Compose(engine, d, c.audience)
-	_, err = s.log(ctx, c, e.Question, nil, d, replyText, func(utt events.Envelope) (events.Payload, error) {
+	_, err = s.log(ctx, c, e.Question, nil, d, replyText, "", func(utt events.Envelope) (events.Payload, error) {
 		return events.SuggestionChosen{UtteranceID: cl.utteranceID, Text: cl.text, EntryID: entryID,
 			Choices: cl.choices, ChoiceID: utt.ID}, nil
 	})

@@ -39,7 +39,7 @@ func (s *Service) track(ctx context.Context, c *conversation, text string) (Repl
 	if err := s.pub.Publish(ctx, utt, dec); err != nil {
 		return Reply{}, true, err
 	}
-	c.last = now
+	c.last, c.offered = now, ""
 	c.unrated = append(c.unrated, utt.ID)
 	tracked.Inc()
 	return Reply{Text: answer, Decision: bot.Decision{Outcome: bot.Answered, Confidence: 1}, Tracking: true}, true, nil
@@ -64,6 +64,30 @@ func (s *Service) propose(text string, d bot.Decision, audience kb.Audience) (kb
 	return kb.DemandeKind{}, false
 }
 
+// offerAnswered replies to a plain yes or no (see [bot.Consent]) typed right
+// after a reply that offered to file a demande: a yes offers it again, saying
+// how it is filed; a no says that nothing is. ok is false for any other
+// message, and when the engine did not take it for conversation. With several
+// API processes the offer may have been another's: the log says.
+func (s *Service) offerAnswered(ctx context.Context, c *conversation, text string, d bot.Decision) (reply string, k *kb.DemandeKind, ok bool, err error) {
+	yes, no := bot.Consent(text)
+	if !yes && !no || d.Outcome != bot.Smalltalk {
+		return "", nil, false, nil
+	}
+	if err := s.resync(ctx, c); err != nil {
+		return "", nil, false, err
+	}
+	kind, found := s.cfg.Desk.Kinds().Get(c.offered)
+	switch {
+	case c.offered == "" || !found: // nothing offered, or a kind retired since
+		return "", nil, false, nil
+	case yes:
+		return fmt.Sprintf("Très bien. Pour enregistrer votre demande « %s », je vous pose quelques questions, une à la fois : "+
+			"commencez par « Déposer la demande ». Délai de traitement annoncé : %s.", kind.Label, kind.Delay), &kind, true, nil
+	}
+	return "Entendu : je n'enregistre aucune demande. Avez-vous une autre question ?", nil, true, nil
+}
+
 // proposal is the sentence that offers a demande, for clients that show text only.
 func proposal(k kb.DemandeKind) string {
 	return fmt.Sprintf("\n\nJe peux enregistrer ici même votre demande « %s » et vous donner son code de suivi (délai de traitement annoncé : %s).", k.Label, k.Delay)
@@ -84,5 +108,11 @@ func (s *Service) File(ctx context.Context, f demandes.Form) (demandes.Demande, 
 		return demandes.Demande{}, ErrRateLimited
 	}
 	f.ConversationID, f.Audience, f.Tenant = c.id, c.audience, c.tenant
-	return s.cfg.Desk.File(ctx, f)
+	d, err := s.cfg.Desk.File(ctx, f)
+	if err == nil {
+		c.mu.Lock()
+		c.offered = "" // filed: a « oui » next is no longer an answer to the offer
+		c.mu.Unlock()
+	}
+	return d, err
 }

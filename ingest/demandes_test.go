@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/demandes"
@@ -114,4 +115,114 @@ func TestFileThenTrackInTheChat(t *testing.T) {
 	if _, err := s.File(ctx, demandes.Form{ConversationID: "01ARZ3NDEKTSV4RRFFQ69G5FAV", Kind: "voirie", Description: "un trou dans la rue"}); err == nil {
 		t.Error("filed from an unknown conversation")
 	}
+}
+
+// logged is a publisher that is also the log the API processes follow: every
+// event published reaches peers, as the conversations topic would.
+type logged struct {
+	recorder
+	peers *Peers
+}
+
+func (l *logged) Publish(ctx context.Context, evs ...events.Envelope) error {
+	for _, env := range evs {
+		raw, err := env.Marshal()
+		if err != nil {
+			return err
+		}
+		env, pl, err := events.Decode(raw)
+		if err != nil {
+			return err
+		}
+		l.peers.Apply(env, pl)
+	}
+	return l.recorder.Publish(ctx, evs...)
+}
+
+// TestYesOrNoToAnOffer: a citizen who types « oui » to a reply that offered a
+// demande gets the offer again with the way to file it, even when the reply
+// came from another API process; « non » files nothing, is no unmet need, and
+// offers nothing else; either, with no offer before, is plain conversation.
+func TestYesOrNoToAnOffer(t *testing.T) {
+	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, err := demandes.NewCodes("MTC", []byte("a secret long enough for codes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := demandes.OpenKeyStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &logged{peers: NewPeers(time.Hour)}
+	log.peers.Follow(&caughtUp{})
+	desk := demandes.NewDesk(demandes.Config{Tenant: "montclar", Codes: codes, Kinds: demandes.NewKinds(kb.DemoKinds()), Keys: keys}, log)
+	// Two API processes behind one load balancer, following the same log.
+	a := NewService(Config{Desk: desk, Peers: log.peers}, engine, log, nil)
+	b := NewService(Config{Desk: desk, Peers: log.peers}, engine, log, nil)
+	ctx := context.Background()
+	send := func(s *Service, conv, text string) Reply {
+		t.Helper()
+		r, err := s.Send(ctx, conv, text)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		return r
+	}
+	start := func() string {
+		t.Helper()
+		c, err := a.Start(ctx, Start{Audience: kb.Particulier, Channel: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+
+	conv := start()
+	first := send(a, conv, "il y a un trou énorme dans la chaussée rue des écoles")
+	if first.Demande == nil || first.Demande.ID != "voirie" {
+		t.Fatalf("no demande offered: %+v", first)
+	}
+	yes := send(b, conv, "Oui svp")
+	if yes.Demande == nil || yes.Demande.ID != "voirie" || yes.Decision.Outcome != bot.Smalltalk ||
+		!strings.Contains(yes.Text, first.Demande.Label) || !strings.Contains(yes.Text, "Déposer la demande") {
+		t.Errorf("« oui » to the offer, on the other process: %s, offers %v, %q", yes.Decision.Outcome, yes.Demande, yes.Text)
+	}
+	no := send(a, conv, "non merci")
+	if no.Demande != nil || no.Decision.Outcome != bot.Smalltalk || !strings.Contains(no.Text, "aucune demande") {
+		t.Errorf("« non » to the offer made again: %s, offers %v, %q", no.Decision.Outcome, no.Demande, no.Text)
+	}
+	again := send(b, conv, "oui")
+	if again.Demande != nil || strings.Contains(again.Text, "Déposer") {
+		t.Errorf("« oui » after the offer was declined: offers %v, %q", again.Demande, again.Text)
+	}
+
+	plain := start()
+	for _, text := range []string{"non", "oui"} {
+		if r := send(a, plain, text); r.Decision.Outcome != bot.Smalltalk || r.Demande != nil {
+			t.Errorf("%q with no offer before: %s, offers %v, %q", text, r.Decision.Outcome, r.Demande, r.Text)
+		}
+	}
+
+	// The offer is on the log, with the decision that made it.
+	var offered int
+	for _, env := range log.evs {
+		if _, pl, err := events.Decode(must(env.Marshal())); err == nil {
+			if d, ok := pl.(*events.BotDecision); ok && d.Demande == "voirie" {
+				offered++
+			}
+		}
+	}
+	if offered != 2 {
+		t.Errorf("%d decisions on the log offer the demande, want 2 (the answer and the « oui »)", offered)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

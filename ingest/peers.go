@@ -39,6 +39,7 @@ type peer struct {
 	said     string // the last utterance, redacted, and its id: what a CLARIFY asked
 	saidID   string
 	clarify  *clarification
+	offered  string // the kind of demande the last reply offered
 	campaign string
 	unrated  []string // utterances whose answer is not rated yet: one feedback per answer, whichever process takes it
 }
@@ -83,7 +84,7 @@ func (p *Peers) Apply(env events.Envelope, pl events.Payload) {
 	case *events.UtteranceReceived:
 		c.said, c.saidID = e.Text, env.ID
 	case *events.BotDecision:
-		c.clarify = nil
+		c.clarify, c.offered = nil, e.Demande
 		if e.Outcome == "CLARIFY" && e.UtteranceID == c.saidID {
 			c.clarify = &clarification{utteranceID: e.UtteranceID, text: c.said, choices: e.Choices}
 		}
@@ -163,5 +164,5 @@ func (p *Peers) get(id string) (*conversation, bool) {
 		return nil, false
 	}
 	return &conversation{id: id, tenant: pc.tenant, audience: pc.audience, campaign: pc.campaign, last: time.Now(),
-		unrated: slices.Clone(pc.unrated), clarify: pc.clarify}, true
+		unrated: slices.Clone(pc.unrated), clarify: pc.clarify, offered: pc.offered}, true
 }

@@ -17,6 +17,13 @@ var conversation = sync.OnceValue(func() []Entry {
 	return entries
 })
 
+// The built-in entries a message that answers the bot's own offer with a plain
+// yes or no is matched against.
+const (
+	ConversationYes = "conversation_accord"
+	ConversationNo  = "conversation_refus"
+)
+
 // Conversation returns the built-in conversation entries: greetings and
 // thanks (kind smalltalk) and asking for a person (kind handoff), which an
 // engine offers where the knowledge base has no entry of its own for them. A
