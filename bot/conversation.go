@@ -48,6 +48,9 @@ func (e *Engine) conversationFor(ix *Index) *conversationIndex {
 			}
 			continue
 		}
+		if c.Kind == kb.KindHandoff && e.contact != "" {
+			c.Answer = e.contact
+		}
 		conv = append(conv, c)
 		ids = append(ids, c.ID)
 	}
@@ -71,6 +74,14 @@ func (e *Engine) conversationFor(ix *Index) *conversationIndex {
 	}
 	e.conv[key] = ci
 	return ci
+}
+
+// WithContact gives the built-in hand-off entry the answer of the tenant the
+// engine answers for (« L'accueil de … vous répond au 05 61 … »), instead of
+// sending citizens to its site for its phone number. A knowledge base with a
+// hand-off entry of its own keeps its own.
+func WithContact(answer string) Option {
+	return func(e *Engine) { e.contact = answer }
 }
 
 // conversational decides a message that is conversation and nothing else: a

@@ -123,8 +123,9 @@ type Engine struct {
 	embedErrors atomic.Int64
 	cur         atomic.Pointer[snapshot]
 
-	convMu sync.Mutex
-	conv   map[string]*conversationIndex // by the kinds it holds
+	convMu  sync.Mutex
+	conv    map[string]*conversationIndex // by the kinds it holds
+	contact string                        // the built-in hand-off's answer, if given (see [WithContact])
 }
 
 type snapshot struct {

@@ -250,6 +250,15 @@ type Tenant struct {
 	Colour     string   `json:"colour,omitempty"`
 	Origins    []string `json:"origins,omitempty"` // sites allowed to embed its widget
 	Prefix     string   `json:"prefix"`            // of its tracking codes, e.g. MTC
+	Contact    *Contact `json:"contact,omitempty"` // how its citizens reach a person
+}
+
+// Contact is a tenant's front desk: phone (and its hours), e-mail, contact form.
+type Contact struct {
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
+	URL   string `json:"url,omitempty"`
+	Hours string `json:"hours,omitempty"`
 }
 
 // Secretive is a payload that carries a secret (the hash of a token or of a

@@ -126,6 +126,9 @@ func tenantInput(in model.TenantInput) tenant.Tenant {
 	if in.Population != nil {
 		t.Population = *in.Population
 	}
+	if c := in.Contact; c != nil {
+		t.Contact = tenant.Contact{Phone: deref(c.Phone), Hours: deref(c.Hours), Email: deref(c.Email), URL: deref(c.URL)}
+	}
 	return t
 }
 
@@ -140,6 +143,9 @@ func (r *Resolver) toTenant(t tenant.Tenant) *model.Tenant {
 	}
 	if t.Population > 0 {
 		out.Population = &t.Population
+	}
+	if c := t.Contact; !c.IsZero() {
+		out.Contact = &model.TenantContact{Phone: optional(c.Phone), Hours: optional(c.Hours), Email: optional(c.Email), URL: optional(c.URL)}
 	}
 	return out
 }

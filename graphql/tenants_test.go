@@ -392,6 +392,20 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 	if string(data["conversation"]) == "null" {
 		t.Error("the EPCI does not see B's conversation")
 	}
+
+	// The platform's administrator gives the intercommunalité a new front
+	// desk (what its assistant then gives, see ingest's
+	// TestTenantContactHandsOver); a wrong one is refused.
+	if _, got := post(t, tr.c, `mutation { updateTenant(input: {id: "cc-val-de-leze", name: "CC du Val de Lèze", trackingPrefix: "VDL",
+		contact: {phone: "appelez-nous"}}) { id } }`, platform); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
+		t.Errorf("a wrong phone number: codes %v", got)
+	}
+	var updated struct{ UpdateTenant struct{ Contact struct{ Phone, Hours string } } }
+	tr.c.MustPost(`mutation { updateTenant(input: {id: "cc-val-de-leze", name: "CC du Val de Lèze", trackingPrefix: "VDL",
+		contact: {phone: "01 99 00 37 00", hours: "le matin"}}) { contact { phone hours } } }`, &updated, platform)
+	if updated.UpdateTenant.Contact.Phone != "01 99 00 37 00" || updated.UpdateTenant.Contact.Hours != "le matin" {
+		t.Errorf("the contact declared: %+v", updated.UpdateTenant.Contact)
+	}
 }
 
 // TestEveryDashboardReadNarrowsToOneTenant: Montclar (A) has one conversation,

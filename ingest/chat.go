@@ -518,7 +518,7 @@ func Compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 	}
 	b.WriteString("Vous pouvez reformuler votre question")
 	if h, ok := engine.Handoff(); ok {
-		b.WriteString(", ou joindre un agent : ")
+		b.WriteString(", ou parler à une personne. ")
 		b.WriteString(h.Answer)
 	} else {
 		b.WriteString(", ou contacter directement la mairie.")

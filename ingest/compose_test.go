@@ -23,7 +23,7 @@ func TestUnansweredSaysWhatTheBaseKnows(t *testing.T) {
 	}
 	town := reply(kb.ForTenant(all, "montclar", "cc-val-de-leze"))
 	cc := reply(kb.ForTenant(all, "cc-val-de-leze", ""))
-	for _, want := range []string{"État civil", "Déchets", "joindre un agent : Je vous mets en relation"} {
+	for _, want := range []string{"État civil", "Déchets", "ou parler à une personne. Je vous mets en relation"} {
 		if !strings.Contains(town, want) {
 			t.Errorf("the town's reply lacks %q: %s", want, town)
 		}
@@ -31,7 +31,7 @@ func TestUnansweredSaysWhatTheBaseKnows(t *testing.T) {
 	if !strings.Contains(cc, "sujets : Déchets.") || strings.Contains(cc, "État civil") {
 		t.Errorf("the intercommunalité's reply: %s", cc)
 	}
-	if !strings.Contains(cc, "joindre un agent : L'accueil de votre collectivité") {
+	if !strings.Contains(cc, "ou parler à une personne. L'accueil de votre collectivité") {
 		t.Errorf("a base without its own hand-off offers the built-in one: %s", cc)
 	}
 	if none := reply(nil); strings.Contains(none, "sujets") {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/parvis-civic/parvis/bot"
@@ -28,8 +29,9 @@ type Engines struct {
 }
 
 type tenantEngine struct {
-	engine *bot.Engine
-	parent string // the intercommunalité it was built with
+	engine  *bot.Engine
+	parent  string // the intercommunalité it was built with
+	contact string // and the tenant's contact sentence
 }
 
 // NewEngines returns engines over no entries yet; [Engines.Swap] gives them.
@@ -64,30 +66,34 @@ func (e *Engines) Swap(entries []kb.Entry, version string) {
 
 // For returns the engine of a tenant's citizens, building it the first time.
 func (e *Engines) For(tenantID string) *bot.Engine {
-	parent := ""
+	parent, contact := "", ""
 	if t, ok := e.tenants.Get(tenantID); ok {
-		parent = t.Parent
+		parent, contact = t.Parent, t.Contact.Sentence(t.Name)
 	}
 	e.mu.Lock()
 	te, ok := e.byTenant[tenantID]
 	entries, version := e.entries, e.version
 	e.mu.Unlock()
-	if ok && te.parent == parent {
+	if ok && te.parent == parent && te.contact == contact {
 		return te.engine
 	}
-	engine, err := bot.New(e.cfg, kb.ForTenant(entries, tenantID, parent), version, e.lang, e.opts...)
+	opts := e.opts
+	if contact != "" {
+		opts = append(slices.Clip(opts), bot.WithContact(contact))
+	}
+	engine, err := bot.New(e.cfg, kb.ForTenant(entries, tenantID, parent), version, e.lang, opts...)
 	if err != nil {
 		panic("ingest: engine configuration checked at start: " + err.Error())
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if te, ok := e.byTenant[tenantID]; ok && te.parent == parent {
+	if te, ok := e.byTenant[tenantID]; ok && te.parent == parent && te.contact == contact {
 		return te.engine // built by another call meanwhile
 	}
 	if e.version != version {
 		// The knowledge base changed while this one was built.
 		engine.Swap(kb.ForTenant(e.entries, tenantID, parent), e.version)
 	}
-	e.byTenant[tenantID] = &tenantEngine{engine: engine, parent: parent}
+	e.byTenant[tenantID] = &tenantEngine{engine: engine, parent: parent, contact: contact}
 	return engine
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/parvis-civic/parvis/bot"
@@ -126,5 +127,55 @@ func TestEachTenantItsEngine(t *testing.T) {
 	engines.Swap(without, "v2")
 	if got := ask("saint-aubin-sur-leze", "horaires de la mairie"); got == "horaires_mairie" || got == "sal_horaires_mairie" {
 		t.Errorf("Saint-Aubin's hours after the change: %q", got)
+	}
+}
+
+// TestTenantContactHandsOver: a tenant without a hand-off entry of its own
+// gives its own front desk to whoever asks for a person and with every reply
+// that cannot answer; a changed number is given from the next message; a
+// tenant with its own entry keeps it.
+func TestTenantContactHandsOver(t *testing.T) {
+	ctx := context.Background()
+	_, pub := eventlogtest.Start(t)
+	tenants := tenant.NewRegistry(pub)
+	if _, err := tenants.Sync(ctx, tenant.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	engines := NewEngines(bot.DefaultConfig(), nil, tenants)
+	engines.Swap(append(kb.Demo(), kb.DemoTerritory()...), "v1")
+	s := NewService(Config{Tenant: "montclar", Tenants: tenants, Engines: engines}, nil, &recorder{}, nil)
+	ask := func(tenantID, text string) Reply {
+		t.Helper()
+		c, err := s.Start(ctx, Start{Tenant: tenantID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Send(ctx, c.ID, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	// The intercommunalité's base has two entries of its own, no hand-off.
+	const cc = "cc-val-de-leze"
+	r := ask(cc, "un humain svp")
+	if r.Decision.Outcome != bot.Handoff || !strings.Contains(r.Text, "01 99 00 36 00") || !strings.Contains(r.Text, "accueil@cc-val-de-leze.example") {
+		t.Errorf("the intercommunalité, « un humain svp »: %s %q", r.Decision.Outcome, r.Text)
+	}
+	r = ask(cc, "je voudrais un permis de chasse pour sanglier sur la lune")
+	if r.Decision.Outcome != bot.Unanswered || !strings.Contains(r.Text, "01 99 00 36 00") {
+		t.Errorf("the intercommunalité, nothing answers: %s %q", r.Decision.Outcome, r.Text)
+	}
+	if r := ask("montclar", "un humain svp"); r.Decision.Entry == nil || r.Decision.Entry.ID != "parler_agent" || strings.Contains(r.Text, "01 99 00 36 00") {
+		t.Errorf("Montclar, with its own hand-off: %v %q", r.Decision.Entry, r.Text)
+	}
+
+	ccv, _ := tenants.Get(cc)
+	ccv.Contact.Phone = "01 99 00 36 99"
+	if _, err := tenants.Update(ctx, ccv, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if r := ask(cc, "je veux parler à quelqu'un"); !strings.Contains(r.Text, "01 99 00 36 99") {
+		t.Errorf("after the number changed: %q", r.Text)
 	}
 }

@@ -22,6 +22,11 @@ import (
 //	    parent: cc-val-de-leze
 //	    origins: [https://www.montclar.fr]
 //	    prefix: MTC
+//	    contact:
+//	      phone: 05 61 00 00 00
+//	      hours: du lundi au vendredi, de 8 h 30 à 17 h
+//	      email: accueil@montclar.fr
+//	      url: https://www.montclar.fr/contact
 type file struct {
 	Tenants []yaml.Node `yaml:"tenants"`
 }

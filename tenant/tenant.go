@@ -1,7 +1,7 @@
 // Package tenant holds the tenants of a deployment: the communes and the
 // intercommunalité (EPCI) they belong to, each with its name, INSEE code,
-// population, colour, the sites allowed to embed its widget and the prefix of
-// its tracking codes.
+// population, colour, the sites allowed to embed its widget, the prefix of
+// its tracking codes and how its citizens reach a person.
 //
 // Tenants are declared as events on the audit topic ([events.TenantDeclared]):
 // an administrator's createTenant or updateTenant, a file given to
@@ -32,6 +32,46 @@ type Tenant struct {
 	Colour     string   `yaml:"colour"`     // #rrggbb, for its pages
 	Origins    []string `yaml:"origins"`    // sites allowed to embed its widget (https://www.ville.fr)
 	Prefix     string   `yaml:"prefix"`     // three capital letters starting its tracking codes: MTC
+	Contact    Contact  `yaml:"contact"`    // how its citizens reach a person
+}
+
+// Contact is how a tenant's citizens reach a person at its front desk: the
+// assistant gives it to whoever asks for a person and with every reply it
+// cannot answer, unless the knowledge base has its own entry for that.
+type Contact struct {
+	Phone string `yaml:"phone"` // 05 61 00 00 00
+	Email string `yaml:"email"` // accueil@ville.fr
+	URL   string `yaml:"url"`   // the contact form: https://www.ville.fr/contact
+	Hours string `yaml:"hours"` // du lundi au vendredi, de 8 h 30 à 17 h
+}
+
+// IsZero reports a tenant that gave no contact.
+func (c Contact) IsZero() bool { return c == Contact{} }
+
+// Sentence is the contact as the assistant says it, for the tenant named name.
+func (c Contact) Sentence(name string) string {
+	var ways []string
+	if c.Phone != "" {
+		phone := "par téléphone au " + c.Phone
+		if c.Hours != "" {
+			phone += " (" + c.Hours + ")"
+		}
+		ways = append(ways, phone)
+	}
+	if c.Email != "" {
+		ways = append(ways, "par courriel à "+c.Email)
+	}
+	if c.URL != "" {
+		ways = append(ways, "par son formulaire de contact : "+c.URL)
+	}
+	if len(ways) == 0 {
+		return ""
+	}
+	if len(ways) > 1 {
+		ways[len(ways)-2] += " ou " + ways[len(ways)-1]
+		ways = ways[:len(ways)-1]
+	}
+	return "L'accueil (" + name + ") vous répond " + strings.Join(ways, ", ") + "."
 }
 
 // ErrInvalid is a tenant that cannot be declared; the error says which field
@@ -72,6 +112,7 @@ func (t Tenant) Validate() error {
 			errs = append(errs, fmt.Sprintf("origins: %q is not a site's origin like https://www.ville.fr (scheme and host, no path)", o))
 		}
 	}
+	errs = append(errs, t.Contact.problems()...)
 	if !prefix.MatchString(t.Prefix) {
 		errs = append(errs, fmt.Sprintf("prefix %q: three capital letters (like MTC)", t.Prefix))
 	}
@@ -79,6 +120,34 @@ func (t Tenant) Validate() error {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+var (
+	phone = regexp.MustCompile(`^\+?[0-9][0-9 .-]{2,18}[0-9]$`)
+	email = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// problems says what is wrong with a contact, field by field.
+func (c Contact) problems() []string {
+	var errs []string
+	if c.Phone != "" && !phone.MatchString(c.Phone) {
+		errs = append(errs, fmt.Sprintf("contact.phone %q: a number as citizens dial it (05 61 00 00 00, 3939, +33 5 61 00 00 00)", c.Phone))
+	}
+	if c.Email != "" && (len(c.Email) > 254 || !email.MatchString(c.Email)) {
+		errs = append(errs, fmt.Sprintf("contact.email %q: an address like accueil@ville.fr", c.Email))
+	}
+	if c.URL != "" {
+		if u, err := url.Parse(c.URL); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(c.URL) > 500 {
+			errs = append(errs, fmt.Sprintf("contact.url %q: the page of its contact form, https://… (500 characters at most)", c.URL))
+		}
+	}
+	if n := len([]rune(c.Hours)); n > 120 {
+		errs = append(errs, fmt.Sprintf("contact.hours: %d characters, 120 at most", n))
+	}
+	if c.Hours != "" && c.Phone == "" {
+		errs = append(errs, "contact.hours: the opening hours of a phone line: give contact.phone too")
+	}
+	return errs
 }
 
 func validOrigin(o string) bool {
@@ -103,6 +172,8 @@ func (t Tenant) AllowsOrigin(origin string) bool {
 func (t Tenant) normal() Tenant {
 	t.ID, t.Name, t.Parent = strings.TrimSpace(t.ID), strings.TrimSpace(t.Name), strings.TrimSpace(t.Parent)
 	t.INSEE, t.Colour, t.Prefix = strings.TrimSpace(t.INSEE), strings.TrimSpace(t.Colour), strings.TrimSpace(t.Prefix)
+	c := &t.Contact
+	c.Phone, c.Email, c.URL, c.Hours = strings.TrimSpace(c.Phone), strings.TrimSpace(c.Email), strings.TrimSpace(c.URL), strings.TrimSpace(c.Hours)
 	origins := make([]string, 0, len(t.Origins))
 	for _, o := range t.Origins {
 		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
@@ -115,18 +186,26 @@ func (t Tenant) normal() Tenant {
 
 // Wire returns the tenant as it travels on the log.
 func (t Tenant) Wire() events.Tenant {
-	return events.Tenant{ID: t.ID, Name: t.Name, INSEE: t.INSEE, Parent: t.Parent, Population: t.Population,
+	w := events.Tenant{ID: t.ID, Name: t.Name, INSEE: t.INSEE, Parent: t.Parent, Population: t.Population,
 		Colour: t.Colour, Origins: t.Origins, Prefix: t.Prefix}
+	if !t.Contact.IsZero() {
+		w.Contact = &events.Contact{Phone: t.Contact.Phone, Email: t.Contact.Email, URL: t.Contact.URL, Hours: t.Contact.Hours}
+	}
+	return w
 }
 
 // FromWire returns the tenant of a [events.TenantDeclared].
 func FromWire(w events.Tenant) Tenant {
-	return Tenant{ID: w.ID, Name: w.Name, INSEE: w.INSEE, Parent: w.Parent, Population: w.Population,
+	t := Tenant{ID: w.ID, Name: w.Name, INSEE: w.INSEE, Parent: w.Parent, Population: w.Population,
 		Colour: w.Colour, Origins: w.Origins, Prefix: w.Prefix}
+	if w.Contact != nil {
+		t.Contact = Contact{Phone: w.Contact.Phone, Email: w.Contact.Email, URL: w.Contact.URL, Hours: w.Contact.Hours}
+	}
+	return t
 }
 
 func (t Tenant) equal(o Tenant) bool {
 	return t.ID == o.ID && t.Name == o.Name && t.INSEE == o.INSEE && t.Parent == o.Parent &&
-		t.Population == o.Population && t.Colour == o.Colour && t.Prefix == o.Prefix &&
+		t.Population == o.Population && t.Colour == o.Colour && t.Prefix == o.Prefix && t.Contact == o.Contact &&
 		strings.Join(t.Origins, " ") == strings.Join(o.Origins, " ")
 }

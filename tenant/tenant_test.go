@@ -181,3 +181,64 @@ func TestParseLocatesProblems(t *testing.T) {
 		t.Errorf("an unknown field: %v", err)
 	}
 }
+
+// TestContact: a tenant's front desk is checked field by field, travels on the
+// log, and reads as one sentence with whatever it gives.
+func TestContact(t *testing.T) {
+	ts, err := tenant.Parse("t.yaml", []byte(`tenants:
+  - id: cc-val-de-leze
+    name: Communauté de communes du Val de Lèze
+    prefix: VDL
+    contact:
+      phone: " 05 61 00 00 00 "
+      hours: du lundi au vendredi, de 9 h à 12 h
+      email: accueil@valdeleze.fr
+      url: https://www.valdeleze.fr/contact
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ts[0].Contact
+	if c.Phone != "05 61 00 00 00" {
+		t.Errorf("phone not trimmed: %q", c.Phone)
+	}
+	if back := tenant.FromWire(ts[0].Wire()); back.Contact != c {
+		t.Errorf("through the log: %+v, want %+v", back.Contact, c)
+	}
+	want := "L'accueil (la CC) vous répond par téléphone au 05 61 00 00 00 (du lundi au vendredi, de 9 h à 12 h), par courriel à accueil@valdeleze.fr ou par son formulaire de contact : https://www.valdeleze.fr/contact."
+	if got := c.Sentence("la CC"); got != want {
+		t.Errorf("sentence:\n got %q\nwant %q", got, want)
+	}
+	if got := (tenant.Contact{Email: "a@b.fr"}).Sentence("Montclar"); got != "L'accueil (Montclar) vous répond par courriel à a@b.fr." {
+		t.Errorf("e-mail only: %q", got)
+	}
+	if got := (tenant.Contact{}).Sentence("Montclar"); got != "" {
+		t.Errorf("no contact: %q", got)
+	}
+	if tenant.FromWire(tenant.Tenant{ID: "a", Name: "A", Prefix: "AAA"}.Wire()).Contact != (tenant.Contact{}) {
+		t.Error("a tenant without contact gains one on the log")
+	}
+
+	_, err = tenant.Parse("t.yaml", []byte(`tenants:
+  - id: a
+    name: A
+    prefix: AAA
+    contact:
+      phone: appelez-nous
+      email: accueil
+      url: http://www.a.fr/contact
+      hours: le matin
+`))
+	if err == nil {
+		t.Fatal("a wrong contact is accepted")
+	}
+	for _, want := range []string{`t.yaml:2: contact.phone "appelez-nous"`, `contact.email "accueil"`, `contact.url "http://www.a.fr/contact"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	_, err = tenant.Parse("t.yaml", []byte("tenants:\n  - id: a\n    name: A\n    prefix: AAA\n    contact:\n      hours: le matin\n"))
+	if err == nil || !strings.Contains(err.Error(), "contact.hours: the opening hours of a phone line") {
+		t.Errorf("hours without a phone: %v", err)
+	}
+}

@@ -473,6 +473,7 @@ type ComplexityRoot struct {
 	Tenant struct {
 		AllowedOrigins func(childComplexity int) int
 		Colour         func(childComplexity int) int
+		Contact        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		InseeCode      func(childComplexity int) int
 		Members        func(childComplexity int) int
@@ -480,6 +481,13 @@ type ComplexityRoot struct {
 		Parent         func(childComplexity int) int
 		Population     func(childComplexity int) int
 		TrackingPrefix func(childComplexity int) int
+	}
+
+	TenantContact struct {
+		Email func(childComplexity int) int
+		Hours func(childComplexity int) int
+		Phone func(childComplexity int) int
+		URL   func(childComplexity int) int
 	}
 
 	TestCampaign struct {
@@ -2867,6 +2875,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.Colour(childComplexity), true
+	case "Tenant.contact":
+		if e.ComplexityRoot.Tenant.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Contact(childComplexity), true
 	case "Tenant.id":
 		if e.ComplexityRoot.Tenant.ID == nil {
 			break
@@ -2909,6 +2923,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.TrackingPrefix(childComplexity), true
+
+	case "TenantContact.email":
+		if e.ComplexityRoot.TenantContact.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantContact.Email(childComplexity), true
+	case "TenantContact.hours":
+		if e.ComplexityRoot.TenantContact.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantContact.Hours(childComplexity), true
+	case "TenantContact.phone":
+		if e.ComplexityRoot.TenantContact.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantContact.Phone(childComplexity), true
+	case "TenantContact.url":
+		if e.ComplexityRoot.TenantContact.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantContact.URL(childComplexity), true
 
 	case "TestCampaign.name":
 		if e.ComplexityRoot.TestCampaign.Name == nil {
@@ -3109,6 +3148,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PhotoInput", ec.unmarshalInputPhotoInput),
 			graphql.NewInputUnmarshaler("PhrasingAssignment", ec.unmarshalInputPhrasingAssignment),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
+			graphql.NewInputUnmarshaler("TenantContactInput", ec.unmarshalInputTenantContactInput),
 			graphql.NewInputUnmarshaler("TenantInput", ec.unmarshalInputTenantInput),
 		)
 	}
@@ -3550,6 +3590,26 @@ type Tenant {
   trackingPrefix: String!
   "The member communes of an intercommunalité."
   members: [ID!]!
+  "How its citizens reach a person: the assistant gives it to whoever asks for one, and with every reply it cannot answer, unless the knowledge base has its own entry for that."
+  contact: TenantContact
+}
+
+"A tenant's front desk."
+type TenantContact {
+  "As citizens dial it: 05 61 00 00 00."
+  phone: String
+  "The phone line's hours: du lundi au vendredi, de 8 h 30 à 17 h."
+  hours: String
+  email: String
+  "Its contact form (https)."
+  url: String
+}
+
+input TenantContactInput {
+  phone: String
+  hours: String
+  email: String
+  url: String
 }
 
 input TenantInput {
@@ -3561,6 +3621,8 @@ input TenantInput {
   colour: String
   allowedOrigins: [String!]
   trackingPrefix: String!
+  "None: no contact (the assistant then sends citizens to the tenant's site)."
+  contact: TenantContactInput
 }
 
 extend type Query {
@@ -4855,8 +4917,24 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_trackingPrefix(ctx, field)
 	case "members":
 		return ec.fieldContext_Tenant_members(ctx, field)
+	case "contact":
+		return ec.fieldContext_Tenant_contact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantContact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phone":
+		return ec.fieldContext_TenantContact_phone(ctx, field)
+	case "hours":
+		return ec.fieldContext_TenantContact_hours(ctx, field)
+	case "email":
+		return ec.fieldContext_TenantContact_email(ctx, field)
+	case "url":
+		return ec.fieldContext_TenantContact_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantContact", field.Name)
 }
 
 func (ec *executionContext) childFields_TestCampaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16738,6 +16816,130 @@ func (ec *executionContext) fieldContext_Tenant_members(_ context.Context, field
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Tenant_contact(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantContact) graphql.Marshaler {
+			return ec.marshalOTenantContact2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantContact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantContact_phone(ctx context.Context, field graphql.CollectedField, obj *model.TenantContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantContact_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TenantContact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _TenantContact_hours(ctx context.Context, field graphql.CollectedField, obj *model.TenantContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantContact_hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TenantContact_hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _TenantContact_email(ctx context.Context, field graphql.CollectedField, obj *model.TenantContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantContact_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TenantContact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _TenantContact_url(ctx context.Context, field graphql.CollectedField, obj *model.TenantContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantContact_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TenantContact_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantContact", field, false, false, "String")
+}
+
 func (ec *executionContext) _TestCampaign_name(ctx context.Context, field graphql.CollectedField, obj *model.TestCampaign) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18829,6 +19031,69 @@ func UnmarshalPointInput(ctx context.Context, raw any) (model.PointInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTenantContactInput(ctx context.Context, obj any) (model.TenantContactInput, error) {
+	var it model.TenantContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"phone", "hours", "email", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "hours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hours"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hours = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTenantContactInput unmarshals raw into the TenantContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTenantContactInput(ctx context.Context, raw any) (model.TenantContactInput, error) {
+	var out model.TenantContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TenantContactInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTenantInput(ctx context.Context, obj any) (model.TenantInput, error) {
 	var it model.TenantInput
 	if obj == nil {
@@ -18840,7 +19105,7 @@ func (ec *executionContext) unmarshalInputTenantInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "inseeCode", "parent", "population", "colour", "allowedOrigins", "trackingPrefix"}
+	fieldsInOrder := [...]string{"id", "name", "inseeCode", "parent", "population", "colour", "allowedOrigins", "trackingPrefix", "contact"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18903,6 +19168,13 @@ func (ec *executionContext) unmarshalInputTenantInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.TrackingPrefix = data
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalOTenantContactInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantContactInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
 		}
 	}
 	return it, nil
@@ -21768,6 +22040,59 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "contact":
+			out.Values[i] = ec._Tenant_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantContactImplementors = []string{"TenantContact"}
+
+func (ec *executionContext) _TenantContact(ctx context.Context, sel ast.SelectionSet, obj *model.TenantContact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantContactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantContact")
+		case "phone":
+			out.Values[i] = ec._TenantContact_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hours":
+			out.Values[i] = ec._TenantContact_hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._TenantContact_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._TenantContact_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24115,6 +24440,21 @@ func (ec *executionContext) marshalOSuggestionKind2ᚖgithubᚗcomᚋparvisᚑci
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOTenantContact2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantContact(ctx context.Context, sel ast.SelectionSet, v *model.TenantContact) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TenantContact(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTenantContactInput2ᚖgithubᚗcomᚋparvisᚑcivicᚋparvisᚋgraphqlᚋmodelᚐTenantContactInput(ctx context.Context, v any) (*model.TenantContactInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTenantContactInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

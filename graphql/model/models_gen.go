@@ -535,6 +535,26 @@ type Tenant struct {
 	TrackingPrefix string `json:"trackingPrefix"`
 	// The member communes of an intercommunalité.
 	Members []string `json:"members"`
+	// How its citizens reach a person: the assistant gives it to whoever asks for one, and with every reply it cannot answer, unless the knowledge base has its own entry for that.
+	Contact *TenantContact `json:"contact,omitempty"`
+}
+
+// A tenant's front desk.
+type TenantContact struct {
+	// As citizens dial it: 05 61 00 00 00.
+	Phone *string `json:"phone,omitempty"`
+	// The phone line's hours: du lundi au vendredi, de 8 h 30 à 17 h.
+	Hours *string `json:"hours,omitempty"`
+	Email *string `json:"email,omitempty"`
+	// Its contact form (https).
+	URL *string `json:"url,omitempty"`
+}
+
+type TenantContactInput struct {
+	Phone *string `json:"phone,omitempty"`
+	Hours *string `json:"hours,omitempty"`
+	Email *string `json:"email,omitempty"`
+	URL   *string `json:"url,omitempty"`
 }
 
 type TenantInput struct {
@@ -546,6 +566,8 @@ type TenantInput struct {
 	Colour         *string  `json:"colour,omitempty"`
 	AllowedOrigins []string `json:"allowedOrigins,omitempty"`
 	TrackingPrefix string   `json:"trackingPrefix"`
+	// None: no contact (the assistant then sends citizens to the tenant's site).
+	Contact *TenantContactInput `json:"contact,omitempty"`
 }
 
 type TestCampaign struct {
