@@ -400,7 +400,9 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 		contact: {phone: "appelez-nous"}}) { id } }`, platform); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
 		t.Errorf("a wrong phone number: codes %v", got)
 	}
-	var updated struct{ UpdateTenant struct{ Contact struct{ Phone, Hours string } } }
+	var updated struct {
+		UpdateTenant struct{ Contact struct{ Phone, Hours string } }
+	}
 	tr.c.MustPost(`mutation { updateTenant(input: {id: "cc-val-de-leze", name: "CC du Val de Lèze", trackingPrefix: "VDL",
 		contact: {phone: "01 99 00 37 00", hours: "le matin"}}) { contact { phone hours } } }`, &updated, platform)
 	if updated.UpdateTenant.Contact.Phone != "01 99 00 37 00" || updated.UpdateTenant.Contact.Hours != "le matin" {
