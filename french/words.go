@@ -23,9 +23,13 @@ func Words(s string) []string {
 			}
 			continue
 		}
-		// "rendez-vous" is one word, whose halves mean something else.
-		if w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous" {
+		// "rendez-vous" is one word, whose halves mean something else; the
+		// « car » of « car scolaire » is a coach, not the conjunction (a stop word).
+		switch {
+		case w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous":
 			w = "rendezvous"
+		case w == "car" && i+1 < len(raw) && strings.HasPrefix(raw[i+1], "scolaire"):
+			w = "autocar"
 		}
 		if exp, ok := shorthand[w]; ok {
 			out = append(out, strings.Fields(exp)...)

@@ -18,6 +18,7 @@ func TestWords(t *testing.T) {
 		{"jsuis à la mairi", []string{"je", "suis", "a", "la", "mairie"}},
 		{"l'acte", []string{"l", "acte"}},
 		{"prendre rendez-vous", []string{"prendre", "rendezvous", "vous"}},
+		{"le car scolaire, car il pleut", []string{"le", "autocar", "scolaire", "car", "il", "pleut"}},
 		// A placeholder goes with the label and function words that introduce it.
 		{"mon tel [TELEPHONE] et mon iban [IBAN], passeport perdu", []string{"passeport", "perdu"}},
 		{"écrivez à [EMAIL] merci", []string{"ecrivez", "merci"}},
