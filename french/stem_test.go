@@ -1,0 +1,30 @@
+package french
+
+import (
+	"fmt"
+	"testing"
+
+	snowball "github.com/kljensen/snowball/french"
+)
+
+// TestStemCache: the cache answers as Snowball does, and a flood of made-up
+// words does not grow it past its size.
+func TestStemCache(t *testing.T) {
+	words := []string{"inscriptions", "inscrire", "passeport", "passeports", "demandes", "bicyclettes", "mairie", "ecole"}
+	for range 2 { // the second time from the cache
+		for _, w := range words {
+			if got, want := Stem(w), snowball.Stem(w, true); got != want {
+				t.Errorf("Stem(%q) = %q, want %q", w, got, want)
+			}
+		}
+	}
+	for i := range stemCacheSize + 10 {
+		Stem(fmt.Sprintf("motinvente%d", i))
+	}
+	if n := stemCount.Load(); n > stemCacheSize {
+		t.Errorf("%d words cached, at most %d", n, stemCacheSize)
+	}
+	if got, want := Stem("bicyclettes"), snowball.Stem("bicyclettes", true); got != want {
+		t.Errorf("after the flood: %q, want %q", got, want)
+	}
+}
