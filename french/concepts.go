@@ -34,7 +34,7 @@ telecom: fibre fibre_optique antenne antenne_relais reseau_mobile couverture_res
 prevention: vaccination vaccin vaccins depistage mutuelle mutuelle_communale don_sang
 sansabri: sdf sans_abri sans_domicile sans_logis abri_urgence maraude maraudes mendiant mendiants clochard hebergement_urgence accueil_nuit 115 dort dormir dorment couvertures duvet
 pauvrete: pauvrete precarite epicerie_sociale banque_alimentaire colis_alimentaire restos_du_coeur secours_populaire ccas aide_sociale
-perdu: perdu perdue perdus egare egaree oublie oubliee oublies objets_trouves objet_trouve reclame reclamer rapporte ramene paume
+perdu: perdu perdue perdus egare egaree oublie oubliee oublies laisse laissee objets_trouves objet_trouve reclame reclamer rapporte ramene paume portefeuille doudou parapluie trousseau
 numerique: internet ordinateur ordi informatique numerique tablette smartphone mail email courriel imprimer imprimante scanner scanne scan en_ligne connexion connecter site identifiant mot_de_passe france_services
 langue: francais fle alphabetisation alphabetiser illettrisme lire ecrire apprendre langue langues naturalisation b1 a2 etranger etrangers migrants refugies
 musique: musique musical musicale conservatoire solfege piano guitare violon batterie clarinette flute chorale chanter chant orchestre fanfare instrument instruments eveil_musical
