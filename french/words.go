@@ -24,12 +24,16 @@ func Words(s string) []string {
 			continue
 		}
 		// "rendez-vous" is one word, whose halves mean something else; the
-		// « car » of « car scolaire » is a coach, not the conjunction (a stop word).
+		// « car » of « car scolaire » is a coach, not the conjunction (a stop word);
+		// « ça marche », « (ne) marche plus » work: folded, they would be a
+		// market (« marché »).
 		switch {
 		case w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous":
 			w = "rendezvous"
 		case w == "car" && i+1 < len(raw) && strings.HasPrefix(raw[i+1], "scolaire"):
 			w = "autocar"
+		case w == "marche" && works(raw, i):
+			w = "fonctionne"
 		}
 		if exp, ok := shorthand[w]; ok {
 			out = append(out, strings.Fields(exp)...)
@@ -53,4 +57,22 @@ func ContentWords(text string) []string {
 		out = append(out, Canonical(w))
 	}
 	return out
+}
+
+// works reports a « marche » (raw[i], folded) that says that something works:
+// after « ça » or « ne », before « pas », « plus », « mal », « bien ».
+func works(raw []string, i int) bool {
+	if i > 0 {
+		switch raw[i-1] {
+		case "ca", "sa", "ne", "n":
+			return true
+		}
+	}
+	if i+1 < len(raw) {
+		switch raw[i+1] {
+		case "pas", "plus", "mal", "bien", "jamais":
+			return true
+		}
+	}
+	return false
 }
