@@ -120,9 +120,10 @@ type conversation struct {
 	// unrated holds the utterances whose answer is not rated yet, oldest first:
 	// one feedback per answer, the latest first ("" when unknown: answers given
 	// before this process held the conversation).
-	unrated []string
-	clarify *clarification
-	offered string // the kind of demande the last reply offered to file, if any
+	unrated   []string
+	clarify   *clarification
+	offered   string    // the kind of demande the last reply offered to file, if any
+	offeredAt time.Time // and when: a demande of that kind filed since takes the offer
 }
 
 // clarification is the last CLARIFY of a conversation, until a choice is taken:
@@ -264,7 +265,7 @@ func (s *Service) resync(ctx context.Context, c *conversation) error {
 	if err != nil || !found {
 		return err
 	}
-	c.unrated, c.clarify, c.offered = pc.unrated, pc.clarify, pc.offered
+	c.unrated, c.clarify, c.offered, c.offeredAt = pc.unrated, pc.clarify, pc.offered, pc.offeredAt
 	return nil
 }
 
@@ -428,7 +429,7 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 	if err := s.pub.Publish(ctx, evs...); err != nil {
 		return utt, err
 	}
-	c.last, c.offered = now, offer
+	c.last, c.offered, c.offeredAt = now, offer, now
 	// A tester rates every reply (was the question understood?); a citizen,
 	// the answers only.
 	if d.Outcome == bot.Answered || c.campaign != "" {

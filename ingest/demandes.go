@@ -3,6 +3,8 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/demandes"
@@ -10,6 +12,7 @@ import (
 	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // The chat files demandes and says where they stand. A message that asks about
@@ -81,11 +84,26 @@ func (s *Service) offerAnswered(ctx context.Context, c *conversation, text strin
 	switch {
 	case c.offered == "" || !found: // nothing offered, or a kind retired since
 		return "", nil, false, nil
+	case s.filedSinceOffer(c): // the log still holds the offer, the desk its demande
+		return "", nil, false, nil
 	case yes:
 		return fmt.Sprintf("Très bien. Pour enregistrer votre demande « %s », je vous pose quelques questions, une à la fois : "+
 			"commencez par « Déposer la demande ». Délai de traitement annoncé : %s.", kind.Label, kind.Delay), &kind, true, nil
 	}
 	return "Entendu : je n'enregistre aucune demande. Avez-vous une autre question ?", nil, true, nil
+}
+
+// filedSinceOffer tells whether a demande of the kind the conversation was
+// offered has been filed from it since, by whichever process: filing is on
+// parvis.demandes, not on the conversation's topic that [Peers] follow. The
+// desk keeps filing times to the second.
+func (s *Service) filedSinceOffer(c *conversation) bool {
+	filed, err := s.cfg.Desk.List(tenant.Everything(), demandes.Filter{Conversation: c.id, Kind: c.offered})
+	if err != nil {
+		return false
+	}
+	since := c.offeredAt.Truncate(time.Second)
+	return slices.ContainsFunc(filed, func(dm demandes.Demande) bool { return !dm.FiledAt.Before(since) })
 }
 
 // proposal is the sentence that offers a demande, for clients that show text only.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,4 +226,70 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// TestYesAfterFilingOffersNothing: once the demande offered is filed, a « oui »
+// or « ok merci » next (on the process that filed it or on another) is no
+// longer an answer to the offer: the log still holds the decision that made
+// it, but the desk knows it was taken. A new offer of the same kind later in
+// the conversation is answered again.
+func TestYesAfterFilingOffersNothing(t *testing.T) {
+	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, err := demandes.NewCodes("MTC", []byte("a secret long enough for codes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := demandes.OpenKeyStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A citizen types: each step a few seconds after the one before.
+	var mu sync.Mutex
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		at = at.Add(3 * time.Second)
+		return at
+	}
+	log := &logged{peers: NewPeers(time.Hour)}
+	log.peers.Follow(&caughtUp{})
+	desk := demandes.NewDesk(demandes.Config{Tenant: "montclar", Codes: codes, Kinds: demandes.NewKinds(kb.DemoKinds()), Keys: keys, Now: clock}, log)
+	a := NewService(Config{Desk: desk, Peers: log.peers, Now: clock}, engine, log, nil)
+	b := NewService(Config{Desk: desk, Peers: log.peers, Now: clock}, engine, log, nil)
+	ctx := context.Background()
+	send := func(s *Service, conv, text string) Reply {
+		t.Helper()
+		r, err := s.Send(ctx, conv, text)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		return r
+	}
+	for _, after := range []*Service{a, b} {
+		c, err := a.Start(ctx, Start{Audience: kb.Particulier, Channel: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := send(a, c.ID, "il y a un trou énorme dans la chaussée rue des écoles"); r.Demande == nil || r.Demande.ID != "voirie" {
+			t.Fatalf("no demande offered: %+v", r)
+		}
+		if _, err := a.File(ctx, demandes.Form{ConversationID: c.ID, Kind: "voirie", Description: "Un trou énorme dans la chaussée", Address: "rue des écoles"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range []string{"ok merci", "oui"} {
+			if r := send(after, c.ID, text); r.Demande != nil || strings.Contains(r.Text, "Déposer la demande") {
+				t.Errorf("%q after filing: offers %v again, %q", text, r.Demande, r.Text)
+			}
+		}
+		if r := send(after, c.ID, "il y a un autre trou dans la chaussée place de l'église"); r.Demande == nil || r.Demande.ID != "voirie" {
+			t.Fatalf("no second demande offered: %+v", r)
+		}
+		if r := send(after, c.ID, "oui"); r.Demande == nil || r.Demande.ID != "voirie" {
+			t.Errorf("« oui » to a second offer of the same kind: offers %v, %q", r.Demande, r.Text)
+		}
+	}
 }

@@ -33,15 +33,16 @@ type Tail interface {
 }
 
 type peer struct {
-	tenant   string
-	audience kb.Audience
-	last     time.Time
-	said     string // the last utterance, redacted, and its id: what a CLARIFY asked
-	saidID   string
-	clarify  *clarification
-	offered  string // the kind of demande the last reply offered
-	campaign string
-	unrated  []string // utterances whose answer is not rated yet: one feedback per answer, whichever process takes it
+	tenant    string
+	audience  kb.Audience
+	last      time.Time
+	said      string // the last utterance, redacted, and its id: what a CLARIFY asked
+	saidID    string
+	clarify   *clarification
+	offered   string // the kind of demande the last reply offered
+	offeredAt time.Time
+	campaign  string
+	unrated   []string // utterances whose answer is not rated yet: one feedback per answer, whichever process takes it
 }
 
 // NewPeers returns an empty set of peers' conversations; keep is how long a
@@ -84,7 +85,7 @@ func (p *Peers) Apply(env events.Envelope, pl events.Payload) {
 	case *events.UtteranceReceived:
 		c.said, c.saidID = e.Text, env.ID
 	case *events.BotDecision:
-		c.clarify, c.offered = nil, e.Demande
+		c.clarify, c.offered, c.offeredAt = nil, e.Demande, env.At
 		if e.Outcome == "CLARIFY" && e.UtteranceID == c.saidID {
 			c.clarify = &clarification{utteranceID: e.UtteranceID, text: c.said, choices: e.Choices}
 		}
@@ -164,5 +165,5 @@ func (p *Peers) get(id string) (*conversation, bool) {
 		return nil, false
 	}
 	return &conversation{id: id, tenant: pc.tenant, audience: pc.audience, campaign: pc.campaign, last: time.Now(),
-		unrated: slices.Clone(pc.unrated), clarify: pc.clarify, offered: pc.offered}, true
+		unrated: slices.Clone(pc.unrated), clarify: pc.clarify, offered: pc.offered, offeredAt: pc.offeredAt}, true
 }
