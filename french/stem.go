@@ -13,6 +13,9 @@ func Stem(w string) string {
 	if len(w) <= 3 {
 		return w
 	}
+	if len(w) > stemCachedLen {
+		return snowball.Stem(w, true)
+	}
 	if s, ok := stems.Load(w); ok {
 		return s.(string)
 	}
@@ -35,3 +38,9 @@ var (
 )
 
 const stemCacheSize = 1 << 16
+
+// stemCachedLen is the longest word cached, in bytes: the size bound counts
+// words, and a message of made-up words thousands of letters long would
+// otherwise hold megabytes each. French words are far shorter
+// (« anticonstitutionnellement », 25).
+const stemCachedLen = 40

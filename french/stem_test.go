@@ -2,6 +2,7 @@ package french
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	snowball "github.com/kljensen/snowball/french"
@@ -27,4 +28,23 @@ func TestStemCache(t *testing.T) {
 	if got, want := Stem("bicyclettes"), snowball.Stem("bicyclettes", true); got != want {
 		t.Errorf("after the flood: %q, want %q", got, want)
 	}
+}
+
+// TestStemCacheLeavesLongWords: a made-up word longer than any French word is
+// stemmed as Snowball does and not kept, so that the cache's bound in words is
+// a bound in memory too.
+func TestStemCacheLeavesLongWords(t *testing.T) {
+	for i := range 10 {
+		w := fmt.Sprintf("%s%d", strings.Repeat("abracadabrantesques", 100), i)
+		if got, want := Stem(w), snowball.Stem(w, true); got != want {
+			t.Errorf("Stem of a long word = %q, want %q", got, want)
+		}
+	}
+	stems.Range(func(k, _ any) bool {
+		if len(k.(string)) > 100 { // no French word is that long
+			t.Errorf("a word of %d bytes is cached", len(k.(string)))
+			return false
+		}
+		return true
+	})
 }
