@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/parvis-civic/parvis/events"
 )
@@ -123,7 +124,9 @@ func (t Tenant) Validate() error {
 }
 
 var (
-	phone = regexp.MustCompile(`^\+?[0-9][0-9 .-]{2,18}[0-9]$`)
+	// A national or short number, or an international one, « (0) » included
+	// as many towns print it: +33 (0)5 61 00 00 00.
+	phone = regexp.MustCompile(`^(?:\+[0-9]{1,3} ?(?:\(0\) ?)?)?[0-9][0-9 .-]{2,18}[0-9]$`)
 	email = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
@@ -137,7 +140,8 @@ func (c Contact) problems() []string {
 		errs = append(errs, fmt.Sprintf("contact.email %q: an address like accueil@ville.fr", c.Email))
 	}
 	if c.URL != "" {
-		if u, err := url.Parse(c.URL); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(c.URL) > 500 {
+		if u, err := url.Parse(c.URL); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(c.URL) > 500 ||
+			strings.ContainsFunc(c.URL, unicode.IsSpace) {
 			errs = append(errs, fmt.Sprintf("contact.url %q: the page of its contact form, https://… (500 characters at most)", c.URL))
 		}
 	}
@@ -174,6 +178,14 @@ func (t Tenant) normal() Tenant {
 	t.INSEE, t.Colour, t.Prefix = strings.TrimSpace(t.INSEE), strings.TrimSpace(t.Colour), strings.TrimSpace(t.Prefix)
 	c := &t.Contact
 	c.Phone, c.Email, c.URL, c.Hours = strings.TrimSpace(c.Phone), strings.TrimSpace(c.Email), strings.TrimSpace(c.URL), strings.TrimSpace(c.Hours)
+	// A number copied from a web page has no-break spaces between its pairs
+	// of digits: the same number, which the check would refuse.
+	c.Phone = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		return r
+	}, c.Phone)
 	origins := make([]string, 0, len(t.Origins))
 	for _, o := range t.Origins {
 		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {

@@ -242,3 +242,38 @@ func TestContact(t *testing.T) {
 		t.Errorf("hours without a phone: %v", err)
 	}
 }
+
+// TestContactPhoneAsTownsWriteIt: the numbers towns print on their sites are
+// taken as written (a number copied from a page has no-break spaces, read as
+// spaces); a form's address with a space in it, which no citizen could follow,
+// is refused.
+func TestContactPhoneAsTownsWriteIt(t *testing.T) {
+	for _, tt := range []struct{ typed, want string }{
+		{`05 61 00 00 00`, "05 61 00 00 00"},
+		{`05.61.00.00.00`, "05.61.00.00.00"},
+		{`3939`, "3939"},
+		{`+33 5 61 00 00 00`, "+33 5 61 00 00 00"},
+		{`+33 (0)5 61 00 00 00`, "+33 (0)5 61 00 00 00"},
+		{`+33(0)561000000`, "+33(0)561000000"},
+		{`05\u00a061\u00a000\u00a000\u00a000`, "05 61 00 00 00"},
+		{`05\u202f61\u202f00\u202f00\u202f00`, "05 61 00 00 00"},
+	} {
+		ts, err := tenant.Parse("t.yaml", []byte("tenants:\n  - id: a\n    name: A\n    prefix: AAA\n    contact:\n      phone: \""+tt.typed+"\"\n"))
+		if err != nil {
+			t.Errorf("%s: %v", tt.typed, err)
+			continue
+		}
+		if got := ts[0].Contact.Phone; got != tt.want {
+			t.Errorf("%s: read %q, want %q", tt.typed, got, tt.want)
+		}
+	}
+	for _, bad := range []string{`(0)5 61 00 00 00`, `+33 ((0))5 61 00 00 00`, `appelez le 05 61 00 00 00`} {
+		if _, err := tenant.Parse("t.yaml", []byte("tenants:\n  - id: a\n    name: A\n    prefix: AAA\n    contact:\n      phone: \""+bad+"\"\n")); err == nil {
+			t.Errorf("phone %s accepted", bad)
+		}
+	}
+	_, err := tenant.Parse("t.yaml", []byte("tenants:\n  - id: a\n    name: A\n    prefix: AAA\n    contact:\n      url: https://www.a.fr/nous contacter\n"))
+	if err == nil || !strings.Contains(err.Error(), "contact.url") {
+		t.Errorf("a form's address with a space: %v", err)
+	}
+}
