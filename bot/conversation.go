@@ -133,11 +133,38 @@ var consent = sync.OnceValue(func() map[string]bool {
 // Consent tells whether a message is a plain yes or a plain no (« oui », « ok
 // d'accord », « non merci »), as the built-in conversation entries phrase them,
 // thanks and « please » aside: how a citizen answers an offer of the bot's by
-// typing rather than clicking. (« merci » is no phrasing of theirs: searched,
-// « non merci » would draw « merci » from a town's own thanks.)
+// typing rather than clicking. A message made of several of them, all of one
+// sense, is one too (« oui oui », « oui d'accord », « nan pas besoin »). (« merci »
+// is no phrasing of theirs: searched, « non merci » would draw « merci » from a
+// town's own thanks.)
 func Consent(text string) (yes, no bool) {
-	v, ok := consent()[consentKey(text)]
-	return ok && v, ok && !v
+	m := consent()
+	words := strings.Fields(consentKey(text))
+	if len(words) == 0 {
+		return false, false
+	}
+	// The longest phrasing first at each point: « ok d'accord » is one.
+	for i := 0; i < len(words); {
+		j := len(words)
+		for ; j > i; j-- {
+			if _, ok := m[strings.Join(words[i:j], " ")]; ok {
+				break
+			}
+		}
+		if j == i {
+			return false, false
+		}
+		if m[strings.Join(words[i:j], " ")] {
+			yes = true
+		} else {
+			no = true
+		}
+		i = j
+	}
+	if yes && no {
+		return false, false // « oui non »: neither
+	}
+	return yes, no
 }
 
 // consentKey is a message's words without the polite ones.

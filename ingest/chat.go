@@ -355,12 +355,12 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	replyText := Compose(engine, d, c.audience)
 	var kind *kb.DemandeKind
 	if s.cfg.Desk != nil {
-		answered, k, ok, err := s.offerAnswered(ctx, c, redacted, d)
+		answered, k, dd, ok, err := s.offerAnswered(ctx, c, redacted, d)
 		if err != nil {
 			return Reply{}, err
 		}
 		if ok {
-			replyText, kind = answered, k
+			replyText, kind, d = answered, k, dd
 		} else if k, ok := s.propose(redacted, d, c.audience); ok {
 			kind = &k
 			replyText += proposal(k)

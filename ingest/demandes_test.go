@@ -293,3 +293,47 @@ func TestYesAfterFilingOffersNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestYesOrNoInSeveralWords: « oui d'accord », « non non », which the engine
+// finds nothing in, answer the offer all the same, and are logged as the
+// built-in yes or no rather than as a question left unanswered.
+func TestYesOrNoInSeveralWords(t *testing.T) {
+	s, _, rec := demandeService(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		text  string
+		yes   bool
+		entry string
+	}{
+		{"oui d'accord", true, kb.ConversationYes},
+		{"oui oui", true, kb.ConversationYes},
+		{"non non", false, kb.ConversationNo},
+		{"nan pas besoin", false, kb.ConversationNo},
+	} {
+		c, err := s.Start(ctx, Start{Audience: kb.Particulier, Channel: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := s.Send(ctx, c.ID, "il y a un trou énorme dans la chaussée rue des écoles"); err != nil || r.Demande == nil || r.Demande.ID != "voirie" {
+			t.Fatalf("no demande offered: %+v %v", r, err)
+		}
+		r, err := s.Send(ctx, c.ID, tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case tt.yes && (r.Demande == nil || r.Demande.ID != "voirie" || !strings.Contains(r.Text, "Déposer la demande")):
+			t.Errorf("%q to the offer: offers %v, %q", tt.text, r.Demande, r.Text)
+		case !tt.yes && (r.Demande != nil || !strings.Contains(r.Text, "aucune demande")):
+			t.Errorf("%q to the offer: offers %v, %q", tt.text, r.Demande, r.Text)
+		}
+		last := rec.evs[len(rec.evs)-1]
+		_, pl, err := events.Decode(must(last.Marshal()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := pl.(*events.BotDecision); !ok || d.Outcome != string(bot.Smalltalk) || d.EntryID != tt.entry {
+			t.Errorf("%q logged as %+v, want %s %s", tt.text, pl, bot.Smalltalk, tt.entry)
+		}
+	}
+}
