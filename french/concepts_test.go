@@ -34,6 +34,7 @@ func TestConcepts(t *testing.T) {
 		{"faire légaliser ma signature", []string{"legalisation"}},
 		{"louer la salle des fêtes", []string{"salles"}},
 		{"à quelle heure passe le car scolaire", []string{"bus"}},
+		{"les cars scolaires ne passent plus", []string{"bus"}},
 	} {
 		if got := Concepts(stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)

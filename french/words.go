@@ -24,14 +24,14 @@ func Words(s string) []string {
 			continue
 		}
 		// "rendez-vous" is one word, whose halves mean something else; the
-		// « car » of « car scolaire » is a coach, not the conjunction (a stop word);
-		// « ça marche », « (ne) marche plus » work: folded, they would be a
-		// market (« marché »).
+		// « car » of « car scolaire » is a coach, not the conjunction (a stop word),
+		// and so are « les cars scolaires »; « ça marche », « (ne) marche plus »
+		// work: folded, they would be a market (« marché »).
 		switch {
 		case w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous":
 			w = "rendezvous"
-		case w == "car" && i+1 < len(raw) && strings.HasPrefix(raw[i+1], "scolaire"):
-			w = "autocar"
+		case (w == "car" || w == "cars") && i+1 < len(raw) && strings.HasPrefix(raw[i+1], "scolaire"):
+			w = "auto" + w
 		case w == "marche" && works(raw, i):
 			w = "fonctionne"
 		}

@@ -21,6 +21,7 @@ func TestWords(t *testing.T) {
 		{"le car scolaire, car il pleut", []string{"le", "autocar", "scolaire", "car", "il", "pleut"}},
 		{"le marché, ça marche comment ?", []string{"le", "marche", "ca", "fonctionne", "comment"}},
 		{"le lampadaire marche plus au marché de noël", []string{"le", "lampadaire", "fonctionne", "plus", "au", "marche", "de", "noel"}},
+		{"les cars scolaires", []string{"les", "autocars", "scolaires"}},
 		// A placeholder goes with the label and function words that introduce it.
 		{"mon tel [TELEPHONE] et mon iban [IBAN], passeport perdu", []string{"passeport", "perdu"}},
 		{"écrivez à [EMAIL] merci", []string{"ecrivez", "merci"}},
