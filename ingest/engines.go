@@ -30,8 +30,16 @@ type Engines struct {
 
 type tenantEngine struct {
 	engine  *bot.Engine
-	parent  string // the intercommunalité it was built with
-	contact string // and the tenant's contact sentence
+	parent  string         // the intercommunalité it was built with
+	name    string         // and the tenant's name and contact, which its
+	contact tenant.Contact // hand-off says (compared, not written, on each message)
+}
+
+// builtFor tells whether the engine says what the tenant t declares: its
+// intercommunalité's entries, its contact (and its name, which the contact's
+// sentence says).
+func (te *tenantEngine) builtFor(t tenant.Tenant) bool {
+	return te.parent == t.Parent && te.contact == t.Contact && (t.Contact.IsZero() || te.name == t.Name)
 }
 
 // NewEngines returns engines over no entries yet; [Engines.Swap] gives them.
@@ -66,19 +74,20 @@ func (e *Engines) Swap(entries []kb.Entry, version string) {
 
 // For returns the engine of a tenant's citizens, building it the first time.
 func (e *Engines) For(tenantID string) *bot.Engine {
-	parent, contact := "", ""
-	if t, ok := e.tenants.Get(tenantID); ok {
-		parent, contact = t.Parent, t.Contact.Sentence(t.Name)
+	var t tenant.Tenant
+	if got, ok := e.tenants.Get(tenantID); ok {
+		t = got
 	}
+	parent := t.Parent
 	e.mu.Lock()
 	te, ok := e.byTenant[tenantID]
 	entries, version := e.entries, e.version
 	e.mu.Unlock()
-	if ok && te.parent == parent && te.contact == contact {
+	if ok && te.builtFor(t) {
 		return te.engine
 	}
 	opts := e.opts
-	if contact != "" {
+	if contact := t.Contact.Sentence(t.Name); contact != "" {
 		opts = append(slices.Clip(opts), bot.WithContact(contact))
 	}
 	engine, err := bot.New(e.cfg, kb.ForTenant(entries, tenantID, parent), version, e.lang, opts...)
@@ -87,13 +96,13 @@ func (e *Engines) For(tenantID string) *bot.Engine {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if te, ok := e.byTenant[tenantID]; ok && te.parent == parent && te.contact == contact {
+	if te, ok := e.byTenant[tenantID]; ok && te.builtFor(t) {
 		return te.engine // built by another call meanwhile
 	}
 	if e.version != version {
 		// The knowledge base changed while this one was built.
 		engine.Swap(kb.ForTenant(e.entries, tenantID, parent), e.version)
 	}
-	e.byTenant[tenantID] = &tenantEngine{engine: engine, parent: parent, contact: contact}
+	e.byTenant[tenantID] = &tenantEngine{engine: engine, parent: parent, name: t.Name, contact: t.Contact}
 	return engine
 }

@@ -179,3 +179,24 @@ func TestTenantContactHandsOver(t *testing.T) {
 		t.Errorf("after the number changed: %q", r.Text)
 	}
 }
+
+// TestEngineOfATenantWithContactIsKept: once built, a tenant's engine is found
+// for each message without writing its contact sentence again (what the
+// engine was built with is compared, not the sentence it makes).
+func TestEngineOfATenantWithContactIsKept(t *testing.T) {
+	_, pub := eventlogtest.Start(t)
+	tenants := tenant.NewRegistry(pub)
+	if _, err := tenants.Sync(context.Background(), tenant.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	engines := NewEngines(bot.DefaultConfig(), nil, tenants)
+	engines.Swap(kb.DemoTerritory(), "v1")
+	first := engines.For("cc-val-de-leze")
+	if n := testing.AllocsPerRun(100, func() {
+		if engines.For("cc-val-de-leze") != first {
+			t.Fatal("the engine was rebuilt")
+		}
+	}); n > 0 {
+		t.Errorf("finding a built engine allocates %.0f times", n)
+	}
+}
