@@ -29,17 +29,27 @@ type Engines struct {
 }
 
 type tenantEngine struct {
-	engine  *bot.Engine
-	parent  string         // the intercommunalité it was built with
-	name    string         // and the tenant's name and contact, which its
-	contact tenant.Contact // hand-off says (compared, not written, on each message)
+	engine *bot.Engine
+	parent string // the intercommunalité it was built with
+	desk   desk   // and the front desk its hand-off gives (compared, not written, on each message)
 }
 
-// builtFor tells whether the engine says what the tenant t declares: its
-// intercommunalité's entries, its contact (and its name, which the contact's
-// sentence says).
-func (te *tenantEngine) builtFor(t tenant.Tenant) bool {
-	return te.parent == t.Parent && te.contact == t.Contact && (t.Contact.IsZero() || te.name == t.Name)
+// desk is a front desk and whose it is, as the hand-off says it.
+type desk struct {
+	name    string
+	contact tenant.Contact
+}
+
+// deskOf returns the front desk of a tenant's citizens: its own, else its
+// intercommunalité's (a commune that declared none), else none.
+func (e *Engines) deskOf(t tenant.Tenant) desk {
+	if !t.Contact.IsZero() {
+		return desk{t.Name, t.Contact}
+	}
+	if p, ok := e.tenants.Get(t.Parent); ok && t.Parent != "" && !p.Contact.IsZero() {
+		return desk{p.Name, p.Contact}
+	}
+	return desk{}
 }
 
 // NewEngines returns engines over no entries yet; [Engines.Swap] gives them.
@@ -83,11 +93,12 @@ func (e *Engines) For(tenantID string) *bot.Engine {
 	te, ok := e.byTenant[tenantID]
 	entries, version := e.entries, e.version
 	e.mu.Unlock()
-	if ok && te.builtFor(t) {
+	d := e.deskOf(t)
+	if ok && te.parent == parent && te.desk == d {
 		return te.engine
 	}
 	opts := e.opts
-	if contact := t.Contact.Sentence(t.Name); contact != "" {
+	if contact := d.contact.Sentence(d.name); contact != "" {
 		opts = append(slices.Clip(opts), bot.WithContact(contact))
 	}
 	engine, err := bot.New(e.cfg, kb.ForTenant(entries, tenantID, parent), version, e.lang, opts...)
@@ -96,13 +107,13 @@ func (e *Engines) For(tenantID string) *bot.Engine {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if te, ok := e.byTenant[tenantID]; ok && te.builtFor(t) {
+	if te, ok := e.byTenant[tenantID]; ok && te.parent == parent && te.desk == d {
 		return te.engine // built by another call meanwhile
 	}
 	if e.version != version {
 		// The knowledge base changed while this one was built.
 		engine.Swap(kb.ForTenant(e.entries, tenantID, parent), e.version)
 	}
-	e.byTenant[tenantID] = &tenantEngine{engine: engine, parent: parent, name: t.Name, contact: t.Contact}
+	e.byTenant[tenantID] = &tenantEngine{engine: engine, parent: parent, desk: d}
 	return engine
 }

@@ -178,6 +178,22 @@ func TestTenantContactHandsOver(t *testing.T) {
 	if r := ask(cc, "je veux parler à quelqu'un"); !strings.Contains(r.Text, "01 99 00 36 99") {
 		t.Errorf("after the number changed: %q", r.Text)
 	}
+
+	// A member commune that declared no front desk of its own gives its
+	// intercommunalité's, and follows it when it changes.
+	if _, err := tenants.Create(ctx, tenant.Tenant{ID: "lagardelle", Name: "Lagardelle", Parent: cc, Prefix: "LGL"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if r := ask("lagardelle", "un humain svp"); r.Decision.Outcome != bot.Handoff || !strings.Contains(r.Text, "01 99 00 36 99") {
+		t.Errorf("a commune without a desk: %s %q", r.Decision.Outcome, r.Text)
+	}
+	ccv.Contact.Phone = "01 99 00 36 98"
+	if _, err := tenants.Update(ctx, ccv, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if r := ask("lagardelle", "un humain svp"); !strings.Contains(r.Text, "01 99 00 36 98") {
+		t.Errorf("a commune without a desk, after its intercommunalité's changed: %q", r.Text)
+	}
 }
 
 // TestEngineOfATenantWithContactIsKept: once built, a tenant's engine is found
