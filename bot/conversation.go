@@ -164,8 +164,14 @@ func Consent(text string) (yes, no bool) {
 	if yes && no {
 		return false, false // « oui non »: neither
 	}
+	if yes && thanks(text) && !slices.ContainsFunc(words, func(w string) bool { return w == "oui" || w == "ouais" }) {
+		return false, false // « ok merci », « d'accord merci » close the exchange: thanks, not a yes
+	}
 	return yes, no
 }
+
+// thanks reports a message that says « merci ».
+func thanks(text string) bool { return slices.Contains(french.Words(text), "merci") }
 
 // consentKey is a message's words without the polite ones.
 func consentKey(text string) string {
