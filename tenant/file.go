@@ -50,7 +50,7 @@ func Parse(name string, b []byte) ([]Tenant, error) {
 		return nil, fmt.Errorf("tenant: %s: %w", name, err)
 	}
 	if len(f.Tenants) == 0 {
-		return nil, fmt.Errorf("tenant: %s: no tenants (want a list under tenants:)", name)
+		return nil, fmt.Errorf("tenant : %s : aucune collectivité (attendu : une liste sous tenants:)", name)
 	}
 	var out []Tenant
 	var errs []error
@@ -67,7 +67,7 @@ func Parse(name string, b []byte) ([]Tenant, error) {
 			continue
 		}
 		if line, dup := seen[t.ID]; dup {
-			errs = append(errs, fmt.Errorf("%s:%d: id %q: declared twice (first at line %d)", name, n.Line, t.ID, line))
+			errs = append(errs, fmt.Errorf("%s:%d: id %q : déclaré deux fois (la première à la ligne %d)", name, n.Line, t.ID, line))
 			continue
 		}
 		seen[t.ID] = n.Line
@@ -79,16 +79,16 @@ func Parse(name string, b []byte) ([]Tenant, error) {
 	for _, t := range out {
 		if t.Parent != "" {
 			if _, ok := seen[t.Parent]; !ok {
-				errs = append(errs, fmt.Errorf("%s:%d: parent %q: no tenant of the file has this id", name, seen[t.ID], t.Parent))
+				errs = append(errs, fmt.Errorf("%s:%d: parent %q : aucune collectivité du fichier ne porte cet identifiant", name, seen[t.ID], t.Parent))
 			}
 		}
 		if other, ok := prefixes[t.Prefix]; ok {
-			errs = append(errs, fmt.Errorf("%s:%d: prefix %q: already the prefix of %q", name, seen[t.ID], t.Prefix, other))
+			errs = append(errs, fmt.Errorf("%s:%d: prefix %q : déjà le préfixe de %q", name, seen[t.ID], t.Prefix, other))
 		}
 		prefixes[t.Prefix] = t.ID
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("tenant: %d problem(s):\n%w", len(errs), err)
+		return nil, fmt.Errorf("tenant : %d problème(s) :\n%w", len(errs), err)
 	}
 	return out, nil
 }

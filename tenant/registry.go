@@ -144,16 +144,16 @@ func (r *Registry) Check(t Tenant) error {
 		p, ok := r.byID[t.Parent]
 		switch {
 		case !ok:
-			return fmt.Errorf("%w: parent %q: no tenant has this id (declare the intercommunalité first)", ErrInvalid, t.Parent)
+			return fmt.Errorf("%w: parent %q : aucune collectivité ne porte cet identifiant (déclarez d'abord l'intercommunalité)", ErrInvalid, t.Parent)
 		case p.Parent != "":
-			return fmt.Errorf("%w: parent %q: is itself a member of %q; a commune's parent is an intercommunalité", ErrInvalid, t.Parent, p.Parent)
+			return fmt.Errorf("%w: parent %q : elle-même membre de %q ; le parent d'une commune est une intercommunalité", ErrInvalid, t.Parent, p.Parent)
 		case len(r.members(t.ID)) > 0:
-			return fmt.Errorf("%w: parent: %q has member communes, it cannot be a member itself", ErrInvalid, t.ID)
+			return fmt.Errorf("%w: parent : %q a des communes membres, elle ne peut pas être membre elle-même", ErrInvalid, t.ID)
 		}
 	}
 	for _, o := range r.byID {
 		if o.ID != t.ID && o.Prefix == t.Prefix {
-			return fmt.Errorf("%w: prefix %q: already the prefix of %q", ErrInvalid, t.Prefix, o.ID)
+			return fmt.Errorf("%w: prefix %q : déjà le préfixe de %q", ErrInvalid, t.Prefix, o.ID)
 		}
 	}
 	return nil

@@ -91,31 +91,31 @@ var (
 func (t Tenant) Validate() error {
 	var errs []string
 	if !slug.MatchString(t.ID) {
-		errs = append(errs, fmt.Sprintf("id %q: lower-case letters, digits and dashes, 1 to 64 (like saint-aubin-sur-leze)", t.ID))
+		errs = append(errs, fmt.Sprintf("id %q : lettres minuscules, chiffres et tirets, de 1 à 64 (comme saint-aubin-sur-leze)", t.ID))
 	}
 	if n := len([]rune(strings.TrimSpace(t.Name))); n == 0 || n > 120 {
-		errs = append(errs, "name: 1 to 120 characters")
+		errs = append(errs, "name : de 1 à 120 caractères")
 	}
 	if t.INSEE != "" && !insee.MatchString(t.INSEE) {
-		errs = append(errs, fmt.Sprintf("insee %q: a commune's 5-character INSEE code (31360, 2A004) or an intercommunalité's 9-digit SIREN", t.INSEE))
+		errs = append(errs, fmt.Sprintf("insee %q : le code INSEE d'une commune (5 caractères : 31360, 2A004) ou le SIREN d'une intercommunalité (9 chiffres)", t.INSEE))
 	}
 	if t.Parent != "" && (t.Parent == t.ID || !slug.MatchString(t.Parent)) {
-		errs = append(errs, fmt.Sprintf("parent %q: the id of another tenant, its intercommunalité", t.Parent))
+		errs = append(errs, fmt.Sprintf("parent %q : l'identifiant d'une autre collectivité, son intercommunalité", t.Parent))
 	}
 	if t.Population < 0 || t.Population > 100_000_000 {
-		errs = append(errs, fmt.Sprintf("population %d: 0 or more", t.Population))
+		errs = append(errs, fmt.Sprintf("population %d : 0 ou plus", t.Population))
 	}
 	if t.Colour != "" && !colour.MatchString(t.Colour) {
-		errs = append(errs, fmt.Sprintf("colour %q: #rrggbb", t.Colour))
+		errs = append(errs, fmt.Sprintf("colour %q : #rrggbb", t.Colour))
 	}
 	for _, o := range t.Origins {
 		if !validOrigin(o) {
-			errs = append(errs, fmt.Sprintf("origins: %q is not a site's origin like https://www.ville.fr (scheme and host, no path)", o))
+			errs = append(errs, fmt.Sprintf("origins : %q n'est pas l'origine d'un site comme https://www.ville.fr (schéma et hôte, sans chemin)", o))
 		}
 	}
 	errs = append(errs, t.Contact.problems()...)
 	if !prefix.MatchString(t.Prefix) {
-		errs = append(errs, fmt.Sprintf("prefix %q: three capital letters (like MTC)", t.Prefix))
+		errs = append(errs, fmt.Sprintf("prefix %q : trois lettres majuscules (comme MTC)", t.Prefix))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
@@ -134,22 +134,25 @@ var (
 func (c Contact) problems() []string {
 	var errs []string
 	if c.Phone != "" && !phone.MatchString(c.Phone) {
-		errs = append(errs, fmt.Sprintf("contact.phone %q: a number as citizens dial it (05 61 00 00 00, 3939, +33 5 61 00 00 00)", c.Phone))
+		errs = append(errs, fmt.Sprintf("contact.phone %q : un numéro tel qu'on le compose (05 61 00 00 00, 3939, +33 5 61 00 00 00)", c.Phone))
 	}
 	if c.Email != "" && (len(c.Email) > 254 || !email.MatchString(c.Email)) {
-		errs = append(errs, fmt.Sprintf("contact.email %q: an address like accueil@ville.fr", c.Email))
+		errs = append(errs, fmt.Sprintf("contact.email %q : une adresse comme accueil@ville.fr", c.Email))
 	}
 	if c.URL != "" {
 		if u, err := url.Parse(c.URL); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(c.URL) > 500 ||
 			strings.ContainsFunc(c.URL, unicode.IsSpace) {
-			errs = append(errs, fmt.Sprintf("contact.url %q: the page of its contact form, https://… (500 characters at most)", c.URL))
+			errs = append(errs, fmt.Sprintf("contact.url %q : la page de son formulaire de contact, https://… (500 caractères au plus)", c.URL))
 		}
 	}
 	if n := len([]rune(c.Hours)); n > 120 {
-		errs = append(errs, fmt.Sprintf("contact.hours: %d characters, 120 at most", n))
+		errs = append(errs, fmt.Sprintf("contact.hours : %d caractères, 120 au plus", n))
+	}
+	if strings.ContainsFunc(c.Hours, unicode.IsControl) {
+		errs = append(errs, "contact.hours : une seule ligne, sans caractère de contrôle")
 	}
 	if c.Hours != "" && c.Phone == "" {
-		errs = append(errs, "contact.hours: the opening hours of a phone line: give contact.phone too")
+		errs = append(errs, "contact.hours : les horaires d'une ligne téléphonique : donnez aussi contact.phone")
 	}
 	return errs
 }

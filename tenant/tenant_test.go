@@ -172,7 +172,7 @@ func TestParseLocatesProblems(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{`t.yaml:5: parent "z"`, `t.yaml:5: prefix "AAA"`, `t.yaml:9: id "a": declared twice (first at line 2)`} {
+	for _, want := range []string{`t.yaml:5: parent "z"`, `t.yaml:5: prefix "AAA"`, `t.yaml:9: id "a" : déclaré deux fois (la première à la ligne 2)`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -238,8 +238,12 @@ func TestContact(t *testing.T) {
 		}
 	}
 	_, err = tenant.Parse("t.yaml", []byte("tenants:\n  - id: a\n    name: A\n    prefix: AAA\n    contact:\n      hours: le matin\n"))
-	if err == nil || !strings.Contains(err.Error(), "contact.hours: the opening hours of a phone line") {
+	if err == nil || !strings.Contains(err.Error(), "contact.hours : les horaires d'une ligne téléphonique") {
 		t.Errorf("hours without a phone: %v", err)
+	}
+	bad := tenant.Tenant{ID: "a", Name: "A", Prefix: "AAA", Contact: tenant.Contact{Phone: "3939", Hours: "le matin\n<script>"}}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "contact.hours : une seule ligne") {
+		t.Errorf("hours on two lines: %v", err)
 	}
 }
 
