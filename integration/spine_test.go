@@ -243,7 +243,7 @@ func TestKBImportTenantColumn(t *testing.T) {
 		"city_stade_sal,Où est le city-stade ?,Derrière la salle des fêtes de Saint-Aubin.,saint-aubin-sur-leze\n"+
 		"piscine_atl,Où est la piscine ?,Au fond de l'océan.,atlantide\n"), 0o644)
 	cmd := exec.Command(parvistest.Binary(), "kb", "import", "--kafka", s.Broker, sheet)
-	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "communes.csv:3: tenant: tenant \"atlantide\" is not declared") {
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "communes.csv:3: tenant: collectivité « atlantide » non déclarée") {
 		t.Errorf("kb import of an undeclared tenant: %v\n%s", err, out)
 	}
 	os.WriteFile(sheet, []byte("id,question,answer,tenant\n"+

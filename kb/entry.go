@@ -39,7 +39,7 @@ func ParseAudience(s string) (Audience, error) {
 	if a, ok := audienceLabels[foldLabel(s)]; ok {
 		return a, nil
 	}
-	return "", fmt.Errorf("unknown audience %q (want particulier, entreprise or professionnel, association, or tous)", s)
+	return "", fmt.Errorf("public « %s » inconnu (attendu : particulier, entreprise ou professionnel, association, ou tous)", s)
 }
 
 // ParseAudiences reads one audience label: "Tous" (or "tout public", "all")

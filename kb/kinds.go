@@ -147,20 +147,20 @@ func ParseKinds(name string, data []byte) ([]DemandeKind, error) {
 		}
 		switch {
 		case k.ID == "":
-			bad("id", "required")
+			bad("id", "obligatoire")
 		case !kindIDRe.MatchString(k.ID):
-			bad("id", fmt.Sprintf("%q: lower-case letters, digits and _ only, 2 to 40 characters", k.ID))
+			bad("id", fmt.Sprintf("« %s » : lettres minuscules, chiffres et _ seulement, de 2 à 40 caractères", k.ID))
 		case seen[k.ID] > 0:
-			bad("id", fmt.Sprintf("%q already declared at line %d", k.ID, seen[k.ID]))
+			bad("id", fmt.Sprintf("« %s » déjà déclaré ligne %d", k.ID, seen[k.ID]))
 		default:
 			seen[k.ID] = fl.at("id")
 		}
 		if strings.TrimSpace(k.Label) == "" {
-			bad("label", "required")
+			bad("label", "obligatoire")
 		}
 		var ok bool
 		if k.days, k.working, ok = parseDelay(k.Delay); !ok {
-			bad("delay", fmt.Sprintf("%q: want a processing time like « 5 jours ouvrés », « 10 jours » or « 2 semaines »", k.Delay))
+			bad("delay", fmt.Sprintf("« %s » : attendu un délai comme « 5 jours ouvrés », « 10 jours » ou « 2 semaines »", k.Delay))
 		}
 		for _, r := range []struct {
 			field string
@@ -171,7 +171,7 @@ func ParseKinds(name string, data []byte) ([]DemandeKind, error) {
 				*r.rule = Optional
 			case Required, Optional, Never:
 			default:
-				bad(r.field, fmt.Sprintf("%q: want required, optional or none", *r.rule))
+				bad(r.field, fmt.Sprintf("« %s » : attendu required, optional ou none", *r.rule))
 			}
 		}
 		for i, w := range k.Words {

@@ -83,13 +83,13 @@ func TestParseKindsLocatesProblems(t *testing.T) {
 		t.Fatalf("want Problems, got %v", err)
 	}
 	want := []string{
-		`kinds.yaml:5: id: "voirie" already declared at line 2`,
-		`kinds.yaml:6: label: required`,
-		`kinds.yaml:7: delay: "bientôt"`,
-		`kinds.yaml:8: contact: "parfois"`,
-		`kinds.yaml:12: audiences: unknown audience "martiens"`,
+		`kinds.yaml:5: id: « voirie » déjà déclaré ligne 2`,
+		`kinds.yaml:6: label: obligatoire`,
+		`kinds.yaml:7: delay: « bientôt »`,
+		`kinds.yaml:8: contact: « parfois »`,
+		`kinds.yaml:12: audiences: public « martiens » inconnu`,
 		`kinds.yaml:16: field colour not found`,
-		`kinds.yaml:9: id: "Mauvais-Id"`,
+		`kinds.yaml:9: id: « Mauvais-Id »`,
 	}
 	got := err.Error()
 	for _, w := range want {

@@ -46,7 +46,7 @@ func (ps Problems) Error() string {
 	for i, p := range ps {
 		lines[i] = p.String()
 	}
-	return fmt.Sprintf("kb: %d problem(s):\n  %s", len(ps), strings.Join(lines, "\n  "))
+	return fmt.Sprintf("kb : %d problème(s) :\n  %s", len(ps), strings.Join(lines, "\n  "))
 }
 
 // Limits of what one file may hold, so that a bad file cannot exhaust memory.
@@ -74,7 +74,7 @@ func LoadFileFor(path string, declared func(id string) bool) ([]Entry, error) {
 		return nil, fmt.Errorf("kb: read %s: %w", path, err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, Problems{{File: path, Msg: fmt.Sprintf("file larger than %d MiB", MaxFileSize>>20)}}
+		return nil, Problems{{File: path, Msg: fmt.Sprintf("fichier de plus de %d Mio", MaxFileSize>>20)}}
 	}
 	return ParseFor(path, data, declared)
 }
@@ -351,28 +351,28 @@ func validate(name string, entries []Entry, lines []fieldLines, declared func(id
 		e.ID = strings.TrimSpace(e.ID)
 		switch {
 		case e.ID == "":
-			bad("id", "empty id")
+			bad("id", "identifiant vide")
 		case len(e.ID) > 128 || strings.ContainsAny(e.ID, " \t\n\r"):
-			bad("id", fmt.Sprintf("id %q must be at most 128 characters without spaces", e.ID))
+			bad("id", fmt.Sprintf("identifiant « %s » : 128 caractères au plus, sans espace", e.ID))
 		default:
 			if prev, ok := seen[e.ID]; ok {
-				bad("id", fmt.Sprintf("duplicate id %q (first at line %d)", e.ID, prev))
+				bad("id", fmt.Sprintf("identifiant « %s » en double (déjà ligne %d)", e.ID, prev))
 			} else {
 				seen[e.ID] = fl.at("id")
 			}
 		}
 		if strings.TrimSpace(e.Question) == "" {
-			bad("question", "empty question")
+			bad("question", "question vide")
 		}
 		if e.Tenant = strings.TrimSpace(e.Tenant); e.Tenant != "" && declared != nil && !declared(e.Tenant) {
-			bad("tenant", fmt.Sprintf("tenant %q is not declared on this deployment (declare the commune or intercommunalité first, or leave the column empty for every tenant's entry)", e.Tenant))
+			bad("tenant", fmt.Sprintf("collectivité « %s » non déclarée sur ce déploiement (déclarez d'abord la commune ou l'intercommunalité, ou laissez la colonne vide pour une entrée de toutes les collectivités)", e.Tenant))
 		}
 		if strings.TrimSpace(e.Answer) == "" {
-			bad("answer", "empty answer")
+			bad("answer", "réponse vide")
 		}
 		for _, s := range append(e.Phrasings(), e.Answer) {
 			if len(s) > maxFieldLength {
-				bad("", fmt.Sprintf("text longer than %d characters", maxFieldLength))
+				bad("", fmt.Sprintf("texte de plus de %d caractères", maxFieldLength))
 				break
 			}
 		}
@@ -400,12 +400,12 @@ func validate(name string, entries []Entry, lines []fieldLines, declared func(id
 			e.Kind = KindAnswer
 		case KindAnswer, KindSmalltalk, KindHandoff:
 		default:
-			bad("kind", fmt.Sprintf("unknown kind %q (want answer, smalltalk or handoff)", e.Kind))
+			bad("kind", fmt.Sprintf("genre « %s » inconnu (attendu : answer, smalltalk ou handoff)", e.Kind))
 		}
 		switch e.Status {
 		case "", Draft, Validated, Published, Retired:
 		default:
-			bad("status", fmt.Sprintf("unknown status %q (want draft, validated, published or retired)", e.Status))
+			bad("status", fmt.Sprintf("statut « %s » inconnu (attendu : draft, validated, published ou retired)", e.Status))
 		}
 		if e.ReviewBy != "" {
 			if _, err := ParseReviewDate(e.ReviewBy); err != nil {
@@ -415,7 +415,7 @@ func validate(name string, entries []Entry, lines []fieldLines, declared func(id
 		for _, l := range e.Links {
 			u, err := url.Parse(l.URL)
 			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				bad("links", fmt.Sprintf("link %q is not an http(s) address", l.URL))
+				bad("links", fmt.Sprintf("lien « %s » : pas une adresse http(s)", l.URL))
 			}
 		}
 	}

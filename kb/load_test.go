@@ -13,9 +13,9 @@ func TestLoadReportsEveryProblemWithLine(t *testing.T) {
 		t.Fatalf("LoadFile = %v, want Problems", err)
 	}
 	want := []string{
-		"testdata/bad.yaml:6: id: duplicate id \"a\" (first at line 3)",
-		"testdata/bad.yaml:11: answer: empty answer",
-		"testdata/bad.yaml:15: audiences: unknown audience \"touristes\"",
+		"testdata/bad.yaml:6: id: identifiant « a » en double (déjà ligne 3)",
+		"testdata/bad.yaml:11: answer: réponse vide",
+		"testdata/bad.yaml:15: audiences: public « touristes » inconnu",
 		"testdata/bad.yaml:19: field alternative not found",
 	}
 	got := err.Error()
@@ -200,11 +200,11 @@ func TestTenantsOfAFile(t *testing.T) {
 		problem    string   // with declared
 	}{
 		{"a.csv", "id,question,answer,tenant\na,Q1,R1,montclar\nb,Q2,R2,\nc,Q3,R3,atlantide\n",
-			[]string{"montclar", "", "atlantide"}, "a.csv:4: tenant: tenant \"atlantide\" is not declared"},
+			[]string{"montclar", "", "atlantide"}, "a.csv:4: tenant: collectivité « atlantide » non déclarée"},
 		{"b.yaml", "tenant: cc-val-de-leze\nentries:\n  - id: a\n    question: Q1\n    answer: R1\n  - id: b\n    question: Q2\n    answer: R2\n    tenant: atlantide\n",
-			[]string{"cc-val-de-leze", "atlantide"}, "b.yaml:9: tenant: tenant \"atlantide\" is not declared"},
+			[]string{"cc-val-de-leze", "atlantide"}, "b.yaml:9: tenant: collectivité « atlantide » non déclarée"},
 		{"c.jsonl", `{"id":"a","question":"Q1","answer":"R1","tenant":"montclar"}` + "\n" + `{"id":"b","question":"Q2","answer":"R2","tenant":"atlantide"}` + "\n",
-			[]string{"montclar", "atlantide"}, "c.jsonl:2: tenant: tenant \"atlantide\" is not declared"},
+			[]string{"montclar", "atlantide"}, "c.jsonl:2: tenant: collectivité « atlantide » non déclarée"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,7 +17,7 @@ func ParseReviewDate(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("review date %q: want YYYY-MM-DD or DD/MM/YYYY", s)
+	return time.Time{}, fmt.Errorf("date de relecture « %s » : attendu AAAA-MM-JJ ou JJ/MM/AAAA", s)
 }
 
 // ReviewDue returns when an entry should be read again: its own review date,

@@ -62,10 +62,10 @@ func (w *Writer) checkValidator(id, by string) error {
 func checkLinks(ls []Link) error {
 	for i, l := range ls {
 		if l.Label == "" {
-			return fmt.Errorf("%w: link %d has no label", ErrInvalidEntry, i+1)
+			return fmt.Errorf("%w: le lien %d n'a pas de libellé", ErrInvalidEntry, i+1)
 		}
 		if !SafeURL(l.URL) {
-			return fmt.Errorf("%w: link %d (%q) is not an http(s) or tel: address", ErrInvalidEntry, i+1, l.URL)
+			return fmt.Errorf("%w: le lien %d (« %s ») n'est ni une adresse http(s) ni un numéro tel:", ErrInvalidEntry, i+1, l.URL)
 		}
 	}
 	return nil

@@ -64,7 +64,7 @@ func (w *Writer) Draft(ctx context.Context, e Entry, by string) (Entry, error) {
 		e.ID = slug(e.Question)
 	}
 	if _, exists := w.State.Entry(e.ID); exists {
-		return e, fmt.Errorf("%w: id %q is taken", ErrInvalidEntry, e.ID)
+		return e, fmt.Errorf("%w: l'identifiant « %s » est déjà pris", ErrInvalidEntry, e.ID)
 	}
 	if e.Kind == "" {
 		e.Kind = KindAnswer
@@ -127,11 +127,11 @@ func check(e *Entry) error {
 	e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
 	switch {
 	case e.Question == "":
-		return fmt.Errorf("%w: empty question", ErrInvalidEntry)
+		return fmt.Errorf("%w: question vide", ErrInvalidEntry)
 	case e.Answer == "":
-		return fmt.Errorf("%w: empty answer", ErrInvalidEntry)
+		return fmt.Errorf("%w: réponse vide", ErrInvalidEntry)
 	case len(e.Question) > 500 || len(e.Answer) > 20000 || len(e.Alternatives) > 200:
-		return fmt.Errorf("%w: too long", ErrInvalidEntry)
+		return fmt.Errorf("%w: trop long (500 caractères pour la question, 20 000 pour la réponse, 200 formulations au plus)", ErrInvalidEntry)
 	}
 	if e.ReviewBy != "" {
 		if _, err := ParseReviewDate(e.ReviewBy); err != nil {
