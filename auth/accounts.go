@@ -96,7 +96,7 @@ func (a *Accounts) Create(ctx context.Context, login, name string, role Role, sc
 func (a *Accounts) CreateFor(ctx context.Context, login, name string, role Role, scope, password, by string, services []string) (Account, error) {
 	login = strings.TrimSpace(login)
 	if login == "" || len(login) > 100 || strings.ContainsAny(login, " \t\n") {
-		return Account{}, fmt.Errorf("%w: login of 1 to 100 characters without spaces", ErrAccount)
+		return Account{}, fmt.Errorf("%w: identifiant de 1 à 100 caractères, sans espace", ErrAccount)
 	}
 	if err := checkPassword(password); err != nil {
 		return Account{}, err
@@ -105,7 +105,7 @@ func (a *Accounts) CreateFor(ctx context.Context, login, name string, role Role,
 	_, taken := a.byLogin[strings.ToLower(login)]
 	a.mu.Unlock()
 	if taken {
-		return Account{}, fmt.Errorf("%w: login %q is taken", ErrAccount, login)
+		return Account{}, fmt.Errorf("%w: l'identifiant « %s » est déjà pris", ErrAccount, login)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), 12)
 	if err != nil {
@@ -136,9 +136,9 @@ func (a *Accounts) envelopeTenant(scope string) string {
 func checkPassword(password string) error {
 	switch {
 	case len([]rune(password)) < MinPassword:
-		return fmt.Errorf("%w: password of %d characters at least", ErrAccount, MinPassword)
+		return fmt.Errorf("%w: mot de passe de %d caractères au moins", ErrAccount, MinPassword)
 	case len(password) > 72:
-		return fmt.Errorf("%w: password of 72 bytes at most", ErrAccount)
+		return fmt.Errorf("%w: mot de passe de 72 octets au plus", ErrAccount)
 	}
 	return nil
 }
@@ -156,7 +156,7 @@ func (a *Accounts) SetPassword(ctx context.Context, id, password, by string) err
 	}
 	a.mu.Unlock()
 	if !ok {
-		return fmt.Errorf("%w: no account %s", ErrAccount, id)
+		return fmt.Errorf("%w: aucun compte %s", ErrAccount, id)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), 12)
 	if err != nil {
@@ -188,7 +188,7 @@ func (a *Accounts) Disable(ctx context.Context, id, by string) error {
 	_, ok := a.byID[id]
 	a.mu.Unlock()
 	if !ok {
-		return fmt.Errorf("%w: no account %s", ErrAccount, id)
+		return fmt.Errorf("%w: aucun compte %s", ErrAccount, id)
 	}
 	p := events.AccountDisabled{AccountID: id, By: by}
 	env, err := a.Log.Emit(ctx, a.Tenant, "", p)

@@ -330,7 +330,7 @@ func TestAccountAndTokenCommands(t *testing.T) {
 	// A login that is taken is refused, with the reason.
 	cmd = exec.Command(parvistest.Binary(), "account", "create", "--login", "MAIRE", "--role", "ADMIN", "--kafka", s.Broker)
 	cmd.Stdin = strings.NewReader("un autre mot de passe\n")
-	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "taken") {
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "déjà pris") {
 		t.Errorf("a taken login: %v\n%s", err, out)
 	}
 }
