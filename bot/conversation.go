@@ -77,7 +77,7 @@ func (e *Engine) conversationFor(ix *Index) *conversationIndex {
 }
 
 // WithContact gives the built-in hand-off entry the answer of the tenant the
-// engine answers for (« L'accueil de … vous répond au 05 61 … »), instead of
+// engine answers for (« Contactez l'accueil (…) : par téléphone au 05 61 … »), instead of
 // sending citizens to its site for its phone number. A knowledge base with a
 // hand-off entry of its own keeps its own.
 func WithContact(answer string) Option {

@@ -72,7 +72,7 @@ func (c Contact) Sentence(name string) string {
 		ways[len(ways)-2] += " ou " + ways[len(ways)-1]
 		ways = ways[:len(ways)-1]
 	}
-	return "L'accueil (" + name + ") vous répond " + strings.Join(ways, ", ") + "."
+	return "Contactez l'accueil (" + name + ") : " + strings.Join(ways, ", ") + "."
 }
 
 // ErrInvalid is a tenant that cannot be declared; the error says which field

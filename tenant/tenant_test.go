@@ -205,11 +205,11 @@ func TestContact(t *testing.T) {
 	if back := tenant.FromWire(ts[0].Wire()); back.Contact != c {
 		t.Errorf("through the log: %+v, want %+v", back.Contact, c)
 	}
-	want := "L'accueil (la CC) vous répond par téléphone au 05 61 00 00 00 (du lundi au vendredi, de 9 h à 12 h), par courriel à accueil@valdeleze.fr ou par son formulaire de contact : https://www.valdeleze.fr/contact."
+	want := "Contactez l'accueil (la CC) : par téléphone au 05 61 00 00 00 (du lundi au vendredi, de 9 h à 12 h), par courriel à accueil@valdeleze.fr ou par son formulaire de contact : https://www.valdeleze.fr/contact."
 	if got := c.Sentence("la CC"); got != want {
 		t.Errorf("sentence:\n got %q\nwant %q", got, want)
 	}
-	if got := (tenant.Contact{Email: "a@b.fr"}).Sentence("Montclar"); got != "L'accueil (Montclar) vous répond par courriel à a@b.fr." {
+	if got := (tenant.Contact{Email: "a@b.fr"}).Sentence("Montclar"); got != "Contactez l'accueil (Montclar) : par courriel à a@b.fr." {
 		t.Errorf("e-mail only: %q", got)
 	}
 	if got := (tenant.Contact{}).Sentence("Montclar"); got != "" {
