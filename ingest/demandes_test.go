@@ -17,10 +17,34 @@ import (
 
 func demandeService(t *testing.T) (*Service, *demandes.Desk, *recorder) {
 	t.Helper()
+	rec := &recorder{}
+	desk := montclarDesk(t, rec, nil)
+	return NewService(Config{Desk: desk}, demoEngine(t), rec, nil), desk, rec
+}
+
+func demoEngine(t *testing.T) *bot.Engine {
+	t.Helper()
 	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return engine
+}
+
+// mustSend sends a message, which must be accepted.
+func mustSend(t *testing.T, s *Service, conv, text string) Reply {
+	t.Helper()
+	r, err := s.Send(context.Background(), conv, text)
+	if err != nil {
+		t.Fatalf("%q: %v", text, err)
+	}
+	return r
+}
+
+// montclarDesk is Montclar's desk of demandes, publishing to pub; now, when
+// not nil, is its clock.
+func montclarDesk(t *testing.T, pub demandes.Publisher, now func() time.Time) *demandes.Desk {
+	t.Helper()
 	codes, err := demandes.NewCodes("MTC", []byte("a secret long enough for codes"))
 	if err != nil {
 		t.Fatal(err)
@@ -29,9 +53,7 @@ func demandeService(t *testing.T) (*Service, *demandes.Desk, *recorder) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &recorder{}
-	desk := demandes.NewDesk(demandes.Config{Tenant: "montclar", Codes: codes, Kinds: demandes.NewKinds(kb.DemoKinds()), Keys: keys}, rec)
-	return NewService(Config{Desk: desk}, engine, rec, nil), desk, rec
+	return demandes.NewDesk(demandes.Config{Tenant: "montclar", Codes: codes, Kinds: demandes.NewKinds(kb.DemoKinds()), Keys: keys, Now: now}, pub)
 }
 
 func TestRepliesProposeADemande(t *testing.T) {
@@ -140,38 +162,28 @@ func (l *logged) Publish(ctx context.Context, evs ...events.Envelope) error {
 	return l.recorder.Publish(ctx, evs...)
 }
 
+// twoProcesses returns two API processes behind one load balancer, following
+// the same log, with Montclar's desk of demandes; now, when not nil, is their
+// clock and the desk's.
+func twoProcesses(t *testing.T, now func() time.Time) (a, b *Service, log *logged) {
+	t.Helper()
+	engine := demoEngine(t)
+	log = &logged{peers: NewPeers(time.Hour)}
+	log.peers.Follow(&caughtUp{})
+	desk := montclarDesk(t, log, now)
+	a = NewService(Config{Desk: desk, Peers: log.peers, Now: now}, engine, log, nil)
+	b = NewService(Config{Desk: desk, Peers: log.peers, Now: now}, engine, log, nil)
+	return a, b, log
+}
+
 // TestYesOrNoToAnOffer: a citizen who types « oui » to a reply that offered a
 // demande gets the offer again with the way to file it, even when the reply
 // came from another API process; « non » files nothing, is no unmet need, and
 // offers nothing else; either, with no offer before, is plain conversation.
 func TestYesOrNoToAnOffer(t *testing.T) {
-	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes, err := demandes.NewCodes("MTC", []byte("a secret long enough for codes"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := demandes.OpenKeyStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &logged{peers: NewPeers(time.Hour)}
-	log.peers.Follow(&caughtUp{})
-	desk := demandes.NewDesk(demandes.Config{Tenant: "montclar", Codes: codes, Kinds: demandes.NewKinds(kb.DemoKinds()), Keys: keys}, log)
-	// Two API processes behind one load balancer, following the same log.
-	a := NewService(Config{Desk: desk, Peers: log.peers}, engine, log, nil)
-	b := NewService(Config{Desk: desk, Peers: log.peers}, engine, log, nil)
+	a, b, log := twoProcesses(t, nil)
 	ctx := context.Background()
-	send := func(s *Service, conv, text string) Reply {
-		t.Helper()
-		r, err := s.Send(ctx, conv, text)
-		if err != nil {
-			t.Fatalf("%q: %v", text, err)
-		}
-		return r
-	}
+	send := func(s *Service, conv, text string) Reply { t.Helper(); return mustSend(t, s, conv, text) }
 	start := func() string {
 		t.Helper()
 		c, err := a.Start(ctx, Start{Audience: kb.Particulier, Channel: "test"})
@@ -234,18 +246,6 @@ func must(b []byte, err error) []byte {
 // it, but the desk knows it was taken. A new offer of the same kind later in
 // the conversation is answered again.
 func TestYesAfterFilingOffersNothing(t *testing.T) {
-	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes, err := demandes.NewCodes("MTC", []byte("a secret long enough for codes"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := demandes.OpenKeyStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A citizen types: each step a few seconds after the one before.
 	var mu sync.Mutex
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
@@ -255,20 +255,9 @@ func TestYesAfterFilingOffersNothing(t *testing.T) {
 		at = at.Add(3 * time.Second)
 		return at
 	}
-	log := &logged{peers: NewPeers(time.Hour)}
-	log.peers.Follow(&caughtUp{})
-	desk := demandes.NewDesk(demandes.Config{Tenant: "montclar", Codes: codes, Kinds: demandes.NewKinds(kb.DemoKinds()), Keys: keys, Now: clock}, log)
-	a := NewService(Config{Desk: desk, Peers: log.peers, Now: clock}, engine, log, nil)
-	b := NewService(Config{Desk: desk, Peers: log.peers, Now: clock}, engine, log, nil)
+	a, b, _ := twoProcesses(t, clock)
 	ctx := context.Background()
-	send := func(s *Service, conv, text string) Reply {
-		t.Helper()
-		r, err := s.Send(ctx, conv, text)
-		if err != nil {
-			t.Fatalf("%q: %v", text, err)
-		}
-		return r
-	}
+	send := func(s *Service, conv, text string) Reply { t.Helper(); return mustSend(t, s, conv, text) }
 	for _, after := range []*Service{a, b} {
 		c, err := a.Start(ctx, Start{Audience: kb.Particulier, Channel: "test"})
 		if err != nil {

@@ -85,30 +85,14 @@ func TestConversationsOfATenant(t *testing.T) {
 // TestEachTenantItsEngine: a conversation is decided with its tenant's
 // knowledge, and a change of the knowledge base reaches every tenant's engine.
 func TestEachTenantItsEngine(t *testing.T) {
-	ctx := context.Background()
-	_, pub := eventlogtest.Start(t)
-	tenants := tenant.NewRegistry(pub)
-	if _, err := tenants.Sync(ctx, tenant.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	engines := NewEngines(bot.DefaultConfig(), nil, tenants)
 	entries := append(kb.Demo(), kb.DemoTerritory()...)
-	engines.Swap(entries, "v1")
-	s := NewService(Config{Tenant: "montclar", Tenants: tenants, Engines: engines}, nil, &recorder{}, nil)
+	tr := demoTerritory(t, entries)
 	ask := func(tenantID, text string) string {
 		t.Helper()
-		c, err := s.Start(ctx, Start{Tenant: tenantID})
-		if err != nil {
-			t.Fatal(err)
+		if r := tr.ask(t, tenantID, text); r.Decision.Entry != nil {
+			return r.Decision.Entry.ID
 		}
-		r, err := s.Send(ctx, c.ID, text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Decision.Entry == nil {
-			return ""
-		}
-		return r.Decision.Entry.ID
+		return ""
 	}
 	if got := ask("saint-aubin-sur-leze", "horaires de la mairie"); got != "sal_horaires_mairie" {
 		t.Errorf("Saint-Aubin's hours: %q", got)
@@ -124,7 +108,7 @@ func TestEachTenantItsEngine(t *testing.T) {
 			without = append(without, e)
 		}
 	}
-	engines.Swap(without, "v2")
+	tr.engines.Swap(without, "v2")
 	if got := ask("saint-aubin-sur-leze", "horaires de la mairie"); got == "horaires_mairie" || got == "sal_horaires_mairie" {
 		t.Errorf("Saint-Aubin's hours after the change: %q", got)
 	}
@@ -136,26 +120,9 @@ func TestEachTenantItsEngine(t *testing.T) {
 // tenant with its own entry keeps it.
 func TestTenantContactHandsOver(t *testing.T) {
 	ctx := context.Background()
-	_, pub := eventlogtest.Start(t)
-	tenants := tenant.NewRegistry(pub)
-	if _, err := tenants.Sync(ctx, tenant.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	engines := NewEngines(bot.DefaultConfig(), nil, tenants)
-	engines.Swap(append(kb.Demo(), kb.DemoTerritory()...), "v1")
-	s := NewService(Config{Tenant: "montclar", Tenants: tenants, Engines: engines}, nil, &recorder{}, nil)
-	ask := func(tenantID, text string) Reply {
-		t.Helper()
-		c, err := s.Start(ctx, Start{Tenant: tenantID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := s.Send(ctx, c.ID, text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	tr := demoTerritory(t, append(kb.Demo(), kb.DemoTerritory()...))
+	tenants := tr.tenants
+	ask := func(tenantID, text string) Reply { t.Helper(); return tr.ask(t, tenantID, text) }
 	// The intercommunalité's base has two entries of its own, no hand-off.
 	const cc = "cc-val-de-leze"
 	r := ask(cc, "un humain svp")
@@ -215,4 +182,39 @@ func TestEngineOfATenantWithContactIsKept(t *testing.T) {
 	}); n > 0 {
 		t.Errorf("finding a built engine allocates %.0f times", n)
 	}
+}
+
+// territory is the demo's communes and intercommunalité, declared on a real
+// log, each with its engine over entries.
+type territory struct {
+	tenants *tenant.Registry
+	engines *Engines
+	chat    *Service
+}
+
+func demoTerritory(t *testing.T, entries []kb.Entry) territory {
+	t.Helper()
+	_, pub := eventlogtest.Start(t)
+	tenants := tenant.NewRegistry(pub)
+	if _, err := tenants.Sync(context.Background(), tenant.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	engines := NewEngines(bot.DefaultConfig(), nil, tenants)
+	engines.Swap(entries, "v1")
+	return territory{tenants, engines, NewService(Config{Tenant: "montclar", Tenants: tenants, Engines: engines}, nil, &recorder{}, nil)}
+}
+
+// ask starts a conversation with a tenant and sends it one message.
+func (tr territory) ask(t *testing.T, tenantID, text string) Reply {
+	t.Helper()
+	ctx := context.Background()
+	c, err := tr.chat.Start(ctx, Start{Tenant: tenantID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := tr.chat.Send(ctx, c.ID, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
