@@ -124,6 +124,7 @@ type conversation struct {
 	clarify   *clarification
 	offered   string    // the kind of demande the last reply offered to file, if any
 	offeredAt time.Time // and when: a demande of that kind filed since takes the offer
+	answered  string    // the utterance the last reply answered, if it did (ANSWERED)
 }
 
 // clarification is the last CLARIFY of a conversation, until a choice is taken:
@@ -265,7 +266,7 @@ func (s *Service) resync(ctx context.Context, c *conversation) error {
 	if err != nil || !found {
 		return err
 	}
-	c.unrated, c.clarify, c.offered, c.offeredAt = pc.unrated, pc.clarify, pc.offered, pc.offeredAt
+	c.unrated, c.clarify, c.offered, c.offeredAt, c.answered = pc.unrated, pc.clarify, pc.offered, pc.offeredAt, pc.answered
 	return nil
 }
 
@@ -354,14 +355,18 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	decisionLatency.Observe(d.Latency.Seconds())
 	replyText := Compose(engine, d, c.audience)
 	var kind *kb.DemandeKind
-	if s.cfg.Desk != nil {
-		answered, k, dd, ok, err := s.offerAnswered(ctx, c, redacted, d)
-		if err != nil {
-			return Reply{}, err
+	var more []func(events.Envelope) (events.Payload, error)
+	cr, typed, err := s.consent(ctx, c, redacted, d)
+	switch {
+	case err != nil:
+		return Reply{}, err
+	case typed:
+		replyText, kind, d = cr.text, cr.kind, cr.d
+		if cr.rating != nil {
+			more = append(more, func(events.Envelope) (events.Payload, error) { return *cr.rating, nil })
 		}
-		if ok {
-			replyText, kind, d = answered, k, dd
-		} else if k, ok := s.propose(redacted, d, c.audience); ok {
+	case s.cfg.Desk != nil:
+		if k, ok := s.propose(redacted, d, c.audience); ok {
 			kind = &k
 			replyText += proposal(k)
 		}
@@ -371,9 +376,12 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 		offer = kind.ID
 	}
 
-	utt, err := s.log(ctx, c, redacted, counts, d, replyText, offer)
+	utt, err := s.log(ctx, c, redacted, counts, d, replyText, offer, more...)
 	if err != nil {
 		return Reply{}, err
+	}
+	if cr.rating != nil {
+		c.unrated = slices.DeleteFunc(c.unrated, func(u string) bool { return u == cr.rating.UtteranceID })
 	}
 	// The choices stay clickable until another CLARIFY replaces them or one is
 	// taken: a citizen may say something else before clicking.
@@ -429,7 +437,10 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 	if err := s.pub.Publish(ctx, evs...); err != nil {
 		return utt, err
 	}
-	c.last, c.offered, c.offeredAt = now, offer, now
+	c.last, c.offered, c.offeredAt, c.answered = now, offer, now, ""
+	if d.Outcome == bot.Answered {
+		c.answered = utt.ID
+	}
 	// A tester rates every reply (was the question understood?); a citizen,
 	// the answers only.
 	if d.Outcome == bot.Answered || c.campaign != "" {

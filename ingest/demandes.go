@@ -42,7 +42,7 @@ func (s *Service) track(ctx context.Context, c *conversation, text string) (Repl
 	if err := s.pub.Publish(ctx, utt, dec); err != nil {
 		return Reply{}, true, err
 	}
-	c.last, c.offered = now, ""
+	c.last, c.offered, c.answered = now, "", utt.ID
 	c.unrated = append(c.unrated, utt.ID)
 	tracked.Inc()
 	return Reply{Text: answer, Decision: bot.Decision{Outcome: bot.Answered, Confidence: 1}, Tracking: true}, true, nil
@@ -65,53 +65,6 @@ func (s *Service) propose(text string, d bot.Decision, audience kb.Audience) (kb
 		return kinds.Closest(text, audience, true)
 	}
 	return kb.DemandeKind{}, false
-}
-
-// offerAnswered replies to a plain yes or no (see [bot.Consent]) typed right
-// after a reply that offered to file a demande: a yes offers it again, saying
-// how it is filed; a no says that nothing is. ok is false for any other
-// message, and when the engine took it for more than conversation. With several
-// API processes the offer may have been another's: the log says. The decision
-// returned is the one to log: a yes or no the engine found nothing in (« oui
-// d'accord », « non non ») is the built-in entry's, not an unmet need.
-func (s *Service) offerAnswered(ctx context.Context, c *conversation, text string, d bot.Decision) (reply string, k *kb.DemandeKind, _ bot.Decision, ok bool, err error) {
-	yes, no := bot.Consent(text)
-	if !yes && !no || d.Outcome != bot.Smalltalk && d.Outcome != bot.Unanswered {
-		return "", nil, d, false, nil
-	}
-	if err := s.resync(ctx, c); err != nil {
-		return "", nil, d, false, err
-	}
-	kind, found := s.cfg.Desk.Kinds().Get(c.offered)
-	switch {
-	case c.offered == "" || !found: // nothing offered, or a kind retired since
-		return "", nil, d, false, nil
-	case s.filedSinceOffer(c): // the log still holds the offer, the desk its demande
-		return "", nil, d, false, nil
-	}
-	if d.Outcome == bot.Unanswered {
-		d = consentDecision(d, yes)
-	}
-	if yes {
-		return fmt.Sprintf("Très bien. Pour enregistrer votre demande « %s », je vous pose quelques questions, une à la fois : "+
-			"commencez par « Déposer la demande ». Délai de traitement annoncé : %s.", kind.Label, kind.Delay), &kind, d, true, nil
-	}
-	return "Entendu : je n'enregistre aucune demande. Avez-vous une autre question ?", nil, d, true, nil
-}
-
-// consentDecision is d taken as the built-in yes or no entry.
-func consentDecision(d bot.Decision, yes bool) bot.Decision {
-	id := kb.ConversationNo
-	if yes {
-		id = kb.ConversationYes
-	}
-	for _, e := range kb.Conversation() {
-		if e.ID == id {
-			d.Outcome, d.Entry, d.Confidence, d.Choices = bot.Smalltalk, &e, 1, nil
-			d.Candidates = []bot.Candidate{{Entry: &e, Score: 1}}
-		}
-	}
-	return d
 }
 
 // filedSinceOffer tells whether a demande of the kind the conversation was
