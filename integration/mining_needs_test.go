@@ -14,7 +14,7 @@ import (
 )
 
 // TestMiningNeedsEndToEnd sends needs written by people who never saw the code
-// (mining/testdata: the dev set, and a second writer's set when present), mixed
+// (mining/testdata: the dev set, and the third and fifth writers' sets), mixed
 // with noise and covered questions, through sendMessage on `serve --demo`, one
 // conversation each, with a "Non" on every other answer given to a need; then
 // reads unansweredClusters as the workbench does and measures the needs
@@ -24,6 +24,11 @@ func TestMiningNeedsEndToEnd(t *testing.T) {
 	sets, _ := filepath.Glob("../mining/testdata/mining-*.jsonl")
 	for _, path := range sets {
 		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(path), "mining-"), ".jsonl")
+		if name == "w2" {
+			// Its needs are nearly the fourth writer's, a tuning set: measured by
+			// mining's own tests only, which keeps this one to three servers.
+			continue
+		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			set, err := miningtest.ReadLabelled(path)
