@@ -8,7 +8,6 @@ import (
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/events"
-	"github.com/parvis-civic/parvis/kb"
 )
 
 // TestTypedRating: a « non » or « oui » typed right after an answer rates it,
@@ -19,14 +18,7 @@ import (
 func TestTypedRating(t *testing.T) {
 	a, b, log := twoProcesses(t, nil)
 	ctx := context.Background()
-	start := func() string {
-		t.Helper()
-		c, err := a.Start(ctx, Start{Audience: kb.Particulier, Channel: "test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c.ID
-	}
+	start := func() string { t.Helper(); return mustStart(t, a) }
 	ratings := func(conv string) (out []events.FeedbackGiven) {
 		for _, env := range log.evs {
 			if env.ConversationID != conv {

@@ -31,6 +31,16 @@ func demoEngine(t *testing.T) *bot.Engine {
 	return engine
 }
 
+// mustStart starts a private person's conversation.
+func mustStart(t *testing.T, s *Service) string {
+	t.Helper()
+	c, err := s.Start(context.Background(), Start{Audience: kb.Particulier, Channel: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
 // mustSend sends a message, which must be accepted.
 func mustSend(t *testing.T, s *Service, conv, text string) Reply {
 	t.Helper()
@@ -182,16 +192,8 @@ func twoProcesses(t *testing.T, now func() time.Time) (a, b *Service, log *logge
 // offers nothing else; either, with no offer before, is plain conversation.
 func TestYesOrNoToAnOffer(t *testing.T) {
 	a, b, log := twoProcesses(t, nil)
-	ctx := context.Background()
 	send := func(s *Service, conv, text string) Reply { t.Helper(); return mustSend(t, s, conv, text) }
-	start := func() string {
-		t.Helper()
-		c, err := a.Start(ctx, Start{Audience: kb.Particulier, Channel: "test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c.ID
-	}
+	start := func() string { t.Helper(); return mustStart(t, a) }
 
 	conv := start()
 	first := send(a, conv, "il y a un trou énorme dans la chaussée rue des écoles")
