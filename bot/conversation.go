@@ -139,7 +139,8 @@ var consent = sync.OnceValue(func() map[string]bool {
 // town's own thanks.)
 func Consent(text string) (yes, no bool) {
 	m := consent()
-	words := strings.Fields(consentKey(text))
+	all := french.Words(text)
+	words := slices.DeleteFunc(slices.Clone(all), func(w string) bool { return politeWords[w] })
 	if len(words) == 0 {
 		return false, false
 	}
@@ -164,14 +165,11 @@ func Consent(text string) (yes, no bool) {
 	if yes && no {
 		return false, false // « oui non »: neither
 	}
-	if yes && thanks(text) && !slices.ContainsFunc(words, func(w string) bool { return w == "oui" || w == "ouais" }) {
+	if yes && slices.Contains(all, "merci") && !slices.ContainsFunc(words, func(w string) bool { return w == "oui" || w == "ouais" }) {
 		return false, false // « ok merci », « d'accord merci » close the exchange: thanks, not a yes
 	}
 	return yes, no
 }
-
-// thanks reports a message that says « merci ».
-func thanks(text string) bool { return slices.Contains(french.Words(text), "merci") }
 
 // consentKey is a message's words without the polite ones.
 func consentKey(text string) string {

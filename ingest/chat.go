@@ -256,8 +256,9 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 }
 
 // resync brings what a conversation's answers allow (the answers still to
-// rate, the choices of its last CLARIFY, the demande it offered) up to the log, with several API
-// processes: the previous turn may have been another's. c.mu is held.
+// rate, the choices of its last CLARIFY, the demande it offered, the answer it
+// gave) up to the log, with several API processes: the previous turn may have
+// been another's. c.mu is held.
 func (s *Service) resync(ctx context.Context, c *conversation) error {
 	if s.cfg.Peers == nil {
 		return nil
