@@ -46,7 +46,7 @@ func (e *Engines) deskOf(t tenant.Tenant) desk {
 	if !t.Contact.IsZero() {
 		return desk{t.Name, t.Contact}
 	}
-	if p, ok := e.tenants.Get(t.Parent); ok && t.Parent != "" && !p.Contact.IsZero() {
+	if p, ok := e.tenants.Get(t.Parent); t.Parent != "" && ok && !p.Contact.IsZero() {
 		return desk{p.Name, p.Contact}
 	}
 	return desk{}
