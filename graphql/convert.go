@@ -81,6 +81,7 @@ func toReply(ctx context.Context, reply ingest.Reply) *model.BotReply {
 		out.Suggestions = append(out.Suggestions, toEntry(ctx, e))
 	}
 	out.Demande = toDemandeKind(reply.Demande)
+	out.Rated = reply.Rated
 	return out
 }
 

@@ -290,6 +290,9 @@ type Reply struct {
 	Demande *kb.DemandeKind
 	// Tracking is true when the reply tells where a filed demande stands.
 	Tracking bool
+	// Rated is the rating the message gave the answer before it (a typed
+	// « oui » or « non »; see consent.go), if it was one.
+	Rated *bool
 }
 
 // Clean checks and normalises a citizen's text: valid UTF-8, control characters
@@ -392,7 +395,11 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 			c.clarify.choices = append(c.clarify.choices, ch.ID)
 		}
 	}
-	return Reply{Text: replyText, Decision: d, Demande: kind}, nil
+	var rated *bool
+	if cr.rating != nil {
+		rated = &cr.rating.Helpful
+	}
+	return Reply{Text: replyText, Decision: d, Demande: kind, Rated: rated}, nil
 }
 
 // log appends a citizen's utterance and the bot's decision on it (with the kind

@@ -87,6 +87,15 @@ func TestWidgetKeyboardJourney(t *testing.T) {
 		t.Errorf("the answer does not say its source: %q", src)
 	}
 
+	// A « non » typed under the answer rates it as its buttons would: they go,
+	// and the reply offers another wording or a person.
+	keys(t, ctx, "non")
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the reply to the typed rating", `[...`+botMessages+`].pop().textContent.includes("ne vous ait pas aidé")`)
+	if n := shadow[int](t, ctx, `[...root.querySelectorAll(".actions[aria-label] button")].filter(b => b.textContent === "Oui").length`); n != 0 {
+		t.Errorf("%d « Oui » buttons left under the answer rated by typing", n)
+	}
+
 	// An ambiguous word: the bot offers choices as buttons.
 	keys(t, ctx, "horaires")
 	keys(t, ctx, kb.Enter)

@@ -69,6 +69,7 @@ type ComplexityRoot struct {
 		Demande     func(childComplexity int) int
 		Entry       func(childComplexity int) int
 		Outcome     func(childComplexity int) int
+		Rated       func(childComplexity int) int
 		Suggestions func(childComplexity int) int
 		Text        func(childComplexity int) int
 	}
@@ -760,6 +761,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BotReply.Outcome(childComplexity), true
+	case "BotReply.rated":
+		if e.ComplexityRoot.BotReply.Rated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BotReply.Rated(childComplexity), true
 	case "BotReply.suggestions":
 		if e.ComplexityRoot.BotReply.Suggestions == nil {
 			break
@@ -3458,6 +3465,8 @@ type BotReply {
   entry: KbEntry
   "Choices offered (CLARIFY) or related entries."
   suggestions: [KbEntry!]!
+  "When the message was a « oui » or « non » typed right after an answer: it rated that answer (true: helpful), as giveFeedback would; null otherwise."
+  rated: Boolean
 }
 
 type Overview {
@@ -4245,6 +4254,8 @@ func (ec *executionContext) childFields_BotReply(ctx context.Context, field grap
 		return ec.fieldContext_BotReply_entry(ctx, field)
 	case "suggestions":
 		return ec.fieldContext_BotReply_suggestions(ctx, field)
+	case "rated":
+		return ec.fieldContext_BotReply_rated(ctx, field)
 	case "demande":
 		return ec.fieldContext_BotReply_demande(ctx, field)
 	}
@@ -7221,6 +7232,29 @@ func (ec *executionContext) fieldContext_BotReply_suggestions(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BotReply_rated(ctx context.Context, field graphql.CollectedField, obj *model.BotReply) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BotReply_rated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BotReply_rated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BotReply", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _BotReply_demande(ctx context.Context, field graphql.CollectedField, obj *model.BotReply) (ret graphql.Marshaler) {
@@ -19403,6 +19437,11 @@ func (ec *executionContext) _BotReply(ctx context.Context, sel ast.SelectionSet,
 		case "suggestions":
 			out.Values[i] = ec._BotReply_suggestions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rated":
+			out.Values[i] = ec._BotReply_rated(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "demande":

@@ -47,6 +47,8 @@ type BotReply struct {
 	Entry *KbEntry `json:"entry,omitempty"`
 	// Choices offered (CLARIFY) or related entries.
 	Suggestions []*KbEntry `json:"suggestions"`
+	// When the message was a « oui » or « non » typed right after an answer: it rated that answer (true: helpful), as giveFeedback would; null otherwise.
+	Rated *bool `json:"rated,omitempty"`
 	// The kind of demande the reply proposes to file, if any.
 	Demande *DemandeKind `json:"demande,omitempty"`
 }

@@ -475,7 +475,7 @@
     send.disabled = true;
     typing.hidden = false;
     add({ kind: "citizen", text });
-    const fields = `text outcome confidence entry { id question source links { label url } } suggestions { id question }
+    const fields = `text outcome confidence rated entry { id question source links { label url } } suggestions { id question }
       demande { id label prompt processingTime location photo contact }`;
     const query = `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { ${fields} } }`;
     try {
@@ -500,6 +500,19 @@
       if (testing() && state.items.some((it) => it.rate && !it.rated)) {
         for (const it of state.items) if (it.rate && !it.rated) it.rated = "skipped";
         redraw(); // a rating goes to the latest reply: the older boxes go
+      }
+      if (reply.rated === true || reply.rated === false) {
+        // A « oui » or « non » typed under an answer rated it: its buttons go.
+        for (let i = state.items.length - 1; i >= 0; i--) {
+          const it = state.items[i];
+          if (it.kind === "bot" && it.reply && it.reply.outcome === "ANSWERED") {
+            if (!it.feedback) {
+              it.feedback = reply.rated ? "oui" : "non";
+              redraw();
+            }
+            break;
+          }
+        }
       }
       add({ kind: "bot", reply, rate: true });
     } catch (e) {
