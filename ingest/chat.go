@@ -537,13 +537,17 @@ func Compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 		b.WriteString(". ")
 	}
 	b.WriteString("Vous pouvez reformuler votre question")
-	if h, ok := engine.Handoff(); ok {
-		b.WriteString(", ou parler à une personne. ")
-		b.WriteString(h.Answer)
-	} else {
-		b.WriteString(", ou contacter directement la mairie.")
-	}
+	b.WriteString(orAPerson(engine))
 	return b.String()
+}
+
+// orAPerson ends a reply that did not help with the way to a person: the
+// hand-off entry engine offers, or the town hall.
+func orAPerson(engine *bot.Engine) string {
+	if h, ok := engine.Handoff(); ok {
+		return ", ou parler à une personne. " + h.Answer
+	}
+	return ", ou contacter directement la mairie."
 }
 
 // Feedback records whether an answer helped: once per answer given.

@@ -80,11 +80,7 @@ func (s *Service) offerAnswered(c *conversation, yes bool, d bot.Decision) (cons
 // notHelped is the reply to a « non » about an answer: another wording, or a
 // person.
 func notHelped(engine *bot.Engine) string {
-	text := "Désolé que cette réponse ne vous ait pas aidé. Vous pouvez reformuler votre question avec d'autres mots"
-	if h, ok := engine.Handoff(); ok {
-		return text + ", ou parler à une personne. " + h.Answer
-	}
-	return text + ", ou contacter directement la mairie."
+	return "Désolé que cette réponse ne vous ait pas aidé. Vous pouvez reformuler votre question avec d'autres mots" + orAPerson(engine)
 }
 
 // consentDecision is d taken as the built-in yes or no entry.
