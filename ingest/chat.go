@@ -357,7 +357,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	engine := s.engineFor(c.tenant)
 	d := engine.Decide(redacted, c.audience)
 	decisionLatency.Observe(d.Latency.Seconds())
-	replyText := Compose(engine, d, c.audience)
+	var replyText string
 	var kind *kb.DemandeKind
 	var more []func(events.Envelope) (events.Payload, error)
 	cr, typed, err := s.consent(ctx, c, redacted, d)
@@ -369,7 +369,11 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 		if cr.rating != nil {
 			more = append(more, func(events.Envelope) (events.Payload, error) { return *cr.rating, nil })
 		}
-	case s.cfg.Desk != nil:
+	default:
+		replyText = Compose(engine, d, c.audience)
+		if s.cfg.Desk == nil {
+			break
+		}
 		if k, ok := s.propose(redacted, d, c.audience); ok {
 			kind = &k
 			replyText += proposal(k)
