@@ -232,7 +232,6 @@ func (g *Grouper) Regroup(items []Item) Result {
 	vocab, keys := keysOf(items)
 	byKey := map[string]*uniq{}
 	var uniqs []*uniq
-	traffic := newCooc()
 	for i, it := range items {
 		k := keys[i]
 		if k == "" {
@@ -243,18 +242,28 @@ func (g *Grouper) Regroup(items []Item) Result {
 			u = &uniq{key: k, texts: map[string]int{}}
 			byKey[k] = u
 			uniqs = append(uniqs, u)
-			traffic.add(strings.Fields(k))
 		}
 		u.texts[it.Text]++
 		u.items = append(u.items, i)
 		u.count++
 	}
+	// Frequent questions seed the groups. The order is the questions' own, not
+	// the order they were read in: the same questions make the same groups
+	// whatever order the projections return them in.
+	slices.SortFunc(uniqs, func(a, b *uniq) int {
+		if a.count != b.count {
+			return b.count - a.count
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	traffic := newCooc()
+	for _, u := range uniqs {
+		traffic.add(strings.Fields(u.key))
+	}
 	feat := newFeaturizer(newTermModel(traffic))
 	for _, u := range uniqs {
 		feat.observe(u.key)
 	}
-	// Frequent questions seed the groups.
-	sort.SliceStable(uniqs, func(a, b int) bool { return uniqs[a].count > uniqs[b].count })
 	fresh := &Grouper{threshold: g.threshold, feat: feat, groups: map[string]*group{},
 		byKey: map[string]string{}, postings: map[int32][]*group{}}
 	// Every feature a vector may hold has its id now: the vectors are then

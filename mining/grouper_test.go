@@ -2,6 +2,7 @@ package mining
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/parvis-civic/parvis/mining/miningtest"
@@ -117,4 +118,35 @@ func TestSyntheticQuality(t *testing.T) {
 		}
 	}
 	_ = fmt.Sprint()
+}
+
+// TestRegroupIgnoresOrder regroups the same questions read in another order:
+// the projections return them in no set order, and the workbench must show the
+// same needs after every regrouping of the same traffic.
+func TestRegroupIgnoresOrder(t *testing.T) {
+	qs := miningtest.Dossiers(4, 3000)
+	items := make([]Item, len(qs))
+	for i, q := range qs {
+		items[i] = Item{Text: q.Text}
+	}
+	first := NewGrouper(0).Regroup(items)
+	perm := rand.New(rand.NewPCG(9, 9)).Perm(len(items))
+	shuffled := make([]Item, len(items))
+	for i, p := range perm {
+		shuffled[i] = items[p]
+	}
+	second := NewGrouper(0).Regroup(shuffled)
+	if len(first.Groups) != len(second.Groups) {
+		t.Fatalf("%d groups, then %d in another order", len(first.Groups), len(second.Groups))
+	}
+	for i := range first.Groups {
+		if a, b := first.Groups[i], second.Groups[i]; a.ID != b.ID || a.Label != b.Label || a.Size != b.Size {
+			t.Errorf("group %d: %+v, then %+v in another order", i, a, b)
+		}
+	}
+	for i, p := range perm {
+		if second.Of[i] != first.Of[p] {
+			t.Fatalf("%q: group %s, then %s in another order", items[p].Text, first.Of[p], second.Of[i])
+		}
+	}
 }
