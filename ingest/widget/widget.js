@@ -332,6 +332,7 @@
   // --- end of the answers' format
 
   function feedback(item) {
+    if (item.feedback === "later") return null; // a newer answer came before any rating
     if (item.feedback) return el("p", { class: "source", text: "Merci pour votre retour." });
     const box = el("div", { class: "actions", role: "group", "aria-label": "Cette réponse vous a-t-elle aidé ?" },
       el("span", { text: "Cette réponse vous a-t-elle aidé ?" }));
@@ -453,6 +454,20 @@
     return state.conversationId;
   }
 
+  // onConversation runs call with the conversation's id. The server ends a
+  // conversation idle for 30 minutes, while the page may keep it longer (a
+  // demande form left open): a conversation it no longer knows is replaced by a
+  // new one and call runs again, so that nothing the citizen wrote is lost.
+  async function onConversation(call) {
+    try {
+      return await call(await ensureConversation());
+    } catch (e) {
+      if (e.code !== "BAD_USER_INPUT" || !/conversation/i.test(e.message)) throw e;
+      state.conversationId = null;
+      return call(await ensureConversation());
+    }
+  }
+
   async function chooseAudience(value, label) {
     state.audience = value;
     add({ kind: "citizen", text: label });
@@ -488,15 +503,7 @@
           if (e.code !== "BAD_USER_INPUT") throw e; // no longer offered: the question is asked instead
         }
       }
-      if (!reply) {
-        try {
-          reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
-        } catch (e) {
-          if (e.code !== "BAD_USER_INPUT" || !/conversation/i.test(e.message)) throw e;
-          state.conversationId = null; // expired on the server: start a new one
-          reply = (await gql(query, { c: await ensureConversation(), t: text })).sendMessage;
-        }
-      }
+      if (!reply) reply = (await onConversation(async (c) => gql(query, { c, t: text }))).sendMessage;
       if (testing() && state.items.some((it) => it.rate && !it.rated)) {
         for (const it of state.items) if (it.rate && !it.rated) it.rated = "skipped";
         redraw(); // a rating goes to the latest reply: the older boxes go
@@ -513,6 +520,13 @@
             break;
           }
         }
+      }
+      if (reply.outcome === "ANSWERED" && !testing()) {
+        // The server rates the latest answer not rated yet: the buttons of an
+        // older answer would rate this one in its name, so they go.
+        const older = state.items.filter((it) => it.kind === "bot" && it.reply && it.reply.outcome === "ANSWERED" && !it.feedback);
+        for (const it of older) it.feedback = "later";
+        if (older.length) redraw();
       }
       add({ kind: "bot", reply, rate: true });
     } catch (e) {
@@ -713,12 +727,12 @@
     if (busy) return;
     busy = true;
     try {
-      const v = { c: await ensureConversation(), k: d.kind.id, d: d.description.trim(),
+      const v = { k: d.kind.id, d: d.description.trim(),
         contact: d.contact.trim() || null, a: d.address.trim() || null, consent: !!d.consent,
         photo: d.photo ? { name: d.photoName, base64: d.photo } : null, point: d.point };
-      const r = (await gql(`mutation($c: ID!, $k: String!, $d: String!, $contact: String, $a: String, $consent: Boolean, $photo: PhotoInput, $point: PointInput) {
+      const r = (await onConversation(async (c) => gql(`mutation($c: ID!, $k: String!, $d: String!, $contact: String, $a: String, $consent: Boolean, $photo: PhotoInput, $point: PointInput) {
         fileDemande(conversationId: $c, kind: $k, description: $d, contact: $contact, address: $a, consent: $consent, photo: $photo, point: $point) {
-          trackingCode kindLabel processingTime statusLabel } }`, v)).fileDemande;
+          trackingCode kindLabel processingTime statusLabel } }`, { ...v, c }))).fileDemande;
       endDemande();
       const node = add({ kind: "demande", code: r.trackingCode, label: r.kindLabel, delay: r.processingTime });
       const copy = node.querySelector("button");
