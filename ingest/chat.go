@@ -125,6 +125,9 @@ type conversation struct {
 	offered   string    // the kind of demande the last reply offered to file, if any
 	offeredAt time.Time // and when: a demande of that kind filed since takes the offer
 	answered  string    // the utterance the last reply answered, if it did (ANSWERED)
+	// answeredEntry is the entry of the last reply, if it answered: what a
+	// follow-up (« et le samedi ? ») asks on about.
+	answeredEntry *kb.Entry
 }
 
 // clarification is the last CLARIFY of a conversation, until a choice is taken:
@@ -267,6 +270,9 @@ func (s *Service) resync(ctx context.Context, c *conversation) error {
 	if err != nil || !found {
 		return err
 	}
+	if pc.answered != c.answered {
+		c.answeredEntry = nil // another process gave the last reply: no follow-up on it
+	}
 	c.unrated, c.clarify, c.offered, c.offeredAt, c.answered = pc.unrated, pc.clarify, pc.offered, pc.offeredAt, pc.answered
 	return nil
 }
@@ -356,6 +362,9 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	// The bot reads the redacted text too: what it decides on is what analysts see.
 	engine := s.engineFor(c.tenant)
 	d := engine.Decide(redacted, c.audience)
+	if d, err = s.followUp(ctx, engine, c, redacted, d); err != nil {
+		return Reply{}, err
+	}
 	decisionLatency.Observe(d.Latency.Seconds())
 	var replyText string
 	var kind *kb.DemandeKind
@@ -449,9 +458,9 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 	if err := s.pub.Publish(ctx, evs...); err != nil {
 		return utt, err
 	}
-	c.last, c.offered, c.offeredAt, c.answered = now, offer, now, ""
+	c.last, c.offered, c.offeredAt, c.answered, c.answeredEntry = now, offer, now, "", nil
 	if d.Outcome == bot.Answered {
-		c.answered = utt.ID
+		c.answered, c.answeredEntry = utt.ID, d.Entry
 	}
 	// A tester rates every reply (was the question understood?); a citizen,
 	// the answers only.

@@ -1,0 +1,45 @@
+package french
+
+import "strings"
+
+// A citizen who has just been answered often asks on in a few words that only
+// make sense with the question before: « et le samedi ? », « c'est combien ? »,
+// « c payant ? », « il faut combien de témoins ». Read alone, such a message
+// finds nothing, or anything.
+
+// followUpWords is the most words a follow-up has; a longer message says
+// enough to be read alone.
+const followUpWords = 8
+
+// askWords ask about a detail of what was just answered: its price, its date,
+// its place, its conditions.
+var askWords = wordSetOf(`combien quand ou comment quel quelle quels quelles pourquoi qui quoi
+	prix tarif tarifs cout coute coutent cher gratuit gratuite payant payante delai delais`)
+
+// detailWords name such a detail: a follow-up may hold them besides the one
+// thing it names.
+var detailWords = wordSetOf(`prix gratuit payant cher delai delais temps duree date limite horaires heure age
+	ouvert ouverte ferme fermee samedi dimanche lundi mardi mercredi jeudi vendredi rendezvous papiers`)
+
+// FollowUp reports whether text may be a follow-up to the question answered
+// just before: a short message that starts with « et », or asks (a question
+// mark, a question word, a price), and names one thing at most besides its
+// details (« combien de témoins », « c'est quand la date limite ? »): more is
+// a question of its own.
+func FollowUp(text string) bool {
+	ws := Words(text)
+	if len(ws) == 0 || len(ws) > followUpWords {
+		return false
+	}
+	asks := ws[0] == "et" || strings.HasSuffix(strings.TrimSpace(text), "?")
+	for _, w := range ws {
+		asks = asks || askWords[w]
+	}
+	others := 0
+	for _, w := range ContentWords(text) {
+		if !detailWords[w] {
+			others++
+		}
+	}
+	return asks && others <= 1
+}

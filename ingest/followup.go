@@ -1,0 +1,35 @@
+package ingest
+
+import (
+	"context"
+
+	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/french"
+)
+
+// followUp decides a message that reads as a follow-up to the answer just given
+// (« et le samedi ? », « c'est combien ? », see [french.FollowUp]) when nothing
+// answers it alone: read after the question of that answer's entry, it is
+// answered by the same entry, whose answer holds the detail asked (the
+// Saturday hours, the price). Any other outcome leaves the decision alone: a
+// follow-up that points elsewhere is not forced onto the last answer. With
+// several API processes the last reply may have been another's: then there is
+// nothing to follow up here. c.mu is held.
+func (s *Service) followUp(ctx context.Context, engine *bot.Engine, c *conversation, text string, d bot.Decision) (bot.Decision, error) {
+	if c.answeredEntry == nil || d.Outcome != bot.Unanswered && d.Outcome != bot.Clarify || !french.FollowUp(text) {
+		return d, nil
+	}
+	if err := s.resync(ctx, c); err != nil {
+		return d, err
+	}
+	prev := c.answeredEntry
+	if prev == nil {
+		return d, nil
+	}
+	f := engine.Decide(prev.Question+" "+text, c.audience)
+	if f.Outcome != bot.Answered || f.Entry == nil || f.Entry.ID != prev.ID {
+		return d, nil
+	}
+	f.Latency += d.Latency
+	return f, nil
+}

@@ -1,0 +1,53 @@
+package ingest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// TestFollowUp asks on after an answer in a few words: the entry just given
+// answers them, when they make sense after it and only then.
+func TestFollowUp(t *testing.T) {
+	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewService(Config{IdleAfter: time.Minute}, engine, &recorder{}, nil)
+	ctx := context.Background()
+	tests := []struct {
+		name           string
+		first, then    string
+		want, wantThen string // entry ids; "" for no answer
+	}{
+		{"a day", "cb de temps c ouvert la mairie", "et le samedi ?", "horaires_mairie", "horaires_mairie"},
+		{"a price", "bonjour je voudrais refaire mon passeport cmt on fait", "c'est combien ?", "passeport", "passeport"},
+		{"a delay", "ma carte d identite est perimee jdois faire koi", "cb de temps pr l avoir", "carte_identite", "carte_identite"},
+		{"an insult is no follow-up", "horaires de la piscine", "t'es nul bot de merde", "piscine", ""},
+		{"nothing answered before", "raconte moi une blague", "c'est combien ?", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := s.Start(ctx, Start{Audience: kb.Particulier, Channel: "widget"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, turn := range []struct{ text, want string }{{tt.first, tt.want}, {tt.then, tt.wantThen}} {
+				r, err := s.Send(ctx, c.ID, turn.text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := ""
+				if r.Decision.Outcome == bot.Answered {
+					got = r.Decision.Entry.ID
+				}
+				if got != turn.want {
+					t.Errorf("%q: answered by %q (%s), want %q", turn.text, got, r.Decision.Outcome, turn.want)
+				}
+			}
+		})
+	}
+}
