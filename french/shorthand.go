@@ -36,4 +36,7 @@ var shorthand = map[string]string{
 	"resto": "restaurant", "bar": "bar", "coupure": "coupure", "wc": "toilettes", "exam": "examen",
 	"pacse": "pacser", "pacsé": "pacser", "pacses": "pacser", "mariee": "marie", "rdc": "rez chaussee",
 	"humain": "humain", "perso": "personne", "qqun": "quelqu un", "quelquun": "quelqu un",
+	"jsp": "je sais pas", "jfai": "je fais", "jfais": "je fais", "jvoudrais": "je voudrais", "doi": "dois",
+	"kes": "qu est ce", "keske": "qu est ce que", "kesk": "qu est ce que", "kesske": "qu est ce que",
+	"vs": "vous", "dsl": "desole", "pcq": "parce que", "pck": "parce que", "mtn": "maintenant", "wesh": "salut",
 }
