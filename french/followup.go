@@ -1,6 +1,9 @@
 package french
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // A citizen who has just been answered often asks on in a few words that only
 // make sense with the question before: « et le samedi ? », « c'est combien ? »,
@@ -21,12 +24,13 @@ var askWords = wordSetOf(`combien quand ou comment quel quelle quels quelles pou
 var detailWords = wordSetOf(`prix gratuit payant cher delai delais temps duree date limite horaires heure age
 	ouvert ouverte ferme fermee samedi dimanche lundi mardi mercredi jeudi vendredi rendezvous papiers`)
 
-// FollowUp reports whether text may be a follow-up to the question answered
-// just before: a short message that starts with « et », or asks (a question
-// mark, a question word, a price), and names one thing at most besides its
-// details (« combien de témoins », « c'est quand la date limite ? »): more is
-// a question of its own.
-func FollowUp(text string) bool {
+// FollowUp reports whether text may be a follow-up to the answer just given,
+// whose question and answer are previous: a short message that starts with
+// « et », or asks (a question mark, a question word, a price), and names one
+// thing at most besides its details, a thing previous speaks of (« combien de
+// témoins » after the answer on weddings, which lists them; not « et la poste ? »
+// after the town hall's hours): anything else is a question of its own.
+func FollowUp(text, previous string) bool {
 	ws := Words(text)
 	if len(ws) == 0 || len(ws) > followUpWords {
 		return false
@@ -35,11 +39,19 @@ func FollowUp(text string) bool {
 	for _, w := range ws {
 		asks = asks || askWords[w]
 	}
-	others := 0
+	var others []string
 	for _, w := range ContentWords(text) {
 		if !detailWords[w] {
-			others++
+			others = append(others, w)
 		}
 	}
-	return asks && others <= 1
+	if !asks || len(others) > 1 {
+		return false
+	}
+	for _, o := range others {
+		if !slices.ContainsFunc(ContentWords(previous), func(p string) bool { return Stem(p) == Stem(o) }) {
+			return false
+		}
+	}
+	return true
 }

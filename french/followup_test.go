@@ -3,29 +3,36 @@ package french
 import "testing"
 
 func TestFollowUp(t *testing.T) {
+	const (
+		wedding = "Comment se marier ? Pièces : acte de naissance, liste des 2 à 4 témoins avec leur pièce d'identité."
+		hours   = "Quels sont les horaires de la mairie ? Ouverte du lundi au vendredi, et le samedi de 9 h à 12 h."
+		id      = "Comment faire une carte d'identité ? Délai actuel : environ 3 semaines pour l'avoir."
+		pool    = "Quels sont les horaires de la piscine ? Entrée : 4,50 €, carte de 10 entrées pour les habitants."
+	)
 	tests := []struct {
-		text string
-		want bool
+		text, previous string
+		want           bool
 	}{
-		{"et le samedi ?", true},
-		{"c'est combien ?", true},
-		{"c gratuit", true},
-		{"cb de temps pr l avoir", true},
-		{"il faut combien de temoins", true},
-		{"c'est quand la date limite ?", true},
-		{"c payant ?", true},
-		{"et pour un abri de jardin", false}, // two things: read alone
-		{"ptdr t un robot ?", false},
-		{"connard", false},
-		{"grenouille turquoise du mercredi", false},
-		{"c'est nul", false},
-		{"non aucun", false},
-		{"????", false},
-		{"merci beaucoup", false},
-		{"je voudrais inscrire mon enfant à l'école et savoir quand ouvre la cantine", false},
+		{"et le samedi ?", hours, true},
+		{"c'est combien ?", pool, true},
+		{"c gratuit", pool, true},
+		{"c payant ?", pool, true},
+		{"cb de temps pr l avoir", id, true},
+		{"il faut combien de temoins", wedding, true},
+		{"c'est quand la date limite ?", id, true},
+		{"et la poste ?", hours, false}, // a thing the answer does not speak of
+		{"et pour un abri de jardin", hours, false},
+		{"ptdr t un robot ?", pool, false},
+		{"connard", pool, false},
+		{"grenouille turquoise du mercredi", hours, false},
+		{"c'est nul", pool, false},
+		{"non aucun", pool, false},
+		{"????", pool, false},
+		{"merci beaucoup", pool, false},
+		{"je voudrais inscrire mon enfant à l'école et savoir quand ouvre la cantine", pool, false},
 	}
 	for _, tt := range tests {
-		if got := FollowUp(tt.text); got != tt.want {
+		if got := FollowUp(tt.text, tt.previous); got != tt.want {
 			t.Errorf("FollowUp(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}

@@ -16,7 +16,8 @@ import (
 // several API processes the last reply may have been another's: then there is
 // nothing to follow up here. c.mu is held.
 func (s *Service) followUp(ctx context.Context, engine *bot.Engine, c *conversation, text string, d bot.Decision) (bot.Decision, error) {
-	if c.answeredEntry == nil || d.Outcome != bot.Unanswered && d.Outcome != bot.Clarify || !french.FollowUp(text) {
+	if c.answeredEntry == nil || d.Outcome != bot.Unanswered && d.Outcome != bot.Clarify ||
+		!french.FollowUp(text, c.answeredEntry.Question+" "+c.answeredEntry.AnswerFor(c.audience)) {
 		return d, nil
 	}
 	if err := s.resync(ctx, c); err != nil {

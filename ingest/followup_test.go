@@ -26,6 +26,7 @@ func TestFollowUp(t *testing.T) {
 		{"a day", "cb de temps c ouvert la mairie", "et le samedi ?", "horaires_mairie", "horaires_mairie"},
 		{"a price", "bonjour je voudrais refaire mon passeport cmt on fait", "c'est combien ?", "passeport", "passeport"},
 		{"a delay", "ma carte d identite est perimee jdois faire koi", "cb de temps pr l avoir", "carte_identite", "carte_identite"},
+		{"another thing is no follow-up", "horaires de la mairie", "et la poste ?", "horaires_mairie", ""},
 		{"an insult is no follow-up", "horaires de la piscine", "t'es nul bot de merde", "piscine", ""},
 		{"nothing answered before", "raconte moi une blague", "c'est combien ?", "", ""},
 	}
