@@ -51,6 +51,34 @@ func TestWidgetOnAPhone(t *testing.T) {
 		}
 	})
 
+	t.Run("a message retried is sent once", func(t *testing.T) {
+		ctx := parvistest.Browser(t, 390, 844)
+		if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, "the launcher", `root.querySelector(".launcher")`)
+		shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
+		waitFor(t, ctx, "the audiences", `root.activeElement && root.activeElement.textContent === "Un particulier"`)
+		keys(t, ctx, kb.Enter)
+		waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+		// The phone loses the network, then finds it again.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.realFetch = window.fetch, window.fetch = () => Promise.reject(new TypeError("Failed to fetch")), true)`)); err != nil {
+			t.Fatal(err)
+		}
+		keys(t, ctx, "horaires de la piscine")
+		keys(t, ctx, kb.Enter)
+		const retry = `[...root.querySelectorAll(".msg.notice button")].find(b => b.textContent === "Réessayer")`
+		waitFor(t, ctx, "the retry button", retry)
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.fetch = window.realFetch, true)`)); err != nil {
+			t.Fatal(err)
+		}
+		shadow[bool](t, ctx, `(`+retry+`.click(), true)`)
+		waitFor(t, ctx, "the answer after the retry", `[...`+botMessages+`].pop().textContent.includes("Tourelles")`)
+		if shadow[bool](t, ctx, `!!`+retry) {
+			t.Error("the retry button is still there after the message went: a second press would send it again")
+		}
+	})
+
 	t.Run("a demande outlives its conversation", func(t *testing.T) {
 		ctx := parvistest.Browser(t, 390, 844)
 		if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {

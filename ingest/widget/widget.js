@@ -245,7 +245,14 @@
         break;
       case "notice":
         node = el("div", { class: "msg notice", role: live ? "alert" : null }, item.text,
-          item.retry ? el("div", { class: "actions" }, el("button", { type: "button", text: "Réessayer", onclick: () => ask(item.retry) })) : null);
+          item.retry ? el("div", { class: "actions" }, el("button", { type: "button", text: "Réessayer", onclick: (e) => {
+            // Once: a second press would send the message twice; a new failure brings a new button.
+            const text = item.retry;
+            item.retry = undefined;
+            e.currentTarget.parentNode.remove();
+            input.focus();
+            ask(text);
+          } })) : null);
         break;
       case "audience":
         node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }),
