@@ -61,10 +61,19 @@ func (s *Service) propose(text string, d bot.Decision, audience kb.Audience) (kb
 		return kb.DemandeKind{}, false
 	case french.RequestToAct(text):
 		return kinds.Closest(text, audience, true)
-	case d.Outcome == bot.Unanswered:
+	case d.Outcome == bot.Unanswered && understood(text):
 		return kinds.Closest(text, audience, true)
 	}
 	return kb.DemandeKind{}, false
+}
+
+// understood reports whether a message nothing answers says something the town
+// could be asked to look into: words of its own (not « 👍 » or « ??? »), about
+// something a town deals with (not the weather or a joke, see
+// [french.OffTopic]). Only then is a demande offered.
+func understood(text string) bool {
+	stems := french.Stems(text)
+	return len(stems) > 0 && !french.OffTopic(text, stems)
 }
 
 // filedSinceOffer tells whether a demande of the kind the conversation was

@@ -81,6 +81,11 @@ func TestRepliesProposeADemande(t *testing.T) {
 		{kb.Particulier, "je voudrais un permis de chasse pour sanglier sur la lune", "autre"},
 		{kb.Particulier, "quels sont les horaires de la mairie", ""},
 		{kb.Particulier, "bonjour", ""},
+		// Nothing the town could look into: no demande offered.
+		{kb.Particulier, "il va pleuvoir demain ?", ""},
+		{kb.Particulier, "raconte moi une blague", ""},
+		{kb.Particulier, "👍", ""},
+		{kb.Particulier, "???", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -17,39 +17,10 @@ import (
 //     weather, a joke, a football score): no subject of everyday life (see
 //     [french.Concepts]) and a word of those things. Such groups are listed last.
 
-func wordSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		m[w] = true
-	}
-	return m
-}
-
-// offTopic are words of what people ask a chatbot that has nothing to do with a
-// town: the weather, sport results, recipes, jokes and insults, gadgets and
-// shopping, general knowledge.
-var offTopic = wordSet(`meteo pleuvoir pleut pluie soleil orage tempete neiger previsions
-	match matchs score scores ligue championnat buteur mbappe psg jo olympiques
-	recette recettes cuisiner blanquette gateau
-	blague blagues rigoler rire drole toto
-	con debile nul nuls incapables idiot stupide
-	iphone android whatsapp windows excel wifi tele television samsung ps5 playstation amazon zalando promo aspirateur
-	capitale philosophie maths`)
-
 // onTopic reports whether a question (its text and key) may be about something
-// the town deals with: it is about a subject of everyday life, or it has none of
-// the words of what has nothing to do with a town. Only the latter is noise: a
-// need the subjects do not list (« un défibrillateur ») is not.
+// the town deals with (see [french.OffTopic]): only the others are noise.
 func onTopic(text, key string) bool {
-	if len(french.Concepts(strings.Fields(key))) > 0 {
-		return true
-	}
-	for _, w := range french.Words(text) {
-		if offTopic[w] {
-			return false
-		}
-	}
-	return true
+	return !french.OffTopic(text, strings.Fields(key))
 }
 
 // readability weighs a question as a group's label: a question of one or two
