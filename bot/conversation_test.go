@@ -30,6 +30,7 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		{"au revoir", Smalltalk, "conversation_au_revoir"},
 		{"test", Smalltalk, "conversation_essai"},
 		{"ok", Smalltalk, "conversation_accord"},
+		{"👍", Smalltalk, "conversation_accord"},
 		{"oui svp", Smalltalk, "conversation_accord"},
 		{"non", Smalltalk, "conversation_refus"},
 		{"Non, pas besoin !", Smalltalk, "conversation_refus"},

@@ -41,6 +41,12 @@ func fold(s, placeholderAs string) string {
 			b.WriteString("ae")
 		case r == 'ß':
 			b.WriteString("ss")
+		case r == '👍' || r == '👌':
+			// A thumb up says « ok » as a word would, and « 🙏 » « merci »:
+			// a message of these alone is an agreement or a thanks.
+			b.WriteString(" ok ")
+		case r == '🙏':
+			b.WriteString(" merci ")
 		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
 			b.WriteRune(r)
 		case r < utf8.RuneSelf && r >= 'A' && r <= 'Z':

@@ -17,6 +17,8 @@ func TestWords(t *testing.T) {
 			[]string{"bonjour", "c", "est", "quoi", "les", "horaires", "d", "la", "mairie", "s", "il", "vous", "plait"}},
 		{"jsuis à la mairi", []string{"je", "suis", "a", "la", "mairie"}},
 		{"jsp jfai koi", []string{"je", "sais", "pas", "je", "fais", "quoi"}},
+		{"👍", []string{"ok"}},
+		{"top 👌 merci 🙏", []string{"top", "ok", "merci", "merci"}},
 		{"kes ke je doi faire", []string{"qu", "est", "ce", "que", "je", "dois", "faire"}},
 		{"wesh dsl mtn", []string{"salut", "desole", "maintenant"}},
 		{"l'acte", []string{"l", "acte"}},
