@@ -13,6 +13,7 @@ const (
 var (
 	phoneLabel = label(`tel|tél|portable|mobile|gsm|fixe|joign|joindre|appel|contact`,
 		`tel|telephone|portable|mobile|gsm|fixe|joignable|joindre|rappeler|appeler|rappelez|appelez|contacter|contactez`)
+	cardLabel    = label(`carte|cb|visa|mastercard|amex`, `carte bancaire|carte bleue|cb|carte de credit|numero de carte|visa|mastercard|amex`)
 	taxLabel     = label(`fiscal|spi|nif`, `fiscal|fiscale|spi|nif`)
 	idLabel      = label(`passeport|cni|identit|séjour|sejour|permis|conduire`, `passeport|cni|identite|sejour|permis|conduire`)
 	benefitLabel = label(`allocataire|caf|msa|adh|client`, `allocataire|caf|msa|adherent|client`)
@@ -65,9 +66,10 @@ var (
 		func(s string, _ bool) bool { return sameSeparators(s) }).only(phoneLabel).when(hasDigit)
 
 	// A payment card: 13 to 19 digits from 2 to 6 (the networks' first digits)
-	// passing Luhn's check.
+	// passing Luhn's check, or any such digits after its label (« ma carte
+	// bleue 4970 … »): a card number mistyped is still one.
 	card = newPattern(`\d(?:`+nsep+`?\d){12,18}`, 96, number('2', '6', 13, 96),
-		func(s string, _ bool) bool { return sameSeparators(s) && luhn(digits(s)) }).when(hasDigit)
+		func(s string, labelled bool) bool { return sameSeparators(s) && (labelled || luhn(digits(s))) }).after(cardLabel).when(hasDigit)
 
 	// A numéro fiscal: 13 digits from 0 to 3, the last three the first ten
 	// modulo 511, or any such 13 digits after its label.

@@ -28,6 +28,10 @@ func TestRedact(t *testing.T) {
 		{"IBAN FR76 3000 6000 0112 3456 7890 188 (faux)", "IBAN [IBAN] (faux)", map[string]int{KindIBAN: 1}},
 		{"carte 4970 1012 3456 7893 exp", "carte [CARTE] exp", map[string]int{KindCard: 1}},
 		{"carte 4970-1012-3456-7890", "carte 4970-1012-3456-7890", nil},
+		// After its label, a card number is one even when mistyped.
+		{"ma carte bleue 4970 1012 3456 7890", "ma carte bleue [CARTE]", map[string]int{KindCard: 1}},
+		{"numéro de carte : 4970101234567890", "numéro de carte : [CARTE]", map[string]int{KindCard: 1}},
+		{"CB 5132 0000 1111 2222 exp 12/27", "CB [CARTE] exp 12/27", map[string]int{KindCard: 1}},
 		// The longest candidate fails Luhn's check; the card inside it passes.
 		{"carte 4970 1012 3456 7893 12/27", "carte [CARTE] 12/27", map[string]int{KindCard: 1}},
 		// A date then a number is no phone: its separators differ.
