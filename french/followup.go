@@ -25,15 +25,38 @@ var detailWords = wordSetOf(`prix gratuit payant cher delai delais temps duree d
 	ouvert ouverte ferme fermee samedi dimanche lundi mardi mercredi jeudi vendredi rendezvous papiers`)
 
 // FollowUp reports whether text may be a follow-up to the answer just given,
-// whose question and answer are previous: a short message that starts with
-// « et », or asks (a question mark, a question word, a price), and names one
-// thing at most besides its details, a thing previous speaks of (« combien de
-// témoins » after the answer on weddings, which lists them; not « et la poste ? »
-// after the town hall's hours): anything else is a question of its own.
+// whose question and answer are previous: a short message that asks (see
+// [MayFollowUp]) and names one thing at most besides its details, a thing
+// previous speaks of (« combien de témoins » after the answer on weddings,
+// which lists them; not « et la poste ? » after the town hall's hours):
+// anything else is a question of its own.
 func FollowUp(text, previous string) bool {
+	others, ok := followUpShape(text)
+	if !ok {
+		return false
+	}
+	for _, o := range others {
+		if !slices.ContainsFunc(ContentWords(previous), func(p string) bool { return Stem(p) == Stem(o) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// MayFollowUp reports whether text has the shape of a follow-up, whatever came
+// before: a short message that starts with « et », or asks (a question mark, a
+// question word, a price), and names one thing at most besides its details.
+func MayFollowUp(text string) bool {
+	_, ok := followUpShape(text)
+	return ok
+}
+
+// followUpShape returns the words of a follow-up-shaped text that are not
+// details, or false when it is not one.
+func followUpShape(text string) ([]string, bool) {
 	ws := Words(text)
 	if len(ws) == 0 || len(ws) > followUpWords {
-		return false
+		return nil, false
 	}
 	asks := ws[0] == "et" || strings.HasSuffix(strings.TrimSpace(text), "?")
 	for _, w := range ws {
@@ -45,13 +68,5 @@ func FollowUp(text, previous string) bool {
 			others = append(others, w)
 		}
 	}
-	if !asks || len(others) > 1 {
-		return false
-	}
-	for _, o := range others {
-		if !slices.ContainsFunc(ContentWords(previous), func(p string) bool { return Stem(p) == Stem(o) }) {
-			return false
-		}
-	}
-	return true
+	return others, asks && len(others) <= 1
 }

@@ -127,7 +127,7 @@ type conversation struct {
 	answered  string    // the utterance the last reply answered, if it did (ANSWERED)
 	// answeredEntry is the entry of the last reply, if it answered: what a
 	// follow-up (« et le samedi ? ») asks on about.
-	answeredEntry *kb.Entry
+	answeredEntry string
 }
 
 // clarification is the last CLARIFY of a conversation, until a choice is taken:
@@ -270,10 +270,7 @@ func (s *Service) resync(ctx context.Context, c *conversation) error {
 	if err != nil || !found {
 		return err
 	}
-	if pc.answered != c.answered {
-		c.answeredEntry = nil // another process gave the last reply: no follow-up on it
-	}
-	c.unrated, c.clarify, c.offered, c.offeredAt, c.answered = pc.unrated, pc.clarify, pc.offered, pc.offeredAt, pc.answered
+	c.unrated, c.clarify, c.offered, c.offeredAt, c.answered, c.answeredEntry = pc.unrated, pc.clarify, pc.offered, pc.offeredAt, pc.answered, pc.answeredEntry
 	return nil
 }
 
@@ -458,9 +455,9 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 	if err := s.pub.Publish(ctx, evs...); err != nil {
 		return utt, err
 	}
-	c.last, c.offered, c.offeredAt, c.answered, c.answeredEntry = now, offer, now, "", nil
+	c.last, c.offered, c.offeredAt, c.answered, c.answeredEntry = now, offer, now, "", ""
 	if d.Outcome == bot.Answered {
-		c.answered, c.answeredEntry = utt.ID, d.Entry
+		c.answered, c.answeredEntry = utt.ID, d.Entry.ID
 	}
 	// A tester rates every reply (was the question understood?); a citizen,
 	// the answers only.

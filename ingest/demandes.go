@@ -42,7 +42,7 @@ func (s *Service) track(ctx context.Context, c *conversation, text string) (Repl
 	if err := s.pub.Publish(ctx, utt, dec); err != nil {
 		return Reply{}, true, err
 	}
-	c.last, c.offered, c.answered, c.answeredEntry = now, "", utt.ID, nil
+	c.last, c.offered, c.answered, c.answeredEntry = now, "", utt.ID, ""
 	c.unrated = append(c.unrated, utt.ID)
 	tracked.Inc()
 	return Reply{Text: answer, Decision: bot.Decision{Outcome: bot.Answered, Confidence: 1}, Tracking: true}, true, nil

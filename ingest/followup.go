@@ -12,19 +12,19 @@ import (
 // answers it alone: read after the question of that answer's entry, it is
 // answered by the same entry, whose answer holds the detail asked (the
 // Saturday hours, the price). Any other outcome leaves the decision alone: a
-// follow-up that points elsewhere is not forced onto the last answer. With
-// several API processes the last reply may have been another's: then there is
-// nothing to follow up here. c.mu is held.
+// follow-up that points elsewhere is not forced onto the last answer. c.mu is
+// held.
 func (s *Service) followUp(ctx context.Context, engine *bot.Engine, c *conversation, text string, d bot.Decision) (bot.Decision, error) {
-	if c.answeredEntry == nil || d.Outcome != bot.Unanswered && d.Outcome != bot.Clarify ||
-		!french.FollowUp(text, c.answeredEntry.Question+" "+c.answeredEntry.AnswerFor(c.audience)) {
+	if d.Outcome != bot.Unanswered && d.Outcome != bot.Clarify || !french.MayFollowUp(text) {
 		return d, nil
 	}
+	// The last reply may have been another process's: the log says which
+	// entry it gave.
 	if err := s.resync(ctx, c); err != nil {
 		return d, err
 	}
-	prev := c.answeredEntry
-	if prev == nil {
+	prev, ok := engine.Index().Entry(c.answeredEntry)
+	if c.answeredEntry == "" || !ok || !french.FollowUp(text, prev.Question+" "+prev.AnswerFor(c.audience)) {
 		return d, nil
 	}
 	f := engine.Decide(prev.Question+" "+text, c.audience)

@@ -52,3 +52,21 @@ func TestFollowUp(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowUpOnAnotherProcess: behind a load balancer, the follow-up reaches
+// another API process than the answer it follows; the log tells it which entry
+// that answer gave.
+func TestFollowUpOnAnotherProcess(t *testing.T) {
+	a, b, _ := twoProcesses(t, nil)
+	conv := mustStart(t, a)
+	if r := mustSend(t, a, conv, "bonjour je voudrais refaire mon passeport cmt on fait"); r.Decision.Outcome != bot.Answered || r.Decision.Entry.ID != "passeport" {
+		t.Fatalf("the first question: %s %v", r.Decision.Outcome, r.Decision.Entry)
+	}
+	if alone := mustSend(t, b, mustStart(t, b), "c'est combien ?"); alone.Decision.Outcome == bot.Answered {
+		t.Fatalf("« c'est combien ? » is answered alone (%v): it proves nothing here", alone.Decision.Entry)
+	}
+	r := mustSend(t, b, conv, "c'est combien ?")
+	if r.Decision.Outcome != bot.Answered || r.Decision.Entry.ID != "passeport" {
+		t.Errorf("« c'est combien ? » on the other process: %s %v, %q", r.Decision.Outcome, r.Decision.Entry, r.Text)
+	}
+}

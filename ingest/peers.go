@@ -42,6 +42,7 @@ type peer struct {
 	offered   string // the kind of demande the last reply offered
 	offeredAt time.Time
 	answered  string // the utterance the last reply answered (ANSWERED)
+	entry     string // and the entry it gave: what a follow-up asks on about
 	campaign  string
 	unrated   []string // utterances whose answer is not rated yet: one feedback per answer, whichever process takes it
 }
@@ -86,9 +87,9 @@ func (p *Peers) Apply(env events.Envelope, pl events.Payload) {
 	case *events.UtteranceReceived:
 		c.said, c.saidID = e.Text, env.ID
 	case *events.BotDecision:
-		c.clarify, c.offered, c.offeredAt, c.answered = nil, e.Demande, env.At, ""
+		c.clarify, c.offered, c.offeredAt, c.answered, c.entry = nil, e.Demande, env.At, "", ""
 		if e.Outcome == "ANSWERED" {
-			c.answered = e.UtteranceID
+			c.answered, c.entry = e.UtteranceID, e.EntryID
 		}
 		if e.Outcome == "CLARIFY" && e.UtteranceID == c.saidID {
 			c.clarify = &clarification{utteranceID: e.UtteranceID, text: c.said, choices: e.Choices}
@@ -169,5 +170,5 @@ func (p *Peers) get(id string) (*conversation, bool) {
 		return nil, false
 	}
 	return &conversation{id: id, tenant: pc.tenant, audience: pc.audience, campaign: pc.campaign, last: time.Now(),
-		unrated: slices.Clone(pc.unrated), clarify: pc.clarify, offered: pc.offered, offeredAt: pc.offeredAt, answered: pc.answered}, true
+		unrated: slices.Clone(pc.unrated), clarify: pc.clarify, offered: pc.offered, offeredAt: pc.offeredAt, answered: pc.answered, answeredEntry: pc.entry}, true
 }
