@@ -30,14 +30,7 @@ func TestWidgetDemandeForm(t *testing.T) {
 	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{Latitude: &lat, Longitude: &lon, Accuracy: &acc}); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, "the launcher", `root.querySelector(".launcher")`)
-	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
-	waitFor(t, ctx, "the audiences", `root.activeElement && root.activeElement.textContent === "Un particulier"`)
-	keys(t, ctx, kb.Enter)
-	waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+	openAsParticulier(t, ctx, "http://"+s.Addr+"/")
 	keys(t, ctx, "le lampadaire devant chez moi ne marche plus")
 	keys(t, ctx, kb.Enter)
 	const proposal = `[...root.querySelectorAll(".msg.bot .actions button")].find(b => b.textContent.startsWith("Déposer la demande"))`

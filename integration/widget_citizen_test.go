@@ -18,14 +18,7 @@ func TestWidgetOnAPhone(t *testing.T) {
 
 	t.Run("feedback rates the answer it is under", func(t *testing.T) {
 		ctx := parvistest.Browser(t, 390, 844)
-		if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, ctx, "the launcher", `root.querySelector(".launcher")`)
-		shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
-		waitFor(t, ctx, "the audiences", `root.activeElement && root.activeElement.textContent === "Un particulier"`)
-		keys(t, ctx, kb.Enter)
-		waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+		openAsParticulier(t, ctx, "http://"+s.Addr+"/")
 		keys(t, ctx, "horaires de la piscine")
 		keys(t, ctx, kb.Enter)
 		waitFor(t, ctx, "the pool's hours", `[...`+botMessages+`].pop().textContent.includes("Tourelles")`)
@@ -53,14 +46,7 @@ func TestWidgetOnAPhone(t *testing.T) {
 
 	t.Run("a message retried is sent once", func(t *testing.T) {
 		ctx := parvistest.Browser(t, 390, 844)
-		if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, ctx, "the launcher", `root.querySelector(".launcher")`)
-		shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
-		waitFor(t, ctx, "the audiences", `root.activeElement && root.activeElement.textContent === "Un particulier"`)
-		keys(t, ctx, kb.Enter)
-		waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+		openAsParticulier(t, ctx, "http://"+s.Addr+"/")
 		// The phone loses the network, then finds it again.
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.realFetch = window.fetch, window.fetch = () => Promise.reject(new TypeError("Failed to fetch")), true)`)); err != nil {
 			t.Fatal(err)
@@ -81,14 +67,7 @@ func TestWidgetOnAPhone(t *testing.T) {
 
 	t.Run("a demande outlives its conversation", func(t *testing.T) {
 		ctx := parvistest.Browser(t, 390, 844)
-		if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/")); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, ctx, "the launcher", `root.querySelector(".launcher")`)
-		shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
-		waitFor(t, ctx, "the audiences", `root.activeElement && root.activeElement.textContent === "Un particulier"`)
-		keys(t, ctx, kb.Enter)
-		waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+		openAsParticulier(t, ctx, "http://"+s.Addr+"/")
 		keys(t, ctx, "le lampadaire devant chez moi ne marche plus")
 		keys(t, ctx, kb.Enter)
 		const proposal = `[...root.querySelectorAll(".msg.bot .actions button")].find(b => b.textContent.startsWith("Déposer la demande"))`

@@ -52,6 +52,20 @@ func keys(t *testing.T, ctx context.Context, k string) {
 
 const botMessages = `root.querySelectorAll(".msg.bot")`
 
+// openAsParticulier opens the widget of the page at url in ctx, chooses « Un
+// particulier » and waits for the message box to hold the focus.
+func openAsParticulier(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the launcher", `root.querySelector(".launcher")`)
+	shadow[bool](t, ctx, `(root.querySelector(".launcher").click(), true)`)
+	waitFor(t, ctx, "the audiences", `root.activeElement && root.activeElement.textContent === "Un particulier"`)
+	keys(t, ctx, kb.Enter)
+	waitFor(t, ctx, "the message box", `root.activeElement && root.activeElement.id === "parvis-input"`)
+}
+
 // TestWidgetKeyboardJourney drives the demo site as a keyboard user: open the
 // widget, choose an audience, ask, pick a CLARIFY choice, give feedback, close,
 // reload and find the conversation; then audit accessibility and take
