@@ -51,6 +51,14 @@ func MayFollowUp(text string) bool {
 	return ok
 }
 
+// NamesNothing reports whether a follow-up-shaped text names nothing besides
+// the details of what was just answered (« c'est combien ? », « c cher ? », « et
+// le samedi ? »): it cannot be about anything else.
+func NamesNothing(text string) bool {
+	others, ok := followUpShape(text)
+	return ok && len(others) == 0
+}
+
 // followUpShape returns the words of a follow-up-shaped text that are not
 // details, or false when it is not one.
 func followUpShape(text string) ([]string, bool) {

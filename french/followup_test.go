@@ -37,3 +37,14 @@ func TestFollowUp(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesNothing(t *testing.T) {
+	for text, want := range map[string]bool{
+		"c cher ?": true, "c'est combien ?": true, "et le samedi ?": true,
+		"il faut combien de temoins": false, "et la poste ?": false, "merci": false, "horaires de la piscine": false,
+	} {
+		if got := NamesNothing(text); got != want {
+			t.Errorf("NamesNothing(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

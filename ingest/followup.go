@@ -15,7 +15,11 @@ import (
 // follow-up that points elsewhere is not forced onto the last answer. c.mu is
 // held.
 func (s *Service) followUp(ctx context.Context, engine *bot.Engine, c *conversation, text string, d bot.Decision) (bot.Decision, error) {
-	if d.Outcome != bot.Unanswered && d.Outcome != bot.Clarify || !french.MayFollowUp(text) {
+	// A message that names nothing but a detail (a price, a day) is about the
+	// last answer even when an entry that mentions that detail would answer it
+	// alone: « c cher ? » after the pool's hours is not a question on taxes.
+	asks := d.Outcome == bot.Unanswered || d.Outcome == bot.Clarify || d.Outcome == bot.Answered && french.NamesNothing(text)
+	if !asks || !french.MayFollowUp(text) {
 		return d, nil
 	}
 	// The last reply may have been another process's: the log says which

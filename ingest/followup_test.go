@@ -29,6 +29,9 @@ func TestFollowUp(t *testing.T) {
 		{"another thing is no follow-up", "horaires de la mairie", "et la poste ?", "horaires_mairie", ""},
 		{"an insult is no follow-up", "horaires de la piscine", "t'es nul bot de merde", "piscine", ""},
 		{"nothing answered before", "raconte moi une blague", "c'est combien ?", "", ""},
+		// « cher » alone is answered by the entry on local taxes (« taxe foncière
+		// trop chère »); after the pool, it asks what the pool costs.
+		{"a detail another entry speaks of", "horaires de la piscine", "c cher ?", "piscine", "piscine"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
