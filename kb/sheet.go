@@ -114,7 +114,14 @@ func readCSV(data []byte) ([][]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, SheetErrors{{Row: pe.Line, Column: columnName(max(pe.Column-1, 0)), Msg: "CSV illisible : " + pe.Err.Error()}}
+				// The row as the spreadsheet numbers it (blank lines count, a
+				// quoted line break does not); the reader's column is a byte
+				// offset, not a cell, so the whole row is named.
+				row := len(rows) + 1
+				if len(rows) > 0 {
+					row += max(pe.StartLine-lastLine-1, 0)
+				}
+				return nil, SheetErrors{{Row: row, Msg: "CSV illisible : " + csvProblem(pe.Err)}}
 			}
 			return nil, fmt.Errorf("%w: %v", ErrSheetFormat, err)
 		}
@@ -130,6 +137,17 @@ func readCSV(data []byte) ([][]string, error) {
 		}
 		rows = append(rows, rec)
 	}
+}
+
+// csvProblem says in French what is wrong with a CSV line, and how to mend it.
+func csvProblem(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrQuote):
+		return "un champ ouvert par un guillemet « \" » n'est pas refermé, ou un guillemet suit le guillemet fermant ; dans un champ entre guillemets, un guillemet s'écrit deux fois (\"\")"
+	case errors.Is(err, csv.ErrBareQuote):
+		return "guillemet « \" » au milieu d'un champ qui n'est pas entre guillemets : mettez le champ entre guillemets et doublez ce guillemet (\"\")"
+	}
+	return "ligne mal formée"
 }
 
 // readODS reads the first table of an OpenDocument spreadsheet's content.xml.

@@ -3,6 +3,7 @@ package kb
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -205,5 +206,26 @@ func TestSheetRowNumbers(t *testing.T) {
 	}
 	if _, errs := SheetEntries(rows); len(errs) != 1 || errs[0].Cell() != "A5" {
 		t.Errorf("ods: %v, want the duplicate at A5", errs)
+	}
+}
+
+// TestSheetCSVSyntaxErrors: a CSV the reader cannot split says, in French,
+// which row and what to mend, not the reader's English and a byte offset taken
+// for a column.
+func TestSheetCSVSyntaxErrors(t *testing.T) {
+	for _, c := range []struct{ name, data, cell, says string }{
+		{"unclosed quote", "id,question,réponse\nverre,Verre ?,Bornes.\n\"piles,Piles ?,En mairie.\n", "ligne 3", "n'est pas refermé"},
+		{"bare quote", "id;question;réponse\n\nverre;Le \"verre\" ?;Bornes.\n", "ligne 3", "doublez ce guillemet"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadSheet("b.csv", []byte(c.data))
+			var errs SheetErrors
+			if !errors.As(err, &errs) || len(errs) != 1 {
+				t.Fatalf("got %v, want one located error", err)
+			}
+			if errs[0].Cell() != c.cell || !strings.Contains(errs[0].Msg, c.says) || strings.Contains(errs[0].Msg, "quote") {
+				t.Errorf("got « %v », want %s and « %s » in French", errs[0], c.cell, c.says)
+			}
+		})
 	}
 }
