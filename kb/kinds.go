@@ -102,7 +102,7 @@ func ParseKinds(name string, data []byte) ([]DemandeKind, error) {
 		return nil, Problems{yamlProblem(name, err)}
 	}
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, Problems{{File: name, Msg: "expected a mapping with 'demande_kinds'"}}
+		return nil, Problems{{File: name, Msg: "il faut une clé « demande_kinds » qui porte la liste des types de demande"}}
 	}
 	doc := root.Content[0]
 	var list *yaml.Node
@@ -112,7 +112,7 @@ func ParseKinds(name string, data []byte) ([]DemandeKind, error) {
 		}
 	}
 	if list == nil || list.Kind != yaml.SequenceNode {
-		return nil, Problems{{File: name, Line: doc.Line, Field: "demande_kinds", Msg: "missing, or not a list of kinds"}}
+		return nil, Problems{{File: name, Line: doc.Line, Field: "demande_kinds", Msg: "absente, ou ce n'est pas une liste de types de demande"}}
 	}
 	var (
 		kinds []DemandeKind
@@ -183,7 +183,7 @@ func ParseKinds(name string, data []byte) ([]DemandeKind, error) {
 		return nil, probs
 	}
 	if len(kinds) == 0 {
-		return nil, Problems{{File: name, Line: list.Line, Field: "demande_kinds", Msg: "no kind declared"}}
+		return nil, Problems{{File: name, Line: list.Line, Field: "demande_kinds", Msg: "aucun type de demande déclaré"}}
 	}
 	return kinds, nil
 }

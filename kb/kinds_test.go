@@ -88,7 +88,7 @@ func TestParseKindsLocatesProblems(t *testing.T) {
 		`kinds.yaml:7: delay: « bientôt »`,
 		`kinds.yaml:8: contact: « parfois »`,
 		`kinds.yaml:12: audiences: public « martiens » inconnu`,
-		`kinds.yaml:16: field colour not found`,
+		`kinds.yaml:16: champ « colour » inconnu`,
 		`kinds.yaml:9: id: « Mauvais-Id »`,
 	}
 	got := err.Error()

@@ -86,7 +86,7 @@ func Parse(name string, data []byte) ([]Entry, error) { return ParseFor(name, da
 // [LoadFileFor]).
 func ParseFor(name string, data []byte, declared func(id string) bool) ([]Entry, error) {
 	if !utf8.Valid(data) {
-		return nil, Problems{{File: name, Msg: "not valid UTF-8 text"}}
+		return nil, Problems{{File: name, Msg: "texte illisible : le fichier n'est pas en UTF-8 (enregistrez-le en « UTF-8 » depuis le tableur ou l'éditeur)"}}
 	}
 	var (
 		entries []Entry
@@ -101,7 +101,7 @@ func ParseFor(name string, data []byte, declared func(id string) bool) ([]Entry,
 	case ".jsonl", ".json", ".ndjson":
 		entries, lines, probs = parseJSONL(name, data)
 	default:
-		return nil, Problems{{File: name, Msg: "unknown format: use .yaml, .csv or .jsonl"}}
+		return nil, Problems{{File: name, Msg: "format inconnu : le nom du fichier doit finir par .yaml, .csv ou .jsonl"}}
 	}
 	probs = append(probs, validate(name, entries, lines, declared)...)
 	if len(probs) > 0 {
@@ -132,7 +132,7 @@ func parseYAML(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 		return nil, nil, Problems{yamlProblem(name, err)}
 	}
 	if len(root.Content) == 0 {
-		return nil, nil, Problems{{File: name, Msg: "empty file"}}
+		return nil, nil, Problems{{File: name, Msg: "fichier vide"}}
 	}
 	doc := root.Content[0]
 	var (
@@ -152,7 +152,7 @@ func parseYAML(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 			nodes = append(nodes, &f.Entries[i])
 		}
 	default:
-		return nil, nil, Problems{{File: name, Line: doc.Line, Msg: "expected a list of entries or a mapping with 'entries'"}}
+		return nil, nil, Problems{{File: name, Line: doc.Line, Msg: "il faut une liste d'entrées, ou une clé « entries » qui la porte"}}
 	}
 	var (
 		entries []Entry
@@ -229,7 +229,26 @@ func yamlProblem(name string, err error) Problem {
 		msg = strings.TrimSpace(msg[strings.Index(msg, "line"):])
 		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
 	}
-	return Problem{File: name, Line: line, Msg: msg}
+	return Problem{File: name, Line: line, Msg: yamlMessage(msg)}
+}
+
+// yamlMessage says in French what the YAML decoder found: an unknown key by
+// its name (not by the Go type it was decoded into), a syntax error as such.
+func yamlMessage(msg string) string {
+	var field string
+	if _, err := fmt.Sscanf(msg, "field %s not found in type", &field); err == nil {
+		return fmt.Sprintf("champ « %s » inconnu : vérifiez son orthographe", field)
+	}
+	return "YAML illisible : " + msg
+}
+
+// jsonProblem says in French what is wrong with a JSONL line.
+func jsonProblem(err error) string {
+	var field string
+	if _, e := fmt.Sscanf(err.Error(), "json: unknown field %q", &field); e == nil {
+		return fmt.Sprintf("champ « %s » inconnu : vérifiez son orthographe", field)
+	}
+	return "JSON illisible : " + strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // csvColumns are the columns a CSV file may have; others are ignored, since
@@ -243,7 +262,7 @@ func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, nil, Problems{{File: name, Line: 1, Msg: "no header row: " + err.Error()}}
+		return nil, nil, Problems{{File: name, Line: 1, Msg: "pas de ligne d'en-tête : la première ligne doit nommer les colonnes (id, question, answer…)"}}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -255,7 +274,7 @@ func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 	var probs Problems
 	for _, req := range []string{"id", "question", "answer"} {
 		if _, ok := col[req]; !ok {
-			probs = append(probs, Problem{File: name, Line: 1, Field: req, Msg: "required column missing (need id,question,answer)"})
+			probs = append(probs, Problem{File: name, Line: 1, Field: req, Msg: "colonne obligatoire manquante (il faut id, question et answer)"})
 		}
 	}
 	if len(probs) > 0 {
@@ -273,7 +292,7 @@ func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				probs = append(probs, Problem{File: name, Line: pe.Line, Msg: pe.Err.Error()})
+				probs = append(probs, Problem{File: name, Line: pe.StartLine, Msg: "CSV illisible : " + csvProblem(pe.Err)})
 			} else {
 				probs = append(probs, Problem{File: name, Msg: err.Error()})
 			}
@@ -328,7 +347,7 @@ func parseJSONL(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 		dec.DisallowUnknownFields()
 		var e Entry
 		if err := dec.Decode(&e); err != nil {
-			probs = append(probs, Problem{File: name, Line: i + 1, Msg: "invalid JSON: " + err.Error()})
+			probs = append(probs, Problem{File: name, Line: i + 1, Msg: jsonProblem(err)})
 			continue
 		}
 		entries = append(entries, e)

@@ -16,7 +16,7 @@ func TestLoadReportsEveryProblemWithLine(t *testing.T) {
 		"testdata/bad.yaml:6: id: identifiant « a » en double (déjà ligne 3)",
 		"testdata/bad.yaml:11: answer: réponse vide",
 		"testdata/bad.yaml:15: audiences: public « touristes » inconnu",
-		"testdata/bad.yaml:19: field alternative not found",
+		"testdata/bad.yaml:19: champ « alternative » inconnu : vérifiez son orthographe",
 	}
 	got := err.Error()
 	for _, w := range want {
@@ -33,16 +33,16 @@ func TestFormats(t *testing.T) {
 		wantErr          string
 	}{
 		{"csv", "faq.csv", "id,question,answer,alternatives,audience,url\nq1,Q ?,R.,a|b,entreprise,https://x.fr/a\n", []string{"q1"}, ""},
-		{"csv missing column", "faq.csv", "id,question\nq1,Q ?\n", nil, "faq.csv:1: answer: required column missing"},
-		{"csv bad quote", "faq.csv", "id,question,answer\nq1,\"Q ?,R.\n", nil, "faq.csv:2"},
+		{"csv missing column", "faq.csv", "id,question\nq1,Q ?\n", nil, "faq.csv:1: answer: colonne obligatoire manquante"},
+		{"csv bad quote", "faq.csv", "id,question,answer\nq1,\"Q ?,R.\n", nil, "faq.csv:2: CSV illisible : un champ ouvert par un guillemet"},
 		{"jsonl", "kb.jsonl", `{"id":"j1","question":"Q ?","answer":"R."}` + "\n\n" + `{"id":"j2","question":"Q2 ?","answer":"R2."}`, []string{"j1", "j2"}, ""},
-		{"jsonl bad line", "kb.jsonl", `{"id":"j1","question":"Q ?","answer":"R."}` + "\n" + `{"id":`, nil, "kb.jsonl:2: invalid JSON"},
-		{"jsonl unknown field", "kb.jsonl", `{"id":"j1","question":"Q ?","answer":"R.","anwser":"x"}`, nil, "unknown field"},
+		{"jsonl bad line", "kb.jsonl", `{"id":"j1","question":"Q ?","answer":"R."}` + "\n" + `{"id":`, nil, "kb.jsonl:2: JSON illisible : "},
+		{"jsonl unknown field", "kb.jsonl", `{"id":"j1","question":"Q ?","answer":"R.","anwser":"x"}`, nil, "champ « anwser » inconnu"},
 		{"yaml list", "kb.yaml", "- id: y1\n  question: Q ?\n  answer: R.\n", []string{"y1"}, ""},
-		{"yaml syntax", "kb.yaml", "- id: y1\n  question: [oops\n", nil, "kb.yaml:"},
+		{"yaml syntax", "kb.yaml", "- id: y1\n  question: [oops\n", nil, "kb.yaml:1: YAML illisible : "},
 		{"bad link", "kb.yaml", "- id: y1\n  question: Q ?\n  answer: R.\n  links: [{label: x, url: 'javascript:alert(1)'}]\n", nil, "links"},
-		{"unknown format", "kb.txt", "hello", nil, "unknown format"},
-		{"not utf8", "kb.csv", "id,question,answer\nq,\xff,r\n", nil, "UTF-8"},
+		{"unknown format", "kb.txt", "hello", nil, "format inconnu : le nom du fichier doit finir par .yaml, .csv ou .jsonl"},
+		{"not utf8", "kb.csv", "id,question,answer\nq,\xff,r\n", nil, "texte illisible : le fichier n'est pas en UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
