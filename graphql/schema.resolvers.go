@@ -181,17 +181,13 @@ func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntry
 		e.Audiences = append(e.Audiences, kb.Audience(strings.ToLower(string(a))))
 	}
 	applyInput(&e, input)
-	if e.Cluster != "" && input.Alternatives == nil {
-		scope, err := r.scope(ctx, nil)
-		if err != nil {
-			return nil, err
-		}
-		qs, err := r.Queries.ClusterQuestions(ctx, scope, e.Cluster, 20)
+	if e.Cluster != "" {
+		qs, err := r.groupQuestions(ctx, e.Cluster)
 		if err != nil {
 			return nil, err
 		}
 		for _, q := range qs {
-			if q != e.Question {
+			if q != e.Question && input.Alternatives == nil {
 				e.Alternatives = append(e.Alternatives, q)
 			}
 		}
@@ -220,6 +216,11 @@ func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input m
 		}
 	}
 	if input.ClusterID != nil {
+		if *input.ClusterID != "" {
+			if _, err := r.groupQuestions(ctx, *input.ClusterID); err != nil {
+				return nil, err
+			}
+		}
 		cur.Cluster = *input.ClusterID
 	}
 	applyInput(&cur, input)
