@@ -125,10 +125,20 @@
       const rows = data.communes.map((x) => [x.name, x.population || "—", x.conversations, rate(perThousand(x.conversations, x.population)),
         x.messages, pct(x.messages ? x.answerRate : null), pct(x.helpfulRate)]);
       const pop = data.communes.reduce((a, x) => a + (x.population || 0), 0);
+      // Conversations held on an intercommunalité's own site belong to no
+      // commune: without their row, the total would not be the sum of the rows.
+      const own = { conversations: c.conversations, messages: c.messages };
+      for (const x of data.communes) {
+        own.conversations -= x.conversations;
+        own.messages -= x.messages;
+      }
+      if (own.conversations > 0 || own.messages > 0) {
+        rows.push(["Site de l'intercommunalité (habitants de toutes ses communes)", "—", own.conversations, "—", own.messages, "—", "—"]);
+      }
       rows.push(["Ensemble du territoire", pop || "—", c.conversations, rate(perThousand(c.conversations, pop)), c.messages,
         pct(c.messages ? c.answerRate : null), pct(c.helpfulRate)]);
       table("#side-table", ["Commune", "Habitants", "Conversations", "Pour 1 000 habitants", "Questions", "Taux de réponse", "Réponses utiles"], rows);
-      $("#side-table").prepend(el("caption", { class: "sr-only", text: "Chiffres de chaque commune sur la période, puis ceux de l'ensemble du territoire" }));
+      $("#side-table").prepend(el("caption", { class: "sr-only", text: "Chiffres de chaque commune sur la période, ceux du site de l'intercommunalité, puis ceux de l'ensemble du territoire" }));
     }
     const shared = data.shared.filter((u) => u.tenants.length > 1);
     $("#shared").hidden = data.communes.length < 2;
