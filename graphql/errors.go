@@ -74,8 +74,8 @@ func chatError(err error) error {
 
 // presentError gives every error an extensions.code and hides internal
 // details, counting the errors by code.
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
-	present := codeError(log)
+func presentError(log *slog.Logger, french validationFrench) graphql.ErrorPresenterFunc {
+	present := codeError(log, french)
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := present(ctx, err)
 		code, _ := gerr.Extensions["code"].(string)
@@ -88,7 +88,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 }
 
 // codeError is presentError without the count.
-func codeError(log *slog.Logger) graphql.ErrorPresenterFunc {
+func codeError(log *slog.Logger, french validationFrench) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var ue *userError
 		if errors.As(err, &ue) {
@@ -109,6 +109,7 @@ func codeError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// Validation, parse and cost errors from gqlgen: bad input from the caller.
 			switch c, _ := gerr.Extensions["code"].(string); c {
 			case "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED":
+				gerr.Message = french.say(gerr.Message)
 				gerr.Extensions["code"] = CodeBadUserInput
 			case "COMPLEXITY_LIMIT_EXCEEDED": // extension.FixedComplexityLimit
 				gerr.Message = "Requête trop coûteuse : demandez moins d'informations à la fois."
@@ -117,6 +118,7 @@ func codeError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		if errors.As(err, &gerr) && gerr.Rule != "" {
+			gerr.Message = french.say(gerr.Message)
 			gerr.Extensions = map[string]any{"code": CodeBadUserInput}
 			return gerr
 		}

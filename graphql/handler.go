@@ -30,7 +30,8 @@ func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective
 	setCosts(&cfg.Complexity)
-	srv := handler.New(generated.NewExecutableSchema(cfg))
+	schema := generated.NewExecutableSchema(cfg)
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -45,7 +46,7 @@ func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.
 	if introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.SetErrorPresenter(presentError(r.Logger))
+	srv.SetErrorPresenter(presentError(r.Logger, enumsOf(schema.Schema())))
 	srv.SetRecoverFunc(recoverFunc(r.Logger))
 	const timeout = `{"errors":[{"message":"Délai dépassé.","extensions":{"code":"TIMEOUT"}}]}`
 	public := web.Bounded(srv, maxBodyBytes, 15*time.Second, timeout)
