@@ -14,8 +14,15 @@ import (
 // meaning: HTML is text, shown as written. Only http(s) and tel: addresses
 // become links.
 
-// MaxAnswerRunes is the longest answer accepted.
+// MaxAnswerRunes is the longest answer accepted, in characters.
 const MaxAnswerRunes = 20000
+
+// MaxQuestionRunes is the longest question accepted, in characters, and
+// MaxAlternatives the most other phrasings an entry may have.
+const (
+	MaxQuestionRunes = 500
+	MaxAlternatives  = 200
+)
 
 // BlockKind is what a block of an answer is.
 type BlockKind string

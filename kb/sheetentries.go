@@ -100,8 +100,8 @@ func SheetEntries(rows [][]string) ([]Entry, SheetErrors) {
 		}
 		if e.Question == "" {
 			bad("question", "question vide")
-		} else if utf8.RuneCountInString(e.Question) > 500 {
-			bad("question", fmt.Sprintf("question trop longue (%d caractères, 500 au plus)", utf8.RuneCountInString(e.Question)))
+		} else if utf8.RuneCountInString(e.Question) > MaxQuestionRunes {
+			bad("question", fmt.Sprintf("question trop longue (%d caractères, %d au plus)", utf8.RuneCountInString(e.Question), MaxQuestionRunes))
 		}
 		if e.Answer == "" {
 			bad("reponse", "réponse vide")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -130,8 +131,16 @@ func check(e *Entry) error {
 		return fmt.Errorf("%w: question vide", ErrInvalidEntry)
 	case e.Answer == "":
 		return fmt.Errorf("%w: réponse vide", ErrInvalidEntry)
-	case len(e.Question) > 500 || len(e.Answer) > 20000 || len(e.Alternatives) > 200:
-		return fmt.Errorf("%w: trop long (500 caractères pour la question, 20 000 pour la réponse, 200 formulations au plus)", ErrInvalidEntry)
+	}
+	// Characters, not bytes: an answer of accented French is as long as it reads.
+	if n := utf8.RuneCountInString(e.Question); n > MaxQuestionRunes {
+		return fmt.Errorf("%w: question trop longue (%d caractères, %d au plus)", ErrInvalidEntry, n, MaxQuestionRunes)
+	}
+	if n := utf8.RuneCountInString(e.Answer); n > MaxAnswerRunes {
+		return fmt.Errorf("%w: réponse trop longue (%d caractères, %d au plus)", ErrInvalidEntry, n, MaxAnswerRunes)
+	}
+	if n := len(e.Alternatives); n > MaxAlternatives {
+		return fmt.Errorf("%w: trop d'autres formulations (%d, %d au plus)", ErrInvalidEntry, n, MaxAlternatives)
 	}
 	if e.ReviewBy != "" {
 		if _, err := ParseReviewDate(e.ReviewBy); err != nil {
