@@ -72,3 +72,30 @@ func TestDraftFromAGroupItHolds(t *testing.T) {
 		t.Errorf("updating with an unknown group: %s", resp.Errors)
 	}
 }
+
+// TestEntryNamesAKnownDemande: an entry naming a kind of demande the desk does
+// not know is refused, with the kinds it knows; a known kind is kept.
+func TestEntryNamesAKnownDemande(t *testing.T) {
+	tr := newTerritory(t)
+	expert := bearer(tr.token(t, "EXPERT", ""))
+	data, errs := post(t, tr.c, `mutation { draftKbEntry(input: {question: "Le banc du square est cassé", answer: "Signalez-le.", demande: "espaces_verts"}) { id } }`, expert)
+	if len(errs) != 0 {
+		t.Fatalf("a known kind: %v", errs)
+	}
+	var id struct{ ID string }
+	if err := json.Unmarshal(data["draftKbEntry"], &id); err != nil {
+		t.Fatal(err)
+	}
+	for name, q := range map[string]string{
+		"draft":  `mutation { draftKbEntry(input: {question: "Le lampadaire est éteint", answer: "Signalez-le.", demande: "martiens"}) { id } }`,
+		"update": `mutation { updateKbEntry(id: "` + id.ID + `", input: {question: "Le banc du square est cassé", answer: "Signalez-le.", demande: "martiens"}) { id } }`,
+	} {
+		resp, err := tr.c.RawPost(q, expert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(t, resp.Errors); !slices.Equal(got, []string{"BAD_USER_INPUT"}) || !strings.Contains(string(resp.Errors), "type de demande « martiens » inconnu. Types possibles : voirie") {
+			t.Errorf("%s naming an unknown kind: %s", name, resp.Errors)
+		}
+	}
+}

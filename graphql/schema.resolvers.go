@@ -181,6 +181,9 @@ func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntry
 		e.Audiences = append(e.Audiences, kb.Audience(strings.ToLower(string(a))))
 	}
 	applyInput(&e, input)
+	if err := r.checkDemandeKind(e.Demande); err != nil {
+		return nil, err
+	}
 	if e.Cluster != "" {
 		qs, err := r.groupQuestions(ctx, e.Cluster)
 		if err != nil {
@@ -224,6 +227,9 @@ func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input m
 		cur.Cluster = *input.ClusterID
 	}
 	applyInput(&cur, input)
+	if err := r.checkDemandeKind(cur.Demande); err != nil {
+		return nil, err
+	}
 	e, err := r.KB.Update(ctx, id, cur, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
