@@ -122,6 +122,14 @@ func codeError(log *slog.Logger, french validationFrench) graphql.ErrorPresenter
 			gerr.Extensions = map[string]any{"code": CodeBadUserInput}
 			return gerr
 		}
+		if strings.HasSuffix(err.Error(), "introspection disabled") {
+			// A tool reading the schema of a server that does not give it: a
+			// refusal, not a failure of the server.
+			gerr := graphql.DefaultErrorPresenter(ctx, err)
+			gerr.Message = "Lecture du schéma (introspection) désactivée sur ce serveur : l'option --graphql-introspection l'active ; les champs sont décrits dans la documentation de l'API."
+			gerr.Extensions = map[string]any{"code": CodeForbidden}
+			return gerr
+		}
 		log.Error("graphql: internal error", slog.Any("error", err), slog.Any("path", graphql.GetPath(ctx)))
 		gerr = graphql.DefaultErrorPresenter(ctx, errors.New("Erreur interne : réessayez dans un instant."))
 		gerr.Extensions = map[string]any{"code": CodeInternal}

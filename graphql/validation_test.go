@@ -15,7 +15,9 @@ import (
 
 // TestMistakesAreSaidInFrench: a request with a wrong audience, a misspelt
 // field or argument, or a missing argument is refused as BAD_USER_INPUT with a
-// message in French that names the mistake and, for a value, those allowed.
+// message in French that names the mistake and, for a value, those allowed; a
+// tool reading the schema where introspection is off is refused (FORBIDDEN),
+// not told of an internal error.
 func TestMistakesAreSaidInFrench(t *testing.T) {
 	_, res := newServer(t, nil)
 	h := web.WithClientAddr(nil, graphql.NewHandler(res, auth.Authenticator{AdminToken: adminToken, Tokens: res.Tokens}, false))
@@ -31,6 +33,8 @@ func TestMistakesAreSaidInFrench(t *testing.T) {
 		{"misspelt field", `{ kbEntrie { id } }`, nil, "Champ « kbEntrie » inconnu sur le type Query. Vouliez-vous dire kbEntries ?"},
 		{"misspelt argument", `{ kbEntries(serch: "x") { id } }`, nil, "Argument « serch » inconnu pour le champ « Query.kbEntries ». Vouliez-vous dire search ?"},
 		{"unknown field", `{ kbEntries { id couleur } }`, nil, "Champ « couleur » inconnu sur le type KbEntry. Vérifiez son orthographe."},
+		{"introspection", `{ __schema { types { name } } }`, nil,
+			"Lecture du schéma (introspection) désactivée sur ce serveur : l'option --graphql-introspection l'active ; les champs sont décrits dans la documentation de l'API."},
 		{"missing argument", `mutation { sendMessage(text: "bonjour") { text } }`, nil, "Argument « conversationId » (ID!) obligatoire pour le champ « sendMessage »."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,8 +56,8 @@ func TestMistakesAreSaidInFrench(t *testing.T) {
 			var msgs []string
 			for _, e := range errs {
 				msgs = append(msgs, e.Message)
-				if e.Extensions.Code != "BAD_USER_INPUT" {
-					t.Errorf("code %q, want BAD_USER_INPUT", e.Extensions.Code)
+				if want := map[bool]string{true: "FORBIDDEN", false: "BAD_USER_INPUT"}[tt.name == "introspection"]; e.Extensions.Code != want {
+					t.Errorf("code %q, want %s", e.Extensions.Code, want)
 				}
 			}
 			if !slices.Contains(msgs, tt.want) {
