@@ -63,7 +63,9 @@ func chatError(err error) error {
 	case errors.Is(err, ingest.ErrRateLimited):
 		return &userError{CodeRateLimited, "Vous envoyez des messages trop vite : patientez quelques secondes avant de réessayer."}
 	case errors.Is(err, ingest.ErrNothingToRate):
-		return badInput("Vous avez déjà donné votre avis sur les réponses de cette conversation.")
+		// Also before any answer: nothing was rated then, so the message
+		// says both cases.
+		return badInput("Aucune réponse à évaluer : l'avis porte sur une réponse de l'assistant, et chaque réponse n'en reçoit qu'un.")
 	case errors.Is(err, ingest.ErrNotAChoice):
 		return badInput("Ce choix ne fait pas partie des propositions en cours : posez votre question.")
 	case errors.Is(err, ingest.ErrUnknownConversation):

@@ -216,6 +216,10 @@ func TestOneFeedbackPerAnswer(t *testing.T) {
 	if got := codes(t, resp.Errors); len(got) != 1 || got[0] != "BAD_USER_INPUT" {
 		t.Errorf("feedback before any answer: codes %v", got)
 	}
+	// Nothing was rated: the message does not say it was.
+	if msg := string(resp.Errors); !strings.Contains(msg, "Aucune réponse à évaluer") || strings.Contains(msg, "déjà donné") {
+		t.Errorf("feedback before any answer: %s", msg)
+	}
 	var send struct{ SendMessage struct{ Outcome string } }
 	c.MustPost(`mutation($c: ID!) { sendMessage(conversationId: $c, text: "horaires de la mairie") { outcome } }`, &send, id)
 	if send.SendMessage.Outcome != "ANSWERED" {
