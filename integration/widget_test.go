@@ -264,6 +264,14 @@ func TestWorkbench(t *testing.T) {
 	}
 	// A question leads to its conversation.
 	wait("the group's questions with their reasons", `!!document.querySelector("#examples .why")`)
+	// Every question of the group is another phrasing of the draft, not only
+	// the five examples of the list.
+	wait("every question of the group in the draft", `(() => {
+		const qs = new Set([...document.querySelectorAll("#examples .label-btn")].map((b) => b.textContent));
+		qs.delete(document.querySelector("#d-question").value);
+		const alts = new Set(document.querySelector("#d-alternatives").value.split("\n"));
+		return qs.size > 5 && [...qs].every((q) => alts.has(q));
+	})()`)
 	if err := chromedp.Do(ctx, chromedp.Click("#examples .label-btn")); err != nil {
 		t.Fatal(err)
 	}

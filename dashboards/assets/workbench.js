@@ -94,6 +94,9 @@
     HUMAIN_DEMANDE: "personne demandée", PUBLIC_INADAPTE: "réponse d'un autre public" };
   const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + " %");
 
+  // prefilled is what the draft form's other phrasings were filled with.
+  let prefilled = "";
+
   async function show(g) {
     current = g;
     renderGroups();
@@ -115,6 +118,13 @@
         $("#examples").replaceChildren(...det.questions.slice(0, 30).map((q) => el("li", {},
           el("button", { type: "button", class: "label-btn", text: q.text, onclick: () => transcript(q.conversationId) }),
           el("span", { class: "why", text: " — " + q.reasons.map((r) => reasonLabels[r] || r).join(", ") + ", le " + new Date(q.at).toLocaleString("fr-FR") }))));
+        // Every question of the group becomes another phrasing of the draft,
+        // not only the few examples of the list, unless the officer has
+        // already edited them.
+        const alternatives = $("#d-alternatives");
+        if (alternatives.value === prefilled) {
+          alternatives.value = prefilled = [...new Set(det.questions.map((q) => q.text))].filter((x) => x !== g.label).slice(0, 50).join("\n");
+        }
         const effect = $("#effect");
         effect.hidden = !det.coveredAt;
         if (det.coveredAt) {
@@ -122,7 +132,7 @@
         }
       }).catch(handle);
     $("#d-question").value = g.label;
-    $("#d-alternatives").value = [...new Set(g.examples)].filter((x) => x !== g.label).join("\n");
+    $("#d-alternatives").value = prefilled = [...new Set(g.examples)].filter((x) => x !== g.label).join("\n");
     $("#d-answer").value = "";
     $("#d-question").focus();
   }
