@@ -346,6 +346,31 @@ func TestElectedDashboard(t *testing.T) {
 	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#kpis li .value").textContent`)); v != "23" {
 		t.Errorf("conversations shown: %q, want 23", v)
 	}
+	// The town answers the first need: its line still counts the period's
+	// questions, and says the answer is published; the others are not.
+	top := clusters(t, s)[0]
+	var drafted struct{ DraftKbEntry struct{ ID string } }
+	if errs := s.GQL(parvistest.AdminToken, `mutation($c: ID!) { draftKbEntry(input: {question: "Réponse au premier besoin ?", answer: "La voici.", clusterId: $c}) { id } }`,
+		map[string]any{"c": top.ID}, &drafted); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, step := range []string{"validateKbEntry", "publishKbEntry"} {
+		if errs := s.GQL(parvistest.AdminToken, `mutation($id: ID!) { `+step+`(id: $id) { id } }`, map[string]any{"id": drafted.DraftKbEntry.ID}, nil); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	deadline = time.Now().Add(15 * time.Second)
+	for !page(`(() => { const rows = [...document.querySelectorAll("#unmet tbody tr")];
+		return rows.length >= 2 && rows.filter((r) => r.cells[3].textContent === "réponse publiée").length === 1 &&
+			rows.find((r) => r.cells[3].textContent === "réponse publiée").cells[0].textContent === ` + jsString(top.Label) + ` &&
+			rows.filter((r) => r.cells[3].textContent === "toujours sans réponse").length === rows.length - 1; })()`) {
+		if time.Now().After(deadline) {
+			parvistest.Screenshot(t, ctx, "failure-elus-covered")
+			t.Fatal("the need answered since is not told apart among the unmet demands")
+		}
+		page(`(document.querySelector("#filters button[type=submit]").click(), false)`)
+		time.Sleep(500 * time.Millisecond)
+	}
 	// Each figure against the period before, as a person reads it: « ▲ 23 »,
 	// « ▼ 3 points », « = stable », never « 1 points » nor « ▲ 0 points ».
 	deltas, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#kpis .delta")].map(d => d.textContent)`))

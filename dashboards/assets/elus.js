@@ -49,7 +49,7 @@
         prev: overview(from: $pf, to: $f, tenant: $tn) { conversations served messages answered unanswered answerRate helpfulRate }
         usage(from: $f, to: $t, bucket: $b, tenant: $tn) { start messages answered unanswered conversations }
         needs(from: $f, to: $t, by: $by, limit: 10, tenant: $tn) { name messages answered }
-        unansweredClusters(from: $f, to: $t, limit: 10, tenant: $tn) { label size growth }
+        unansweredClusters(from: $f, to: $t, limit: 10, tenant: $tn) { label size growth covered }
         shared: unansweredClusters(from: $f, to: $t, limit: 100, tenant: $tn) { label size conversations tenants }
         audienceSplit(from: $f, to: $t, tenant: $tn) { audience conversations }
         activity(from: $f, to: $t, tenant: $tn) { weekday hour messages }
@@ -157,8 +157,11 @@
       { label: "Questions", data: data.needs.map((x) => x.messages), backgroundColor: "#1d4e89" }] }, options: { indexAxis: "y" } });
     table("#needs-table", ["Besoin", "Questions", "Répondues"], data.needs.map((x) => [x.name, x.messages, x.answered]));
 
-    table("#unmet", ["Demande", "Questions", "Évolution"], data.unansweredClusters.map((u) =>
-      [u.label, u.size, u.growth === null ? "nouveau" : (u.growth > 0 ? "+" : "") + Math.round(u.growth * 100) + " %"]));
+    // A need the town has answered since still counts its questions of the
+    // period, but says that the answer now exists.
+    table("#unmet", ["Demande", "Questions", "Évolution", "Aujourd'hui"], data.unansweredClusters.map((u) =>
+      [u.label, u.size, u.growth === null ? "nouveau" : (u.growth > 0 ? "+" : "") + Math.round(u.growth * 100) + " %",
+        u.covered ? "réponse publiée" : "toujours sans réponse"]));
     if (!data.unansweredClusters.length) $("#unmet").replaceChildren(el("caption", { text: "Aucune demande sans réponse sur la période." }));
 
     chart("#audience", { type: "doughnut", data: { labels: data.audienceSplit.map((a) => audienceNames[a.audience] || a.audience),
