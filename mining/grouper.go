@@ -32,6 +32,7 @@ import (
 	"sync"
 
 	"github.com/parvis-civic/parvis/french"
+	"github.com/parvis-civic/parvis/ingest/redact"
 )
 
 // DefaultThreshold is the cosine similarity from which a question joins a group.
@@ -791,6 +792,9 @@ func keysOf(items []Item) (*vocabulary, []string) {
 func mostFrequent(texts map[string]int) string {
 	best, n := "", -1
 	for t, c := range texts {
+		if redact.ReplacePlaceholders(t, "") != t {
+			c -= math.MaxInt32 // held personal data: the label of last resort
+		}
 		if c > n || c == n && t < best {
 			best, n = t, c
 		}

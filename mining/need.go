@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parvis-civic/parvis/french"
+	"github.com/parvis-civic/parvis/ingest/redact"
 )
 
 // A group is one line for the communications team: a label, counts, and two
@@ -24,7 +25,9 @@ func onTopic(text, key string) bool {
 }
 
 // readability weighs a question as a group's label: a question of one or two
-// words, or a long story, says less at a glance than one sentence.
+// words, or a long story, says less at a glance than one sentence, and one
+// that held personal data (« mon numéro est [TELEPHONE] ») is shown on every
+// dashboard only when its group has no other.
 func readability(text, key string) float64 {
 	n := utf8.RuneCountInString(text)
 	r := 1.0
@@ -33,6 +36,9 @@ func readability(text, key string) float64 {
 	}
 	if len(strings.Fields(key)) < 3 {
 		r *= 0.85
+	}
+	if redact.ReplacePlaceholders(text, "") != text {
+		r *= 0.1
 	}
 	return r
 }

@@ -1,6 +1,9 @@
 package mining
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestFlags(t *testing.T) {
 	for _, tt := range []struct {
@@ -47,5 +50,24 @@ func TestGroupFlagsAndOrder(t *testing.T) {
 	}
 	if first := res.Groups[0]; !first.Demande || first.Noise || first.Size != 3 {
 		t.Errorf("the holes in the road are not first, flagged demande: %+v", res.Groups)
+	}
+}
+
+// TestLabelHoldsNoPlaceholder: a question that held personal data labels its
+// group only when no other can; the label is shown on every dashboard.
+func TestLabelHoldsNoPlaceholder(t *testing.T) {
+	var items []Item
+	for _, q := range []string{"mon numéro est [TELEPHONE] et mon mail [EMAIL], où sont les toilettes publiques ?",
+		"[TELEPHONE] où sont les toilettes publiques ?", "[TELEPHONE] où sont les toilettes publiques ?",
+		"[TELEPHONE] où sont les toilettes publiques ?", "où sont les toilettes publiques ?",
+		"où sont les toilettes publiques en ville ?", "toilettes publiques près du marché"} {
+		items = append(items, Item{Text: q})
+	}
+	res := NewGrouper(0).Regroup(items)
+	if len(res.Groups) != 1 {
+		t.Fatalf("%d groups, want one: %+v", len(res.Groups), res.Groups)
+	}
+	if label := res.Groups[0].Label; strings.Contains(label, "[") {
+		t.Errorf("label %q holds a placeholder", label)
 	}
 }
