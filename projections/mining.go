@@ -345,7 +345,44 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 			out[i].Label = r.Examples[0]
 		}
 	}
+	if scope.All() {
+		if err := q.labelFromPeriod(ctx, out, from, to, where); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// labelFromPeriod gives a group whose label (its most typical question of all
+// time) nobody asked in [from, to), where is true, one of that period's
+// questions as its label: a day's questions shown under another subject's
+// label would hide that they are something else.
+func (q *Queries) labelFromPeriod(ctx context.Context, cs []Cluster, from, to time.Time, where string) error {
+	var labels []string
+	for _, c := range cs {
+		labels = append(labels, c.Label)
+	}
+	if len(labels) == 0 {
+		return nil
+	}
+	var asked []struct {
+		Text string `ch:"text"`
+	}
+	sql := fmt.Sprintf(`SELECT DISTINCT text FROM mining_signals FINAL
+		WHERE at >= %s AND at < %s AND reasons != '' AND text IN (%s) %s`, TimeLit(from), TimeLit(to), quoteAll(labels), where)
+	if err := q.s.Select(ctx, &asked, sql); err != nil {
+		return fmt.Errorf("projections: unanswered clusters' labels: %w", err)
+	}
+	in := map[string]bool{}
+	for _, a := range asked {
+		in[a.Text] = true
+	}
+	for i := range cs {
+		if !in[cs[i].Label] && len(cs[i].Examples) > 0 {
+			cs[i].Label = cs[i].Examples[0]
+		}
+	}
+	return nil
 }
 
 // countReasons turns a group's most frequent lists of reasons (each

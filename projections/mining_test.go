@@ -33,7 +33,11 @@ func TestUnmetDemandLines(t *testing.T) {
 			add("velos", 2, "pas_utile", "confiance_faible")
 			add("trou", 3, "non_repondu")
 			add("meteo", 9, "non_repondu") // the largest, but noise
-			labels := []ClusterLabel{{ID: "velos", Label: "vélos en libre-service ?", Size: 7},
+			// The holes' label was asked the day before, not in the period read.
+			signals = append(signals, Signal{Turn: Turn{UtteranceID: "u-old", ConversationID: "c-old", At: at.Add(-24 * time.Hour),
+				Text: "il y a un trou au rond-point", Audience: "particulier"}, Reasons: []string{"non_repondu"}})
+			assigns = append(assigns, Assignment{UtteranceID: "u-old", ClusterID: "trou", At: at.Add(-24 * time.Hour)})
+			labels := []ClusterLabel{{ID: "velos", Label: "velos u001", Size: 7},
 				{ID: "trou", Label: "il y a un trou au rond-point", Size: 3, Demande: true},
 				{ID: "meteo", Label: "la météo demain", Size: 9, Noise: true}}
 			if err := q.WriteMining(ctx, signals, assigns, labels); err != nil {
@@ -62,6 +66,11 @@ func TestUnmetDemandLines(t *testing.T) {
 			}
 			if !cs[1].Demande || !cs[2].Noise {
 				t.Errorf("flags: trou %+v, meteo %+v", cs[1], cs[2])
+			}
+			// A label asked in the period stays; one asked only before gives way
+			// to a question of the period.
+			if cs[0].Label != "velos u001" || cs[1].Label == "il y a un trou au rond-point" || !slices.Contains(cs[1].Examples, cs[1].Label) {
+				t.Errorf("labels: velos %q, trou %q (examples %q)", cs[0].Label, cs[1].Label, cs[1].Examples)
 			}
 			cs, err = q.UnansweredClusters(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), 10, ClusterFilter{Reason: "pas_utile"})
 			if err != nil {
