@@ -466,6 +466,11 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 			Examples: c.Examples, Covered: c.Covered, CoveredBy: optional(c.CoveredBy), Conversations: c.Conversations,
 			FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Audiences: []model.Audience{}, Daily: daily[c.ID],
 			Reasons: signalReasons(c.Reasons), Demande: c.Demande, Noise: c.Noise, Tenants: c.Tenants}
+		if c.CoveredBy != "" && r.KB != nil {
+			if e, ok := r.KB.State.PublishedEntry(c.CoveredBy); ok {
+				out[i].CoveredQuestion = &e.Question
+			}
+		}
 		if out[i].Tenants == nil {
 			out[i].Tenants = []string{}
 		}

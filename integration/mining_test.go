@@ -12,10 +12,11 @@ import (
 )
 
 type cluster struct {
-	ID, Label string
-	Size      int
-	Examples  []string
-	Covered   bool
+	ID, Label       string
+	Size            int
+	Examples        []string
+	Covered         bool
+	CoveredQuestion *string
 }
 
 func clusters(t *testing.T, s *parvistest.Server) []cluster {
@@ -23,7 +24,7 @@ func clusters(t *testing.T, s *parvistest.Server) []cluster {
 	var out struct{ UnansweredClusters []cluster }
 	from := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 	to := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	if errs := s.GQL(parvistest.AdminToken, `query($f: Time!, $t: Time!) { unansweredClusters(from: $f, to: $t, limit: 50) { id label size examples covered } }`,
+	if errs := s.GQL(parvistest.AdminToken, `query($f: Time!, $t: Time!) { unansweredClusters(from: $f, to: $t, limit: 50) { id label size examples covered coveredQuestion } }`,
 		map[string]any{"f": from, "t": to}, &out); len(errs) > 0 {
 		t.Fatalf("unansweredClusters: %v", errs)
 	}
@@ -86,13 +87,13 @@ func miningLoop(t *testing.T, extra ...string) {
 	// The loop: draft from the group, validate, publish; the bot answers.
 	var draft struct {
 		DraftKbEntry struct {
-			ID, Status   string
-			Alternatives []string
+			ID, Status, Question string
+			Alternatives         []string
 		}
 	}
 	if errs := s.GQL(parvistest.AdminToken, `mutation($c: ID!) { draftKbEntry(input: {question: "Où trouver un défibrillateur à Montclar ?",
 		answer: "Montclar compte 24 défibrillateurs en accès libre : hôtel de ville, gymnases, piscine, gare. La carte est sur le site de la ville.",
-		clusterId: $c}) { id status alternatives } }`, map[string]any{"c": byTopic["defib"].ID}, &draft); len(errs) > 0 {
+		clusterId: $c}) { id status question alternatives } }`, map[string]any{"c": byTopic["defib"].ID}, &draft); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	if draft.DraftKbEntry.Status != "draft" || len(draft.DraftKbEntry.Alternatives) < 5 {
@@ -128,6 +129,10 @@ func miningLoop(t *testing.T, extra ...string) {
 		for _, c := range clusters(t, s) {
 			if c.ID == byTopic["defib"].ID {
 				covered = c.Covered
+				// The workbench names the entry by its question, not its id.
+				if covered && (c.CoveredQuestion == nil || *c.CoveredQuestion != draft.DraftKbEntry.Question) {
+					t.Errorf("covered by %v, want the entry's question %q", c.CoveredQuestion, draft.DraftKbEntry.Question)
+				}
 			}
 		}
 		if covered {

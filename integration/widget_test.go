@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -378,10 +379,16 @@ func TestElectedDashboard(t *testing.T) {
 	if len(deltas) < 2 { // the rates have none before: nobody talked then
 		t.Errorf("%d figures compared with the period before, want the counts' 2 at least: %q", len(deltas), deltas)
 	}
+	// Nobody talked the period before: the counts say so rather than « ▲ 23
+	// (avant : 0) », which would read as growth.
+	const nothingBefore = "(rien sur la période précédente)"
 	for _, d := range deltas {
-		if !moves.MatchString(d) {
+		if !moves.MatchString(d) && d != nothingBefore {
 			t.Errorf("a figure's move reads %q", d)
 		}
+	}
+	if !slices.Contains(deltas, nothingBefore) {
+		t.Errorf("the counts, with nothing the period before, read %q, want %q", deltas, nothingBefore)
 	}
 	// CSV export: catch the file the page hands to the browser.
 	page(`(() => { window.__csv = ""; const make = URL.createObjectURL; URL.createObjectURL = (b) => { b.text().then(t => window.__csv = t); return make(b); }; document.querySelector("#csv").click(); return false; })()`)

@@ -85,7 +85,11 @@
       const good = diff === 0 ? "" : (diff > 0) === higherIsBetter ? "down" : "up";
       const size = Math.abs(diff);
       const moved = diff === 0 ? "stable" : fmt === pct ? `${size} point${size > 1 ? "s" : ""}` : nf.format(size);
-      delta = el("span", { class: "delta " + good, text: `${arrow} ${moved} (avant : ${fmt(prev)})` });
+      // A count with nothing the period before (a town that just started) has
+      // no trend to show: « ▲ 4 981 (avant : 0) » would read as growth.
+      delta = fmt !== pct && prev === 0 && cur > 0
+        ? el("span", { class: "delta", text: "(rien sur la période précédente)" })
+        : el("span", { class: "delta " + good, text: `${arrow} ${moved} (avant : ${fmt(prev)})` });
     }
     return el("li", {}, el("span", { class: "name", text: name }), el("span", { class: "value", text: fmt(cur) }), delta);
   }

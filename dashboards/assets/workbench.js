@@ -56,17 +56,25 @@
     return { from: from.toISOString().replace(/\.\d+Z$/, "Z"), to: to.toISOString().replace(/\.\d+Z$/, "Z") };
   }
 
+  // The list holds the 100 largest groups at most: when it is full, more exist.
+  const maxGroups = 100;
+  function groupsSentence(n) {
+    if (!n) return "Aucune question sans réponse sur la période.";
+    if (n >= maxGroups) return `Les ${n} groupes les plus importants de la période ; il y en a d'autres : affinez avec les filtres (public, signal, thème) ou une période plus courte.`;
+    return n === 1 ? "1 groupe sur la période." : `${n} groupes sur la période.`;
+  }
+
   async function loadGroups(quiet) {
     if (!quiet) say("Chargement…");
     const { from, to } = period();
     const vars = { f: from, t: to, a: $("#audience").value || null, r: $("#reason").value || null, th: $("#theme").value || null, tn: parvis.chosen() };
     try {
       const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason, $th: String, $tn: ID) {
-        unansweredClusters(from: $f, to: $t, limit: 100, audience: $a, reason: $r, theme: $th, tenant: $tn) {
-          id label size growth examples covered coveredBy conversations firstSeen lastSeen audiences daily reasons demande noise tenants } }`, vars);
+        unansweredClusters(from: $f, to: $t, limit: ${maxGroups}, audience: $a, reason: $r, theme: $th, tenant: $tn) {
+          id label size growth examples covered coveredBy coveredQuestion conversations firstSeen lastSeen audiences daily reasons demande noise tenants } }`, vars);
       groups = d.unansweredClusters;
       renderGroups();
-      if (!quiet) say(groups.length ? `${groups.length} groupes sur la période.` : "Aucune question sans réponse sur la période.");
+      if (!quiet) say(groupsSentence(groups.length));
     } catch (e) {
       handle(e);
     }
@@ -106,7 +114,7 @@
     const fmt = (s) => new Date(s).toLocaleDateString("fr-FR");
     $("#detail-meta").textContent = `${g.size} questions de ${g.conversations} habitants, du ${fmt(g.firstSeen)} au ${fmt(g.lastSeen)}` +
       (g.demande ? " — demande possible : à transmettre au service concerné plutôt qu'une réponse à rédiger" : "") +
-      (g.covered ? ` — couvert par l'entrée ${g.coveredBy}` : "") +
+      (g.covered ? ` — couvert par l'entrée « ${g.coveredQuestion || g.coveredBy} »` : "") +
       (g.tenants.length > 1 ? ` — partagé par ${g.tenants.map(parvis.tenantName).join(", ")}` : "");
     $("#examples").replaceChildren(...g.examples.map((x) => el("li", { text: x })));
     const { from, to } = period();

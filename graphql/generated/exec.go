@@ -502,22 +502,23 @@ type ComplexityRoot struct {
 	}
 
 	UnansweredCluster struct {
-		Audiences     func(childComplexity int) int
-		Conversations func(childComplexity int) int
-		Covered       func(childComplexity int) int
-		CoveredBy     func(childComplexity int) int
-		Daily         func(childComplexity int) int
-		Demande       func(childComplexity int) int
-		Examples      func(childComplexity int) int
-		FirstSeen     func(childComplexity int) int
-		Growth        func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Label         func(childComplexity int) int
-		LastSeen      func(childComplexity int) int
-		Noise         func(childComplexity int) int
-		Reasons       func(childComplexity int) int
-		Size          func(childComplexity int) int
-		Tenants       func(childComplexity int) int
+		Audiences       func(childComplexity int) int
+		Conversations   func(childComplexity int) int
+		Covered         func(childComplexity int) int
+		CoveredBy       func(childComplexity int) int
+		CoveredQuestion func(childComplexity int) int
+		Daily           func(childComplexity int) int
+		Demande         func(childComplexity int) int
+		Examples        func(childComplexity int) int
+		FirstSeen       func(childComplexity int) int
+		Growth          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Label           func(childComplexity int) int
+		LastSeen        func(childComplexity int) int
+		Noise           func(childComplexity int) int
+		Reasons         func(childComplexity int) int
+		Size            func(childComplexity int) int
+		Tenants         func(childComplexity int) int
 	}
 
 	UnansweredClusterDetail struct {
@@ -3006,6 +3007,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnansweredCluster.CoveredBy(childComplexity), true
+	case "UnansweredCluster.coveredQuestion":
+		if e.ComplexityRoot.UnansweredCluster.CoveredQuestion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.CoveredQuestion(childComplexity), true
 	case "UnansweredCluster.daily":
 		if e.ComplexityRoot.UnansweredCluster.Daily == nil {
 			break
@@ -3317,6 +3324,8 @@ type UnansweredCluster {
   "A published entry was drafted from this group."
   covered: Boolean!
   coveredBy: ID
+  "The question of the published entry that covers it, as citizens read it."
+  coveredQuestion: String
   conversations: Int!
   firstSeen: Time!
   lastSeen: Time!
@@ -4984,6 +4993,8 @@ func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, f
 		return ec.fieldContext_UnansweredCluster_covered(ctx, field)
 	case "coveredBy":
 		return ec.fieldContext_UnansweredCluster_coveredBy(ctx, field)
+	case "coveredQuestion":
+		return ec.fieldContext_UnansweredCluster_coveredQuestion(ctx, field)
 	case "conversations":
 		return ec.fieldContext_UnansweredCluster_conversations(ctx, field)
 	case "firstSeen":
@@ -17245,6 +17256,29 @@ func (ec *executionContext) fieldContext_UnansweredCluster_coveredBy(_ context.C
 	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "ID")
 }
 
+func (ec *executionContext) _UnansweredCluster_coveredQuestion(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_coveredQuestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoveredQuestion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_coveredQuestion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "String")
+}
+
 func (ec *executionContext) _UnansweredCluster_conversations(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22268,6 +22302,11 @@ func (ec *executionContext) _UnansweredCluster(ctx context.Context, sel ast.Sele
 			}
 		case "coveredBy":
 			out.Values[i] = ec._UnansweredCluster_coveredBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coveredQuestion":
+			out.Values[i] = ec._UnansweredCluster_coveredQuestion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -593,12 +593,14 @@ type UnansweredCluster struct {
 	// Real questions, redacted.
 	Examples []string `json:"examples"`
 	// A published entry was drafted from this group.
-	Covered       bool       `json:"covered"`
-	CoveredBy     *string    `json:"coveredBy,omitempty"`
-	Conversations int        `json:"conversations"`
-	FirstSeen     time.Time  `json:"firstSeen"`
-	LastSeen      time.Time  `json:"lastSeen"`
-	Audiences     []Audience `json:"audiences"`
+	Covered   bool    `json:"covered"`
+	CoveredBy *string `json:"coveredBy,omitempty"`
+	// The question of the published entry that covers it, as citizens read it.
+	CoveredQuestion *string    `json:"coveredQuestion,omitempty"`
+	Conversations   int        `json:"conversations"`
+	FirstSeen       time.Time  `json:"firstSeen"`
+	LastSeen        time.Time  `json:"lastSeen"`
+	Audiences       []Audience `json:"audiences"`
 	// Questions a day over the period, oldest first (for sparklines).
 	Daily []int `json:"daily"`
 	// Why its questions show unmet demand, most frequent first.
