@@ -59,7 +59,7 @@ func (s *Service) propose(text string, d bot.Decision, audience kb.Audience) (kb
 	switch {
 	case d.Outcome == bot.Smalltalk || d.Outcome == bot.Handoff:
 		return kb.DemandeKind{}, false
-	case french.RequestToAct(text):
+	case french.RequestToAct(text) && d.Outcome != bot.Answered:
 		return kinds.Closest(text, audience, true)
 	case d.Outcome == bot.Unanswered && understood(text):
 		return kinds.Closest(text, audience, true)

@@ -81,6 +81,9 @@ func TestRepliesProposeADemande(t *testing.T) {
 		{kb.Particulier, "je voudrais un permis de chasse pour sanglier sur la lune", "autre"},
 		{kb.Particulier, "quels sont les horaires de la mairie", ""},
 		{kb.Particulier, "bonjour", ""},
+		// Answered by an entry that files nothing: the answer is not followed
+		// by another subject's demande (the second question's).
+		{kb.Particulier, "comment inscrire mon enfant a l ecole et ou jeter les dechets verts ?", ""},
 		// Nothing the town could look into: no demande offered.
 		{kb.Particulier, "il va pleuvoir demain ?", ""},
 		{kb.Particulier, "raconte moi une blague", ""},
