@@ -29,6 +29,7 @@ nuisibles: frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes e
 nature: compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
 conseil: maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
 circulation: vitesse radar ralentisseur ralentisseurs dos_ane sens_unique circulation feux_tricolores zone_30 limitation_vitesse
+toilettes: toilettes toilettes_publiques sanisette sanisettes urinoir urinoirs
 jeux: aire_jeux aires_jeux toboggan balancoire balancoires jeux_enfants
 telecom: fibre fibre_optique antenne antenne_relais reseau_mobile couverture_reseau adsl 4g 5g
 prevention: vaccination vaccin vaccins depistage mutuelle mutuelle_communale don_sang
@@ -40,7 +41,7 @@ langue: francais fle alphabetisation alphabetiser illettrisme lire ecrire appren
 musique: musique musical musicale conservatoire solfege piano guitare violon batterie clarinette flute chorale chanter chant orchestre fanfare instrument instruments eveil_musical
 danse: danse danser theatre spectacle spectacles cinema concert concerts
 sport: sport sports stade gymnase piscine foot football basket tennis padel squash raquette court_tennis courts_tennis club_sportif licence entrainement course footing patinoire skatepark skate_park city_stade
-fete: retraite_flambeaux fete fetes festivites feu_artifice artifice feux bal bals defile flambeaux lampions lampion 14_juillet juillet fete_nationale ceremonie commemoration kermesse
+fete: retraite_flambeaux marche_noel marches_noel village_noel noel fete fetes festivites feu_artifice artifice feux bal bals defile flambeaux lampions lampion 14_juillet juillet fete_nationale ceremonie commemoration kermesse
 marche: marche marches forains brocante brocantes vide_grenier videgrenier vide_greniers braderie braderies foire_puces puces deballage deballer exposant exposants
 tourisme: tourisme touriste touristes touristique meuble meuble_de_tourisme gite gites chambre_hote chambres_hotes airbnb abritel location_saisonniere saisonniere nuitee nuitees taxe_sejour sejour vacanciers camping camping_car aire_camping_car
 logement: logement hlm bailleur loyer locataire proprietaire appartement studio maison demenager permis_louer
