@@ -29,7 +29,6 @@ nuisibles: frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes e
 nature: compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
 conseil: maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
 circulation: vitesse radar ralentisseur ralentisseurs dos_ane sens_unique circulation feux_tricolores zone_30 limitation_vitesse
-toilettes: toilettes toilettes_publiques sanisette sanisettes urinoir urinoirs
 jeux: aire_jeux aires_jeux toboggan balancoire balancoires jeux_enfants
 telecom: fibre fibre_optique antenne antenne_relais reseau_mobile couverture_reseau adsl 4g 5g
 prevention: vaccination vaccin vaccins depistage mutuelle mutuelle_communale don_sang
@@ -74,7 +73,7 @@ conciliation: conciliateur conciliatrice conciliation conciliateur_justice media
 salles: salle_fetes salle_polyvalente salle_municipale salles_municipales location_salle privatiser privatisation
 recensement: recensement recensement_citoyen journee_defense jdc
 defibrillateur: defibrillateur defibrillateurs dae premiers_secours secourisme gestes_qui_sauvent
-toilettes: toilettes_publiques wc_publics sanitaires_publics
+toilettes: toilettes toilettes_publiques wc_publics sanitaires_publics sanisette sanisettes urinoir urinoirs
 jumelage: jumelage jumelages ville_jumelle villes_jumelles
 baignade: baignade baignades lac baignade_surveillee
 peche: peche pecher pecheur carte_peche permis_peche chasse chasseur
