@@ -38,3 +38,24 @@ func TestConcepts(t *testing.T) {
 		}
 	}
 }
+
+// TestSubjectNames: every subject has the name people read, and a group of
+// questions is about the subject most of them are about.
+func TestSubjectNames(t *testing.T) {
+	for _, subject := range concepts() {
+		if SubjectName(subject) == "" {
+			t.Errorf("subject %q has no name", subject)
+		}
+	}
+	if got := SubjectName("velo"); got != "Vélos" {
+		t.Errorf("SubjectName(velo) = %q", got)
+	}
+	texts := []string{"impossible de choper une bécane à la station", "abonnement vls prix", "y a un truc genre velib ?",
+		"c'est quand le marché de noël", "bonjour"}
+	if got := SubjectOf(texts); got != "velo" {
+		t.Errorf("SubjectOf = %q, want velo", got)
+	}
+	if got := SubjectOf([]string{"bonjour", "merci"}); got != "" {
+		t.Errorf("SubjectOf(nothing) = %q, want none", got)
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/graphql/generated"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/ingest"
@@ -466,6 +467,9 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 			Examples: c.Examples, Covered: c.Covered, CoveredBy: optional(c.CoveredBy), Conversations: c.Conversations,
 			FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Audiences: []model.Audience{}, Daily: daily[c.ID],
 			Reasons: signalReasons(c.Reasons), Demande: c.Demande, Noise: c.Noise, Tenants: c.Tenants}
+		if subject := french.SubjectName(french.SubjectOf(append([]string{c.Label}, c.Examples...))); subject != "" {
+			out[i].Subject = &subject
+		}
 		if c.CoveredBy != "" && r.KB != nil {
 			if e, ok := r.KB.State.PublishedEntry(c.CoveredBy); ok {
 				out[i].CoveredQuestion = &e.Question

@@ -256,6 +256,23 @@ func TestWorkbench(t *testing.T) {
 	if !page(`document.querySelector("#groups tbody tr td.why").textContent.includes("sans réponse") && Number(document.querySelectorAll("#groups tbody tr td.num")[1].textContent) >= 6`) {
 		t.Error("the first line does not show its citizens and its signals")
 	}
+	// The subjects the groups are about, with their volumes: choosing one lists
+	// its groups alone, each tagged with it.
+	wait("the subjects", `!document.querySelector("#subjects").hidden &&
+		[...document.querySelectorAll("#subjects button")].some((b) => b.textContent.startsWith("Défibrillateurs et secours : "))`)
+	rows := func() int {
+		n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#groups tbody tr").length`))
+		return n
+	}
+	all := rows()
+	page(`([...document.querySelectorAll("#subjects button")].find((b) => b.textContent.startsWith("Défibrillateurs et secours : ")).click(), false)`)
+	wait("the subject's groups alone", `[...document.querySelectorAll("#groups tbody tr")].every((r) =>
+		[...r.querySelectorAll(".tag.subject")].some((x) => x.textContent === "Défibrillateurs et secours"))`)
+	if n := rows(); n == 0 || n >= all {
+		t.Errorf("%d groups listed for one subject, %d for all", n, all)
+	}
+	page(`([...document.querySelectorAll("#subjects button")].find((b) => b.textContent === "Tous").click(), false)`)
+	wait("every group again", fmt.Sprintf(`document.querySelectorAll("#groups tbody tr").length === %d`, all))
 	if err := chromedp.Do(ctx, chromedp.Click("#groups tbody tr .label-btn")); err != nil {
 		t.Fatal(err)
 	}

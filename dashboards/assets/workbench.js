@@ -8,6 +8,8 @@
   const status = $("#status");
   let groups = [];
   let current = null;
+  // subject is the subject whose groups alone are listed, "" for all.
+  let subject = "";
 
   const say = (text, error) => { status.textContent = text; status.classList.toggle("error", !!error); };
 
@@ -71,7 +73,7 @@
     try {
       const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason, $th: String, $tn: ID) {
         unansweredClusters(from: $f, to: $t, limit: ${maxGroups}, audience: $a, reason: $r, theme: $th, tenant: $tn) {
-          id label size growth examples covered coveredBy coveredQuestion conversations firstSeen lastSeen audiences daily reasons demande noise tenants } }`, vars);
+          id label size growth examples covered coveredBy coveredQuestion subject conversations firstSeen lastSeen audiences daily reasons demande noise tenants } }`, vars);
       groups = d.unansweredClusters;
       renderGroups();
       if (!quiet) say(groupsSentence(groups.length));
@@ -82,10 +84,35 @@
 
   const audienceLabels = { PARTICULIER: "particuliers", ENTREPRISE: "entreprises", ASSOCIATION: "associations" };
 
+  // renderSubjects lists the subjects of everyday life the groups are about,
+  // with their questions and groups: a need said in several ways often makes
+  // several groups of one subject. Choosing one lists its groups alone.
+  function renderSubjects() {
+    const by = new Map();
+    for (const g of groups) {
+      if (!g.subject || g.noise) continue;
+      const s = by.get(g.subject) || { questions: 0, groups: 0 };
+      s.questions += g.size;
+      s.groups += 1;
+      by.set(g.subject, s);
+    }
+    if (subject && !by.has(subject)) subject = "";
+    const top = [...by.entries()].sort((a, b) => b[1].questions - a[1].questions || a[0].localeCompare(b[0], "fr")).slice(0, 8);
+    const box = $("#subjects");
+    box.hidden = top.length === 0;
+    const pick = (name) => () => { subject = name; renderGroups(); say(name ? `Groupes du sujet « ${name} ».` : "Tous les groupes."); };
+    box.replaceChildren(el("span", { class: "meta", text: "Par sujet :" }),
+      el("button", { type: "button", "aria-pressed": String(subject === ""), text: "Tous", onclick: pick("") }),
+      ...top.map(([name, s]) => el("button", { type: "button", "aria-pressed": String(subject === name), onclick: pick(name),
+        text: `${name} : ${s.questions} question${s.questions > 1 ? "s" : ""}, ${s.groups} groupe${s.groups > 1 ? "s" : ""}` })));
+  }
+
   function renderGroups() {
+    renderSubjects();
     const body = $("#groups tbody");
-    body.replaceChildren(...groups.map((g) => el("tr", { "aria-selected": current && current.id === g.id ? "true" : "false", onclick: () => show(g) },
+    body.replaceChildren(...groups.filter((g) => !subject || g.subject === subject).map((g) => el("tr", { "aria-selected": current && current.id === g.id ? "true" : "false", onclick: () => show(g) },
       el("td", {}, el("button", { type: "button", class: "label-btn", text: g.label, onclick: (e) => { e.stopPropagation(); show(g); } }),
+        g.subject ? el("span", { class: "tag subject", text: g.subject }) : null,
         g.demande ? el("span", { class: "tag demande", text: "Demande possible", title: "Les habitants signalent un problème à traiter sur place, plus qu'ils ne cherchent une information." }) : null,
         g.noise ? el("span", { class: "tag", text: "Hors sujet", title: "Questions sans rapport avec les services de la ville." }) : null),
       el("td", { class: "num", text: String(g.size) }),

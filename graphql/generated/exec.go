@@ -518,6 +518,7 @@ type ComplexityRoot struct {
 		Noise           func(childComplexity int) int
 		Reasons         func(childComplexity int) int
 		Size            func(childComplexity int) int
+		Subject         func(childComplexity int) int
 		Tenants         func(childComplexity int) int
 	}
 
@@ -3079,6 +3080,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnansweredCluster.Size(childComplexity), true
+	case "UnansweredCluster.subject":
+		if e.ComplexityRoot.UnansweredCluster.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredCluster.Subject(childComplexity), true
 	case "UnansweredCluster.tenants":
 		if e.ComplexityRoot.UnansweredCluster.Tenants == nil {
 			break
@@ -3326,6 +3333,8 @@ type UnansweredCluster {
   coveredBy: ID
   "The question of the published entry that covers it, as citizens read it."
   coveredQuestion: String
+  "The subject of everyday life most of its questions are about, as people read it (« Vélos »); null when none is known. Groups that share one are often one need in other words."
+  subject: String
   conversations: Int!
   firstSeen: Time!
   lastSeen: Time!
@@ -4995,6 +5004,8 @@ func (ec *executionContext) childFields_UnansweredCluster(ctx context.Context, f
 		return ec.fieldContext_UnansweredCluster_coveredBy(ctx, field)
 	case "coveredQuestion":
 		return ec.fieldContext_UnansweredCluster_coveredQuestion(ctx, field)
+	case "subject":
+		return ec.fieldContext_UnansweredCluster_subject(ctx, field)
 	case "conversations":
 		return ec.fieldContext_UnansweredCluster_conversations(ctx, field)
 	case "firstSeen":
@@ -17279,6 +17290,29 @@ func (ec *executionContext) fieldContext_UnansweredCluster_coveredQuestion(_ con
 	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "String")
 }
 
+func (ec *executionContext) _UnansweredCluster_subject(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredCluster_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredCluster_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredCluster", field, false, false, "String")
+}
+
 func (ec *executionContext) _UnansweredCluster_conversations(ctx context.Context, field graphql.CollectedField, obj *model.UnansweredCluster) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22307,6 +22341,11 @@ func (ec *executionContext) _UnansweredCluster(ctx context.Context, sel ast.Sele
 			}
 		case "coveredQuestion":
 			out.Values[i] = ec._UnansweredCluster_coveredQuestion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._UnansweredCluster_subject(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -596,11 +596,13 @@ type UnansweredCluster struct {
 	Covered   bool    `json:"covered"`
 	CoveredBy *string `json:"coveredBy,omitempty"`
 	// The question of the published entry that covers it, as citizens read it.
-	CoveredQuestion *string    `json:"coveredQuestion,omitempty"`
-	Conversations   int        `json:"conversations"`
-	FirstSeen       time.Time  `json:"firstSeen"`
-	LastSeen        time.Time  `json:"lastSeen"`
-	Audiences       []Audience `json:"audiences"`
+	CoveredQuestion *string `json:"coveredQuestion,omitempty"`
+	// The subject of everyday life most of its questions are about, as people read it (« Vélos »); null when none is known. Groups that share one are often one need in other words.
+	Subject       *string    `json:"subject,omitempty"`
+	Conversations int        `json:"conversations"`
+	FirstSeen     time.Time  `json:"firstSeen"`
+	LastSeen      time.Time  `json:"lastSeen"`
+	Audiences     []Audience `json:"audiences"`
 	// Questions a day over the period, oldest first (for sparklines).
 	Daily []int `json:"daily"`
 	// Why its questions show unmet demand, most frequent first.
