@@ -28,7 +28,7 @@ froid (Grand froid et neige): froid grand_froid gel neige hiver verglas deneigem
 energie (Énergie et rénovation): chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
 nuisibles (Nuisibles et insectes): frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes essaim insecte insectes desinsectisation moustique moustiques moustique_tigre punaises_de_lit cafards
 nature (Nature et environnement): compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
-conseil (Élus et conseil municipal): maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
+conseil (Élus et conseil municipal): adjoint_maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
 circulation (Circulation et vitesse): vitesse radar ralentisseur ralentisseurs dos_ane sens_unique circulation feux_tricolores zone_30 limitation_vitesse
 jeux (Aires de jeux): aire_jeux aires_jeux toboggan balancoire balancoires jeux_enfants
 telecom (Internet et téléphone mobile): fibre fibre_optique antenne antenne_relais reseau_mobile couverture_reseau adsl 4g 5g
@@ -40,7 +40,7 @@ numerique (Aide au numérique): internet ordinateur ordi informatique numerique 
 langue (Langue française): francais fle alphabetisation alphabetiser illettrisme lire ecrire apprendre langue langues naturalisation b1 a2 etranger etrangers migrants refugies
 musique (Musique): musique musical musicale conservatoire solfege piano guitare violon batterie clarinette flute chorale chanter chant orchestre fanfare instrument instruments eveil_musical
 danse (Spectacles et danse): danse danser theatre spectacle spectacles cinema concert concerts
-sport (Sport): sport sports stade gymnase piscine foot football basket tennis padel squash raquette court_tennis courts_tennis club_sportif licence entrainement course footing patinoire skatepark skate_park city_stade
+sport (Sport): sport sports stade gymnase piscine foot football basket tennis padel squash raquette court_tennis courts_tennis club_sportif licence_sportive entrainement course footing patinoire skatepark skate_park city_stade
 fete (Fêtes et cérémonies): retraite_flambeaux marche_noel marches_noel village_noel noel fete fetes festivites feu_artifice artifice feux bal bals defile flambeaux lampions lampion 14_juillet juillet fete_nationale ceremonie commemoration kermesse
 marche (Marchés et brocantes): marche marches forains brocante brocantes vide_grenier videgrenier vide_greniers braderie braderies foire_puces puces deballage deballer exposant exposants
 tourisme (Tourisme et locations saisonnières): tourisme touriste touristes touristique meuble meuble_de_tourisme gite gites chambre_hote chambres_hotes airbnb abritel location_saisonniere saisonniere nuitee nuitees taxe_sejour sejour vacanciers camping camping_car aire_camping_car
@@ -57,7 +57,7 @@ espacesverts (Parcs et jardins): parc parcs jardin jardins square arbre arbres e
 eau (Eau et assainissement): eau fuite canalisation assainissement egout inondation
 securite (Sécurité): police gendarmerie vol cambriolage agression securite videosurveillance
 etatcivil (État civil): naissance mariage deces acte actes livret etat_civil pacs
-papiers (Papiers d'identité): passeport carte_identite cni titre_sejour permis
+papiers (Papiers d'identité): passeport carte_identite cni titre_sejour permis_conduire
 elections (Élections): vote voter election elections electoral electorale procuration bureau_de_vote
 urbanisme (Urbanisme): permis_de_construire declaration_prealable travaux cloture abri_jardin piscine_privee plu cadastre ravalement facade
 associations (Associations): association associations asso benevole benevoles subvention salle_associative
@@ -122,19 +122,21 @@ var subjectNames = sync.OnceValue(func() map[string]string {
 // (« velo » → « Vélos »), or "" for none.
 func SubjectName(subject string) string { return subjectNames()[subject] }
 
-// SubjectOf returns the subject most of texts are about, first named first on
-// a tie, or "" when none is about any: what a group of questions is about.
+// SubjectOf returns the subject that most of texts are about (half of them at
+// least; the first named on a tie), or "" when none is: what a group of
+// questions is about. A text counts for each subject it names.
 func SubjectOf(texts []string) string {
 	count := map[string]int{}
 	best := ""
 	for _, t := range texts {
-		cs := Concepts(Stems(t))
-		if len(cs) == 0 {
-			continue
+		for _, c := range Concepts(Stems(t)) {
+			if count[c]++; best == "" || count[c] > count[best] {
+				best = c
+			}
 		}
-		if count[cs[0]]++; best == "" || count[cs[0]] > count[best] {
-			best = cs[0]
-		}
+	}
+	if 2*count[best] < len(texts) {
+		return ""
 	}
 	return best
 }

@@ -15,6 +15,9 @@ func TestConcepts(t *testing.T) {
 		{"c'est quand le marché de Noël cette année ?", []string{"fete"}},
 		{"inscription exposant vide-grenier dimanche", []string{"marche"}},
 		{"où sont les toilettes publiques ?", []string{"toilettes"}},
+		// « mairie » stems as « maire » does; a licence is not always a club's.
+		{"à quelle heure ferme la mairie", nil},
+		{"comment déclarer une licence de débit de boissons", nil},
 		{"le biclou a le pneu crevé", []string{"velo"}},
 		{"cherche toubib qui prend des nouveaux patients", []string{"medecin"}},
 		{"le feu d'artifice du 14 juillet", []string{"fete"}},
@@ -54,6 +57,9 @@ func TestSubjectNames(t *testing.T) {
 		"c'est quand le marché de noël", "bonjour"}
 	if got := SubjectOf(texts); got != "velo" {
 		t.Errorf("SubjectOf = %q, want velo", got)
+	}
+	if got := SubjectOf([]string{"vélo en libre service", "bonjour", "merci"}); got != "" {
+		t.Errorf("SubjectOf(one of three) = %q, want none: a subject is most texts'", got)
 	}
 	if got := SubjectOf([]string{"bonjour", "merci"}); got != "" {
 		t.Errorf("SubjectOf(nothing) = %q, want none", got)
