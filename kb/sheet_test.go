@@ -229,3 +229,26 @@ func TestSheetCSVSyntaxErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSheetColumnTypoIsAnError: a column one letter off a known name
+// (« Pubic ») would drop every cell of it without a word; it is named with
+// its cell and the name it resembles, while a working column of the town's
+// (« Commentaire interne ») is still ignored.
+func TestSheetColumnTypoIsAnError(t *testing.T) {
+	rows := [][]string{
+		{"Identifiant", "Question", "Réponse", "Pubic", "Commentaire interne"},
+		{"verre", "Où jeter le verre ?", "Bornes vertes.", "Associations", "à revoir"},
+	}
+	entries, errs := SheetEntries(rows)
+	if entries != nil || len(errs) != 1 || errs[0].Cell() != "D1" || !strings.Contains(errs[0].Msg, "« Pubic » inconnue : est-ce « public »") {
+		t.Fatalf("a column named « Pubic »: entries %v, errors %v", entries, errs)
+	}
+	if _, errs := SheetEntries([][]string{{"id", "question", "Répnse"}, {"a", "b", "c"}}); len(errs) != 2 || !strings.Contains(errs[0].Msg, "est-ce « réponse »") {
+		t.Errorf("a column named « Répnse »: %v", errs)
+	}
+	rows[0][3] = "Public concerné"
+	entries, errs = SheetEntries(rows)
+	if errs != nil || len(entries) != 1 || len(entries[0].Audiences) != 1 || entries[0].Audiences[0] != Association {
+		t.Errorf("« Public concerné », as towns name it: entries %v, errors %v", entries, errs)
+	}
+}

@@ -21,11 +21,11 @@ var sheetColumns = [][]string{
 	{"question"},
 	{"alternatives", "autres formulations", "formulations"},
 	{"reponse", "answer"},
-	{"public", "audience", "audiences", "publics"},
+	{"public", "audience", "audiences", "publics", "public concerne", "publics concernes"},
 	{"service"},
-	{"theme"},
+	{"theme", "thematique"},
 	{"source"},
-	{"liens", "links", "lien", "url"},
+	{"liens", "links", "lien", "url", "lien utile", "liens utiles"},
 	{"demande", "type de demande"},
 	{"statut", "status", "etat"},
 	{"a relire le", "review_by", "relecture"},
@@ -47,17 +47,28 @@ func SheetEntries(rows [][]string) ([]Entry, SheetErrors) {
 		return nil, SheetErrors{{Row: 1, Msg: "le fichier est vide : la première ligne doit nommer les colonnes (id, question, réponse…)"}}
 	}
 	col := map[string]int{}
+	var errs SheetErrors
 	for i, h := range rows[0] {
 		h = foldLabel(h)
+		known := false
 		for _, names := range sheetColumns {
 			for _, n := range names {
 				if h == n {
 					col[names[0]] = i
+					known = true
 				}
 			}
 		}
+		// A column no name matches is a working column of the town's and is
+		// ignored; one a letter or two from a known name is a typo, and
+		// ignoring it would silently drop every cell of it (« Pubic »: no
+		// entry would keep its audiences).
+		if near := nearColumn(h); !known && near != "" {
+			errs = append(errs, CellError{Row: 1, Column: columnName(i), Msg: fmt.Sprintf(
+				"colonne « %s » inconnue : est-ce « %s » ? Corrigez son nom (une colonne qui ne ressemble à aucune colonne connue est ignorée)",
+				strings.TrimSpace(rows[0][i]), near)})
+		}
 	}
-	var errs SheetErrors
 	for _, req := range []string{"id", "question", "reponse"} {
 		if _, ok := col[req]; !ok {
 			errs = append(errs, CellError{Row: 1, Msg: fmt.Sprintf("colonne « %s » manquante (il faut au moins id, question et réponse)", strings.ReplaceAll(req, "reponse", "réponse"))})
@@ -157,6 +168,55 @@ func SheetEntries(rows [][]string) ([]Entry, SheetErrors) {
 		return nil, errs
 	}
 	return out, nil
+}
+
+// columnLabel writes a folded column name as the header would.
+var columnLabel = map[string]string{"reponse": "réponse", "theme": "thème", "thematique": "thématique",
+	"a relire le": "à relire le", "etat": "état", "public concerne": "public concerné", "publics concernes": "publics concernés"}
+
+// nearColumn is the known column name a folded header is a typo of (one
+// letter off for short names, two for longer ones), or "".
+func nearColumn(h string) string {
+	if h == "" {
+		return ""
+	}
+	for _, names := range sheetColumns {
+		for _, n := range names {
+			limit := 2
+			if utf8.RuneCountInString(n) <= 4 {
+				limit = 1
+			}
+			if d := editDistance(h, n); d > 0 && d <= limit {
+				if l, ok := columnLabel[n]; ok {
+					return l
+				}
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
 }
 
 func containsAudience(as []Audience, a Audience) bool {
