@@ -76,6 +76,24 @@ func ReadSheet(name string, data []byte) ([][]string, error) {
 	return nil, fmt.Errorf("%w: extension %q inconnue (.xlsx, .ods ou .csv)", ErrSheetFormat, filepath.Ext(name))
 }
 
+// KBCSV reports whether a .csv file is in the knowledge base's own CSV
+// format (comma-separated, with id, question and answer columns, as LoadFile
+// reads it) rather than a spreadsheet as experts save it (« réponse »,
+// semicolons, as ReadSheet reads it, and as the studio's CSV export writes it).
+func KBCSV(data []byte) bool {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return false
+	}
+	has := map[string]bool{}
+	for _, h := range header {
+		has[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	return has["id"] && has["question"] && has["answer"]
+}
+
 func readXLSX(data []byte) ([][]string, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 const kbUsage = `parvis kb import|export [--kafka BROKERS] [--tenant T]
 
   parvis kb import [--kafka BROKERS] [--dry-run] FILE...
-        publish the entries of KB files (.yaml, .csv, .jsonl, and spreadsheets .xlsx, .ods);
+        publish the entries of KB files (.yaml, .jsonl, .csv with id,question,answer columns, and spreadsheets .xlsx, .ods, .csv);
         --dry-run says what would be added, changed and retired, and publishes nothing
   parvis kb export [--kafka BROKERS] [--format xlsx|ods|csv --out FILE]
         print the published knowledge base as YAML, or write every entry as a spreadsheet
@@ -236,14 +236,28 @@ func gqlCall(ctx context.Context, addr, token, query string, out any) error {
 	return json.Unmarshal(answer.Data, out)
 }
 
-// loadKBFile reads a KB file: a spreadsheet (.xlsx, .ods) through the sheet
-// reader, with its problems by cell; any other through kb.LoadFile.
+// loadKBFile reads a KB file: a spreadsheet (.xlsx, .ods, and a .csv saved
+// by a spreadsheet or by kb export) through the sheet reader, with its
+// problems by cell; any other through kb.LoadFile.
 func loadKBFile(name string, declared func(id string) bool) ([]kb.Entry, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".xlsx", ".ods":
-		data, err := os.ReadFile(name)
-		if err != nil {
+	ext := strings.ToLower(filepath.Ext(name))
+	var data []byte
+	if ext == ".csv" {
+		var err error
+		if data, err = os.ReadFile(name); err != nil {
 			return nil, err
+		}
+		if !kb.KBCSV(data) {
+			ext = ".sheet"
+		}
+	}
+	switch ext {
+	case ".xlsx", ".ods", ".sheet":
+		if data == nil {
+			var err error
+			if data, err = os.ReadFile(name); err != nil {
+				return nil, err
+			}
 		}
 		rows, err := kb.ReadSheet(name, data)
 		if err != nil {

@@ -34,3 +34,37 @@ func TestLoadKBFileSpreadsheet(t *testing.T) {
 		t.Errorf("bad sheet: %v", err)
 	}
 }
+
+// TestLoadKBFileSheetCSV: `kb import` reads a .csv as a spreadsheet saves it
+// (French columns, semicolons) and as `kb export --format csv` writes it, with
+// its problems by cell; the knowledge base's own CSV (id, question, answer,
+// commas) still loads as before.
+func TestLoadKBFileSheetCSV(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	town := write("faq.csv", []byte("Identifiant;Question;Réponse;Public\ncomposteur;Comment obtenir un composteur ?;La ville le prête.;Particuliers\n"))
+	if es, err := loadKBFile(town, nil); err != nil || len(es) != 1 || es[0].ID != "composteur" || len(es[0].Audiences) != 1 {
+		t.Errorf("a town's CSV: %v %v", es, err)
+	}
+	exported, err := kb.WriteSheet("csv", []kb.Entry{{ID: "verre", Question: "Verre ?", Answer: "Bornes vertes.", Status: kb.Published}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es, err := loadKBFile(write("export.csv", exported), nil); err != nil || len(es) != 1 || es[0].ID != "verre" {
+		t.Errorf("kb export's CSV: %v %v", es, err)
+	}
+	bad := write("bad.csv", []byte("id;question;réponse\nverre;Verre ?;\n"))
+	if _, err := loadKBFile(bad, nil); err == nil || !strings.Contains(err.Error(), "C2 : réponse vide") {
+		t.Errorf("a bad town's CSV: %v", err)
+	}
+	own := write("kb.csv", []byte("id,question,answer\nverre,Verre ?,Bornes vertes.\n"))
+	if es, err := loadKBFile(own, nil); err != nil || len(es) != 1 || es[0].Answer != "Bornes vertes." {
+		t.Errorf("the KB's own CSV: %v %v", es, err)
+	}
+}
