@@ -42,16 +42,16 @@ func ReadCases(r io.Reader, known func(id string) bool) ([]Case, error) {
 			Expected *string `json:"expected"`
 		}
 		if err := json.Unmarshal([]byte(line), &c); err != nil {
-			errs = append(errs, fmt.Sprintf("line %d: invalid JSON: %v", n, err))
+			errs = append(errs, fmt.Sprintf("ligne %d : JSON illisible (%v)", n, err))
 			continue
 		}
 		switch {
 		case c.Text == nil:
-			errs = append(errs, fmt.Sprintf("line %d: missing \"text\"", n))
+			errs = append(errs, fmt.Sprintf("ligne %d : champ « text » manquant", n))
 		case c.Expected == nil || *c.Expected == "":
-			errs = append(errs, fmt.Sprintf("line %d: missing \"expected\" (an entry id or \"none\")", n))
+			errs = append(errs, fmt.Sprintf("ligne %d : champ « expected » manquant (l'identifiant d'une entrée, ou « none »)", n))
 		case *c.Expected != None && known != nil && !known(*c.Expected):
-			errs = append(errs, fmt.Sprintf("line %d: expected entry %q is not in the knowledge base", n, *c.Expected))
+			errs = append(errs, fmt.Sprintf("ligne %d : l'entrée attendue « %s » n'est pas dans la base évaluée (--kb)", n, *c.Expected))
 		default:
 			cases = append(cases, Case{Text: *c.Text, Expected: *c.Expected, Line: n})
 		}
@@ -60,10 +60,10 @@ func ReadCases(r io.Reader, known func(id string) bool) ([]Case, error) {
 		errs = append(errs, err.Error())
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("bot: %d bad case(s):\n  %s", len(errs), strings.Join(errs, "\n  "))
+		return nil, fmt.Errorf("%d cas illisible(s) :\n  %s", len(errs), strings.Join(errs, "\n  "))
 	}
 	if len(cases) == 0 {
-		return nil, fmt.Errorf("bot: no cases")
+		return nil, fmt.Errorf("aucun cas : une ligne par cas, {\"text\": …, \"expected\": …}")
 	}
 	return cases, nil
 }
