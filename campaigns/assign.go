@@ -57,6 +57,23 @@ func (a *Assigner) Assign(ctx context.Context, phrasingID, entryID, by string, s
 	return e, nil
 }
 
+// Check says whether Assign would find the phrasing and the entry, writing
+// nothing: a batch of assignments is checked whole before any is made, so a
+// wrong id in it leaves none half done.
+func (a *Assigner) Check(ctx context.Context, phrasingID, entryID string, sees func(campaignID string) bool) error {
+	if _, ok := a.KB.State.Entry(entryID); !ok {
+		return kb.ErrNoEntry
+	}
+	u, ok, err := a.Queries.Utterance(ctx, phrasingID)
+	if err != nil {
+		return err
+	}
+	if !ok || u.Campaign == "" || !sees(u.Campaign) {
+		return ErrNoPhrasing
+	}
+	return nil
+}
+
 // Assigned returns every phrasing an expert assigned and its entry, the latest
 // assignment of a phrasing winning.
 func (a *Assigner) Assigned(ctx context.Context) (map[string]string, error) {

@@ -3,6 +3,7 @@ package graphql
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/parvis-civic/parvis/campaigns"
@@ -53,6 +54,21 @@ func campaignError(err error) error {
 		return badInput("Cette conversation ne fait pas partie d'une campagne de test.")
 	}
 	return chatError(kbError(err))
+}
+
+// inAssignment names the assignment of a batch (the i-th of n) an error is
+// about, and says what became of the others: none made when the batch was
+// refused whole, the earlier ones made otherwise.
+func inAssignment(i, n int, entryID string, err error, none bool) error {
+	var ue *userError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	rest := "Aucune formulation de la sélection n'a été attribuée."
+	if !none {
+		rest = fmt.Sprintf("Les %d précédentes sont attribuées, celle-ci et les suivantes non.", i)
+	}
+	return &userError{ue.code, fmt.Sprintf("Attribution %d sur %d (entrée « %s ») : %s %s", i+1, n, entryID, ue.msg, rest)}
 }
 
 func (r *Resolver) toCampaign(c campaigns.Campaign) *model.Campaign {

@@ -73,14 +73,22 @@ func (r *mutationResolver) AssignPhrasings(ctx context.Context, assignments []*m
 	if len(assignments) > 200 {
 		return nil, badInput("200 attributions au plus à la fois.")
 	}
-	out := make([]*model.KbEntry, 0, len(assignments))
-	for _, a := range assignments {
-		if err := r.ownEntry(ctx, a.EntryID); err != nil {
-			return out, err
+	// Every assignment is checked before any is made: a wrong id in the
+	// batch is named, and nothing is half done.
+	for i, a := range assignments {
+		err := r.ownEntry(ctx, a.EntryID)
+		if err == nil {
+			err = r.Assigner.Check(ctx, a.PhrasingID, a.EntryID, r.seesCampaign(ctx))
 		}
+		if err != nil {
+			return nil, inAssignment(i, len(assignments), a.EntryID, campaignError(err), true)
+		}
+	}
+	out := make([]*model.KbEntry, 0, len(assignments))
+	for i, a := range assignments {
 		e, err := r.Assigner.Assign(ctx, a.PhrasingID, a.EntryID, principalName(ctx), r.seesCampaign(ctx))
 		if err != nil {
-			return out, campaignError(err)
+			return out, inAssignment(i, len(assignments), a.EntryID, campaignError(err), false)
 		}
 		out = append(out, toEntry(ctx, &e))
 	}
