@@ -252,3 +252,30 @@ func TestSheetColumnTypoIsAnError(t *testing.T) {
 		t.Errorf("« Public concerné », as towns name it: entries %v, errors %v", entries, errs)
 	}
 }
+
+// TestPlanImportIgnoresSpacesAroundCells: an entry whose stored question ends
+// with a space (as imported from service-public.fr), exported then imported
+// back as it is, is unchanged, not « modifiée ».
+func TestPlanImportIgnoresSpacesAroundCells(t *testing.T) {
+	current := []Entry{{ID: "spf-F1537", Question: "Que faire en cas de chèque sans provision ? ", Answer: " Saisir un huissier.\n",
+		Alternatives: []string{"chèque en bois "}, Links: []Link{{Label: "Fiche ", URL: "https://www.service-public.fr/F1537"}}, Status: Published}}
+	data, err := WriteSheet("csv", current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadSheet("base.csv", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, errs := SheetEntries(rows)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if p := PlanImport(current, again); len(p.Unchanged) != 1 || len(p.Changed) != 0 {
+		t.Errorf("an exported base imported back: %+v", p)
+	}
+	again[0].Answer = "Saisir un commissaire de justice."
+	if p := PlanImport(current, again); len(p.Changed) != 1 {
+		t.Errorf("a changed answer: %+v", p)
+	}
+}

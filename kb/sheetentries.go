@@ -283,12 +283,23 @@ func PlanImport(current []Entry, imported []Entry) ImportPlan {
 	return p
 }
 
-// sameContent compares what a spreadsheet carries of two entries.
+// sameContent compares what a spreadsheet carries of two entries. Cells are
+// read trimmed, so spaces around a field are no change: an exported base
+// imported back as it is changes nothing.
 func sameContent(a, b Entry) bool {
 	norm := func(e Entry) Entry {
-		return Entry{ID: e.ID, Question: e.Question, Alternatives: append([]string{}, e.Alternatives...), Answer: e.Answer,
-			Audiences: append([]Audience{}, e.Audiences...), Service: e.Service, Theme: e.Theme, Source: e.Source,
-			Links: append([]Link{}, e.Links...), Demande: e.Demande, Status: e.Status, ReviewBy: e.ReviewBy}
+		alts := []string{}
+		for _, x := range e.Alternatives {
+			alts = append(alts, strings.TrimSpace(x))
+		}
+		links := []Link{}
+		for _, l := range e.Links {
+			links = append(links, Link{Label: strings.TrimSpace(l.Label), URL: strings.TrimSpace(l.URL)})
+		}
+		t := strings.TrimSpace
+		return Entry{ID: t(e.ID), Question: t(e.Question), Alternatives: alts, Answer: t(e.Answer),
+			Audiences: append([]Audience{}, e.Audiences...), Service: t(e.Service), Theme: t(e.Theme), Source: t(e.Source),
+			Links: links, Demande: t(e.Demande), Status: e.Status, ReviewBy: t(e.ReviewBy)}
 	}
 	return reflect.DeepEqual(norm(a), norm(b))
 }
