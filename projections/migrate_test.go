@@ -3,8 +3,10 @@ package projections
 import (
 	"context"
 	"os"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // A migration stopped after its ALTER TABLE … ADD COLUMN and before it was
@@ -74,5 +76,56 @@ func TestMigrateFromSeveralProcessesAtOnce(t *testing.T) {
 		for _, s := range append(stores, first) {
 			s.Close()
 		}
+	}
+}
+
+// racingStore drops usage_hourly just before the first statement that fills it,
+// as another process starting at the same moment does when it runs migration
+// 023 (DROP, CREATE, INSERT) a step behind this one.
+type racingStore struct {
+	Store
+	dropped bool
+}
+
+func (r *racingStore) Exec(ctx context.Context, sql string) error {
+	if !r.dropped && strings.HasPrefix(strings.TrimSpace(sql), "INSERT INTO usage_hourly") {
+		r.dropped = true
+		if err := r.Store.Exec(ctx, "DROP TABLE usage_hourly"); err != nil {
+			return err
+		}
+	}
+	return r.Store.Exec(ctx, sql)
+}
+
+// A process whose migration lost such a race starts all the same, with the
+// table there (measured before: « migration 023_usage_tenant.sql: Table
+// usage_hourly doesn't exist », and the process exited).
+func TestMigrateRecoversWhenAnotherProcessDropsATable(t *testing.T) {
+	migrateRetryPause = 0
+	t.Cleanup(func() { migrateRetryPause = 500 * time.Millisecond })
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			// Forget every migration: each runs again, 023 among them.
+			if err := s.Exec(ctx, "DROP TABLE schema_migrations"); err != nil {
+				t.Fatal(err)
+			}
+			r := &racingStore{Store: s}
+			if err := Migrate(ctx, r); err != nil {
+				t.Fatalf("migration lost a race with another process and gave up: %v", err)
+			}
+			if !r.dropped {
+				t.Fatal("the race was not played: migration 023 no longer fills usage_hourly")
+			}
+			var rows []struct {
+				N uint64 `ch:"n"`
+			}
+			if err := s.Select(ctx, &rows, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'usage_hourly'"); err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1 || rows[0].N != 1 {
+				t.Errorf("usage_hourly is missing after the migration: %v", rows)
+			}
+		})
 	}
 }

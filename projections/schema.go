@@ -82,9 +82,39 @@ func render(sql, suffix string) string {
 // is already there (another process added it first) is a statement done, not an
 // error (see [done]). No lock: ClickHouse has none to offer across processes,
 // and a statement that checks first and forgives a lost race needs none.
+//
+// A migration that rebuilds a table (023 drops usage_hourly and fills it again)
+// cannot forgive a race statement by statement: another process starting at the
+// same moment may drop the table between this one's CREATE and its INSERT. The
+// whole run is then tried again, a few times: it reads schema_migrations anew,
+// skips what the other process finished, and redoes the rest, which every
+// migration allows (measured: of two api processes started with a projector and
+// a miner on a fresh ClickHouse, two exited with « Table usage_hourly doesn't
+// exist »).
 func Migrate(ctx context.Context, s Store) error {
-	return migrate(ctx, s, "", true)
+	var err error
+	for attempt := 1; attempt <= migrateAttempts; attempt++ {
+		if err = migrate(ctx, s, "", true); err == nil {
+			return nil
+		}
+		if attempt == migrateAttempts {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * migrateRetryPause):
+		}
+	}
+	return fmt.Errorf("%w (after %d attempts)", err, migrateAttempts)
 }
+
+// migrateAttempts and migrateRetryPause bound the retries of [Migrate]: the
+// pause grows by migrateRetryPause each time, so five attempts wait 5 s in all,
+// far longer than another process takes to apply a migration.
+const migrateAttempts = 5
+
+var migrateRetryPause = 500 * time.Millisecond
 
 // CreateFresh (re)creates empty projection tables named with suffix, the tables
 // that [Replay] fills before it swaps them in place of the live ones.
