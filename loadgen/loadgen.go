@@ -215,13 +215,15 @@ func (r *run) citizen(ctx context.Context, rng *rand.Rand) {
 			return
 		}
 		id, err := r.c.start(ctx, conv.audience, r.cfg.Tenant)
-		r.mu.Lock()
-		r.res.Conversations++
-		r.mu.Unlock()
 		if err != nil {
 			r.record(0, fmt.Errorf("startConversation: %w", err))
 			continue
 		}
+		// Only a conversation the server opened counts: the figure is compared
+		// with the server's own (overview, parvis_chat_conversations_started_total).
+		r.mu.Lock()
+		r.res.Conversations++
+		r.mu.Unlock()
 		for i, text := range conv.messages {
 			if i > 0 && !r.next(ctx) {
 				return

@@ -142,6 +142,11 @@ func TestRunCountsHTTPErrors(t *testing.T) {
 	if res.Sent != 0 || res.Failed == 0 || res.Errors["HTTP_502"] != res.Failed {
 		t.Errorf("sent %d, failed %d, errors %v: want every request counted as HTTP_502", res.Sent, res.Failed, res.Errors)
 	}
+	// No conversation was opened: the report must not claim some (a server
+	// killed under load read « 247 messages (412 conversations) », 80 opened).
+	if res.Conversations != 0 {
+		t.Errorf("%d conversations counted, none opened by the server", res.Conversations)
+	}
 }
 
 func TestConfigValidate(t *testing.T) {
