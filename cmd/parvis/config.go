@@ -141,6 +141,14 @@ func (c config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.BrokerListen); err != nil {
 			errs = append(errs, fmt.Errorf("--broker-listen : %q n'est pas une adresse HÔTE:PORT", c.BrokerListen))
 		}
+	} else {
+		// A broker without its port is never dialled: the process would wait
+		// for it in silence (measured: `--kafka nowhere` said nothing for 30 s).
+		for _, b := range strings.Split(c.Kafka, ",") {
+			if host, port, err := net.SplitHostPort(strings.TrimSpace(b)); err != nil || host == "" || port == "" {
+				errs = append(errs, fmt.Errorf("--kafka : %q n'est pas une adresse HÔTE:PORT (brokers séparés par des virgules, comme kafka1:9092,kafka2:9092)", b))
+			}
+		}
 	}
 	if c.ClickHouse != "" && !strings.HasPrefix(c.ClickHouse, "clickhouse://") && !strings.HasPrefix(c.ClickHouse, "tcp://") {
 		errs = append(errs, fmt.Errorf("--clickhouse : %q n'est pas un DSN comme clickhouse://user:pass@host:9000/db", c.ClickHouse))

@@ -150,6 +150,8 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--role", "api"}, "ClickHouse embarqué ne se partage pas"},
 		{[]string{"--role", "api,cook", "--clickhouse", "clickhouse://h:9000/db", "--kafka", "k:9092"}, `--role : valeur inconnue "cook" ; valeurs acceptées : api, projector, miner`},
 		{[]string{"--clickhouse", "mysql://x"}, "--clickhouse"},
+		{[]string{"--kafka", "nowhere", "--clickhouse", "clickhouse://h:9000/db", "--role", "api"}, `--kafka : "nowhere" n'est pas une adresse HÔTE:PORT`},
+		{[]string{"--kafka", "k1:9092,", "--clickhouse", "clickhouse://h:9000/db", "--role", "api"}, `--kafka : "" n'est pas une adresse HÔTE:PORT`},
 		{[]string{"--max-message", "0"}, "--max-message"},
 		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.ville.fr"}, "--trusted-proxies"},
 		{[]string{"--metrics-addr", "nowhere"}, "--metrics-addr"},

@@ -86,6 +86,9 @@ func (s *server) stop(cancel context.CancelFunc) {
 // publisher with its outbox in the data directory.
 func (s *server) startLog(context.Context) error {
 	s.brokers = strings.Split(s.cfg.Kafka, ",")
+	for i, b := range s.brokers {
+		s.brokers[i] = strings.TrimSpace(b) // « k1:9092, k2:9092 » as Validate accepts it
+	}
 	if s.cfg.Kafka == "" {
 		b, err := eventlog.StartEmbedded(filepath.Join(s.cfg.Data, "kafka"), s.cfg.BrokerListen,
 			eventlog.Retention(time.Duration(s.cfg.RetentionDays)*24*time.Hour))
