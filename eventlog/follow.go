@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -19,7 +20,7 @@ import (
 // wait (150 ms), so that events published in a burst (a file imported, the
 // demo's knowledge base) make one change, not one per produce request.
 func Follow(ctx context.Context, brokers []string, topic string, apply func(events.Envelope, events.Payload), onChange func(), log *slog.Logger) error {
-	end, err := topicEnd(ctx, brokers, topic)
+	end, err := topicEnd(ctx, brokers, topic, log)
 	if err != nil {
 		return err
 	}
@@ -67,20 +68,30 @@ func Follow(ctx context.Context, brokers []string, topic string, apply func(even
 	}
 }
 
-// topicEnd returns the end offset of partition 0 of topic.
-func topicEnd(ctx context.Context, brokers []string, topic string) (int64, error) {
+// topicEnd returns the end offset of partition 0 of topic. It asks each broker
+// in turn, so that one broker down of three does not stop a process from
+// starting, and says in the log, at the first failure and every ten seconds,
+// which brokers it waits for: a process that cannot reach any would otherwise
+// wait its 30 s in silence.
+func topicEnd(ctx context.Context, brokers []string, topic string, log *slog.Logger) (int64, error) {
 	var lastErr error
 	for attempt := 0; attempt < 30; attempt++ {
-		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, 0)
-		if err == nil {
+		for _, b := range brokers {
+			conn, err := kafka.DialLeader(ctx, "tcp", b, topic, 0)
+			if err != nil {
+				lastErr = fmt.Errorf("%s: %w", b, err)
+				continue
+			}
 			_, last, err := conn.ReadOffsets()
 			conn.Close()
 			if err == nil {
 				return last, nil
 			}
-			lastErr = err
-		} else {
-			lastErr = err
+			lastErr = fmt.Errorf("%s: %w", b, err)
+		}
+		if attempt%10 == 0 {
+			log.Warn("eventlog: waiting for the Kafka broker", slog.String("topic", topic),
+				slog.String("brokers", strings.Join(brokers, ",")), slog.Int("attempt", attempt+1), slog.Any("error", lastErr))
 		}
 		select {
 		case <-ctx.Done():
@@ -88,5 +99,5 @@ func topicEnd(ctx context.Context, brokers []string, topic string) (int64, error
 		case <-time.After(time.Second):
 		}
 	}
-	return 0, fmt.Errorf("eventlog: end of %s: %w", topic, lastErr)
+	return 0, fmt.Errorf("eventlog: end of %s: no broker answered in 30 s (%s): %w", topic, strings.Join(brokers, ","), lastErr)
 }
