@@ -10,6 +10,7 @@ package eventlog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -155,10 +156,24 @@ func (e *Embedded) Close() {
 	e.syncer.close()
 }
 
-// Ping checks that a broker answers with the cluster's metadata.
+// Ping checks that a broker answers with the cluster's metadata. One broker
+// that answers is enough: with three, one down, the cluster works, and /readyz
+// must not say otherwise (it asked the first one only).
 func Ping(ctx context.Context, brokers []string) error {
+	var errs []error
+	for _, b := range brokers {
+		err := ping(ctx, b)
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func ping(ctx context.Context, broker string) error {
 	var d kafka.Dialer
-	conn, err := d.DialContext(ctx, "tcp", brokers[0])
+	conn, err := d.DialContext(ctx, "tcp", broker)
 	if err != nil {
 		return err
 	}

@@ -76,3 +76,17 @@ func TestFollowSaysWhichBrokersItWaitsFor(t *testing.T) {
 		t.Errorf("the log does not name the broker: %s", buf.String())
 	}
 }
+
+// Readiness asks every broker: the first one down of two is not « broker Kafka
+// injoignable ».
+func TestPingAnswersWhenOneBrokerOfSeveralIsUp(t *testing.T) {
+	addr, _ := eventlogtest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := eventlog.Ping(ctx, []string{"127.0.0.1:1", addr}); err != nil {
+		t.Errorf("the second broker answers, Ping says: %v", err)
+	}
+	if err := eventlog.Ping(ctx, []string{"127.0.0.1:1"}); err == nil {
+		t.Error("no broker answers, Ping says all is well")
+	}
+}
