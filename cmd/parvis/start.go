@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -67,7 +68,9 @@ type server struct {
 // goRun runs a background loop until ctx ends, logging why it stopped early.
 func (s *server) goRun(what string, run func() error) {
 	s.wg.Go(func() {
-		if err := run(); err != nil {
+		// A loop ended by the stop it was asked for is no error: an operator
+		// reads ERROR lines on a clean SIGTERM as a fault.
+		if err := run(); err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error(what+" stopped", slog.Any("error", err))
 		}
 	})
