@@ -44,6 +44,9 @@ func (s *Service) track(ctx context.Context, c *conversation, text string) (Repl
 	}
 	c.last, c.offered, c.answered, c.answeredEntry = now, "", utt.ID, ""
 	c.unrated = append(c.unrated, utt.ID)
+	// An answered message like any other (the projections count it so), and
+	// one of those that told where a demande stands.
+	messages.WithLabelValues(string(bot.Answered)).Inc()
 	tracked.Inc()
 	return Reply{Text: answer, Decision: bot.Decision{Outcome: bot.Answered, Confidence: 1}, Tracking: true}, true, nil
 }

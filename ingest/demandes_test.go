@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/demandes/connector"
@@ -137,9 +139,16 @@ func TestFileThenTrackInTheChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	typed := strings.ToLower(strings.ReplaceAll(dm.Code, "-", " "))
+	answered := testutil.ToFloat64(messages.WithLabelValues(string(bot.Answered)))
 	r, err := s.Send(ctx, c.ID, "bonjour où en est ma demande "+typed+" ?")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The exchange is logged as an answered message, which the projections
+	// count: so must parvis_chat_messages_total, or the dashboard of the
+	// processes and the town's overview disagree (12 messages apart in 600).
+	if got := testutil.ToFloat64(messages.WithLabelValues(string(bot.Answered))) - answered; got != 1 {
+		t.Errorf("parvis_chat_messages_total{outcome=\"ANSWERED\"} grew by %v for a tracking answer, want 1", got)
 	}
 	if !r.Tracking || !strings.Contains(r.Text, "en cours de traitement") || !strings.Contains(r.Text, "La salle des fêtes est libre") {
 		t.Errorf("reply %q", r.Text)
