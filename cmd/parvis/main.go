@@ -21,7 +21,7 @@ var errUsage = errors.New("usage")
 const usage = `parvis — assistant citoyen et analyse des conversations
 
 Usage:
-  parvis serve   [--data DIR] [--addr HOST:PORT] [--demo] [--kafka BROKERS --clickhouse DSN] [--role api,projector]
+  parvis serve   [--data DIR] [--addr HOST:PORT] [--demo] [--kafka BROKERS --clickhouse DSN] [--role api,projector,miner]
   parvis eval    --kb SRC [--kb SRC...] (--cases FILE.jsonl | --cv K) [--json] [--report FILE]
   parvis kb import FILE... | parvis kb export
   parvis replay

@@ -235,6 +235,10 @@ func TestHelp(t *testing.T) {
 	if _, out := capture(t, "loadgen", "-h"); !strings.Contains(out, "--chat-rate-limit 0") {
 		t.Errorf("loadgen -h does not say to lift the server's rate limit:\n%s", out)
 	}
+	// The usage names every role --role accepts (it left out miner).
+	if _, out := capture(t, "-h"); !strings.Contains(out, "[--role "+strings.Join(knownRoles, ",")+"]") {
+		t.Errorf("parvis -h does not name every role of serve (%v):\n%s", knownRoles, out)
+	}
 	if code, _ := capture(t, "loadgen", "--url", "nowhere"); code != 2 {
 		t.Errorf("loadgen with a bad --url: exit %d, want 2", code)
 	}
