@@ -80,23 +80,38 @@ baignade (Baignade): baignade baignades lac baignade_surveillee
 peche (Pêche et chasse): peche pecher pecheur carte_peche permis_peche chasse chasseur
 `
 
-// concepts maps the stems of a word, or of an expression joined by "_", to its
-// subject.
-var concepts = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
+// subjectLine is one line of conceptGroups.
+type subjectLine struct {
+	name, label string   // "velo", « Vélos »
+	words       []string // as written, expressions joined by "_"
+}
+
+// subjects are the lines of conceptGroups.
+var subjects = sync.OnceValue(func() []subjectLine {
+	var out []subjectLine
 	for _, line := range strings.Split(conceptGroups, "\n") {
 		head, words, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
 		}
-		name, _, _ := strings.Cut(head, " (")
-		for _, w := range strings.Fields(words) {
+		name, label, _ := strings.Cut(head, " (")
+		out = append(out, subjectLine{name: name, label: strings.TrimSuffix(label, ")"), words: strings.Fields(words)})
+	}
+	return out
+})
+
+// concepts maps the stems of a word, or of an expression joined by "_", to its
+// subject.
+var concepts = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, s := range subjects() {
+		for _, w := range s.words {
 			var stems []string
 			for _, part := range ContentWords(strings.ReplaceAll(w, "_", " ")) {
 				stems = append(stems, Stem(part))
 			}
 			if len(stems) > 0 {
-				m[strings.Join(stems, "_")] = name
+				m[strings.Join(stems, "_")] = s.name
 			}
 		}
 	}
@@ -106,14 +121,8 @@ var concepts = sync.OnceValue(func() map[string]string {
 // subjectNames maps a subject to the name people read: « Vélos ».
 var subjectNames = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
-	for _, line := range strings.Split(conceptGroups, "\n") {
-		head, _, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		if name, label, ok := strings.Cut(head, " ("); ok {
-			m[name] = strings.TrimSuffix(label, ")")
-		}
+	for _, s := range subjects() {
+		m[s.name] = s.label
 	}
 	return m
 })
