@@ -36,6 +36,9 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		{"Non, pas besoin !", Smalltalk, "conversation_refus"},
 		{"un humain svp", Handoff, "conversation_agent"},
 		{"Bonjour, je voudrais parler à une vraie personne svp", Handoff, "conversation_agent"},
+		{"tu es un robot ?", Smalltalk, "conversation_identite"},
+		{"T'es un bot ?!", Smalltalk, "conversation_identite"},
+		{"vous êtes humain ?", Smalltalk, "conversation_identite"},
 	}
 	for _, tt := range tests {
 		d := faq.Decide(tt.text, kb.Particulier)
@@ -47,6 +50,9 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		"Bonjour, je postule à un poste d'agent d'accueil à la mairie, pouvez-vous m'aider pour ma lettre de motivation ?",
 		"merci de me dire comment refaire ma carte grise après un déménagement",
 		"test de dépistage gratuit pour mon fils, c'est remboursé ?",
+		// « robot » alone is no question about the bot.
+		"robot tondeuse bruit voisin le dimanche",
+		"robot aspirateur",
 	} {
 		if d := faq.Decide(text, kb.Particulier); d.Outcome == Smalltalk || d.Outcome == Handoff {
 			t.Errorf("%q taken for conversation: %s %s", text, d.Outcome, d.Entry.ID)

@@ -24,6 +24,13 @@ const (
 	ConversationNo  = "conversation_refus"
 )
 
+// ConversationIdentity is the built-in entry that says what the bot is (« tu es
+// un robot ? »). It answers a message that is one of its phrasings and nothing
+// else: its one word (« robot », « bot ») is also a lawn mower's or a
+// question's subject (« robot tondeuse bruit voisin »).
+const ConversationIdentity = "conversation_identite"
+
+
 // Conversation returns the built-in conversation entries: greetings and
 // thanks (kind smalltalk) and asking for a person (kind handoff), which an
 // engine offers where the knowledge base has no entry of its own for them. A
