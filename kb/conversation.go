@@ -30,7 +30,6 @@ const (
 // question's subject (« robot tondeuse bruit voisin »).
 const ConversationIdentity = "conversation_identite"
 
-
 // Conversation returns the built-in conversation entries: greetings and
 // thanks (kind smalltalk) and asking for a person (kind handoff), which an
 // engine offers where the knowledge base has no entry of its own for them. A
