@@ -131,6 +131,16 @@ func parseServe(args []string) (config, error) {
 	return c, namingVariables(fs, c.Validate())
 }
 
+// brokerList reads --kafka: brokers separated by commas, spaces around them
+// allowed (« k1:9092, k2:9092 »).
+func brokerList(kafka string) []string {
+	bs := strings.Split(kafka, ",")
+	for i, b := range bs {
+		bs[i] = strings.TrimSpace(b)
+	}
+	return bs
+}
+
 // Validate reports a configuration that cannot run, saying which setting is wrong.
 func (c config) Validate() error {
 	var errs []error
@@ -144,8 +154,8 @@ func (c config) Validate() error {
 	} else {
 		// A broker without its port is never dialled: the process would wait
 		// for it in silence (measured: `--kafka nowhere` said nothing for 30 s).
-		for _, b := range strings.Split(c.Kafka, ",") {
-			if host, port, err := net.SplitHostPort(strings.TrimSpace(b)); err != nil || host == "" || port == "" {
+		for _, b := range brokerList(c.Kafka) {
+			if host, port, err := net.SplitHostPort(b); err != nil || host == "" || port == "" {
 				errs = append(errs, fmt.Errorf("--kafka : %q n'est pas une adresse HÔTE:PORT (brokers séparés par des virgules, comme kafka1:9092,kafka2:9092)", b))
 			}
 		}

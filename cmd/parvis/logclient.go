@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -22,7 +21,7 @@ type logClient struct {
 
 // dialLog checks that a broker answers, with an error that says what to do.
 func dialLog(ctx context.Context, brokers string) (logClient, error) {
-	addrs := strings.Split(brokers, ",")
+	addrs := brokerList(brokers)
 	if err := eventlog.Ping(ctx, addrs); err != nil {
 		return logClient{}, fmt.Errorf("no Kafka broker at %s (start 'parvis serve' or give --kafka): %v", brokers, err)
 	}

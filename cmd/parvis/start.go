@@ -88,10 +88,7 @@ func (s *server) stop(cancel context.CancelFunc) {
 // startLog starts the embedded broker unless --kafka names a cluster, and the
 // publisher with its outbox in the data directory.
 func (s *server) startLog(context.Context) error {
-	s.brokers = strings.Split(s.cfg.Kafka, ",")
-	for i, b := range s.brokers {
-		s.brokers[i] = strings.TrimSpace(b) // « k1:9092, k2:9092 » as Validate accepts it
-	}
+	s.brokers = brokerList(s.cfg.Kafka)
 	if s.cfg.Kafka == "" {
 		b, err := eventlog.StartEmbedded(filepath.Join(s.cfg.Data, "kafka"), s.cfg.BrokerListen,
 			eventlog.Retention(time.Duration(s.cfg.RetentionDays)*24*time.Hour))
