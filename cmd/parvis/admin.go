@@ -240,39 +240,33 @@ func gqlCall(ctx context.Context, addr, token, query string, out any) error {
 // by a spreadsheet or by kb export) through the sheet reader, with its
 // problems by cell; any other through kb.LoadFile.
 func loadKBFile(name string, declared func(id string) bool) ([]kb.Entry, error) {
-	ext := strings.ToLower(filepath.Ext(name))
-	var data []byte
-	if ext == ".csv" {
-		var err error
-		if data, err = os.ReadFile(name); err != nil {
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".xlsx", ".ods", ".csv":
+		data, err := os.ReadFile(name)
+		if err != nil {
 			return nil, err
 		}
-		if !kb.KBCSV(data) {
-			ext = ".sheet"
+		if ext != ".csv" || !kb.KBCSV(data) {
+			return loadSheet(name, data)
 		}
-	}
-	switch ext {
-	case ".xlsx", ".ods", ".sheet":
-		if data == nil {
-			var err error
-			if data, err = os.ReadFile(name); err != nil {
-				return nil, err
-			}
-		}
-		rows, err := kb.ReadSheet(name, data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
-		}
-		entries, errs := kb.SheetEntries(rows)
-		if errs != nil {
-			return nil, fmt.Errorf("%s, rien n'est importé :\n%v", name, errs)
-		}
-		return entries, nil
 	}
 	if declared == nil {
 		return kb.LoadFile(name)
 	}
 	return kb.LoadFileFor(name, declared)
+}
+
+// loadSheet reads a spreadsheet's entries, with its problems by cell.
+func loadSheet(name string, data []byte) ([]kb.Entry, error) {
+	rows, err := kb.ReadSheet(name, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	entries, errs := kb.SheetEntries(rows)
+	if errs != nil {
+		return nil, fmt.Errorf("%s, rien n'est importé :\n%v", name, errs)
+	}
+	return entries, nil
 }
 
 // printPlan says what an import would do.
