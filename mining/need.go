@@ -37,7 +37,7 @@ func readability(text, key string) float64 {
 	if len(strings.Fields(key)) < 3 {
 		r *= 0.85
 	}
-	if redact.ReplacePlaceholders(text, "") != text {
+	if redact.HasPlaceholder(text) {
 		r *= 0.1
 	}
 	return r

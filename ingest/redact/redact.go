@@ -59,6 +59,12 @@ func Placeholder(kind string) string { return "[" + kind + "]" }
 // a placeholder written by an earlier or later version of the list is still one.
 var placeholders = regexp.MustCompile(`\[[A-Z_]+\]`)
 
+// HasPlaceholder reports whether text holds a placeholder: personal data was
+// there.
+func HasPlaceholder(text string) bool {
+	return strings.Contains(text, "[") && placeholders.MatchString(text)
+}
+
 // ReplacePlaceholders replaces every placeholder in text by with.
 func ReplacePlaceholders(text, with string) string {
 	// Most text holds no bracket: skip the regular expression.

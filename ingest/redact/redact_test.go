@@ -113,6 +113,14 @@ func TestPlaceholders(t *testing.T) {
 		if got := ReplacePlaceholders(in, "_"); got != "avant _ après" {
 			t.Errorf("ReplacePlaceholders(%q) = %q, want the placeholder replaced", in, got)
 		}
+		if !HasPlaceholder(in) {
+			t.Errorf("HasPlaceholder(%q) = false", in)
+		}
+	}
+	for _, in := range []string{"sans crochet", "[minuscules] et [] restent"} {
+		if HasPlaceholder(in) {
+			t.Errorf("HasPlaceholder(%q) = true", in)
+		}
 	}
 	tests := []struct{ in, want string }{
 		{"sans crochet", "sans crochet"},
