@@ -190,9 +190,11 @@ func (r *mutationResolver) DraftKbEntry(ctx context.Context, input model.KbEntry
 		if err != nil {
 			return nil, err
 		}
-		for _, q := range qs {
-			if q != e.Question && input.Alternatives == nil {
-				e.Alternatives = append(e.Alternatives, q)
+		if input.Alternatives == nil { // the group's questions, unless the analyst gave the phrasings
+			for _, q := range qs {
+				if q != e.Question {
+					e.Alternatives = append(e.Alternatives, q)
+				}
 			}
 		}
 	}
