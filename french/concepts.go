@@ -28,7 +28,7 @@ froid (Grand froid et neige): froid grand_froid gel neige hiver verglas deneigem
 energie (Énergie et rénovation): chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
 nuisibles (Nuisibles et insectes): frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes essaim insecte insectes desinsectisation moustique moustiques moustique_tigre punaises_de_lit cafards
 nature (Nature et environnement): compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
-conseil (Élus et conseil municipal): adjoint_maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
+conseil (Élus et conseil municipal): maire adjoint_maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
 circulation (Circulation et vitesse): vitesse radar ralentisseur ralentisseurs dos_ane sens_unique circulation feux_tricolores zone_30 limitation_vitesse
 jeux (Aires de jeux): aire_jeux aires_jeux toboggan balancoire balancoires jeux_enfants
 telecom (Internet et téléphone mobile): fibre fibre_optique antenne antenne_relais reseau_mobile couverture_reseau adsl 4g 5g

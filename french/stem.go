@@ -1,6 +1,7 @@
 package french
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -14,12 +15,12 @@ func Stem(w string) string {
 		return w
 	}
 	if len(w) > stemCachedLen {
-		return snowball.Stem(w, true)
+		return stem(w)
 	}
 	if s, ok := stems.Load(w); ok {
 		return s.(string)
 	}
-	s := snowball.Stem(w, true)
+	s := stem(w)
 	if stemCount.Add(1) > stemCacheSize {
 		stems.Clear() // a flood of made-up words empties it rather than grow it
 		stemCount.Store(0)
@@ -44,3 +45,43 @@ const stemCacheSize = 1 << 16
 // otherwise hold megabytes each. French words are far shorter
 // (« anticonstitutionnellement », 25).
 const stemCachedLen = 40
+
+// stem is Snowball's stem, except where Snowball takes a noun for a form of a
+// verb in -ir: its rule for those verbs cuts « -i », « -is », « -it », « -ie »
+// after any consonant, so « tennis » became « tenir », « voirie » « voir »,
+// « mairie » « maire », « pays » stayed apart from nothing but « petit » from
+// « petits » and « crédit » from « crédits ». The cut stands when the verb it
+// supposes exists (« choisis », « finit », « remplie »: choisir, finir,
+// remplir, « écris »: écrire); otherwise the word keeps its letters, less a
+// plural's « s » or « x », so that its singular and plural still meet.
+func stem(w string) string {
+	s := snowball.Stem(w, true)
+	if !strings.HasPrefix(w, s) || len(s) == len(w) {
+		return s
+	}
+	base, cut := s, w[len(s):]
+	if len(cut) >= 2 && cut[0] == s[len(s)-1] && cut[1] == 'i' {
+		base, cut = w[:len(s)+1], cut[1:] // Snowball also undoubled « tenn- »
+	}
+	switch cut {
+	case "i", "is", "it", "ie", "ies":
+	default:
+		return s // another suffix, or a verb's other forms (« -issant », « -irent »)
+	}
+	if knownWord(base+"ir") || knownWord(base+"ire") {
+		return s
+	}
+	return strings.TrimRight(w, "sx")
+}
+
+// knownWord reports whether w is a word of the thesaurus (see
+// [ThesaurusWordList]), which lists verbs by their infinitive.
+func knownWord(w string) bool { return thesaurusWordSet()[w] }
+
+var thesaurusWordSet = sync.OnceValue(func() map[string]bool {
+	set := make(map[string]bool, len(ThesaurusWordList()))
+	for _, w := range ThesaurusWordList() {
+		set[w] = true
+	}
+	return set
+})

@@ -24,7 +24,7 @@ func TestSynonyms(t *testing.T) {
 
 func TestStem(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"horaires", "horair"}, {"inscription", "inscript"}, {"caf", "caf"}, {"taxi", "tax"}, {"taxe", "tax"},
+		{"horaires", "horair"}, {"inscription", "inscript"}, {"caf", "caf"}, {"taxi", "taxi"}, {"taxe", "tax"}, {"mairie", "mairie"}, {"maire", "mair"},
 	}
 	for _, tt := range tests {
 		if got := Stem(tt.in); got != tt.want {
