@@ -35,7 +35,7 @@ telecom (Internet et téléphone mobile): fibre fibre_optique antenne antenne_re
 prevention (Prévention et santé publique): vaccination vaccin vaccins depistage mutuelle mutuelle_communale don_sang
 sansabri (Sans-abri): sdf sans_abri sans_domicile sans_logis abri_urgence maraude maraudes mendiant mendiants clochard hebergement_urgence accueil_nuit 115 dort dormir dorment couvertures duvet
 pauvrete (Précarité et aide alimentaire): pauvrete precarite epicerie_sociale banque_alimentaire colis_alimentaire restos_du_coeur secours_populaire ccas aide_sociale
-perdu (Objets perdus et trouvés): perdu perdue perdus egare egaree oublie oubliee oublies laisse laissee objets_trouves objet_trouve reclame reclamer rapporte ramene paume portefeuille doudou parapluie trousseau
+perdu (Objets perdus et trouvés): perdu perdue perdus egare egaree oublie oubliee oublies laisse laissee objets_trouves objet_trouve rapporte ramene paume portefeuille doudou parapluie trousseau
 numerique (Aide au numérique): internet ordinateur ordi informatique numerique tablette smartphone mail email courriel imprimer imprimante scanner scanne scan en_ligne connexion connecter site identifiant mot_de_passe france_services
 langue (Langue française): francais fle alphabetisation alphabetiser illettrisme lire ecrire apprendre langue langues naturalisation b1 a2 etranger etrangers migrants refugies
 musique (Musique): musique musical musicale conservatoire solfege piano guitare violon batterie clarinette flute chorale chanter chant orchestre fanfare instrument instruments eveil_musical
@@ -63,7 +63,7 @@ urbanisme (Urbanisme): permis_de_construire declaration_prealable travaux clotur
 associations (Associations): association associations asso benevole benevoles subvention salle_associative
 handicap (Handicap): handicap handicape handicapee fauteuil fauteuil_roulant pmr mobilite_reduite accessible accessibilite
 culture (Culture et bibliothèque): bibliotheque mediatheque livres musee exposition patrimoine
-cimetiere (Cimetière): cimetiere tombe concession obseques funeraire
+cimetiere (Cimetière): cimetiere concession obseques funeraire caveau columbarium sepulture inhumation
 budget (Budget et impôts locaux): impots taxe taxe_fonciere budget
 jardinage (Jardins partagés et potagers): potager potagers jardin_familial jardins_familiaux jardin_ouvrier jardins_ouvriers jardin_partage jardins_partages jardin_collectif jardins_collectifs parcelle parcelles lopin legumes cultiver
 brulage (Brûlage et feux): bruler brulage brule feu_jardin feux_jardin brasero ecobuage incinerer incineration dechets_verts feuilles_mortes branchages cramer

@@ -15,8 +15,12 @@ func TestConcepts(t *testing.T) {
 		{"c'est quand le marché de Noël cette année ?", []string{"fete"}},
 		{"inscription exposant vide-grenier dimanche", []string{"marche"}},
 		{"où sont les toilettes publiques ?", []string{"toilettes"}},
-		// « mairie » stems as « maire » does; a licence is not always a club's.
+		// The town hall is not the mayor; a licence is not always a club's.
 		{"à quelle heure ferme la mairie", nil},
+		{"rendez-vous avec le maire", []string{"conseil"}},
+		// Falling is not a grave, and what is asked of you is not a lost object.
+		{"je suis tombé dans le bus", []string{"bus"}},
+		{"on me réclame une attestation officielle", nil},
 		{"comment déclarer une licence de débit de boissons", nil},
 		{"le biclou a le pneu crevé", []string{"velo"}},
 		{"cherche toubib qui prend des nouveaux patients", []string{"medecin"}},

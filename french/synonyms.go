@@ -42,7 +42,7 @@ nounou assistante
 aide aides soutien allocation
 deces mort decede morte deceder
 enterrement obseques inhumation funerailles
-tombe sepulture caveau
+sepulture caveau
 route chaussee voie
 trou trous crevasse
 lampadaire lampadaires reverbere eclairage

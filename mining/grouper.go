@@ -156,6 +156,21 @@ func (gr *group) cosine(v vector) float64 {
 	return dot / gr.norm
 }
 
+// cosineWithout is the cosine of v, a unit vector, with the group's centroid
+// less n copies of v: how close a member is to the rest of its group.
+func (gr *group) cosineWithout(v vector, n int) float64 {
+	var dot float64
+	for i, f := range v.idx {
+		dot += gr.centroid[f] * float64(v.val[i])
+	}
+	k := float64(n)
+	sq := gr.norm*gr.norm - 2*k*dot + k*k
+	if sq <= 1e-9 {
+		return 0 // v alone
+	}
+	return (dot - k) / math.Sqrt(sq)
+}
+
 // add puts n copies of v into the group and indexes the group under its
 // strongest words.
 func (g *Grouper) add(gr *group, v vector, n int) {
@@ -291,10 +306,11 @@ func (g *Grouper) Regroup(items []Item) Result {
 		tmp[i] = best
 	}
 	// One refinement pass: each question not settled in its group moves to its
-	// closest group now that the groups are whole.
+	// closest group now that the groups are whole. Its own group is measured
+	// without it: a question is always close to a group it makes half of.
 	moved := make([]*group, len(uniqs))
 	parallel(len(uniqs), func(i int) {
-		own := tmp[i].cosine(vecs[i])
+		own := tmp[i].cosineWithout(vecs[i], uniqs[i].count)
 		if own >= settled {
 			return
 		}

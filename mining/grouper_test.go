@@ -2,6 +2,7 @@ package mining
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -148,5 +149,25 @@ func TestRegroupIgnoresOrder(t *testing.T) {
 		if second.Of[i] != first.Of[p] {
 			t.Fatalf("%q: group %s, then %s in another order", items[p].Text, first.Of[p], second.Of[i])
 		}
+	}
+}
+
+// TestCosineWithout: a member is measured against the rest of its group, not
+// against a centroid it makes half of.
+func TestCosineWithout(t *testing.T) {
+	a := vector{idx: []int32{0, 1}, val: []float32{0.6, 0.8}}
+	b := vector{idx: []int32{1, 2}, val: []float32{0.6, 0.8}}
+	g := NewGrouper(0)
+	gr := &group{centroid: map[int32]float64{}, indexed: map[int32]bool{}}
+	g.add(gr, a, 2)
+	g.add(gr, b, 1)
+	if got, want := gr.cosineWithout(a, 2), 0.8*0.6; math.Abs(got-want) > 1e-6 {
+		t.Errorf("cosineWithout = %.4f, want the cosine with the other member, %.4f", got, want)
+	}
+	if with := gr.cosine(a); with < 0.9 {
+		t.Errorf("cosine with itself counted = %.4f: the test no longer shows the difference", with)
+	}
+	if got := gr.cosineWithout(b, 1); math.Abs(got-0.48) > 1e-6 {
+		t.Errorf("cosineWithout(b) = %.4f, want 0.48", got)
 	}
 }
