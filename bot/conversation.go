@@ -108,7 +108,7 @@ func conversational(ci *conversationIndex, text string, audience kb.Audience) (D
 		return Decision{}, false
 	}
 	cs := ci.ix.search(a, audience, 1)
-	if len(cs) == 0 || (cs[0].Phrasing < coveredDice && cs[0].Coverage < coveredCoverage) || cs[0].Entry.ID == kb.ConversationIdentity {
+	if len(cs) == 0 || (cs[0].Phrasing < coveredDice && cs[0].Coverage < coveredCoverage) || kb.ExactOnly(cs[0].Entry.ID) {
 		return Decision{}, false
 	}
 	best := cs[0]

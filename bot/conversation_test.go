@@ -39,6 +39,10 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		{"tu es un robot ?", Smalltalk, "conversation_identite"},
 		{"T'es un bot ?!", Smalltalk, "conversation_identite"},
 		{"vous êtes humain ?", Smalltalk, "conversation_identite"},
+		{"t'es nul", Smalltalk, "conversation_agacement"},
+		{"Pfff...", Smalltalk, "conversation_agacement"},
+		{"ça sert à rien !!", Smalltalk, "conversation_agacement"},
+		{"tu comprends rien", Smalltalk, "conversation_agacement"},
 	}
 	for _, tt := range tests {
 		d := faq.Decide(tt.text, kb.Particulier)
@@ -53,6 +57,9 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		// « robot » alone is no question about the bot.
 		"robot tondeuse bruit voisin le dimanche",
 		"robot aspirateur",
+		// Annoyance that names a need is a question.
+		"je comprends rien à la taxe foncière",
+		"la carte grise c'est n'importe quoi, comment on la refait",
 	} {
 		if d := faq.Decide(text, kb.Particulier); d.Outcome == Smalltalk || d.Outcome == Handoff {
 			t.Errorf("%q taken for conversation: %s %s", text, d.Outcome, d.Entry.ID)

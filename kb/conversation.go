@@ -30,6 +30,17 @@ const (
 // question's subject (« robot tondeuse bruit voisin »).
 const ConversationIdentity = "conversation_identite"
 
+// ConversationFrustration is the built-in entry that answers a citizen's
+// annoyance (« t'es nul », « ça sert à rien », « pfff ») with an apology and the
+// way to a person, rather than with « je n'ai pas compris » and a demande to
+// file. Like [ConversationIdentity] it answers only a message that is one of its
+// phrasings: « je comprends rien à la taxe foncière » is a question.
+const ConversationFrustration = "conversation_agacement"
+
+// ExactOnly reports whether the built-in entry id answers only a message that is
+// one of its phrasings, never one that merely shares words with them.
+func ExactOnly(id string) bool { return id == ConversationIdentity || id == ConversationFrustration }
+
 // Conversation returns the built-in conversation entries: greetings and
 // thanks (kind smalltalk) and asking for a person (kind handoff), which an
 // engine offers where the knowledge base has no entry of its own for them. A
