@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"testing"
+
+	"github.com/parvis-civic/parvis/kb"
 )
 
 func TestSplitClauses(t *testing.T) {
@@ -58,6 +60,22 @@ func TestTwoQuestions(t *testing.T) {
 				got = d.Entry.ID
 			}
 			t.Errorf("Decide(%q) = %s %s (%.2f), want %s", tt.text, d.Outcome, got, d.Confidence, tt.want)
+		}
+	}
+}
+
+// TestAlsoAnotherQuestion: a message that asks two clear questions gets the
+// first one's answer, and the second one's entry offered after it; a message
+// that asks one thing gets nothing more.
+func TestAlsoAnotherQuestion(t *testing.T) {
+	e := demo(t)
+	d := e.Decide("Bonjour. Comment inscrire mon fils à la cantine ? Et où jeter mes déchets verts ?", kb.Particulier)
+	if d.Outcome != Answered || d.Entry.ID != "cantine" || d.Also == nil || d.Also.ID != "decheterie" {
+		t.Errorf("two questions: %s %v also %v, want the canteen, then the waste disposal site offered", d.Outcome, d.Entry, d.Also)
+	}
+	for _, text := range []string{"Comment inscrire mon fils à la cantine ?", "Bonjour, mon fils entre au CP. Comment l'inscrire à la cantine ?"} {
+		if d := e.Decide(text, kb.Particulier); d.Also != nil {
+			t.Errorf("%q: %s offered besides %v", text, d.Also.ID, d.Entry)
 		}
 	}
 }

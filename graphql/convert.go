@@ -80,6 +80,9 @@ func toReply(ctx context.Context, reply ingest.Reply) *model.BotReply {
 	for _, e := range d.Choices {
 		out.Suggestions = append(out.Suggestions, toEntry(ctx, e))
 	}
+	if d.Also != nil {
+		out.Suggestions = append(out.Suggestions, toEntry(ctx, d.Also))
+	}
 	out.Demande = toDemandeKind(reply.Demande)
 	out.Rated = reply.Rated
 	return out

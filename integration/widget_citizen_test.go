@@ -44,6 +44,20 @@ func TestWidgetOnAPhone(t *testing.T) {
 		}
 	})
 
+	t.Run("a second question is offered after the first one's answer", func(t *testing.T) {
+		ctx := parvistest.Browser(t, 390, 844)
+		openAsParticulier(t, ctx, "http://"+s.Addr+"/")
+		keys(t, ctx, "Bonjour. Comment inscrire mon fils à la cantine ? Et où jeter mes déchets verts ?")
+		keys(t, ctx, kb.Enter)
+		waitFor(t, ctx, "the canteen's answer", `[...`+botMessages+`].pop().textContent.includes("portail Famille")`)
+		const other = `[...[...` + botMessages + `].pop().querySelectorAll(".actions button")].find(b => b.textContent.includes("déchetterie"))`
+		if !shadow[bool](t, ctx, `!!`+other) {
+			t.Fatalf("no button for the second question under the answer: %s", shadow[string](t, ctx, `[...`+botMessages+`].pop().textContent`))
+		}
+		shadow[bool](t, ctx, `(`+other+`.click(), true)`)
+		waitFor(t, ctx, "the second question's answer", `[...`+botMessages+`].pop().textContent.includes("Grands Prés")`)
+	})
+
 	t.Run("a message retried is sent once", func(t *testing.T) {
 		ctx := parvistest.Browser(t, 390, 844)
 		openAsParticulier(t, ctx, "http://"+s.Addr+"/")

@@ -3481,7 +3481,7 @@ type BotReply {
   confidence: Float!
   "The chosen entry when ANSWERED, SMALLTALK or HANDOFF."
   entry: KbEntry
-  "Choices offered (CLARIFY) or related entries."
+  "Choices offered (CLARIFY); after an answer, the entry that answers another question the same message asked."
   suggestions: [KbEntry!]!
   "When the message was a « oui » or « non » typed right after an answer: it rated that answer (true: helpful), as giveFeedback would; null otherwise."
   rated: Boolean

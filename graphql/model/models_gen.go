@@ -45,7 +45,7 @@ type BotReply struct {
 	Confidence float64 `json:"confidence"`
 	// The chosen entry when ANSWERED, SMALLTALK or HANDOFF.
 	Entry *KbEntry `json:"entry,omitempty"`
-	// Choices offered (CLARIFY) or related entries.
+	// Choices offered (CLARIFY); after an answer, the entry that answers another question the same message asked.
 	Suggestions []*KbEntry `json:"suggestions"`
 	// When the message was a « oui » or « non » typed right after an answer: it rated that answer (true: helpful), as giveFeedback would; null otherwise.
 	Rated *bool `json:"rated,omitempty"`
