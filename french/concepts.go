@@ -19,10 +19,10 @@ import (
 var conceptGroups = `
 velo (Vélos): velo velos bicyclette bicyclettes becane biclou cycliste cyclistes vls velib velov vae trottinette trottinettes pedaler piste cyclable
 bus (Bus et cars): bus autobus car autocar navette ligne arret arrets tram tramway abonnement transport transports desserte correspondance chauffeur horaire_bus ramassage_scolaire car_scolaire transport_scolaire transports_scolaires transport_demande
-train (Trains et gare): train gare sncf ter quai rer
-voiture (Voitures et stationnement): voiture automobile garer parking parkings place_handicape covoiturage zone_bleue macaron carte_resident borne_recharge bornes_recharge voiture_electrique
+train (Trains et gare): train gare_sncf sncf ter quai rer
+voiture (Voitures et stationnement): voiture automobile parking parkings place_handicape covoiturage zone_bleue macaron carte_resident borne_recharge bornes_recharge voiture_electrique
 medecin (Médecins et santé): maison_sante centre_sante desert_medical medecin medecins generaliste generalistes toubib docteur cabinet patient patients soins soigner sante maladie malade urgences infirmier infirmiere pharmacie dentiste kine hopital
-seniors (Personnes âgées): seniors senior personne_agee personnes_agees vieux vieille ages agee ehpad dependance isole isoles isolee grand_mere grand_pere portage_repas teleassistance
+seniors (Personnes âgées): seniors senior personne_agee personnes_agees ehpad dependance isole isoles isolee grand_mere grand_pere portage_repas teleassistance
 chaleur (Canicule): canicule chaleur chaleurs fortes_chaleurs climatise climatisee climatisation brumisateur ventilateur etouffe degres rafraichir fraicheur
 froid (Grand froid et neige): froid grand_froid gel neige hiver verglas deneigement salage
 energie (Énergie et rénovation): chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
@@ -50,9 +50,9 @@ petiteenfance (Petite enfance): creche creches bebe nourrisson assistante_matern
 jeunesse (Jeunesse): jeunes ado ados adolescent adolescents centre_loisirs colonie colonies bafa service_civique argent_poche chantier_jeunes
 emploi (Emploi): emploi travail chomage chomeur job boulot cv embauche recrutement stage apprentissage
 voirie (Voirie et éclairage): trou trous nid_de_poule chaussee trottoir trottoirs route lampadaire eclairage panneau feu_rouge passage_pieton voirie bitume
-proprete (Propreté et déchets): poubelle poubelles dechets ordures tri encombrants decharge dechetterie depot_sauvage crottes propre sale salete tags graffitis
+proprete (Propreté et déchets): poubelle poubelles dechets ordures tri encombrants matelas canape electromenager refrigerateur frigo decharge dechetterie depot_sauvage crottes propre sale salete tags graffitis
 bruit (Bruit et voisinage): bruit bruits tapage nuisances voisin voisins aboie musique_forte
-animaux (Animaux): chien chiens chat chats animal animaux veterinaire fourriere errant pigeons rats
+animaux (Animaux): chien chiens chat chats animal animaux veterinaire errant pigeons rats
 espacesverts (Parcs et jardins): parc parcs jardin jardins square arbre arbres espaces_verts fleurs
 eau (Eau et assainissement): eau fuite canalisation assainissement egout inondation
 securite (Sécurité): police gendarmerie vol cambriolage agression securite videosurveillance

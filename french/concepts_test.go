@@ -21,6 +21,10 @@ func TestConcepts(t *testing.T) {
 		// Falling is not a grave, and what is asked of you is not a lost object.
 		{"je suis tombé dans le bus", []string{"bus"}},
 		{"on me réclame une attestation officielle", nil},
+		// A station is not where one parks (« gare », « garer », « station » and
+		// « stationner » share their stems), an old mattress is not a senior.
+		{"la station devant la gare est toujours vide", nil},
+		{"ramassage d'un vieux matelas", []string{"proprete"}},
 		{"comment déclarer une licence de débit de boissons", nil},
 		{"le biclou a le pneu crevé", []string{"velo"}},
 		{"cherche toubib qui prend des nouveaux patients", []string{"medecin"}},
