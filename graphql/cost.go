@@ -41,7 +41,7 @@ func pageSize(n *int, def int) int {
 func setCosts(c *generated.ComplexityRoot) {
 	q := &c.Query
 	q.KbEntries = func(child int, _ *string, first *int) int { return 1 + child*pageSize(first, 50) }
-	q.UnansweredClusters = func(child int, _, _ time.Time, limit *int, _ *model.Audience, _ *model.SignalReason, _, _ *string) int {
+	q.UnansweredClusters = func(child int, _, _ time.Time, limit *int, _ *model.Audience, _ *model.SignalReason, _, _ *string, _ *bool) int {
 		return queryCost + child*pageSize(limit, 20)
 	}
 	period := func(child int, _, _ time.Time, _ *string) int { return queryCost + child }

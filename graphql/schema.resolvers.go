@@ -426,7 +426,7 @@ func (r *queryResolver) KbEntries(ctx context.Context, search *string, first *in
 }
 
 // UnansweredClusters is the resolver for the unansweredClusters field.
-func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) ([]*model.UnansweredCluster, error) {
+func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string, newOnly *bool) ([]*model.UnansweredCluster, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
@@ -447,6 +447,7 @@ func (r *queryResolver) UnansweredClusters(ctx context.Context, from time.Time, 
 	if theme != nil {
 		f.Theme = *theme
 	}
+	f.New = newOnly != nil && *newOnly
 	scope, err := r.scope(ctx, tenant)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/parvis-civic/parvis/integration/parvistest"
 )
 
@@ -96,8 +98,85 @@ func TestDemoHistory(t *testing.T) {
 	if again := deskStatuses(t, s, agent); fmt.Sprint(again) != fmt.Sprint(desk) {
 		t.Errorf("the desk after a restart: %v, before: %v", again, desk)
 	}
-}
 
+	// A need the history never had, asked today by five people: among the
+	// period's new needs, which the workbench shows above the list ranked by
+	// volume, where the town's long-standing needs fill the first lines.
+	for _, text := range []string{"nid de frelons dans mon cerisier, la mairie peut l'enlever ?",
+		"des frelons asiatiques sous mon toit, qui appeler ?", "destruction nid de frelons prise en charge par la commune ?",
+		"un nid de frelons au dessus de ma porte, vous pouvez intervenir ?", "frelons partout dans le jardin, la ville fait quoi ?"} {
+		if _, errs := s.Send(s.StartConversation(), text); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	type group struct {
+		Label    string
+		Size     int
+		Growth   *float64
+		Examples []string
+	}
+	hornets := func(g group) bool { return strings.Contains(strings.Join(append(g.Examples, g.Label), " "), "frelons") }
+	parvistest.Poll(t, "the new need among the new groups", 2*time.Minute, func() error {
+		var out struct{ UnansweredClusters []group }
+		from := time.Now().Add(-30 * 24 * time.Hour).UTC().Format(time.RFC3339)
+		to := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+		if errs := s.GQL(analyst, `query($f: Time!, $t: Time!) { unansweredClusters(from: $f, to: $t, limit: 20, newOnly: true) { label size growth examples } }`,
+			map[string]any{"f": from, "t": to}, &out); len(errs) > 0 {
+			return fmt.Errorf("%v", errs)
+		}
+		for _, g := range out.UnansweredClusters {
+			if g.Growth != nil {
+				t.Fatalf("a group asked about in the previous period among the new ones: %+v", g)
+			}
+		}
+		for _, g := range out.UnansweredClusters {
+			if hornets(g) && g.Size >= 4 {
+				return nil
+			}
+		}
+		return fmt.Errorf("no group of hornets' nests among the new ones: %+v", out.UnansweredClusters)
+	})
+	s.CreateAccount("camille", "Camille Martin", "ANALYST", "un mot de passe solide")
+	ctx := parvistest.Browser(t, 1280, 1000)
+	page := func(expr string) bool {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		return err == nil && v
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+s.Addr+"/dashboards/")); err != nil {
+		t.Fatal(err)
+	}
+	parvistest.Poll(t, "the sign-in form", 30*time.Second, func() error {
+		if !page(`!document.querySelector("#login").hidden`) {
+			return fmt.Errorf("not shown")
+		}
+		return nil
+	})
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#user", "camille"), chromedp.SendKeys("#password", "un mot de passe solide\n")); err != nil {
+		t.Fatal(err)
+	}
+	parvistest.Poll(t, "the new need above the list", 30*time.Second, func() error {
+		if !page(`!document.querySelector("#emerging").hidden && document.querySelector("#emerging li") !== null &&
+			document.querySelector("#emerging").textContent.includes("frelons")`) {
+			page(`(document.querySelector("#filters button[type=submit]") && document.querySelector("#filters button[type=submit]").click(), false)`)
+			return fmt.Errorf("not shown")
+		}
+		return nil
+	})
+	// The first lines of the list itself are the long-standing needs.
+	if page(`document.querySelector("#groups tbody tr .label-btn").textContent.includes("frelons")`) {
+		t.Error("the new need leads the list ranked by volume: the test no longer shows what the block is for")
+	}
+	page(`([...document.querySelectorAll("#emerging li button")].find((b) => b.textContent.includes("frelons")).click(), false)`)
+	parvistest.Poll(t, "the new need's detail", 30*time.Second, func() error {
+		if !page(`!document.querySelector("#detail").hidden && document.querySelector("#detail-title").textContent.includes("frelons")`) {
+			return fmt.Errorf("not shown")
+		}
+		return nil
+	})
+	if raw := parvistest.AxeViolations(t, ctx); raw != "[]" {
+		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the workbench with new needs: %s", raw)
+	}
+}
 type overviewFigures struct {
 	Conversations, Messages, Answered, Unanswered int
 	AnswerRate                                    float64

@@ -262,6 +262,10 @@ type ClusterFilter struct {
 	Audience string // particulier, entreprise, association, or "" for all
 	Reason   string // one signal reason, or "" for all
 	Theme    string // the theme of the closest entry, or "" for all
+	// New keeps the groups with no question in the previous period of the same
+	// length: needs that appeared in the period, which a list ranked by volume
+	// shows below the town's long-standing ones.
+	New bool
 }
 
 // UnansweredClusters returns the groups of unanswered questions of [from, to)
@@ -284,6 +288,10 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 	}
 	if f.Theme != "" {
 		where += " AND theme = " + Quote(f.Theme)
+	}
+	having := ""
+	if f.New {
+		having = " AND previous = 0"
 	}
 	var rows []struct {
 		ID            string    `ch:"cluster_id"`
@@ -325,13 +333,13 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 					ANY INNER JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
 					GROUP BY cluster_id
 				) AS g
-				WHERE size > 0
+				WHERE size > 0%[6]s
 			) AS sized
 			ANY LEFT JOIN (SELECT cluster_id, label, demande, noise FROM mining_clusters FINAL) AS l USING cluster_id
 		) AS labelled
 		ANY LEFT JOIN (SELECT cluster_id, entry_id AS covered_by FROM kb_entries FINAL WHERE status = 'published' AND cluster_id != '') AS k USING cluster_id
 		ORDER BY noise ASC, size DESC, toInt64(size) - toInt64(previous) DESC, cluster_id
-		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit)
+		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit, having)
 	if err := q.s.Select(ctx, &rows, sql); err != nil {
 		return nil, fmt.Errorf("projections: unanswered clusters: %w", err)
 	}

@@ -37,6 +37,10 @@ func TestUnmetDemandLines(t *testing.T) {
 			signals = append(signals, Signal{Turn: Turn{UtteranceID: "u-old", ConversationID: "c-old", At: at.Add(-24 * time.Hour),
 				Text: "il y a un trou au rond-point", Audience: "particulier"}, Reasons: []string{"non_repondu"}})
 			assigns = append(assigns, Assignment{UtteranceID: "u-old", ClusterID: "trou", At: at.Add(-24 * time.Hour)})
+			// The bikes were asked about in the previous period of the same length too.
+			signals = append(signals, Signal{Turn: Turn{UtteranceID: "u-prev", ConversationID: "c-prev", At: at.Add(-90 * time.Minute),
+				Text: "velos u-prev", Audience: "particulier"}, Reasons: []string{"non_repondu"}})
+			assigns = append(assigns, Assignment{UtteranceID: "u-prev", ClusterID: "velos", At: at.Add(-90 * time.Minute)})
 			labels := []ClusterLabel{{ID: "velos", Label: "velos u001", Size: 7},
 				{ID: "trou", Label: "il y a un trou au rond-point", Size: 3, Demande: true},
 				{ID: "meteo", Label: "la météo demain", Size: 9, Noise: true}}
@@ -78,6 +82,18 @@ func TestUnmetDemandLines(t *testing.T) {
 			}
 			if len(cs) != 1 || cs[0].ID != "velos" || cs[0].Size != 2 {
 				t.Errorf("filtered by pas_utile: %+v", cs)
+			}
+			// New needs: no question in the previous period of the same length.
+			cs, err = q.UnansweredClusters(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), 10, ClusterFilter{New: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			order = nil
+			for _, c := range cs {
+				order = append(order, c.ID)
+			}
+			if !slices.Equal(order, []string{"trou", "meteo"}) {
+				t.Errorf("new groups %v, want trou and meteo (the bikes were asked about before)", order)
 			}
 			mined, err := q.MinedQuestions(ctx)
 			if err != nil {

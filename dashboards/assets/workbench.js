@@ -66,15 +66,18 @@
     return n === 1 ? "1 groupe sur la période." : `${n} groupes sur la période.`;
   }
 
+  const groupFields = `id label size growth examples covered coveredBy coveredQuestion subject conversations firstSeen lastSeen audiences daily reasons demande noise tenants`;
+
   async function loadGroups(quiet) {
     if (!quiet) say("Chargement…");
     const { from, to } = period();
     const vars = { f: from, t: to, a: $("#audience").value || null, r: $("#reason").value || null, th: $("#theme").value || null, tn: parvis.chosen() };
     try {
       const d = await gql(`query($f: Time!, $t: Time!, $a: Audience, $r: SignalReason, $th: String, $tn: ID) {
-        unansweredClusters(from: $f, to: $t, limit: ${maxGroups}, audience: $a, reason: $r, theme: $th, tenant: $tn) {
-          id label size growth examples covered coveredBy coveredQuestion subject conversations firstSeen lastSeen audiences daily reasons demande noise tenants } }`, vars);
+        unansweredClusters(from: $f, to: $t, limit: ${maxGroups}, audience: $a, reason: $r, theme: $th, tenant: $tn) { ${groupFields} }
+        emerging: unansweredClusters(from: $f, to: $t, limit: 12, audience: $a, reason: $r, theme: $th, tenant: $tn, newOnly: true) { ${groupFields} } }`, vars);
       groups = d.unansweredClusters;
+      renderEmerging(d.emerging);
       renderGroups();
       if (!quiet) say(groupsSentence(groups.length));
     } catch (e) {
@@ -105,6 +108,20 @@
       el("button", { type: "button", "aria-pressed": String(subject === ""), text: "Tous", onclick: pick("") }),
       ...top.map(([name, s]) => el("button", { type: "button", "aria-pressed": String(subject === name), onclick: pick(name),
         text: `${name} : ${s.questions} question${s.questions > 1 ? "s" : ""}, ${s.groups} groupe${s.groups > 1 ? "s" : ""}` })));
+  }
+
+  // renderEmerging lists the needs that appeared in the period: asked by two
+  // people at least, three times at least, and by nobody in the previous period
+  // of the same length. Ranked by volume, they would sit below the town's
+  // long-standing needs; when every group is new (a town that just started),
+  // the list itself says it and the block stays hidden.
+  function renderEmerging(fresh) {
+    const box = $("#emerging");
+    const worth = fresh.filter((g) => !g.noise && !g.covered && g.size >= 3 && g.conversations >= 2).slice(0, 8);
+    box.hidden = worth.length === 0 || !groups.some((g) => g.growth !== null);
+    box.querySelector("ul").replaceChildren(...worth.map((g) => el("li", {},
+      el("button", { type: "button", class: "label-btn", text: g.label, onclick: () => show(g) }),
+      el("span", { class: "meta", text: ` — ${g.size} questions de ${g.conversations} habitants` + (g.subject ? ` (${g.subject})` : "") }))));
   }
 
   function renderGroups() {

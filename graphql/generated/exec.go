@@ -405,7 +405,7 @@ type ComplexityRoot struct {
 		TestCampaign       func(childComplexity int, token string) int
 		TryPhrasing        func(childComplexity int, text string, draftID *string, audience *model.Audience) int
 		UnansweredCluster  func(childComplexity int, id string, from time.Time, to time.Time, tenant *string) int
-		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) int
+		UnansweredClusters func(childComplexity int, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string, newOnly *bool) int
 		UnansweredThemes   func(childComplexity int, tenant *string) int
 		Usage              func(childComplexity int, from time.Time, to time.Time, bucket *model.Bucket, tenant *string) int
 	}
@@ -581,7 +581,7 @@ type QueryResolver interface {
 	Overview(ctx context.Context, from time.Time, to time.Time, tenant *string) (*model.Overview, error)
 	Conversation(ctx context.Context, id string) (*model.Conversation, error)
 	KbEntries(ctx context.Context, search *string, first *int) ([]*model.KbEntry, error)
-	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string) ([]*model.UnansweredCluster, error)
+	UnansweredClusters(ctx context.Context, from time.Time, to time.Time, limit *int, audience *model.Audience, reason *model.SignalReason, theme *string, tenant *string, newOnly *bool) ([]*model.UnansweredCluster, error)
 	UnansweredCluster(ctx context.Context, id string, from time.Time, to time.Time, tenant *string) (*model.UnansweredClusterDetail, error)
 	UnansweredThemes(ctx context.Context, tenant *string) ([]string, error)
 	Usage(ctx context.Context, from time.Time, to time.Time, bucket *model.Bucket, tenant *string) ([]*model.UsagePoint, error)
@@ -2567,7 +2567,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason), args["theme"].(*string), args["tenant"].(*string)), true
+		return e.ComplexityRoot.Query.UnansweredClusters(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["limit"].(*int), args["audience"].(*model.Audience), args["reason"].(*model.SignalReason), args["theme"].(*string), args["tenant"].(*string), args["newOnly"].(*bool)), true
 	case "Query.unansweredThemes":
 		if e.ComplexityRoot.Query.UnansweredThemes == nil {
 			break
@@ -3267,8 +3267,12 @@ type Query {
   conversation(id: ID!): Conversation @auth(roles: [ADMIN, ANALYST])
   "Published knowledge base entries, optionally those matching a search."
   kbEntries(search: String, first: Int = 50): [KbEntry!]!
-  "Groups of questions the town does not answer yet, largest first."
-  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String, tenant: ID): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST, EXPERT, ELECTED])
+  """
+  Groups of questions the town does not answer yet, largest first. newOnly keeps
+  the groups with no question in the previous period of the same length: needs
+  that appeared in the period.
+  """
+  unansweredClusters(from: Time!, to: Time!, limit: Int = 20, audience: Audience, reason: SignalReason, theme: String, tenant: ID, newOnly: Boolean = false): [UnansweredCluster!]! @auth(roles: [ADMIN, ANALYST, EXPERT, ELECTED])
   "A group's questions over a period, with links to their conversations, and the effect of the entry drafted from it."
   unansweredCluster(id: ID!, from: Time!, to: Time!, tenant: ID): UnansweredClusterDetail @auth(roles: [ADMIN, ANALYST, EXPERT])
   "The themes unanswered questions fall under (the theme of the closest entry), most frequent first."
@@ -6603,6 +6607,14 @@ func (ec *executionContext) field_Query_unansweredClusters_args(ctx context.Cont
 		return nil, err
 	}
 	args["tenant"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "newOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newOnly"] = arg7
 	return args, nil
 }
 
@@ -13669,7 +13681,7 @@ func (ec *executionContext) _Query_unansweredClusters(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason), fc.Args["theme"].(*string), fc.Args["tenant"].(*string))
+			return ec.Resolvers.Query().UnansweredClusters(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["limit"].(*int), fc.Args["audience"].(*model.Audience), fc.Args["reason"].(*model.SignalReason), fc.Args["theme"].(*string), fc.Args["tenant"].(*string), fc.Args["newOnly"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
