@@ -24,7 +24,7 @@ voiture (Voitures et stationnement): voiture automobile parking parkings place_h
 medecin (Médecins et santé): maison_sante centre_sante desert_medical medecin medecins generaliste generalistes toubib docteur cabinet patient patients soins soigner sante maladie malade urgences infirmier infirmiere pharmacie dentiste kine hopital
 seniors (Personnes âgées): seniors senior personne_agee personnes_agees ehpad dependance isole isoles isolee grand_mere grand_pere portage_repas teleassistance
 chaleur (Canicule): canicule chaleur chaleurs fortes_chaleurs climatise climatisee climatisation brumisateur ventilateur etouffe degres rafraichir fraicheur
-froid (Grand froid et neige): froid grand_froid gel neige hiver verglas deneigement salage
+froid (Grand froid et neige): froid grand_froid gel neige chasse_neige verglas deneigement salage
 energie (Énergie et rénovation): chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
 nuisibles (Nuisibles et insectes): frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes essaim insecte insectes desinsectisation moustique moustiques moustique_tigre punaises_de_lit cafards
 nature (Nature et environnement): compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides

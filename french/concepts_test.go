@@ -25,6 +25,8 @@ func TestConcepts(t *testing.T) {
 		// « stationner » share their stems), an old mattress is not a senior.
 		{"la station devant la gare est toujours vide", nil},
 		{"ramassage d'un vieux matelas", []string{"proprete"}},
+		{"c'est quand les soldes d'hiver", nil},
+		{"le chasse-neige n'est pas passé, la rue est verglacée", []string{"froid"}},
 		{"comment déclarer une licence de débit de boissons", nil},
 		{"le biclou a le pneu crevé", []string{"velo"}},
 		{"cherche toubib qui prend des nouveaux patients", []string{"medecin"}},

@@ -117,7 +117,7 @@
   // the list itself says it and the block stays hidden.
   function renderEmerging(fresh) {
     const box = $("#emerging");
-    const worth = fresh.filter((g) => !g.noise && !g.covered && g.size >= 3 && g.conversations >= 2).slice(0, 8);
+    const worth = fresh.filter((g) => !g.noise && !g.covered && g.size >= 3 && g.conversations >= 2);
     box.hidden = worth.length === 0 || !groups.some((g) => g.growth !== null);
     box.querySelector("ul").replaceChildren(...worth.map((g) => el("li", {},
       el("button", { type: "button", class: "label-btn", text: g.label, onclick: () => show(g) }),
