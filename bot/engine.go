@@ -210,7 +210,7 @@ func (e *Engine) Decide(text string, audience kb.Audience) Decision {
 
 // decide takes the decision on text, whose unit vector q is nil when the engine
 // reads words alone.
-func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audience) (d Decision) {
+func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audience) Decision {
 	// Each view of the message (see [Index.views]) is searched. The first
 	// question of a message that asks several is answered when it can be; else
 	// the most confident view decides, the first on a tie.
@@ -218,7 +218,7 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 		return d
 	}
 	var a analyzed
-	d = Decision{Outcome: Unanswered}
+	d := Decision{Outcome: Unanswered}
 	var questions []*kb.Entry // each question's clear answer, when it asks several
 	firstClear := false
 	for i, v := range ix.views(text) {
@@ -249,17 +249,6 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 	if len(d.Candidates) == 0 {
 		return d
 	}
-	defer func() {
-		if d.Outcome != Answered {
-			return
-		}
-		for _, en := range questions {
-			if en.ID != d.Entry.ID {
-				d.Also = en
-				return
-			}
-		}
-	}()
 	best := d.Candidates[0]
 	band := e.cfg.ClarifyBand
 	if ix.ambiguous(a) {
@@ -271,6 +260,14 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 	case d.Confidence >= e.cfg.AnswerThreshold, e.clearInLong(a, d):
 		d.Entry = best.Entry
 		d.Outcome = outcomeOf(best.Entry)
+		if d.Outcome == Answered {
+			for _, en := range questions {
+				if en.ID != d.Entry.ID {
+					d.Also = en
+					break
+				}
+			}
+		}
 	case d.Confidence >= e.cfg.ClarifyThreshold:
 		for _, c := range d.Candidates {
 			if c.Score < band*best.Score || len(d.Choices) == e.cfg.MaxChoices {

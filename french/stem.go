@@ -48,12 +48,12 @@ const stemCachedLen = 40
 
 // stem is Snowball's stem, except where Snowball takes a noun for a form of a
 // verb in -ir: its rule for those verbs cuts « -i », « -is », « -it », « -ie »
-// after any consonant, so « tennis » became « tenir », « voirie » « voir »,
-// « mairie » « maire », « pays » stayed apart from nothing but « petit » from
-// « petits » and « crédit » from « crédits ». The cut stands when the verb it
-// supposes exists (« choisis », « finit », « remplie »: choisir, finir,
-// remplir, « écris »: écrire); otherwise the word keeps its letters, less a
-// plural's « s » or « x », so that its singular and plural still meet.
+// after any consonant, so « tennis » met « tenir », « voirie » « voir »,
+// « mairie » « maire », while « petit » and « crédit » no longer met their
+// plurals. The cut stands when the verb it supposes exists (« choisis »,
+// « finit », « remplie »: choisir, finir, remplir; « écris »: écrire);
+// otherwise the word keeps its letters, less a plural's « s » or « x », so that
+// its singular and plural still meet.
 func stem(w string) string {
 	s := snowball.Stem(w, true)
 	if !strings.HasPrefix(w, s) || len(s) == len(w) {
