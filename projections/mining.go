@@ -289,9 +289,9 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 	if f.Theme != "" {
 		where += " AND theme = " + Quote(f.Theme)
 	}
-	having := ""
+	onlyNew := ""
 	if f.New {
-		having = " AND previous = 0"
+		onlyNew = " AND previous = 0"
 	}
 	var rows []struct {
 		ID            string    `ch:"cluster_id"`
@@ -339,7 +339,7 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 		) AS labelled
 		ANY LEFT JOIN (SELECT cluster_id, entry_id AS covered_by FROM kb_entries FINAL WHERE status = 'published' AND cluster_id != '') AS k USING cluster_id
 		ORDER BY noise ASC, size DESC, toInt64(size) - toInt64(previous) DESC, cluster_id
-		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit, having)
+		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit, onlyNew)
 	if err := q.s.Select(ctx, &rows, sql); err != nil {
 		return nil, fmt.Errorf("projections: unanswered clusters: %w", err)
 	}
