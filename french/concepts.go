@@ -57,7 +57,7 @@ espacesverts (Parcs et jardins): parc parcs jardin jardins square arbre arbres e
 eau (Eau et assainissement): eau fuite canalisation assainissement egout inondation
 securite (Sécurité): police gendarmerie vol cambriolage agression securite videosurveillance
 etatcivil (État civil): naissance mariage deces acte actes livret etat_civil pacs
-papiers (Papiers d'identité): passeport carte_identite cni titre_sejour permis_conduire
+papiers (Papiers d'identité): passeport carte_identite piece_identite cni titre_sejour permis_conduire
 elections (Élections): vote voter election elections electoral electorale procuration bureau_de_vote
 urbanisme (Urbanisme): permis_de_construire declaration_prealable travaux cloture abri_jardin piscine_privee plu cadastre ravalement facade
 associations (Associations): association associations asso benevole benevoles subvention salle_associative

@@ -26,6 +26,7 @@ func TestConcepts(t *testing.T) {
 		{"la station devant la gare est toujours vide", nil},
 		{"ramassage d'un vieux matelas", []string{"proprete"}},
 		{"c'est quand les soldes d'hiver", nil},
+		{"refaire ma pièce d'identité", []string{"papiers"}},
 		{"le chasse-neige n'est pas passé, la rue est verglacée", []string{"froid"}},
 		{"comment déclarer une licence de débit de boissons", nil},
 		{"le biclou a le pneu crevé", []string{"velo"}},
