@@ -177,6 +177,7 @@ func TestDemoHistory(t *testing.T) {
 		t.Errorf("axe-core reports WCAG 2.1 A/AA violations on the workbench with new needs: %s", raw)
 	}
 }
+
 type overviewFigures struct {
 	Conversations, Messages, Answered, Unanswered int
 	AnswerRate                                    float64
