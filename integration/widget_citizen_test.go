@@ -54,8 +54,16 @@ func TestWidgetOnAPhone(t *testing.T) {
 		if !shadow[bool](t, ctx, `!!`+other) {
 			t.Fatalf("no button for the second question under the answer: %s", shadow[string](t, ctx, `[...`+botMessages+`].pop().textContent`))
 		}
+		// The button asks the question: it is no CLARIFY choice to log as one.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.sent = [], window.realFetch = window.fetch,
+			window.fetch = (url, init) => (window.sent.push(String(init && init.body)), window.realFetch(url, init)), true)`)); err != nil {
+			t.Fatal(err)
+		}
 		shadow[bool](t, ctx, `(`+other+`.click(), true)`)
 		waitFor(t, ctx, "the second question's answer", `[...`+botMessages+`].pop().textContent.includes("Grands Prés")`)
+		if sent, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`window.sent.join("\n")`)); strings.Contains(sent, "chooseSuggestion") || !strings.Contains(sent, "sendMessage") {
+			t.Errorf("the second question was not simply asked: %s", sent)
+		}
 	})
 
 	t.Run("a message retried is sent once", func(t *testing.T) {

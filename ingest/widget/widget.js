@@ -264,8 +264,10 @@
       default: {
         const r = item.reply;
         const actions = [];
+        // A CLARIFY's suggestions are its choices, sent as such; after an
+        // answer, the suggestion is another question of the message: asked.
         for (const s of r.suggestions || []) {
-          actions.push(el("button", { type: "button", text: s.question, onclick: () => ask(s.question, s.id) }));
+          actions.push(el("button", { type: "button", text: s.question, onclick: () => ask(s.question, r.outcome === "CLARIFY" ? s.id : null) }));
         }
         for (const l of (r.entry && r.entry.links) || []) {
           actions.push(el("a", { href: l.url, target: "_blank", rel: "noopener", text: l.label }));
