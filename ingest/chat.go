@@ -525,12 +525,10 @@ func (s *Service) engineFor(tenantID string) *bot.Engine {
 // the hand-off entry offered when nothing answers.
 func Compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 	switch d.Outcome {
-	case bot.Answered:
-		if d.Also != nil {
+	case bot.Answered, bot.Smalltalk, bot.Handoff:
+		if d.Also != nil { // only ever beside an answer
 			return d.Entry.AnswerFor(audience) + "\n\nVotre message pose aussi une autre question : choisissez-la ci-dessous pour avoir sa réponse."
 		}
-		return d.Entry.AnswerFor(audience)
-	case bot.Smalltalk, bot.Handoff:
 		return d.Entry.AnswerFor(audience)
 	case bot.Clarify:
 		var b strings.Builder
