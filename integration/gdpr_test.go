@@ -61,11 +61,9 @@ func eraseAndExport(t *testing.T, extra ...string) {
 		return nil
 	})
 
-	// Access: everything held, in one JSON document.
+	// Access: everything held, in one JSON document. The feedback is its own
+	// event, projected on its own: the export is read until it holds it.
 	var exp struct{ ExportConversation string }
-	if errs := s.GQL(parvistest.AdminToken, `query($id: ID!) { exportConversation(id: $id) }`, map[string]any{"id": erased}, &exp); len(errs) > 0 {
-		t.Fatalf("export: %v", errs)
-	}
 	var doc struct {
 		ConversationID string `json:"conversation_id"`
 		Started        *struct{ Audience string }
@@ -86,15 +84,21 @@ func eraseAndExport(t *testing.T, extra ...string) {
 		} `json:"mining_signals"`
 		RetentionDays int `json:"retention_days"`
 	}
-	if err := json.Unmarshal([]byte(exp.ExportConversation), &doc); err != nil {
-		t.Fatalf("export is not JSON: %v\n%s", err, exp.ExportConversation)
-	}
-	if doc.ConversationID != erased || doc.Started == nil || doc.Started.Audience != "particulier" || len(doc.Messages) != 4 ||
-		doc.Messages[0].Text != erasedQuestion || len(doc.Decisions) != 2 || len(doc.Decisions[0].Candidates) == 0 ||
-		len(doc.Feedback) != 1 || doc.Feedback[0].Comment != "pas de réponse" || len(doc.Mining) == 0 || doc.Mining[0].GroupID == "" ||
-		doc.RetentionDays != 365 {
-		t.Errorf("export lacks what is held:\n%s", exp.ExportConversation)
-	}
+	parvistest.Poll(t, "the export of everything held", 30*time.Second, func() error {
+		if errs := s.GQL(parvistest.AdminToken, `query($id: ID!) { exportConversation(id: $id) }`, map[string]any{"id": erased}, &exp); len(errs) > 0 {
+			t.Fatalf("export: %v", errs)
+		}
+		if err := json.Unmarshal([]byte(exp.ExportConversation), &doc); err != nil {
+			t.Fatalf("export is not JSON: %v\n%s", err, exp.ExportConversation)
+		}
+		if doc.ConversationID != erased || doc.Started == nil || doc.Started.Audience != "particulier" || len(doc.Messages) != 4 ||
+			doc.Messages[0].Text != erasedQuestion || len(doc.Decisions) != 2 || len(doc.Decisions[0].Candidates) == 0 ||
+			len(doc.Feedback) != 1 || doc.Feedback[0].Comment != "pas de réponse" || len(doc.Mining) == 0 || doc.Mining[0].GroupID == "" ||
+			doc.RetentionDays != 365 {
+			return fmt.Errorf("export lacks what is held:\n%s", exp.ExportConversation)
+		}
+		return nil
+	})
 
 	// Erasure: an unknown id is refused, in French; the erasure is recorded.
 	errs := s.GQL(parvistest.AdminToken, `mutation { eraseConversation(id: "01INCONNU") }`, nil, nil)
