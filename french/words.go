@@ -34,6 +34,9 @@ func Words(s string) []string {
 			w = "auto" + w
 		case w == "marche" && works(raw, i):
 			w = "fonctionne"
+		case w == "caisse" && fund(raw, i):
+			out = append(out, w) // not the slang car of « ma caisse est en panne »
+			continue
 		}
 		if exp, ok := shorthand[w]; ok {
 			out = append(out, strings.Fields(exp)...)
@@ -57,6 +60,24 @@ func ContentWords(text string) []string {
 		out = append(out, Canonical(w))
 	}
 	return out
+}
+
+// fundWords follow a « caisse » that is a fund or an office, not a car: « caisse
+// primaire », « caisse d'allocations familiales », « caisse de retraite ».
+var fundWords = setOf(`primaire allocation allocations retraite nationale complementaire maladie assurance ecoles epargne depots securite mutualite`)
+
+// fund reports a « caisse » (raw[i], folded) that names a fund: followed by one
+// of fundWords, directly or after « de », « d' », « des ».
+func fund(raw []string, i int) bool {
+	for j := i + 1; j < len(raw) && j <= i+2; j++ {
+		if fundWords[raw[j]] {
+			return true
+		}
+		if raw[j] != "de" && raw[j] != "d" && raw[j] != "des" {
+			return false
+		}
+	}
+	return false
 }
 
 // works reports a « marche » (raw[i], folded) that says that something works:

@@ -27,6 +27,8 @@ func TestWords(t *testing.T) {
 		{"le marché, ça marche comment ?", []string{"le", "marche", "ca", "fonctionne", "comment"}},
 		{"le lampadaire marche plus au marché de noël", []string{"le", "lampadaire", "fonctionne", "plus", "au", "marche", "de", "noel"}},
 		{"les cars scolaires", []string{"les", "autocars", "scolaires"}},
+		{"ma caisse est en panne", []string{"ma", "voiture", "est", "en", "panne"}},
+		{"la caisse primaire et la caisse d'allocations familiales", []string{"la", "caisse", "primaire", "et", "la", "caisse", "d", "allocations", "familiales"}},
 		// A placeholder goes with the label and function words that introduce it.
 		{"mon tel [TELEPHONE] et mon iban [IBAN], passeport perdu", []string{"passeport", "perdu"}},
 		{"écrivez à [EMAIL] merci", []string{"ecrivez", "merci"}},
