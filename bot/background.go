@@ -11,8 +11,13 @@ type background struct {
 	postings map[string][]int32
 }
 
-// A background question is covered by an entry, and left out, when it is close to
-// one of the entry's phrasings or when the entry explains most of it.
+// A question is covered by an entry when it is close to one of the entry's
+// phrasings (coveredDice) or, for the built-in conversation entries (see
+// conversation.go), when the entry explains most of it (coveredCoverage). A
+// background question is left out when an entry covers it by a phrasing only:
+// an entry with many phrasings holds, together, the words of many short
+// questions it does not answer (« combien coûte un timbre ? » in the passport's
+// « timbre fiscal » and « combien ça coûte »).
 const (
 	coveredDice     = 0.6
 	coveredCoverage = 0.75
@@ -25,7 +30,7 @@ func newBackground(ix *Index, questions []string) *background {
 		if len(a.terms) == 0 {
 			continue
 		}
-		if cs := ix.search(a, "", 1); len(cs) > 0 && (cs[0].Phrasing >= coveredDice || cs[0].Coverage >= coveredCoverage) {
+		if cs := ix.search(a, "", 1); len(cs) > 0 && cs[0].Phrasing >= coveredDice {
 			continue
 		}
 		doc := phrasing{entry: -1, terms: a.terms}

@@ -288,7 +288,7 @@ func TestNegativeLowersTheEntry(t *testing.T) {
 // same confidence is not.
 func TestLongMessageClearlyFirstIsAnswered(t *testing.T) {
 	const text = "Bonjour, je refais ma salle de bains et j'ai une dizaine de sacs de carrelage cassé et de plâtre. " +
-		"J'ai une remorque. Je peux aller à la déchetterie avec ça ? Il y a une limite de volume pour les particuliers ?"
+		"J'ai une remorque. Je peux vider tout ça chez vous ? Il y a une limite de volume pour les particuliers ?"
 	e := demo(t)
 	d := e.Decide(text, "")
 	if d.Outcome != Answered || d.Entry.ID != "decheterie" {

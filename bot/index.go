@@ -24,6 +24,7 @@ type Index struct {
 	entries    []*kb.Entry
 	byID       map[string]int
 	spell      *french.Speller
+	typos      map[string]string  // a misspelt word of the phrasings → the word (see [typosOf])
 	idf        map[string]float64 // stem → inverse entry frequency
 	df         map[string]int     // stem → entries whose phrasings hold it
 	maxIDF     float64
@@ -108,6 +109,10 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			delete(freq, w)
 		}
 	}
+	ix.typos = typosOf(freq, lang.lexicon())
+	for w := range ix.typos {
+		delete(freq, w)
+	}
 	ix.spell = french.NewSpeller(freq, lang.lexicon())
 
 	// Document frequency over entries: a stem that many entries share says little.
@@ -122,7 +127,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			}
 		}
 		for _, p := range e.Phrasings() {
-			for _, w := range french.Words(p) {
+			for _, w := range ix.phrasingWords(p) {
 				if !french.IsStopword(w) {
 					terms[french.Stem(w)] = 1
 				}
@@ -148,7 +153,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			}
 		}
 		for _, p := range e.Phrasings() {
-			a := ix.analyzeWords(french.Words(p), false)
+			a := ix.analyzeWords(ix.phrasingWords(p), false)
 			if len(a.terms) == 0 {
 				continue
 			}
