@@ -34,6 +34,8 @@ func Words(s string) []string {
 			w = "auto" + w
 		case w == "marche" && works(raw, i):
 			w = "fonctionne"
+		case w == "poste" && i > 0 && (raw[i-1] == "la" || raw[i-1] == "de"):
+			w = "laposte" // the post office (« la poste », « bureau de poste »), not a job
 		case w == "caisse" && fund(raw, i):
 			out = append(out, w) // not the slang car of « ma caisse est en panne »
 			continue

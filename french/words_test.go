@@ -28,6 +28,7 @@ func TestWords(t *testing.T) {
 		{"le lampadaire marche plus au marché de noël", []string{"le", "lampadaire", "fonctionne", "plus", "au", "marche", "de", "noel"}},
 		{"les cars scolaires", []string{"les", "autocars", "scolaires"}},
 		{"ma caisse est en panne", []string{"ma", "voiture", "est", "en", "panne"}},
+		{"un poste à la mairie, et la poste ?", []string{"un", "poste", "a", "la", "mairie", "et", "la", "laposte"}},
 		{"la caisse primaire et la caisse d'allocations familiales", []string{"la", "caisse", "primaire", "et", "la", "caisse", "d", "allocations", "familiales"}},
 		// A placeholder goes with the label and function words that introduce it.
 		{"mon tel [TELEPHONE] et mon iban [IBAN], passeport perdu", []string{"passeport", "perdu"}},

@@ -24,9 +24,11 @@ func demandeService(t *testing.T) (*Service, *demandes.Desk, *recorder) {
 	return NewService(Config{Desk: desk}, demoEngine(t), rec, nil), desk, rec
 }
 
+// demoEngine is the demo town's engine with the language `parvis serve` gives
+// it: its French word list (a real word is never « corrected ») and background.
 func demoEngine(t *testing.T) *bot.Engine {
 	t.Helper()
-	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
+	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,10 +12,7 @@ import (
 // TestFollowUp asks on after an answer in a few words: the entry just given
 // answers them, when they make sense after it and only then.
 func TestFollowUp(t *testing.T) {
-	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine := demoEngine(t)
 	s := NewService(Config{IdleAfter: time.Minute}, engine, &recorder{}, nil)
 	ctx := context.Background()
 	tests := []struct {
@@ -73,3 +70,4 @@ func TestFollowUpOnAnotherProcess(t *testing.T) {
 		t.Errorf("« c'est combien ? » on the other process: %s %v, %q", r.Decision.Outcome, r.Decision.Entry, r.Text)
 	}
 }
+

@@ -137,7 +137,10 @@ var personWords = map[string]bool{"humain": true, "humaine": true, "personne": t
 	"reelle": true, "reel": true, "parler": true, "agent": true, "conseiller": true, "conseillere": true,
 	"interlocuteur": true, "quelqu": true, "joindre": true, "contacter": true, "appeler": true, "telephone": true,
 	"passez": true, "passer": true, "mettre": true, "relation": true, "pour": true, "mairie": true, "accueil": true,
-	"standard": true, "operateur": true, "robot": true, "prefere": true, "preferer": true, "prefererais": true}
+	"standard": true, "operateur": true, "robot": true, "prefere": true, "preferer": true, "prefererais": true,
+	"bot": true, "machine": true, "stop": true, "pas": true, "chair": true, "os": true, "bout": true, "fil": true,
+	"employe": true, "employee": true, "quelqun": true, "mettez": true, "parle": true, "rappeler": true,
+	"rappelle": true, "tel": true, "expliquer": true, "urgent": true}
 
 // onlyAsksForAPerson reports a message that asks for a person and says no
 // need (« un humain svp »): opening a conversation, it is no unmet demand of its
