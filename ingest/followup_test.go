@@ -70,4 +70,3 @@ func TestFollowUpOnAnotherProcess(t *testing.T) {
 		t.Errorf("« c'est combien ? » on the other process: %s %v, %q", r.Decision.Outcome, r.Decision.Entry, r.Text)
 	}
 }
-
