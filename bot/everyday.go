@@ -1,120 +1,29 @@
 package bot
 
+import (
+	_ "embed"
+	"strings"
+)
+
 // everydayQuestions are questions of daily life that citizens put to a town's
 // assistant and that a town's knowledge base does not answer: the time, the
 // weather, shops, health, transport, the post, private trades, general
-// knowledge. They join the background (see [background]) beside the national
-// administrative questions, so that a message close to one of them reads as
-// outside the knowledge base rather than as a weak match of a neighbouring
-// entry. A town whose knowledge base does answer one of them (its market, its
-// buses) keeps it out of the background: an entry covering a background
-// question removes it.
-var everydayQuestions = []string{
-	// Time, weather, calendar.
-	"Quelle heure est-il ?",
-	"Quel jour sommes-nous ?",
-	"Quel temps fera-t-il demain ?",
-	"Va-t-il pleuvoir ce week-end ?",
-	"Quelle est la météo de la semaine ?",
-	"Y a-t-il une alerte orage ou canicule ?",
-	"À quelle heure se lève le soleil ?",
-	"C'est quand le changement d'heure ?",
-	"Quels sont les jours fériés cette année ?",
-	"Quand commencent les soldes ?",
-	// Shops, services, trades.
-	"Quelle pharmacie est de garde ce soir ?",
-	"Où trouver une boulangerie ouverte le dimanche ?",
-	"Quel supermarché est ouvert le dimanche ?",
-	"Où est le distributeur de billets le plus proche ?",
-	"À quelle heure ouvre la banque ?",
-	"Où est le bureau de tabac ?",
-	"Où se trouve la station-service la plus proche ?",
-	"Connaissez-vous un bon plombier ?",
-	"Pouvez-vous me recommander un électricien ?",
-	"Je cherche un serrurier en urgence",
-	"Quel garage pour réparer ma voiture ?",
-	"Où faire réparer mon téléphone ?",
-	"Connaissez-vous un bon restaurant ?",
-	"Où manger ce soir ?",
-	"Où acheter du pain ?",
-	"Où trouver un coiffeur ?",
-	"Où trouver un vétérinaire de garde ?",
-	"Où faire le plein de gaz ?",
-	"Où trouver une laverie automatique ?",
-	"Où faire des photocopies ?",
-	// Post and parcels.
-	"À quelle heure ferme la poste ?",
-	"Le bureau de poste est-il ouvert le samedi ?",
-	"Combien coûte un timbre ?",
-	"Où est la boîte aux lettres la plus proche ?",
-	"Comment suivre mon colis ?",
-	"Où retirer un colis en point relais ?",
-	// Health and emergencies.
-	"Où sont les urgences les plus proches ?",
-	"Quel est le numéro du SAMU ?",
-	"Où trouver un médecin de garde ?",
-	"Comment prendre rendez-vous chez un dentiste ?",
-	"Où trouver un défibrillateur ?",
-	"Où se faire vacciner ?",
-	"Quel est le numéro des pompiers ?",
-	"Comment joindre le centre antipoison ?",
-	"Où faire une prise de sang ?",
-	"Où acheter des médicaments la nuit ?",
-	// Police and justice.
-	"Comment porter plainte pour un vol ?",
-	"Où est le commissariat de police ?",
-	"Quel est le numéro de la gendarmerie ?",
-	"Comment porter plainte pour cambriolage ?",
-	"Comment contester une amende de radar ?",
-	// Transport and travel.
-	"À quelle heure passe le prochain train ?",
-	"Quels sont les horaires du bus pour la gare ?",
-	"Combien coûte un billet de train pour Paris ?",
-	"Où prendre un taxi ?",
-	"Comment aller à l'aéroport ?",
-	"Y a-t-il des bouchons sur l'autoroute ?",
-	"Où louer une voiture ?",
-	"Où louer un vélo ?",
-	"Comment refaire la carte grise ?",
-	"Comment passer le permis de conduire ?",
-	"Où est la gare routière ?",
-	// Leisure, culture, sport.
-	"Quels films passent au cinéma ce soir ?",
-	"Quel est le résultat du match d'hier ?",
-	"Où regarder le match ce soir ?",
-	"Quels concerts sont prévus ce mois-ci ?",
-	"Où faire une randonnée dans le coin ?",
-	"Quel hôtel pour dormir ce soir ?",
-	"Y a-t-il un camping près d'ici ?",
-	"Où acheter des places de spectacle ?",
-	"Quelle est la programmation du théâtre ?",
-	// Public conveniences.
-	"Où sont les toilettes publiques ?",
-	"Où recharger ma voiture électrique ?",
-	"Où trouver un point d'eau potable ?",
-	"Y a-t-il du wifi gratuit en ville ?",
-	// Private life, money, work.
-	"Comment ouvrir un compte en banque ?",
-	"Comment changer d'opérateur internet ?",
-	"Ma box internet ne marche plus, que faire ?",
-	"Comment résilier mon abonnement téléphonique ?",
-	"Comment trouver un appartement à louer ?",
-	"Combien coûte un déménageur ?",
-	"Où trouver une baby-sitter ?",
-	"Comment trouver un travail ?",
-	"Comment calculer mon salaire net ?",
-	"Combien vaut ma maison ?",
-	// General knowledge and chat.
-	"Quelle est la capitale de l'Espagne ?",
-	"Combien font douze fois douze ?",
-	"Traduis cette phrase en anglais",
-	"Raconte-moi une blague",
-	"Qui a gagné les élections américaines ?",
-	"Quelles sont les nouvelles du jour ?",
-	"Donne-moi une recette de gâteau",
-	"Quel âge as-tu ?",
-	"Es-tu un robot ?",
-	"Comment tu t'appelles ?",
-	"Qui t'a créé ?",
-	"Quel est le sens de la vie ?",
-}
+// knowledge, and the national administrations that are not the town hall
+// (income tax, family allowances, the prefecture, courts). They join the
+// background (see [background]) beside the national administrative questions,
+// so that a message close to one of them reads as outside the knowledge base
+// rather than as a weak match of a neighbouring entry. A town whose knowledge
+// base does answer one of them (its market, its buses) keeps it out of the
+// background: an entry covering a background question removes it.
+var everydayQuestions = func() []string {
+	var out []string
+	for _, line := range strings.Split(everydayText, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out
+}()
+
+//go:embed everyday.txt
+var everydayText string
