@@ -20,11 +20,12 @@ var conceptGroups = `
 velo (Vélos): velo velos bicyclette bicyclettes becane biclou cycliste cyclistes vls velib velov vae trottinette trottinettes pedaler piste cyclable
 bus (Bus et cars): bus autobus car autocar navette ligne arret arrets tram tramway abonnement transport transports desserte correspondance chauffeur horaire_bus ramassage_scolaire car_scolaire transport_scolaire transports_scolaires transport_demande
 train (Trains et gare): train gare_sncf sncf ter quai rer
-voiture (Voitures et stationnement): voiture automobile parking parkings place_handicape covoiturage zone_bleue macaron carte_resident borne_recharge bornes_recharge voiture_electrique
+voiture (Voitures et stationnement): voiture automobile parking parkings place_handicape covoiturage zone_bleue macaron carte_resident borne_recharge bornes_recharge voiture_electrique vehicule_electrique recharger bornes_electriques borne_electrique kwh
 medecin (Médecins et santé): maison_sante centre_sante desert_medical medecin medecins generaliste generalistes toubib docteur cabinet patient patients soins soigner sante maladie malade urgences infirmier infirmiere pharmacie dentiste kine hopital
-seniors (Personnes âgées): seniors senior personne_agee personnes_agees ehpad dependance isole isoles isolee grand_mere grand_pere portage_repas teleassistance
+seniors (Personnes âgées): seniors senior personne_agee personnes_agees ehpad dependance isole isoles isolee grand_mere grand_pere teleassistance
+repas (Portage de repas): portage_repas portage repas_domicile repas_livres repas_livre livraison_repas livrer_repas livre_repas plateaux_repas plateau_repas apporter_repas ramener_plats apporter_dejeuner faire_manger
 chaleur (Canicule): canicule chaleur chaleurs fortes_chaleurs climatise climatisee climatisation brumisateur ventilateur etouffe degres rafraichir fraicheur
-froid (Grand froid et neige): froid grand_froid gel neige chasse_neige verglas deneigement salage
+froid (Grand froid et neige): froid grand_froid gel neige chasse_neige verglas deneigement salage bac_sel saleuse saler deneiger
 energie (Énergie et rénovation): chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
 nuisibles (Nuisibles et insectes): frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes essaim insecte insectes desinsectisation moustique moustiques moustique_tigre punaises_de_lit cafards
 nature (Nature et environnement): compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
@@ -68,7 +69,7 @@ budget (Budget et impôts locaux): impots taxe taxe_fonciere budget
 jardinage (Jardins partagés et potagers): potager potagers jardin_familial jardins_familiaux jardin_ouvrier jardins_ouvriers jardin_partage jardins_partages jardin_collectif jardins_collectifs parcelle parcelles lopin legumes cultiver
 brulage (Brûlage et feux): bruler brulage brule feu_jardin feux_jardin brasero ecobuage incinerer incineration dechets_verts feuilles_mortes branchages cramer
 parrainage (Parrainage civil): parrainage parrainage_civil parrainage_republicain bapteme bapteme_civil bapteme_republicain bapteme_laique parrain marraine parrains marraines filleul filleule
-accueiletranger (Accueil d'un étranger): attestation_accueil attestation_hebergement certificat_hebergement visa visas
+accueiletranger (Accueil d'un étranger): attestation_accueil attestation_hebergement certificat_hebergement visa visas consulat consulats
 legalisation (Légalisation de signature): legalisation legaliser legalise legalisee signature signatures paraphe authentifier authentification copie_conforme certifier_conforme apostille
 conciliation (Conciliation et médiation): conciliateur conciliatrice conciliation conciliateur_justice mediateur mediation litige litiges amiable differend
 salles (Salles municipales): salle_fetes salle_polyvalente salle_municipale salles_municipales location_salle privatiser privatisation

@@ -30,6 +30,10 @@ func TestConcepts(t *testing.T) {
 		{"le chasse-neige n'est pas passé, la rue est verglacée", []string{"froid"}},
 		{"comment déclarer une licence de débit de boissons", nil},
 		{"le biclou a le pneu crevé", []string{"velo"}},
+		// Meals brought home are a subject of their own, however they are said.
+		{"le portage des repas pour ma mère", []string{"repas"}},
+		{"quelqu'un peut apporter le déjeuner à mon père", []string{"repas"}},
+		{"où recharger un véhicule électrique", []string{"voiture"}},
 		{"cherche toubib qui prend des nouveaux patients", []string{"medecin"}},
 		{"le feu d'artifice du 14 juillet", []string{"fete"}},
 		{"le feu rouge est en panne", []string{"voirie"}}, // the longest expression wins
