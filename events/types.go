@@ -67,6 +67,9 @@ type BotDecision struct {
 	// Demande is the kind of demande the reply offers to file, if any: a plain
 	// « oui » next is taken as accepting it, by whichever process receives it.
 	Demande string `json:"demande,omitempty"`
+	// Also is the entry offered after the answer for a second question the
+	// message asks (« … Et où jeter mes déchets verts ? »), if any.
+	Also string `json:"also,omitempty"`
 }
 
 // FeedbackGiven is the citizen's answer to "Cette réponse vous a-t-elle aidé ?".

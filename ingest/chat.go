@@ -430,6 +430,9 @@ func (s *Service) log(ctx context.Context, c *conversation, text string, counts 
 	if d.Entry != nil {
 		dec.EntryID = d.Entry.ID
 	}
+	if d.Also != nil {
+		dec.Also = d.Also.ID
+	}
 	for _, ch := range d.Choices {
 		dec.Choices = append(dec.Choices, ch.ID)
 	}

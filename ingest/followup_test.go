@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -68,5 +69,40 @@ func TestFollowUpOnAnotherProcess(t *testing.T) {
 	r := mustSend(t, b, conv, "c'est combien ?")
 	if r.Decision.Outcome != bot.Answered || r.Decision.Entry.ID != "passeport" {
 		t.Errorf("« c'est combien ? » on the other process: %s %v, %q", r.Decision.Outcome, r.Decision.Entry, r.Text)
+	}
+}
+
+// TestSecondQuestionOnTheLog: the entry offered for a message's second question
+// is on its decision event, for analysts to see what the citizen was offered.
+func TestSecondQuestionOnTheLog(t *testing.T) {
+	rec := &recorder{}
+	s := NewService(Config{}, demoEngine(t), rec, nil)
+	ctx := context.Background()
+	c, err := s.Start(ctx, Start{Audience: kb.Particulier, Channel: "widget"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Send(ctx, c.ID, "Comment inscrire mon fils à la cantine ? Et où jeter mes déchets verts ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Decision.Also == nil {
+		t.Fatalf("no second question offered: %s %v", r.Decision.Outcome, r.Decision.Entry)
+	}
+	var found bool
+	for _, e := range rec.evs {
+		_, p, err := events.Decode(mustMarshal(t, e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := p.(*events.BotDecision); ok {
+			found = true
+			if d.Also != r.Decision.Also.ID {
+				t.Errorf("bot.decision also = %q, want %q", d.Also, r.Decision.Also.ID)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no bot.decision on the log")
 	}
 }
