@@ -345,3 +345,18 @@ func TestEverydayQuestionIsOutsideTheKB(t *testing.T) {
 		}
 	}
 }
+
+// TestEverydayQuestionsLeaveTheTownsQuestions: a question the town answers,
+// phrased unlike its base, is not hidden by an everyday question that shares
+// its words (« inscription à la CAF pour notre premier enfant »).
+func TestEverydayQuestionsLeaveTheTownsQuestions(t *testing.T) {
+	e := demo(t)
+	for _, tt := range []struct{ text, want string }{
+		{"inscription à l'école pour mon premier enfant", "inscription_scolaire"},
+		{"inscription école premier enfant", "inscription_scolaire"},
+	} {
+		if d := e.Decide(tt.text, ""); d.Outcome != Answered || d.Entry.ID != tt.want {
+			t.Errorf("%q: %s %v, want ANSWERED %s", tt.text, d.Outcome, d.Entry, tt.want)
+		}
+	}
+}

@@ -86,6 +86,7 @@ type analyzed struct {
 func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	ix := &Index{byID: map[string]int{}, postings: map[string][]posting{}}
 	freq := map[string]int{}
+	written := map[string]bool{} // the words of the answers that are not French (see [typosOf])
 	for i := range entries {
 		e := &entries[i]
 		if !e.Answering() {
@@ -102,6 +103,9 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			if _, ok := freq[w]; !ok {
 				freq[w] = 0
 			}
+			if !lang.lexicon().Known(w) {
+				written[w] = true
+			}
 		}
 	}
 	for w := range freq {
@@ -109,7 +113,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			delete(freq, w)
 		}
 	}
-	ix.typos = typosOf(freq, lang.lexicon())
+	ix.typos = typosOf(ix.entries, freq, written, lang.lexicon())
 	for w := range ix.typos {
 		delete(freq, w)
 	}

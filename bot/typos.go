@@ -1,16 +1,28 @@
 package bot
 
-import "github.com/parvis-civic/parvis/french"
+import (
+	"github.com/parvis-civic/parvis/french"
+	"github.com/parvis-civic/parvis/kb"
+)
 
 // Phrasings written as citizens write carry their typos (« passport »,
 // « biblioteque »), the more so when they come from citizens themselves (a
 // campaign's assigned phrasings, accepted suggestions). Taken as vocabulary, a
 // typo would become a word the speller corrects to: « pasport » would find
-// « passport », whose stem is not the passport's. typosOf finds them: a word
-// that is not French and that the speller, over the base's French words,
-// corrects to one the base uses twice as often at least. The index reads it as
-// that word and leaves it out of the speller.
-func typosOf(freq map[string]int, lex *french.Lexicon) map[string]string {
+// « passport », whose stem is not the passport's. typosOf finds them: a word of
+// the phrasings that is not French and that the speller, over the base's French
+// words, corrects to one the base uses twice as often at least and that the
+// same entry uses (its question, another phrasing, its answer). The index reads
+// it as that word and leaves it out of the speller.
+//
+// A word that an answer uses is the base's own spelling, not a typo: the
+// médiathèque « Colette » is not « collecte ». The correction must be a word of
+// the entry: over a large base the closest frequent French word is often
+// another topic's (« mediatek » would read « mediateur », « Valfleur »
+// « valeur »), and a typo left as vocabulary costs less than a wrong reading.
+//
+// written holds the words of the answers that lex does not know.
+func typosOf(entries []*kb.Entry, freq map[string]int, written map[string]bool, lex *french.Lexicon) map[string]string {
 	if lex == nil {
 		return nil // without a word list every rare word would look misspelt
 	}
@@ -23,17 +35,48 @@ func typosOf(freq map[string]int, lex *french.Lexicon) map[string]string {
 	if len(trusted) == len(freq) {
 		return nil
 	}
+	in := map[string][]int{} // a suspect word of the phrasings → the entries whose phrasings hold it
+	for i, e := range entries {
+		for _, p := range e.Phrasings() {
+			for _, w := range french.Words(p) {
+				if _, ok := freq[w]; ok && !lex.Known(w) {
+					if ws := in[w]; len(ws) == 0 || ws[len(ws)-1] != i {
+						in[w] = append(ws, i)
+					}
+				}
+			}
+		}
+	}
 	sp := french.NewSpeller(trusted, lex)
 	typos := map[string]string{}
-	for w, n := range freq {
-		if _, ok := trusted[w]; ok {
+	for w, entriesOf := range in {
+		if written[w] {
 			continue
 		}
-		if c, ok := sp.Correct(w); ok && freq[c] >= 2*n && french.Stem(c) != french.Stem(w) {
-			typos[w] = c
+		c, ok := sp.Correct(w)
+		if !ok || freq[c] < 2*freq[w] || french.Stem(c) == french.Stem(w) {
+			continue
+		}
+		for _, i := range entriesOf {
+			if uses(entries[i], c) {
+				typos[w] = c
+				break
+			}
 		}
 	}
 	return typos
+}
+
+// uses reports whether an entry's question, phrasings or answer hold the word w.
+func uses(e *kb.Entry, w string) bool {
+	for _, p := range append(e.Phrasings(), e.Answer) {
+		for _, x := range french.Words(p) {
+			if x == w {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // phrasingWords returns the words of one of the base's phrasings, its typos

@@ -48,3 +48,30 @@ func TestBackgroundKeptBesideManyPhrasings(t *testing.T) {
 		t.Errorf("« combien coûte un timbre ? »: %+v, want it close to the background question", cs)
 	}
 }
+
+// TestTypoIsNoWordOfTheBase: a word that is not French is no typo when an
+// answer uses it (the name of the médiathèque is not « collecte »), nor when the
+// word it would read as is another entry's (« mediatek » is the médiathèque's,
+// not the ombudsman's « mediateur », the closest frequent word of a large base).
+func TestTypoIsNoWordOfTheBase(t *testing.T) {
+	entries := []kb.Entry{
+		{ID: "mediatheque", Question: "Quels sont les horaires de la médiathèque ?",
+			Answer:       "La médiathèque Colette ouvre le samedi.",
+			Alternatives: []string{"mediatek ouvert samedi", "la médiathèque Colette ferme quand", "horaires médiathèque"}},
+		{ID: "collecte", Question: "Quand passe la collecte des ordures ?", Answer: "La collecte passe le lundi.",
+			Alternatives: []string{"jour de collecte", "collecte des encombrants", "collecte du verre"}},
+		{ID: "mediateur", Question: "Comment saisir le médiateur ?", Answer: "Écrivez au médiateur.",
+			Alternatives: []string{"médiateur de la consommation", "médiateur des impôts", "recours au médiateur"}},
+	}
+	ix := NewIndex(entries, NewLanguage(kb.FrenchWords(), nil))
+	for _, w := range []string{"colette", "mediatek"} {
+		if c, ok := ix.typos[w]; ok {
+			t.Errorf("%q taken for a typo of %q", w, c)
+		}
+	}
+	for _, text := range []string{"mediatek ouvert samedi", "la mediatek colette"} {
+		if cs := ix.search(ix.analyze(text), "", 1); len(cs) == 0 || cs[0].Entry.ID != "mediatheque" {
+			t.Errorf("%q (%s): %v, want mediatheque first", text, ix.analyze(text).describe(), cs)
+		}
+	}
+}

@@ -54,3 +54,15 @@ func TestOsaDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestSpellerTieIsStable: two vocabulary words as close and as frequent give the
+// same correction whatever order the vocabulary's map hands them in, so that the
+// same knowledge base always reads a message, and its typos (see bot), the same.
+func TestSpellerTieIsStable(t *testing.T) {
+	for range 50 {
+		sp := NewSpeller(map[string]int{"maison": 2, "raison": 2, "saison": 2}, nil)
+		if got, ok := sp.Correct("gaison"); got != "maison" || !ok {
+			t.Fatalf("Correct(gaison) = %q, %v; want maison, the first in alphabetical order of the closest", got, ok)
+		}
+	}
+}

@@ -34,8 +34,10 @@ func Words(s string) []string {
 			w = "auto" + w
 		case w == "marche" && works(raw, i):
 			w = "fonctionne"
-		case w == "poste" && i > 0 && (raw[i-1] == "la" || raw[i-1] == "de"):
-			w = "laposte" // the post office (« la poste », « bureau de poste »), not a job
+		case w == "poste" && i > 0 && (raw[i-1] == "la" || raw[i-1] == "de" && i > 1 && raw[i-2] == "bureau"):
+			// The post office (« la poste », « bureau de poste »), not a job
+			// (« un poste », « fiche de poste », « changement de poste »).
+			w = "laposte"
 		case w == "caisse" && fund(raw, i):
 			out = append(out, w) // not the slang car of « ma caisse est en panne »
 			continue

@@ -29,6 +29,7 @@ func TestWords(t *testing.T) {
 		{"les cars scolaires", []string{"les", "autocars", "scolaires"}},
 		{"ma caisse est en panne", []string{"ma", "voiture", "est", "en", "panne"}},
 		{"un poste à la mairie, et la poste ?", []string{"un", "poste", "a", "la", "mairie", "et", "la", "laposte"}},
+		{"fiche de poste, changement de poste, bureau de poste", []string{"fiche", "de", "poste", "changement", "de", "poste", "bureau", "de", "laposte"}},
 		{"la caisse primaire et la caisse d'allocations familiales", []string{"la", "caisse", "primaire", "et", "la", "caisse", "d", "allocations", "familiales"}},
 		// A placeholder goes with the label and function words that introduce it.
 		{"mon tel [TELEPHONE] et mon iban [IBAN], passeport perdu", []string{"passeport", "perdu"}},
