@@ -29,7 +29,7 @@ var shorthand = map[string]string{
 	"jdc": "journee defense citoyennete", "caf": "caf", "plu": "plu", "pc": "permis construire", "dp": "declaration prealable",
 	"bb": "bebe", "bebe": "bebe", "gosse": "enfant", "gosses": "enfants", "gamin": "enfant", "gamins": "enfants",
 	"gamine": "enfant", "mome": "enfant", "momes": "enfants", "mioche": "enfant", "petiot": "enfant",
-	"boulot": "travail", "taf": "travail", "job": "emploi", "bagnole": "voiture", "caisse": "voiture", "tacos": "tacos",
+	"boulot": "travail", "taf": "travail", "job": "emploi", "bagnole": "voiture", "tacos": "tacos",
 	"poubel": "poubelle", "poubelles": "poubelles", "ordure": "ordures", "teuf": "fete", "bouquin": "livre", "bouquins": "livres",
 	"flic": "police", "flics": "police", "keuf": "police", "keufs": "police", "toutou": "chien", "clebs": "chien", "chat": "chat",
 	"appart": "appartement", "apart": "appartement", "hlm": "logement social", "proprio": "proprietaire",

@@ -38,9 +38,8 @@ func Words(s string) []string {
 			// The post office (« la poste », « bureau de poste »), not a job
 			// (« un poste », « fiche de poste », « changement de poste »).
 			w = "laposte"
-		case w == "caisse" && fund(raw, i):
-			out = append(out, w) // not the slang car of « ma caisse est en panne »
-			continue
+		case w == "caisse" && i > 0 && possessive[raw[i-1]] && !fund(raw, i):
+			w = "voiture" // the slang car of « ma caisse est en panne », not a fund or a till
 		}
 		if exp, ok := shorthand[w]; ok {
 			out = append(out, strings.Fields(exp)...)
@@ -66,12 +65,18 @@ func ContentWords(text string) []string {
 	return out
 }
 
-// fundWords follow a « caisse » that is a fund or an office, not a car: « caisse
-// primaire », « caisse d'allocations familiales », « caisse de retraite ».
+// possessive are the words before a « caisse » that is someone's car (« ma caisse
+// a été embarquée »); any other is a fund (« caisse primaire », « caisse
+// d'allocations »), a till (« à la caisse de la piscine ») or a box (« une caisse
+// à compost »).
+var possessive = setOf(`ma ta sa notre votre leur`)
+
+// fundWords follow a « caisse » that is a fund even after a possessive: « ma
+// caisse de retraite », « sa caisse primaire ».
 var fundWords = setOf(`primaire allocation allocations retraite nationale complementaire maladie assurance ecoles epargne depots securite mutualite`)
 
-// fund reports a « caisse » (raw[i], folded) that names a fund: followed by one
-// of fundWords, directly or after « de », « d' », « des ».
+// fund reports a « caisse » (raw[i], folded) followed by one of fundWords,
+// directly or after « de », « d' », « des ».
 func fund(raw []string, i int) bool {
 	for j := i + 1; j < len(raw) && j <= i+2; j++ {
 		if fundWords[raw[j]] {

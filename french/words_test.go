@@ -31,6 +31,8 @@ func TestWords(t *testing.T) {
 		{"un poste à la mairie, et la poste ?", []string{"un", "poste", "a", "la", "mairie", "et", "la", "laposte"}},
 		{"fiche de poste, changement de poste, bureau de poste", []string{"fiche", "de", "poste", "changement", "de", "poste", "bureau", "de", "laposte"}},
 		{"la caisse primaire et la caisse d'allocations familiales", []string{"la", "caisse", "primaire", "et", "la", "caisse", "d", "allocations", "familiales"}},
+		{"ma caisse de retraite", []string{"ma", "caisse", "de", "retraite"}},
+		{"payer à la caisse de la piscine, une caisse à compost", []string{"payer", "a", "la", "caisse", "de", "la", "piscine", "une", "caisse", "a", "compost"}},
 		// A placeholder goes with the label and function words that introduce it.
 		{"mon tel [TELEPHONE] et mon iban [IBAN], passeport perdu", []string{"passeport", "perdu"}},
 		{"écrivez à [EMAIL] merci", []string{"ecrivez", "merci"}},
