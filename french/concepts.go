@@ -27,7 +27,7 @@ repas (Portage de repas): portage_repas portage repas_domicile repas_livres repa
 chaleur (Canicule): canicule chaleur chaleurs fortes_chaleurs climatise climatisee climatisation brumisateur ventilateur etouffe degres rafraichir fraicheur
 froid (Grand froid et neige): froid grand_froid gel neige chasse_neige verglas deneigement salage bac_sel saleuse saler deneiger
 energie (Énergie et rénovation): chauffage isolation renovation renovation_energetique panneaux_solaires solaire facture_energie economies_energie passoire_thermique chaudiere
-nuisibles (Nuisibles et insectes): frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes essaim insecte insectes desinsectisation moustique moustiques moustique_tigre punaises_de_lit cafards
+nuisibles (Nuisibles et insectes): bestiole bestioles frelon frelons frelon_asiatique guepe guepes nid_frelons nid_guepes essaim insecte insectes desinsectisation moustique moustiques moustique_tigre punaises_de_lit cafards
 nature (Nature et environnement): compost composteur composteurs biodiversite abeilles pollution qualite_air pesticides
 conseil (Élus et conseil municipal): maire adjoint_maire adjoint elus elu conseil_municipal deliberation reunion_publique conseillers_municipaux
 circulation (Circulation et vitesse): vitesse radar ralentisseur ralentisseurs dos_ane sens_unique circulation feux_tricolores zone_30 limitation_vitesse
