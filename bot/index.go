@@ -87,6 +87,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	ix := &Index{byID: map[string]int{}, postings: map[string][]posting{}}
 	freq := map[string]int{}
 	written := map[string]bool{} // the words of the answers that are not French (see [typosOf])
+	var vocab []map[string]bool  // entry → the words of its phrasings and answer (see [typosOf])
 	for i := range entries {
 		e := &entries[i]
 		if !e.Answering() {
@@ -94,9 +95,11 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 		}
 		ix.byID[e.ID] = len(ix.entries)
 		ix.entries = append(ix.entries, e)
+		words := map[string]bool{}
 		for _, p := range e.Phrasings() {
 			for _, w := range french.Words(p) {
 				freq[w]++
+				words[w] = true
 			}
 		}
 		for _, w := range french.Words(e.Answer) {
@@ -106,14 +109,16 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			if !lang.lexicon().Known(w) {
 				written[w] = true
 			}
+			words[w] = true
 		}
+		vocab = append(vocab, words)
 	}
 	for w := range freq {
 		if french.IsStopword(w) {
 			delete(freq, w)
 		}
 	}
-	ix.typos = typosOf(ix.entries, freq, written, lang.lexicon())
+	ix.typos = typosOf(vocab, freq, written, lang.lexicon())
 	for w := range ix.typos {
 		delete(freq, w)
 	}

@@ -1,9 +1,6 @@
 package bot
 
-import (
-	"github.com/parvis-civic/parvis/french"
-	"github.com/parvis-civic/parvis/kb"
-)
+import "github.com/parvis-civic/parvis/french"
 
 // Phrasings written as citizens write carry their typos (« passport »,
 // « biblioteque »), the more so when they come from citizens themselves (a
@@ -21,8 +18,10 @@ import (
 // another topic's (« mediatek » would read « mediateur », « Valfleur »
 // « valeur »), and a typo left as vocabulary costs less than a wrong reading.
 //
-// written holds the words of the answers that lex does not know.
-func typosOf(entries []*kb.Entry, freq map[string]int, written map[string]bool, lex *french.Lexicon) map[string]string {
+// vocab holds each entry's words (its question, phrasings and answer, as the
+// index's first pass read them); written the words of the answers that lex does
+// not know.
+func typosOf(vocab []map[string]bool, freq map[string]int, written map[string]bool, lex *french.Lexicon) map[string]string {
 	if lex == nil {
 		return nil // without a word list every rare word would look misspelt
 	}
@@ -35,48 +34,29 @@ func typosOf(entries []*kb.Entry, freq map[string]int, written map[string]bool, 
 	if len(trusted) == len(freq) {
 		return nil
 	}
-	in := map[string][]int{} // a suspect word of the phrasings → the entries whose phrasings hold it
-	for i, e := range entries {
-		for _, p := range e.Phrasings() {
-			for _, w := range french.Words(p) {
-				if _, ok := freq[w]; ok && !lex.Known(w) {
-					if ws := in[w]; len(ws) == 0 || ws[len(ws)-1] != i {
-						in[w] = append(ws, i)
-					}
-				}
+	in := map[string][]int{} // a suspect word of the phrasings → the entries that hold it
+	for i, words := range vocab {
+		for w := range words {
+			if _, ok := freq[w]; ok && !lex.Known(w) && !written[w] {
+				in[w] = append(in[w], i)
 			}
 		}
 	}
 	sp := french.NewSpeller(trusted, lex)
 	typos := map[string]string{}
 	for w, entriesOf := range in {
-		if written[w] {
-			continue
-		}
 		c, ok := sp.Correct(w)
 		if !ok || freq[c] < 2*freq[w] || french.Stem(c) == french.Stem(w) {
 			continue
 		}
 		for _, i := range entriesOf {
-			if uses(entries[i], c) {
+			if vocab[i][c] {
 				typos[w] = c
 				break
 			}
 		}
 	}
 	return typos
-}
-
-// uses reports whether an entry's question, phrasings or answer hold the word w.
-func uses(e *kb.Entry, w string) bool {
-	for _, p := range append(e.Phrasings(), e.Answer) {
-		for _, x := range french.Words(p) {
-			if x == w {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // phrasingWords returns the words of one of the base's phrasings, its typos
