@@ -79,7 +79,7 @@ func (s *Speller) Correct(w string) (string, bool) {
 			// Ties go to the first in alphabetical order: candidates come in
 			// the order of the vocabulary's map, which changes from run to run.
 			if f := s.freq[cand]; dist < bestDist || dist == bestDist && (f > bestFreq || f == bestFreq && cand < best) {
-				best, bestDist, bestFreq = cand, dist, s.freq[cand]
+				best, bestDist, bestFreq = cand, dist, f
 			}
 		}
 	}
