@@ -27,6 +27,10 @@ func TestConversationWithoutEntriesOfItsOwn(t *testing.T) {
 		{"bonjour", Smalltalk, "conversation_salutation"},
 		{"bjr", Smalltalk, "conversation_salutation"},
 		{"merci bcp", Smalltalk, "conversation_remerciement"},
+		// Words that go with a greeting or a thanks draw no entry that uses them.
+		{"bsr tt le monde", Smalltalk, "conversation_salutation"},
+		{"merci pour tou c tré clair", Smalltalk, "conversation_remerciement"},
+		{"merci bien, c'est bien aimable à vous", Smalltalk, "conversation_remerciement"},
 		{"au revoir", Smalltalk, "conversation_au_revoir"},
 		{"test", Smalltalk, "conversation_essai"},
 		{"ok", Smalltalk, "conversation_accord"},

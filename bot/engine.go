@@ -28,10 +28,12 @@ package bot
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -214,6 +216,11 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 	// Each view of the message (see [Index.views]) is searched. The first
 	// question of a message that asks several is answered when it can be; else
 	// the most confident view decides, the first on a tie.
+	if words, ok := french.CourtesyOnly(text); ok {
+		// A greeting or a thanks with words that ask nothing (« bonsoir tout le
+		// monde »): those words would only draw an entry that uses them.
+		text = strings.Join(words, " ")
+	}
 	if d, ok := conversational(ix.conversation, text, audience); ok {
 		return d
 	}

@@ -36,6 +36,30 @@ func IsStopword(w string) bool { return stopwords[w] }
 // IsCourtesy reports whether w, a word of [Words], is a greeting or a thanks.
 func IsCourtesy(w string) bool { return courtesy[w] }
 
+// courtesyFill are the words that go with a greeting or a thanks and ask
+// nothing: « bonsoir tout le monde », « merci pour tout, c'est très clair »,
+// « merci bien, c'est bien aimable à vous », « merci pour votre aide ». Some
+// as citizens type them (« tou », « tré »).
+var courtesyFill = setOf(`monde clair claire aimable gentil gentille sympa sympathique beaucoup trop vraiment
+infiniment mille equipe reponse reponses aide rapide rapidement efficace precis precieux excellent excellente
+tou tre tres tré trè bcp grave enorme pour`)
+
+// CourtesyOnly returns the greetings and thanks of a message that says nothing
+// else (see courtesyFill): « bsr tt le monde » is « bonsoir ». ok is false
+// when the message asks something, or holds no greeting or thanks.
+func CourtesyOnly(text string) (words []string, ok bool) {
+	for _, w := range Words(text) {
+		switch {
+		case courtesy[w]:
+			words = append(words, w)
+		case stopwords[w] || courtesyFill[w]:
+		default:
+			return nil, false
+		}
+	}
+	return words, len(words) > 0
+}
+
 // setOf makes a set of the folded words of s.
 func setOf(s string) map[string]bool {
 	m := map[string]bool{}

@@ -125,3 +125,31 @@ func TestWordList(t *testing.T) {
 		t.Error("a missing word list gave words")
 	}
 }
+
+// TestCourtesyOnly: a greeting or a thanks with words that ask nothing is that
+// greeting or thanks; a message that names anything else is not.
+func TestCourtesyOnly(t *testing.T) {
+	for text, want := range map[string]string{
+		"bsr tt le monde":                       "bonsoir",
+		"Merci pour tout, c'est très clair !":   "merci",
+		"merci bien, c'est bien aimable à vous": "merci",
+		"bonjour":                               "bonjour",
+		"Bonjour et merci pour votre aide":      "bonjour merci",
+	} {
+		got, ok := CourtesyOnly(text)
+		if !ok || strings.Join(got, " ") != want {
+			t.Errorf("CourtesyOnly(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+	for _, text := range []string{
+		"merci, et pour la cantine ?",
+		"bonjour tout le monde, mon chien a disparu",
+		"bonsoir, la piscine ouvre quand ?",
+		"c'est très clair",
+		"tout le monde",
+	} {
+		if got, ok := CourtesyOnly(text); ok {
+			t.Errorf("CourtesyOnly(%q) = %q, want a message that says more", text, got)
+		}
+	}
+}
