@@ -82,8 +82,36 @@ func (p *Projector) Run(ctx context.Context) error {
 		ErrorLogger:    kafka.LoggerFunc(func(msg string, args ...any) { p.cfg.Logger.Debug(fmt.Sprintf(msg, args...)) }),
 	})
 	defer r.Close()
-	var msgs []kafka.Message
+	// The work is in two halves of about the same cost, run at once: this
+	// goroutine fetches and decodes a batch while insertLoop inserts and
+	// commits the one before it. Batches are committed in the order fetched.
 	lag := newLagMeter()
+	batches := make(chan *prepared)
+	failed := make(chan error, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() { failed <- p.insertLoop(ctx, r, batches, lag) })
+	err := p.fetchLoop(ctx, r, batches, failed, lag)
+	close(batches)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-failed:
+		default:
+		}
+	}
+	if ctx.Err() != nil {
+		// Shutting down: what was fetched but not inserted is not committed,
+		// and will be delivered again.
+		return nil
+	}
+	return err
+}
+
+// fetchLoop gathers batches of up to cfg.Batch messages, or what came within
+// cfg.Flush, and hands each, decoded, to insertLoop. It returns when ctx is done,
+// or with insertLoop's error when that stopped.
+func (p *Projector) fetchLoop(ctx context.Context, r *kafka.Reader, batches chan<- *prepared, failed <-chan error, lag *lagMeter) error {
+	var msgs []kafka.Message
 	deadline := time.Now().Add(p.cfg.Flush)
 	for {
 		fctx, cancel := context.WithDeadline(ctx, deadline)
@@ -96,8 +124,6 @@ func (p *Projector) Run(ctx context.Context) error {
 				continue
 			}
 		case ctx.Err() != nil:
-			// Shutting down: what was fetched but not inserted is not committed,
-			// and will be delivered again.
 			return nil
 		case errors.Is(err, context.DeadlineExceeded):
 		default:
@@ -107,36 +133,71 @@ func (p *Projector) Run(ctx context.Context) error {
 			}
 		}
 		if len(msgs) > 0 {
-			if err := p.project(ctx, msgs); err != nil {
-				if ctx.Err() != nil {
-					return nil // shutting down mid-batch: nothing committed, redelivered at start
-				}
+			b, err := p.prepare(ctx, msgs)
+			if err != nil {
+				return nil // shutting down while sending a dead letter
+			}
+			select {
+			case batches <- b:
+			case err := <-failed:
 				return err
+			case <-ctx.Done():
+				return nil
 			}
-			if err := r.CommitMessages(ctx, msgs...); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				p.cfg.Logger.Warn("projector: commit offsets", slog.Any("error", err))
-			}
-			lagSeconds.Set(time.Since(msgs[len(msgs)-1].Time).Seconds())
-			lag.committed(msgs, time.Now())
-			msgs = msgs[:0]
+			msgs = nil // b holds them
+		}
+		select {
+		case err := <-failed:
+			return err
+		default:
 		}
 		lag.sweep(time.Now())
 		deadline = time.Now().Add(p.cfg.Flush)
 	}
 }
 
-// project decodes a batch, sends undecodable events to the dead-letter topic and
-// inserts the rest but those of erased conversations, retrying with back-off
-// while ClickHouse refuses or is down.
+// insertLoop inserts the batches fetchLoop prepares and commits their offsets,
+// in order, until batches is closed.
+func (p *Projector) insertLoop(ctx context.Context, r *kafka.Reader, batches <-chan *prepared, lag *lagMeter) error {
+	for b := range batches {
+		if err := p.insert(ctx, b); err != nil {
+			return err
+		}
+		if err := r.CommitMessages(ctx, b.msgs...); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			p.cfg.Logger.Warn("projector: commit offsets", slog.Any("error", err))
+		}
+		lagSeconds.Set(time.Since(b.msgs[len(b.msgs)-1].Time).Seconds())
+		lag.committed(b.msgs, time.Now())
+	}
+	return nil
+}
+
+// prepared is a batch of messages decoded into the rows they make.
+type prepared struct {
+	msgs  []kafka.Message
+	rows  Batch
+	types map[string]int // events per type
+	hours []time.Time    // the hours whose rollup changes
+}
+
+// project decodes and inserts a batch (see [Projector.prepare] and
+// [Projector.insert]).
 func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	b := Batch{}
-	types := map[string]int{}
-	touched := map[time.Time]bool{} // hours whose rollup changes
+	b, err := p.prepare(ctx, msgs)
+	if err != nil {
+		return err
+	}
+	return p.insert(ctx, b)
+}
+
+// prepare decodes a batch, sends undecodable events to the dead-letter topic and
+// makes the rows of the rest but those of erased conversations.
+func (p *Projector) prepare(ctx context.Context, msgs []kafka.Message) (*prepared, error) {
+	b := &prepared{msgs: msgs, rows: Batch{}, types: map[string]int{}}
+	touched := map[time.Time]bool{}
 	type decoded struct {
 		env     events.Envelope
 		payload events.Payload
@@ -151,7 +212,7 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 				if derr := p.dl.DeadLetter(ctx, m, err.Error()); derr == nil {
 					break
 				} else if !sleep(ctx, time.Second) {
-					return ctx.Err()
+					return nil, ctx.Err()
 				}
 			}
 			continue
@@ -166,27 +227,34 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 			skippedErased.Inc()
 			continue
 		}
-		b.Project(env, ev.payload)
-		types[env.Type]++
+		b.rows.Project(env, ev.payload)
+		b.types[env.Type]++
 		if env.Type == events.TypeBotDecision {
 			touched[env.At.Truncate(time.Hour)] = true
 		}
 	}
-	hours := make([]time.Time, 0, len(touched))
 	for h := range touched {
-		hours = append(hours, h)
+		b.hours = append(b.hours, h)
 	}
+	return b, nil
+}
+
+// insert inserts a prepared batch, retrying with back-off while ClickHouse
+// refuses or is down.
+func (p *Projector) insert(ctx context.Context, b *prepared) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	backoff := 100 * time.Millisecond
 	for {
 		start := time.Now()
-		err := b.Insert(ctx, p.store, "")
+		err := b.rows.Insert(ctx, p.store, "")
 		if err == nil {
-			err = rollUp(ctx, p.store, hours, "")
+			err = rollUp(ctx, p.store, b.hours, "")
 		}
 		if err == nil {
 			insertLatency.Observe(time.Since(start).Seconds())
-			batchSize.Observe(float64(len(msgs)))
-			for t, n := range types {
+			batchSize.Observe(float64(len(b.msgs)))
+			for t, n := range b.types {
 				projected.WithLabelValues(t).Add(float64(n))
 			}
 			return nil
