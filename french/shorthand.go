@@ -1,5 +1,11 @@
 package french
 
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+)
+
 // shorthand maps SMS shorthand, oral contractions and common colloquial words to
 // standard (folded) French. It is applied before spelling correction.
 var shorthand = map[string]string{
@@ -39,4 +45,27 @@ var shorthand = map[string]string{
 	"jsp": "je sais pas", "jfai": "je fais", "jfais": "je fais", "jvoudrais": "je voudrais", "doi": "dois",
 	"kes": "qu est ce", "keske": "qu est ce que", "kesk": "qu est ce que", "kesske": "qu est ce que",
 	"vs": "vous", "dsl": "desole", "pcq": "parce que", "pck": "parce que", "mtn": "maintenant", "wesh": "salut",
+}
+
+// slangText is the familiar French that citizens write for the standard word
+// (« ma daronne », « la cantoche », « mon clebs »): see slang.txt.
+//
+//go:embed slang.txt
+var slangText string
+
+// The slang words join shorthand; a word shorthand reads already keeps its
+// reading.
+func init() {
+	for n, line := range strings.Split(slangText, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		word, standard, ok := strings.Cut(line, "\t")
+		if !ok || word != Fold(word) || standard != Fold(standard) {
+			panic(fmt.Sprintf("french: slang.txt line %d: want « word<TAB>standard words », folded: %q", n+1, line))
+		}
+		if _, known := shorthand[word]; !known {
+			shorthand[word] = standard
+		}
+	}
 }

@@ -153,3 +153,23 @@ func TestCourtesyOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestSlang: familiar words are read as the standard word a town's pages use;
+// a word with another common meaning is not (« sous le pont »).
+func TestSlang(t *testing.T) {
+	for text, want := range map[string]string{
+		"ma daronne est décédée":           "mere",
+		"la cantoche c'est combien":        "cantine",
+		"j'ai plus une thune":              "argent",
+		"le proprio de ma piaule":          "logement",
+		"les keufs sont passés":            "police",
+		"les horaires de la mairie le sam": "samedi",
+	} {
+		if ws := Words(text); !slices.Contains(ws, want) {
+			t.Errorf("Words(%q) = %q, want %q among them", text, ws, want)
+		}
+	}
+	if ws := Words("il dort sous le pont"); !slices.Contains(ws, "sous") || slices.Contains(ws, "argent") {
+		t.Errorf("« sous le pont » read as %q", ws)
+	}
+}
