@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -156,23 +158,71 @@ func (p *Projector) fetchLoop(ctx context.Context, r *kafka.Reader, batches chan
 	}
 }
 
+// rollupEvery is how often the hourly rollup (usage_hourly) is recomputed for
+// the hours the batches inserted since touched. Recomputing an hour reads all
+// its decisions: done after every batch, in a busy hour, it was most of the
+// projector's work. A batch's offsets are committed once a rollup that counts it
+// is done: a crash before that has the batch delivered again (its rows
+// deduplicated by event id) and its hours rolled up then.
+const rollupEvery = 2 * time.Second
+
 // insertLoop inserts the batches fetchLoop prepares and commits their offsets,
-// in order, until batches is closed.
+// in order, until batches is closed; then, on the way out, it rolls up and
+// commits what it has inserted.
 func (p *Projector) insertLoop(ctx context.Context, r *kafka.Reader, batches <-chan *prepared, lag *lagMeter) error {
-	for b := range batches {
-		if err := p.insert(ctx, b); err != nil {
-			return err
+	var (
+		held  []kafka.Message // inserted, not committed yet
+		hours = map[time.Time]bool{}
+		last  = time.Now()
+		tick  = time.NewTicker(rollupEvery / 4)
+	)
+	defer tick.Stop()
+	settle := func(ctx context.Context) {
+		if len(hours) > 0 {
+			if err := p.rollUp(ctx, hours); err != nil {
+				if ctx.Err() == nil {
+					p.cfg.Logger.Warn("projector: hourly rollup failed, retrying", slog.Any("error", err))
+				}
+				return
+			}
+			clear(hours)
+			last = time.Now()
 		}
-		if err := r.CommitMessages(ctx, b.msgs...); err != nil {
-			if ctx.Err() != nil {
+		if err := r.CommitMessages(ctx, held...); err != nil {
+			if ctx.Err() == nil {
+				p.cfg.Logger.Warn("projector: commit offsets", slog.Any("error", err))
+			}
+		}
+		lagSeconds.Set(time.Since(held[len(held)-1].Time).Seconds())
+		lag.committed(held, time.Now())
+		held = nil
+	}
+	for {
+		select {
+		case b, ok := <-batches:
+			if !ok {
+				if len(held) > 0 {
+					// Stopping: what was inserted is rolled up and committed,
+					// within a bound, or delivered again at the next start.
+					stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+					settle(stop)
+					cancel()
+				}
 				return nil
 			}
-			p.cfg.Logger.Warn("projector: commit offsets", slog.Any("error", err))
+			if err := p.insert(ctx, b); err != nil {
+				return err
+			}
+			held = append(held, b.msgs...)
+			for _, h := range b.hours {
+				hours[h] = true
+			}
+		case <-tick.C:
 		}
-		lagSeconds.Set(time.Since(b.msgs[len(b.msgs)-1].Time).Seconds())
-		lag.committed(b.msgs, time.Now())
+		if len(held) > 0 && (len(hours) == 0 || time.Since(last) >= rollupEvery) {
+			settle(ctx)
+		}
 	}
-	return nil
 }
 
 // prepared is a batch of messages decoded into the rows they make.
@@ -183,14 +233,28 @@ type prepared struct {
 	hours []time.Time    // the hours whose rollup changes
 }
 
-// project decodes and inserts a batch (see [Projector.prepare] and
-// [Projector.insert]).
+// project decodes and inserts a batch and rolls up its hours at once (see
+// [Projector.prepare], [Projector.insert]).
 func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 	b, err := p.prepare(ctx, msgs)
 	if err != nil {
 		return err
 	}
-	return p.insert(ctx, b)
+	if err := p.insert(ctx, b); err != nil {
+		return err
+	}
+	hours := map[time.Time]bool{}
+	for _, h := range b.hours {
+		hours[h] = true
+	}
+	return p.rollUp(ctx, hours)
+}
+
+// rollUp recomputes the hourly rollup of the given hours.
+func (p *Projector) rollUp(ctx context.Context, hours map[time.Time]bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return rollUp(ctx, p.store, slices.Collect(maps.Keys(hours)), "")
 }
 
 // prepare decodes a batch, sends undecodable events to the dead-letter topic and
@@ -239,8 +303,8 @@ func (p *Projector) prepare(ctx context.Context, msgs []kafka.Message) (*prepare
 	return b, nil
 }
 
-// insert inserts a prepared batch, retrying with back-off while ClickHouse
-// refuses or is down.
+// insert inserts a prepared batch's rows (its hours are rolled up later, see
+// rollupEvery), retrying with back-off while ClickHouse refuses or is down.
 func (p *Projector) insert(ctx context.Context, b *prepared) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -248,9 +312,6 @@ func (p *Projector) insert(ctx context.Context, b *prepared) error {
 	for {
 		start := time.Now()
 		err := b.rows.Insert(ctx, p.store, "")
-		if err == nil {
-			err = rollUp(ctx, p.store, b.hours, "")
-		}
 		if err == nil {
 			insertLatency.Observe(time.Since(start).Seconds())
 			batchSize.Observe(float64(len(b.msgs)))

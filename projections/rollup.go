@@ -28,14 +28,16 @@ func rollUp(ctx context.Context, s Store, hours []time.Time, suffix string) erro
 	return nil
 }
 
-// rollUpRange recomputes [from, to). The join is ALL: each conversation has one
+// rollUpRange recomputes [from, to), reading the conversations of those hours
+// only (not every conversation ever held). The join is ALL: each conversation has one
 // row after FINAL, and an ANY INNER JOIN keeps one row per key on both sides on
 // current ClickHouse (chDB), which counted one question per conversation.
 func rollUpRange(ctx context.Context, s Store, from, to time.Time, suffix string) error {
 	err := s.Exec(ctx, fmt.Sprintf(`INSERT INTO usage_hourly%[1]s (hour, tenant, audience, outcome, entry_id, messages, version)
 		SELECT toStartOfHour(at) AS hour, tenant, audience, outcome, top AS entry_id, count() AS messages, %[4]d AS version
 		FROM (SELECT conversation_id, tenant, at, outcome, candidates[1] AS top FROM decisions%[1]s FINAL WHERE at >= %[2]s AND at < %[3]s) AS d
-		ALL INNER JOIN (SELECT conversation_id, audience FROM conversations%[1]s FINAL WHERE campaign = '') AS c USING conversation_id
+		ALL INNER JOIN (SELECT conversation_id, audience FROM conversations%[1]s FINAL WHERE campaign = ''
+			AND conversation_id IN (SELECT conversation_id FROM decisions%[1]s WHERE at >= %[2]s AND at < %[3]s)) AS c USING conversation_id
 		GROUP BY hour, tenant, audience, outcome, entry_id`, suffix, TimeLit(from), TimeLit(to), time.Now().UnixNano()))
 	if err != nil {
 		return fmt.Errorf("projections: roll up %s–%s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
