@@ -1,6 +1,7 @@
 package french
 
 import (
+	_ "embed"
 	"iter"
 	"slices"
 	"strings"
@@ -73,9 +74,30 @@ bonjour bonsoir salut coucou hello hi allo
 merci remercie remercier remerciements
 `
 
-var synonyms = func() map[string][]string {
+// relatedText holds the groups of related words (see related.txt).
+//
+//go:embed related.txt
+var relatedText string
+
+// relatedGroups are relatedText without its comments.
+var relatedGroups = func() string {
+	var b strings.Builder
+	for line := range strings.SplitSeq(relatedText, "\n") {
+		if !strings.HasPrefix(line, "#") {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}()
+
+// synonyms hold both kinds of groups: the engine matches through either.
+var synonyms = groupsOf(synonymGroups + relatedGroups)
+
+// groupsOf maps each word of the groups (one a line) to the other words of its
+// group.
+func groupsOf(text string) map[string][]string {
 	m := map[string][]string{}
-	for _, line := range strings.Split(synonymGroups, "\n") {
+	for _, line := range strings.Split(text, "\n") {
 		group := strings.Fields(line)
 		for _, w := range group {
 			for _, o := range group {
@@ -86,7 +108,7 @@ var synonyms = func() map[string][]string {
 		}
 	}
 	return m
-}()
+}
 
 // canonical maps every word of a synonym group but the first to the first.
 var canonical = func() map[string]string {
@@ -100,8 +122,8 @@ var canonical = func() map[string]string {
 	return m
 }()
 
-// Synonyms returns the other words of w's synonym group, if w is in one. Words are
-// folded, as [Words] gives them.
+// Synonyms returns the other words of w's synonym group or group of related
+// words, if w is in one. Words are folded, as [Words] gives them.
 func Synonyms(w string) iter.Seq[string] { return slices.Values(synonyms[w]) }
 
 // Canonical returns the first word of w's synonym group ("appartement" →

@@ -2,6 +2,7 @@ package french
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +19,32 @@ func TestSynonyms(t *testing.T) {
 	for _, tt := range tests {
 		if got := Canonical(tt.in); got != tt.want {
 			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRelated: a citizen's word matches the administration's (« faute »,
+// « erreur »; « sanglier » under « gibier ») in the engine, but mining keeps
+// each word its own; no word is in two groups, and the file is folded.
+func TestRelated(t *testing.T) {
+	for w, want := range map[string]string{"faute": "erreur", "corriger": "rectifier", "proprio": "bailleur", "sanglier": "gibier"} {
+		if got := slices.Collect(Synonyms(w)); !slices.Contains(got, want) {
+			t.Errorf("Synonyms(%q) = %q, want %q among them", w, got, want)
+		}
+		if got := Canonical(w); got != w {
+			t.Errorf("Canonical(%q) = %q, want the word itself: mining keeps related words apart", w, got)
+		}
+	}
+	seen := map[string]int{}
+	for n, line := range strings.Split(synonymGroups+relatedGroups, "\n") {
+		for _, w := range strings.Fields(line) {
+			if Fold(w) != w {
+				t.Errorf("group %d: %q is not folded", n, w)
+			}
+			if m, ok := seen[w]; ok && m != n {
+				t.Errorf("%q is in two groups (%d and %d)", w, m, n)
+			}
+			seen[w] = n
 		}
 	}
 }
