@@ -461,8 +461,10 @@ func TestEveryDashboardReadNarrowsToOneTenant(t *testing.T) {
 	platform := bearer(adminToken)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		data, errs := post(t, tr.c, `{ overview(`+period+`) { conversations messages helpfulRate } kbSuggestions { text } }`, platform)
-		if string(data["overview"]) == `{"conversations":3,"helpfulRate":0,"messages":3}` && strings.Count(string(data["kbSuggestions"]), "text") == 2 {
+		// The hourly rollup follows the messages within a moment: wait for it too.
+		data, errs := post(t, tr.c, `{ overview(`+period+`) { conversations messages helpfulRate } kbSuggestions { text } usage(`+period+`) { messages } }`, platform)
+		if string(data["overview"]) == `{"conversations":3,"helpfulRate":0,"messages":3}` && strings.Count(string(data["kbSuggestions"]), "text") == 2 &&
+			strings.Contains(string(data["usage"]), `"messages":3`) {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -592,8 +594,8 @@ func TestOpenDataOfATerritory(t *testing.T) {
 	platform := bearer(adminToken)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		data, errs := post(t, tr.c, `{ overview(`+period+`) { conversations messages helpfulRate } }`, platform)
-		if string(data["overview"]) == `{"conversations":14,"helpfulRate":1,"messages":14}` {
+		data, errs := post(t, tr.c, `{ overview(`+period+`) { conversations messages helpfulRate } usage(`+period+`) { messages } }`, platform)
+		if string(data["overview"]) == `{"conversations":14,"helpfulRate":1,"messages":14}` && strings.Contains(string(data["usage"]), `"messages":14`) {
 			break
 		}
 		if time.Now().After(deadline) {

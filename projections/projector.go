@@ -158,23 +158,28 @@ func (p *Projector) fetchLoop(ctx context.Context, r *kafka.Reader, batches chan
 	}
 }
 
-// rollupEvery is how often the hourly rollup (usage_hourly) is recomputed for
-// the hours the batches inserted since touched. Recomputing an hour reads all
-// its decisions: done after every batch, in a busy hour, it was most of the
+// The hourly rollup (usage_hourly) is recomputed for the hours the batches
+// inserted since touched once batches pause for rollupIdle, and at least every
+// rollupEvery while they keep coming. Recomputing an hour reads all its
+// decisions: done after every batch, in a busy hour, it was most of the
 // projector's work. A batch's offsets are committed once a rollup that counts it
 // is done: a crash before that has the batch delivered again (its rows
 // deduplicated by event id) and its hours rolled up then.
-const rollupEvery = 2 * time.Second
+const (
+	rollupEvery = 2 * time.Second
+	rollupIdle  = 100 * time.Millisecond
+)
 
 // insertLoop inserts the batches fetchLoop prepares and commits their offsets,
 // in order, until batches is closed; then, on the way out, it rolls up and
 // commits what it has inserted.
 func (p *Projector) insertLoop(ctx context.Context, r *kafka.Reader, batches <-chan *prepared, lag *lagMeter) error {
 	var (
-		held  []kafka.Message // inserted, not committed yet
-		hours = map[time.Time]bool{}
-		last  = time.Now()
-		tick  = time.NewTicker(rollupEvery / 4)
+		held    []kafka.Message // inserted, not committed yet
+		hours   = map[time.Time]bool{}
+		last    = time.Now() // the last rollup
+		arrived time.Time    // the last batch
+		tick    = time.NewTicker(rollupIdle / 2)
 	)
 	defer tick.Stop()
 	settle := func(ctx context.Context) {
@@ -217,9 +222,10 @@ func (p *Projector) insertLoop(ctx context.Context, r *kafka.Reader, batches <-c
 			for _, h := range b.hours {
 				hours[h] = true
 			}
+			arrived = time.Now()
 		case <-tick.C:
 		}
-		if len(held) > 0 && (len(hours) == 0 || time.Since(last) >= rollupEvery) {
+		if len(held) > 0 && (len(hours) == 0 || time.Since(arrived) >= rollupIdle || time.Since(last) >= rollupEvery) {
 			settle(ctx)
 		}
 	}
