@@ -77,7 +77,7 @@ type Config struct {
 // README): never on its held-out sets.
 func DefaultConfig() Config {
 	return Config{AnswerThreshold: 0.45, ClarifyThreshold: 0.3, ClarifyBand: 0.85, MaxChoices: 3,
-		LongFrom: 12, LongAnswerThreshold: 0.15, LongMargin: 0.05}
+		LongFrom: 12, LongAnswerThreshold: 0.25, LongMargin: 0.05}
 }
 
 // Validate reports a configuration that cannot work.
