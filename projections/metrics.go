@@ -22,7 +22,7 @@ var (
 	})
 	insertFailures = promauto.NewCounter(prometheus.CounterOpts{
 		Namespace: "parvis", Subsystem: "projector", Name: "insert_failures_total",
-		Help: "Batch inserts that ClickHouse refused or did not answer (retried).",
+		Help: "Batch inserts and hourly rollups that ClickHouse refused or did not answer (retried).",
 	})
 	erased = promauto.NewCounter(prometheus.CounterOpts{
 		Namespace: "parvis", Subsystem: "projector", Name: "erased_conversations_total",

@@ -182,16 +182,27 @@ func (p *Projector) insertLoop(ctx context.Context, r *kafka.Reader, batches <-c
 		tick    = time.NewTicker(rollupIdle / 2)
 	)
 	defer tick.Stop()
+	// settle rolls up the hours touched, retrying with back-off while ClickHouse
+	// refuses (the next batches wait, as behind a failing insert), then commits
+	// the offsets of what it counts.
 	settle := func(ctx context.Context) {
-		if len(hours) > 0 {
-			if err := p.rollUp(ctx, hours); err != nil {
-				if ctx.Err() == nil {
-					p.cfg.Logger.Warn("projector: hourly rollup failed, retrying", slog.Any("error", err))
-				}
+		backoff := 100 * time.Millisecond
+		for len(hours) > 0 {
+			err := p.rollUp(ctx, hours)
+			if err == nil {
+				clear(hours)
+				last = time.Now()
+				break
+			}
+			if ctx.Err() != nil {
+				return // stopping: not committed, delivered again at the next start
+			}
+			insertFailures.Inc()
+			p.cfg.Logger.Warn("projector: hourly rollup failed, retrying", slog.Any("error", err), slog.Duration("backoff", backoff))
+			if !sleep(ctx, backoff) {
 				return
 			}
-			clear(hours)
-			last = time.Now()
+			backoff = min(2*backoff, 10*time.Second)
 		}
 		if err := r.CommitMessages(ctx, held...); err != nil {
 			if ctx.Err() == nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,4 +149,90 @@ func TestProjectorRetriesWhileClickHouseIsDown(t *testing.T) {
 	if rows[0].N != 45 {
 		t.Errorf("events table holds %d rows, want 45", rows[0].N)
 	}
+}
+
+// noRollup refuses the hourly rollup's statements while blocked, as a
+// ClickHouse that fails them.
+type noRollup struct {
+	Store
+	blocked atomic.Bool
+}
+
+func (n *noRollup) Exec(ctx context.Context, sql string) error {
+	if n.blocked.Load() && strings.Contains(sql, "INSERT INTO usage_hourly") {
+		return errors.New("clickhouse: usage_hourly refused")
+	}
+	return n.Store.Exec(ctx, sql)
+}
+
+// TestOffsetsWaitForTheRollup: a batch's offsets are committed only once an
+// hourly rollup counts it. While the rollup fails, the messages are in the
+// tables but no offset is committed (a projector starting then would project
+// them again, and roll their hours up); once it succeeds, without any new
+// batch, the hours are counted and the offsets committed.
+func TestOffsetsWaitForTheRollup(t *testing.T) {
+	s := sharedChDB(t)
+	reset(t, "chdb", s)
+	addr, pub := eventlogtest.Start(t)
+	at := time.Now().UTC().Truncate(time.Second)
+	evs := conversationEvents(t, 5, 4, at)
+	if err := pub.Publish(context.Background(), evs...); err != nil {
+		t.Fatal(err)
+	}
+	store := &noRollup{Store: s}
+	store.blocked.Store(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	p := NewProjector(ProjectorConfig{Brokers: []string{addr}, Group: "rollup", Flush: 50 * time.Millisecond}, store, pub)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	q := NewQueries(s)
+	waitOverview(t, q, at, Overview{Conversations: 5, Messages: 20})
+	time.Sleep(300 * time.Millisecond) // several rollups tried and refused
+	if n := committedOffsets(t, addr, "rollup"); n != 0 {
+		t.Errorf("%d offsets committed while the rollup fails, want none", n)
+	}
+	usage := func() error {
+		points, err := q.Usage(context.Background(), tenant.Everything(), at.Add(-48*time.Hour), at.Add(48*time.Hour), false)
+		n := 0
+		for _, p := range points {
+			n += p.Messages
+		}
+		if err == nil && n != 20 {
+			err = fmt.Errorf("usage counts %d messages, want 20", n)
+		}
+		return err
+	}
+	if usage() == nil {
+		t.Error("usage counted while its rollup fails")
+	}
+
+	store.blocked.Store(false)
+	eventually(t, "usage", usage)
+	eventually(t, "committed offsets", func() error {
+		if n := committedOffsets(t, addr, "rollup"); n != int64(len(evs)) {
+			return fmt.Errorf("%d offsets committed, want %d", n, len(evs))
+		}
+		return nil
+	})
+}
+
+// committedOffsets is the sum of a group's committed offsets on the
+// conversations topic (0 for a partition with none).
+func committedOffsets(t *testing.T, addr, group string) int64 {
+	t.Helper()
+	c := &kafka.Client{Addr: kafka.TCP(addr), Timeout: 5 * time.Second}
+	res, err := c.OffsetFetch(context.Background(), &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{events.TopicConversations: {0, 1, 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, p := range res.Topics[events.TopicConversations] {
+		if p.Error != nil {
+			t.Fatal(p.Error)
+		}
+		n += max(0, p.CommittedOffset)
+	}
+	return n
 }
