@@ -213,17 +213,18 @@ func (e *Engine) Decide(text string, audience kb.Audience) Decision {
 // decide takes the decision on text, whose unit vector q is nil when the engine
 // reads words alone.
 func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audience) Decision {
-	// Each view of the message (see [Index.views]) is searched. The first
-	// question of a message that asks several is answered when it can be; else
-	// the most confident view decides, the first on a tie.
+	// A greeting or a thanks with words that ask nothing (« bonsoir tout le
+	// monde ») is decided on the greeting alone: the other words would only
+	// draw an entry that uses them.
 	if words, ok := french.CourtesyOnly(text); ok {
-		// A greeting or a thanks with words that ask nothing (« bonsoir tout le
-		// monde »): those words would only draw an entry that uses them.
 		text = strings.Join(words, " ")
 	}
 	if d, ok := conversational(ix.conversation, text, audience); ok {
 		return d
 	}
+	// Each view of the message (see [Index.views]) is searched. The first
+	// question of a message that asks several is answered when it can be; else
+	// the most confident view decides, the first on a tie.
 	var a analyzed
 	d := Decision{Outcome: Unanswered}
 	var questions []*kb.Entry // each question's clear answer, when it asks several

@@ -42,7 +42,7 @@ func IsCourtesy(w string) bool { return courtesy[w] }
 // as citizens type them (« tou », « tré »).
 var courtesyFill = setOf(`monde clair claire aimable gentil gentille sympa sympathique beaucoup trop vraiment
 infiniment mille equipe reponse reponses aide rapide rapidement efficace precis precieux excellent excellente
-tou tre tres tré trè bcp grave enorme pour`)
+tou tre bcp grave enorme pour`)
 
 // CourtesyOnly returns the greetings and thanks of a message that says nothing
 // else (see courtesyFill): « bsr tt le monde » is « bonsoir ». ok is false
