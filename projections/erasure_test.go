@@ -279,3 +279,20 @@ func TestAuditSecretsNotStored(t *testing.T) {
 		})
 	}
 }
+
+// project decodes and inserts a batch and rolls up its hours at once, as Run
+// does over its two loops (see [Projector.prepare], [Projector.insert]).
+func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
+	b, err := p.prepare(ctx, msgs)
+	if err != nil {
+		return err
+	}
+	if err := p.insert(ctx, b); err != nil {
+		return err
+	}
+	hours := map[time.Time]bool{}
+	for _, h := range b.hours {
+		hours[h] = true
+	}
+	return p.rollUp(ctx, hours)
+}

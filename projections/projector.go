@@ -250,23 +250,6 @@ type prepared struct {
 	hours []time.Time    // the hours whose rollup changes
 }
 
-// project decodes and inserts a batch and rolls up its hours at once (see
-// [Projector.prepare], [Projector.insert]).
-func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
-	b, err := p.prepare(ctx, msgs)
-	if err != nil {
-		return err
-	}
-	if err := p.insert(ctx, b); err != nil {
-		return err
-	}
-	hours := map[time.Time]bool{}
-	for _, h := range b.hours {
-		hours[h] = true
-	}
-	return p.rollUp(ctx, hours)
-}
-
 // rollUp recomputes the hourly rollup of the given hours.
 func (p *Projector) rollUp(ctx context.Context, hours map[time.Time]bool) error {
 	p.mu.Lock()
