@@ -2,6 +2,7 @@ package french
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -79,5 +80,29 @@ func TestSubjectNames(t *testing.T) {
 	}
 	if got := SubjectOf([]string{"bonjour", "merci"}); got != "" {
 		t.Errorf("SubjectOf(nothing) = %q, want none", got)
+	}
+}
+
+// TestSubjectsDisjoint checks that no word of one subject reads, once folded and
+// stemmed, as a word of another: the last subject would take it silently
+// (« isolé » a senior's word, « isolation » an energy one, both « isol »).
+func TestSubjectsDisjoint(t *testing.T) {
+	owner := map[string]string{}
+	for _, s := range subjects() {
+		for _, w := range s.words {
+			var stems []string
+			for _, part := range ContentWords(strings.ReplaceAll(w, "_", " ")) {
+				stems = append(stems, Stem(part))
+			}
+			key := strings.Join(stems, "_")
+			if key == "" {
+				t.Errorf("%s: %q has no content word", s.name, w)
+				continue
+			}
+			if prev, ok := owner[key]; ok && prev != s.name {
+				t.Errorf("%q (%s) reads as %q, a word of %s too", w, s.name, key, prev)
+			}
+			owner[key] = s.name
+		}
 	}
 }
