@@ -25,12 +25,13 @@ func Words(s string) []string {
 		}
 		// "rendez-vous" is one word, whose halves mean something else; the
 		// « car » of « car scolaire » is a coach, not the conjunction (a stop word),
-		// and so are « les cars scolaires »; « ça marche », « (ne) marche plus »
+		// and so are « les cars scolaires » and a « car » after a determiner
+		// (« le car du matin », « en car »); « ça marche », « (ne) marche plus »
 		// work: folded, they would be a market (« marché »).
 		switch {
 		case w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous":
 			w = "rendezvous"
-		case (w == "car" || w == "cars") && i+1 < len(raw) && strings.HasPrefix(raw[i+1], "scolaire"):
+		case (w == "car" || w == "cars") && (i+1 < len(raw) && strings.HasPrefix(raw[i+1], "scolaire") || i > 0 && coachBefore[raw[i-1]]):
 			w = "auto" + w
 		case w == "marche" && works(raw, i):
 			w = "fonctionne"
@@ -64,6 +65,10 @@ func ContentWords(text string) []string {
 	}
 	return out
 }
+
+// coachBefore are the words after which a « car » is a coach: a conjunction
+// follows a clause, not a determiner.
+var coachBefore = setOf(`le un du au ce mon ton son notre votre leur les des aux ces mes tes ses nos vos leurs en premier dernier prochain`)
 
 // possessive are the words before a « caisse » that is someone's car (« ma caisse
 // a été embarquée »); any other is a fund (« caisse primaire », « caisse

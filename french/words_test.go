@@ -27,6 +27,8 @@ func TestWords(t *testing.T) {
 		{"le marché, ça marche comment ?", []string{"le", "marche", "ca", "fonctionne", "comment"}},
 		{"le lampadaire marche plus au marché de noël", []string{"le", "lampadaire", "fonctionne", "plus", "au", "marche", "de", "noel"}},
 		{"les cars scolaires", []string{"les", "autocars", "scolaires"}},
+		{"le car du matin est passé, car il pleuvait", []string{"le", "autocar", "du", "matin", "est", "passe", "car", "il", "pleuvait"}},
+		{"je viens en car", []string{"je", "viens", "en", "autocar"}},
 		{"ma caisse est en panne", []string{"ma", "voiture", "est", "en", "panne"}},
 		{"un poste à la mairie, et la poste ?", []string{"un", "poste", "a", "la", "mairie", "et", "la", "laposte"}},
 		{"fiche de poste, changement de poste, bureau de poste", []string{"fiche", "de", "poste", "changement", "de", "poste", "bureau", "de", "laposte"}},
