@@ -69,6 +69,11 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The log holds what encoding/json would have written.
+			std, _ := json.Marshal(p)
+			if stdEnv, _ := json.Marshal(Envelope{ev.ID, ev.Type, ev.V, ev.At, ev.ConversationID, ev.Tenant, std}); string(raw) != string(stdEnv) {
+				t.Errorf("encoded\n got %s\nwant %s", raw, stdEnv)
+			}
 			env, got, err := Decode(raw)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
@@ -87,6 +92,31 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 	for typ := range registry {
 		if !seen[typ] {
 			t.Errorf("registered type %s has no example here", typ)
+		}
+	}
+}
+
+// TestEncodedAsEncodingJSON checks the encoding of what varies most: floats of
+// every size, HTML and line separators in text (the envelope's and the
+// payload's), non-ASCII letters, a map.
+func TestEncodedAsEncodingJSON(t *testing.T) {
+	for _, p := range []Payload{
+		BotDecision{UtteranceID: "u1", Outcome: "ANSWERED", Confidence: 1e-7, LatencyMs: 123456789.125, EntryID: "<a&b>",
+			Candidates: []Candidate{{EntryID: "x", Score: 0.1 + 0.2}, {EntryID: "y", Score: 1e21}}, Reply: "été\u2028 « ok » </script>"},
+		UtteranceReceived{Text: "mon \"mail\" \\ [EMAIL]\n\t\x01", Redactions: map[string]int{"TEL": 2, "EMAIL": 1}},
+	} {
+		ev, err := New("<montclar & co>", "c1", time.Now(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := ev.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		std, _ := json.Marshal(p)
+		stdEnv, _ := json.Marshal(Envelope{ev.ID, ev.Type, ev.V, ev.At, ev.ConversationID, ev.Tenant, std})
+		if string(raw) != string(stdEnv) {
+			t.Errorf("encoded\n got %s\nwant %s", raw, stdEnv)
 		}
 	}
 }
