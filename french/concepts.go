@@ -160,18 +160,26 @@ const maxExpression = 3
 // (see [ContentWords]), stemmed (see [Stem]); the longest expression wins
 // (« feu rouge » is the road, « feu » alone the fireworks).
 func Concepts(stems []string) []string {
-	var out []string
+	out, _ := ConceptCounts(stems)
+	return out
+}
+
+// ConceptCounts is [Concepts] with, for each subject, how many of the text's
+// words and expressions name it.
+func ConceptCounts(stems []string) (subjects []string, counts []int) {
 	for i := 0; i < len(stems); {
 		n := min(maxExpression, len(stems)-i)
 		for ; n >= 1; n-- {
 			if c, ok := concepts()[strings.Join(stems[i:i+n], "_")]; ok {
-				if !slices.Contains(out, c) {
-					out = append(out, c)
+				if k := slices.Index(subjects, c); k >= 0 {
+					counts[k]++
+				} else {
+					subjects, counts = append(subjects, c), append(counts, 1)
 				}
 				break
 			}
 		}
 		i += max(n, 1)
 	}
-	return out
+	return subjects, counts
 }

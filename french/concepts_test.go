@@ -106,3 +106,11 @@ func TestSubjectsDisjoint(t *testing.T) {
 		}
 	}
 }
+
+// TestConceptCounts counts the words that name each subject.
+func TestConceptCounts(t *testing.T) {
+	subjects, counts := ConceptCounts(Stems("parapluie oublié, laissé à la salle des fêtes"))
+	if !slices.Equal(subjects, []string{"perdu", "salles"}) || !slices.Equal(counts, []int{3, 1}) {
+		t.Errorf("ConceptCounts = %v %v, want [perdu salles] [3 1]", subjects, counts)
+	}
+}
