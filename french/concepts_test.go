@@ -51,6 +51,10 @@ func TestConcepts(t *testing.T) {
 		{"faire légaliser ma signature", []string{"legalisation"}},
 		{"louer la salle des fêtes", []string{"salles"}},
 		{"à quelle heure passe le car scolaire", []string{"bus"}},
+		// A hall alone is the town's; a bathroom, a gym or a classroom are not.
+		{"on cherche une salle pour 60 personnes", []string{"salles"}},
+		{"fuite dans la salle de bain", []string{"eau", "logement"}},
+		{"la salle de sport est fermée", []string{"sport"}},
 		{"les cars scolaires ne passent plus", []string{"bus"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
