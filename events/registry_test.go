@@ -61,19 +61,7 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 	for _, p := range examples {
 		t.Run(p.EventType(), func(t *testing.T) {
 			seen[p.EventType()] = true
-			ev, err := New("montclar", "c1", time.Now(), p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, err := ev.Marshal()
-			if err != nil {
-				t.Fatal(err)
-			}
-			// The log holds what encoding/json would have written.
-			std, _ := json.Marshal(p)
-			if stdEnv, _ := json.Marshal(Envelope{ev.ID, ev.Type, ev.V, ev.At, ev.ConversationID, ev.Tenant, std}); string(raw) != string(stdEnv) {
-				t.Errorf("encoded\n got %s\nwant %s", raw, stdEnv)
-			}
+			raw := encodeAsEncodingJSON(t, "montclar", p)
 			env, got, err := Decode(raw)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
@@ -105,20 +93,29 @@ func TestEncodedAsEncodingJSON(t *testing.T) {
 			Candidates: []Candidate{{EntryID: "x", Score: 0.1 + 0.2}, {EntryID: "y", Score: 1e21}}, Reply: "été\u2028 « ok » </script>"},
 		UtteranceReceived{Text: "mon \"mail\" \\ [EMAIL]\n\t\x01", Redactions: map[string]int{"TEL": 2, "EMAIL": 1}},
 	} {
-		ev, err := New("<montclar & co>", "c1", time.Now(), p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := ev.Marshal()
-		if err != nil {
-			t.Fatal(err)
-		}
-		std, _ := json.Marshal(p)
-		stdEnv, _ := json.Marshal(Envelope{ev.ID, ev.Type, ev.V, ev.At, ev.ConversationID, ev.Tenant, std})
-		if string(raw) != string(stdEnv) {
-			t.Errorf("encoded\n got %s\nwant %s", raw, stdEnv)
-		}
+		encodeAsEncodingJSON(t, "<montclar & co>", p)
 	}
+}
+
+// encodeAsEncodingJSON makes an event of p and encodes it, checking that it is
+// encoded as encoding/json would have encoded it: what the log holds does not
+// depend on the encoder.
+func encodeAsEncodingJSON(t *testing.T, tenant string, p Payload) []byte {
+	t.Helper()
+	ev, err := New(tenant, "c1", time.Now(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := ev.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(p)
+	ev.Payload = payload
+	if want, _ := json.Marshal(ev); string(raw) != string(want) {
+		t.Errorf("encoded\n got %s\nwant %s", raw, want)
+	}
+	return raw
 }
 
 func TestNewRefusesAnUnregisteredType(t *testing.T) {

@@ -108,17 +108,23 @@ var concepts = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
 	for _, s := range subjects() {
 		for _, w := range s.words {
-			var stems []string
-			for _, part := range ContentWords(strings.ReplaceAll(w, "_", " ")) {
-				stems = append(stems, Stem(part))
-			}
-			if len(stems) > 0 {
-				m[strings.Join(stems, "_")] = s.name
+			if key := subjectKey(w); key != "" {
+				m[key] = s.name
 			}
 		}
 	}
 	return m
 })
+
+// subjectKey is how a subject's word or expression (joined by "_") is looked up:
+// its content words stemmed, joined by "_"; "" when it has none.
+func subjectKey(w string) string {
+	var stems []string
+	for _, part := range ContentWords(strings.ReplaceAll(w, "_", " ")) {
+		stems = append(stems, Stem(part))
+	}
+	return strings.Join(stems, "_")
+}
 
 // subjectNames maps a subject to the name people read: « Vélos ».
 var subjectNames = sync.OnceValue(func() map[string]string {

@@ -2,7 +2,6 @@ package french
 
 import (
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -94,11 +93,7 @@ func TestSubjectsDisjoint(t *testing.T) {
 	owner := map[string]string{}
 	for _, s := range subjects() {
 		for _, w := range s.words {
-			var stems []string
-			for _, part := range ContentWords(strings.ReplaceAll(w, "_", " ")) {
-				stems = append(stems, Stem(part))
-			}
-			key := strings.Join(stems, "_")
+			key := subjectKey(w)
 			if key == "" {
 				t.Errorf("%s: %q has no content word", s.name, w)
 				continue
