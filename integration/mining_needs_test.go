@@ -39,7 +39,7 @@ func TestMiningNeedsEndToEnd(t *testing.T) {
 			}
 			rep := needsEndToEnd(t, set)
 			t.Logf("%s end to end: %s", name, rep)
-			if min := map[string]int{"dev": 7}[name]; rep.Recovered < min {
+			if min := map[string]int{"dev": 9}[name]; rep.Recovered < min {
 				t.Errorf("%d needs recovered, want at least %d", rep.Recovered, min)
 			}
 			if rep.MaxRank() > 12 {
