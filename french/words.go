@@ -33,6 +33,9 @@ func Words(s string) []string {
 			w = "rendezvous"
 		case (w == "car" || w == "cars") && (i+1 < len(raw) && strings.HasPrefix(raw[i+1], "scolaire") || i > 0 && coachBefore[raw[i-1]]):
 			w = "auto" + w
+		case w == "pc" && i+1 < len(raw) && computerAfter[raw[i+1]]:
+			// A computer (« mon PC portable plante »), not a building permit.
+			w = "ordinateur"
 		case w == "marche" && works(raw, i):
 			w = "fonctionne"
 		case w == "poste" && i > 0 && (raw[i-1] == "la" || raw[i-1] == "de" && i > 1 && raw[i-2] == "bureau"):
@@ -69,6 +72,9 @@ func ContentWords(text string) []string {
 // coachBefore are the words after which a « car » is a coach: a conjunction
 // follows a clause, not a determiner.
 var coachBefore = setOf(`le un du au ce mon ton son notre votre leur les des aux ces mes tes ses nos vos leurs en premier dernier prochain`)
+
+// computerAfter are the words after which a « PC » is a computer.
+var computerAfter = setOf(`portable portables fixe windows mac linux gamer plante rame bug bugue ecran clavier souris`)
 
 // possessive are the words before a « caisse » that is someone's car (« ma caisse
 // a été embarquée »); any other is a fund (« caisse primaire », « caisse

@@ -29,6 +29,7 @@ func TestWords(t *testing.T) {
 		{"les cars scolaires", []string{"les", "autocars", "scolaires"}},
 		{"le car du matin est passé, car il pleuvait", []string{"le", "autocar", "du", "matin", "est", "passe", "car", "il", "pleuvait"}},
 		{"je viens en car", []string{"je", "viens", "en", "autocar"}},
+		{"mon pc portable fait un bruit de ventilo, le pc est déposé", []string{"mon", "ordinateur", "portable", "fait", "un", "bruit", "de", "ventilateur", "le", "permis", "construire", "est", "depose"}},
 		{"ma caisse est en panne", []string{"ma", "voiture", "est", "en", "panne"}},
 		{"un poste à la mairie, et la poste ?", []string{"un", "poste", "a", "la", "mairie", "et", "la", "laposte"}},
 		{"fiche de poste, changement de poste, bureau de poste", []string{"fiche", "de", "poste", "changement", "de", "poste", "bureau", "de", "laposte"}},
