@@ -465,11 +465,11 @@ var (
 func attachSingletons(members map[*group][]int, of []*group, vecs []vector, counts []int, subjects map[int32]bool) {
 	type target struct {
 		gr     *group
+		first  int // its first question: the targets' order, whatever the map's
 		sketch vector
 		norm   float64
 	}
 	var targets []target
-	post := map[int32][]int{}
 	for gr, us := range members {
 		c := &group{centroid: map[int32]float64{}}
 		for _, u := range us {
@@ -482,10 +482,14 @@ func attachSingletons(members map[*group][]int, of []*group, vecs []vector, coun
 			continue
 		}
 		c.renorm()
-		for _, f := range c.top(mergeFeatures) {
-			post[f] = append(post[f], len(targets))
+		targets = append(targets, target{gr, slices.Min(us), c.sketch(), c.norm})
+	}
+	slices.SortFunc(targets, func(a, b target) int { return a.first - b.first })
+	post := map[int32][]int{}
+	for t := range targets {
+		for _, f := range targets[t].sketch.strongest(mergeFeatures) {
+			post[f] = append(post[f], t)
 		}
-		targets = append(targets, target{gr, c.sketch(), c.norm})
 	}
 	var alone []int
 	for _, us := range members {
@@ -498,7 +502,7 @@ func attachSingletons(members map[*group][]int, of []*group, vecs []vector, coun
 	parallel(len(alone), func(i int) {
 		v := vecs[alone[i]]
 		to[i] = -1
-		best := attachThreshold
+		best := 0.0
 		seen := map[int]bool{}
 		for _, f := range v.idx {
 			if len(post[f]) > maxPosting {
@@ -510,7 +514,9 @@ func attachSingletons(members map[*group][]int, of []*group, vecs []vector, coun
 				}
 				seen[t] = true
 				s := dot(v, targets[t].sketch) / targets[t].norm
-				if s >= best && shareSubject(v.idx, targets[t].sketch.idx, subjects) {
+				// The closest wins, the first on a tie.
+				if s >= attachThreshold && (to[i] < 0 || s > best || s == best && t < to[i]) &&
+					shareSubject(v.idx, targets[t].sketch.idx, subjects) {
 					to[i], best = t, s
 				}
 			}
