@@ -54,6 +54,9 @@ func TestConcepts(t *testing.T) {
 		{"on cherche une salle pour 60 personnes", []string{"salles"}},
 		{"fuite dans la salle de bain", []string{"eau", "logement"}},
 		{"la salle de sport est fermée", []string{"sport"}},
+		// The town's health insurance is a subject of its own, not prevention.
+		{"la commune a une complémentaire santé pas chère ?", []string{"mutuelle"}},
+		{"la police peut surveiller ma maison vide pendant les vacances ?", []string{"securite", "vacances"}},
 		{"les cars scolaires ne passent plus", []string{"bus"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
