@@ -54,6 +54,8 @@ func TestConcepts(t *testing.T) {
 		{"on cherche une salle pour 60 personnes", []string{"salles"}},
 		{"fuite dans la salle de bain", []string{"eau", "logement"}},
 		{"la salle de sport est fermée", []string{"sport"}},
+		// A forgotten password is not lost property.
+		{"j'ai oublié mon mot de passe", []string{"numerique"}},
 		// The town's health insurance is a subject of its own, not prevention.
 		{"la commune a une complémentaire santé pas chère ?", []string{"mutuelle"}},
 		{"la police peut surveiller ma maison vide pendant les vacances ?", []string{"securite", "vacances"}},
