@@ -471,18 +471,9 @@ func attachSingletons(members map[*group][]int, of []*group, vecs []vector, coun
 	}
 	var targets []target
 	for gr, us := range members {
-		c := &group{centroid: map[int32]float64{}}
-		for _, u := range us {
-			for j, f := range vecs[u].idx {
-				c.centroid[f] += float64(vecs[u].val[j]) * float64(counts[u])
-			}
-			c.size += counts[u]
+		if gr.size >= attachMin { // merge made its centroid and size from us
+			targets = append(targets, target{gr, slices.Min(us), gr.sketch(), gr.norm})
 		}
-		if c.size < attachMin {
-			continue
-		}
-		c.renorm()
-		targets = append(targets, target{gr, slices.Min(us), c.sketch(), c.norm})
 	}
 	slices.SortFunc(targets, func(a, b target) int { return a.first - b.first })
 	post := map[int32][]int{}
