@@ -182,3 +182,17 @@ func TestMinerPassFindsLateEvents(t *testing.T) {
 		})
 	}
 }
+
+// A pass's cost decides the rest after it: quick passes keep the schedule,
+// a slow one (heavy traffic) leaves the chat four fifths of the time.
+func TestRestUntil(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	if got := restUntil(t0, 5*time.Millisecond); !got.Before(t0.Add(2 * time.Second)) {
+		t.Fatalf("a 5 ms pass rests until %v: the next tick (2 s) must be free", got.Sub(t0))
+	}
+	took := 3 * time.Second
+	next := restUntil(t0, took)
+	if duty := float64(took) / float64(next.Sub(t0)); duty > 0.2+1e-9 {
+		t.Fatalf("a 3 s pass is followed by the next at +%v: the miner passes %.0f %% of the time, want at most 20 %%", next.Sub(t0), 100*duty)
+	}
+}
