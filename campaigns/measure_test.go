@@ -148,3 +148,64 @@ func TestCampaignImprovesUnderstanding(t *testing.T) {
 	measure("three writers, first paraphrase of each fiche", testers, aside)
 	measure("spf_tune, measured on the engineers' paraphrases", readCases(t, "../bot/testdata/spf_tune.jsonl"), readCases(t, "../bot/testdata/spf_paraphrases.jsonl"))
 }
+
+// TestScenarioCampaign measures the loop as a town runs it: an analyst writes
+// scenarios for 25 entries of an imported FAQ (the service-public.fr questions,
+// fiches no other set here paraphrases), four testers each write the message
+// they would send for every scenario (100 phrasings: SMS, formal, keywords, a
+// learner of French), an expert assigns the misunderstood ones; then four other
+// people, who read the FAQ entries and never the scenarios, ask about the same
+// entries in their own words (100 phrasings: a story, a phone, a vague
+// description, a letter). The eight writers and the analyst saw no code and no
+// other set, nor each other's work (testdata/scenarios/README.md). Nothing was
+// tuned on them. The target: ≥ 0.80 understood after the assignments.
+func TestScenarioCampaign(t *testing.T) {
+	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
+	entries := kb.ServicePublic()
+	before, err := bot.New(bot.DefaultConfig(), entries, "v1", lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var testers, others []bot.Case
+	for i := 1; i <= 4; i++ {
+		testers = append(testers, readCases(t, fmt.Sprintf("testdata/scenarios/t%d.jsonl", i))...)
+		others = append(others, readCases(t, fmt.Sprintf("testdata/scenarios/o%d.jsonl", i))...)
+	}
+	rep, next, assigned := campaignOn(t, before, entries, testers)
+	after, err := bot.New(bot.DefaultConfig(), next, "v2", lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, a := bot.Evaluate(before, others), bot.Evaluate(after, others)
+	t.Logf("%d testers' phrasings understood at %.1f %%, %d misunderstood assigned to %d of 25 entries",
+		len(testers), 100**rep.UnderstoodRate(), len(rep.Misunderstood), len(assigned))
+	t.Logf("%d other people's phrasings of the same entries: understood (answered right) %.3f → %.3f, top1 %.3f → %.3f, top3 %.3f → %.3f, resolved %.3f → %.3f, answered accuracy %.3f → %.3f",
+		len(others), b.AnsweredCorrect, a.AnsweredCorrect, b.Top1, a.Top1, b.Top3, a.Top3, b.Resolved, a.Resolved, b.AnsweredAccuracy, a.AnsweredAccuracy)
+	// One tester a scenario instead of four: each tester's campaign alone.
+	var alone float64
+	for i := range 4 {
+		_, one, _ := campaignOn(t, before, entries, testers[25*i:25*(i+1)])
+		e, err := bot.New(bot.DefaultConfig(), one, "v2", lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone += bot.Evaluate(e, others).AnsweredCorrect / 4
+	}
+	t.Logf("with one tester a scenario (each of the four alone, mean): understood %.3f", alone)
+	// The other fiches, out-of-scope questions included, must not suffer.
+	held := readCases(t, "../bot/testdata/spf_heldout.jsonl")
+	hb, ha := bot.Evaluate(before, held), bot.Evaluate(after, held)
+	t.Logf("spf_heldout (other fiches): answered right %.3f → %.3f, accuracy %.3f → %.3f, none recall %.3f → %.3f",
+		hb.AnsweredCorrect, ha.AnsweredCorrect, hb.AnsweredAccuracy, ha.AnsweredAccuracy, hb.NoneRecall, ha.NoneRecall)
+	// Measured once when the set was written: 0.380 → 0.900 (one tester a
+	// scenario: 0.682). A fall below the target is a regression of the loop.
+	if a.AnsweredCorrect < 0.80 || a.AnsweredCorrect < b.AnsweredCorrect+0.3 {
+		t.Errorf("other people's phrasings answered right %.3f → %.3f: want 0.80 at least, and a gain of 0.3", b.AnsweredCorrect, a.AnsweredCorrect)
+	}
+	// A citizen's alternatives draw some questions of other fiches (0.794 →
+	// 0.718 answered accuracy when measured); they must not draw many more.
+	if ha.AnsweredCorrect < hb.AnsweredCorrect-0.02 || ha.NoneRecall < hb.NoneRecall-0.05 || ha.AnsweredAccuracy < hb.AnsweredAccuracy-0.1 {
+		t.Errorf("the assignments cost the other fiches: answered right %.3f → %.3f, accuracy %.3f → %.3f, none recall %.3f → %.3f",
+			hb.AnsweredCorrect, ha.AnsweredCorrect, hb.AnsweredAccuracy, ha.AnsweredAccuracy, hb.NoneRecall, ha.NoneRecall)
+	}
+}
