@@ -14,7 +14,8 @@ const (
 	fieldQuestion = iota
 	fieldAlternatives
 	fieldAnswer
-	fieldTopic // theme and service: "Logement", "Location immobilière"
+	fieldTopic     // theme and service: "Logement", "Location immobilière"
+	fieldReference // the full text behind a summarised answer: see [referenced]
 	numFields
 )
 
@@ -29,8 +30,18 @@ type bm25f struct {
 
 var fielded = bm25f{
 	k1:     0.8,
-	weight: [numFields]float64{1, 0.5, 0.5, 0.5},
-	b:      [numFields]float64{0.3, 0.5, 0.75, 0.3},
+	weight: [numFields]float64{1, 0.5, 0.5, 0.5, 0},
+	b:      [numFields]float64{0.3, 0.5, 0.75, 0.3, 0},
+}
+
+// referenced is BM25 over the reference texts alone (see [kb.Entry.Reference]):
+// a fiche's full text is ten times its summary and holds every word of its
+// subject, so it ranks entries beside the fields but is kept out of them,
+// whose score measures how well the entry's own words match.
+var referenced = bm25f{
+	k1:     1.2,
+	weight: [numFields]float64{fieldReference: 1},
+	b:      [numFields]float64{fieldReference: 0.75},
 }
 
 // fieldPosting is one entry holding a stem, with its saturated BM25F frequency.
@@ -53,6 +64,7 @@ func fieldTexts(e *kb.Entry) [numFields][]string {
 		fieldAlternatives: e.Alternatives,
 		fieldAnswer:       {e.Answer},
 		fieldTopic:        {e.Theme, e.Service},
+		fieldReference:    {e.Reference},
 	}
 }
 
@@ -67,6 +79,9 @@ func newFieldIndex(entries []*kb.Entry, p bm25f) *fieldIndex {
 	for i, e := range entries {
 		seen := map[string]bool{}
 		for f, texts := range fieldTexts(e) {
+			if p.weight[f] == 0 {
+				continue // a field this index leaves out
+			}
 			tf := map[string]int{}
 			for _, s := range texts {
 				for _, w := range french.Words(s) {

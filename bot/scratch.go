@@ -10,6 +10,7 @@ import "sync"
 type scratch struct {
 	phrasingTerm, phrasing sparse // this word's best match per phrasing; the sum over words
 	entryTerm, entry       sparse // the same per entry, for BM25F
+	ref                    sparse // BM25 over the reference texts, per entry
 	best                   sparse // best phrasing similarity per entry
 	matched                []float64
 	classes                sparse // classifier scores
@@ -58,7 +59,7 @@ func newScratchPool(phrasings, entries, classes, background int) *scratchPool {
 	sp.pool.New = func() any {
 		return &scratch{
 			phrasingTerm: newSparse(phrasings), phrasing: newSparse(phrasings),
-			entryTerm: newSparse(entries), entry: newSparse(entries),
+			entryTerm: newSparse(entries), entry: newSparse(entries), ref: newSparse(entries),
 			best: newSparse(entries), matched: make([]float64, entries),
 			classes: newSparse(classes), background: newSparse(background),
 		}
@@ -78,6 +79,7 @@ func (sp *scratchPool) put(s *scratch) {
 	}
 	s.best.reset()
 	s.entry.reset()
+	s.ref.reset()
 	s.classes.reset()
 	s.background.reset()
 	sp.pool.Put(s)

@@ -197,13 +197,15 @@ func TestScenarioCampaign(t *testing.T) {
 	hb, ha := bot.Evaluate(before, held), bot.Evaluate(after, held)
 	t.Logf("spf_heldout (other fiches): answered right %.3f → %.3f, accuracy %.3f → %.3f, none recall %.3f → %.3f",
 		hb.AnsweredCorrect, ha.AnsweredCorrect, hb.AnsweredAccuracy, ha.AnsweredAccuracy, hb.NoneRecall, ha.NoneRecall)
-	// Measured once when the set was written: 0.380 → 0.900 (one tester a
-	// scenario: 0.682). A fall below the target is a regression of the loop.
+	// Measured when the set was written: 0.380 → 0.900 (one tester a
+	// scenario: 0.682); with the fiches' full texts searched, 0.430 → 0.900
+	// (0.690). A fall below the target is a regression of the loop.
 	if a.AnsweredCorrect < 0.80 || a.AnsweredCorrect < b.AnsweredCorrect+0.3 {
 		t.Errorf("other people's phrasings answered right %.3f → %.3f: want 0.80 at least, and a gain of 0.3", b.AnsweredCorrect, a.AnsweredCorrect)
 	}
-	// A citizen's alternatives draw some questions of other fiches (0.794 →
-	// 0.718 answered accuracy when measured); they must not draw many more.
+	// A citizen's alternatives draw some questions of other fiches (answered
+	// accuracy 0.794 → 0.718 when measured, 0.816 → 0.796 with the full
+	// texts); they must not draw many more.
 	if ha.AnsweredCorrect < hb.AnsweredCorrect-0.02 || ha.NoneRecall < hb.NoneRecall-0.05 || ha.AnsweredAccuracy < hb.AnsweredAccuracy-0.1 {
 		t.Errorf("the assignments cost the other fiches: answered right %.3f → %.3f, accuracy %.3f → %.3f, none recall %.3f → %.3f",
 			hb.AnsweredCorrect, ha.AnsweredCorrect, hb.AnsweredAccuracy, ha.AnsweredAccuracy, hb.NoneRecall, ha.NoneRecall)

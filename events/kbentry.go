@@ -9,6 +9,7 @@ type KBEntry struct {
 	Alternatives    []string          `json:"alternatives,omitempty"`
 	Negatives       []string          `json:"negatives,omitempty"`
 	Answer          string            `json:"answer"`
+	Reference       string            `json:"reference,omitempty"`
 	AudienceAnswers map[string]string `json:"audience_answers,omitempty"`
 	Audiences       []string          `json:"audiences,omitempty"`
 	Service         string            `json:"service,omitempty"`

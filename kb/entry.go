@@ -114,6 +114,9 @@ type Entry struct {
 	// message close to one of them.
 	Negatives []string `yaml:"negatives,omitempty" json:"negatives,omitempty"`
 	Answer    string   `yaml:"answer" json:"answer"`
+	// Reference is the full text behind a summarised answer (a
+	// service-public.fr fiche): the bot searches it, citizens are not shown it.
+	Reference string `yaml:"reference,omitempty" json:"reference,omitempty"`
 	// AudienceAnswers replaces Answer for one audience when the answer differs.
 	AudienceAnswers map[Audience]string `yaml:"audience_answers,omitempty" json:"audience_answers,omitempty"`
 	Audiences       []Audience          `yaml:"audiences,omitempty" json:"audiences,omitempty"`

@@ -96,14 +96,15 @@ func parseServicePublic(r io.Reader) ([]Entry, error) {
 		}
 		id := rec[col["fiche_id"]]
 		out = append(out, Entry{
-			ID:       "spf-" + id,
-			Question: rec[col["question"]],
-			Answer:   summarize(rec[col["answer_text"]], 600) + "\n\nSource : DILA, service-public.fr.",
-			Theme:    rec[col["theme"]],
-			Service:  rec[col["dossier"]],
-			Source:   SourceServicePublic,
-			National: true,
-			Kind:     KindAnswer,
+			ID:        "spf-" + id,
+			Question:  rec[col["question"]],
+			Answer:    summarize(rec[col["answer_text"]], 600) + "\n\nSource : DILA, service-public.fr.",
+			Reference: strings.Join(strings.Fields(rec[col["answer_text"]]), " "),
+			Theme:     rec[col["theme"]],
+			Service:   rec[col["dossier"]],
+			Source:    SourceServicePublic,
+			National:  true,
+			Kind:      KindAnswer,
 			Links: []Link{{Label: "Fiche service-public.fr",
 				URL: fmt.Sprintf("https://www.service-public.fr/particuliers/vosdroits/%s", id)}},
 		})

@@ -6,7 +6,7 @@ import "github.com/parvis-civic/parvis/events"
 func (e Entry) Wire() events.KBEntry {
 	w := events.KBEntry{
 		ID: e.ID, Question: e.Question, Alternatives: e.Alternatives, Negatives: e.Negatives, Answer: e.Answer,
-		Service: e.Service, Theme: e.Theme, Source: e.Source, Kind: string(e.Kind), National: e.National,
+		Reference: e.Reference, Service: e.Service, Theme: e.Theme, Source: e.Source, Kind: string(e.Kind), National: e.National,
 		Demande: e.Demande, Cluster: e.Cluster, Status: string(e.Status), Tenant: e.Tenant, ReviewBy: e.ReviewBy,
 	}
 	if e.AudienceAnswers != nil {
@@ -28,7 +28,7 @@ func (e Entry) Wire() events.KBEntry {
 func FromWire(w events.KBEntry) Entry {
 	e := Entry{
 		ID: w.ID, Question: w.Question, Alternatives: w.Alternatives, Negatives: w.Negatives, Answer: w.Answer,
-		Service: w.Service, Theme: w.Theme, Source: w.Source, Kind: Kind(w.Kind), National: w.National,
+		Reference: w.Reference, Service: w.Service, Theme: w.Theme, Source: w.Source, Kind: Kind(w.Kind), National: w.National,
 		Demande: w.Demande, Cluster: w.Cluster, Status: Status(w.Status), Tenant: w.Tenant, ReviewBy: w.ReviewBy,
 	}
 	if w.AudienceAnswers != nil {
