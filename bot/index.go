@@ -190,7 +190,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	ix.themes = themesOf(ix.entries)
 	ix.clf = trainPerceptron(ix)
 	ix.fields = newFieldIndex(ix.entries, fielded)
-	if referencesCount(ix.entries) {
+	if referencesRank(ix.entries) {
 		ix.refs = newFieldIndex(ix.entries, referenced)
 	}
 	// The background is built with the index's own search, on scratch space
@@ -379,7 +379,8 @@ type Candidate struct {
 
 // ranking holds the weights of the combined score: the parts of a [Candidate]
 // that rank entries, fitted on data (see TestFitRanking in calibrate_test.go).
-// They sum to 1, so that the score stays in 0..1.
+// They sum to 1, so that the score stays in 0..1 (up to 1.3 with a reference
+// text, see referenceWeight).
 var ranking = struct{ phrasing, coverage, fielded, classifier float64 }{0.20, 0, 0.75, 0.05}
 
 // referenceWeight adds an entry's reference score to its combined score: a
@@ -389,15 +390,15 @@ var ranking = struct{ phrasing, coverage, fielded, classifier float64 }{0.20, 0,
 // out-of-scope recall, 0.5 and more lose both.
 const referenceWeight = 0.3
 
-// referencesCount reports whether the reference texts of entries rank them: in
+// referencesRank reports whether the reference texts of entries rank them: in
 // a base of national entries alone that has some. Beside a town's own
 // entries, the national fiches' full texts drew the town's uncovered needs
 // (lost property, bicycles) to a fiche that mentions them, which answered
 // them wrongly and hid them from mining: out-of-scope recall on the mining
 // sets asked of the demo base fell by 0.02 to 0.06.
-func referencesCount(entries []*kb.Entry) bool {
+func referencesRank(entries []*kb.Entry) bool {
 	return slices.ContainsFunc(entries, func(e *kb.Entry) bool { return e.Reference != "" }) &&
-		!slices.ContainsFunc(entries, func(e *kb.Entry) bool { return !e.National && e.Kind == kb.KindAnswer })
+		!slices.ContainsFunc(entries, func(e *kb.Entry) bool { return !e.National && (e.Kind == kb.KindAnswer || e.Kind == "") })
 }
 
 // minReferenceTerms is the fewest words a message needs for the reference

@@ -160,6 +160,9 @@ func TestCampaignImprovesUnderstanding(t *testing.T) {
 // other set, nor each other's work (testdata/scenarios/README.md). Nothing was
 // tuned on them. The target: ≥ 0.80 understood after the assignments.
 func TestScenarioCampaign(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds six engines (seconds)")
+	}
 	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
 	entries := kb.ServicePublic()
 	before, err := bot.New(bot.DefaultConfig(), entries, "v1", lang)

@@ -522,8 +522,21 @@ func attachSmall(members map[*group][]int, of []*group, vecs []vector, counts []
 		if to[i] < 0 {
 			continue
 		}
-		gr := targets[to[i]].gr
-		delete(members, of[q])
+		gr, from := targets[to[i]].gr, of[q]
+		// The question leaves its group; a pair's other question stays in it.
+		if rest := slices.DeleteFunc(members[from], func(m int) bool { return m == q }); len(rest) > 0 {
+			members[from] = rest
+			for j, f := range vecs[q].idx {
+				if from.centroid[f] -= float64(vecs[q].val[j]) * float64(counts[q]); from.centroid[f] <= 1e-6 { // float32 sums: what is left of it
+					delete(from.centroid, f)
+				}
+			}
+			from.size -= counts[q]
+			touched[from] = true
+		} else {
+			delete(members, from)
+			delete(touched, from)
+		}
 		of[q] = gr
 		members[gr] = append(members[gr], q)
 		for j, f := range vecs[q].idx {

@@ -171,3 +171,39 @@ func TestCosineWithout(t *testing.T) {
 		t.Errorf("cosineWithout(b) = %.4f, want 0.48", got)
 	}
 }
+
+// A pair one of whose questions joins a larger group keeps the other: no
+// question leaves every group.
+func TestAttachKeepsThePairsOther(t *testing.T) {
+	// Feature 1 is a subject; 2 and 3 are words.
+	near := vector{idx: []int32{1, 2}, val: []float32{0.7, 0.7}}
+	far := vector{idx: []int32{3}, val: []float32{1}}
+	vecs := []vector{near, near, near, near, far}
+	counts := []int{1, 1, 1, 1, 1}
+	big := &group{id: "big", centroid: map[int32]float64{1: 2.1, 2: 2.1}, size: 3}
+	pair := &group{id: "pair", centroid: map[int32]float64{1: 0.7, 2: 0.7, 3: 1}, size: 2}
+	big.renorm()
+	pair.renorm()
+	of := []*group{big, big, big, pair, pair}
+	members := map[*group][]int{big: {0, 1, 2}, pair: {3, 4}}
+	attachSmall(members, of, vecs, counts, map[int32]bool{1: true})
+
+	seen := 0
+	for gr, us := range members {
+		for _, q := range us {
+			if of[q] != gr {
+				t.Errorf("question %d is listed in %s but belongs to %s", q, gr.id, of[q].id)
+			}
+			seen++
+		}
+	}
+	if seen != len(vecs) {
+		t.Fatalf("%d of %d questions are in a group after attaching: %v", seen, len(vecs), members)
+	}
+	if of[3] != big || of[4] != pair || pair.size != 1 || big.size != 4 {
+		t.Fatalf("question 3 in %s, 4 in %s; sizes big %d, pair %d: want 3 in big (4), 4 left in pair (1)", of[3].id, of[4].id, big.size, pair.size)
+	}
+	if _, ok := pair.centroid[2]; ok {
+		t.Errorf("the pair's centroid still holds the words of the question that left: %v", pair.centroid)
+	}
+}

@@ -89,10 +89,14 @@ const (
 // and still come every Every.
 const passDuty = 4
 
+// maxRest bounds the rest: one slow pass (a rebuild after a replay holding the
+// miner's lock) must not leave new questions out of the groups for long.
+const maxRest = 30 * time.Second
+
 // restUntil returns when the pass after one started at started and lasting
 // took may begin.
 func restUntil(started time.Time, took time.Duration) time.Time {
-	return started.Add(took + passDuty*took)
+	return started.Add(took + min(passDuty*took, maxRest))
 }
 
 // NewMiner returns a miner over the query layer.

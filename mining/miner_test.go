@@ -195,4 +195,7 @@ func TestRestUntil(t *testing.T) {
 	if duty := float64(took) / float64(next.Sub(t0)); duty > 0.2+1e-9 {
 		t.Fatalf("a 3 s pass is followed by the next at +%v: the miner passes %.0f %% of the time, want at most 20 %%", next.Sub(t0), 100*duty)
 	}
+	if rest := restUntil(t0, 5*time.Minute).Sub(t0) - 5*time.Minute; rest > maxRest {
+		t.Fatalf("after a 5 min pass the miner rests %v, want %v at most", rest, maxRest)
+	}
 }

@@ -226,7 +226,11 @@ func decodeJSONRows(data []byte, dest any) error {
 		slice.Set(reflect.Append(slice, zero))
 		// The twin has et's layout: decode in place.
 		row := reflect.NewAt(twin, slice.Index(n).Addr().UnsafePointer()).Interface()
-		if _, err := segjson.Parse(line, row, 0); err != nil {
+		rest, err := segjson.Parse(line, row, 0)
+		if err == nil && len(bytes.TrimSpace(rest)) > 0 {
+			err = fmt.Errorf("%q after the row", bytes.TrimSpace(rest))
+		}
+		if err != nil {
 			slice.SetLen(n)
 			return fmt.Errorf("projections: decode row %d: %w", n+1, err)
 		}

@@ -52,6 +52,9 @@ func TestDecodeJSONRowsErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "row 2") {
 		t.Fatalf("a wrong type on the second row: got %v, want an error naming row 2", err)
 	}
+	if err := decodeJSONRows([]byte(`{"utterance_id":"u1"} {"utterance_id":"u2"}`), &turns); err == nil || !strings.Contains(err.Error(), "after the row") {
+		t.Fatalf("two objects on one line: got %v, want an error", err)
+	}
 	var n int
 	if err := decodeJSONRows([]byte(`{}`), &n); err == nil {
 		t.Fatal("decoding into an int: no error")
