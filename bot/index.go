@@ -398,7 +398,7 @@ const referenceWeight = 0.3
 // sets asked of the demo base fell by 0.02 to 0.06.
 func referencesRank(entries []*kb.Entry) bool {
 	return slices.ContainsFunc(entries, func(e *kb.Entry) bool { return e.Reference != "" }) &&
-		!slices.ContainsFunc(entries, func(e *kb.Entry) bool { return !e.National && (e.Kind == kb.KindAnswer || e.Kind == "") })
+		!slices.ContainsFunc(entries, func(e *kb.Entry) bool { return !e.National && isAnswer(e) })
 }
 
 // minReferenceTerms is the fewest words a message needs for the reference
@@ -633,11 +633,15 @@ func (a analyzed) describe() string { return strings.Join(a.terms, " ") }
 // national ones. The citizen who got no answer learns what the base knows.
 func (ix *Index) Themes(n int) []string { return ix.themes[:min(n, len(ix.themes))] }
 
+// isAnswer reports an entry that answers a question: entries of events logged
+// before kinds existed have none.
+func isAnswer(e *kb.Entry) bool { return e.Kind == kb.KindAnswer || e.Kind == "" }
+
 func themesOf(entries []*kb.Entry) []string {
 	count := map[string]int{}
 	national := map[string]int{}
 	for _, e := range entries {
-		if (e.Kind != kb.KindAnswer && e.Kind != "") || strings.TrimSpace(e.Theme) == "" {
+		if !isAnswer(e) || strings.TrimSpace(e.Theme) == "" {
 			continue
 		}
 		if e.National {
