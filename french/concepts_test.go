@@ -60,6 +60,11 @@ func TestConcepts(t *testing.T) {
 		{"la commune a une complémentaire santé pas chère ?", []string{"mutuelle"}},
 		{"la police peut surveiller ma maison vide pendant les vacances ?", []string{"securite", "vacances"}},
 		{"les cars scolaires ne passent plus", []string{"bus"}},
+		// A shop open on Sunday, a flood, a mouldy flat: needs of their own.
+		{"on a le droit d'ouvrir le dimanche ?", []string{"commerce"}},
+		{"la coulée de boue a noyé la cave", []string{"risques"}},
+		{"de la moisissure partout dans l'appart", []string{"insalubrite", "logement"}},
+		{"mon appartement reste vide pendant mon absence", []string{"logement", "vacances"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
