@@ -65,6 +65,11 @@ func TestConcepts(t *testing.T) {
 		{"la coulée de boue a noyé la cave", []string{"risques"}},
 		{"de la moisissure partout dans l'appart", []string{"insalubrite", "logement"}},
 		{"mon appartement reste vide pendant mon absence", []string{"logement", "vacances"}},
+		// A family record book, a first name, a house number: each its own need,
+		// beside what else the message names.
+		{"livret de famille perdu", []string{"livret", "perdu"}},
+		{"je voudrais changer de prénom", []string{"prenom"}},
+		{"attribution d'un numéro de maison", []string{"adresse", "logement"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
