@@ -70,6 +70,8 @@ func TestConcepts(t *testing.T) {
 		{"livret de famille perdu", []string{"livret", "perdu"}},
 		{"je voudrais changer de prénom", []string{"prenom"}},
 		{"attribution d'un numéro de maison", []string{"adresse", "logement"}},
+		// The elders' Christmas parcel is not a show, however festive.
+		{"le colis de Noël des anciens", []string{"aines"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
