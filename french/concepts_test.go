@@ -72,6 +72,8 @@ func TestConcepts(t *testing.T) {
 		{"attribution d'un numéro de maison", []string{"adresse", "logement"}},
 		// The elders' Christmas parcel is not a show, however festive.
 		{"le colis de Noël des anciens", []string{"aines"}},
+		{"le feu d'artifice du 13 juillet", []string{"fete"}},
+		{"jkiffe pas mon blaze", []string{"prenom"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
