@@ -74,6 +74,8 @@ func TestConcepts(t *testing.T) {
 		{"le colis de Noël des anciens", []string{"aines"}},
 		{"le feu d'artifice du 13 juillet", []string{"fete"}},
 		{"jkiffe pas mon blaze", []string{"prenom"}},
+		// A flat battery is not a drum kit.
+		{"la batterie de ma voiture électrique est à plat", []string{"voiture"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
