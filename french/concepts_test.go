@@ -76,6 +76,8 @@ func TestConcepts(t *testing.T) {
 		{"jkiffe pas mon blaze", []string{"prenom"}},
 		// A flat battery is not a drum kit.
 		{"la batterie de ma voiture électrique est à plat", []string{"voiture"}},
+		// Rats and mice are pests, not pets.
+		{"des rats dans la cave de l'immeuble", []string{"nuisibles"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
