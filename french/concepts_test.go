@@ -78,6 +78,8 @@ func TestConcepts(t *testing.T) {
 		{"la batterie de ma voiture électrique est à plat", []string{"voiture"}},
 		// Rats and mice are pests, not pets.
 		{"des rats dans la cave de l'immeuble", []string{"nuisibles"}},
+		{"ma façade a été taguée cette nuit", []string{"urbanisme", "graffitis"}},
+		{"le petit livre de famille n'est pas à jour", []string{"livret"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
