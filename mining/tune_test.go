@@ -184,7 +184,7 @@ func TestTuneSets(t *testing.T) {
 func setKnobs(t *testing.T, spec string) func() {
 	knobs := map[string]*float64{"concept": &conceptWeight, "cooc": &coocWeight,
 		"threshold": &DefaultThreshold, "merge": &mergeThreshold, "wordsMerge": &wordsMergeThreshold,
-		"tightShare": &tightShare, "thesaurus": &thesaurusWeight}
+		"tightShare": &tightShare, "thesaurus": &thesaurusWeight, "attach": &attachThreshold}
 	ints := map[string]*int{"tightFrom": &tightFrom, "minShared": &minShared, "mergeFeatures": &mergeFeatures, "mergeRounds": &mergeRounds}
 	savedF, savedI := map[string]float64{}, map[string]int{}
 	for k, p := range knobs {
