@@ -80,6 +80,11 @@ func TestConcepts(t *testing.T) {
 		{"des rats dans la cave de l'immeuble", []string{"nuisibles"}},
 		{"ma façade a été taguée cette nuit", []string{"urbanisme", "graffitis"}},
 		{"le petit livre de famille n'est pas à jour", []string{"livret"}},
+		// A relative from abroad coming to stay is the certificate of accommodation.
+		{"ma soeur d'Algérie veut venir chez moi cet été", []string{"accueiletranger"}},
+		// A bus line is not « en ligne »: online is no subject of its own word.
+		{"horaires de la ligne de bus", []string{"bus"}},
+		{"un minibus adapté pour mon frère en fauteuil", []string{"mobilite", "handicap"}},
 	} {
 		if got := Concepts(Stems(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.text, got, tt.want)
