@@ -179,6 +179,43 @@ func TestTuneSets(t *testing.T) {
 	}
 }
 
+// TestTuningWriters keeps what the tuning sets gained: over every writer's set
+// of testdata/tune (needs written by people who never saw the code, the subjects
+// fitted on them), at least minTuneRecall of the needs are recovered and the
+// groups stay pure. A subject that splits more needs than it joins fails it.
+func TestTuningWriters(t *testing.T) {
+	e := demoEngine(t)
+	paths, err := filepath.Glob("testdata/tune/*.jsonl")
+	if err != nil || len(paths) < 10 {
+		t.Fatalf("tuning sets: %d (%v), want at least 10", len(paths), err)
+	}
+	recovered, needs, purity := 0, 0, 0.0
+	for _, p := range paths {
+		set, err := miningtest.ReadLabelled(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := mine(e, set)
+		rep := miningtest.Score(set, r)
+		recovered, needs, purity = recovered+rep.Recovered, needs+rep.Needs, purity+rep.Purity
+		if rep.MaxRank() > 12 {
+			t.Errorf("%s: a recovered need's group is ranked %d, want within 12", filepath.Base(p), rep.MaxRank())
+		}
+	}
+	purity /= float64(len(paths))
+	t.Logf("%d sets: %d of %d needs recovered, mean purity %.3f", len(paths), recovered, needs, purity)
+	if float64(recovered) < minTuneRecall*float64(needs) {
+		t.Errorf("%d of %d needs recovered, want at least %.0f %%", recovered, needs, 100*minTuneRecall)
+	}
+	if purity < 0.9 {
+		t.Errorf("mean purity %.3f, want at least 0.9", purity)
+	}
+}
+
+// minTuneRecall is the share of the tuning sets' needs that must stay recovered
+// (0.84 when it was set).
+const minTuneRecall = 0.8
+
 // setKnobs sets the grouping's weights from "name=value,..." and returns what
 // puts them back.
 func setKnobs(t *testing.T, spec string) func() {
