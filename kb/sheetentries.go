@@ -304,6 +304,20 @@ func sameContent(a, b Entry) bool {
 	return reflect.DeepEqual(norm(a), norm(b))
 }
 
+// unsheeted gives e, read from a spreadsheet, what a spreadsheet does not carry
+// of the entry's current version cur: an import that changes a cell keeps the
+// full text behind the answer, the negatives experts accepted, the answers per
+// audience, the national mark, the group it was drafted from, its territory and
+// its kind.
+func unsheeted(cur, e Entry) Entry {
+	e.Negatives, e.Reference, e.AudienceAnswers = cur.Negatives, cur.Reference, cur.AudienceAnswers
+	e.National, e.Cluster, e.Tenant = cur.National, cur.Cluster, cur.Tenant
+	if e.Kind == KindAnswer && cur.Kind != "" {
+		e.Kind = cur.Kind
+	}
+	return e
+}
+
 // sheetStatusLabel is how exports write a status.
 var sheetStatusLabel = map[Status]string{Published: "publiée", Draft: "brouillon", Validated: "validée", Retired: "retirée", "": "publiée"}
 
@@ -460,8 +474,8 @@ func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun 
 		if !apply[e.ID] {
 			continue
 		}
-		if cur, ok := byID[e.ID]; ok && e.Kind == KindAnswer && cur.Kind != "" {
-			e.Kind = cur.Kind // a spreadsheet does not say it
+		if cur, ok := byID[e.ID]; ok {
+			e = unsheeted(cur, e)
 		}
 		if err := w.emit(ctx, lifecycle[e.Status], e, by); err != nil {
 			return plan, err

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -202,5 +203,53 @@ func TestUpdateDraftsANewVersionBesideThePublishedOne(t *testing.T) {
 			t.Fatalf("the log holds %d of the %d events", len(got), len(want))
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// TestImportKeepsWhatASheetDoesNotCarry exports a published entry to a
+// spreadsheet, changes its answer there and imports it back through a real
+// broker: the answer changes, and what the spreadsheet has no column for (the
+// full reference text, accepted negatives, answers per audience, the national
+// mark, the group, the territory, the kind) is still the entry's.
+func TestImportKeepsWhatASheetDoesNotCarry(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, pub := eventlogtest.Start(t)
+	w := &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"}
+	e := kb.Entry{ID: "accueil", Question: "Comment obtenir une attestation d'accueil ?", Answer: "En mairie, sur rendez-vous.",
+		Reference: "Texte complet de la fiche.", Negatives: []string{"accueil de loisirs"},
+		AudienceAnswers: map[kb.Audience]string{kb.Entreprise: "Pour un salarié étranger, voyez la préfecture."},
+		Audiences:       []kb.Audience{kb.Particulier, kb.Entreprise}, National: true, Cluster: "g1", Tenant: "montclar",
+		Kind: kb.KindAnswer, Status: kb.Published, Source: "Mairie"}
+	change := events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: e.Wire(), By: "import"}
+	ev, err := events.New("montclar", "", time.Now(), change)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.State.Apply(ev, &change)
+	data, err := kb.WriteSheet("csv", w.State.Entries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := kb.ReadSheet("base.csv", []byte(strings.Replace(string(data), "En mairie, sur rendez-vous.", "En mairie, sans rendez-vous.", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, errs := kb.SheetEntries(rows)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	plan, err := w.Import(ctx, entries, "expert", false)
+	if err != nil || !slices.Equal(plan.Changed, []string{"accueil"}) {
+		t.Fatalf("import: %+v, %v", plan, err)
+	}
+	got, ok := w.State.Entry("accueil")
+	if !ok || got.Answer != "En mairie, sans rendez-vous." {
+		t.Fatalf("after import: %+v", got)
+	}
+	want := e
+	want.Answer = got.Answer
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the import lost what the sheet does not carry:\n got %#v\nwant %#v", got, want)
 	}
 }
