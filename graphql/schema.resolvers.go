@@ -211,6 +211,9 @@ func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input m
 	if !ok {
 		return nil, kbError(kb.ErrNoEntry)
 	}
+	if err := r.ownEntry(ctx, id); err != nil {
+		return nil, err
+	}
 	cur.Question, cur.Answer = input.Question, input.Answer
 	if input.Alternatives != nil {
 		cur.Alternatives = input.Alternatives

@@ -26,6 +26,9 @@ func (r *Resolver) importSheet(ctx context.Context, file, filename string, dryRu
 	default:
 		var entries []kb.Entry
 		if entries, cells = kb.SheetEntries(rows); cells == nil {
+			if err := r.importedFor(ctx, entries); err != nil {
+				return nil, err
+			}
 			plan, err := r.KB.Import(ctx, entries, principalName(ctx), dryRun)
 			if err != nil {
 				return nil, kbError(err)
@@ -40,6 +43,29 @@ func (r *Resolver) importSheet(ctx context.Context, file, filename string, dryRu
 		out.DryRun = true // nothing was imported
 	}
 	return out, nil
+}
+
+// importedFor makes the new entries of a territory's expert that territory's,
+// as a draft of theirs would be (the sheet's source stays when it gives one),
+// and refuses the import when a row changes an entry of another territory, or
+// of every territory: a spreadsheet says nothing of territories, so its rows
+// are the importer's.
+func (r *Resolver) importedFor(ctx context.Context, entries []kb.Entry) error {
+	for i := range entries {
+		e := &entries[i]
+		if _, ok := r.KB.State.Entry(e.ID); ok {
+			if err := r.ownEntry(ctx, e.ID); err != nil {
+				return err
+			}
+			continue
+		}
+		source := e.Source
+		r.draftedFor(ctx, e)
+		if source != "" {
+			e.Source = source
+		}
+	}
+	return nil
 }
 
 func nonNil(s []string) []string {

@@ -17,6 +17,9 @@ import (
 
 // RetireKbEntry is the resolver for the retireKbEntry field.
 func (r *mutationResolver) RetireKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
+	if err := r.ownEntry(ctx, id); err != nil {
+		return nil, err
+	}
 	e, err := r.KB.Retire(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
@@ -26,6 +29,9 @@ func (r *mutationResolver) RetireKbEntry(ctx context.Context, id string) (*model
 
 // RestoreKbEntry is the resolver for the restoreKbEntry field.
 func (r *mutationResolver) RestoreKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
+	if err := r.ownEntry(ctx, id); err != nil {
+		return nil, err
+	}
 	e, err := r.KB.Restore(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)

@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -364,8 +365,12 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 		name, id string
 		who      client.Option
 	}{{"B's expert, A's draft", drafted.DraftKbEntry.ID, expertB}, {"A's expert, the platform's draft", platformDraft.DraftKbEntry.ID, expertA}} {
-		if _, got := post(t, tr.c, fmt.Sprintf(`mutation { validateKbEntry(id: %q) { id } }`, tt.id), tt.who); len(got) != 1 || got[0] != "FORBIDDEN" {
-			t.Errorf("%s: codes %v, want [FORBIDDEN]", tt.name, got)
+		for _, m := range []string{`validateKbEntry(id: %q)`, `retireKbEntry(id: %q)`, `restoreKbEntry(id: %q)`,
+			`updateKbEntry(id: %q, input: {question: "Changée ?", answer: "Par un autre territoire."})`} {
+			if _, got := post(t, tr.c, fmt.Sprintf(`mutation { `+m+` { id } }`, tt.id), tt.who); len(got) != 1 || got[0] != "FORBIDDEN" {
+				name, _, _ := strings.Cut(m, "(")
+				t.Errorf("%s, %s: codes %v, want [FORBIDDEN]", tt.name, name, got)
+			}
 		}
 	}
 	if data, _ := post(t, tr.c, `{ kbQueue { id } }`, expertB); string(data["kbQueue"]) != "[]" {
@@ -373,6 +378,25 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 	}
 	if _, got := post(t, tr.c, fmt.Sprintf(`mutation { validateKbEntry(id: %q) { id } }`, drafted.DraftKbEntry.ID), expertA); len(got) != 0 {
 		t.Errorf("A's expert validating A's draft: %v", got)
+	}
+	// A spreadsheet says nothing of territories: its new rows are the
+	// importer's, and a row changing the platform's entry is refused.
+	sheet := func(rows ...string) string {
+		return base64.StdEncoding.EncodeToString([]byte("id,question,réponse\n" + strings.Join(rows, "\n") + "\n"))
+	}
+	imp := `mutation($f: String!) { importKb(file: $f, filename: "base.csv", dryRun: false) { added changed } }`
+	if _, got := post(t, tr.c, imp, expertA, client.Var("f", sheet("skate,Où faire du skate ?,Au skatepark.",
+		platformDraft.DraftKbEntry.ID+",Horaires du cimetière ?,9 h à 17 h."))); len(got) != 1 || got[0] != "FORBIDDEN" {
+		t.Errorf("A's expert importing a row of the platform's entry: codes %v, want [FORBIDDEN]", got)
+	}
+	if _, ok := tr.kb.State.Entry("skate"); ok {
+		t.Error("a refused import added an entry")
+	}
+	if _, got := post(t, tr.c, imp, expertA, client.Var("f", sheet("skate,Où faire du skate ?,Au skatepark."))); len(got) != 0 {
+		t.Errorf("A's expert importing: %v", got)
+	}
+	if e, _ := tr.kb.State.Entry("skate"); e.Tenant != montclar || e.Source != "Ville de Montclar" {
+		t.Errorf("A's imported entry is %q's (source %q), want Montclar's", e.Tenant, e.Source)
 	}
 
 	// The intercommunalité sees both communes, and each one alone.
