@@ -213,7 +213,7 @@ func TestTuningWriters(t *testing.T) {
 }
 
 // minTuneRecall is the share of the tuning sets' needs that must stay recovered
-// (0.785 when it was set).
+// (0.80 when it was set).
 const minTuneRecall = 0.75
 
 // setKnobs sets the grouping's weights from "name=value,..." and returns what
