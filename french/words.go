@@ -16,7 +16,12 @@ var piiLabels = setOf(`mail email courriel adresse tel telephone portable numero
 func Words(s string) []string {
 	raw := strings.Fields(fold(s, " "+placeholderMark+" "))
 	out := make([]string, 0, len(raw))
+	skip := 0
 	for i, w := range raw {
+		if skip > 0 {
+			skip--
+			continue
+		}
 		if w == placeholderMark {
 			for len(out) > 0 && (piiLabels[out[len(out)-1]] || stopwords[out[len(out)-1]]) {
 				out = out[:len(out)-1]
@@ -27,7 +32,8 @@ func Words(s string) []string {
 		// « car » of « car scolaire » is a coach, not the conjunction (a stop word),
 		// and so are « les cars scolaires » and a « car » after a determiner
 		// (« le car du matin », « en car »); « ça marche », « (ne) marche plus »
-		// work: folded, they would be a market (« marché »).
+		// work: folded, they would be a market (« marché »), and so would « la
+		// marche à suivre », the procedure.
 		switch {
 		case w == "rendez" && i+1 < len(raw) && raw[i+1] == "vous":
 			w = "rendezvous"
@@ -38,6 +44,8 @@ func Words(s string) []string {
 			w = "ordinateur"
 		case w == "marche" && works(raw, i):
 			w = "fonctionne"
+		case w == "marche" && i+2 < len(raw) && raw[i+1] == "a" && raw[i+2] == "suivre":
+			w, skip = "demarche", 2
 		case w == "poste" && i > 0 && (raw[i-1] == "la" || raw[i-1] == "de" && i > 1 && raw[i-2] == "bureau"):
 			// The post office (« la poste », « bureau de poste »), not a job
 			// (« un poste », « fiche de poste », « changement de poste »).
