@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/bot"
+	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/mining/miningtest"
 	"github.com/parvis-civic/parvis/projections"
@@ -39,18 +40,21 @@ func devSet(t testing.TB) (set, tune, heldOut []miningtest.Labelled) {
 
 // converse sends each message of set in a conversation of its own, as a private
 // person, through the engine, and clicks "Non" on every other answer given to a
-// need: the turns, feedback and endings that the projections would hold.
+// need: the turns, feedback and endings that the projections would hold. As in
+// the chat service, personal data is redacted first: the engine decides on the
+// redacted text, and that is the text mining groups.
 func converse(e *bot.Engine, set []miningtest.Labelled) ([]projections.Turn, []projections.Feedback) {
 	t0 := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	var turns []projections.Turn
 	var fb []projections.Feedback
 	answeredNeeds := 0
 	for i, l := range set {
-		d := e.Decide(l.Text, kb.Particulier)
+		text, _ := redact.Redact(l.Text)
+		d := e.Decide(text, kb.Particulier)
 		conv := fmt.Sprintf("c%04d", i)
 		at := t0.Add(time.Duration(i) * time.Minute)
 		tu := projections.Turn{UtteranceID: fmt.Sprintf("u%04d", i), ConversationID: conv, At: at,
-			Outcome: string(d.Outcome), Confidence: d.Confidence, Text: l.Text, Audience: string(kb.Particulier)}
+			Outcome: string(d.Outcome), Confidence: d.Confidence, Text: text, Audience: string(kb.Particulier)}
 		if d.Entry != nil {
 			tu.EntryID = d.Entry.ID
 		}

@@ -28,9 +28,11 @@ const (
 var Reasons = []string{ReasonUnanswered, ReasonNotHelpful, ReasonClarify, ReasonLowConfidence, ReasonLowMargin,
 	ReasonRephrased, ReasonHandoff, ReasonAudience, ReasonAbandoned}
 
+// lowConfidence is the confidence below which an answer is unsure.
+var lowConfidence = 0.6
+
 // Thresholds of the signals.
 const (
-	lowConfidence   = 0.6
 	unsureAbandoned = 0.75
 	rephraseWithin  = 2 * time.Minute
 	rephraseOverlap = 0.3

@@ -221,7 +221,7 @@ const minTuneRecall = 0.75
 func setKnobs(t *testing.T, spec string) func() {
 	knobs := map[string]*float64{"concept": &conceptWeight, "cooc": &coocWeight,
 		"threshold": &DefaultThreshold, "merge": &mergeThreshold, "wordsMerge": &wordsMergeThreshold,
-		"tightShare": &tightShare, "thesaurus": &thesaurusWeight, "attach": &attachThreshold}
+		"tightShare": &tightShare, "thesaurus": &thesaurusWeight, "attach": &attachThreshold, "lowConfidence": &lowConfidence}
 	ints := map[string]*int{"tightFrom": &tightFrom, "minShared": &minShared, "mergeFeatures": &mergeFeatures, "mergeRounds": &mergeRounds}
 	savedF, savedI := map[string]float64{}, map[string]int{}
 	for k, p := range knobs {
