@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/parvis-civic/parvis/french"
+	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -261,7 +262,32 @@ func contentWords(text string) []string {
 			out = append(out, w)
 		}
 	}
+	if aboutNames(text) {
+		out = append(out, "prenom")
+	}
 	return out
+}
+
+// aboutNames reports a question about people's names: the redactor took the
+// names out (« je m'appelle [NOM] mais tout le monde m'appelle [NOM] »), and
+// with them the words that tell it is about a first name. Two names, or one
+// after a verb of naming, say so (in the writers' sets, only the questions
+// about changing a first name do).
+func aboutNames(text string) bool {
+	const name = "[" + redact.KindName + "]"
+	n := strings.Count(text, name)
+	if n >= 2 {
+		return true
+	}
+	if n == 0 {
+		return false
+	}
+	before := strings.Fields(french.Fold(text[:strings.Index(text, name)]))
+	if len(before) == 0 {
+		return false
+	}
+	last := before[len(before)-1]
+	return strings.HasPrefix(last, "appel") || strings.HasPrefix(last, "nomm") || strings.HasPrefix(last, "prenomm") || last == "apl"
 }
 
 var (

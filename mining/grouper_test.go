@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/parvis-civic/parvis/french"
+	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/mining/miningtest"
 )
 
@@ -205,5 +209,27 @@ func TestAttachKeepsThePairsOther(t *testing.T) {
 	}
 	if _, ok := pair.centroid[2]; ok {
 		t.Errorf("the pair's centroid still holds the words of the question that left: %v", pair.centroid)
+	}
+}
+
+// The redactor takes people's names out of a question about changing a first
+// name; two names, or one after a verb of naming, still tell what it is about.
+func TestNamesTellAFirstNameQuestion(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		about bool
+	}{
+		{"Je m'appelle Lucienne mais tout le monde m'appelle Lulu, je voudrais que ce soit sur mes papiers", true},
+		{"Notre fils de 2 ans s'appelle Kevin-Jordan, on regrette, on peut rectifier ?", true},
+		{"on a déclaré notre fils Noa mais on voudrait Noah avec un h", true},
+		{"Mon cousin Ahmed voudrait venir me voir cet été, il lui faut quel papier ?", false},
+		{"Je tape pour Mme Dubreuil, elle a oublié son parapluie sur un banc", false},
+		{"j'appelle la mairie depuis ce matin, personne ne répond", false},
+	} {
+		redacted, _ := redact.Redact(c.text)
+		key := strings.Fields(Key(redacted))
+		if got := slices.Contains(key, french.Stem("prenom")); got != c.about {
+			t.Errorf("%q (redacted %q, key %v): about names %v, want %v", c.text, redacted, key, got, c.about)
+		}
 	}
 }
