@@ -33,7 +33,7 @@ func TestConcepts(t *testing.T) {
 		{"le biclou a le pneu crevé", []string{"velo"}},
 		// Meals brought home are a subject of their own, however they are said.
 		{"le portage des repas pour ma mère", []string{"repas"}},
-		{"des bestioles jaunes et noires sous le toit", []string{"nuisibles"}},
+		{"des bestioles jaunes et noires sous le toit", []string{"guepes"}},
 		{"quelqu'un peut apporter le déjeuner à mon père", []string{"repas"}},
 		{"où recharger un véhicule électrique", []string{"voiture"}},
 		{"cherche toubib qui prend des nouveaux patients", []string{"medecin"}},
