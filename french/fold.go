@@ -2,6 +2,7 @@ package french
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,15 +24,21 @@ func Fold(s string) string { return fold(s, " ") }
 
 // fold is [Fold] with each redaction placeholder replaced by placeholderAs, so that
 // [Words] can tell where one stood.
+var decomposed = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
 func fold(s, placeholderAs string) string {
 	if n := utf8.RuneCountInString(s); n > maxRunes {
 		s = string([]rune(s)[:maxRunes])
 	}
 	s = redact.ReplacePlaceholders(s, placeholderAs)
-	s = norm.NFD.String(strings.ToValidUTF8(s, " "))
+	// Decomposed into a pooled buffer: folding runs on every question mining
+	// regroups, a million at a time, and each decomposition would be garbage.
+	buf := decomposed.Get().(*[]byte)
+	defer decomposed.Put(buf)
+	*buf = norm.NFD.AppendString((*buf)[:0], strings.ToValidUTF8(s, " "))
 	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
+	b.Grow(len(*buf))
+	for _, r := range string(*buf) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			// combining accent: dropped

@@ -242,25 +242,23 @@ func (g *Grouper) Regroup(items []Item) Result {
 	// Identical questions are grouped once.
 	type uniq struct {
 		key   string
-		texts map[string]int
-		items []int
+		items []int // its questions, by index in items
 		count int
 	}
 	vocab, keys := keysOf(items)
 	byKey := map[string]*uniq{}
 	var uniqs []*uniq
-	for i, it := range items {
+	for i := range items {
 		k := keys[i]
 		if k == "" {
 			continue
 		}
 		u := byKey[k]
 		if u == nil {
-			u = &uniq{key: k, texts: map[string]int{}}
+			u = &uniq{key: k}
 			byKey[k] = u
 			uniqs = append(uniqs, u)
 		}
-		u.texts[it.Text]++
 		u.items = append(u.items, i)
 		u.count++
 	}
@@ -366,7 +364,7 @@ func (g *Grouper) Regroup(items []Item) Result {
 	texts := make([]string, len(uniqs))
 	asks, civics := make([]bool, len(uniqs)), make([]bool, len(uniqs))
 	parallel(len(uniqs), func(i int) {
-		texts[i] = mostFrequent(uniqs[i].texts)
+		texts[i] = mostFrequent(items, uniqs[i].items)
 		asks[i], civics[i] = french.RequestToAct(texts[i]), onTopic(texts[i], uniqs[i].key)
 	})
 	var all []*built
@@ -911,7 +909,17 @@ func keysOf(items []Item) (*vocabulary, []string) {
 	return vocab, keys
 }
 
-func mostFrequent(texts map[string]int) string {
+// mostFrequent returns the text most of the questions (indices in items) are
+// written in. The texts are counted here rather than kept beside each key while
+// regrouping: a million small maps would double the regrouping's memory.
+func mostFrequent(items []Item, questions []int) string {
+	if len(questions) == 1 {
+		return items[questions[0]].Text
+	}
+	texts := map[string]int{}
+	for _, q := range questions {
+		texts[items[q].Text]++
+	}
 	best, n := "", -1
 	for t, c := range texts {
 		if redact.HasPlaceholder(t) {
