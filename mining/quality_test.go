@@ -128,7 +128,8 @@ func entryFacts() map[string]projections.EntryFacts {
 	if facts == nil {
 		facts = map[string]projections.EntryFacts{}
 		for _, e := range append(kb.Demo(), kb.ServicePublic()...) {
-			f := projections.EntryFacts{Theme: e.Theme, Source: e.Source, Tenant: e.Tenant}
+			f := projections.EntryFacts{Theme: e.Theme, Source: e.Source, Tenant: e.Tenant,
+				Text: strings.Join(append([]string{e.Question, e.Answer}, e.Alternatives...), "\n")}
 			for _, a := range e.Audiences {
 				f.Audiences = append(f.Audiences, string(a))
 			}

@@ -46,11 +46,17 @@ func TestSignals(t *testing.T) {
 		turn("l", "l1", 0, "HANDOFF", 0.9, "un humain pour mon dossier de bourse"),
 		turn("m", "m1", 0, "HANDOFF", 0.9, "un humain svp"), // says no need: the next question will
 		turn("n", "n1", 0, "HANDOFF", 0.9, "je peux avoir un agent de la mairie ?"),
+		// An entry about another subject than the question's: a signal even
+		// when sure; about the same subject, none.
+		answered(turn("o", "o1", 0, "ANSWERED", 0.9, "mon opérateur internet, la fibre ne marche plus"), "aides", 0.9, 0.1),
+		answered(turn("p", "p1", 0, "ANSWERED", 0.9, "un vélo en libre-service près de la gare ?"), "velos", 0.9, 0.1),
 	}
 	fb := []projections.Feedback{{ConversationID: "d", At: t0.Add(time.Minute), Helpful: 0},
 		{ConversationID: "f", At: t0.Add(time.Minute), Helpful: 1}}
 	ends := []projections.Ending{{ConversationID: "e"}, {ConversationID: "f"}}
-	entries := map[string]projections.EntryFacts{"salle_asso": {Audiences: []string{"association"}}, "piscine": {}}
+	entries := map[string]projections.EntryFacts{"salle_asso": {Audiences: []string{"association"}}, "piscine": {},
+		"aides": {Text: "Quelles aides sociales le CCAS propose-t-il ?\nLe CCAS aide les familles en difficulté."},
+		"velos": {Text: "Où louer un vélo ?\nLes bicyclettes en libre-service sont à la gare."}}
 	got := map[string]string{}
 	for _, s := range Signals(turns, fb, ends, entries) {
 		got[s.UtteranceID] = strings.Join(s.Reasons, ",")
@@ -58,7 +64,7 @@ func TestSignals(t *testing.T) {
 	want := map[string]string{
 		"a1": ReasonUnanswered, "a2": ReasonClarify, "a3": ReasonUnanswered, "b1": ReasonRephrased, "c1": ReasonLowConfidence,
 		"d1": ReasonNotHelpful, "e1": ReasonAbandoned, "i1": ReasonAudience, "j1": ReasonLowMargin,
-		"k1": ReasonUnanswered + "," + ReasonHandoff, "l1": ReasonHandoff,
+		"k1": ReasonUnanswered + "," + ReasonHandoff, "l1": ReasonHandoff, "o1": ReasonOtherSubject,
 	}
 	for id, r := range want {
 		if got[id] != r {

@@ -475,10 +475,11 @@ type EntryFacts struct {
 	Source    string
 	Tenant    string   // whose entry it is; empty: every tenant's
 	Audiences []string // the audiences it is written for; none: everyone
+	Text      string   // its question, alternatives and answer: what it is about
 }
 
-// EntryFacts returns the theme, source and audiences of every knowledge base
-// entry.
+// EntryFacts returns the theme, source, audiences and text of every knowledge
+// base entry.
 func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error) {
 	var rows []struct {
 		ID     string `ch:"entry_id"`
@@ -492,11 +493,15 @@ func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error)
 	out := make(map[string]EntryFacts, len(rows))
 	for _, r := range rows {
 		var e struct {
-			Audiences []string `json:"audiences"`
-			Tenant    string   `json:"tenant"`
+			Audiences    []string `json:"audiences"`
+			Tenant       string   `json:"tenant"`
+			Question     string   `json:"question"`
+			Alternatives []string `json:"alternatives"`
+			Answer       string   `json:"answer"`
 		}
 		_ = json.Unmarshal([]byte(r.Entry), &e) // an entry without audiences is for everyone
-		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences, Tenant: e.Tenant}
+		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences, Tenant: e.Tenant,
+			Text: strings.Join(append([]string{e.Question, e.Answer}, e.Alternatives...), "\n")}
 	}
 	return out, nil
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/tenant"
 )
 
@@ -101,6 +103,44 @@ func TestUnmetDemandLines(t *testing.T) {
 			}
 			if len(mined) != len(signals)-1 {
 				t.Errorf("%d mined questions, want %d (the retracted one out)", len(mined), len(signals)-1)
+			}
+		})
+	}
+}
+
+// TestEntryFacts reads what mining needs of each entry from the projected
+// knowledge base: theme, source, audiences, and the text it is about (its
+// question, alternatives and answer), from which mining tells an answer about
+// another subject than the question's.
+func TestEntryFacts(t *testing.T) {
+	ctx := context.Background()
+	at := time.Now().UTC().Truncate(time.Second)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			b := Batch{}
+			p := &events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: events.KBEntry{ID: "velos",
+				Question: "Où louer un vélo ?", Alternatives: []string{"vélo en libre-service"}, Answer: "À la gare.",
+				Audiences: []string{"particulier"}, Theme: "Transports", Source: "montclar"}}
+			e, err := events.New("montclar", "", at, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Project(e, p)
+			if err := b.Insert(ctx, s, ""); err != nil {
+				t.Fatal(err)
+			}
+			facts, err := NewQueries(s).EntryFacts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := facts["velos"]
+			for _, part := range []string{"Où louer un vélo ?", "vélo en libre-service", "À la gare."} {
+				if !strings.Contains(f.Text, part) {
+					t.Errorf("text %q lacks %q", f.Text, part)
+				}
+			}
+			if f.Theme != "Transports" || f.Source != "montclar" || !slices.Equal(f.Audiences, []string{"particulier"}) {
+				t.Errorf("facts %+v", f)
 			}
 		})
 	}

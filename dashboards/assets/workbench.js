@@ -143,7 +143,7 @@
 
   const reasonLabels = { NON_REPONDU: "sans réponse", CLARIFICATION: "choix proposés sans suite", CONFIANCE_FAIBLE: "réponse incertaine",
     MARGE_FAIBLE: "réponse disputée", PAS_UTILE: "jugée pas utile", REFORMULATION: "reformulée", ABANDON: "abandon",
-    HUMAIN_DEMANDE: "personne demandée", PUBLIC_INADAPTE: "réponse d'un autre public" };
+    HUMAIN_DEMANDE: "personne demandée", PUBLIC_INADAPTE: "réponse d'un autre public", AUTRE_SUJET: "réponse hors sujet" };
   const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + " %");
 
   // prefilled is what the draft form's other phrasings were filled with.

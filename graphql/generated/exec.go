@@ -3320,7 +3320,7 @@ answered but unsure; answered but another entry came almost as close; judged not
 helpful; asked again in other words; left after an unsure answer; a person asked
 for instead; answered with an entry written for another audience.
 """
-enum SignalReason { NON_REPONDU CLARIFICATION CONFIANCE_FAIBLE MARGE_FAIBLE PAS_UTILE REFORMULATION ABANDON HUMAIN_DEMANDE PUBLIC_INADAPTE }
+enum SignalReason { NON_REPONDU CLARIFICATION CONFIANCE_FAIBLE MARGE_FAIBLE PAS_UTILE REFORMULATION ABANDON HUMAIN_DEMANDE PUBLIC_INADAPTE AUTRE_SUJET }
 
 type UnansweredCluster {
   id: ID!

@@ -1057,6 +1057,7 @@ const (
 	SignalReasonAbandon         SignalReason = "ABANDON"
 	SignalReasonHumainDemande   SignalReason = "HUMAIN_DEMANDE"
 	SignalReasonPublicInadapte  SignalReason = "PUBLIC_INADAPTE"
+	SignalReasonAutreSujet      SignalReason = "AUTRE_SUJET"
 )
 
 var AllSignalReason = []SignalReason{
@@ -1069,11 +1070,12 @@ var AllSignalReason = []SignalReason{
 	SignalReasonAbandon,
 	SignalReasonHumainDemande,
 	SignalReasonPublicInadapte,
+	SignalReasonAutreSujet,
 }
 
 func (e SignalReason) IsValid() bool {
 	switch e {
-	case SignalReasonNonRepondu, SignalReasonClarification, SignalReasonConfianceFaible, SignalReasonMargeFaible, SignalReasonPasUtile, SignalReasonReformulation, SignalReasonAbandon, SignalReasonHumainDemande, SignalReasonPublicInadapte:
+	case SignalReasonNonRepondu, SignalReasonClarification, SignalReasonConfianceFaible, SignalReasonMargeFaible, SignalReasonPasUtile, SignalReasonReformulation, SignalReasonAbandon, SignalReasonHumainDemande, SignalReasonPublicInadapte, SignalReasonAutreSujet:
 		return true
 	}
 	return false
