@@ -22,10 +22,11 @@ const maxRunes = 4000
 // first 4,000 characters of s are read.
 func Fold(s string) string { return fold(s, " ") }
 
-// fold is [Fold] with each redaction placeholder replaced by placeholderAs, so that
-// [Words] can tell where one stood.
+// decomposed holds the buffers fold decomposes text into.
 var decomposed = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
+// fold is [Fold] with each redaction placeholder replaced by placeholderAs, so that
+// [Words] can tell where one stood.
 func fold(s, placeholderAs string) string {
 	if n := utf8.RuneCountInString(s); n > maxRunes {
 		s = string([]rune(s)[:maxRunes])

@@ -44,7 +44,7 @@ func Words(s string) []string {
 			w = "ordinateur"
 		case w == "marche" && works(raw, i):
 			w = "fonctionne"
-		case w == "marche" && i+2 < len(raw) && raw[i+1] == "a" && raw[i+2] == "suivre":
+		case (w == "marche" || w == "marches") && i+2 < len(raw) && raw[i+1] == "a" && raw[i+2] == "suivre":
 			w, skip = "demarche", 2
 		case w == "poste" && i > 0 && (raw[i-1] == "la" || raw[i-1] == "de" && i > 1 && raw[i-2] == "bureau"):
 			// The post office (« la poste », « bureau de poste »), not a job

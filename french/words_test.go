@@ -27,6 +27,7 @@ func TestWords(t *testing.T) {
 		{"le marché, ça marche comment ?", []string{"le", "marche", "ca", "fonctionne", "comment"}},
 		{"le lampadaire marche plus au marché de noël", []string{"le", "lampadaire", "fonctionne", "plus", "au", "marche", "de", "noel"}},
 		{"la marche à suivre au marché", []string{"la", "demarche", "au", "marche"}},
+		{"les marches à suivre", []string{"les", "demarche"}},
 		{"les cars scolaires", []string{"les", "autocars", "scolaires"}},
 		{"le car du matin est passé, car il pleuvait", []string{"le", "autocar", "du", "matin", "est", "passe", "car", "il", "pleuvait"}},
 		{"je viens en car", []string{"je", "viens", "en", "autocar"}},

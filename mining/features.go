@@ -268,27 +268,51 @@ func contentWords(text string) []string {
 	return out
 }
 
-// aboutNames reports a question about people's names: the redactor took the
-// names out (« je m'appelle [NOM] mais tout le monde m'appelle [NOM] »), and
+// aboutNames reports a question about changing a first name: the redactor took
+// the names out (« je m'appelle [NOM] mais tout le monde m'appelle [NOM] »), and
 // with them the words that tell it is about a first name. Two names, or one
-// after a verb of naming, say so (in the writers' sets, only the questions
-// about changing a first name do).
+// after « m'appelle » or « prénommé », with words of a change or of the papers
+// (« rectifier », « sur mes papiers », « officiellement ») say so; a name given
+// in passing (« je m'appelle [NOM], je cherche un logement ») does not.
 func aboutNames(text string) bool {
 	const name = "[" + redact.KindName + "]"
 	n := strings.Count(text, name)
-	if n >= 2 {
-		return true
-	}
 	if n == 0 {
 		return false
 	}
-	before := strings.Fields(french.Fold(text[:strings.Index(text, name)]))
+	if n == 1 && !namedAfter(strings.Fields(french.Fold(text[:strings.Index(text, name)]))) {
+		return false
+	}
+	for _, w := range strings.Fields(french.Fold(text)) {
+		if nameChange[w] || slices.ContainsFunc(nameChangePrefixes, func(p string) bool { return strings.HasPrefix(w, p) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedAfter reports words that end with a verb of naming: « je m'appelle »,
+// « il s'appelle », « tout le monde l'appelle », « prénommé ».
+func namedAfter(before []string) bool {
 	if len(before) == 0 {
 		return false
 	}
-	last := before[len(before)-1]
-	return strings.HasPrefix(last, "appel") || strings.HasPrefix(last, "nomm") || strings.HasPrefix(last, "prenomm") || last == "apl"
+	switch last := before[len(before)-1]; {
+	case strings.HasPrefix(last, "prenomm"), strings.HasPrefix(last, "nomme"):
+		return true
+	case last == "appelle" || last == "apelle" || last == "appelles" || last == "appellent":
+		return len(before) >= 2 && reflexive[before[len(before)-2]]
+	case last == "mappelle" || last == "sappelle" || last == "jmappelle":
+		return true
+	}
+	return false
 }
+
+var (
+	reflexive          = map[string]bool{"m": true, "s": true, "t": true, "l": true, "jm": true}
+	nameChange         = map[string]bool{"virer": true, "vire": true, "etat": true, "regrette": true, "regrettons": true}
+	nameChangePrefixes = []string{"chang", "modifi", "rectifi", "enlev", "retir", "ajout", "officiel", "papier", "regularis", "troqu", "remplac"}
+)
 
 var (
 	lexiconOnce sync.Once

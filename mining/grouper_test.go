@@ -221,10 +221,15 @@ func TestNamesTellAFirstNameQuestion(t *testing.T) {
 	}{
 		{"Je m'appelle Lucienne mais tout le monde m'appelle Lulu, je voudrais que ce soit sur mes papiers", true},
 		{"Notre fils de 2 ans s'appelle Kevin-Jordan, on regrette, on peut rectifier ?", true},
-		{"on a déclaré notre fils Noa mais on voudrait Noah avec un h", true},
+		{"on a déclaré notre fils Noa mais on regrette, on voudrait Noah avec un h", true},
 		{"Mon cousin Ahmed voudrait venir me voir cet été, il lui faut quel papier ?", false},
 		{"Je tape pour Mme Dubreuil, elle a oublié son parapluie sur un banc", false},
 		{"j'appelle la mairie depuis ce matin, personne ne répond", false},
+		// A name given in passing is no question about names.
+		{"Je m'appelle Karim, je cherche un logement social", false},
+		{"J'ai appelé Mme Durand pour les encombrants, elle n'a pas répondu", false},
+		{"Mes enfants Lucas et Emma mangent à la cantine, combien ça coûte ?", false},
+		{"je suis Mme Martin, voisine de M. Durand, son chien aboie toute la nuit", false},
 	} {
 		redacted, _ := redact.Redact(c.text)
 		key := strings.Fields(Key(redacted))

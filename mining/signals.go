@@ -220,8 +220,8 @@ type entrySubjects struct {
 // than 2 % of the covered questions it answered (tuning sets).
 func (s entrySubjects) offSubject(t projections.Turn) bool {
 	f, ok := s.entries[t.EntryID]
-	if !ok || f.Text == "" {
-		return false
+	if !ok || strings.TrimSpace(f.Text) == "" {
+		return false // nothing to tell what the entry is about
 	}
 	asked := french.Concepts(french.Stems(t.Text))
 	if len(asked) == 0 {

@@ -482,12 +482,14 @@ type EntryFacts struct {
 // base entry.
 func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error) {
 	var rows []struct {
-		ID     string `ch:"entry_id"`
-		Theme  string `ch:"theme"`
-		Source string `ch:"source"`
-		Entry  string `ch:"entry"`
+		ID       string `ch:"entry_id"`
+		Theme    string `ch:"theme"`
+		Source   string `ch:"source"`
+		Question string `ch:"question"`
+		Answer   string `ch:"answer"`
+		Entry    string `ch:"entry"`
 	}
-	if err := q.s.Select(ctx, &rows, "SELECT entry_id, theme, source, entry FROM kb_entries FINAL"); err != nil {
+	if err := q.s.Select(ctx, &rows, "SELECT entry_id, theme, source, question, answer, entry FROM kb_entries FINAL"); err != nil {
 		return nil, fmt.Errorf("projections: entry facts: %w", err)
 	}
 	out := make(map[string]EntryFacts, len(rows))
@@ -495,13 +497,17 @@ func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error)
 		var e struct {
 			Audiences    []string `json:"audiences"`
 			Tenant       string   `json:"tenant"`
-			Question     string   `json:"question"`
 			Alternatives []string `json:"alternatives"`
-			Answer       string   `json:"answer"`
 		}
 		_ = json.Unmarshal([]byte(r.Entry), &e) // an entry without audiences is for everyone
+		var text []string
+		for _, part := range append([]string{r.Question, r.Answer}, e.Alternatives...) {
+			if strings.TrimSpace(part) != "" {
+				text = append(text, part)
+			}
+		}
 		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences, Tenant: e.Tenant,
-			Text: strings.Join(append([]string{e.Question, e.Answer}, e.Alternatives...), "\n")}
+			Text: strings.Join(text, "\n")}
 	}
 	return out, nil
 }

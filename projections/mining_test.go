@@ -126,6 +126,14 @@ func TestEntryFacts(t *testing.T) {
 				t.Fatal(err)
 			}
 			b.Project(e, p)
+			// An entry with neither question nor answer has no text: mining
+			// then cannot tell what it is about, and says nothing.
+			empty := &events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: events.KBEntry{ID: "vide"}}
+			e, err = events.New("montclar", "", at, empty)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Project(e, empty)
 			if err := b.Insert(ctx, s, ""); err != nil {
 				t.Fatal(err)
 			}
@@ -141,6 +149,9 @@ func TestEntryFacts(t *testing.T) {
 			}
 			if f.Theme != "Transports" || f.Source != "montclar" || !slices.Equal(f.Audiences, []string{"particulier"}) {
 				t.Errorf("facts %+v", f)
+			}
+			if v, ok := facts["vide"]; !ok || v.Text != "" {
+				t.Errorf("an entry without question nor answer: %+v (found %v), want no text", v, ok)
 			}
 		})
 	}
