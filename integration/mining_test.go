@@ -173,6 +173,27 @@ func miningLoop(t *testing.T, extra ...string) {
 		d.AnswerRateAfter == nil || *d.AnswerRateAfter <= 0 {
 		t.Errorf("group detail %+v", d)
 	}
+
+	// An answer about another subject than the question's is unmet demand even
+	// when the bot was sure and nobody clicked « Non »: the workbench shows it
+	// under its own reason, read from the entries as ClickHouse holds them.
+	offSubject := "mon opérateur internet me facture trois mois de trop, qui peut m'aider ?"
+	if r, errs := s.Send(s.StartConversation(), offSubject); len(errs) > 0 || r.Entry == nil {
+		t.Fatalf("%q: %+v %v: the demo's bot no longer answers it with an entry about something else; pick another", offSubject, r, errs)
+	}
+	parvistest.Poll(t, "the answer about another subject under its reason", 30*time.Second, func() error {
+		var out struct{ UnansweredClusters []cluster }
+		if errs := s.GQL(parvistest.AdminToken, `query($f: Time!, $t: Time!) { unansweredClusters(from: $f, to: $t, limit: 50, reason: AUTRE_SUJET) { id label size examples covered } }`,
+			map[string]any{"f": from, "t": to}, &out); len(errs) > 0 {
+			return fmt.Errorf("%v", errs)
+		}
+		for _, c := range out.UnansweredClusters {
+			if slices.Contains(c.Examples, offSubject) || c.Label == offSubject {
+				return nil
+			}
+		}
+		return fmt.Errorf("not among the groups of that reason: %+v", out.UnansweredClusters)
+	})
 }
 
 // unmetTopics are two needs the demo town does not answer, 7-8 paraphrases each.
