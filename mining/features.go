@@ -262,7 +262,7 @@ func contentWords(text string) []string {
 			out = append(out, w)
 		}
 	}
-	if aboutNames(text) {
+	if !slices.Contains(out, "prenom") && aboutNames(text) {
 		out = append(out, "prenom")
 	}
 	return out
