@@ -129,7 +129,7 @@ func entryFacts() map[string]projections.EntryFacts {
 		facts = map[string]projections.EntryFacts{}
 		for _, e := range append(kb.Demo(), kb.ServicePublic()...) {
 			f := projections.EntryFacts{Theme: e.Theme, Source: e.Source, Tenant: e.Tenant,
-				Text: strings.Join(append([]string{e.Question, e.Answer}, e.Alternatives...), "\n")}
+				Text: projections.EntryText(e.Question, e.Answer, e.Alternatives)}
 			for _, a := range e.Audiences {
 				f.Audiences = append(f.Audiences, string(a))
 			}

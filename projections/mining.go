@@ -500,16 +500,22 @@ func (q *Queries) EntryFacts(ctx context.Context) (map[string]EntryFacts, error)
 			Alternatives []string `json:"alternatives"`
 		}
 		_ = json.Unmarshal([]byte(r.Entry), &e) // an entry without audiences is for everyone
-		var text []string
-		for _, part := range append([]string{r.Question, r.Answer}, e.Alternatives...) {
-			if strings.TrimSpace(part) != "" {
-				text = append(text, part)
-			}
-		}
 		out[r.ID] = EntryFacts{Theme: r.Theme, Source: r.Source, Audiences: e.Audiences, Tenant: e.Tenant,
-			Text: strings.Join(text, "\n")}
+			Text: EntryText(r.Question, r.Answer, e.Alternatives)}
 	}
 	return out, nil
+}
+
+// EntryText is an entry's [EntryFacts.Text]: its question, answer and
+// alternatives, one a line, the empty ones left out.
+func EntryText(question, answer string, alternatives []string) string {
+	var text []string
+	for _, part := range append([]string{question, answer}, alternatives...) {
+		if strings.TrimSpace(part) != "" {
+			text = append(text, part)
+		}
+	}
+	return strings.Join(text, "\n")
 }
 
 // Themes returns the themes that unanswered questions of a scope fall under,
