@@ -15,6 +15,7 @@ import (
 type Language struct {
 	known      *french.Lexicon
 	background []string
+	citizens   []string // citizens' own questions outside a town's base (see [everydayQuestions])
 }
 
 // NewLanguage folds a list of correct words, with those of the system's French
@@ -33,7 +34,7 @@ func NewLanguage(words map[string]bool, background []string) *Language {
 			}
 		}
 	}
-	return &Language{known: french.NewLexicon(all), background: append(slices.Clone(background), everydayQuestions...)}
+	return &Language{known: french.NewLexicon(all), background: slices.Clone(background), citizens: everydayQuestions}
 }
 
 func (l *Language) lexicon() *french.Lexicon {
@@ -43,9 +44,11 @@ func (l *Language) lexicon() *french.Lexicon {
 	return l.known
 }
 
-func (l *Language) backgroundQuestions() []string {
+// backgroundQuestions returns the background questions given to
+// [NewLanguage], and citizens' own ([everydayQuestions]).
+func (l *Language) backgroundQuestions() (given, citizens []string) {
 	if l == nil {
-		return nil
+		return nil, nil
 	}
-	return l.background
+	return l.background, l.citizens
 }
