@@ -9,9 +9,6 @@ import "github.com/parvis-civic/parvis/french"
 type background struct {
 	docs     []phrasing
 	postings map[string][]int32
-	// citizensFrom is the first of the docs that are citizens' own questions
-	// (see [everydayQuestions]); the national ones come before.
-	citizensFrom int
 }
 
 // A question is covered by an entry when it is close to one of the entry's
@@ -26,15 +23,15 @@ const (
 	coveredCoverage = 0.75
 )
 
-func newBackground(ix *Index, national, citizens []string) *background {
+func newBackground(ix *Index, questions []string) *background {
 	bg := &background{postings: map[string][]int32{}}
-	add := func(q string) {
+	for _, q := range questions {
 		a := ix.analyzeWords(french.Words(q), false)
 		if len(a.terms) == 0 {
-			return
+			continue
 		}
 		if cs := ix.search(a, "", 1); len(cs) > 0 && cs[0].Phrasing >= coveredDice {
-			return
+			continue
 		}
 		doc := phrasing{entry: -1, terms: a.terms}
 		for _, t := range a.terms {
@@ -43,21 +40,14 @@ func newBackground(ix *Index, national, citizens []string) *background {
 		}
 		bg.docs = append(bg.docs, doc)
 	}
-	for _, q := range national {
-		add(q)
-	}
-	bg.citizensFrom = len(bg.docs)
-	for _, q := range citizens {
-		add(q)
-	}
 	return bg
 }
 
-// best returns the highest similarity of the message to a background question,
-// and to one of citizens' own. match is scratch space.
-func (bg *background) best(ix *Index, a analyzed, match *sparse) (all, citizens float64) {
+// best returns the highest similarity of the message to a background question.
+// match is scratch space.
+func (bg *background) best(ix *Index, a analyzed, match *sparse) float64 {
 	if bg == nil || len(bg.docs) == 0 || a.mass == 0 {
-		return 0, 0
+		return 0
 	}
 	for _, t := range a.terms {
 		w := a.weight[t] * ix.idfOrMax(t)
@@ -65,12 +55,9 @@ func (bg *background) best(ix *Index, a analyzed, match *sparse) (all, citizens 
 			match.add(d, w)
 		}
 	}
+	var best float64
 	for _, d := range match.touched {
-		sim := 2 * match.v[d] / (a.mass + bg.docs[d].mass)
-		all = max(all, sim)
-		if int(d) >= bg.citizensFrom {
-			citizens = max(citizens, sim)
-		}
+		best = max(best, 2*match.v[d]/(a.mass+bg.docs[d].mass))
 	}
-	return all, citizens
+	return best
 }

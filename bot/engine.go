@@ -258,10 +258,6 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 		return d
 	}
 	best := d.Candidates[0]
-	if closerOutside(best) {
-		// Neither answered nor offered as a choice: unmet demand.
-		d.Confidence = min(d.Confidence, min(e.cfg.ClarifyThreshold, e.cfg.LongAnswerThreshold)/2)
-	}
 	band := e.cfg.ClarifyBand
 	if ix.ambiguous(a) {
 		// One word that several entries share: ask which one, from a wider set.
@@ -297,24 +293,6 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 	}
 	return d
 }
-
-// closerOutside reports a message closer to a citizen's question that the
-// knowledge base does not answer (see [everydayQuestions]) than to anything its
-// best entry says, its phrasings or its fields, by more than outsideLead: « la
-// médiathèque rachète les vieux livres ? » is a question about selling books
-// that happens to name the médiathèque, however well the médiathèque's entry
-// scores on its name. Chosen on the tuning sets (bot/testdata/README.md): the
-// national questions of the background do not count here, for a national
-// FAQ's entries are phrased as they are (on the service-public.fr base they
-// cost answers and caught nothing).
-func closerOutside(c Candidate) bool {
-	return c.Citizens >= outsideFloor && c.Citizens > max(c.Phrasing, c.Fielded)+outsideLead
-}
-
-const (
-	outsideFloor = 0.3
-	outsideLead  = 0.15
-)
 
 // clearInLong reports a long message whose best candidate clearly comes first
 // (see [Config.LongFrom]).

@@ -196,8 +196,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	// The background is built with the index's own search, on scratch space
 	// without background; then the index gets scratch space for messages.
 	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.clf.classes, 0)
-	given, citizens := lang.backgroundQuestions()
-	ix.bg = newBackground(ix, given, citizens)
+	ix.bg = newBackground(ix, lang.backgroundQuestions())
 	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.clf.classes, len(ix.bg.docs))
 	return ix
 }
@@ -373,7 +372,6 @@ type Candidate struct {
 	Matched    float64 // share of the entry's best-matching phrasing found in the message
 	Strongest  float64 // idf of the rarest word shared with its phrasings, relative to the rarest possible
 	Background float64 // similarity of the message to the closest question outside the knowledge base
-	Citizens   float64 // the same, among citizens' own questions (see [everydayQuestions])
 	Classifier float64 // classifier score relative to the best
 	Semantic   float64 // best cosine of the message with the entry's phrasings, clamped at 0; 0 without an embedder
 	Reference  float64 // BM25 over the entry's reference text, relative to the most the message could get; 0 without one
@@ -486,7 +484,7 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 	}
 	ix.clf.scores(a, &s.classes)
 	clf := s.classes.v
-	bg, citizens := ix.bg.best(ix, a, &s.background)
+	bg := ix.bg.best(ix, a, &s.background)
 	cands := make([]Candidate, 0, len(pool))
 	for _, e32 := range pool {
 		e := int(e32)
@@ -508,7 +506,7 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		}
 		cov /= a.mass
 		c := Candidate{Entry: ix.entries[e], Phrasing: best[e32], Coverage: cov, Fielded: field[e32], Matched: min(1, s.matched[e32]),
-			Strongest: strongest, Background: bg, Citizens: citizens, Classifier: ix.clf.relative(clf[e])}
+			Strongest: strongest, Background: bg, Classifier: ix.clf.relative(clf[e])}
 		c.Score = ranking.phrasing*c.Phrasing + ranking.coverage*c.Coverage + ranking.fielded*c.Fielded + ranking.classifier*c.Classifier
 		if c.Reference = ref[e32]; c.Reference > 0 {
 			c.Score += referenceWeight * c.Reference

@@ -15,7 +15,6 @@ import (
 type Language struct {
 	known      *french.Lexicon
 	background []string
-	citizens   []string // citizens' own questions outside a town's base (see [everydayQuestions])
 }
 
 // NewLanguage folds a list of correct words, with those of the system's French
@@ -34,7 +33,7 @@ func NewLanguage(words map[string]bool, background []string) *Language {
 			}
 		}
 	}
-	return &Language{known: french.NewLexicon(all), background: slices.Clone(background), citizens: everydayQuestions}
+	return &Language{known: french.NewLexicon(all), background: append(slices.Clone(background), everydayQuestions...)}
 }
 
 func (l *Language) lexicon() *french.Lexicon {
@@ -44,11 +43,9 @@ func (l *Language) lexicon() *french.Lexicon {
 	return l.known
 }
 
-// backgroundQuestions returns the background questions given to
-// [NewLanguage], and citizens' own ([everydayQuestions]).
-func (l *Language) backgroundQuestions() (given, citizens []string) {
+func (l *Language) backgroundQuestions() []string {
 	if l == nil {
-		return nil, nil
+		return nil
 	}
-	return l.background, l.citizens
+	return l.background
 }
