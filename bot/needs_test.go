@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parvis-civic/parvis/french"
+	"github.com/parvis-civic/parvis/kb"
 )
 
 // miningLine is a line of the mining test sets: a citizen's message and the
@@ -54,24 +57,64 @@ func needsCorpus(t testing.TB) string {
 # does not answer (see everyday.go), as people wrote them: the needs of the
 # mining tuning sets (mining/testdata/tune), each written by someone who read
 # only the demo town's catalogue. One a line. Made from those sets by
-# ` + "`go test ./bot -run TestNeedsCorpus -update`" + `; never from the held-out sets.
+# ` + "`go test ./bot -run TestNeedsCorpus -update`" + `; nothing of the held-out sets.
 `)
-	// A message that a held-out set also holds (short keywords two writers
-	// both wrote: « objets trouvés ») is left out, so that those sets measure
-	// the corpus on messages it does not hold.
-	seen := map[string]bool{}
-	held, _ := filepath.Glob("../mining/testdata/mining-*.jsonl")
-	for _, m := range readMiningLines(t, held) {
-		seen[strings.Join(strings.Fields(m.Text), " ")] = true
-	}
-	for _, m := range readMiningLines(t, files) {
-		text := strings.Join(strings.Fields(m.Text), " ")
-		if m.uncovered() && text != "" && !strings.HasPrefix(text, "#") && !seen[text] {
-			seen[text] = true
-			b.WriteString(text + "\n")
+	// Nothing that a held-out set holds, folded (short keywords two writers
+	// both wrote: « objets trouvés », « objets trouves »), so that those sets
+	// measure the corpus on messages it does not hold.
+	seen := heldOutKeys(t)
+	for _, f := range files {
+		if filepath.Base(f) == trainedAway {
+			continue
+		}
+		for _, m := range readMiningLines(t, []string{f}) {
+			text := strings.Join(strings.Fields(m.Text), " ")
+			if k := foldedKey(text); m.uncovered() && k != "" && !strings.HasPrefix(text, "#") && !seen[k] {
+				seen[k] = true
+				b.WriteString(text + "\n")
+			}
 		}
 	}
 	return b.String()
+}
+
+// trainedAway is the mining tuning set of the fourth writer, whose near misses
+// (testdata/w4/near_misses.jsonl, held out) are made of its needs: none of its
+// messages joins the corpus.
+const trainedAway = "mining-w4.jsonl"
+
+// heldOutSets are the sets never tuned on that hold questions the corpus must
+// not: the engine's (testdata/README.md) and the mining ones.
+var heldOutSets = []string{"testdata/holdout.jsonl", "testdata/spf_heldout.jsonl", "testdata/w3/*.jsonl",
+	"testdata/w4/*.jsonl", "testdata/w5/*.jsonl", "../mining/testdata/mining-*.jsonl"}
+
+// heldOutKeys returns the folded keys of every message of the held-out sets.
+func heldOutKeys(t testing.TB) map[string]bool {
+	keys := map[string]bool{}
+	for _, pattern := range heldOutSets {
+		files, _ := filepath.Glob(pattern)
+		if len(files) == 0 {
+			t.Fatalf("no held-out set %s", pattern)
+		}
+		for _, f := range files {
+			if strings.Contains(f, "mining") {
+				for _, m := range readMiningLines(t, []string{f}) {
+					keys[foldedKey(m.Text)] = true
+				}
+				continue
+			}
+			for _, c := range readSet(t, f) {
+				keys[foldedKey(c.Text)] = true
+			}
+		}
+	}
+	return keys
+}
+
+// foldedKey is a message's words, folded: the same question however it is
+// accented, cased or punctuated.
+func foldedKey(text string) string {
+	return strings.Join(french.Words(text), " ")
 }
 
 // TestNeedsCorpus checks that needs.txt is made from the mining tuning sets as
@@ -89,11 +132,23 @@ func TestNeedsCorpus(t *testing.T) {
 	}
 }
 
+// TestNeedsCorpusHoldsNothingHeldOut checks needs.txt itself, whatever made it:
+// no question of a held-out set, folded.
+func TestNeedsCorpusHoldsNothingHeldOut(t *testing.T) {
+	held := heldOutKeys(t)
+	for _, q := range questionLines(needsText) {
+		if held[foldedKey(q)] {
+			t.Errorf("needs.txt holds a held-out question: %q", q)
+		}
+	}
+}
+
 // TestUncoveredNeedsLeftUnanswered asks the demo knowledge base the mining
-// sets that were never tuned on (other writers, other needs): a question about
-// a need the town has no entry for must mostly stay unanswered (it is unmet
-// demand), and what is answered must mostly be right. Without the citizens'
-// needs in the background (needs.txt) the figures were 0.715 and 0.473.
+// sets that were never tuned on (other writers, needs of their own choosing):
+// a question about a need the town has no entry for must mostly stay
+// unanswered (it is unmet demand), and what is answered must mostly be right.
+// Without the citizens' needs in the background (needs.txt) none_recall was
+// 0.715 and answered_accuracy 0.473; with them 0.811 and 0.560.
 func TestUncoveredNeedsLeftUnanswered(t *testing.T) {
 	held, _ := filepath.Glob("../mining/testdata/mining-*.jsonl")
 	var cases []Case
@@ -110,5 +165,38 @@ func TestUncoveredNeedsLeftUnanswered(t *testing.T) {
 	t.Logf("%d held-out mining messages: answered_correct %.3f answered_accuracy %.3f none_recall %.3f", len(cases), r.AnsweredCorrect, r.AnsweredAccuracy, r.NoneRecall)
 	if r.NoneRecall < 0.78 || r.AnsweredAccuracy < 0.53 || r.AnsweredCorrect < 0.85 {
 		t.Errorf("below the floors: none_recall 0.78, answered_accuracy 0.53, answered_correct 0.85")
+	}
+}
+
+// TestTownThatCoversANeedAnswersIt: citizens' questions about a need are in the
+// background because many towns lack it; a town whose experts wrote an entry
+// for it answers them, the background notwithstanding.
+func TestTownThatCoversANeedAnswersIt(t *testing.T) {
+	asks := []string{"y a un nid de frelons sous mon toit, qui peut l'enlever ?",
+		"des guêpes ont fait leur nid dans le cabanon, je fais quoi",
+		"frelons asiatiques dans mon cerisier, la mairie s'en occupe ?"}
+	lang := NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
+	without, err := New(DefaultConfig(), kb.Demo(), "test", lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range asks {
+		if d := without.Decide(q, ""); d.Outcome == Answered {
+			t.Fatalf("%q answered by %s in a town without the entry", q, d.Entry.ID)
+		}
+	}
+	nest := kb.Entry{ID: "nid_frelons", Kind: kb.KindAnswer,
+		Question:     "Que faire en cas de nid de frelons ou de guêpes ?",
+		Alternatives: []string{"Qui contacter pour détruire un nid de frelons asiatiques ?", "La mairie enlève-t-elle les nids de guêpes ?"},
+		Answer: "Sur une propriété privée, la destruction d'un nid de frelons ou de guêpes est à la charge du propriétaire : " +
+			"faites appel à une entreprise de désinsectisation. Sur la voie publique, signalez le nid aux services techniques."}
+	with, err := New(DefaultConfig(), append(kb.Demo(), nest), "test", lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range asks {
+		if d := with.Decide(q, ""); d.Outcome != Answered || d.Entry.ID != nest.ID {
+			t.Errorf("%q: %s %v (confidence %.2f), want the town's entry", q, d.Outcome, d.Entry, d.Confidence)
+		}
 	}
 }
