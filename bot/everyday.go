@@ -15,11 +15,12 @@ import (
 // lost and found office, allotments). They join the background (see
 // [background]) beside the national administrative questions, so that a
 // message close to one of them reads as outside the knowledge base rather
-// than as a weak match of a neighbouring entry (« la médiathèque rachète-t-elle
-// les vieux livres ? » is not a question about the médiathèque's hours). A
+// than as a weak match of a neighbouring entry (« peut-on louer une parcelle
+// dans les jardins familiaux ? » is not a question for the land-use plan). A
 // town whose knowledge base does answer one of them (its market, its buses)
 // keeps it out of the background: an entry covering a background question
-// removes it.
+// removes it; and an entry its experts wrote for a need answers it
+// (TestTownThatCoversANeedAnswersIt).
 var everydayQuestions = append(questionLines(everydayText), questionLines(needsText)...)
 
 // questionLines returns the questions of a file, one a line, # starting a

@@ -19,7 +19,8 @@ type Language struct {
 
 // NewLanguage folds a list of correct words, with those of the system's French
 // word list ([french.WordList]), and keeps the background questions (see
-// kb.FrenchWords and kb.BackgroundQuestions).
+// kb.FrenchWords and kb.BackgroundQuestions), to which it adds citizens' own
+// ([everydayQuestions]).
 func NewLanguage(words map[string]bool, background []string) *Language {
 	all := func(yield func(string) bool) {
 		for w := range maps.Keys(words) {
