@@ -86,7 +86,7 @@ const trainedAway = "mining-w4.jsonl"
 // heldOutSets are the sets never tuned on that hold questions the corpus must
 // not: the engine's (testdata/README.md) and the mining ones.
 var heldOutSets = []string{"testdata/holdout.jsonl", "testdata/spf_heldout.jsonl", "testdata/w3/*.jsonl",
-	"testdata/w4/*.jsonl", "testdata/w5/*.jsonl", "testdata/w47/*.jsonl", "testdata/w48/*.jsonl", "../mining/testdata/mining-*.jsonl"}
+	"testdata/w4/*.jsonl", "testdata/w5/*.jsonl", "testdata/w47/*.jsonl", "testdata/w48/*.jsonl", "testdata/w49/*.jsonl", "../mining/testdata/mining-*.jsonl"}
 
 // heldOutKeys returns the folded keys of every message of the held-out sets.
 func heldOutKeys(t testing.TB) map[string]bool {
