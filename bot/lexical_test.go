@@ -11,7 +11,7 @@ import (
 	"github.com/parvis-civic/parvis/kb"
 )
 
-var updateGolden = flag.Bool("update", false, "rewrite testdata/dev.decisions.golden from the engine as it is")
+var updateGolden = flag.Bool("update", false, "rewrite the generated files (testdata/dev.decisions.golden from the engine, needs.txt from the mining tuning sets) as they are")
 
 // describeDecisions writes every decision on the cases with every score in
 // full precision: two engines that print the same are the same to the last bit.

@@ -64,7 +64,7 @@ func needsCorpus(t testing.TB) string {
 	// measure the corpus on messages it does not hold.
 	seen := heldOutKeys(t)
 	for _, f := range files {
-		if filepath.Base(f) == trainedAway {
+		if filepath.Base(f) == nearMissesWriter {
 			continue
 		}
 		for _, m := range readMiningLines(t, []string{f}) {
@@ -78,10 +78,10 @@ func needsCorpus(t testing.TB) string {
 	return b.String()
 }
 
-// trainedAway is the mining tuning set of the fourth writer, whose near misses
-// (testdata/w4/near_misses.jsonl, held out) are made of its needs: none of its
+// nearMissesWriter is the mining tuning set of the fourth writer, whose needs
+// make the held-out near misses of testdata/w4/near_misses.jsonl: none of its
 // messages joins the corpus.
-const trainedAway = "mining-w4.jsonl"
+const nearMissesWriter = "mining-w4.jsonl"
 
 // heldOutSets are the sets never tuned on that hold questions the corpus must
 // not: the engine's (testdata/README.md) and the mining ones.
