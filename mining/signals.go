@@ -220,7 +220,7 @@ type entrySubjects struct {
 // than 2 % of the covered questions it answered (tuning sets).
 func (s entrySubjects) offSubject(t projections.Turn) bool {
 	f, ok := s.entries[t.EntryID]
-	if !ok || strings.TrimSpace(f.Text) == "" {
+	if !ok || f.Text == "" { // [projections.EntryText] leaves no blank part
 		return false // nothing to tell what the entry is about
 	}
 	asked := french.Concepts(french.Stems(t.Text))
