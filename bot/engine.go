@@ -213,6 +213,9 @@ func (e *Engine) Decide(text string, audience kb.Audience) Decision {
 // decide takes the decision on text, whose unit vector q is nil when the engine
 // reads words alone.
 func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audience) Decision {
+	// A letter's formulas and signature say nothing of the need (see
+	// [french.WithoutLetterFormulas]).
+	text = french.WithoutLetterFormulas(text)
 	// A greeting or a thanks with words that ask nothing (« bonsoir tout le
 	// monde ») is decided on the greeting alone: the other words would only
 	// draw an entry that uses them.

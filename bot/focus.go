@@ -50,7 +50,7 @@ type clause struct {
 // matches.
 func splitClauses(text string, re *regexp.Regexp) []clause {
 	var out []clause
-	for _, loc := range spans(text, re) {
+	for _, loc := range french.Spans(text, re) {
 		part := text[loc[0]:loc[1]]
 		ws := french.Words(part)
 		if len(ws) == 0 {
@@ -66,17 +66,6 @@ func splitClauses(text string, re *regexp.Regexp) []clause {
 		out = append(out, c)
 	}
 	return out
-}
-
-// spans returns the byte spans of text between the matches of re.
-func spans(text string, re *regexp.Regexp) [][2]int {
-	var spans [][2]int
-	start := 0
-	for _, m := range re.FindAllStringIndex(text, -1) {
-		spans = append(spans, [2]int{start, m[0]})
-		start = m[1]
-	}
-	return append(spans, [2]int{start, len(text)})
 }
 
 // views returns the ways of reading a message that the engine decides on: the

@@ -44,6 +44,9 @@ var shorthand = map[string]string{
 	"humain": "humain", "perso": "personne", "qqun": "quelqu un", "quelquun": "quelqu un",
 	"jsp": "je sais pas", "jfai": "je fais", "jfais": "je fais", "jvoudrais": "je voudrais", "doi": "dois",
 	"kes": "qu est ce", "keske": "qu est ce que", "kesk": "qu est ce que", "kesske": "qu est ce que",
+	// « Comment me le procurer ? » asks how to obtain, not for a proxy vote
+	// (« procuration »), whose stem the verb shares.
+	"procurer": "obtenir", "procurez": "obtenir", "procurerai": "obtenir", "procurera": "obtenir",
 	"vs": "vous", "dsl": "desole", "pcq": "parce que", "pck": "parce que", "mtn": "maintenant", "wesh": "salut",
 }
 
