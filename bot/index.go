@@ -24,9 +24,11 @@ type Index struct {
 	entries    []*kb.Entry
 	byID       map[string]int
 	spell      *french.Speller
-	typos      map[string]string  // a misspelt word of the phrasings → the word (see [typosOf])
-	idf        map[string]float64 // stem → inverse entry frequency
-	df         map[string]int     // stem → entries whose phrasings hold it
+	kinds      map[string]map[string]bool // kind noun → the words naming its kinds (see kindnouns.go)
+	outside    map[string]map[string]bool // noun → the words naming its kinds in the background
+	typos      map[string]string          // a misspelt word of the phrasings → the word (see [typosOf])
+	idf        map[string]float64         // stem → inverse entry frequency
+	df         map[string]int             // stem → entries whose phrasings hold it
 	maxIDF     float64
 	phrasings  []phrasing
 	negatives  [][]phrasing         // entry → the phrasings it answered wrongly
@@ -124,6 +126,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 		delete(freq, w)
 	}
 	ix.spell = french.NewSpeller(freq, lang.lexicon())
+	ix.outside = lang.compoundsOf()
 
 	// Document frequency over entries: a stem that many entries share says little.
 	ix.entryTerms = make([]map[string]float64, len(ix.entries))
@@ -150,6 +153,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			}
 		}
 	}
+	ix.kinds = kindsOf(ix.entries, ix.phrasingWords)
 	n := float64(len(ix.entries))
 	ix.idf = map[string]float64{}
 	for t, d := range df {
@@ -252,7 +256,8 @@ func (ix *Index) analyze(text string) analyzed {
 func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 	a := analyzed{weight: map[string]float64{}, words: map[string]string{}, alts: map[string][]alt{}}
 	var courtesyTerms []string
-	for _, w := range ws {
+	seq := ws // ws spelling corrected
+	for i, w := range ws {
 		if french.IsStopword(w) {
 			continue
 		}
@@ -262,6 +267,10 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		if _, known := ix.idf[french.Stem(w)]; correct && !known && !french.IsCourtesy(w) {
 			if c, ok := ix.spell.Correct(w); ok {
 				a.corrected = append(a.corrected, w+"→"+c)
+				if len(seq) > 0 && &seq[0] == &ws[0] {
+					seq = slices.Clone(ws)
+				}
+				seq[i] = c
 				w, weight = c, 0.85
 				if french.IsStopword(w) {
 					continue
@@ -278,6 +287,13 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			a.add(t, w, weight, correct)
 		} else if weight > old {
 			a.weight[t] = weight
+		}
+	}
+	if correct {
+		for h := range ix.foreignKinds(seq) {
+			if _, ok := a.weight[h]; ok {
+				a.weight[h] *= kindMismatchWeight
+			}
 		}
 	}
 	// Greetings and thanks are the content of a message that holds nothing else;

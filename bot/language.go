@@ -15,6 +15,7 @@ import (
 type Language struct {
 	known      *french.Lexicon
 	background []string
+	compounds  map[string]map[string]bool // noun stem → the stems of the words naming its kinds there (see kindnouns.go)
 }
 
 // NewLanguage folds a list of correct words, with those of the system's French
@@ -34,7 +35,8 @@ func NewLanguage(words map[string]bool, background []string) *Language {
 			}
 		}
 	}
-	return &Language{known: french.NewLexicon(all), background: append(slices.Clone(background), everydayQuestions...)}
+	bg := append(slices.Clone(background), everydayQuestions...)
+	return &Language{known: french.NewLexicon(all), background: bg, compounds: compoundsOf(bg)}
 }
 
 func (l *Language) lexicon() *french.Lexicon {
@@ -49,4 +51,11 @@ func (l *Language) backgroundQuestions() []string {
 		return nil
 	}
 	return l.background
+}
+
+func (l *Language) compoundsOf() map[string]map[string]bool {
+	if l == nil {
+		return nil
+	}
+	return l.compounds
 }
