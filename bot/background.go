@@ -1,6 +1,11 @@
 package bot
 
-import "github.com/parvis-civic/parvis/french"
+import (
+	"runtime"
+	"sync"
+
+	"github.com/parvis-civic/parvis/french"
+)
 
 // background is an index of questions the knowledge base does not answer:
 // national administrative questions (service-public.fr titles) minus those an
@@ -24,23 +29,50 @@ const (
 )
 
 func newBackground(ix *Index, questions []string) *background {
+	// The coverage check searches the index once per question: the questions
+	// are checked on every core, in shares whose results are joined in order,
+	// so that the background is the same whatever the number of cores.
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(questions)/256))
+	shares := make([][]phrasing, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			lo, hi := w*len(questions)/workers, (w+1)*len(questions)/workers
+			for _, q := range questions[lo:hi] {
+				if doc, ok := ix.uncovered(q); ok {
+					shares[w] = append(shares[w], doc)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	bg := &background{postings: map[string][]int32{}}
-	for _, q := range questions {
-		a := ix.analyzeWords(french.Words(q), false)
-		if len(a.terms) == 0 {
-			continue
+	for _, share := range shares {
+		for _, doc := range share {
+			for _, t := range doc.terms {
+				bg.postings[t] = append(bg.postings[t], int32(len(bg.docs)))
+			}
+			bg.docs = append(bg.docs, doc)
 		}
-		if cs := ix.search(a, "", 1); len(cs) > 0 && cs[0].Phrasing >= coveredDice {
-			continue
-		}
-		doc := phrasing{entry: -1, terms: a.terms}
-		for _, t := range a.terms {
-			doc.mass += ix.idfOrMax(t)
-			bg.postings[t] = append(bg.postings[t], int32(len(bg.docs)))
-		}
-		bg.docs = append(bg.docs, doc)
 	}
 	return bg
+}
+
+// uncovered returns a background question as a document, unless an entry
+// covers it.
+func (ix *Index) uncovered(q string) (phrasing, bool) {
+	a := ix.analyzeWords(french.Words(q), false)
+	if len(a.terms) == 0 {
+		return phrasing{}, false
+	}
+	if ix.closestPhrasing(a) >= coveredDice {
+		return phrasing{}, false
+	}
+	doc := phrasing{entry: -1, terms: a.terms}
+	for _, t := range a.terms {
+		doc.mass += ix.idfOrMax(t)
+	}
+	return doc, true
 }
 
 // best returns the highest similarity of the message to a background question.

@@ -434,28 +434,7 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 	}
 	s := ix.scratch.get()
 	defer ix.scratch.put(s)
-	for _, t := range a.terms {
-		w := a.weight[t] * ix.idf[t]
-		for _, p := range ix.postings[t] {
-			if p.word == a.words[t] {
-				s.phrasingTerm.raise(p.phrasing, w)
-			} else {
-				s.phrasingTerm.raise(p.phrasing, stemOnly*w)
-			}
-		}
-		// A synonym counts where the word itself does not, and never for more
-		// than the word would.
-		for _, alt := range a.alts[t] {
-			sw := alt.weight * a.weight[t] * min(ix.idf[alt.stem], ix.idfOrMax(t))
-			for _, p := range ix.postings[alt.stem] {
-				s.phrasingTerm.raise(p.phrasing, sw)
-			}
-		}
-		for _, p := range s.phrasingTerm.touched {
-			s.phrasing.add(p, s.phrasingTerm.v[p])
-		}
-		s.phrasingTerm.reset()
-	}
+	ix.matchPhrasings(a, s)
 	for _, p := range s.phrasing.touched {
 		m := s.phrasing.v[p]
 		ph := &ix.phrasings[p]
@@ -690,4 +669,47 @@ func (ix *Index) Search(text string, k int) []*kb.Entry {
 		out = append(out, c.Entry)
 	}
 	return out
+}
+
+// matchPhrasings sums in s.phrasing, for each phrasing, the idf-weighted words
+// it shares with the message.
+func (ix *Index) matchPhrasings(a analyzed, s *scratch) {
+	for _, t := range a.terms {
+		w := a.weight[t] * ix.idf[t]
+		for _, p := range ix.postings[t] {
+			if p.word == a.words[t] {
+				s.phrasingTerm.raise(p.phrasing, w)
+			} else {
+				s.phrasingTerm.raise(p.phrasing, stemOnly*w)
+			}
+		}
+		// A synonym counts where the word itself does not, and never for more
+		// than the word would.
+		for _, alt := range a.alts[t] {
+			sw := alt.weight * a.weight[t] * min(ix.idf[alt.stem], ix.idfOrMax(t))
+			for _, p := range ix.postings[alt.stem] {
+				s.phrasingTerm.raise(p.phrasing, sw)
+			}
+		}
+		for _, p := range s.phrasingTerm.touched {
+			s.phrasing.add(p, s.phrasingTerm.v[p])
+		}
+		s.phrasingTerm.reset()
+	}
+}
+
+// closestPhrasing returns the highest similarity of the message to a phrasing
+// (Dice over idf-weighted words, as [Candidate.Phrasing]).
+func (ix *Index) closestPhrasing(a analyzed) float64 {
+	if len(a.terms) == 0 || a.mass == 0 {
+		return 0
+	}
+	s := ix.scratch.get()
+	defer ix.scratch.put(s)
+	ix.matchPhrasings(a, s)
+	var best float64
+	for _, p := range s.phrasing.touched {
+		best = max(best, 2*s.phrasing.v[p]/(a.mass+ix.phrasings[p].mass))
+	}
+	return best
 }
