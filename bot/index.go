@@ -197,8 +197,8 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	if referencesRank(ix.entries) {
 		ix.refs = newFieldIndex(ix.entries, referenced)
 	}
-	// The background is built with the index's own search, on scratch space
-	// without background; then the index gets scratch space for messages.
+	// The background is built with the index's own phrasing similarity, on
+	// scratch space without background; then the index gets scratch space for messages.
 	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.clf.classes, 0)
 	ix.bg = newBackground(ix, lang.backgroundQuestions())
 	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.clf.classes, len(ix.bg.docs))

@@ -97,7 +97,10 @@ func complementOf(ws []string, i int) (int, bool) {
 
 // foreignKinds returns the stems of the kind nouns of a message (its words ws,
 // spelling corrected) that are followed only by kinds that the background names
-// and the base's phrasings never use.
+// and the base's phrasings never use. A kind noun that the message also writes
+// alone or with another word (« ma carte Vitale … la perte de la carte ») is
+// left as it is: measured, reading only the base's kinds as naming one loses a
+// right answer on a long message and wins none.
 func (ix *Index) foreignKinds(ws []string) map[string]bool {
 	var foreign, named map[string]bool
 	for i, w := range ws {

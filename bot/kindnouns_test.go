@@ -14,6 +14,7 @@ func TestKindNouns(t *testing.T) {
 		{"j'ai perdu ma carte vitale, je fais la déclaration de perte chez vous ?", "perte_vol_papiers", ""},
 		{"j'ai perdu ma carte d'identité, je fais la déclaration de perte chez vous ?", "", "perte_vol_papiers"},
 		{"ya un trou de ouf rue victor hugo jai failli tomber en scoot, on signale ou", "", "voirie_signalement"},
+		{"gros trou rue pasteur devant la boulangerie, jai eclate un pneu dedans", "", "voirie_signalement"},
 	} {
 		d := e.Decide(c.text, "")
 		got := ""

@@ -2,6 +2,7 @@ package french
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -18,6 +19,11 @@ import (
 var formulaCues = setOf(`agreer salutations sentiments respectueusement cordialement remerciant remerciements
 	anticipes anticipees avance attente considerations hommages respects amities`)
 
+// closingCues are the cues of a formula that closes a letter, after which a
+// signature may follow; « merci d'avance » is followed by anything.
+var closingCues = setOf(`agreer salutations sentiments respectueusement cordialement considerations hommages
+	respects amities`)
+
 // formulaWords are the words a letter formula is made of, beside stopwords and
 // courtesy words; a clause of other words is not a formula.
 var formulaWords = setOf(`prie prions veuillez vouloir agreer recevoir croire accepter agreez recevez croyez
@@ -33,34 +39,55 @@ var formulaWords = setOf(`prie prions veuillez vouloir agreer recevoir croire ac
 var formulaBreak = regexp.MustCompile(`[.?!;:,\n]+`)
 
 // WithoutLetterFormulas returns text without the clauses that are letter
-// formulas and the signature that follows the last of them (a clause of one to
-// four capitalised words ending the text). A text that is nothing but formulas
-// (« Cordialement ») is returned whole: it is a courtesy, for the engine to read.
+// formulas, the clauses of formula words beside them (« Madame, Monsieur » inside
+// « Veuillez agréer, Madame, Monsieur, mes salutations »), and the signature that
+// follows a closing formula (one to four words written as a name, ending the
+// text). A text that is nothing but formulas is reduced to its greetings and
+// thanks (« Merci d'avance ! » to « merci »), or returned whole when it holds
+// none (« Salutations ! »): a courtesy, for the engine to read.
 func WithoutLetterFormulas(text string) string {
 	if !hasFormulaCue(text) {
 		return text
 	}
 	parts := Spans(text, formulaBreak)
+	words := make([][]string, len(parts))
 	drop := make([]bool, len(parts))
-	last := -1
+	last, closing := -1, false
 	for i, p := range parts {
-		if isFormula(Words(text[p[0]:p[1]])) {
+		words[i] = Words(text[p[0]:p[1]])
+		if isFormula(words[i]) {
 			drop[i], last = true, i
+			closing = slices.ContainsFunc(words[i], func(w string) bool { return closingCues[w] })
 		}
 	}
 	if last < 0 {
 		return text
 	}
-	// A signature: what follows the last formula, if it is only a name.
-	if last+1 < len(parts) && isSignature(parts[last+1:], text) {
+	// Formula words cut off by commas, next to a formula.
+	for changed := true; changed; {
+		changed = false
+		for i := range parts {
+			if !drop[i] && len(words[i]) > 0 && onlyFormulaWords(words[i]) &&
+				(i > 0 && drop[i-1] || i+1 < len(parts) && drop[i+1]) {
+				drop[i], changed = true, true
+			}
+		}
+	}
+	if closing && last+1 < len(parts) && isSignature(text, parts[last+1:]) {
 		for i := last + 1; i < len(parts); i++ {
 			drop[i] = true
 		}
 	}
 	var b strings.Builder
+	var courtesyWords []string
 	kept := false
 	for i, p := range parts {
 		if drop[i] {
+			for _, w := range words[i] {
+				if courtesy[w] {
+					courtesyWords = append(courtesyWords, w)
+				}
+			}
 			b.WriteString(" ")
 			continue
 		}
@@ -68,12 +95,15 @@ func WithoutLetterFormulas(text string) string {
 		if i+1 < len(parts) {
 			b.WriteString(text[p[1]:parts[i+1][0]]) // the punctuation that follows
 		}
-		kept = kept || len(Words(text[p[0]:p[1]])) > 0
+		kept = kept || len(words[i]) > 0
 	}
-	if !kept {
-		return text
+	switch {
+	case kept:
+		return b.String()
+	case len(courtesyWords) > 0:
+		return strings.Join(courtesyWords, " ")
 	}
-	return b.String()
+	return text
 }
 
 // hasFormulaCue reports whether text may hold a formula, cheaply: most messages
@@ -88,34 +118,56 @@ func hasFormulaCue(text string) bool {
 }
 
 // isFormula reports a clause whose words include a formula cue and are all
-// formula, function or courtesy words. « avance » and « attente » are cues only
-// as « par avance », « d'avance » and « dans l'attente »: « ça avance ? » asks
-// after a request, « en attente » says where it is.
+// formula, function or courtesy words.
 func isFormula(words []string) bool {
-	cue := false
+	cue, ok := formulaClause(words)
+	return cue && ok
+}
+
+// onlyFormulaWords reports a clause of formula, function and courtesy words
+// alone, with or without a cue: a piece of a formula that a comma cut off.
+func onlyFormulaWords(words []string) bool {
+	_, ok := formulaClause(words)
+	return ok
+}
+
+// formulaClause reports whether a clause holds a formula cue, and whether its
+// words could all be a formula's. « avance » is one only as « par avance »,
+// « d'avance » (« ça avance ? » asks after a request), and « attente » only as
+// the clause's « dans l'attente » (« je suis dans l'attente de votre réponse »
+// says where a request is; « en attente » too).
+func formulaClause(words []string) (cue, ok bool) {
 	for i, w := range words {
 		switch {
 		case w == "avance" && (i == 0 || words[i-1] != "par" && words[i-1] != "d"),
-			w == "attente" && (i < 2 || words[i-1] != "l" || words[i-2] != "dans"):
-			return false
+			w == "attente" && (i != 2 || words[0] != "dans" || words[1] != "l"):
+			return false, false
 		case formulaCues[w]:
 			cue = true
-		case formulaWords[w], stopwords[w], courtesy[w], courtesyFill[w]:
-		default:
-			return false
+		case !isFormulaWord(w):
+			return false, false
 		}
 	}
-	return cue
+	return cue, true
 }
 
-// isSignature reports clauses that, together, are one to four capitalised words:
-// a name signing the letter.
-func isSignature(parts [][2]int, text string) bool {
+func isFormulaWord(w string) bool {
+	return formulaWords[w] || stopwords[w] || courtesy[w] || courtesyFill[w]
+}
+
+// isSignature reports clauses that, together, are one to four words written as
+// a name (« Odette Vernier », « J.-P. Martin »): a capital, then lower case. A
+// word in capitals (« URGENT », « CANTINE SCOLAIRE ») is a subject, and a clause
+// that asks (« Passeport ? ») a question.
+func isSignature(text string, parts [][2]int) bool {
+	if strings.Contains(text[parts[0][0]:], "?") {
+		return false
+	}
 	n := 0
 	for _, p := range parts {
 		for _, w := range strings.Fields(text[p[0]:p[1]]) {
 			r := []rune(w)
-			if !unicode.IsUpper(r[0]) {
+			if !unicode.IsUpper(r[0]) || len(r) > 1 && strings.ToUpper(w) == w && unicode.IsLetter(r[1]) {
 				return false
 			}
 			n++

@@ -8,7 +8,9 @@ import (
 func TestWithoutLetterFormulas(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Madame, Monsieur, je souhaiterais connaître les modalités pour solliciter une subvention. Veuillez agréer, Madame, Monsieur, mes salutations distinguées.",
-			"madame monsieur je souhaiterais connaitre les modalites pour solliciter une subvention madame monsieur"},
+			"madame monsieur je souhaiterais connaitre les modalites pour solliciter une subvention"},
+		{"Veuillez recevoir, Monsieur le Maire, mes salutations distinguées. Où en est mon permis de construire ?",
+			"ou en est mon permis de construire"},
 		{"Pourriez-vous m'indiquer comment l'obtenir ? Avec mes respectueuses salutations, Odette Vernier",
 			"pourriez vous m indiquer comment l obtenir"},
 		{"Quelle démarche dois-je entreprendre ? Bien respectueusement.", "quelle demarche dois je entreprendre"},
@@ -23,7 +25,16 @@ func TestWithoutLetterFormulas(t *testing.T) {
 		{"Cordialement, Marie Dupont, rue des Lilas", "marie dupont rue des lilas"},
 		// Nothing but formulas: a courtesy, kept whole.
 		{"Cordialement", "cordialement"},
-		{"Merci d'avance !", "merci d avance"},
+		{"Merci d'avance !", "merci"},
+		{"Salutations !", "salutations"},
+		// A subject, a question or capitals after a formula are not a signature,
+		// nor is anything after « merci d'avance ».
+		{"Bonjour je voudrais prendre rendez-vous, merci d'avance. Passeport", "bonjour je voudrais prendre rendezvous vous passeport"},
+		{"Je voudrais un rendez-vous. Cordialement. CANTINE SCOLAIRE", "je voudrais un rendezvous vous cantine scolaire"},
+		{"Cordialement, Mairie Annexe ?", "mairie annexe"},
+		// Where a request stands is not a formula.
+		{"J'ai déposé mon permis il y a deux mois. Je suis dans l'attente de votre réponse.",
+			"j ai depose mon permis il y a deux mois je suis dans l attente de votre reponse"},
 		{"Dans l'attente de votre retour, je vous prie d'agréer l'expression de mes sentiments les meilleurs. Jean",
 			"dans l attente de votre retour je vous prie d agreer l expression de mes sentiments les meilleurs jean"},
 		{"bonjour", "bonjour"},

@@ -46,7 +46,8 @@ var shorthand = map[string]string{
 	"kes": "qu est ce", "keske": "qu est ce que", "kesk": "qu est ce que", "kesske": "qu est ce que",
 	// « Comment me le procurer ? » asks how to obtain, not for a proxy vote
 	// (« procuration »), whose stem the verb shares.
-	"procurer": "obtenir", "procurez": "obtenir", "procurerai": "obtenir", "procurera": "obtenir",
+	"procurer": "obtenir", "procurez": "obtenir", "procurerai": "obtenir", "procurera": "obtenir", "procure": "obtenir",
+	"procures": "obtenir", "procurent": "obtenir", "procurerais": "obtenir", "procurerait": "obtenir", "procurait": "obtenir",
 	"vs": "vous", "dsl": "desole", "pcq": "parce que", "pck": "parce que", "mtn": "maintenant", "wesh": "salut",
 }
 

@@ -178,3 +178,15 @@ func TestSlang(t *testing.T) {
 		t.Errorf("« sous le pont » read as %q", ws)
 	}
 }
+
+// « (se) procurer » is to obtain: its stem is a proxy vote's (« procuration »).
+func TestProcurerIsObtain(t *testing.T) {
+	for _, s := range []string{"comment me la procurer ?", "où est-ce qu'on se procure un composteur ?", "je me suis procuré le formulaire"} {
+		if ws := Words(s); !slices.Contains(ws, "obtenir") {
+			t.Errorf("Words(%q) = %v, want « obtenir »", s, ws)
+		}
+	}
+	if ws := Words("faire une procuration"); slices.Contains(ws, "obtenir") {
+		t.Errorf("Words(faire une procuration) = %v: a proxy vote read as « obtenir »", ws)
+	}
+}
