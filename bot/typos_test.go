@@ -13,19 +13,19 @@ import (
 func TestTyposOfPhrasings(t *testing.T) {
 	entries := []kb.Entry{
 		{ID: "passeport", Question: "Comment faire un passeport ?", Answer: "Prenez rendez-vous pour votre passeport.",
-			Alternatives: []string{"renouveler mon passeport", "passeport expiré", "délai pour un passeport", "passport perdu vite"}},
+			Alternatives: []string{"renouveler mon passeport", "passeport expiré", "délai pour un passeport", "paseport perdu vite"}},
 		{ID: "piscine", Question: "Quels sont les horaires de la piscine ?", Answer: "La piscine ouvre à 9 h.",
 			Alternatives: []string{"piscine ouverte le dimanche ?", "horaires du bassin"}},
 	}
 	lang := NewLanguage(kb.FrenchWords(), nil)
 	ix := NewIndex(entries, lang)
-	if got := ix.typos["passport"]; got != "passeport" {
-		t.Errorf("typos[passport] = %q, want passeport (typos: %v)", got, ix.typos)
+	if got := ix.typos["paseport"]; got != "passeport" {
+		t.Errorf("typos[paseport] = %q, want passeport (typos: %v)", got, ix.typos)
 	}
 	if a := ix.analyze("pasport"); a.describe() != "passeport" {
 		t.Errorf("analyze(pasport) = %q (corrections %v), want passeport", a.describe(), a.corrected)
 	}
-	for _, text := range []string{"passport perdu", "pasport perdu"} {
+	for _, text := range []string{"paseport perdu", "pasport perdu"} {
 		if cs := ix.search(ix.analyze(text), "", 1); len(cs) == 0 || cs[0].Entry.ID != "passeport" {
 			t.Errorf("%q: %v, want passeport first", text, cs)
 		}

@@ -57,19 +57,36 @@ var shorthand = map[string]string{
 //go:embed slang.txt
 var slangText string
 
-// The slang words join shorthand; a word shorthand reads already keeps its
-// reading.
+// englishText is the English that learners of French mix in (« my dog is lost »):
+// see english.txt.
+//
+//go:embed english.txt
+var englishText string
+
+// The slang and English words join shorthand; a word shorthand reads already
+// keeps its reading.
 func init() {
-	for n, line := range strings.Split(slangText, "\n") {
+	for _, f := range []struct{ name, text string }{{"slang.txt", slangText}, {"english.txt", englishText}} {
+		for word, standard := range readLexicon(f.name, f.text) {
+			if _, known := shorthand[word]; !known {
+				shorthand[word] = standard
+			}
+		}
+	}
+}
+
+// readLexicon reads « word<TAB>standard words » lines, folded, with # comments.
+func readLexicon(name, text string) map[string]string {
+	m := map[string]string{}
+	for n, line := range strings.Split(text, "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		word, standard, ok := strings.Cut(line, "\t")
 		if !ok || word != Fold(word) || standard != Fold(standard) {
-			panic(fmt.Sprintf("french: slang.txt line %d: want « word<TAB>standard words », folded: %q", n+1, line))
+			panic(fmt.Sprintf("french: %s line %d: want « word<TAB>standard words », folded: %q", name, n+1, line))
 		}
-		if _, known := shorthand[word]; !known {
-			shorthand[word] = standard
-		}
+		m[word] = standard
 	}
+	return m
 }

@@ -2,7 +2,8 @@ package french
 
 import "strings"
 
-// stopwords are French function words that carry no topic. They are removed before
+// stopwords are French function words that carry no topic, and the English ones
+// of learners who mix the two (see english.txt). They are removed before
 // retrieval. Words that change the meaning of a municipal question ("pas", "sans",
 // "nouveau") are deliberately kept.
 var stopwords = setOf(`a à ai aie aient aies ait al alors as au aucun aucune aupres auquel aura aurai auraient
@@ -22,7 +23,10 @@ svp aimerais aimerait souhaite souhaiterais souhaitons besoin peut etre possible
 renseignement renseignements information informations question questions
 mon ma mes notre nos quelqu chose truc trucs machin oui non ok accord
 est-ce estce quoi comment ou quand combien pourquoi
-aller prendre`)
+aller prendre
+the my is it its where how can could what who when do does did you your we our us they their this that
+there have has had need needs want wants be are am was been of in with for and please thank thanks sorry not
+here from at to me want would should will which`)
 
 // courtesy words are greetings and thanks: content when a message holds nothing
 // else ("bonjour"), noise around a question ("bonjour, mon passeport est perdu").

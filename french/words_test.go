@@ -190,3 +190,26 @@ func TestProcurerIsObtain(t *testing.T) {
 		t.Errorf("Words(faire une procuration) = %v: a proxy vote read as « obtenir »", ws)
 	}
 }
+
+// The English words read as French are not French words, but for a few loanwords
+// of the French word list that a citizen writing to the town hall means in English.
+func TestEnglishWords(t *testing.T) {
+	list := WordList()
+	if list == nil {
+		t.Skip("no French word list (apt-get install wfrench)")
+	}
+	french := map[string]bool{}
+	for _, w := range list {
+		french[Fold(w)] = true
+	}
+	loanwords := map[string]bool{"dog": true, "baby": true, "home": true, "flat": true, "noise": true, "book": true,
+		"books": true, "pool": true, "lunch": true, "building": true, "shop": true, "open": true, "food": true}
+	for w := range readLexicon("english.txt", englishText) {
+		if french[w] && !loanwords[w] {
+			t.Errorf("english.txt: %q is a French word", w)
+		}
+	}
+	if got := Words("I lost my dog yesterday near the school"); !slices.Contains(got, "chien") || !slices.Contains(got, "ecole") || !slices.Contains(got, "perdu") {
+		t.Errorf("Words(English) = %v, want chien, ecole, perdu", got)
+	}
+}
