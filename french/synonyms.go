@@ -36,8 +36,8 @@ gratuit gratuite gratuitement
 perdu egare paume perdue
 vole vol derobe pique volee
 bruit bruits tapage nuisance nuisances vacarme
-chien chiens toutou
-chat chats minou
+chien chiens toutou chienne chiennes chiot chiots
+chat chats minou chatte chattes chaton chatons
 cantine restauration
 nounou assistante
 aide aides soutien allocation

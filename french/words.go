@@ -50,6 +50,9 @@ func Words(s string) []string {
 			// The post office (« la poste », « bureau de poste »), not a job
 			// (« un poste », « fiche de poste », « changement de poste »).
 			w = "laposte"
+		case (w == "dire" || w == "dit") && i+1 < len(raw) && raw[i+1] == "oui" && saidToEachOther(raw, i):
+			// « se dire oui », « nous nous sommes dit oui »: to marry.
+			w, skip = "marier", 1
 		case w == "caisse" && i > 0 && possessive[raw[i-1]] && !fund(raw, i):
 			w = "voiture" // the slang car of « ma caisse est en panne », not a fund or a till
 		}
@@ -122,6 +125,18 @@ func works(raw []string, i int) bool {
 		case "pas", "plus", "mal", "bien", "jamais":
 			return true
 		}
+	}
+	return false
+}
+
+// saidToEachOther reports a « dire » (raw[i], folded) said to each other: after
+// « se », or after « se sont », « nous sommes », « nous nous sommes ».
+func saidToEachOther(raw []string, i int) bool {
+	switch {
+	case i > 0 && raw[i-1] == "se":
+		return true
+	case i > 1 && (raw[i-1] == "sont" && raw[i-2] == "se" || raw[i-1] == "sommes" && raw[i-2] == "nous"):
+		return true
 	}
 	return false
 }

@@ -33,6 +33,8 @@ func TestWords(t *testing.T) {
 		{"je viens en car", []string{"je", "viens", "en", "autocar"}},
 		{"mon pc portable fait un bruit de ventilo, le pc est déposé", []string{"mon", "ordinateur", "portable", "fait", "un", "bruit", "de", "ventilateur", "le", "permis", "construire", "est", "depose"}},
 		{"ma caisse est en panne", []string{"ma", "voiture", "est", "en", "panne"}},
+		{"on veut se dire oui en juin", []string{"on", "veut", "se", "marier", "en", "juin"}},
+		{"mes parents se sont dit oui ici, pouvez-vous nous dire oui ou non", []string{"mes", "parents", "se", "sont", "marier", "ici", "pouvez", "vous", "nous", "dire", "oui", "ou", "non"}},
 		{"un poste à la mairie, et la poste ?", []string{"un", "poste", "a", "la", "mairie", "et", "la", "laposte"}},
 		{"fiche de poste, changement de poste, bureau de poste", []string{"fiche", "de", "poste", "changement", "de", "poste", "bureau", "de", "laposte"}},
 		{"la caisse primaire et la caisse d'allocations familiales", []string{"la", "caisse", "primaire", "et", "la", "caisse", "d", "allocations", "familiales"}},
