@@ -39,8 +39,9 @@ var formulaWords = setOf(`prie prions veuillez vouloir agreer recevoir croire ac
 var formulaBreak = regexp.MustCompile(`[.?!;:,\n]+`)
 
 // WithoutLetterFormulas returns text without the clauses that are letter
-// formulas, the clauses of formula words beside them (« Madame, Monsieur » inside
-// « Veuillez agréer, Madame, Monsieur, mes salutations »), and the signature that
+// formulas, the addressee or a formula's verb that commas cut off beside them
+// (« Madame, Monsieur » inside « Veuillez agréer, Madame, Monsieur, mes
+// salutations »), and the signature that
 // follows a closing formula (one to four words written as a name, ending the
 // text). A text that is nothing but formulas is reduced to its greetings and
 // thanks (« Merci d'avance ! » to « merci »), or returned whole when it holds
@@ -63,11 +64,11 @@ func WithoutLetterFormulas(text string) string {
 	if last < 0 {
 		return text
 	}
-	// Formula words cut off by commas, next to a formula.
+	// The addressee or a formula's verb cut off by commas, next to a formula.
 	for changed := true; changed; {
 		changed = false
 		for i := range parts {
-			if !drop[i] && len(words[i]) > 0 && onlyFormulaWords(words[i]) &&
+			if !drop[i] && onlyFrame(words[i]) &&
 				(i > 0 && drop[i-1] || i+1 < len(parts) && drop[i+1]) {
 				drop[i], changed = true, true
 			}
@@ -124,11 +125,27 @@ func isFormula(words []string) bool {
 	return cue && ok
 }
 
-// onlyFormulaWords reports a clause of formula, function and courtesy words
-// alone, with or without a cue: a piece of a formula that a comma cut off.
-func onlyFormulaWords(words []string) bool {
-	_, ok := formulaClause(words)
-	return ok
+// frameWords name whom a letter is addressed to (« Madame, Monsieur »,
+// « Monsieur le Maire ») and the verbs that open a formula (« Veuillez
+// recevoir »).
+var frameWords = setOf(`madame monsieur mesdames messieurs maire adjoint adjointe veuillez recevoir recevez
+	agreer agreez croire croyez prie prions`)
+
+// onlyFrame reports a clause of the addressee or a formula's verb and nothing
+// else: the piece of a formula that commas cut off (« Veuillez recevoir,
+// Monsieur le Maire, … »). A clause of other formula words (« j'ai besoin d'une
+// aide ») asks something.
+func onlyFrame(words []string) bool {
+	named := false
+	for _, w := range words {
+		switch {
+		case frameWords[w]:
+			named = true
+		case !stopwords[w]:
+			return false
+		}
+	}
+	return named
 }
 
 // formulaClause reports whether a clause holds a formula cue, and whether its

@@ -32,6 +32,9 @@ func TestWithoutLetterFormulas(t *testing.T) {
 		{"Bonjour je voudrais prendre rendez-vous, merci d'avance. Passeport", "bonjour je voudrais prendre rendezvous vous passeport"},
 		{"Je voudrais un rendez-vous. Cordialement. CANTINE SCOLAIRE", "je voudrais un rendezvous vous cantine scolaire"},
 		{"Cordialement, Mairie Annexe ?", "mairie annexe"},
+		// Words of a formula that ask something are not a formula's bits.
+		{"J'ai besoin d'une aide, merci d'avance", "j ai besoin d une aide"},
+		{"Une réponse rapide, svp, merci par avance", "une reponse rapide s il vous plait"},
 		// Where a request stands is not a formula.
 		{"J'ai déposé mon permis il y a deux mois. Je suis dans l'attente de votre réponse.",
 			"j ai depose mon permis il y a deux mois je suis dans l attente de votre reponse"},
