@@ -29,9 +29,9 @@ const (
 )
 
 func newBackground(ix *Index, questions []string) *background {
-	// The coverage check searches the index once per question: the questions
-	// are checked on every core, in shares whose results are joined in order,
-	// so that the background is the same whatever the number of cores.
+	// The coverage check compares each question with every phrasing: the
+	// questions are checked on every core, in shares whose results are joined
+	// in order, so that the background is the same whatever the number of cores.
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(questions)/256))
 	shares := make([][]phrasing, workers)
 	var wg sync.WaitGroup
