@@ -10,13 +10,13 @@ import (
 	"github.com/parvis-civic/parvis/semantic/semantictest"
 )
 
-// poolVectors makes English words for a swimming pool synonyms of the demo
+// poolVectors makes German words for a swimming pool synonyms of the demo
 // town's words for it, beside two other meanings; every other word has a
 // meaning of its own, so that a phrasing that speaks of much else is further
 // from the pool than one that speaks of it alone.
 var poolVectors = map[string][]float32{
 	"piscine": {1, 0, 0, 0}, "natation": {1, 0, 0, 0}, "nager": {1, 0, 0, 0}, "aquatique": {1, 0, 0, 0},
-	"swimming": {1, 0, 0, 0}, "pool": {1, 0, 0, 0},
+	"hallenbad": {1, 0, 0, 0}, "schwimmbad": {1, 0, 0, 0},
 	"mairie": {0, 1, 0, 0}, "poubelle": {0, 0, 1, 0}, "collecte": {0, 0, 1, 0},
 	semantictest.Unknown: {0, 0, 0, 1},
 }
@@ -25,7 +25,7 @@ var poolVectors = map[string][]float32{
 // does not hold, for its swimming pool: on words alone the pool is not the best
 // candidate; with a model that knows the words mean the same, it is.
 func TestMeaningFindsWhatWordsMiss(t *testing.T) {
-	const message = "swimming pool"
+	const message = "hallenbad schwimmbad"
 	lang := bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
 	lexical, err := bot.New(bot.DefaultConfig(), kb.Demo(), "demo", lang)
 	if err != nil {
@@ -86,12 +86,12 @@ func TestConcurrentDecisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	edited := kb.Demo()
-	edited[0].Alternatives = append(edited[0].Alternatives, "swimming pool ouverte")
+	edited[0].Alternatives = append(edited[0].Alternatives, "schwimmbad ouverte")
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
 			for range 20 {
-				if d := e.Decide("swimming pool", ""); len(d.Candidates) == 0 {
+				if d := e.Decide("hallenbad schwimmbad", ""); len(d.Candidates) == 0 {
 					t.Error("no candidates")
 					return
 				}
