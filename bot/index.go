@@ -126,7 +126,7 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 		delete(freq, w)
 	}
 	ix.spell = french.NewSpeller(freq, lang.lexicon())
-	ix.outside = lang.compoundsOf()
+	ix.outside = lang.kindsOutside()
 
 	// Document frequency over entries: a stem that many entries share says little.
 	ix.entryTerms = make([]map[string]float64, len(ix.entries))

@@ -104,8 +104,11 @@ func complementOf(ws []string, i int) (int, bool) {
 func (ix *Index) foreignKinds(ws []string) map[string]bool {
 	var foreign, named map[string]bool
 	for i, w := range ws {
+		if french.IsStopword(w) {
+			continue
+		}
 		h := french.Stem(w)
-		if ix.kinds[h] == nil || french.IsStopword(w) {
+		if ix.kinds[h] == nil {
 			continue
 		}
 		if j, ok := complementOf(ws, i); ok {

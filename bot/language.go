@@ -53,7 +53,9 @@ func (l *Language) backgroundQuestions() []string {
 	return l.background
 }
 
-func (l *Language) compoundsOf() map[string]map[string]bool {
+// kindsOutside returns the nouns of the background questions, each with the
+// words that follow it there (see [compoundsOf]).
+func (l *Language) kindsOutside() map[string]map[string]bool {
 	if l == nil {
 		return nil
 	}
