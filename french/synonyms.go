@@ -28,6 +28,7 @@ mari epoux conjoint compagnon concubin
 medecin docteur toubib
 poubelle poubelles bac bacs conteneur
 ordures dechets detritus
+calcaire tartre
 papiers documents pieces justificatifs
 demenager demenagement emmenager emmenagement
 horaires heures

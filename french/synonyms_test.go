@@ -10,6 +10,9 @@ func TestSynonyms(t *testing.T) {
 	if got := slices.Collect(Synonyms("appartement")); !slices.Contains(got, "logement") || slices.Contains(got, "appartement") {
 		t.Errorf("Synonyms(appartement) = %q, want the other words of its group", got)
 	}
+	if got := slices.Collect(Synonyms("tartre")); !slices.Contains(got, "calcaire") {
+		t.Errorf("Synonyms(tartre) = %q, want calcaire among them", got)
+	}
 	if got := slices.Collect(Synonyms("passeport")); len(got) != 0 {
 		t.Errorf("Synonyms(passeport) = %q, want none", got)
 	}
@@ -27,7 +30,8 @@ func TestSynonyms(t *testing.T) {
 // « erreur »; « sanglier » under « gibier ») in the engine, but mining keeps
 // each word its own; no word is in two groups, and the file is folded.
 func TestRelated(t *testing.T) {
-	for w, want := range map[string]string{"faute": "erreur", "corriger": "rectifier", "proprio": "bailleur", "sanglier": "gibier"} {
+	for w, want := range map[string]string{"faute": "erreur", "corriger": "rectifier", "proprio": "bailleur", "sanglier": "gibier",
+		"decharge": "decheterie"} {
 		if got := slices.Collect(Synonyms(w)); !slices.Contains(got, want) {
 			t.Errorf("Synonyms(%q) = %q, want %q among them", w, got, want)
 		}

@@ -171,6 +171,7 @@ func TestSlang(t *testing.T) {
 		"le proprio de ma piaule":          "logement",
 		"les keufs sont passés":            "police",
 		"les horaires de la mairie le sam": "samedi",
+		"le standard de l'agglo":           "agglomeration",
 	} {
 		if ws := Words(text); !slices.Contains(ws, want) {
 			t.Errorf("Words(%q) = %q, want %q among them", text, ws, want)
