@@ -334,7 +334,12 @@ func confidence(a analyzed, cs []Candidate) float64 {
 // phrasings, the classifier's score, and the similarity of the message to the
 // closest question outside the knowledge base, and its fielded score.
 func confidenceInputs(a analyzed, cs []Candidate) []float64 {
-	s1 := cs[0].Score
+	// The best sentence of an answer ranks entries, but was not among the
+	// scores the model was fitted on: the combined score without it is read
+	// here, so that it does not make the engine bolder (on the fresh FAQs of
+	// the tuning sets, counting it answered more questions wrongly and left
+	// fewer out-of-scope ones unanswered).
+	s1 := cs[0].fitted
 	margin := marginOf(cs)
 	return []float64{s1, margin, relativeMargin(cs), cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),
 		cs[0].Strongest, cs[0].Classifier, cs[0].Background, cs[0].Fielded}

@@ -69,16 +69,25 @@ func fieldTexts(e *kb.Entry) [numFields][]string {
 }
 
 func newFieldIndex(entries []*kb.Entry, p bm25f) *fieldIndex {
+	docs := make([][numFields][]string, len(entries))
+	for i, e := range entries {
+		docs[i] = fieldTexts(e)
+	}
+	return indexFields(docs, p)
+}
+
+// indexFields indexes documents given as the texts of each of their fields.
+func indexFields(docs [][numFields][]string, p bm25f) *fieldIndex {
 	fi := &fieldIndex{postings: map[string][]fieldPosting{}, idf: map[string]float64{}}
-	tfs := make([][numFields]map[string]int, len(entries))
-	lens := make([][numFields]int, len(entries))
+	tfs := make([][numFields]map[string]int, len(docs))
+	lens := make([][numFields]int, len(docs))
 	var total [numFields]float64
 	var nonEmpty [numFields]float64
 	df := map[string]int{}
 	stems := map[string]string{} // answers repeat their words: stem each once
-	for i, e := range entries {
+	for i, d := range docs {
 		seen := map[string]bool{}
-		for f, texts := range fieldTexts(e) {
+		for f, texts := range d {
 			if p.weight[f] == 0 {
 				continue // a field this index leaves out
 			}
@@ -112,12 +121,12 @@ func newFieldIndex(entries []*kb.Entry, p bm25f) *fieldIndex {
 	for f := range avg {
 		avg[f] = max(1, total[f]/max(1, nonEmpty[f]))
 	}
-	n := float64(len(entries))
+	n := float64(len(docs))
 	for t, d := range df {
 		fi.idf[t] = math.Log(1 + (n-float64(d)+0.5)/(float64(d)+0.5))
 	}
 	fi.maxIDF = math.Log(1 + (n+0.5)/0.5)
-	for i := range entries {
+	for i := range docs {
 		pseudo := map[string]float64{}
 		for f := range numFields {
 			norm := 1 - p.b[f] + p.b[f]*float64(lens[i][f])/avg[f]

@@ -38,6 +38,7 @@ type Index struct {
 	bg         *background          // questions outside the knowledge base
 	fields     *fieldIndex          // BM25F over every field of the entries
 	refs       *fieldIndex          // BM25 over the reference texts; nil when no entry has one
+	passages   *passageIndex        // BM25 over the sentences of answers with nothing else; nil when none
 	scratch    *scratchPool         // per-message working space
 	sem        *semanticIndex       // the phrasings' vectors; nil without an embedder
 
@@ -197,11 +198,12 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	if referencesRank(ix.entries) {
 		ix.refs = newFieldIndex(ix.entries, referenced)
 	}
+	ix.passages = newPassageIndex(ix.entries)
 	// The background is built with the index's own phrasing similarity, on
 	// scratch space without background; then the index gets scratch space for messages.
-	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.clf.classes, 0)
+	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.passages.len(), ix.clf.classes, 0)
 	ix.bg = newBackground(ix, lang.backgroundQuestions())
-	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.clf.classes, len(ix.bg.docs))
+	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.passages.len(), ix.clf.classes, len(ix.bg.docs))
 	return ix
 }
 
@@ -391,6 +393,11 @@ type Candidate struct {
 	Classifier float64 // classifier score relative to the best
 	Semantic   float64 // best cosine of the message with the entry's phrasings, clamped at 0; 0 without an embedder
 	Reference  float64 // BM25 over the entry's reference text, relative to the most the message could get; 0 without one
+	Passage    float64 // BM25 of the best sentence of its answer, relative to the most the message could get; 0 for an entry with alternatives or a reference text
+
+	// fitted is the combined score without Passage: the one the confidence
+	// model was fitted on (see [confidenceInputs]).
+	fitted float64
 }
 
 // ranking holds the weights of the combined score: the parts of a [Candidate]
@@ -446,10 +453,13 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 	if ix.refs != nil && len(a.terms) >= minReferenceTerms {
 		ix.refs.scores(a, &s.ref, &s.entryTerm)
 	}
-	best, field, ref := s.best.v, s.entry.v, s.ref.v
+	if ix.passages != nil {
+		ix.passages.scores(a, &s.passage, &s.sentence, &s.sentenceTerm)
+	}
+	best, field, ref, pas := s.best.v, s.entry.v, s.ref.v, s.passage.v
 	pool := make([]int32, 0, min(len(s.entry.touched)+len(s.best.touched)+len(s.ref.touched), 4*poolSize))
 	pre := func(e int32) float64 {
-		return ranking.phrasing*best[e] + (ranking.coverage+ranking.fielded)*field[e] + referenceWeight*ref[e]
+		return ranking.phrasing*best[e] + (ranking.coverage+ranking.fielded)*field[e] + referenceWeight*ref[e] + passageWeight*pas[e]
 	}
 	for _, e := range s.entry.touched {
 		pool = keepBest(pool, e, pre)
@@ -510,12 +520,16 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 			c.Semantic = sims[e]
 			c.Score = (1-semanticWeight)*c.Score + semanticWeight*c.Semantic
 		}
+		factor := 1.0
 		if audience != "" && len(c.Entry.Audiences) > 0 && !containsAudience(c.Entry.Audiences, audience) {
-			c.Score *= 0.9
+			factor = 0.9
 		}
 		if ix.wrongFor(e, a) {
-			c.Score *= negativePenalty
+			factor *= negativePenalty
 		}
+		c.Passage = pas[e32]
+		c.fitted = factor * c.Score
+		c.Score = factor * (c.Score + passageWeight*c.Passage)
 		cands = append(cands, c)
 	}
 	sort.Slice(cands, func(i, j int) bool {

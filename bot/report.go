@@ -41,6 +41,7 @@ type ScoredEntry struct {
 	Coverage float64 `json:"coverage"`
 	Classify float64 `json:"classifier"`
 	Semantic float64 `json:"semantic,omitempty"` // with an embedder only
+	Passage  float64 `json:"passage,omitempty"`  // the best sentence of its answer (an entry without alternatives)
 }
 
 // Confusion counts the cases of one expected entry that got one other outcome.
@@ -89,7 +90,7 @@ func (r Report) Details() Details {
 			Confidence: round3(dec.Confidence), Rank: res.rank(), Terms: dec.Terms}
 		for _, cand := range dec.Candidates {
 			f.Candidates = append(f.Candidates, ScoredEntry{ID: cand.Entry.ID, Score: round3(cand.Score),
-				Phrasing: round3(cand.Phrasing), Coverage: round3(cand.Coverage), Classify: round3(cand.Classifier), Semantic: round3(cand.Semantic)})
+				Phrasing: round3(cand.Phrasing), Coverage: round3(cand.Coverage), Classify: round3(cand.Classifier), Semantic: round3(cand.Semantic), Passage: round3(cand.Passage)})
 		}
 		d.Failures = append(d.Failures, f)
 		confusions[[2]string{c.Expected, f.Got}]++
@@ -138,7 +139,11 @@ func (d Details) WriteText(w io.Writer) error {
 		fmt.Fprintf(w, "\nl.%d %q\n  attendu %s (rang %d), obtenu %s (%s, confiance %.2f) [%s]\n",
 			f.Line, f.Text, f.Expected, f.Rank, f.Got, f.Outcome, f.Confidence, f.Terms)
 		for _, c := range f.Candidates {
-			fmt.Fprintf(w, "    %.3f  %-40s (%.2f, %.2f, %.2f)\n", c.Score, c.ID, c.Phrasing, c.Coverage, c.Classify)
+			fmt.Fprintf(w, "    %.3f  %-40s (%.2f, %.2f, %.2f", c.Score, c.ID, c.Phrasing, c.Coverage, c.Classify)
+			if c.Passage > 0 {
+				fmt.Fprintf(w, ", phrase de la réponse %.2f", c.Passage)
+			}
+			fmt.Fprintln(w, ")")
 		}
 	}
 	fmt.Fprintf(w, "\nConfusions (attendu → obtenu) :\n")

@@ -11,6 +11,8 @@ type scratch struct {
 	phrasingTerm, phrasing sparse // this word's best match per phrasing; the sum over words
 	entryTerm, entry       sparse // the same per entry, for BM25F
 	ref                    sparse // BM25 over the reference texts, per entry
+	passage                sparse // BM25 of the best sentence of its answer, per entry
+	sentenceTerm, sentence sparse // per sentence of the answers, for passage
 	best                   sparse // best phrasing similarity per entry
 	matched                []float64
 	classes                sparse // classifier scores
@@ -54,12 +56,13 @@ type scratchPool struct {
 	pool sync.Pool
 }
 
-func newScratchPool(phrasings, entries, classes, background int) *scratchPool {
+func newScratchPool(phrasings, entries, sentences, classes, background int) *scratchPool {
 	sp := &scratchPool{}
 	sp.pool.New = func() any {
 		return &scratch{
 			phrasingTerm: newSparse(phrasings), phrasing: newSparse(phrasings),
 			entryTerm: newSparse(entries), entry: newSparse(entries), ref: newSparse(entries),
+			passage: newSparse(entries), sentenceTerm: newSparse(sentences), sentence: newSparse(sentences),
 			best: newSparse(entries), matched: make([]float64, entries),
 			classes: newSparse(classes), background: newSparse(background),
 		}
@@ -80,6 +83,7 @@ func (sp *scratchPool) put(s *scratch) {
 	s.best.reset()
 	s.entry.reset()
 	s.ref.reset()
+	s.passage.reset()
 	s.classes.reset()
 	s.background.reset()
 	sp.pool.Put(s)
