@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"os"
 	"testing"
 
 	"github.com/parvis-civic/parvis/kb"
@@ -56,4 +57,83 @@ func candidateIDs(cs []Candidate) []string {
 		ids = append(ids, c.Entry.ID)
 	}
 	return ids
+}
+
+// TestAnswerSentencesHelpFreshFAQs decides the fresh FAQs that tuning may use
+// (w52; the service-public.fr base without its reference texts, asked
+// spf_tune and w10's paraphrases) with and without the answers' sentences, and
+// prints both: with them, more questions find their entry first.
+func TestAnswerSentencesHelpFreshFAQs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds four indexes")
+	}
+	lang := NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions())
+	w52, err := kb.LoadFile("testdata/w52/faq.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plain []kb.Entry
+	for _, e := range kb.ServicePublic() {
+		e.Reference = ""
+		plain = append(plain, e)
+	}
+	sets := []struct {
+		name    string
+		entries []kb.Entry
+		cases   []string
+	}{
+		{"w52", w52, []string{"testdata/w52/paraphrases.jsonl"}},
+		{"service-public.fr without references", plain, []string{"testdata/spf_tune.jsonl", "testdata/w10/spf_paraphrases_w10.jsonl"}},
+	}
+	var with, without int
+	for _, set := range sets {
+		e, err := New(DefaultConfig(), set.entries, "test", lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The same engine, its index without the answers' sentences.
+		bare, err := New(DefaultConfig(), set.entries, "test", lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix := *bare.Index()
+		ix.passages = nil
+		bare.cur.Store(&snapshot{ix: &ix, version: "test"})
+		for _, file := range set.cases {
+			cases := readCases(t, file, e.Index())
+			on, off := Evaluate(e, cases), Evaluate(bare, cases)
+			t.Logf("%s, %s: top1 %.3f → %.3f, top3 %.3f → %.3f, answered right %.3f → %.3f, accuracy %.3f → %.3f, none recall %.3f → %.3f",
+				set.name, file, off.Top1, on.Top1, off.Top3, on.Top3, off.AnsweredCorrect, on.AnsweredCorrect,
+				off.AnsweredAccuracy, on.AnsweredAccuracy, off.NoneRecall, on.NoneRecall)
+			with += firstRight(on)
+			without += firstRight(off)
+		}
+	}
+	if with <= without {
+		t.Errorf("questions whose entry comes first: %d with the answers' sentences, %d without; want more with", with, without)
+	}
+}
+
+func readCases(t *testing.T, file string, ix *Index) []Case {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := ReadCases(f, func(id string) bool { _, ok := ix.Entry(id); return ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+func firstRight(r Report) int {
+	n := 0
+	for _, res := range r.Results {
+		if res.rank() == 1 {
+			n++
+		}
+	}
+	return n
 }
