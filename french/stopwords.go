@@ -42,11 +42,12 @@ func IsCourtesy(w string) bool { return courtesy[w] }
 
 // courtesyFill are the words that go with a greeting or a thanks and ask
 // nothing: « bonsoir tout le monde », « merci pour tout, c'est très clair »,
-// « merci bien, c'est bien aimable à vous », « merci pour votre aide ». Some
-// as citizens type them (« tou », « tré »).
+// « merci bien, c'est bien aimable à vous », « merci pour votre aide », « merci,
+// c'est exactement ce qu'il me fallait », « ah d'accord, j'ai compris, merci
+// pour votre patience ». Some as citizens type them (« tou », « tré »).
 var courtesyFill = setOf(`monde clair claire aimable gentil gentille sympa sympathique beaucoup trop vraiment
 infiniment mille equipe reponse reponses aide rapide rapidement efficace precis precieux excellent excellente
-tou tre bcp grave enorme pour`)
+tou tre bcp grave enorme pour exactement fallait compris comprends mieux patience temps ah oh daccord`)
 
 // CourtesyOnly returns the greetings and thanks of a message that says nothing
 // else (see courtesyFill): « bsr tt le monde » is « bonsoir ». ok is false

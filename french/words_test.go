@@ -137,11 +137,13 @@ func TestWordList(t *testing.T) {
 // greeting or thanks; a message that names anything else is not.
 func TestCourtesyOnly(t *testing.T) {
 	for text, want := range map[string]string{
-		"bsr tt le monde":                       "bonsoir",
-		"Merci pour tout, c'est très clair !":   "merci",
-		"merci bien, c'est bien aimable à vous": "merci",
-		"bonjour":                               "bonjour",
-		"Bonjour et merci pour votre aide":      "bonjour merci",
+		"bsr tt le monde":                                      "bonsoir",
+		"Merci pour tout, c'est très clair !":                  "merci",
+		"merci bien, c'est bien aimable à vous":                "merci",
+		"bonjour":                                              "bonjour",
+		"Bonjour et merci pour votre aide":                     "bonjour merci",
+		"Merci, c'est exactement ce qu'il me fallait":          "merci",
+		"ah d'accord, j'ai compris, merci pour votre patience": "merci",
 	} {
 		got, ok := CourtesyOnly(text)
 		if !ok || strings.Join(got, " ") != want {
@@ -154,6 +156,7 @@ func TestCourtesyOnly(t *testing.T) {
 		"bonsoir, la piscine ouvre quand ?",
 		"c'est très clair",
 		"tout le monde",
+		"merci, c'est ouvert maintenant ?",
 	} {
 		if got, ok := CourtesyOnly(text); ok {
 			t.Errorf("CourtesyOnly(%q) = %q, want a message that says more", text, got)
