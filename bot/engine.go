@@ -334,11 +334,13 @@ func confidence(a analyzed, cs []Candidate) float64 {
 // phrasings, the classifier's score, and the similarity of the message to the
 // closest question outside the knowledge base, and its fielded score.
 func confidenceInputs(a analyzed, cs []Candidate) []float64 {
-	// The best sentence of an answer ranks entries, but was not among the
-	// scores the model was fitted on: the combined score without it is read
-	// here, so that it does not make the engine bolder (on the fresh FAQs of
-	// the tuning sets, counting it answered more questions wrongly and left
-	// fewer out-of-scope ones unanswered).
+	// The best sentence of an answer (see passages.go) was not among the scores
+	// the model was fitted on. The best candidate's own score is read without
+	// it: with it, a FAQ's entries scored higher across the board, and on the
+	// fresh FAQs of the tuning sets more questions were answered wrongly. The
+	// margins read the ranking as it is, sentence included: a candidate that
+	// its answer puts clearly first is more surely right (with the margins
+	// without it too, the right answers the sentences bring were lost).
 	s1 := cs[0].fitted
 	margin := marginOf(cs)
 	return []float64{s1, margin, relativeMargin(cs), cs[0].Coverage, cs[0].Phrasing, cs[0].Matched, a.known, math.Log1p(float64(len(a.terms))),

@@ -44,13 +44,15 @@ var referenced = bm25f{
 	b:      [numFields]float64{fieldReference: 0.75},
 }
 
-// fieldPosting is one entry holding a stem, with its saturated BM25F frequency.
+// fieldPosting is one document (an entry, or a sentence of an answer) holding a
+// stem, with its saturated BM25F frequency.
 type fieldPosting struct {
-	entry int32
-	sat   float32
+	doc int32
+	sat float32
 }
 
-// fieldIndex is the BM25F index of the entries.
+// fieldIndex is the BM25F index of documents: the entries, or the sentences of
+// their answers (see passages.go).
 type fieldIndex struct {
 	postings map[string][]fieldPosting
 	idf      map[string]float64
@@ -149,9 +151,9 @@ func (fi *fieldIndex) idfOrMax(t string) float64 {
 	return fi.maxIDF
 }
 
-// scores adds to out, for every entry that holds a word of the message (or a
-// synonym of one), its BM25F score relative to the highest the message could
-// get: each word at full saturation, words no entry holds included. term is
+// scores adds to out, for every document that holds a word of the message (or
+// a synonym of one), its BM25F score relative to the highest the message could
+// get: each word at full saturation, words no document holds included. term is
 // scratch space.
 func (fi *fieldIndex) scores(a analyzed, out, term *sparse) {
 	var mass float64
@@ -159,12 +161,12 @@ func (fi *fieldIndex) scores(a analyzed, out, term *sparse) {
 		w := a.weight[t] * fi.idfOrMax(t)
 		mass += w
 		for _, p := range fi.postings[t] {
-			term.raise(p.entry, w*float64(p.sat))
+			term.raise(p.doc, w*float64(p.sat))
 		}
 		for _, alt := range a.alts[t] {
 			sw := alt.weight * a.weight[t] * min(fi.idfOrMax(alt.stem), fi.idfOrMax(t))
 			for _, p := range fi.postings[alt.stem] {
-				term.raise(p.entry, sw*float64(p.sat))
+				term.raise(p.doc, sw*float64(p.sat))
 			}
 		}
 		for _, e := range term.touched {

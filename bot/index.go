@@ -201,9 +201,9 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	ix.passages = newPassageIndex(ix.entries)
 	// The background is built with the index's own phrasing similarity, on
 	// scratch space without background; then the index gets scratch space for messages.
-	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.passages.len(), ix.clf.classes, 0)
+	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.passages.sentences(), ix.clf.classes, 0)
 	ix.bg = newBackground(ix, lang.backgroundQuestions())
-	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.passages.len(), ix.clf.classes, len(ix.bg.docs))
+	ix.scratch = newScratchPool(len(ix.phrasings), len(ix.entries), ix.passages.sentences(), ix.clf.classes, len(ix.bg.docs))
 	return ix
 }
 
@@ -382,7 +382,7 @@ func (ix *Index) ambiguous(a analyzed) bool {
 // Candidate is one entry considered for a message, with the scores that ranked it.
 type Candidate struct {
 	Entry *kb.Entry
-	Score float64 // combined score, 0..1
+	Score float64 // combined score, 0..1 (up to 1.6 with a reference text or an answer's sentence)
 	// The parts of the score, kept so that a decision can be explained.
 	Phrasing   float64 // best phrasing similarity (Dice over idf-weighted stems)
 	Coverage   float64 // share of the message explained by the entry
@@ -395,8 +395,8 @@ type Candidate struct {
 	Reference  float64 // BM25 over the entry's reference text, relative to the most the message could get; 0 without one
 	Passage    float64 // BM25 of the best sentence of its answer, relative to the most the message could get; 0 for an entry with alternatives or a reference text
 
-	// fitted is the combined score without Passage: the one the confidence
-	// model was fitted on (see [confidenceInputs]).
+	// fitted is the combined score without Passage, as the confidence model
+	// was fitted on it (see [confidenceInputs]).
 	fitted float64
 }
 
@@ -461,6 +461,8 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 	pre := func(e int32) float64 {
 		return ranking.phrasing*best[e] + (ranking.coverage+ranking.fielded)*field[e] + referenceWeight*ref[e] + passageWeight*pas[e]
 	}
+	// An entry whose answer's sentence holds a word of the message holds it
+	// in its answer field too: the entries BM25F touched include them.
 	for _, e := range s.entry.touched {
 		pool = keepBest(pool, e, pre)
 	}
@@ -516,9 +518,13 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		if c.Reference = ref[e32]; c.Reference > 0 {
 			c.Score += referenceWeight * c.Reference
 		}
+		c.fitted = c.Score
+		c.Passage = pas[e32]
+		c.Score += passageWeight * c.Passage
 		if sims != nil {
 			c.Semantic = sims[e]
 			c.Score = (1-semanticWeight)*c.Score + semanticWeight*c.Semantic
+			c.fitted = (1-semanticWeight)*c.fitted + semanticWeight*c.Semantic
 		}
 		factor := 1.0
 		if audience != "" && len(c.Entry.Audiences) > 0 && !containsAudience(c.Entry.Audiences, audience) {
@@ -527,9 +533,8 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 		if ix.wrongFor(e, a) {
 			factor *= negativePenalty
 		}
-		c.Passage = pas[e32]
-		c.fitted = factor * c.Score
-		c.Score = factor * (c.Score + passageWeight*c.Passage)
+		c.Score *= factor
+		c.fitted *= factor
 		cands = append(cands, c)
 	}
 	sort.Slice(cands, func(i, j int) bool {

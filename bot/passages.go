@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"regexp"
+
 	"github.com/parvis-civic/parvis/french"
 	"github.com/parvis-civic/parvis/kb"
 )
@@ -11,16 +13,20 @@ import (
 // citizen's words meet there in one sentence (« le tour du vieux Vallières avec
 // un guide » and « des visites guidées du vieux Vallières… »), which BM25F
 // over the whole answer weighs as words scattered in a long text. The best
-// sentence's BM25 score then adds to the entry's combined score. Entries with
-// alternatives are left out, since their phrasings say what they answer (on the
-// demo base sentences only drew needs to answers that mention them in passing),
-// and so are entries with a reference text, which [referenced] reads whole.
+// sentence's BM25 score then adds to the entry's combined score.
 //
-// Chosen on the tuning sets that are fresh FAQs: w52 and the service-public.fr
-// base without its reference texts, asked spf_tune and w10's paraphrases
-// (TestAnswerSentencesHelpFreshFAQs prints them with and without). Weights 0.2
-// to 0.6 and b 0.2 to 0.8 were tried; 0.3 and 0.5 raised top1 on two of the
-// three and answered more questions right on all three.
+// Entries with alternatives have none: their phrasings say what they answer,
+// and on the demo base an answer's sentence only drew needs to entries that
+// mention them in passing. Nor have entries with a reference text, nor the
+// built-in conversation and hand-off entries.
+
+// passageWeight is the weight of the best sentence of an answer in the
+// combined score. Chosen on the tuning sets that are fresh FAQs: w52 and the
+// service-public.fr base without its reference texts, asked spf_tune and w10's
+// paraphrases (TestAnswerSentencesHelpFreshFAQs prints them with and
+// without). Weights 0.2 to 0.6 and b 0.2 to 0.8 were tried; 0.3 and 0.5
+// raised top1 on two of the three and answered more questions right on all
+// three.
 const passageWeight = 0.3
 
 // sentenced is BM25 over the sentences of an answer, each a document.
@@ -30,6 +36,11 @@ var sentenced = bm25f{
 	b:      [numFields]float64{fieldAnswer: 0.5},
 }
 
+// answerSentenceBreak ends a sentence of an answer: a stop followed by a space
+// or the end, or a line break, so that « service-public.fr », « 2,5 » or
+// « 12.50 € » stay whole.
+var answerSentenceBreak = regexp.MustCompile(`[.?!…]+(\s+|$)|\n+`)
+
 // passageIndex is the BM25 index of the sentences of the answers of the entries
 // that have nothing else.
 type passageIndex struct {
@@ -37,18 +48,22 @@ type passageIndex struct {
 	entry []int32 // sentence → its entry
 }
 
-// newPassageIndex indexes the sentences of the answers of the entries without
-// alternatives nor reference text; nil when there are none.
+// newPassageIndex indexes the sentences of the answers of the answering
+// entries without alternatives nor reference text; nil when there are none.
 func newPassageIndex(entries []*kb.Entry) *passageIndex {
 	pi := &passageIndex{}
 	var docs [][numFields][]string
 	for i, e := range entries {
-		if len(e.Alternatives) > 0 || e.Reference != "" {
+		if !isAnswer(e) || len(e.Alternatives) > 0 || e.Reference != "" {
 			continue
 		}
-		for _, span := range french.Spans(e.Answer, sentenceBreak) {
+		for _, span := range french.Spans(e.Answer, answerSentenceBreak) {
+			s := e.Answer[span[0]:span[1]]
+			if len(french.ContentWords(s)) == 0 {
+				continue
+			}
 			var d [numFields][]string
-			d[fieldAnswer] = []string{e.Answer[span[0]:span[1]]}
+			d[fieldAnswer] = []string{s}
 			docs = append(docs, d)
 			pi.entry = append(pi.entry, int32(i))
 		}
@@ -58,6 +73,14 @@ func newPassageIndex(entries []*kb.Entry) *passageIndex {
 	}
 	pi.fi = indexFields(docs, sentenced)
 	return pi
+}
+
+// sentences is the number of sentences indexed (0 for nil).
+func (pi *passageIndex) sentences() int {
+	if pi == nil {
+		return 0
+	}
+	return len(pi.entry)
 }
 
 // scores sets in out, for every entry with a sentence holding a word of the
@@ -70,12 +93,4 @@ func (pi *passageIndex) scores(a analyzed, out, sentence, term *sparse) {
 		out.raise(pi.entry[s], sentence.v[s])
 	}
 	sentence.reset()
-}
-
-// len is the number of sentences indexed (0 for nil).
-func (pi *passageIndex) len() int {
-	if pi == nil {
-		return 0
-	}
-	return len(pi.entry)
 }

@@ -41,7 +41,7 @@ type ScoredEntry struct {
 	Coverage float64 `json:"coverage"`
 	Classify float64 `json:"classifier"`
 	Semantic float64 `json:"semantic,omitempty"` // with an embedder only
-	Passage  float64 `json:"passage,omitempty"`  // the best sentence of its answer (an entry without alternatives)
+	Passage  float64 `json:"passage,omitempty"`  // the best sentence of its answer (an entry without alternatives nor reference text)
 }
 
 // Confusion counts the cases of one expected entry that got one other outcome.

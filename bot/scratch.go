@@ -84,6 +84,8 @@ func (sp *scratchPool) put(s *scratch) {
 	s.entry.reset()
 	s.ref.reset()
 	s.passage.reset()
+	s.sentenceTerm.reset()
+	s.sentence.reset()
 	s.classes.reset()
 	s.background.reset()
 	sp.pool.Put(s)

@@ -47,16 +47,22 @@ func IsCourtesy(w string) bool { return courtesy[w] }
 // pour votre patience ». Some as citizens type them (« tou », « tré »).
 var courtesyFill = setOf(`monde clair claire aimable gentil gentille sympa sympathique beaucoup trop vraiment
 infiniment mille equipe reponse reponses aide rapide rapidement efficace precis precieux excellent excellente
-tou tre bcp grave enorme pour exactement fallait compris comprends mieux patience temps ah oh daccord`)
+tou tre bcp grave enorme pour exactement fallait compris comprends mieux patience ah oh daccord`)
 
 // CourtesyOnly returns the greetings and thanks of a message that says nothing
 // else (see courtesyFill): « bsr tt le monde » is « bonsoir ». ok is false
-// when the message asks something, or holds no greeting or thanks.
+// when the message asks something (a question mark, a question word: « merci,
+// c'est où exactement ? »), or holds no greeting or thanks.
 func CourtesyOnly(text string) (words []string, ok bool) {
+	if strings.Contains(text, "?") {
+		return nil, false
+	}
 	for _, w := range Words(text) {
 		switch {
 		case courtesy[w]:
 			words = append(words, w)
+		case questionWords[w]:
+			return nil, false
 		case stopwords[w] || courtesyFill[w]:
 		default:
 			return nil, false
@@ -64,6 +70,9 @@ func CourtesyOnly(text string) (words []string, ok bool) {
 	}
 	return words, len(words) > 0
 }
+
+// questionWords ask something, even without a question mark.
+var questionWords = setOf(`combien quand comment pourquoi quoi quel quelle quels quelles ou`)
 
 // setOf makes a set of the folded words of s.
 func setOf(s string) map[string]bool {

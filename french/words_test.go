@@ -157,6 +157,11 @@ func TestCourtesyOnly(t *testing.T) {
 		"c'est très clair",
 		"tout le monde",
 		"merci, c'est ouvert maintenant ?",
+		"bonjour, il faut combien de temps pour avoir une réponse",
+		"merci, c'est quand exactement",
+		"bonjour, c'est où exactement",
+		"merci, il fallait faire quoi",
+		"merci, tout est compris ?",
 	} {
 		if got, ok := CourtesyOnly(text); ok {
 			t.Errorf("CourtesyOnly(%q) = %q, want a message that says more", text, got)
