@@ -103,12 +103,14 @@ func TestTuneSpace(t *testing.T) {
 			traffic.add(strings.Fields(k))
 		}
 		feat := newFeaturizer(newTermModel(traffic))
-		for _, k := range keys {
-			feat.observe(k)
+		needs := make([][]string, len(keys))
+		for i, k := range keys {
+			needs[i] = knownNeeds().needsOf(strings.Fields(k))
+			feat.observe(k, needs[i])
 		}
 		vecs := make([]vector, len(set))
 		for i, k := range keys {
-			vecs[i] = feat.vector(k)
+			vecs[i] = feat.vector(k, needs[i])
 		}
 		var in, out float64
 		var nin, nout, nearest int
