@@ -84,17 +84,13 @@ func (f *featurizer) id(feature string) int32 {
 	return id
 }
 
-// observe counts a question's features for the document frequencies; needs are
-// its known needs (see needs.go), computed once per question by the caller.
-func (f *featurizer) observe(key string, needs []string) {
+// observe counts a question's features for the document frequencies.
+func (f *featurizer) observe(key string) {
 	for feat := range features(key) {
 		f.df[f.id(feat)]++
 	}
-	for _, c := range french.Concepts(strings.Fields(key)) {
+	for _, c := range subjectsOf(strings.Fields(key)) {
 		f.df[f.id("@"+c)]++
-	}
-	for _, n := range needs {
-		f.df[f.id("@"+n)]++
 	}
 	f.docs++
 }
@@ -128,9 +124,8 @@ func (f *featurizer) idf(id int32) float64 {
 
 // vector is a question's TF-IDF vector over its stems, widened with the stems
 // related to them (see [termModel]), each at the weight of the relation times the
-// weight of the stem it comes from, never above a stem of the question itself,
-// and with its subjects: those of french.Concepts and its known needs.
-func (f *featurizer) vector(key string, needs []string) vector {
+// weight of the stem it comes from, never above a stem of the question itself.
+func (f *featurizer) vector(key string) vector {
 	words := strings.Fields(key)
 	// The question's own stems, each once, at their IDF; slices rather than
 	// maps: a question has a few stems, and a regrouping computes hundreds of
@@ -189,11 +184,7 @@ func (f *featurizer) vector(key string, needs []string) vector {
 	// back to a norm of 1 (related stems apart).
 	// A subject weighs less the more frequent it is in the administrative text
 	// and the traffic: « état civil » says less of a need than « vélo ».
-	cs, ns := french.ConceptCounts(words)
-	for _, n := range needs {
-		cs, ns = append(cs, n), append(ns, 1)
-	}
-	if len(cs) > 0 {
+	if cs, ns := subjectCounts(words); len(cs) > 0 {
 		var share float64
 		k := math.Sqrt(float64(len(cs)))
 		for i, name := range cs {

@@ -88,9 +88,8 @@ func (g *Grouper) Assign(text string) string {
 		}
 		return id
 	}
-	needs := knownNeeds().needsOf(strings.Fields(key))
-	g.feat.observe(key, needs)
-	v := g.feat.vector(key, needs)
+	g.feat.observe(key)
+	v := g.feat.vector(key)
 	best, score := g.closest(v)
 	if best == nil || !best.accepts(score, g.threshold) {
 		best = &group{id: groupID(key), centroid: map[int32]float64{}, indexed: map[int32]bool{}}
@@ -277,10 +276,8 @@ func (g *Grouper) Regroup(items []Item) Result {
 		traffic.add(strings.Fields(u.key))
 	}
 	feat := newFeaturizer(newTermModel(traffic))
-	needs := make([][]string, len(uniqs))
-	parallel(len(uniqs), func(i int) { needs[i] = knownNeeds().needsOf(strings.Fields(uniqs[i].key)) })
-	for i, u := range uniqs {
-		feat.observe(u.key, needs[i])
+	for _, u := range uniqs {
+		feat.observe(u.key)
 	}
 	fresh := &Grouper{threshold: g.threshold, feat: feat, groups: map[string]*group{},
 		byKey: map[string]string{}, postings: map[int32][]*group{}}
@@ -294,7 +291,7 @@ func (g *Grouper) Regroup(items []Item) Result {
 	}
 	feat.prepare(stems)
 	vecs := make([]vector, len(uniqs))
-	parallel(len(uniqs), func(i int) { vecs[i] = feat.vector(uniqs[i].key, needs[i]) })
+	parallel(len(uniqs), func(i int) { vecs[i] = feat.vector(uniqs[i].key) })
 	var seq int
 	tmp := make([]*group, len(uniqs))
 	for i, u := range uniqs {

@@ -103,14 +103,12 @@ func TestTuneSpace(t *testing.T) {
 			traffic.add(strings.Fields(k))
 		}
 		feat := newFeaturizer(newTermModel(traffic))
-		needs := make([][]string, len(keys))
-		for i, k := range keys {
-			needs[i] = knownNeeds().needsOf(strings.Fields(k))
-			feat.observe(k, needs[i])
+		for _, k := range keys {
+			feat.observe(k)
 		}
 		vecs := make([]vector, len(set))
 		for i, k := range keys {
-			vecs[i] = feat.vector(k, needs[i])
+			vecs[i] = feat.vector(k)
 		}
 		var in, out float64
 		var nin, nout, nearest int
