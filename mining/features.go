@@ -89,7 +89,7 @@ func (f *featurizer) observe(key string) {
 	for feat := range features(key) {
 		f.df[f.id(feat)]++
 	}
-	for _, c := range subjectsOf(strings.Fields(key)) {
+	for _, c := range french.Concepts(strings.Fields(key)) {
 		f.df[f.id("@"+c)]++
 	}
 	f.docs++
@@ -184,15 +184,12 @@ func (f *featurizer) vector(key string) vector {
 	// back to a norm of 1 (related stems apart).
 	// A subject weighs less the more frequent it is in the administrative text
 	// and the traffic: « état civil » says less of a need than « vélo ».
-	if cs, ns := subjectCounts(words); len(cs) > 0 {
+	if cs, ns := french.ConceptCounts(words); len(cs) > 0 {
 		var share float64
 		k := math.Sqrt(float64(len(cs)))
 		for i, name := range cs {
 			id := f.id("@" + name)
 			c := conceptWeight * f.idf(id) / f.maxIDF() * (1 + evidenceWeight*math.Log(float64(ns[i])))
-			if strings.HasPrefix(name, "need:") {
-				c *= needWeight
-			}
 			share += c * c
 			all = append(all, feature{id, c})
 			vals = append(vals, float32(c/k))
