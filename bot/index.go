@@ -382,7 +382,7 @@ func (ix *Index) ambiguous(a analyzed) bool {
 // Candidate is one entry considered for a message, with the scores that ranked it.
 type Candidate struct {
 	Entry *kb.Entry
-	Score float64 // combined score, 0..1 (up to 1.6 with a reference text or an answer's sentence)
+	Score float64 // combined score, 0..1 (up to 1.3 with a reference text or an answer's sentence, never both)
 	// The parts of the score, kept so that a decision can be explained.
 	Phrasing   float64 // best phrasing similarity (Dice over idf-weighted stems)
 	Coverage   float64 // share of the message explained by the entry
