@@ -1,6 +1,7 @@
 package french
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -15,9 +16,13 @@ import (
 const followUpWords = 8
 
 // askWords ask about a detail of what was just answered: its price, its date,
-// its place, its conditions.
-var askWords = wordSetOf(`combien quand ou comment quel quelle quels quelles pourquoi qui quoi
-	prix tarif tarifs cout coute coutent cher gratuit gratuite payant payante delai delais`)
+// its place, its conditions. They are the question words, « qui », and the
+// words of a price or a delay.
+var askWords = func() map[string]bool {
+	m := wordSetOf(`qui prix tarif tarifs cout coute coutent cher gratuit gratuite payant payante delai delais`)
+	maps.Copy(m, questionWords)
+	return m
+}()
 
 // detailWords name such a detail: a follow-up may hold them besides the one
 // thing it names.
