@@ -10,27 +10,23 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// The group commit's bounds. A group's share of a partition must go in one
-// record batch, which the broker appends whole or not at all: then the events of
-// a conversation (one partition) in a call are all acknowledged or all failed,
-// never the later ones on the log with the earlier ones left to the outbox. So
-// no group holds more messages than its writer's BatchSize, nor more bytes than
-// a batch takes; a call larger than that goes in several groups, one after the
-// other (see [Publisher.Publish]).
+// The group commit's bounds. A group's share of a partition goes in one record
+// batch (see produce.go), which the broker appends whole or not at all: then
+// the events of a conversation (one partition) in a call are all acknowledged
+// or all failed, never the later ones on the log with the earlier ones left to
+// the outbox. So no group holds more bytes than a batch takes; a call larger
+// than that goes in several groups, one after the other (see
+// [Publisher.Publish]).
 const (
-	// maxInFlight groups are written at once, each by writers of its own: while
-	// one waits for the broker, the next is sent. Groups in flight share no
-	// partition key, so a conversation's calls still reach the log one after
-	// the other.
+	// maxInFlight groups are written at once: while one waits for the broker,
+	// the next is sent. Groups in flight share no partition key, so a
+	// conversation's calls still reach the log one after the other.
 	maxInFlight = 2
-	// smallGroup is the BatchSize of the writers of the groups up to that many
-	// messages (a busy chat path's); kafka-go allocates room for BatchSize
-	// messages in every batch, so small groups get small batches.
-	smallGroup = 128
-	// maxGroup is the BatchSize of the writers of the larger groups.
+	// maxGroup bounds the messages of a group, so that a request stays a size
+	// any broker reads at once.
 	maxGroup = 1024
-	// maxBatchBytes is the writers' BatchBytes, as kafka-go counts a message
-	// (see messageBytes), and the most a group holds.
+	// maxBatchBytes is the most a group holds, counted as kafka-go counts a
+	// message (see messageBytes).
 	maxBatchBytes = 1 << 20
 	// MaxEventBytes is the largest event the log takes: a batch's framing must
 	// fit beside it under the broker's limit (message.max.bytes, 1 MB).
@@ -41,7 +37,7 @@ const (
 // [MaxEventBytes]: no broker would take it, it is refused, not kept.
 var ErrEventTooLarge = errors.New("eventlog: event too large for the log")
 
-// messageBytes is the size of m as kafka-go counts it against BatchBytes.
+// messageBytes is the size of m as kafka-go counts it in a batch.
 func messageBytes(m kafka.Message) int {
 	n := 22 + len(m.Key) + len(m.Value)
 	for _, h := range m.Headers {
@@ -66,13 +62,12 @@ type commitResult struct {
 	err    error
 }
 
-// group is calls written together by the writers of one slot.
+// group is calls written together, in one request per broker.
 type group struct {
 	calls []*commitCall
 	msgs  []kafka.Message
 	bytes int
 	keys  []string
-	slot  int
 	err   error
 }
 
@@ -116,15 +111,12 @@ func partitionKey(m kafka.Message) string { return m.Topic + "\x00" + string(m.K
 func (p *Publisher) commitLoop() {
 	defer p.wg.Done()
 	var (
-		held     *commitCall        // the next call, waiting for a slot or for its key
+		held     *commitCall        // the next call, waiting for room in flight or for its key
 		open     = true             // the queue is not closed
 		busy     = map[string]int{} // the keys of the groups in flight
-		free     = []int{}
+		inFlight = 0
 		finished = make(chan *group, maxInFlight)
 	)
-	for i := range maxInFlight {
-		free = append(free, i)
-	}
 	conflicts := func(c *commitCall) bool {
 		return slices.ContainsFunc(c.msgs, func(m kafka.Message) bool { return busy[partitionKey(m)] > 0 })
 	}
@@ -135,27 +127,27 @@ func (p *Publisher) commitLoop() {
 			}
 		}
 		p.answer(g)
-		free = append(free, g.slot)
+		inFlight--
 	}
 	for {
-		if held == nil || len(free) == 0 || conflicts(held) {
+		if held == nil || inFlight == maxInFlight || conflicts(held) {
 			switch {
-			case held == nil && open && len(free) > 0:
+			case held == nil && open && inFlight < maxInFlight:
 				select {
 				case c, ok := <-p.queue:
 					held, open = c, ok
 				case g := <-finished:
 					land(g)
 				}
-			case len(free) < maxInFlight:
+			case inFlight > 0:
 				land(<-finished)
 			default: // nothing in flight, nothing held, the queue closed
 				return
 			}
 			continue
 		}
-		g := &group{slot: free[len(free)-1]}
-		free = free[:len(free)-1]
+		g := &group{}
+		inFlight++
 		g.add(held)
 		held = nil
 	gather:
@@ -186,11 +178,7 @@ func (p *Publisher) commitLoop() {
 			continue
 		}
 		go func() {
-			w := p.slots[g.slot].small
-			if len(g.msgs) > smallGroup {
-				w = p.slots[g.slot].large
-			}
-			g.err = p.write(context.Background(), w, g.msgs)
+			g.err = p.write(context.Background(), g.msgs)
 			finished <- g
 		}()
 	}

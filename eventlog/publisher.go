@@ -32,11 +32,10 @@ import (
 //
 // It is safe for concurrent use.
 type Publisher struct {
-	// slots are the writers of the groups in flight, one pair each (see
-	// commit.go); bulk writes the outbox's deliveries and the dead letters.
-	slots   [maxInFlight]struct{ small, large *kafka.Writer }
-	bulk    *kafka.Writer
-	outbox  *Outbox
+	// producer writes the groups of calls (see commit.go), the outbox's
+	// deliveries and the dead letters.
+	producer *producer
+	outbox   *Outbox
 	timeout time.Duration
 	log     *slog.Logger
 	wake    chan struct{}
@@ -83,43 +82,19 @@ func startPublisher(cfg PublisherConfig, ob *Outbox) *Publisher {
 		cfg.Logger = slog.Default()
 	}
 	p := &Publisher{
-		bulk:    newWriter(cfg.Brokers, maxGroup),
-		outbox:  ob,
+		producer: newProducer(cfg.Brokers),
+		outbox:   ob,
 		timeout: cfg.Timeout,
 		log:     cfg.Logger,
 		wake:    make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		queue:   make(chan *commitCall, 4096),
 	}
-	for i := range p.slots {
-		p.slots[i].small = newWriter(cfg.Brokers, smallGroup)
-		p.slots[i].large = newWriter(cfg.Brokers, maxGroup)
-	}
 	outboxDepth.Set(float64(ob.Pending()))
 	p.wg.Add(2)
 	go p.deliverLoop()
 	go p.commitLoop()
 	return p
-}
-
-// newWriter makes a writer of batches of up to batchSize messages.
-func newWriter(brokers []string, batchSize int) *kafka.Writer {
-	return &kafka.Writer{
-		Addr:         kafka.TCP(brokers...),
-		Balancer:     &kafka.Hash{},
-		RequiredAcks: kafka.RequireAll,
-		// The commit loop gathers concurrent calls itself and hands each group
-		// over in one call: the writer must send it at once rather than linger
-		// (its batches are sealed by a timer, which would cut a group into small
-		// requests queued behind each other).
-		BatchTimeout:           time.Microsecond,
-		BatchSize:              batchSize,
-		BatchBytes:             maxBatchBytes,
-		MaxAttempts:            3,
-		WriteBackoffMin:        20 * time.Millisecond,
-		WriteBackoffMax:        200 * time.Millisecond,
-		AllowAutoTopicCreation: true,
-	}
 }
 
 // Publish appends events, in order, and returns nil once they are accepted as
@@ -199,11 +174,11 @@ func (p *Publisher) Emit(ctx context.Context, tenant, conversationID string, pay
 	return env, p.Publish(ctx, env)
 }
 
-func (p *Publisher) write(ctx context.Context, w *kafka.Writer, msgs []kafka.Message) error {
+func (p *Publisher) write(ctx context.Context, msgs []kafka.Message) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	start := time.Now()
-	if err := w.WriteMessages(ctx, msgs...); err != nil {
+	if err := p.producer.write(ctx, msgs); err != nil {
 		publishFailures.Inc()
 		return err
 	}
@@ -254,7 +229,7 @@ func (p *Publisher) deliverLoop() {
 			// a prefix, and the records are handed out again from the first.
 			for rest := msgs; len(rest) > 0 && err == nil; {
 				n := groupable(rest)
-				err = p.write(context.Background(), p.bulk, rest[:n])
+				err = p.write(context.Background(), rest[:n])
 				rest = rest[n:]
 			}
 			if err == nil {
@@ -298,7 +273,7 @@ func (p *Publisher) DeadLetter(ctx context.Context, m kafka.Message, reason stri
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	if err := p.bulk.WriteMessages(ctx, dl); err != nil {
+	if err := p.producer.write(ctx, []kafka.Message{dl}); err != nil {
 		return fmt.Errorf("eventlog: dead-letter: %w", err)
 	}
 	deadLettered.Inc()
@@ -316,9 +291,6 @@ func (p *Publisher) Close() error {
 	}
 	p.queueMu.Unlock()
 	p.wg.Wait()
-	errs := []error{p.bulk.Close()}
-	for _, s := range p.slots {
-		errs = append(errs, s.small.Close(), s.large.Close())
-	}
-	return errors.Join(append(errs, p.outbox.Close())...)
+	p.producer.close()
+	return p.outbox.Close()
 }

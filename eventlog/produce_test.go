@@ -1,0 +1,146 @@
+package eventlog
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/parvis-civic/parvis/events"
+)
+
+// A group spread over every partition of a topic goes in one produce request,
+// one batch per partition, and each message on the partition kafka-go's Writer
+// chose for its key: the conversations published before keep their partition.
+func TestGroupGoesInOneRequestPerBroker(t *testing.T) {
+	dir, addr := t.TempDir(), freeAddr(t)
+	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broker.Close()
+	var mu sync.Mutex
+	var requests [][]int32 // the conversations partitions of each produce request
+	broker.cluster.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		var parts []int32
+		for _, t := range req.(*kmsg.ProduceRequest).Topics {
+			for _, p := range t.Partitions {
+				if t.Topic == events.TopicConversations {
+					parts = append(parts, p.Partition)
+				}
+			}
+		}
+		mu.Lock()
+		requests = append(requests, parts)
+		mu.Unlock()
+		return nil, nil, false // observed, handled as usual
+	})
+	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	var sent []events.Envelope
+	for c := range 30 {
+		sent = append(sent, utterances(t, fmt.Sprintf("conv-%d", c), 2)...)
+	}
+	if err := pub.Publish(context.Background(), sent...); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	got := requests
+	mu.Unlock()
+	if len(got) != 1 || len(got[0]) != conversationPartitions {
+		t.Fatalf("produce requests (their partitions): %v, want one request holding the %d partitions", got, conversationPartitions)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var balancer kafka.Hash
+	read := 0
+	for p := range conversationPartitions {
+		conn, err := kafka.DialLeader(ctx, "tcp", addr, events.TopicConversations, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, last, err := conn.ReadOffsets()
+		conn.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: events.TopicConversations, Partition: p, MaxWait: 50 * time.Millisecond})
+		for off := int64(0); off < last; off++ {
+			m, err := r.ReadMessage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := balancer.Balance(kafka.Message{Key: m.Key}, 0, 1, 2); want != p {
+				t.Errorf("key %s on partition %d, kafka-go's Writer puts it on %d", m.Key, p, want)
+			}
+			read++
+		}
+		r.Close()
+	}
+	if read != len(sent) {
+		t.Errorf("read %d events, published %d", read, len(sent))
+	}
+}
+
+// A partition's batch the broker refuses for now (its leader moving) is sent
+// again: the call is acknowledged, nothing waits in the outbox, and every event
+// is on the log once.
+func TestRetriableRefusalIsSentAgain(t *testing.T) {
+	dir, addr := t.TempDir(), freeAddr(t)
+	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broker.Close()
+	refused := make(chan struct{})
+	broker.cluster.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		pr := req.(*kmsg.ProduceRequest)
+		if len(pr.Topics) == 0 || pr.Topics[0].Topic != events.TopicConversations {
+			return nil, nil, false
+		}
+		resp := pr.ResponseKind().(*kmsg.ProduceResponse)
+		for _, rt := range pr.Topics {
+			t := kmsg.NewProduceResponseTopic()
+			t.Topic = rt.Topic
+			for _, rp := range rt.Partitions {
+				p := kmsg.NewProduceResponseTopicPartition()
+				p.Partition = rp.Partition
+				p.ErrorCode = 6 // NOT_LEADER_OR_FOLLOWER: retriable
+				t.Partitions = append(t.Partitions, p)
+			}
+			resp.Topics = append(resp.Topics, t)
+		}
+		close(refused)
+		return resp, nil, true // handled: this function is dropped
+	})
+	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	var sent []events.Envelope
+	for c := range 10 {
+		sent = append(sent, utterances(t, fmt.Sprintf("conv-%d", c), 2)...)
+	}
+	if err := pub.Publish(context.Background(), sent...); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-refused:
+	default:
+		t.Fatal("the broker refused nothing")
+	}
+	if n := pub.Pending(); n != 0 {
+		t.Fatalf("%d events went to the outbox: the refused batches were not sent again", n)
+	}
+	readAll(t, []string{addr}, len(sent))
+}
