@@ -36,11 +36,11 @@ type Publisher struct {
 	// deliveries and the dead letters.
 	producer *producer
 	outbox   *Outbox
-	timeout time.Duration
-	log     *slog.Logger
-	wake    chan struct{}
-	done    chan struct{}
-	wg      sync.WaitGroup
+	timeout  time.Duration
+	log      *slog.Logger
+	wake     chan struct{}
+	done     chan struct{}
+	wg       sync.WaitGroup
 
 	// queue takes the calls to [Publisher.Publish] to the commit loop; closed
 	// (under the write lock of queueMu, so that no call sends on it after) by
@@ -84,11 +84,11 @@ func startPublisher(cfg PublisherConfig, ob *Outbox) *Publisher {
 	p := &Publisher{
 		producer: newProducer(cfg.Brokers),
 		outbox:   ob,
-		timeout: cfg.Timeout,
-		log:     cfg.Logger,
-		wake:    make(chan struct{}, 1),
-		done:    make(chan struct{}),
-		queue:   make(chan *commitCall, 4096),
+		timeout:  cfg.Timeout,
+		log:      cfg.Logger,
+		wake:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+		queue:    make(chan *commitCall, 4096),
 	}
 	outboxDepth.Set(float64(ob.Pending()))
 	p.wg.Add(2)
