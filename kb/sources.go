@@ -50,6 +50,18 @@ func DemoTerritory() []Entry {
 	return entries
 }
 
+// DemoBase returns the entries `serve --demo` publishes: the demo territory's
+// ([Demo], [DemoTerritory]) and the national fiches ([ServicePublic]) without
+// their full texts, which do not rank where a town's entries stand beside them
+// ([Entry.Reference]) and would cost every process 40 MB.
+func DemoBase() []Entry {
+	national := ServicePublic()
+	for i := range national {
+		national[i].Reference = ""
+	}
+	return append(append(Demo(), DemoTerritory()...), national...)
+}
+
 // DemandeKinds returns the kinds of request that the entries offer, in order of
 // first appearance.
 func DemandeKinds(entries []Entry) []string {

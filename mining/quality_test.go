@@ -16,10 +16,15 @@ import (
 	"github.com/parvis-civic/parvis/projections"
 )
 
-// demoEngine is the understanding engine as `serve --demo` runs it.
+// The tenant of the demo's widget (`serve --tenant`'s default) and its
+// intercommunalité (tenant/demo.yaml).
+const demoTenant, demoParent = "montclar", "cc-val-de-leze"
+
+// demoEngine is the understanding engine as `serve --demo` runs it for the
+// demo's widget: the base it publishes, as the town's citizens see it.
 func demoEngine(t testing.TB) *bot.Engine {
 	t.Helper()
-	e, err := bot.New(bot.DefaultConfig(), append(kb.Demo(), kb.ServicePublic()...), "test",
+	e, err := bot.New(bot.DefaultConfig(), kb.ForTenant(kb.DemoBase(), demoTenant, demoParent), "test",
 		bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +132,7 @@ var facts map[string]projections.EntryFacts
 func entryFacts() map[string]projections.EntryFacts {
 	if facts == nil {
 		facts = map[string]projections.EntryFacts{}
-		for _, e := range append(kb.Demo(), kb.ServicePublic()...) {
+		for _, e := range kb.DemoBase() {
 			f := projections.EntryFacts{Theme: e.Theme, Source: e.Source, Tenant: e.Tenant,
 				Text: projections.EntryText(e.Question, e.Answer, e.Alternatives)}
 			for _, a := range e.Audiences {

@@ -171,14 +171,7 @@ func (s *server) startKB(ctx context.Context) error {
 		return err
 	}
 	if s.cfg.Demo && s.kb.Len() == 0 {
-		// The demo's base mixes the towns' entries with the national fiches,
-		// where the fiches' full texts do not rank (kb.Entry.Reference): they
-		// are published without them, which spares every process 40 MB.
-		national := kb.ServicePublic()
-		for i := range national {
-			national[i].Reference = ""
-		}
-		demo := append(append(kb.Demo(), kb.DemoTerritory()...), national...)
+		demo := kb.DemoBase()
 		if err := kb.PublishEntries(ctx, s.pub, s.cfg.Tenant, demo, "demo"); err != nil {
 			return fmt.Errorf("load the demo knowledge base: %w", err)
 		}
