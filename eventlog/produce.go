@@ -33,66 +33,96 @@ type producer struct {
 	balancer  kafka.Hash
 
 	mu     sync.Mutex
-	topics map[string]topicLayout
+	closed bool
 }
 
-// topicLayout is a topic's partitions and the broker leading each.
-type topicLayout struct {
-	leaders []int32 // by partition
-	fetched time.Time
+// metadataTTL is how often the transport reads the cluster's layout again (its
+// partitions and their leaders): a produce the broker refuses because its
+// leader moved is sent again after it (see backoff), to the new leader.
+const metadataTTL = time.Second
+
+// produceAttempts sends a partition's batch again, after a backoff, when the
+// broker says it may succeed later (a leader moving, a replica behind).
+const produceAttempts = 3
+
+// backoff is the wait before attempt (2 or 3). A refusal that says the
+// layout changed (a leader moved or is being elected) waits for the
+// transport's next reading of it: a quarter of metadataTTL, then longer than
+// metadataTTL. Any other (a connection cut, a replica behind) waits 20 ms,
+// then 40. The publisher's timeout (2 s) bounds the whole.
+func backoff(attempt int, layoutChanged bool) time.Duration {
+	switch {
+	case !layoutChanged:
+		return time.Duration(attempt-1) * 20 * time.Millisecond
+	case attempt == 2:
+		return metadataTTL / 4
+	default:
+		return metadataTTL + metadataTTL/4
+	}
 }
 
-const (
-	// layoutTTL bounds how long a topic's partitions are taken from memory; a
-	// refusal that says the layout changed fetches it at once. The transport
-	// keeps the cluster's metadata itself and refreshes it on its own timer.
-	layoutTTL = time.Second
-	// produceAttempts sends a partition's batch again, after a backoff, when
-	// the broker says it may succeed later (a leader moving, a replica behind).
-	produceAttempts = 3
-)
+// layoutChanged tells whether err says the partition is now led elsewhere, or
+// by nobody yet.
+func layoutChanged(err error) bool {
+	var routing *produceAPI.Error
+	return errors.As(err, &routing) || errors.Is(err, kafka.NotLeaderForPartition) || errors.Is(err, kafka.LeaderNotAvailable) ||
+		errors.Is(err, kafka.UnknownTopicOrPartition) || errors.Is(err, kafka.FencedLeaderEpoch) || errors.Is(err, kafka.UnknownLeaderEpoch)
+}
+
+var errProducerClosed = errors.New("eventlog: producer closed")
 
 func newProducer(brokers []string) *producer {
 	return &producer{
 		addr:      kafka.TCP(brokers...),
-		transport: &kafka.Transport{ClientID: "parvis"},
-		topics:    map[string]topicLayout{},
+		transport: &kafka.Transport{ClientID: "parvis", MetadataTTL: metadataTTL},
 	}
 }
 
-// close closes the connections.
-func (p *producer) close() { p.transport.CloseIdleConnections() }
+// close closes the connections; a write after it fails, rather than open new
+// ones that nothing would close.
+func (p *producer) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.transport.CloseIdleConnections()
+}
 
 // write sends msgs and returns nil once every one is acknowledged by all
 // in-sync replicas. Otherwise its error is the one error all failed with, or a
 // [kafka.WriteErrors] that says, message by message, which were acknowledged
 // (nil) and which were not.
 func (p *producer) write(ctx context.Context, msgs []kafka.Message) error {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return errProducerClosed
+	}
 	parts := make([]int, len(msgs))
+	for i := range parts {
+		parts[i] = -1 // chosen once, at the first layout read: a message sent again goes where it went
+	}
 	errs := make(kafka.WriteErrors, len(msgs))
 	todo := make([]int, len(msgs))
 	for i := range msgs {
 		todo[i] = i
 	}
 	for attempt := 1; ; attempt++ {
-		sent, err := p.assign(ctx, msgs, todo, parts, attempt > 1)
-		if err != nil {
-			for _, i := range todo {
-				errs[i] = err
+		if attempt > 1 {
+			moved := slices.ContainsFunc(todo, func(i int) bool { return layoutChanged(errs[i]) })
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff(attempt, moved)):
 			}
-		} else {
-			p.send(ctx, msgs, sent, parts, errs)
+			for _, i := range todo {
+				errs[i] = nil
+			}
 		}
+		byLeader := p.assign(ctx, msgs, todo, parts, errs)
+		p.send(ctx, msgs, byLeader, parts, errs)
 		todo = slices.DeleteFunc(todo, func(i int) bool { return errs[i] == nil || !retriable(errs[i]) })
 		if len(todo) == 0 || attempt == produceAttempts || ctx.Err() != nil {
 			break
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Duration(attempt) * 20 * time.Millisecond):
-		}
-		for _, i := range todo {
-			errs[i] = nil
 		}
 	}
 	return collapse(errs)
@@ -113,34 +143,52 @@ func collapse(errs kafka.WriteErrors) error {
 }
 
 // retriable tells whether the broker, or the way to it, may take a message
-// sent again.
+// sent again: a temporary Kafka error, a connection cut, or a request the
+// transport could not route because the layout changed under it (its
+// produce.Error: a partition without a leader, leaders that differ now).
 func retriable(err error) bool {
 	var temp interface{ Temporary() bool }
-	return errors.As(err, &temp) && temp.Temporary() ||
+	var routing *produceAPI.Error
+	return errors.As(err, &temp) && temp.Temporary() || errors.As(err, &routing) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
-// assign gives each message of todo its partition (once: a message sent again
-// goes where it went) and returns todo grouped by the broker leading it.
-func (p *producer) assign(ctx context.Context, msgs []kafka.Message, todo, parts []int, again bool) (map[int32][]int, error) {
+// assign gives each message of todo its partition, if it has none yet, and
+// returns todo grouped by the broker leading it; a message whose topic or
+// partition the layout cannot place gets its error instead.
+func (p *producer) assign(ctx context.Context, msgs []kafka.Message, todo, parts []int, errs kafka.WriteErrors) map[int32][]int {
 	byLeader := map[int32][]int{}
+	layouts := map[string][]int32{}
+	failed := map[string]error{}
 	for _, i := range todo {
 		m := msgs[i]
-		layout, err := p.layout(ctx, m.Topic, again)
-		if err != nil {
-			return nil, err
+		leaders, ok := layouts[m.Topic]
+		if err := failed[m.Topic]; err != nil {
+			errs[i] = err
+			continue
 		}
-		if !again {
-			parts[i] = p.balancer.Balance(m, partitionList(len(layout.leaders))...)
+		if !ok {
+			var err error
+			if leaders, err = p.layout(ctx, m.Topic); err != nil {
+				failed[m.Topic], errs[i] = err, err
+				continue
+			}
+			layouts[m.Topic] = leaders
 		}
-		if parts[i] >= len(layout.leaders) {
-			return nil, fmt.Errorf("eventlog: topic %s has %d partitions, fewer than before", m.Topic, len(layout.leaders))
+		if parts[i] < 0 {
+			parts[i] = p.balancer.Balance(m, partitionList(len(leaders))...)
 		}
-		leader := layout.leaders[parts[i]]
-		byLeader[leader] = append(byLeader[leader], i)
+		switch {
+		case parts[i] >= len(leaders):
+			errs[i] = fmt.Errorf("eventlog: topic %s has %d partitions, fewer than before", m.Topic, len(leaders))
+		case leaders[parts[i]] < 0:
+			errs[i] = kafka.LeaderNotAvailable
+		default:
+			byLeader[leaders[parts[i]]] = append(byLeader[leaders[parts[i]]], i)
+		}
 	}
-	return byLeader, nil
+	return byLeader
 }
 
 // partitionList is 0..n-1, what kafka-go's Writer hands its balancer.
@@ -152,41 +200,33 @@ func partitionList(n int) []int {
 	return out
 }
 
-// layout returns topic's partitions, from memory unless stale or refresh.
-func (p *producer) layout(ctx context.Context, topic string, refresh bool) (topicLayout, error) {
-	p.mu.Lock()
-	l, ok := p.topics[topic]
-	p.mu.Unlock()
-	if ok && !refresh && time.Since(l.fetched) < layoutTTL {
-		return l, nil
-	}
-	if ok && refresh && time.Since(l.fetched) < 10*time.Millisecond {
-		return l, nil // fetched by another message of this attempt
-	}
+// layout returns the leader of each of topic's partitions (-1: none now), as
+// the transport knows them: from its cache, read again every metadataTTL.
+func (p *producer) layout(ctx context.Context, topic string) ([]int32, error) {
 	r, err := p.transport.RoundTrip(ctx, p.addr, &metadataAPI.Request{TopicNames: []string{topic}, AllowAutoTopicCreation: true})
 	if err != nil {
-		return l, err
+		return nil, err
 	}
 	for _, t := range r.(*metadataAPI.Response).Topics {
 		if t.Name != topic {
 			continue
 		}
 		if t.ErrorCode != 0 {
-			return l, kafka.Error(t.ErrorCode)
+			return nil, kafka.Error(t.ErrorCode)
 		}
-		l = topicLayout{leaders: make([]int32, len(t.Partitions)), fetched: time.Now()}
+		leaders := make([]int32, len(t.Partitions))
 		for _, part := range t.Partitions {
-			if int(part.PartitionIndex) >= len(l.leaders) {
-				return l, fmt.Errorf("eventlog: topic %s: partition %d of %d", topic, part.PartitionIndex, len(t.Partitions))
+			if int(part.PartitionIndex) >= len(leaders) || part.PartitionIndex < 0 {
+				return nil, fmt.Errorf("eventlog: topic %s: partition %d of %d", topic, part.PartitionIndex, len(t.Partitions))
 			}
-			l.leaders[part.PartitionIndex] = part.LeaderID
+			leaders[part.PartitionIndex] = part.LeaderID
+			if part.ErrorCode != 0 {
+				leaders[part.PartitionIndex] = -1
+			}
 		}
-		p.mu.Lock()
-		p.topics[topic] = l
-		p.mu.Unlock()
-		return l, nil
+		return leaders, nil
 	}
-	return l, kafka.UnknownTopicOrPartition
+	return nil, kafka.UnknownTopicOrPartition
 }
 
 // send sends one request per leader, at once, and sets errs for the messages

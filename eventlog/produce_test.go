@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/parvis-civic/parvis/events"
@@ -59,6 +60,13 @@ func TestGroupGoesInOneRequestPerBroker(t *testing.T) {
 		t.Fatalf("produce requests (their partitions): %v, want one request holding the %d partitions", got, conversationPartitions)
 	}
 
+	checkPartitions(t, addr, len(sent))
+}
+
+// checkPartitions reads the conversations topic and checks that it holds n
+// messages, each on the partition kafka-go's Writer chooses for its key.
+func checkPartitions(t *testing.T, addr string, n int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var balancer kafka.Hash
@@ -86,8 +94,87 @@ func TestGroupGoesInOneRequestPerBroker(t *testing.T) {
 		}
 		r.Close()
 	}
-	if read != len(sent) {
-		t.Errorf("read %d events, published %d", read, len(sent))
+	if read != n {
+		t.Errorf("read %d events, want %d", read, n)
+	}
+}
+
+// A group whose one topic the broker cannot place yet (Kafka answers
+// LEADER_NOT_AVAILABLE while it creates a topic) has that topic's message sent
+// again, and the others acknowledged on their own partitions.
+func TestTopicWithoutLeaderIsSentAgain(t *testing.T) {
+	dir, addr := t.TempDir(), freeAddr(t)
+	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broker.Close()
+	const fresh = "parvis.fresh" // not seeded: created by the first write
+	refused := make(chan struct{})
+	broker.cluster.ControlKey(int16(kmsg.Metadata), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		mr := req.(*kmsg.MetadataRequest)
+		for _, rt := range mr.Topics {
+			if rt.Topic != nil && *rt.Topic == fresh {
+				resp := mr.ResponseKind().(*kmsg.MetadataResponse)
+				tp := kmsg.NewMetadataResponseTopic()
+				tp.Topic, tp.ErrorCode = kmsg.StringPtr(fresh), 5 // LEADER_NOT_AVAILABLE
+				resp.Topics = append(resp.Topics, tp)
+				close(refused)
+				return resp, nil, true // once
+			}
+		}
+		return nil, nil, false
+	})
+	p := newProducer([]string{addr})
+	defer p.close()
+	msgs := []kafka.Message{{Topic: fresh, Key: []byte("x"), Value: []byte("first")}}
+	for c := range 8 {
+		k := fmt.Sprintf("conv-%d", c)
+		msgs = append(msgs, kafka.Message{Topic: events.TopicConversations, Key: []byte(k), Value: []byte(k)})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := p.write(ctx, msgs); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	select {
+	case <-refused:
+	default:
+		t.Fatal("the broker refused nothing")
+	}
+	checkPartitions(t, addr, 8)
+}
+
+// When a partition's leader moves to another broker of the cluster, the
+// batches follow it within the publisher's timeout: the refusal waits for the
+// transport's next reading of the layout, and a request never mixes
+// partitions of two leaders.
+func TestLeaderMoveIsFollowed(t *testing.T) {
+	const topic = "moving"
+	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.SeedTopics(3, topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	p := newProducer(c.ListenAddrs())
+	defer p.close()
+	var msgs []kafka.Message
+	for i := range 12 {
+		msgs = append(msgs, kafka.Message{Topic: topic, Key: []byte(fmt.Sprintf("conv-%d", i)), Value: []byte("v")})
+	}
+	for _, to := range []int32{0, 1, 2} {
+		for part := range int32(3) {
+			if err := c.MoveTopicPartition(topic, part, (to+part)%3); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		start := time.Now()
+		err := p.write(ctx, msgs)
+		cancel()
+		if err != nil {
+			t.Fatalf("after the leaders moved, in %v: %v", time.Since(start), err)
+		}
 	}
 }
 
