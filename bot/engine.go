@@ -347,18 +347,30 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 		cs[0].Strongest, cs[0].Classifier, cs[0].Background, cs[0].Fielded}
 }
 
-// marginOf returns the best candidate's lead over the runner-up. The margin is
-// taken over the runner-up of the same provenance: the town's entry and a
-// national fiche on the same topic do not make each other doubtful.
+// marginOf returns the best candidate's lead over the runner-up: over the
+// first candidate of its own provenance, and over any candidate of another
+// provenance that comes before that one. The runner-up of its own provenance
+// alone was the margin before: a national fiche close behind the town's entry
+// was taken to be on its topic. It may be, and the town's answer then loses a
+// little confidence; it may also be another need that some of the town's
+// words match (« contester un PV de stationnement » and the residents' parking
+// card, answered with confidence 0.88; « carte grise », put first by
+// preferLocal over better fiches, 0.95). On the base the demo serves (the
+// town's entries beside the national fiches), accuracy on the tuning sets rose
+// by 0.4 to 5 points and out-of-scope questions left unanswered by 2 to 6, for
+// one right answer fewer in a hundred; bases of one provenance decide as
+// before.
 func marginOf(cs []Candidate) float64 {
 	s1 := cs[0].Score
 	first := kb.Provenance(cs[0].Entry.Tenant, cs[0].Entry.Source)
+	ahead := 0.0 // the best score of another provenance before the own runner-up
 	for _, c := range cs[1:] {
 		if kb.Provenance(c.Entry.Tenant, c.Entry.Source) == first {
-			return max(s1-c.Score, 0)
+			return max(s1-max(c.Score, ahead), 0)
 		}
+		ahead = max(ahead, c.Score)
 	}
-	return s1
+	return max(s1-ahead, 0)
 }
 
 // relativeMargin returns the best candidate's lead relative to its score, but
