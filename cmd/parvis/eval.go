@@ -11,6 +11,7 @@ import (
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/kb"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // stringList is a repeatable string flag.
@@ -28,7 +29,7 @@ with --cv, every alternative held out of its entry) and prints the figures.
 func evalCmd(args []string) error {
 	fs := newFlags("eval", strings.TrimSpace(evalSynopsis))
 	var sources stringList
-	fs.Var(&sources, "kb", "knowledge base `SRC`: 'demo', 'service-public' or a KB file (.yaml, .csv, .jsonl); repeatable")
+	fs.Var(&sources, "kb", "knowledge base `SRC`: 'demo' (the town's own entries), 'demo-served' (what serve --demo answers Montclar's citizens from: the town's, its communauté de communes' and the national fiches), 'service-public' or a KB file (.yaml, .csv, .jsonl); repeatable")
 	casesPath := fs.String("cases", "", "test cases `FILE`, one JSON object a line: {\"text\": ..., \"expected\": <entry id or \"none\">}")
 	folds := fs.Int("cv", 0, "`K`-fold cross-validation over the KB's alternatives: each k-th is held out of its entry and asked (0: off)")
 	asJSON := fs.Bool("json", false, "print one JSON object with the figures (with --cases and --cv: the cases' figures, and the cross-validation's under \"cv\")")
@@ -153,6 +154,8 @@ func loadSources(sources []string) ([]kb.Entry, error) {
 		switch src {
 		case "demo":
 			entries = kb.Demo()
+		case "demo-served":
+			entries = demoServed()
 		case "service-public":
 			entries = kb.ServicePublic()
 		default:
@@ -170,4 +173,16 @@ func loadSources(sources []string) ([]kb.Entry, error) {
 		all = append(all, entries...)
 	}
 	return all, nil
+}
+
+// demoServed returns the entries `serve --demo` answers the demo's default
+// tenant from (its widget's): kb.DemoBase as its engine reads it.
+func demoServed() []kb.Entry {
+	parent := ""
+	for _, t := range tenant.Demo() {
+		if t.ID == defaultTenant {
+			parent = t.Parent
+		}
+	}
+	return kb.ForTenant(kb.DemoBase(), defaultTenant, parent)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parvis-civic/parvis/auth"
 	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/semantic/semantictest"
 )
 
@@ -113,6 +114,35 @@ func TestEvalForTuners(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(text); !strings.Contains(string(data), "Rappel par entrée") {
 		t.Errorf("text report:\n%s", data)
+	}
+}
+
+// The base the demo serves is measured as it is served: the town's entries
+// and the national fiches, Saint-Aubin's left out.
+func TestEvalDemoServed(t *testing.T) {
+	code, out := capture(t, "eval", "--kb", "demo-served", "--cases", "../../bot/testdata/dev.jsonl", "--json")
+	var r map[string]float64
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil {
+		t.Fatalf("eval --kb demo-served: exit %d, %v\n%s", code, err, out)
+	}
+	_, demo := capture(t, "eval", "--kb", "demo", "--cases", "../../bot/testdata/dev.jsonl", "--json")
+	var d map[string]float64
+	json.Unmarshal([]byte(demo), &d)
+	if r["cases"] != d["cases"] || r["none_recall"] >= d["none_recall"] {
+		t.Errorf("demo-served %v against demo %v: the national fiches should answer some out-of-scope questions", r, d)
+	}
+	entries := demoServed()
+	national, saintAubin := 0, 0
+	for _, e := range entries {
+		if e.National {
+			national++
+		}
+		if e.Tenant == "saint-aubin-sur-leze" {
+			saintAubin++
+		}
+	}
+	if national < 500 || saintAubin > 0 || len(entries) <= len(kb.Demo()) {
+		t.Errorf("demo-served: %d entries, %d national, %d of Saint-Aubin", len(entries), national, saintAubin)
 	}
 }
 
