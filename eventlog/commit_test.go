@@ -172,12 +172,7 @@ func TestOversizeEventRefusedAlone(t *testing.T) {
 // events of one partition are in one batch, all acknowledged or all kept in the
 // outbox, never the later ones on the log ahead of the earlier ones.
 func TestFailedBatchKeepsConversationInOrder(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
+	dir, addr, broker := startBroker(t)
 	var refused atomic.Bool
 	broker.cluster.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
 		pr := req.(*kmsg.ProduceRequest)
@@ -233,14 +228,23 @@ func TestFailedBatchKeepsConversationInOrder(t *testing.T) {
 	}
 }
 
-// startBrokerAndPublisher starts an embedded broker and a publisher to it.
-func startBrokerAndPublisher(t *testing.T) (string, *Publisher) {
+// startBroker starts an embedded broker, closed when the test ends, in a
+// directory of the test's: it returns the directory, the broker's address and
+// the broker.
+func startBroker(t *testing.T) (string, string, *Embedded) {
+	t.Helper()
 	dir, addr := t.TempDir(), freeAddr(t)
 	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(broker.Close)
+	return dir, addr, broker
+}
+
+// startBrokerAndPublisher starts an embedded broker and a publisher to it.
+func startBrokerAndPublisher(t *testing.T) (string, *Publisher) {
+	dir, addr, _ := startBroker(t)
 	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
 	if err != nil {
 		t.Fatal(err)

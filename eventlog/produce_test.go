@@ -19,12 +19,7 @@ import (
 // one batch per partition, and each message on the partition kafka-go's Writer
 // chose for its key: the conversations published before keep their partition.
 func TestGroupGoesInOneRequestPerBroker(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
+	dir, addr, broker := startBroker(t)
 	var mu sync.Mutex
 	var requests [][]int32 // the conversations partitions of each produce request
 	broker.cluster.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
@@ -41,18 +36,7 @@ func TestGroupGoesInOneRequestPerBroker(t *testing.T) {
 		mu.Unlock()
 		return nil, nil, false // observed, handled as usual
 	})
-	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close()
-	var sent []events.Envelope
-	for c := range 30 {
-		sent = append(sent, utterances(t, fmt.Sprintf("conv-%d", c), 2)...)
-	}
-	if err := pub.Publish(context.Background(), sent...); err != nil {
-		t.Fatal(err)
-	}
+	_, sent := publishConversations(t, addr, dir, 30)
 	mu.Lock()
 	got := requests
 	mu.Unlock()
@@ -103,12 +87,7 @@ func checkPartitions(t *testing.T, addr string, n int) {
 // LEADER_NOT_AVAILABLE while it creates a topic) has that topic's message sent
 // again, and the others acknowledged on their own partitions.
 func TestTopicWithoutLeaderIsSentAgain(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
+	_, addr, broker := startBroker(t)
 	const fresh = "parvis.fresh" // not seeded: created by the first write
 	refused := make(chan struct{})
 	broker.cluster.ControlKey(int16(kmsg.Metadata), func(req kmsg.Request) (kmsg.Response, error, bool) {
@@ -182,12 +161,7 @@ func TestLeaderMoveIsFollowed(t *testing.T) {
 // again: the call is acknowledged, nothing waits in the outbox, and every event
 // is on the log once.
 func TestRetriableRefusalIsSentAgain(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	broker, err := StartEmbedded(filepath.Join(dir, "kafka"), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
+	dir, addr, broker := startBroker(t)
 	refused := make(chan struct{})
 	broker.cluster.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
 		pr := req.(*kmsg.ProduceRequest)
@@ -209,18 +183,7 @@ func TestRetriableRefusalIsSentAgain(t *testing.T) {
 		close(refused)
 		return resp, nil, true // handled: this function is dropped
 	})
-	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close()
-	var sent []events.Envelope
-	for c := range 10 {
-		sent = append(sent, utterances(t, fmt.Sprintf("conv-%d", c), 2)...)
-	}
-	if err := pub.Publish(context.Background(), sent...); err != nil {
-		t.Fatal(err)
-	}
+	pub, sent := publishConversations(t, addr, dir, 10)
 	select {
 	case <-refused:
 	default:
@@ -230,4 +193,23 @@ func TestRetriableRefusalIsSentAgain(t *testing.T) {
 		t.Fatalf("%d events went to the outbox: the refused batches were not sent again", n)
 	}
 	readAll(t, []string{addr}, len(sent))
+}
+
+// publishConversations starts a publisher to addr (its outbox under dir) and
+// publishes, in one call, two events of each of n conversations.
+func publishConversations(t *testing.T, addr, dir string, n int) (*Publisher, []events.Envelope) {
+	t.Helper()
+	pub, err := NewPublisher(PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pub.Close() })
+	var sent []events.Envelope
+	for c := range n {
+		sent = append(sent, utterances(t, fmt.Sprintf("conv-%d", c), 2)...)
+	}
+	if err := pub.Publish(context.Background(), sent...); err != nil {
+		t.Fatal(err)
+	}
+	return pub, sent
 }
