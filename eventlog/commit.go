@@ -228,7 +228,7 @@ func (p *Publisher) answer(g *group) {
 	var kept error
 	if len(recs) > 0 {
 		if !errors.Is(g.err, errOutboxFirst) {
-			p.log.Warn("broker unreachable, events kept in the outbox", slog.Any("error", g.err), slog.Int("events", len(recs)))
+			p.log.Warn("events not acknowledged by the broker, kept in the outbox", slog.Any("error", g.err), slog.Int("events", len(recs)))
 		}
 		if kept = p.outbox.Append(recs...); kept == nil {
 			outboxDepth.Set(float64(p.outbox.Pending()))
