@@ -160,6 +160,7 @@ func retriable(err error) bool {
 func (p *producer) assign(ctx context.Context, msgs []kafka.Message, todo, parts []int, errs kafka.WriteErrors) map[int32][]int {
 	byLeader := map[int32][]int{}
 	layouts := map[string][]int32{}
+	lists := map[string][]int{} // what the balancer is handed, per topic
 	failed := map[string]error{}
 	for _, i := range todo {
 		m := msgs[i]
@@ -174,10 +175,10 @@ func (p *producer) assign(ctx context.Context, msgs []kafka.Message, todo, parts
 				failed[m.Topic], errs[i] = err, err
 				continue
 			}
-			layouts[m.Topic] = leaders
+			layouts[m.Topic], lists[m.Topic] = leaders, partitionList(len(leaders))
 		}
 		if parts[i] < 0 {
-			parts[i] = p.balancer.Balance(m, partitionList(len(leaders))...)
+			parts[i] = p.balancer.Balance(m, lists[m.Topic]...)
 		}
 		switch {
 		case parts[i] >= len(leaders):
