@@ -9,10 +9,10 @@ import (
 
 // servedDemo is the engine `serve --demo` runs for Montclar's widget: the
 // town's and its communauté de communes' entries beside the national fiches
-// (kb.DemoBase), where `parvis eval --kb demo` reads the town's alone.
+// (kb.DemoServed), where `parvis eval --kb demo` reads the town's alone.
 func servedDemo(t testing.TB) *Engine {
 	t.Helper()
-	e, err := New(DefaultConfig(), kb.ForTenant(kb.DemoBase(), "montclar", "cc-val-de-leze"), "served",
+	e, err := New(DefaultConfig(), kb.DemoServed(), "served",
 		NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
 	if err != nil {
 		t.Fatal(err)

@@ -62,6 +62,17 @@ func DemoBase() []Entry {
 	return append(append(Demo(), DemoTerritory()...), national...)
 }
 
+// The demo's widget is Montclar's (`serve --tenant`'s default), a commune of
+// the communauté de communes du Val de Lèze (tenant/demo.yaml).
+const (
+	DemoTown       = "montclar"
+	DemoTownParent = "cc-val-de-leze"
+)
+
+// DemoServed returns the entries `serve --demo` answers the demo's widget
+// from: [DemoBase] as Montclar's engine reads it ([ForTenant]).
+func DemoServed() []Entry { return ForTenant(DemoBase(), DemoTown, DemoTownParent) }
+
 // DemandeKinds returns the kinds of request that the entries offer, in order of
 // first appearance.
 func DemandeKinds(entries []Entry) []string {

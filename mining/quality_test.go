@@ -16,15 +16,11 @@ import (
 	"github.com/parvis-civic/parvis/projections"
 )
 
-// The tenant of the demo's widget (`serve --tenant`'s default) and its
-// intercommunalité (tenant/demo.yaml).
-const demoTenant, demoParent = "montclar", "cc-val-de-leze"
-
 // demoEngine is the understanding engine as `serve --demo` runs it for the
 // demo's widget: the base it publishes, as the town's citizens see it.
 func demoEngine(t testing.TB) *bot.Engine {
 	t.Helper()
-	e, err := bot.New(bot.DefaultConfig(), kb.ForTenant(kb.DemoBase(), demoTenant, demoParent), "test",
+	e, err := bot.New(bot.DefaultConfig(), kb.DemoServed(), "test",
 		bot.NewLanguage(kb.FrenchWords(), kb.BackgroundQuestions()))
 	if err != nil {
 		t.Fatal(err)

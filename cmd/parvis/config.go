@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/semantic"
 	"github.com/parvis-civic/parvis/tenant"
 	"github.com/parvis-civic/parvis/web"
@@ -66,9 +67,6 @@ type config struct {
 
 var knownRoles = []string{"api", "projector", "miner"}
 
-// defaultTenant is serve --tenant's default: the demo's town.
-const defaultTenant = "montclar"
-
 func parseServe(args []string) (config, error) {
 	c := config{}
 	fs := newFlags("serve", "parvis serve [--data DIR] [--addr HOST:PORT] [--demo] [--kafka BROKERS --clickhouse DSN] [--role api,projector,miner]\n\n"+
@@ -84,7 +82,7 @@ func parseServe(args []string) (config, error) {
 	fs.StringVar(&c.BrokerListen, "broker-listen", env("PARVIS_BROKER_LISTEN", "127.0.0.1:9092"), "address of the embedded broker [PARVIS_BROKER_LISTEN]")
 	roles := fs.String("role", env("PARVIS_ROLE", "api,projector,miner"), "roles to run: api, projector, miner [PARVIS_ROLE]")
 	fs.DurationVar(&c.RegroupEvery, "regroup-every", 10*time.Minute, "how often the miner regroups every unanswered question [PARVIS_REGROUP_EVERY]")
-	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", defaultTenant), "default tenant: of the conversations whose widget names none, and of the platform's audit events [PARVIS_TENANT]")
+	fs.StringVar(&c.Tenant, "tenant", env("PARVIS_TENANT", kb.DemoTown), "default tenant: of the conversations whose widget names none, and of the platform's audit events [PARVIS_TENANT]")
 	fs.StringVar(&c.TenantsFile, "tenants", env("PARVIS_TENANTS", ""), "YAML file of the communes and intercommunalités served, declared on the log at start when they differ [PARVIS_TENANTS]")
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters [PARVIS_MAX_MESSAGE]")
 	fs.IntVar(&c.ChatRate, "chat-rate-limit", 120, "public operations a minute allowed per client address: conversations, messages, feedback, searches (0: no limit) [PARVIS_CHAT_RATE_LIMIT]")

@@ -11,7 +11,6 @@ import (
 
 	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/kb"
-	"github.com/parvis-civic/parvis/tenant"
 )
 
 // stringList is a repeatable string flag.
@@ -155,7 +154,7 @@ func loadSources(sources []string) ([]kb.Entry, error) {
 		case "demo":
 			entries = kb.Demo()
 		case "demo-served":
-			entries = demoServed()
+			entries = kb.DemoServed()
 		case "service-public":
 			entries = kb.ServicePublic()
 		default:
@@ -173,16 +172,4 @@ func loadSources(sources []string) ([]kb.Entry, error) {
 		all = append(all, entries...)
 	}
 	return all, nil
-}
-
-// demoServed returns the entries `serve --demo` answers the demo's default
-// tenant from (its widget's): kb.DemoBase as its engine reads it.
-func demoServed() []kb.Entry {
-	parent := ""
-	for _, t := range tenant.Demo() {
-		if t.ID == defaultTenant {
-			parent = t.Parent
-		}
-	}
-	return kb.ForTenant(kb.DemoBase(), defaultTenant, parent)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/semantic/semantictest"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // capture runs the command and returns its exit code and standard output.
@@ -131,7 +132,7 @@ func TestEvalDemoServed(t *testing.T) {
 	if r["cases"] != d["cases"] || r["none_recall"] >= d["none_recall"] {
 		t.Errorf("demo-served %v against demo %v: the national fiches should answer some out-of-scope questions", r, d)
 	}
-	entries := demoServed()
+	entries := kb.DemoServed()
 	national, saintAubin := 0, 0
 	for _, e := range entries {
 		if e.National {
@@ -143,6 +144,12 @@ func TestEvalDemoServed(t *testing.T) {
 	}
 	if national < 500 || saintAubin > 0 || len(entries) <= len(kb.Demo()) {
 		t.Errorf("demo-served: %d entries, %d national, %d of Saint-Aubin", len(entries), national, saintAubin)
+	}
+	// The demo's town and its intercommunalité, as the demo's tenants file says.
+	for _, tn := range tenant.Demo() {
+		if tn.ID == kb.DemoTown && tn.Parent != kb.DemoTownParent {
+			t.Errorf("the demo's tenants put %s in %s, kb.DemoTownParent says %s", tn.ID, tn.Parent, kb.DemoTownParent)
+		}
 	}
 }
 
