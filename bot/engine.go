@@ -349,17 +349,13 @@ func confidenceInputs(a analyzed, cs []Candidate) []float64 {
 
 // marginOf returns the best candidate's lead over the runner-up: over the
 // first candidate of its own provenance, and over any candidate of another
-// provenance that comes before that one. The runner-up of its own provenance
-// alone was the margin before: a national fiche close behind the town's entry
-// was taken to be on its topic. It may be, and the town's answer then loses a
-// little confidence; it may also be another need that some of the town's
-// words match (« contester un PV de stationnement » and the residents' parking
-// card, answered with confidence 0.88; « carte grise », put first by
-// preferLocal over better fiches, 0.95). On the base the demo serves (the
-// town's entries beside the national fiches), accuracy on the tuning sets rose
-// by 0.4 to 5 points and out-of-scope questions left unanswered by 2 to 6, for
-// one right answer fewer in a hundred; bases of one provenance decide as
-// before.
+// provenance that comes before that one. A national fiche close behind the
+// town's entry may be on its topic (the town's answer then loses a little
+// confidence), or another need that some of the town's words match
+// (« contester un PV de stationnement » and the residents' parking card): read
+// over its own provenance alone, such a lead was the entry's whole score. Bases
+// of one provenance have no other runner-up (README, « Ce que voient les
+// habitants de la démo »).
 func marginOf(cs []Candidate) float64 {
 	s1 := cs[0].Score
 	first := kb.Provenance(cs[0].Entry.Tenant, cs[0].Entry.Source)

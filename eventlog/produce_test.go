@@ -51,32 +51,15 @@ func TestGroupGoesInOneRequestPerBroker(t *testing.T) {
 // messages, each on the partition kafka-go's Writer chooses for its key.
 func checkPartitions(t *testing.T, addr string, n int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	var balancer kafka.Hash
 	read := 0
 	for p := range conversationPartitions {
-		conn, err := kafka.DialLeader(ctx, "tcp", addr, events.TopicConversations, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, last, err := conn.ReadOffsets()
-		conn.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: events.TopicConversations, Partition: p, MaxWait: 50 * time.Millisecond})
-		for off := int64(0); off < last; off++ {
-			m, err := r.ReadMessage(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, m := range partitionMessages(t, addr, p) {
 			if want := balancer.Balance(kafka.Message{Key: m.Key}, 0, 1, 2); want != p {
 				t.Errorf("key %s on partition %d, kafka-go's Writer puts it on %d", m.Key, p, want)
 			}
 			read++
 		}
-		r.Close()
 	}
 	if read != n {
 		t.Errorf("read %d events, want %d", read, n)

@@ -30,44 +30,54 @@ func freeAddr(t *testing.T) string {
 // checks that there are want of them (any number for -1).
 func readAll(t *testing.T, brokers []string, want int) []events.Envelope {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	var out []events.Envelope
 	for p := range conversationPartitions {
-		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], events.TopicConversations, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		first, last, err := conn.ReadOffsets()
-		conn.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if last <= first {
-			continue
-		}
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: events.TopicConversations, Partition: p, MaxWait: 50 * time.Millisecond})
-		r.SetOffset(first)
-		for {
-			m, err := r.ReadMessage(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, m := range partitionMessages(t, brokers[0], p) {
 			env, _, err := events.Decode(m.Value)
 			if err != nil {
-				t.Fatalf("offset %d: %v", m.Offset, err)
+				t.Fatalf("partition %d offset %d: %v", p, m.Offset, err)
 			}
 			out = append(out, env)
-			if m.Offset >= last-1 {
-				break
-			}
 		}
-		r.Close()
 	}
 	if want >= 0 && len(out) != want {
 		t.Fatalf("read %d events, want %d", len(out), want)
 	}
 	return out
+}
+
+// partitionMessages reads every message of a partition of the conversations
+// topic, from its first offset to its last.
+func partitionMessages(t *testing.T, addr string, p int) []kafka.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := kafka.DialLeader(ctx, "tcp", addr, events.TopicConversations, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last, err := conn.ReadOffsets()
+	conn.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []kafka.Message
+	if last <= first {
+		return out
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: events.TopicConversations, Partition: p, MaxWait: 50 * time.Millisecond})
+	defer r.Close()
+	r.SetOffset(first)
+	for {
+		m, err := r.ReadMessage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+		if m.Offset >= last-1 {
+			return out
+		}
+	}
 }
 
 func utterances(t *testing.T, conv string, n int) []events.Envelope {
