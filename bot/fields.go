@@ -57,6 +57,7 @@ type fieldIndex struct {
 	postings map[string][]fieldPosting
 	idf      map[string]float64
 	maxIDF   float64
+	plain    []bool // document → a plain entry's (see [plainAnswer]); nil: every document is
 }
 
 // fieldTexts returns the texts of each field of an entry.
@@ -166,6 +167,9 @@ func (fi *fieldIndex) scores(a analyzed, out, term *sparse) {
 		for _, alt := range a.alts[t] {
 			sw := alt.weight * a.weight[t] * min(fi.idfOrMax(alt.stem), fi.idfOrMax(t))
 			for _, p := range fi.postings[alt.stem] {
+				if alt.plainOnly && fi.plain != nil && !fi.plain[p.doc] {
+					continue
+				}
 				term.raise(p.doc, sw*float64(p.sat))
 			}
 		}

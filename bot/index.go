@@ -40,6 +40,8 @@ type Index struct {
 	refs       *fieldIndex          // BM25 over the reference texts; nil when no entry has one
 	passages   *passageIndex        // BM25 over the sentences of answers with nothing else; nil when none
 	scratch    *scratchPool         // per-message working space
+	plain      []bool               // entry → [plainAnswer]
+	hasPlain   bool                 // some entry is plain
 	sem        *semanticIndex       // the phrasings' vectors; nil without an embedder
 
 	conversation *conversationIndex // the built-in conversation entries; nil when the base has its own
@@ -56,6 +58,17 @@ type posting struct {
 // courtesyWeight is the weight of a greeting or a thanks in a message that also
 // asks something.
 const courtesyWeight = 0.3
+
+// subjectWeight is the weight of a match through another word of the subject
+// a message's word names (see [french.SubjectWords]: « bus » meets an answer
+// about a monthly « abonnement »), against 1 for the word itself; it counts
+// for plain entries only (see [plainAnswer]). A FAQ as a town exports it says
+// each thing once, in its own words, where the citizen uses others of the
+// same subject; an entry with alternatives has its citizens' words already,
+// and a subject's words there drew questions to the entries of a neighbouring
+// need. Chosen on w52 (0.3 to 1; top1 0.533 → 0.580, top3 0.760 → 0.787);
+// measured, never tuned on, on w53, w54 and w55 (README).
+const subjectWeight = 0.5
 
 // synonymWeight is the weight of a match through a synonym (see
 // [french.Synonyms]), against 1 for the word itself. It belongs to the engine's
@@ -194,9 +207,16 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 	}
 	ix.themes = themesOf(ix.entries)
 	ix.clf = trainPerceptron(ix)
+	ix.plain = make([]bool, len(ix.entries))
+	for i, en := range ix.entries {
+		ix.plain[i] = plainAnswer(en)
+		ix.hasPlain = ix.hasPlain || ix.plain[i]
+	}
 	ix.fields = newFieldIndex(ix.entries, fielded)
+	ix.fields.plain = ix.plain
 	if referencesRank(ix.entries) {
 		ix.refs = newFieldIndex(ix.entries, referenced)
+		ix.refs.plain = ix.plain
 	}
 	ix.passages = newPassageIndex(ix.entries)
 	// The background is built with the index's own phrasing similarity, on
@@ -309,6 +329,9 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			a.add(t, w, courtesyW, correct)
 		}
 	}
+	if correct && ix.hasPlain {
+		ix.addSubjectWords(&a)
+	}
 	ix.weigh(&a)
 	return a
 }
@@ -333,10 +356,12 @@ func (ix *Index) weigh(a *analyzed) {
 }
 
 // alt is another stem that a message's word may match, at a lower weight: a
-// synonym's.
+// synonym's, or a word of its subject's (see [subjectWeight]), which counts
+// only for plain entries.
 type alt struct {
-	stem   string
-	weight float64
+	stem      string
+	weight    float64
+	plainOnly bool
 }
 
 // add records the stem t of word w with its weight and, for a message, the stems
@@ -348,7 +373,20 @@ func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
 	if withSynonyms {
 		for syn := range french.Synonyms(w) {
 			if st := french.Stem(syn); st != t {
-				a.alts[t] = append(a.alts[t], alt{st, synonymWeight})
+				a.alts[t] = append(a.alts[t], alt{st, synonymWeight, false})
+			}
+		}
+	}
+}
+
+// addSubjectWords records, for each of the message's stems that names a
+// subject of everyday life, the other words of that subject the knowledge
+// base uses, for its plain entries.
+func (ix *Index) addSubjectWords(a *analyzed) {
+	for _, t := range a.terms {
+		for _, st := range french.SubjectWords(t) {
+			if _, used := ix.idf[st]; used && st != t && !slices.ContainsFunc(a.alts[t], func(x alt) bool { return x.stem == st }) {
+				a.alts[t] = append(a.alts[t], alt{st, subjectWeight, true})
 			}
 		}
 	}
@@ -505,6 +543,9 @@ func (ix *Index) search(a analyzed, audience kb.Audience, k int) []Candidate {
 				}
 			}
 			for _, alt := range a.alts[t] {
+				if alt.plainOnly && !ix.plain[e] {
+					continue
+				}
 				if w, ok := ix.entryTerms[e][alt.stem]; ok {
 					c = max(c, alt.weight*w*a.weight[t]*min(ix.idf[alt.stem], ix.idfOrMax(t)))
 				}
@@ -707,6 +748,9 @@ func (ix *Index) matchPhrasings(a analyzed, s *scratch) {
 		for _, alt := range a.alts[t] {
 			sw := alt.weight * a.weight[t] * min(ix.idf[alt.stem], ix.idfOrMax(t))
 			for _, p := range ix.postings[alt.stem] {
+				if alt.plainOnly && !ix.plain[ix.phrasings[p.phrasing].entry] {
+					continue
+				}
 				s.phrasingTerm.raise(p.phrasing, sw)
 			}
 		}

@@ -54,7 +54,7 @@ func newPassageIndex(entries []*kb.Entry) *passageIndex {
 	pi := &passageIndex{}
 	var docs [][numFields][]string
 	for i, e := range entries {
-		if !isAnswer(e) || len(e.Alternatives) > 0 || e.Reference != "" {
+		if !plainAnswer(e) {
 			continue
 		}
 		for _, span := range french.Spans(e.Answer, answerSentenceBreak) {
@@ -73,6 +73,12 @@ func newPassageIndex(entries []*kb.Entry) *passageIndex {
 	}
 	pi.fi = indexFields(docs, sentenced)
 	return pi
+}
+
+// plainAnswer reports an answering entry with nothing but its question and
+// its answer: no alternatives, no reference text.
+func plainAnswer(e *kb.Entry) bool {
+	return isAnswer(e) && len(e.Alternatives) == 0 && e.Reference == ""
 }
 
 // sentences is the number of sentences indexed (0 for nil).

@@ -139,6 +139,33 @@ func subjectKey(w string) string {
 	return strings.Join(stems, "_")
 }
 
+// SubjectWords returns the stems of the single words of the subject that the
+// stem names (see [Stem]), itself included, in order; none when it names none
+// or only within an expression (« feu » alone names no subject, « feu rouge »
+// does). « bus » gives « abonnement », « arret », « navette »…: the words a
+// town's answer may use where a citizen said another of its subject.
+func SubjectWords(stem string) []string {
+	c, ok := concepts()[stem]
+	if !ok {
+		return nil
+	}
+	return subjectWords()[c]
+}
+
+// subjectWords maps a subject to the stems of its single words.
+var subjectWords = sync.OnceValue(func() map[string][]string {
+	m := map[string][]string{}
+	for key, c := range concepts() {
+		if !strings.Contains(key, "_") {
+			m[c] = append(m[c], key)
+		}
+	}
+	for _, stems := range m {
+		slices.Sort(stems)
+	}
+	return m
+})
+
 // subjectNames maps a subject to the name people read: « Vélos ».
 var subjectNames = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}

@@ -159,3 +159,22 @@ func TestConceptCounts(t *testing.T) {
 		t.Errorf("ConceptCounts = %v %v, want [perdu salles] [3 1]", subjects, counts)
 	}
 }
+
+// A word of a subject gives the single words of its subject; a word of none,
+// or of a subject's expression only, gives none.
+func TestSubjectWords(t *testing.T) {
+	bus := SubjectWords(Stem("bus"))
+	for _, w := range []string{"bus", "abonnement", "navette"} {
+		if !slices.Contains(bus, Stem(w)) {
+			t.Errorf("SubjectWords(bus) = %q, want %q among them", bus, Stem(w))
+		}
+	}
+	if slices.Contains(bus, Stem("velo")) {
+		t.Errorf("SubjectWords(bus) = %q: « velo » is another subject's", bus)
+	}
+	for _, w := range []string{"rouge", "naturelle"} {
+		if got := SubjectWords(Stem(w)); got != nil {
+			t.Errorf("SubjectWords(%s) = %q, want none", w, got)
+		}
+	}
+}
