@@ -1,32 +1,10 @@
 package bot
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/parvis-civic/parvis/kb"
 )
-
-func TestSplitClauses(t *testing.T) {
-	text := "Bonjour, je suis né en 1965 et j'ai été exempté du service militaire. Pour un dossier on me demande un justificatif, comment l'obtenir ?"
-	var got []string
-	for _, c := range splitClauses(text, clauseBreak) {
-		mark := "context"
-		if c.need {
-			mark = "need"
-		}
-		got = append(got, mark+": "+strings.Join(c.words, " "))
-	}
-	want := []string{
-		"context: bonjour",
-		"context: je suis ne en 1965 et j ai ete exempte du service militaire",
-		"need: pour un dossier on me demande un justificatif",
-		"need: comment l obtenir",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("clauses:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-}
 
 // TestFocus checks that the context of a long message weighs less than its need,
 // and that a short message is read whole.

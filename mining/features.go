@@ -125,7 +125,9 @@ func (f *featurizer) idf(id int32) float64 {
 // vector is a question's TF-IDF vector over its stems, widened with the stems
 // related to them (see [termModel]), each at the weight of the relation times the
 // weight of the stem it comes from, never above a stem of the question itself.
-func (f *featurizer) vector(key string) vector {
+// need holds the stems of the clauses that state the question's need (see
+// [needOf]); the others weigh contextWeight. nil: every stem is its need.
+func (f *featurizer) vector(key string, need []string) vector {
 	words := strings.Fields(key)
 	// The question's own stems, each once, at their IDF; slices rather than
 	// maps: a question has a few stems, and a regrouping computes hundreds of
@@ -140,6 +142,9 @@ func (f *featurizer) vector(key string) vector {
 		stems = append(stems, s)
 		id := f.id(s)
 		x := f.idf(id)
+		if need != nil && !slices.Contains(need, s) {
+			x *= contextWeight
+		}
 		all = append(all, feature{id, x})
 		sq += x * x
 	}

@@ -89,7 +89,7 @@ func (g *Grouper) Assign(text string) string {
 		return id
 	}
 	g.feat.observe(key)
-	v := g.feat.vector(key)
+	v := g.feat.vector(key, needOf(g.vocab, text))
 	best, score := g.closest(v)
 	if best == nil || !best.accepts(score, g.threshold) {
 		best = &group{id: groupID(key), centroid: map[int32]float64{}, indexed: map[int32]bool{}}
@@ -290,8 +290,16 @@ func (g *Grouper) Regroup(items []Item) Result {
 		}
 	}
 	feat.prepare(stems)
+	// Each question's text (the one most of its askers wrote), its flags, and
+	// its vector, on every core.
+	texts := make([]string, len(uniqs))
+	asks, civics := make([]bool, len(uniqs)), make([]bool, len(uniqs))
 	vecs := make([]vector, len(uniqs))
-	parallel(len(uniqs), func(i int) { vecs[i] = feat.vector(uniqs[i].key) })
+	parallel(len(uniqs), func(i int) {
+		texts[i] = mostFrequent(items, uniqs[i].items)
+		asks[i], civics[i] = french.RequestToAct(texts[i]), onTopic(texts[i], uniqs[i].key)
+		vecs[i] = feat.vector(uniqs[i].key, needOf(vocab, texts[i]))
+	})
 	var seq int
 	tmp := make([]*group, len(uniqs))
 	for i, u := range uniqs {
@@ -360,13 +368,6 @@ func (g *Grouper) Regroup(items []Item) Result {
 		demandes, civics int
 		demande, noise   bool
 	}
-	// Each question's flags, on every core.
-	texts := make([]string, len(uniqs))
-	asks, civics := make([]bool, len(uniqs)), make([]bool, len(uniqs))
-	parallel(len(uniqs), func(i int) {
-		texts[i] = mostFrequent(items, uniqs[i].items)
-		asks[i], civics[i] = french.RequestToAct(texts[i]), onTopic(texts[i], uniqs[i].key)
-	})
 	var all []*built
 	for gr, us := range members {
 		b := &built{gr: gr, uniqs: us}

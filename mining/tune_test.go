@@ -97,7 +97,7 @@ func TestTuneSpace(t *testing.T) {
 		for i, l := range set {
 			items[i] = Item{Text: l.Text}
 		}
-		_, keys := keysOf(items)
+		vocab, keys := keysOf(items)
 		traffic := newCooc()
 		for _, k := range keys {
 			traffic.add(strings.Fields(k))
@@ -108,7 +108,7 @@ func TestTuneSpace(t *testing.T) {
 		}
 		vecs := make([]vector, len(set))
 		for i, k := range keys {
-			vecs[i] = feat.vector(k)
+			vecs[i] = feat.vector(k, needOf(vocab, set[i].Text))
 		}
 		var in, out float64
 		var nin, nout, nearest int
