@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -52,7 +53,8 @@ func TestProjectorAndReplay(t *testing.T) {
 			want := Overview{Conversations: 21, Messages: 105}
 			waitOverview(t, q, at, want)
 
-			rep, err := Replay(ctx, s, brokers, p, nil, nil)
+			// The first broker of the list is down: replay reads from the next.
+			rep, err := Replay(ctx, s, append([]string{deadBroker(t)}, brokers...), p, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,4 +237,16 @@ func committedOffsets(t *testing.T, addr, group string) int64 {
 		n += max(0, p.CommittedOffset)
 	}
 	return n
+}
+
+// deadBroker returns an address where nothing listens.
+func deadBroker(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -74,9 +75,9 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 }
 
 func partitions(ctx context.Context, brokers []string, topic string) ([]kafka.Partition, error) {
-	conn, err := kafka.DialContext(ctx, "tcp", brokers[0])
+	conn, err := anyBroker(brokers, func(addr string) (*kafka.Conn, error) { return kafka.DialContext(ctx, "tcp", addr) })
 	if err != nil {
-		return nil, fmt.Errorf("projections: replay: dial %s: %w", brokers[0], err)
+		return nil, fmt.Errorf("projections: replay: %w", err)
 	}
 	defer conn.Close()
 	parts, err := conn.ReadPartitions(topic)
@@ -86,10 +87,25 @@ func partitions(ctx context.Context, brokers []string, topic string) ([]kafka.Pa
 	return parts, nil
 }
 
+// anyBroker returns what dial gives for the first of brokers that answers: a
+// cluster is still read when some of its brokers are down.
+func anyBroker[T any](brokers []string, dial func(addr string) (T, error)) (T, error) {
+	var errs []error
+	for _, addr := range brokers {
+		v, err := dial(addr)
+		if err == nil {
+			return v, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", addr, err))
+	}
+	var zero T
+	return zero, fmt.Errorf("no broker answered: %w", errors.Join(errs...))
+}
+
 func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, erased *Erasures, rep *ReplayReport, progress func(ReplayReport)) error {
-	leader, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, part.ID)
+	leader, err := anyBroker(brokers, func(addr string) (*kafka.Conn, error) { return kafka.DialLeader(ctx, "tcp", addr, topic, part.ID) })
 	if err != nil {
-		return fmt.Errorf("projections: replay: dial leader of %s/%d: %w", topic, part.ID, err)
+		return fmt.Errorf("projections: replay: leader of %s/%d: %w", topic, part.ID, err)
 	}
 	first, last, err := leader.ReadOffsets()
 	leader.Close()
