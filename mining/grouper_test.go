@@ -238,3 +238,26 @@ func TestNamesTellAFirstNameQuestion(t *testing.T) {
 		}
 	}
 }
+
+// A nest is a hornets' nest only with its hornets: a pothole report whose
+// « poule » a typo took (« nid-de-opule ») stays out of the hornets' group.
+// It had joined it, and the new need then counted a question of the month
+// before: the workbench no longer showed it among the new ones.
+func TestNestAloneIsNoHornet(t *testing.T) {
+	hornets := []string{"nid de frelons dans mon cerisier, la mairie peut l'enlever ?",
+		"des frelons asiatiques sous mon toit, qui appeler ?", "destruction nid de frelons prise en charge par la commune ?",
+		"un nid de frelons au dessus de ma porte, vous pouvez intervenir ?", "frelons partout dans le jardin, la ville fait quoi ?"}
+	items := []Item{{Text: "Je veux signaler un nid-de-opule"}}
+	for _, h := range hornets {
+		items = append(items, Item{Text: h})
+	}
+	res := NewGrouper(0).Regroup(items)
+	for i := 2; i < len(items); i++ {
+		if res.Of[i] != res.Of[1] {
+			t.Fatalf("the hornets split: %v", res.Of)
+		}
+	}
+	if res.Of[0] == res.Of[1] {
+		t.Errorf("« %s » joined the hornets' nests", items[0].Text)
+	}
+}
