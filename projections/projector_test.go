@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -54,7 +53,7 @@ func TestProjectorAndReplay(t *testing.T) {
 			waitOverview(t, q, at, want)
 
 			// The first broker of the list is down: replay reads from the next.
-			rep, err := Replay(ctx, s, append([]string{deadBroker(t)}, brokers...), p, nil, nil)
+			rep, err := Replay(ctx, s, append([]string{eventlogtest.FreeAddr(t)}, brokers...), p, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,16 +236,4 @@ func committedOffsets(t *testing.T, addr, group string) int64 {
 		n += max(0, p.CommittedOffset)
 	}
 	return n
-}
-
-// deadBroker returns an address where nothing listens.
-func deadBroker(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }

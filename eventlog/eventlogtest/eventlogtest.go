@@ -15,12 +15,7 @@ import (
 // ends, and returns the broker's address.
 func Start(t testing.TB) (string, *eventlog.Publisher) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := FreeAddr(t)
 	dir := t.TempDir()
 	broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
 	if err != nil {
@@ -33,4 +28,16 @@ func Start(t testing.TB) (string, *eventlog.Publisher) {
 	}
 	t.Cleanup(func() { pub.Close(); broker.Close() })
 	return addr, pub
+}
+
+// FreeAddr returns a local address where nothing listens: for a broker to
+// start on, or for one that is down.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
