@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 )
 
 var binary string
@@ -55,12 +56,7 @@ const AdminToken = "test-admin-token-of-at-least-32-characters"
 // FreePort returns a free loopback address.
 func FreePort(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	return eventlogtest.FreeAddr(t)
 }
 
 // Server is a running `parvis serve`.
