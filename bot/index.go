@@ -66,8 +66,8 @@ const courtesyWeight = 0.3
 // each thing once, in its own words, where the citizen uses others of the
 // same subject; an entry with alternatives has its citizens' words already,
 // and a subject's words there drew questions to the entries of a neighbouring
-// need. Chosen on w52 (0.3 to 1; top1 0.533 → 0.580, top3 0.760 → 0.787);
-// measured, never tuned on, on w53, w54 and w55 (README).
+// need. Chosen on w52 (0.3 to 1); measured, never tuned on, on w53, w54 and
+// w55 (README, « Les mots d'un même sujet »).
 const subjectWeight = 0.5
 
 // synonymWeight is the weight of a match through a synonym (see
@@ -384,8 +384,16 @@ func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
 // base uses, for its plain entries.
 func (ix *Index) addSubjectWords(a *analyzed) {
 	for _, t := range a.terms {
-		for _, st := range french.SubjectWords(t) {
-			if _, used := ix.idf[st]; used && st != t && !slices.ContainsFunc(a.alts[t], func(x alt) bool { return x.stem == st }) {
+		words := french.SubjectWords(t)
+		if len(words) == 0 {
+			continue
+		}
+		synonym := map[string]bool{t: true}
+		for _, x := range a.alts[t] {
+			synonym[x.stem] = true
+		}
+		for _, st := range words {
+			if _, used := ix.idf[st]; used && !synonym[st] {
 				a.alts[t] = append(a.alts[t], alt{st, subjectWeight, true})
 			}
 		}
