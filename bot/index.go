@@ -330,7 +330,7 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 		}
 	}
 	if correct && ix.hasPlain {
-		ix.addSubjectWords(&a)
+		ix.addSubjectWords(&a, seq)
 	}
 	ix.weigh(&a)
 	return a
@@ -379,21 +379,23 @@ func (a *analyzed) add(t, w string, weight float64, withSynonyms bool) {
 	}
 }
 
-// addSubjectWords records, for each of the message's stems that names a
-// subject of everyday life, the other words of that subject the knowledge
-// base uses, for its plain entries.
-func (ix *Index) addSubjectWords(a *analyzed) {
+// addSubjectWords records, for each of the message's words (words, spelling
+// corrected) that names a subject of everyday life on its own, the other
+// words of that subject the knowledge base uses, for its plain entries.
+func (ix *Index) addSubjectWords(a *analyzed, words []string) {
+	byWord := french.SubjectWords(words)
 	for _, t := range a.terms {
-		words := french.SubjectWords(t)
-		if len(words) == 0 {
+		stems, ok := byWord[a.words[t]]
+		if !ok {
 			continue
 		}
 		synonym := map[string]bool{t: true}
 		for _, x := range a.alts[t] {
 			synonym[x.stem] = true
 		}
-		for _, st := range words {
+		for _, st := range stems {
 			if _, used := ix.idf[st]; used && !synonym[st] {
+				synonym[st] = true
 				a.alts[t] = append(a.alts[t], alt{st, subjectWeight, true})
 			}
 		}

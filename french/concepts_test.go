@@ -160,21 +160,25 @@ func TestConceptCounts(t *testing.T) {
 	}
 }
 
-// A word of a subject gives the single words of its subject; a word of none,
-// or of a subject's expression only, gives none.
+// A word that names a subject gives the single words of its subject, as
+// written and as the synonyms bring them; a word within another subject's
+// expression, or of no subject, gives none.
 func TestSubjectWords(t *testing.T) {
-	bus := SubjectWords(Stem("bus"))
+	bus := SubjectWords(Words("je prends le bus"))["bus"]
 	for _, w := range []string{"bus", "abonnement", "navette"} {
 		if !slices.Contains(bus, Stem(w)) {
-			t.Errorf("SubjectWords(bus) = %q, want %q among them", bus, Stem(w))
+			t.Errorf("SubjectWords: bus gives %q, want %q among them", bus, Stem(w))
 		}
 	}
 	if slices.Contains(bus, Stem("velo")) {
-		t.Errorf("SubjectWords(bus) = %q: « velo » is another subject's", bus)
+		t.Errorf("SubjectWords: bus gives %q: « velo » is another subject's", bus)
 	}
-	for _, w := range []string{"rouge", "naturelle"} {
-		if got := SubjectWords(Stem(w)); got != nil {
-			t.Errorf("SubjectWords(%s) = %q, want none", w, got)
+	if doctor := SubjectWords(Words("trouver un docteur"))["docteur"]; !slices.Contains(doctor, Stem("medecin")) || !slices.Contains(doctor, Stem("generaliste")) {
+		t.Errorf("SubjectWords: docteur gives %q, want the doctors' words", doctor)
+	}
+	for _, text := range []string{"il y a un nid de poule devant chez moi", "un dos d'âne devant chez moi", "une robe rouge"} {
+		if got := SubjectWords(Words(text)); len(got) != 0 {
+			t.Errorf("SubjectWords(%q) = %q, want none: no word names a subject on its own", text, got)
 		}
 	}
 }

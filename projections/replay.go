@@ -42,6 +42,10 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 		defer p.mu.Unlock()
 	}
 	var rep ReplayReport
+	brokers, err := answeringFirst(ctx, brokers)
+	if err != nil {
+		return rep, err
+	}
 	if err := CreateFresh(ctx, s, replaySuffix); err != nil {
 		return rep, err
 	}
@@ -90,6 +94,10 @@ func partitions(ctx context.Context, brokers []string, topic string) ([]kafka.Pa
 // anyBroker returns what dial gives for the first of brokers that answers: a
 // cluster is still read when some of its brokers are down.
 func anyBroker[T any](brokers []string, dial func(addr string) (T, error)) (T, error) {
+	var zero T
+	if len(brokers) == 0 {
+		return zero, errors.New("no broker given")
+	}
 	var errs []error
 	for _, addr := range brokers {
 		v, err := dial(addr)
@@ -98,8 +106,31 @@ func anyBroker[T any](brokers []string, dial func(addr string) (T, error)) (T, e
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", addr, err))
 	}
-	var zero T
 	return zero, fmt.Errorf("no broker answered: %w", errors.Join(errs...))
+}
+
+// answeringFirst returns brokers with the first that answers in front: a
+// broker that is down then costs one dial for the whole replay, not one per
+// partition (a silent one waits for the dialer's timeout each time).
+func answeringFirst(ctx context.Context, brokers []string) ([]string, error) {
+	live, err := anyBroker(brokers, func(addr string) (string, error) {
+		conn, err := kafka.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return "", err
+		}
+		conn.Close()
+		return addr, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("projections: replay: %w", err)
+	}
+	out := []string{live}
+	for _, b := range brokers {
+		if b != live {
+			out = append(out, b)
+		}
+	}
+	return out, nil
 }
 
 func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, erased *Erasures, rep *ReplayReport, progress func(ReplayReport)) error {
