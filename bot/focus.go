@@ -41,6 +41,11 @@ func (ix *Index) views(text string) []analyzed {
 	sentences := french.Sentences(text)
 	var questions []int
 	for i, c := range sentences {
+		// A question that only asks a detail of the one before it is read
+		// with it, not alone.
+		if i > 0 && french.AsksOn(c.Words) {
+			continue
+		}
 		if c.Need && len(ix.analyzeWords(c.Words, true).terms) >= 3 {
 			questions = append(questions, i)
 		}

@@ -26,7 +26,7 @@ var askWords = func() map[string]bool {
 
 // detailWords name such a detail: a follow-up may hold them besides the one
 // thing it names.
-var detailWords = wordSetOf(`prix gratuit payant cher delai delais temps duree date limite horaires heure age
+var detailWords = wordSetOf(`prix gratuit payant cher payer paye payes chose quelque truc delai delais temps duree date limite horaires heure age
 	ouvert ouverte ferme fermee samedi dimanche lundi mardi mercredi jeudi vendredi rendezvous papiers`)
 
 // FollowUp reports whether text may be a follow-up to the answer just given,
@@ -64,22 +64,41 @@ func NamesNothing(text string) bool {
 	return ok && len(others) == 0
 }
 
+// AsksOn reports whether a sentence of a message, as folded words, only asks
+// a detail of what the message spoke of before (« C'est gratuit ou on paye ? »
+// after « Ils donnent un ordinateur aux élèves de sixième ? »): it names one
+// thing at most besides its details.
+func AsksOn(words []string) bool {
+	others, short := detailsAside(contentOf(words))
+	return short && len(others) <= 1
+}
+
 // followUpShape returns the words of a follow-up-shaped text that are not
 // details, or false when it is not one.
 func followUpShape(text string) ([]string, bool) {
 	ws := Words(text)
-	if len(ws) == 0 || len(ws) > followUpWords {
+	others, short := detailsAside(ws)
+	if !short || len(ws) == 0 {
 		return nil, false
 	}
 	asks := ws[0] == "et" || strings.HasSuffix(strings.TrimSpace(text), "?")
 	for _, w := range ws {
 		asks = asks || askWords[w]
 	}
+	return others, asks && len(others) <= 1
+}
+
+// detailsAside returns the content words of folded words that are not
+// details, and whether the words are few enough for a follow-up.
+func detailsAside(ws []string) ([]string, bool) {
+	if len(ws) > followUpWords {
+		return nil, false
+	}
 	var others []string
-	for _, w := range ContentWords(text) {
+	for _, w := range contentOf(ws) {
 		if !detailWords[w] {
 			others = append(others, w)
 		}
 	}
-	return others, asks && len(others) <= 1
+	return others, true
 }

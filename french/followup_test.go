@@ -48,3 +48,22 @@ func TestNamesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksOn(t *testing.T) {
+	tests := []struct {
+		sentence string
+		want     bool
+	}{
+		{"C'est gratuit ou on paye quelque chose ?", true},
+		{"c'est combien ?", true},
+		{"Il faut attendre combien de temps ?", true},
+		{"Et pour inscrire mon fils à la cantine de l'école ?", false},
+		{"Où sont les horaires de la piscine municipale ?", false},
+		{"Je voudrais savoir si la médiathèque prête des liseuses aux habitants, des tablettes, des ordinateurs portables, des casques et des jeux de société gratuits", false},
+	}
+	for _, tt := range tests {
+		if got := AsksOn(Words(tt.sentence)); got != tt.want {
+			t.Errorf("AsksOn(%q) = %v, want %v", tt.sentence, got, tt.want)
+		}
+	}
+}

@@ -69,9 +69,12 @@ func Words(s string) []string {
 // courtesy words, each synonym brought to the [Canonical] word of its group. With
 // spelling correction and [Stem], it is the representation by which mining groups
 // questions.
-func ContentWords(text string) []string {
+func ContentWords(text string) []string { return contentOf(Words(text)) }
+
+// contentOf returns the content words among folded words, as [ContentWords].
+func contentOf(words []string) []string {
 	var out []string
-	for _, w := range Words(text) {
+	for _, w := range words {
 		if stopwords[w] || courtesy[w] {
 			continue
 		}
