@@ -71,10 +71,13 @@ func fieldTexts(e *kb.Entry) [numFields][]string {
 	}
 }
 
-func newFieldIndex(entries []*kb.Entry, p bm25f) *fieldIndex {
+func newFieldIndex(entries []*kb.Entry, p bm25f, spelledOut func(int) []string) *fieldIndex {
 	docs := make([][numFields][]string, len(entries))
 	for i, e := range entries {
 		docs[i] = fieldTexts(e)
+		if spelledOut != nil {
+			docs[i][fieldQuestion] = append(docs[i][fieldQuestion], spelledOut(i)...)
+		}
 	}
 	return indexFields(docs, p)
 }

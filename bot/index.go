@@ -218,10 +218,10 @@ func NewIndex(entries []kb.Entry, lang *Language) *Index {
 			ix.facets[i] = french.FacetsOf(french.Words(en.Question))
 		}
 	}
-	ix.fields = newFieldIndex(ix.entries, fielded)
+	ix.fields = newFieldIndex(ix.entries, fielded, ix.spelledOut())
 	ix.fields.plain = ix.plain
 	if referencesRank(ix.entries) {
-		ix.refs = newFieldIndex(ix.entries, referenced)
+		ix.refs = newFieldIndex(ix.entries, referenced, nil)
 		ix.refs.plain = ix.plain
 	}
 	ix.passages = newPassageIndex(ix.entries)
@@ -806,4 +806,29 @@ func (ix *Index) closestPhrasing(a analyzed) float64 {
 		best = max(best, 2*s.phrasing.v[p]/(a.mass+ix.phrasings[p].mass))
 	}
 	return best
+}
+
+// spelledOut returns, for each entry, the long forms of the acronyms its
+// question uses (« Comment faire une demande de RSA ? »), as the base's own
+// texts define them (see [french.Acronyms]), for its question field: a citizen
+// says the words (« le revenu de solidarité »), or some of them. Nil when the
+// base defines none.
+func (ix *Index) spelledOut() func(int) []string {
+	var all strings.Builder
+	for _, e := range ix.entries {
+		all.WriteString(e.Question + "\n" + e.Answer + "\n")
+	}
+	defs := french.Acronyms(all.String())
+	if len(defs) == 0 {
+		return nil
+	}
+	return func(i int) []string {
+		var out []string
+		for _, w := range french.Words(ix.entries[i].Question) {
+			if long, ok := defs[w]; ok {
+				out = append(out, long)
+			}
+		}
+		return out
+	}
 }

@@ -1,0 +1,25 @@
+package bot
+
+import (
+	"testing"
+
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// A FAQ spells an acronym out once and uses it bare in its other questions
+// (« Mon RSA est versé en retard »): a citizen who says the words finds those
+// questions too.
+func TestAcronymSpelledOutInQuestions(t *testing.T) {
+	base := []kb.Entry{
+		{ID: "conditions", Kind: kb.KindAnswer, Question: "Qui peut bénéficier du revenu de solidarité active (RSA) ?",
+			Answer: "Les personnes de 25 ans et plus dont les ressources sont faibles."},
+		{ID: "retard", Kind: kb.KindAnswer, Question: "Mon RSA est versé en retard, pourquoi ?",
+			Answer: "Le versement a lieu le 5 du mois ; un dossier incomplet le retarde."},
+		{ID: "piscine", Kind: kb.KindAnswer, Question: "Quels sont les horaires de la piscine ?",
+			Answer: "La piscine ouvre du mardi au dimanche."},
+	}
+	d := decideOn(t, base, "mon revenu de solidarité active arrive en retard ce mois-ci")
+	if len(d.Candidates) == 0 || d.Candidates[0].Entry.ID != "retard" {
+		t.Errorf("candidates %q, want retard first: its RSA is the revenu de solidarité active", candidateIDs(d.Candidates))
+	}
+}

@@ -1,0 +1,90 @@
+package french
+
+import (
+	"regexp"
+	"strings"
+)
+
+// An administration's FAQ is full of acronyms (« RSA », « MDPH », « PLUi »)
+// that its own text defines once, « revenu de solidarité active (RSA) », where
+// citizens say the words, or only some of them (« le revenu de solidarité »,
+// « mon dossier handicap »), or the acronym where the question spells it out.
+
+// acronymInParens is an acronym in parentheses: two to eight capitals or
+// digits, the first a capital, maybe one lower-case letter (« PLUi »).
+var acronymInParens = regexp.MustCompile(`\(\s*(\p{Lu}[\p{Lu}\d]{1,7}\p{Ll}?)\s*\)`)
+
+// wordsInParens is a parenthesised text after an acronym.
+var wordsInParens = regexp.MustCompile(`\b(\p{Lu}[\p{Lu}\d]{1,7}\p{Ll}?)\s*\(([^()]{5,120})\)`)
+
+// Acronyms returns the acronyms that text defines, « long form (ACR) » or
+// « ACR (long form) », as folded acronym → folded long form. A long form is
+// kept when its words' initials spell the acronym in order, small words
+// skipped (« maison départementale des personnes handicapées » for MDPH).
+func Acronyms(text string) map[string]string {
+	out := map[string]string{}
+	for _, m := range acronymInParens.FindAllStringSubmatchIndex(text, -1) {
+		acr := text[m[2]:m[3]]
+		before := strings.Fields(fold(text[max(0, m[0]-200):m[0]], " "))
+		if long, ok := spelled(acr, before, true); ok {
+			out[Fold(acr)] = long
+		}
+	}
+	for _, m := range wordsInParens.FindAllStringSubmatch(text, -1) {
+		if long, ok := spelled(m[1], strings.Fields(fold(m[2], " ")), false); ok {
+			out[Fold(m[1])] = long
+		}
+	}
+	return out
+}
+
+// spelled returns the words whose initials spell acr: the last words of
+// words when they end before the acronym (before), else the first words.
+func spelled(acr string, words []string, before bool) (string, bool) {
+	var letters []byte
+	for _, r := range Fold(acr) {
+		if r >= 'a' && r <= 'z' {
+			letters = append(letters, byte(r))
+		}
+	}
+	if len(letters) < 2 {
+		return "", false
+	}
+	// At most two small words between two spelled ones, and a few more words
+	// than letters in all.
+	limit := min(len(words), 2*len(letters)+3)
+	if before {
+		words = words[len(words)-limit:]
+		li := len(letters) - 1
+		for i := len(words) - 1; i >= 0; i-- {
+			w := words[i]
+			if stopwords[w] && li < len(letters)-1 || w == "" {
+				continue
+			}
+			if w[0] != letters[li] {
+				if stopwords[w] {
+					continue
+				}
+				return "", false
+			}
+			if li--; li < 0 {
+				return strings.Join(words[i:], " "), true
+			}
+		}
+		return "", false
+	}
+	words = words[:limit]
+	li := 0
+	for i, w := range words {
+		if w[0] != letters[li] {
+			if stopwords[w] {
+				continue
+			}
+			return "", false
+		}
+		if li++; li == len(letters) {
+			return strings.Join(words[:i+1], " "), true
+		}
+	}
+	return "", false
+}

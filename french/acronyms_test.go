@@ -1,0 +1,38 @@
+package french
+
+import (
+	"maps"
+	"strings"
+	"testing"
+)
+
+func TestAcronyms(t *testing.T) {
+	text := `Le revenu de solidarité active (RSA) est versé par la CAF. Adressez-vous à la
+Maison départementale des personnes handicapées (MDPH). Le PLUi (plan local d'urbanisme
+intercommunal) fixe les règles. Un projet d'accueil individualisé (PAI) est signé.
+Appelez le 3939 (Allô Service Public). La TVA (20 %) s'applique. Voir le site (ANTS).`
+	want := map[string]string{
+		"rsa":  "revenu de solidarite active",
+		"mdph": "maison departementale des personnes handicapees",
+		"plui": "plan local d urbanisme intercommunal",
+		"pai":  "projet d accueil individualise",
+	}
+	if got := Acronyms(text); !maps.Equal(got, want) {
+		t.Errorf("Acronyms = %v, want %v", got, want)
+	}
+}
+
+func FuzzAcronyms(f *testing.F) {
+	for _, s := range []string{"revenu de solidarité active (RSA)", "PLUi (plan local d'urbanisme intercommunal)",
+		"(AB)", "x (ÉÉÉ)", "de de de (DD)", "", "a b c d e f g h i j k l m n o p (ABCDEFGH)", "\xff (AB)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for acr, long := range Acronyms(s) {
+			ws := strings.Fields(long)
+			if acr == "" || len(ws) < 2 || ws[0][0] != acr[0] {
+				t.Fatalf("Acronyms(%q): %q → %q, want a long form whose first word starts the acronym", s, acr, long)
+			}
+		}
+	})
+}
