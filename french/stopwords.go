@@ -44,10 +44,13 @@ func IsCourtesy(w string) bool { return courtesy[w] }
 // nothing: « bonsoir tout le monde », « merci pour tout, c'est très clair »,
 // « merci bien, c'est bien aimable à vous », « merci pour votre aide », « merci,
 // c'est exactement ce qu'il me fallait », « ah d'accord, j'ai compris, merci
-// pour votre patience ». Some as citizens type them (« tou », « tré »).
+// pour votre patience », « bonjour à vous, j'espère que vous allez bien », « bonne
+// journée à vous et à vos collègues ». Some as citizens type them (« tou »,
+// « tré »).
 var courtesyFill = setOf(`monde clair claire aimable gentil gentille sympa sympathique beaucoup trop vraiment
 infiniment mille equipe reponse reponses aide rapide rapidement efficace precis precieux excellent excellente
-tou tre bcp grave enorme pour exactement fallait compris comprends mieux patience ah oh daccord`)
+tou tre bcp grave enorme pour exactement fallait compris comprends mieux patience ah oh daccord
+espere esperant allez portez bien collegue collegues agreable belle continuation semaine weekend`)
 
 // CourtesyOnly returns the greetings and thanks of a message that says nothing
 // else (see courtesyFill): « bsr tt le monde » is « bonsoir ». ok is false

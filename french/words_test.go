@@ -144,6 +144,8 @@ func TestCourtesyOnly(t *testing.T) {
 		"Bonjour et merci pour votre aide":                     "bonjour merci",
 		"Merci, c'est exactement ce qu'il me fallait":          "merci",
 		"ah d'accord, j'ai compris, merci pour votre patience": "merci",
+		"Bonjour à vous, j'espère que vous allez bien.":        "bonjour",
+		"parfait, bonne journée à vous et à vos collègues !":   "parfait bonne journee",
 	} {
 		got, ok := CourtesyOnly(text)
 		if !ok || strings.Join(got, " ") != want {
@@ -162,6 +164,7 @@ func TestCourtesyOnly(t *testing.T) {
 		"bonjour, c'est où exactement",
 		"merci, il fallait faire quoi",
 		"merci, tout est compris ?",
+		"bonjour, j'espère que la piscine est ouverte",
 	} {
 		if got, ok := CourtesyOnly(text); ok {
 			t.Errorf("CourtesyOnly(%q) = %q, want a message that says more", text, got)
