@@ -23,3 +23,20 @@ func TestAcronymSpelledOutInQuestions(t *testing.T) {
 		t.Errorf("candidates %q, want retard first: its RSA is the revenu de solidarité active", candidateIDs(d.Candidates))
 	}
 }
+
+// An acronym the base never spells out is read as administrations spell it
+// (« OPAH »: opération programmée d'amélioration de l'habitat).
+func TestKnownAcronymInQuestions(t *testing.T) {
+	base := []kb.Entry{
+		{ID: "opah", Kind: kb.KindAnswer, Question: "Qu'est-ce que l'OPAH et suis-je concerné ?",
+			Answer: "Jusqu'en 2027, des subventions pour les travaux des propriétaires aux revenus modestes."},
+		{ID: "permis", Kind: kb.KindAnswer, Question: "Faut-il un permis pour des travaux d'amélioration de ma maison ?",
+			Answer: "Une déclaration préalable suffit pour la plupart des travaux sur une maison."},
+		{ID: "piscine", Kind: kb.KindAnswer, Question: "Quels sont les horaires de la piscine ?",
+			Answer: "La piscine ouvre du mardi au dimanche."},
+	}
+	d := decideOn(t, base, "une opération programmée pour l'amélioration de l'habitat, c'est quoi ?")
+	if len(d.Candidates) == 0 || d.Candidates[0].Entry.ID != "opah" {
+		t.Errorf("candidates %q, want opah first", candidateIDs(d.Candidates))
+	}
+}

@@ -809,23 +809,26 @@ func (ix *Index) closestPhrasing(a analyzed) float64 {
 }
 
 // spelledOut returns, for each entry, the long forms of the acronyms its
-// question uses (« Comment faire une demande de RSA ? »), as the base's own
-// texts define them (see [french.Acronyms]), for its question field: a citizen
-// says the words (« le revenu de solidarité »), or some of them. Nil when the
-// base defines none.
+// question uses (« Comment faire une demande de RSA ? »), for its question
+// field: a citizen says the words (« le revenu de solidarité »), or some of
+// them. The base's own texts define them (see [french.Acronyms]), else the
+// administrations' usual ones do (see [french.KnownAcronyms]).
 func (ix *Index) spelledOut() func(int) []string {
 	var all strings.Builder
 	for _, e := range ix.entries {
 		all.WriteString(e.Question + "\n" + e.Answer + "\n")
 	}
 	defs := french.Acronyms(all.String())
-	if len(defs) == 0 {
-		return nil
-	}
 	return func(i int) []string {
+		q := ix.entries[i].Question
 		var out []string
-		for _, w := range french.Words(ix.entries[i].Question) {
+		for _, w := range french.Words(q) {
 			if long, ok := defs[w]; ok {
+				out = append(out, long)
+			}
+		}
+		for acr, long := range french.KnownAcronyms(q) {
+			if _, ok := defs[acr]; !ok {
 				out = append(out, long)
 			}
 		}

@@ -1,8 +1,10 @@
 package french
 
 import (
+	_ "embed"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // An administration's FAQ is full of acronyms (« RSA », « MDPH », « PLUi »)
@@ -87,4 +89,41 @@ func spelled(acr string, words []string, before bool) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+//go:embed acronyms.txt
+var acronymList string
+
+// acronymToken is an acronym as written in a text: two to eight capitals or
+// digits, the first a capital, maybe one lower-case letter (« PLUi »).
+var acronymToken = regexp.MustCompile(`\b\p{Lu}[\p{Lu}\d]{1,7}\p{Ll}?\b`)
+
+// knownAcronyms maps each acronym of acronyms.txt, as written, to its folded
+// long form.
+var knownAcronyms = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(acronymList, "\n") {
+		acr, long, ok := strings.Cut(line, ":")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		m[strings.TrimSpace(acr)] = strings.TrimSpace(Fold(long))
+	}
+	return m
+})
+
+// KnownAcronyms returns the acronyms of French public administrations that
+// text writes in capitals (« RSA », not « rsa » nor « Ame »), each with its folded
+// long form.
+func KnownAcronyms(text string) map[string]string {
+	var out map[string]string
+	for _, tok := range acronymToken.FindAllString(text, -1) {
+		if long, ok := knownAcronyms()[tok]; ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[Fold(tok)] = long
+		}
+	}
+	return out
 }

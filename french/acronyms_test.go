@@ -36,3 +36,14 @@ func FuzzAcronyms(f *testing.F) {
 		}
 	})
 }
+
+func TestKnownAcronyms(t *testing.T) {
+	got := KnownAcronyms("Qu'est-ce que l'OPAH ? Le RSA, la rsa, une Ame, le PC")
+	want := map[string]string{
+		"opah": "operation programmee d amelioration de l habitat",
+		"rsa":  "revenu de solidarite active",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("KnownAcronyms = %v, want %v: acronyms in capitals only, none that means several things", got, want)
+	}
+}
