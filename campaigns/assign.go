@@ -61,8 +61,8 @@ func (a *Assigner) Assign(ctx context.Context, phrasingID, entryID, by string, s
 // nothing: a batch of assignments is checked whole before any is made, so a
 // wrong id in it leaves none half done.
 func (a *Assigner) Check(ctx context.Context, phrasingID, entryID string, sees func(campaignID string) bool) error {
-	if _, ok := a.KB.State.Entry(entryID); !ok {
-		return kb.ErrNoEntry
+	if err := a.KB.MayChange(ctx, entryID); err != nil {
+		return err
 	}
 	u, ok, err := a.Queries.Utterance(ctx, phrasingID)
 	if err != nil {

@@ -158,6 +158,8 @@ func kbError(err error) error {
 	switch {
 	case errors.Is(err, kb.ErrNoEntry):
 		return badInput("Cette entrée n'existe pas.")
+	case errors.Is(err, kb.ErrOutOfTerritory):
+		return errOutOfScope
 	case errors.Is(err, kb.ErrOutOfScope):
 		return &userError{CodeForbidden, "Cette entrée relève d'un service dont vous n'avez pas la charge : votre compte est limité à certains services."}
 	case errors.Is(err, kb.ErrSameAuthor):

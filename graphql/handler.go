@@ -27,6 +27,13 @@ func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.
 	if r.Registry == nil {
 		r.Registry = tenant.NewRegistry(nil)
 	}
+	// The writer checks every change to the knowledge base against the
+	// caller's territory itself, whatever path makes it (an edit, an import, an
+	// accepted suggestion, a tester's phrasing): an entry answers its tenant's
+	// citizens, so its tenant's experts decide.
+	if r.KB != nil && r.KB.Territory == nil {
+		r.KB.Territory = r.visible
+	}
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective
 	setCosts(&cfg.Complexity)

@@ -211,9 +211,6 @@ func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input m
 	if !ok {
 		return nil, kbError(kb.ErrNoEntry)
 	}
-	if err := r.ownEntry(ctx, id); err != nil {
-		return nil, err
-	}
 	cur.Question, cur.Answer = input.Question, input.Answer
 	if input.Alternatives != nil {
 		cur.Alternatives = input.Alternatives
@@ -270,9 +267,6 @@ func (r *mutationResolver) RejectSuggestion(ctx context.Context, id string) (boo
 
 // ValidateKbEntry is the resolver for the validateKbEntry field.
 func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
-	if err := r.ownEntry(ctx, id); err != nil {
-		return nil, err
-	}
 	e, err := r.KB.Validate(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
@@ -282,9 +276,6 @@ func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*mod
 
 // PublishKbEntry is the resolver for the publishKbEntry field.
 func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
-	if err := r.ownEntry(ctx, id); err != nil {
-		return nil, err
-	}
 	e, err := r.KB.Publish(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)

@@ -108,17 +108,6 @@ func (r *Resolver) draftedFor(ctx context.Context, e *kb.Entry) {
 	}
 }
 
-// ownEntry refuses to validate or publish an entry of another territory (or
-// every tenant's, for a caller of one territory): an entry answers the
-// citizens of its tenant, so its tenant's experts decide.
-func (r *Resolver) ownEntry(ctx context.Context, id string) error {
-	e, ok := r.KB.State.Entry(id)
-	if ok && !r.visible(ctx, e.Tenant) {
-		return errOutOfScope
-	}
-	return nil
-}
-
 // tenantInput reads a tenant from the API's input.
 func tenantInput(in model.TenantInput) tenant.Tenant {
 	t := tenant.Tenant{ID: in.ID, Name: in.Name, INSEE: deref(in.InseeCode), Parent: deref(in.Parent),

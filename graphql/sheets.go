@@ -26,9 +26,7 @@ func (r *Resolver) importSheet(ctx context.Context, file, filename string, dryRu
 	default:
 		var entries []kb.Entry
 		if entries, cells = kb.SheetEntries(rows); cells == nil {
-			if err := r.importedFor(ctx, entries); err != nil {
-				return nil, err
-			}
+			r.importedFor(ctx, entries)
 			plan, err := r.KB.Import(ctx, entries, principalName(ctx), dryRun)
 			if err != nil {
 				return nil, kbError(err)
@@ -46,17 +44,14 @@ func (r *Resolver) importSheet(ctx context.Context, file, filename string, dryRu
 }
 
 // importedFor makes the new entries of a territory's expert that territory's,
-// as a draft of theirs would be (the sheet's source stays when it gives one),
-// and refuses the import when a row changes an entry of another territory, or
-// of every territory: a spreadsheet says nothing of territories, so its rows
-// are the importer's.
-func (r *Resolver) importedFor(ctx context.Context, entries []kb.Entry) error {
+// as a draft of theirs would be (the sheet's source stays when it gives one):
+// a spreadsheet says nothing of territories, so its rows are the importer's.
+// The writer refuses the import when a row changes an entry of another
+// territory, or of every territory.
+func (r *Resolver) importedFor(ctx context.Context, entries []kb.Entry) {
 	for i := range entries {
 		e := &entries[i]
 		if _, ok := r.KB.State.Entry(e.ID); ok {
-			if err := r.ownEntry(ctx, e.ID); err != nil {
-				return err
-			}
 			continue
 		}
 		source := e.Source
@@ -65,7 +60,6 @@ func (r *Resolver) importedFor(ctx context.Context, entries []kb.Entry) error {
 			e.Source = source
 		}
 	}
-	return nil
 }
 
 func nonNil(s []string) []string {

@@ -17,9 +17,6 @@ import (
 
 // RetireKbEntry is the resolver for the retireKbEntry field.
 func (r *mutationResolver) RetireKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
-	if err := r.ownEntry(ctx, id); err != nil {
-		return nil, err
-	}
 	e, err := r.KB.Retire(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)
@@ -29,9 +26,6 @@ func (r *mutationResolver) RetireKbEntry(ctx context.Context, id string) (*model
 
 // RestoreKbEntry is the resolver for the restoreKbEntry field.
 func (r *mutationResolver) RestoreKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
-	if err := r.ownEntry(ctx, id); err != nil {
-		return nil, err
-	}
 	e, err := r.KB.Restore(ctx, id, principalName(ctx))
 	if err != nil {
 		return nil, kbError(err)

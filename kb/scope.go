@@ -11,6 +11,11 @@ import (
 // charge of.
 var ErrOutOfScope = errors.New("kb: the entry belongs to another service")
 
+// ErrOutOfTerritory refuses a change to an entry of a territory the caller is
+// not of: an entry answers its tenant's citizens, so its tenant's experts
+// decide (and the platform's, for an entry of every tenant).
+var ErrOutOfTerritory = errors.New("kb: the entry belongs to another territory")
+
 // InScope reports whether someone limited to services (empty: all) may see and
 // change an entry of a service. An entry without a service is for those
 // limited to none. Services are compared as towns write them: in any case,
@@ -30,18 +35,31 @@ func (w *Writer) Allowed(ctx context.Context, e Entry) bool {
 }
 
 // allow is the one check of every change: the entry as it is and as it would
-// be must both be in the caller's services.
+// be must both be of the caller's territory and in the caller's services.
 func (w *Writer) allow(ctx context.Context, es ...Entry) error {
-	if w.Scope == nil {
-		return nil
+	var services []string
+	if w.Scope != nil {
+		services = w.Scope(ctx)
 	}
-	services := w.Scope(ctx)
 	for _, e := range es {
+		if w.Territory != nil && !w.Territory(ctx, e.Tenant) {
+			return fmt.Errorf("%w: %q", ErrOutOfTerritory, e.Tenant)
+		}
 		if !InScope(services, e.Service) {
 			return fmt.Errorf("%w: %q is not among %v", ErrOutOfScope, e.Service, services)
 		}
 	}
 	return nil
+}
+
+// MayChange checks that the caller of ctx may change the entry id, as every
+// change does: for a batch checked whole before any of it is done.
+func (w *Writer) MayChange(ctx context.Context, id string) error {
+	e, ok := w.State.Entry(id)
+	if !ok {
+		return ErrNoEntry
+	}
+	return w.allow(ctx, e)
 }
 
 // defaultService gives a new entry without a service the caller's only

@@ -443,7 +443,7 @@ func writeODS(rows [][]string) ([]byte, error) {
 
 // Import applies imported entries, each as the event of its status, by one
 // author: those the plan adds, changes or retires; nothing when any entry is
-// outside the caller's services. With dryRun, it only plans.
+// outside the caller's territory or services. With dryRun, it only plans.
 func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun bool) (ImportPlan, error) {
 	current := w.State.Entries()
 	byID := map[string]Entry{}
@@ -451,12 +451,11 @@ func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun 
 		byID[e.ID] = e
 	}
 	for _, e := range entries {
+		check := []Entry{e}
 		if cur, ok := byID[e.ID]; ok {
-			if err := w.allow(ctx, cur); err != nil {
-				return ImportPlan{}, fmt.Errorf("%w (entry %s)", err, e.ID)
-			}
+			check = []Entry{cur, unsheeted(cur, e)} // as it is, and as the import makes it
 		}
-		if err := w.allow(ctx, e); err != nil {
+		if err := w.allow(ctx, check...); err != nil {
 			return ImportPlan{}, fmt.Errorf("%w (entry %s)", err, e.ID)
 		}
 	}

@@ -50,6 +50,10 @@ type Writer struct {
 	// (nil: all): every change is checked against it (see scope.go); nil
 	// Scope limits nothing.
 	Scope func(ctx context.Context) []string
+	// Territory reports whether the caller of a request may change an entry
+	// of a tenant ("": an entry of every tenant): every change is checked
+	// against it; nil limits nothing.
+	Territory func(ctx context.Context, tenant string) bool
 }
 
 // Draft records a new entry as a draft, with an id made from its question.

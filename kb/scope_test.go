@@ -1,0 +1,73 @@
+package kb_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
+	"github.com/parvis-civic/parvis/kb"
+)
+
+// caller is the context key of the tests' caller: a tenant's id, "*" for the
+// platform.
+type caller struct{}
+
+// TestWriterKeepsToTheCallersTerritory: the writer checks every change against
+// the caller's territory itself, on every path that changes an entry, so that
+// no caller can forget it: another territory's expert changes nothing of an
+// entry, the entry's own and the platform's may; an entry of every tenant is
+// the platform's alone.
+func TestWriterKeepsToTheCallersTerritory(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, pub := eventlogtest.Start(t)
+	w := &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar",
+		Territory: func(ctx context.Context, tenant string) bool {
+			own, _ := ctx.Value(caller{}).(string)
+			return own == "*" || own != "" && own == tenant
+		}}
+	as := func(tenant string) context.Context { return context.WithValue(ctx, caller{}, tenant) }
+	e, err := w.Draft(as("a"), kb.Entry{Question: "Où jeter le verre ?", Answer: "Dans les bornes vertes.", Tenant: "a"}, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := w.Draft(as("*"), kb.Entry{Question: "Où voter ?", Answer: "Au bureau de votre carte.", Tenant: ""}, "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := map[string]func() error{
+		"draft for another": func() error {
+			_, err := w.Draft(as("b"), kb.Entry{Question: "Q ?", Answer: "R.", Tenant: "a"}, "bob")
+			return err
+		},
+		"update":             func() error { _, err := w.Update(as("b"), e.ID, e, "bob"); return err },
+		"update made theirs": func() error { v := e; v.Tenant = "b"; _, err := w.Update(as("b"), e.ID, v, "bob"); return err },
+		"add a phrasing":     func() error { _, err := w.AddPhrasing(as("b"), e.ID, "verre ?", false, "bob"); return err },
+		"validate":           func() error { _, err := w.Validate(as("b"), e.ID, "bob"); return err },
+		"publish":            func() error { _, err := w.Publish(as("b"), e.ID, "bob"); return err },
+		"retire":             func() error { _, err := w.Retire(as("b"), e.ID, "bob"); return err },
+		"restore":            func() error { _, err := w.Restore(as("b"), e.ID, "bob"); return err },
+		"import": func() error {
+			_, err := w.Import(as("b"), []kb.Entry{{ID: e.ID, Question: e.Question, Answer: "Autre.", Status: kb.Draft}}, "bob", true)
+			return err
+		},
+		"check":          func() error { return w.MayChange(as("b"), e.ID) },
+		"every tenant's": func() error { _, err := w.Update(as("a"), all.ID, all, "alice"); return err },
+	}
+	for name, do := range refused {
+		if err := do(); !errors.Is(err, kb.ErrOutOfTerritory) {
+			t.Errorf("%s: %v, want ErrOutOfTerritory", name, err)
+		}
+	}
+	if _, err := w.Import(as("a"), []kb.Entry{{ID: e.ID, Question: e.Question, Answer: "Autre.", Status: kb.Draft}}, "alice", true); err != nil {
+		t.Errorf("the entry's own territory importing a row of it: %v", err)
+	}
+	if _, err := w.Validate(as("a"), e.ID, "carole"); err != nil {
+		t.Errorf("the entry's own territory validating it: %v", err)
+	}
+	if err := w.MayChange(as("*"), e.ID); err != nil {
+		t.Errorf("the platform checking it: %v", err)
+	}
+}
