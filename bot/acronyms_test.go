@@ -40,3 +40,20 @@ func TestKnownAcronymInQuestions(t *testing.T) {
 		t.Errorf("candidates %q, want opah first", candidateIDs(d.Candidates))
 	}
 }
+
+// A citizen's acronym that the base never writes (« mon apl ») meets the
+// words it stands for.
+func TestCitizensAcronym(t *testing.T) {
+	base := []kb.Entry{
+		{ID: "aide", Kind: kb.KindAnswer, Question: "Comment est calculée l'aide personnalisée au logement ?",
+			Answer: "Elle dépend de vos ressources, de votre loyer et de votre foyer."},
+		{ID: "loyer", Kind: kb.KindAnswer, Question: "Comment payer mon loyer de logement social ?",
+			Answer: "Par prélèvement, par chèque ou en ligne sur le site du bailleur."},
+		{ID: "piscine", Kind: kb.KindAnswer, Question: "Quels sont les horaires de la piscine ?",
+			Answer: "La piscine ouvre du mardi au dimanche."},
+	}
+	d := decideOn(t, base, "mon apl pour le logement a baissé")
+	if len(d.Candidates) == 0 || d.Candidates[0].Entry.ID != "aide" {
+		t.Errorf("candidates %q, want aide first: the APL is the aide personnalisée au logement", candidateIDs(d.Candidates))
+	}
+}

@@ -335,6 +335,9 @@ func (ix *Index) analyzeWords(ws []string, correct bool) analyzed {
 			a.add(t, w, courtesyW, correct)
 		}
 	}
+	if correct {
+		ix.addSpelledOut(&a)
+	}
 	if correct && ix.hasPlain {
 		ix.addSubjectWords(&a, seq)
 		a.facets = french.FacetsOf(seq)
@@ -419,6 +422,30 @@ func (ix *Index) addSubjectWords(a *analyzed, words []string) {
 // a lowering of 0.1 and 0.2 for differing facets; README, « Ce que demande
 // la question »).
 const facetBonus = 0.1
+
+// addSpelledOut gives a message's acronym that the base does not use
+// (« mon apl ») the words of its long form as alternatives, as a synonym's
+// (see [french.SpelledOut]).
+func (ix *Index) addSpelledOut(a *analyzed) {
+	for _, t := range a.terms {
+		w := a.words[t]
+		if _, used := ix.idf[t]; used {
+			continue
+		}
+		long, ok := french.SpelledOut(w)
+		if !ok {
+			continue
+		}
+		for _, lw := range french.Words(long) {
+			if french.IsStopword(lw) {
+				continue
+			}
+			if st := french.Stem(lw); st != t {
+				a.alts[t] = append(a.alts[t], alt{st, synonymWeight, false})
+			}
+		}
+	}
+}
 
 // sharedTerms is how many entries must use a word for it to be ambiguous alone.
 const sharedTerms = 3

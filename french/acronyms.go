@@ -127,3 +127,27 @@ func KnownAcronyms(text string) map[string]string {
 	}
 	return out
 }
+
+// SpelledOut returns the folded long form of a folded word that is one of the
+// administrations' usual acronyms (« apl », « ccas »), as citizens type them,
+// in any case; never for a French word (« cap », « ame » for « âme »).
+func SpelledOut(w string) (string, bool) {
+	long, ok := foldedAcronyms()[w]
+	return long, ok
+}
+
+// foldedAcronyms is [knownAcronyms] keyed by the folded acronym, without the
+// acronyms that are French words.
+var foldedAcronyms = sync.OnceValue(func() map[string]string {
+	words := map[string]bool{}
+	for _, w := range ThesaurusWordList() {
+		words[w] = true
+	}
+	m := map[string]string{}
+	for acr, long := range knownAcronyms() {
+		if f := Fold(acr); !words[f] {
+			m[f] = long
+		}
+	}
+	return m
+})

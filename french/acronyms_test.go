@@ -47,3 +47,14 @@ func TestKnownAcronyms(t *testing.T) {
 		t.Errorf("KnownAcronyms = %v, want %v: acronyms in capitals only, none that means several things", got, want)
 	}
 }
+
+func TestSpelledOut(t *testing.T) {
+	if long, ok := SpelledOut("apl"); !ok || long != "aide personnalisee au logement" {
+		t.Errorf(`SpelledOut("apl") = %q, %v; want the aide personnalisée au logement`, long, ok)
+	}
+	for _, w := range []string{"cap", "ame", "velo"} {
+		if long, ok := SpelledOut(w); ok {
+			t.Errorf("SpelledOut(%q) = %q: a French word is no acronym", w, long)
+		}
+	}
+}
