@@ -848,15 +848,23 @@ func (ix *Index) spelledOut() func(int) []string {
 	defs := french.Acronyms(all.String())
 	return func(i int) []string {
 		q := ix.entries[i].Question
-		var out []string
-		for _, w := range french.Words(q) {
+		longs := french.KnownAcronyms(q)
+		ws := french.Words(q)
+		for _, w := range ws {
 			if long, ok := defs[w]; ok {
-				out = append(out, long)
+				if longs == nil {
+					longs = map[string]string{}
+				}
+				longs[w] = long
 			}
 		}
-		for acr, long := range french.KnownAcronyms(q) {
-			if _, ok := defs[acr]; !ok {
-				out = append(out, long)
+		// A question that spells an acronym out already (« l'aide médicale de
+		// l'État (AME) ») has its words.
+		folded := " " + strings.Join(ws, " ") + " "
+		var out []string
+		for _, acr := range slices.Sorted(maps.Keys(longs)) {
+			if !strings.Contains(folded, " "+longs[acr]+" ") {
+				out = append(out, longs[acr])
 			}
 		}
 		return out
