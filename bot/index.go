@@ -415,8 +415,9 @@ func (ix *Index) addSubjectWords(a *analyzed, words []string) {
 // facetBonus raises a plain entry whose question asks what the message asks
 // of its subject (see [french.Facets]: « c'est combien le repas ? » and
 // « Combien coûte un repas à la cantine ? », not the cantine's allergies).
-// It moves the ranking only: the confidence reads the score without it, as it
-// reads it without the best sentence (see [confidenceInputs]). A facet that
+// The confidence reads the best entry's own score without it, as it does
+// without the best sentence, and its lead over the next as the ranking gives
+// it (see [confidenceInputs]). A facet that
 // differs lowers nothing: a message's facet words are often its story's
 // (« j'ai perdu mon emploi, quelles aides ? »). Chosen on w52 (0.05 to 0.2, and
 // a lowering of 0.1 and 0.2 for differing facets; README, « Ce que demande
