@@ -262,6 +262,9 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 	}
 	best := d.Candidates[0]
 	band := e.cfg.ClarifyBand
+	if d.Confidence >= e.cfg.AnswerThreshold && addressedElsewhere(text, best.Entry) {
+		d.Confidence = min(d.Confidence, (e.cfg.AnswerThreshold+e.cfg.ClarifyThreshold)/2)
+	}
 	if ix.ambiguous(a) {
 		// One word that several entries share: ask which one, from a wider set.
 		d.Confidence = min(d.Confidence, (e.cfg.AnswerThreshold+e.cfg.ClarifyThreshold)/2)

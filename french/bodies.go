@@ -1,0 +1,39 @@
+package french
+
+import (
+	"strings"
+	"sync"
+)
+
+// bodyWords name the administrations and companies that are not a town hall,
+// folded as [Words] gives them: a question addressed to one of them (« mon
+// dossier à la CAF », « le centre des impôts ouvre quand ? ») is theirs to
+// answer, unless the town's own answer speaks of them.
+var bodyWords = `caf|cpam|ameli|securite sociale|assurance maladie|france travail|pole emploi|urssaf|msa|carsat|
+	centre des impots|finances publiques|tresor public|prefecture|sous prefecture|ants|apec|cnav|agirc arrco|
+	auto ecole|conservatoire|operateur|edf|engie|enedis|grdf|sncf`
+
+var bodies = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, x := range strings.Split(bodyWords, "|") {
+		m[strings.Join(strings.Fields(x), " ")] = true
+	}
+	return m
+})
+
+// Bodies returns the bodies other than a town hall that folded words name,
+// longest expression first.
+func Bodies(words []string) []string {
+	var out []string
+	for i := 0; i < len(words); {
+		n := min(3, len(words)-i)
+		for ; n >= 1; n-- {
+			if x := strings.Join(words[i:i+n], " "); bodies()[x] {
+				out = append(out, x)
+				break
+			}
+		}
+		i += max(n, 1)
+	}
+	return out
+}
