@@ -54,13 +54,7 @@ const minSound = 4
 // Correct returns the vocabulary word closest to w, or w itself when w is known,
 // too short to correct safely, or has no close vocabulary word.
 func (s *Speller) Correct(w string) (string, bool) {
-	if _, ok := s.freq[w]; ok || len(w) < minSound || isNumber(w) {
-		return w, false
-	}
-	if rest, ok := s.elided(w); ok {
-		return rest, true
-	}
-	if s.known.Known(w) {
+	if _, ok := s.freq[w]; ok || len(w) < minSound || s.known.Known(w) || isNumber(w) {
 		return w, false
 	}
 	if len(w) < minCorrect {
@@ -93,19 +87,6 @@ func (s *Speller) Correct(w string) (string, bool) {
 		return s.bySound(w)
 	}
 	return best, true
-}
-
-// elided returns the vocabulary word that w is after an apostrophe the
-// citizen did not type: « laide » and « lacte » are French words, but in a
-// question to a town they are « l'aide » and « l'acte » when the vocabulary
-// has « aide » and « acte ». Only after « l » and « d », before a vowel or an
-// « h »: the elisions that stick to the nouns a town answers about.
-func (s *Speller) elided(w string) (string, bool) {
-	if len(w) < minSound || w[0] != 'l' && w[0] != 'd' || !strings.ContainsRune("aeiouyh", rune(w[1])) {
-		return "", false
-	}
-	_, ok := s.freq[w[1:]]
-	return w[1:], ok
 }
 
 // bySound returns the most frequent vocabulary word that sounds like w, else the

@@ -7,9 +7,8 @@ import (
 
 func TestSpeller(t *testing.T) {
 	vocabulary := map[string]int{"passeport": 5, "mairie": 3, "inscription": 2, "piscine": 4, "ecole": 2,
-		"mediatheque": 3, "procuration": 2, "poubelle": 4, "parking": 2, "parents": 3, "parent": 2, "parentalite": 1, "inscrire": 1,
-		"aide": 3, "acte": 2, "age": 2}
-	sp := NewSpeller(vocabulary, NewLexicon(slices.Values([]string{"Piscines", "laide", "lacte", "sage", "laides"})))
+		"mediatheque": 3, "procuration": 2, "poubelle": 4, "parking": 2, "parents": 3, "parent": 2, "parentalite": 1, "inscrire": 1}
+	sp := NewSpeller(vocabulary, NewLexicon(slices.Values([]string{"Piscines"})))
 	tests := []struct {
 		in, want  string
 		corrected bool
@@ -30,11 +29,6 @@ func TestSpeller(t *testing.T) {
 		{"mai", "mai", false},             // too short to guess right
 		{"12345", "12345", false},         // numbers are never words
 		{"zzzzzzz", "zzzzzzz", false},     // nothing close
-		{"laide", "aide", true},           // « l'aide » without its apostrophe, though « laide » is French
-		{"dacte", "acte", true},           // « d'acte »
-		{"lecole", "ecole", true},         // « l'école »
-		{"sage", "sage", false},           // no elision after « s »
-		{"laides", "laides", false},       // French, and the vocabulary has no « aides »
 	}
 	for _, tt := range tests {
 		if got, ok := sp.Correct(tt.in); got != tt.want || ok != tt.corrected {
