@@ -837,7 +837,8 @@ func (ix *Index) closestPhrasing(a analyzed) float64 {
 }
 
 // spelledOut returns, for each entry, the long forms of the acronyms its
-// question uses (« Comment faire une demande de RSA ? »), for its question
+// question writes as acronyms are written (« Comment faire une demande de
+// RSA ? »; never « de » for a base that defines « DE »), for its question
 // field: a citizen says the words (« le revenu de solidarité »), or some of
 // them. The base's own texts define them (see [french.Acronyms]), else the
 // administrations' usual ones do (see [french.KnownAcronyms]).
@@ -850,18 +851,17 @@ func (ix *Index) spelledOut() func(int) []string {
 	return func(i int) []string {
 		q := ix.entries[i].Question
 		longs := french.KnownAcronyms(q)
-		ws := french.Words(q)
-		for _, w := range ws {
-			if long, ok := defs[w]; ok {
+		for _, tok := range french.Tokens(q) {
+			if long, ok := defs[tok]; ok {
 				if longs == nil {
 					longs = map[string]string{}
 				}
-				longs[w] = long
+				longs[tok] = long
 			}
 		}
 		// A question that spells an acronym out already (« l'aide médicale de
 		// l'État (AME) ») has its words.
-		folded := " " + strings.Join(ws, " ") + " "
+		folded := " " + strings.Join(french.Words(q), " ") + " "
 		var out []string
 		for _, acr := range slices.Sorted(maps.Keys(longs)) {
 			if !strings.Contains(folded, " "+longs[acr]+" ") {

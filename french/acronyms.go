@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // An administration's FAQ is full of acronyms (« RSA », « MDPH », « PLUi »)
@@ -20,7 +21,7 @@ var acronymInParens = regexp.MustCompile(`\(\s*(\p{Lu}[\p{Lu}\d]{1,7}\p{Ll}?)\s*
 var wordsInParens = regexp.MustCompile(`\b(\p{Lu}[\p{Lu}\d]{1,7}\p{Ll}?)\s*\(([^()]{5,120})\)`)
 
 // Acronyms returns the acronyms that text defines, « long form (ACR) » or
-// « ACR (long form) », as folded acronym → folded long form. A long form is
+// « ACR (long form) », as acronym as written → folded long form. A long form is
 // kept when its words' initials spell the acronym in order, small words
 // skipped (« maison départementale des personnes handicapées » for MDPH).
 func Acronyms(text string) map[string]string {
@@ -29,12 +30,12 @@ func Acronyms(text string) map[string]string {
 		acr := text[m[2]:m[3]]
 		before := strings.Fields(fold(text[max(0, m[0]-200):m[0]], " "))
 		if long, ok := spelled(acr, before, true); ok {
-			out[Fold(acr)] = long
+			out[acr] = long
 		}
 	}
 	for _, m := range wordsInParens.FindAllStringSubmatch(text, -1) {
 		if long, ok := spelled(m[1], strings.Fields(fold(m[2], " ")), false); ok {
-			out[Fold(m[1])] = long
+			out[m[1]] = long
 		}
 	}
 	return out
@@ -94,10 +95,6 @@ func spelled(acr string, words []string, before bool) (string, bool) {
 //go:embed acronyms.txt
 var acronymList string
 
-// acronymToken is an acronym as written in a text: two to eight capitals or
-// digits, the first a capital, maybe one lower-case letter (« PLUi »).
-var acronymToken = regexp.MustCompile(`\b\p{Lu}[\p{Lu}\d]{1,7}\p{Ll}?\b`)
-
 // knownAcronyms maps each acronym of acronyms.txt, as written, to its folded
 // long form.
 var knownAcronyms = sync.OnceValue(func() map[string]string {
@@ -112,17 +109,23 @@ var knownAcronyms = sync.OnceValue(func() map[string]string {
 	return m
 })
 
+// Tokens returns the words of text as written, case and accents kept: the
+// runs of letters and digits.
+func Tokens(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
 // KnownAcronyms returns the acronyms of French public administrations that
-// text writes in capitals (« RSA », not « rsa » nor « Ame »), each with its folded
-// long form.
+// text writes as they are written (« RSA », « PLUi », « DGFiP »; not « rsa »
+// nor « Ame »), each with its folded long form.
 func KnownAcronyms(text string) map[string]string {
 	var out map[string]string
-	for _, tok := range acronymToken.FindAllString(text, -1) {
+	for _, tok := range Tokens(text) {
 		if long, ok := knownAcronyms()[tok]; ok {
 			if out == nil {
 				out = map[string]string{}
 			}
-			out[Fold(tok)] = long
+			out[tok] = long
 		}
 	}
 	return out
