@@ -53,8 +53,21 @@ func TestDetailQuestionReadWithTheOneBefore(t *testing.T) {
 	if len(views) != 1 {
 		t.Fatalf("%d views, want the whole message only: the second question asks a detail of the first", len(views))
 	}
-	two := ix.views("On m'a dit que la médiathèque prête des liseuses aux habitants ? Et pour inscrire mon fils à la cantine de l'école ?")
-	if len(two) != 3 {
-		t.Errorf("%d views, want 3: the second question names a subject of its own", len(two))
+	for _, text := range []string{
+		"On m'a dit que la médiathèque prête des liseuses aux habitants ? Et pour inscrire mon fils à la cantine de l'école ?",
+		"Où refaire la carte d'identité de mon fils de douze ans ? Et la piscine municipale, quels horaires le samedi ?",
+	} {
+		if vs := ix.views(text); len(vs) != 3 {
+			t.Errorf("%q: %d views, want 3: the second question names a subject of its own", text, len(vs))
+		}
+	}
+	// A detail goes with its question's view, not with the other's.
+	vs := ix.views("Comment inscrire mon fils à la cantine de l'école ? Et le prix ? Où sont les horaires de la piscine municipale ?")
+	if len(vs) != 3 {
+		t.Fatalf("%d views, want 3", len(vs))
+	}
+	if vs[1].weight["prix"] != 1 || vs[2].weight["prix"] != 0 {
+		t.Errorf("« prix » weighs %v with the cantine's question and %v with the pool's: want 1 and nothing",
+			vs[1].weight["prix"], vs[2].weight["prix"])
 	}
 }

@@ -40,10 +40,15 @@ func (ix *Index) views(text string) []analyzed {
 	views := []analyzed{whole}
 	sentences := french.Sentences(text)
 	var questions []int
+	detailOf := map[int]int{} // a sentence that asks a detail → the sentence it asks it of
 	for i, c := range sentences {
 		// A question that only asks a detail of the one before it is read
 		// with it, not alone.
-		if i > 0 && french.AsksOn(c.Words) {
+		if i > 0 && french.AsksOn(c.Words, sentences[i-1].Words) {
+			detailOf[i] = i - 1
+			if q, ok := detailOf[i-1]; ok {
+				detailOf[i] = q
+			}
 			continue
 		}
 		if c.Need && len(ix.analyzeWords(c.Words, true).terms) >= 3 {
@@ -54,17 +59,19 @@ func (ix *Index) views(text string) []analyzed {
 		return views
 	}
 	for _, q := range questions {
-		// The question's own words at full weight, the sentences that ask
-		// nothing as context, the other questions left out.
-		var ws []string
+		// The question's own words and its details' at full weight, the
+		// sentences that ask nothing as context, the other questions left out.
+		var ws, mine []string
 		for i, c := range sentences {
-			if i == q || !c.Need {
+			if q2, ok := detailOf[i]; i == q || ok && q2 == q {
+				ws, mine = append(ws, c.Words...), append(mine, c.Words...)
+			} else if !c.Need {
 				ws = append(ws, c.Words...)
 			}
 		}
 		v := ix.analyzeWords(ws, true)
 		own := map[string]bool{}
-		for _, t := range ix.analyzeWords(sentences[q].Words, true).terms {
+		for _, t := range ix.analyzeWords(mine, true).terms {
 			own[t] = true
 		}
 		ix.focus(&v, own)

@@ -26,7 +26,7 @@ var askWords = func() map[string]bool {
 
 // detailWords name such a detail: a follow-up may hold them besides the one
 // thing it names.
-var detailWords = wordSetOf(`prix gratuit payant cher payer paye payes chose quelque truc delai delais temps duree date limite horaires heure age
+var detailWords = wordSetOf(`prix gratuit payant cher payer paye payes chose quelque truc delai delais temps duree attendre attente date limite horaires heure age
 	ouvert ouverte ferme fermee samedi dimanche lundi mardi mercredi jeudi vendredi rendezvous papiers`)
 
 // FollowUp reports whether text may be a follow-up to the answer just given,
@@ -65,22 +65,35 @@ func NamesNothing(text string) bool {
 }
 
 // AsksOn reports whether a sentence of a message, as folded words, only asks
-// a detail of what the message spoke of before (« C'est gratuit ou on paye ? »
+// a detail of the sentence before it, previous (« C'est gratuit ou on paye ? »
 // after « Ils donnent un ordinateur aux élèves de sixième ? »): it names one
-// thing at most besides its details.
-func AsksOn(words []string) bool {
-	others, short := detailsAside(contentOf(words))
-	return short && len(others) <= 1
+// thing at most besides its details, a thing previous names (not « Et la
+// piscine, quels horaires le samedi ? » after a question on identity cards).
+func AsksOn(words, previous []string) bool {
+	if len(contentOf(words)) > followUpWords {
+		return false
+	}
+	others := detailsAside(words)
+	if len(others) > 1 {
+		return false
+	}
+	before := contentOf(previous)
+	for _, o := range others {
+		if !slices.ContainsFunc(before, func(p string) bool { return Stem(p) == Stem(o) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // followUpShape returns the words of a follow-up-shaped text that are not
 // details, or false when it is not one.
 func followUpShape(text string) ([]string, bool) {
 	ws := Words(text)
-	others, short := detailsAside(ws)
-	if !short || len(ws) == 0 {
+	if len(ws) == 0 || len(ws) > followUpWords {
 		return nil, false
 	}
+	others := detailsAside(ws)
 	asks := ws[0] == "et" || strings.HasSuffix(strings.TrimSpace(text), "?")
 	for _, w := range ws {
 		asks = asks || askWords[w]
@@ -89,16 +102,18 @@ func followUpShape(text string) ([]string, bool) {
 }
 
 // detailsAside returns the content words of folded words that are not
-// details, and whether the words are few enough for a follow-up.
-func detailsAside(ws []string) ([]string, bool) {
-	if len(ws) > followUpWords {
-		return nil, false
-	}
+// details, as [Canonical] gives them: a word is a detail as typed or as its
+// canonical form (« paye » is a detail, though its canonical form is the
+// salary).
+func detailsAside(ws []string) []string {
 	var others []string
-	for _, w := range contentOf(ws) {
-		if !detailWords[w] {
-			others = append(others, w)
+	for _, w := range ws {
+		if stopwords[w] || courtesy[w] || detailWords[w] {
+			continue
+		}
+		if c := Canonical(w); !detailWords[c] {
+			others = append(others, c)
 		}
 	}
-	return others, true
+	return others
 }

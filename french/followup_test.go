@@ -50,20 +50,26 @@ func TestNamesNothing(t *testing.T) {
 }
 
 func TestAsksOn(t *testing.T) {
+	const (
+		computers = "Ils donnent un ordinateur aux élèves de sixième ?"
+		identity  = "Où faire ma carte d'identité ?"
+	)
 	tests := []struct {
-		sentence string
-		want     bool
+		sentence, previous string
+		want               bool
 	}{
-		{"C'est gratuit ou on paye quelque chose ?", true},
-		{"c'est combien ?", true},
-		{"Il faut attendre combien de temps ?", true},
-		{"Et pour inscrire mon fils à la cantine de l'école ?", false},
-		{"Où sont les horaires de la piscine municipale ?", false},
-		{"Je voudrais savoir si la médiathèque prête des liseuses aux habitants, des tablettes, des ordinateurs portables, des casques et des jeux de société gratuits", false},
+		{"C'est gratuit ou on paye quelque chose ?", computers, true},
+		{"c'est combien ?", computers, true},
+		{"Il faut attendre combien de temps ?", identity, true},
+		{"Et la carte, c'est combien ?", identity, true},
+		{"Et la piscine, quels horaires le samedi ?", identity, false}, // a thing of its own
+		{"Et pour inscrire mon fils à la cantine de l'école ?", identity, false},
+		{"Où sont les horaires de la piscine municipale ?", computers, false},
+		{"Je voudrais savoir si la médiathèque prête des liseuses aux habitants, des tablettes, des ordinateurs portables, des casques et des jeux de société gratuits", computers, false},
 	}
 	for _, tt := range tests {
-		if got := AsksOn(Words(tt.sentence)); got != tt.want {
-			t.Errorf("AsksOn(%q) = %v, want %v", tt.sentence, got, tt.want)
+		if got := AsksOn(Words(tt.sentence), Words(tt.previous)); got != tt.want {
+			t.Errorf("AsksOn(%q after %q) = %v, want %v", tt.sentence, tt.previous, got, tt.want)
 		}
 	}
 }
