@@ -40,7 +40,8 @@ type Reviewer struct {
 
 // List returns the suggestions waiting for a verdict drawn from the
 // conversations of a scope, most observed first: an expert of a commune is
-// shown (and counts) what its own citizens said only.
+// shown (and counts) what its own citizens said only, on the entries the
+// expert may change.
 func (r *Reviewer) List(ctx context.Context, scope tenant.Scope) ([]Suggestion, error) {
 	since := time.Now().Add(-SuggestionWindow)
 	turns, fb, _, err := r.Queries.MiningInput(ctx, scope, since)
@@ -60,18 +61,22 @@ func (r *Reviewer) List(ctx context.Context, scope tenant.Scope) ([]Suggestion, 
 		reviewed[id] = true
 	}
 	r.mu.Unlock()
-	return Suggest(Observe(turns, fb, choices), reviewed, r.phrasings), nil
+	return Suggest(Observe(turns, fb, choices), reviewed, r.phrasings(ctx)), nil
 }
 
 // phrasings gives a published entry's question and alternatives, and its
 // negatives, those of its pending version included; ok is false when the entry
-// does not answer.
-func (r *Reviewer) phrasings(id string) (phrasings, negatives []string, ok bool) {
-	if _, ok := r.KB.State.PublishedEntry(id); !ok {
-		return nil, nil, false
+// does not answer, or when the caller of ctx may not change it (another
+// territory's, another service's): a suggestion the expert cannot accept is
+// not shown.
+func (r *Reviewer) phrasings(ctx context.Context) func(id string) (phrasings, negatives []string, ok bool) {
+	return func(id string) ([]string, []string, bool) {
+		if _, ok := r.KB.State.PublishedEntry(id); !ok || r.KB.MayChange(ctx, id) != nil {
+			return nil, nil, false
+		}
+		e, _ := r.KB.State.Entry(id)
+		return e.Phrasings(), e.Negatives, true
 	}
-	e, _ := r.KB.State.Entry(id)
-	return e.Phrasings(), e.Negatives, true
 }
 
 func (r *Reviewer) find(ctx context.Context, scope tenant.Scope, id string) (Suggestion, error) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/projections"
 	"github.com/parvis-civic/parvis/projections/projectionstest"
 	"github.com/parvis-civic/parvis/tenant"
@@ -76,5 +77,34 @@ func TestSuggestionsFromProjectedRows(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestQueueHoldsWhatTheExpertMayChange: a suggestion on an entry the expert may
+// not change (another territory's) is not in the expert's queue: accepting it
+// could only be refused.
+func TestQueueHoldsWhatTheExpertMayChange(t *testing.T) {
+	type caller struct{}
+	state := kb.NewState()
+	for _, e := range []kb.Entry{
+		{ID: "ours", Question: "Où jeter le verre ?", Answer: "Dans les bornes vertes.", Tenant: "a", Status: kb.Published},
+		{ID: "theirs", Question: "Où voter ?", Answer: "Au bureau de votre carte.", Tenant: "b", Status: kb.Published},
+	} {
+		p := events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: e.Wire(), By: "test"}
+		ev, err := events.New(e.Tenant, "", time.Now(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		state.Apply(ev, &p)
+	}
+	r := &Reviewer{KB: &kb.Writer{State: state, Territory: func(ctx context.Context, tenant string) bool {
+		return ctx.Value(caller{}) == tenant
+	}}}
+	known := r.phrasings(context.WithValue(context.Background(), caller{}, "a"))
+	if _, _, ok := known("ours"); !ok {
+		t.Error("the expert's own entry: not in the queue")
+	}
+	if _, _, ok := known("theirs"); ok {
+		t.Error("another territory's entry: in the expert's queue")
 	}
 }
