@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/parvis-civic/parvis/graphql/model"
@@ -28,6 +29,9 @@ func (r *Resolver) importSheet(ctx context.Context, file, filename string, dryRu
 		if entries, cells = kb.SheetEntries(rows); cells == nil {
 			r.importedFor(ctx, entries)
 			plan, err := r.KB.Import(ctx, entries, principalName(ctx), dryRun)
+			if row := (*kb.RowError)(nil); errors.As(err, &row) {
+				return nil, &userError{CodeForbidden, fmt.Sprintf("Rien n'a été importé : la ligne de l'entrée « %s » la modifierait, et elle relève d'un autre territoire ou d'un service dont vous n'avez pas la charge.", row.ID)}
+			}
 			if err != nil {
 				return nil, kbError(err)
 			}

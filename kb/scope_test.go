@@ -64,6 +64,19 @@ func TestWriterKeepsToTheCallersTerritory(t *testing.T) {
 	if _, err := w.Import(as("a"), []kb.Entry{{ID: e.ID, Question: e.Question, Answer: "Autre.", Status: kb.Draft}}, "alice", true); err != nil {
 		t.Errorf("the entry's own territory importing a row of it: %v", err)
 	}
+	// An exported base holds every territory's entries: imported back with
+	// only the caller's own row changed, it is applied; a changed row of
+	// another's is named.
+	everyones, _ := w.State.Entry(all.ID)
+	plan, err := w.Import(as("a"), []kb.Entry{everyones, {ID: e.ID, Question: e.Question, Answer: "Autre.", Status: kb.Draft}}, "alice", true)
+	if err != nil || len(plan.Changed) != 1 || len(plan.Unchanged) != 1 {
+		t.Errorf("re-importing an export with the caller's row changed: %+v, %v", plan, err)
+	}
+	everyones.Answer = "Ailleurs."
+	var row *kb.RowError
+	if _, err := w.Import(as("a"), []kb.Entry{everyones}, "alice", true); !errors.As(err, &row) || row.ID != all.ID || !errors.Is(err, kb.ErrOutOfTerritory) {
+		t.Errorf("importing a changed row of every tenant's entry: %v, want a RowError naming %s", err, all.ID)
+	}
 	if _, err := w.Validate(as("a"), e.ID, "carole"); err != nil {
 		t.Errorf("the entry's own territory validating it: %v", err)
 	}

@@ -441,33 +441,48 @@ func writeODS(rows [][]string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// RowError is an imported row the caller may not apply.
+type RowError struct {
+	ID  string // the row's entry
+	Err error
+}
+
+func (e *RowError) Error() string { return fmt.Sprintf("%v (entry %s)", e.Err, e.ID) }
+func (e *RowError) Unwrap() error { return e.Err }
+
 // Import applies imported entries, each as the event of its status, by one
-// author: those the plan adds, changes or retires; nothing when any entry is
-// outside the caller's territory or services. With dryRun, it only plans.
+// author: those the plan adds, changes or retires; nothing when any of those
+// is outside the caller's territory or services (a [RowError]). With dryRun,
+// it only plans.
 func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun bool) (ImportPlan, error) {
 	current := w.State.Entries()
 	byID := map[string]Entry{}
 	for _, e := range current {
 		byID[e.ID] = e
 	}
-	for _, e := range entries {
-		check := []Entry{e}
-		if cur, ok := byID[e.ID]; ok {
-			check = []Entry{cur, unsheeted(cur, e)} // as it is, and as the import makes it
-		}
-		if err := w.allow(ctx, check...); err != nil {
-			return ImportPlan{}, fmt.Errorf("%w (entry %s)", err, e.ID)
-		}
-	}
 	plan := PlanImport(current, entries)
-	if dryRun {
-		return plan, nil
-	}
 	apply := map[string]bool{}
 	for _, ids := range [][]string{plan.Added, plan.Changed, plan.Retired} {
 		for _, id := range ids {
 			apply[id] = true
 		}
+	}
+	// The rows that change something are checked: an exported base holds
+	// entries of every territory and service, imported back unchanged.
+	for _, e := range entries {
+		if !apply[e.ID] {
+			continue
+		}
+		check := []Entry{e}
+		if cur, ok := byID[e.ID]; ok {
+			check = []Entry{cur, unsheeted(cur, e)} // as it is, and as the import makes it
+		}
+		if err := w.allow(ctx, check...); err != nil {
+			return ImportPlan{}, &RowError{ID: e.ID, Err: err}
+		}
+	}
+	if dryRun {
+		return plan, nil
 	}
 	for _, e := range entries {
 		if !apply[e.ID] {
