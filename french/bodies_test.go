@@ -22,3 +22,11 @@ func TestBodies(t *testing.T) {
 		}
 	}
 }
+
+func TestBodyNames(t *testing.T) {
+	for body, name := range map[string]string{"caf": "caisse d allocations familiales", "france travail": "pole emploi"} {
+		if !slices.Contains(BodyNames(body), name) {
+			t.Errorf("BodyNames(%q) = %q, want %q among them", body, BodyNames(body), name)
+		}
+	}
+}

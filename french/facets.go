@@ -44,7 +44,7 @@ var facetWords = map[Facets]string{
 		pour qui|a qui s adresse|reserve aux|plafond|plafonds|ressources|criteres|critere`,
 	FacetContact: `contacter|contact|joindre|telephone|numero|appeler|interlocuteur|qui contacter|
 		a qui m adresser|a qui s adresser|a qui dois je|ou s adresser|ou se trouve|horaires|
-		permanence|permanences|rendez vous|guichet`,
+		permanence|permanences|rendezvous|guichet`,
 	FacetLoss: `perdu|perdue|perdus|perte|vole|volee|vol|egare|egaree|egares|oublie`,
 	FacetContest: `contester|contestation|recours|refus|refuse|refusee|refuser|desaccord|reclamation|
 		reclamer|injuste|appel de la decision|revoir la decision|mediateur`,

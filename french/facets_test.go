@@ -19,6 +19,7 @@ func TestFacetsOf(t *testing.T) {
 		{"Je déménage, comment changer mon adresse ?", FacetChange},
 		{"Pourquoi mon allocation est-elle suspendue ?", FacetEnd},
 		{"Quels sont les horaires de la piscine ?", FacetContact},
+		{"comment prendre rendez-vous", FacetContact},
 		{"Où promener mon chien ?", 0},
 	}
 	for _, tt := range tests {

@@ -50,7 +50,7 @@ func IsCourtesy(w string) bool { return courtesy[w] }
 var courtesyFill = setOf(`monde clair claire aimable gentil gentille sympa sympathique beaucoup trop vraiment
 infiniment mille equipe reponse reponses aide rapide rapidement efficace precis precieux excellent excellente
 tou tre bcp grave enorme pour exactement fallait compris comprends mieux patience ah oh daccord
-espere esperant allez portez bien collegue collegues agreable belle continuation semaine weekend`)
+espere esperant allez portez bien collegue collegues agreable belle continuation semaine weekend week`)
 
 // CourtesyOnly returns the greetings and thanks of a message that says nothing
 // else (see courtesyFill): « bsr tt le monde » is « bonsoir ». ok is false
