@@ -28,8 +28,9 @@ func InScope(services []string, service string) bool {
 	return s != "" && slices.ContainsFunc(services, func(x string) bool { return foldLabel(x) == s })
 }
 
-// Allowed reports whether the caller of ctx may see and change an entry (see
-// [Writer.Scope]).
+// Allowed reports whether the caller of ctx may see an entry, by its service
+// (see [Writer.Scope]); a change also needs the entry's territory (see
+// [Writer.MayChange]).
 func (w *Writer) Allowed(ctx context.Context, e Entry) bool {
 	return w.Scope == nil || InScope(w.Scope(ctx), e.Service)
 }
