@@ -12,10 +12,11 @@ import (
 // company (« le centre des impôts ouvre quand ? », « ma demande d'aide au
 // logement à la CAF », see [french.Bodies]) when the town's entry that would
 // answer it never speaks of that body, by any of its names (« caisse
-// d'allocations familiales »; see [french.BodyNames]): the question is theirs, and the entry
-// shares only its other words. It is not answered at once: it is offered as a
-// choice, or left unanswered for mining to see. A national fiche covers the
-// national bodies' procedures, whatever names its summary uses.
+// d'allocations familiales », see [french.BodyNames]): the question is
+// theirs, and the entry shares only its other words. It is not answered at
+// once: it is offered as a choice, or left unanswered for mining to see. A
+// national fiche covers the national bodies' procedures, whatever names its
+// summary uses.
 func addressedElsewhere(text string, e *kb.Entry) bool {
 	if e.National {
 		return false
