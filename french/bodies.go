@@ -46,15 +46,9 @@ var bodies = sync.OnceValue(func() map[string]bool {
 // longest expression first.
 func Bodies(words []string) []string {
 	var out []string
-	for i := 0; i < len(words); {
-		n := min(3, len(words)-i)
-		for ; n >= 1; n-- {
-			if x := strings.Join(words[i:i+n], " "); bodies()[x] {
-				out = append(out, x)
-				break
-			}
-		}
-		i += max(n, 1)
-	}
+	eachExpression(words, maxBodyWords, bodies(), func(x string, _ bool) { out = append(out, x) })
 	return out
 }
+
+// maxBodyWords is the most words a body's name holds.
+const maxBodyWords = 3

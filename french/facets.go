@@ -73,15 +73,24 @@ var facetIndex = sync.OnceValue(func() map[string]Facets {
 // reading the longest expression first.
 func FacetsOf(words []string) Facets {
 	var fs Facets
+	eachExpression(words, maxFacetExpression, facetIndex(), func(_ string, f Facets) { fs |= f })
+	return fs
+}
+
+// eachExpression calls found with each expression of folded words that in
+// holds (its words joined by spaces, at most maxWords of them), left to right,
+// the longest first at each place: a word inside an expression found is not
+// looked up alone.
+func eachExpression[T any](words []string, maxWords int, in map[string]T, found func(string, T)) {
 	for i := 0; i < len(words); {
-		n := min(maxFacetExpression, len(words)-i)
+		n := min(maxWords, len(words)-i)
 		for ; n >= 1; n-- {
-			if f, ok := facetIndex()[strings.Join(words[i:i+n], " ")]; ok {
-				fs |= f
+			x := strings.Join(words[i:i+n], " ")
+			if v, ok := in[x]; ok {
+				found(x, v)
 				break
 			}
 		}
 		i += max(n, 1)
 	}
-	return fs
 }
