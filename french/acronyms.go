@@ -53,21 +53,18 @@ func spelled(acr string, words []string, before bool) (string, bool) {
 	if len(letters) < 2 {
 		return "", false
 	}
-	// At most two small words between two spelled ones, and a few more words
-	// than letters in all.
+	// A few more words than letters in all; the small words inside the long
+	// form spell nothing (« allocation aux adultes handicapés » for AAH).
 	limit := min(len(words), 2*len(letters)+3)
 	if before {
 		words = words[len(words)-limit:]
 		li := len(letters) - 1
 		for i := len(words) - 1; i >= 0; i-- {
 			w := words[i]
-			if stopwords[w] && li < len(letters)-1 || w == "" {
-				continue
+			if stopwords[w] && li < len(letters)-1 {
+				continue // a small word inside the long form, not after it
 			}
 			if w[0] != letters[li] {
-				if stopwords[w] {
-					continue
-				}
 				return "", false
 			}
 			if li--; li < 0 {
@@ -79,10 +76,10 @@ func spelled(acr string, words []string, before bool) (string, bool) {
 	words = words[:limit]
 	li := 0
 	for i, w := range words {
+		if stopwords[w] && li > 0 {
+			continue // a small word inside the long form, not before it
+		}
 		if w[0] != letters[li] {
-			if stopwords[w] {
-				continue
-			}
 			return "", false
 		}
 		if li++; li == len(letters) {
