@@ -376,8 +376,29 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 	if data, _ := post(t, tr.c, `{ kbQueue { id } }`, expertB); string(data["kbQueue"]) != "[]" {
 		t.Errorf("B's expert sees the queue %s", data["kbQueue"])
 	}
-	if _, got := post(t, tr.c, fmt.Sprintf(`mutation { validateKbEntry(id: %q) { id } }`, drafted.DraftKbEntry.ID), expertA); len(got) != 0 {
-		t.Errorf("A's expert validating A's draft: %v", got)
+	// Nor does B's expert read A's draft anywhere: the studio, its history,
+	// the export. The platform's entries answer B's citizens too: B reads them.
+	read := `{ kbStudio(search: "Où est le city-stade") { entry { id } } all: kbStudio { entry { id } } exportKb(format: "csv") }`
+	for _, tt := range []struct {
+		name string
+		who  client.Option
+		sees bool
+	}{{"A's expert", expertA, true}, {"B's expert", expertB, false}} {
+		data, errs := post(t, tr.c, read, tt.who)
+		csv, _ := base64.StdEncoding.DecodeString(strings.Trim(string(data["exportKb"]), `"`))
+		_, history := post(t, tr.c, `query($id: ID!) { kbEntryHistory(id: $id) { at } }`, tt.who, client.Var("id", drafted.DraftKbEntry.ID))
+		for what, seen := range map[string]bool{
+			"the studio":  strings.Contains(string(data["kbStudio"]), drafted.DraftKbEntry.ID),
+			"the export":  strings.Contains(string(csv), "city-stade"),
+			"the history": len(history) == 0,
+		} {
+			if seen != tt.sees {
+				t.Errorf("%s reading A's draft in %s: %v, want %v (errors %v %v)", tt.name, what, seen, tt.sees, errs, history)
+			}
+		}
+		if !strings.Contains(string(data["all"]), platformDraft.DraftKbEntry.ID) {
+			t.Errorf("%s does not read the platform's entry in the studio (errors %v)", tt.name, errs)
+		}
 	}
 	// A spreadsheet says nothing of territories: its new rows are the
 	// importer's, and a row changing the platform's entry is refused.

@@ -28,11 +28,14 @@ func InScope(services []string, service string) bool {
 	return s != "" && slices.ContainsFunc(services, func(x string) bool { return foldLabel(x) == s })
 }
 
-// Allowed reports whether the caller of ctx may see an entry, by its service
-// (see [Writer.Scope]); a change also needs the entry's territory (see
-// [Writer.MayChange]).
+// Allowed reports whether the caller of ctx may see an entry: one of the
+// caller's territory (see [Writer.Territory]) or of every tenant (they answer
+// every territory's citizens), and of the caller's services (see
+// [Writer.Scope]). A change also needs the entry's territory to be the
+// caller's (see [Writer.MayChange]).
 func (w *Writer) Allowed(ctx context.Context, e Entry) bool {
-	return w.Scope == nil || InScope(w.Scope(ctx), e.Service)
+	return (e.Tenant == "" || w.Territory == nil || w.Territory(ctx, e.Tenant)) &&
+		(w.Scope == nil || InScope(w.Scope(ctx), e.Service))
 }
 
 // allow is the one check of every change: the entry as it is and as it would

@@ -4010,9 +4010,10 @@ type Phrasing {
 
 extend type Query {
   """
-  Every entry of the knowledge base in its newest state (a pending version in
-  place of the published one), with its use over the last 90 days; filters are
-  combined. stale: past its review date. leastHelpful: sorted by helpful rate,
+  Every entry of the knowledge base that the caller may read (its territory's
+  and every territory's, in its services) in its newest state (a pending
+  version in place of the published one), with its use over the last 90 days;
+  filters are combined. stale: past its review date. leastHelpful: sorted by helpful rate,
   lowest first, entries without feedback left out.
   """
   kbStudio(search: String, service: String, audience: Audience, source: String, status: String, stale: Boolean, leastHelpful: Boolean, first: Int = 200): [StudioEntry!]! @auth(roles: [ADMIN, ANALYST, EXPERT])
@@ -4183,7 +4184,7 @@ extend type Mutation {
 }
 
 extend type Query {
-  "The whole knowledge base (newest versions, the caller's services) as a spreadsheet, base64: format xlsx, ods or csv."
+  "The whole knowledge base (newest versions, the caller's territory and services) as a spreadsheet, base64: format xlsx, ods or csv."
   exportKb(format: String!): String! @auth(roles: [ADMIN, ANALYST, EXPERT])
 }
 
