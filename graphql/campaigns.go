@@ -13,20 +13,20 @@ import (
 )
 
 // openCampaign turns the invite token a tester's widget sends into the
-// campaign's id ("" without a token), refusing an unknown or closed campaign
+// campaign (zero without a token), refusing an unknown or closed campaign
 // with a message the tester reads: nothing is recorded then.
-func (r *Resolver) openCampaign(token *string) (string, error) {
+func (r *Resolver) openCampaign(token *string) (campaigns.Campaign, error) {
 	if token == nil || *token == "" {
-		return "", nil
+		return campaigns.Campaign{}, nil
 	}
 	if r.CampaignState == nil {
-		return "", campaignError(campaigns.ErrUnknown)
+		return campaigns.Campaign{}, campaignError(campaigns.ErrUnknown)
 	}
 	c, err := r.CampaignState.Open(*token, time.Now())
 	if err != nil {
-		return "", campaignError(err)
+		return campaigns.Campaign{}, campaignError(err)
 	}
-	return c.ID, nil
+	return c, nil
 }
 
 // campaignError turns a campaigns error into a French message.
@@ -95,10 +95,10 @@ func (r *Resolver) entryRef(ctx context.Context, id string) *model.KbEntry {
 	if id == "" {
 		return nil
 	}
-	if e, ok := r.KB.State.PublishedEntry(id); ok {
+	if e, ok := r.KB.State.PublishedEntry(id); ok && r.KB.Allowed(ctx, e) {
 		return toEntry(ctx, &e)
 	}
-	if e, ok := r.KB.State.Entry(id); ok {
+	if e, ok := r.KB.State.Entry(id); ok && r.KB.Allowed(ctx, e) {
 		return toEntry(ctx, &e)
 	}
 	// The built-in conversation entries answer where a base has none of its

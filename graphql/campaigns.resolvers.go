@@ -135,8 +135,8 @@ func (r *queryResolver) CampaignReport(ctx context.Context, id string) (*model.C
 		RatedAnswers: rep.Rated, UnderstoodRate: rep.UnderstoodRate(), ByEntry: []*model.EntryUnderstanding{},
 		ByScenario: []*model.ScenarioResult{}, Misunderstood: []*model.Phrasing{},
 		Cases: campaigns.CasesJSONL(rep.Cases), CaseCount: len(rep.Cases),
-		ScoreThen: campaigns.Score(rep.Then), ScoreNow: campaigns.Score(campaigns.Now(r.Engine, rep.Cases)),
-		KbVersionsThen: rep.KBVersions, KbVersionNow: r.Engine.Version()}
+		ScoreThen: campaigns.Score(rep.Then), ScoreNow: campaigns.Score(campaigns.Now(r.engineFor(c.Tenant), rep.Cases)),
+		KbVersionsThen: rep.KBVersions, KbVersionNow: r.engineFor(c.Tenant).Version()}
 	if out.KbVersionsThen == nil {
 		out.KbVersionsThen = []string{}
 	}

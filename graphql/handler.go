@@ -32,7 +32,7 @@ func NewHandler(r *Resolver, authn auth.Authenticator, introspection bool) http.
 	// accepted suggestion, a tester's phrasing): an entry answers its tenant's
 	// citizens, so its tenant's experts decide.
 	if r.KB != nil && r.KB.Territory == nil {
-		r.KB.Territory = r.visible
+		r.KB.Territory, r.KB.Reads = r.visible, r.reads
 	}
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective

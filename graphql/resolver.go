@@ -32,8 +32,12 @@ type Chat interface {
 // Resolver holds what the resolvers need. It is written by hand; gqlgen
 // generates the rest.
 type Resolver struct {
-	Chat    Chat
-	Engine  *bot.Engine
+	Chat   Chat
+	Engine *bot.Engine // over every published entry
+	// Engines answer each tenant's citizens from the entries that are theirs
+	// (see [ingest.Engines]); what a caller of a territory tries is decided
+	// there. nil: Engine for every caller.
+	Engines *ingest.Engines
 	Queries *projections.Queries
 	KB      *kb.Writer
 	// Suggestions are the phrasings drawn from the conversations for the

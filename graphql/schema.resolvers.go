@@ -35,11 +35,12 @@ func (r *mutationResolver) StartConversation(ctx context.Context, audience *mode
 		}
 		ch = *channel
 	}
-	campaignID, err := r.openCampaign(campaign)
+	test, err := r.openCampaign(campaign)
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.Chat.Start(ctx, ingest.Start{Tenant: deref(tenant), Page: web.Origin(ctx), Audience: aud, Channel: ch, Campaign: campaignID})
+	c, err := r.Chat.Start(ctx, ingest.Start{Tenant: deref(tenant), Page: web.Origin(ctx), Audience: aud, Channel: ch,
+		Campaign: test.ID, CampaignTenant: test.Tenant})
 	if err != nil {
 		return nil, chatStartError(err)
 	}
@@ -403,18 +404,18 @@ func (r *queryResolver) KbEntries(ctx context.Context, search *string, first *in
 		return nil, badInput(fmt.Sprintf("La recherche est trop longue : %d caractères au plus.", maxSearch))
 	}
 	ix := r.Engine.Index()
-	out := []*model.KbEntry{}
+	found := ix.Entries()
 	if search != nil && *search != "" {
-		for _, e := range ix.Search(*search, n) {
-			out = append(out, toEntry(ctx, e))
-		}
-		return out, nil
+		found = ix.Search(*search, len(found))
 	}
-	for _, e := range ix.Entries() {
+	out := []*model.KbEntry{}
+	for _, e := range found {
 		if len(out) == n {
 			break
 		}
-		out = append(out, toEntry(ctx, e))
+		if r.readable(ctx, e) {
+			out = append(out, toEntry(ctx, e))
+		}
 	}
 	return out, nil
 }
@@ -647,6 +648,9 @@ func (r *queryResolver) Sessions(ctx context.Context) ([]*model.Session, error) 
 
 // ReplayStatus is the resolver for the replayStatus field.
 func (r *queryResolver) ReplayStatus(ctx context.Context) (*model.ReplayReport, error) {
+	if err := platformOnly(ctx); err != nil {
+		return nil, err
+	}
 	if r.Replay == nil {
 		return nil, nil
 	}

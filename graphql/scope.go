@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parvis-civic/parvis/auth"
+	"github.com/parvis-civic/parvis/bot"
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/ingest"
 	"github.com/parvis-civic/parvis/kb"
@@ -85,6 +86,46 @@ func (r *Resolver) visible(ctx context.Context, tenantID string) bool {
 	return s.All() || (tenantID != "" && s.Has(tenantID))
 }
 
+// reads reports whether the caller reads the entries of tenantID: those of
+// its territory, and its intercommunalité's, which answer its citizens too.
+func (r *Resolver) reads(ctx context.Context, tenantID string) bool {
+	if r.visible(ctx, tenantID) {
+		return true
+	}
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok || p.Tenant == "" {
+		return false
+	}
+	t, ok := r.Registry.Get(p.Tenant)
+	return ok && t.Parent != "" && t.Parent == tenantID
+}
+
+// readable reports whether the caller reads a published entry: staff as the
+// knowledge base's writer allows; citizens read every published answer (what
+// the town's site already shows).
+func (r *Resolver) readable(ctx context.Context, e *kb.Entry) bool {
+	if _, staff := auth.PrincipalFrom(ctx); !staff {
+		return true
+	}
+	return r.KB == nil || r.KB.Allowed(ctx, *e)
+}
+
+// callerTenant returns the tenant the caller is bound to ("": the platform's).
+func callerTenant(ctx context.Context) string {
+	p, _ := auth.PrincipalFrom(ctx)
+	return p.Tenant
+}
+
+// engineFor returns the engine that answers the citizens of a tenant: its
+// entries, its intercommunalité's and every tenant's; every published entry's
+// for the platform ("").
+func (r *Resolver) engineFor(tenantID string) *bot.Engine {
+	if tenantID == "" || r.Engines == nil {
+		return r.Engine
+	}
+	return r.Engines.For(tenantID)
+}
+
 // seesCampaign says whether the caller may read a test campaign: one of its
 // territory or below.
 func (r *Resolver) seesCampaign(ctx context.Context) func(id string) bool {
@@ -158,6 +199,8 @@ func chatStartError(err error) error {
 	switch {
 	case errors.Is(err, ingest.ErrUnknownTenant):
 		return badInput("Cette collectivité n'est pas servie par cet assistant : vérifiez l'attribut data-tenant du widget.")
+	case errors.Is(err, ingest.ErrCampaignElsewhere):
+		return badInput("Ce lien de test est celui d'une campagne d'une autre collectivité : ouvrez-le sur le site indiqué dans votre invitation.")
 	case errors.Is(err, ingest.ErrOriginNotAllowed):
 		return &userError{CodeForbidden, "Ce site n'est pas autorisé à intégrer l'assistant de cette collectivité : l'administrateur doit l'ajouter à ses sites autorisés."}
 	}

@@ -76,9 +76,9 @@ func (r *queryResolver) TryPhrasing(ctx context.Context, text string, draftID *s
 		return nil, err
 	}
 	a := kbAudience(audience)
-	out := &model.TryResult{Published: tryReply(ctx, r.Engine, text, a)}
+	out := &model.TryResult{Published: tryReply(ctx, r.engineFor(callerTenant(ctx)), text, a)}
 	if draftID != nil {
-		engine, _, err := r.draftEngine(ctx, *draftID)
+		engine, _, _, err := r.draftEngine(ctx, *draftID)
 		if err != nil {
 			return nil, err
 		}

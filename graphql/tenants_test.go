@@ -43,7 +43,14 @@ type territory struct {
 	files   http.Handler // GET /opendata/{tenant}/{file}
 }
 
-func newTerritory(t *testing.T) territory {
+func newTerritory(t *testing.T) territory { t.Helper(); return newTerritoryOf(t, false) }
+
+// newServedTerritory is newTerritory wired as `serve` wires it: both
+// communes' entries are published, and each tenant's citizens are answered
+// by an engine of the entries that are theirs (ingest.Engines).
+func newServedTerritory(t *testing.T) territory { t.Helper(); return newTerritoryOf(t, true) }
+
+func newTerritoryOf(t *testing.T, served bool) territory {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -65,7 +72,11 @@ func newTerritory(t *testing.T) territory {
 	go func() { projector.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "test", nil)
+	entries := kb.Demo()
+	if served {
+		entries = append(entries, kb.DemoTerritory()...)
+	}
+	engine, err := bot.New(bot.DefaultConfig(), entries, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,8 +90,14 @@ func newTerritory(t *testing.T) territory {
 		t.Fatal(err)
 	}
 	desk := demandes.NewDesk(demandes.Config{Tenant: "montclar", Tenants: tenants, Codes: codes, Kinds: demandes.NewKinds(kb.DemoKinds()), Keys: keys}, pub)
-	chat := ingest.NewService(ingest.Config{Tenant: "montclar", Tenants: tenants, Desk: desk}, engine, pub, q)
-	res := &graphql.Resolver{Chat: chat, Engine: engine, Queries: q, Logger: slog.Default(), Registry: tenants, Desk: desk,
+	engines := ingest.NewEngines(bot.DefaultConfig(), nil, tenants)
+	engines.Swap(entries, "test")
+	cfg := ingest.Config{Tenant: "montclar", Tenants: tenants, Desk: desk}
+	if served {
+		cfg.Engines = engines
+	}
+	chat := ingest.NewService(cfg, engine, pub, q)
+	res := &graphql.Resolver{Chat: chat, Engine: engine, Engines: engines, Queries: q, Logger: slog.Default(), Registry: tenants, Desk: desk,
 		KB:     &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"},
 		Tokens: auth.NewTokens(pub, "montclar"), Users: auth.NewAccounts(pub, "montclar"), Erasures: projections.NewErasures(),
 		Audit: func(ctx context.Context, p events.Payload) error {
@@ -95,7 +112,11 @@ func newTerritory(t *testing.T) territory {
 	h := graphql.NewHandler(res, authn, false)
 	files := http.NewServeMux()
 	files.Handle("GET /opendata/{tenant}/{file}", graphql.NewOpenDataHandler(res, authn))
-	return territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q, kb: res.KB, files: files}
+	tr := territory{c: client.New(web.WithClientAddr(nil, h)), addr: addr, queries: q, kb: res.KB, files: files}
+	if served {
+		tr.publish(t, entries)
+	}
+	return tr
 }
 
 func bearer(token string) client.Option { return client.AddHeader("Authorization", "Bearer "+token) }
@@ -104,9 +125,12 @@ func origin(o string) client.Option     { return client.AddHeader("Origin", o) }
 // publishDemo puts the demo's entries on the log as published: the
 // projections then know their themes, and the experts' suggestions their
 // entries.
-func (tr territory) publishDemo(t *testing.T) {
+func (tr territory) publishDemo(t *testing.T) { t.Helper(); tr.publish(t, kb.Demo()) }
+
+// publish puts entries on the log as published.
+func (tr territory) publish(t *testing.T, entries []kb.Entry) {
 	t.Helper()
-	for _, e := range kb.Demo() {
+	for _, e := range entries {
 		p := events.KBEntryChanged{Type: events.TypeKBEntryPublished, Entry: e.Wire(), By: "test"}
 		ev, err := tr.kb.Log.Emit(context.Background(), "montclar", "", p)
 		if err != nil {

@@ -30,26 +30,38 @@ type trialCache struct {
 const trialCacheSize = 4
 
 // draftEngine returns the engine of the published knowledge base with the
-// entry's newest version published, and that version.
-func (r *Resolver) draftEngine(ctx context.Context, id string) (*bot.Engine, kb.Entry, error) {
+// entry's newest version published, the engine as it is, and that version.
+// Both are those of the draft's tenant, whose citizens it would answer (the
+// caller's, for a draft of every tenant): the entries of other territories
+// take no part, and show in no trial.
+func (r *Resolver) draftEngine(ctx context.Context, id string) (draftEngine, published *bot.Engine, draft kb.Entry, err error) {
 	draft, ok := r.KB.State.Entry(id)
 	if !ok {
-		return nil, draft, kbError(kb.ErrNoEntry)
+		return nil, nil, draft, kbError(kb.ErrNoEntry)
 	}
 	if !r.KB.Allowed(ctx, draft) {
-		return nil, draft, kbError(kb.ErrOutOfScope)
+		return nil, nil, draft, kbError(kb.ErrOutOfScope)
 	}
+	view := draft.Tenant
+	if view == "" {
+		view = callerTenant(ctx)
+	}
+	published = r.engineFor(view)
 	last, _ := r.KB.State.LastChange(id)
-	published, version := r.KB.State.Published()
-	key := id + "@" + last.EventID + "@" + version
+	all, version := r.KB.State.Published()
+	if view != "" {
+		t, _ := r.Registry.Get(view)
+		all = kb.ForTenant(all, view, t.Parent)
+	}
+	key := id + "@" + last.EventID + "@" + version + "@" + view
 	c := &r.trials
 	c.mu.Lock()
 	defer c.mu.Unlock() // one build at a time: two experts trying the same draft share it
 	if e, ok := c.engines[key]; ok {
-		return e, draft, nil
+		return e, published, draft, nil
 	}
-	entries := make([]kb.Entry, 0, len(published)+1)
-	for _, e := range published {
+	entries := make([]kb.Entry, 0, len(all)+1)
+	for _, e := range all {
 		if e.ID != id {
 			entries = append(entries, e)
 		}
@@ -61,7 +73,7 @@ func (r *Resolver) draftEngine(ctx context.Context, id string) (*bot.Engine, kb.
 	}
 	e, err := r.Engine.Variant(entries, "essai:"+key)
 	if err != nil {
-		return nil, draft, err
+		return nil, nil, draft, err
 	}
 	if c.engines == nil {
 		c.engines = map[string]*bot.Engine{}
@@ -72,7 +84,7 @@ func (r *Resolver) draftEngine(ctx context.Context, id string) (*bot.Engine, kb.
 		delete(c.engines, c.order[0])
 		c.order = c.order[1:]
 	}
-	return e, draft, nil
+	return e, published, draft, nil
 }
 
 // tryReply is a decision as the bot would reply, without any event: trying is
@@ -87,7 +99,7 @@ const collisionWindow = 90 * 24 * time.Hour
 
 // collisions lists what would change entry with the draft published.
 func (r *Resolver) collisions(ctx context.Context, id string) ([]*model.Collision, error) {
-	draftEngine, draft, err := r.draftEngine(ctx, id)
+	draftEngine, published, draft, err := r.draftEngine(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +127,7 @@ func (r *Resolver) collisions(ctx context.Context, id string) ([]*model.Collisio
 	}
 	out := []*model.Collision{}
 	check := func(text, origin string) {
-		before, after := answering(r.Engine.Decide(text, "")), answering(draftEngine.Decide(text, ""))
+		before, after := answering(published.Decide(text, "")), answering(draftEngine.Decide(text, ""))
 		// A phrasing of the draft collides when it does not reach the draft; a
 		// citizen's question when it moves to or away from the draft.
 		moved := idOf(after) != id

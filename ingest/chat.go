@@ -42,6 +42,7 @@ var (
 	ErrNotInCampaign       = errors.New("ingest: not a conversation of a test campaign")
 	ErrUnknownTenant       = errors.New("ingest: no such tenant")
 	ErrOriginNotAllowed    = errors.New("ingest: the calling site may not embed this tenant's widget")
+	ErrCampaignElsewhere   = errors.New("ingest: the test campaign is another territory's")
 	ErrNoDemandes          = errors.New("ingest: demandes are not filed here")
 )
 
@@ -175,6 +176,9 @@ type Start struct {
 	Audience kb.Audience
 	Channel  string
 	Campaign string
+	// CampaignTenant is the tenant of the test campaign: its testers talk to
+	// its assistant or to its members' ("": the platform's campaign, any).
+	CampaignTenant string
 }
 
 // Start opens a conversation with a tenant. A tenant named must be declared,
@@ -183,6 +187,9 @@ type Start struct {
 func (s *Service) Start(ctx context.Context, st Start) (Conversation, error) {
 	tenantID, err := s.tenantOf(st)
 	if err != nil {
+		return Conversation{}, err
+	}
+	if err := s.checkCampaign(st, tenantID); err != nil {
 		return Conversation{}, err
 	}
 	now := s.cfg.Now()
@@ -223,6 +230,19 @@ func (s *Service) tenantOf(st Start) (string, error) {
 		return "", fmt.Errorf("%w: %s for %s", ErrOriginNotAllowed, st.Page.Origin, st.Tenant)
 	}
 	return st.Tenant, nil
+}
+
+// checkCampaign refuses a test campaign's conversation with a tenant outside
+// the campaign's territory: its report would open the entries of a territory
+// not its own.
+func (s *Service) checkCampaign(st Start, tenantID string) error {
+	if st.CampaignTenant == "" || st.CampaignTenant == tenantID {
+		return nil
+	}
+	if s.cfg.Tenants != nil && s.cfg.Tenants.Scope(st.CampaignTenant).Has(tenantID) {
+		return nil
+	}
+	return fmt.Errorf("%w: campaign of %s, conversation with %s", ErrCampaignElsewhere, st.CampaignTenant, tenantID)
 }
 
 func (s *Service) conversation(ctx context.Context, id string) (*conversation, error) {

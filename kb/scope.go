@@ -28,13 +28,16 @@ func InScope(services []string, service string) bool {
 	return s != "" && slices.ContainsFunc(services, func(x string) bool { return foldLabel(x) == s })
 }
 
-// Allowed reports whether the caller of ctx may see an entry: one of the
-// caller's territory (see [Writer.Territory]) or of every tenant (they answer
-// every territory's citizens), and of the caller's services (see
-// [Writer.Scope]). A change also needs the entry's territory to be the
-// caller's (see [Writer.MayChange]).
+// Allowed reports whether the caller of ctx may see an entry: one of every
+// tenant or of a tenant whose entries the caller reads (see [Writer.Reads]),
+// and of the caller's services (see [Writer.Scope]). A change also needs the
+// entry's territory to be the caller's (see [Writer.MayChange]).
 func (w *Writer) Allowed(ctx context.Context, e Entry) bool {
-	return (e.Tenant == "" || w.Territory == nil || w.Territory(ctx, e.Tenant)) &&
+	reads := w.Reads
+	if reads == nil {
+		reads = w.Territory
+	}
+	return (e.Tenant == "" || reads == nil || reads(ctx, e.Tenant)) &&
 		(w.Scope == nil || InScope(w.Scope(ctx), e.Service))
 }
 

@@ -3,6 +3,7 @@ package kb
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/xml"
@@ -467,10 +468,15 @@ func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun 
 			apply[id] = true
 		}
 	}
-	// The rows that change something are checked: an exported base holds
-	// entries of every territory and service, imported back unchanged.
+	// The rows that change something are checked, and so is every row of an
+	// entry the caller does not read: « unchanged » would tell its content.
+	// An exported base holds entries the caller reads but may not change
+	// (every territory's, its intercommunalité's), imported back unchanged.
 	for _, e := range entries {
 		if !apply[e.ID] {
+			if cur, ok := byID[e.ID]; ok && !w.Allowed(ctx, cur) {
+				return ImportPlan{}, &RowError{ID: e.ID, Err: cmp.Or(w.allow(ctx, cur), ErrOutOfTerritory)}
+			}
 			continue
 		}
 		check := []Entry{e}

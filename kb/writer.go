@@ -54,6 +54,10 @@ type Writer struct {
 	// of a tenant ("": an entry of every tenant): every change is checked
 	// against it; nil limits nothing.
 	Territory func(ctx context.Context, tenant string) bool
+	// Reads reports whether the caller of a request may read the entries of
+	// a tenant: those it may change, and those that answer its citizens too
+	// (its intercommunalité's); nil: Territory's.
+	Reads func(ctx context.Context, tenant string) bool
 }
 
 // Draft records a new entry as a draft, with an id made from its question.
@@ -66,7 +70,7 @@ func (w *Writer) Draft(ctx context.Context, e Entry, by string) (Entry, error) {
 		return e, err
 	}
 	if e.ID == "" {
-		e.ID = slug(e.Question)
+		e.ID = slug(e.Question, e.Tenant)
 	}
 	if _, exists := w.State.Entry(e.ID); exists {
 		return e, fmt.Errorf("%w: l'identifiant « %s » est déjà pris", ErrInvalidEntry, e.ID)
@@ -236,8 +240,9 @@ func PublishEntries(ctx context.Context, log Publisher, tenant string, entries [
 }
 
 // slug makes an entry id from a question: lower case, no accents, words joined by
-// underscores, and a short hash so that two similar questions differ.
-func slug(q string) string {
+// underscores, and a short hash (of the question and its tenant) so that two
+// similar questions differ.
+func slug(q, tenant string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(q)) {
 		switch {
@@ -251,6 +256,12 @@ func slug(q string) string {
 			break
 		}
 	}
-	sum := sha1.Sum([]byte(q))
+	key := q
+	if tenant != "" {
+		// Two territories drafting one question get two ids: neither learns
+		// from « already taken » that the other has it.
+		key = tenant + "\x00" + q
+	}
+	sum := sha1.Sum([]byte(key))
 	return strings.Trim(b.String(), "_") + "_" + hex.EncodeToString(sum[:3])
 }

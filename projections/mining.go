@@ -337,9 +337,9 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 			) AS sized
 			ANY LEFT JOIN (SELECT cluster_id, label, demande, noise FROM mining_clusters FINAL) AS l USING cluster_id
 		) AS labelled
-		ANY LEFT JOIN (SELECT cluster_id, entry_id AS covered_by FROM kb_entries FINAL WHERE status = 'published' AND cluster_id != '') AS k USING cluster_id
+		ANY LEFT JOIN (SELECT cluster_id, entry_id AS covered_by FROM kb_entries FINAL WHERE status = 'published' AND cluster_id != '' AND %[7]s) AS k USING cluster_id
 		ORDER BY noise ASC, size DESC, toInt64(size) - toInt64(previous) DESC, cluster_id
-		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit, onlyNew)
+		LIMIT %[5]d`, TimeLit(from), TimeLit(to), TimeLit(prevFrom), where, limit, onlyNew, answeringIn(scope))
 	if err := q.s.Select(ctx, &rows, sql); err != nil {
 		return nil, fmt.Errorf("projections: unanswered clusters: %w", err)
 	}
@@ -584,7 +584,8 @@ func (q *Queries) ClusterDetail(ctx context.Context, scope tenant.Scope, id stri
 		Entry string    `ch:"entry_id"`
 		At    time.Time `ch:"updated_at"`
 	}
-	if err := q.s.Select(ctx, &cov, "SELECT entry_id, updated_at FROM kb_entries FINAL WHERE status = 'published' AND cluster_id = "+Quote(id)); err != nil {
+	if err := q.s.Select(ctx, &cov, "SELECT entry_id, updated_at FROM kb_entries FINAL WHERE status = 'published' AND cluster_id = "+Quote(id)+
+		" AND "+answeringIn(scope)); err != nil {
 		return d, fmt.Errorf("projections: coverage of %s: %w", id, err)
 	}
 	var before, answeredBefore, after int

@@ -97,6 +97,12 @@ func (q *Queries) Record(ctx context.Context, scope tenant.Scope, id string) (Re
 		return r, false, err
 	}
 	conv := "conversation_id = " + Quote(id) + " AND " + in
+	// A group's label is its most typical question, of whichever tenant: only
+	// the platform, which sees every tenant, reads it here.
+	label := "(SELECT cluster_id, label FROM mining_clusters FINAL)"
+	if !scope.All() {
+		label = "(SELECT cluster_id, '' AS label FROM mining_clusters FINAL)"
+	}
 	var starts []RecordStart
 	queries := []struct {
 		dest any
@@ -115,7 +121,7 @@ func (q *Queries) Record(ctx context.Context, scope tenant.Scope, id string) (Re
 				FROM (SELECT utterance_id, at, text, reasons FROM mining_signals FINAL WHERE ` + conv + `) AS s
 				ANY LEFT JOIN (SELECT utterance_id, cluster_id FROM mining_assignments FINAL) AS a USING utterance_id
 			) AS sa
-			ANY LEFT JOIN (SELECT cluster_id, label FROM mining_clusters FINAL) AS l USING cluster_id
+			ANY LEFT JOIN ` + label + ` AS l USING cluster_id
 			ORDER BY utterance_id`},
 	}
 	for _, x := range queries {

@@ -22,3 +22,13 @@ func inScope(s tenant.Scope, col string) (string, error) {
 	}
 	return col + " IN (" + quoteAll(s.IDs()) + ")", nil
 }
+
+// answeringIn is the condition on kb_entries of the entries that answer a
+// scope's citizens (see [tenant.Scope.Answering]): a group covered by another
+// commune's entry is not covered for this one, and says nothing of it.
+func answeringIn(s tenant.Scope) string {
+	if s.All() {
+		return "1"
+	}
+	return "JSONExtractString(entry, 'tenant') IN (" + quoteAll(s.Answering()) + ")"
+}

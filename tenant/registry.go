@@ -128,7 +128,11 @@ func (r *Registry) Scope(of string) Scope {
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return Only(append(r.members(of), of)...)
+	s := Only(append(r.members(of), of)...)
+	if t, ok := r.byID[of]; ok && t.Parent != "" {
+		s.above = []string{t.Parent}
+	}
+	return s
 }
 
 // Check validates a tenant and checks it against the other declared tenants:

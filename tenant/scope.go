@@ -12,8 +12,9 @@ import (
 // what the platform itself reads (the miner, the exports of a platform
 // administrator).
 type Scope struct {
-	all bool
-	ids []string // sorted, distinct
+	all   bool
+	ids   []string // sorted, distinct
+	above []string // the intercommunalités its tenants belong to, not in ids
 }
 
 // Everything is the platform's scope.
@@ -45,6 +46,16 @@ func (s Scope) Has(id string) bool {
 	}
 	_, ok := slices.BinarySearch(s.ids, id)
 	return ok
+}
+
+// Answering returns the tenants whose knowledge base entries answer the
+// scope's citizens: its own, the intercommunalités above them, and "" (the
+// entries of every tenant); nil for the platform's scope, answered by all.
+func (s Scope) Answering() []string {
+	if s.all {
+		return nil
+	}
+	return append(append([]string{""}, s.ids...), s.above...)
 }
 
 // Covers reports whether every tenant of o is in s.

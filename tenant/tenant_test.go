@@ -73,6 +73,17 @@ func TestScopes(t *testing.T) {
 	if !epci.Covers(commune) || commune.Covers(epci) || commune.Covers(tenant.Everything()) || !tenant.Everything().Covers(epci) {
 		t.Error("Covers is wrong")
 	}
+	// A commune is answered by its entries, its intercommunalité's and every
+	// tenant's; not by its neighbour's.
+	for of, want := range map[string][]string{"montclar": {"", "montclar", "cc-val-de-leze"},
+		"cc-val-de-leze": {"", "cc-val-de-leze", "montclar", "saint-aubin-sur-leze"}} {
+		if got := r.Scope(of).Answering(); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+			t.Errorf("Scope(%q).Answering() = %q, want %q", of, got, want)
+		}
+	}
+	if got := tenant.Everything().Answering(); got != nil {
+		t.Errorf("the platform is answered by %q, want every entry (nil)", got)
+	}
 	if got := r.List(r.Scope("cc-val-de-leze")); len(got) != 3 || got[0].ID != "cc-val-de-leze" {
 		t.Errorf("List = %+v, want the EPCI first then its two communes", got)
 	}

@@ -3291,7 +3291,7 @@ type Query {
   accounts: [Account!]! @auth(roles: [ADMIN])
   "The dashboards' live sessions, most recently used first: who is signed in, from where (held by this API process)."
   sessions: [Session!]! @auth(roles: [ADMIN])
-  "The running replay's progress, or the last one's; null when none ran since start."
+  "The running replay's progress, or the last one's; null when none ran since start (the platform's administrators only)."
   replayStatus: ReplayReport @auth(roles: [ADMIN])
   "Every API token (never the tokens themselves)."
   apiTokens: [ApiToken!]! @auth(roles: [ADMIN])
