@@ -3,6 +3,7 @@ package events
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/segmentio/encoding/json"
 )
@@ -52,10 +53,49 @@ func Decode(data []byte) (Envelope, Payload, error) {
 func strict(data []byte, v any) error {
 	rest, err := json.Parse(data, v, json.DisallowUnknownFields)
 	if err != nil {
-		return err
+		return withoutText(err)
 	}
 	if len(rest) > 0 {
 		return errors.New("trailing data after the JSON object")
 	}
 	return nil
+}
+
+// withoutText rewrites a JSON decoding error so that it quotes none of the
+// input, only where it is and what was wrong: the parser quotes the bytes
+// from the bad value on, which may be a citizen's message, and the error goes
+// to the logs and to the dead letters' reason.
+func withoutText(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		return fmt.Errorf("field %q: %s where %s is wanted", te.Field, jsonKind(te.Value), te.Type)
+	case errors.As(err, &se):
+		return fmt.Errorf("malformed JSON at byte %d", se.Offset)
+	}
+	return err
+}
+
+// jsonKind names the kind of a JSON value from its first bytes, as the
+// parser quotes them.
+func jsonKind(v string) string {
+	if raw, err := strconv.Unquote(v); err == nil {
+		v = raw
+	}
+	switch {
+	case v == "":
+		return "nothing"
+	case v[0] == '"':
+		return "a string"
+	case v[0] == '{':
+		return "an object"
+	case v[0] == '[':
+		return "an array"
+	case v[0] == 't' || v[0] == 'f':
+		return "a boolean"
+	case v[0] == 'n':
+		return "null"
+	}
+	return "a number"
 }

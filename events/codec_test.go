@@ -94,3 +94,25 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeErrorsQuoteNoText: an event that does not decode is logged and
+// dead-lettered with its error, which says where and what, and quotes none of
+// the citizen's words around it.
+func TestDecodeErrorsQuoteNoText(t *testing.T) {
+	const words = "rappelez Jean Dupont"
+	envelope := `{"id":"01J0000000000000000000000A","type":"feedback.given","v":1,"at":"2026-11-24T09:00:00Z","conversation_id":"c1","tenant":"t","payload":%s}`
+	for _, tt := range []struct{ payload, want string }{
+		{`{"helpful":1,"comment":"` + words + `"}`, `field "helpful": a number where bool is wanted`},
+		{`{"helpful":"oui","comment":"` + words + `"}`, `field "helpful": a string where bool is wanted`},
+		{`{"helpful":true,"comment":"` + words, "malformed JSON"},
+		{`{"comment":"` + words + `","helpful":tru}`, "malformed JSON"},
+	} {
+		_, _, err := Decode([]byte(strings.Replace(envelope, "%s", tt.payload, 1)))
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Decode(%s) = %v, want an ErrInvalid saying %q", tt.payload, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "Jean") {
+			t.Errorf("Decode(%s): the error quotes the text: %v", tt.payload, err)
+		}
+	}
+}

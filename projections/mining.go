@@ -168,26 +168,42 @@ func (q *Queries) EraseMining(ctx context.Context, ids []string) (bool, error) {
 	found := false
 	for _, chunk := range chunks(ids, 1000) {
 		in := "conversation_id IN (" + quoteAll(chunk) + ")"
-		var rows []struct {
-			UtteranceID string `ch:"utterance_id"`
-			Text        string `ch:"text"`
+		// No citizen's text in a statement: it would make it as long as the
+		// questions (max_query_size), and quote them in its errors.
+		var uids []struct {
+			ID string `ch:"utterance_id"`
 		}
-		if err := q.s.Select(ctx, &rows, "SELECT utterance_id, text FROM mining_signals WHERE "+in); err != nil {
+		if err := q.s.Select(ctx, &uids, "SELECT DISTINCT utterance_id FROM mining_signals WHERE "+in); err != nil {
 			return found, fmt.Errorf("projections: erase mining: %w", err)
 		}
-		if len(rows) == 0 {
+		if len(uids) == 0 {
 			continue
 		}
 		found = true
-		uids, texts := make([]string, len(rows)), make([]string, len(rows))
-		for i, r := range rows {
-			uids[i], texts[i] = r.UtteranceID, r.Text
+		var groups []struct {
+			ID string `ch:"cluster_id"`
 		}
-		for _, stmt := range []string{
-			"ALTER TABLE mining_assignments DELETE WHERE utterance_id IN (" + quoteAll(uids) + ")",
-			"ALTER TABLE mining_clusters DELETE WHERE label IN (" + quoteAll(texts) + ")",
-			"ALTER TABLE mining_signals DELETE WHERE " + in,
-		} {
+		if err := q.s.Select(ctx, &groups, "SELECT DISTINCT cluster_id FROM mining_clusters WHERE label IN (SELECT text FROM mining_signals WHERE "+in+")"); err != nil {
+			return found, fmt.Errorf("projections: erase mining: %w", err)
+		}
+		u := make([]string, len(uids))
+		for i, r := range uids {
+			u[i] = r.ID
+		}
+		g := make([]string, len(groups))
+		for i, r := range groups {
+			g[i] = r.ID
+		}
+		var stmts []string
+		for _, c := range chunks(u, 2000) {
+			stmts = append(stmts, "ALTER TABLE mining_assignments DELETE WHERE utterance_id IN ("+quoteAll(c)+")")
+		}
+		for _, c := range chunks(g, 2000) {
+			// The miner's regrouping, which follows, labels them again.
+			stmts = append(stmts, "ALTER TABLE mining_clusters DELETE WHERE cluster_id IN ("+quoteAll(c)+")")
+		}
+		stmts = append(stmts, "ALTER TABLE mining_signals DELETE WHERE "+in)
+		for _, stmt := range stmts {
 			if err := q.s.Exec(ctx, stmt); err != nil {
 				return found, fmt.Errorf("projections: erase mining: %w", err)
 			}
@@ -366,27 +382,31 @@ func (q *Queries) UnansweredClusters(ctx context.Context, scope tenant.Scope, fr
 // questions as its label: a day's questions shown under another subject's
 // label would hide that they are something else.
 func (q *Queries) labelFromPeriod(ctx context.Context, cs []Cluster, from, to time.Time, where string) error {
-	var labels []string
-	for _, c := range cs {
-		labels = append(labels, c.Label)
-	}
-	if len(labels) == 0 {
+	if len(cs) == 0 {
 		return nil
 	}
-	var asked []struct {
-		Text string `ch:"text"`
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
 	}
-	sql := fmt.Sprintf(`SELECT DISTINCT text FROM mining_signals FINAL
-		WHERE at >= %s AND at < %s AND reasons != '' AND text IN (%s) %s`, TimeLit(from), TimeLit(to), quoteAll(labels), where)
+	// By the groups' ids: the labels themselves, citizens' questions, would
+	// make the statement as long as they are and be quoted in its errors.
+	var asked []struct {
+		ID string `ch:"cluster_id"`
+	}
+	sql := fmt.Sprintf(`SELECT DISTINCT cluster_id
+		FROM (SELECT cluster_id, label AS text FROM mining_clusters FINAL WHERE cluster_id IN (%s)) AS l
+		ANY INNER JOIN (SELECT DISTINCT text FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '' %s) AS s USING text`,
+		quoteAll(ids), TimeLit(from), TimeLit(to), where)
 	if err := q.s.Select(ctx, &asked, sql); err != nil {
 		return fmt.Errorf("projections: unanswered clusters' labels: %w", err)
 	}
 	in := map[string]bool{}
 	for _, a := range asked {
-		in[a.Text] = true
+		in[a.ID] = true
 	}
 	for i := range cs {
-		if !in[cs[i].Label] && len(cs[i].Examples) > 0 {
+		if !in[cs[i].ID] && len(cs[i].Examples) > 0 {
 			cs[i].Label = cs[i].Examples[0]
 		}
 	}

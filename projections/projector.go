@@ -269,6 +269,12 @@ func (p *Projector) prepare(ctx context.Context, msgs []kafka.Message) (*prepare
 	evs := make([]decoded, 0, len(msgs))
 	for _, m := range msgs {
 		env, payload, err := events.Decode(m.Value)
+		if err != nil && env.ConversationID != "" && p.cfg.Erased.Has(env.ConversationID) {
+			// An erased conversation's event is dropped, readable or not: a
+			// dead letter is kept for ever.
+			skippedErased.Inc()
+			continue
+		}
 		if err != nil {
 			p.cfg.Logger.Warn("projector: event sent to the dead-letter topic",
 				slog.String("topic", m.Topic), slog.Int64("offset", m.Offset), slog.Any("error", err))
