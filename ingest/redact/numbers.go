@@ -25,8 +25,8 @@ var (
 
 var (
 	// An e-mail address, with spaces around "@" or the dots of its domain as
-	// some type it.
-	emailAddress = newPattern(`[\p{L}\p{N}._%+\-]+`+sp+`{0,2}@`+sp+`{0,2}[\p{L}\p{N}\-]+(?:(?:\.|`+sp+`\.`+sp+`)[\p{L}\p{N}\-]+)*(?:\.|`+sp+`\.`+sp+`)\p{L}{2,}`,
+	// some type it (a phone's keyboard puts one after a dot).
+	emailAddress = newPattern(`[\p{L}\p{N}._%+\-]+`+sp+`{0,2}@`+sp+`{0,2}[\p{L}\p{N}\-]+(?:`+sp+`{0,2}\.`+sp+`{0,2}[\p{L}\p{N}\-]+)*`+sp+`{0,2}\.`+sp+`{0,2}\p{L}{2,}`,
 		256, localThen("@"), nil).when(func(d *doc) bool { return strings.Contains(d.text, "@") })
 	// An e-mail address spelled to dodge robots: "jean point dupont arobase
 	// gmail point com", "jean.dupont(at)gmail.com", "jean.dupont at gmail.com"

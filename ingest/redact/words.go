@@ -189,6 +189,14 @@ func findAddresses(d *doc, emit func(start, end int)) {
 		if !ok && toks[i].fold == "lieu" && i+1 < len(toks) && toks[i+1].fold == "dit" && blank(toks[i+1].sep) {
 			st, ok, typeEnd = streetType{always: true}, true, i+1
 		}
+		if !ok && (toks[i].fold == "grande" || toks[i].fold == "grand") && i+1 < len(toks) && toks[i+1].fold == "rue" &&
+			(blank(toks[i+1].sep) || elided(toks[i+1].sep)) && !toks[i+1].wall {
+			// « 12 Grande Rue », « Grand'Rue »: a village's main street is
+			// named by its type alone.
+			mainStreet(toks, i, emit)
+			i++
+			continue
+		}
 		if !ok || typeEnd+1 >= len(toks) {
 			continue
 		}
@@ -213,6 +221,22 @@ func findAddresses(d *doc, emit func(start, end int)) {
 			redacted(toks, last)
 			i = last
 		}
+	}
+}
+
+// mainStreet emits the main street at toks[i] (« Grande Rue », two words)
+// with its house number, or when the citizen says they live there.
+func mainStreet(toks []token, i int, emit func(start, end int)) {
+	start, last, numbered := toks[i].start, i+1, false
+	if h := houseNumber(toks, i); h >= 0 {
+		start, numbered = toks[h].start, true
+	}
+	if n := trailingNumber(toks, last+1); n >= 0 {
+		last, numbered = n, true
+	}
+	if numbered || homeCue(toks, i) {
+		emit(start, toks[last].end)
+		redacted(toks, last)
 	}
 }
 
@@ -300,9 +324,19 @@ func houseNumber(toks []token, i int) int {
 }
 
 // trailingNumber returns the index of a house number written after the street's
-// name at toks[k] ("rue des Lilas n°12", "numéro 12"), or -1.
+// name at toks[k] ("rue des Lilas n°12", "numéro 12", "devant le 12"), or -1.
 func trailingNumber(toks []token, k int) int {
 	if k+1 >= len(toks) || toks[k].wall || toks[k+1].wall || !blank(toks[k].sep) && !punct(toks[k].sep, ",") {
+		return -1
+	}
+	if toks[k].fold == "devant" && blank(toks[k+1].sep) {
+		// « rue Pasteur devant le 12 »: the house is named all the same.
+		if f := toks[k+1].fold; (f == "le" || f == "du") && k+2 < len(toks) && blank(toks[k+2].sep) && !toks[k+2].wall {
+			k++
+		}
+		if isHouseNumber(toks[k+1].fold) {
+			return k + 1
+		}
 		return -1
 	}
 	n := toks[k+1]
@@ -354,6 +388,10 @@ func homeCue(toks []token, i int) bool {
 }
 
 func isHouseNumber(f string) bool {
+	// A range of numbers, « 12-14 rue Pasteur », is one house.
+	if a, b, ok := strings.Cut(f, "-"); ok {
+		return isHouseNumber(a) && isHouseNumber(b)
+	}
 	n := 0
 	for n < len(f) && n < 5 && f[n] >= '0' && f[n] <= '9' {
 		n++
@@ -515,12 +553,24 @@ func nameCue(toks []token, i int) cue {
 		if plain && before(1) == "me" {
 			return anyCase
 		}
-	case p == "nom" || p == "prenom" || p == "prenoms" || p == "famille" && before(1) == "de" && before(2) == "nom":
+	case p == "nom" || p == "prenom" || p == "prenoms" || nameOf(before, 0) > 0:
 		if colon {
 			return anyCase
 		}
 		if plain {
 			return capitals
+		}
+	case p == "nee" || p == "ne" && before(1) == "suis":
+		// « Marie Dupont, née Martin », « je suis née Martin ».
+		if plain {
+			if before(1) == "suis" {
+				return anyCase
+			}
+			return capitals
+		}
+	case p == "est" && (nameOf(before, 1) > 0 || before(1) == "c" && nameOf(before, 2) > 0):
+		if plain {
+			return anyCase
 		}
 	case p == "est" && (before(1) == "nom" || before(1) == "prenom" ||
 		before(1) == "c" && (before(2) == "nom" || before(2) == "prenom" || before(2) == "moi")):
@@ -548,25 +598,54 @@ func nameCue(toks []token, i int) cue {
 	return noCue
 }
 
+// nameOf returns how many words from before(n) back name a kind of family
+// name: « nom de famille », « nom de jeune fille », « nom de naissance »,
+// « nom d'usage », « nom d'épouse », « nom marital »; 0 if none.
+func nameOf(before func(int) string, n int) int {
+	switch before(n) {
+	case "famille", "naissance":
+		if before(n+1) == "de" && before(n+2) == "nom" {
+			return 3
+		}
+	case "fille":
+		if before(n+1) == "jeune" && before(n+2) == "de" && before(n+3) == "nom" {
+			return 4
+		}
+	case "usage", "epouse":
+		if before(n+1) == "d" && before(n+2) == "nom" {
+			return 3
+		}
+	case "marital":
+		if before(n+1) == "nom" {
+			return 2
+		}
+	}
+	return 0
+}
+
 // nameWords reads a name from toks[k] as c allows, and returns its last token,
 // or -1.
 func nameWords(toks []token, k int, c cue) int {
 	// No bound on capitalised words: a name followed by another would be
 	// found again on the redacted text ("[NOM] Marie").
 	last, lower := -1, 0
+	// After « je m'appelle », a capitalised word that is also a common word is
+	// a surname all the same: « Paul Dimanche », « Marie Bon ».
+	surname := func(t token) bool { return c == anyCase && t.upper && !titles[t.fold] }
 	for j := k; j < len(toks); j++ {
 		t := toks[j]
 		if j > k && (t.wall || !blank(t.sep) && !elided(t.sep) && !(toks[j-1].initial && punct(t.sep, "."))) {
 			break
 		}
-		if t.digit || !t.initial && (stopWords[t.fold] || nameStops[t.fold] || titles[t.fold]) {
+		if t.digit || !t.initial && !surname(t) && (stopWords[t.fold] || nameStops[t.fold] || titles[t.fold]) {
 			break
 		}
 		switch {
-		case particles[t.fold]:
-			// "Jean de La Fontaine", "M. Le Pen", never "Monsieur le Maire".
-			if j+1 >= len(toks) || !toks[j+1].upper || !blank(toks[j+1].sep) && !elided(toks[j+1].sep) ||
-				stopWords[toks[j+1].fold] || nameStops[toks[j+1].fold] || titles[toks[j+1].fold] {
+		case particles[t.fold] && !surname(t):
+			// "Jean de La Fontaine", "M. Le Pen", never "Monsieur le Maire";
+			// "Bruno Le Maire" after « je m'appelle ».
+			if n := j + 1; n >= len(toks) || !toks[n].upper || !blank(toks[n].sep) && !elided(toks[n].sep) ||
+				!surname(toks[n]) && (stopWords[toks[n].fold] || nameStops[toks[n].fold] || titles[toks[n].fold]) {
 				return last
 			}
 			continue
