@@ -110,9 +110,12 @@ type SuggestionReviewed struct {
 	SuggestionID string `json:"suggestion_id"`
 	Kind         string `json:"kind"` // alternative or negative
 	EntryID      string `json:"entry_id"`
-	Text         string `json:"text"`    // the phrasing reviewed
-	Verdict      string `json:"verdict"` // accepted or rejected
-	By           string `json:"by"`
+	// Text was the phrasing reviewed; no longer written: a citizen's words on
+	// the knowledge base's topic, kept for ever, that no erasure reaches (the
+	// suggestion's id says which). Kept to read the events that have it.
+	Text    string `json:"text,omitempty"`
+	Verdict string `json:"verdict"` // accepted or rejected
+	By      string `json:"by"`
 }
 
 // KBEntryChanged carries one knowledge base entry at a step of its lifecycle;

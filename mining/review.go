@@ -129,7 +129,7 @@ func (r *Reviewer) Reject(ctx context.Context, scope tenant.Scope, id, by string
 
 func (r *Reviewer) record(ctx context.Context, s Suggestion, verdict, by string) error {
 	if _, err := r.KB.Log.Emit(ctx, r.KB.Tenant, "", events.SuggestionReviewed{SuggestionID: s.ID, Kind: s.Kind,
-		EntryID: s.EntryID, Text: s.Text, Verdict: verdict, By: by}); err != nil {
+		EntryID: s.EntryID, Verdict: verdict, By: by}); err != nil {
 		return err
 	}
 	// Until the projector has the verdict, this process remembers it, so that

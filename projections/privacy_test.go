@@ -146,3 +146,25 @@ func TestDecodeErrorLogsNoText(t *testing.T) {
 		t.Errorf("dead letters' reasons %q: want one, quoting no text", dl.reasons)
 	}
 }
+
+// TestSuggestionVerdictKeepsNoText: an expert's verdict on a suggestion keeps
+// its id and verdict, not the citizen's phrasing (the knowledge base's topic
+// and suggestion_reviews are kept for ever, out of erasure's reach), even
+// from an event written when the phrasing travelled with it.
+func TestSuggestionVerdictKeepsNoText(t *testing.T) {
+	s := sharedChDB(t)
+	reset(t, "chdb", s)
+	at := time.Now().UTC().Truncate(time.Second)
+	projectAll(t, s, []events.Envelope{mustEvent(t, "", at, events.SuggestionReviewed{SuggestionID: "s1", Kind: "alternative",
+		EntryID: "cantine", Text: "mon fils Lucas est handicapé", Verdict: "rejected", By: "expert"})})
+	var rows []struct {
+		Text    string `ch:"text"`
+		Verdict string `ch:"verdict"`
+	}
+	if err := s.Select(context.Background(), &rows, "SELECT text, verdict FROM suggestion_reviews FINAL"); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Verdict != "rejected" || rows[0].Text != "" {
+		t.Errorf("suggestion_reviews = %+v, want the verdict alone", rows)
+	}
+}

@@ -68,7 +68,9 @@ func (b Batch) Project(e events.Envelope, p events.Payload) {
 	case *events.SuggestionChosen:
 		b.Add("suggestion_choices", e.ID, e.ConversationID, e.Tenant, e.At, p.UtteranceID, p.Text, p.EntryID, p.ChoiceID)
 	case *events.SuggestionReviewed:
-		b.Add("suggestion_reviews", e.ID, p.SuggestionID, p.Kind, p.EntryID, p.Text, p.Verdict, p.By, e.At)
+		// The phrasing is not kept: the suggestion's id is enough (see
+		// events.SuggestionReviewed).
+		b.Add("suggestion_reviews", e.ID, p.SuggestionID, p.Kind, p.EntryID, "", p.Verdict, p.By, e.At)
 	case *events.KBEntryChanged:
 		if p.Pending {
 			break // the published version stays the entry's row until the new one is published
