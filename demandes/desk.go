@@ -539,7 +539,14 @@ func (d *Desk) apply(env events.Envelope, p events.Payload) {
 		}
 	case *events.DemandeContactErased:
 		if dm, ok := d.byCode[p.TrackingCode]; ok {
+			// With its key go the citizen's own words (the description, even
+			// redacted) and what agents wrote about the citizen; its kind,
+			// street, status and dates stay, as the figures count them.
 			dm.Erased, dm.Sealed, dm.HasContact = true, "", false
+			dm.Description, dm.Message, dm.Note = "", "", ""
+			for i := range dm.History {
+				dm.History[i].Message, dm.History[i].Note = "", ""
+			}
 			dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: dm.Status, Note: p.Reason, By: p.By})
 		}
 	}

@@ -1,0 +1,61 @@
+package demandes
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
+)
+
+type nopPublisher struct{ evs []events.Envelope }
+
+func (p *nopPublisher) Publish(_ context.Context, evs ...events.Envelope) error {
+	p.evs = append(p.evs, evs...)
+	return nil
+}
+
+// TestErasureTakesTheCitizensWords: erasing a conversation destroys its
+// demande's key, and with it the description (redacted, which may still say
+// what redaction missed) and what agents wrote, in every desk; the kind and
+// the status stay.
+func TestErasureTakesTheCitizensWords(t *testing.T) {
+	desk := deskOn(t, t.TempDir(), &nopPublisher{})
+	ctx := context.Background()
+	conv := events.NewID(time.Now())
+	dm, err := desk.File(ctx, Form{ConversationID: conv, Kind: "voirie", Address: "12 rue des Lilas", Contact: "a@exemple.fr",
+		Description: "Trou devant chez moi, mon nom de jeune fille est Martin et je suis en fauteuil roulant"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, "EN_COURS", "Une équipe passe lundi.",
+		"rappelée, en fauteuil", nil, "agent"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := desk.Case(tenant.Everything(), dm.Code); !strings.Contains(got.Description, "fauteuil") || got.Note == "" {
+		t.Fatalf("before erasure the desk lacks the description or the note: %+v", got)
+	}
+	if err := desk.EraseConversation(ctx, conv, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := desk.Case(tenant.Everything(), dm.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Erased {
+		t.Fatalf("not erased: %+v", got)
+	}
+	if strings.Contains(got.Description, "fauteuil") || strings.Contains(got.Description, "Martin") {
+		t.Errorf("after eraseConversation the desk still holds the citizen's words: %q", got.Description)
+	}
+	for _, c := range append(got.History, Change{Message: got.Message, Note: got.Note}) {
+		if strings.Contains(c.Message+c.Note, "fauteuil") || strings.Contains(c.Message, "lundi") {
+			t.Errorf("after eraseConversation the desk still holds what agents wrote: %q / %q", c.Message, c.Note)
+		}
+	}
+	if got.Kind != "voirie" || got.Status != "EN_COURS" {
+		t.Errorf("after eraseConversation the demande is %s, %s: want its kind and status kept", got.Kind, got.Status)
+	}
+}
