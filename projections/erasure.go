@@ -116,6 +116,12 @@ func (p *Projector) erase(ctx context.Context, ids []string) error {
 // projection table that holds some, and returns those tables and the hours of
 // usage_hourly to recompute once they are done.
 func submitErasure(ctx context.Context, s Store, ids []string) ([]string, []time.Time, error) {
+	return submitErasureIn(ctx, s, ids, "")
+}
+
+// submitErasureIn is submitErasure on the tables named with suffix (a replay's
+// fresh ones).
+func submitErasureIn(ctx context.Context, s Store, ids []string, suffix string) ([]string, []time.Time, error) {
 	var tables []string
 	var hours []time.Time
 	for _, chunk := range chunks(ids, 1000) {
@@ -123,13 +129,14 @@ func submitErasure(ctx context.Context, s Store, ids []string) ([]string, []time
 		var hs []struct {
 			Hour time.Time `ch:"hour"`
 		}
-		if err := s.Select(ctx, &hs, "SELECT DISTINCT toStartOfHour(at) AS hour FROM decisions WHERE "+in); err != nil {
+		if err := s.Select(ctx, &hs, "SELECT DISTINCT toStartOfHour(at) AS hour FROM decisions"+suffix+" WHERE "+in); err != nil {
 			return nil, nil, fmt.Errorf("projections: erase: hours: %w", err)
 		}
 		for _, h := range hs {
 			hours = append(hours, h.Hour.UTC())
 		}
 		for _, t := range erasedTables {
+			t += suffix
 			n, err := count(ctx, s, t, in)
 			if err != nil {
 				return nil, nil, fmt.Errorf("projections: erase: %w", err)
@@ -150,10 +157,10 @@ func submitErasure(ctx context.Context, s Store, ids []string) ([]string, []time
 		for i, h := range hours {
 			lits[i] = TimeLit(h)
 		}
-		if err := s.Exec(ctx, "ALTER TABLE usage_hourly DELETE WHERE hour IN ("+strings.Join(lits, ", ")+")"); err != nil {
+		if err := s.Exec(ctx, "ALTER TABLE usage_hourly"+suffix+" DELETE WHERE hour IN ("+strings.Join(lits, ", ")+")"); err != nil {
 			return nil, nil, fmt.Errorf("projections: erase from usage_hourly: %w", err)
 		}
-		tables = append(tables, "usage_hourly")
+		tables = append(tables, "usage_hourly"+suffix)
 	}
 	return tables, hours, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/tenant"
 )
@@ -166,5 +167,47 @@ func TestSuggestionVerdictKeepsNoText(t *testing.T) {
 	}
 	if len(rows) != 1 || rows[0].Verdict != "rejected" || rows[0].Text != "" {
 		t.Errorf("suggestion_reviews = %+v, want the verdict alone", rows)
+	}
+}
+
+// TestStandaloneReplayKeepsALateErasure: `parvis replay --kafka --clickhouse`
+// replays with no projector of its own: a conversation erased while it runs
+// is deleted from the live tables by the live projector, then must not come
+// back when the replay swaps its tables in.
+func TestStandaloneReplayKeepsALateErasure(t *testing.T) {
+	s := sharedChDB(t)
+	reset(t, "chdb", s)
+	addr, pub := eventlogtest.Start(t)
+	ctx := context.Background()
+	at := time.Now().UTC().Truncate(time.Second)
+	evs := conversationEvents(t, 2, 2, at)
+	if err := pub.Publish(ctx, evs...); err != nil {
+		t.Fatal(err)
+	}
+	projectAll(t, s, evs) // what the live projector has projected
+	once := false
+	_, err := Replay(ctx, s, []string{addr}, nil, nil, func(ReplayReport) {
+		if once {
+			return
+		}
+		once = true
+		// The administrator erases conv-001 now; the live projector deletes it.
+		if _, err := pub.Emit(ctx, "montclar", "", events.ConversationErased{ConversationID: "conv-001", By: "admin"}); err != nil {
+			t.Error(err)
+		}
+		live := NewErasures()
+		live.Add("conv-001")
+		if err := NewProjector(ProjectorConfig{Erased: live}, s, nil).erase(ctx, []string{"conv-001"}); err != nil {
+			t.Error(err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rowsOf(t, s, "conversation_id = 'conv-001'", "messages")["messages"]; n != 0 {
+		t.Errorf("after the replay the erased conversation is back: %d messages", n)
+	}
+	if n := rowsOf(t, s, "conversation_id = 'conv-000'", "messages")["messages"]; n == 0 {
+		t.Error("after the replay the other conversation is gone")
 	}
 }

@@ -55,15 +55,41 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	if p != nil && p.cfg.Erased != nil {
 		erased = p.cfg.Erased
 	}
-	for _, topic := range []string{events.TopicAudit, events.TopicConversations, events.TopicKB, events.TopicDemandes} {
+	replay := func(topic string, rep *ReplayReport, progress func(ReplayReport)) error {
 		parts, err := partitions(ctx, brokers, topic)
 		if err != nil {
-			return rep, err
+			return err
 		}
 		for _, part := range parts {
-			if err := replayPartition(ctx, s, brokers, topic, part, erased, &rep, progress); err != nil {
-				return rep, err
+			if err := replayPartition(ctx, s, brokers, topic, part, erased, rep, progress); err != nil {
+				return err
 			}
+		}
+		return nil
+	}
+	if err := replay(events.TopicAudit, &rep, progress); err != nil {
+		return rep, err
+	}
+	_, known, _ := erased.Since(0)
+	for _, topic := range []string{events.TopicConversations, events.TopicKB, events.TopicDemandes} {
+		if err := replay(topic, &rep, progress); err != nil {
+			return rep, err
+		}
+	}
+	// The audit log again: a conversation erased while the others were read,
+	// already in the fresh tables, is deleted from them before they are
+	// swapped in (a projector running meanwhile deletes it from the old ones
+	// only). Its events are counted once.
+	if err := replay(events.TopicAudit, &ReplayReport{}, nil); err != nil {
+		return rep, err
+	}
+	if late, _, _ := erased.Since(known); len(late) > 0 {
+		tables, _, err := submitErasureIn(ctx, s, late, replaySuffix)
+		if err == nil {
+			err = waitMutations(ctx, s, tables)
+		}
+		if err != nil {
+			return rep, err
 		}
 	}
 	if err := RollUpAll(ctx, s, replaySuffix); err != nil {
