@@ -246,7 +246,11 @@ func (d *Desk) Update(ctx context.Context, scope tenant.Scope, code string, stat
 	if utf8.RuneCountInString(message) > MaxMessage || utf8.RuneCountInString(note) > MaxMessage {
 		return Demande{}, ErrTooLong
 	}
-	p := events.DemandeStatusChanged{TrackingCode: cur.Code, Status: string(status), Message: message, Note: note, Assignee: cur.Assignee, By: by}
+	sealed, err := d.sealWords(cur.Code, Words{Message: message, Note: note})
+	if err != nil {
+		return Demande{}, err
+	}
+	p := events.DemandeStatusChanged{TrackingCode: cur.Code, Status: string(status), Sealed: sealed, Assignee: cur.Assignee, By: by}
 	if assignee != nil {
 		p.Assignee = clean(*assignee)
 	}
@@ -334,7 +338,36 @@ func (d *Desk) Personal(code string) (Personal, error) {
 	if err != nil {
 		return Personal{}, err
 	}
-	return open(key, cur.Code, cur.Sealed)
+	var p Personal
+	return p, open(key, cur.Code, cur.Sealed, &p)
+}
+
+// sealWords seals an agent's message and note on a demande with its key; a
+// demande whose key is gone takes neither (ErrErased).
+func (d *Desk) sealWords(code string, w Words) (string, error) {
+	if w == (Words{}) {
+		return "", nil
+	}
+	key, err := d.cfg.Keys.Get(code)
+	if err != nil {
+		return "", err
+	}
+	return seal(key, code, w)
+}
+
+// openWords returns what an agent wrote on a demande: sealed, while its key is
+// there; in clear, from events written before they were sealed.
+func (d *Desk) openWords(p *events.DemandeStatusChanged) Words {
+	if p.Sealed == "" {
+		return Words{Message: p.Message, Note: p.Note}
+	}
+	var w Words
+	if key, err := d.cfg.Keys.Get(p.TrackingCode); err == nil {
+		if err := open(key, p.TrackingCode, p.Sealed, &w); err != nil {
+			d.cfg.Logger.Warn("demandes: an agent's words do not open", slog.String("code", p.TrackingCode), slog.Any("error", err))
+		}
+	}
+	return w
 }
 
 // Track reads a tracking code as a citizen typed it and returns its demande:
@@ -517,13 +550,14 @@ func (d *Desk) apply(env events.Envelope, p events.Payload) {
 			dm.ClosedAt = time.Time{}
 		}
 		dm.Status, dm.UpdatedAt, dm.Assignee = st, env.At, p.Assignee
-		if p.Message != "" {
-			dm.Message = p.Message
+		w := d.openWords(p)
+		if w.Message != "" {
+			dm.Message = w.Message
 		}
-		if p.Note != "" {
-			dm.Note = p.Note
+		if w.Note != "" {
+			dm.Note = w.Note
 		}
-		dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: st, Message: p.Message, Note: p.Note, Assignee: p.Assignee, By: p.By})
+		dm.History = append(dm.History, Change{At: env.At, Type: env.Type, Status: st, Message: w.Message, Note: w.Note, Assignee: p.Assignee, By: p.By})
 	case *events.DemandeDelivered:
 		if dm, ok := d.byCode[p.TrackingCode]; ok {
 			dm.Delivery = Delivery{Connector: p.Connector, RemoteID: p.RemoteID, URL: p.URL, Attempts: p.Attempts, Delivered: true}

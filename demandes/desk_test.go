@@ -187,7 +187,7 @@ func TestCryptoShredding(t *testing.T) {
 		t.Fatal(err)
 	}
 	key, _ := desk.cfg.Keys.Get(other.Code)
-	if _, err := open(key, dm.Code, again.byCode[dm.Code].Sealed); err == nil {
+	if err := open(key, dm.Code, again.byCode[dm.Code].Sealed, &Personal{}); err == nil {
 		t.Error("a sealed part opens with another key")
 	}
 }

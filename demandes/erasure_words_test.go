@@ -2,6 +2,7 @@ package demandes
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -57,5 +58,47 @@ func TestErasureTakesTheCitizensWords(t *testing.T) {
 	}
 	if got.Kind != "voirie" || got.Status != "EN_COURS" {
 		t.Errorf("after eraseConversation the demande is %s, %s: want its kind and status kept", got.Kind, got.Status)
+	}
+}
+
+// TestAgentsWordsAreSealed: what an agent writes on a demande (« rappelé Mme
+// Martin au 06… ») travels sealed with the demande's key on parvis.demandes,
+// kept for ever, and reads back in every desk that follows the log while the
+// key is there; erased with the key, and refused after.
+func TestAgentsWordsAreSealed(t *testing.T) {
+	pub := &nopPublisher{}
+	dir := t.TempDir()
+	desk := deskOn(t, dir, pub)
+	ctx := context.Background()
+	conv := events.NewID(time.Now())
+	dm, err := desk.File(ctx, Form{ConversationID: conv, Kind: "voirie", Description: "Trou dans la chaussée", Address: "12 rue des Lilas", Contact: "06 12 34 56 78"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, "EN_COURS", "Bonjour Mme Martin, une équipe passe lundi.",
+		"rappelé Mme Martin au 06 12 34 56 78", nil, "agent"); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range pub.evs {
+		if strings.Contains(string(e.Payload), "Martin") {
+			t.Errorf("%s on parvis.demandes holds what the agent wrote in clear: %s", e.Type, e.Payload)
+		}
+	}
+	follower := deskOn(t, dir, &nopPublisher{})
+	for _, e := range pub.evs {
+		follower.applyEvent(e)
+	}
+	if got, _ := follower.Case(tenant.Everything(), dm.Code); got.Message != "Bonjour Mme Martin, une équipe passe lundi." ||
+		got.Note != "rappelé Mme Martin au 06 12 34 56 78" {
+		t.Errorf("a desk following the log reads message %q, note %q", got.Message, got.Note)
+	}
+	if err := desk.EraseConversation(ctx, conv, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, "TRAITEE", "C'est réparé.", "", nil, "agent"); !errors.Is(err, ErrErased) {
+		t.Errorf("a message on an erased demande: %v, want ErrErased", err)
+	}
+	if got, err := desk.Update(ctx, tenant.Everything(), dm.Code, "TRAITEE", "", "", nil, "agent"); err != nil || got.Status != "TRAITEE" {
+		t.Errorf("closing an erased demande: %v, %v", got.Status, err)
 	}
 }

@@ -147,9 +147,17 @@ func (s *KeyStore) syncDir() error {
 	return d.Sync()
 }
 
-// seal encrypts the personal part of a demande with its key.
-func seal(key []byte, code string, p Personal) (string, error) {
-	plain, err := json.Marshal(p)
+// Words are what an agent writes on a demande, sealed like its personal part
+// (see events.DemandeStatusChanged).
+type Words struct {
+	Message string `json:"message,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
+// seal encrypts a part of a demande (its [Personal] part, an agent's [Words])
+// with its key.
+func seal(key []byte, code string, v any) (string, error) {
+	plain, err := json.Marshal(v)
 	if err != nil {
 		return "", err
 	}
@@ -162,25 +170,24 @@ func seal(key []byte, code string, p Personal) (string, error) {
 	return base64.StdEncoding.EncodeToString(gcm.Seal(nonce, nonce, plain, []byte(code))), nil
 }
 
-// open decrypts a sealed part.
-func open(key []byte, code, sealed string) (Personal, error) {
-	var p Personal
+// open decrypts a sealed part into v.
+func open(key []byte, code, sealed string, v any) error {
 	raw, err := base64.StdEncoding.DecodeString(sealed)
 	if err != nil {
-		return p, fmt.Errorf("demandes: sealed part of %s: %w", code, err)
+		return fmt.Errorf("demandes: sealed part of %s: %w", code, err)
 	}
 	gcm, err := newGCM(key)
 	if err != nil {
-		return p, err
+		return err
 	}
 	if len(raw) < gcm.NonceSize() {
-		return p, fmt.Errorf("demandes: sealed part of %s is too short", code)
+		return fmt.Errorf("demandes: sealed part of %s is too short", code)
 	}
 	plain, err := gcm.Open(nil, raw[:gcm.NonceSize()], raw[gcm.NonceSize():], []byte(code))
 	if err != nil {
-		return p, fmt.Errorf("demandes: sealed part of %s: %w", code, err)
+		return fmt.Errorf("demandes: sealed part of %s: %w", code, err)
 	}
-	return p, json.Unmarshal(plain, &p)
+	return json.Unmarshal(plain, v)
 }
 
 func newGCM(key []byte) (cipher.AEAD, error) {

@@ -41,10 +41,13 @@ type DemandeFiled struct {
 type DemandeStatusChanged struct {
 	TrackingCode string `json:"tracking_code"`
 	Status       string `json:"status"`
-	Message      string `json:"message,omitempty"`
-	Note         string `json:"note,omitempty"`
+	Message      string `json:"message,omitempty"` // in clear: events written before Sealed
+	Note         string `json:"note,omitempty"`    // in clear: events written before Sealed
 	Assignee     string `json:"assignee,omitempty"`
 	By           string `json:"by"`
+	// Sealed holds the message and the note encrypted with the demande's key,
+	// as its personal part: what agents write about a citizen goes with it.
+	Sealed string `json:"sealed,omitempty"`
 }
 
 // DemandeDelivered records that a service platform took the demande.

@@ -32,6 +32,8 @@ func demandeError(err error) error {
 		return badInput("Statut inconnu : RECUE, EN_COURS, TRAITEE ou REJETEE.")
 	case errors.Is(err, demandes.ErrTooLong):
 		return badInput(fmt.Sprintf("Le message ou la note est trop long : %d caractères au plus.", demandes.MaxMessage))
+	case errors.Is(err, demandes.ErrErased):
+		return badInput("Les données personnelles de cette demande sont effacées : changez son statut sans message ni note.")
 	case errors.Is(err, ingest.ErrNoDemandes):
 		return errNoDesk
 	}
