@@ -90,7 +90,11 @@ type Config struct {
 	ConversationRate int
 	// Desk files and follows demandes; nil: the chat neither proposes nor
 	// tracks them.
-	Desk   *demandes.Desk
+	Desk *demandes.Desk
+	// Erased tells the conversations an administrator erased: a message, a
+	// choice or a rating to one is refused as to an unknown conversation, and
+	// what this process held of it goes. nil: none.
+	Erased interface{ Has(id string) bool }
 	Logger *slog.Logger
 	// Now is the clock the events are dated by; time.Now when nil. The demo
 	// town's history sets it to write its past through this very path.
@@ -246,6 +250,12 @@ func (s *Service) checkCampaign(st Start, tenantID string) error {
 }
 
 func (s *Service) conversation(ctx context.Context, id string) (*conversation, error) {
+	if s.cfg.Erased != nil && s.cfg.Erased.Has(id) {
+		s.mu.Lock()
+		delete(s.convs, id)
+		s.mu.Unlock()
+		return nil, ErrUnknownConversation
+	}
 	s.mu.Lock()
 	c, ok := s.convs[id]
 	s.mu.Unlock()

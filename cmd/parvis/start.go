@@ -276,7 +276,7 @@ func (s *server) startChat(ctx context.Context) error {
 	}
 	peers.Follow(tail)
 	s.chat = ingest.NewService(ingest.Config{Tenant: s.cfg.Tenant, Tenants: s.tenants, Engines: s.engines, MaxRunes: s.cfg.MaxMessage,
-		ConversationRate: perConversation, Peers: peers, Desk: s.desk, Logger: s.log}, s.engine, s.pub, s.queries)
+		ConversationRate: perConversation, Peers: peers, Desk: s.desk, Erased: s.erasures, Logger: s.log}, s.engine, s.pub, s.queries)
 	s.wg.Go(func() { s.chat.RunJanitor(ctx) })
 	return nil
 }
