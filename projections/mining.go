@@ -170,29 +170,17 @@ func (q *Queries) EraseMining(ctx context.Context, ids []string) (bool, error) {
 		in := "conversation_id IN (" + quoteAll(chunk) + ")"
 		// No citizen's text in a statement: it would make it as long as the
 		// questions (max_query_size), and quote them in its errors.
-		var uids []struct {
-			ID string `ch:"utterance_id"`
-		}
-		if err := q.s.Select(ctx, &uids, "SELECT DISTINCT utterance_id FROM mining_signals WHERE "+in); err != nil {
+		u, err := column(ctx, q.s, "SELECT DISTINCT utterance_id AS v FROM mining_signals WHERE "+in)
+		if err != nil {
 			return found, fmt.Errorf("projections: erase mining: %w", err)
 		}
-		if len(uids) == 0 {
+		if len(u) == 0 {
 			continue
 		}
 		found = true
-		var groups []struct {
-			ID string `ch:"cluster_id"`
-		}
-		if err := q.s.Select(ctx, &groups, "SELECT DISTINCT cluster_id FROM mining_clusters WHERE label IN (SELECT text FROM mining_signals WHERE "+in+")"); err != nil {
+		g, err := column(ctx, q.s, "SELECT DISTINCT cluster_id AS v FROM mining_clusters WHERE label IN (SELECT text FROM mining_signals WHERE "+in+")")
+		if err != nil {
 			return found, fmt.Errorf("projections: erase mining: %w", err)
-		}
-		u := make([]string, len(uids))
-		for i, r := range uids {
-			u[i] = r.ID
-		}
-		g := make([]string, len(groups))
-		for i, r := range groups {
-			g[i] = r.ID
 		}
 		var stmts []string
 		for _, c := range chunks(u, 2000) {
@@ -219,10 +207,8 @@ func (q *Queries) EraseMining(ctx context.Context, ids []string) (bool, error) {
 // regrouping) with their labels: groups whose questions were all erased or
 // expired.
 func (q *Queries) DropClusters(ctx context.Context, keep []string) error {
-	var rows []struct {
-		ID string `ch:"cluster_id"`
-	}
-	if err := q.s.Select(ctx, &rows, "SELECT DISTINCT cluster_id FROM mining_clusters"); err != nil {
+	all, err := column(ctx, q.s, "SELECT DISTINCT cluster_id AS v FROM mining_clusters")
+	if err != nil {
 		return fmt.Errorf("projections: groups: %w", err)
 	}
 	kept := make(map[string]bool, len(keep))
@@ -230,9 +216,9 @@ func (q *Queries) DropClusters(ctx context.Context, keep []string) error {
 		kept[id] = true
 	}
 	var stale []string
-	for _, r := range rows {
-		if !kept[r.ID] {
-			stale = append(stale, r.ID)
+	for _, id := range all {
+		if !kept[id] {
+			stale = append(stale, id)
 		}
 	}
 	for _, chunk := range chunks(stale, 1000) {
@@ -391,19 +377,16 @@ func (q *Queries) labelFromPeriod(ctx context.Context, cs []Cluster, from, to ti
 	}
 	// By the groups' ids: the labels themselves, citizens' questions, would
 	// make the statement as long as they are and be quoted in its errors.
-	var asked []struct {
-		ID string `ch:"cluster_id"`
-	}
-	sql := fmt.Sprintf(`SELECT DISTINCT cluster_id
+	asked, err := column(ctx, q.s, fmt.Sprintf(`SELECT DISTINCT cluster_id AS v
 		FROM (SELECT cluster_id, label AS text FROM mining_clusters FINAL WHERE cluster_id IN (%s)) AS l
 		ANY INNER JOIN (SELECT DISTINCT text FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '' %s) AS s USING text`,
-		quoteAll(ids), TimeLit(from), TimeLit(to), where)
-	if err := q.s.Select(ctx, &asked, sql); err != nil {
+		quoteAll(ids), TimeLit(from), TimeLit(to), where))
+	if err != nil {
 		return fmt.Errorf("projections: unanswered clusters' labels: %w", err)
 	}
 	in := map[string]bool{}
-	for _, a := range asked {
-		in[a.ID] = true
+	for _, id := range asked {
+		in[id] = true
 	}
 	for i := range cs {
 		if !in[cs[i].ID] && len(cs[i].Examples) > 0 {
@@ -545,15 +528,9 @@ func (q *Queries) Themes(ctx context.Context, scope tenant.Scope) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		Theme string `ch:"theme"`
-	}
-	if err := q.s.Select(ctx, &rows, "SELECT theme FROM mining_signals FINAL WHERE theme != '' AND reasons != '' AND "+in+" GROUP BY theme ORDER BY count() DESC, theme"); err != nil {
+	out, err := column(ctx, q.s, "SELECT theme AS v FROM mining_signals FINAL WHERE theme != '' AND reasons != '' AND "+in+" GROUP BY theme ORDER BY count() DESC, theme")
+	if err != nil {
 		return nil, fmt.Errorf("projections: themes: %w", err)
-	}
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.Theme
 	}
 	return out, nil
 }
@@ -639,4 +616,19 @@ func (q *Queries) ClusterDetail(ctx context.Context, scope tenant.Scope, id stri
 		d.AnswerRateAfter = &r
 	}
 	return d, nil
+}
+
+// column runs a query of one String column named v and returns its values.
+func column(ctx context.Context, s Store, sql string) ([]string, error) {
+	var rows []struct {
+		V string `ch:"v"`
+	}
+	if err := s.Select(ctx, &rows, sql); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.V
+	}
+	return out, nil
 }
