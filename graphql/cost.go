@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -27,11 +28,25 @@ const (
 	maxSearch = 200
 )
 
+// pageSize is the size of a page asked for, for its cost: def when not
+// asked; [pageOf] checks it.
 func pageSize(n *int, def int) int {
 	if n == nil {
 		return def
 	}
 	return max(1, *n)
+}
+
+// pageOf returns the size of a page asked for (def when not asked), refusing
+// one below 1 or above most.
+func pageOf(n *int, def, most int) (int, error) {
+	if n == nil {
+		return def, nil
+	}
+	if *n < 1 || *n > most {
+		return 0, badInput(fmt.Sprintf("« first » doit être entre 1 et %d.", most))
+	}
+	return *n, nil
 }
 
 // setCosts gives fields the complexity of what they do, so that the limit is
@@ -52,6 +67,13 @@ func setCosts(c *generated.ComplexityRoot) {
 		return queryCost + child*pageSize(limit, 10)
 	}
 	q.Conversation = func(child int, _ string) int { return queryCost + child }
+	// An export reads seven tables; the coverage three; the studio one (its
+	// entries are in memory: a page of 2,000 is its usual read).
+	q.ExportConversation = func(child int, _ string) int { return 7*queryCost + child }
+	q.KbCoverage = func(child int, _, _ time.Time) int { return 3*queryCost + child }
+	q.KbStudio = func(child int, _, _ *string, _ *model.Audience, _, _ *string, _, _ *bool, _ *int) int {
+		return queryCost + child
+	}
 	q.CampaignReport = func(child int, _ string) int { return queryCost + child }
 	q.UnansweredCluster = func(child int, _ string, _, _ time.Time, _ *string) int { return queryCost + child }
 	q.UnansweredThemes = func(child int, _ *string) int { return queryCost + child }

@@ -122,7 +122,10 @@ func (r *queryResolver) Demandes(ctx context.Context, kind *string, status *mode
 	if status != nil {
 		f.Status = connector.Status(*status)
 	}
-	n := pageSize(first, 200)
+	n, err := pageOf(first, 200, 2000)
+	if err != nil {
+		return nil, err
+	}
 	list, err := r.Desk.List(scope, f)
 	if err != nil {
 		return nil, err

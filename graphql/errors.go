@@ -42,13 +42,23 @@ var (
 func badInput(msg string) error { return &userError{CodeBadUserInput, msg} }
 
 // checkPeriod refuses an empty or reversed period, the argument of every
-// dashboard field.
+// dashboard field, and one outside the years the projections date (their
+// dates stop short of 1970 and 2106: a period beyond would read as empty).
 func checkPeriod(from, to time.Time) error {
-	if !to.After(from) {
+	switch {
+	case !to.After(from):
 		return badInput("La période est vide : « to » doit être après « from ».")
+	case from.Before(firstDay) || to.After(lastDay):
+		return badInput("La période doit tenir entre le 1er janvier 2000 et le 1er janvier 2100.")
 	}
 	return nil
 }
+
+// The first and last instants a period may take.
+var (
+	firstDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastDay  = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // chatError turns an ingest error into a message for the citizen.
 func chatError(err error) error {

@@ -295,10 +295,14 @@ func (r *mutationResolver) EraseConversation(ctx context.Context, id string) (bo
 		// is gone with it.
 		return true, nil
 	}
+	unknown := badInput("Aucune conversation ne porte cet identifiant : rien à effacer (elle a peut-être déjà été effacée, ou a dépassé la durée de conservation).")
+	if !events.ValidID(id) {
+		return false, unknown
+	}
 	if _, held, err := r.Queries.Record(ctx, scope, id); err != nil {
 		return false, err
 	} else if !held {
-		return false, badInput("Aucune conversation ne porte cet identifiant : rien à effacer (elle a peut-être déjà été effacée, ou a dépassé la durée de conservation).")
+		return false, unknown
 	}
 	if err := r.Audit(ctx, events.ConversationErased{ConversationID: id, By: principalName(ctx)}); err != nil {
 		return false, err
@@ -363,8 +367,8 @@ func (r *queryResolver) Overview(ctx context.Context, from time.Time, to time.Ti
 // Conversation is the resolver for the conversation field.
 func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Conversation, error) {
 	scope, err := r.scope(ctx, nil)
-	if err != nil {
-		return nil, err
+	if err != nil || !events.ValidID(id) {
+		return nil, err // an id of no conversation: none
 	}
 	msgs, ok, err := r.Queries.Conversation(ctx, scope, id)
 	if err != nil || !ok {
@@ -696,13 +700,17 @@ func (r *queryResolver) KbSuggestions(ctx context.Context, entryID *string, kind
 	if err != nil {
 		return nil, err
 	}
+	n, err := pageOf(first, 50, 500)
+	if err != nil {
+		return nil, err
+	}
 	all, err := r.Suggestions.List(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
 	out := []*model.KbSuggestion{}
 	for _, s := range all {
-		if len(out) == pageSize(first, 50) {
+		if len(out) == n {
 			break
 		}
 		if (entryID != nil && s.EntryID != *entryID) || (kind != nil && !strings.EqualFold(string(*kind), s.Kind)) {
@@ -724,7 +732,7 @@ func (r *queryResolver) ExportConversation(ctx context.Context, id string) (stri
 	if err != nil {
 		return "", err
 	}
-	if r.Erasures.Has(id) {
+	if !events.ValidID(id) || r.Erasures.Has(id) {
 		return "", nothing
 	}
 	rec, held, err := r.Queries.Record(ctx, scope, id)

@@ -40,9 +40,9 @@ func (r *mutationResolver) ImportKb(ctx context.Context, file string, filename s
 
 // KbStudio is the resolver for the kbStudio field.
 func (r *queryResolver) KbStudio(ctx context.Context, search *string, service *string, audience *model.Audience, source *string, status *string, stale *bool, leastHelpful *bool, first *int) ([]*model.StudioEntry, error) {
-	n := pageSize(first, 200)
-	if n < 0 || n > 2000 {
-		return nil, badInput("« first » doit être entre 0 et 2000.")
+	n, err := pageOf(first, 200, 2000)
+	if err != nil {
+		return nil, err
 	}
 	if search != nil && utf8.RuneCountInString(*search) > maxSearch {
 		return nil, badInput(fmt.Sprintf("La recherche est trop longue : %d caractères au plus.", maxSearch))

@@ -20,6 +20,7 @@ var (
 	reUnknownArg   = regexp.MustCompile(`^Unknown argument "(\w+)" on field "([\w.]+)"\.$`)
 	reDidYouMean   = regexp.MustCompile(` Did you mean (.+)\?$`)
 	reMissingArg   = regexp.MustCompile(`^Field "(\w+)" argument "(\w+)" of type "([^"]+)" is required, but it was not provided\.$`)
+	reScalar       = regexp.MustCompile(`^(Int|Float|String|Boolean|ID) cannot represent`)
 )
 
 // validationFrench rewrites validation messages in French; enums holds the
@@ -41,18 +42,22 @@ func enumsOf(s *ast.Schema) validationFrench {
 
 // say returns msg in French when it is one of the known mistakes, else msg.
 func (enums validationFrench) say(msg string) string {
+	// « Did you mean "search"? » ends the messages of a misspelt name or
+	// enum value.
+	hint, whole := " Vérifiez son orthographe.", msg
+	if m := reDidYouMean.FindStringSubmatchIndex(msg); m != nil {
+		names := strings.NewReplacer(`"`, "", " or ", " ou ", "the enum value ", "").Replace(msg[m[2]:m[3]])
+		hint = " Vouliez-vous dire " + names + " ?"
+		msg = msg[:m[0]]
+	}
 	if m := reEnumLiteral.FindStringSubmatch(msg); m != nil && enums[m[2]] != nil {
 		return enums.badValue(m[1], m[2])
 	}
 	if m := reEnumVariable.FindStringSubmatch(msg); m != nil && enums[m[2]] != nil {
 		return enums.badValue(m[1], m[2])
 	}
-	// « Did you mean "search"? » ends the messages of a misspelt name.
-	hint := " Vérifiez son orthographe."
-	if m := reDidYouMean.FindStringSubmatchIndex(msg); m != nil {
-		names := strings.NewReplacer(`"`, "", " or ", " ou ").Replace(msg[m[2]:m[3]])
-		hint = " Vouliez-vous dire " + names + " ?"
-		msg = msg[:m[0]]
+	if m := reScalar.FindStringSubmatch(msg); m != nil {
+		return "Valeur refusée : " + scalarNames[m[1]] + " est attendu."
 	}
 	if m := reUnknownField.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("Champ « %s » inconnu sur le type %s.%s", m[1], m[2], hint)
@@ -63,8 +68,12 @@ func (enums validationFrench) say(msg string) string {
 	if m := reMissingArg.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("Argument « %s » (%s) obligatoire pour le champ « %s ».", m[2], m[3], m[1])
 	}
-	return msg
+	return whole
 }
+
+// scalarNames say what a value of each scalar type is.
+var scalarNames = map[string]string{"Int": "un nombre entier", "Float": "un nombre", "String": "un texte",
+	"Boolean": "true ou false", "ID": "un identifiant"}
 
 func (enums validationFrench) badValue(value, enum string) string {
 	return fmt.Sprintf("Valeur « %s » refusée pour %s : valeurs permises %s.", value, enum, strings.Join(enums[enum], ", "))

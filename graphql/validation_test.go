@@ -36,6 +36,9 @@ func TestMistakesAreSaidInFrench(t *testing.T) {
 		{"introspection", `{ __schema { types { name } } }`, nil,
 			"Lecture du schéma (introspection) désactivée sur ce serveur : l'option --graphql-introspection l'active ; les champs sont décrits dans la documentation de l'API."},
 		{"missing argument", `mutation { sendMessage(text: "bonjour") { text } }`, nil, "Argument « conversationId » (ID!) obligatoire pour le champ « sendMessage »."},
+		{"enum value with a suggestion", `mutation { startConversation(audience: PARTICULIERS) { id } }`, nil,
+			"Valeur « PARTICULIERS » refusée pour Audience : valeurs permises PARTICULIER, ENTREPRISE, ASSOCIATION."},
+		{"a text for a number", `{ kbEntries(first: "dix") { id } }`, nil, "Valeur refusée : un nombre entier est attendu."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			body, _ := json.Marshal(map[string]any{"query": tt.query, "variables": tt.vars})

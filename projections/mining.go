@@ -435,7 +435,8 @@ func (q *Queries) ClusterQuestions(ctx context.Context, scope tenant.Scope, id s
 }
 
 // Daily returns, for each group, its questions asked in a scope a day over
-// [from, to), oldest day first.
+// [from, to), oldest day first; of a period longer than maxDays, its last
+// maxDays (the most recent are what a trend is read from).
 func (q *Queries) Daily(ctx context.Context, scope tenant.Scope, ids []string, from, to time.Time) (map[string][]int, error) {
 	in, err := inScope(scope, "tenant")
 	if err != nil {
@@ -446,7 +447,9 @@ func (q *Queries) Daily(ctx context.Context, scope tenant.Scope, ids []string, f
 	if len(ids) == 0 || days <= 0 {
 		return out, nil
 	}
-	days = min(days, 400)
+	if days > maxDays {
+		from, days = to.Add(-maxDays*24*time.Hour), maxDays
+	}
 	quoted := make([]string, len(ids))
 	for i, id := range ids {
 		quoted[i] = Quote(id)
@@ -471,6 +474,9 @@ func (q *Queries) Daily(ctx context.Context, scope tenant.Scope, ids []string, f
 	}
 	return out, nil
 }
+
+// maxDays is the longest daily series [Queries.Daily] gives.
+const maxDays = 400
 
 // EntryFacts is what mining needs to know of a knowledge base entry.
 type EntryFacts struct {

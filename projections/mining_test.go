@@ -156,3 +156,28 @@ func TestEntryFacts(t *testing.T) {
 		})
 	}
 }
+
+// TestDailyKeepsTheRecentDays: over a period longer than a daily series holds
+// (two years), the series is the period's last days, where the most recent
+// question is.
+func TestDailyKeepsTheRecentDays(t *testing.T) {
+	s := sharedChDB(t)
+	reset(t, "chdb", s)
+	q := NewQueries(s)
+	from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(2, 0, 0)
+	recent := to.Add(-36 * time.Hour)
+	if err := q.WriteMining(context.Background(),
+		[]Signal{{Turn: Turn{UtteranceID: "u-recent", ConversationID: "c1", Tenant: "montclar", At: recent, Text: "canapé"}, Reasons: []string{"non_repondu"}}},
+		[]Assignment{{UtteranceID: "u-recent", ClusterID: "g1", At: recent}},
+		[]ClusterLabel{{ID: "g1", Label: "canapé", Size: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	daily, err := q.Daily(context.Background(), tenant.Everything(), []string{"g1"}, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := daily["g1"]; len(got) != maxDays || got[maxDays-2] != 1 {
+		t.Errorf("daily over two years: %d values, the day before the last %v; want %d values, the question on the day before the last", len(got), got[len(got)-2:], maxDays)
+	}
+}

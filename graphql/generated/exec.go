@@ -3343,7 +3343,7 @@ type UnansweredCluster {
   firstSeen: Time!
   lastSeen: Time!
   audiences: [Audience!]!
-  "Questions a day over the period, oldest first (for sparklines)."
+  "Questions a day over the period, oldest first (for sparklines); over a period longer than 400 days, its last 400."
   daily: [Int!]!
   "Why its questions show unmet demand, most frequent first."
   reasons: [SignalReason!]!

@@ -603,7 +603,7 @@ type UnansweredCluster struct {
 	FirstSeen     time.Time  `json:"firstSeen"`
 	LastSeen      time.Time  `json:"lastSeen"`
 	Audiences     []Audience `json:"audiences"`
-	// Questions a day over the period, oldest first (for sparklines).
+	// Questions a day over the period, oldest first (for sparklines); over a period longer than 400 days, its last 400.
 	Daily []int `json:"daily"`
 	// Why its questions show unmet demand, most frequent first.
 	Reasons []SignalReason `json:"reasons"`
