@@ -10,6 +10,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -116,6 +117,11 @@ func readXLSX(data []byte) ([][]string, error) {
 
 func readCSV(data []byte) ([][]string, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		// Latin-1 or Windows-1252, as older spreadsheets save CSV: its
+		// accented letters would be stored broken.
+		return nil, fmt.Errorf("%w: le fichier CSV n'est pas en UTF-8 (ses lettres accentuées seraient abîmées) : enregistrez-le en « CSV UTF-8 »", ErrSheetFormat)
+	}
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	r := csv.NewReader(bytes.NewReader(data))
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
@@ -153,8 +159,21 @@ func readCSV(data []byte) ([][]string, error) {
 		if len(rows) >= maxSheetRows {
 			return nil, fmt.Errorf("%w: plus de %d lignes", ErrSheetFormat, maxSheetRows)
 		}
+		for i, c := range rec {
+			rec[i] = undefuse(c)
+		}
 		rows = append(rows, rec)
 	}
+}
+
+// undefuse undoes what the CSV export does to a cell a spreadsheet would run
+// as a formula (see defuse): an answer that starts with « - » comes back as it
+// was.
+func undefuse(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }
 
 // csvProblem says in French what is wrong with a CSV line, and how to mend it.
