@@ -17,6 +17,8 @@ func (l campaignLookup) ConversationStart(context.Context, string) (string, stri
 	return "particulier", "montclar", l.campaign, true, nil
 }
 
+func (l campaignLookup) UnratedAnswers(context.Context, string) (int, error) { return 1, nil }
+
 // TestTesterRatesEveryReply: in a test campaign every reply is rated, the
 // latest first, each rating naming its utterance and the campaign; the
 // utterances carry the campaign too; scenarios are finished in campaigns only,

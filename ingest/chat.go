@@ -55,6 +55,9 @@ type Publisher interface {
 // memory (started before a restart, or on another instance).
 type ConversationLookup interface {
 	ConversationStart(ctx context.Context, id string) (audience, tenant, campaign string, ok bool, err error)
+	// UnratedAnswers counts the answers of a conversation that no rating
+	// counts yet: one feedback per answer, whichever process takes it.
+	UnratedAnswers(ctx context.Context, id string) (int, error)
 }
 
 // TooLongError says how long a refused message was; it matches [ErrTooLong].
@@ -284,8 +287,15 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	if !found {
 		return nil, ErrUnknownConversation
 	}
-	// Its answers before are unknown here: one of them may be rated.
-	return s.adopt(&conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), campaign: campaign, last: s.cfg.Now(), unrated: []string{""}}), nil
+	// Its answers before are unknown here: the last may be rated, unless
+	// every answer has its rating already.
+	conv := &conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), campaign: campaign, last: s.cfg.Now()}
+	if n, err := s.lookup.UnratedAnswers(ctx, id); err != nil {
+		return nil, fmt.Errorf("ingest: look up conversation: %w", err)
+	} else if n > 0 {
+		conv.unrated = []string{""}
+	}
+	return s.adopt(conv), nil
 }
 
 // resync brings what a conversation's answers allow (the answers still to

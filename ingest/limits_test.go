@@ -15,8 +15,9 @@ import (
 // lookups stands for the store where conversations started elsewhere are
 // found; it counts what is looked up.
 type lookups struct {
-	known string
-	ids   []string
+	known   string
+	ids     []string
+	unrated int // answers of the known conversation not rated
 }
 
 func (l *lookups) ConversationStart(_ context.Context, id string) (string, string, string, bool, error) {
@@ -24,15 +25,18 @@ func (l *lookups) ConversationStart(_ context.Context, id string) (string, strin
 	return "particulier", "montclar", "", id == l.known, nil
 }
 
+func (l *lookups) UnratedAnswers(context.Context, string) (int, error) { return l.unrated, nil }
+
 // TestConversationIDsAreCheckedFirst: an id that no conversation could have is
 // refused before it is looked up or kept as a rate-limit key; a conversation
-// found in the store can be rated once, then once per new answer.
+// found in the store can be rated once when an answer of it is not rated yet,
+// then once per new answer.
 func TestConversationIDsAreCheckedFirst(t *testing.T) {
 	engine, err := bot.New(bot.DefaultConfig(), kb.Demo(), "v1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &lookups{known: events.NewID(time.Now())}
+	l := &lookups{known: events.NewID(time.Now()), unrated: 1}
 	s := NewService(Config{ConversationRate: 30}, engine, &recorder{}, l)
 	ctx := context.Background()
 	for _, id := range []string{"", "nope", strings.Repeat("x", 64<<10), "01J" + strings.Repeat("Z", 40)} {
@@ -61,5 +65,13 @@ func TestConversationIDsAreCheckedFirst(t *testing.T) {
 	}
 	if err := s.Feedback(ctx, l.known, true, ""); err != nil {
 		t.Errorf("feedback on the new answer: %v", err)
+	}
+
+	// Found again in the store once every answer is rated (the process
+	// restarted, or the conversation idled out): nothing more to rate.
+	rated := &lookups{known: events.NewID(time.Now())}
+	s = NewService(Config{}, engine, &recorder{}, rated)
+	if err := s.Feedback(ctx, rated.known, true, ""); !errors.Is(err, ErrNothingToRate) {
+		t.Errorf("feedback on a conversation found with every answer rated: %v, want ErrNothingToRate", err)
 	}
 }

@@ -181,3 +181,20 @@ func TestDailyKeepsTheRecentDays(t *testing.T) {
 		t.Errorf("daily over two years: %d values, the day before the last %v; want %d values, the question on the day before the last", len(got), got[len(got)-2:], maxDays)
 	}
 }
+
+// TestUnratedAnswers: a conversation found again may be rated while it has
+// more answers than ratings; never twice for one answer.
+func TestUnratedAnswers(t *testing.T) {
+	s := sharedChDB(t)
+	reset(t, "chdb", s)
+	at := time.Now().UTC().Truncate(time.Second)
+	evs := conversationEvents(t, 1, 3, at) // conv-000: answered, answered, unanswered
+	projectAll(t, s, evs)
+	q := NewQueries(s)
+	for _, want := range []int{2, 1, 0, 0} {
+		if n, err := q.UnratedAnswers(context.Background(), "conv-000"); err != nil || n != want {
+			t.Errorf("UnratedAnswers = %d, %v; want %d", n, err, want)
+		}
+		projectAll(t, s, []events.Envelope{mustEvent(t, "conv-000", at, events.FeedbackGiven{Helpful: true})})
+	}
+}

@@ -141,6 +141,25 @@ func (q *Queries) Conversation(ctx context.Context, scope tenant.Scope, id strin
 // ConversationStart returns the audience, the tenant and the test campaign (""
 // for a citizen's) a conversation was started with, and whether it exists. It
 // lets a restarted process continue a conversation, with the same tenant.
+// UnratedAnswers counts the answers of a conversation beyond its ratings: how
+// many may still be rated, one feedback per answer.
+func (q *Queries) UnratedAnswers(ctx context.Context, id string) (int, error) {
+	var rows []struct {
+		Answered uint64 `ch:"answered"`
+		Rated    uint64 `ch:"rated"`
+	}
+	c := Quote(id)
+	if err := q.s.Select(ctx, &rows, `SELECT
+		(SELECT count() FROM decisions FINAL WHERE conversation_id = `+c+` AND outcome = 'ANSWERED') AS answered,
+		(SELECT count() FROM feedback FINAL WHERE conversation_id = `+c+`) AS rated`); err != nil {
+		return 0, fmt.Errorf("projections: unrated answers of %s: %w", id, err)
+	}
+	if len(rows) == 0 || rows[0].Rated >= rows[0].Answered {
+		return 0, nil
+	}
+	return int(rows[0].Answered - rows[0].Rated), nil
+}
+
 func (q *Queries) ConversationStart(ctx context.Context, id string) (audience, tenant, campaign string, ok bool, err error) {
 	var rows []struct {
 		Audience string `ch:"audience"`
