@@ -143,6 +143,21 @@ func replayCmd(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	var errs []error
+	switch {
+	case fs.NArg() > 0:
+		errs = append(errs, fmt.Errorf("argument en trop : %q", fs.Arg(0)))
+	case (*brokers == "") != (*dsn == ""):
+		errs = append(errs, errors.New("--kafka et --clickhouse vont ensemble (rejouer sans serve en marche), ou aucun des deux (par le serve de --addr)"))
+	case *dsn != "":
+		if err := checkDSN(*dsn); err != nil {
+			errs = append(errs, err)
+		}
+		errs = append(errs, checkBrokers(*brokers)...)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", errUsage, errors.Join(errs...))
+	}
 	if *brokers != "" && *dsn != "" {
 		store, err := projections.OpenServer(ctx, *dsn)
 		if err != nil {

@@ -142,27 +142,56 @@ func brokerList(kafka string) []string {
 	return bs
 }
 
+// hostPort reports whether s is HOST:PORT with a port from 1 to 65535; a
+// listening address may leave its host empty (« :8080 », every interface).
+func hostPort(s string, listen bool) bool {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil || host == "" && !listen {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
+}
+
+// checkBrokers refuses a broker of --kafka that is not HOST:PORT.
+func checkBrokers(list string) []error {
+	var errs []error
+	for _, b := range brokerList(list) {
+		if !hostPort(b, false) {
+			errs = append(errs, fmt.Errorf("--kafka : %q n'est pas une adresse HÔTE:PORT (brokers séparés par des virgules, comme kafka1:9092,kafka2:9092)", b))
+		}
+	}
+	return errs
+}
+
+// checkDSN refuses a --clickhouse that names no ClickHouse server.
+func checkDSN(dsn string) error {
+	if u, err := url.Parse(dsn); err != nil || u.Scheme != "clickhouse" && u.Scheme != "tcp" ||
+		u.Hostname() == "" || u.Port() != "" && !hostPort(u.Host, false) {
+		return fmt.Errorf("--clickhouse : %q n'est pas un DSN comme clickhouse://user:pass@host:9000/db", dsn)
+	}
+	return nil
+}
+
 // Validate reports a configuration that cannot run, saying which setting is wrong.
 func (c config) Validate() error {
 	var errs []error
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+	if !hostPort(c.Addr, true) {
 		errs = append(errs, fmt.Errorf("--addr : %q n'est pas une adresse HÔTE:PORT", c.Addr))
 	}
 	if c.Kafka == "" {
-		if _, _, err := net.SplitHostPort(c.BrokerListen); err != nil {
+		if !hostPort(c.BrokerListen, true) {
 			errs = append(errs, fmt.Errorf("--broker-listen : %q n'est pas une adresse HÔTE:PORT", c.BrokerListen))
 		}
 	} else {
 		// A broker without its port is never dialled: the process would wait
 		// for it in silence (measured: `--kafka nowhere` said nothing for 30 s).
-		for _, b := range brokerList(c.Kafka) {
-			if host, port, err := net.SplitHostPort(b); err != nil || host == "" || port == "" {
-				errs = append(errs, fmt.Errorf("--kafka : %q n'est pas une adresse HÔTE:PORT (brokers séparés par des virgules, comme kafka1:9092,kafka2:9092)", b))
-			}
-		}
+		errs = append(errs, checkBrokers(c.Kafka)...)
 	}
-	if c.ClickHouse != "" && !strings.HasPrefix(c.ClickHouse, "clickhouse://") && !strings.HasPrefix(c.ClickHouse, "tcp://") {
-		errs = append(errs, fmt.Errorf("--clickhouse : %q n'est pas un DSN comme clickhouse://user:pass@host:9000/db", c.ClickHouse))
+	if c.ClickHouse != "" {
+		if err := checkDSN(c.ClickHouse); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if len(c.Roles) == 0 {
 		errs = append(errs, fmt.Errorf("--role : aucun rôle ; valeurs acceptées : %s", strings.Join(knownRoles, ", ")))
@@ -213,7 +242,7 @@ func (c config) Validate() error {
 		errs = append(errs, fmt.Errorf("--trusted-proxies : %v", err))
 	}
 	if c.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil || c.MetricsAddr == c.Addr {
+		if !hostPort(c.MetricsAddr, true) || c.MetricsAddr == c.Addr {
 			errs = append(errs, fmt.Errorf("--metrics-addr : %q ; attendu : une adresse HÔTE:PORT autre que --addr", c.MetricsAddr))
 		}
 	}
@@ -244,7 +273,7 @@ func (c config) Validate() error {
 	if c.CheckLinksRate < 1 || c.CheckLinksRate > 600 {
 		errs = append(errs, fmt.Errorf("--check-links-per-minute : %d ; attendu : de 1 à 600", c.CheckLinksRate))
 	}
-	if c.HelpfulFloor < 0 || c.HelpfulFloor > 1 {
+	if !(c.HelpfulFloor >= 0 && c.HelpfulFloor <= 1) { // NaN too
 		errs = append(errs, fmt.Errorf("--kb-helpful-threshold : %v ; attendu : une part entre 0 et 1, comme 0.5", c.HelpfulFloor))
 	}
 	if c.SemanticModel != "" {

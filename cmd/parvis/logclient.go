@@ -23,7 +23,7 @@ type logClient struct {
 func dialLog(ctx context.Context, brokers string) (logClient, error) {
 	addrs := brokerList(brokers)
 	if err := eventlog.Ping(ctx, addrs); err != nil {
-		return logClient{}, fmt.Errorf("no Kafka broker at %s (start 'parvis serve' or give --kafka): %v", brokers, err)
+		return logClient{}, fmt.Errorf("--kafka : aucun broker Kafka ne répond à %s (démarrez « parvis serve » ou donnez --kafka) : %v", brokers, err)
 	}
 	return logClient{brokers: addrs}, nil
 }
@@ -95,7 +95,7 @@ func (l logClient) publish(ctx context.Context, write func(*eventlog.Publisher) 
 		return err
 	}
 	if pending > 0 {
-		return fmt.Errorf("the broker did not acknowledge %d events: nothing was recorded for them, run the command again", pending)
+		return fmt.Errorf("le broker n'a pas accusé réception de %d événements : rien n'est enregistré pour eux, relancez la commande", pending)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -208,6 +209,13 @@ func TestServeConfigValidation(t *testing.T) {
 		{[]string{"--token-rate-limit", "-600"}, "--token-rate-limit : -600 ; attendu : 0 (sans limite) ou plus"},
 		{[]string{"--shutdown-timeout", "-10s"}, "--shutdown-timeout : -10s ; attendu : 0s ou plus"},
 		{[]string{"--addr"}, "--addr : valeur manquante"},
+		{[]string{"--addr", "127.0.0.1:99999"}, "--addr"},
+		{[]string{"--broker-listen", "127.0.0.1:-1"}, "--broker-listen"},
+		{[]string{"--metrics-addr", "127.0.0.1:70000"}, "--metrics-addr"},
+		{[]string{"--kafka", "k1:0", "--clickhouse", "clickhouse://h:9000/db", "--role", "api"}, "--kafka"},
+		{[]string{"--clickhouse", "clickhouse://", "--kafka", "k:9092", "--role", "api"}, "--clickhouse"},
+		{[]string{"--clickhouse", "clickhouse://h:port/db", "--kafka", "k:9092", "--role", "api"}, "--clickhouse"},
+		{[]string{"--kb-helpful-threshold", "NaN"}, "--kb-helpful-threshold"},
 	}
 	for _, tt := range tests {
 		_, err := parseServe(tt.args)
@@ -222,6 +230,11 @@ func TestServeConfigValidation(t *testing.T) {
 	t.Setenv("PARVIS_ADMIN_TOKEN", strings.Repeat("k", 32))
 	if c, err := parseServe([]string{"--demo"}); err != nil || c.Addr != "127.0.0.1:8080" || !c.has("projector") || c.RetentionDays != 365 || c.DemoHistory != 90 {
 		t.Errorf("defaults: %+v %v", c, err)
+	}
+	for _, args := range [][]string{{"--addr", ":8080"}, {"--kafka", "k1:9092", "--clickhouse", "clickhouse://ch/parvis", "--role", "api"}} {
+		if _, err := parseServe(args); err != nil {
+			t.Errorf("parseServe(%v): %v", args, err)
+		}
 	}
 	signIn := []string{"--oidc-issuer", "https://sso.ville.fr/realms/agents", "--oidc-client-id", "parvis", "--oidc-redirect-url", "https://parvis.ville.fr/auth/oidc/callback"}
 	if c, err := parseServe(signIn); err != nil || c.SessionMaxAge != auth.DefaultSessionMaxAge {
@@ -321,5 +334,29 @@ func TestSemanticModel(t *testing.T) {
 	}
 	if c, err := parseServe(nil); err != nil || c.SemanticModel != dir {
 		t.Errorf("PARVIS_SEMANTIC_MODEL: %q, %v", c.SemanticModel, err)
+	}
+}
+
+// TestReplayAndLogCommandsCheckTheirInput: `parvis replay` refuses a stray
+// argument, --kafka without --clickhouse and a DSN of no ClickHouse, naming
+// what is wrong; a command that reaches the log says in French, naming
+// --kafka, that no broker answers.
+func TestReplayAndLogCommandsCheckTheirInput(t *testing.T) {
+	t.Setenv("PARVIS_ADMIN_TOKEN", "")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--kafka", "k1:9092", "--clickhouse", "clickhouse://h/db", "extra"}, `argument en trop : "extra"`},
+		{[]string{"--kafka", "k1:9092"}, "--kafka et --clickhouse vont ensemble"},
+		{[]string{"--kafka", "127.0.0.1:1", "--clickhouse", "mysql://x"}, "--clickhouse"},
+	} {
+		if err := replayCmd(context.Background(), tt.args); !errors.Is(err, errUsage) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("parvis replay %v: %v; want a usage error saying %s", tt.args, err, tt.want)
+		}
+	}
+	err := tokenCmd(context.Background(), []string{"create", "--role", "ADMIN", "--name", "x", "--kafka", "127.0.0.1:1"})
+	if err == nil || !strings.Contains(err.Error(), "--kafka : aucun broker Kafka ne répond") {
+		t.Errorf("token create with no broker: %v", err)
 	}
 }
