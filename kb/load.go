@@ -382,12 +382,21 @@ func validate(name string, entries []Entry, lines []fieldLines, declared func(id
 		}
 		if strings.TrimSpace(e.Question) == "" {
 			bad("question", "question vide")
+		} else if n := utf8.RuneCountInString(e.Question); n > MaxQuestionRunes {
+			bad("question", fmt.Sprintf("question trop longue (%d caractères, %d au plus)", n, MaxQuestionRunes))
+		}
+		if n := len(e.Alternatives); n > MaxAlternatives {
+			bad("alternatives", fmt.Sprintf("trop d'autres formulations (%d, %d au plus)", n, MaxAlternatives))
 		}
 		if e.Tenant = strings.TrimSpace(e.Tenant); e.Tenant != "" && declared != nil && !declared(e.Tenant) {
 			bad("tenant", fmt.Sprintf("collectivité « %s » non déclarée sur ce déploiement (déclarez d'abord la commune ou l'intercommunalité, ou laissez la colonne vide pour une entrée de toutes les collectivités)", e.Tenant))
 		}
 		if strings.TrimSpace(e.Answer) == "" {
 			bad("answer", "réponse vide")
+		} else if n := utf8.RuneCountInString(e.Answer); n > MaxAnswerRunes {
+			bad("answer", fmt.Sprintf("réponse trop longue (%d caractères, %d au plus)", n, MaxAnswerRunes))
+		} else if err := CheckAnswer(e.Answer); err != nil {
+			bad("answer", err.Error())
 		}
 		for _, s := range append(e.Phrasings(), e.Answer) {
 			if len(s) > maxFieldLength {

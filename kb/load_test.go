@@ -2,6 +2,7 @@ package kb
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -225,5 +226,28 @@ func TestTenantsOfAFile(t *testing.T) {
 				t.Errorf("with the tenants known: %v, want one problem %q", err, tt.problem)
 			}
 		})
+	}
+}
+
+// TestFilesMeetTheEditorsLimits: an entry a file or a spreadsheet brings is
+// held to what an expert's edit is held to (lengths, alternatives, the
+// answer's links), each problem named by its line or cell.
+func TestFilesMeetTheEditorsLimits(t *testing.T) {
+	yaml := "- id: long\n  question: Question ?\n  answer: \"" + strings.Repeat("a", MaxAnswerRunes+1) + "\"\n" +
+		"- id: lien\n  question: Autre ?\n  answer: \"[cliquez](javascript:alert(1))\"\n" +
+		"- id: q\n  question: \"" + strings.Repeat("q", MaxQuestionRunes+1) + "\"\n  answer: Oui.\n"
+	_, err := Parse("base.yaml", []byte(yaml))
+	for _, want := range []string{"base.yaml:3: answer: réponse trop longue", "base.yaml:6: answer:", "base.yaml:8: question: question trop longue"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("base.yaml: %v\nwant %q", err, want)
+		}
+	}
+	alts := make([]string, MaxAlternatives+1)
+	for i := range alts {
+		alts[i] = fmt.Sprintf("formulation %d", i)
+	}
+	_, errs := SheetEntries([][]string{{"id", "question", "autres formulations", "réponse"}, {"x", "Question ?", strings.Join(alts, " | "), "Réponse."}})
+	if errs == nil || !strings.Contains(errs.Error(), "trop d'autres formulations") {
+		t.Errorf("a sheet row of %d alternatives: %v", len(alts), errs)
 	}
 }

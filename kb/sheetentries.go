@@ -125,6 +125,9 @@ func SheetEntries(rows [][]string) ([]Entry, SheetErrors) {
 		for _, a := range splitCell(get("alternatives")) {
 			e.Alternatives = append(e.Alternatives, a)
 		}
+		if n := len(e.Alternatives); n > MaxAlternatives {
+			bad("alternatives", fmt.Sprintf("trop d'autres formulations (%d, %d au plus)", n, MaxAlternatives))
+		}
 		for _, label := range strings.FieldsFunc(get("public"), func(r rune) bool { return r == ',' || r == '|' || r == ';' || r == '\n' }) {
 			as, err := ParseAudiences(strings.TrimSpace(label))
 			if err != nil {
