@@ -112,6 +112,27 @@ func readXLSX(data []byte) ([][]string, error) {
 	if len(rows) > maxSheetRows {
 		return nil, fmt.Errorf("%w: plus de %d lignes", ErrSheetFormat, maxSheetRows)
 	}
+	// A merged cell (a service written once beside several rows) holds its
+	// value on its first row only: every row it spans has it.
+	merged, err := f.GetMergeCells(sheets[0])
+	if err != nil {
+		return nil, fmt.Errorf("%w: feuille %q illisible (%v)", ErrSheetFormat, sheets[0], err)
+	}
+	for _, m := range merged {
+		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err1 != nil || err2 != nil || r2 > len(rows) {
+			continue
+		}
+		for r := r1; r <= r2; r++ {
+			for len(rows[r-1]) < c2 {
+				rows[r-1] = append(rows[r-1], "")
+			}
+			for c := c1; c <= c2; c++ {
+				rows[r-1][c-1] = m.GetCellValue()
+			}
+		}
+	}
 	return rows, nil
 }
 

@@ -287,3 +287,28 @@ func TestLatin1CSVIsRefused(t *testing.T) {
 		t.Errorf("a Latin-1 CSV: %v, want ErrSheetFormat saying UTF-8", err)
 	}
 }
+
+// TestXLSXMergedCells: a service and a public written once in cells merged
+// over two rows are both rows' (not « every public » for the second).
+func TestXLSXMergedCells(t *testing.T) {
+	f, err := excelize.OpenReader(bytes.NewReader(sheetOf(t, "xlsx", [][]string{{"id", "question", "réponse", "service", "public"},
+		{"a", "Question A ?", "Réponse A.", "État civil", "Particuliers"},
+		{"b", "Question B ?", "Réponse B.", "", ""}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.MergeCell("Sheet1", "D2", "D3")
+	f.MergeCell("Sheet1", "E2", "E3")
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadSheet("base.xlsx", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, errs := SheetEntries(rows)
+	if errs != nil || len(entries) != 2 || entries[1].Service != "État civil" || len(entries[1].Audiences) != 1 || entries[1].Audiences[0] != Particulier {
+		t.Errorf("row 3 under merged D2:D3 and E2:E3: %+v, %v; want the merged service and public", entries, errs)
+	}
+}
