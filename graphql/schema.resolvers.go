@@ -127,7 +127,11 @@ func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, 
 	if err != nil {
 		return "", err
 	}
-	token, _, err := r.Tokens.CreateFor(ctx, auth.Role(role), scope, name, principalName(ctx), cleanServices(services))
+	svc, err := cleanServices(services)
+	if err != nil {
+		return "", err
+	}
+	token, _, err := r.Tokens.CreateFor(ctx, auth.Role(role), scope, name, principalName(ctx), svc)
 	return token, err
 }
 
@@ -151,7 +155,11 @@ func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name
 	if err != nil {
 		return nil, err
 	}
-	acc, err := r.Users.CreateFor(ctx, login, name, auth.Role(role), scope, password, principalName(ctx), cleanServices(services))
+	svc, err := cleanServices(services)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := r.Users.CreateFor(ctx, login, name, auth.Role(role), scope, password, principalName(ctx), svc)
 	if errors.Is(err, auth.ErrAccount) {
 		return nil, badInput("Compte refusé : " + strings.TrimPrefix(err.Error(), auth.ErrAccount.Error()+": ") + ".")
 	} else if err != nil {

@@ -2,9 +2,11 @@ package graphql
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parvis-civic/parvis/graphql/model"
 	"github.com/parvis-civic/parvis/kb"
@@ -146,17 +148,26 @@ func toChanges(h []kb.Change) []*model.KbChange {
 	return out
 }
 
-// cleanServices trims a list of services and drops the empty ones: nil means
-// every service.
-func cleanServices(in []string) []string {
+// cleanServices trims a list of services and drops the empty ones (nil means
+// every service), refusing a list or a name too long to be one.
+func cleanServices(in []string) ([]string, error) {
 	var out []string
 	for _, s := range in {
 		if s = strings.TrimSpace(s); s != "" {
+			if utf8.RuneCountInString(s) > 100 {
+				return nil, badInput("Un service s'écrit en 100 caractères au plus, comme « État civil ».")
+			}
 			out = append(out, s)
 		}
 	}
-	return out
+	if len(out) > maxServices {
+		return nil, badInput(fmt.Sprintf("%d services au plus pour un compte ou un jeton.", maxServices))
+	}
+	return out, nil
 }
+
+// maxServices is the most services an account or a token may be limited to.
+const maxServices = 50
 
 // coverage gathers each service's figures: entries from the state, the rest
 // one query per figure.
