@@ -262,12 +262,15 @@ func (e *Engine) decide(ix *Index, text string, q []float32, audience kb.Audienc
 	}
 	best := d.Candidates[0]
 	band := e.cfg.ClarifyBand
+	// A doubt is a confidence between asking and answering: the choices are
+	// offered.
+	doubt := (e.cfg.AnswerThreshold + e.cfg.ClarifyThreshold) / 2
 	if d.Confidence >= e.cfg.AnswerThreshold && addressedElsewhere(text, best.Entry) {
-		d.Confidence = min(d.Confidence, (e.cfg.AnswerThreshold+e.cfg.ClarifyThreshold)/2)
+		d.Confidence = min(d.Confidence, doubt)
 	}
 	if ix.ambiguous(a) {
 		// One word that several entries share: ask which one, from a wider set.
-		d.Confidence = min(d.Confidence, (e.cfg.AnswerThreshold+e.cfg.ClarifyThreshold)/2)
+		d.Confidence = min(d.Confidence, doubt)
 		band = ambiguousBand
 	}
 	switch {
