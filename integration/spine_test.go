@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/parvis-civic/parvis/eventlog"
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
 	"github.com/parvis-civic/parvis/integration/parvistest"
 )
 
@@ -307,11 +308,7 @@ func TestKBRetire(t *testing.T) {
 func TestBrokerOutage(t *testing.T) {
 	t.Parallel() // thirty seconds of waiting for the broker to come back
 	dir := t.TempDir()
-	brokerAddr := parvistest.FreePort(t)
-	broker, err := eventlog.StartEmbedded(dir+"/external-kafka", brokerAddr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	brokerAddr, broker := eventlogtest.StartBroker(t, dir+"/external-kafka")
 	s := parvistest.Start(t, dir+"/data", "--kafka", brokerAddr)
 	id := s.StartConversation()
 	for range 5 {
@@ -331,7 +328,7 @@ func TestBrokerOutage(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	broker, err = eventlog.StartEmbedded(dir+"/external-kafka", brokerAddr)
+	broker, err := eventlog.StartEmbedded(dir+"/external-kafka", brokerAddr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,10 @@
 package eventlogtest
 
 import (
+	"errors"
 	"net"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/parvis-civic/parvis/eventlog"
@@ -15,12 +17,8 @@ import (
 // ends, and returns the broker's address.
 func Start(t testing.TB) (string, *eventlog.Publisher) {
 	t.Helper()
-	addr := FreeAddr(t)
 	dir := t.TempDir()
-	broker, err := eventlog.StartEmbedded(filepath.Join(dir, "kafka"), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	addr, broker := StartBroker(t, filepath.Join(dir, "kafka"))
 	pub, err := eventlog.NewPublisher(eventlog.PublisherConfig{Brokers: []string{addr}, OutboxDir: filepath.Join(dir, "outbox")})
 	if err != nil {
 		broker.Close()
@@ -28,6 +26,27 @@ func Start(t testing.TB) (string, *eventlog.Publisher) {
 	}
 	t.Cleanup(func() { pub.Close(); broker.Close() })
 	return addr, pub
+}
+
+// StartBroker starts an embedded broker in dir on a free loopback port and
+// returns its address; closing it is the caller's. A port found free may be
+// taken before the broker binds it (by any connection of the machine's tests
+// running beside): another is tried then.
+func StartBroker(t testing.TB, dir string) (string, *eventlog.Embedded) {
+	t.Helper()
+	var err error
+	for range 5 {
+		addr := FreeAddr(t)
+		var broker *eventlog.Embedded
+		if broker, err = eventlog.StartEmbedded(dir, addr); err == nil {
+			return addr, broker
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			break
+		}
+	}
+	t.Fatal(err)
+	return "", nil
 }
 
 // FreeAddr returns a local address where nothing listens: for a broker to
