@@ -67,6 +67,11 @@ func toEntry(ctx context.Context, e *kb.Entry) *model.KbEntry {
 	return out
 }
 
+// asCitizen is the view of a conversation: a member of staff chatting (with
+// any commune's assistant, in any service) reads what a citizen reads, none
+// of an entry's staff fields.
+func asCitizen(ctx context.Context) context.Context { return auth.WithPrincipal(ctx, auth.Principal{}) }
+
 // toReply shows the bot's reply to the citizen.
 func toReply(ctx context.Context, reply ingest.Reply) *model.BotReply {
 	d := reply.Decision

@@ -326,3 +326,32 @@ func TestReplayStatusIsThePlatforms(t *testing.T) {
 		t.Errorf("the platform's administrator reading the replay: %v", got)
 	}
 }
+
+// TestLeakChat: Saint-Aubin's expert, with its token, talks to Montclar's
+// assistant (a public mutation): the reply's entry is Montclar's, shown as a
+// citizen sees it, without its alternatives and negatives (citizens' words).
+func TestLeakChat(t *testing.T) {
+	tr := newServedTerritory(t)
+	expertB := bearer(tr.token(t, "EXPERT", leakB))
+	var start struct{ StartConversation struct{ ID, Tenant string } }
+	tr.c.MustPost(`mutation($t: ID) { startConversation(tenant: $t) { id tenant } }`, &start, expertB, client.Var("t", leakA))
+	data, errs := post(t, tr.c, `mutation($c: ID!) { sendMessage(conversationId: $c, text: "je veux refaire mon passeport") { outcome entry { id tenant alternatives negatives clusterId } suggestions { id tenant alternatives } } }`,
+		expertB, client.Var("c", start.StartConversation.ID))
+	if len(errs) != 0 {
+		t.Fatalf("errors %v", errs)
+	}
+	var reply struct {
+		Entry *struct {
+			ID, Tenant              string
+			Alternatives, Negatives []string
+			ClusterID               *string
+		}
+	}
+	json.Unmarshal(data["sendMessage"], &reply)
+	if reply.Entry == nil || reply.Entry.Tenant != leakA {
+		t.Fatalf("the reply's entry is %+v, want Montclar's passport entry", reply.Entry)
+	}
+	if e := reply.Entry; len(e.Alternatives) > 0 || len(e.Negatives) > 0 || e.ClusterID != nil {
+		t.Errorf("B's expert reads A's entry %s through sendMessage: %d alternatives (%q…), %d negatives", e.ID, len(e.Alternatives), e.Alternatives[0], len(e.Negatives))
+	}
+}

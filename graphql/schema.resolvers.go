@@ -53,7 +53,7 @@ func (r *mutationResolver) SendMessage(ctx context.Context, conversationID strin
 	if err != nil {
 		return nil, chatError(err)
 	}
-	return toReply(ctx, reply), nil
+	return toReply(asCitizen(ctx), reply), nil
 }
 
 // GiveFeedback is the resolver for the giveFeedback field.
@@ -74,7 +74,7 @@ func (r *mutationResolver) ChooseSuggestion(ctx context.Context, conversationID 
 	if err != nil {
 		return nil, chatError(err)
 	}
-	return toReply(ctx, reply), nil
+	return toReply(asCitizen(ctx), reply), nil
 }
 
 // ReplayProjections is the resolver for the replayProjections field.
