@@ -230,7 +230,11 @@ func (o *OIDC) callback(r *http.Request) (identity, flow, error) {
 	}
 	who := identity{subject: idt.Subject, role: o.role(claims[o.cfg.RoleClaim])}
 	if o.cfg.TenantClaim != "" {
-		who.tenant, _ = claims[o.cfg.TenantClaim].(string)
+		t, err := tenantClaim(claims[o.cfg.TenantClaim])
+		if err != nil {
+			return identity{}, f, err
+		}
+		who.tenant = t
 	}
 	if who.role == "" {
 		return identity{}, f, errors.New("aucun rôle Parvis pour ce compte")
@@ -250,6 +254,29 @@ func (o *OIDC) callback(r *http.Request) (identity, flow, error) {
 
 // role reads a role claim: a string or a list of strings, whichever first names a
 // Parvis role; else the default role, if any.
+// tenantClaim reads the territory of the person from the tenant claim: one
+// string, or a list of one (as multivalued attributes and group mappers send
+// it); none is the whole platform (as documented). A claim of another shape,
+// or naming several territories, refuses the sign-in: read wrong, it would
+// open the whole platform.
+func tenantClaim(claim any) (string, error) {
+	switch v := claim.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return strings.TrimSpace(v), nil
+	case []any:
+		if len(v) == 0 {
+			return "", nil
+		}
+		if s, ok := v[0].(string); ok && len(v) == 1 {
+			return strings.TrimSpace(s), nil
+		}
+		return "", errors.New("la revendication de collectivité en nomme plusieurs : une seule est attendue")
+	}
+	return "", errors.New("la revendication de collectivité n'est pas un texte")
+}
+
 func (o *OIDC) role(claim any) Role {
 	var values []string
 	switch v := claim.(type) {
