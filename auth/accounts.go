@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -111,7 +112,10 @@ func (a *Accounts) CreateFor(ctx context.Context, login, name string, role Role,
 	if err != nil {
 		return Account{}, err
 	}
-	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: strings.TrimSpace(name), Role: string(role), PasswordHash: string(hash), By: by, Scope: scope, Services: services}
+	// A name is who signs every change in the history, and what the « second
+	// pair of eyes » compares: an account without one goes by its login.
+	name = cmp.Or(strings.TrimSpace(name), login)
+	p := events.AccountCreated{AccountID: events.NewID(time.Now()), Login: login, Name: name, Role: string(role), PasswordHash: string(hash), By: by, Scope: scope, Services: services}
 	env, err := a.Log.Emit(ctx, a.envelopeTenant(scope), "", p)
 	if err != nil {
 		return Account{}, err

@@ -447,3 +447,14 @@ func (r *recorder) Emit(ctx context.Context, tenant, conv string, p events.Paylo
 	}
 	return env, err
 }
+
+// TestAccountWithoutNameGoesByItsLogin: an account created without a name is
+// named by its login, which signs its changes (the « second pair of eyes »
+// compares who drafted and who validates: an empty name matched no one).
+func TestAccountWithoutNameGoesByItsLogin(t *testing.T) {
+	accounts := auth.NewAccounts(&memLog{}, "montclar")
+	acc, err := accounts.Create(context.Background(), "agent.etatcivil", "  ", auth.Expert, "", password, "admin")
+	if err != nil || acc.Name != "agent.etatcivil" {
+		t.Errorf("an account without a name: %+v, %v; want named agent.etatcivil", acc, err)
+	}
+}

@@ -29,7 +29,9 @@ func (r *Resolver) importSheet(ctx context.Context, file, filename string, dryRu
 		if entries, cells = kb.SheetEntries(rows); cells == nil {
 			r.importedFor(ctx, entries)
 			plan, err := r.KB.Import(ctx, entries, principalName(ctx), dryRun)
-			if row := (*kb.RowError)(nil); errors.As(err, &row) {
+			if row := (*kb.RowError)(nil); errors.As(err, &row) && errors.Is(err, kb.ErrSameAuthor) {
+				return nil, &userError{CodeForbidden, fmt.Sprintf("Rien n'a été importé : avec la double validation, un import ne valide ni ne publie, et la ligne de l'entrée « %s » le ferait ; mettez son statut à « brouillon » : un autre expert la validera.", row.ID)}
+			} else if row != nil {
 				return nil, &userError{CodeForbidden, fmt.Sprintf("Rien n'a été importé : la ligne de l'entrée « %s » la modifierait, et elle relève d'un autre territoire ou d'un service dont vous n'avez pas la charge.", row.ID)}
 			}
 			if err != nil {

@@ -489,6 +489,10 @@ func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun 
 		if err := w.allow(ctx, check...); err != nil {
 			return ImportPlan{}, &RowError{ID: e.ID, Err: err}
 		}
+		if w.FourEyes && (e.Status == Validated || e.Status == Published) {
+			// The importer would be author and validator at once.
+			return ImportPlan{}, &RowError{ID: e.ID, Err: ErrSameAuthor}
+		}
 	}
 	if dryRun {
 		return plan, nil

@@ -81,3 +81,28 @@ func TestStudioHistoryRetireRestore(t *testing.T) {
 		t.Errorf("another person validating the restored draft: %v", err)
 	}
 }
+
+// TestImportKeepsTheSecondPairOfEyes: with the « second pair of eyes » on, an
+// import publishes nothing it adds or changes (its author would validate it
+// alone); as drafts, the same rows go in, for another expert to validate.
+func TestImportKeepsTheSecondPairOfEyes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, pub := eventlogtest.Start(t)
+	w := &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar", FourEyes: true}
+	row := kb.Entry{ID: "verre", Question: "Où jeter le verre ?", Answer: "Dans les bornes vertes.", Status: kb.Published}
+	var rowErr *kb.RowError
+	if _, err := w.Import(ctx, []kb.Entry{row}, "alice", false); !errors.As(err, &rowErr) || !errors.Is(err, kb.ErrSameAuthor) || rowErr.ID != "verre" {
+		t.Fatalf("importing a published row: %v, want a RowError of verre, ErrSameAuthor", err)
+	}
+	if _, ok := w.State.Entry("verre"); ok {
+		t.Fatal("a refused import added the entry")
+	}
+	row.Status = kb.Draft
+	if plan, err := w.Import(ctx, []kb.Entry{row}, "alice", false); err != nil || len(plan.Added) != 1 {
+		t.Fatalf("importing it as a draft: %+v, %v", plan, err)
+	}
+	if _, err := w.Validate(ctx, "verre", "alice"); !errors.Is(err, kb.ErrSameAuthor) {
+		t.Errorf("the importer validating the imported draft: %v, want ErrSameAuthor", err)
+	}
+}
