@@ -322,9 +322,9 @@ func TestStudioImportSheet(t *testing.T) {
 		}
 		return base64.StdEncoding.EncodeToString(b.Bytes())
 	}
-	head := []string{"id", "question", "réponse", "public", "service"}
-	good := xlsx(head, []string{"verre", "Où jeter le verre ?", "Bornes vertes.", "Tous", "Déchets"},
-		[]string{"acte", "Acte de naissance ?", "En mairie.", "Particuliers", "État civil"})
+	head := []string{"id", "question", "réponse", "public", "service", "statut"}
+	good := xlsx(head, []string{"verre", "Où jeter le verre ?", "Bornes vertes.", "Tous", "Déchets", "brouillon"},
+		[]string{"acte", "Acte de naissance ?", "En mairie.", "Particuliers", "État civil", "brouillon"})
 	type report struct {
 		DryRun                  bool
 		Added, Changed, Retired []string
@@ -349,12 +349,18 @@ func TestStudioImportSheet(t *testing.T) {
 	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"FORBIDDEN"}) || res.KB.State.Len() != 0 {
 		t.Errorf("an expert of déchets importing état civil: %v", got)
 	}
+	// The second pair of eyes is on: an import publishes nothing itself.
+	published := xlsx(head, []string{"verre", "Où jeter le verre ?", "Bornes vertes.", "Tous", "Déchets", "publiée"})
+	if resp, err := c.RawPost(q, client.Var("f", published), client.Var("d", false), expert); err != nil ||
+		!slices.Equal(codes(t, resp.Errors), []string{"FORBIDDEN"}) || res.KB.State.Len() != 0 {
+		t.Errorf("importing a published row with the second pair of eyes on: %v", resp.Errors)
+	}
 	c.MustPost(q, &r, client.Var("f", good), client.Var("d", false), expert)
 	if r.ImportKb.DryRun || len(r.ImportKb.Added) != 2 {
 		t.Fatalf("import: %+v", r.ImportKb)
 	}
-	if pub, _ := res.KB.State.Published(); len(pub) != 2 {
-		t.Errorf("published after the import: %d", len(pub))
+	if pub, _ := res.KB.State.Published(); len(pub) != 0 || res.KB.State.Len() != 2 {
+		t.Errorf("after the import: %d published of %d, want 2 drafts", len(pub), res.KB.State.Len())
 	}
 	if h := res.KB.State.History("acte"); len(h) != 1 || h[0].By != "Alice" {
 		t.Errorf("history of acte: %+v", h)
