@@ -64,7 +64,9 @@ func (a *Accounts) Apply(env events.Envelope, p events.Payload) {
 		if _, ok := a.byID[p.AccountID]; ok {
 			return
 		}
-		acc := &Account{ID: p.AccountID, Login: p.Login, Name: p.Name, Role: Role(p.Role), Tenant: p.Scope, CreatedBy: p.By, Created: env.At, hash: []byte(p.PasswordHash), Services: p.Services}
+		// An account created without a name goes by its login, those created
+		// before that rule too (see CreateFor).
+		acc := &Account{ID: p.AccountID, Login: p.Login, Name: cmp.Or(strings.TrimSpace(p.Name), p.Login), Role: Role(p.Role), Tenant: p.Scope, CreatedBy: p.By, Created: env.At, hash: []byte(p.PasswordHash), Services: p.Services}
 		a.byID[acc.ID] = acc
 		a.byLogin[strings.ToLower(acc.Login)] = acc
 	case *events.AccountDisabled:

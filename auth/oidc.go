@@ -252,31 +252,35 @@ func (o *OIDC) callback(r *http.Request) (identity, flow, error) {
 	return who, f, nil
 }
 
-// role reads a role claim: a string or a list of strings, whichever first names a
-// Parvis role; else the default role, if any.
 // tenantClaim reads the territory of the person from the tenant claim: one
 // string, or a list of one (as multivalued attributes and group mappers send
-// it); none is the whole platform (as documented). A claim of another shape,
-// or naming several territories, refuses the sign-in: read wrong, it would
-// open the whole platform.
+// it); no claim at all is the whole platform (as documented). A claim that is
+// empty (a person taken out of every commune's group), of another shape, or
+// naming several territories refuses the sign-in: read wrong, it would open
+// the whole platform.
 func tenantClaim(claim any) (string, error) {
+	name := ""
 	switch v := claim.(type) {
 	case nil:
 		return "", nil
 	case string:
-		return strings.TrimSpace(v), nil
+		name = v
 	case []any:
-		if len(v) == 0 {
-			return "", nil
+		if len(v) > 1 {
+			return "", errors.New("la revendication de collectivité en nomme plusieurs : une seule est attendue")
 		}
-		if s, ok := v[0].(string); ok && len(v) == 1 {
-			return strings.TrimSpace(s), nil
+		if len(v) == 1 {
+			name, _ = v[0].(string)
 		}
-		return "", errors.New("la revendication de collectivité en nomme plusieurs : une seule est attendue")
 	}
-	return "", errors.New("la revendication de collectivité n'est pas un texte")
+	if name = strings.TrimSpace(name); name == "" {
+		return "", errors.New("la revendication de collectivité est vide ou n'est pas un texte : aucun territoire pour ce compte")
+	}
+	return name, nil
 }
 
+// role reads a role claim: a string or a list of strings, whichever first names a
+// Parvis role; else the default role, if any.
 func (o *OIDC) role(claim any) Role {
 	var values []string
 	switch v := claim.(type) {

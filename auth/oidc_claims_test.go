@@ -56,13 +56,14 @@ func fakeIdP(t *testing.T, claims map[string]any) *httptest.Server {
 
 // TestOIDCTenantClaim: the tenant claim as a string or as a list of one (as
 // Keycloak's multivalued attribute and group mappers send it) scopes the
-// person to that commune; a list of several refuses the sign-in, never the
-// whole platform.
+// person to that commune; a list of several, an empty one, a blank or a
+// number refuses the sign-in, never the whole platform.
 func TestOIDCTenantClaim(t *testing.T) {
 	for name, tt := range map[string]struct {
 		claim  any
 		tenant string // "": refused
-	}{"string": {"montclar", "montclar"}, "list": {[]string{"montclar"}, "montclar"}, "several": {[]string{"montclar", "saint-aubin-sur-leze"}, ""}} {
+	}{"string": {"montclar", "montclar"}, "list": {[]string{"montclar"}, "montclar"}, "several": {[]string{"montclar", "saint-aubin-sur-leze"}, ""},
+		"empty list": {[]string{}, ""}, "blank": {"  ", ""}, "number": {42, ""}} {
 		claim := tt.claim
 		t.Run(name, func(t *testing.T) {
 			claims := map[string]any{"name": "Agent de Montclar", "parvis_role": "admin"}

@@ -197,7 +197,12 @@ func (s *Service) Start(ctx context.Context, st Start) (Conversation, error) {
 		return Conversation{}, err
 	}
 	if err := s.checkCampaign(st, tenantID); err != nil {
-		return Conversation{}, err
+		if !st.Page.Own {
+			return Conversation{}, err
+		}
+		// The invite opens this deployment's own page, whatever the
+		// campaign's commune: its testers talk to that commune's assistant.
+		tenantID = st.CampaignTenant
 	}
 	now := s.cfg.Now()
 	id := events.NewID(now)
@@ -290,7 +295,9 @@ func (s *Service) conversation(ctx context.Context, id string) (*conversation, e
 	// Its answers before are unknown here: the last may be rated, unless
 	// every answer has its rating already.
 	conv := &conversation{id: id, tenant: tenantID, audience: kb.Audience(aud), campaign: campaign, last: s.cfg.Now()}
-	if n, err := s.lookup.UnratedAnswers(ctx, id); err != nil {
+	if campaign != "" {
+		conv.unrated = []string{""} // a tester rates every reply, answered or not
+	} else if n, err := s.lookup.UnratedAnswers(ctx, id); err != nil {
 		return nil, fmt.Errorf("ingest: look up conversation: %w", err)
 	} else if n > 0 {
 		conv.unrated = []string{""}

@@ -38,6 +38,8 @@ func TestConversationsOfATenant(t *testing.T) {
 		{"unknown tenant", Start{Tenant: "atlantide"}, ErrUnknownTenant},
 		{"another commune's site", Start{Tenant: "saint-aubin-sur-leze", Page: web.PageOrigin{Origin: "https://www.montclar.fr"}}, ErrOriginNotAllowed},
 		{"a site of no commune", Start{Tenant: "montclar", Page: web.PageOrigin{Origin: "https://pirate.example"}}, ErrOriginNotAllowed},
+		{"a commune's campaign on another commune's site", Start{Tenant: "montclar", Page: web.PageOrigin{Origin: "https://www.montclar.fr"},
+			Campaign: "c1", CampaignTenant: "saint-aubin-sur-leze"}, ErrCampaignElsewhere},
 	}
 	for _, tt := range refused {
 		if _, err := s.Start(ctx, tt.st); !errors.Is(err, tt.want) {
@@ -57,6 +59,9 @@ func TestConversationsOfATenant(t *testing.T) {
 		{"this deployment's page", Start{Tenant: "saint-aubin-sur-leze", Page: web.PageOrigin{Origin: "http://127.0.0.1:8080", Own: true}}, "saint-aubin-sur-leze"},
 		{"a program, not a page", Start{Tenant: "cc-val-de-leze"}, "cc-val-de-leze"},
 		{"no tenant named, as before tenants", Start{Page: web.PageOrigin{Origin: "https://www.ville.example"}}, "montclar"},
+		{"a commune's campaign on its invite page, this deployment's", Start{Page: web.PageOrigin{Origin: "http://127.0.0.1:8080", Own: true},
+			Campaign: "c1", CampaignTenant: "saint-aubin-sur-leze"}, "saint-aubin-sur-leze"},
+		{"the intercommunalité's campaign with a member", Start{Tenant: "montclar", Campaign: "c2", CampaignTenant: "cc-val-de-leze"}, "montclar"},
 	}
 	for _, tt := range accepted {
 		rec.evs = nil

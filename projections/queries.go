@@ -138,9 +138,6 @@ func (q *Queries) Conversation(ctx context.Context, scope tenant.Scope, id strin
 	return msgs, len(conv) > 0 && conv[0].N > 0 || len(msgs) > 0, nil
 }
 
-// ConversationStart returns the audience, the tenant and the test campaign (""
-// for a citizen's) a conversation was started with, and whether it exists. It
-// lets a restarted process continue a conversation, with the same tenant.
 // UnratedAnswers counts the answers of a conversation beyond its ratings: how
 // many may still be rated, one feedback per answer.
 func (q *Queries) UnratedAnswers(ctx context.Context, id string) (int, error) {
@@ -160,6 +157,9 @@ func (q *Queries) UnratedAnswers(ctx context.Context, id string) (int, error) {
 	return int(rows[0].Answered - rows[0].Rated), nil
 }
 
+// ConversationStart returns the audience, the tenant and the test campaign (""
+// for a citizen's) a conversation was started with, and whether it exists. It
+// lets a restarted process continue a conversation, with the same tenant.
 func (q *Queries) ConversationStart(ctx context.Context, id string) (audience, tenant, campaign string, ok bool, err error) {
 	var rows []struct {
 		Audience string `ch:"audience"`
