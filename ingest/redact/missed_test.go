@@ -59,11 +59,13 @@ func TestSurnameIsAWord(t *testing.T) {
 // a number after the street. The street alone stays.
 func TestMainStreetAndNumbers(t *testing.T) {
 	leaks(t, map[string][]string{
-		"j'habite 12 Grande Rue":                {"12 Grande"},
-		"j'habite au 12 Grand'Rue":              {"12 Grand"},
-		"j'habite 12 Grand Rue":                 {"12 Grand"},
-		"trou devant le 12-14 rue Pasteur":      {"12-14 rue Pasteur"},
-		"nid de poule rue Pasteur devant le 12": {"Pasteur devant le 12"},
+		"j'habite 12 Grande Rue":                  {"12 Grande"},
+		"j'habite au 12 Grand'Rue":                {"12 Grand"},
+		"j'habite 12 Grand Rue":                   {"12 Grand"},
+		"trou devant le 12-14 rue Pasteur":        {"12-14 rue Pasteur"},
+		"nid de poule rue Pasteur devant le 12":   {"Pasteur devant le 12"},
+		"Grande Rue de la Croix-Rousse n° 12":     {"Croix-Rousse n° 12"},
+		"j'habite grande rue du Château numéro 5": {"Château numéro 5"},
 	})
 	for _, in := range []string{"la Grande Rue est fermée ce matin", "un trou rue Pasteur devant la boulangerie"} {
 		if out, _ := Redact(in); out != in {
@@ -80,4 +82,7 @@ func TestEmailSpaceOnOneSide(t *testing.T) {
 		"mon mail : jean.dupont@gmail .com":  {"jean.dupont"},
 		"mon mail : jean.dupont @gmail .com": {"jean.dupont"},
 	})
+	if out, _ := Redact("écrivez à jean.dupont@gmail.com. Passeport perdu hier"); !strings.Contains(out, "Passeport perdu") {
+		t.Errorf("the sentence after an address went with it: %q", out)
+	}
 }

@@ -25,8 +25,11 @@ var (
 
 var (
 	// An e-mail address, with spaces around "@" or the dots of its domain as
-	// some type it (a phone's keyboard puts one after a dot).
-	emailAddress = newPattern(`[\p{L}\p{N}._%+\-]+`+sp+`{0,2}@`+sp+`{0,2}[\p{L}\p{N}\-]+(?:`+sp+`{0,2}\.`+sp+`{0,2}[\p{L}\p{N}\-]+)*`+sp+`{0,2}\.`+sp+`{0,2}\p{L}{2,}`,
+	// some type it; a space on one side of the last dot (a phone's keyboard
+	// puts one after a dot) only before a usual ending, so that the next
+	// sentence (« …@gmail.com. Passeport perdu ») is not taken for one.
+	emailAddress = newPattern(`[\p{L}\p{N}._%+\-]+`+sp+`{0,2}@`+sp+`{0,2}[\p{L}\p{N}\-]+(?:(?:\.|`+sp+`\.`+sp+`)[\p{L}\p{N}\-]+)*`+
+		`(?:(?:\.|`+sp+`\.`+sp+`)\p{L}{2,}|(?:`+sp+`{1,2}\.|\.`+sp+`{1,2})(?:com|fr|net|org|eu|be|ch|info|io|de|re)\b)`,
 		256, localThen("@"), nil).when(func(d *doc) bool { return strings.Contains(d.text, "@") })
 	// An e-mail address spelled to dodge robots: "jean point dupont arobase
 	// gmail point com", "jean.dupont(at)gmail.com", "jean.dupont at gmail.com"

@@ -190,7 +190,7 @@ func findAddresses(d *doc, emit func(start, end int)) {
 			st, ok, typeEnd = streetType{always: true}, true, i+1
 		}
 		if !ok && (toks[i].fold == "grande" || toks[i].fold == "grand") && i+1 < len(toks) && toks[i+1].fold == "rue" &&
-			(blank(toks[i+1].sep) || elided(toks[i+1].sep)) && !toks[i+1].wall {
+			(blank(toks[i+1].sep) || elided(toks[i+1].sep)) && !toks[i+1].wall && !named(toks, i+2) {
 			// « 12 Grande Rue », « Grand'Rue »: a village's main street is
 			// named by its type alone.
 			mainStreet(toks, i, emit)
@@ -222,6 +222,16 @@ func findAddresses(d *doc, emit func(start, end int)) {
 			i = last
 		}
 	}
+}
+
+// named reports a street's name from toks[k] (« Grande Rue de la
+// Croix-Rousse »): the street is then read as any « rue ».
+func named(toks []token, k int) bool {
+	if k >= len(toks) || toks[k].wall || !blank(toks[k].sep) {
+		return false
+	}
+	_, last := streetName(toks, k)
+	return last >= 0
 }
 
 // mainStreet emits the main street at toks[i] (« Grande Rue », two words)
