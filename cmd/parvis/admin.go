@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -143,13 +144,18 @@ func replayCmd(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
 	var errs []error
 	switch {
 	case fs.NArg() > 0:
 		errs = append(errs, fmt.Errorf("argument en trop : %q", fs.Arg(0)))
-	case (*brokers == "") != (*dsn == ""):
+	case (*brokers == "") != (*dsn == "") && (explicit["kafka"] || explicit["clickhouse"]):
+		// One of the pair given here, the other missing (PARVIS_KAFKA alone,
+		// as a serve on Kafka with its ClickHouse embedded has it, replays
+		// through that serve).
 		errs = append(errs, errors.New("--kafka et --clickhouse vont ensemble (rejouer sans serve en marche), ou aucun des deux (par le serve de --addr)"))
-	case *dsn != "":
+	case *dsn != "" && *brokers != "":
 		if err := checkDSN(*dsn); err != nil {
 			errs = append(errs, err)
 		}

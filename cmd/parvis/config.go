@@ -164,11 +164,18 @@ func checkBrokers(list string) []error {
 	return errs
 }
 
-// checkDSN refuses a --clickhouse that names no ClickHouse server.
+// checkDSN refuses a --clickhouse that names no ClickHouse server; several
+// servers are separated by commas (clickhouse://ch1:9000,ch2:9000/db).
 func checkDSN(dsn string) error {
-	if u, err := url.Parse(dsn); err != nil || u.Scheme != "clickhouse" && u.Scheme != "tcp" ||
-		u.Hostname() == "" || u.Port() != "" && !hostPort(u.Host, false) {
-		return fmt.Errorf("--clickhouse : %q n'est pas un DSN comme clickhouse://user:pass@host:9000/db", dsn)
+	bad := fmt.Errorf("--clickhouse : %q n'est pas un DSN comme clickhouse://user:pass@host:9000/db", dsn)
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme != "clickhouse" && u.Scheme != "tcp" || u.Host == "" {
+		return bad
+	}
+	for _, h := range strings.Split(u.Host, ",") {
+		if h == "" || strings.Contains(h, ":") && !hostPort(h, false) {
+			return bad
+		}
 	}
 	return nil
 }

@@ -355,6 +355,17 @@ func TestReplayAndLogCommandsCheckTheirInput(t *testing.T) {
 			t.Errorf("parvis replay %v: %v; want a usage error saying %s", tt.args, err, tt.want)
 		}
 	}
+	// PARVIS_KAFKA alone (a serve on Kafka, its ClickHouse embedded): the
+	// replay goes through that serve, which needs its token.
+	t.Setenv("PARVIS_KAFKA", "k1:9092")
+	if err := replayCmd(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "PARVIS_ADMIN_TOKEN") {
+		t.Errorf("parvis replay with PARVIS_KAFKA alone: %v; want it to go through the serve", err)
+	}
+	for _, dsn := range []string{"clickhouse://ch1:9000,ch2:9000/parvis", "clickhouse://ch/parvis"} {
+		if err := checkDSN(dsn); err != nil {
+			t.Errorf("checkDSN(%q): %v", dsn, err)
+		}
+	}
 	err := tokenCmd(context.Background(), []string{"create", "--role", "ADMIN", "--name", "x", "--kafka", "127.0.0.1:1"})
 	if err == nil || !strings.Contains(err.Error(), "--kafka : aucun broker Kafka ne répond") {
 		t.Errorf("token create with no broker: %v", err)
