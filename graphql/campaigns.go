@@ -89,16 +89,19 @@ func (r *Resolver) toCampaign(c campaigns.Campaign) *model.Campaign {
 }
 
 // entryRef is the published (or, failing that, latest) version of an entry, or
-// the built-in conversation entry of that id; nil for "", a retired entry for
-// one no longer known.
+// the built-in conversation entry of that id; nil for "" and for an entry the
+// caller may not read; a retired entry for one no longer known.
 func (r *Resolver) entryRef(ctx context.Context, id string) *model.KbEntry {
 	if id == "" {
 		return nil
 	}
-	if e, ok := r.KB.State.PublishedEntry(id); ok && r.KB.Allowed(ctx, e) {
+	if e, ok := r.KB.State.Entry(id); ok && !r.KB.Allowed(ctx, e) {
+		return nil // another territory's: not even its id
+	}
+	if e, ok := r.KB.State.PublishedEntry(id); ok {
 		return toEntry(ctx, &e)
 	}
-	if e, ok := r.KB.State.Entry(id); ok && r.KB.Allowed(ctx, e) {
+	if e, ok := r.KB.State.Entry(id); ok {
 		return toEntry(ctx, &e)
 	}
 	// The built-in conversation entries answer where a base has none of its

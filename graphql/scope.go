@@ -100,6 +100,19 @@ func (r *Resolver) reads(ctx context.Context, tenantID string) bool {
 	return ok && t.Parent != "" && t.Parent == tenantID
 }
 
+// readsEntry refuses an entry the caller may not read: one of another
+// territory as if it did not exist (its id says nothing to a neighbour), one
+// of another service as out of the caller's services.
+func (r *Resolver) readsEntry(ctx context.Context, e kb.Entry) error {
+	switch {
+	case e.Tenant != "" && !r.reads(ctx, e.Tenant):
+		return kbError(kb.ErrNoEntry)
+	case !r.KB.Allowed(ctx, e):
+		return kbError(kb.ErrOutOfScope)
+	}
+	return nil
+}
+
 // readable reports whether the caller reads a published entry: staff as the
 // knowledge base's writer allows; citizens read every published answer (what
 // the town's site already shows).

@@ -75,8 +75,8 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// exportSheet writes the entries of the caller's services, of every
-// territory, as a spreadsheet, base64.
+// exportSheet writes the entries the caller reads (its territory's and every
+// territory's, in its services) as a spreadsheet, base64.
 func (r *Resolver) exportSheet(ctx context.Context, format string) (string, error) {
 	var entries []kb.Entry
 	for _, e := range r.KB.State.Entries() {

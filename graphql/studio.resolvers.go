@@ -56,8 +56,8 @@ func (r *queryResolver) KbStudio(ctx context.Context, search *string, service *s
 func (r *queryResolver) KbEntryHistory(ctx context.Context, id string) ([]*model.KbChange, error) {
 	if e, ok := r.KB.State.Entry(id); !ok {
 		return nil, kbError(kb.ErrNoEntry)
-	} else if !r.KB.Allowed(ctx, e) {
-		return nil, kbError(kb.ErrOutOfScope)
+	} else if err := r.readsEntry(ctx, e); err != nil {
+		return nil, err
 	}
 	return toChanges(r.KB.State.History(id)), nil
 }

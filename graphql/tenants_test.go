@@ -420,6 +420,9 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 				t.Errorf("%s reading A's draft in %s: %v, want %v (errors %v %v)", tt.name, what, seen, tt.sees, errs, history)
 			}
 		}
+		if !tt.sees && (len(history) != 1 || history[0] != "BAD_USER_INPUT") {
+			t.Errorf("%s reading A's draft's history: codes %v, want [BAD_USER_INPUT] as for an id of no entry", tt.name, history)
+		}
 		if !strings.Contains(string(data["all"]), platformDraft.DraftKbEntry.ID) {
 			t.Errorf("%s does not read the platform's entry in the studio (errors %v)", tt.name, errs)
 		}

@@ -39,8 +39,8 @@ func (r *Resolver) draftEngine(ctx context.Context, id string) (draftEngine, pub
 	if !ok {
 		return nil, nil, draft, kbError(kb.ErrNoEntry)
 	}
-	if !r.KB.Allowed(ctx, draft) {
-		return nil, nil, draft, kbError(kb.ErrOutOfScope)
+	if err := r.readsEntry(ctx, draft); err != nil {
+		return nil, nil, draft, err
 	}
 	view := draft.Tenant
 	if view == "" {
@@ -49,10 +49,6 @@ func (r *Resolver) draftEngine(ctx context.Context, id string) (draftEngine, pub
 	published = r.engineFor(view)
 	last, _ := r.KB.State.LastChange(id)
 	all, version := r.KB.State.Published()
-	if view != "" {
-		t, _ := r.Registry.Get(view)
-		all = kb.ForTenant(all, view, t.Parent)
-	}
 	key := id + "@" + last.EventID + "@" + version + "@" + view
 	c := &r.trials
 	c.mu.Lock()
@@ -70,6 +66,11 @@ func (r *Resolver) draftEngine(ctx context.Context, id string) (draftEngine, pub
 		d := draft
 		d.Status = kb.Published
 		entries = append(entries, d)
+	}
+	if view != "" {
+		// The draft among them: it takes the layer it would answer from.
+		t, _ := r.Registry.Get(view)
+		entries = kb.ForTenant(entries, view, t.Parent)
 	}
 	e, err := r.Engine.Variant(entries, "essai:"+key)
 	if err != nil {
