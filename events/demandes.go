@@ -87,3 +87,7 @@ func (DemandeContactErased) EventType() string  { return TypeDemandeContactErase
 // Public implements [Secretive]: analytics keep no sealed part, not even as
 // ciphertext.
 func (d DemandeFiled) Public() Payload { d.Sealed = ""; return d }
+
+// Public implements [Secretive]: what an agent wrote about a citizen (sealed,
+// or in clear in events of before) is kept out of analytics.
+func (d DemandeStatusChanged) Public() Payload { d.Message, d.Note, d.Sealed = "", "", ""; return d }

@@ -135,6 +135,8 @@ func TestSecretsArePublicWithout(t *testing.T) {
 		{AccountCreated{AccountID: "a1", Login: "l", Role: "EXPERT", PasswordHash: "$2a$10$x", By: "b"}, `"password_hash"`, `"by":"b"`},
 		{AccountPasswordSet{AccountID: "a1", PasswordHash: "$2a$10$x", By: "b"}, `"password_hash"`, `"by":"b"`},
 		{SessionOpened{SessionID: "s1", Key: "9f2c", AccountID: "a1", Role: "ANALYST"}, `"key"`, `"account_id":"a1"`},
+		{SuggestionReviewed{SuggestionID: "s1", Text: "mon fils Lucas", Verdict: "rejected", By: "b"}, `"text"`, `"verdict":"rejected"`},
+		{DemandeStatusChanged{TrackingCode: "MTC-1", Status: "EN_COURS", Message: "Bonjour Mme Martin", Note: "06 12", By: "b"}, `Martin`, `"status":"EN_COURS"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.p.EventType(), func(t *testing.T) {

@@ -268,9 +268,10 @@ type Contact struct {
 }
 
 // Secretive is a payload that carries a secret (the hash of a token or of a
-// password): the audit followers need it to check who signs in, nothing else may
-// keep it. Public returns the payload without its secrets, the form in which
-// analytics store it.
+// password, a sealed part) or words about a citizen that analytics must not
+// keep: the followers need it (to check who signs in, to show a demande),
+// nothing else may keep it. Public returns the payload without them, the form
+// in which analytics store it.
 type Secretive interface {
 	Payload
 	Public() Payload
@@ -278,6 +279,10 @@ type Secretive interface {
 
 // Public implements [Secretive].
 func (t TokenCreated) Public() Payload { t.Hash = ""; return t }
+
+// Public implements [Secretive]: a citizen's phrasing, which events written
+// before it was dropped still carry, is kept out of analytics.
+func (s SuggestionReviewed) Public() Payload { s.Text = ""; return s }
 
 // Public implements [Secretive].
 func (a AccountCreated) Public() Payload { a.PasswordHash = ""; return a }
