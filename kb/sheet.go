@@ -113,24 +113,23 @@ func readXLSX(data []byte) ([][]string, error) {
 		return nil, fmt.Errorf("%w: plus de %d lignes", ErrSheetFormat, maxSheetRows)
 	}
 	// A merged cell (a service written once beside several rows) holds its
-	// value on its first row only: every row it spans has it.
+	// value on its first row only: every row it spans has it, in its first
+	// column (a title merged across columns names one column).
 	merged, err := f.GetMergeCells(sheets[0])
 	if err != nil {
 		return nil, fmt.Errorf("%w: feuille %q illisible (%v)", ErrSheetFormat, sheets[0], err)
 	}
 	for _, m := range merged {
-		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		c, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		_, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
 		if err1 != nil || err2 != nil || r2 > len(rows) {
 			continue
 		}
 		for r := r1; r <= r2; r++ {
-			for len(rows[r-1]) < c2 {
+			for len(rows[r-1]) < c {
 				rows[r-1] = append(rows[r-1], "")
 			}
-			for c := c1; c <= c2; c++ {
-				rows[r-1][c-1] = m.GetCellValue()
-			}
+			rows[r-1][c-1] = m.GetCellValue()
 		}
 	}
 	return rows, nil

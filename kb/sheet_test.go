@@ -299,6 +299,9 @@ func TestXLSXMergedCells(t *testing.T) {
 	}
 	f.MergeCell("Sheet1", "D2", "D3")
 	f.MergeCell("Sheet1", "E2", "E3")
+	f.SetCellStr("Sheet1", "F1", "thème")
+	f.SetCellStr("Sheet1", "F2", "Famille")
+	f.MergeCell("Sheet1", "F1", "G1") // a title over an empty column names one column
 	var b bytes.Buffer
 	if err := f.Write(&b); err != nil {
 		t.Fatal(err)
@@ -308,7 +311,8 @@ func TestXLSXMergedCells(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries, errs := SheetEntries(rows)
-	if errs != nil || len(entries) != 2 || entries[1].Service != "État civil" || len(entries[1].Audiences) != 1 || entries[1].Audiences[0] != Particulier {
+	if errs != nil || len(entries) != 2 || entries[1].Service != "État civil" || len(entries[1].Audiences) != 1 || entries[1].Audiences[0] != Particulier ||
+		entries[0].Theme != "Famille" {
 		t.Errorf("row 3 under merged D2:D3 and E2:E3: %+v, %v; want the merged service and public", entries, errs)
 	}
 }
