@@ -385,15 +385,19 @@ func TestCommunesSeeTheirOwnTerritory(t *testing.T) {
 	}
 	var platformDraft struct{ DraftKbEntry struct{ ID string } }
 	tr.c.MustPost(`mutation { draftKbEntry(input: {question: "Horaires du cimetière ?", answer: "8 h à 18 h."}) { id } }`, &platformDraft, platform)
+	// B's expert is told of A's draft what it is told of an id that exists
+	// nowhere: a FORBIDDEN would confirm that A's base holds it.
 	for _, tt := range []struct {
-		name, id string
-		who      client.Option
-	}{{"B's expert, A's draft", drafted.DraftKbEntry.ID, expertB}, {"A's expert, the platform's draft", platformDraft.DraftKbEntry.ID, expertA}} {
+		name, id, code string
+		who            client.Option
+	}{{"B's expert, A's draft", drafted.DraftKbEntry.ID, "BAD_USER_INPUT", expertB},
+		{"B's expert, an id of no entry", "aucune-entree-de-ce-nom", "BAD_USER_INPUT", expertB},
+		{"A's expert, the platform's draft", platformDraft.DraftKbEntry.ID, "FORBIDDEN", expertA}} {
 		for _, m := range []string{`validateKbEntry(id: %q)`, `retireKbEntry(id: %q)`, `restoreKbEntry(id: %q)`,
-			`updateKbEntry(id: %q, input: {question: "Changée ?", answer: "Par un autre territoire."})`} {
-			if _, got := post(t, tr.c, fmt.Sprintf(`mutation { `+m+` { id } }`, tt.id), tt.who); len(got) != 1 || got[0] != "FORBIDDEN" {
+			`publishKbEntry(id: %q)`, `updateKbEntry(id: %q, input: {question: "Changée ?", answer: "Par un autre territoire."})`} {
+			if _, got := post(t, tr.c, fmt.Sprintf(`mutation { `+m+` { id } }`, tt.id), tt.who); len(got) != 1 || got[0] != tt.code {
 				name, _, _ := strings.Cut(m, "(")
-				t.Errorf("%s, %s: codes %v, want [FORBIDDEN]", tt.name, name, got)
+				t.Errorf("%s, %s: codes %v, want [%s]", tt.name, name, got, tt.code)
 			}
 		}
 	}
@@ -841,8 +845,10 @@ func TestCampaignsBelongToTheirTerritory(t *testing.T) {
 	if _, errs := post(t, tr.c, assign, bearer(tr.token(t, "EXPERT", montclar))); len(errs) == 0 {
 		t.Error("another commune's expert assigned the phrasing")
 	}
-	if _, errs := post(t, tr.c, assign, bearer(tr.token(t, "EXPERT", saintAubin))); len(errs) == 0 || errs[0] != "FORBIDDEN" {
-		t.Errorf("the commune's expert assigning to an entry of every tenant: %v, want FORBIDDEN", errs)
+	// The demo's entries are Montclar's: to Saint-Aubin's expert, « cantine »
+	// is an entry that does not exist.
+	if _, errs := post(t, tr.c, assign, bearer(tr.token(t, "EXPERT", saintAubin))); len(errs) == 0 || errs[0] != "BAD_USER_INPUT" {
+		t.Errorf("the commune's expert assigning to another commune's entry: %v, want BAD_USER_INPUT", errs)
 	}
 	if _, errs := post(t, tr.c, assign, bearer(adminToken)); len(errs) > 0 {
 		t.Errorf("the platform's administrator assigning: %v", errs)

@@ -33,12 +33,28 @@ func InScope(services []string, service string) bool {
 // and of the caller's services (see [Writer.Scope]). A change also needs the
 // entry's territory to be the caller's (see [Writer.MayChange]).
 func (w *Writer) Allowed(ctx context.Context, e Entry) bool {
+	return w.readsTenant(ctx, e.Tenant) && (w.Scope == nil || InScope(w.Scope(ctx), e.Service))
+}
+
+// readsTenant reports whether the caller of ctx reads the entries of tenant.
+func (w *Writer) readsTenant(ctx context.Context, tenant string) bool {
 	reads := w.Reads
 	if reads == nil {
 		reads = w.Territory
 	}
-	return (e.Tenant == "" || reads == nil || reads(ctx, e.Tenant)) &&
-		(w.Scope == nil || InScope(w.Scope(ctx), e.Service))
+	return tenant == "" || reads == nil || reads(ctx, tenant)
+}
+
+// existing returns the entry id as the caller of ctx may know of it: an entry
+// of a territory whose entries the caller does not read is as unknown to it as
+// one that does not exist, so that a change refused tells nothing of another
+// commune's base (a FORBIDDEN would confirm that the id is taken there).
+func (w *Writer) existing(ctx context.Context, id string) (Entry, error) {
+	e, ok := w.State.Entry(id)
+	if !ok || !w.readsTenant(ctx, e.Tenant) {
+		return Entry{}, ErrNoEntry
+	}
+	return e, nil
 }
 
 // allow is the one check of every change: the entry as it is and as it would
@@ -62,9 +78,9 @@ func (w *Writer) allow(ctx context.Context, es ...Entry) error {
 // MayChange checks that the caller of ctx may change the entry id, as every
 // change does: for a batch checked whole before any of it is done.
 func (w *Writer) MayChange(ctx context.Context, id string) error {
-	e, ok := w.State.Entry(id)
-	if !ok {
-		return ErrNoEntry
+	e, err := w.existing(ctx, id)
+	if err != nil {
+		return err
 	}
 	return w.allow(ctx, e)
 }

@@ -37,28 +37,34 @@ func TestWriterKeepsToTheCallersTerritory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refused := map[string]func() error{
-		"draft for another": func() error {
+	// Another territory's expert changing an entry it does not read is told
+	// what it is told of an id that exists nowhere (ErrNoEntry): refusing it
+	// as out of territory would confirm that the id is taken there.
+	refused := map[string]struct {
+		do   func() error
+		want error
+	}{
+		"draft for another": {func() error {
 			_, err := w.Draft(as("b"), kb.Entry{Question: "Q ?", Answer: "R.", Tenant: "a"}, "bob")
 			return err
-		},
-		"update":             func() error { _, err := w.Update(as("b"), e.ID, e, "bob"); return err },
-		"update made theirs": func() error { v := e; v.Tenant = "b"; _, err := w.Update(as("b"), e.ID, v, "bob"); return err },
-		"add a phrasing":     func() error { _, err := w.AddPhrasing(as("b"), e.ID, "verre ?", false, "bob"); return err },
-		"validate":           func() error { _, err := w.Validate(as("b"), e.ID, "bob"); return err },
-		"publish":            func() error { _, err := w.Publish(as("b"), e.ID, "bob"); return err },
-		"retire":             func() error { _, err := w.Retire(as("b"), e.ID, "bob"); return err },
-		"restore":            func() error { _, err := w.Restore(as("b"), e.ID, "bob"); return err },
-		"import": func() error {
+		}, kb.ErrOutOfTerritory},
+		"update":             {func() error { _, err := w.Update(as("b"), e.ID, e, "bob"); return err }, kb.ErrNoEntry},
+		"update made theirs": {func() error { v := e; v.Tenant = "b"; _, err := w.Update(as("b"), e.ID, v, "bob"); return err }, kb.ErrNoEntry},
+		"add a phrasing":     {func() error { _, err := w.AddPhrasing(as("b"), e.ID, "verre ?", false, "bob"); return err }, kb.ErrNoEntry},
+		"validate":           {func() error { _, err := w.Validate(as("b"), e.ID, "bob"); return err }, kb.ErrNoEntry},
+		"publish":            {func() error { _, err := w.Publish(as("b"), e.ID, "bob"); return err }, kb.ErrNoEntry},
+		"retire":             {func() error { _, err := w.Retire(as("b"), e.ID, "bob"); return err }, kb.ErrNoEntry},
+		"restore":            {func() error { _, err := w.Restore(as("b"), e.ID, "bob"); return err }, kb.ErrNoEntry},
+		"import": {func() error {
 			_, err := w.Import(as("b"), []kb.Entry{{ID: e.ID, Question: e.Question, Answer: "Autre.", Status: kb.Draft}}, "bob", true)
 			return err
-		},
-		"check":          func() error { return w.MayChange(as("b"), e.ID) },
-		"every tenant's": func() error { _, err := w.Update(as("a"), all.ID, all, "alice"); return err },
+		}, kb.ErrOutOfTerritory},
+		"check":          {func() error { return w.MayChange(as("b"), e.ID) }, kb.ErrNoEntry},
+		"every tenant's": {func() error { _, err := w.Update(as("a"), all.ID, all, "alice"); return err }, kb.ErrOutOfTerritory},
 	}
-	for name, do := range refused {
-		if err := do(); !errors.Is(err, kb.ErrOutOfTerritory) {
-			t.Errorf("%s: %v, want ErrOutOfTerritory", name, err)
+	for name, r := range refused {
+		if err := r.do(); !errors.Is(err, r.want) {
+			t.Errorf("%s: %v, want %v", name, err, r.want)
 		}
 	}
 	if _, err := w.Import(as("a"), []kb.Entry{{ID: e.ID, Question: e.Question, Answer: "Autre.", Status: kb.Draft}}, "alice", true); err != nil {

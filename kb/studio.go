@@ -16,9 +16,10 @@ var ErrSameAuthor = errors.New("kb: the author of a draft cannot validate it")
 // version stops answering at once and a pending version is dropped.
 func (w *Writer) Retire(ctx context.Context, id, by string) (Entry, error) {
 	e, ok := w.State.PublishedEntry(id)
-	if !ok {
-		if e, ok = w.State.Entry(id); !ok {
-			return e, ErrNoEntry
+	if !ok || !w.readsTenant(ctx, e.Tenant) {
+		var err error
+		if e, err = w.existing(ctx, id); err != nil {
+			return e, err
 		}
 	}
 	if err := w.allow(ctx, e); err != nil {
@@ -34,9 +35,9 @@ func (w *Writer) Retire(ctx context.Context, id, by string) (Entry, error) {
 // Restore brings a retired entry back as a draft of its last version: it answers
 // again once validated and published.
 func (w *Writer) Restore(ctx context.Context, id, by string) (Entry, error) {
-	e, ok := w.State.Entry(id)
-	if !ok {
-		return e, ErrNoEntry
+	e, err := w.existing(ctx, id)
+	if err != nil {
+		return e, err
 	}
 	if err := w.allow(ctx, e); err != nil {
 		return e, err

@@ -87,9 +87,9 @@ func (w *Writer) Draft(ctx context.Context, e Entry, by string) (Entry, error) {
 // published. The new version keeps what e leaves empty of the entry's lifecycle
 // fields (kind, source); a pending version is replaced.
 func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Entry, error) {
-	cur, ok := w.State.Entry(id)
-	if !ok {
-		return e, ErrNoEntry
+	cur, err := w.existing(ctx, id)
+	if err != nil {
+		return e, err
 	}
 	if cur.Status == Retired {
 		return e, fmt.Errorf("%w: %s is retired", ErrWrongStatus, id)
@@ -117,9 +117,9 @@ func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Ent
 // expert's acceptance of a suggestion or assignment of a tester's phrasing
 // makes. Nothing reaches citizens before the draft is validated and published.
 func (w *Writer) AddPhrasing(ctx context.Context, id, text string, negative bool, by string) (Entry, error) {
-	e, ok := w.State.Entry(id)
-	if !ok {
-		return e, ErrNoEntry
+	e, err := w.existing(ctx, id)
+	if err != nil {
+		return e, err
 	}
 	next := e
 	if negative {
@@ -175,9 +175,9 @@ func (w *Writer) Publish(ctx context.Context, id, by string) (Entry, error) {
 }
 
 func (w *Writer) move(ctx context.Context, id string, from, to Status, by string) (Entry, error) {
-	e, ok := w.State.Entry(id)
-	if !ok {
-		return e, ErrNoEntry
+	e, err := w.existing(ctx, id)
+	if err != nil {
+		return e, err
 	}
 	if err := w.allow(ctx, e); err != nil {
 		return e, err
