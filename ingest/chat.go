@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -345,19 +346,31 @@ type Reply struct {
 	Rated *bool
 }
 
-// Clean checks and normalises a citizen's text: valid UTF-8, control characters
-// removed, not empty, not longer than the limit.
+// Clean checks and normalises a citizen's text: valid UTF-8, control and
+// format characters removed, dashes made hyphens, not empty, not longer than
+// the limit. Format characters are invisible (a zero-width space or a word
+// joiner copied from a web page, a soft hyphen, a direction mark): one inside
+// « 06 12 34 56 78 » or an e-mail address hid it from redaction, and put it on
+// the log in clear. A joiner between two emoji is kept: it makes one of them.
 func (s *Service) Clean(text string) (string, error) {
 	if !utf8.ValidString(text) {
 		return "", ErrInvalidText
 	}
 	text = norm.NFC.String(text)
+	var prev rune
 	text = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
+		defer func() { prev = r }()
+		switch {
+		case r == '\n' || r == '\t':
 			return ' '
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			return -1
+		case r == zeroWidthJoiner && unicode.Is(unicode.So, prev):
+			return r
+		case unicode.Is(unicode.Cf, r):
+			return -1
+		case r >= '\u2010' && r <= '\u2015' || r == '\u2212':
+			return '-' // hyphens and dashes of word processors, minus sign
 		}
 		return r
 	}, text)
@@ -370,6 +383,9 @@ func (s *Service) Clean(text string) (string, error) {
 	}
 	return text, nil
 }
+
+// zeroWidthJoiner joins emoji into one (a family, a profession).
+const zeroWidthJoiner = '\u200d'
 
 // MaxRunes is the longest message accepted.
 func (s *Service) MaxRunes() int { return s.cfg.MaxRunes }
@@ -408,6 +424,11 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	d := engine.Decide(redacted, c.audience)
 	if d, err = s.followUp(ctx, engine, c, redacted, d); err != nil {
 		return Reply{}, err
+	}
+	if s.cfg.Desk != nil {
+		if r, ok, err := s.askCode(ctx, c, text, d); ok {
+			return r, err
+		}
 	}
 	decisionLatency.Observe(d.Latency.Seconds())
 	var replyText string
@@ -679,10 +700,17 @@ func (s *Service) EndIdle(ctx context.Context, now time.Time) error {
 	s.mu.Lock()
 	var idle []*conversation
 	for id, c := range s.convs {
+		// A conversation whose message is being decided is not idle; and its
+		// last moment is read under its own lock, which the message holds
+		// (TryLock: never wait for a message under s.mu).
+		if !c.mu.TryLock() {
+			continue
+		}
 		if now.Sub(c.last) > s.cfg.IdleAfter {
 			idle = append(idle, c)
 			delete(s.convs, id)
 		}
+		c.mu.Unlock()
 	}
 	s.mu.Unlock()
 	// In the order they started (ids sort by time), whatever the map's order.
