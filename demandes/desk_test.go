@@ -210,11 +210,16 @@ func TestTrackAnswer(t *testing.T) {
 		{"où en est ma demande " + dm.Code + " ?", []string{dm.Code, "traitée", "Enlevés ce matin."}},
 		{"ou en est " + strings.ToLower(strings.ReplaceAll(dm.Code, "-", " ")), []string{"traitée"}},
 		{"ma demande " + typo, []string{"mal recopié"}},
-		{"où en est ma demande ?", []string{"code de suivi"}},
+		{"où en est ma demande ?", nil}, // no code: see AskCode
 		{"comment avoir une carte d'identité", nil},
 	}
 	for _, tt := range tests {
-		reply, ok := desk.Answer("", tt.text)
+		reply, logged, ok := desk.Answer("", tt.text)
+		// The log keeps the reply without the agent's words, which travel
+		// sealed with the demande's key.
+		if strings.Contains(logged, "Enlevés") || ok && logged == "" {
+			t.Errorf("Answer(%q) logged as %q", tt.text, logged)
+		}
 		if ok != (tt.want != nil) {
 			t.Errorf("Answer(%q): ok %v, reply %q", tt.text, ok, reply)
 			continue
@@ -226,6 +231,24 @@ func TestTrackAnswer(t *testing.T) {
 		}
 		if strings.Contains(reply, "06 12") || strings.Contains(reply, "place du") {
 			t.Errorf("personal data in the answer: %q", reply)
+		}
+	}
+}
+
+// TestAskCode: a citizen asking after their own demande without its code is
+// asked for it; a question about the town's procedure is not taken for one.
+func TestAskCode(t *testing.T) {
+	desk, _, _ := newDesk(t, t.TempDir())
+	for text, asks := range map[string]bool{
+		"où en est ma demande ?":                                                   true,
+		"des nouvelles de mon signalement svp":                                     true,
+		"Comment suivre une demande de permis de construire ?":                     false,
+		"Quel est le suivi d'une demande de logement social ?":                     false,
+		"je voudrais faire une demande de changement de statut de mon association": false,
+	} {
+		reply, ok := desk.AskCode("", text)
+		if ok != asks || ok && !strings.Contains(reply, "code de suivi") {
+			t.Errorf("AskCode(%q) = %q, %v; want asked %v", text, reply, ok, asks)
 		}
 	}
 }

@@ -162,12 +162,12 @@ func TestAnswerInItsCommune(t *testing.T) {
 		{"", "en cours de traitement", ""},
 		{"montclar", "l'assistant de Saint-Aubin-sur-Lèze", "cours"},
 	} {
-		reply, ok := desk.Answer(tt.tenant, "où en est ma demande "+typed+" ?")
+		reply, _, ok := desk.Answer(tt.tenant, "où en est ma demande "+typed+" ?")
 		if !ok || !strings.Contains(reply, tt.want) || (tt.not != "" && (strings.Contains(reply, tt.not) || strings.Contains(reply, "équipe"))) {
 			t.Errorf("in %q's assistant: %q", tt.tenant, reply)
 		}
 	}
-	if reply, _ := desk.Answer("montclar", "où en est ma demande ?"); !strings.Contains(reply, "MTC-") {
+	if reply, _ := desk.AskCode("montclar", "où en est ma demande ?"); !strings.Contains(reply, "MTC-") {
 		t.Errorf("Montclar's example code: %q", reply)
 	}
 }

@@ -35,21 +35,60 @@ var paris = func() *time.Location {
 // Date writes a day the French way, in Paris time.
 func Date(t time.Time) string { return t.In(paris).Format("02/01/2006") }
 
-// Answer answers a chat message that asks where a demande stands: one with a
-// tracking code of the deployment (any commune's prefix, any spelling), or one
-// that asks without giving it. ok is false for any other message, which the bot
-// then decides on. tenantID is the conversation's: a code of a commune that
+// Answer answers a chat message that gives a tracking code of the deployment
+// (any commune's prefix, any spelling). ok is false for any other message,
+// which the bot then decides on (see [Desk.AskCode] for one that asks without
+// a code). logged is the reply as the conversation's log keeps it: without the
+// agents' message, which travels sealed (see [Desk.Describe]). tenantID is the conversation's: a code of a commune that
 // this assistant does not serve (outside the conversation's territory) is not
 // looked up; the citizen is told which commune's assistant to ask, and nothing
 // of the demande, not even whether it exists.
-func (d *Desk) Answer(tenantID, text string) (reply string, ok bool) {
-	example := fmt.Sprintf("%s-%d-000123-7KQF", d.prefixOf(tenantID), d.cfg.Now().Year())
+func (d *Desk) Answer(tenantID, text string) (reply, logged string, ok bool) {
+	reply, ok = d.answer(tenantID, text)
+	logged = reply
+	if dm, found := d.described(tenantID, text); found && dm.Message != "" {
+		logged = d.describe(dm, false)
+	}
+	return reply, logged, ok
+}
+
+// AskCode answers a message that asks where the citizen's demande stands
+// without giving its code (« où en est ma demande ? »): it asks for the code.
+// The chat asks only when the knowledge base has no answer of its own: « comment
+// suivre une demande de permis de construire ? » is the town's to answer.
+func (d *Desk) AskCode(tenantID, text string) (string, bool) {
+	if !asksForStatus(text) {
+		return "", false
+	}
+	return fmt.Sprintf("Pour vous dire où en est votre demande, donnez-moi son code de suivi, reçu quand vous l'avez déposée "+
+		"(de la forme %s).", d.example(tenantID)), true
+}
+
+func (d *Desk) example(tenantID string) string {
+	return fmt.Sprintf("%s-%d-000123-7KQF", d.prefixOf(tenantID), d.cfg.Now().Year())
+}
+
+// described returns the demande a message's code names, when the reply to it
+// describes one.
+func (d *Desk) described(tenantID, text string) (Demande, bool) {
 	typed, prefix, found := d.cfg.Codes.FindAmong(text, d.knownPrefix)
 	if !found {
-		if asksForStatus(text) {
-			return fmt.Sprintf("Pour vous dire où en est votre demande, donnez-moi son code de suivi, reçu quand vous l'avez déposée "+
-				"(de la forme %s).", example), true
-		}
+		return Demande{}, false
+	}
+	if _, other := d.elsewhere(tenantID, prefix); other {
+		return Demande{}, false
+	}
+	dm, err := d.Track(typed)
+	if err != nil || d.cfg.Tenants != nil && !d.cfg.Tenants.Scope(tenantID).Has(dm.Tenant) {
+		return Demande{}, false
+	}
+	return dm, true
+}
+
+func (d *Desk) answer(tenantID, text string) (reply string, ok bool) {
+	example := d.example(tenantID)
+	typed, prefix, found := d.cfg.Codes.FindAmong(text, d.knownPrefix)
+	if !found {
 		return "", false
 	}
 	if other, ok := d.elsewhere(tenantID, prefix); ok {
@@ -89,15 +128,24 @@ func (d *Desk) elsewhere(tenantID, prefix string) (string, bool) {
 
 // Describe tells a citizen where a demande stands: status, date, the agents'
 // last public message. Nothing personal.
-func (d *Desk) Describe(dm Demande) string {
+func (d *Desk) Describe(dm Demande) string { return d.describe(dm, true) }
+
+// describe is [Desk.Describe], with the agents' message or only its mention:
+// the conversation's log keeps the reply without it, as the message travels
+// sealed with the demande's key on parvis.demandes (an agent may write « Mme
+// Martin, notre agent passe mardi »), and an erasure must reach every copy.
+func (d *Desk) describe(dm Demande, message bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Votre demande %s (%s), déposée le %s, est %s", dm.Code, d.kindLabel(dm.Kind), Date(dm.FiledAt), StatusLabel(dm.Status))
 	if dm.UpdatedAt.After(dm.FiledAt) {
 		fmt.Fprintf(&b, " depuis le %s", Date(dm.UpdatedAt))
 	}
 	b.WriteString(".")
-	if dm.Message != "" {
+	switch {
+	case dm.Message != "" && message:
 		fmt.Fprintf(&b, " Message du service : « %s »", dm.Message)
+	case dm.Message != "":
+		b.WriteString(" Message du service : [MESSAGE_DU_SERVICE]")
 	}
 	if dm.Open() {
 		if k, ok := d.cfg.Kinds.Get(dm.Kind); ok {
@@ -107,11 +155,19 @@ func (d *Desk) Describe(dm Demande) string {
 	return b.String()
 }
 
-// asksForStatus reports whether a message asks where a demande stands.
+// asksForStatus reports whether a message asks where the citizen's own
+// demande stands: « ma demande », « mon dossier », « mon signalement », not
+// « une demande de permis » (« comment suivre une demande de permis ? » asks
+// about the town's procedure).
 func asksForStatus(text string) bool {
 	f := " " + strings.Join(french.Words(text), " ") + " "
-	subject := strings.Contains(f, " demande ") || strings.Contains(f, " signalement ") || strings.Contains(f, " dossier ") ||
-		strings.Contains(f, " code de suivi ") || strings.Contains(f, " numero de suivi ")
+	subject := false
+	for _, own := range []string{" ma ", " mon ", " notre ", " nos ", " mes "} {
+		for _, what := range []string{"demande ", "demandes ", "signalement ", "signalements ", "dossier ", "dossiers "} {
+			subject = subject || strings.Contains(f, own+what)
+		}
+	}
+	subject = subject || strings.Contains(f, " code de suivi ") || strings.Contains(f, " numero de suivi ")
 	asks := strings.Contains(f, " ou en est ") || strings.Contains(f, " ou en sont ") || strings.Contains(f, " suivre ") ||
 		strings.Contains(f, " suivi ") || strings.Contains(f, " avancement ") || strings.Contains(f, " des nouvelles ") ||
 		strings.Contains(f, " etat de ma ") || strings.Contains(f, " statut ")

@@ -15,19 +15,40 @@ import (
 	"github.com/parvis-civic/parvis/tenant"
 )
 
-// The chat files demandes and says where they stand. A message that asks about
-// a demande (with its tracking code, however typed) is answered from the desk
-// before the engine runs; a reply proposes to file a demande when the chosen
+// The chat files demandes and says where they stand. A message with a tracking
+// code (however typed) is answered from the desk before the engine runs; one
+// that asks after the citizen's demande without its code is asked for it when
+// the knowledge base has no answer; a reply proposes to file a demande when the chosen
 // entry names a kind, when the message asks the town to act on a problem, or
 // when the bot cannot answer (the closest kind, or the generic one).
 
-// track answers a message about a filed demande, logging it like any other
-// exchange; ok is false when the message is about something else.
+// track answers a message that gives a tracking code, logging it like any
+// other exchange; ok is false when the message gives none.
 func (s *Service) track(ctx context.Context, c *conversation, text string) (Reply, bool, error) {
-	answer, ok := s.cfg.Desk.Answer(c.tenant, text)
+	answer, logged, ok := s.cfg.Desk.Answer(c.tenant, text)
 	if !ok {
 		return Reply{}, false, nil
 	}
+	return s.tracked(ctx, c, text, answer, logged)
+}
+
+// askCode asks for the tracking code of a message that asks where the
+// citizen's demande stands without giving it, when the bot has no answer of
+// its own (d): ok is false otherwise.
+func (s *Service) askCode(ctx context.Context, c *conversation, text string, d bot.Decision) (Reply, bool, error) {
+	if d.Outcome == bot.Answered || d.Outcome == bot.Smalltalk || d.Outcome == bot.Handoff {
+		return Reply{}, false, nil
+	}
+	answer, ok := s.cfg.Desk.AskCode(c.tenant, text)
+	if !ok {
+		return Reply{}, false, nil
+	}
+	return s.tracked(ctx, c, text, answer, answer)
+}
+
+// tracked logs and returns the desk's answer about a demande; logged is what
+// the conversation's log keeps of it.
+func (s *Service) tracked(ctx context.Context, c *conversation, text, answer, logged string) (Reply, bool, error) {
 	redacted, counts := redact.Redact(text)
 	now := s.cfg.Now()
 	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts, Campaign: c.campaign})
@@ -35,7 +56,7 @@ func (s *Service) track(ctx context.Context, c *conversation, text string) (Repl
 		return Reply{}, true, err
 	}
 	dec, err := events.New(c.tenant, c.id, now, events.BotDecision{UtteranceID: utt.ID, Outcome: string(bot.Answered),
-		Confidence: 1, KBVersion: "demandes", Reply: answer, Candidates: []events.Candidate{}})
+		Confidence: 1, KBVersion: "demandes", Reply: logged, Candidates: []events.Candidate{}})
 	if err != nil {
 		return Reply{}, true, err
 	}
