@@ -46,7 +46,7 @@ func Date(t time.Time) string { return t.In(paris).Format("02/01/2006") }
 func (d *Desk) Answer(tenantID, text string) (reply, logged string, ok bool) {
 	reply, ok = d.answer(tenantID, text)
 	logged = reply
-	if dm, found := d.described(tenantID, text); found && dm.Message != "" {
+	if dm, found := d.described(tenantID, text); found {
 		logged = d.describe(dm, false)
 	}
 	return reply, logged, ok
@@ -147,6 +147,17 @@ func (d *Desk) describe(dm Demande, message bool) string {
 	case dm.Message != "":
 		b.WriteString(" Message du service : [MESSAGE_DU_SERVICE]")
 	}
+	// A platform that has the citizen finish the demande (Démarches
+	// Simplifiées: a prefilled dossier to complete and submit) gave its link:
+	// until the demande moves, the citizen needs it. The link opens the
+	// prefilled personal part: the log keeps only its mention.
+	if dm.Status == connector.Recue && dm.Delivery.Delivered && dm.Delivery.URL != "" && citizenFinishes[dm.Delivery.Connector] {
+		link := dm.Delivery.URL
+		if !message {
+			link = "[LIEN_DU_DOSSIER]"
+		}
+		fmt.Fprintf(&b, " Pour la compléter et la déposer sur le site de la mairie, ouvrez ce lien : %s", link)
+	}
 	if dm.Open() {
 		if k, ok := d.cfg.Kinds.Get(dm.Kind); ok {
 			fmt.Fprintf(&b, " Délai de traitement annoncé : %s (au plus tard le %s).", k.Delay, Date(dm.Due))
@@ -154,6 +165,11 @@ func (d *Desk) describe(dm Demande, message bool) string {
 	}
 	return b.String()
 }
+
+// citizenFinishes names the connectors whose platform has the citizen finish
+// the demande at the link it gives (see [connector.Remote]): a form filed by
+// a service account elsewhere (Publik) is no page of the citizen's.
+var citizenFinishes = map[string]bool{"dsimplifiees": true}
 
 // asksForStatus reports whether a message asks where the citizen's own
 // demande stands: « ma demande », « mon dossier », « mon signalement », not
