@@ -571,7 +571,17 @@ func (s *Service) Choose(ctx context.Context, conversationID, entryID string) (R
 	d := bot.Decision{Outcome: bot.Answered, Confidence: 1, Entry: e, KBVersion: engine.Version(),
 		Candidates: []bot.Candidate{{Entry: e, Score: 1}}}
 	replyText := Compose(engine, d, c.audience)
-	_, err = s.log(ctx, c, e.Question, nil, d, replyText, "", func(utt events.Envelope) (events.Payload, error) {
+	// The entry chosen offers its demande as it does to a question typed
+	// (« Signaler un éclairage public en panne » clicked under « rue »).
+	var kind *kb.DemandeKind
+	offer := ""
+	if s.cfg.Desk != nil {
+		if k, ok := s.propose(e.Question, d, c.audience); ok {
+			kind, offer = &k, k.ID
+			replyText += proposal(k)
+		}
+	}
+	_, err = s.log(ctx, c, e.Question, nil, d, replyText, offer, func(utt events.Envelope) (events.Payload, error) {
 		return events.SuggestionChosen{UtteranceID: cl.utteranceID, Text: cl.text, EntryID: entryID,
 			Choices: cl.choices, ChoiceID: utt.ID}, nil
 	})
@@ -579,7 +589,7 @@ func (s *Service) Choose(ctx context.Context, conversationID, entryID string) (R
 		return Reply{}, err
 	}
 	c.clarify = nil
-	return Reply{Text: replyText, Decision: d}, nil
+	return Reply{Text: replyText, Decision: d, Demande: kind}, nil
 }
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }

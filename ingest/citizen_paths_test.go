@@ -124,3 +124,26 @@ func TestEndIdleWhileSending(t *testing.T) {
 	})
 	wg.Wait()
 }
+
+// a choice clicked under a CLARIFY answers with its entry, but never
+// offers the demande that entry names, whereas the same question typed does.
+func TestChoiceOffersTheDemandeOfItsEntry(t *testing.T) {
+	s, _, _ := demandeService(t)
+	ctx := context.Background()
+	typed := mustSend(t, s, mustStart(t, s), "Comment signaler une panne d'éclairage public ?")
+	if typed.Demande == nil || typed.Demande.ID != "eclairage" {
+		t.Fatalf("typed question: demande %v, want eclairage", typed.Demande)
+	}
+	c := mustStart(t, s)
+	r := mustSend(t, s, c, "rue")
+	if r.Decision.Outcome != bot.Clarify {
+		t.Fatalf("« rue »: %s, want CLARIFY", r.Decision.Outcome)
+	}
+	got, err := s.Choose(ctx, c, "eclairage_public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Demande == nil || got.Demande.ID != "eclairage" {
+		t.Errorf("choice « Comment signaler une panne d'éclairage public ? » clicked: no demande offered (Demande=%v), text %q", got.Demande, got.Text)
+	}
+}
