@@ -147,3 +147,21 @@ func TestChoiceOffersTheDemandeOfItsEntry(t *testing.T) {
 		t.Errorf("choice « Comment signaler une panne d'éclairage public ? » clicked: no demande offered (Demande=%v), text %q", got.Demande, got.Text)
 	}
 }
+
+// a citizen who wants to report something or file a request
+// (« faire un signalement ») was answered with the tracking entry, « Donnez-moi
+// le numéro de suivi reçu lors du dépôt »: a code they cannot have, and no
+// demande offered. The demo's entry has those phrasings as negatives.
+func TestWantingToFileIsNotAskedForATrackingCode(t *testing.T) {
+	s, _, _ := demandeService(t)
+	for _, q := range []string{"je souhaite faire un signalement", "faire un signalement", "je voudrais signaler un problème"} {
+		r := mustSend(t, s, mustStart(t, s), q)
+		id := ""
+		if r.Decision.Entry != nil {
+			id = r.Decision.Entry.ID
+		}
+		if id == "suivi_demande" || r.Demande == nil && r.Decision.Outcome != bot.Clarify {
+			t.Errorf("%q: %s %s, demande offered %v: %q", q, r.Decision.Outcome, id, r.Demande, r.Text)
+		}
+	}
+}
