@@ -48,10 +48,12 @@
     .launcher:focus-visible, button:focus-visible, a:focus-visible, textarea:focus-visible {
       outline: 3px solid #ffbf47; outline-offset: 2px; }
     .panel { position: fixed; bottom: 16px; ${position}: 16px; z-index: 2147483001;
-      width: min(400px, calc(100vw - 16px)); height: min(640px, calc(100vh - 32px));
+      width: min(400px, calc(100vw - 16px)); height: min(640px, calc(100vh - 32px)); height: min(640px, calc(100dvh - 32px));
       background: #fff; color: #1a1a1a; border-radius: 12px; box-shadow: 0 8px 30px rgba(0,0,0,.3);
       display: flex; flex-direction: column; overflow: hidden; font-size: 16px; line-height: 1.45; }
-    @media (max-width: 480px) { .panel { bottom: 0; ${position}: 0; width: 100vw; height: 100vh; border-radius: 0; } }
+    /* Phones: 100vh is the viewport without the browser's toolbars, taller than the screen while they show (the
+       header or the input would fall outside); 100dvh is the visible height, 100vh the fallback for older browsers. */
+    @media (max-width: 480px) { .panel { inset: 0; width: 100%; height: 100vh; height: 100dvh; border-radius: 0; } }
     .panel[hidden], [hidden] { display: none !important; }
     header { background: ${colour}; color: ${onAccent}; padding: 12px 12px 12px 16px;
       display: flex; align-items: center; justify-content: space-between; gap: 8px; }
