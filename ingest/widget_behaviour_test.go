@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"encoding/json"
+	"math"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"testing"
 )
 
@@ -41,4 +43,41 @@ func TestWidgetPhonePanelFitsTheVisibleViewport(t *testing.T) {
 	if regexp.MustCompile(`height: 100vh`).MatchString(m[1]) && !regexp.MustCompile(`dvh`).MatchString(m[1]) {
 		t.Errorf("small-screen panel: %q: 100vh without 100dvh", m[1])
 	}
+}
+
+// Text on the town's accent colour (the launcher, the citizen's bubbles, the
+// send button: 16 px text) must reach WCAG AA's 4.5:1. White or #111111 left
+// colours whose luminance lies between 0.183 and 0.200 below it: #2980b9, a
+// common blue, gave 4.39:1.
+func TestWidgetTextOnAccentColourIsReadable(t *testing.T) {
+	for _, accent := range []string{"#2980b9", "#e91e63", "#607d8b", "#d64541", "#1d4e89", "#ffcc00", "#777777", "#000000", "#ffffff"} {
+		var got struct{ CSS string }
+		runWidget(t, "css", &got, accent)
+		m := regexp.MustCompile(`\.launcher \{[^}]*background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6})`).FindStringSubmatch(got.CSS)
+		if m == nil {
+			t.Fatalf("no launcher colours in %q", got.CSS[:300])
+		}
+		if r := contrast(m[1], m[2]); r < 4.5 {
+			t.Errorf("accent %s: text %s on %s: contrast %.2f:1, under WCAG AA's 4.5:1", accent, m[2], m[1], r)
+		}
+	}
+}
+
+// contrast is WCAG 2's contrast ratio of two #rrggbb colours.
+func contrast(a, b string) float64 {
+	lum := func(hex string) float64 {
+		var c [3]float64
+		for i := range c {
+			v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+			x := float64(v) / 255
+			if x <= 0.03928 {
+				c[i] = x / 12.92
+			} else {
+				c[i] = math.Pow((x+0.055)/1.055, 2.4)
+			}
+		}
+		return 0.2126*c[0] + 0.7152*c[1] + 0.0722*c[2]
+	}
+	la, lb := lum(a), lum(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 }

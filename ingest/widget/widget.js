@@ -30,13 +30,17 @@
   const maxLength = 2000;
   const keepFor = 30 * 60 * 1000;
 
-  // Text on the accent colour: white or near black, whichever reads better.
+  // Text on the accent colour (launcher, header, the citizen's bubbles, buttons):
+  // white or black, whichever contrasts more. Pure black, not a near black: the
+  // two ratios meet at 4.58:1, so one of them always passes WCAG AA (4.5:1),
+  // whereas #111111 left colours such as #2980b9 or #e91e63 below it.
   const luminance = (hex) => {
     const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
       .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
   };
-  const onAccent = (1.05 / (luminance(colour) + 0.05)) >= 4.5 ? "#ffffff" : "#111111";
+  const onWhite = 1.05 / (luminance(colour) + 0.05), onBlack = (luminance(colour) + 0.05) / 0.05;
+  const onAccent = onWhite >= onBlack ? "#ffffff" : "#000000";
 
   const css = `
     :host { all: initial; }
