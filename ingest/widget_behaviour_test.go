@@ -5,6 +5,7 @@ import (
 	"math"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -80,4 +81,19 @@ func contrast(a, b string) float64 {
 	}
 	la, lb := lum(a), lum(b)
 	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+// Enter in the field while the previous reply is on its way submits the form
+// although « Envoyer » is disabled; the field used to be emptied and nothing
+// sent: the citizen's message was lost without a word. It must either be sent
+// once the reply is in, or stay in the field.
+func TestWidgetMessageTypedWhileAwaitingAReplyIsKept(t *testing.T) {
+	var got struct {
+		Sent  []string
+		Input string
+	}
+	runWidget(t, "enter-while-busy", &got)
+	if !slices.Contains(got.Sent, "et le samedi ?") && got.Input != "et le samedi ?" {
+		t.Errorf("« et le samedi ? » typed during the first reply: neither sent (%q) nor left in the field (%q)", got.Sent, got.Input)
+	}
 }

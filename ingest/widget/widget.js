@@ -492,16 +492,22 @@
   }
 
   let busy = false;
+  let queued = false; // Enter was pressed while busy: the field's text goes once the reply is in
   // ask sends a message; choice is the entry of a CLARIFY choice clicked, sent as
-  // such so that the town learns what the ambiguous question meant.
-  async function ask(text, choice) {
+  // such so that the town learns what the ambiguous question meant. Its result's
+  // taken says, at once, whether the text was accepted, so that the caller may
+  // clear the field; the promise settles when the reply is shown.
+  function ask(text, choice) {
     text = (text || "").trim();
-    if (!text || busy) return;
+    if (!text || busy) return { taken: false };
     if (text.length > maxLength) {
       add({ kind: "notice", text: `Votre message est trop long (${text.length} caractères, ${maxLength} au maximum).` });
-      return;
+      return { taken: false };
     }
     busy = true;
+    return { taken: true, done: exchange(text, choice) };
+  }
+  async function exchange(text, choice) {
     send.disabled = true;
     typing.hidden = false;
     add({ kind: "citizen", text });
@@ -553,6 +559,13 @@
       busy = false;
       send.disabled = false;
       typing.hidden = true;
+      if (queued) {
+        // The message typed meanwhile, as it now reads in the field; while a
+        // demande is being filled in, it waits there for the citizen to send it.
+        queued = false;
+        showCounter();
+        if (!draft) form.requestSubmit();
+      }
     }
   }
 
@@ -802,18 +815,31 @@
   panel.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.preventDefault(); close(); } });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const text = input.value;
-    input.value = "";
-    counter.textContent = "";
-    ask(text);
+    const text = input.value.trim();
+    if (!text) return;
+    if (busy) {
+      // Enter submits even while « Envoyer » is disabled: the message stays in
+      // the field, where it can still be edited, and goes once the reply is in.
+      queued = true;
+      showCounter();
+      return;
+    }
+    // The field is emptied only once ask has taken the text: a refused text
+    // (too long) stays there to be corrected.
+    if (ask(text).taken) {
+      input.value = "";
+      showCounter();
+    }
   });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
   });
-  input.addEventListener("input", () => {
+  input.addEventListener("input", showCounter);
+  function showCounter() {
     const left = maxLength - input.value.length;
-    counter.textContent = left < 200 ? `${left} caractères restants` : "";
-  });
+    counter.textContent = queued && input.value.trim() ? "Votre message partira dès que l'assistant aura répondu."
+      : left < 200 ? `${left} caractères restants` : "";
+  }
   humanBtn.addEventListener("click", () => ask("Je voudrais parler à un agent"));
   restartBtn.addEventListener("click", () => {
     if (draft) endDemande();
