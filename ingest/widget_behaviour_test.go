@@ -97,3 +97,21 @@ func TestWidgetMessageTypedWhileAwaitingAReplyIsKept(t *testing.T) {
 		t.Errorf("« et le samedi ? » typed during the first reply: neither sent (%q) nor left in the field (%q)", got.Sent, got.Input)
 	}
 }
+
+// The log is a live region (role=log, aria-live=polite, aria-relevant=
+// additions): a screen reader reads what is added to it. A second answer, the
+// first not rated, used to redraw the whole log, its rating buttons gone:
+// every message was removed and added again, and read again.
+func TestWidgetAnswerDoesNotRedrawTheLiveLog(t *testing.T) {
+	var got struct{ Before, Kept, After, OldFeedback, NewFeedback int }
+	runWidget(t, "live-log", &got)
+	if got.OldFeedback != 0 || got.NewFeedback != 1 {
+		t.Errorf("« Oui » buttons: %d under the first answer (want 0: they would rate the second), %d under the second (want 1)", got.OldFeedback, got.NewFeedback)
+	}
+	if got.Kept != got.Before {
+		t.Errorf("after the second answer, %d of the %d messages already in the live log were replaced by new nodes (read again)", got.Before-got.Kept, got.Before)
+	}
+	if got.After != got.Before+2 {
+		t.Errorf("after the second question and its answer, the log holds %d messages, want %d", got.After, got.Before+2)
+	}
+}

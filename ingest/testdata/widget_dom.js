@@ -158,6 +158,9 @@ const type = (text) => { input.value = text; input.dispatchEvent({ type: "keydow
       out.before = before.length;
       out.kept = before.filter((n) => n.parentNode === log).length;
       out.after = log.children.length;
+      // The first answer's « Oui / Non » would rate the second: they go.
+      out.oldFeedback = before[before.length - 1].querySelectorAll("button").filter((b) => b.textContent === "Oui").length;
+      out.newFeedback = log.children[log.children.length - 1].querySelectorAll("button").filter((b) => b.textContent === "Oui").length;
       break;
     }
     case "audience-late": {

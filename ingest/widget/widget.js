@@ -237,9 +237,12 @@
   }
 
   // Rendering: every item of the conversation is drawn from state.items, so a
-  // page load redraws the same conversation.
+  // page load redraws the same conversation. Afterwards the log is only added
+  // to, or changed in place through drawn: it is a live region (additions), and
+  // nodes drawn anew would have a screen reader read the whole conversation again.
+  const drawn = new WeakMap(); // item → {node, tail: its rating or feedback box, or null}
   function render(item, live) {
-    let node;
+    let node, t = null;
     switch (item.kind) {
       case "citizen":
         node = item.text === undefined
@@ -281,15 +284,31 @@
         if (r.demande) {
           actions.push(el("button", { type: "button", text: "Déposer la demande : " + r.demande.label, onclick: () => startDemande(r.demande) }));
         }
+        t = tail(item);
         node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "Assistant : " }), answerNodes(r.text),
           r.entry && r.entry.source && r.outcome === "ANSWERED" ? el("span", { class: "source", text: "Source : " + r.entry.source }) : null,
-          actions.length ? el("div", { class: "actions" }, ...actions) : null,
-          testing() && item.rate ? rating(item) : r.outcome === "ANSWERED" && !testing() ? feedback(item) : null);
+          actions.length ? el("div", { class: "actions" }, ...actions) : null, t);
       }
     }
+    drawn.set(item, { node, tail: t });
     log.append(node);
     if (live) log.scrollTop = log.scrollHeight;
     return node;
+  }
+
+  // tail is what goes under a reply: a tester's rating, or a citizen's feedback.
+  function tail(item) {
+    const r = item.reply;
+    return testing() && item.rate ? rating(item) : r.outcome === "ANSWERED" && !testing() ? feedback(item) : null;
+  }
+  // retail redraws a reply's tail alone, in place, once its rating changed.
+  function retail(item) {
+    const d = drawn.get(item);
+    if (!d || !d.node.parentNode) return;
+    const t = tail(item);
+    if (t) d.node.insertBefore(t, d.tail);
+    if (d.tail) d.tail.remove();
+    d.tail = t;
   }
 
   // --- Answers' safe format (the same rules as kb/answer.go and the studio's
@@ -441,7 +460,8 @@
       send.disabled = true;
     }
     drawBanner();
-    redraw();
+    // Test mode or not, replies take a rating or a feedback box: changed in place.
+    for (const it of state.items) if (it.reply) retail(it);
   }
 
   function add(item) {
@@ -450,7 +470,11 @@
     return render(item, true);
   }
 
+  // redraw draws the whole log anew: on the first opening of the panel on a
+  // page, and for a new conversation, never for a change in the conversation.
+  let logDrawn = false;
   function redraw() {
+    logDrawn = true;
     privacyText.hidden = !!state.audience;
     log.replaceChildren();
     for (const item of state.items) render(item, false);
@@ -485,8 +509,13 @@
 
   async function chooseAudience(value, label) {
     state.audience = value;
+    privacyText.hidden = true;
+    // Answered: the buttons are disabled where they are (see drawn).
+    for (const it of state.items) {
+      const d = it.kind === "audience" && drawn.get(it);
+      if (d) for (const b of d.node.querySelectorAll("button")) b.disabled = true;
+    }
     add({ kind: "citizen", text: label });
-    redraw();
     add({ kind: "bot", reply: { text: "Merci. Posez votre question, je vous réponds tout de suite.", outcome: "SMALLTALK", suggestions: [] } });
     input.focus();
   }
@@ -525,9 +554,9 @@
         }
       }
       if (!reply) reply = (await onConversation(async (c) => gql(query, { c, t: text }))).sendMessage;
-      if (testing() && state.items.some((it) => it.rate && !it.rated)) {
-        for (const it of state.items) if (it.rate && !it.rated) it.rated = "skipped";
-        redraw(); // a rating goes to the latest reply: the older boxes go
+      if (testing()) {
+        // A rating goes to the latest reply: the older boxes go.
+        for (const it of state.items) if (it.rate && !it.rated) { it.rated = "skipped"; retail(it); }
       }
       if (reply.rated === true || reply.rated === false) {
         // A « oui » or « non » typed under an answer rated it: its buttons go.
@@ -536,7 +565,7 @@
           if (it.kind === "bot" && it.reply && it.reply.outcome === "ANSWERED") {
             if (!it.feedback) {
               it.feedback = reply.rated ? "oui" : "non";
-              redraw();
+              retail(it);
             }
             break;
           }
@@ -546,8 +575,7 @@
         // The server rates the latest answer not rated yet: the buttons of an
         // older answer would rate this one in its name, so they go.
         const older = state.items.filter((it) => it.kind === "bot" && it.reply && it.reply.outcome === "ANSWERED" && !it.feedback);
-        for (const it of older) it.feedback = "later";
-        if (older.length) redraw();
+        for (const it of older) { it.feedback = "later"; retail(it); }
       }
       add({ kind: "bot", reply, rate: true });
     } catch (e) {
@@ -796,7 +824,7 @@
     state.open = true;
     if (!state.items.length) state.items.push({ kind: "audience" });
     save();
-    redraw();
+    if (!logDrawn) redraw();
     if (draft) { drawStep(); return; } // back to the demande being filled in
     const first = state.audience ? input : log.querySelector(".actions button:not([disabled])");
     (first || input).focus();
