@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -114,4 +115,32 @@ func TestWidgetAnswerDoesNotRedrawTheLiveLog(t *testing.T) {
 	if got.After != got.Before+2 {
 		t.Errorf("after the second question and its answer, the log holds %d messages, want %d", got.After, got.Before+2)
 	}
+}
+
+// The audience (particulier, entreprise, association) is sent when a
+// conversation starts. A citizen who asked first and answered « vous êtes :
+// Une entreprise » afterwards used to be thanked while the audience was never
+// sent: every later answer was the one for no audience. The next question
+// must start a conversation for that audience.
+func TestWidgetAudienceChosenAfterAQuestionIsUsed(t *testing.T) {
+	var got struct {
+		Enabled   bool
+		Audiences []*string
+		Ops       []string
+		Shown     string
+	}
+	runWidget(t, "audience-late", &got)
+	for _, a := range got.Audiences {
+		if a != nil && *a == "ENTREPRISE" {
+			if want := []string{"startConversation", "sendMessage", "startConversation", "sendMessage"}; !slices.Equal(got.Ops, want) {
+				t.Errorf("operations %v, want %v", got.Ops, want)
+			}
+			if !strings.Contains(got.Shown, "nouvelle conversation") {
+				t.Errorf("a new conversation began without a word to the citizen: %q", got.Shown)
+			}
+			return
+		}
+	}
+	t.Errorf("audience buttons enabled after the first question: %v; « Une entreprise » clicked, then asked again: operations %v, audiences sent %v (ENTREPRISE never)",
+		got.Enabled, got.Ops, got.Audiences)
 }

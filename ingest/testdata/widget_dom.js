@@ -178,7 +178,13 @@ const type = (text) => { input.value = text; input.dispatchEvent({ type: "keydow
       for (let i = 0; i < 20; i++) await tick();
       type("horaires de la déchetterie");
       for (let i = 0; i < 20; i++) await tick();
-      while (pending.length) { pending.shift().resolve(answered("...")); for (let i = 0; i < 20; i++) await tick(); }
+      while (pending.length) {
+        const p = pending.shift();
+        p.resolve(/startConversation/.test(p.b.query)
+          ? { json: async () => ({ data: { startConversation: { id: "01J0000000000000000000000D" } } }) }
+          : answered("..."));
+        for (let i = 0; i < 20; i++) await tick();
+      }
       out.audiences = sent.map((b) => b.variables && b.variables.a).filter((a) => a !== undefined);
       out.ops = sent.map((b) => b.query.match(/\{ (\w+)/)[1]);
       out.shown = log.textContent;

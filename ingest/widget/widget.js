@@ -516,7 +516,14 @@
       if (d) for (const b of d.node.querySelectorAll("button")) b.disabled = true;
     }
     add({ kind: "citizen", text: label });
-    add({ kind: "bot", reply: { text: "Merci. Posez votre question, je vous réponds tout de suite.", outcome: "SMALLTALK", suggestions: [] } });
+    // The audience is given when a conversation starts, and only then: chosen
+    // after a question (or while one is on its way), it takes a new
+    // conversation, begun with the next question, and the citizen is told so.
+    const late = !!state.conversationId || busy;
+    if (late) state.restartForAudience = true;
+    add({ kind: "bot", reply: { text: late
+      ? `Merci, c'est noté. Votre prochaine question ouvrira une nouvelle conversation, avec les réponses prévues pour ${label.toLowerCase()}.`
+      : "Merci. Posez votre question, je vous réponds tout de suite.", outcome: "SMALLTALK", suggestions: [] } });
     input.focus();
   }
 
@@ -540,6 +547,17 @@
     send.disabled = true;
     typing.hidden = false;
     add({ kind: "citizen", text });
+    if (state.restartForAudience) {
+      // An audience chosen late: this question starts the new conversation.
+      // Older replies' rating buttons would rate in the new one: they go.
+      state.restartForAudience = false;
+      state.conversationId = null;
+      for (const it of state.items) {
+        if (testing() && it.rate && !it.rated) { it.rated = "skipped"; retail(it); }
+        if (it.reply && it.reply.outcome === "ANSWERED" && !it.feedback) { it.feedback = "later"; retail(it); }
+      }
+      save();
+    }
     const fields = `text outcome confidence rated entry { id question source links { label url } } suggestions { id question }
       demande { id label prompt processingTime location photo contact }`;
     const query = `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { ${fields} } }`;
