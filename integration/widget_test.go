@@ -381,7 +381,7 @@ func TestElectedDashboard(t *testing.T) {
 	for !page(`(() => { const rows = [...document.querySelectorAll("#unmet tbody tr")];
 		return rows.length >= 2 && rows.filter((r) => r.cells[3].textContent === "réponse publiée").length === 1 &&
 			rows.find((r) => r.cells[3].textContent === "réponse publiée").cells[0].textContent === ` + jsString(top.Label) + ` &&
-			rows.filter((r) => r.cells[3].textContent === "toujours sans réponse").length === rows.length - 1; })()`) {
+			rows.filter((r) => r.cells[3].textContent === "pas encore de réponse publiée").length === rows.length - 1; })()`) {
 		if time.Now().After(deadline) {
 			parvistest.Screenshot(t, ctx, "failure-elus-covered")
 			t.Fatal("the need answered since is not told apart among the unmet demands")

@@ -115,7 +115,7 @@
     const n = (x) => nf.format(x);
     $("#kpis").replaceChildren(
       kpi("Conversations", c.conversations, p.conversations, n),
-      kpi("Habitants servis (au moins une réponse)", c.served, p.served, n),
+      kpi("Conversations servies (au moins une réponse)", c.served, p.served, n),
       kpi("Taux de réponse", c.answerRate, p.conversations ? p.answerRate : null, pct),
       kpi("Réponses jugées utiles", c.helpfulRate, p.helpfulRate, pct));
     const one = parvis.communes();
@@ -146,7 +146,7 @@
     }
     const shared = data.shared.filter((u) => u.tenants.length > 1);
     $("#shared").hidden = data.communes.length < 2;
-    table("#shared-table", ["Demande", "Questions", "Habitants", "Communes"],
+    table("#shared-table", ["Besoin", "Questions", "Conversations", "Communes"],
       shared.map((u) => [u.label, u.size, u.conversations, u.tenants.map(parvis.tenantName).join(", ")]));
     if (!shared.length) $("#shared-table").replaceChildren(el("caption", { text: "Aucune demande sans réponse commune à plusieurs communes sur la période." }));
 
@@ -163,10 +163,10 @@
 
     // A need the town has answered since still counts its questions of the
     // period, but says that the answer now exists.
-    table("#unmet", ["Demande", "Questions", "Évolution", "Aujourd'hui"], data.unansweredClusters.map((u) =>
+    table("#unmet", ["Besoin", "Questions", "Évolution", "Aujourd'hui"], data.unansweredClusters.map((u) =>
       [u.label, u.size, u.growth === null ? "nouveau" : (u.growth > 0 ? "+" : "") + Math.round(u.growth * 100) + " %",
-        u.covered ? "réponse publiée" : "toujours sans réponse"]));
-    if (!data.unansweredClusters.length) $("#unmet").replaceChildren(el("caption", { text: "Aucune demande sans réponse sur la période." }));
+        u.covered ? "réponse publiée" : "pas encore de réponse publiée"]));
+    if (!data.unansweredClusters.length) $("#unmet").replaceChildren(el("caption", { text: "Aucun besoin mal couvert sur la période." }));
 
     chart("#audience", { type: "doughnut", data: { labels: data.audienceSplit.map((a) => audienceNames[a.audience] || a.audience),
       datasets: [{ data: data.audienceSplit.map((a) => a.conversations), backgroundColor: ["#1d4e89", "#5f8ac4", "#9db8df", "#c9d8ee"] }] } });
