@@ -80,8 +80,13 @@ func (dl *Deliverer) Pass(ctx context.Context) error {
 		switch del := dm.Delivery; {
 		case del.Dead:
 		case del.Delivered:
+			// One demande's status that cannot be recorded must not keep the
+			// others' from the desk, nor the fresh demandes from the platform.
 			if err := dl.poll(ctx, dm, now); err != nil {
-				return err
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				dl.Desk.cfg.Logger.Warn("demandes: record a status from the platform", slog.String("code", dm.Code), slog.Any("error", err))
 			}
 		case now.Before(del.NextAt):
 		default:
@@ -143,14 +148,22 @@ func (dl *Deliverer) poll(ctx context.Context, dm Demande, now time.Time) error 
 		dl.Desk.cfg.Logger.Warn("demandes: read a status on the platform", slog.String("code", dm.Code), slog.Any("error", err))
 		return nil
 	}
-	if st.Status == dm.Status && (st.Message == "" || st.Message == dm.Message) {
+	// An erased demande shows no message: the platform's, unchanged, would
+	// otherwise look new at every poll.
+	if st.Status == dm.Status && (st.Message == "" || st.Message == dm.Message || dm.Erased) {
 		return nil
 	}
 	msg := st.Message
-	if msg == dm.Message {
+	if msg == dm.Message || dm.Erased {
 		msg = ""
 	}
 	_, err = dl.Desk.Update(ctx, tenant.Everything(), dm.Code, st.Status, msg, "", nil, dl.Conn.Name())
+	if errors.Is(err, ErrErased) && msg != "" && st.Status != dm.Status {
+		// The key went (possibly from another process) after dm was read:
+		// the message cannot be sealed, yet the citizen's code must tell the
+		// new status.
+		_, err = dl.Desk.Update(ctx, tenant.Everything(), dm.Code, st.Status, "", "", nil, dl.Conn.Name())
+	}
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parvis-civic/parvis/demandes/connector"
 	"github.com/parvis-civic/parvis/events"
+	"github.com/parvis-civic/parvis/tenant"
 )
 
 // platform is a service platform as a connector sees it: it fails as told,
@@ -49,6 +50,29 @@ func (p *platform) Status(_ context.Context, r connector.Remote) (connector.Remo
 		return st, nil
 	}
 	return connector.RemoteStatus{Status: connector.Recue}, nil
+}
+
+func newPlatform() *platform {
+	return &platform{failures: map[string]int{}, refuse: map[string]bool{},
+		got: map[string]connector.Submission{}, statuses: map[string]connector.RemoteStatus{}}
+}
+
+// filePothole files a voirie demande from a fresh conversation.
+func filePothole(t *testing.T, desk *Desk, contact string) Demande {
+	t.Helper()
+	dm, err := desk.File(context.Background(), Form{ConversationID: events.NewID(time.Now()), Kind: "voirie",
+		Description: "Nid-de-poule profond devant l'école", Address: "12 rue des Lilas", Contact: contact, Consent: yes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dm
+}
+
+// publisherFunc publishes with a function.
+type publisherFunc func(ctx context.Context, evs ...events.Envelope) error
+
+func (f publisherFunc) Publish(ctx context.Context, evs ...events.Envelope) error {
+	return f(ctx, evs...)
 }
 
 func TestDeliveryRetriesThenGivesUp(t *testing.T) {
@@ -145,5 +169,42 @@ func TestBackoff(t *testing.T) {
 		if got := backoff(n); got != want {
 			t.Errorf("backoff(%d) = %s, want %s", n, got, want)
 		}
+	}
+}
+
+// A citizen has their contact erased while the demande is at the town's
+// platform, which then closes it with a message: the message cannot be sealed
+// any more, yet the status must reach the desk (the citizen's code must not
+// say « en cours » for ever), and the pass goes on.
+func TestErasedDemandeStillTakesThePlatformsStatus(t *testing.T) {
+	desk := deskOn(t, t.TempDir(), &nopPublisher{})
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	desk.cfg.Now = func() time.Time { return now }
+	ctx := context.Background()
+	dm := filePothole(t, desk, "a@exemple.fr")
+	p := newPlatform()
+	dl := &Deliverer{Desk: desk, Conn: p, PollEvery: time.Minute}
+	if err := dl.Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := desk.Get(dm.Code)
+	if !got.Delivery.Delivered {
+		t.Fatalf("not delivered: %+v", got.Delivery)
+	}
+	if _, err := desk.EraseContact(ctx, tenant.Everything(), dm.Code, "request", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	p.statuses[got.Delivery.RemoteID] = connector.RemoteStatus{Status: connector.Traitee, Message: "Rebouché le 3 mars."}
+	now = now.Add(2 * time.Minute)
+	err := dl.Pass(ctx)
+	got, _ = desk.Get(dm.Code)
+	if got.Status != connector.Traitee {
+		t.Errorf("platform says TRAITEE, desk (and the citizen's code) says %s; Pass: %v", got.Status, err)
+	}
+	if got.Message != "" {
+		t.Errorf("an erased demande shows a message: %q", got.Message)
+	}
+	if err != nil {
+		t.Errorf("Pass: %v", err)
 	}
 }
