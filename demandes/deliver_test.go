@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/parvis-civic/parvis/demandes/connector"
+	"github.com/parvis-civic/parvis/demandes/publik"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/tenant"
 )
@@ -206,5 +209,27 @@ func TestErasedDemandeStillTakesThePlatformsStatus(t *testing.T) {
 	}
 	if err != nil {
 		t.Errorf("Pass: %v", err)
+	}
+}
+
+// w.c.s. answers 403 « invalid signature » (a key rotated, a clock skewed):
+// nothing is wrong with the demande, which must be retried until the key is
+// fixed rather than dead-lettered at once.
+func TestPlatformRefusingParvisCredentialsIsRetried(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`{"err":1,"err_desc":"invalid signature"}`))
+	}))
+	t.Cleanup(srv.Close)
+	conn, err := publik.New(publik.Config{BaseURL: srv.URL, Orig: "parvis", Key: "k",
+		Kinds: map[string]publik.Form{"voirie": {Slug: "voirie", Description: "description"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk := deskOn(t, t.TempDir(), &nopPublisher{})
+	dm := filePothole(t, desk, "a@exemple.fr")
+	(&Deliverer{Desk: desk, Conn: conn}).Pass(context.Background())
+	if got, _ := desk.Get(dm.Code); got.Delivery.Dead || got.Delivery.NextAt.IsZero() {
+		t.Errorf("a 403 from w.c.s. (Parvis's own credentials) is not retried: %+v", got.Delivery)
 	}
 }

@@ -7,6 +7,7 @@ package connector
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 )
 
@@ -66,7 +67,8 @@ type RemoteStatus struct {
 // Connector delivers demandes to one platform and reads their status. Errors
 // that may pass (the platform down, a timeout, a 5xx) must be told apart from
 // refusals (a 4xx: the submission itself is wrong) with [Temporary], so that
-// the delivery path retries the first and reports the second.
+// the delivery path retries the first and reports the second. [Refused] makes
+// a platform's refusal, temporary when the fault is likely Parvis's setup.
 type Connector interface {
 	Name() string
 	Submit(ctx context.Context, s Submission) (Remote, error)
@@ -78,6 +80,21 @@ type TemporaryError struct{ Err error }
 
 func (e *TemporaryError) Error() string { return e.Err.Error() }
 func (e *TemporaryError) Unwrap() error { return e.Err }
+
+// Refused returns err, a platform's refusal of a request with the HTTP status
+// code, as a [TemporaryError] when the demande itself is not at fault: 401 and
+// 403 (a key rotated, a clock skewed, a signature refused), 404 (a form or
+// démarche misnamed or not yet published), 408 and 429. These are fixed on
+// Parvis's or the platform's side, and the demande must then go through
+// rather than be dead-lettered at its first attempt.
+func Refused(code int, err error) error {
+	switch code {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
+		http.StatusRequestTimeout, http.StatusTooManyRequests:
+		return &TemporaryError{Err: err}
+	}
+	return err
+}
 
 // Temporary reports whether err is worth retrying.
 func Temporary(err error) bool {

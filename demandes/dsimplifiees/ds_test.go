@@ -298,14 +298,14 @@ func TestStatusMapping(t *testing.T) {
 	}
 }
 
-func TestWrongTokenIsARefusal(t *testing.T) {
+func TestWrongTokenIsRetried(t *testing.T) {
 	d := newFakeDS(t)
 	cfg := d.config()
 	cfg.Token = "mauvais"
 	c, _ := New(cfg)
 	_, err := c.Status(context.Background(), connector.Remote{ID: "1000"})
-	if err == nil || connector.Temporary(err) || !strings.Contains(err.Error(), "Jeton d'API invalide") {
-		t.Fatalf("wrong token: %v, want a refusal with DS's message", err)
+	if !connector.Temporary(err) || !strings.Contains(err.Error(), "Jeton d'API invalide") {
+		t.Fatalf("wrong token: %v, want DS's message, retried (the token is Parvis's fault)", err)
 	}
 }
 

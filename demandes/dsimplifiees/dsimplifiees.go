@@ -113,7 +113,7 @@ func (c *Connector) Submit(ctx context.Context, s connector.Submission) (connect
 		return connector.Remote{}, err
 	}
 	if code >= 400 {
-		return connector.Remote{}, fmt.Errorf("dsimplifiees: prefill of démarche %d refused (%d): %s", d.ID, code, restMessage(raw, code))
+		return connector.Remote{}, connector.Refused(code, fmt.Errorf("dsimplifiees: prefill of démarche %d refused (%d): %s", d.ID, code, restMessage(raw, code)))
 	}
 	if err := json.Unmarshal(raw, &ans); err != nil {
 		return connector.Remote{}, fmt.Errorf("dsimplifiees: prefill: unexpected answer: %w", err)

@@ -45,7 +45,7 @@ func (c *Connector) Status(ctx context.Context, r connector.Remote) (connector.R
 		return connector.RemoteStatus{}, err
 	}
 	if code >= 400 {
-		return connector.RemoteStatus{}, fmt.Errorf("dsimplifiees: dossier %d: refused (%d): %s", n, code, restMessage(raw, code))
+		return connector.RemoteStatus{}, connector.Refused(code, fmt.Errorf("dsimplifiees: dossier %d: refused (%d): %s", n, code, restMessage(raw, code)))
 	}
 	var ans struct {
 		Data struct {

@@ -262,7 +262,7 @@ func (c *Connector) call(ctx context.Context, method, path string, body []byte, 
 				msg = http.StatusText(code)
 			}
 		}
-		return fmt.Errorf("publik: %s %s refused (%d): %s", method, path, code, msg)
+		return connector.Refused(code, fmt.Errorf("publik: %s %s refused (%d): %s", method, path, code, msg))
 	case jsonErr != nil:
 		return fmt.Errorf("publik: %s %s: the answer is not JSON: %w", method, path, jsonErr)
 	}

@@ -123,7 +123,7 @@ func Run(t *testing.T, newPlatform func(t *testing.T) Platform) {
 		p := newPlatform(t)
 		c := p.Connector(t)
 		r := submit(t, p, c)
-		for _, code := range []int{400, 403, 404} {
+		for _, code := range []int{400, 422} {
 			msg := "Formulaire désactivé."
 			p.Fail(code, msg)
 			_, err := c.Submit(ctx, Submission())
@@ -133,6 +133,26 @@ func Run(t *testing.T, newPlatform func(t *testing.T) Platform) {
 			p.Fail(code, msg)
 			if _, err := c.Status(ctx, r); err == nil || connector.Temporary(err) {
 				t.Errorf("Status on %d: %v, want a refusal", code, err)
+			}
+		}
+	})
+
+	// Credentials, a clock or a form's name are fixed on Parvis's side or the
+	// platform's: the demande is not at fault and must be retried.
+	t.Run("SetupRefusalsAreTemporary", func(t *testing.T) {
+		p := newPlatform(t)
+		c := p.Connector(t)
+		r := submit(t, p, c)
+		for _, code := range []int{401, 403, 404} {
+			msg := "Signature invalide."
+			p.Fail(code, msg)
+			_, err := c.Submit(ctx, Submission())
+			if !connector.Temporary(err) || !strings.Contains(err.Error(), msg) {
+				t.Errorf("Submit on %d: %v, want a temporary error saying %q", code, err, msg)
+			}
+			p.Fail(code, msg)
+			if _, err := c.Status(ctx, r); !connector.Temporary(err) {
+				t.Errorf("Status on %d: %v, want a temporary error", code, err)
 			}
 		}
 	})
