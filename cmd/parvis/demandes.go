@@ -17,6 +17,7 @@ import (
 
 	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/demandes/platform"
+	"github.com/parvis-civic/parvis/eventlog"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
 )
@@ -143,10 +144,21 @@ func (s *server) startDemandes(ctx context.Context) error {
 			return fmt.Errorf("--demande-platform: %w", err)
 		}
 		dl := &demandes.Deliverer{Desk: s.desk, Conn: conn}
-		s.goRun("demandes delivery", func() error { return dl.Run(ctx) })
+		s.goRun("demandes delivery", func() error { return leadDelivery(ctx, s.brokers, dl, s.log) })
 	}
 	keep := time.Duration(cfg.RetentionDays) * 24 * time.Hour
 	s.goRun("demandes retention", func() error { return s.desk.RunRetention(ctx, keep) })
 	s.log.Info("demandes", slog.String("prefix", codes.Prefix), slog.Int("kinds", len(kinds)), slog.Bool("email", mailer != nil))
 	return nil
+}
+
+// deliveryGroup is the consumer group through which the api processes elect
+// the one that delivers demandes to the platform and polls their statuses.
+const deliveryGroup = "parvis-demandes-delivery"
+
+// leadDelivery runs dl in one api process at a time: each runs a desk, but two
+// Deliverers would both send a fresh demande (the platform would get it twice)
+// and both record each status change read back.
+func leadDelivery(ctx context.Context, brokers []string, dl *demandes.Deliverer, log *slog.Logger) error {
+	return eventlog.Lead(ctx, brokers, deliveryGroup, events.TopicDemandes, dl.Run, log)
 }
