@@ -36,6 +36,8 @@ func demandeError(err error) error {
 		return badInput("Les données personnelles de cette demande sont effacées : changez son statut sans message ni note.")
 	case errors.Is(err, ingest.ErrNoDemandes):
 		return errNoDesk
+	case errors.Is(err, ingest.ErrCampaignDemande):
+		return badInput("Vous testez l'assistant : aucune demande n'est déposée pendant un test.")
 	}
 	return chatError(err)
 }

@@ -45,6 +45,10 @@ var (
 	ErrOriginNotAllowed    = errors.New("ingest: the calling site may not embed this tenant's widget")
 	ErrCampaignElsewhere   = errors.New("ingest: the test campaign is another territory's")
 	ErrNoDemandes          = errors.New("ingest: demandes are not filed here")
+	// ErrCampaignDemande refuses a demande from a test campaign's conversation:
+	// it would reach the agents, the town's platform and the figures, whereas
+	// a campaign's traffic never counts in production.
+	ErrCampaignDemande = errors.New("ingest: no demande is filed from a test campaign's conversation")
 )
 
 // Publisher appends events to the log; it returns once they are durable.
@@ -445,7 +449,8 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 		}
 	default:
 		replyText = Compose(engine, d, c.audience)
-		if s.cfg.Desk == nil {
+		if s.cfg.Desk == nil || c.campaign != "" {
+			// A tester is not offered what would file a real demande.
 			break
 		}
 		if k, ok := s.propose(redacted, d, c.audience); ok {

@@ -128,6 +128,9 @@ func (s *Service) File(ctx context.Context, f demandes.Form) (demandes.Demande, 
 	if err != nil {
 		return demandes.Demande{}, err
 	}
+	if c.campaign != "" {
+		return demandes.Demande{}, ErrCampaignDemande
+	}
 	if !s.convLimiter.Allow(c.id) {
 		rateLimited.Inc()
 		return demandes.Demande{}, ErrRateLimited

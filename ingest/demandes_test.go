@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -345,5 +346,28 @@ func TestYesOrNoInSeveralWords(t *testing.T) {
 		if d, ok := pl.(*events.BotDecision); !ok || d.Outcome != string(bot.Smalltalk) || d.EntryID != tt.entry {
 			t.Errorf("%q logged as %+v, want %s %s", tt.text, pl, bot.Smalltalk, tt.entry)
 		}
+	}
+}
+
+// A tester of a test campaign (« signalez un nid-de-poule ») is neither
+// offered a demande nor able to file one: it would go to the production desk,
+// to the town's platform and into the figures, whereas a campaign's traffic
+// never counts in production.
+func TestCampaignTesterFilesNoRealDemande(t *testing.T) {
+	s, desk, _ := demandeService(t)
+	ctx := context.Background()
+	c, err := s.Start(ctx, Start{Audience: kb.Particulier, Channel: "widget", Campaign: "camp-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := mustSend(t, s, c.ID, "il y a un trou énorme dans la chaussée rue des écoles"); r.Demande != nil || strings.Contains(r.Text, "code de suivi") {
+		t.Errorf("a tester is offered a demande: %v, %q", r.Demande, r.Text)
+	}
+	_, err = s.File(ctx, demandes.Form{ConversationID: c.ID, Kind: "voirie", Description: "Scénario 2 : un nid-de-poule rue Haute", Address: "rue Haute"})
+	if !errors.Is(err, ErrCampaignDemande) {
+		t.Errorf("File from a test campaign's conversation: %v, want ErrCampaignDemande", err)
+	}
+	if list, _ := desk.List(tenant.Everything(), demandes.Filter{}); len(list) > 0 {
+		t.Errorf("a test campaign's conversation filed %s, a production demande (agents, platform, figures)", list[0].Code)
 	}
 }
