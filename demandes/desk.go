@@ -215,7 +215,16 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 		return Demande{}, err
 	}
 	if err := d.pub.Publish(ctx, ev); err != nil {
-		// Nothing was filed: its key goes too.
+		// The broker may have taken the event all the same (a failure after
+		// it acknowledged, an outbox that could not store it): the number is
+		// spent either way, and never given to another demande, whose code
+		// would then answer for this one after a replay.
+		d.mu.Lock()
+		if s := series(prefix, now.Year()); d.last[s] < number {
+			d.last[s] = number
+		}
+		d.mu.Unlock()
+		// Its personal part goes: the citizen is told nothing was filed.
 		if eerr := d.cfg.Keys.Erase(code); eerr != nil {
 			d.cfg.Logger.Warn("demandes: erase the key of a demande not filed", slog.Any("error", eerr))
 		}

@@ -347,3 +347,38 @@ func TestEraseConversationErasesItsDemandes(t *testing.T) {
 		t.Errorf("listed by conversation: %+v", got)
 	}
 }
+
+// A publish that fails after the broker took the event (the outbox could not
+// store it either) erases the key: the demande is on the log without its
+// personal part, and the next citizen must not get the same number, the same
+// code.
+func TestFailedPublishNeverReusesTheNumber(t *testing.T) {
+	var log []events.Envelope
+	first := true
+	pub := publisherFunc(func(_ context.Context, evs ...events.Envelope) error {
+		log = append(log, evs...)
+		if first {
+			first = false
+			return errors.New("eventlog: outbox could not store 1 events: no space left on device")
+		}
+		return nil
+	})
+	desk := deskOn(t, t.TempDir(), pub)
+	ctx := context.Background()
+	if _, err := desk.File(ctx, Form{ConversationID: "c1", Kind: "voirie", Description: "Trou devant le 3 rue Haute", Address: "rue Haute", Contact: "a@exemple.fr"}); err == nil {
+		t.Fatal("want the publish error")
+	}
+	second, err := desk.File(ctx, Form{ConversationID: "c2", Kind: "voirie", Description: "Lampadaire tombé place du Marché", Address: "place du Marché", Contact: "b@exemple.fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range log {
+		if strings.Contains(string(e.Payload), second.Code) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d demandes on the log carry %s: after a restart the second citizen's code answers for the first one's", n, second.Code)
+	}
+}
