@@ -595,14 +595,20 @@ func (d *Desk) apply(env events.Envelope, p events.Payload) {
 	}
 }
 
-// streetLevel keeps where a demande is to the street at most: the address
-// without its house number, or the point to about 100 m.
+// streetLevel keeps where a demande is to the street at most: of the address,
+// the comma-separated part that names a street, from its street word on (so
+// without its house number, nor a building, a flat or a floor before it); or
+// the point to about 100 m. An address that names no street keeps nothing:
+// « Résidence les Pins bât B appt 12 » says more of a person than of a place.
 func streetLevel(address string, p *connector.Point) string {
 	if address != "" {
-		street, _, _ := strings.Cut(address, ",")
-		street = houseNumber.ReplaceAllString(street, "")
-		street, _ = redact.Redact(strings.TrimSpace(street))
-		return street
+		for _, part := range strings.Split(address, ",") {
+			if m := streetWord.FindStringSubmatchIndex(part); m != nil {
+				street, _ := redact.Redact(strings.TrimSpace(part[m[2]:]))
+				return street
+			}
+		}
+		return ""
 	}
 	if p != nil {
 		return fmt.Sprintf("%.3f,%.3f", p.Lat, p.Lon)
@@ -610,7 +616,9 @@ func streetLevel(address string, p *connector.Point) string {
 	return ""
 }
 
-var houseNumber = regexp.MustCompile(`(?i)^\s*(?:n°\s*|no\s+)?\d+\s*(?:bis|ter|quater|[a-d])?\b\s*,?\s*`)
+// streetWord finds a French street type as a whole word (Go's \b knows ASCII
+// letters only: « allée » would not end at one).
+var streetWord = regexp.MustCompile(`(?i)(?:^|[^\p{L}])((?:rue|ruelle|avenue|boulevard|bd|chemin|allée|allee|impasse|place|route|quai|square|cours|voie|lotissement|lieu-dit|lieudit|sentier|passage|faubourg|esplanade|promenade|rond-point|hameau)(?:$|[^\p{L}]))`)
 
 // kindLabel returns a kind's label, or its id.
 func (d *Desk) kindLabel(id string) string {

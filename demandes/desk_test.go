@@ -382,3 +382,20 @@ func TestFailedPublishNeverReusesTheNumber(t *testing.T) {
 		t.Errorf("%d demandes on the log carry %s: after a restart the second citizen's code answers for the first one's", n, second.Code)
 	}
 }
+
+// Only the street may reach Kafka and ClickHouse (README: « la rue sans
+// numéro »); the usual « 12, rue des Lilas » keeps no street at all, and an
+// address that starts with the building keeps the flat number.
+func TestPlaceIsTheStreetWithoutNumber(t *testing.T) {
+	for addr, want := range map[string]string{
+		"12, rue des Lilas":                         "rue des Lilas",
+		"Résidence les Pins bât B appt 12, 5 rue Y": "rue Y",
+		"3 bis allée des Tilleuls":                  "allée des Tilleuls",
+		"place du Marché":                           "place du Marché",
+		"Bâtiment C, escalier 2":                    "",
+	} {
+		if got := streetLevel(addr, nil); got != want {
+			t.Errorf("streetLevel(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
