@@ -65,22 +65,34 @@ func (e InvalidError) Error() string {
 var (
 	emailRe = regexp.MustCompile(`^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$`)
 	phoneRe = regexp.MustCompile(`^(?:0|\+33|0033)[1-9][0-9]{8}$`)
-	phoneCh = strings.NewReplacer(" ", "", ".", "", "-", "", "(0)", "", "\u00a0", "", "\u202f", "")
+	// Overseas France has its own country codes: La Réunion, Mayotte, the
+	// Antilles and Guyane with 9 digits after them, Saint-Pierre-et-Miquelon,
+	// Wallis-et-Futuna and Nouvelle-Calédonie with 6, Polynésie with 8. Such a
+	// number is kept in international form.
+	overseasRe = regexp.MustCompile(`^(?:\+|00)((?:262|269|590|594|596)[1-9][0-9]{8}|(?:508|681|687)[0-9]{6}|689[0-9]{8})$`)
+	phoneCh    = strings.NewReplacer(" ", "", ".", "", "-", "", "(0)", "", "\u00a0", "", "\u202f", "")
 )
 
 // contact is a checked contact: one of the two.
 type contact struct{ Email, Phone string }
 
-// parseContact reads an e-mail address or a French phone number.
+// parseContact reads an e-mail address or a French phone number, overseas
+// included. A local part that starts or ends with a dot or holds two in a row
+// is refused: no mail server delivers it.
 func parseContact(s string) (contact, string) {
 	s = strings.TrimSpace(s)
 	if strings.Contains(s, "@") {
-		if len(s) > 254 || !emailRe.MatchString(s) {
+		local := s[:strings.LastIndex(s, "@")]
+		if len(s) > 254 || !emailRe.MatchString(s) ||
+			strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
 			return contact{}, "L'adresse électronique n'est pas valide : vérifiez-la (par exemple prenom.nom@exemple.fr)."
 		}
 		return contact{Email: s}, ""
 	}
 	p := phoneCh.Replace(s)
+	if m := overseasRe.FindStringSubmatch(p); m != nil {
+		return contact{Phone: "+" + m[1]}, ""
+	}
 	if !phoneRe.MatchString(p) {
 		return contact{}, "Le numéro de téléphone n'est pas valide : donnez un numéro français à 10 chiffres (06 12 34 56 78) ou une adresse électronique."
 	}

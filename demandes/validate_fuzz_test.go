@@ -2,6 +2,7 @@ package demandes
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,10 @@ import (
 	"github.com/parvis-civic/parvis/kb"
 )
 
+// keptPhone is a phone number as kept: ten digits from 0, or overseas
+// France's in international form.
+var keptPhone = regexp.MustCompile(`^(?:0[1-9][0-9]{8}|\+(?:262|269|590|594|596)[1-9][0-9]{8}|\+(?:508|681|687)[0-9]{6}|\+689[0-9]{8})$`)
+
 // FuzzValidate: a demande's form as any client may send it. Validation never
 // panics; an accepted form keeps a description of the allowed length without
 // control characters and a contact that is one well-formed e-mail address or
@@ -19,6 +24,7 @@ func FuzzValidate(f *testing.F) {
 	f.Add("voirie", "particulier", "Un trou énorme au rond-point de la gare", "12 rue des Lilas", "jean.dupont@exemple.fr", true, false, 43.6, 1.4, []byte(nil))
 	f.Add("encombrants", "", "frigo", "", "06 12 34 56 78", false, true, 0.0, 0.0, []byte("\xff\xd8\xff\xe0"))
 	f.Add("salle_association", "association", "réunion\u00a0du bureau", "\x00\x1b", "+33612345678", true, false, 95.0, 200.0, []byte("GIF89a"))
+	f.Add("voirie", "particulier", "Un trou devant la case", "5 rue Y", "+262 692 12 34 56", true, false, -21.1, 55.5, []byte(nil))
 	f.Add("nope", "entreprise", "   ", "", "a@b", true, true, -1.0, -1.0, []byte{})
 	kinds := NewKinds(kb.DemoKinds())
 	fields := []string{"description", "kind", "address", "point", "photo", "contact", "consent"}
@@ -52,7 +58,9 @@ func FuzzValidate(f *testing.F) {
 			t.Errorf("a contact both e-mail and phone: %+v", c.contact)
 		case c.contact.Email != "" && !emailRe.MatchString(c.contact.Email):
 			t.Errorf("accepted the e-mail address %q", c.contact.Email)
-		case c.contact.Phone != "" && (len(c.contact.Phone) != 10 || c.contact.Phone[0] != '0'):
+		case c.contact.Email != "" && (strings.Contains(c.contact.Email, "..") || strings.HasPrefix(c.contact.Email, ".") || strings.Contains(c.contact.Email, ".@")):
+			t.Errorf("accepted the e-mail address %q", c.contact.Email)
+		case c.contact.Phone != "" && !keptPhone.MatchString(c.contact.Phone):
 			t.Errorf("accepted the phone number %q", c.contact.Phone)
 		case strings.TrimSpace(typed) != "" && c.contact == (contact{}):
 			t.Errorf("accepted the contact %q and kept nothing of it", typed)
