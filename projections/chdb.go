@@ -108,7 +108,18 @@ func OpenChDB(dir string) (*ChDB, error) {
 	if conn == nil {
 		return nil, fmt.Errorf("projections: chDB could not open %s (is another parvis using it?)", dir)
 	}
-	return &ChDB{conn: conn}, nil
+	c := &ChDB{conn: conn}
+	// The projector writes times as UTC text without a zone and the queries
+	// compare them with toDateTime(…, 'UTC'): the session must read and write
+	// DateTime in UTC whatever the machine's zone, or on a server set to
+	// Europe/Paris every time would be stored one or two hours early. chDB
+	// ignores a --timezone or --session_timezone argument at connection (26.5),
+	// but keeps a SET for the session's later statements.
+	if err := c.Exec(context.Background(), "SET session_timezone = 'UTC'"); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("projections: chDB: set the session's time zone to UTC: %w", err)
+	}
+	return c, nil
 }
 
 // query runs one statement and returns its output in format.
