@@ -248,6 +248,11 @@ type prepared struct {
 	rows  Batch
 	types map[string]int // events per type
 	hours []time.Time    // the hours whose rollup changes
+	// started lists the conversations the batch starts: their decisions
+	// projected by earlier batches (the start came from another partition, or
+	// another projector, after them) were rolled up without them, and their
+	// hours change too. insert adds those hours to hours.
+	started []string
 }
 
 // rollUp recomputes the hourly rollup of the given hours.
@@ -299,8 +304,13 @@ func (p *Projector) prepare(ctx context.Context, msgs []kafka.Message) (*prepare
 		}
 		b.rows.Project(env, ev.payload)
 		b.types[env.Type]++
-		if env.Type == events.TypeBotDecision {
+		switch pl := ev.payload.(type) {
+		case *events.BotDecision:
 			touched[env.At.Truncate(time.Hour)] = true
+		case *events.ConversationStarted:
+			if pl.Campaign == "" { // a campaign's conversations are not rolled up
+				b.started = append(b.started, env.ConversationID)
+			}
 		}
 	}
 	for h := range touched {
@@ -315,9 +325,18 @@ func (p *Projector) insert(ctx context.Context, b *prepared) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	backoff := 100 * time.Millisecond
+	inserted := false
 	for {
 		start := time.Now()
-		err := b.rows.Insert(ctx, p.store, "")
+		var err error
+		if !inserted {
+			err = b.rows.Insert(ctx, p.store, "")
+			inserted = err == nil
+		}
+		if err == nil {
+			// After the insert: a batch's own decisions are among those read.
+			err = p.addLateStartHours(ctx, b)
+		}
 		if err == nil {
 			insertLatency.Observe(time.Since(start).Seconds())
 			batchSize.Observe(float64(len(b.msgs)))
@@ -333,6 +352,38 @@ func (p *Projector) insert(ctx context.Context, b *prepared) error {
 		}
 		backoff = min(2*backoff, 10*time.Second)
 	}
+}
+
+// addLateStartHours adds to b's hours those of the decisions already stored
+// of the conversations b starts. The rollup joins an hour's decisions with the
+// conversations known when it runs: without this, the questions asked before
+// their conversation's start was projected were never in the trend, while the
+// headline counted them.
+func (p *Projector) addLateStartHours(ctx context.Context, b *prepared) error {
+	seen := make(map[time.Time]bool, len(b.hours))
+	for _, h := range b.hours {
+		seen[h] = true
+	}
+	// A few hundred ids a statement keep it small on a busy batch.
+	const chunk = 500
+	for i := 0; i < len(b.started); i += chunk {
+		ids := b.started[i:min(i+chunk, len(b.started))]
+		var rows []struct {
+			Hour time.Time `ch:"hour"`
+		}
+		if err := p.store.Select(ctx, &rows, fmt.Sprintf(
+			"SELECT DISTINCT toStartOfHour(at) AS hour FROM decisions WHERE conversation_id IN (%s)", quoteAll(ids))); err != nil {
+			return fmt.Errorf("projections: hours of the conversations started: %w", err)
+		}
+		for _, r := range rows {
+			if h := r.Hour.UTC(); !seen[h] {
+				seen[h] = true
+				b.hours = append(b.hours, h)
+			}
+		}
+	}
+	b.started = nil // looked up once, whatever retries follow
+	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {
