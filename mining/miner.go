@@ -192,6 +192,11 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 	if err != nil {
 		return err
 	}
+	if !since.IsZero() && len(ends) > 0 {
+		if turns, fb, err = m.withEndedConversations(ctx, turns, fb, ends); err != nil {
+			return err
+		}
+	}
 	turns = slices.DeleteFunc(turns, func(t projections.Turn) bool { return m.cfg.Erased.Has(t.ConversationID) })
 	entries, err := m.q.EntryFacts(ctx)
 	if err != nil {
@@ -260,6 +265,45 @@ func (m *Miner) pass(ctx context.Context, since time.Time) error {
 	m.since = started
 	groupsGauge.Set(float64(m.grouper.Len()))
 	return nil
+}
+
+// withEndedConversations puts in turns and fb every turn and feedback of the
+// conversations that ends closes, whatever their time. The chat ends a
+// conversation after 30 minutes idle, and a pass reads the last 15 minutes at
+// most: without this no pass saw a last answer with its end, and « abandon »
+// was only found when the miner restarted (a rebuild reads everything). The
+// whole conversation is read, not its last turn only, so that its signals are
+// those a rebuild finds (the question before a request for a person, a
+// helpful feedback given before the window).
+func (m *Miner) withEndedConversations(ctx context.Context, turns []projections.Turn, fb []projections.Feedback,
+	ends []projections.Ending) ([]projections.Turn, []projections.Feedback, error) {
+	ended := make(map[string]bool, len(ends))
+	var ids []string
+	for _, e := range ends {
+		if !ended[e.ConversationID] && !m.cfg.Erased.Has(e.ConversationID) {
+			ids = append(ids, e.ConversationID)
+		}
+		ended[e.ConversationID] = true
+	}
+	if len(ids) == 0 {
+		return turns, fb, nil
+	}
+	all, allFb, err := m.q.ConversationsInput(ctx, tenant.Everything(), ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	turns = slices.DeleteFunc(turns, func(t projections.Turn) bool { return ended[t.ConversationID] })
+	fb = slices.DeleteFunc(fb, func(f projections.Feedback) bool { return ended[f.ConversationID] })
+	turns = append(turns, all...)
+	fb = append(fb, allFb...)
+	// Signals reads turns grouped by conversation, in order.
+	slices.SortStableFunc(turns, func(a, b projections.Turn) int {
+		if c := strings.Compare(a.ConversationID, b.ConversationID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.UtteranceID, b.UtteranceID)
+	})
+	return turns, fb, nil
 }
 
 // eager reports whether new questions call for an early regrouping.

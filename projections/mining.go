@@ -54,19 +54,9 @@ func (q *Queries) MiningInput(ctx context.Context, scope tenant.Scope, since tim
 		since = floor // DateTime starts in 1970
 	}
 	s := TimeLit(since)
-	var turns []Turn
-	// One join a level: version-neutral SQL.
-	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience, top_candidate, candidates, scores
-		FROM (
-			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate, candidates, scores
-			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, candidates[1] AS top_candidate, candidates, scores
-				FROM decisions FINAL WHERE at >= %[1]s AND %[3]s) AS d
-			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND at >= %[2]s AND %[3]s) AS m USING utterance_id
-		) AS dm
-		ANY LEFT JOIN (SELECT conversation_id, audience, campaign FROM conversations FINAL) AS c USING conversation_id
-		WHERE campaign = ''
-		ORDER BY conversation_id, utterance_id`, s, TimeLit(since.Add(-time.Hour)), in)); err != nil {
-		return nil, nil, nil, fmt.Errorf("projections: mining turns: %w", err)
+	turns, err := q.miningTurns(ctx, "at >= "+s+" AND "+in, "at >= "+TimeLit(since.Add(-time.Hour))+" AND "+in)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	var fb []Feedback
 	if err := q.s.Select(ctx, &fb, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE at >= "+s+" AND "+notCampaign(in)+" AND "+in+" ORDER BY conversation_id, event_id"); err != nil {
@@ -77,6 +67,57 @@ func (q *Queries) MiningInput(ctx context.Context, scope tenant.Scope, since tim
 		return nil, nil, nil, fmt.Errorf("projections: mining endings: %w", err)
 	}
 	return turns, fb, ends, nil
+}
+
+// miningTurns returns the turns whose decisions match decisions and whose
+// questions' texts are among the citizen messages matching messages, test
+// campaigns left out, in conversation order.
+func (q *Queries) miningTurns(ctx context.Context, decisions, messages string) ([]Turn, error) {
+	var turns []Turn
+	// One join a level: version-neutral SQL.
+	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience, top_candidate, candidates, scores
+		FROM (
+			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate, candidates, scores
+			FROM (SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, candidates[1] AS top_candidate, candidates, scores
+				FROM decisions FINAL WHERE %[1]s) AS d
+			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND %[2]s) AS m USING utterance_id
+		) AS dm
+		ANY LEFT JOIN (SELECT conversation_id, audience, campaign FROM conversations FINAL) AS c USING conversation_id
+		WHERE campaign = ''
+		ORDER BY conversation_id, utterance_id`, decisions, messages)); err != nil {
+		return nil, fmt.Errorf("projections: mining turns: %w", err)
+	}
+	return turns, nil
+}
+
+// ConversationsInput returns every turn and feedback of the given
+// conversations, whatever their time, test campaigns left out. Turns come in
+// conversation order. The miner reads the conversations whose end a pass
+// finds: the chat ends one after 30 minutes idle, when its last answer is out
+// of the pass's window, and the « abandon » signal needs both.
+func (q *Queries) ConversationsInput(ctx context.Context, scope tenant.Scope, ids []string) ([]Turn, []Feedback, error) {
+	in, err := inScope(scope, "tenant")
+	if err != nil {
+		return nil, nil, err
+	}
+	var turns []Turn
+	var fb []Feedback
+	// A few hundred ids a statement keep each small.
+	const chunk = 500
+	for i := 0; i < len(ids); i += chunk {
+		of := "conversation_id IN (" + quoteAll(ids[i:min(i+chunk, len(ids))]) + ") AND " + in
+		t, err := q.miningTurns(ctx, of, of)
+		if err != nil {
+			return nil, nil, err
+		}
+		turns = append(turns, t...)
+		var f []Feedback
+		if err := q.s.Select(ctx, &f, "SELECT conversation_id, at, helpful FROM feedback FINAL WHERE "+of+" AND "+notCampaign(in)+" ORDER BY conversation_id, event_id"); err != nil {
+			return nil, nil, fmt.Errorf("projections: mining feedback: %w", err)
+		}
+		fb = append(fb, f...)
+	}
+	return turns, fb, nil
 }
 
 // Signal is a question showing unmet demand, with why.
