@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/tenant"
 )
 
@@ -598,15 +599,16 @@ type ClusterDetail struct {
 	Questions []MinedQuestionDetail
 	// CoveredAt is when the entry drafted from the group was published.
 	CoveredAt time.Time
-	// AnswerRateBefore is the share of the group's questions answered before the
-	// entry; AnswerRateAfter the share of the topic's questions answered since,
-	// counting the answers given with the entry. Both nil when unknown.
+	// AnswerRateBefore is the share of the group's questions of the period
+	// answered before the entry; AnswerRateAfter the share of the topic's
+	// questions of the period answered since, counting the answers given with
+	// the entry, each question once. Both nil when unknown.
 	AnswerRateBefore, AnswerRateAfter *float64
 }
 
 // ClusterDetail returns a group's questions of [from, to) asked in a scope,
-// newest first (500 at most), and the answer rates before and after its
-// coverage.
+// newest first (500 at most), and the answer rates of the period before and
+// after its coverage, over every question of the period.
 func (q *Queries) ClusterDetail(ctx context.Context, scope tenant.Scope, id string, from, to time.Time) (ClusterDetail, error) {
 	var d ClusterDetail
 	in, err := inScope(scope, "tenant")
@@ -632,37 +634,103 @@ func (q *Queries) ClusterDetail(ctx context.Context, scope tenant.Scope, id stri
 		" AND "+answeringIn(scope)); err != nil {
 		return d, fmt.Errorf("projections: coverage of %s: %w", id, err)
 	}
-	var before, answeredBefore, after int
-	for _, qu := range d.Questions {
-		if len(cov) == 0 || qu.At.Before(cov[0].At) {
-			before++
-			if qu.Outcome == "ANSWERED" {
-				answeredBefore++
-			}
-		} else {
-			after++
+	// The rates read every question of the group in the period, not the 500
+	// listed, each once, by utterance: before the entry over [from, coveredAt),
+	// after it over [coveredAt, to).
+	beforeTo := to
+	if len(cov) > 0 {
+		first, err := q.firstPublication(ctx, cov[0].Entry, id)
+		if err != nil {
+			return d, err
 		}
+		// The row's updated_at moves with each new version of the entry (a
+		// suggestion accepted, a typo fixed): the group is covered since the
+		// first publication. Without its event, the row's time will do.
+		d.CoveredAt = cov[0].At
+		if !first.IsZero() {
+			d.CoveredAt = first
+		}
+		beforeTo = minTime(to, d.CoveredAt)
 	}
-	if before > 0 {
-		r := float64(answeredBefore) / float64(before)
-		d.AnswerRateBefore = &r
+	if from.Before(beforeTo) {
+		r, err := q.groupAnswerRate(ctx, id, "", in, from, beforeTo)
+		if err != nil {
+			return d, err
+		}
+		d.AnswerRateBefore = r
 	}
 	if len(cov) == 0 {
 		return d, nil
 	}
-	d.CoveredAt = cov[0].At
-	var answered []struct {
-		N uint64 `ch:"n"`
-	}
-	if err := q.s.Select(ctx, &answered, fmt.Sprintf("SELECT count() AS n FROM decisions FINAL WHERE entry_id = %s AND outcome = 'ANSWERED' AND at >= %s AND at < %s AND %s",
-		Quote(cov[0].Entry), TimeLit(cov[0].At), TimeLit(to), in)); err != nil {
-		return d, fmt.Errorf("projections: answers with %s: %w", cov[0].Entry, err)
-	}
-	if n := int(answered[0].N); n+after > 0 {
-		r := float64(n) / float64(n+after)
-		d.AnswerRateAfter = &r
+	if start := maxTime(from, d.CoveredAt); start.Before(to) {
+		r, err := q.groupAnswerRate(ctx, id, cov[0].Entry, in, start, to)
+		if err != nil {
+			return d, err
+		}
+		d.AnswerRateAfter = r
 	}
 	return d, nil
+}
+
+// firstPublication returns when entry was first published for the group id,
+// or the zero time when the log has no such event (the knowledge base's
+// events are kept whatever the retention).
+func (q *Queries) firstPublication(ctx context.Context, entry, id string) (time.Time, error) {
+	var rows []struct {
+		At time.Time `ch:"at"`
+		N  uint64    `ch:"n"`
+	}
+	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT min(at) AS at, count() AS n FROM events
+		WHERE type = %s AND conversation_id = '' AND JSONExtractString(payload, 'entry', 'id') = %s
+			AND JSONExtractString(payload, 'entry', 'cluster') = %s`,
+		Quote(events.TypeKBEntryPublished), Quote(entry), Quote(id))); err != nil {
+		return time.Time{}, fmt.Errorf("projections: first publication of %s: %w", entry, err)
+	}
+	if len(rows) == 0 || rows[0].N == 0 {
+		return time.Time{}, nil
+	}
+	return rows[0].At, nil
+}
+
+// groupAnswerRate returns the share of the questions of [from, to) answered:
+// those of the group id (its signals) and, when entry is given, those answered
+// with it. A question in both (answered with the entry, then judged not
+// helpful) counts once. Nil without questions.
+func (q *Queries) groupAnswerRate(ctx context.Context, id, entry, in string, from, to time.Time) (*float64, error) {
+	period := "at >= " + TimeLit(from) + " AND at < " + TimeLit(to)
+	which := fmt.Sprintf(`utterance_id IN (SELECT utterance_id FROM mining_signals FINAL WHERE %s AND reasons != '' AND %s
+			AND utterance_id IN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s))`, period, in, Quote(id))
+	if entry != "" {
+		which = fmt.Sprintf("(%s OR (entry_id = %s AND outcome = 'ANSWERED' AND %s))", which, Quote(entry), period)
+	}
+	var rows []struct {
+		N        uint64 `ch:"n"`
+		Answered uint64 `ch:"answered"`
+	}
+	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT count() AS n, countIf(ok = 1) AS answered
+		FROM (SELECT utterance_id, max(outcome = 'ANSWERED') AS ok FROM decisions FINAL WHERE %s AND %s GROUP BY utterance_id) AS u`,
+		which, in)); err != nil {
+		return nil, fmt.Errorf("projections: answer rate of %s: %w", id, err)
+	}
+	if len(rows) == 0 || rows[0].N == 0 {
+		return nil, nil
+	}
+	r := float64(rows[0].Answered) / float64(rows[0].N)
+	return &r, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // column runs a query of one String column named v and returns its values.
