@@ -179,8 +179,11 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 	d.fileMu.Lock()
 	defer d.fileMu.Unlock()
 	now := d.cfg.Now().UTC().Truncate(time.Second)
+	// The year of the code is the citizen's: a demande filed at 00:30 on
+	// New Year's Day in Paris is of the new year, as its filing date says.
+	year := now.In(paris).Year()
 	d.mu.RLock()
-	number := d.last[series(prefix, now.Year())] + 1
+	number := d.last[series(prefix, year)] + 1
 	d.mu.RUnlock()
 	// The next number, unless another process sharing the key store just took
 	// it (its event may not have reached this desk yet).
@@ -189,7 +192,7 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 		key  []byte
 	)
 	for tries := 0; ; tries++ {
-		code = d.cfg.Codes.MakeIn(prefix, now.Year(), number).String()
+		code = d.cfg.Codes.MakeIn(prefix, year, number).String()
 		key, err = d.cfg.Keys.New(code)
 		if !errors.Is(err, ErrTaken) || tries == 1000 {
 			break
@@ -220,7 +223,7 @@ func (d *Desk) File(ctx context.Context, f Form) (Demande, error) {
 		// spent either way, and never given to another demande, whose code
 		// would then answer for this one after a replay.
 		d.mu.Lock()
-		if s := series(prefix, now.Year()); d.last[s] < number {
+		if s := series(prefix, year); d.last[s] < number {
 			d.last[s] = number
 		}
 		d.mu.Unlock()

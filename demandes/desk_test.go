@@ -399,3 +399,15 @@ func TestPlaceIsTheStreetWithoutNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeYearIsTheTownsYear: a demande filed at 00:30 on New Year's Day in
+// Paris (still the old year in UTC) has a code of the new year, as its filing
+// date says.
+func TestCodeYearIsTheTownsYear(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	desk := deskOn(t, t.TempDir(), &nopPublisher{})
+	desk.cfg.Now = func() time.Time { return time.Date(2026, 1, 1, 0, 30, 0, 0, paris) }
+	if dm := filePothole(t, desk, ""); !strings.Contains(dm.Code, "-2026-") || Date(dm.FiledAt) != "01/01/2026" {
+		t.Errorf("filed on %s, code %s", Date(dm.FiledAt), dm.Code)
+	}
+}

@@ -65,7 +65,7 @@ func (d *Desk) AskCode(tenantID, text string) (string, bool) {
 }
 
 func (d *Desk) example(tenantID string) string {
-	return fmt.Sprintf("%s-%d-000123-7KQF", d.prefixOf(tenantID), d.cfg.Now().Year())
+	return fmt.Sprintf("%s-%d-000123-7KQF", d.prefixOf(tenantID), d.cfg.Now().In(paris).Year())
 }
 
 // described returns the demande a message's code names, when the reply to it

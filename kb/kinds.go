@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Paris without the system's zoneinfo
 
 	"go.yaml.in/yaml/v3"
 )
@@ -56,17 +57,64 @@ func (k DemandeKind) AllowedFor(a Audience) bool {
 }
 
 // Due returns when the announced processing time runs out for a demande filed
-// at from: working days skip Saturdays and Sundays.
+// at from: working days skip Saturdays, Sundays and French public holidays.
 func (k DemandeKind) Due(from time.Time) time.Time {
-	d := from
+	// Days are the town's: counted in Paris time, so that a demande filed on
+	// Saturday at 00:30 is not taken for one of Friday.
+	d := from.In(paris)
 	for n := k.days; n > 0; {
 		d = d.AddDate(0, 0, 1)
-		if k.working && (d.Weekday() == time.Saturday || d.Weekday() == time.Sunday) {
+		if k.working && !workingDay(d) {
 			continue
 		}
 		n--
 	}
-	return d
+	return d.In(from.Location())
+}
+
+var paris = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err) // embedded by time/tzdata
+	}
+	return l
+}()
+
+// workingDay reports whether d is a « jour ouvré »: Monday to Friday, not a
+// French public holiday.
+func workingDay(d time.Time) bool {
+	if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		return false
+	}
+	y, m, day := d.Date()
+	switch {
+	case m == time.January && day == 1, m == time.May && (day == 1 || day == 8), m == time.July && day == 14,
+		m == time.August && day == 15, m == time.November && (day == 1 || day == 11), m == time.December && day == 25:
+		return false
+	}
+	easter := easterSunday(y)
+	for _, after := range []int{1, 39, 50} { // Easter Monday, Ascension, Whit Monday
+		if e := easter.AddDate(0, 0, after); e.Month() == m && e.Day() == day {
+			return false
+		}
+	}
+	return true
+}
+
+// easterSunday is Easter Sunday of year y (Gregorian calendar, the anonymous
+// algorithm of Meeus).
+func easterSunday(y int) time.Time {
+	a, b, c := y%19, y/100, y%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	day := (h+l-7*m+114)%31 + 1
+	return time.Date(y, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 }
 
 // Days returns the announced processing time in days (working days when the

@@ -122,3 +122,28 @@ demande_kinds:
 		t.Fatalf("kinds %+v, %v", kinds, err)
 	}
 }
+
+// TestDueCountsTheTownsWorkingDays: « 5 jours ouvrés » are counted in Paris
+// time, without weekends or French public holidays.
+func TestDueCountsTheTownsWorkingDays(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	k := DemandeKind{ID: "voirie", Delay: "5 jours ouvrés", days: 5, working: true}
+	for _, tt := range []struct {
+		filed time.Time
+		want  string
+	}{
+		// Saturday 6 June 2026 at 00:30 in Paris (Friday 22:30 UTC).
+		{time.Date(2026, 6, 6, 0, 30, 0, 0, paris).UTC(), "2026-06-12"},
+		// Thursday 30 April 2026: Friday 1 May and Friday 8 May are holidays.
+		{time.Date(2026, 4, 30, 10, 0, 0, 0, paris), "2026-05-11"},
+		// Thursday 2 April 2026: Easter Monday (6 April) is a holiday.
+		{time.Date(2026, 4, 2, 10, 0, 0, 0, paris), "2026-04-10"},
+	} {
+		if got := k.Due(tt.filed).In(paris).Format("2006-01-02"); got != tt.want {
+			t.Errorf("filed %s: due %s, want %s", tt.filed.In(paris), got, tt.want)
+		}
+	}
+	if e := easterSunday(2027); e.Month() != time.March || e.Day() != 28 {
+		t.Errorf("Easter 2027: %s", e)
+	}
+}
