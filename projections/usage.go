@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	_ "time/tzdata" // Europe/Paris without the system's zoneinfo
 
 	"github.com/parvis-civic/parvis/tenant"
 )
@@ -56,15 +57,56 @@ func (q *Queries) Usage(ctx context.Context, scope tenant.Scope, from, to time.T
 	if err != nil {
 		return nil, fmt.Errorf("projections: usage: %w", err)
 	}
-	convs := map[int64]int{}
-	for _, c := range cs {
-		convs[c.Day.Unix()] = int(c.Convs)
+	// Every day (week) of the period has its point, zeros included: a day
+	// without a question is a day of no traffic, not a day to leave out (a
+	// chart on a category axis would put Monday beside Wednesday), and one
+	// with conversations but no question keeps them. Buckets are keyed by
+	// their date as ClickHouse wrote it.
+	key := func(t time.Time) string { return t.Format(time.DateOnly) }
+	loc := time.UTC
+	points := map[string]*UsagePoint{}
+	for _, r := range qs {
+		loc = r.Day.Location()
+		points[key(r.Day)] = &UsagePoint{Start: r.Day, Messages: int(r.Messages), Answered: int(r.Answered), Unanswered: int(r.Unanswered)}
 	}
-	out := make([]UsagePoint, len(qs))
-	for i, r := range qs {
-		out[i] = UsagePoint{Start: r.Day, Conversations: convs[r.Day.Unix()], Messages: int(r.Messages), Answered: int(r.Answered), Unanswered: int(r.Unanswered)}
+	for _, c := range cs {
+		p, ok := points[key(c.Day)]
+		if !ok {
+			p = &UsagePoint{Start: c.Day}
+			points[key(c.Day)] = p
+		}
+		p.Conversations = int(c.Convs)
+	}
+	var out []UsagePoint
+	for _, day := range buckets(from, to, weekly) {
+		p, ok := points[day.Format(time.DateOnly)]
+		if !ok {
+			p = &UsagePoint{Start: time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)}
+		}
+		out = append(out, *p)
 	}
 	return out, nil
+}
+
+// buckets returns the first day (in Paris) of each day, or week from Monday,
+// that meets [from, to).
+func buckets(from, to time.Time, weekly bool) []time.Time {
+	paris, err := time.LoadLocation(Local)
+	if err != nil {
+		paris = time.UTC
+	}
+	f := from.In(paris)
+	d := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, paris)
+	step := 1
+	if weekly {
+		d = d.AddDate(0, 0, -(int(d.Weekday())+6)%7)
+		step = 7
+	}
+	var out []time.Time
+	for ; d.Before(to); d = d.AddDate(0, 0, step) {
+		out = append(out, d)
+	}
+	return out
 }
 
 // hours selects the rollup rows of the whole hours that meet [from, to).

@@ -150,7 +150,7 @@
       shared.map((u) => [u.label, u.size, u.conversations, u.tenants.map(parvis.tenantName).join(", ")]));
     if (!shared.length) $("#shared-table").replaceChildren(el("caption", { text: "Aucune demande sans réponse commune à plusieurs communes sur la période." }));
 
-    const label = (s) => new Date(s).toLocaleDateString("fr-FR", { day: "numeric", month: "short" });
+    const label = (s) => new Date(s).toLocaleDateString("fr-FR", { day: "numeric", month: "short", timeZone: "Europe/Paris" });
     chart("#trend", { type: "bar", data: { labels: data.usage.map((u) => label(u.start)), datasets: [
       { label: "Questions", data: data.usage.map((u) => u.messages), backgroundColor: "#9db8df" },
       { label: "Répondues", data: data.usage.map((u) => u.answered), backgroundColor: "#1d4e89" }] } });
