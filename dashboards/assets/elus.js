@@ -116,7 +116,9 @@
     $("#kpis").replaceChildren(
       kpi("Conversations", c.conversations, p.conversations, n),
       kpi("Conversations servies (au moins une réponse)", c.served, p.served, n),
-      kpi("Taux de réponse", c.answerRate, p.conversations ? p.answerRate : null, pct),
+      // No question, no rate: « 0 % » would read as a failure (a commune not
+      // yet launched, a quiet week).
+      kpi("Taux de réponse", c.messages ? c.answerRate : null, p.messages ? p.answerRate : null, pct),
       kpi("Réponses jugées utiles", c.helpfulRate, p.helpfulRate, pct));
     const one = parvis.communes();
     if (one.length === 1 && one[0].population) {
