@@ -110,7 +110,7 @@ func (dl *Deliverer) deliver(ctx context.Context, dm Demande, now time.Time, giv
 		return err
 	}
 	attempt := dm.Delivery.Attempts + 1
-	remote, err := dl.Conn.Submit(ctx, sub)
+	remote, err := dl.submit(ctx, sub)
 	var ev events.Payload
 	switch {
 	case err == nil:
@@ -128,6 +128,18 @@ func (dl *Deliverer) deliver(ctx context.Context, dm Demande, now time.Time, giv
 			Error: errorText(err), Dead: true}
 	}
 	return dl.Desk.record(ctx, dm, ev)
+}
+
+// submit sends sub to the platform, unless the platform already holds it
+// (see [connector.Finder]): then it is the demande found.
+func (dl *Deliverer) submit(ctx context.Context, sub connector.Submission) (connector.Remote, error) {
+	if f, ok := dl.Conn.(connector.Finder); ok {
+		r, found, err := f.Find(ctx, sub)
+		if err != nil || found {
+			return r, err
+		}
+	}
+	return dl.Conn.Submit(ctx, sub)
 }
 
 // poll brings a delivered demande's status on the platform back to the desk.

@@ -56,6 +56,15 @@ type Remote struct {
 	URL string // where the citizen (or an agent) follows it there
 }
 
+// Finder is a connector that finds a demande the platform already holds, by
+// its tracking code. A submission whose answer was lost (the platform created
+// the form, then the answer timed out; or the delivery's event failed to reach
+// the log) is found again before it is sent again, instead of being filed
+// twice. found is false when the platform holds none.
+type Finder interface {
+	Find(ctx context.Context, s Submission) (r Remote, found bool, err error)
+}
+
 // RemoteStatus is a demande's status on the platform.
 type RemoteStatus struct {
 	Status  Status

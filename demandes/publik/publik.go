@@ -164,6 +164,42 @@ func (c *Connector) Submit(ctx context.Context, s connector.Submission) (connect
 	return connector.Remote{ID: form.Slug + "/" + id, URL: ans.Data.URL}, nil
 }
 
+// Find looks for the form filed with s's tracking code: GET
+// {base}/api/forms/<slug>/list?filter-<varname>=<code>. A form without a
+// tracking-code field cannot be found: it is not looked for.
+func (c *Connector) Find(ctx context.Context, s connector.Submission) (connector.Remote, bool, error) {
+	form, ok := c.cfg.Kinds[s.Kind]
+	if !ok || form.TrackingCode == "" {
+		return connector.Remote{}, false, nil
+	}
+	q := url.Values{"filter-" + form.TrackingCode: {s.TrackingCode}}
+	var raw json.RawMessage
+	if err := c.callQuery(ctx, http.MethodGet, "/api/forms/"+url.PathEscape(form.Slug)+"/list", q, nil, &raw); err != nil {
+		return connector.Remote{}, false, err
+	}
+	// w.c.s. answers a bare list, or {"err": 0, "data": [...]} in recent versions.
+	type item struct {
+		ID  json.RawMessage `json:"id"`
+		URL string          `json:"url"`
+	}
+	var items []item
+	if json.Unmarshal(raw, &items) != nil {
+		var wrapped struct {
+			Data []item `json:"data"`
+		}
+		if err := json.Unmarshal(raw, &wrapped); err != nil {
+			return connector.Remote{}, false, &connector.TemporaryError{Err: fmt.Errorf("publik: list: %w", err)}
+		}
+		items = wrapped.Data
+	}
+	for _, it := range items {
+		if id := jsonID(it.ID); id != "" {
+			return connector.Remote{ID: form.Slug + "/" + id, URL: it.URL}, true, nil
+		}
+	}
+	return connector.Remote{}, false, nil
+}
+
 // jsonID reads an id that w.c.s. writes as a string ("12") or, in older
 // versions, as a number.
 func jsonID(raw json.RawMessage) string {
@@ -232,9 +268,14 @@ func (c *Connector) formData(f Form, s connector.Submission) (map[string]any, er
 // call sends a signed request and decodes w.c.s.'s answer into out; an answer
 // with "err" ≠ 0 or a 4xx is a refusal carrying w.c.s.'s own "err_desc".
 func (c *Connector) call(ctx context.Context, method, path string, body []byte, out any) error {
+	return c.callQuery(ctx, method, path, nil, body, out)
+}
+
+// callQuery is [Connector.call] with query parameters, signed with the rest.
+func (c *Connector) callQuery(ctx context.Context, method, path string, query url.Values, body []byte, out any) error {
 	u := *c.base
 	u.Path += path
-	u.RawQuery = signQuery("", c.cfg.Orig, []byte(c.cfg.Key), c.now(), c.nonce())
+	u.RawQuery = signQuery(query.Encode(), c.cfg.Orig, []byte(c.cfg.Key), c.now(), c.nonce())
 	req, err := http.NewRequest(method, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("publik: %w", err)

@@ -181,3 +181,32 @@ func TestCallbackDefaultOrigin(t *testing.T) {
 		t.Fatalf("call from the configured w.c.s.: %v", err)
 	}
 }
+
+// TestFindTheFormOfATrackingCode: a form already filed is found by its
+// tracking code (signed like every call), so that a submission whose answer
+// was lost is not filed twice; another code finds nothing.
+func TestFindTheFormOfATrackingCode(t *testing.T) {
+	w := newFakeWcs(t)
+	c := w.Connector(t).(*Connector)
+	ctx := context.Background()
+	sub := connectortest.Submission()
+	if _, found, err := c.Find(ctx, sub); err != nil || found {
+		t.Fatalf("before any submission: found %v, %v", found, err)
+	}
+	filed, err := c.Submit(ctx, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := c.Find(ctx, sub)
+	if err != nil || !found || got.ID != filed.ID {
+		t.Errorf("Find = %+v, %v, %v; want %+v", got, found, err, filed)
+	}
+	other := sub
+	other.TrackingCode = "MTC-2026-000124-Z"
+	if _, found, err := c.Find(ctx, other); err != nil || found {
+		t.Errorf("another code: found %v, %v", found, err)
+	}
+	if call := w.calls[len(w.calls)-1]; !strings.Contains(call, "/list?filter-reference=MTC-2026-000124-Z&orig=") || !strings.Contains(call, "&signature=") {
+		t.Errorf("call %s is not a signed, filtered list", call)
+	}
+}

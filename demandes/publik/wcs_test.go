@@ -126,6 +126,7 @@ func (w *fakeWcs) checkSignature(r *http.Request) string {
 var (
 	submitPath = regexp.MustCompile(`^/api/formdefs/([a-z0-9-]+)/submit$`)
 	formPath   = regexp.MustCompile(`^/api/forms/([a-z0-9-]+)/([0-9]+)/$`)
+	listPath   = regexp.MustCompile(`^/api/forms/([a-z0-9-]+)/list$`)
 	isoDate    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 )
 
@@ -158,6 +159,24 @@ func (w *fakeWcs) serve(rw http.ResponseWriter, r *http.Request) {
 	}
 	if m := submitPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodPost {
 		w.submit(rw, r, m[1])
+		return
+	}
+	if m := listPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
+		// The forms whose fields hold what every filter-<varname> asks.
+		items := []map[string]any{}
+		for key, f := range w.forms {
+			slug, id, _ := strings.Cut(key, "/")
+			match := slug == m[1]
+			for name, vs := range r.URL.Query() {
+				if v, ok := strings.CutPrefix(name, "filter-"); ok {
+					match = match && fmt.Sprint(f.data[v]) == vs[0]
+				}
+			}
+			if match {
+				items = append(items, map[string]any{"id": id, "url": "https://demarches.example/" + key + "/"})
+			}
+		}
+		w.answer(rw, http.StatusOK, map[string]any{"err": 0, "data": items})
 		return
 	}
 	if m := formPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
