@@ -165,22 +165,23 @@ func (c *Connector) Submit(ctx context.Context, s connector.Submission) (connect
 }
 
 // Find looks for the form filed with s's tracking code: GET
-// {base}/api/forms/<slug>/list?filter-<varname>=<code>. A form without a
+// {base}/api/forms/<slug>/list?filter-<varname>=<code>&full=on. A form without a
 // tracking-code field cannot be found: it is not looked for.
 func (c *Connector) Find(ctx context.Context, s connector.Submission) (connector.Remote, bool, error) {
 	form, ok := c.cfg.Kinds[s.Kind]
 	if !ok || form.TrackingCode == "" {
 		return connector.Remote{}, false, nil
 	}
-	q := url.Values{"filter-" + form.TrackingCode: {s.TrackingCode}}
+	q := url.Values{"filter-" + form.TrackingCode: {s.TrackingCode}, "full": {"on"}}
 	var raw json.RawMessage
 	if err := c.callQuery(ctx, http.MethodGet, "/api/forms/"+url.PathEscape(form.Slug)+"/list", q, nil, &raw); err != nil {
 		return connector.Remote{}, false, err
 	}
 	// w.c.s. answers a bare list, or {"err": 0, "data": [...]} in recent versions.
 	type item struct {
-		ID  json.RawMessage `json:"id"`
-		URL string          `json:"url"`
+		ID     json.RawMessage `json:"id"`
+		URL    string          `json:"url"`
+		Fields map[string]any  `json:"fields"`
 	}
 	var items []item
 	if json.Unmarshal(raw, &items) != nil {
@@ -192,8 +193,10 @@ func (c *Connector) Find(ctx context.Context, s connector.Submission) (connector
 		}
 		items = wrapped.Data
 	}
+	// A w.c.s. that does not filter on that field lists every form: only one
+	// whose field holds the code is the demande's.
 	for _, it := range items {
-		if id := jsonID(it.ID); id != "" {
+		if id := jsonID(it.ID); id != "" && fmt.Sprint(it.Fields[form.TrackingCode]) == s.TrackingCode {
 			return connector.Remote{ID: form.Slug + "/" + id, URL: it.URL}, true, nil
 		}
 	}

@@ -206,7 +206,7 @@ func TestFindTheFormOfATrackingCode(t *testing.T) {
 	if _, found, err := c.Find(ctx, other); err != nil || found {
 		t.Errorf("another code: found %v, %v", found, err)
 	}
-	if call := w.calls[len(w.calls)-1]; !strings.Contains(call, "/list?filter-reference=MTC-2026-000124-Z&orig=") || !strings.Contains(call, "&signature=") {
+	if call := w.calls[len(w.calls)-1]; !strings.Contains(call, "/list?filter-reference=MTC-2026-000124-Z&full=on&orig=") || !strings.Contains(call, "&signature=") {
 		t.Errorf("call %s is not a signed, filtered list", call)
 	}
 }

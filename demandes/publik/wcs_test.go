@@ -173,7 +173,7 @@ func (w *fakeWcs) serve(rw http.ResponseWriter, r *http.Request) {
 				}
 			}
 			if match {
-				items = append(items, map[string]any{"id": id, "url": "https://demarches.example/" + key + "/"})
+				items = append(items, map[string]any{"id": id, "url": "https://demarches.example/" + key + "/", "fields": f.data})
 			}
 		}
 		w.answer(rw, http.StatusOK, map[string]any{"err": 0, "data": items})
