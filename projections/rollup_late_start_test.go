@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/tenant"
 )
@@ -23,30 +21,7 @@ func TestRollupCountsAConversationStartedAfterItsQuestions(t *testing.T) {
 	ctx := context.Background()
 	at := time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)
 	p := NewProjector(ProjectorConfig{}, s, nil)
-	project := func(evs []events.Envelope) {
-		var ms []kafka.Message
-		for _, e := range evs {
-			raw, err := e.Marshal()
-			if err != nil {
-				t.Fatal(err)
-			}
-			ms = append(ms, kafka.Message{Value: raw})
-		}
-		b, err := p.prepare(ctx, ms)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := p.insert(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-		hours := map[time.Time]bool{}
-		for _, h := range b.hours {
-			hours[h] = true
-		}
-		if err := p.rollUp(ctx, hours); err != nil {
-			t.Fatal(err)
-		}
-	}
+	project := func(evs []events.Envelope) { projectAsTheProjector(t, ctx, p, evs) }
 	evs := conversationEvents(t, 1, 4, at.Add(10*time.Minute)) // the start, then 4 questions
 	project(evs[1:])                                           // the questions' partition first
 	project(evs[:1])                                           // then the start
