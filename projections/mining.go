@@ -75,7 +75,8 @@ func (q *Queries) MiningInput(ctx context.Context, scope tenant.Scope, since tim
 // campaigns left out, in conversation order.
 func (q *Queries) miningTurns(ctx context.Context, decisions, messages string) ([]Turn, error) {
 	var turns []Turn
-	// One join a level: version-neutral SQL.
+	// One join a level: version-neutral SQL. The conversations joined are
+	// those of the decisions read, not the whole table, at every pass.
 	if err := q.s.Select(ctx, &turns, fmt.Sprintf(`SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, audience, top_candidate, candidates, scores
 		FROM (
 			SELECT utterance_id, conversation_id, tenant, at, outcome, confidence, entry_id, text, top_candidate, candidates, scores
@@ -83,7 +84,8 @@ func (q *Queries) miningTurns(ctx context.Context, decisions, messages string) (
 				FROM decisions FINAL WHERE %[1]s) AS d
 			ANY LEFT JOIN (SELECT event_id AS utterance_id, text FROM messages FINAL WHERE role = 'citizen' AND %[2]s) AS m USING utterance_id
 		) AS dm
-		ANY LEFT JOIN (SELECT conversation_id, audience, campaign FROM conversations FINAL) AS c USING conversation_id
+		ANY LEFT JOIN (SELECT conversation_id, audience, campaign FROM conversations FINAL
+			WHERE conversation_id IN (SELECT conversation_id FROM decisions WHERE %[1]s)) AS c USING conversation_id
 		WHERE campaign = ''
 		ORDER BY conversation_id, utterance_id`, decisions, messages)); err != nil {
 		return nil, fmt.Errorf("projections: mining turns: %w", err)
@@ -618,10 +620,11 @@ func (q *Queries) ClusterDetail(ctx context.Context, scope tenant.Scope, id stri
 	err = q.s.Select(ctx, &d.Questions, fmt.Sprintf(`SELECT utterance_id, conversation_id, at, text, reasons, outcome
 		FROM (
 			SELECT utterance_id, conversation_id, at, text, reasons
-			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %s AND at < %s AND reasons != '' AND `+in+`) AS s
-			ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %s) AS a USING utterance_id
+			FROM (SELECT utterance_id, conversation_id, at, text, reasons FROM mining_signals FINAL WHERE at >= %[1]s AND at < %[2]s AND reasons != '' AND `+in+`) AS s
+			ANY INNER JOIN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %[3]s) AS a USING utterance_id
 		) AS q
-		ANY LEFT JOIN (SELECT utterance_id, outcome FROM decisions FINAL) AS d USING utterance_id
+		ANY LEFT JOIN (SELECT utterance_id, outcome FROM decisions FINAL
+			WHERE utterance_id IN (SELECT utterance_id FROM mining_assignments FINAL WHERE cluster_id = %[3]s)) AS d USING utterance_id
 		ORDER BY at DESC, utterance_id LIMIT 500`, TimeLit(from), TimeLit(to), Quote(id)))
 	if err != nil {
 		return d, fmt.Errorf("projections: group %s: %w", id, err)
