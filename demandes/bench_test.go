@@ -32,7 +32,7 @@ func BenchmarkAnswer(b *testing.B) {
 		desk.byCode[c] = &Demande{Code: c, Number: n, Kind: "voirie", Status: "EN_COURS"}
 	}
 	for b.Loop() {
-		if _, _, ok := desk.Answer("", "où en est ma demande "+code+" ?"); !ok {
+		if _, _, ok := desk.Answer(context.Background(), "", "où en est ma demande "+code+" ?"); !ok {
 			b.Fatal("no answer")
 		}
 	}

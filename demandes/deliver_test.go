@@ -162,7 +162,7 @@ func TestDeliveryRetriesThenGivesUp(t *testing.T) {
 		t.Errorf("status not brought back: %s %q", d.Status, d.Message)
 	}
 	// The citizen's code still answers, whatever happened to the delivery.
-	if reply, _, ok := restarted.Answer("", "où en est "+down.Code); !ok || !strings.Contains(reply, "reçue") {
+	if reply, _, ok := restarted.Answer(context.Background(), "", "où en est "+down.Code); !ok || !strings.Contains(reply, "reçue") {
 		t.Errorf("tracking a dead letter: %q", reply)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/tenant"
+	"github.com/parvis-civic/parvis/web"
 )
 
 // Errors callers turn into messages.
@@ -85,7 +86,23 @@ type Desk struct {
 	byCode  map[string]*Demande
 	last    map[string]int64 // the highest number of each prefix and year: "MTC-2026"
 	applied map[string]bool
+
+	guesses *web.Limiter // codes with a wrong check part, by client address
 }
+
+// Codes whose check part is wrong are bounded by client address: 20 at once,
+// then one a minute. Numbers follow each other, so a guess need only find the
+// check part (one chance in a million): unbounded but for the chat's own limit
+// (120 messages a minute), an address would hit a neighbour's demande about
+// every six days; bounded, about once in two years.
+const (
+	guessesPerMinute = 1
+	guessesAtOnce    = 20
+)
+
+// ErrTooManyGuesses refuses a tracking code from an address that has given
+// too many wrong ones lately.
+var ErrTooManyGuesses = errors.New("demandes: too many wrong tracking codes from this address")
 
 // Change is one step of a demande's history.
 type Change struct {
@@ -154,7 +171,8 @@ func NewDesk(cfg Config, pub Publisher) *Desk {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Desk{cfg: cfg, pub: pub, byCode: map[string]*Demande{}, last: map[string]int64{}, applied: map[string]bool{}}
+	return &Desk{cfg: cfg, pub: pub, byCode: map[string]*Demande{}, last: map[string]int64{}, applied: map[string]bool{},
+		guesses: web.NewBurstLimiter(guessesPerMinute, guessesAtOnce)}
 }
 
 // Kinds returns the catalogue.
@@ -396,6 +414,21 @@ func (d *Desk) Track(typed string) (Demande, error) {
 		return Demande{}, ErrCodeFormat
 	}
 	return d.Get(c.String())
+}
+
+// TrackFrom is [Desk.Track] for a citizen: an address that gave too many
+// codes with a wrong check part lately is refused ([ErrTooManyGuesses])
+// before any look-up, and a wrong check part counts against it.
+func (d *Desk) TrackFrom(ctx context.Context, typed string) (Demande, error) {
+	addr := web.ClientAddr(ctx)
+	if d.guesses.Exhausted(addr) {
+		return Demande{}, ErrTooManyGuesses
+	}
+	dm, err := d.Track(typed)
+	if errors.Is(err, ErrCodeCheck) {
+		d.guesses.Allow(addr)
+	}
+	return dm, err
 }
 
 // Case returns a demande of the scope by its tracking code however typed:

@@ -214,7 +214,7 @@ func TestTrackAnswer(t *testing.T) {
 		{"comment avoir une carte d'identité", nil},
 	}
 	for _, tt := range tests {
-		reply, logged, ok := desk.Answer("", tt.text)
+		reply, logged, ok := desk.Answer(context.Background(), "", tt.text)
 		// The log keeps the reply without the agent's words, which travel
 		// sealed with the demande's key.
 		if strings.Contains(logged, "Enlevés") || ok && logged == "" {

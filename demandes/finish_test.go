@@ -42,7 +42,7 @@ func TestCitizenGetsTheLinkToFinish(t *testing.T) {
 			t.Fatal(err)
 		}
 		url := "https://demarches.exemple.fr/R1"
-		reply, logged, ok := desk.Answer("", "où en est ma demande "+dm.Code+" ?")
+		reply, logged, ok := desk.Answer(context.Background(), "", "où en est ma demande "+dm.Code+" ?")
 		if !ok || strings.Contains(reply, url) != tt.link {
 			t.Errorf("%s: reply %q, want the link %v", tt.conn.Name(), reply, tt.link)
 		}

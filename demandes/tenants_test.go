@@ -162,7 +162,7 @@ func TestAnswerInItsCommune(t *testing.T) {
 		{"", "en cours de traitement", ""},
 		{"montclar", "l'assistant de Saint-Aubin-sur-Lèze", "cours"},
 	} {
-		reply, _, ok := desk.Answer(tt.tenant, "où en est ma demande "+typed+" ?")
+		reply, _, ok := desk.Answer(context.Background(), tt.tenant, "où en est ma demande "+typed+" ?")
 		if !ok || !strings.Contains(reply, tt.want) || (tt.not != "" && (strings.Contains(reply, tt.not) || strings.Contains(reply, "équipe"))) {
 			t.Errorf("in %q's assistant: %q", tt.tenant, reply)
 		}

@@ -1,6 +1,7 @@
 package demandes
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,10 +44,10 @@ func Date(t time.Time) string { return t.In(paris).Format("02/01/2006") }
 // this assistant does not serve (outside the conversation's territory) is not
 // looked up; the citizen is told which commune's assistant to ask, and nothing
 // of the demande, not even whether it exists.
-func (d *Desk) Answer(tenantID, text string) (reply, logged string, ok bool) {
-	reply, ok = d.answer(tenantID, text)
+func (d *Desk) Answer(ctx context.Context, tenantID, text string) (reply, logged string, ok bool) {
+	reply, ok = d.answer(ctx, tenantID, text)
 	logged = reply
-	if dm, found := d.described(tenantID, text); found {
+	if dm, found := d.described(tenantID, text); ok && found && d.Describe(dm) == reply {
 		logged = d.describe(dm, false)
 	}
 	return reply, logged, ok
@@ -85,7 +86,7 @@ func (d *Desk) described(tenantID, text string) (Demande, bool) {
 	return dm, true
 }
 
-func (d *Desk) answer(tenantID, text string) (reply string, ok bool) {
+func (d *Desk) answer(ctx context.Context, tenantID, text string) (reply string, ok bool) {
 	example := d.example(tenantID)
 	typed, prefix, found := d.cfg.Codes.FindAmong(text, d.knownPrefix)
 	if !found {
@@ -95,8 +96,11 @@ func (d *Desk) answer(tenantID, text string) (reply string, ok bool) {
 		return fmt.Sprintf("Le code « %s » est celui d'une demande déposée auprès de %s : je ne peux pas vous en donner des nouvelles ici. "+
 			"Posez votre question à l'assistant de %s, sur son site, avec ce même code.", strings.TrimSpace(typed), other, other), true
 	}
-	dm, err := d.Track(typed)
+	dm, err := d.TrackFrom(ctx, typed)
 	switch {
+	case errors.Is(err, ErrTooManyGuesses):
+		return "Trop de codes de suivi erronés ont été donnés depuis votre connexion : réessayez dans quelques minutes, " +
+			"avec le code du message reçu au dépôt de la demande.", true
 	case errors.Is(err, ErrCodeFormat), errors.Is(err, ErrCodeCheck):
 		return fmt.Sprintf("Je ne reconnais pas le code de suivi « %s » : un caractère a dû être mal recopié. "+
 			"Vérifiez-le sur le message reçu au dépôt de la demande ; il a la forme %s.",

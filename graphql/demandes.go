@@ -24,6 +24,8 @@ func demandeError(err error) error {
 	switch {
 	case errors.As(err, &inv):
 		return badInput(inv.Error())
+	case errors.Is(err, demandes.ErrTooManyGuesses):
+		return &userError{CodeRateLimited, "Trop de codes de suivi erronés ont été donnés depuis votre connexion : réessayez dans quelques minutes."}
 	case errors.Is(err, demandes.ErrCodeFormat), errors.Is(err, demandes.ErrCodeCheck):
 		return badInput("Ce code de suivi n'est pas valide : un caractère a dû être mal recopié (il a la forme MTC-2026-000123-7KQF).")
 	case errors.Is(err, demandes.ErrUnknown):

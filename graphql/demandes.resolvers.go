@@ -84,7 +84,7 @@ func (r *queryResolver) Demande(ctx context.Context, trackingCode string) (*mode
 	if r.Desk == nil {
 		return nil, errNoDesk
 	}
-	d, err := r.Desk.Track(trackingCode)
+	d, err := r.Desk.TrackFrom(ctx, trackingCode)
 	if errors.Is(err, demandes.ErrUnknown) {
 		return nil, nil
 	}

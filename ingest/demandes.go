@@ -25,7 +25,7 @@ import (
 // track answers a message that gives a tracking code, logging it like any
 // other exchange; ok is false when the message gives none.
 func (s *Service) track(ctx context.Context, c *conversation, text string) (Reply, bool, error) {
-	answer, logged, ok := s.cfg.Desk.Answer(c.tenant, text)
+	answer, logged, ok := s.cfg.Desk.Answer(ctx, c.tenant, text)
 	if !ok {
 		return Reply{}, false, nil
 	}

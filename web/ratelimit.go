@@ -58,3 +58,16 @@ func (l *Limiter) Allow(key string) bool {
 	c.seen = now
 	return c.lim.AllowN(now, 1)
 }
+
+// Exhausted reports whether the client named key has no request left now,
+// taking none: a caller that counts only failures (wrong codes, wrong
+// passwords) asks it before trying, and Allow after each failure.
+func (l *Limiter) Exhausted(key string) bool {
+	if l == nil || l.perMinute <= 0 {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := l.clients[key]
+	return ok && c.lim.TokensAt(time.Now()) < 1
+}
