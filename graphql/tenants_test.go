@@ -585,7 +585,7 @@ func TestEveryDashboardReadNarrowsToOneTenant(t *testing.T) {
 		t.Fatalf("the EPCI's figures: %v", errs)
 	}
 	wantA := map[string]string{
-		"usage":              `[{"conversations":1,"messages":1}]`,
+		"usage":              `{"conversations":1,"messages":1}]`,
 		"needs":              `[{"messages":1,"name":"Mairie"}]`,
 		"audienceSplit":      `[{"conversations":1}]`,
 		"activity":           `"messages":1}]`,

@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 	_ "time/tzdata" // Europe/Paris without the system's zoneinfo
 
@@ -77,8 +78,17 @@ func (q *Queries) Usage(ctx context.Context, scope tenant.Scope, from, to time.T
 		}
 		p.Conversations = int(c.Convs)
 	}
+	days := buckets(from, to, weekly)
+	if len(days) > maxFilled {
+		// A period of many years by day: its points with traffic only.
+		days = days[:0]
+		for _, p := range points {
+			days = append(days, p.Start)
+		}
+		slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
+	}
 	var out []UsagePoint
-	for _, day := range buckets(from, to, weekly) {
+	for _, day := range days {
 		p, ok := points[day.Format(time.DateOnly)]
 		if !ok {
 			p = &UsagePoint{Start: time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)}
@@ -87,6 +97,11 @@ func (q *Queries) Usage(ctx context.Context, scope tenant.Scope, from, to time.T
 	}
 	return out, nil
 }
+
+// maxFilled is the most points a series is filled to: past it (more than two
+// years by day), only the days with traffic are told, as a chart could not
+// draw the others anyway.
+const maxFilled = 800
 
 // buckets returns the first day (in Paris) of each day, or week from Monday,
 // that meets [from, to).

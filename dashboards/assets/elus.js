@@ -27,12 +27,21 @@
   const gql = window.parvis.gql;
 
   const iso = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
+  // The figures compare the last N days with the N before, from this very
+  // moment. The trend's bars are whole days (weeks from Monday over 60 days),
+  // today's so far the last: from this moment, the first bar would count its
+  // day from this hour only and read as a drop.
   function periods() {
     const days = Number($("#period").value);
     const to = new Date();
     const from = new Date(to.getTime() - days * 86400000);
     const prevFrom = new Date(from.getTime() - days * 86400000);
-    return { days, from: iso(from), to: iso(to), prevFrom: iso(prevFrom) };
+    const chartTo = new Date(to);
+    chartTo.setHours(24, 0, 0, 0);
+    const chartFrom = new Date(chartTo);
+    chartFrom.setDate(chartFrom.getDate() - days);
+    while (days > 60 && chartFrom.getDay() !== 1) chartFrom.setDate(chartFrom.getDate() - 1);
+    return { days, from: iso(from), to: iso(to), prevFrom: iso(prevFrom), chartFrom: iso(chartFrom), chartTo: iso(chartTo) };
   }
 
   async function load() {
@@ -44,16 +53,16 @@
     try {
       // The page's data changes at once, complete: an export or a print
       // during a reload reads the previous figures whole.
-      const next = await gql(`query($f: Time!, $t: Time!, $pf: Time!, $b: Bucket, $by: NeedDimension!, $tn: ID) {
+      const next = await gql(`query($f: Time!, $t: Time!, $pf: Time!, $cf: Time!, $ct: Time!, $b: Bucket, $by: NeedDimension!, $tn: ID) {
         cur: overview(from: $f, to: $t, tenant: $tn) { conversations served messages answered unanswered answerRate helpfulRate }
         prev: overview(from: $pf, to: $f, tenant: $tn) { conversations served messages answered unanswered answerRate helpfulRate }
-        usage(from: $f, to: $t, bucket: $b, tenant: $tn) { start messages answered unanswered conversations }
+        usage(from: $cf, to: $ct, bucket: $b, tenant: $tn) { start messages answered unanswered conversations }
         needs(from: $f, to: $t, by: $by, limit: 10, tenant: $tn) { name messages answered }
         unansweredClusters(from: $f, to: $t, limit: 10, tenant: $tn) { label size growth covered }
         shared: unansweredClusters(from: $f, to: $t, limit: 100, tenant: $tn) { label size conversations tenants }
         audienceSplit(from: $f, to: $t, tenant: $tn) { audience conversations }
         activity(from: $f, to: $t, tenant: $tn) { weekday hour messages }
-      }`, { f: p.from, t: p.to, pf: p.prevFrom, b: p.days > 60 ? "WEEK" : "DAY", by: $("#needs-by").value, tn });
+      }`, { f: p.from, t: p.to, pf: p.prevFrom, cf: p.chartFrom, ct: p.chartTo, b: p.days > 60 ? "WEEK" : "DAY", by: $("#needs-by").value, tn });
       next.communes = await sideBySide(p, parvis.communes());
       data = next;
       render();
