@@ -683,10 +683,16 @@ func (q *Queries) firstPublication(ctx context.Context, entry, id string) (time.
 		At time.Time `ch:"at"`
 		N  uint64    `ch:"n"`
 	}
+	// The payload is searched for its fields as they are written (compact
+	// JSON), not parsed: JSON functions are missing from older ClickHouse
+	// servers, and a knowledge base event names one entry.
+	field := func(name, value string) string {
+		v, _ := json.Marshal(value)
+		return fmt.Sprintf("position(payload, %s) > 0", Quote(`"`+name+`":`+string(v)))
+	}
 	if err := q.s.Select(ctx, &rows, fmt.Sprintf(`SELECT min(at) AS at, count() AS n FROM events
-		WHERE type = %s AND conversation_id = '' AND JSONExtractString(payload, 'entry', 'id') = %s
-			AND JSONExtractString(payload, 'entry', 'cluster') = %s`,
-		Quote(events.TypeKBEntryPublished), Quote(entry), Quote(id))); err != nil {
+		WHERE type = %s AND conversation_id = '' AND %s AND %s`,
+		Quote(events.TypeKBEntryPublished), field("id", entry), field("cluster", id))); err != nil {
 		return time.Time{}, fmt.Errorf("projections: first publication of %s: %w", entry, err)
 	}
 	if len(rows) == 0 || rows[0].N == 0 {
