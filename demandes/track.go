@@ -45,12 +45,34 @@ func Date(t time.Time) string { return t.In(paris).Format("02/01/2006") }
 // looked up; the citizen is told which commune's assistant to ask, and nothing
 // of the demande, not even whether it exists.
 func (d *Desk) Answer(ctx context.Context, tenantID, text string) (reply, logged string, ok bool) {
-	reply, ok = d.answer(ctx, tenantID, text)
-	logged = reply
-	if dm, found := d.described(tenantID, text); ok && found && d.Describe(dm) == reply {
-		logged = d.describe(dm, false)
+	example := d.example(tenantID)
+	typed, prefix, found := d.cfg.Codes.FindAmong(text, d.knownPrefix)
+	if !found {
+		return "", "", false
 	}
-	return reply, logged, ok
+	say := func(reply string) (string, string, bool) { return reply, reply, true }
+	if other, ok := d.elsewhere(tenantID, prefix); ok {
+		return say(fmt.Sprintf("Le code « %s » est celui d'une demande déposée auprès de %s : je ne peux pas vous en donner des nouvelles ici. "+
+			"Posez votre question à l'assistant de %s, sur son site, avec ce même code.", strings.TrimSpace(typed), other, other))
+	}
+	dm, err := d.TrackFrom(ctx, typed)
+	switch {
+	case errors.Is(err, ErrTooManyGuesses):
+		return say("Trop de codes de suivi erronés ont été donnés depuis votre connexion : réessayez dans quelques minutes, " +
+			"avec le code du message reçu au dépôt de la demande.")
+	case errors.Is(err, ErrCodeFormat), errors.Is(err, ErrCodeCheck):
+		return say(fmt.Sprintf("Je ne reconnais pas le code de suivi « %s » : un caractère a dû être mal recopié. "+
+			"Vérifiez-le sur le message reçu au dépôt de la demande ; il a la forme %s.",
+			strings.TrimSpace(typed), example))
+	case err != nil:
+		return say(fmt.Sprintf("Aucune demande ne porte le code « %s ». Vérifiez-le sur le message reçu au dépôt de la demande.", strings.TrimSpace(typed)))
+	}
+	if d.cfg.Tenants != nil && !d.cfg.Tenants.Scope(tenantID).Has(dm.Tenant) {
+		// A code of the fallback prefix filed elsewhere (a tenant without its
+		// own prefix): unknown here, as the API says to an agent outside it.
+		return say(fmt.Sprintf("Aucune demande ne porte le code « %s » auprès de cet assistant. Vérifiez-le sur le message reçu au dépôt de la demande.", strings.TrimSpace(typed)))
+	}
+	return d.describe(dm, true), d.describe(dm, false), true
 }
 
 // AskCode answers a message that asks where the citizen's demande stands
@@ -67,53 +89,6 @@ func (d *Desk) AskCode(tenantID, text string) (string, bool) {
 
 func (d *Desk) example(tenantID string) string {
 	return fmt.Sprintf("%s-%d-000123-7KQF", d.prefixOf(tenantID), d.cfg.Now().In(paris).Year())
-}
-
-// described returns the demande a message's code names, when the reply to it
-// describes one.
-func (d *Desk) described(tenantID, text string) (Demande, bool) {
-	typed, prefix, found := d.cfg.Codes.FindAmong(text, d.knownPrefix)
-	if !found {
-		return Demande{}, false
-	}
-	if _, other := d.elsewhere(tenantID, prefix); other {
-		return Demande{}, false
-	}
-	dm, err := d.Track(typed)
-	if err != nil || d.cfg.Tenants != nil && !d.cfg.Tenants.Scope(tenantID).Has(dm.Tenant) {
-		return Demande{}, false
-	}
-	return dm, true
-}
-
-func (d *Desk) answer(ctx context.Context, tenantID, text string) (reply string, ok bool) {
-	example := d.example(tenantID)
-	typed, prefix, found := d.cfg.Codes.FindAmong(text, d.knownPrefix)
-	if !found {
-		return "", false
-	}
-	if other, ok := d.elsewhere(tenantID, prefix); ok {
-		return fmt.Sprintf("Le code « %s » est celui d'une demande déposée auprès de %s : je ne peux pas vous en donner des nouvelles ici. "+
-			"Posez votre question à l'assistant de %s, sur son site, avec ce même code.", strings.TrimSpace(typed), other, other), true
-	}
-	dm, err := d.TrackFrom(ctx, typed)
-	switch {
-	case errors.Is(err, ErrTooManyGuesses):
-		return "Trop de codes de suivi erronés ont été donnés depuis votre connexion : réessayez dans quelques minutes, " +
-			"avec le code du message reçu au dépôt de la demande.", true
-	case errors.Is(err, ErrCodeFormat), errors.Is(err, ErrCodeCheck):
-		return fmt.Sprintf("Je ne reconnais pas le code de suivi « %s » : un caractère a dû être mal recopié. "+
-			"Vérifiez-le sur le message reçu au dépôt de la demande ; il a la forme %s.",
-			strings.TrimSpace(typed), example), true
-	case err != nil:
-		return fmt.Sprintf("Aucune demande ne porte le code « %s ». Vérifiez-le sur le message reçu au dépôt de la demande.", strings.TrimSpace(typed)), true
-	}
-	if d.cfg.Tenants != nil && !d.cfg.Tenants.Scope(tenantID).Has(dm.Tenant) {
-		// A code of the fallback prefix filed elsewhere (a tenant without its
-		// own prefix): unknown here, as the API says to an agent outside it.
-		return fmt.Sprintf("Aucune demande ne porte le code « %s » auprès de cet assistant. Vérifiez-le sur le message reçu au dépôt de la demande.", strings.TrimSpace(typed)), true
-	}
-	return d.Describe(dm), true
 }
 
 // elsewhere returns the name of the tenant whose prefix a code has, when that

@@ -363,13 +363,14 @@ func (s *Service) Clean(text string) (string, error) {
 	text = norm.NFC.String(text)
 	var prev rune
 	text = strings.Map(func(r rune) rune {
-		defer func() { prev = r }()
+		last := prev
+		prev = r
 		switch {
 		case r == '\n' || r == '\t':
 			return ' '
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			return -1
-		case r == zeroWidthJoiner && unicode.Is(unicode.So, prev):
+		case r == zeroWidthJoiner && unicode.Is(unicode.So, last):
 			return r
 		case unicode.Is(unicode.Cf, r):
 			return -1

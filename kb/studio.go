@@ -15,12 +15,13 @@ var ErrSameAuthor = errors.New("kb: the author of a draft cannot validate it")
 // Retire takes an entry out of the bot for good (until restored): the published
 // version stops answering at once and a pending version is dropped.
 func (w *Writer) Retire(ctx context.Context, id, by string) (Entry, error) {
+	cur, err := w.existing(ctx, id)
+	if err != nil {
+		return cur, err
+	}
 	e, ok := w.State.PublishedEntry(id)
-	if !ok || !w.readsTenant(ctx, e.Tenant) {
-		var err error
-		if e, err = w.existing(ctx, id); err != nil {
-			return e, err
-		}
+	if !ok {
+		e = cur
 	}
 	if err := w.allow(ctx, e); err != nil {
 		return e, err
