@@ -50,6 +50,15 @@ func NewID(at time.Time) string {
 	return ulid.MustNew(ulid.Timestamp(at), entropy).String()
 }
 
+// IDFloor returns the smallest id [NewID] gives at t: ids sort as their times
+// do, so every id made from t on is at least it (a key range for a table
+// ordered by event id).
+func IDFloor(t time.Time) string {
+	var id ulid.ULID
+	_ = id.SetTime(ulid.Timestamp(t)) // fails only past the year 10889
+	return id.String()
+}
+
 // ValidID reports whether s is an id made by [NewID]: what a client sends as a
 // conversation id is checked before anything is looked up or kept under it.
 func ValidID(s string) bool {

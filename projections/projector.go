@@ -253,6 +253,7 @@ type prepared struct {
 	// another projector, after them) were rolled up without them, and their
 	// hours change too. insert adds those hours to hours.
 	started []string
+	since   time.Time // the earliest of their starts
 }
 
 // rollUp recomputes the hourly rollup of the given hours.
@@ -310,6 +311,9 @@ func (p *Projector) prepare(ctx context.Context, msgs []kafka.Message) (*prepare
 		case *events.ConversationStarted:
 			if pl.Campaign == "" { // a campaign's conversations are not rolled up
 				b.started = append(b.started, env.ConversationID)
+				if b.since.IsZero() || env.At.Before(b.since) {
+					b.since = env.At
+				}
 			}
 		}
 	}
@@ -364,15 +368,20 @@ func (p *Projector) addLateStartHours(ctx context.Context, b *prepared) error {
 	for _, h := range b.hours {
 		seen[h] = true
 	}
-	// A few hundred ids a statement keep it small on a busy batch.
+	// A few hundred ids a statement keep it small on a busy batch. The
+	// decisions table is ordered by event id, which sorts by time: the
+	// decisions of a conversation come after its start (an hour's slack for
+	// the clocks of other processes), and the range keeps this look-up, run
+	// on most batches, off the rest of the table.
 	const chunk = 500
+	floor := Quote(events.IDFloor(b.since.Add(-time.Hour)))
 	for i := 0; i < len(b.started); i += chunk {
 		ids := b.started[i:min(i+chunk, len(b.started))]
 		var rows []struct {
 			Hour time.Time `ch:"hour"`
 		}
 		if err := p.store.Select(ctx, &rows, fmt.Sprintf(
-			"SELECT DISTINCT toStartOfHour(at) AS hour FROM decisions WHERE conversation_id IN (%s)", quoteAll(ids))); err != nil {
+			"SELECT DISTINCT toStartOfHour(at) AS hour FROM decisions WHERE event_id >= %s AND conversation_id IN (%s)", floor, quoteAll(ids))); err != nil {
 			return fmt.Errorf("projections: hours of the conversations started: %w", err)
 		}
 		for _, r := range rows {
