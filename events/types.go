@@ -45,6 +45,10 @@ type UtteranceReceived struct {
 	Text       string         `json:"text"`
 	Redactions map[string]int `json:"redactions,omitempty"` // kind → count
 	Campaign   string         `json:"campaign,omitempty"`   // the test campaign's id, if any
+	// MessageID is the id the citizen's client gave the message, if any: a
+	// retry of it (its answer lost on the way) is recognised by any API
+	// process and answered again without a second utterance.
+	MessageID string `json:"message_id,omitempty"`
 }
 
 // Candidate is an entry the bot considered, with its score.

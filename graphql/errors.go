@@ -78,6 +78,8 @@ func chatError(err error) error {
 		return badInput("Aucune réponse à évaluer : l'avis porte sur une réponse de l'assistant, et chaque réponse n'en reçoit qu'un.")
 	case errors.Is(err, ingest.ErrNotAChoice):
 		return badInput("Ce choix ne fait pas partie des propositions en cours : posez votre question.")
+	case errors.Is(err, ingest.ErrMessageReused):
+		return badInput("messageId : cet identifiant a déjà servi pour un autre message ; donnez-en un nouveau à chaque message.")
 	case errors.Is(err, ingest.ErrUnknownConversation):
 		return badInput("Cette conversation n'existe pas ou a expiré : commencez-en une nouvelle.")
 	}

@@ -22,7 +22,7 @@ import (
 // Chat runs citizens' conversations; ingest.Service is the one in production.
 type Chat interface {
 	Start(ctx context.Context, st ingest.Start) (ingest.Conversation, error)
-	Send(ctx context.Context, conversationID, text string) (ingest.Reply, error)
+	SendOnce(ctx context.Context, conversationID, messageID, text string) (ingest.Reply, error)
 	Feedback(ctx context.Context, conversationID string, helpful bool, comment string) error
 	Choose(ctx context.Context, conversationID, entryID string) (ingest.Reply, error)
 	File(ctx context.Context, f demandes.Form) (demandes.Demande, error)

@@ -87,9 +87,22 @@ func TestChatInProcess(t *testing.T) {
 		t.Errorf("reply %+v, want ANSWERED with passeport", send.SendMessage)
 	}
 
+	// A message sent again under its id gets its reply again.
+	var first, again struct {
+		SendMessage struct{ Text, Outcome string }
+	}
+	named := `mutation($c: ID!) { sendMessage(conversationId: $c, text: "horaires de la piscine", messageId: "m-1") { text outcome } }`
+	c.MustPost(named, &first, client.Var("c", start.StartConversation.ID))
+	c.MustPost(named, &again, client.Var("c", start.StartConversation.ID))
+	if first.SendMessage.Text == "" || again.SendMessage != first.SendMessage {
+		t.Errorf("the message sent again got %+v, its first reply %+v", again.SendMessage, first.SendMessage)
+	}
+
 	tests := []struct {
 		name, query, token, want string
 	}{
+		{"message id with a space", `mutation { sendMessage(conversationId: "` + start.StartConversation.ID + `", text: "bonjour", messageId: "m 2") { text } }`, "", "BAD_USER_INPUT"},
+		{"message id of another message", `mutation { sendMessage(conversationId: "` + start.StartConversation.ID + `", text: "bonjour", messageId: "m-1") { text } }`, "", "BAD_USER_INPUT"},
 		{"empty message", `mutation { sendMessage(conversationId: "` + start.StartConversation.ID + `", text: "   ") { text } }`, "", "BAD_USER_INPUT"},
 		{"unknown conversation", `mutation { sendMessage(conversationId: "nope", text: "bonjour") { text } }`, "", "BAD_USER_INPUT"},
 		{"overview signed out", `{ overview(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { messages } }`, "", "UNAUTHENTICATED"},

@@ -48,8 +48,12 @@ func (r *mutationResolver) StartConversation(ctx context.Context, audience *mode
 }
 
 // SendMessage is the resolver for the sendMessage field.
-func (r *mutationResolver) SendMessage(ctx context.Context, conversationID string, text string) (*model.BotReply, error) {
-	reply, err := r.Chat.Send(ctx, conversationID, text)
+func (r *mutationResolver) SendMessage(ctx context.Context, conversationID string, text string, messageID *string) (*model.BotReply, error) {
+	id := deref(messageID)
+	if messageID != nil && !ingest.ValidMessageID(id) {
+		return nil, badInput("messageId : de 1 à 64 lettres, chiffres, « - » ou « _ ».")
+	}
+	reply, err := r.Chat.SendOnce(ctx, conversationID, id, text)
 	if err != nil {
 		return nil, chatError(err)
 	}

@@ -141,6 +141,10 @@ type conversation struct {
 	// answeredEntry is the entry of the last reply, if it answered: what a
 	// follow-up (« et le samedi ? ») asks on about.
 	answeredEntry string
+	// sent are the last messages answered that their client named (see
+	// sent.go), and turn the name of the message being answered.
+	sent []sent
+	turn string
 }
 
 // clarification is the last CLARIFY of a conversation, until a choice is taken:
@@ -398,6 +402,14 @@ func (s *Service) MaxRunes() int { return s.cfg.MaxRunes }
 // Send decides on a citizen's message, logs the utterance (redacted) and the
 // decision, and returns the reply.
 func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply, error) {
+	return s.SendOnce(ctx, conversationID, "", text)
+}
+
+// SendOnce is [Service.Send] of a message its client names messageID (see
+// [ValidMessageID]; "" for none): a message with the id of one the
+// conversation answered lately gets that reply again, and nothing is logged;
+// with another text, it is [ErrMessageReused].
+func (s *Service) SendOnce(ctx context.Context, conversationID, messageID, text string) (Reply, error) {
 	// The conversation is found before it is limited: an id is never kept
 	// unless it names a conversation.
 	c, err := s.conversation(ctx, conversationID)
@@ -414,20 +426,35 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	redacted, counts := redact.Redact(text)
+	if messageID != "" {
+		if m, ok := s.sentBefore(c, messageID); ok {
+			return s.again(c, m, redacted)
+		}
+	}
+	c.turn = messageID
+	defer func() { c.turn = "" }()
+	r, err := s.send(ctx, c, text, redacted, counts)
+	if err == nil {
+		c.remember(sent{messageID: messageID, text: redacted, reply: r})
+	}
+	return r, err
+}
 
+// send decides on a message and logs it. c.mu is held.
+func (s *Service) send(ctx context.Context, c *conversation, text, redacted string, counts map[string]int) (Reply, error) {
 	if s.cfg.Desk != nil {
 		if r, ok, err := s.track(ctx, c, text); ok {
 			return r, err
 		}
 	}
-	redacted, counts := redact.Redact(text)
 	for kind, n := range counts {
 		redactions.WithLabelValues(kind).Add(float64(n))
 	}
 	// The bot reads the redacted text too: what it decides on is what analysts see.
 	engine := s.engineFor(c.tenant)
-	d := engine.Decide(redacted, c.audience)
-	if d, err = s.followUp(ctx, engine, c, redacted, d); err != nil {
+	d, err := s.followUp(ctx, engine, c, redacted, engine.Decide(redacted, c.audience))
+	if err != nil {
 		return Reply{}, err
 	}
 	if s.cfg.Desk != nil {
@@ -492,7 +519,7 @@ func (s *Service) Send(ctx context.Context, conversationID, text string) (Reply,
 func (s *Service) log(ctx context.Context, c *conversation, text string, counts map[string]int, d bot.Decision,
 	replyText, offer string, more ...func(utt events.Envelope) (events.Payload, error)) (events.Envelope, error) {
 	now := s.cfg.Now()
-	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts, Campaign: c.campaign})
+	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: text, Redactions: counts, Campaign: c.campaign, MessageID: c.turn})
 	if err != nil {
 		return utt, err
 	}

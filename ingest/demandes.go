@@ -46,17 +46,21 @@ func (s *Service) askCode(ctx context.Context, c *conversation, text string, d b
 	return s.tracked(ctx, c, text, answer, answer)
 }
 
+// trackingVersion stands for the knowledge base's version on the decision of
+// a tracking reply: the desk answered, not the knowledge base.
+const trackingVersion = "demandes"
+
 // tracked logs and returns the desk's answer about a demande; logged is what
 // the conversation's log keeps of it.
 func (s *Service) tracked(ctx context.Context, c *conversation, text, answer, logged string) (Reply, bool, error) {
 	redacted, counts := redact.Redact(text)
 	now := s.cfg.Now()
-	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts, Campaign: c.campaign})
+	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts, Campaign: c.campaign, MessageID: c.turn})
 	if err != nil {
 		return Reply{}, true, err
 	}
 	dec, err := events.New(c.tenant, c.id, now, events.BotDecision{UtteranceID: utt.ID, Outcome: string(bot.Answered),
-		Confidence: 1, KBVersion: "demandes", Reply: logged, Candidates: []events.Candidate{}})
+		Confidence: 1, KBVersion: trackingVersion, Reply: logged, Candidates: []events.Candidate{}})
 	if err != nil {
 		return Reply{}, true, err
 	}

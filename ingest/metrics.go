@@ -27,6 +27,10 @@ var (
 		Namespace: "parvis", Subsystem: "ingest", Name: "redactions_total",
 		Help: "Personal data replaced by placeholders before logging, by kind.",
 	}, []string{"kind"})
+	retried = promauto.NewCounter(prometheus.CounterOpts{
+		Namespace: "parvis", Subsystem: "chat", Name: "messages_retried_total",
+		Help: "Messages sent again by their client (same message id), answered with their first reply and not logged again.",
+	})
 	tracked = promauto.NewCounter(prometheus.CounterOpts{
 		Namespace: "parvis", Subsystem: "chat", Name: "demandes_tracked_total",
 		Help: "Messages answered with where a filed demande stands.",

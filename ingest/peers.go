@@ -45,6 +45,8 @@ type peer struct {
 	entry     string // and the entry it gave: what a follow-up asks on about
 	campaign  string
 	unrated   []string // utterances whose answer is not rated yet: one feedback per answer, whichever process takes it
+	saidMsg   string   // the client's id of the last utterance, if it gave one
+	sent      []sent   // the last messages answered that their client named
 }
 
 // NewPeers returns an empty set of peers' conversations; keep is how long a
@@ -85,8 +87,16 @@ func (p *Peers) Apply(env events.Envelope, pl events.Payload) {
 	c.last = env.At
 	switch e := pl.(type) {
 	case *events.UtteranceReceived:
-		c.said, c.saidID = e.Text, env.ID
+		c.said, c.saidID, c.saidMsg = e.Text, env.ID, e.MessageID
 	case *events.BotDecision:
+		// A demande's tracking reply is logged without what the service wrote
+		// (see demandes.Desk.Answer): a retry of it is answered anew.
+		if c.saidMsg != "" && e.UtteranceID == c.saidID && e.KBVersion != trackingVersion {
+			c.sent = append(c.sent, fromLog(c.saidMsg, c.said, e))
+			if len(c.sent) > keepSent {
+				c.sent = slices.Delete(c.sent, 0, len(c.sent)-keepSent)
+			}
+		}
 		c.clarify, c.offered, c.offeredAt, c.answered, c.entry = nil, e.Demande, env.At, "", ""
 		if e.Outcome == "ANSWERED" {
 			c.answered, c.entry = e.UtteranceID, e.EntryID
@@ -160,6 +170,19 @@ func (p *Peers) fresh(ctx context.Context, id string) (*conversation, bool, erro
 	}
 	c, ok := p.get(id)
 	return c, ok, nil
+}
+
+// sent returns the message of conversation id that its client named
+// messageID, as far as the log was read.
+func (p *Peers) sent(id, messageID string) (sent, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if pc, ok := p.convs[id]; ok {
+		if i := slices.IndexFunc(pc.sent, func(m sent) bool { return m.messageID == messageID }); i >= 0 {
+			return pc.sent[i], true
+		}
+	}
+	return sent{}, false
 }
 
 func (p *Peers) get(id string) (*conversation, bool) {

@@ -144,3 +144,29 @@ func TestWidgetAudienceChosenAfterAQuestionIsUsed(t *testing.T) {
 	t.Errorf("audience buttons enabled after the first question: %v; « Une entreprise » clicked, then asked again: operations %v, audiences sent %v (ENTREPRISE never)",
 		got.Enabled, got.Ops, got.Audiences)
 }
+
+// On a phone the reply to a message can be lost after the server logged it.
+// « Réessayer » used to send it as a new message: logged and counted twice.
+// The retry must carry the message's id (the server answers it once), and the
+// next message a new one.
+func TestWidgetRetrySendsTheSameMessageID(t *testing.T) {
+	var got struct {
+		Retried  bool
+		Messages []struct{ Text, ID string }
+		Stored   string
+	}
+	runWidget(t, "retry", &got)
+	if !got.Retried || len(got.Messages) != 3 {
+		t.Fatalf("« Réessayer » shown: %v; messages sent %+v, want the question twice and the next once", got.Retried, got.Messages)
+	}
+	first, retry, next := got.Messages[0], got.Messages[1], got.Messages[2]
+	if first.ID == "" || !ValidMessageID(first.ID) || retry.Text != first.Text || retry.ID != first.ID {
+		t.Errorf("the retry of %+v was sent as %+v: want the same text and a valid id, the same", first, retry)
+	}
+	if next.ID == "" || next.ID == first.ID {
+		t.Errorf("the next message %+v has the retried one's id %q", next, first.ID)
+	}
+	if first.ID != "" && strings.Contains(got.Stored, first.ID) {
+		t.Errorf("the message id stays in the page's storage: %s", got.Stored)
+	}
+}

@@ -25,6 +25,10 @@ func TestAnyAPIProcessContinuesAnyConversation(t *testing.T) {
 	const convs, perConv = 30, 4
 	var wg sync.WaitGroup
 	errs := make(chan string, convs*(perConv+1))
+	// The last message of each conversation is named, as the widget names
+	// them: sent again later on the other process, it is answered, not logged.
+	type last struct{ conv, text, reply string }
+	lasts := make([]last, convs)
 	for c := range convs {
 		wg.Go(func() {
 			id := a.StartConversation()
@@ -32,7 +36,14 @@ func TestAnyAPIProcessContinuesAnyConversation(t *testing.T) {
 			for i := range perConv {
 				s := procs[(i+1)%2] // b first, at once
 				q := questions[(c*perConv+i)%len(questions)]
-				r, gerrs := s.Send(id, q)
+				var r parvistest.Reply
+				var gerrs []parvistest.GQLError
+				if i == perConv-1 {
+					r, gerrs = sendNamed(s, id, "dernier", q)
+					lasts[c] = last{id, q, r.Text}
+				} else {
+					r, gerrs = s.Send(id, q)
+				}
 				if len(gerrs) > 0 || r.Text == "" {
 					errs <- fmt.Sprintf("conversation %d, message %d on process %d: %v", c, i, (i+1)%2, gerrs)
 					return
@@ -65,6 +76,39 @@ func TestAnyAPIProcessContinuesAnyConversation(t *testing.T) {
 	if got.Conversations != convs || got.Messages != convs*perConv {
 		t.Errorf("overview = %+v, want %d conversations and %d messages, each once", got, convs, convs*perConv)
 	}
+
+	// Each last message again, on the process that did not answer it; then
+	// one new message, counted once the retries would have been.
+	other := procs[(perConv+1)%2] // the last went to procs[perConv%2]
+	for c, l := range lasts {
+		if r, gerrs := sendNamed(other, l.conv, "dernier", l.text); len(gerrs) > 0 || r.Text != l.reply {
+			t.Errorf("conversation %d, its last message sent again: %q %v, want its reply %q", c, r.Text, gerrs, l.reply)
+		}
+	}
+	if _, gerrs := a.Send(a.StartConversation(), questions[0]); len(gerrs) > 0 {
+		t.Fatal(gerrs)
+	}
+	parvistest.Poll(t, "the new conversation counted", 20*time.Second, func() error {
+		if got = a.Overview(); got.Conversations != convs+1 || got.Messages < convs*perConv+1 {
+			return fmt.Errorf("overview = %+v", got)
+		}
+		return nil
+	})
+	// The messages sent again went to the log before the new one, on other
+	// partitions: a moment more for the projector to have read them, had they
+	// been logged.
+	time.Sleep(time.Second)
+	if got = a.Overview(); got.Messages != convs*perConv+1 {
+		t.Errorf("after %d messages sent again and one new: overview = %+v, want %d messages", convs, got, convs*perConv+1)
+	}
+}
+
+// sendNamed sends a message under the client's id for it (messageId).
+func sendNamed(s *parvistest.Server, conv, messageID, text string) (parvistest.Reply, []parvistest.GQLError) {
+	var out struct{ SendMessage parvistest.Reply }
+	errs := s.GQL("", `mutation($c: ID!, $t: String!, $m: ID) { sendMessage(conversationId: $c, text: $t, messageId: $m) { text outcome confidence entry { id source } } }`,
+		map[string]any{"c": conv, "t": text, "m": messageID}, &out)
+	return out.SendMessage, errs
 }
 
 // twoAPIProcesses starts a server with every role and a second api process on

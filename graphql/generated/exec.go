@@ -331,7 +331,7 @@ type ComplexityRoot struct {
 		RetireKbEntry       func(childComplexity int, id string) int
 		RevokeAPIToken      func(childComplexity int, id string) int
 		RevokeSession       func(childComplexity int, id string) int
-		SendMessage         func(childComplexity int, conversationID string, text string) int
+		SendMessage         func(childComplexity int, conversationID string, text string, messageID *string) int
 		SignOutEverywhere   func(childComplexity int, accountID string) int
 		StartConversation   func(childComplexity int, audience *model.Audience, channel *string, tenant *string, campaign *string) int
 		UpdateDemandeStatus func(childComplexity int, trackingCode string, status model.DemandeStatus, message *string, note *string, assignee *string) int
@@ -545,7 +545,7 @@ type ComplexityRoot struct {
 
 type MutationResolver interface {
 	StartConversation(ctx context.Context, audience *model.Audience, channel *string, tenant *string, campaign *string) (*model.Conversation, error)
-	SendMessage(ctx context.Context, conversationID string, text string) (*model.BotReply, error)
+	SendMessage(ctx context.Context, conversationID string, text string, messageID *string) (*model.BotReply, error)
 	GiveFeedback(ctx context.Context, conversationID string, helpful bool, comment *string) (bool, error)
 	ChooseSuggestion(ctx context.Context, conversationID string, entryID string) (*model.BotReply, error)
 	ReplayProjections(ctx context.Context) (*model.ReplayReport, error)
@@ -2057,7 +2057,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SendMessage(childComplexity, args["conversationId"].(string), args["text"].(string)), true
+		return e.ComplexityRoot.Mutation.SendMessage(childComplexity, args["conversationId"].(string), args["text"].(string), args["messageId"].(*string)), true
 	case "Mutation.signOutEverywhere":
 		if e.ComplexityRoot.Mutation.SignOutEverywhere == nil {
 			break
@@ -3416,7 +3416,14 @@ input KbEntryInput {
 type Mutation {
   "Start a conversation with a tenant's assistant (the deployment's default without tenant); the calling site must be allowed for the tenant. campaign: the invite token of a test campaign (its inviteUrl's campaign parameter): the conversation is tagged and left out of every production figure."
   startConversation(audience: Audience, channel: String, tenant: ID, campaign: String): Conversation!
-  sendMessage(conversationId: ID!, text: String!): BotReply!
+  """
+  A citizen's message, and the assistant's reply. messageId: the client's own id
+  for the message (1 to 64 letters, digits, « - » or « _ »), the same when it sends
+  the message again because the reply did not reach it: the message then gets
+  the reply it had and is logged and counted once; another text under an id the
+  conversation used is refused.
+  """
+  sendMessage(conversationId: ID!, text: String!, messageId: ID): BotReply!
   giveFeedback(conversationId: ID!, helpful: Boolean!, comment: String): Boolean!
   """
   The citizen clicks one of the choices of the conversation's last CLARIFY: the
@@ -5782,6 +5789,14 @@ func (ec *executionContext) field_Mutation_sendMessage_args(ctx context.Context,
 		return nil, err
 	}
 	args["text"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "messageId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["messageId"] = arg2
 	return args, nil
 }
 
@@ -11257,7 +11272,7 @@ func (ec *executionContext) _Mutation_sendMessage(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SendMessage(ctx, fc.Args["conversationId"].(string), fc.Args["text"].(string))
+			return ec.Resolvers.Mutation().SendMessage(ctx, fc.Args["conversationId"].(string), fc.Args["text"].(string), fc.Args["messageId"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BotReply) graphql.Marshaler {

@@ -109,10 +109,10 @@ globalThis.addEventListener = () => {};
 
 const sent = [];
 const pending = [];
-globalThis.fetch = (url, init) => new Promise((resolve) => {
+globalThis.fetch = (url, init) => new Promise((resolve, reject) => {
   const b = JSON.parse(init.body);
   sent.push(b);
-  pending.push({ b, resolve });
+  pending.push({ b, resolve, reject });
 });
 const answered = (text) => ({ json: async () => ({ data: { sendMessage: { text, outcome: "ANSWERED", confidence: 0.9, rated: null,
   entry: { id: "e", question: "q", source: "Mairie", links: [] }, suggestions: [], demande: null } } }) });
@@ -188,6 +188,25 @@ const type = (text) => { input.value = text; input.dispatchEvent({ type: "keydow
       out.audiences = sent.map((b) => b.variables && b.variables.a).filter((a) => a !== undefined);
       out.ops = sent.map((b) => b.query.match(/\{ (\w+)/)[1]);
       out.shown = log.textContent;
+      break;
+    }
+    case "retry": {
+      // The network drops while the reply is on its way; « Réessayer » sends
+      // the message again, then the citizen asks something else.
+      type("horaires de la piscine");
+      await tick();
+      pending.shift().reject(new TypeError("Failed to fetch"));
+      for (let i = 0; i < 20; i++) await tick();
+      const again = root.querySelectorAll(".actions button").find((b) => b.textContent === "Réessayer");
+      out.retried = !!again;
+      if (again) again.click();
+      for (let i = 0; i < 20; i++) await tick();
+      while (pending.length) { pending.shift().resolve(answered("La piscine est ouverte de 10 h à 19 h.")); for (let i = 0; i < 20; i++) await tick(); }
+      type("et le samedi ?");
+      for (let i = 0; i < 20; i++) await tick();
+      while (pending.length) { pending.shift().resolve(answered("Le samedi de 9 h à 18 h.")); for (let i = 0; i < 20; i++) await tick(); }
+      out.messages = sent.filter((b) => /sendMessage/.test(b.query)).map((b) => ({ text: b.variables.t, id: b.variables.m }));
+      out.stored = store[storeKey];
       break;
     }
     case "css": {

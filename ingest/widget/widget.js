@@ -209,7 +209,7 @@
     state.items = state.items.slice(-60);
     // The citizen's own words stay in this page's memory only.
     const kept = { ...state, items: state.items.map((it) =>
-      it.kind === "citizen" ? { kind: "citizen" } : it.retry ? { ...it, retry: undefined } : it) };
+      it.kind === "citizen" ? { kind: "citizen" } : it.retry ? { ...it, retry: undefined, retryId: undefined } : it) };
     try { localStorage.setItem(storeKey, JSON.stringify(kept)); } catch (_) { /* private mode: no persistence */ }
   }
 
@@ -256,11 +256,11 @@
         node = el("div", { class: "msg notice", role: live ? "alert" : null }, item.text,
           item.retry ? el("div", { class: "actions" }, el("button", { type: "button", text: "Réessayer", onclick: (e) => {
             // Once: a second press would send the message twice; a new failure brings a new button.
-            const text = item.retry;
-            item.retry = undefined;
+            const text = item.retry, id = item.retryId;
+            item.retry = item.retryId = undefined;
             e.currentTarget.parentNode.remove();
             input.focus();
-            ask(text);
+            ask(text, null, id);
           } })) : null);
         break;
       case "audience":
@@ -532,8 +532,10 @@
   // ask sends a message; choice is the entry of a CLARIFY choice clicked, sent as
   // such so that the town learns what the ambiguous question meant. Its result's
   // taken says, at once, whether the text was accepted, so that the caller may
-  // clear the field; the promise settles when the reply is shown.
-  function ask(text, choice) {
+  // clear the field; the promise settles when the reply is shown. messageId is
+  // the id of a message sent again (« Réessayer »): the server answers a message
+  // it already logged with its reply, without logging it twice.
+  function ask(text, choice, messageId) {
     text = (text || "").trim();
     if (!text || busy) return { taken: false };
     if (text.length > maxLength) {
@@ -541,9 +543,13 @@
       return { taken: false };
     }
     busy = true;
-    return { taken: true, done: exchange(text, choice) };
+    return { taken: true, done: exchange(text, choice, messageId || newMessageId()) };
   }
-  async function exchange(text, choice) {
+  function newMessageId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+  async function exchange(text, choice, messageId) {
     send.disabled = true;
     typing.hidden = false;
     add({ kind: "citizen", text });
@@ -560,7 +566,7 @@
     }
     const fields = `text outcome confidence rated entry { id question source links { label url } } suggestions { id question }
       demande { id label prompt processingTime location photo contact }`;
-    const query = `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { ${fields} } }`;
+    const query = `mutation($c: ID!, $t: String!, $m: ID) { sendMessage(conversationId: $c, text: $t, messageId: $m) { ${fields} } }`;
     try {
       let reply;
       if (choice && state.conversationId) {
@@ -571,7 +577,7 @@
           if (e.code !== "BAD_USER_INPUT") throw e; // no longer offered: the question is asked instead
         }
       }
-      if (!reply) reply = (await onConversation(async (c) => gql(query, { c, t: text }))).sendMessage;
+      if (!reply) reply = (await onConversation(async (c) => gql(query, { c, t: text, m: messageId }))).sendMessage;
       if (testing()) {
         // A rating goes to the latest reply: the older boxes go.
         for (const it of state.items) if (it.rate && !it.rated) { it.rated = "skipped"; retail(it); }
@@ -598,9 +604,9 @@
       add({ kind: "bot", reply, rate: true });
     } catch (e) {
       if (e.code === "RATE_LIMITED") add({ kind: "notice", text: e.message });
-      else if (e.code === "NETWORK") add({ kind: "notice", text: "Connexion impossible avec le service. Vérifiez votre connexion Internet, puis réessayez.", retry: text });
+      else if (e.code === "NETWORK") add({ kind: "notice", text: "Connexion impossible avec le service. Vérifiez votre connexion Internet, puis réessayez.", retry: text, retryId: messageId });
       else if (e.code === "BAD_USER_INPUT" || e.code === "FORBIDDEN") add({ kind: "notice", text: e.message }); // a refused site says why
-      else add({ kind: "notice", text: "Le service rencontre un problème. Réessayez dans un instant.", retry: text });
+      else add({ kind: "notice", text: "Le service rencontre un problème. Réessayez dans un instant.", retry: text, retryId: messageId });
     } finally {
       busy = false;
       send.disabled = false;
