@@ -300,14 +300,15 @@ func (d *Desk) Update(ctx context.Context, scope tenant.Scope, code string, stat
 }
 
 // notify e-mails the citizen, when they left an address; a failure is logged,
-// the change stands.
+// the change stands. The relay's answer quotes the address it refuses, so the
+// log gets the error as the desk keeps a platform's: redacted.
 func (d *Desk) notify(ctx context.Context, dm Demande) {
 	p, err := d.Personal(dm.Code)
 	if err != nil || p.Email == "" {
 		return
 	}
 	if err := d.cfg.Notify.Notify(ctx, p.Email, dm); err != nil {
-		d.cfg.Logger.Warn("demandes: e-mail to the citizen", slog.String("code", dm.Code), slog.Any("error", err))
+		d.cfg.Logger.Warn("demandes: e-mail to the citizen", slog.String("code", dm.Code), slog.String("error", errorText(err)))
 	}
 }
 

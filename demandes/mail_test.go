@@ -2,7 +2,9 @@ package demandes
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -137,5 +139,67 @@ func TestRetentionErasesClosedDemandes(t *testing.T) {
 	}
 	if p, err := desk.Personal(open.Code); err != nil || p.Email != "b@exemple.fr" {
 		t.Errorf("open demande: %+v %v", p, err)
+	}
+}
+
+// TestRefusedMailLeavesNoAddressInTheLog: a relay that refuses a recipient
+// quotes the address in its answer (« 550 5.1.1 <lea@exemple.fr>: Recipient
+// address rejected »); the warning about it names the demande, not the citizen.
+func TestRefusedMailLeavesNoAddressInTheLog(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				r := bufio.NewReader(c)
+				reply := func(s string) { c.Write([]byte(s + "\r\n")) }
+				reply("220 test")
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+					case strings.HasPrefix(cmd, "RCPT TO:"):
+						to := strings.TrimSpace(strings.TrimSpace(line)[len("RCPT TO:"):])
+						reply("550 5.1.1 " + to + ": Recipient address rejected: User unknown in local recipient table")
+					case strings.HasPrefix(cmd, "QUIT"):
+						reply("221 bye")
+						return
+					default:
+						reply("250 ok")
+					}
+				}
+			}()
+		}
+	}()
+	desk, _, _ := newDesk(t, t.TempDir())
+	var logged bytes.Buffer
+	desk.cfg.Logger = slog.New(slog.NewTextHandler(&logged, nil))
+	mailer := NewMailer(l.Addr().String(), "Mairie de Montclar <ne-pas-repondre@montclar.fr>")
+	mailer.Attach(desk)
+	desk.cfg.Notify = mailer
+	ctx := context.Background()
+	dm, err := desk.File(ctx, Form{ConversationID: events.NewID(time.Now()), Kind: "eclairage", Description: "Le lampadaire clignote toute la nuit",
+		Address: "rue Haute", Contact: "lea.martin@exemple.fr", Consent: yes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.Update(ctx, tenant.Everything(), dm.Code, connector.EnCours, "Un électricien passe jeudi.", "", nil, "agent"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged.String(), dm.Code) {
+		t.Fatalf("the refused mail was not logged:\n%s", logged.String())
+	}
+	if strings.Contains(logged.String(), "lea.martin") {
+		t.Errorf("the citizen's address is in the log:\n%s", logged.String())
 	}
 }
