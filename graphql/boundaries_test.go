@@ -49,3 +49,42 @@ func TestServicesOfATokenAreBounded(t *testing.T) {
 		t.Errorf("two services: %v", got)
 	}
 }
+
+// TestServicesOfAGrantAreTheGrantors: an administrator limited to some
+// services grants tokens and accounts within them: none asked gives its own,
+// another service is FORBIDDEN; an administrator of every service grants any.
+func TestServicesOfAGrantAreTheGrantors(t *testing.T) {
+	c, as, _ := newStudio(t)
+	dechets := as("ADMIN", "Alice (déchets)", "Déchets")
+	me := func(token string) []string {
+		t.Helper()
+		var got struct{ Me struct{ Services []string } }
+		c.MustPost(`{ me { services } }`, &got, client.AddHeader("Authorization", "Bearer "+token))
+		return got.Me.Services
+	}
+	var tok struct{ CreateAPIToken string }
+	c.MustPost(`mutation { createApiToken(role: EXPERT, name: "sans services") }`, &tok, dechets)
+	if got := me(tok.CreateAPIToken); len(got) != 1 || got[0] != "Déchets" {
+		t.Errorf("a token granted without services by an administrator of « Déchets » sees %q", got)
+	}
+	c.MustPost(`mutation { createApiToken(role: EXPERT, name: "déchets", services: ["déchets"]) }`, &tok, dechets)
+	if got := me(tok.CreateAPIToken); len(got) != 1 || got[0] != "déchets" {
+		t.Errorf("a token granted « déchets » sees %q", got)
+	}
+	for _, q := range []string{
+		`mutation { createApiToken(role: EXPERT, name: "état civil", services: ["État civil"]) }`,
+		`mutation { createApiToken(role: ADMIN, name: "deux", services: ["Déchets", "Voirie"]) }`,
+		`mutation { createAccount(login: "eve", name: "Ève", role: EXPERT, password: "un mot de passe long", services: ["Voirie"]) { id } }`,
+	} {
+		if _, got := post(t, c, q, dechets); len(got) != 1 || got[0] != "FORBIDDEN" {
+			t.Errorf("%s: codes %v, want [FORBIDDEN]", q, got)
+		}
+	}
+	var acc struct{ CreateAccount struct{ ID string } }
+	c.MustPost(`mutation { createAccount(login: "paul", name: "Paul", role: EXPERT, password: "un mot de passe long") { id } }`, &acc, dechets)
+	admin := client.AddHeader("Authorization", "Bearer "+adminToken)
+	c.MustPost(`mutation { createApiToken(role: EXPERT, name: "voirie", services: ["Voirie"]) }`, &tok, admin)
+	if got := me(tok.CreateAPIToken); len(got) != 1 || got[0] != "Voirie" {
+		t.Errorf("the platform's administrator grants « Voirie »: the token sees %q", got)
+	}
+}

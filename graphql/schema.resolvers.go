@@ -131,7 +131,7 @@ func (r *mutationResolver) CreateAPIToken(ctx context.Context, role model.Role, 
 	if err != nil {
 		return "", err
 	}
-	svc, err := cleanServices(services)
+	svc, err := grantableServices(ctx, services)
 	if err != nil {
 		return "", err
 	}
@@ -159,7 +159,7 @@ func (r *mutationResolver) CreateAccount(ctx context.Context, login string, name
 	if err != nil {
 		return nil, err
 	}
-	svc, err := cleanServices(services)
+	svc, err := grantableServices(ctx, services)
 	if err != nil {
 		return nil, err
 	}

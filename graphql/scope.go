@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/parvis-civic/parvis/auth"
@@ -73,6 +74,33 @@ func (r *Resolver) grantable(ctx context.Context, asked *string) (string, error)
 		return "", badInput(fmt.Sprintf("Aucune collectivité ne porte l'identifiant « %s » : déclarez-la d'abord (createTenant).", id))
 	}
 	return id, nil
+}
+
+// errOutOfServices refuses a grant of services the caller is not in charge of.
+var errOutOfServices = &userError{CodeForbidden, "Vous ne pouvez donner que les services de la base dont vous avez la charge : votre accès est limité à certains services."}
+
+// grantableServices returns the services of a token or account the caller
+// creates: those asked, which must be among the caller's own when it is
+// limited to some; the caller's own by default, so that a grant never sees
+// more of the knowledge base than its grantor.
+func grantableServices(ctx context.Context, asked []string) ([]string, error) {
+	svc, err := cleanServices(asked)
+	if err != nil {
+		return nil, err
+	}
+	own := auth.ServicesFrom(ctx)
+	if len(own) == 0 {
+		return svc, nil
+	}
+	if len(svc) == 0 {
+		return slices.Clone(own), nil
+	}
+	for _, s := range svc {
+		if !kb.InScope(own, s) {
+			return nil, errOutOfServices
+		}
+	}
+	return svc, nil
 }
 
 // visible reports whether the caller's territory holds what is scoped to

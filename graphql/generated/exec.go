@@ -3446,11 +3446,11 @@ type Mutation {
   next sign-in; returns how many sessions ended.
   """
   signOutEverywhere(accountId: ID!): Int! @auth(roles: [ADMIN])
-  "Create an API token for a role, scoped to a tenant's territory (default: the caller's own); the token is shown this once. services: the knowledge base services an expert is limited to (none: all)."
+  "Create an API token for a role, scoped to a tenant's territory (default: the caller's own); the token is shown this once. services: the knowledge base services an expert is limited to, within the caller's own (none: the caller's, all for a caller limited to none)."
   createApiToken(role: Role!, name: String!, tenant: ID, services: [String!]): String! @auth(roles: [ADMIN])
   "Revoke an API token: it is refused from the next request."
   revokeApiToken(id: ID!): Boolean! @auth(roles: [ADMIN])
-  "Create a local account to sign in to the dashboards (password of 12 characters at least), scoped to a tenant's territory (default: the caller's own). services: the knowledge base services an expert is limited to (none: all)."
+  "Create a local account to sign in to the dashboards (password of 12 characters at least), scoped to a tenant's territory (default: the caller's own). services: the knowledge base services an expert is limited to, within the caller's own (none: the caller's, all for a caller limited to none)."
   createAccount(login: String!, name: String!, role: Role!, password: String!, tenant: ID, services: [String!]): Account! @auth(roles: [ADMIN])
   "Disable an account and sign it out."
   disableAccount(id: ID!): Boolean! @auth(roles: [ADMIN])
