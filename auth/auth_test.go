@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -456,5 +457,36 @@ func TestAccountWithoutNameGoesByItsLogin(t *testing.T) {
 	acc, err := accounts.Create(context.Background(), "agent.etatcivil", "  ", auth.Expert, "", password, "admin")
 	if err != nil || acc.Name != "agent.etatcivil" {
 		t.Errorf("an account without a name: %+v, %v; want named agent.etatcivil", acc, err)
+	}
+}
+
+// TestLoginGuessesFromManyAddresses: wrong passwords for one login, each from
+// another address (a botnet), are refused after a few, and so is the right
+// one for a while; another login still signs in.
+func TestLoginGuessesFromManyAddresses(t *testing.T) {
+	accounts, _ := newAccounts(t)
+	if _, err := accounts.Create(context.Background(), "agent", "Un agent", auth.Agent, "", password, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	h := web.WithClientAddr(nil, auth.Authenticator{Accounts: accounts}.SessionHandler())
+	login := func(n int, user, pass string) int {
+		r := httptest.NewRequest("POST", "http://parvis.test/auth/login", strings.NewReader(`{"login":"`+user+`","password":"`+pass+`"}`))
+		r.RemoteAddr = fmt.Sprintf("203.0.%d.%d:4242", n/250, n%250+1)
+		return serveRequest(h, r, "application/json", nil, "").StatusCode
+	}
+	refused := 0
+	for n := range 15 {
+		if login(n, "Elue", fmt.Sprintf("essai numéro %d", n)) == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Fatal("15 wrong passwords for one login from 15 addresses: none refused")
+	}
+	if got := login(100, "elue", password); got != http.StatusTooManyRequests {
+		t.Errorf("the right password just after the guesses: %d, want 429", got)
+	}
+	if got := login(101, "agent", password); got != http.StatusOK {
+		t.Errorf("another login: %d, want 200", got)
 	}
 }

@@ -41,10 +41,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // SessionHandler serves /auth/login, /auth/session and /auth/logout: the
 // dashboards' sign-in with a local account. Attempts are rate-limited per
-// address. POST /auth/logout?everywhere=1 ends every session of the account,
-// for someone who has lost a device.
+// address, and wrong passwords per login, whatever the address: guesses
+// spread over many addresses (a botnet) are bounded too. POST
+// /auth/logout?everywhere=1 ends every session of the account, for someone
+// who has lost a device.
 func (a Authenticator) SessionHandler() http.Handler {
 	limiter := web.NewLimiter(30) // a person mistyping is fine; guessing is not
+	// Ten wrong passwords at once, then one every six seconds: a person who
+	// forgot theirs waits a little, a guesser gets ten a minute at most.
+	wrong := web.NewBurstLimiter(10, 10)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
 		// A form on another site may post text/plain without asking us first,
@@ -63,8 +68,14 @@ func (a Authenticator) SessionHandler() http.Handler {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Requête illisible."})
 			return
 		}
+		login := strings.ToLower(strings.TrimSpace(in.Login))
+		if wrong.Exhausted(login) {
+			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Trop de mots de passe erronés pour cet identifiant : patientez une minute."})
+			return
+		}
 		s, err := a.Accounts.SignIn(r.Context(), in.Login, in.Password, deviceOf(r))
 		if errors.Is(err, ErrBadCredentials) {
+			wrong.Allow(login)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Identifiant ou mot de passe incorrect."})
 			return
 		} else if err != nil {
