@@ -32,7 +32,10 @@ type Chat interface {
 // Resolver holds what the resolvers need. It is written by hand; gqlgen
 // generates the rest.
 type Resolver struct {
-	Chat   Chat
+	Chat Chat
+	// Tenant is the deployment's default tenant: of the conversations whose
+	// widget names none, declared or not.
+	Tenant string
 	Engine *bot.Engine // over every published entry
 	// Engines answer each tenant's citizens from the entries that are theirs
 	// (see [ingest.Engines]); what a caller of a territory tries is decided

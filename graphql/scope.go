@@ -34,6 +34,10 @@ func (r *Resolver) scope(ctx context.Context, narrow *string) (tenant.Scope, err
 	if narrow == nil || *narrow == "" {
 		return own, nil
 	}
+	if _, ok := r.Registry.Get(*narrow); !ok && *narrow != r.Tenant {
+		// A misspelt territory would read as one where nothing happened.
+		return tenant.Scope{}, badInput(fmt.Sprintf("Aucun territoire ne porte l'identifiant « %s » : vérifiez-le dans la liste des territoires (tenants).", *narrow))
+	}
 	n := r.Registry.Scope(*narrow)
 	if !own.Covers(n) {
 		return tenant.Scope{}, errOutOfScope

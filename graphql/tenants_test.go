@@ -630,6 +630,12 @@ func TestEveryDashboardReadNarrowsToOneTenant(t *testing.T) {
 		}
 	}
 
+	// A territory nobody declared (misspelt) is refused on every field, not
+	// read as one where nothing happened.
+	if _, errs := post(t, tr.c, fields("montclarr"), platform); len(errs) != 8 || count(errs, "BAD_USER_INPUT") != 8 {
+		t.Errorf("narrowing to an undeclared territory: codes %v, want 8 BAD_USER_INPUT", errs)
+	}
+
 	// A's expert cannot reject what B's citizens said: it is not in its queue.
 	var all struct {
 		KbSuggestions []struct{ ID, Text string }

@@ -289,7 +289,7 @@ func (s *server) startAPI(ctx context.Context) error {
 	}
 	writer := &kb.Writer{Log: s.pub, State: s.kb, Tenant: s.cfg.Tenant, FourEyes: s.cfg.KBFourEyes,
 		Scope: auth.ServicesFrom}
-	res := &graphql.Resolver{Chat: s.chat, Engine: s.engine, Engines: s.engines, Queries: s.queries, Logger: s.log,
+	res := &graphql.Resolver{Chat: s.chat, Tenant: s.cfg.Tenant, Engine: s.engine, Engines: s.engines, Queries: s.queries, Logger: s.log,
 		// A burst of two thirds of the minute's budget, so that a building behind
 		// one address is not throttled.
 		Public: web.NewBurstLimiter(s.cfg.ChatRate, s.cfg.ChatRate*2/3),
