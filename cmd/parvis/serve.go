@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/parvis-civic/parvis/web"
 )
@@ -23,6 +25,15 @@ func serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	slog.SetDefault(log)
+	// The HTTP address is tried first: a serve still running on it is told in
+	// a second, not after the whole start-up. It is let go until listen: held
+	// meanwhile, it would queue the connections of a proxy that should turn to
+	// another api process, or of a browser, until the start-up is over.
+	ln, err := listenOn("--addr", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	ln.Close()
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
@@ -58,9 +69,27 @@ func serve(ctx context.Context, args []string) error {
 	return s.listen(ctx, cancel)
 }
 
+// listenOn listens on addr, the value of flag; an address taken is said in
+// French with the flag that sets it.
+func listenOn(flag, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, addrInUse(flag, addr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s %s : écoute impossible : %w", flag, addr, err)
+	}
+	return ln, nil
+}
+
 // listen serves HTTP until ctx ends or the listener fails, then shuts the
 // server down, letting requests in flight finish within the configured time.
 func (s *server) listen(ctx context.Context, cancel context.CancelFunc) error {
+	// Bound before anything says the server is up.
+	ln, err := listenOn("--addr", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
 	// Every handler sees the client's address (rate limits, sign-in attempts).
 	srv := web.NewServer(s.cfg.Addr, web.WithClientAddr(s.cfg.TrustedProxies(), s.mux))
 	if s.cfg.Demo {
@@ -68,7 +97,7 @@ func (s *server) listen(ctx context.Context, cancel context.CancelFunc) error {
 		printDemoAccounts(os.Stdout, "http://"+s.cfg.Addr, s.demoAccounts, s.demoSkipped)
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(ln) }()
 	if s.internal != nil {
 		metrics := web.NewServer(s.cfg.MetricsAddr, s.internal)
 		go func() { errc <- metrics.ListenAndServe() }()
@@ -92,7 +121,12 @@ func (s *server) listen(ctx context.Context, cancel context.CancelFunc) error {
 	s.log.Info("shutting down")
 	sctx, scancel := context.WithTimeout(context.Background(), s.cfg.ShutdownWait)
 	defer scancel()
-	err := srv.Shutdown(sctx)
+	err = srv.Shutdown(sctx)
 	cancel()
 	return err
+}
+
+// addrInUse tells an operator that the address of flag is taken.
+func addrInUse(flag, addr string) error {
+	return fmt.Errorf("%s %s : adresse déjà utilisée (un autre « parvis serve » tourne-t-il ? arrêtez-le ou choisissez une autre adresse avec %[1]s)", flag, addr)
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -92,6 +93,9 @@ func (s *server) startLog(context.Context) error {
 	if s.cfg.Kafka == "" {
 		b, err := eventlog.StartEmbedded(filepath.Join(s.cfg.Data, "kafka"), s.cfg.BrokerListen,
 			eventlog.Retention(time.Duration(s.cfg.RetentionDays)*24*time.Hour))
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return addrInUse("--broker-listen", s.cfg.BrokerListen)
+		}
 		if err != nil {
 			return err
 		}

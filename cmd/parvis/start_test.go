@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A clean stop logs no ERROR (three « follower stopped error=context
@@ -24,5 +28,35 @@ func TestGoRunLogsFailuresNotTheStop(t *testing.T) {
 	s.wg.Wait()
 	if !strings.Contains(buf.String(), "level=ERROR") || !strings.Contains(buf.String(), "projector stopped") {
 		t.Errorf("a failing loop is not logged as an error: %q", buf.String())
+	}
+}
+
+// An HTTP address already taken (another serve still running) is said at once,
+// in French and naming --addr, before anything is started or logged as serving.
+func TestServeAddressInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	broker := free.Addr().String()
+	free.Close()
+	data := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err = serve(ctx, []string{"--data", data, "--addr", busy.Addr().String(), "--broker-listen", broker, "--regroup-every", "1h"})
+	if err == nil || !strings.Contains(err.Error(), "--addr "+busy.Addr().String()+" : adresse déjà utilisée") {
+		t.Fatalf("serve on a busy address: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "clickhouse")); err == nil {
+		t.Errorf("ClickHouse was opened before the address was found taken")
+	}
+	err = serve(ctx, []string{"--data", data, "--addr", broker, "--broker-listen", busy.Addr().String()})
+	if err == nil || !strings.Contains(err.Error(), "--broker-listen "+busy.Addr().String()+" : adresse déjà utilisée") {
+		t.Fatalf("serve with a busy broker address: %v", err)
 	}
 }
