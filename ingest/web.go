@@ -32,10 +32,21 @@ func WidgetHandler() http.Handler {
 // homepage of Saint-Aubin-sur-Lèze (/saint-aubin-sur-leze), and their
 // stylesheet.
 func DemoSite() http.Handler {
-	pages := map[string]string{
+	return sitePages(map[string]string{
 		"/": "widget/site/index.html", "/confidentialite": "widget/site/confidentialite.html", "/site.css": "widget/site/site.css",
 		"/saint-aubin-sur-leze": "widget/site/saint-aubin-sur-leze.html",
-	}
+	})
+}
+
+// InvitePage serves /essai, a page that holds nothing but the widget: the one
+// test campaigns' invite URLs open when no town site is given (--campaign-url)
+// and there is no demo site.
+func InvitePage() http.Handler {
+	return sitePages(map[string]string{"/essai": "widget/site/essai.html"})
+}
+
+// sitePages serves the embedded files of pages, by path.
+func sitePages(pages map[string]string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		file, ok := pages[r.URL.Path]
 		if !ok {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"compress/gzip"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -25,9 +26,9 @@ func TestWidgetIsSmall(t *testing.T) {
 }
 
 func TestDemoPagesHaveAStrictCSP(t *testing.T) {
-	for _, path := range []string{"/", "/confidentialite", "/saint-aubin-sur-leze"} {
+	for path, site := range map[string]http.Handler{"/": DemoSite(), "/confidentialite": DemoSite(), "/saint-aubin-sur-leze": DemoSite(), "/essai": InvitePage()} {
 		rec := httptest.NewRecorder()
-		DemoSite().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		site.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 		csp := rec.Header().Get("Content-Security-Policy")
 		if rec.Code != 200 || !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: %d, CSP %q", path, rec.Code, csp)

@@ -87,7 +87,7 @@ func parseServe(args []string) (config, error) {
 	fs.IntVar(&c.MaxMessage, "max-message", 2000, "longest citizen message, in characters [PARVIS_MAX_MESSAGE]")
 	fs.IntVar(&c.ChatRate, "chat-rate-limit", 120, "public operations a minute allowed per client address: conversations, messages, feedback, searches (0: no limit) [PARVIS_CHAT_RATE_LIMIT]")
 	fs.StringVar(&c.Origins, "allowed-origins", env("PARVIS_ALLOWED_ORIGINS", "*"), "sites allowed to embed the widget (comma-separated origins, * for any) [PARVIS_ALLOWED_ORIGINS]")
-	fs.StringVar(&c.CampaignURL, "campaign-url", env("PARVIS_CAMPAIGN_URL", ""), "page with the widget that test campaigns' invite URLs open; empty: the demo site at --addr [PARVIS_CAMPAIGN_URL]")
+	fs.StringVar(&c.CampaignURL, "campaign-url", env("PARVIS_CAMPAIGN_URL", ""), "page with the widget that test campaigns' invite URLs open; empty: the demo site at --addr, or its /essai page without --demo [PARVIS_CAMPAIGN_URL]")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", false, "let clients read the GraphQL schema (introspection) [PARVIS_GRAPHQL_INTROSPECTION]")
 	fs.IntVar(&c.TokenRate, "token-rate-limit", 600, "API requests a minute allowed per token or account (0: no limit) [PARVIS_TOKEN_RATE_LIMIT]")
 	fs.StringVar(&c.Proxies, "trusted-proxies", env("PARVIS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme (addresses or CIDR prefixes, comma-separated) [PARVIS_TRUSTED_PROXIES]")
@@ -307,12 +307,17 @@ func (c config) TrustedProxies() []netip.Prefix {
 
 func (c config) has(role string) bool { return slices.Contains(c.Roles, role) }
 
-// InviteBase returns the page test campaigns' invite URLs open.
+// InviteBase returns the page test campaigns' invite URLs open: the town's
+// page given, else the demo site or, without it, the deployment's own page
+// with the widget (/essai).
 func (c config) InviteBase() string {
-	if c.CampaignURL != "" {
+	switch {
+	case c.CampaignURL != "":
 		return c.CampaignURL
+	case c.Demo:
+		return "http://" + c.Addr + "/"
 	}
-	return "http://" + c.Addr + "/"
+	return "http://" + c.Addr + "/essai"
 }
 
 // AllowedOrigins returns the origins allowed to embed the widget.

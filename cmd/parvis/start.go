@@ -337,6 +337,15 @@ func (s *server) startAPI(ctx context.Context) error {
 	s.mux.Handle("GET /dashboards/", dashboards.Handler())
 	s.mux.Handle("GET /favicon.svg", dashboards.Favicon())
 	s.mux.Handle("GET /opendata/{tenant}/{file}", graphql.NewOpenDataHandler(res, authn))
+	s.mountSites()
+	return nil
+}
+
+// mountSites mounts the page with the widget that test campaigns' invite URLs
+// open on a deployment without a demo site and, with --demo, the demo towns'
+// sites.
+func (s *server) mountSites() {
+	s.mux.Handle("GET /essai", ingest.InvitePage())
 	if s.cfg.Demo {
 		site := ingest.DemoSite()
 		s.mux.Handle("GET /{$}", site)
@@ -344,7 +353,6 @@ func (s *server) startAPI(ctx context.Context) error {
 		s.mux.Handle("GET /site.css", site)
 		s.mux.Handle("GET /saint-aubin-sur-leze", site)
 	}
-	return nil
 }
 
 // startProbes mounts /metrics (on --metrics-addr when given, so that it can stay

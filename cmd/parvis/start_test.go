@@ -7,11 +7,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parvis-civic/parvis/campaigns"
 )
 
 // A clean stop logs no ERROR (three « follower stopped error=context
@@ -58,5 +63,23 @@ func TestServeAddressInUse(t *testing.T) {
 	err = serve(ctx, []string{"--data", data, "--addr", broker, "--broker-listen", busy.Addr().String()})
 	if err == nil || !strings.Contains(err.Error(), "--broker-listen "+busy.Addr().String()+" : adresse déjà utilisée") {
 		t.Fatalf("serve with a busy broker address: %v", err)
+	}
+}
+
+// A test campaign's invite URL opens a page with the widget, on a town's
+// deployment (no --demo, no --campaign-url) as on the demo.
+func TestInviteURLOpensAPage(t *testing.T) {
+	for _, demo := range []bool{true, false} {
+		s := &server{cfg: config{Addr: "127.0.0.1:8080", Demo: demo}, mux: http.NewServeMux()}
+		s.mountSites()
+		u, err := url.Parse(campaigns.InviteURL(s.cfg.InviteBase(), "jeton"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		s.mux.ServeHTTP(rec, httptest.NewRequest("GET", u.RequestURI(), nil))
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `src="/widget.js"`) {
+			t.Errorf("demo %v: invite URL %s: %d, no widget", demo, u, rec.Code)
+		}
 	}
 }
