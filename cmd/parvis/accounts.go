@@ -221,3 +221,23 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// printFirstAccount prints, when nobody can sign in to the deployment (no
+// administrator account, no PARVIS_ADMIN_TOKEN, no identity provider, no
+// demo), the command that creates the first account: without it, an
+// operator's first start shows a sign-in page no login opens.
+func printFirstAccount(w io.Writer, cfg config, base string, brokers []string, accounts []auth.Account) {
+	if !cfg.has("api") || cfg.Demo || cfg.AdminToken != "" || cfg.OIDC.Issuer != "" {
+		return
+	}
+	for _, a := range accounts {
+		if a.Role == auth.Admin && !a.Disabled {
+			return
+		}
+	}
+	rule := strings.Repeat("─", 72)
+	fmt.Fprintf(w, "\n%s\n Aucun compte administrateur : créez le premier, serveur en marche,\n", rule)
+	fmt.Fprintf(w, " depuis une autre fenêtre (le mot de passe est demandé, 12 caractères au moins) :\n\n")
+	fmt.Fprintf(w, "   parvis account create --login IDENTIFIANT --role ADMIN --kafka %s\n\n", strings.Join(brokers, ","))
+	fmt.Fprintf(w, " Puis connectez-vous aux tableaux de bord : %s/dashboards/\n%s\n\n", base, rule)
+}

@@ -96,6 +96,7 @@ func (s *server) listen(ctx context.Context, cancel context.CancelFunc) error {
 		// Before the first request: whoever sees the server ready can sign in.
 		printDemoAccounts(os.Stdout, "http://"+s.cfg.Addr, s.demoAccounts, s.demoSkipped)
 	}
+	printFirstAccount(os.Stdout, s.cfg, "http://"+s.cfg.Addr, s.brokers, s.accounts.List())
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if s.internal != nil {
