@@ -59,6 +59,14 @@ func kbCmd(ctx context.Context, args []string) error {
 		// again with the deployment's tenants, so that an entry naming an
 		// undeclared one is told at its line.
 		for _, f := range fs.Args() {
+			// The flag package stops at the first file: an option after it
+			// would be read as a file named « --kafka ».
+			if strings.HasPrefix(f, "-") {
+				return fmt.Errorf("%w: %s : les options se placent avant les fichiers (parvis kb import %[2]s … FICHIER…)", errUsage, f)
+			}
+			if _, err := os.Stat(f); errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("%w: %s : fichier introuvable", errUsage, f)
+			}
 			if _, err := loadKBFile(f, nil); err != nil {
 				return fmt.Errorf("%w: %v", errUsage, err)
 			}

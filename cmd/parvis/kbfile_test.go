@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,5 +67,28 @@ func TestLoadKBFileSheetCSV(t *testing.T) {
 	own := write("kb.csv", []byte("id,question,answer\nverre,Verre ?,Bornes vertes.\n"))
 	if es, err := loadKBFile(own, nil); err != nil || len(es) != 1 || es[0].Answer != "Bornes vertes." {
 		t.Errorf("the KB's own CSV: %v %v", es, err)
+	}
+}
+
+// TestKBImportArgumentsInFrench: an option written after the files, or a file
+// that is not there, is told in French with what to do, before any broker.
+func TestKBImportArgumentsInFrench(t *testing.T) {
+	dir := t.TempDir()
+	faq := filepath.Join(dir, "faq.csv")
+	if err := os.WriteFile(faq, []byte("id,question,answer\nhoraires,Horaires de la mairie ?,De 9 h à 12 h.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", faq, "--kafka", "127.0.0.1:1"}, "--kafka : les options se placent avant les fichiers"},
+		{[]string{"import", filepath.Join(dir, "absent.csv")}, "absent.csv : fichier introuvable"},
+	}
+	for _, tt := range tests {
+		err := kbCmd(t.Context(), tt.args)
+		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("kb %v: %v, want a usage error with %q", tt.args, err, tt.want)
+		}
 	}
 }
