@@ -208,6 +208,7 @@ func (r *run) citizen(ctx context.Context, rng *rand.Rand) {
 			t0 := time.Now()
 			err := r.c.noop(ctx)
 			r.record(time.Since(t0), err)
+			backOff(ctx, err)
 			continue
 		}
 		conv := r.traffic.conversation(rng)
@@ -217,6 +218,7 @@ func (r *run) citizen(ctx context.Context, rng *rand.Rand) {
 		id, err := r.c.start(ctx, conv.audience, r.cfg.Tenant)
 		if err != nil {
 			r.record(0, fmt.Errorf("startConversation: %w", err))
+			backOff(ctx, err)
 			continue
 		}
 		// Only a conversation the server opened counts: the figure is compared
@@ -236,7 +238,24 @@ func (r *run) citizen(ctx context.Context, rng *rand.Rand) {
 				r.res.Outcomes[outcome]++
 				r.mu.Unlock()
 			}
+			backOff(ctx, err)
 		}
+	}
+}
+
+// transportPause is how long a simulated citizen waits after a request that
+// reached no server: a server down or restarting is not sent tens of thousands
+// of requests a second by clients that go as fast as the answers come.
+const transportPause = 100 * time.Millisecond
+
+// backOff waits transportPause after a transport error, or until ctx ends.
+func backOff(ctx context.Context, err error) {
+	if err == nil || errorCode(err) != "TRANSPORT" {
+		return
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(transportPause):
 	}
 }
 

@@ -149,6 +149,26 @@ func TestRunCountsHTTPErrors(t *testing.T) {
 	}
 }
 
+// A server that is down is not hammered: as fast as the answers come (rate 0),
+// 2 clients for 300 ms used to send tens of thousands of requests to an
+// address where nothing listens; each now waits a moment after such an error.
+func TestRunPausesOnAServerDown(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	url := ts.URL + "/graphql"
+	ts.Close() // nothing listens there now
+	res, err := Run(context.Background(), Config{URL: url, Clients: 2, Duration: 300 * time.Millisecond, Rate: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed == 0 || res.Errors["TRANSPORT"] != res.Failed {
+		t.Fatalf("failed %d, errors %v: want transport errors only", res.Failed, res.Errors)
+	}
+	// 2 clients, 300 ms, one request every 100 ms at most each: 8 at most.
+	if res.Failed > 8 {
+		t.Errorf("%d requests in 300 ms to a server that is down, want at most 8", res.Failed)
+	}
+}
+
 func TestConfigValidate(t *testing.T) {
 	ok := Config{URL: "http://127.0.0.1:8080/graphql", Clients: 1, Duration: time.Second}
 	tests := []struct {
