@@ -170,3 +170,20 @@ func TestWidgetRetrySendsTheSameMessageID(t *testing.T) {
 		t.Errorf("the message id stays in the page's storage: %s", got.Stored)
 	}
 }
+
+// « Réessayer » pressed while another message's reply is on its way used to
+// vanish with nothing sent: the message was lost. It must stay, and send the
+// message once pressed again.
+func TestWidgetRetryWhileBusyIsNotLost(t *testing.T) {
+	var got struct {
+		KeptWhileBusy bool
+		Sent          []string
+	}
+	runWidget(t, "retry-while-busy", &got)
+	if !got.KeptWhileBusy {
+		t.Errorf("« Réessayer » pressed during another reply disappeared")
+	}
+	if want := []string{"horaires de la piscine", "et le samedi ?", "horaires de la piscine"}; !slices.Equal(got.Sent, want) {
+		t.Errorf("sent %q, want %q", got.Sent, want)
+	}
+}

@@ -209,6 +209,26 @@ const type = (text) => { input.value = text; input.dispatchEvent({ type: "keydow
       out.stored = store[storeKey];
       break;
     }
+    case "retry-while-busy": {
+      // « Réessayer » pressed while the next question's reply is on its way.
+      type("horaires de la piscine");
+      await tick();
+      pending.shift().reject(new TypeError("Failed to fetch"));
+      for (let i = 0; i < 20; i++) await tick();
+      type("et le samedi ?");
+      await tick();
+      const again = () => root.querySelectorAll(".actions button").find((b) => b.textContent === "Réessayer");
+      if (again()) again().click();
+      for (let i = 0; i < 20; i++) await tick();
+      out.keptWhileBusy = !!again();
+      pending.shift().resolve(answered("Le samedi de 9 h à 18 h."));
+      for (let i = 0; i < 20; i++) await tick();
+      if (again()) again().click();
+      for (let i = 0; i < 20; i++) await tick();
+      while (pending.length) { pending.shift().resolve(answered("La piscine est ouverte de 10 h à 19 h.")); for (let i = 0; i < 20; i++) await tick(); }
+      out.sent = sent.filter((b) => /sendMessage/.test(b.query)).map((b) => b.variables.t);
+      break;
+    }
     case "css": {
       out.css = root.children.filter((e) => e.tagName === "STYLE").map((e) => e.textContent).join("\n");
       break;

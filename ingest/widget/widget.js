@@ -255,12 +255,14 @@
       case "notice":
         node = el("div", { class: "msg notice", role: live ? "alert" : null }, item.text,
           item.retry ? el("div", { class: "actions" }, el("button", { type: "button", text: "Réessayer", onclick: (e) => {
-            // Once: a second press would send the message twice; a new failure brings a new button.
+            // Once: a second press would send the message twice; a new failure
+            // brings a new button. Pressed while another reply is on its way, it
+            // stays, or the message would be lost.
             const text = item.retry, id = item.retryId;
+            if (!ask(text, null, id).taken) return;
             item.retry = item.retryId = undefined;
             e.currentTarget.parentNode.remove();
             input.focus();
-            ask(text, null, id);
           } })) : null);
         break;
       case "audience":
