@@ -125,6 +125,11 @@ type Decision struct {
 	KBVersion  string
 	Latency    time.Duration
 	Terms      string // the analyzed stems, for analysts
+	// Unread is true for a message UNANSWERED that holds no word the engine
+	// knows, of French or of the knowledge base (« qsdfqsdf », « blablabla »,
+	// an emoji alone): not a question the town could answer nor be asked to act
+	// on, so the reply asks to write it otherwise.
+	Unread bool
 }
 
 // Engine decides on messages against the current knowledge base. It is safe for
@@ -205,9 +210,26 @@ func (e *Engine) Decide(text string, audience kb.Audience) Decision {
 		q = e.embedQuery(text)
 	}
 	d := e.decide(snap.ix, text, q, audience)
+	d.Unread = d.Outcome == Unanswered && !e.reads(snap.ix, text)
 	d.KBVersion = snap.version
 	d.Latency = time.Since(start)
 	return d
+}
+
+// reads reports whether text holds a word the engine knows: a correct French
+// word, or one of the knowledge base's. Without a lexicon it cannot tell, and
+// says so.
+func (e *Engine) reads(ix *Index, text string) bool {
+	known := e.lang.lexicon()
+	if known == nil {
+		return true
+	}
+	for _, w := range french.Words(text) {
+		if known.Known(w) || french.IsStopword(w) || ix.idf[french.Stem(w)] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // decide takes the decision on text, whose unit vector q is nil when the engine

@@ -653,19 +653,22 @@ func Compose(engine *bot.Engine, d bot.Decision, audience kb.Audience) string {
 		}
 		return b.String()
 	}
-	var b strings.Builder
-	b.WriteString("Je n'ai pas trouvé de réponse sûre à votre question. ")
+	var parts []string
+	if d.Unread {
+		parts = append(parts, "Je n'ai pas compris votre message : pouvez-vous l'écrire autrement, en quelques mots ?")
+	} else {
+		parts = append(parts, "Je n'ai pas trouvé de réponse sûre à votre question.")
+	}
 	// The themes this base's own entries cover, not a list written for one
 	// town: an intercommunalité that answers for waste, or a FAQ imported as
 	// it is, says what it knows.
 	if themes := engine.Index().Themes(6); len(themes) > 0 {
-		b.WriteString("Je peux vous renseigner notamment sur ces sujets : ")
-		b.WriteString(strings.Join(themes, ", "))
-		b.WriteString(". ")
+		parts = append(parts, "Je peux vous renseigner notamment sur ces sujets : "+strings.Join(themes, ", ")+".")
 	}
-	b.WriteString("Vous pouvez reformuler votre question")
-	b.WriteString(orAPerson(engine))
-	return b.String()
+	if !d.Unread {
+		parts = append(parts, "Vous pouvez reformuler votre question"+orAPerson(engine))
+	}
+	return strings.Join(parts, " ")
 }
 
 // orAPerson ends a reply that did not help with the way to a person: the

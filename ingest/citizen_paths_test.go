@@ -165,3 +165,21 @@ func TestWantingToFileIsNotAskedForATrackingCode(t *testing.T) {
 		}
 	}
 }
+
+// A message of no known word (keys hit at random, « ??? ») used to get the
+// answer for a question nothing answers, the way to a person, and an offer to
+// file « Une autre demande à la mairie ». It is asked to be written otherwise,
+// and nothing is offered; a real question nothing answers still gets both.
+func TestUnreadMessageIsAskedAgain(t *testing.T) {
+	s, _, _ := demandeService(t)
+	for _, q := range []string{"qsdfqsdf zerzer", "???", "xptdr"} {
+		r := mustSend(t, s, mustStart(t, s), q)
+		if r.Decision.Outcome != bot.Unanswered || !r.Decision.Unread || r.Demande != nil || !strings.HasPrefix(r.Text, "Je n'ai pas compris votre message") {
+			t.Errorf("%q: %s unread %v, demande %v: %q", q, r.Decision.Outcome, r.Decision.Unread, r.Demande, r.Text)
+		}
+	}
+	r := mustSend(t, s, mustStart(t, s), "les moutons de la voisine mangent mes rosiers")
+	if r.Decision.Unread || strings.HasPrefix(r.Text, "Je n'ai pas compris") {
+		t.Errorf("a question in French read as unreadable: %q", r.Text)
+	}
+}

@@ -85,7 +85,7 @@ func (s *Service) propose(text string, d bot.Decision, audience kb.Audience) (kb
 		}
 	}
 	switch {
-	case d.Outcome == bot.Smalltalk || d.Outcome == bot.Handoff:
+	case d.Outcome == bot.Smalltalk || d.Outcome == bot.Handoff || d.Unread:
 		return kb.DemandeKind{}, false
 	case french.RequestToAct(text) && d.Outcome != bot.Answered:
 		return kinds.Closest(text, audience, true)
