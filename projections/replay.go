@@ -27,10 +27,12 @@ const replaySuffix = "_replay"
 // but those of erased conversations (the audit topic is read first, and p's set
 // of erasures used when p is given), and swaps them in place of the live tables,
 // each table atomically where the database can (see swapIn). When a live
-// projector p runs in this
-// process, it is held between batches for the duration, so that nothing it
-// projects is lost in the swap (its next batch goes into the new tables; any
-// overlap is deduplicated by event id). p may be nil.
+// projector p runs in this process, it is held between batches for the
+// duration (its next batch goes into the new tables; any overlap is
+// deduplicated by event id). p may be nil. Projectors of other processes go on
+// projecting into the tables swapped out: once the new tables are in place,
+// the replay reads again what the log took since it read each partition's end,
+// into them, so that what those projectors committed meanwhile is not lost.
 // progress, when not nil, is told the report so far after each batch.
 func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *slog.Logger, progress func(ReplayReport)) (ReplayReport, error) {
 	start := time.Now()
@@ -55,24 +57,33 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	if p != nil && p.cfg.Erased != nil {
 		erased = p.cfg.Erased
 	}
-	replay := func(topic string, rep *ReplayReport, progress func(ReplayReport)) error {
+	// read marks where each partition was read up to; the catch-up after the
+	// swap starts there.
+	read := map[string]map[int]int64{}
+	var caught span
+	replay := func(topic, suffix string, rep *ReplayReport, progress func(ReplayReport)) error {
 		parts, err := partitions(ctx, brokers, topic)
 		if err != nil {
 			return err
 		}
+		if read[topic] == nil {
+			read[topic] = map[int]int64{}
+		}
 		for _, part := range parts {
-			if err := replayPartition(ctx, s, brokers, topic, part, erased, rep, progress); err != nil {
+			end, err := replayPartition(ctx, s, brokers, topic, part, read[topic][part.ID], suffix, erased, rep, progress, &caught)
+			if err != nil {
 				return err
 			}
+			read[topic][part.ID] = end
 		}
 		return nil
 	}
-	if err := replay(events.TopicAudit, &rep, progress); err != nil {
+	if err := replay(events.TopicAudit, replaySuffix, &rep, progress); err != nil {
 		return rep, err
 	}
 	_, known, _ := erased.Since(0)
 	for _, topic := range []string{events.TopicConversations, events.TopicKB, events.TopicDemandes} {
-		if err := replay(topic, &rep, progress); err != nil {
+		if err := replay(topic, replaySuffix, &rep, progress); err != nil {
 			return rep, err
 		}
 	}
@@ -80,10 +91,11 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	// already in the fresh tables, is deleted from them before they are
 	// swapped in (a projector running meanwhile deletes it from the old ones
 	// only). Its events are counted once.
-	if err := replay(events.TopicAudit, &ReplayReport{}, nil); err != nil {
+	if err := replay(events.TopicAudit, replaySuffix, &ReplayReport{}, nil); err != nil {
 		return rep, err
 	}
-	if late, _, _ := erased.Since(known); len(late) > 0 {
+	if late, next, _ := erased.Since(known); len(late) > 0 {
+		known = next
 		tables, _, err := submitErasureIn(ctx, s, late, replaySuffix)
 		if err == nil {
 			err = waitMutations(ctx, s, tables)
@@ -97,6 +109,34 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	}
 	if err := swapIn(ctx, s, replaySuffix); err != nil {
 		return rep, err
+	}
+	// The catch-up: what the log took since each partition was read, which a
+	// projector of another process may have put in the tables swapped out
+	// and committed, goes into the new ones, the audit log first.
+	caught = span{}
+	for _, topic := range []string{events.TopicAudit, events.TopicConversations, events.TopicKB, events.TopicDemandes} {
+		if err := replay(topic, "", &rep, progress); err != nil {
+			return rep, err
+		}
+	}
+	if late, _, _ := erased.Since(known); len(late) > 0 {
+		tables, hours, err := submitErasure(ctx, s, late)
+		if err == nil {
+			err = waitMutations(ctx, s, tables)
+		}
+		if err == nil {
+			err = rollUp(ctx, s, hours, "")
+		}
+		if err != nil {
+			return rep, err
+		}
+	}
+	if !caught.from.IsZero() {
+		// A decision's hour follows its conversation's start (an hour's slack
+		// for the clocks of other processes, as the projector allows).
+		if err := rollUpRange(ctx, s, caught.from.Truncate(time.Hour).Add(-time.Hour), caught.to.Truncate(time.Hour).Add(time.Hour), ""); err != nil {
+			return rep, err
+		}
 	}
 	rep.Duration = time.Since(start)
 	log.Info("replay done", slog.Int("events", rep.Events), slog.Int("invalid", rep.Invalid), slog.Int("erased", rep.Erased),
@@ -159,27 +199,44 @@ func answeringFirst(ctx context.Context, brokers []string) ([]string, error) {
 	return out, nil
 }
 
-func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, erased *Erasures, rep *ReplayReport, progress func(ReplayReport)) error {
+// span is the times of the events a catch-up projected.
+type span struct{ from, to time.Time }
+
+func (sp *span) add(t time.Time) {
+	if sp.from.IsZero() || t.Before(sp.from) {
+		sp.from = t
+	}
+	if t.After(sp.to) {
+		sp.to = t
+	}
+}
+
+// replayPartition projects a partition from offset from (or its first, if
+// later) to its end into the tables named with suffix, and returns that end.
+// The times of the events projected are added to sp.
+func replayPartition(ctx context.Context, s Store, brokers []string, topic string, part kafka.Partition, from int64, suffix string,
+	erased *Erasures, rep *ReplayReport, progress func(ReplayReport), sp *span) (int64, error) {
 	leader, err := anyBroker(brokers, func(addr string) (*kafka.Conn, error) { return kafka.DialLeader(ctx, "tcp", addr, topic, part.ID) })
 	if err != nil {
-		return fmt.Errorf("projections: replay: leader of %s/%d: %w", topic, part.ID, err)
+		return from, fmt.Errorf("projections: replay: leader of %s/%d: %w", topic, part.ID, err)
 	}
 	first, last, err := leader.ReadOffsets()
 	leader.Close()
 	if err != nil {
-		return fmt.Errorf("projections: replay: offsets of %s/%d: %w", topic, part.ID, err)
+		return from, fmt.Errorf("projections: replay: offsets of %s/%d: %w", topic, part.ID, err)
 	}
+	first = max(first, from)
 	if last <= first {
-		return nil
+		return max(last, from), nil
 	}
 	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: part.ID, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 100 * time.Millisecond})
 	defer r.Close()
 	if err := r.SetOffset(first); err != nil {
-		return err
+		return from, err
 	}
 	b := Batch{}
 	flush := func() error {
-		if err := b.Insert(ctx, s, replaySuffix); err != nil {
+		if err := b.Insert(ctx, s, suffix); err != nil {
 			return fmt.Errorf("projections: replay: %w", err)
 		}
 		clear(b)
@@ -191,7 +248,7 @@ func replayPartition(ctx context.Context, s Store, brokers []string, topic strin
 	for {
 		m, err := r.ReadMessage(ctx)
 		if err != nil {
-			return fmt.Errorf("projections: replay: read %s/%d: %w", topic, part.ID, err)
+			return from, fmt.Errorf("projections: replay: read %s/%d: %w", topic, part.ID, err)
 		}
 		env, payload, err := events.Decode(m.Value)
 		switch {
@@ -202,15 +259,16 @@ func replayPartition(ctx context.Context, s Store, brokers []string, topic strin
 		default:
 			erased.Apply(env, payload)
 			b.Project(env, payload)
+			sp.add(env.At)
 			rep.Events++
 		}
 		if b.Len() >= 5000 {
 			if err := flush(); err != nil {
-				return err
+				return from, err
 			}
 		}
 		if m.Offset >= last-1 {
-			return flush()
+			return last, flush()
 		}
 	}
 }
