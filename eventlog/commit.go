@@ -26,11 +26,17 @@ const (
 	// any broker reads at once.
 	maxGroup = 1024
 	// maxBatchBytes is the most a group holds, counted as kafka-go counts a
-	// message (see messageBytes).
-	maxBatchBytes = 1 << 20
+	// message (see messageBytes), which is more than a record takes in a
+	// batch. The broker measures a batch, its header included, against
+	// message.max.bytes (1 MB and 12 bytes by default): a group of 1 MB
+	// exactly was refused, and kept in the outbox to be refused again at
+	// every delivery, holding back every event behind it.
+	maxBatchBytes = 1<<20 - batchHeader
+	// batchHeader is the size of a record batch's header (format v2).
+	batchHeader = 61
 	// MaxEventBytes is the largest event the log takes: a batch's framing must
 	// fit beside it under the broker's limit (message.max.bytes, 1 MB).
-	MaxEventBytes = maxBatchBytes - 1024
+	MaxEventBytes = 1<<20 - 1024
 )
 
 // ErrEventTooLarge is the error of a Publish given an event larger than

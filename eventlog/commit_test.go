@@ -252,3 +252,48 @@ func startBrokerAndPublisher(t *testing.T) (string, *Publisher) {
 	t.Cleanup(func() { pub.Close() })
 	return addr, pub
 }
+
+// A group as large as the bound allows still fits the broker's limit, which
+// counts the record batch's own header: two events of a conversation that
+// fill a group reach the log, rather than be kept in the outbox, refused by
+// the broker at every delivery, with every later event behind them.
+func TestFullGroupFitsTheBroker(t *testing.T) {
+	addr, pub := startBrokerAndPublisher(t)
+	size := func(e events.Envelope) int {
+		b, err := e.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return messageBytes(kafka.Message{Key: e.Key(), Value: b})
+	}
+	// Texts of ASCII letters: a byte each, in JSON too.
+	event := func(n int) events.Envelope {
+		e, err := events.New("t", "conv-1", time.Now(), events.UtteranceReceived{Text: strings.Repeat("a", n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	over := size(event(0))
+	a, b := event(maxBatchBytes/2-over), event(maxBatchBytes-maxBatchBytes/2-over)
+	if got := size(a) + size(b); got != maxBatchBytes {
+		t.Fatalf("the two events make %d bytes, want %d", got, maxBatchBytes)
+	}
+	if n := groupable([]kafka.Message{{Key: a.Key(), Value: must(a.Marshal())}, {Key: b.Key(), Value: must(b.Marshal())}}); n != 2 {
+		t.Fatalf("groupable = %d, want both in one group", n)
+	}
+	if err := pub.Publish(context.Background(), a, b); err != nil {
+		t.Fatal(err)
+	}
+	if n := pub.Pending(); n != 0 {
+		t.Fatalf("%d events kept in the outbox: the broker refused the group", n)
+	}
+	readAll(t, []string{addr}, 2)
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
