@@ -260,7 +260,11 @@ func (p *Publisher) deliverLoop() {
 func (p *Publisher) Pending() int { return p.outbox.Pending() }
 
 // DeadLetter sends a raw message that could not be decoded to the dead-letter
-// topic, with the reason and where it came from in its headers.
+// topic, with the reason and where it came from in its headers. A message so
+// large that the headers would take it over the log's limit goes without its
+// value (its size in an "omitted" header): the broker would refuse it at every
+// attempt, and the projector, which waits for its dead letter, would stop
+// there; the message itself stays where the headers say.
 func (p *Publisher) DeadLetter(ctx context.Context, m kafka.Message, reason string) error {
 	dl := kafka.Message{
 		Topic: events.TopicDeadLetter, Key: m.Key, Value: m.Value,
@@ -270,6 +274,10 @@ func (p *Publisher) DeadLetter(ctx context.Context, m kafka.Message, reason stri
 			{Key: "partition", Value: fmt.Appendf(nil, "%d", m.Partition)},
 			{Key: "offset", Value: fmt.Appendf(nil, "%d", m.Offset)},
 		},
+	}
+	if messageBytes(dl) > MaxEventBytes {
+		dl.Value = nil
+		dl.Headers = append(dl.Headers, kafka.Header{Key: "omitted", Value: fmt.Appendf(nil, "%d bytes", len(m.Value))})
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()

@@ -170,3 +170,34 @@ func TestPublishReportsOutboxFailure(t *testing.T) {
 		t.Errorf("pending %d, want the 2 events in the outbox", pub.Pending())
 	}
 }
+
+// An undecodable message as large as the broker takes (written by another
+// client) is still dead-lettered: with the headers that say why and where it
+// came from, it would be over the limit and refused at every attempt, and the
+// projector, which waits for its dead letter, would stop there for ever.
+func TestDeadLetterOfAMessageAtTheBrokersLimit(t *testing.T) {
+	addr, pub := startBrokerAndPublisher(t)
+	m := kafka.Message{Topic: events.TopicConversations, Partition: 2, Offset: 1234, Key: []byte("x"),
+		Value: []byte(strings.Repeat("x", 1<<20-100))}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := pub.DeadLetter(ctx, m, "events: invalid event: malformed JSON at byte 0"); err != nil {
+		t.Fatal(err)
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: events.TopicDeadLetter, Partition: 0, MaxWait: 50 * time.Millisecond})
+	defer r.Close()
+	dl, err := r.ReadMessage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, h := range dl.Headers {
+		got[h.Key] = string(h.Value)
+	}
+	if got["reason"] == "" || got["topic"] != events.TopicConversations || got["partition"] != "2" || got["offset"] != "1234" {
+		t.Errorf("dead letter's headers %v: want the reason and where the message lies", got)
+	}
+	if got["omitted"] != fmt.Sprintf("%d bytes", len(m.Value)) {
+		t.Errorf("dead letter's headers %v: want the size of the value left out", got)
+	}
+}
