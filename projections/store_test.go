@@ -170,7 +170,10 @@ func TestRedeliveryNeverCountsTwice(t *testing.T) {
 // TestRollupCountsEveryQuestion: the hourly rollup counts each question, not one
 // per conversation.
 func TestRollupCountsEveryQuestion(t *testing.T) {
-	at := time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)
+	// Yesterday at 10:00 UTC: the window around it is one day in Paris, where
+	// usage's days are cut, whatever the hour the test runs (an hour before
+	// now spanned two days between midnight and 2 a.m. UTC).
+	at := time.Now().UTC().Truncate(24 * time.Hour).Add(-14 * time.Hour)
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			projectAll(t, s, conversationEvents(t, 3, 3, at))
