@@ -79,7 +79,11 @@ func (e *Erasures) Since(n int) (ids []string, next int, changed <-chan struct{}
 
 // erasedTables are the projection tables that hold rows of a conversation, with
 // its id in conversation_id; usage_hourly holds counts only, recomputed.
-var erasedTables = []string{"events", "conversations", "messages", "decisions", "feedback", "suggestion_choices", "demandes", "demande_changes"}
+var erasedTables = append(slices.Clone(erasedFirst), "decisions")
+
+// erasedFirst are erasedTables but decisions, which [Projector.erase] deletes
+// last.
+var erasedFirst = []string{"events", "conversations", "messages", "feedback", "suggestion_choices", "demandes", "demande_changes"}
 
 // erase removes every row of the conversations from the projection tables and
 // recomputes the hours of usage_hourly they counted in. The deletions are
@@ -89,22 +93,42 @@ var erasedTables = []string{"events", "conversations", "messages", "decisions", 
 // mutations, so that the rollup is recomputed without the conversations, and
 // returns once nothing of them is left. Conversations with no row left are
 // skipped, so running it again (at every start) costs a few reads.
+//
+// The decisions go last, once their hours are recomputed: they are what tells
+// which hours to recompute, and the rollup, which joins them with the
+// conversations (deleted first), no longer counts them. An erasure stopped in
+// between (a refused rollup, the process stopping) finds those hours again
+// when it is run again, instead of leaving them deleted from usage_hourly with
+// every other conversation of theirs.
 func (p *Projector) erase(ctx context.Context, ids []string) error {
 	start := time.Now()
 	p.mu.Lock()
-	tables, hours, err := submitErasure(ctx, p.store, ids)
+	hours, err := erasedHours(ctx, p.store, ids, "")
+	var tables []string
+	if err == nil {
+		tables, err = submitDeletions(ctx, p.store, ids, "", erasedFirst)
+	}
 	p.mu.Unlock()
-	if err != nil || len(tables) == 0 {
+	if err != nil || len(tables) == 0 && len(hours) == 0 {
 		return err
 	}
 	if err := waitMutations(ctx, p.store, tables); err != nil {
 		return err
 	}
-	p.mu.Lock()
-	err = rollUp(ctx, p.store, hours, "")
-	p.mu.Unlock()
-	if err != nil {
-		return err
+	if len(hours) > 0 {
+		if err := p.recount(ctx, hours); err != nil {
+			return err
+		}
+		p.mu.Lock()
+		last, err := submitDeletions(ctx, p.store, ids, "", []string{"decisions"})
+		p.mu.Unlock()
+		if err == nil {
+			err = waitMutations(ctx, p.store, last)
+		}
+		if err != nil {
+			return err
+		}
+		tables = append(tables, last...)
 	}
 	erased.Add(float64(len(ids)))
 	p.cfg.Logger.Info("projector: conversations erased", slog.Int("conversations", len(ids)),
@@ -112,57 +136,74 @@ func (p *Projector) erase(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// submitErasure submits the deletions of the conversations' rows from every
-// projection table that holds some, and returns those tables and the hours of
-// usage_hourly to recompute once they are done.
-func submitErasure(ctx context.Context, s Store, ids []string) ([]string, []time.Time, error) {
-	return submitErasureIn(ctx, s, ids, "")
+// recount recomputes usage_hourly for hours: their rows are deleted (a group
+// the erased conversations alone made would stay otherwise), then rolled up
+// again.
+func (p *Projector) recount(ctx context.Context, hours []time.Time) error {
+	if err := deleteUsageHours(ctx, p.store, hours); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return rollUp(ctx, p.store, hours, "")
 }
 
-// submitErasureIn is submitErasure on the tables named with suffix (a replay's
-// fresh ones).
-func submitErasureIn(ctx context.Context, s Store, ids []string, suffix string) ([]string, []time.Time, error) {
-	var tables []string
+// deleteUsageHours deletes the rows of usage_hourly of hours, and waits until
+// they are gone.
+func deleteUsageHours(ctx context.Context, s Store, hours []time.Time) error {
+	lits := make([]string, len(hours))
+	for i, h := range hours {
+		lits[i] = TimeLit(h)
+	}
+	if err := s.Exec(ctx, "ALTER TABLE usage_hourly DELETE WHERE hour IN ("+strings.Join(lits, ", ")+")"); err != nil {
+		return fmt.Errorf("projections: erase from usage_hourly: %w", err)
+	}
+	return waitMutations(ctx, s, []string{"usage_hourly"})
+}
+
+// erasedHours returns the hours of usage_hourly that the conversations'
+// decisions (tables named with suffix) are counted in.
+func erasedHours(ctx context.Context, s Store, ids []string, suffix string) ([]time.Time, error) {
 	var hours []time.Time
 	for _, chunk := range chunks(ids, 1000) {
-		in := "conversation_id IN (" + quoteAll(chunk) + ")"
 		var hs []struct {
 			Hour time.Time `ch:"hour"`
 		}
-		if err := s.Select(ctx, &hs, "SELECT DISTINCT toStartOfHour(at) AS hour FROM decisions"+suffix+" WHERE "+in); err != nil {
-			return nil, nil, fmt.Errorf("projections: erase: hours: %w", err)
+		if err := s.Select(ctx, &hs, "SELECT DISTINCT toStartOfHour(at) AS hour FROM decisions"+suffix+
+			" WHERE conversation_id IN ("+quoteAll(chunk)+")"); err != nil {
+			return nil, fmt.Errorf("projections: erase: hours: %w", err)
 		}
 		for _, h := range hs {
 			hours = append(hours, h.Hour.UTC())
 		}
-		for _, t := range erasedTables {
+	}
+	return hours, nil
+}
+
+// submitDeletions submits the deletions of the conversations' rows from those
+// of tables (named with suffix) that hold some, and returns them.
+func submitDeletions(ctx context.Context, s Store, ids []string, suffix string, tables []string) ([]string, error) {
+	var submitted []string
+	for _, chunk := range chunks(ids, 1000) {
+		in := "conversation_id IN (" + quoteAll(chunk) + ")"
+		for _, t := range tables {
 			t += suffix
 			n, err := count(ctx, s, t, in)
 			if err != nil {
-				return nil, nil, fmt.Errorf("projections: erase: %w", err)
+				return nil, fmt.Errorf("projections: erase: %w", err)
 			}
 			if n == 0 {
 				continue
 			}
 			if err := s.Exec(ctx, "ALTER TABLE "+t+" DELETE WHERE "+in); err != nil {
-				return nil, nil, fmt.Errorf("projections: erase from %s: %w", t, err)
+				return nil, fmt.Errorf("projections: erase from %s: %w", t, err)
 			}
-			if !slices.Contains(tables, t) {
-				tables = append(tables, t)
+			if !slices.Contains(submitted, t) {
+				submitted = append(submitted, t)
 			}
 		}
 	}
-	if len(hours) > 0 {
-		lits := make([]string, len(hours))
-		for i, h := range hours {
-			lits[i] = TimeLit(h)
-		}
-		if err := s.Exec(ctx, "ALTER TABLE usage_hourly"+suffix+" DELETE WHERE hour IN ("+strings.Join(lits, ", ")+")"); err != nil {
-			return nil, nil, fmt.Errorf("projections: erase from usage_hourly: %w", err)
-		}
-		tables = append(tables, "usage_hourly"+suffix)
-	}
-	return tables, hours, nil
+	return submitted, nil
 }
 
 // eraseLoop erases the conversations of the set as they join it, those erased
@@ -197,6 +238,9 @@ func (p *Projector) eraseLoop(ctx context.Context) {
 // waitMutations waits until no mutation of the tables is pending: ALTER TABLE …
 // DELETE returns at once on a server, and its rows go in the background.
 func waitMutations(ctx context.Context, s Store, tables []string) error {
+	if len(tables) == 0 {
+		return nil
+	}
 	for {
 		var rows []struct {
 			N uint64 `ch:"n"`

@@ -296,3 +296,56 @@ func (p *Projector) project(ctx context.Context, msgs []kafka.Message) error {
 	}
 	return p.rollUp(ctx, hours)
 }
+
+// TestEraseRetriedAfterAFailedRollup: the rollup that follows an erasure is
+// refused (ClickHouse busy, or the process stopping), and the erasure is tried
+// again, as the projector's loop does, here or at the next start. The hour's
+// other conversations are still counted: the retry finds the hours to
+// recompute, although the erased conversation's first deletions went through.
+func TestEraseRetriedAfterAFailedRollup(t *testing.T) {
+	at := time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			projectAll(t, s, conversationEvents(t, 3, 3, at))
+			if err := RollUpAll(ctx, s, ""); err != nil {
+				t.Fatal(err)
+			}
+			q := NewQueries(s)
+			asked := func() int {
+				t.Helper()
+				usage, err := q.Usage(ctx, tenant.Everything(), at.Add(-time.Hour), at.Add(time.Hour), false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, u := range usage {
+					n += u.Messages
+				}
+				return n
+			}
+			if n := asked(); n != 9 {
+				t.Fatalf("usage before erasure counts %d questions, want 9", n)
+			}
+
+			store := &noRollup{Store: s}
+			store.blocked.Store(true)
+			erased := NewErasures()
+			erased.Add("conv-001")
+			p := NewProjector(ProjectorConfig{Erased: erased}, store, nil)
+			if err := p.erase(ctx, []string{"conv-001"}); err == nil {
+				t.Fatal("erase succeeded although its rollup was refused")
+			}
+			store.blocked.Store(false)
+			if err := p.erase(ctx, []string{"conv-001"}); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "usage after the retried erasure", func() error {
+				if n := asked(); n != 6 {
+					return fmt.Errorf("usage counts %d questions, want the 6 of the two other conversations", n)
+				}
+				return nil
+			})
+		})
+	}
+}

@@ -96,7 +96,7 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 	}
 	if late, next, _ := erased.Since(known); len(late) > 0 {
 		known = next
-		tables, _, err := submitErasureIn(ctx, s, late, replaySuffix)
+		tables, err := submitDeletions(ctx, s, late, replaySuffix, erasedTables)
 		if err == nil {
 			err = waitMutations(ctx, s, tables)
 		}
@@ -120,14 +120,7 @@ func Replay(ctx context.Context, s Store, brokers []string, p *Projector, log *s
 		}
 	}
 	if late, _, _ := erased.Since(known); len(late) > 0 {
-		tables, hours, err := submitErasure(ctx, s, late)
-		if err == nil {
-			err = waitMutations(ctx, s, tables)
-		}
-		if err == nil {
-			err = rollUp(ctx, s, hours, "")
-		}
-		if err != nil {
+		if err := eraseCaughtUp(ctx, s, late); err != nil {
 			return rep, err
 		}
 	}
@@ -302,4 +295,30 @@ func swapIn(ctx context.Context, s Store, suffix string) error {
 		}
 	}
 	return nil
+}
+
+// eraseCaughtUp erases from the live tables the conversations erased while a
+// replay caught up, as the projector does (see [Projector.erase]): their
+// decisions last, once their hours are counted again without them.
+func eraseCaughtUp(ctx context.Context, s Store, ids []string) error {
+	hours, err := erasedHours(ctx, s, ids, "")
+	if err != nil {
+		return err
+	}
+	tables, err := submitDeletions(ctx, s, ids, "", erasedFirst)
+	if err == nil {
+		err = waitMutations(ctx, s, tables)
+	}
+	if err == nil && len(hours) > 0 {
+		if err = deleteUsageHours(ctx, s, hours); err == nil {
+			err = rollUp(ctx, s, hours, "")
+		}
+	}
+	if err == nil {
+		tables, err = submitDeletions(ctx, s, ids, "", []string{"decisions"})
+	}
+	if err == nil {
+		err = waitMutations(ctx, s, tables)
+	}
+	return err
 }
