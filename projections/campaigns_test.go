@@ -14,7 +14,7 @@ import (
 // officials' figures (usage, audiences, activity, citizens served) and the
 // mining's input. Each check fails if its filter goes.
 func TestCampaignConversationsStayApart(t *testing.T) {
-	at := time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)
+	at := yesterdayMorning()
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()

@@ -96,7 +96,7 @@ func messagesOf(t *testing.T, evs []events.Envelope) []kafka.Message {
 // redelivery of its events is skipped, the others are untouched, and erasing it
 // again changes nothing.
 func TestEraseConversation(t *testing.T) {
-	at := time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)
+	at := yesterdayMorning()
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()

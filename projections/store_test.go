@@ -170,10 +170,7 @@ func TestRedeliveryNeverCountsTwice(t *testing.T) {
 // TestRollupCountsEveryQuestion: the hourly rollup counts each question, not one
 // per conversation.
 func TestRollupCountsEveryQuestion(t *testing.T) {
-	// Yesterday at 10:00 UTC: the window around it is one day in Paris, where
-	// usage's days are cut, whatever the hour the test runs (an hour before
-	// now spanned two days between midnight and 2 a.m. UTC).
-	at := time.Now().UTC().Truncate(24 * time.Hour).Add(-14 * time.Hour)
+	at := yesterdayMorning()
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			projectAll(t, s, conversationEvents(t, 3, 3, at))
@@ -187,6 +184,11 @@ func TestRollupCountsEveryQuestion(t *testing.T) {
 		})
 	}
 }
+
+// yesterdayMorning is yesterday at 10:00 UTC: a window of a few hours around
+// it is one day in Paris, where usage's days are cut, whatever the hour a test
+// runs (two hours before now spanned two days from midnight to 2 a.m. UTC).
+func yesterdayMorning() time.Time { return time.Now().UTC().Truncate(24 * time.Hour).Add(-14 * time.Hour) }
 
 // TestMigrationsHaveDistinctNumbers: each embedded migration has its own number.
 func TestMigrationsHaveDistinctNumbers(t *testing.T) {
