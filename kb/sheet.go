@@ -235,8 +235,9 @@ func readODS(data []byte) ([][]string, error) {
 }
 
 const (
-	nsTable = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-	nsText  = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+	nsOffice = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+	nsTable  = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+	nsText   = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 )
 
 func parseODSContent(r io.Reader) ([][]string, error) {
@@ -249,6 +250,7 @@ func parseODSContent(r io.Reader) ([][]string, error) {
 		inCell, paragraphs int
 		rowRepeat, cellRep int
 		tables             int
+		comment            int // inside a cell's comment (office:annotation): not the cell's text
 	)
 	attr := func(se xml.StartElement, name string) int {
 		for _, a := range se.Attr {
@@ -280,6 +282,9 @@ func parseODSContent(r io.Reader) ([][]string, error) {
 			case t.Name.Space == nsTable && (t.Name.Local == "table-cell" || t.Name.Local == "covered-table-cell"):
 				inCell, paragraphs, cellRep = 1, 0, attr(t, "number-columns-repeated")
 				cell.Reset()
+			case inCell > 0 && t.Name.Space == nsOffice && t.Name.Local == "annotation":
+				comment++
+			case comment > 0:
 			case inCell > 0 && t.Name.Space == nsText && t.Name.Local == "p":
 				if paragraphs > 0 {
 					cell.WriteByte('\n')
@@ -299,14 +304,16 @@ func parseODSContent(r io.Reader) ([][]string, error) {
 				cell.WriteByte('\n')
 			}
 		case xml.CharData:
-			if inCell > 0 && paragraphs > 0 && tables == 1 {
+			if inCell > 0 && paragraphs > 0 && tables == 1 && comment == 0 {
 				cell.Write(t)
 			}
 		case xml.EndElement:
 			switch {
 			case tables != 1:
+			case t.Name.Space == nsOffice && t.Name.Local == "annotation":
+				comment = max(comment-1, 0)
 			case t.Name.Space == nsTable && (t.Name.Local == "table-cell" || t.Name.Local == "covered-table-cell"):
-				inCell = 0
+				inCell, comment = 0, 0
 				v := cell.String()
 				if v == "" {
 					cellRep = min(cellRep, 1024) // empty cells repeated to the sheet's edge

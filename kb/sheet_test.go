@@ -316,3 +316,41 @@ func TestXLSXMergedCells(t *testing.T) {
 		t.Errorf("row 3 under merged D2:D3 and E2:E3: %+v, %v; want the merged service and public", entries, errs)
 	}
 }
+
+// odsContent zips an ODS content.xml whose first table holds rows.
+func odsContent(t *testing.T, rows ...string) []byte {
+	t.Helper()
+	content := `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ` +
+		`xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:table="` + nsTable + `" xmlns:text="` + nsText + `">` +
+		`<office:body><office:spreadsheet><table:table>` + strings.Join(rows, "") + `</table:table></office:spreadsheet></office:body></office:document-content>`
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, _ := z.Create("content.xml")
+	w.Write([]byte(content))
+	z.Close()
+	return b.Bytes()
+}
+
+func odsCell(v string) string {
+	return `<table:table-cell office:value-type="string"><text:p>` + v + `</text:p></table:table-cell>`
+}
+
+// TestODSCommentsStayOut: a comment an expert leaves on a cell in LibreOffice
+// (« à vérifier avec le service ») is kept in the cell but is not its text:
+// it must not become part of the answer citizens read.
+func TestODSCommentsStayOut(t *testing.T) {
+	data := odsContent(t,
+		"<table:table-row>"+odsCell("id")+odsCell("question")+odsCell("réponse")+"</table:table-row>",
+		"<table:table-row>"+odsCell("verre")+odsCell("Où jeter le verre ?")+
+			`<table:table-cell office:value-type="string"><office:annotation><dc:creator>Jeanne</dc:creator><dc:date>2026-03-02T10:00:00</dc:date>`+
+			`<text:p>À vérifier avec le service déchets</text:p></office:annotation><text:p>Dans les bornes vertes.</text:p></table:table-cell>`+
+			"</table:table-row>")
+	rows, err := ReadSheet("base.ods", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, errs := SheetEntries(rows)
+	if errs != nil || len(entries) != 1 || entries[0].Answer != "Dans les bornes vertes." {
+		t.Errorf("answer of a commented cell: %+v, %v; want « Dans les bornes vertes. » alone", entries, errs)
+	}
+}
