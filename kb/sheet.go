@@ -240,6 +240,13 @@ const (
 	nsText   = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 )
 
+// mergedCell is the value of a cell merged down over rows, and how many of
+// those rows are still to come.
+type mergedCell struct {
+	value string
+	rows  int
+}
+
 func parseODSContent(r io.Reader) ([][]string, error) {
 	d := xml.NewDecoder(r)
 	var (
@@ -251,6 +258,11 @@ func parseODSContent(r io.Reader) ([][]string, error) {
 		rowRepeat, cellRep int
 		tables             int
 		comment            int // inside a cell's comment (office:annotation): not the cell's text
+		rowSpan            int
+		// A cell merged down over several rows (a service written once beside
+		// them) is every one of those rows' value in its column, as in .xlsx:
+		// by column, its value and the rows still to come.
+		merged = map[int]mergedCell{}
 	)
 	attr := func(se xml.StartElement, name string) int {
 		for _, a := range se.Attr {
@@ -280,7 +292,7 @@ func parseODSContent(r io.Reader) ([][]string, error) {
 			case t.Name.Space == nsTable && t.Name.Local == "table-row":
 				row, rowRepeat = nil, attr(t, "number-rows-repeated")
 			case t.Name.Space == nsTable && (t.Name.Local == "table-cell" || t.Name.Local == "covered-table-cell"):
-				inCell, paragraphs, cellRep = 1, 0, attr(t, "number-columns-repeated")
+				inCell, paragraphs, cellRep, rowSpan = 1, 0, attr(t, "number-columns-repeated"), attr(t, "number-rows-spanned")
 				cell.Reset()
 			case inCell > 0 && t.Name.Space == nsOffice && t.Name.Local == "annotation":
 				comment++
@@ -315,6 +327,15 @@ func parseODSContent(r io.Reader) ([][]string, error) {
 			case t.Name.Space == nsTable && (t.Name.Local == "table-cell" || t.Name.Local == "covered-table-cell"):
 				inCell, comment = 0, 0
 				v := cell.String()
+				if m := merged[len(row)]; t.Name.Local == "covered-table-cell" && m.rows > 0 {
+					// Its first column only: the columns it spans beside are
+					// covered cells repeated after it, and stay empty.
+					merged[len(row)] = mergedCell{m.value, m.rows - 1}
+					row = append(row, m.value)
+					cellRep--
+				} else if rowSpan > 1 && v != "" {
+					merged[len(row)] = mergedCell{v, rowSpan - 1}
+				}
 				if v == "" {
 					cellRep = min(cellRep, 1024) // empty cells repeated to the sheet's edge
 				} else {

@@ -354,3 +354,28 @@ func TestODSCommentsStayOut(t *testing.T) {
 		t.Errorf("answer of a commented cell: %+v, %v; want « Dans les bornes vertes. » alone", entries, errs)
 	}
 }
+
+// TestODSMergedCells: a service written once beside several rows, its cell
+// merged down over them in LibreOffice, is every one of those rows' service, as
+// in an .xlsx sheet.
+func TestODSMergedCells(t *testing.T) {
+	data := odsContent(t,
+		"<table:table-row>"+odsCell("id")+odsCell("question")+odsCell("réponse")+odsCell("service")+"</table:table-row>",
+		"<table:table-row>"+odsCell("acte")+odsCell("Acte de naissance ?")+odsCell("En mairie.")+
+			`<table:table-cell office:value-type="string" table:number-rows-spanned="2"><text:p>État civil</text:p></table:table-cell></table:table-row>`,
+		"<table:table-row>"+odsCell("mariage")+odsCell("Se marier ?")+odsCell("Dossier en mairie.")+"<table:covered-table-cell/></table:table-row>",
+		"<table:table-row>"+odsCell("verre")+odsCell("Verre ?")+odsCell("Bornes vertes.")+"<table:table-cell/></table:table-row>")
+	rows, err := ReadSheet("base.ods", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, errs := SheetEntries(rows)
+	if errs != nil || len(entries) != 3 {
+		t.Fatalf("%+v, %v", entries, errs)
+	}
+	for i, want := range []string{"État civil", "État civil", ""} {
+		if entries[i].Service != want {
+			t.Errorf("row %d: service %q, want %q", i+2, entries[i].Service, want)
+		}
+	}
+}
