@@ -96,7 +96,10 @@ func KBCSV(data []byte) bool {
 }
 
 func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	// A date typed in a cell (« 31/12/2026 ») is a day number shown in the
+	// short date of the system's language, which the file does not say:
+	// excelize would write it month first (« 12-31-26 »).
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{ShortDatePattern: "dd/mm/yyyy"})
 	if err != nil {
 		return nil, fmt.Errorf("%w: ce n'est pas un classeur .xlsx lisible (%v)", ErrSheetFormat, err)
 	}

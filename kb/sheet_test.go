@@ -379,3 +379,32 @@ func TestODSMergedCells(t *testing.T) {
 		}
 	}
 }
+
+// TestXLSXReviewDateTypedAsADate: a review date typed « 31/12/2026 » in a
+// French Excel is stored as a date (a day number shown in the short date
+// format); it is read as that day, not as « 12-31-26 ».
+func TestXLSXReviewDateTypedAsADate(t *testing.T) {
+	f, err := excelize.OpenReader(bytes.NewReader(sheetOf(t, "xlsx", [][]string{{"id", "question", "réponse", "à relire le"},
+		{"verre", "Où jeter le verre ?", "Dans les bornes vertes.", ""}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := f.NewStyle(&excelize.Style{NumFmt: 14}) // the short date of the system's language
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.SetCellValue("Sheet1", "D2", 46387) // 2026-12-31
+	f.SetCellStyle("Sheet1", "D2", "D2", short)
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadSheet("base.xlsx", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, errs := SheetEntries(rows)
+	if errs != nil || len(entries) != 1 || entries[0].ReviewBy != "2026-12-31" {
+		t.Errorf("review date typed as a date: %+v, %v; want 2026-12-31", entries, errs)
+	}
+}
