@@ -253,3 +253,40 @@ func TestImportKeepsWhatASheetDoesNotCarry(t *testing.T) {
 		t.Errorf("the import lost what the sheet does not carry:\n got %#v\nwant %#v", got, want)
 	}
 }
+
+// TestAddPhrasingOnce: a phrasing the entry already has, in its question, its
+// alternatives or its negatives (whatever its case, accents or spaces), is not
+// added again when a second tester's identical message is assigned, or an
+// assignment is sent twice: the draft keeps one of it.
+func TestAddPhrasingOnce(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, pub := eventlogtest.Start(t)
+	w := &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"}
+	e, err := w.Draft(ctx, kb.Entry{Question: "Horaires de la mairie ?", Alternatives: []string{"mairie ouverte quand"}, Answer: "De 9 h à 12 h."}, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, add := range []struct {
+		text     string
+		negative bool
+	}{
+		{"la mairie ouvre a quelle heure", false},
+		{"La mairie ouvre à quelle  heure", false},
+		{"Mairie ouverte quand", false},
+		{"horaires de la mairie ?", false},
+		{"horaires de la piscine", true},
+		{"Horaires de la piscine", true},
+	} {
+		if _, err := w.AddPhrasing(ctx, e.ID, add.text, add.negative, "bob"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := w.State.Entry(e.ID)
+	if want := []string{"mairie ouverte quand", "la mairie ouvre a quelle heure"}; !slices.Equal(got.Alternatives, want) {
+		t.Errorf("alternatives %q, want %q", got.Alternatives, want)
+	}
+	if want := []string{"horaires de la piscine"}; !slices.Equal(got.Negatives, want) {
+		t.Errorf("negatives %q, want %q", got.Negatives, want)
+	}
+}

@@ -116,10 +116,19 @@ func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Ent
 // (a phrasing the entry wrongly answers), and returns the draft: what an
 // expert's acceptance of a suggestion or assignment of a tester's phrasing
 // makes. Nothing reaches citizens before the draft is validated and published.
+// A phrasing the entry has already (in any case, with or without accents) is
+// not added twice: the entry is returned as it is, and no draft is made.
 func (w *Writer) AddPhrasing(ctx context.Context, id, text string, negative bool, by string) (Entry, error) {
 	e, err := w.existing(ctx, id)
 	if err != nil {
 		return e, err
+	}
+	have := e.Phrasings()
+	if negative {
+		have = e.Negatives
+	}
+	if slices.ContainsFunc(have, func(p string) bool { return foldLabel(p) == foldLabel(text) }) {
+		return e, w.allow(ctx, e)
 	}
 	next := e
 	if negative {
