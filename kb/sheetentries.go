@@ -497,16 +497,40 @@ func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun 
 	if dryRun {
 		return plan, nil
 	}
-	for _, e := range entries {
+	for _, e := range SheetChanges(current, entries) {
+		if err := w.emit(ctx, lifecycle[e.Status], e, by); err != nil {
+			return plan, err
+		}
+	}
+	return plan, nil
+}
+
+// SheetChanges returns the entries read from a spreadsheet that change the
+// current ones (newest versions): those [PlanImport] adds, changes or retires,
+// each changed one keeping what a spreadsheet does not carry (see unsheeted).
+// Rows that change nothing are left out: published again, an entry's review
+// date would start over.
+func SheetChanges(current, imported []Entry) []Entry {
+	byID := map[string]Entry{}
+	for _, e := range current {
+		byID[e.ID] = e
+	}
+	plan := PlanImport(current, imported)
+	apply := map[string]bool{}
+	for _, ids := range [][]string{plan.Added, plan.Changed, plan.Retired} {
+		for _, id := range ids {
+			apply[id] = true
+		}
+	}
+	var out []Entry
+	for _, e := range imported {
 		if !apply[e.ID] {
 			continue
 		}
 		if cur, ok := byID[e.ID]; ok {
 			e = unsheeted(cur, e)
 		}
-		if err := w.emit(ctx, lifecycle[e.Status], e, by); err != nil {
-			return plan, err
-		}
+		out = append(out, e)
 	}
-	return plan, nil
+	return out
 }

@@ -80,40 +80,50 @@ func kbCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		known := func(id string) bool { _, ok := tenants.Get(id); return ok }
-		var all []kb.Entry
+		state := kb.NewState()
+		if err := log.read(ctx, events.TopicKB, state.Apply); err != nil {
+			return err
+		}
+		var all, changes []kb.Entry
 		for _, f := range fs.Args() {
-			entries, err := loadKBFile(f, known)
+			entries, sheet, err := readKBFile(f, known)
 			if err != nil {
 				return fmt.Errorf("%w: %v", errUsage, err)
 			}
 			fmt.Fprintf(os.Stderr, "%s : %d entrées lues\n", f, len(entries))
 			all = append(all, entries...)
+			if sheet {
+				// A spreadsheet does not say everything of an entry: its rows
+				// change what their cells say, as the studio's import does.
+				entries = kb.SheetChanges(state.Entries(), entries)
+			}
+			changes = append(changes, entries...)
 		}
 		if *dryRun {
-			state := kb.NewState()
-			if err := log.read(ctx, events.TopicKB, state.Apply); err != nil {
-				return err
-			}
 			printPlan(kb.PlanImport(state.Entries(), all))
 			return nil
 		}
 		start := time.Now()
 		if err := log.publish(ctx, func(pub *eventlog.Publisher) error {
 			// By batches, saying how far it got: a large base takes a while.
-			for done := 0; done < len(all); {
-				n := min(len(all)-done, 200)
-				if err := kb.PublishEntries(ctx, pub, *scope, all[done:done+n], "parvis kb import"); err != nil {
+			for done := 0; done < len(changes); {
+				n := min(len(changes)-done, 200)
+				if err := kb.PublishEntries(ctx, pub, *scope, changes[done:done+n], "parvis kb import"); err != nil {
 					return err
 				}
 				done += n
-				fmt.Fprintf(os.Stderr, "\r%d/%d entrées publiées…", done, len(all))
+				fmt.Fprintf(os.Stderr, "\r%d/%d entrées publiées…", done, len(changes))
 			}
 			fmt.Fprintln(os.Stderr)
 			return nil
 		}); err != nil {
 			return err
 		}
-		fmt.Printf("%d entrées publiées depuis %d fichier(s) en %.1f s.\n", len(all), fs.NArg(), time.Since(start).Seconds())
+		fmt.Printf("%d entrées publiées depuis %d fichier(s) en %.1f s", len(changes), fs.NArg(), time.Since(start).Seconds())
+		if same := len(all) - len(changes); same > 0 {
+			fmt.Printf(" ; %d lignes de tableur ne changeaient rien", same)
+		}
+		fmt.Println(".")
 		return nil
 	case "export":
 		log, err := dialLog(ctx, *brokers)
@@ -269,20 +279,29 @@ func gqlCall(ctx context.Context, addr, token, query string, out any) error {
 // by a spreadsheet or by kb export) through the sheet reader, with its
 // problems by cell; any other through kb.LoadFile.
 func loadKBFile(name string, declared func(id string) bool) ([]kb.Entry, error) {
+	entries, _, err := readKBFile(name, declared)
+	return entries, err
+}
+
+// readKBFile is loadKBFile, and whether the file was a spreadsheet.
+func readKBFile(name string, declared func(id string) bool) (entries []kb.Entry, sheet bool, err error) {
 	switch ext := strings.ToLower(filepath.Ext(name)); ext {
 	case ".xlsx", ".ods", ".csv":
 		data, err := os.ReadFile(name)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if ext != ".csv" || !kb.KBCSV(data) {
-			return loadSheet(name, data)
+			entries, err := loadSheet(name, data)
+			return entries, true, err
 		}
 	}
 	if declared == nil {
-		return kb.LoadFile(name)
+		entries, err = kb.LoadFile(name)
+	} else {
+		entries, err = kb.LoadFileFor(name, declared)
 	}
-	return kb.LoadFileFor(name, declared)
+	return entries, false, err
 }
 
 // loadSheet reads a spreadsheet's entries, with its problems by cell.

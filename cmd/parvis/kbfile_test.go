@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/parvis-civic/parvis/eventlog/eventlogtest"
+	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/kb"
 )
 
@@ -90,5 +95,55 @@ func TestKBImportArgumentsInFrench(t *testing.T) {
 		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("kb %v: %v, want a usage error with %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+// TestKBImportSheetKeepsWhatItDoesNotCarry: `kb import` of a spreadsheet
+// exported and edited changes what its cells say and keeps the rest of each
+// entry, as the studio's import does: its commune, the wrong answers experts
+// accepted, its kind (a greeting stays a greeting); a row left as it was is
+// not published again (its review date would start over).
+func TestKBImportSheetKeepsWhatItDoesNotCarry(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	addr, pub := eventlogtest.Start(t)
+	w := &kb.Writer{Log: pub, State: kb.NewState()}
+	for _, e := range []kb.Entry{
+		{ID: "verre", Question: "Où jeter le verre ?", Answer: "Dans les bornes vertes.", Negatives: []string{"verre de l'amitié"},
+			Tenant: "montclar", Service: "Déchets", Status: kb.Published},
+		{ID: "bonjour", Question: "Bonjour", Answer: "Bonjour ! Posez votre question.", Kind: kb.KindSmalltalk, Tenant: "montclar", Status: kb.Published},
+	} {
+		if _, err := w.Import(ctx, []kb.Entry{e}, "alice", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := w.State.Entries()
+	edited := slices.Clone(before)
+	edited[0].Answer = "Dans les bornes vertes, de 7 h à 22 h."
+	data, err := kb.WriteSheet("xlsx", edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "base.xlsx")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := kbCmd(ctx, []string{"import", "--kafka", addr, file}); err != nil {
+		t.Fatal(err)
+	}
+	state := kb.NewState()
+	if err := (logClient{brokers: []string{addr}}).read(ctx, events.TopicKB, state.Apply); err != nil {
+		t.Fatal(err)
+	}
+	verre, _ := state.Entry("verre")
+	if verre.Answer != edited[0].Answer || verre.Tenant != "montclar" || !slices.Equal(verre.Negatives, before[0].Negatives) {
+		t.Errorf("changed row: %+v; want the new answer, its commune and its negatives", verre)
+	}
+	bonjour, _ := state.Entry("bonjour")
+	if bonjour.Kind != kb.KindSmalltalk || bonjour.Tenant != "montclar" {
+		t.Errorf("unchanged row: %+v; want a greeting of montclar still", bonjour)
+	}
+	if h := state.History("bonjour"); len(h) != 1 {
+		t.Errorf("unchanged row published again: %d changes, want 1", len(h))
 	}
 }
