@@ -246,8 +246,10 @@ func (r *mutationResolver) UpdateKbEntry(ctx context.Context, id string, input m
 	if err := r.checkDemandeKind(cur.Demande); err != nil {
 		return nil, err
 	}
-	e, err := r.KB.Update(ctx, id, cur, principalName(ctx))
-	if err != nil {
+	e, err := r.KB.UpdateFrom(ctx, id, deref(input.Version), cur, principalName(ctx))
+	if errors.Is(err, kb.ErrChanged) {
+		return nil, r.changedError(id)
+	} else if err != nil {
 		return nil, kbError(err)
 	}
 	return toEntry(ctx, &e), nil

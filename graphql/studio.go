@@ -1,6 +1,7 @@
 package graphql
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -54,6 +55,17 @@ func applyInput(e *kb.Entry, in model.KbEntryInput) {
 	}
 }
 
+// changedError says who changed an entry since the editor opened it, and that
+// nothing was saved.
+func (r *Resolver) changedError(id string) error {
+	by := "quelqu'un d'autre"
+	if c, ok := r.KB.State.LastChange(id); ok {
+		by = cmp.Or(c.By, "un import")
+	}
+	return badInput(fmt.Sprintf("Rien n'est enregistré : cette entrée a été modifiée par %s depuis que vous l'avez ouverte. "+
+		"Rouvrez-la pour voir ce qui a changé, puis refaites vos modifications.", by))
+}
+
 func (r *Resolver) studio(ctx context.Context, f studioFilter) ([]*model.StudioEntry, error) {
 	uses := map[string]projections.EntryUse{}
 	if r.Queries != nil {
@@ -80,7 +92,7 @@ func (r *Resolver) studio(ctx context.Context, f studioFilter) ([]*model.StudioE
 		if !r.KB.Allowed(ctx, e) || !f.matches(&e, search) {
 			continue
 		}
-		se := &model.StudioEntry{Entry: toEntry(ctx, &e)}
+		se := &model.StudioEntry{Entry: toEntry(ctx, &e), Version: r.KB.State.Version(e.ID)}
 		if p, ok := r.KB.State.PublishedEntry(e.ID); ok && e.Status != kb.Published {
 			se.Published = toEntry(ctx, &p)
 		}

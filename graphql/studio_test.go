@@ -138,6 +138,46 @@ func TestStudioEditHistory(t *testing.T) {
 	}
 }
 
+// TestStudioEditConflict: two experts open the same entry; the first saves
+// her change; the second, saving his from the version he opened, is told who
+// changed it meanwhile and saves nothing, instead of overwriting her answer
+// unseen. Reopened, the entry saves.
+func TestStudioEditConflict(t *testing.T) {
+	c, as, _ := newStudio(t)
+	alice, bob := as("EXPERT", "Alice (déchets)"), as("EXPERT", "Bob (déchets)")
+	var d struct{ DraftKbEntry struct{ ID string } }
+	c.MustPost(`mutation { draftKbEntry(input: {question: "Où jeter le verre ?", answer: "Bornes vertes."}) { id } }`, &d, alice)
+	id := d.DraftKbEntry.ID
+	opened := func(who client.Option) string {
+		t.Helper()
+		var s struct{ KbStudio []struct{ Version string } }
+		c.MustPost(`{ kbStudio(search: "verre") { version } }`, &s, who)
+		if len(s.KbStudio) != 1 || s.KbStudio[0].Version == "" {
+			t.Fatalf("studio: %+v", s.KbStudio)
+		}
+		return s.KbStudio[0].Version
+	}
+	update := `mutation($id: ID!, $v: String, $a: String!) { updateKbEntry(id: $id, input: {question: "Où jeter le verre ?", answer: $a, version: $v}) { answer } }`
+	aliceSaw, bobSaw := opened(alice), opened(bob)
+	var u map[string]any
+	c.MustPost(update, &u, client.Var("id", id), client.Var("v", aliceSaw), client.Var("a", "Bornes vertes, de 7 h à 22 h."), alice)
+	resp, err := c.RawPost(update, client.Var("id", id), client.Var("v", bobSaw), client.Var("a", "Bornes vertes, sauf le dimanche."), bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(t, resp.Errors); !slices.Equal(got, []string{"BAD_USER_INPUT"}) || !strings.Contains(string(resp.Errors), "Alice (déchets)") {
+		t.Fatalf("saving over a change made meanwhile: %s, want BAD_USER_INPUT naming Alice", resp.Errors)
+	}
+	var s struct {
+		KbStudio []struct{ Entry struct{ Answer string } }
+	}
+	c.MustPost(`{ kbStudio(search: "verre") { entry { answer } } }`, &s, bob)
+	if len(s.KbStudio) != 1 || s.KbStudio[0].Entry.Answer != "Bornes vertes, de 7 h à 22 h." {
+		t.Errorf("after the refused save: %+v, want Alice's answer", s.KbStudio)
+	}
+	c.MustPost(update, &u, client.Var("id", id), client.Var("v", opened(bob)), client.Var("a", "Bornes vertes, de 7 h à 22 h, sauf le dimanche."), bob)
+}
+
 // TestStudioScopeByService: an expert limited to « déchets » sees and changes
 // only its entries: FORBIDDEN validating, retiring or editing an « état civil »
 // entry, or moving a « déchets » entry to « état civil »; the lists leave the

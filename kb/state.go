@@ -105,6 +105,15 @@ func (s *State) Entry(id string) (Entry, bool) {
 	return e, ok
 }
 
+// Version returns the id of the last change applied to an entry ("" for an
+// unknown one): an editor who read the entry at a version can tell whether it
+// changed since (see [Writer.UpdateFrom]).
+func (s *State) Version(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last[id]
+}
+
 // PublishedEntry returns the version of an entry that the bot answers with.
 func (s *State) PublishedEntry(id string) (Entry, bool) {
 	s.mu.Lock()

@@ -22,6 +22,9 @@ var (
 	ErrNoEntry      = errors.New("kb: no such entry")
 	ErrWrongStatus  = errors.New("kb: the entry is not at the right step")
 	ErrInvalidEntry = errors.New("kb: invalid entry")
+	// ErrChanged refuses a change made from a version of an entry that is no
+	// longer its newest: someone changed it meanwhile.
+	ErrChanged = errors.New("kb: the entry changed since it was read")
 )
 
 // Emitter appends one event made of a payload to the log and returns its
@@ -109,6 +112,21 @@ func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Ent
 	}
 	e.Status = Draft
 	return e, w.emit(ctx, events.TypeKBEntryDrafted, e, by)
+}
+
+// UpdateFrom is [Writer.Update] by an editor who read the entry at version
+// (see [State.Version]): when someone changed the entry since (saved,
+// validated, published or retired it), nothing is drafted and the error is
+// [ErrChanged], so that neither change overwrites the other unseen. An empty
+// version checks nothing.
+func (w *Writer) UpdateFrom(ctx context.Context, id, version string, e Entry, by string) (Entry, error) {
+	if _, err := w.existing(ctx, id); err != nil {
+		return e, err
+	}
+	if version != "" && version != w.State.Version(id) {
+		return e, fmt.Errorf("%w: %s is at %s, not %s", ErrChanged, id, w.State.Version(id), version)
+	}
+	return w.Update(ctx, id, e, by)
 }
 
 // AddPhrasing drafts a new version of an entry (of its pending version, if it

@@ -43,7 +43,7 @@
     try {
       const d = await gql(`query($s: String, $sv: String, $a: Audience, $so: String, $st: String, $stale: Boolean, $lh: Boolean) {
         kbStudio(search: $s, service: $sv, audience: $a, source: $so, status: $st, stale: $stale, leastHelpful: $lh, first: 2000) {
-          entry { ${ENTRY} } published { ${ENTRY} } author updatedAt answered feedback helpfulRate reviewBy stale unhelpful deadLinks } }`, v);
+          entry { ${ENTRY} } published { ${ENTRY} } author updatedAt answered feedback helpfulRate reviewBy stale unhelpful deadLinks version } }`, v);
       entries = d.kbStudio;
       render();
       if (!quiet) say(entries.length ? `${entries.length} entrées.` : "Aucune entrée ne correspond aux filtres.");
@@ -156,8 +156,9 @@
         await reopen(d.draftKbEntry.id, done);
         return;
       }
+      // The version opened: a change someone saved meanwhile is not overwritten.
       const d = await gql(`mutation($id: ID!, $in: KbEntryInput!) { updateKbEntry(id: $id, input: $in) { id } }`,
-        { id: current.entry.id, in: input() });
+        { id: current.entry.id, in: { ...input(), version: current.version } });
       await reopen(d.updateKbEntry.id, done);
     } catch (e) {
       handle(e);

@@ -469,6 +469,7 @@ type ComplexityRoot struct {
 		Stale       func(childComplexity int) int
 		Unhelpful   func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	Tenant struct {
@@ -2871,6 +2872,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StudioEntry.UpdatedAt(childComplexity), true
+	case "StudioEntry.version":
+		if e.ComplexityRoot.StudioEntry.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudioEntry.Version(childComplexity), true
 
 	case "Tenant.allowedOrigins":
 		if e.ComplexityRoot.Tenant.AllowedOrigins == nil {
@@ -4075,6 +4082,21 @@ type StudioEntry {
   "When an expert should read it again: 12 months after its publication."
   reviewBy: Time
   stale: Boolean!
+  """
+  The entry's version as listed (its last change): give it back as
+  KbEntryInput.version when saving the entry, so that a change someone made
+  meanwhile is not overwritten unseen.
+  """
+  version: String!
+}
+
+extend input KbEntryInput {
+  """
+  updateKbEntry: the version of the entry the editor started from
+  (StudioEntry.version). When someone changed the entry since, nothing is saved
+  (BAD_USER_INPUT, saying who). Left out: no check.
+  """
+  version: String
 }
 
 # Scope by service: an expert may be limited to some services of the knowledge
@@ -4930,6 +4952,8 @@ func (ec *executionContext) childFields_StudioEntry(ctx context.Context, field g
 		return ec.fieldContext_StudioEntry_reviewBy(ctx, field)
 	case "stale":
 		return ec.fieldContext_StudioEntry_stale(ctx, field)
+	case "version":
+		return ec.fieldContext_StudioEntry_version(ctx, field)
 	case "unhelpful":
 		return ec.fieldContext_StudioEntry_unhelpful(ctx, field)
 	case "deadLinks":
@@ -16647,6 +16671,29 @@ func (ec *executionContext) fieldContext_StudioEntry_stale(_ context.Context, fi
 	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _StudioEntry_version(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudioEntry_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudioEntry_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudioEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _StudioEntry_unhelpful(ctx context.Context, field graphql.CollectedField, obj *model.StudioEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18871,7 +18918,7 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId", "service", "theme", "links", "demande", "reviewBy"}
+	fieldsInOrder := [...]string{"question", "alternatives", "answer", "audiences", "clusterId", "service", "theme", "links", "demande", "version", "reviewBy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18941,6 +18988,13 @@ func (ec *executionContext) unmarshalInputKbEntryInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Demande = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "reviewBy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewBy"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -22089,6 +22143,11 @@ func (ec *executionContext) _StudioEntry(ctx context.Context, sel ast.SelectionS
 			}
 		case "stale":
 			out.Values[i] = ec._StudioEntry_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._StudioEntry_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -307,6 +307,10 @@ type KbEntryInput struct {
 	Links     []*LinkInput `json:"links,omitempty"`
 	// The kind of demande a citizen can file from the entry.
 	Demande *string `json:"demande,omitempty"`
+	// updateKbEntry: the version of the entry the editor started from
+	// (StudioEntry.version). When someone changed the entry since, nothing is saved
+	// (BAD_USER_INPUT, saying who). Left out: no check.
+	Version *string `json:"version,omitempty"`
 	// The date (YYYY-MM-DD) by which an expert should read the answer again; empty: 12 months after publication.
 	ReviewBy *string `json:"reviewBy,omitempty"`
 }
@@ -513,6 +517,10 @@ type StudioEntry struct {
 	// When an expert should read it again: 12 months after its publication.
 	ReviewBy *time.Time `json:"reviewBy,omitempty"`
 	Stale    bool       `json:"stale"`
+	// The entry's version as listed (its last change): give it back as
+	// KbEntryInput.version when saving the entry, so that a change someone made
+	// meanwhile is not overwritten unseen.
+	Version string `json:"version"`
 	// Enough feedback, and a helpful rate below the town's threshold (serve --kb-helpful-threshold).
 	Unhelpful bool `json:"unhelpful"`
 	// Its links found dead by the last check (serve --check-links).
