@@ -63,7 +63,8 @@ var audienceLabels = map[string]Audience{
 	"association": Association, "associations": Association,
 }
 
-var everyone = map[string]bool{"tous": true, "tout public": true, "tout le monde": true, "all": true}
+var everyone = map[string]bool{"tous": true, "tout public": true, "tous publics": true, "tous les publics": true,
+	"tout le monde": true, "all": true}
 
 // foldLabel lowercases a label, removes its accents and squeezes its spaces.
 func foldLabel(s string) string {

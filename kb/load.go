@@ -318,7 +318,7 @@ func parseCSV(name string, data []byte) ([]Entry, []fieldLines, Problems) {
 		}
 		fl := fieldLines{"": line}
 		aud := get("audience") + "," + get("audiences")
-		for _, a := range strings.FieldsFunc(aud, func(r rune) bool { return r == ',' || r == '|' || r == ';' }) {
+		for _, a := range strings.FieldsFunc(aud, func(r rune) bool { return strings.ContainsRune(",|;/", r) }) {
 			if a = strings.TrimSpace(a); a != "" {
 				e.Audiences = append(e.Audiences, Audience(a))
 			}

@@ -408,3 +408,21 @@ func TestXLSXReviewDateTypedAsADate(t *testing.T) {
 		t.Errorf("review date typed as a date: %+v, %v; want 2026-12-31", entries, errs)
 	}
 }
+
+// TestSheetAudiencesAsTownsWriteThem: « Tous publics » is everyone, and
+// « Particuliers / Entreprises » two audiences, as in towns' spreadsheets.
+func TestSheetAudiencesAsTownsWriteThem(t *testing.T) {
+	rows := [][]string{{"id", "question", "réponse", "public"},
+		{"a", "Question A ?", "Réponse A.", "Tous publics"},
+		{"b", "Question B ?", "Réponse B.", "Particuliers / Entreprises"},
+		{"c", "Question C ?", "Réponse C.", "tous les publics"}}
+	entries, errs := SheetEntries(rows)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	for i, want := range [][]Audience{Audiences, {Particulier, Entreprise}, Audiences} {
+		if !slices.Equal(entries[i].Audiences, want) {
+			t.Errorf("row %d: %v, want %v", i+2, entries[i].Audiences, want)
+		}
+	}
+}

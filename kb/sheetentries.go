@@ -128,7 +128,7 @@ func SheetEntries(rows [][]string) ([]Entry, SheetErrors) {
 		if n := len(e.Alternatives); n > MaxAlternatives {
 			bad("alternatives", fmt.Sprintf("trop d'autres formulations (%d, %d au plus)", n, MaxAlternatives))
 		}
-		for _, label := range strings.FieldsFunc(get("public"), func(r rune) bool { return r == ',' || r == '|' || r == ';' || r == '\n' }) {
+		for _, label := range strings.FieldsFunc(get("public"), func(r rune) bool { return strings.ContainsRune(",|;/\n", r) }) {
 			as, err := ParseAudiences(strings.TrimSpace(label))
 			if err != nil {
 				bad("public", fmt.Sprintf("public « %s » inconnu (Particuliers, Entreprises ou Professionnels, Associations, Tous)", strings.TrimSpace(label)))
