@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -97,5 +98,31 @@ func TestEntryNamesAKnownDemande(t *testing.T) {
 		if got := codes(t, resp.Errors); !slices.Equal(got, []string{"BAD_USER_INPUT"}) || !strings.Contains(string(resp.Errors), "type de demande « martiens » inconnu. Types possibles : voirie") {
 			t.Errorf("%s naming an unknown kind: %s", name, resp.Errors)
 		}
+	}
+}
+
+// TestImportedEntryNamesAKnownDemande: a spreadsheet row naming a kind of
+// demande the desk does not know is an error of its cell, as in the editor,
+// and nothing is imported.
+func TestImportedEntryNamesAKnownDemande(t *testing.T) {
+	tr := newTerritory(t)
+	expert := bearer(tr.token(t, "EXPERT", ""))
+	sheet := "id;question;réponse;demande\nbanc;Le banc du square est cassé;Signalez-le.;espaces_verts\nlampadaire;Le lampadaire est éteint;Signalez-le.;martiens\n"
+	data, errs := post(t, tr.c, `mutation($f: String!) { importKb(file: $f, filename: "base.csv", dryRun: false) { dryRun added errors { cell message } } }`,
+		expert, client.Var("f", base64.StdEncoding.EncodeToString([]byte(sheet))))
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	var out struct {
+		DryRun bool
+		Added  []string
+		Errors []struct{ Cell, Message string }
+	}
+	if err := json.Unmarshal(data["importKb"], &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) != 1 || out.Errors[0].Cell != "D3" || !strings.Contains(out.Errors[0].Message, "type de demande « martiens » inconnu") ||
+		!strings.Contains(out.Errors[0].Message, "voirie") || len(out.Added) != 0 {
+		t.Errorf("a row naming an unknown kind: %+v, want an error in D3 and nothing imported", out)
 	}
 }

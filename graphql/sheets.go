@@ -26,7 +26,11 @@ func (r *Resolver) importSheet(ctx context.Context, file, filename string, dryRu
 		return nil, badInput("Fichier illisible : " + strings.TrimPrefix(err.Error(), kb.ErrSheetFormat.Error()+": ") + ".")
 	default:
 		var entries []kb.Entry
-		if entries, cells = kb.SheetEntries(rows); cells == nil {
+		var kinds []string
+		if r.Desk != nil {
+			kinds = r.Desk.Kinds().IDs()
+		}
+		if entries, cells = kb.SheetEntriesFor(rows, kinds); cells == nil {
 			r.importedFor(ctx, entries)
 			plan, err := r.KB.Import(ctx, entries, principalName(ctx), dryRun)
 			if row := (*kb.RowError)(nil); errors.As(err, &row) && errors.Is(err, kb.ErrSameAuthor) {

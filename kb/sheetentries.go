@@ -9,6 +9,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -43,7 +44,12 @@ var sheetStatus = map[string]Status{
 // columns: id, question, réponse required; alternatives and liens one a line or
 // separated by « | »; a link is « libellé | https://… » or an address alone).
 // Every problem is returned with its cell, and then no entry.
-func SheetEntries(rows [][]string) ([]Entry, SheetErrors) {
+func SheetEntries(rows [][]string) ([]Entry, SheetErrors) { return SheetEntriesFor(rows, nil) }
+
+// SheetEntriesFor is [SheetEntries] where a row may name only the kinds of
+// demande listed (nil: any): a misspelt kind is an error of its cell, not an
+// entry whose citizens are offered another kind.
+func SheetEntriesFor(rows [][]string, kinds []string) ([]Entry, SheetErrors) {
 	if len(rows) == 0 {
 		return nil, SheetErrors{{Row: 1, Msg: "le fichier est vide : la première ligne doit nommer les colonnes (id, question, réponse…)"}}
 	}
@@ -121,6 +127,9 @@ func SheetEntries(rows [][]string) ([]Entry, SheetErrors) {
 			bad("reponse", fmt.Sprintf("réponse trop longue (%d caractères, %d au plus)", n, MaxAnswerRunes))
 		} else if err := CheckAnswer(e.Answer); err != nil {
 			bad("reponse", err.Error())
+		}
+		if e.Demande != "" && kinds != nil && !slices.Contains(kinds, e.Demande) {
+			bad("demande", fmt.Sprintf("type de demande « %s » inconnu (types possibles : %s)", e.Demande, strings.Join(kinds, ", ")))
 		}
 		for _, a := range splitCell(get("alternatives")) {
 			e.Alternatives = append(e.Alternatives, a)
