@@ -81,6 +81,8 @@ func ReadSheet(name string, data []byte) ([][]string, error) {
 // format (comma-separated, with id, question and answer columns, as LoadFile
 // reads it) rather than a spreadsheet as experts save it (« réponse »,
 // semicolons, as ReadSheet reads it, and as the studio's CSV export writes it).
+// A header that names a column only spreadsheets have (« public »,
+// « statut », « liens ») is a spreadsheet's: LoadFile would drop that column.
 func KBCSV(data []byte) bool {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	r.FieldsPerRecord = -1
@@ -90,7 +92,11 @@ func KBCSV(data []byte) bool {
 	}
 	has := map[string]bool{}
 	for _, h := range header {
-		has[strings.ToLower(strings.TrimSpace(h))] = true
+		h = strings.ToLower(strings.TrimSpace(h))
+		if !csvColumns[h] && sheetColumn(foldLabel(h)) {
+			return false
+		}
+		has[h] = true
 	}
 	return has["id"] && has["question"] && has["answer"]
 }

@@ -33,6 +33,16 @@ var sheetColumns = [][]string{
 	{"a relire le", "review_by", "relecture"},
 }
 
+// sheetColumn reports whether a folded header names a column of a spreadsheet.
+func sheetColumn(h string) bool {
+	for _, names := range sheetColumns {
+		if slices.Contains(names, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // sheetStatus reads a status as experts write it.
 var sheetStatus = map[string]Status{
 	"": Published, "publiee": Published, "publie": Published, "published": Published, "en ligne": Published,

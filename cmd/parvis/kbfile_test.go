@@ -147,3 +147,17 @@ func TestKBImportSheetKeepsWhatItDoesNotCarry(t *testing.T) {
 		t.Errorf("unchanged row published again: %d changes, want 1", len(h))
 	}
 }
+
+// TestLoadKBFileCSVWithSheetColumns: a comma-separated .csv whose header mixes
+// the English « answer » with columns only a spreadsheet has (« public »,
+// « statut ») is read as a spreadsheet: no column is dropped.
+func TestLoadKBFileCSVWithSheetColumns(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "faq.csv")
+	if err := os.WriteFile(p, []byte("id,question,answer,public,statut\nverre,Où jeter le verre ?,Bornes vertes.,Professionnels,brouillon\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	es, _, err := loadKBFile(p, nil)
+	if err != nil || len(es) != 1 || !slices.Equal(es[0].Audiences, []kb.Audience{kb.Entreprise}) || es[0].Status != kb.Draft {
+		t.Errorf("%+v %v: want the public and the status of the row", es, err)
+	}
+}
