@@ -426,3 +426,28 @@ func TestSheetAudiencesAsTownsWriteThem(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetLinksSeparatedByBars: a links cell reads « libellé | adresse » and
+// links separated by « | » on one line, as the studio's help says, without
+// taking an address for the label of the next.
+func TestSheetLinksSeparatedByBars(t *testing.T) {
+	tests := []struct {
+		cell string
+		want []Link
+	}{
+		{"Carte | https://montclar.fr/verre", []Link{{"Carte", "https://montclar.fr/verre"}}},
+		{"https://a.fr | https://b.fr", []Link{{"En savoir plus", "https://a.fr"}, {"En savoir plus", "https://b.fr"}}},
+		{"Carte | https://a.fr | Horaires | https://b.fr", []Link{{"Carte", "https://a.fr"}, {"Horaires", "https://b.fr"}}},
+		{"Accueil | tel:0475000000\nhttps://c.fr", []Link{{"Accueil", "tel:0475000000"}, {"En savoir plus", "https://c.fr"}}},
+	}
+	for _, tt := range tests {
+		entries, errs := SheetEntries([][]string{{"id", "question", "réponse", "liens"}, {"verre", "Verre ?", "Bornes.", tt.cell}})
+		if errs != nil {
+			t.Errorf("%q: %v", tt.cell, errs)
+			continue
+		}
+		if !slices.Equal(entries[0].Links, tt.want) {
+			t.Errorf("%q: links %v, want %v", tt.cell, entries[0].Links, tt.want)
+		}
+	}
+}

@@ -159,14 +159,7 @@ func SheetEntriesFor(rows [][]string, kinds []string) ([]Entry, SheetErrors) {
 				}
 			}
 		}
-		for _, line := range strings.Split(get("liens"), "\n") {
-			if line = strings.TrimSpace(line); line == "" {
-				continue
-			}
-			l := Link{Label: "En savoir plus", URL: line}
-			if at := strings.LastIndex(line, "|"); at >= 0 {
-				l = Link{Label: strings.TrimSpace(line[:at]), URL: strings.TrimSpace(line[at+1:])}
-			}
+		for _, l := range cellLinks(get("liens")) {
 			if !SafeURL(l.URL) {
 				bad("liens", fmt.Sprintf("lien « %s » refusé : seules les adresses http(s):// et tel: sont permises", l.URL))
 				continue
@@ -249,6 +242,31 @@ func containsAudience(as []Audience, a Audience) bool {
 		}
 	}
 	return false
+}
+
+// cellLinks reads a links cell: one link a line, or several separated by
+// « | », each « libellé | adresse » or an address alone. Text before an
+// address is its label; text after the last address is an address that is not
+// one (« Voir | javascript:… »), for the caller to refuse.
+func cellLinks(cell string) []Link {
+	var out []Link
+	for _, line := range strings.Split(cell, "\n") {
+		var label []string
+		for _, part := range strings.Split(line, "|") {
+			switch part = strings.TrimSpace(part); {
+			case part == "":
+			case SafeURL(part) || strings.Contains(part, "://"):
+				out = append(out, Link{Label: cmp.Or(strings.Join(label, " | "), "En savoir plus"), URL: part})
+				label = nil
+			default:
+				label = append(label, part)
+			}
+		}
+		if n := len(label); n > 0 {
+			out = append(out, Link{Label: cmp.Or(strings.Join(label[:n-1], " | "), "En savoir plus"), URL: label[n-1]})
+		}
+	}
+	return out
 }
 
 // splitCell reads a list written one a line or separated by « | ».
