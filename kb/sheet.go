@@ -93,7 +93,7 @@ func KBCSV(data []byte) bool {
 	has := map[string]bool{}
 	for _, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
-		if !csvColumns[h] && sheetColumn(foldLabel(h)) {
+		if !csvColumns[h] && sheetColumn(columnKey(h)) {
 			return false
 		}
 		has[h] = true

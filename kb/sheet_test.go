@@ -451,3 +451,18 @@ func TestSheetLinksSeparatedByBars(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetColumnWithANote: a column named with a note in brackets, as the
+// studio's own form labels them (« Autres formulations (une par ligne) »,
+// « Public (Particuliers, Entreprises…) »), is that column, not a working
+// column silently ignored.
+func TestSheetColumnWithANote(t *testing.T) {
+	entries, errs := SheetEntries([][]string{
+		{"Identifiant", "Question", "Autres formulations (une par ligne)", "Réponse", "Public (Particuliers, Entreprises, Associations, Tous)", "Commentaire (interne)"},
+		{"verre", "Où jeter le verre ?", "bouteilles\nbocaux", "Bornes vertes.", "Particuliers", "à revoir"},
+	})
+	if errs != nil || len(entries) != 1 || !slices.Equal(entries[0].Alternatives, []string{"bouteilles", "bocaux"}) ||
+		!slices.Equal(entries[0].Audiences, []Audience{Particulier}) {
+		t.Errorf("%+v, %v: want the alternatives and the public of the columns with a note", entries, errs)
+	}
+}

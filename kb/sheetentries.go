@@ -33,6 +33,17 @@ var sheetColumns = [][]string{
 	{"a relire le", "review_by", "relecture"},
 }
 
+// columnKey folds a header as sheetColumns names it. A note in brackets after
+// the name is the expert's, not part of it: « Public (Particuliers,
+// Entreprises…) » is the public column.
+func columnKey(h string) string {
+	h = foldLabel(h)
+	if at := strings.IndexByte(h, '('); at > 0 && strings.HasSuffix(h, ")") {
+		h = strings.TrimSpace(h[:at])
+	}
+	return h
+}
+
 // sheetColumn reports whether a folded header names a column of a spreadsheet.
 func sheetColumn(h string) bool {
 	for _, names := range sheetColumns {
@@ -66,7 +77,7 @@ func SheetEntriesFor(rows [][]string, kinds []string) ([]Entry, SheetErrors) {
 	col := map[string]int{}
 	var errs SheetErrors
 	for i, h := range rows[0] {
-		h = foldLabel(h)
+		h = columnKey(h)
 		known := false
 		for _, names := range sheetColumns {
 			for _, n := range names {
