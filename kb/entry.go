@@ -147,6 +147,10 @@ type Entry struct {
 	// ReviewBy is the date (YYYY-MM-DD) by which an expert should read the
 	// answer again; empty: 12 months after its publication (see review.go).
 	ReviewBy string `yaml:"review_by,omitempty" json:"review_by,omitempty"`
+	// Unsaid lists the columns the spreadsheet of an entry read by
+	// [SheetEntries] does not have (« service », « liens »…): an import keeps
+	// the entry's own values for them. Never stored.
+	Unsaid []string `yaml:"-" json:"-"`
 }
 
 // AnswerFor returns the answer adapted to the audience, or the general answer.

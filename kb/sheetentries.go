@@ -105,6 +105,12 @@ func SheetEntriesFor(rows [][]string, kinds []string) ([]Entry, SheetErrors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	var unsaid []string
+	for _, names := range sheetColumns {
+		if _, ok := col[names[0]]; !ok {
+			unsaid = append(unsaid, names[0])
+		}
+	}
 	seen := map[string]int{}
 	var out []Entry
 	for r, rec := range rows[1:] {
@@ -126,7 +132,7 @@ func SheetEntriesFor(rows [][]string, kinds []string) ([]Entry, SheetErrors) {
 			continue // an empty row between blocks
 		}
 		e := Entry{ID: get("id"), Question: get("question"), Answer: get("reponse"), Service: get("service"), Theme: get("theme"),
-			Source: get("source"), Demande: get("demande"), ReviewBy: get("a relire le"), Kind: KindAnswer}
+			Source: get("source"), Demande: get("demande"), ReviewBy: get("a relire le"), Kind: KindAnswer, Unsaid: unsaid}
 		switch {
 		case e.ID == "":
 			bad("id", "identifiant vide")
@@ -319,6 +325,9 @@ func PlanImport(current []Entry, imported []Entry) ImportPlan {
 	var p ImportPlan
 	for _, e := range imported {
 		cur, ok := by[e.ID]
+		if ok {
+			e = unsheeted(cur, e)
+		}
 		switch {
 		case !ok && e.Status == Retired:
 			p.Unchanged = append(p.Unchanged, e.ID) // nothing to retire
@@ -360,13 +369,36 @@ func sameContent(a, b Entry) bool {
 // of the entry's current version cur: an import that changes a cell keeps the
 // full text behind the answer, the negatives experts accepted, the answers per
 // audience, the national mark, the group it was drafted from, its territory and
-// its kind.
+// its kind, and what e's sheet has no column for (e.Unsaid).
 func unsheeted(cur, e Entry) Entry {
 	e.Negatives, e.Reference, e.AudienceAnswers = cur.Negatives, cur.Reference, cur.AudienceAnswers
 	e.National, e.Cluster, e.Tenant = cur.National, cur.Cluster, cur.Tenant
 	if e.Kind == KindAnswer && cur.Kind != "" {
 		e.Kind = cur.Kind
 	}
+	for _, c := range e.Unsaid {
+		switch c {
+		case "alternatives":
+			e.Alternatives = cur.Alternatives
+		case "public":
+			e.Audiences = cur.Audiences
+		case "service":
+			e.Service = cur.Service
+		case "theme":
+			e.Theme = cur.Theme
+		case "source":
+			e.Source = cur.Source
+		case "liens":
+			e.Links = cur.Links
+		case "demande":
+			e.Demande = cur.Demande
+		case "statut":
+			e.Status = cmp.Or(cur.Status, Published)
+		case "a relire le":
+			e.ReviewBy = cur.ReviewBy
+		}
+	}
+	e.Unsaid = nil
 	return e
 }
 
@@ -530,14 +562,15 @@ func (w *Writer) Import(ctx context.Context, entries []Entry, by string, dryRun 
 			}
 			continue
 		}
-		check := []Entry{e}
+		check, next := []Entry{e}, e
 		if cur, ok := byID[e.ID]; ok {
-			check = []Entry{cur, unsheeted(cur, e)} // as it is, and as the import makes it
+			next = unsheeted(cur, e)
+			check = []Entry{cur, next} // as it is, and as the import makes it
 		}
 		if err := w.allow(ctx, check...); err != nil {
 			return ImportPlan{}, &RowError{ID: e.ID, Err: err}
 		}
-		if w.FourEyes && (e.Status == Validated || e.Status == Published) {
+		if w.FourEyes && (next.Status == Validated || next.Status == Published) {
 			// The importer would be author and validator at once.
 			return ImportPlan{}, &RowError{ID: e.ID, Err: ErrSameAuthor}
 		}

@@ -290,3 +290,41 @@ func TestAddPhrasingOnce(t *testing.T) {
 		t.Errorf("negatives %q, want %q", got.Negatives, want)
 	}
 }
+
+// TestSheetWithoutAColumnKeepsItsFields: a town's sheet with only the columns
+// it needs (id, question, réponse) changes the answers it changes and keeps
+// what it has no column for (service, public, links, review date, status):
+// imported again as it is, it changes nothing.
+func TestSheetWithoutAColumnKeepsItsFields(t *testing.T) {
+	ctx := t.Context()
+	_, pub := eventlogtest.Start(t)
+	w := &kb.Writer{Log: pub, State: kb.NewState(), Tenant: "montclar"}
+	e := kb.Entry{ID: "verre", Question: "Où jeter le verre ?", Answer: "Dans les bornes vertes.", Alternatives: []string{"bouteilles"},
+		Audiences: []kb.Audience{kb.Particulier}, Service: "Déchets", Theme: "Tri", Source: "Mairie", Demande: "encombrants",
+		Links: []kb.Link{{Label: "Carte", URL: "https://montclar.fr/verre"}}, ReviewBy: "2027-09-01", Kind: kb.KindAnswer, Status: kb.Draft}
+	change := events.KBEntryChanged{Type: events.TypeKBEntryDrafted, Entry: e.Wire(), By: "anne"}
+	ev, err := events.New("montclar", "", time.Now(), change)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.State.Apply(ev, &change)
+	sheet := func(answer string) []kb.Entry {
+		entries, errs := kb.SheetEntries([][]string{{"Identifiant", "Question", "Réponse"}, {"verre", "Où jeter le verre ?", answer}})
+		if errs != nil {
+			t.Fatal(errs)
+		}
+		return entries
+	}
+	if plan, err := w.Import(ctx, sheet(e.Answer), "expert", true); err != nil || len(plan.Unchanged) != 1 {
+		t.Errorf("the same answers: %+v, %v; want nothing changed", plan, err)
+	}
+	if _, err := w.Import(ctx, sheet("Dans les bornes vertes, de 7 h à 22 h."), "expert", false); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := w.State.Entry("verre")
+	want := e
+	want.Answer = "Dans les bornes vertes, de 7 h à 22 h."
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the import lost what the sheet has no column for:\n got %#v\nwant %#v", got, want)
+	}
+}

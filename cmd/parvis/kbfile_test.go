@@ -156,7 +156,7 @@ func TestLoadKBFileCSVWithSheetColumns(t *testing.T) {
 	if err := os.WriteFile(p, []byte("id,question,answer,public,statut\nverre,Où jeter le verre ?,Bornes vertes.,Professionnels,brouillon\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	es, _, err := loadKBFile(p, nil)
+	es, err := loadKBFile(p, nil)
 	if err != nil || len(es) != 1 || !slices.Equal(es[0].Audiences, []kb.Audience{kb.Entreprise}) || es[0].Status != kb.Draft {
 		t.Errorf("%+v %v: want the public and the status of the row", es, err)
 	}
