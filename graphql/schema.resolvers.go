@@ -281,18 +281,22 @@ func (r *mutationResolver) RejectSuggestion(ctx context.Context, id string) (boo
 }
 
 // ValidateKbEntry is the resolver for the validateKbEntry field.
-func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
-	e, err := r.KB.Validate(ctx, id, principalName(ctx))
-	if err != nil {
+func (r *mutationResolver) ValidateKbEntry(ctx context.Context, id string, version *string) (*model.KbEntry, error) {
+	e, err := r.KB.ValidateFrom(ctx, id, deref(version), principalName(ctx))
+	if errors.Is(err, kb.ErrChanged) {
+		return nil, r.changedError(id)
+	} else if err != nil {
 		return nil, kbError(err)
 	}
 	return toEntry(ctx, &e), nil
 }
 
 // PublishKbEntry is the resolver for the publishKbEntry field.
-func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error) {
-	e, err := r.KB.Publish(ctx, id, principalName(ctx))
-	if err != nil {
+func (r *mutationResolver) PublishKbEntry(ctx context.Context, id string, version *string) (*model.KbEntry, error) {
+	e, err := r.KB.PublishFrom(ctx, id, deref(version), principalName(ctx))
+	if errors.Is(err, kb.ErrChanged) {
+		return nil, r.changedError(id)
+	} else if err != nil {
 		return nil, kbError(err)
 	}
 	return toEntry(ctx, &e), nil

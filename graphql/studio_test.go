@@ -175,7 +175,35 @@ func TestStudioEditConflict(t *testing.T) {
 	if len(s.KbStudio) != 1 || s.KbStudio[0].Entry.Answer != "Bornes vertes, de 7 h à 22 h." {
 		t.Errorf("after the refused save: %+v, want Alice's answer", s.KbStudio)
 	}
+	aliceSaw = opened(alice)
 	c.MustPost(update, &u, client.Var("id", id), client.Var("v", opened(bob)), client.Var("a", "Bornes vertes, de 7 h à 22 h, sauf le dimanche."), bob)
+
+	// Validating or publishing the draft as it was before someone saved
+	// another: refused, naming who; from the version now, done.
+	step := func(mutation, version string, who client.Option, changedBy string) []string {
+		t.Helper()
+		resp, err := c.RawPost(`mutation($id: ID!, $v: String) { `+mutation+`(id: $id, version: $v) { status } }`, client.Var("id", id), client.Var("v", version), who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Errors) > 0 && !strings.Contains(string(resp.Errors), changedBy) {
+			t.Errorf("%s refused without naming who changed the entry: %s", mutation, resp.Errors)
+		}
+		return codes(t, resp.Errors)
+	}
+	if got := step("validateKbEntry", aliceSaw, alice, "Bob (déchets)"); !slices.Equal(got, []string{"BAD_USER_INPUT"}) {
+		t.Errorf("validating the draft Alice read before Bob saved another: %v, want BAD_USER_INPUT", got)
+	}
+	validatorSaw := opened(alice)
+	if got := step("validateKbEntry", validatorSaw, alice, ""); len(got) != 0 {
+		t.Fatalf("validating the draft as it is: %v", got)
+	}
+	if got := step("publishKbEntry", validatorSaw, alice, "Alice (déchets)"); !slices.Equal(got, []string{"BAD_USER_INPUT"}) {
+		t.Errorf("publishing from the version before the validation: %v, want BAD_USER_INPUT", got)
+	}
+	if got := step("publishKbEntry", opened(alice), alice, ""); len(got) != 0 {
+		t.Errorf("publishing the validated entry: %v", got)
+	}
 }
 
 // TestStudioScopeByService: an expert limited to « déchets » sees and changes

@@ -120,13 +120,40 @@ func (w *Writer) Update(ctx context.Context, id string, e Entry, by string) (Ent
 // [ErrChanged], so that neither change overwrites the other unseen. An empty
 // version checks nothing.
 func (w *Writer) UpdateFrom(ctx context.Context, id, version string, e Entry, by string) (Entry, error) {
-	if _, err := w.existing(ctx, id); err != nil {
+	if err := w.readAt(ctx, id, version); err != nil {
 		return e, err
 	}
-	if version != "" && version != w.State.Version(id) {
-		return e, fmt.Errorf("%w: %s is at %s, not %s", ErrChanged, id, w.State.Version(id), version)
-	}
 	return w.Update(ctx, id, e, by)
+}
+
+// ValidateFrom is [Writer.Validate] by an expert who read the entry at
+// version, and PublishFrom [Writer.Publish]: a draft someone saved after it
+// was opened is not validated or published unread ([ErrChanged]).
+func (w *Writer) ValidateFrom(ctx context.Context, id, version, by string) (Entry, error) {
+	if err := w.readAt(ctx, id, version); err != nil {
+		return Entry{}, err
+	}
+	return w.Validate(ctx, id, by)
+}
+
+// PublishFrom: see [Writer.ValidateFrom].
+func (w *Writer) PublishFrom(ctx context.Context, id, version, by string) (Entry, error) {
+	if err := w.readAt(ctx, id, version); err != nil {
+		return Entry{}, err
+	}
+	return w.Publish(ctx, id, by)
+}
+
+// readAt checks that the caller may change entry id, and that it is still at
+// version ("" checks nothing): [ErrChanged] otherwise.
+func (w *Writer) readAt(ctx context.Context, id, version string) error {
+	if _, err := w.existing(ctx, id); err != nil {
+		return err
+	}
+	if version != "" && version != w.State.Version(id) {
+		return fmt.Errorf("%w: %s is at %s, not %s", ErrChanged, id, w.State.Version(id), version)
+	}
+	return nil
 }
 
 // AddPhrasing drafts a new version of an entry (of its pending version, if it

@@ -167,7 +167,8 @@
 
   async function step(mutation, done) {
     try {
-      await gql(`mutation($id: ID!) { ${mutation}(id: $id) { id } }`, { id: current.entry.id });
+      // The version read: a draft someone saved meanwhile is not validated or published unread.
+      await gql(`mutation($id: ID!, $v: String) { ${mutation}(id: $id, version: $v) { id } }`, { id: current.entry.id, v: current.version });
       await reopen(current.entry.id, done);
     } catch (e) {
       handle(e);

@@ -323,7 +323,7 @@ type ComplexityRoot struct {
 		FinishScenario      func(childComplexity int, conversationID string, scenario int, done bool) int
 		GiveFeedback        func(childComplexity int, conversationID string, helpful bool, comment *string) int
 		ImportKb            func(childComplexity int, file string, filename string, dryRun *bool) int
-		PublishKbEntry      func(childComplexity int, id string) int
+		PublishKbEntry      func(childComplexity int, id string, version *string) int
 		RateAnswer          func(childComplexity int, conversationID string, understood bool, comment *string) int
 		RejectSuggestion    func(childComplexity int, id string) int
 		ReplayProjections   func(childComplexity int) int
@@ -337,7 +337,7 @@ type ComplexityRoot struct {
 		UpdateDemandeStatus func(childComplexity int, trackingCode string, status model.DemandeStatus, message *string, note *string, assignee *string) int
 		UpdateKbEntry       func(childComplexity int, id string, input model.KbEntryInput) int
 		UpdateTenant        func(childComplexity int, input model.TenantInput) int
-		ValidateKbEntry     func(childComplexity int, id string) int
+		ValidateKbEntry     func(childComplexity int, id string, version *string) int
 	}
 
 	Need struct {
@@ -560,8 +560,8 @@ type MutationResolver interface {
 	UpdateKbEntry(ctx context.Context, id string, input model.KbEntryInput) (*model.KbEntry, error)
 	AcceptSuggestion(ctx context.Context, id string) (*model.KbEntry, error)
 	RejectSuggestion(ctx context.Context, id string) (bool, error)
-	ValidateKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
-	PublishKbEntry(ctx context.Context, id string) (*model.KbEntry, error)
+	ValidateKbEntry(ctx context.Context, id string, version *string) (*model.KbEntry, error)
+	PublishKbEntry(ctx context.Context, id string, version *string) (*model.KbEntry, error)
 	EraseConversation(ctx context.Context, id string) (bool, error)
 	CreateTenant(ctx context.Context, input model.TenantInput) (*model.Tenant, error)
 	UpdateTenant(ctx context.Context, input model.TenantInput) (*model.Tenant, error)
@@ -1975,7 +1975,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PublishKbEntry(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.PublishKbEntry(childComplexity, args["id"].(string), args["version"].(*string)), true
 	case "Mutation.rateAnswer":
 		if e.ComplexityRoot.Mutation.RateAnswer == nil {
 			break
@@ -2124,7 +2124,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ValidateKbEntry(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.ValidateKbEntry(childComplexity, args["id"].(string), args["version"].(*string)), true
 
 	case "Need.answered":
 		if e.ComplexityRoot.Need.Answered == nil {
@@ -3477,10 +3477,10 @@ type Mutation {
   acceptSuggestion(id: ID!): KbEntry! @auth(roles: [ADMIN, ANALYST, EXPERT])
   "Reject a suggestion: it leaves the queue for good, replays included."
   rejectSuggestion(id: ID!): Boolean! @auth(roles: [ADMIN, ANALYST, EXPERT])
-  "An expert validates a draft."
-  validateKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
-  "An expert publishes a validated entry: the bot answers with it on the next message."
-  publishKbEntry(id: ID!): KbEntry! @auth(roles: [ADMIN, EXPERT])
+  "An expert validates a draft. version: the entry's version the expert read (StudioEntry.version); when someone changed it since, nothing is validated (BAD_USER_INPUT, saying who). Left out: no check."
+  validateKbEntry(id: ID!, version: String): KbEntry! @auth(roles: [ADMIN, EXPERT])
+  "An expert publishes a validated entry: the bot answers with it on the next message. version: as for validateKbEntry."
+  publishKbEntry(id: ID!, version: String): KbEntry! @auth(roles: [ADMIN, EXPERT])
   """
   Erase a conversation at a citizen's request (RGPD, article 17). True once the
   erasure is on the audit log: from then on every projector and replay skips the
@@ -5691,6 +5691,14 @@ func (ec *executionContext) field_Mutation_publishKbEntry_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
 	return args, nil
 }
 
@@ -5969,6 +5977,14 @@ func (ec *executionContext) field_Mutation_validateKbEntry_args(ctx context.Cont
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
 	return args, nil
 }
 
@@ -12098,7 +12114,7 @@ func (ec *executionContext) _Mutation_validateKbEntry(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ValidateKbEntry(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().ValidateKbEntry(ctx, fc.Args["id"].(string), fc.Args["version"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12160,7 +12176,7 @@ func (ec *executionContext) _Mutation_publishKbEntry(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PublishKbEntry(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().PublishKbEntry(ctx, fc.Args["id"].(string), fc.Args["version"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
