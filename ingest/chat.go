@@ -444,7 +444,7 @@ func (s *Service) SendOnce(ctx context.Context, conversationID, messageID, text 
 // send decides on a message and logs it. c.mu is held.
 func (s *Service) send(ctx context.Context, c *conversation, text, redacted string, counts map[string]int) (Reply, error) {
 	if s.cfg.Desk != nil {
-		if r, ok, err := s.track(ctx, c, text); ok {
+		if r, ok, err := s.track(ctx, c, text, redacted, counts); ok {
 			return r, err
 		}
 	}
@@ -458,7 +458,7 @@ func (s *Service) send(ctx context.Context, c *conversation, text, redacted stri
 		return Reply{}, err
 	}
 	if s.cfg.Desk != nil {
-		if r, ok, err := s.askCode(ctx, c, text, d); ok {
+		if r, ok, err := s.askCode(ctx, c, text, redacted, counts, d); ok {
 			return r, err
 		}
 	}

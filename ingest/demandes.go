@@ -10,7 +10,6 @@ import (
 	"github.com/parvis-civic/parvis/demandes"
 	"github.com/parvis-civic/parvis/events"
 	"github.com/parvis-civic/parvis/french"
-	"github.com/parvis-civic/parvis/ingest/redact"
 	"github.com/parvis-civic/parvis/kb"
 	"github.com/parvis-civic/parvis/tenant"
 )
@@ -23,19 +22,20 @@ import (
 // when the bot cannot answer (the closest kind, or the generic one).
 
 // track answers a message that gives a tracking code, logging it like any
-// other exchange; ok is false when the message gives none.
-func (s *Service) track(ctx context.Context, c *conversation, text string) (Reply, bool, error) {
+// other exchange; ok is false when the message gives none. The code is read in
+// text; redacted and counts are the text as the log keeps it.
+func (s *Service) track(ctx context.Context, c *conversation, text, redacted string, counts map[string]int) (Reply, bool, error) {
 	answer, logged, ok := s.cfg.Desk.Answer(ctx, c.tenant, text)
 	if !ok {
 		return Reply{}, false, nil
 	}
-	return s.tracked(ctx, c, text, answer, logged)
+	return s.tracked(ctx, c, redacted, counts, answer, logged)
 }
 
 // askCode asks for the tracking code of a message that asks where the
 // citizen's demande stands without giving it, when the bot has no answer of
 // its own (d): ok is false otherwise.
-func (s *Service) askCode(ctx context.Context, c *conversation, text string, d bot.Decision) (Reply, bool, error) {
+func (s *Service) askCode(ctx context.Context, c *conversation, text, redacted string, counts map[string]int, d bot.Decision) (Reply, bool, error) {
 	if d.Outcome == bot.Answered || d.Outcome == bot.Smalltalk || d.Outcome == bot.Handoff {
 		return Reply{}, false, nil
 	}
@@ -43,7 +43,7 @@ func (s *Service) askCode(ctx context.Context, c *conversation, text string, d b
 	if !ok {
 		return Reply{}, false, nil
 	}
-	return s.tracked(ctx, c, text, answer, answer)
+	return s.tracked(ctx, c, redacted, counts, answer, answer)
 }
 
 // trackingVersion stands for the knowledge base's version on the decision of
@@ -52,8 +52,7 @@ const trackingVersion = "demandes"
 
 // tracked logs and returns the desk's answer about a demande; logged is what
 // the conversation's log keeps of it.
-func (s *Service) tracked(ctx context.Context, c *conversation, text, answer, logged string) (Reply, bool, error) {
-	redacted, counts := redact.Redact(text)
+func (s *Service) tracked(ctx context.Context, c *conversation, redacted string, counts map[string]int, answer, logged string) (Reply, bool, error) {
 	now := s.cfg.Now()
 	utt, err := events.New(c.tenant, c.id, now, events.UtteranceReceived{Text: redacted, Redactions: counts, Campaign: c.campaign, MessageID: c.turn})
 	if err != nil {

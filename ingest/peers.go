@@ -92,10 +92,7 @@ func (p *Peers) Apply(env events.Envelope, pl events.Payload) {
 		// A demande's tracking reply is logged without what the service wrote
 		// (see demandes.Desk.Answer): a retry of it is answered anew.
 		if c.saidMsg != "" && e.UtteranceID == c.saidID && e.KBVersion != trackingVersion {
-			c.sent = append(c.sent, fromLog(c.saidMsg, c.said, e))
-			if len(c.sent) > keepSent {
-				c.sent = slices.Delete(c.sent, 0, len(c.sent)-keepSent)
-			}
+			c.sent = keepLast(c.sent, fromLog(c.saidMsg, c.said, e))
 		}
 		c.clarify, c.offered, c.offeredAt, c.answered, c.entry = nil, e.Demande, env.At, "", ""
 		if e.Outcome == "ANSWERED" {
@@ -178,9 +175,7 @@ func (p *Peers) sent(id, messageID string) (sent, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if pc, ok := p.convs[id]; ok {
-		if i := slices.IndexFunc(pc.sent, func(m sent) bool { return m.messageID == messageID }); i >= 0 {
-			return pc.sent[i], true
-		}
+		return findSent(pc.sent, messageID)
 	}
 	return sent{}, false
 }

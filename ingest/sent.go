@@ -55,13 +55,24 @@ type sent struct {
 
 // remember keeps a message's reply for a retry of it. c.mu is held.
 func (c *conversation) remember(s sent) {
-	if s.messageID == "" {
-		return
+	if s.messageID != "" {
+		c.sent = keepLast(c.sent, s)
 	}
-	c.sent = append(c.sent, s)
-	if len(c.sent) > keepSent {
-		c.sent = slices.Delete(c.sent, 0, len(c.sent)-keepSent)
+}
+
+// keepLast appends m to the messages of a conversation, keeping the last
+// keepSent.
+func keepLast(list []sent, m sent) []sent {
+	list = append(list, m)
+	return slices.Delete(list, 0, max(0, len(list)-keepSent))
+}
+
+// findSent returns the message of list named messageID.
+func findSent(list []sent, messageID string) (sent, bool) {
+	if i := slices.IndexFunc(list, func(m sent) bool { return m.messageID == messageID }); i >= 0 {
+		return list[i], true
 	}
+	return sent{}, false
 }
 
 // sentBefore returns the message of the conversation with id messageID, from
@@ -69,8 +80,8 @@ func (c *conversation) remember(s sent) {
 // far as it was read (a retry comes seconds after its message: the tail has it
 // by then). c.mu is held.
 func (s *Service) sentBefore(c *conversation, messageID string) (sent, bool) {
-	if i := slices.IndexFunc(c.sent, func(m sent) bool { return m.messageID == messageID }); i >= 0 {
-		return c.sent[i], true
+	if m, ok := findSent(c.sent, messageID); ok {
+		return m, true
 	}
 	if s.cfg.Peers != nil {
 		return s.cfg.Peers.sent(c.id, messageID)
