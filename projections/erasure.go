@@ -102,33 +102,9 @@ var erasedFirst = []string{"events", "conversations", "messages", "feedback", "s
 // every other conversation of theirs.
 func (p *Projector) erase(ctx context.Context, ids []string) error {
 	start := time.Now()
-	p.mu.Lock()
-	hours, err := erasedHours(ctx, p.store, ids, "")
-	var tables []string
-	if err == nil {
-		tables, err = submitDeletions(ctx, p.store, ids, "", erasedFirst)
-	}
-	p.mu.Unlock()
-	if err != nil || len(tables) == 0 && len(hours) == 0 {
+	tables, err := eraseRows(ctx, p.store, ids, &p.mu)
+	if err != nil || len(tables) == 0 {
 		return err
-	}
-	if err := waitMutations(ctx, p.store, tables); err != nil {
-		return err
-	}
-	if len(hours) > 0 {
-		if err := p.recount(ctx, hours); err != nil {
-			return err
-		}
-		p.mu.Lock()
-		last, err := submitDeletions(ctx, p.store, ids, "", []string{"decisions"})
-		p.mu.Unlock()
-		if err == nil {
-			err = waitMutations(ctx, p.store, last)
-		}
-		if err != nil {
-			return err
-		}
-		tables = append(tables, last...)
 	}
 	erased.Add(float64(len(ids)))
 	p.cfg.Logger.Info("projector: conversations erased", slog.Int("conversations", len(ids)),
@@ -136,16 +112,46 @@ func (p *Projector) erase(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// recount recomputes usage_hourly for hours: their rows are deleted (a group
-// the erased conversations alone made would stay otherwise), then rolled up
-// again.
-func (p *Projector) recount(ctx context.Context, hours []time.Time) error {
-	if err := deleteUsageHours(ctx, p.store, hours); err != nil {
-		return err
+// eraseRows is the erasure of [Projector.erase], and returns the tables it
+// deleted from (none: nothing of the conversations was left). batch is held
+// while the deletions are submitted and the hours rolled up again: the
+// projector's batch lock, or a lock of its own where no projector runs.
+func eraseRows(ctx context.Context, s Store, ids []string, batch sync.Locker) ([]string, error) {
+	batch.Lock()
+	hours, err := erasedHours(ctx, s, ids, "")
+	var tables []string
+	if err == nil {
+		tables, err = submitDeletions(ctx, s, ids, "", erasedFirst)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return rollUp(ctx, p.store, hours, "")
+	batch.Unlock()
+	if err != nil || len(tables) == 0 && len(hours) == 0 {
+		return nil, err
+	}
+	if err := waitMutations(ctx, s, tables); err != nil {
+		return nil, err
+	}
+	if len(hours) == 0 {
+		return tables, nil
+	}
+	// usage_hourly's rows of those hours are deleted (a group the erased
+	// conversations alone made would stay otherwise), then rolled up again.
+	if err := deleteUsageHours(ctx, s, hours); err != nil {
+		return nil, err
+	}
+	batch.Lock()
+	err = rollUp(ctx, s, hours, "")
+	var last []string
+	if err == nil {
+		last, err = submitDeletions(ctx, s, ids, "", []string{"decisions"})
+	}
+	batch.Unlock()
+	if err == nil {
+		err = waitMutations(ctx, s, last)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append(tables, last...), nil
 }
 
 // deleteUsageHours deletes the rows of usage_hourly of hours, and waits until

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -298,27 +299,8 @@ func swapIn(ctx context.Context, s Store, suffix string) error {
 }
 
 // eraseCaughtUp erases from the live tables the conversations erased while a
-// replay caught up, as the projector does (see [Projector.erase]): their
-// decisions last, once their hours are counted again without them.
+// replay caught up, as the projector does (see [Projector.erase]).
 func eraseCaughtUp(ctx context.Context, s Store, ids []string) error {
-	hours, err := erasedHours(ctx, s, ids, "")
-	if err != nil {
-		return err
-	}
-	tables, err := submitDeletions(ctx, s, ids, "", erasedFirst)
-	if err == nil {
-		err = waitMutations(ctx, s, tables)
-	}
-	if err == nil && len(hours) > 0 {
-		if err = deleteUsageHours(ctx, s, hours); err == nil {
-			err = rollUp(ctx, s, hours, "")
-		}
-	}
-	if err == nil {
-		tables, err = submitDeletions(ctx, s, ids, "", []string{"decisions"})
-	}
-	if err == nil {
-		err = waitMutations(ctx, s, tables)
-	}
+	_, err := eraseRows(ctx, s, ids, &sync.Mutex{}) // no projector of this process runs into these rows now
 	return err
 }
